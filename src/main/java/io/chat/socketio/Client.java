@@ -1,0 +1,151 @@
+package io.chat.socketio;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.chat.socketio.engine.CloseReason;
+import io.chat.socketio.engine.EngineListener;
+import io.chat.socketio.engine.EngineSession;
+
+/** One Engine.IO connection seen by Socket.IO: decodes its packets and multiplexes its namespaces. */
+final class Client implements EngineListener {
+    private final SocketIoServer server;
+    private final EngineSession session;
+    private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>(2);
+    private final ScheduledFuture<?> connectTimeout;
+    private Packet pendingBinary;
+    private List<byte[]> pendingAttachments;
+
+    Client(SocketIoServer server, EngineSession session) {
+        this.server = server;
+        this.session = session;
+        this.connectTimeout = server.scheduler().schedule(this::connectTimedOut,
+                                                          server.config().connectTimeout().toMillis(),
+                                                          TimeUnit.MILLISECONDS);
+    }
+
+    EngineSession session() {
+        return session;
+    }
+
+    @Override
+    public void onMessage(EngineSession engineSession, String text) {
+        if (pendingBinary != null) {
+            // a text packet while attachments are still expected: the client broke the protocol
+            session.close(CloseReason.PARSE_ERROR);
+            return;
+        }
+        Packet packet;
+        try {
+            packet = PacketCodec.decode(text);
+        } catch (PacketCodec.ParseException e) {
+            session.close(CloseReason.PARSE_ERROR);
+            return;
+        }
+        if (packet.type().isBinary() && packet.attachments() > 0) {
+            pendingBinary = packet;
+            pendingAttachments = new ArrayList<>(packet.attachments());
+            return;
+        }
+        handle(packet);
+    }
+
+    @Override
+    public void onBinary(EngineSession engineSession, byte[] data) {
+        if (pendingBinary == null) {
+            session.close(CloseReason.PARSE_ERROR);
+            return;
+        }
+        pendingAttachments.add(data);
+        if (pendingAttachments.size() < pendingBinary.attachments()) {
+            return;
+        }
+        Packet packet = pendingBinary;
+        List<byte[]> attachments = pendingAttachments;
+        pendingBinary = null;
+        pendingAttachments = null;
+        try {
+            JsonNode data2 = PacketCodec.reconstruct(packet.data().orElseThrow(), attachments);
+            handle(new Packet(packet.type(), packet.namespace(), packet.ackId(), Optional.of(data2), 0));
+        } catch (PacketCodec.ParseException e) {
+            session.close(CloseReason.PARSE_ERROR);
+        }
+    }
+
+    @Override
+    public void onClose(EngineSession engineSession, CloseReason reason) {
+        connectTimeout.cancel(false);
+        DisconnectReason why = DisconnectReason.of(reason);
+        for (Socket socket : List.copyOf(sockets.values())) {
+            socket.closed(why);
+        }
+    }
+
+    private void handle(Packet packet) {
+        if (packet.type() == PacketType.CONNECT) {
+            connect(packet);
+            return;
+        }
+        Socket socket = sockets.get(packet.namespace());
+        if (socket == null) {
+            // not connected to that namespace (or just left it): nothing to deliver to
+            return;
+        }
+        switch (packet.type()) {
+        case EVENT, BINARY_EVENT -> socket.dispatch(packet);
+        case ACK, BINARY_ACK -> socket.acknowledged(packet);
+        case DISCONNECT -> socket.closed(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
+        default -> session.close(CloseReason.PARSE_ERROR);
+        }
+    }
+
+    private void connect(Packet packet) {
+        String name = packet.namespace();
+        if (sockets.containsKey(name)) {
+            return;
+        }
+        Optional<Namespace> namespace = server.resolve(name, packet.data());
+        if (namespace.isEmpty()) {
+            sendConnectError(name, "Invalid namespace", Optional.empty());
+            return;
+        }
+        JsonNode auth = packet.data().orElseGet(Json.NODES::objectNode);
+        namespace.get().connect(this, new Handshake(session.handshake(), auth));
+    }
+
+    private void connectTimedOut() {
+        if (sockets.isEmpty()) {
+            session.close(CloseReason.FORCED_CLOSE);
+        }
+    }
+
+    void addSocket(Socket socket) {
+        sockets.put(socket.namespace().name(), socket);
+        connectTimeout.cancel(false);
+    }
+
+    void removeSocket(Socket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    void sendConnect(String namespace, String socketId) {
+        ObjectNode data = Json.NODES.objectNode();
+        data.put("sid", socketId);
+        session.send(PacketCodec.encode(PacketType.CONNECT, namespace, OptionalLong.empty(), Optional.of(data)));
+    }
+
+    void sendConnectError(String namespace, String message, Optional<JsonNode> detail) {
+        ObjectNode data = Json.NODES.objectNode();
+        data.put("message", message);
+        detail.ifPresent(d -> data.set("data", d));
+        session.send(PacketCodec.encode(PacketType.CONNECT_ERROR, namespace, OptionalLong.empty(), Optional.of(data)));
+    }
+}

@@ -1,0 +1,27 @@
+package io.chat.socketio;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+/** The one JSON mapper of the protocol layer, with limits that keep hostile payloads cheap to refuse. */
+public final class Json {
+    /** Deeper JSON than this is refused as a parse error; no chat payload comes near it. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                                           .maxNestingDepth(MAX_NESTING_DEPTH)
+                                           .build())
+            .build());
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Json() {
+    }
+
+    /** The shared mapper, for the layers above that build event arguments. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+}

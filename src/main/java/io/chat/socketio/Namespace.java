@@ -1,0 +1,182 @@
+package io.chat.socketio;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * A Socket.IO namespace: its middleware, its handlers, its sockets and rooms. Nothing emitted here reaches
+ * another namespace.
+ */
+public final class Namespace {
+    private static final System.Logger LOGGER = System.getLogger(Namespace.class.getName());
+    private static final EventHandler IGNORE = (socket, args, ack) -> {
+    };
+
+    private final String name;
+    private final SocketIoServer server;
+    private final List<Middleware> middleware = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Socket, DisconnectReason>> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
+    private final Rooms rooms = new Rooms();
+    private volatile EventHandler unknownEventHandler = IGNORE;
+
+    Namespace(String name, SocketIoServer server) {
+        this.name = name;
+        this.server = server;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Adds a middleware; they run in the order added, at every connection. */
+    public Namespace use(Middleware check) {
+        middleware.add(check);
+        return this;
+    }
+
+    public Namespace onConnection(Consumer<Socket> handler) {
+        connectionHandlers.add(handler);
+        return this;
+    }
+
+    /** Runs after a socket of this namespace disconnected, for whatever reason. */
+    public Namespace onDisconnect(BiConsumer<Socket, DisconnectReason> handler) {
+        disconnectHandlers.add(handler);
+        return this;
+    }
+
+    /**
+     * Handles an event for every socket of the namespace (a socket's own {@link Socket#on} wins). One handler
+     * for all sockets keeps per-socket memory small when sockets are many.
+     */
+    public Namespace on(String event, EventHandler handler) {
+        handlers.put(event, handler);
+        return this;
+    }
+
+    /** Handles events nobody registered for (by default they are ignored). */
+    public Namespace onUnknownEvent(EventHandler handler) {
+        unknownEventHandler = handler;
+        return this;
+    }
+
+    /** Emits to every socket of the namespace. */
+    public void emit(String event, Object... args) {
+        all().emit(event, args);
+    }
+
+    public Broadcast to(String... rooms) {
+        return all().to(rooms);
+    }
+
+    public Broadcast except(String... rooms) {
+        return all().except(rooms);
+    }
+
+    public Broadcast all() {
+        return new Broadcast(this, Set.of(), Set.of(), Optional.empty(), false);
+    }
+
+    public Collection<Socket> sockets() {
+        return Collections.unmodifiableCollection(sockets.values());
+    }
+
+    public int socketCount() {
+        return sockets.size();
+    }
+
+    public Optional<Socket> socket(String id) {
+        return Optional.ofNullable(sockets.get(id));
+    }
+
+    /** Room name → number of sockets, for rooms that have any. */
+    public Map<String, Integer> roomSizes() {
+        Map<String, Integer> sizes = new java.util.TreeMap<>();
+        rooms.all().forEach((room, members) -> {
+            int size = members.size();
+            if (size > 0) {
+                sizes.put(room, size);
+            }
+        });
+        return sizes;
+    }
+
+    public Set<Socket> socketsIn(String room) {
+        return Set.copyOf(rooms.members(room));
+    }
+
+    /** Disconnects every socket of the namespace. */
+    public void disconnectSockets(boolean closeConnections) {
+        all().disconnectSockets(closeConnections);
+    }
+
+    SocketIoServer server() {
+        return server;
+    }
+
+    Rooms rooms() {
+        return rooms;
+    }
+
+    EventHandler handler(String event) {
+        EventHandler handler = handlers.get(event);
+        return handler != null ? handler : unknownEventHandler;
+    }
+
+    /**
+     * Runs the middleware and, when it passes, connects the socket: CONNECT answered, then connection handlers.
+     * @return the socket, or empty when refused (the client has been told why)
+     */
+    Optional<Socket> connect(Client client, Handshake handshake) {
+        Socket socket = new Socket(SocketIoServer.newId(), this, client, handshake);
+        try {
+            for (Middleware check : middleware) {
+                check.check(socket);
+            }
+        } catch (ConnectRejection rejection) {
+            client.sendConnectError(name, rejection.getMessage(), rejection.data());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "middleware failed on namespace " + name, e);
+            client.sendConnectError(name, "server error", Optional.empty());
+            return Optional.empty();
+        }
+        if (!client.session().isOpen()) {
+            return Optional.empty();
+        }
+        sockets.put(socket.id(), socket);
+        client.addSocket(socket);
+        socket.markConnected();
+        client.sendConnect(name, socket.id());
+        for (Consumer<Socket> handler : connectionHandlers) {
+            Socket.runSafely(() -> handler.accept(socket));
+        }
+        return Optional.of(socket);
+    }
+
+    void removeSocket(Socket socket) {
+        sockets.remove(socket.id(), socket);
+    }
+
+    void disconnected(Socket socket, DisconnectReason reason) {
+        for (BiConsumer<Socket, DisconnectReason> handler : disconnectHandlers) {
+            Socket.runSafely(() -> handler.accept(socket, reason));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Namespace[" + name + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package io.chat.socketio;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One decoded Socket.IO packet. For binary packets, {@code attachments} binary messages follow and
+ * {@code data} still holds their placeholders until they are put back in.
+ */
+record Packet(PacketType type, String namespace, OptionalLong ackId, Optional<JsonNode> data, int attachments) {
+}

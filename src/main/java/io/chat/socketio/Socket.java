@@ -1,0 +1,291 @@
+package io.chat.socketio;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import io.chat.socketio.engine.CloseReason;
+import io.chat.socketio.engine.EnginePacket;
+
+/** One client's presence in one namespace. Many sockets of many namespaces may share one connection. */
+public final class Socket {
+    private static final System.Logger LOGGER = System.getLogger(Socket.class.getName());
+
+    private final String id;
+    private final Namespace namespace;
+    private final Client client;
+    private final Handshake handshake;
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Object> data = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>(4);
+    private final List<Consumer<DisconnectReason>> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>(2);
+    private final AtomicLong nextAckId = new AtomicLong();
+    private final AtomicBoolean disconnected = new AtomicBoolean();
+    private volatile boolean connected;
+
+    private record PendingAck(CompletableFuture<List<JsonNode>> future, ScheduledFuture<?> timer) {
+    }
+
+    Socket(String id, Namespace namespace, Client client, Handshake handshake) {
+        this.id = id;
+        this.namespace = namespace;
+        this.client = client;
+        this.handshake = handshake;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** Application state of this socket (e.g. the authenticated user), set by middleware or handlers. */
+    public ConcurrentHashMap<String, Object> data() {
+        return data;
+    }
+
+    public boolean connected() {
+        return connected && !disconnected.get();
+    }
+
+    /** The rooms this socket is in. */
+    public Set<String> rooms() {
+        return Set.copyOf(rooms);
+    }
+
+    public boolean inRoom(String room) {
+        return rooms.contains(room);
+    }
+
+    /** The id of the underlying Engine.IO connection, shared by this client's sockets of other namespaces. */
+    public String connectionId() {
+        return client.session().id();
+    }
+
+    /** {@code polling} or {@code websocket}. */
+    public String transport() {
+        return client.session().transportName();
+    }
+
+    /** Registers the handler of one event for this socket (it takes precedence over the namespace's). */
+    public void on(String event, EventHandler handler) {
+        handlers.put(event, handler);
+    }
+
+    public void onDisconnect(Consumer<DisconnectReason> handler) {
+        disconnectHandlers.add(handler);
+    }
+
+    public void join(String room) {
+        if (rooms.add(room)) {
+            namespace.rooms().add(room, this);
+        }
+    }
+
+    public void leave(String room) {
+        if (rooms.remove(room)) {
+            namespace.rooms().remove(room, this);
+        }
+    }
+
+    /** Sends an event to this socket only. */
+    public void emit(String event, Object... args) {
+        send(PacketCodec.encode(PacketType.EVENT, namespace.name(), OptionalLong.empty(),
+                                Optional.of(Events.payload(event, args))));
+    }
+
+    /**
+     * Sends an event and waits for the client's acknowledgement; the future fails with a
+     * {@link TimeoutException} after {@code timeout}, or when the socket disconnects first.
+     */
+    public CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, String event, Object... args) {
+        ArrayNode payload = Events.payload(event, args);
+        long ackId = nextAckId.getAndIncrement();
+        CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
+        ScheduledFuture<?> timer = namespace.server().scheduler().schedule(() -> {
+            PendingAck pending = pendingAcks.remove(ackId);
+            if (pending != null) {
+                pending.future().completeExceptionally(new TimeoutException("operation has timed out"));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        pendingAcks.put(ackId, new PendingAck(future, timer));
+        if (!connected()) {
+            failPendingAcks();
+        } else {
+            send(PacketCodec.encode(PacketType.EVENT, namespace.name(), OptionalLong.of(ackId), Optional.of(payload)));
+        }
+        return future;
+    }
+
+    /** Everyone in these rooms but this socket. */
+    public Broadcast to(String... rooms) {
+        return broadcast().to(rooms);
+    }
+
+    /** Everyone in the namespace but this socket. */
+    public Broadcast broadcast() {
+        return new Broadcast(namespace, Set.of(), Set.of(), Optional.of(this), false);
+    }
+
+    /**
+     * Disconnects this socket from its namespace; with {@code closeConnection}, the whole underlying
+     * connection (and so this client's sockets in other namespaces) closes too.
+     */
+    public void disconnect(boolean closeConnection) {
+        if (connected()) {
+            send(PacketCodec.encode(PacketType.DISCONNECT, namespace.name(), OptionalLong.empty(), Optional.empty()));
+        }
+        closed(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        if (closeConnection) {
+            client.session().close(CloseReason.FORCED_CLOSE);
+        }
+    }
+
+    void send(List<EnginePacket> packets) {
+        client.session().send(packets);
+    }
+
+    /** Queued outbound bytes of the connection, for callers that may drop volatile events. */
+    long queuedBytes() {
+        return client.session().queuedBytes();
+    }
+
+    void markConnected() {
+        connected = true;
+    }
+
+    void dispatch(Packet packet) {
+        ArrayNode payload = (ArrayNode) packet.data().orElseThrow();
+        String event = payload.get(0).asText();
+        List<JsonNode> args = new ArrayList<>(payload.size() - 1);
+        for (int i = 1; i < payload.size(); i++) {
+            args.add(payload.get(i));
+        }
+        Ack ack = packet.ackId().isPresent() ? new ClientAck(packet.ackId().getAsLong()) : NoAck.INSTANCE;
+        EventHandler handler = handlers.get(event);
+        if (handler == null) {
+            handler = namespace.handler(event);
+        }
+        try {
+            handler.handle(this, args, ack);
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "handler of event failed on namespace " + namespace.name(), e);
+        }
+    }
+
+    void acknowledged(Packet packet) {
+        PendingAck pending = pendingAcks.remove(packet.ackId().orElseThrow());
+        if (pending == null) {
+            return;
+        }
+        pending.timer().cancel(false);
+        List<JsonNode> args = new ArrayList<>();
+        packet.data().ifPresent(node -> node.forEach(args::add));
+        pending.future().complete(args);
+    }
+
+    /** Leaves the namespace and every room; runs the disconnect handlers once. */
+    void closed(DisconnectReason reason) {
+        if (!disconnected.compareAndSet(false, true)) {
+            return;
+        }
+        boolean wasConnected = connected;
+        connected = false;
+        for (String room : rooms) {
+            namespace.rooms().remove(room, this);
+        }
+        rooms.clear();
+        namespace.removeSocket(this);
+        client.removeSocket(this);
+        failPendingAcks();
+        if (!wasConnected) {
+            return;
+        }
+        for (Consumer<DisconnectReason> handler : disconnectHandlers) {
+            runSafely(() -> handler.accept(reason));
+        }
+        namespace.disconnected(this, reason);
+    }
+
+    private void failPendingAcks() {
+        for (Long key : List.copyOf(pendingAcks.keySet())) {
+            PendingAck pending = pendingAcks.remove(key);
+            if (pending != null) {
+                pending.timer().cancel(false);
+                pending.future().completeExceptionally(new TimeoutException("socket has been disconnected"));
+            }
+        }
+    }
+
+    static void runSafely(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "socket.io handler failed", e);
+        }
+    }
+
+    private final class ClientAck implements Ack {
+        private final long ackId;
+        private final AtomicBoolean sent = new AtomicBoolean();
+
+        ClientAck(long ackId) {
+            this.ackId = ackId;
+        }
+
+        @Override
+        public boolean requested() {
+            return true;
+        }
+
+        @Override
+        public void send(Object... args) {
+            if (sent.compareAndSet(false, true) && connected()) {
+                Socket.this.send(PacketCodec.encode(PacketType.ACK, namespace.name(), OptionalLong.of(ackId),
+                                                    Optional.of(Events.arguments(Arrays.asList(args)))));
+            }
+        }
+    }
+
+    private enum NoAck implements Ack {
+        INSTANCE;
+
+        @Override
+        public boolean requested() {
+            return false;
+        }
+
+        @Override
+        public void send(Object... args) {
+            // the client did not ask for an acknowledgement
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Socket[" + id + " " + namespace.name() + "]";
+    }
+}

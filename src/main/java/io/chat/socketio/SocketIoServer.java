@@ -1,0 +1,119 @@
+package io.chat.socketio;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.chat.socketio.engine.EngineServer;
+
+/**
+ * A Socket.IO v5 server over an Engine.IO v4 endpoint. Namespaces are created with {@link #of}, removed with
+ * {@link #removeNamespace}, or created on demand at CONNECT by {@link #dynamicNamespaces}; all of it while
+ * running. There is no parent-namespace fan-out: an emit reaches one namespace only.
+ */
+public final class SocketIoServer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SocketIoConfig config;
+    private final EngineServer engine;
+    private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private volatile BiPredicate<String, Optional<JsonNode>> dynamicMatcher = (name, auth) -> false;
+    private volatile Consumer<Namespace> dynamicSetup = namespace -> {
+    };
+
+    private SocketIoServer(SocketIoConfig config) {
+        this.config = config;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("socket.io-timer").daemon()
+                .factory());
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.engine = EngineServer.create(config.engine(), session -> new Client(this, session));
+    }
+
+    public static SocketIoServer create(SocketIoConfig config) {
+        return new SocketIoServer(config);
+    }
+
+    public SocketIoConfig config() {
+        return config;
+    }
+
+    /** The Engine.IO endpoint, for registering routes and the WebSocket upgrade with Helidon. */
+    public EngineServer engine() {
+        return engine;
+    }
+
+    /** The namespace of that name, created if needed. Names start with {@code /}. */
+    public Namespace of(String name) {
+        if (!name.startsWith("/")) {
+            throw new IllegalArgumentException("a namespace name starts with '/': " + name);
+        }
+        return namespaces.computeIfAbsent(name, n -> new Namespace(n, this));
+    }
+
+    public Optional<Namespace> namespace(String name) {
+        return Optional.ofNullable(namespaces.get(name));
+    }
+
+    public Collection<Namespace> namespaces() {
+        return List.copyOf(namespaces.values());
+    }
+
+    /** Removes a namespace: its sockets are disconnected and new connections to it are refused. */
+    public void removeNamespace(String name) {
+        Namespace removed = namespaces.remove(name);
+        if (removed != null) {
+            removed.disconnectSockets(false);
+        }
+    }
+
+    /**
+     * Creates namespaces on demand: a CONNECT to an unknown name that {@code matcher} accepts (given the
+     * handshake auth) creates it and runs {@code setup} on it first.
+     */
+    public void dynamicNamespaces(BiPredicate<String, Optional<JsonNode>> matcher, Consumer<Namespace> setup) {
+        this.dynamicSetup = setup;
+        this.dynamicMatcher = matcher;
+    }
+
+    /** Closes every connection. */
+    public void shutdown() {
+        engine.shutdown();
+        scheduler.shutdownNow();
+    }
+
+    Optional<Namespace> resolve(String name, Optional<JsonNode> auth) {
+        Namespace existing = namespaces.get(name);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        if (!dynamicMatcher.test(name, auth)) {
+            return Optional.empty();
+        }
+        Consumer<Namespace> setup = dynamicSetup;
+        return Optional.of(namespaces.computeIfAbsent(name, n -> {
+            Namespace created = new Namespace(n, this);
+            setup.accept(created);
+            return created;
+        }));
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    static String newId() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

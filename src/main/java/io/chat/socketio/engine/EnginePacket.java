@@ -1,0 +1,92 @@
+package io.chat.socketio.engine;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One encoded Engine.IO packet, immutable, so one instance can be queued to many sessions: a broadcast
+ * encodes once and every recipient shares the bytes, including the WebSocket frame built on first use.
+ */
+public final class EnginePacket {
+    static final byte OPEN = '0';
+    static final byte CLOSE = '1';
+    static final byte PING = '2';
+    static final byte PONG = '3';
+    static final byte MESSAGE = '4';
+    static final byte UPGRADE = '5';
+    static final byte NOOP = '6';
+
+    static final EnginePacket PING_PACKET = text(new byte[] {PING});
+    static final EnginePacket NOOP_PACKET = text(new byte[] {NOOP});
+    static final EnginePacket CLOSE_PACKET = text(new byte[] {CLOSE});
+    static final EnginePacket PROBE_REPLY = text("3probe".getBytes(StandardCharsets.US_ASCII));
+
+    private final byte[] payload;
+    private final boolean binary;
+    private volatile byte[] wsFrame;
+
+    private EnginePacket(byte[] payload, boolean binary) {
+        this.payload = payload;
+        this.binary = binary;
+    }
+
+    /**
+     * A text packet whose UTF-8 bytes already start with the Engine.IO type digit.
+     * The array is taken over, not copied: the caller must not change it.
+     */
+    static EnginePacket text(byte[] typedUtf8) {
+        return new EnginePacket(typedUtf8, false);
+    }
+
+    /** A message packet ({@code 4} + text). */
+    public static EnginePacket message(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] typed = new byte[body.length + 1];
+        typed[0] = MESSAGE;
+        System.arraycopy(body, 0, typed, 1, body.length);
+        return new EnginePacket(typed, false);
+    }
+
+    /**
+     * A message packet from bytes already starting with {@code '4'}; saves a copy on the broadcast path.
+     * The array is taken over, not copied.
+     */
+    public static EnginePacket messageFromTypedUtf8(byte[] typedUtf8) {
+        if (typedUtf8.length == 0 || typedUtf8[0] != MESSAGE) {
+            throw new IllegalArgumentException("not a message packet");
+        }
+        return new EnginePacket(typedUtf8, false);
+    }
+
+    /** A binary message. The array is taken over, not copied. */
+    public static EnginePacket binary(byte[] data) {
+        return new EnginePacket(data, true);
+    }
+
+    boolean isBinary() {
+        return binary;
+    }
+
+    /** The bytes as they travel in a polling payload's slot (text with type digit; raw binary). */
+    byte[] payload() {
+        return payload;
+    }
+
+    int size() {
+        return payload.length;
+    }
+
+    /** The whole server→client WebSocket frame, built once and shared. */
+    byte[] wsFrame() {
+        byte[] frame = wsFrame;
+        if (frame == null) {
+            frame = WebSocketFrames.dataFrame(binary, payload);
+            wsFrame = frame;
+        }
+        return frame;
+    }
+
+    @Override
+    public String toString() {
+        return binary ? "binary(" + payload.length + ")" : new String(payload, StandardCharsets.UTF_8);
+    }
+}

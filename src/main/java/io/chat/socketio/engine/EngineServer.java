@@ -1,0 +1,139 @@
+package io.chat.socketio.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * An Engine.IO v4 endpoint on Helidon: sessions, their transports, their heartbeats.
+ * Register its HTTP routes with {@link #routing(HttpRouting.Builder)} and its WebSocket upgrade with
+ * {@link EngineUpgrader}.
+ */
+public final class EngineServer {
+    private static final System.Logger LOGGER = System.getLogger(EngineServer.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EngineConfig config;
+    private final Function<EngineSession, EngineListener> sessionOpened;
+    private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("engine.io-", 0).factory());
+    private final LongAdder queueOverflows = new LongAdder();
+    private final LongAdder sessionsOpened = new LongAdder();
+
+    private EngineServer(EngineConfig config, Function<EngineSession, EngineListener> sessionOpened) {
+        this.config = config;
+        this.sessionOpened = sessionOpened;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("engine.io-timer").daemon()
+                .factory());
+        this.scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * An endpoint; {@code sessionOpened} is asked for the listener of each new session, before its first
+     * packet arrives.
+     */
+    public static EngineServer create(EngineConfig config, Function<EngineSession, EngineListener> sessionOpened) {
+        return new EngineServer(config, sessionOpened);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Adds the polling routes (every method, so that wrong ones get the protocol's 400). */
+    public void routing(HttpRouting.Builder routing) {
+        String bare = config.path().substring(0, config.path().length() - 1);
+        routing.any(bare + "[/]", new PollingHandler(this));
+    }
+
+    public Collection<EngineSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Sessions closed because their outbound queue passed {@link EngineConfig#maxQueueBytes()}. */
+    public long queueOverflows() {
+        return queueOverflows.sum();
+    }
+
+    public long sessionsOpened() {
+        return sessionsOpened.sum();
+    }
+
+    /** Closes every session; the server should stop right after. */
+    public void shutdown() {
+        for (EngineSession session : sessions.values()) {
+            session.close(CloseReason.SERVER_SHUTDOWN);
+        }
+        scheduler.shutdownNow();
+    }
+
+    Optional<EngineSession> session(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    EngineSession openSession(HandshakeRequest request, Transport transport) {
+        String id = newId();
+        EngineSession session = new EngineSession(id, request, this, transport);
+        if (transport instanceof PollingTransport polling) {
+            polling.bind(session);
+        }
+        sessions.put(id, session);
+        sessionsOpened.increment();
+        session.send(EnginePacket.text(openPacket(id, transport instanceof PollingTransport)));
+        session.listener(sessionOpened.apply(session));
+        session.startHeartbeat();
+        return session;
+    }
+
+    private byte[] openPacket(String id, boolean canUpgrade) {
+        String json = "0{\"sid\":\"" + id + "\",\"upgrades\":" + (canUpgrade ? "[\"websocket\"]" : "[]")
+                + ",\"pingInterval\":" + config.pingInterval().toMillis()
+                + ",\"pingTimeout\":" + config.pingTimeout().toMillis()
+                + ",\"maxPayload\":" + config.maxPayload() + "}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void removeSession(EngineSession session) {
+        sessions.remove(session.id(), session);
+    }
+
+    void countQueueOverflow() {
+        queueOverflows.increment();
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    static String newId() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static System.Logger logger() {
+        return LOGGER;
+    }
+}

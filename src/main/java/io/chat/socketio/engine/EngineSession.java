@@ -1,0 +1,290 @@
+package io.chat.socketio.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Engine.IO session: its outbound queue, its current transport, its heartbeat.
+ * <p>
+ * Any thread may {@link #send} (it only enqueues); exactly one transport consumer drains the queue at a time,
+ * so packets leave in the order they were queued and no two threads ever write one connection.
+ */
+public final class EngineSession {
+    private static final System.Logger LOGGER = System.getLogger(EngineSession.class.getName());
+
+    private final String id;
+    private final HandshakeRequest handshake;
+    private final EngineServer server;
+    private final ConcurrentLinkedQueue<EnginePacket> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>();
+    private final Object heartbeatLock = new Object();
+    private volatile Transport transport;
+    private volatile EngineListener listener;
+    private volatile boolean upgrading;
+    private ScheduledFuture<?> heartbeat;
+
+    EngineSession(String id, HandshakeRequest handshake, EngineServer server, Transport transport) {
+        this.id = id;
+        this.handshake = handshake;
+        this.server = server;
+        this.transport = transport;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public HandshakeRequest handshake() {
+        return handshake;
+    }
+
+    /** {@code polling} or {@code websocket}. */
+    public String transportName() {
+        return transport.name();
+    }
+
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** Outbound bytes waiting for the transport. */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** Free-form per-session state for the layer above. */
+    public ConcurrentHashMap<String, Object> attributes() {
+        return attributes;
+    }
+
+    /** Queues one packet; never blocks. A session whose queue passes its byte limit is closed. */
+    public void send(EnginePacket packet) {
+        if (enqueue(packet)) {
+            transport.wake();
+        }
+    }
+
+    /** Queues packets that must stay together (a Socket.IO packet and its binary attachments). */
+    public void send(List<EnginePacket> packets) {
+        for (EnginePacket packet : packets) {
+            if (!enqueue(packet)) {
+                return;
+            }
+        }
+        transport.wake();
+    }
+
+    /** Closes the session from the server's side. Idempotent. */
+    public void close(CloseReason reason) {
+        if (end(reason)) {
+            transport.closeFromServer();
+        }
+    }
+
+    private boolean enqueue(EnginePacket packet) {
+        if (closed.get()) {
+            return false;
+        }
+        long queued = queuedBytes.addAndGet(packet.size());
+        if (queued > server.config().maxQueueBytes()) {
+            server.countQueueOverflow();
+            LOGGER.log(System.Logger.Level.INFO, "engine.io session closed: outbound queue over "
+                    + server.config().maxQueueBytes() + " bytes");
+            // closing may write; never do that on the sender's thread, which may be another connection's
+            server.executor().execute(() -> close(CloseReason.QUEUE_OVERFLOW));
+            return false;
+        }
+        outbox.add(packet);
+        return true;
+    }
+
+    boolean hasQueued() {
+        return !outbox.isEmpty();
+    }
+
+    /** Takes queued packets, up to about {@code maxBytes} (at least one). Only the current consumer calls it. */
+    List<EnginePacket> drain(long maxBytes) {
+        List<EnginePacket> taken = new ArrayList<>();
+        long bytes = 0;
+        EnginePacket packet;
+        while (bytes < maxBytes && (packet = outbox.poll()) != null) {
+            taken.add(packet);
+            bytes += packet.size();
+        }
+        queuedBytes.addAndGet(-bytes);
+        return taken;
+    }
+
+    void listener(EngineListener listener) {
+        this.listener = listener;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /** Handles one text packet from the client (type digit first). */
+    void receiveText(String packet) {
+        if (packet.isEmpty()) {
+            close(CloseReason.PARSE_ERROR);
+            return;
+        }
+        switch (packet.charAt(0)) {
+        case '4' -> deliver(packet.substring(1));
+        case '3' -> onPong();
+        case '2' -> send(EnginePacket.text(("3" + packet.substring(1)).getBytes(StandardCharsets.UTF_8)));
+        case '1' -> closeByClient(CloseReason.TRANSPORT_CLOSE);
+        case '6' -> {
+            // noop
+        }
+        default -> close(CloseReason.PARSE_ERROR);
+        }
+    }
+
+    void receiveBinary(byte[] data) {
+        if (!closed.get()) {
+            try {
+                listener.onBinary(this, data);
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "engine.io listener failed on a binary message", e);
+            }
+        }
+    }
+
+    private void deliver(String text) {
+        if (!closed.get()) {
+            try {
+                listener.onMessage(this, text);
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "engine.io listener failed on a message", e);
+            }
+        }
+    }
+
+    /** The transport ended by itself (peer closed, I/O error). */
+    void transportClosed(Transport which, CloseReason reason) {
+        if (which == transport) {
+            end(reason);
+        }
+    }
+
+    /** The client said goodbye: there is no one left to tell. */
+    void closeByClient(CloseReason reason) {
+        if (end(reason)) {
+            transport.closeFromServer();
+        }
+    }
+
+    private boolean end(CloseReason reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        synchronized (heartbeatLock) {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        }
+        server.removeSession(this);
+        EngineListener current = listener;
+        if (current != null) {
+            try {
+                current.onClose(this, reason);
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "engine.io listener failed on close", e);
+            }
+        }
+        return true;
+    }
+
+    // --- upgrade -----------------------------------------------------------------------------------------
+
+    /** A WebSocket asks to take over this polling session; only one may try at a time. */
+    boolean beginUpgrade() {
+        synchronized (heartbeatLock) {
+            if (upgrading || closed.get() || !(transport instanceof PollingTransport)) {
+                return false;
+            }
+            upgrading = true;
+            return true;
+        }
+    }
+
+    /** The probe succeeded on the new transport: release the pending poll so the client can pause polling. */
+    void probeAnswered() {
+        send(EnginePacket.NOOP_PACKET);
+    }
+
+    void completeUpgrade(WebSocketConnection ws) {
+        Transport old;
+        synchronized (heartbeatLock) {
+            old = transport;
+            transport = ws;
+            upgrading = false;
+        }
+        if (old instanceof PollingTransport polling) {
+            polling.retire();
+        }
+        ws.wake();
+    }
+
+    void abortUpgrade() {
+        synchronized (heartbeatLock) {
+            upgrading = false;
+        }
+    }
+
+    // --- heartbeat ---------------------------------------------------------------------------------------
+
+    void startHeartbeat() {
+        schedulePing();
+    }
+
+    private void schedulePing() {
+        synchronized (heartbeatLock) {
+            if (closed.get()) {
+                return;
+            }
+            heartbeat = server.scheduler().schedule(this::ping,
+                                                    server.config().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void ping() {
+        synchronized (heartbeatLock) {
+            if (closed.get()) {
+                return;
+            }
+            heartbeat = server.scheduler().schedule(() -> server.executor().execute(() -> close(CloseReason.PING_TIMEOUT)),
+                                                    server.config().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        send(EnginePacket.PING_PACKET);
+    }
+
+    private void onPong() {
+        synchronized (heartbeatLock) {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        }
+        schedulePing();
+    }
+
+    Optional<PollingTransport> pollingTransport() {
+        return transport instanceof PollingTransport polling ? Optional.of(polling) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "EngineSession[" + id + ", " + transport.name() + "]";
+    }
+}

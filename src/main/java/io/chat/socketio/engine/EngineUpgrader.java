@@ -1,0 +1,112 @@
+package io.chat.socketio.engine;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
+import io.helidon.http.WritableHeaders;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsUpgrader;
+
+/**
+ * Takes WebSocket upgrades on Engine.IO paths and hands the connection to {@link WebSocketConnection};
+ * every other upgrade goes on to Helidon's own WebSocket routing.
+ */
+public final class EngineUpgrader extends WsUpgrader {
+    private final List<EngineServer> servers;
+
+    private EngineUpgrader(List<EngineServer> servers) {
+        super(WsConfig.create());
+        this.servers = List.copyOf(servers);
+    }
+
+    /** An HTTP/1.1 connection selector that serves the given endpoints' WebSocket upgrades. */
+    public static ServerConnectionSelector connectionSelector(Http1Config http1Config, EngineServer... servers) {
+        return Http1ConnectionSelector.builder()
+                .config(http1Config)
+                .addUpgrader(new EngineUpgrader(List.of(servers)))
+                .build();
+    }
+
+    @Override
+    public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
+        Optional<EngineServer> server = serverFor(prologue.uriPath().path());
+        if (server.isEmpty()) {
+            return super.upgrade(ctx, prologue, headers);
+        }
+        EngineServer engine = server.get();
+        String eio = prologue.query().first("EIO").orElse("");
+        String transport = prologue.query().first("transport").orElse("");
+        if (!"4".equals(eio) || !"websocket".equals(transport)) {
+            throw badRequest("Bad request");
+        }
+        String key = headers.first(WS_KEY).orElseThrow(() -> badRequest("Bad request"));
+        if (!SUPPORTED_VERSION.equals(headers.first(WS_VERSION).orElse(SUPPORTED_VERSION))) {
+            throw badRequest("Unsupported WebSocket version");
+        }
+        HandshakeRequest request = handshakeRequest(ctx, prologue, headers);
+        if (!engine.config().allowRequest().test(request)) {
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.FORBIDDEN)
+                    .message("Forbidden")
+                    .build();
+        }
+        Optional<EngineSession> upgradeOf = Optional.empty();
+        Optional<String> sid = prologue.query().first("sid").asOptional();
+        if (sid.isPresent()) {
+            EngineSession session = engine.session(sid.get()).orElseThrow(() -> badRequest("Session ID unknown"));
+            if (!session.beginUpgrade()) {
+                throw badRequest("Bad request");
+            }
+            upgradeOf = Optional.of(session);
+        }
+        String accept = hash(ctx, key);
+        ctx.dataWriter().write(BufferData.create((SWITCHING_PROTOCOL_PREFIX + accept + "\r\n\r\n")
+                                                         .getBytes(StandardCharsets.US_ASCII)));
+        return new WebSocketConnection(ctx, engine, request, upgradeOf);
+    }
+
+    private Optional<EngineServer> serverFor(String path) {
+        for (EngineServer server : servers) {
+            String configured = server.config().path();
+            if (configured.equals(path) || configured.regionMatches(0, path, 0, configured.length() - 1)
+                    && path.length() == configured.length() - 1) {
+                return Optional.of(server);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static RequestException badRequest(String message) {
+        return RequestException.builder()
+                .type(DirectHandler.EventType.BAD_REQUEST)
+                .message(message)
+                .build();
+    }
+
+    private static HandshakeRequest handshakeRequest(ConnectionContext ctx, HttpPrologue prologue,
+                                                     WritableHeaders<?> headers) {
+        Map<String, String> headerMap = new HashMap<>();
+        headers.forEach(h -> headerMap.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get()));
+        Map<String, String> query = new HashMap<>();
+        prologue.query().names().forEach(name -> query.put(name, prologue.query().first(name).orElse("")));
+        String address = ctx.remotePeer().address() instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(ctx.remotePeer().address());
+        return new HandshakeRequest(headerMap, query, address, ctx.isSecure(), Instant.now());
+    }
+}

@@ -1,0 +1,225 @@
+package io.chat.socketio.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** The HTTP side of Engine.IO: handshake, long-polling GET and POST, and the protocol's error answers. */
+final class PollingHandler implements Handler {
+    private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+
+    private final EngineServer server;
+
+    PollingHandler(EngineServer server) {
+        this.server = server;
+    }
+
+    /** The error answers of Node's engine.io, which clients and the protocol suite know. */
+    enum Failure {
+        UNKNOWN_TRANSPORT(0, "Transport unknown", Status.BAD_REQUEST_400),
+        UNKNOWN_SID(1, "Session ID unknown", Status.BAD_REQUEST_400),
+        BAD_HANDSHAKE_METHOD(2, "Bad handshake method", Status.BAD_REQUEST_400),
+        BAD_REQUEST(3, "Bad request", Status.BAD_REQUEST_400),
+        FORBIDDEN(4, "Forbidden", Status.FORBIDDEN_403),
+        UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", Status.BAD_REQUEST_400);
+
+        final int code;
+        final String message;
+        final Status status;
+
+        Failure(int code, String message, Status status) {
+            this.code = code;
+            this.message = message;
+            this.status = status;
+        }
+
+        byte[] body() {
+            return ("{\"code\":" + code + ",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        applyCors(req, res);
+        Method method = req.prologue().method();
+        if (method == Method.OPTIONS) {
+            res.status(Status.NO_CONTENT_204).send();
+            return;
+        }
+        Optional<Failure> invalid = validate(req, method);
+        if (invalid.isPresent()) {
+            fail(res, invalid.get());
+            return;
+        }
+        Optional<String> sid = req.query().first("sid").asOptional();
+        if (sid.isEmpty()) {
+            handshake(req, res);
+            return;
+        }
+        Optional<EngineSession> found = server.session(sid.get());
+        if (found.isEmpty()) {
+            fail(res, Failure.UNKNOWN_SID);
+            return;
+        }
+        EngineSession session = found.get();
+        Optional<PollingTransport> polling = session.pollingTransport();
+        if (polling.isEmpty()) {
+            fail(res, Failure.BAD_REQUEST);
+            return;
+        }
+        if (method == Method.GET) {
+            poll(session, polling.get(), res);
+        } else {
+            post(req, res, session, polling.get());
+        }
+    }
+
+    private Optional<Failure> validate(ServerRequest req, Method method) {
+        String transport = req.query().first("transport").orElse("");
+        if (!"polling".equals(transport) && !"websocket".equals(transport)) {
+            return Optional.of(Failure.UNKNOWN_TRANSPORT);
+        }
+        boolean hasSid = req.query().contains("sid");
+        if (!hasSid) {
+            if (method != Method.GET) {
+                return Optional.of(Failure.BAD_HANDSHAKE_METHOD);
+            }
+            if (!"4".equals(req.query().first("EIO").orElse(""))) {
+                return Optional.of(Failure.UNSUPPORTED_PROTOCOL_VERSION);
+            }
+        } else if (method != Method.GET && method != Method.POST) {
+            return Optional.of(Failure.BAD_REQUEST);
+        }
+        if ("websocket".equals(transport)) {
+            // a WebSocket request that reached HTTP routing was not a valid upgrade
+            return Optional.of(Failure.BAD_REQUEST);
+        }
+        return Optional.empty();
+    }
+
+    private void handshake(ServerRequest req, ServerResponse res) throws InterruptedException {
+        HandshakeRequest request = handshakeRequest(req);
+        if (!server.config().allowRequest().test(request)) {
+            fail(res, Failure.FORBIDDEN);
+            return;
+        }
+        PollingTransport transport = new PollingTransport();
+        EngineSession session = server.openSession(request, transport);
+        poll(session, transport, res);
+    }
+
+    private void poll(EngineSession session, PollingTransport transport, ServerResponse res)
+            throws InterruptedException {
+        Optional<byte[]> payload = transport.poll();
+        if (payload.isEmpty()) {
+            // two GETs at once: the protocol says the client is broken
+            fail(res, Failure.BAD_REQUEST);
+            session.close(CloseReason.TRANSPORT_ERROR);
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        res.send(payload.get());
+    }
+
+    private void post(ServerRequest req, ServerResponse res, EngineSession session, PollingTransport transport)
+            throws IOException {
+        if (!transport.startPost()) {
+            fail(res, Failure.BAD_REQUEST);
+            session.close(CloseReason.TRANSPORT_ERROR);
+            return;
+        }
+        try {
+            int max = server.config().maxPayload();
+            byte[] body;
+            try (InputStream in = req.content().inputStream()) {
+                body = in.readNBytes(max + 1);
+            }
+            if (body.length > max) {
+                res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).send();
+                session.close(CloseReason.TRANSPORT_ERROR);
+                return;
+            }
+            // packets are handled before the answer, so two POSTs of one client can never interleave
+            dispatch(session, body);
+            res.header(HeaderNames.CONTENT_TYPE, "text/html");
+            res.send(OK);
+        } finally {
+            transport.endPost();
+        }
+    }
+
+    private static void dispatch(EngineSession session, byte[] body) {
+        String payload = new String(body, StandardCharsets.UTF_8);
+        int start = 0;
+        while (start <= payload.length() && session.isOpen()) {
+            int end = payload.indexOf(PollingTransport.SEPARATOR, start);
+            if (end < 0) {
+                end = payload.length();
+            }
+            String packet = payload.substring(start, end);
+            if (packet.startsWith("b")) {
+                byte[] data;
+                try {
+                    data = Base64.getDecoder().decode(packet.substring(1));
+                } catch (IllegalArgumentException e) {
+                    session.close(CloseReason.PARSE_ERROR);
+                    return;
+                }
+                session.receiveBinary(data);
+            } else {
+                session.receiveText(packet);
+            }
+            start = end + 1;
+        }
+    }
+
+    private void applyCors(ServerRequest req, ServerResponse res) {
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        EngineConfig.Cors cors = server.config().cors();
+        if (cors.anyOrigin() && origin.isEmpty()) {
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            return;
+        }
+        if (origin.isPresent() && cors.allows(origin.get())) {
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin.get());
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            res.header(HeaderValues.create(HeaderNames.VARY, "Origin"));
+            if (req.prologue().method() == Method.OPTIONS) {
+                res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+                req.headers().first(HeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)
+                        .ifPresent(h -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, h));
+            }
+        }
+    }
+
+    private static void fail(ServerResponse res, Failure failure) {
+        res.status(failure.status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(failure.body());
+    }
+
+    static HandshakeRequest handshakeRequest(ServerRequest req) {
+        Map<String, String> headers = new HashMap<>();
+        req.headers().forEach(h -> headers.putIfAbsent(h.name().toLowerCase(java.util.Locale.ROOT), h.get()));
+        Map<String, String> query = new HashMap<>();
+        req.query().names().forEach(name -> query.put(name, req.query().first(name).orElse("")));
+        String address = req.remotePeer().address() instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(req.remotePeer().address());
+        return new HandshakeRequest(headers, query, address, req.isSecure(), Instant.now());
+    }
+}

@@ -1,0 +1,142 @@
+package io.chat.socketio.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * HTTP long-polling: a GET waits until the session has packets and takes them all, joined by {@code \x1e};
+ * a POST carries client packets the same way. One GET and one POST at a time, as the protocol says.
+ */
+final class PollingTransport implements Transport {
+    static final byte SEPARATOR = 0x1e;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private EngineSession session;
+    private boolean pollPending;
+    private boolean postPending;
+    private boolean finished;
+
+    void bind(EngineSession owner) {
+        this.session = owner;
+    }
+
+    @Override
+    public String name() {
+        return "polling";
+    }
+
+    @Override
+    public void wake() {
+        signal();
+    }
+
+    @Override
+    public void closeFromServer() {
+        lock.lock();
+        try {
+            finished = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session moved to WebSocket; a poll still waiting returns what it has (a noop at worst). */
+    void retire() {
+        closeFromServer();
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for packets and encodes them as one polling payload.
+     *
+     * @return the payload, or empty when another poll is already pending (the caller answers 400)
+     */
+    java.util.Optional<byte[]> poll() throws InterruptedException {
+        lock.lock();
+        try {
+            if (pollPending) {
+                return java.util.Optional.empty();
+            }
+            pollPending = true;
+            while (!finished && !session.hasQueued()) {
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            List<EnginePacket> packets = session.drain(Long.MAX_VALUE);
+            if (packets.isEmpty()) {
+                // the session closed or moved to WebSocket while this poll waited
+                return java.util.Optional.of(session.isOpen()
+                                                     ? EnginePacket.NOOP_PACKET.payload()
+                                                     : EnginePacket.CLOSE_PACKET.payload());
+            }
+            return java.util.Optional.of(encode(packets));
+        } finally {
+            lock.lock();
+            try {
+                pollPending = false;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Marks a POST in progress; false when one already is (the caller answers 400). */
+    boolean startPost() {
+        lock.lock();
+        try {
+            if (postPending) {
+                return false;
+            }
+            postPending = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void endPost() {
+        lock.lock();
+        try {
+            postPending = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static byte[] encode(List<EnginePacket> packets) {
+        if (packets.size() == 1 && !packets.getFirst().isBinary()) {
+            return packets.getFirst().payload();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean first = true;
+        for (EnginePacket packet : packets) {
+            if (!first) {
+                out.write(SEPARATOR);
+            }
+            first = false;
+            if (packet.isBinary()) {
+                out.write('b');
+                out.writeBytes(Base64.getEncoder().encode(packet.payload()));
+            } else {
+                out.writeBytes(packet.payload());
+            }
+        }
+        return out.toByteArray();
+    }
+}
