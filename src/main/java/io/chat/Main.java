@@ -82,7 +82,7 @@ public final class Main {
     }
 
     /** Starts Helidon with the given Engine.IO endpoints (polling routes and WebSocket upgrades) and routes. */
-    static Running start(int port, SocketIoServer io, List<EngineServer> engines, Consumer<HttpRouting.Builder> routes) {
+    public static Running start(int port, SocketIoServer io, List<EngineServer> engines, Consumer<HttpRouting.Builder> routes) {
         HttpRouting.Builder routing = HttpRouting.builder();
         engines.forEach(engine -> engine.routing(routing));
         routes.accept(routing);

@@ -93,20 +93,11 @@ public final class Broadcast {
             return namespace.sockets();
         }
         if (rooms.size() == 1) {
-            String room = rooms.iterator().next();
-            Set<Socket> members = namespace.rooms().members(room);
-            Optional<Socket> byId = namespace.socket(room);
-            if (byId.isEmpty()) {
-                return members;
-            }
-            Set<Socket> both = new HashSet<>(members);
-            both.add(byId.get());
-            return both;
+            return namespace.rooms().members(rooms.iterator().next());
         }
         Set<Socket> union = new HashSet<>();
         for (String room : rooms) {
             union.addAll(namespace.rooms().members(room));
-            namespace.socket(room).ifPresent(union::add);
         }
         return union;
     }

@@ -2,6 +2,7 @@ package io.chat.socketio;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -14,6 +15,8 @@ public final class Json {
             .streamReadConstraints(StreamReadConstraints.builder()
                                            .maxNestingDepth(MAX_NESTING_DEPTH)
                                            .build())
+            // characters outside the BMP travel as the UTF-8 the client sent, not as escaped surrogate pairs
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build());
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -100,12 +100,12 @@ public final class Namespace {
         return Optional.ofNullable(sockets.get(id));
     }
 
-    /** Room name → number of sockets, for rooms that have any. */
+    /** Room name → number of sockets, for rooms that have any; each socket's own id room is left out. */
     public Map<String, Integer> roomSizes() {
         Map<String, Integer> sizes = new java.util.TreeMap<>();
         rooms.all().forEach((room, members) -> {
             int size = members.size();
-            if (size > 0) {
+            if (size > 0 && !sockets.containsKey(room)) {
                 sizes.put(room, size);
             }
         });
@@ -157,6 +157,7 @@ public final class Namespace {
         }
         sockets.put(socket.id(), socket);
         client.addSocket(socket);
+        socket.join(socket.id());
         socket.markConnected();
         client.sendConnect(name, socket.id());
         for (Consumer<Socket> handler : connectionHandlers) {

@@ -92,9 +92,7 @@ public final class EngineServer {
     EngineSession openSession(HandshakeRequest request, Transport transport) {
         String id = newId();
         EngineSession session = new EngineSession(id, request, this, transport);
-        if (transport instanceof PollingTransport polling) {
-            polling.bind(session);
-        }
+        transport.attach(session);
         sessions.put(id, session);
         sessionsOpened.increment();
         session.send(EnginePacket.text(openPacket(id, transport instanceof PollingTransport)));

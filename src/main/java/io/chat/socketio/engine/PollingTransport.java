@@ -20,7 +20,8 @@ final class PollingTransport implements Transport {
     private boolean postPending;
     private boolean finished;
 
-    void bind(EngineSession owner) {
+    @Override
+    public void attach(EngineSession owner) {
         this.session = owner;
     }
 

@@ -4,6 +4,9 @@ package io.chat.socketio.engine;
 sealed interface Transport permits PollingTransport, WebSocketConnection {
     String name();
 
+    /** Binds the transport to its session before anything is queued, so the first packet finds its way. */
+    void attach(EngineSession session);
+
     /** The session's outbox has packets: deliver them when the transport can. */
     void wake();
 

@@ -63,6 +63,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
     }
 
     @Override
+    public void attach(EngineSession owner) {
+        session = owner;
+        attached = true;
+    }
+
+    @Override
     public void handle(Limit limit) {
         readerThread = Thread.currentThread();
         CloseReason endReason = CloseReason.TRANSPORT_CLOSE;
@@ -73,8 +79,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
                                                            server.config().upgradeTimeout().toMillis(),
                                                            TimeUnit.MILLISECONDS);
             } else {
-                session = server.openSession(request, this);
-                attached = true;
+                server.openSession(request, this);
             }
             while (running) {
                 Optional<Message> message = readMessage();
@@ -124,8 +129,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
             wake();
             target.probeAnswered();
         } else if ("5".equals(message.text)) {
-            session = target;
-            attached = true;
+            attach(target);
             target.completeUpgrade(this);
         } else {
             throw new ProtocolViolation(WebSocketFrames.CLOSE_POLICY, "upgrade failed");

@@ -1,0 +1,5 @@
+// Core scenarios over: upgrade. The server URL comes from SERVER_URL.
+import { TRANSPORTS } from "./helpers.mjs";
+import { scenarios } from "./scenarios.mjs";
+
+scenarios("upgrade", TRANSPORTS.upgrade);
