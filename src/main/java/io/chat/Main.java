@@ -1,24 +1,44 @@
 package io.chat;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
+import io.chat.admin.AdminApi;
+import io.chat.admin.AdminAuthFilter;
+import io.chat.admin.AdminCredentials;
+import io.chat.admin.Metrics;
+import io.chat.api.Health;
+import io.chat.api.PublicApi;
+import io.chat.chat.ChatService;
 import io.chat.conformance.ConformanceHandlers;
+import io.chat.http.JsonHttp;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
 import io.chat.socketio.engine.EngineServer;
 import io.chat.socketio.engine.EngineUpgrader;
+import io.chat.tenant.DemoTenant;
+import io.chat.tenant.TenantRegistry;
+import io.chat.tenant.auth.PasswordHasher;
 import io.helidon.config.Config;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 
 /** The one place where objects are created and wired. Tests start servers through the same methods. */
 public final class Main {
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
+    static final String ADMIN_SOCKET = "admin";
 
     private Main() {
     }
@@ -32,30 +52,98 @@ public final class Main {
                     + " (socket.io at /socket.io/, engine.io echo at /engine.io/)");
             return;
         }
-        Config config = Config.create();
-        Running running = startPlatform(config, arguments.port().orElse(config.get("server.port").asInt().orElse(8080)));
-        LOGGER.log(System.Logger.Level.INFO, "chat platform on http://localhost:" + running.port());
+        Settings settings = Settings.from(Config.create(), System.getenv());
+        if (arguments.port().isPresent()) {
+            settings = new Settings(arguments.port().getAsInt(), settings.adminPort(), settings.tenantsDir(),
+                                    settings.adminUser(), settings.adminPassword(), settings.demo(),
+                                    settings.allowedOrigins());
+        }
+        Running running = startPlatform(settings, System.out::println);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
+        LOGGER.log(System.Logger.Level.INFO, "event=start outcome=ok url=http://localhost:" + running.port()
+                + " admin=http://127.0.0.1:" + running.adminPort() + " tenants=" + settings.tenantsDir());
     }
 
-    /** A started server and the Socket.IO endpoint on it. */
-    public record Running(WebServer webServer, SocketIoServer io, List<EngineServer> engines) {
+    /** A started server, what runs on it, and what must be closed after it. */
+    public record Running(WebServer webServer, SocketIoServer io, List<EngineServer> engines,
+                          List<AutoCloseable> resources) {
         public int port() {
             return webServer.port();
         }
 
+        public int adminPort() {
+            return webServer.port(ADMIN_SOCKET);
+        }
+
+        /** Tells every client, stops the server, then closes stores (pending writes complete first). */
         public void stop() {
             engines.forEach(EngineServer::shutdown);
             io.shutdown();
             webServer.stop();
+            for (AutoCloseable resource : resources) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOGGER.log(System.Logger.Level.WARNING, "event=stop outcome=failed resource="
+                            + resource.getClass().getSimpleName());
+                }
+            }
         }
     }
 
-    /** The platform on its embedded defaults. */
-    public static Running startPlatform(Config config, int port) {
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
-        return start(port, io, List.of(io.engine()), routing -> routing
-                .get("/health", (req, res) -> res.header("Content-Type", "application/json")
-                        .send("{\"status\":\"UP\"}")));
+    /**
+     * The platform: tenants from the tenants folder, each a Socket.IO namespace with its own auth and store;
+     * public API and Socket.IO on {@code settings.port()}, admin API and metrics on 127.0.0.1:{@code adminPort}.
+     *
+     * @param announce where the one-time messages (generated admin password, demo credentials) are printed
+     */
+    public static Running startPlatform(Settings settings, Consumer<String> announce) {
+        Clock clock = Clock.systemUTC();
+        PasswordHasher hasher = new PasswordHasher();
+        ExecutorService storeReads = Executors.newFixedThreadPool(
+                4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
+        Metrics metrics = new Metrics();
+        EngineConfig engine = EngineConfig.defaults("/socket.io/");
+        if (!settings.allowedOrigins().isEmpty()) {
+            var origins = new HashSet<>(settings.allowedOrigins());
+            engine = engine.withCors(EngineConfig.Cors.origins(origins))
+                    .withAllowRequest(request -> request.origin().map(origins::contains).orElse(true));
+        }
+        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
+        ChatService chat = new ChatService(io, clock);
+        TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), storeReads, metrics, hasher, clock, chat);
+        registry.loadAll();
+        AdminCredentials adminCredentials = AdminCredentials.load(settings.adminUser(), settings.adminPassword(),
+                                                                   registry.root(), hasher, announce);
+        metrics.bind(registry, chat, io.engine());
+
+        Health health = new Health(registry);
+        PublicApi publicApi = new PublicApi(registry, chat);
+        AdminApi adminApi = new AdminApi(registry, chat, clock);
+        Running running;
+        try {
+            running = start(settings.port(), io, List.of(io.engine()), routing -> routing
+                                    .get("/health", health::handle)
+                                    .register("/api", publicApi),
+                            server -> server.putSocket(ADMIN_SOCKET, socket -> socket
+                                    .host("127.0.0.1")
+                                    .port(settings.adminPort())
+                                    .routing(admin -> {
+                                        admin.addFilter(new AdminAuthFilter(adminCredentials))
+                                                .register("/admin", adminApi)
+                                                .get("/metrics", metrics::handle);
+                                        hideErrors(admin);
+                                    })),
+                            List.of(registry, storeReads::shutdown));
+        } catch (RuntimeException e) {
+            registry.close();
+            storeReads.shutdown();
+            throw e;
+        }
+        if (settings.demo()) {
+            DemoTenant.createIfNoTenant(registry, clock.instant(), announce, "http://localhost:" + running.port());
+        }
+        return running;
     }
 
     /**
@@ -82,23 +170,50 @@ public final class Main {
     }
 
     /** Starts Helidon with the given Engine.IO endpoints (polling routes and WebSocket upgrades) and routes. */
-    public static Running start(int port, SocketIoServer io, List<EngineServer> engines, Consumer<HttpRouting.Builder> routes) {
+    public static Running start(int port, SocketIoServer io, List<EngineServer> engines,
+                                Consumer<HttpRouting.Builder> routes) {
+        return start(port, io, engines, routes, server -> {
+        }, List.of());
+    }
+
+    private static Running start(int port, SocketIoServer io, List<EngineServer> engines,
+                                 Consumer<HttpRouting.Builder> routes, Consumer<WebServerConfig.Builder> more,
+                                 List<AutoCloseable> resources) {
         HttpRouting.Builder routing = HttpRouting.builder();
         engines.forEach(engine -> engine.routing(routing));
         routes.accept(routing);
-        WebServer server = WebServer.builder()
+        hideErrors(routing);
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host("0.0.0.0")
                 .port(port)
                 .addConnectionSelector(EngineUpgrader.connectionSelector(Http1Config.create(),
                                                                          engines.toArray(EngineServer[]::new)))
-                .addRouting(routing)
-                .build()
-                .start();
+                .addRouting(routing);
+        more.accept(builder);
+        WebServer server = builder.build().start();
         if (!server.isRunning()) {
             io.shutdown();
             engines.forEach(EngineServer::shutdown);
             throw new IllegalStateException("the server could not start on port " + port + " (is it in use?)");
         }
-        return new Running(server, io, engines);
+        return new Running(server, io, engines, new ArrayList<>(resources));
+    }
+
+    /** An unexpected failure answers a fixed message: no exception text or stack trace reaches a client. */
+    private static void hideErrors(HttpRouting.Builder routing) {
+        routing.error(HttpException.class, (req, res, error) -> {
+            if (!res.isSent()) {
+                Status status = error.status();
+                JsonHttp.error(res, status, status == Status.NOT_FOUND_404 ? "not_found" : "http_" + status.code(),
+                               status.reasonPhrase());
+            }
+        });
+        routing.error(Exception.class, (req, res, error) -> {
+            LOGGER.log(System.Logger.Level.WARNING, "event=request outcome=error path=" + req.path().path()
+                    + " type=" + error.getClass().getSimpleName());
+            if (!res.isSent()) {
+                JsonHttp.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "internal error");
+            }
+        });
     }
 }

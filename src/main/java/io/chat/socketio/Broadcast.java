@@ -50,16 +50,20 @@ public final class Broadcast {
         return new Broadcast(namespace, rooms, exceptRooms, excluded, true);
     }
 
-    public void emit(String event, Object... args) {
+    /** Emits the event; returns how many sockets it was queued to. */
+    public int emit(String event, Object... args) {
         ArrayNode payload = Events.payload(event, args);
         List<EnginePacket> packets = PacketCodec.encode(PacketType.EVENT, namespace.name(), OptionalLong.empty(),
                                                         Optional.of(payload));
+        int queued = 0;
         for (Socket socket : sockets()) {
             if (volatileEvent && socket.queuedBytes() > VOLATILE_DROP_BYTES) {
                 continue;
             }
             socket.send(packets);
+            queued++;
         }
+        return queued;
     }
 
     /** The sockets this operator addresses. */

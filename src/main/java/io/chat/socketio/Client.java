@@ -139,7 +139,9 @@ final class Client implements EngineListener {
     void sendConnect(String namespace, String socketId) {
         ObjectNode data = Json.NODES.objectNode();
         data.put("sid", socketId);
-        session.send(PacketCodec.encode(PacketType.CONNECT, namespace, OptionalLong.empty(), Optional.of(data)));
+        // alone in its write: some clients miss an event that arrives in the same read as this reply
+        session.send(PacketCodec.encode(PacketType.CONNECT, namespace, OptionalLong.empty(), Optional.of(data))
+                             .getFirst().flushedAlone());
     }
 
     void sendConnectError(String namespace, String message, Optional<JsonNode> detail) {

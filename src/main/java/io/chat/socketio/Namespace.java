@@ -25,6 +25,7 @@ public final class Namespace {
     private final List<Middleware> middleware = new CopyOnWriteArrayList<>();
     private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<Socket, DisconnectReason>> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Socket, DisconnectReason>> disconnectingHandlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Rooms rooms = new Rooms();
@@ -65,15 +66,24 @@ public final class Namespace {
         return this;
     }
 
+    /**
+     * Runs when a socket is about to leave, while it is still in its rooms and in the namespace (Node's
+     * {@code disconnecting}); it no longer receives anything.
+     */
+    public Namespace onDisconnecting(BiConsumer<Socket, DisconnectReason> handler) {
+        disconnectingHandlers.add(handler);
+        return this;
+    }
+
     /** Handles events nobody registered for (by default they are ignored). */
     public Namespace onUnknownEvent(EventHandler handler) {
         unknownEventHandler = handler;
         return this;
     }
 
-    /** Emits to every socket of the namespace. */
-    public void emit(String event, Object... args) {
-        all().emit(event, args);
+    /** Emits to every socket of the namespace; returns how many sockets it was queued to. */
+    public int emit(String event, Object... args) {
+        return all().emit(event, args);
     }
 
     public Broadcast to(String... rooms) {
@@ -168,6 +178,12 @@ public final class Namespace {
 
     void removeSocket(Socket socket) {
         sockets.remove(socket.id(), socket);
+    }
+
+    void disconnecting(Socket socket, DisconnectReason reason) {
+        for (BiConsumer<Socket, DisconnectReason> handler : disconnectingHandlers) {
+            Socket.runSafely(() -> handler.accept(socket, reason));
+        }
     }
 
     void disconnected(Socket socket, DisconnectReason reason) {

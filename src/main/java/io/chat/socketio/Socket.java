@@ -214,6 +214,10 @@ public final class Socket {
         }
         boolean wasConnected = connected;
         connected = false;
+        if (wasConnected) {
+            // like Node's "disconnecting": the socket is still in its rooms, so handlers can tell them
+            namespace.disconnecting(this, reason);
+        }
         for (String room : rooms) {
             namespace.rooms().remove(room, this);
         }

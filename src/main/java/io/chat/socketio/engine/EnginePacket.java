@@ -22,11 +22,30 @@ public final class EnginePacket {
 
     private final byte[] payload;
     private final boolean binary;
+    private final boolean flushAfter;
     private volatile byte[] wsFrame;
 
     private EnginePacket(byte[] payload, boolean binary) {
+        this(payload, binary, false);
+    }
+
+    private EnginePacket(byte[] payload, boolean binary, boolean flushAfter) {
         this.payload = payload;
         this.binary = binary;
+        this.flushAfter = flushAfter;
+    }
+
+    /**
+     * The same packet, but the transport writes it without anything queued after it: the client gets it in a
+     * read of its own. Clients that miss a second message delivered in the same read (the reply to CONNECT
+     * followed at once by an event) need that; it costs one write.
+     */
+    public EnginePacket flushedAlone() {
+        return new EnginePacket(payload, binary, true);
+    }
+
+    boolean flushAfter() {
+        return flushAfter;
     }
 
     /**

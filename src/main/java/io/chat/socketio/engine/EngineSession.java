@@ -120,6 +120,9 @@ public final class EngineSession {
         while (bytes < maxBytes && (packet = outbox.poll()) != null) {
             taken.add(packet);
             bytes += packet.size();
+            if (packet.flushAfter()) {
+                break;
+            }
         }
         queuedBytes.addAndGet(-bytes);
         return taken;
@@ -178,14 +181,28 @@ public final class EngineSession {
         }
     }
 
-    /** The client said goodbye: there is no one left to tell. */
+    /** The client said goodbye: a poll still waiting is released with a noop; there is no one left to tell. */
     void closeByClient(CloseReason reason) {
-        if (end(reason)) {
-            transport.closeFromServer();
+        if (!(transport instanceof PollingTransport polling)) {
+            if (end(reason, true)) {
+                transport.closeFromServer();
+            }
+            return;
+        }
+        // the client may have sent its close while a poll was on its way: that poll still gets its noop,
+        // so the session stays findable until it comes (or briefly, if it never does)
+        if (end(reason, false)) {
+            polling.releaseAfterClientClose();
+            server.scheduler().schedule(() -> server.removeSession(this),
+                                        server.config().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     private boolean end(CloseReason reason) {
+        return end(reason, true);
+    }
+
+    private boolean end(CloseReason reason, boolean unregister) {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
@@ -194,7 +211,9 @@ public final class EngineSession {
                 heartbeat.cancel(false);
             }
         }
-        server.removeSession(this);
+        if (unregister) {
+            server.removeSession(this);
+        }
         EngineListener current = listener;
         if (current != null) {
             try {
@@ -221,7 +240,7 @@ public final class EngineSession {
 
     /** The probe succeeded on the new transport: release the pending poll so the client can pause polling. */
     void probeAnswered() {
-        send(EnginePacket.NOOP_PACKET);
+        pollingTransport().ifPresent(PollingTransport::releaseWithNoop);
     }
 
     void completeUpgrade(WebSocketConnection ws) {
@@ -264,10 +283,19 @@ public final class EngineSession {
             if (closed.get()) {
                 return;
             }
-            heartbeat = server.scheduler().schedule(() -> server.executor().execute(() -> close(CloseReason.PING_TIMEOUT)),
-                                                    server.config().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            heartbeat = server.scheduler().schedule(this::pingTimedOut, server.config().pingTimeout().toMillis(),
+                                                    TimeUnit.MILLISECONDS);
         }
         send(EnginePacket.PING_PACKET);
+    }
+
+    /**
+     * On the timer thread: the sid stops being valid at once (a request arriving now gets 400), and the rest of
+     * the closing, which runs listeners, happens off the timer thread.
+     */
+    private void pingTimedOut() {
+        server.removeSession(this);
+        server.executor().execute(() -> close(CloseReason.PING_TIMEOUT));
     }
 
     private void onPong() {
@@ -277,6 +305,10 @@ public final class EngineSession {
             }
         }
         schedulePing();
+    }
+
+    void unregister() {
+        server.removeSession(this);
     }
 
     Optional<PollingTransport> pollingTransport() {

@@ -69,15 +69,21 @@ public final class EngineUpgrader extends WsUpgrader {
         Optional<String> sid = prologue.query().first("sid").asOptional();
         if (sid.isPresent()) {
             EngineSession session = engine.session(sid.get()).orElseThrow(() -> badRequest("Session ID unknown"));
-            if (!session.beginUpgrade()) {
-                throw badRequest("Bad request");
+            if (!session.isOpen() || !session.beginUpgrade()) {
+                // already upgraded (or upgrading): like Node, accept the socket and close it at once
+                switchProtocols(ctx, key);
+                return new RefusedWebSocket(ctx);
             }
             upgradeOf = Optional.of(session);
         }
+        switchProtocols(ctx, key);
+        return new WebSocketConnection(ctx, engine, request, upgradeOf);
+    }
+
+    private void switchProtocols(ConnectionContext ctx, String key) {
         String accept = hash(ctx, key);
         ctx.dataWriter().write(BufferData.create((SWITCHING_PROTOCOL_PREFIX + accept + "\r\n\r\n")
                                                          .getBytes(StandardCharsets.US_ASCII)));
-        return new WebSocketConnection(ctx, engine, request, upgradeOf);
     }
 
     private Optional<EngineServer> serverFor(String path) {

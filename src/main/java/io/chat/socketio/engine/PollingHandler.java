@@ -77,6 +77,10 @@ final class PollingHandler implements Handler {
         }
         EngineSession session = found.get();
         Optional<PollingTransport> polling = session.pollingTransport();
+        if (method == Method.POST && !session.isOpen()) {
+            fail(res, Failure.UNKNOWN_SID);
+            return;
+        }
         if (polling.isEmpty()) {
             fail(res, Failure.BAD_REQUEST);
             return;

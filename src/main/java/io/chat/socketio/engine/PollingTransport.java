@@ -19,6 +19,8 @@ final class PollingTransport implements Transport {
     private boolean pollPending;
     private boolean postPending;
     private boolean finished;
+    private boolean noopRequested;
+    private EnginePacket farewell = EnginePacket.CLOSE_PACKET;
 
     @Override
     public void attach(EngineSession owner) {
@@ -48,7 +50,33 @@ final class PollingTransport implements Transport {
 
     /** The session moved to WebSocket; a poll still waiting returns what it has (a noop at worst). */
     void retire() {
-        closeFromServer();
+        lock.lock();
+        try {
+            farewell = EnginePacket.NOOP_PACKET;
+            finished = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The client closed the session: the poll in flight (or the next one) gets a noop, then the sid is gone. */
+    void releaseAfterClientClose() {
+        retire();
+    }
+
+    /**
+     * An upgrade probe succeeded: the waiting poll (or the next, while the upgrade lasts) returns a noop so
+     * the client can pause polling. The noop never enters the outbox, so it cannot reach the new transport.
+     */
+    void releaseWithNoop() {
+        lock.lock();
+        try {
+            noopRequested = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void signal() {
@@ -72,19 +100,23 @@ final class PollingTransport implements Transport {
                 return java.util.Optional.empty();
             }
             pollPending = true;
-            while (!finished && !session.hasQueued()) {
+            while (!finished && !noopRequested && !session.hasQueued()) {
                 changed.await();
             }
+            noopRequested = false;
         } finally {
             lock.unlock();
         }
         try {
             List<EnginePacket> packets = session.drain(Long.MAX_VALUE);
             if (packets.isEmpty()) {
-                // the session closed or moved to WebSocket while this poll waited
-                return java.util.Optional.of(session.isOpen()
-                                                     ? EnginePacket.NOOP_PACKET.payload()
-                                                     : EnginePacket.CLOSE_PACKET.payload());
+                if (finished) {
+                    if (!session.isOpen()) {
+                        session.unregister();
+                    }
+                    return java.util.Optional.of(farewell.payload());
+                }
+                return java.util.Optional.of(EnginePacket.NOOP_PACKET.payload());
             }
             return java.util.Optional.of(encode(packets));
         } finally {

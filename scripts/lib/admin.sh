@@ -1,0 +1,70 @@
+# Sourced by the admin scripts: talks to the admin API with curl.
+# Environment: CHAT_ADMIN_URL (default http://127.0.0.1:8081), CHAT_ADMIN_USER, CHAT_ADMIN_PASSWORD.
+# Prints the JSON answer on stdout; errors on stderr; exits non-zero on failure. The password never appears
+# on a command line (curl reads it from a file descriptor) and is never printed.
+
+ADMIN_URL="${CHAT_ADMIN_URL:-http://127.0.0.1:8081}"
+
+die() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+need_credentials() {
+  command -v curl >/dev/null 2>&1 || die "curl is not installed"
+  [ -n "${CHAT_ADMIN_USER:-}" ] || die "set CHAT_ADMIN_USER (and CHAT_ADMIN_PASSWORD): the admin credentials"
+  [ -n "${CHAT_ADMIN_PASSWORD:-}" ] || die "set CHAT_ADMIN_PASSWORD: the admin password"
+}
+
+# A JSON string literal of $1.
+json_str() {
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\r'/\\r}
+  s=${s//$'\t'/\\t}
+  printf '"%s"' "$s"
+}
+
+# Tenant ids and user names are checked here too, so that nothing odd is ever put into a URL.
+check_tenant_id() {
+  [[ "$1" =~ ^[a-z][a-z0-9-]{1,30}[a-z0-9]$ ]] || die "invalid tenant id '$1' (3-32 characters: a-z, 0-9, '-')"
+}
+
+check_username() {
+  [[ "$1" =~ ^[a-z0-9._-]{1,32}$ ]] || die "invalid username '$1' (1-32 characters: a-z, 0-9, '.', '_', '-')"
+}
+
+# admin_call METHOD PATH [JSON-BODY]: prints the answer; fails unless the status is 2xx.
+admin_call() {
+  need_credentials
+  local method=$1 path=$2 body=${3:-} out status
+  out=$(mktemp)
+  local args=(-sS -X "$method" -o "$out" -w '%{http_code}' --config /dev/fd/3 "$ADMIN_URL$path")
+  if [ -n "$body" ]; then
+    args+=(-H 'Content-Type: application/json' --data-binary @-)
+  fi
+  status=$(printf '%s' "$body" | curl "${args[@]}" 3< <(printf 'user = "%s:%s"\n' "$CHAT_ADMIN_USER" "$CHAT_ADMIN_PASSWORD")) || {
+    rm -f "$out"
+    die "cannot reach the admin API at $ADMIN_URL (is the server running?)"
+  }
+  if [ "${status:0:1}" != "2" ]; then
+    echo "error: HTTP $status from $method $path" >&2
+    cat "$out" >&2
+    echo >&2
+    rm -f "$out"
+    exit 1
+  fi
+  if [ -s "$out" ]; then
+    cat "$out"
+    echo
+  else
+    printf '{"ok":true,"status":%s}\n' "$status"
+  fi
+  rm -f "$out"
+}
+
+usage_from_header() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"
+}

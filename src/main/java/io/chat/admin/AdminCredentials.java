@@ -1,0 +1,110 @@
+package io.chat.admin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.chat.socketio.Json;
+import io.chat.tenant.auth.PasswordHasher;
+
+/**
+ * The admin principal. Given by the environment (or configuration), or else generated on first start,
+ * printed once, and kept only as a slow hash in {@code <tenants>/.admin.json}.
+ */
+public final class AdminCredentials {
+    static final String FILE_NAME = ".admin.json";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String username;
+    private final String passwordHash;
+    private final PasswordHasher hasher;
+    /** SHA-256 of the last password that passed the slow check, so each admin call does not cost a slow hash. */
+    private final AtomicReference<byte[]> verifiedDigest = new AtomicReference<>();
+
+    AdminCredentials(String username, String passwordHash, PasswordHasher hasher) {
+        this.username = username;
+        this.passwordHash = passwordHash;
+        this.hasher = hasher;
+    }
+
+    /**
+     * From the given user and password when both are set; else from the stored file; else newly generated,
+     * stored hashed and announced once through {@code announce}.
+     */
+    public static AdminCredentials load(Optional<String> user, Optional<String> password, Path tenantsDir,
+                                        PasswordHasher hasher, java.util.function.Consumer<String> announce) {
+        if (user.isPresent() && password.isPresent()) {
+            return new AdminCredentials(user.get(), hasher.hash(password.get().toCharArray()), hasher);
+        }
+        Path file = tenantsDir.resolve(FILE_NAME);
+        try {
+            if (Files.isRegularFile(file)) {
+                JsonNode stored = Json.mapper().readTree(Files.readAllBytes(file));
+                return new AdminCredentials(stored.path("username").asText(), stored.path("passwordHash").asText(),
+                                            hasher);
+            }
+            String name = user.orElse("admin");
+            byte[] secret = new byte[18];
+            RANDOM.nextBytes(secret);
+            String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            AdminCredentials credentials = new AdminCredentials(name, hasher.hash(generated.toCharArray()), hasher);
+            Files.createDirectories(tenantsDir);
+            ObjectNode node = Json.mapper().createObjectNode()
+                    .put("username", name)
+                    .put("passwordHash", credentials.passwordHash);
+            Path temp = Files.createTempFile(tenantsDir, ".admin", ".tmp");
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not POSIX: the folder's permissions have to do
+            }
+            Files.write(temp, Json.mapper().writeValueAsBytes(node));
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            announce.accept("Admin credentials generated (shown once, stored only hashed in " + file + "):\n"
+                                    + "  CHAT_ADMIN_USER=" + name + "\n  CHAT_ADMIN_PASSWORD=" + generated);
+            return credentials;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write the admin credentials", e);
+        }
+    }
+
+    String username() {
+        return username;
+    }
+
+    /** Constant-time check of a login and password. */
+    boolean matches(String login, char[] password) {
+        boolean nameMatches = MessageDigest.isEqual(login.getBytes(StandardCharsets.UTF_8),
+                                                    username.getBytes(StandardCharsets.UTF_8));
+        byte[] digest = sha256(password);
+        byte[] known = verifiedDigest.get();
+        if (known != null && MessageDigest.isEqual(known, digest)) {
+            return nameMatches;
+        }
+        boolean valid = hasher.verify(password, passwordHash);
+        if (valid) {
+            verifiedDigest.set(digest);
+        }
+        return valid && nameMatches;
+    }
+
+    private static byte[] sha256(char[] password) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(new String(password).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.chat.api;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.chat.chat.ChatService;
+import io.chat.chat.MessageJson;
+import io.chat.history.MessagePage;
+import io.chat.http.JsonHttp;
+import io.chat.socketio.Json;
+import io.chat.tenant.LoginResult;
+import io.chat.tenant.Names;
+import io.chat.tenant.Tenant;
+import io.chat.tenant.TenantId;
+import io.chat.tenant.TenantRegistry;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** The public REST API under {@code /api}: login, logout, room history. */
+public final class PublicApi implements HttpService {
+    private static final System.Logger LOGGER = System.getLogger(PublicApi.class.getName());
+    private static final int HISTORY_DEFAULT = 50;
+    private static final int HISTORY_MAX = 100;
+
+    private final TenantRegistry registry;
+    private final ChatService chat;
+
+    public PublicApi(TenantRegistry registry, ChatService chat) {
+        this.registry = registry;
+        this.chat = chat;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/tenants/{tenant}/sessions", this::login)
+                .delete("/tenants/{tenant}/sessions/current", this::logout)
+                .get("/tenants/{tenant}/rooms/{room}/messages", this::history);
+    }
+
+    private Optional<Tenant> tenant(ServerRequest req, ServerResponse res) {
+        String raw = req.path().pathParameters().get("tenant");
+        if (TenantId.parse(raw).isEmpty()) {
+            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "invalid tenant id");
+            return Optional.empty();
+        }
+        Optional<Tenant> tenant = registry.find(raw);
+        if (tenant.isEmpty()) {
+            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown tenant");
+        }
+        return tenant;
+    }
+
+    private void login(ServerRequest req, ServerResponse res) {
+        Optional<Tenant> found = tenant(req, res);
+        if (found.isEmpty()) {
+            return;
+        }
+        Tenant tenant = found.get();
+        Optional<JsonNode> body = JsonHttp.readBody(req, res, false);
+        if (body.isEmpty()) {
+            return;
+        }
+        Optional<String> username = JsonHttp.text(body.get(), "username");
+        Optional<String> password = JsonHttp.text(body.get(), "password");
+        if (!body.get().isObject() || username.isEmpty() || password.isEmpty()
+                || password.get().length() > Names.MAX_PASSWORD_LENGTH) {
+            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "username and password are required");
+            return;
+        }
+        if (tenant.suspended()) {
+            JsonHttp.error(res, Status.FORBIDDEN_403, "forbidden", "tenant suspended");
+            return;
+        }
+        LoginResult result = tenant.login(username.get(), password.get());
+        switch (result) {
+        case LoginResult.Success success -> {
+            ObjectNode answer = Json.mapper().createObjectNode()
+                    .put("token", success.token())
+                    .put("user", success.username())
+                    .put("expiresAt", success.expiresAt().toString());
+            LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=ok");
+            JsonHttp.send(res, Status.CREATED_201, answer);
+        }
+        case LoginResult.BadCredentials bad -> {
+            LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=denied");
+            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid username or password");
+        }
+        case LoginResult.RateLimited limited -> {
+            LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=rate-limited");
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+            JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "too many failed logins");
+        }
+        case LoginResult.NotPasswordTenant jwt ->
+                JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "this tenant signs in with its own tokens");
+        }
+    }
+
+    private void logout(ServerRequest req, ServerResponse res) {
+        Optional<Tenant> found = tenant(req, res);
+        if (found.isEmpty()) {
+            return;
+        }
+        Optional<String> token = JsonHttp.bearer(req);
+        if (token.isEmpty() || !found.get().logout(token.get())) {
+            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid or missing token");
+            return;
+        }
+        chat.tokenRevoked(found.get(), token.get());
+        LOGGER.log(System.Logger.Level.INFO, "tenant=" + found.get().id() + " event=logout outcome=ok");
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void history(ServerRequest req, ServerResponse res) {
+        Optional<Tenant> found = tenant(req, res);
+        if (found.isEmpty()) {
+            return;
+        }
+        Tenant tenant = found.get();
+        Optional<String> token = JsonHttp.bearer(req);
+        if (token.isEmpty() || tenant.suspended() || tenant.authenticate(token.get()).isEmpty()) {
+            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid or missing token");
+            return;
+        }
+        String room = req.path().pathParameters().get("room");
+        if (!Names.isRoom(room)) {
+            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown room");
+            return;
+        }
+        OptionalLong before;
+        int limit;
+        try {
+            before = req.query().first("before").asOptional().map(Long::parseLong)
+                    .map(OptionalLong::of).orElse(OptionalLong.empty());
+            limit = req.query().first("limit").asOptional().map(Integer::parseInt).orElse(HISTORY_DEFAULT);
+        } catch (NumberFormatException e) {
+            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "before and limit must be numbers");
+            return;
+        }
+        if (limit < 1 || limit > HISTORY_MAX || (before.isPresent() && before.getAsLong() < 0)) {
+            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "limit is 1 to 100, before is not negative");
+            return;
+        }
+        MessagePage page = tenant.store().before(room, before, limit).join();
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.set("messages", MessageJson.of(page.messages()));
+        body.put("hasMore", page.hasMore());
+        JsonHttp.send(res, Status.OK_200, body);
+    }
+}

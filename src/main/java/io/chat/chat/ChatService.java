@@ -1,0 +1,76 @@
+package io.chat.chat;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.chat.socketio.SocketIoServer;
+import io.chat.tenant.Tenant;
+import io.chat.tenant.TenantId;
+import io.chat.tenant.TenantRegistry;
+
+/**
+ * Binds each live tenant to its Socket.IO namespace and keeps the two in step: provisioned → live at once,
+ * suspended → sockets dropped and new ones refused, deleted → namespace gone.
+ */
+public final class ChatService implements TenantRegistry.TenantListener {
+    private final SocketIoServer io;
+    private final Clock clock;
+    private final ConcurrentHashMap<TenantId, TenantChat> chats = new ConcurrentHashMap<>();
+
+    public ChatService(SocketIoServer io, Clock clock) {
+        this.io = io;
+        this.clock = clock;
+    }
+
+    @Override
+    public void opened(Tenant tenant) {
+        TenantChat chat = new TenantChat(tenant, io.of(tenant.id().namespace()));
+        chat.install();
+        chats.put(tenant.id(), chat);
+    }
+
+    @Override
+    public void suspended(Tenant tenant) {
+        chat(tenant).ifPresent(TenantChat::disconnectAll);
+    }
+
+    @Override
+    public void resumed(Tenant tenant) {
+        // the middleware reads the live definition: new connections are accepted again
+    }
+
+    @Override
+    public void deleting(Tenant tenant) {
+        chats.remove(tenant.id());
+        io.removeNamespace(tenant.id().namespace());
+    }
+
+    @Override
+    public void userDeleted(Tenant tenant, String username) {
+        chat(tenant).ifPresent(chat -> chat.disconnectUser(username));
+    }
+
+    /** A session token was revoked: its sockets go. */
+    public void tokenRevoked(Tenant tenant, String token) {
+        String key = Tenant.tokenKey(token);
+        chat(tenant).ifPresent(chat -> chat.disconnectToken(key));
+    }
+
+    public void announce(Tenant tenant, String text) {
+        chat(tenant).ifPresent(chat -> chat.announce(text, clock.instant()));
+    }
+
+    /** Live figures of a tenant's namespace. */
+    public record LiveFigures(int sockets, int rooms) {
+    }
+
+    public LiveFigures figures(Tenant tenant) {
+        return chat(tenant).map(c -> new LiveFigures(c.namespace().socketCount(), c.roomsInUse()))
+                .orElse(new LiveFigures(0, 0));
+    }
+
+    private Optional<TenantChat> chat(Tenant tenant) {
+        return Optional.ofNullable(chats.get(tenant.id()));
+    }
+}

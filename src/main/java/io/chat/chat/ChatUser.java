@@ -1,0 +1,14 @@
+package io.chat.chat;
+
+import java.time.Instant;
+
+/**
+ * Who a socket belongs to, set by the tenant's auth middleware at CONNECT.
+ *
+ * @param username  the authenticated user
+ * @param tokenKey  the stored hash of the credential, to find the sockets to drop when it is revoked
+ * @param expiresAt when the credential stops being valid
+ */
+record ChatUser(String username, String tokenKey, Instant expiresAt) {
+    static final String KEY = "chat.user";
+}

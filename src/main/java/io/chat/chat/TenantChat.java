@@ -1,0 +1,304 @@
+package io.chat.chat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.chat.history.MessagePage;
+import io.chat.socketio.Ack;
+import io.chat.socketio.ConnectRejection;
+import io.chat.socketio.DisconnectReason;
+import io.chat.socketio.EventHandler;
+import io.chat.socketio.Json;
+import io.chat.socketio.Namespace;
+import io.chat.socketio.Socket;
+import io.chat.tenant.Tenant;
+import io.chat.tenant.auth.AuthenticatedUser;
+
+import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
+import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
+import static io.chat.chat.Acks.ErrorCode.NOT_FOUND;
+import static io.chat.chat.Acks.ErrorCode.RATE_LIMITED;
+import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
+import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
+
+/**
+ * The contract's events on one tenant's namespace. Everything a socket touches hangs off this object, bound to
+ * one tenant at CONNECT: no tenant id from a client is read after that.
+ */
+final class TenantChat {
+    private static final System.Logger LOGGER = System.getLogger(TenantChat.class.getName());
+    private static final int JOIN_HISTORY = 50;
+    private static final int SINCE_PAGE = 500;
+    private static final int FETCH_DEFAULT = 50;
+    private static final int FETCH_MAX = 100;
+
+    private final Tenant tenant;
+    private final Namespace namespace;
+    private final Presence presence = new Presence();
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+    TenantChat(Tenant tenant, Namespace namespace) {
+        this.tenant = tenant;
+        this.namespace = namespace;
+    }
+
+    Namespace namespace() {
+        return namespace;
+    }
+
+    Tenant tenant() {
+        return tenant;
+    }
+
+    int roomsInUse() {
+        return presence.roomSizes().size();
+    }
+
+    void install() {
+        namespace.use(this::authenticate);
+        namespace.onConnection(this::connected);
+        namespace.onDisconnecting((socket, reason) -> {
+            if (reason == DisconnectReason.OUTBOUND_QUEUE_FULL) {
+                tenant.counters().queueFullClose();
+            }
+            disconnecting(socket);
+        });
+        on("room:join", this::join);
+        on("room:leave", this::leave);
+        on("rooms:list", this::listRooms);
+        on("message:send", this::send);
+        on("history:fetch", this::fetch);
+        on("presence:list", this::presenceList);
+        on("typing", this::typing);
+        namespace.onUnknownEvent((socket, args, ack) -> {
+            if (ack.requested()) {
+                Acks.fail(ack, NOT_FOUND, "unknown event");
+            }
+        });
+    }
+
+    /** A handler that turns refusals into failure acks, and other failures into {@code unavailable}. */
+    private void on(String event, EventHandler handler) {
+        namespace.on(event, (socket, args, ack) -> {
+            try {
+                handler.handle(socket, args, ack);
+            } catch (Acks.Refusal refusal) {
+                Acks.fail(ack, refusal.code(), refusal.getMessage());
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=" + event
+                        + " outcome=error type=" + e.getClass().getSimpleName());
+                Acks.fail(ack, UNAVAILABLE, "try again later");
+            }
+        });
+    }
+
+    // --- connection ----------------------------------------------------------------------------------------
+
+    private void authenticate(Socket socket) {
+        if (tenant.suspended()) {
+            throw new ConnectRejection("tenant suspended");
+        }
+        JsonNode token = socket.handshake().auth().get("token");
+        if (token == null || !token.isTextual()) {
+            throw new ConnectRejection("unauthorized");
+        }
+        AuthenticatedUser user = tenant.authenticate(token.asText())
+                .orElseThrow(() -> new ConnectRejection("unauthorized"));
+        if (namespace.socketCount() >= tenant.limits().socketsPerTenant()) {
+            throw new ConnectRejection("tenant full");
+        }
+        socket.data().put(ChatUser.KEY, new ChatUser(user.username(), Tenant.tokenKey(token.asText()),
+                                                     user.expiresAt()));
+    }
+
+    private void connected(Socket socket) {
+        String user = user(socket).username();
+        if (presence.connected(user)) {
+            socket.broadcast().emit("user:online", userEvent(user));
+        }
+        LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=connect outcome=ok");
+    }
+
+    private void disconnecting(Socket socket) {
+        ChatUser user = user(socket);
+        for (String room : socket.rooms()) {
+            if (!room.equals(socket.id()) && presence.exit(room, user.username())) {
+                socket.to(room).emit("room:left", roomEvent(room, user.username()));
+            }
+        }
+        if (presence.disconnected(user.username())) {
+            socket.broadcast().emit("user:offline", userEvent(user.username()));
+        }
+    }
+
+    // --- events --------------------------------------------------------------------------------------------
+
+    private void join(Socket socket, List<JsonNode> args, Ack ack) {
+        JsonNode payload = Payloads.object(args);
+        String room = Payloads.room(payload);
+        OptionalLong since = Payloads.seq(payload, "since");
+        String user = user(socket).username();
+        if (!socket.inRoom(room)) {
+            if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
+                throw new Acks.Refusal(TOO_LARGE, "too many rooms");
+            }
+            socket.join(room);
+            if (presence.enter(room, user)) {
+                socket.to(room).emit("room:joined", roomEvent(room, user));
+            }
+        }
+        CompletableFuture<MessagePage> history = since.isPresent()
+                ? tenant.store().since(room, since.getAsLong(), SINCE_PAGE)
+                : tenant.store().before(room, OptionalLong.empty(), JOIN_HISTORY);
+        history.whenComplete((page, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "history unavailable");
+                return;
+            }
+            ObjectNode body = Acks.ok().put("room", room);
+            ArrayNode members = body.putArray("members");
+            presence.members(room).forEach(members::add);
+            body.set("messages", MessageJson.of(page.messages()));
+            body.put("hasMore", page.hasMore());
+            ack.send(body);
+        });
+    }
+
+    private void leave(Socket socket, List<JsonNode> args, Ack ack) {
+        String room = Payloads.room(Payloads.object(args));
+        if (socket.inRoom(room) && !room.equals(socket.id())) {
+            socket.leave(room);
+            String user = user(socket).username();
+            if (presence.exit(room, user)) {
+                namespace.to(room).emit("room:left", roomEvent(room, user));
+            }
+        }
+        ack.send(Acks.ok());
+    }
+
+    private void listRooms(Socket socket, List<JsonNode> args, Ack ack) {
+        if (!args.isEmpty() && !args.getFirst().isObject() && !args.getFirst().isNull()) {
+            throw new Acks.Refusal(BAD_REQUEST, "payload must be an object");
+        }
+        ObjectNode body = Acks.ok();
+        ArrayNode rooms = body.putArray("rooms");
+        for (Map.Entry<String, Integer> entry : presence.roomSizes().entrySet()) {
+            rooms.addObject().put("name", entry.getKey()).put("members", entry.getValue());
+        }
+        ack.send(body);
+    }
+
+    private void send(Socket socket, List<JsonNode> args, Ack ack) {
+        JsonNode payload = Payloads.object(args);
+        String room = Payloads.room(payload);
+        String text = Payloads.text(payload);
+        var clientId = Payloads.clientId(payload);
+        String user = user(socket).username();
+        if (!socket.inRoom(room)) {
+            throw new Acks.Refusal(FORBIDDEN, "join the room first");
+        }
+        TokenBucket bucket = buckets.computeIfAbsent(user, u -> new TokenBucket(tenant.limits().messagesPerSecond(),
+                                                                                tenant.limits().messageBurst(),
+                                                                                System.nanoTime()));
+        if (!bucket.tryTake(System.nanoTime())) {
+            throw new Acks.Refusal(RATE_LIMITED, "slow down");
+        }
+        // completes on the store's writer thread, in commit order: the fan-out keeps each room in seq order
+        tenant.store().append(room, user, text, clientId).whenComplete((result, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "message not stored");
+                return;
+            }
+            ObjectNode message = MessageJson.of(result.message());
+            if (!result.duplicate()) {
+                int delivered = socket.to(room).emit("message", message);
+                tenant.counters().delivered(delivered);
+            }
+            ack.send(Acks.ok().set("message", message));
+        });
+    }
+
+    private void fetch(Socket socket, List<JsonNode> args, Ack ack) {
+        JsonNode payload = Payloads.object(args);
+        String room = Payloads.room(payload);
+        OptionalLong before = Payloads.seq(payload, "before");
+        int limit = Payloads.limit(payload, FETCH_DEFAULT, FETCH_MAX);
+        tenant.store().before(room, before, limit).whenComplete((page, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "history unavailable");
+                return;
+            }
+            ObjectNode body = Acks.ok();
+            body.set("messages", MessageJson.of(page.messages()));
+            body.put("hasMore", page.hasMore());
+            ack.send(body);
+        });
+    }
+
+    private void presenceList(Socket socket, List<JsonNode> args, Ack ack) {
+        String room = Payloads.room(Payloads.object(args));
+        ObjectNode body = Acks.ok();
+        ArrayNode users = body.putArray("users");
+        presence.members(room).forEach(users::add);
+        ack.send(body);
+    }
+
+    private void typing(Socket socket, List<JsonNode> args, Ack ack) {
+        String room = Payloads.room(Payloads.object(args));
+        if (!socket.inRoom(room)) {
+            throw new Acks.Refusal(FORBIDDEN, "join the room first");
+        }
+        socket.to(room).volatileEvent().emit("typing", roomEvent(room, user(socket).username()));
+        if (ack.requested()) {
+            ack.send(Acks.ok());
+        }
+    }
+
+    // --- revocation and announcements ------------------------------------------------------------------------
+
+    void disconnectToken(String tokenKey) {
+        for (Socket socket : List.copyOf(namespace.sockets())) {
+            if (user(socket).tokenKey().equals(tokenKey)) {
+                socket.disconnect(false);
+            }
+        }
+    }
+
+    void disconnectUser(String username) {
+        for (Socket socket : List.copyOf(namespace.sockets())) {
+            if (user(socket).username().equals(username)) {
+                socket.disconnect(false);
+            }
+        }
+    }
+
+    void disconnectAll() {
+        namespace.disconnectSockets(false);
+    }
+
+    void announce(String text, Instant ts) {
+        ObjectNode event = Json.mapper().createObjectNode().put("text", text).put("ts", ts.toString());
+        int delivered = namespace.emit("announcement", event);
+        tenant.counters().delivered(delivered);
+    }
+
+    private static ChatUser user(Socket socket) {
+        return (ChatUser) socket.data().get(ChatUser.KEY);
+    }
+
+    private static ObjectNode roomEvent(String room, String user) {
+        return Json.mapper().createObjectNode().put("room", room).put("user", user);
+    }
+
+    private static ObjectNode userEvent(String user) {
+        return Json.mapper().createObjectNode().put("user", user);
+    }
+}

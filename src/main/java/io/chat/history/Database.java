@@ -1,0 +1,196 @@
+package io.chat.history;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Opens one tenant's H2 database. The schema is created as an admin user, which is then logged out;
+ * all runtime work goes through a second user with only SELECT, INSERT, UPDATE and DELETE on the
+ * tables, so that no SQL reaching a runtime connection can use FILE_READ, CSVREAD, LINK_SCHEMA,
+ * CREATE ALIAS, SCRIPT, RUNSCRIPT or SHUTDOWN (all need admin rights in H2).
+ *
+ * <p>Must run on a thread that nobody interrupts: an interrupt inside H2's file I/O closes the database.
+ */
+final class Database {
+    static final String FILE_NAME = "chat";
+    static final String ADMIN_USER = "CHAT_ADMIN";
+    static final String APP_USER = "CHAT_APP";
+
+    /** H2's error code for a database locked by another process (DATABASE_ALREADY_OPEN_1). */
+    private static final int ALREADY_OPEN = 90020;
+    private static final int WRONG_LOGIN = 28000;
+
+    /**
+     * Column sizes. The contract's limits are 64-character rooms, 32-character user names and
+     * 4000-character texts; the columns are larger so that whichever way a caller counts characters
+     * (UTF-16 units or code points) and whatever a JWT subject looks like, a valid value always fits.
+     */
+    static final int MAX_ROOM = 128;
+    static final int MAX_USER = 255;
+    static final int MAX_TEXT = 16_000;
+    static final int MAX_CLIENT_ID = 255;
+    static final int MAX_DISPLAY_NAME = 1_000;
+    static final int MAX_PASSWORD_HASH = 1_000;
+    static final int MAX_TOKEN_HASH = 255;
+
+    private static final List<String> SCHEMA = List.of(
+            // Primary key (room, seq): seq is unique per room, and paging walks this index both ways.
+            """
+            CREATE TABLE IF NOT EXISTS messages (
+                room VARCHAR(%d) NOT NULL,
+                seq BIGINT NOT NULL,
+                id VARCHAR(36) NOT NULL,
+                sender VARCHAR(%d) NOT NULL,
+                text VARCHAR(%d) NOT NULL,
+                ts BIGINT NOT NULL,
+                client_id VARCHAR(%d),
+                PRIMARY KEY (room, seq)
+            )""".formatted(MAX_ROOM, MAX_USER, MAX_TEXT, MAX_CLIENT_ID),
+            // clientId idempotency, enforced by the database too; NULLs (no clientId) are distinct in H2.
+            "CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages (sender, room, client_id)",
+            """
+            CREATE TABLE IF NOT EXISTS users (
+                username VARCHAR(%d) PRIMARY KEY,
+                display_name VARCHAR(%d),
+                password_hash VARCHAR(%d) NOT NULL,
+                created_at BIGINT NOT NULL
+            )""".formatted(MAX_USER, MAX_DISPLAY_NAME, MAX_PASSWORD_HASH),
+            // The foreign key makes deleting a user delete its sessions, and refuses a session for a
+            // user deleted while it logged in.
+            """
+            CREATE TABLE IF NOT EXISTS sessions (
+                token_hash VARCHAR(%d) PRIMARY KEY,
+                username VARCHAR(%d) NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+                expires_at BIGINT NOT NULL
+            )""".formatted(MAX_TOKEN_HASH, MAX_USER),
+            "CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at)",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE messages, users, sessions TO " + APP_USER);
+
+    private Database() {
+    }
+
+    /** The open runtime connections: one for the writer, a few for reads. */
+    record Connections(Connection writer, List<Connection> readers) {
+    }
+
+    /** The database file the H2 URL names, without H2's extension. */
+    static Path base(Path directory) {
+        return directory.resolve(FILE_NAME);
+    }
+
+    /**
+     * The admin URL opens the database and sets how it is written: WRITE_DELAY=0 so that a commit is
+     * written to the file before it returns (H2's default 500 ms delay lost acknowledged commits on kill -9).
+     * DB_CLOSE_ON_EXIT=FALSE: the application closes stores itself, in order, when it stops.
+     * Built from the directory only, never from request data.
+     */
+    static String adminUrl(Path directory) {
+        return "jdbc:h2:file:" + base(directory) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /**
+     * Runtime logins join the database the admin login opened. They cannot name WRITE_DELAY (setting it
+     * needs admin rights); the database keeps the value it was opened with. IFEXISTS: a runtime login
+     * never creates a database.
+     */
+    static String runtimeUrl(Path directory) {
+        return "jdbc:h2:file:" + base(directory) + ";DB_CLOSE_ON_EXIT=FALSE;IFEXISTS=TRUE";
+    }
+
+    static Connections open(Path directory, int readers) {
+        if (base(directory).toString().contains(";")) {
+            // A ';' would let the path add H2 URL settings.
+            throw new StoreException("refusing a store path containing ';': " + directory);
+        }
+        boolean exists = Files.exists(directory.resolve(FILE_NAME + ".mv.db"));
+        Credentials credentials = Credentials.loadOrCreate(directory, exists);
+        List<Connection> opened = new ArrayList<>();
+        try (Connection admin = connect(directory, adminUrl(directory), ADMIN_USER, credentials.adminPassword())) {
+            createSchema(admin, credentials.appPassword());
+            Connection writer = connect(directory, runtimeUrl(directory), APP_USER, credentials.appPassword());
+            opened.add(writer);
+            writer.setAutoCommit(false);
+            checkWriteDelay(writer);
+            List<Connection> readConnections = new ArrayList<>();
+            for (int i = 0; i < readers; i++) {
+                Connection reader = connect(directory, runtimeUrl(directory), APP_USER, credentials.appPassword());
+                opened.add(reader);
+                reader.setReadOnly(true);
+                readConnections.add(reader);
+            }
+            // Closing the admin login now leaves the database open through the runtime connections.
+            return new Connections(writer, List.copyOf(readConnections));
+        } catch (SQLException | RuntimeException e) {
+            opened.forEach(Database::closeQuietly);
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("cannot open tenant store in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path directory, String url, String user, String password) throws SQLException {
+        Properties login = new Properties();
+        login.setProperty("user", user);
+        login.setProperty("password", password);
+        try {
+            return DriverManager.getConnection(url, login);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ALREADY_OPEN) {
+                throw new StoreLockedException("tenant store in " + directory
+                        + " is locked by another process (is another server running on the same folder?)", e);
+            }
+            if (e.getErrorCode() == WRONG_LOGIN) {
+                throw new StoreException("tenant store in " + directory + " does not accept the logins in "
+                        + Credentials.FILE_NAME, e);
+            }
+            throw e;
+        }
+    }
+
+    private static void createSchema(Connection admin, String appPassword) throws SQLException {
+        // One statement prepared at a time: H2 resolves the user when ALTER USER is prepared.
+        try (PreparedStatement create = admin.prepareStatement("CREATE USER IF NOT EXISTS " + APP_USER + " PASSWORD ?")) {
+            create.setString(1, appPassword);
+            create.execute();
+        }
+        try (PreparedStatement password = admin.prepareStatement("ALTER USER " + APP_USER + " SET PASSWORD ?")) {
+            password.setString(1, appPassword);
+            password.execute();
+        }
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("ALTER USER " + APP_USER + " ADMIN FALSE");
+            for (String sql : SCHEMA) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /** The durability promise rests on this setting: check it rather than trust the URL. */
+    private static void checkWriteDelay(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            if (!rows.next() || !"0".equals(rows.getString(1))) {
+                throw new StoreException("tenant store opened without WRITE_DELAY=0");
+            }
+        }
+    }
+
+    static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // closing on an error path or at shutdown: nothing better to do
+        }
+    }
+}

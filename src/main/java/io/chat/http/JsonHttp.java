@@ -1,0 +1,90 @@
+package io.chat.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.chat.socketio.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** JSON in and out of the REST APIs, with the contract's error shape {@code {"error":{"code","message"}}}. */
+public final class JsonHttp {
+    /** Request bodies larger than this are refused with 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private JsonHttp() {
+    }
+
+    public static void send(ServerResponse res, Status status, JsonNode body) {
+        try {
+            res.status(status);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(Json.mapper().writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void error(ServerResponse res, Status status, String code, String message) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.putObject("error").put("code", code).put("message", message);
+        send(res, status, body);
+    }
+
+    /**
+     * Reads a JSON body. Answers the error itself and returns empty when the body is too large (413), not JSON
+     * by content type while {@code requireJsonType} (415), or not parseable (400).
+     */
+    public static Optional<JsonNode> readBody(ServerRequest req, ServerResponse res, boolean requireJsonType) {
+        if (requireJsonType && !req.headers().contentType()
+                .map(type -> type.test(HttpMediaTypes.JSON_UTF_8) || "application/json".equals(type.mediaType().text()))
+                .orElse(false)) {
+            error(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type", "use application/json");
+            return Optional.empty();
+        }
+        byte[] body;
+        try (InputStream in = req.content().inputStream()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            error(res, Status.BAD_REQUEST_400, "bad_request", "unreadable body");
+            return Optional.empty();
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "too_large", "body over 64 KiB");
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(body);
+            if (node == null || node.isMissingNode()) {
+                error(res, Status.BAD_REQUEST_400, "bad_request", "body must be JSON");
+                return Optional.empty();
+            }
+            return Optional.of(node);
+        } catch (IOException e) {
+            error(res, Status.BAD_REQUEST_400, "bad_request", "body must be JSON");
+            return Optional.empty();
+        }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header. */
+    public static Optional<String> bearer(ServerRequest req) {
+        return req.headers().first(HeaderNames.AUTHORIZATION)
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).trim())
+                .filter(t -> !t.isEmpty());
+    }
+
+    /** A text field of a JSON object, when it is a string. */
+    public static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+}

@@ -1,0 +1,21 @@
+package io.chat.tenant;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.chat.tenant.auth.AuthenticatedUser;
+import io.chat.tenant.auth.TenantAuthenticator;
+
+/** The authenticator a tenant's definition asks for. */
+final class Authenticators {
+    private Authenticators() {
+    }
+
+    static TenantAuthenticator forTenant(AuthConfig auth,
+                                         Function<String, Optional<AuthenticatedUser>> sessionByTokenHash) {
+        return switch (auth) {
+            case AuthConfig.Password password -> TenantAuthenticator.password(sessionByTokenHash);
+            case AuthConfig.Jwt jwt -> TenantAuthenticator.jwt(jwt.config());
+        };
+    }
+}

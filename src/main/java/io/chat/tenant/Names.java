@@ -1,0 +1,28 @@
+package io.chat.tenant;
+
+import java.util.regex.Pattern;
+
+/** The contract's rules for user names, passwords and room names. */
+public final class Names {
+    private static final Pattern USERNAME = Pattern.compile("^[a-z0-9._-]{1,32}$");
+    private static final Pattern ROOM = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+    /** Longer passwords are refused: each costs a slow hash, so an unbounded one is a cheap attack. */
+    public static final int MAX_PASSWORD_LENGTH = 1024;
+    public static final int MIN_PASSWORD_LENGTH = 8;
+
+    private Names() {
+    }
+
+    public static boolean isUsername(String candidate) {
+        return candidate != null && USERNAME.matcher(candidate).matches();
+    }
+
+    public static boolean isPassword(String candidate) {
+        return candidate != null && candidate.length() >= MIN_PASSWORD_LENGTH
+                && candidate.length() <= MAX_PASSWORD_LENGTH;
+    }
+
+    public static boolean isRoom(String candidate) {
+        return candidate != null && ROOM.matcher(candidate).matches();
+    }
+}

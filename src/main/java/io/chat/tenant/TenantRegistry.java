@@ -1,0 +1,284 @@
+package io.chat.tenant;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+import io.chat.history.CommitObserver;
+import io.chat.history.TenantStore;
+import io.chat.tenant.auth.PasswordHasher;
+
+/**
+ * The live tenants: loaded from the tenants folder at start, provisioned, suspended, resumed and deleted while
+ * running. Each tenant lives in {@code <root>/<id>/}: {@code tenant.json} and its own H2 database.
+ * Changes are serialized (one admin action at a time); lookups are lock-free.
+ */
+public final class TenantRegistry implements AutoCloseable {
+    static final String DEFINITION_FILE = "tenant.json";
+    private static final System.Logger LOGGER = System.getLogger(TenantRegistry.class.getName());
+
+    private final Path root;
+    private final Executor readExecutor;
+    private final CommitObserver commitObserver;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final TenantListener listener;
+    private final ConcurrentHashMap<TenantId, Tenant> tenants = new ConcurrentHashMap<>();
+    private final Object changes = new Object();
+
+    /** Told of every change, to bind or unbind the tenant's namespace. */
+    public interface TenantListener {
+        void opened(Tenant tenant);
+
+        void suspended(Tenant tenant);
+
+        void resumed(Tenant tenant);
+
+        void deleting(Tenant tenant);
+
+        /** A user lost access: their sockets must go. */
+        void userDeleted(Tenant tenant, String username);
+    }
+
+    public TenantRegistry(Path root, Executor readExecutor, CommitObserver commitObserver, PasswordHasher hasher,
+                          Clock clock, TenantListener listener) {
+        this.root = root.toAbsolutePath().normalize();
+        this.readExecutor = readExecutor;
+        this.commitObserver = commitObserver;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Opens every tenant found in the folder; a folder that cannot be read is logged and skipped. */
+    public void loadAll() {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the tenants folder " + root, e);
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : entries) {
+                Optional<TenantId> id = TenantId.parse(dir.getFileName().toString());
+                Path file = dir.resolve(DEFINITION_FILE);
+                if (id.isEmpty() || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                TenantDefinition definition;
+                try {
+                    definition = TenantJson.fromFile(Files.readAllBytes(file));
+                } catch (IOException | InvalidRequest e) {
+                    LOGGER.log(System.Logger.Level.WARNING, "tenant=" + id.get() + " event=load outcome=skipped"
+                            + " reason=unreadable-definition");
+                    continue;
+                }
+                if (!definition.id().equals(id.get())) {
+                    LOGGER.log(System.Logger.Level.WARNING, "tenant=" + id.get() + " event=load outcome=skipped"
+                            + " reason=id-mismatch");
+                    continue;
+                }
+                open(definition);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the tenants folder " + root, e);
+        }
+    }
+
+    public Optional<Tenant> find(TenantId id) {
+        return Optional.ofNullable(tenants.get(id));
+    }
+
+    /** Looks a tenant up by an id from a request; an invalid id finds nothing. */
+    public Optional<Tenant> find(String rawId) {
+        return TenantId.parse(rawId).flatMap(this::find);
+    }
+
+    public Collection<Tenant> all() {
+        return List.copyOf(tenants.values());
+    }
+
+    public boolean isEmpty() {
+        return tenants.isEmpty();
+    }
+
+    /** Creates a tenant: folder, definition, database; its namespace is live when this returns. */
+    public Tenant provision(TenantDefinition definition) {
+        synchronized (changes) {
+            if (tenants.containsKey(definition.id()) || Files.exists(directoryOf(definition.id()))) {
+                throw new TenantExists();
+            }
+            Path dir = directoryOf(definition.id());
+            try {
+                Files.createDirectories(dir);
+                writeDefinition(dir, definition);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create tenant folder", e);
+            }
+            Tenant tenant = open(definition);
+            LOGGER.log(System.Logger.Level.INFO, "tenant=" + definition.id() + " event=provision outcome=ok");
+            return tenant;
+        }
+    }
+
+    public Tenant suspend(TenantId id) {
+        return setSuspended(id, true);
+    }
+
+    public Tenant resume(TenantId id) {
+        return setSuspended(id, false);
+    }
+
+    private Tenant setSuspended(TenantId id, boolean suspended) {
+        synchronized (changes) {
+            Tenant tenant = find(id).orElseThrow(UnknownTenant::new);
+            TenantDefinition updated = tenant.definition().withSuspended(suspended);
+            try {
+                writeDefinition(tenant.directory(), updated);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write tenant definition", e);
+            }
+            tenant.definition(updated);
+            if (suspended) {
+                listener.suspended(tenant);
+            } else {
+                listener.resumed(tenant);
+            }
+            LOGGER.log(System.Logger.Level.INFO, "tenant=" + id + " event=" + (suspended ? "suspend" : "resume")
+                    + " outcome=ok");
+            return tenant;
+        }
+    }
+
+    /** Deletes a tenant: sockets disconnected, namespace gone, store closed, folder removed. */
+    public void delete(TenantId id) {
+        synchronized (changes) {
+            Tenant tenant = tenants.remove(id);
+            if (tenant == null) {
+                throw new UnknownTenant();
+            }
+            listener.deleting(tenant);
+            tenant.store().close();
+            deleteRecursively(tenant.directory());
+            LOGGER.log(System.Logger.Level.INFO, "tenant=" + id + " event=delete outcome=ok");
+        }
+    }
+
+    /** Deletes a user of a tenant; their sockets are disconnected. */
+    public boolean deleteUser(Tenant tenant, String username) {
+        boolean deleted = tenant.deleteUser(username);
+        if (deleted) {
+            listener.userDeleted(tenant, username);
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        synchronized (changes) {
+            for (Tenant tenant : tenants.values()) {
+                try {
+                    tenant.store().close();
+                } catch (RuntimeException e) {
+                    LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=close outcome=failed");
+                }
+            }
+            tenants.clear();
+        }
+    }
+
+    private Tenant open(TenantDefinition definition) {
+        Path dir = directoryOf(definition.id());
+        TenantStore store = TenantStore.open(dir, definition.id().value(), readExecutor, commitObserver);
+        Tenant tenant = new Tenant(definition, dir, store, hasher, clock);
+        tenants.put(definition.id(), tenant);
+        listener.opened(tenant);
+        return tenant;
+    }
+
+    private Path directoryOf(TenantId id) {
+        Path dir = root.resolve(id.value()).normalize();
+        if (!dir.getParent().equals(root)) {
+            throw new IllegalStateException("tenant folder outside the tenants folder");
+        }
+        return dir;
+    }
+
+    private static void writeDefinition(Path dir, TenantDefinition definition) throws IOException {
+        Path temp = Files.createTempFile(dir, ".tenant", ".tmp");
+        try {
+            restrictToOwner(temp);
+            Files.write(temp, TenantJson.toFile(definition));
+            try {
+                Files.move(temp, dir.resolve(DEFINITION_FILE), StandardCopyOption.ATOMIC_MOVE,
+                           StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, dir.resolve(DEFINITION_FILE), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void restrictToOwner(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: the folder's own permissions have to do
+        }
+    }
+
+    private void deleteRecursively(Path dir) {
+        if (!dir.normalize().startsWith(root) || dir.equals(root)) {
+            throw new IllegalStateException("refusing to delete outside the tenants folder");
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove tenant folder", e);
+        }
+    }
+
+    /** The id is taken. */
+    public static final class TenantExists extends RuntimeException {
+        TenantExists() {
+            super("tenant exists", null, false, false);
+        }
+    }
+
+    /** No live tenant has that id. */
+    public static final class UnknownTenant extends RuntimeException {
+        UnknownTenant() {
+            super("unknown tenant", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.chat.tenant.auth;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.helidon.security.AuthenticationResponse;
+import io.helidon.security.ProviderRequest;
+import io.helidon.security.spi.AuthenticationProvider;
+
+/**
+ * Helidon authentication provider of a password tenant: the bearer token is an opaque session token, looked up by
+ * its SHA-256 in the caller's session store. Stateless apart from its final fields, so safe on any number of threads.
+ */
+final class SessionTokenProvider implements AuthenticationProvider {
+    private static final System.Logger LOGGER = System.getLogger(SessionTokenProvider.class.getName());
+
+    private final Function<String, Optional<AuthenticatedUser>> sessionByTokenHash;
+    private final Clock clock;
+
+    SessionTokenProvider(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash, Clock clock) {
+        this.sessionByTokenHash = Objects.requireNonNull(sessionByTokenHash, "sessionByTokenHash");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public AuthenticationResponse authenticate(ProviderRequest request) {
+        Optional<String> token = BearerAuthentication.token(request.env());
+        if (token.isEmpty()) {
+            return BearerAuthentication.failed("no bearer token");
+        }
+        Optional<AuthenticatedUser> user;
+        try {
+            // A plain digest is enough: the token is 256 random bits, there is nothing to brute-force.
+            user = sessionByTokenHash.apply(SessionTokens.hash(token.get()));
+        } catch (RuntimeException e) {
+            // The store failed, not the user: worth a line, but only the exception type (messages may quote keys).
+            LOGGER.log(System.Logger.Level.WARNING, "event=session-lookup outcome=error error=" + e.getClass().getName());
+            return BearerAuthentication.failed("session lookup failed");
+        }
+        if (user == null || user.isEmpty()) {
+            return BearerAuthentication.failed("unknown session");
+        }
+        if (!user.get().expiresAt().isAfter(clock.instant())) {
+            return BearerAuthentication.failed("session expired");
+        }
+        return BearerAuthentication.success(user.get());
+    }
+}

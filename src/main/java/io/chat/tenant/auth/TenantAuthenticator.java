@@ -1,0 +1,78 @@
+package io.chat.tenant.auth;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.helidon.security.Security;
+
+/**
+ * A tenant's authentication middleware: turns the bearer credential of a login-protected request or a Socket.IO
+ * CONNECT into a user. Each tenant has its own instance, backed by its own Helidon {@link Security}.
+ *
+ * <p>Implementations are thread-safe and fast (a digest and a map lookup, or one signature check): they run on many
+ * virtual threads at once, on every CONNECT.
+ */
+public sealed interface TenantAuthenticator permits TenantAuthenticator.PasswordTenant, TenantAuthenticator.JwtTenant {
+    /** The user {@code bearerToken} (without the {@code Bearer } prefix) stands for; empty when it is not valid. */
+    Optional<AuthenticatedUser> authenticate(String bearerToken);
+
+    /**
+     * For a password tenant. {@code sessionByTokenHash} gets {@link io.chat.tenant.auth.SessionTokens#hash} of the
+     * token and answers the session's user, from the caller's database or cache; a session whose {@code expiresAt}
+     * is not after now is refused. Exceptions it throws count as "not authenticated".
+     */
+    static TenantAuthenticator password(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash) {
+        return password(sessionByTokenHash, Clock.systemUTC());
+    }
+
+    /** As {@link #password(Function)}, judging expiry by {@code clock}. */
+    static TenantAuthenticator password(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash, Clock clock) {
+        return new PasswordTenant(BearerAuthentication.security(new SessionTokenProvider(sessionByTokenHash, clock),
+                                                               "session-token"));
+    }
+
+    /**
+     * For a JWT tenant. Throws {@link IllegalArgumentException} when the key is unusable (HS256 secret under 32 bytes,
+     * a PEM that is not an SPKI RSA key of at least 2048 bits).
+     */
+    static TenantAuthenticator jwt(JwtTenantConfig config) {
+        TenantJwtProvider provider = TenantJwtProvider.create(config);
+        return new JwtTenant(BearerAuthentication.security(provider, "tenant-jwt"), provider.algorithm());
+    }
+
+    /** Password tenants: opaque session tokens. Made only by {@link #password}. */
+    final class PasswordTenant implements TenantAuthenticator {
+        private final Security security;
+
+        private PasswordTenant(Security security) {
+            this.security = security;
+        }
+
+        @Override
+        public Optional<AuthenticatedUser> authenticate(String bearerToken) {
+            return BearerAuthentication.authenticate(security, bearerToken);
+        }
+    }
+
+    /** JWT tenants: tokens of the tenant's identity provider. Made only by {@link #jwt}. */
+    final class JwtTenant implements TenantAuthenticator {
+        private final Security security;
+        private final String algorithm;
+
+        private JwtTenant(Security security, String algorithm) {
+            this.security = security;
+            this.algorithm = algorithm;
+        }
+
+        /** {@code HS256} or {@code RS256}: the only alg this tenant accepts. */
+        public String algorithm() {
+            return algorithm;
+        }
+
+        @Override
+        public Optional<AuthenticatedUser> authenticate(String bearerToken) {
+            return BearerAuthentication.authenticate(security, bearerToken);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.chat.history;
+
+import static io.chat.history.TenantStoreTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 of a process appending at full speed loses no acknowledged message. */
+class DurabilityTest {
+    private static final int ACKS_BEFORE_KILL = 5_000;
+
+    @TempDir
+    Path tenants;
+
+    @Test
+    void everyAcknowledgedAppendSurvivesKillMinus9() throws Exception {
+        Path directory = tenants.resolve("crash");
+        Process child = new ProcessBuilder(javaBinary(), "-cp", classpath(), AppendingChild.class.getName(),
+                directory.toString(), "8")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (Exception e) {
+                // the child was killed: its pipe ends here
+            }
+            lines.add("EOF");
+        });
+        List<String> acked = new ArrayList<>();
+        ExecutorService reads = Executors.newFixedThreadPool(2);
+        try {
+            assertEquals("OPEN", lines.poll(20, TimeUnit.SECONDS), "child did not open its store");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (acked.size() < ACKS_BEFORE_KILL && System.nanoTime() < deadline) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    acked.add(line);
+                }
+            }
+            // A second server on the same folder is refused while the first one runs.
+            StoreLockedException locked = assertThrows(StoreLockedException.class,
+                    () -> TenantStore.open(directory, "crash", reads, CommitObserver.NONE));
+            assertTrue(locked.getMessage().contains("another process"), locked.getMessage());
+        } finally {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(20, TimeUnit.SECONDS));
+        }
+        reader.join(10_000);
+        for (String line = lines.poll(); line != null && !line.equals("EOF"); line = lines.poll()) {
+            acked.add(line); // written to the pipe before the kill: acknowledged too
+        }
+        assertTrue(acked.size() > 100, "too few acknowledged appends: " + acked.size());
+
+        try (TenantStore store = TenantStore.open(directory, "crash", reads, CommitObserver.NONE)) {
+            Map<String, Long> lastSeq = new HashMap<>();
+            Map<String, List<StoredMessage>> rooms = new HashMap<>();
+            for (String room : List.of("room0", "room1", "room2")) {
+                List<StoredMessage> stored = await(store.since(room, 0, TenantStore.MAX_PAGE)).messages();
+                for (int i = 0; i < stored.size(); i++) {
+                    assertEquals(i + 1, stored.get(i).seq(), "gap in " + room);
+                }
+                rooms.put(room, stored);
+                lastSeq.put(room, (long) stored.size());
+            }
+            for (String line : acked) {
+                String[] f = line.split(" ");
+                List<StoredMessage> stored = rooms.get(f[0]);
+                long seq = Long.parseLong(f[1]);
+                assertTrue(seq <= stored.size(), "acknowledged message lost: " + line);
+                assertEquals(f[2], stored.get((int) seq - 1).id(), "acknowledged message changed: " + line);
+            }
+            assertEquals(rooms.values().stream().mapToLong(List::size).sum(), store.messageCount());
+            // seq goes on from the last stored one; a resent clientId is still recognised.
+            assertEquals(lastSeq.get("room0") + 1, await(store.append("room0", "x", "after", Optional.empty())).message().seq());
+            String[] first = acked.getFirst().split(" ");
+            AppendResult resent = await(store.append(first[0], first[4], "again", Optional.of(first[3])));
+            assertTrue(resent.duplicate());
+            assertEquals(first[2], resent.message().id());
+        } finally {
+            reads.shutdown();
+        }
+        System.out.println("durability: " + acked.size() + " acknowledged appends checked after kill -9");
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Just what the child needs: H2, the main classes and the test classes. */
+    private static String classpath() throws Exception {
+        List<String> entries = new ArrayList<>();
+        for (Class<?> type : List.of(org.h2.Driver.class, TenantStore.class, AppendingChild.class)) {
+            entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        return String.join(File.pathSeparator, Stream.of(entries.toArray(String[]::new)).distinct().toList());
+    }
+}
