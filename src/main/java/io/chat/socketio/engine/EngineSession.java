@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EngineSession {
     private static final System.Logger LOGGER = System.getLogger(EngineSession.class.getName());
 
+    private static final long UPGRADE_NOOP_DELAY_MILLIS = 100;
+
     private final String id;
     private final HandshakeRequest handshake;
     private final EngineServer server;
@@ -238,9 +240,17 @@ public final class EngineSession {
         }
     }
 
-    /** The probe succeeded on the new transport: release the pending poll so the client can pause polling. */
+    /**
+     * The probe succeeded on the new transport: soon release the pending poll so the client can pause polling.
+     * Like Node's engine.io, not at once: a client that sends its upgrade right after the probe completes it
+     * before its poll is answered.
+     */
     void probeAnswered() {
-        pollingTransport().ifPresent(PollingTransport::releaseWithNoop);
+        server.scheduler().schedule(() -> {
+            if (upgrading) {
+                pollingTransport().ifPresent(PollingTransport::releaseWithNoop);
+            }
+        }, UPGRADE_NOOP_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     void completeUpgrade(WebSocketConnection ws) {

@@ -128,15 +128,18 @@ final class PollingHandler implements Handler {
 
     private void poll(EngineSession session, PollingTransport transport, ServerResponse res)
             throws InterruptedException {
-        Optional<byte[]> payload = transport.poll();
-        if (payload.isEmpty()) {
+        switch (transport.poll()) {
+        case PollingTransport.PollResult.Payload payload -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+            res.send(payload.bytes());
+        }
+        case PollingTransport.PollResult.Overlap overlap -> {
             // two GETs at once: the protocol says the client is broken
             fail(res, Failure.BAD_REQUEST);
             session.close(CloseReason.TRANSPORT_ERROR);
-            return;
         }
-        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
-        res.send(payload.get());
+        case PollingTransport.PollResult.Superseded superseded -> fail(res, Failure.BAD_REQUEST);
+        }
     }
 
     private void post(ServerRequest req, ServerResponse res, EngineSession session, PollingTransport transport)

@@ -21,6 +21,22 @@ final class PollingTransport implements Transport {
     private boolean finished;
     private boolean noopRequested;
     private EnginePacket farewell = EnginePacket.CLOSE_PACKET;
+    private boolean superseded;
+
+    /** What a GET poll comes to. */
+    sealed interface PollResult {
+        /** The payload to answer with 200. */
+        record Payload(byte[] bytes) implements PollResult {
+        }
+
+        /** Another GET was already waiting: the protocol says the client is broken. */
+        record Overlap() implements PollResult {
+        }
+
+        /** The session moved to WebSocket while this GET waited: it belongs to the old transport. */
+        record Superseded() implements PollResult {
+        }
+    }
 
     @Override
     public void attach(EngineSession owner) {
@@ -48,11 +64,14 @@ final class PollingTransport implements Transport {
         }
     }
 
-    /** The session moved to WebSocket; a poll still waiting returns what it has (a noop at worst). */
+    /**
+     * The session moved to WebSocket. A client pauses polling before it completes an upgrade, so a GET still
+     * waiting now came late for the old transport and is refused like any later one.
+     */
     void retire() {
         lock.lock();
         try {
-            farewell = EnginePacket.NOOP_PACKET;
+            superseded = true;
             finished = true;
             changed.signalAll();
         } finally {
@@ -62,7 +81,14 @@ final class PollingTransport implements Transport {
 
     /** The client closed the session: the poll in flight (or the next one) gets a noop, then the sid is gone. */
     void releaseAfterClientClose() {
-        retire();
+        lock.lock();
+        try {
+            farewell = EnginePacket.NOOP_PACKET;
+            finished = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -88,22 +114,21 @@ final class PollingTransport implements Transport {
         }
     }
 
-    /**
-     * Waits for packets and encodes them as one polling payload.
-     *
-     * @return the payload, or empty when another poll is already pending (the caller answers 400)
-     */
-    java.util.Optional<byte[]> poll() throws InterruptedException {
+    /** Waits for packets and encodes them as one polling payload. */
+    PollResult poll() throws InterruptedException {
         lock.lock();
         try {
             if (pollPending) {
-                return java.util.Optional.empty();
+                return new PollResult.Overlap();
             }
             pollPending = true;
             while (!finished && !noopRequested && !session.hasQueued()) {
                 changed.await();
             }
             noopRequested = false;
+            if (superseded) {
+                return new PollResult.Superseded();
+            }
         } finally {
             lock.unlock();
         }
@@ -114,11 +139,11 @@ final class PollingTransport implements Transport {
                     if (!session.isOpen()) {
                         session.unregister();
                     }
-                    return java.util.Optional.of(farewell.payload());
+                    return new PollResult.Payload(farewell.payload());
                 }
-                return java.util.Optional.of(EnginePacket.NOOP_PACKET.payload());
+                return new PollResult.Payload(EnginePacket.NOOP_PACKET.payload());
             }
-            return java.util.Optional.of(encode(packets));
+            return new PollResult.Payload(encode(packets));
         } finally {
             lock.lock();
             try {

@@ -126,7 +126,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
         EngineSession target = upgradeOf.orElseThrow();
         if ("2probe".equals(message.text)) {
             directFrames.add(EnginePacket.PROBE_REPLY.wsFrame());
-            wake();
+            // written before anything else is read: nothing else writes to this socket before the upgrade
+            // completes, and a client may act on the reply at once
+            if (writeScheduled.compareAndSet(false, true)) {
+                writeLoop();
+            }
             target.probeAnswered();
         } else if ("5".equals(message.text)) {
             attach(target);
