@@ -91,6 +91,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
         } catch (ProtocolViolation violation) {
             endReason = CloseReason.TRANSPORT_ERROR;
             closeAndWait(violation.code, violation.getMessage());
+            discardUntilClosed();
         } catch (DataReader.InsufficientDataAvailableException e) {
             endReason = CloseReason.TRANSPORT_CLOSE;
         } catch (RuntimeException e) {
@@ -350,6 +351,25 @@ final class WebSocketConnection implements ServerConnection, Transport {
         requestClose(code, reason);
         awaitFlush();
         running = false;
+    }
+
+    /**
+     * After a close for bad input, reads and drops what the peer still sends (the rest of an oversize frame,
+     * say) until it closes or the grace period ends: closing a socket with unread data resets it, and the
+     * peer could lose the close frame that says why.
+     */
+    private void discardUntilClosed() {
+        long budget = 16L * 1024 * 1024;
+        try {
+            while (budget > 0) {
+                reader.ensureAvailable();
+                int available = reader.available();
+                reader.skip(available);
+                budget -= available;
+            }
+        } catch (RuntimeException e) {
+            // the peer closed, or the grace period closed the socket: either way we are done
+        }
     }
 
     private void awaitFlush() {
