@@ -45,7 +45,15 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Arguments arguments = Arguments.parse(args);
+        try {
+            run(Arguments.parse(args));
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void run(Arguments arguments) {
         if (arguments.conformance()) {
             Running running = startConformance(arguments.port().orElse(3000));
             LOGGER.log(System.Logger.Level.INFO, "conformance server on http://localhost:" + running.port()
