@@ -34,6 +34,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.staticcontent.StaticContentService;
 
 /** The one place where objects are created and wired. Tests start servers through the same methods. */
 public final class Main {
@@ -132,7 +133,12 @@ public final class Main {
         try {
             running = start(settings.port(), io, List.of(io.engine()), routing -> routing
                                     .get("/health", health::handle)
-                                    .register("/api", publicApi),
+                                    .register("/api", publicApi)
+                                    .get("/t/{tenant}", (req, res) -> res.header("Content-Type", "text/html; charset=UTF-8")
+                                            .send(webIndex()))
+                                    .register("/", StaticContentService.builder("web")
+                                            .welcomeFileName("index.html")
+                                            .build()),
                             server -> server.putSocket(ADMIN_SOCKET, socket -> socket
                                     .host("127.0.0.1")
                                     .port(settings.adminPort())
@@ -205,6 +211,18 @@ public final class Main {
             throw new IllegalStateException("the server could not start on port " + port + " (is it in use?)");
         }
         return new Running(server, io, engines, new ArrayList<>(resources));
+    }
+
+    /** The web client's page, for its deep links ({@code /t/acme}); absent when the jar was built without it. */
+    private static byte[] webIndex() {
+        try (var in = Main.class.getResourceAsStream("/web/index.html")) {
+            if (in == null) {
+                throw new io.helidon.http.NotFoundException("no web client in this build");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** An unexpected failure answers a fixed message: no exception text or stack trace reaches a client. */
