@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.chat.ChatService;
 import io.chat.http.JsonHttp;
+import io.chat.http.TenantRequests;
 import io.chat.socketio.Json;
 import io.chat.tenant.AuthConfig;
 import io.chat.tenant.InvalidRequest;
@@ -16,7 +17,6 @@ import io.chat.tenant.Limits;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantDefinition;
-import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantJson;
 import io.chat.tenant.TenantRegistry;
 import io.helidon.http.Status;
@@ -183,16 +183,7 @@ public final class AdminApi implements HttpService {
     }
 
     private Optional<Tenant> tenant(ServerRequest req, ServerResponse res) {
-        String raw = req.path().pathParameters().get("id");
-        if (TenantId.parse(raw).isEmpty()) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "invalid tenant id");
-            return Optional.empty();
-        }
-        Optional<Tenant> tenant = registry.find(raw);
-        if (tenant.isEmpty()) {
-            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown tenant");
-        }
-        return tenant;
+        return TenantRequests.tenant(registry, req, res, "id");
     }
 
     private ObjectNode view(Tenant tenant) {

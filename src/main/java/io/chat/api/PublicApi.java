@@ -10,11 +10,11 @@ import io.chat.chat.ChatService;
 import io.chat.chat.MessageJson;
 import io.chat.history.MessagePage;
 import io.chat.http.JsonHttp;
+import io.chat.http.TenantRequests;
 import io.chat.socketio.Json;
 import io.chat.tenant.LoginResult;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
-import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantRegistry;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -45,16 +45,7 @@ public final class PublicApi implements HttpService {
     }
 
     private Optional<Tenant> tenant(ServerRequest req, ServerResponse res) {
-        String raw = req.path().pathParameters().get("tenant");
-        if (TenantId.parse(raw).isEmpty()) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "invalid tenant id");
-            return Optional.empty();
-        }
-        Optional<Tenant> tenant = registry.find(raw);
-        if (tenant.isEmpty()) {
-            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown tenant");
-        }
-        return tenant;
+        return TenantRequests.tenant(registry, req, res, "tenant");
     }
 
     private void login(ServerRequest req, ServerResponse res) {

@@ -1,12 +1,7 @@
 package io.chat.socketio.engine;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.common.buffers.BufferData;
@@ -58,7 +53,8 @@ public final class EngineUpgrader extends WsUpgrader {
         if (!SUPPORTED_VERSION.equals(headers.first(WS_VERSION).orElse(SUPPORTED_VERSION))) {
             throw badRequest("Unsupported WebSocket version");
         }
-        HandshakeRequest request = handshakeRequest(ctx, prologue, headers);
+        HandshakeRequest request = HandshakeRequests.of(headers, prologue.query(), ctx.remotePeer().address(),
+                                                         ctx.isSecure());
         if (!engine.config().allowRequest().test(request)) {
             throw RequestException.builder()
                     .type(DirectHandler.EventType.FORBIDDEN)
@@ -102,17 +98,5 @@ public final class EngineUpgrader extends WsUpgrader {
                 .type(DirectHandler.EventType.BAD_REQUEST)
                 .message(message)
                 .build();
-    }
-
-    private static HandshakeRequest handshakeRequest(ConnectionContext ctx, HttpPrologue prologue,
-                                                     WritableHeaders<?> headers) {
-        Map<String, String> headerMap = new HashMap<>();
-        headers.forEach(h -> headerMap.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get()));
-        Map<String, String> query = new HashMap<>();
-        prologue.query().names().forEach(name -> query.put(name, prologue.query().first(name).orElse("")));
-        String address = ctx.remotePeer().address() instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(ctx.remotePeer().address());
-        return new HandshakeRequest(headerMap, query, address, ctx.isSecure(), Instant.now());
     }
 }

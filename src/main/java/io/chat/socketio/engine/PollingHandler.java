@@ -2,12 +2,8 @@ package io.chat.socketio.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.http.HeaderNames;
@@ -116,7 +112,8 @@ final class PollingHandler implements Handler {
     }
 
     private void handshake(ServerRequest req, ServerResponse res) throws InterruptedException {
-        HandshakeRequest request = handshakeRequest(req);
+        HandshakeRequest request = HandshakeRequests.of(req.headers(), req.query(), req.remotePeer().address(),
+                                                         req.isSecure());
         if (!server.config().allowRequest().test(request)) {
             fail(res, Failure.FORBIDDEN);
             return;
@@ -217,16 +214,5 @@ final class PollingHandler implements Handler {
         res.status(failure.status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(failure.body());
-    }
-
-    static HandshakeRequest handshakeRequest(ServerRequest req) {
-        Map<String, String> headers = new HashMap<>();
-        req.headers().forEach(h -> headers.putIfAbsent(h.name().toLowerCase(java.util.Locale.ROOT), h.get()));
-        Map<String, String> query = new HashMap<>();
-        req.query().names().forEach(name -> query.put(name, req.query().first(name).orElse("")));
-        String address = req.remotePeer().address() instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(req.remotePeer().address());
-        return new HandshakeRequest(headers, query, address, req.isSecure(), Instant.now());
     }
 }

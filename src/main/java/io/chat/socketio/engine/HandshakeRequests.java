@@ -1,0 +1,28 @@
+package io.chat.socketio.engine;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.Headers;
+
+/** Builds a {@link HandshakeRequest} from what Helidon knows of a request, polling or upgrade alike. */
+final class HandshakeRequests {
+    private HandshakeRequests() {
+    }
+
+    static HandshakeRequest of(Headers headers, UriQuery query, SocketAddress remote, boolean secure) {
+        Map<String, String> headerMap = new HashMap<>();
+        headers.forEach(h -> headerMap.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get()));
+        Map<String, String> queryMap = new HashMap<>();
+        query.names().forEach(name -> queryMap.put(name, query.first(name).orElse("")));
+        String address = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(remote);
+        return new HandshakeRequest(headerMap, queryMap, address, secure, Instant.now());
+    }
+}
