@@ -1,0 +1,58 @@
+package io.chat.socketio;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.chat.socketio.engine.EngineConfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A reader that stops reading is closed when its queue overflows; the sender never waits on it. */
+class SlowReaderTest {
+    @Test
+    void aStalledReaderIsClosedAndTheSenderCarriesOn() throws Exception {
+        EngineConfig engine = EngineConfig.defaults("/socket.io/").withMaxQueueBytes(64 * 1024);
+        try (FixtureServer server = FixtureServer.start(engine);
+                RawWebSocket sender = connect(server);
+                RawWebSocket stalled = connect(server)) {
+            join(stalled, "flood");
+            join(sender, "flood");
+            String chunk = "x".repeat(10_000);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int sent = 0;
+            // the stalled socket never reads again: its kernel buffers fill, then its queue
+            while (server.io().engine().queueOverflows() == 0 && System.nanoTime() < deadline) {
+                sender.sendText("42/test,[\"to-room\",\"flood\",\"" + chunk + "\"]");
+                sent++;
+                if (sent % 50 == 0) {
+                    echo(sender, sent);
+                }
+            }
+            assertEquals(1, server.io().engine().queueOverflows(), "the stalled reader was closed");
+            echo(sender, 1_000_000);
+            assertTrue(sent > 0);
+        }
+    }
+
+    private static RawWebSocket connect(FixtureServer server) throws IOException {
+        RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket");
+        ws.readFrame();
+        ws.sendText("40/test,");
+        ws.readUntil(f -> f.text().startsWith("40/test,"));
+        ws.readUntil(f -> f.text().startsWith("42/test,[\"welcome\""));
+        return ws;
+    }
+
+    private static void join(RawWebSocket ws, String room) throws IOException {
+        ws.sendText("42/test,1[\"join\",\"" + room + "\"]");
+        ws.readUntil(f -> f.text().startsWith("43/test,1"));
+    }
+
+    private static void echo(RawWebSocket ws, int id) throws IOException {
+        ws.sendText("42/test," + id + "[\"echo\",\"still here\"]");
+        ws.readUntil(f -> f.text().equals("43/test," + id + "[\"still here\"]"));
+    }
+}
