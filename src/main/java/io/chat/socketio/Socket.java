@@ -155,10 +155,12 @@ public final class Socket {
      * connection (and so this client's sockets in other namespaces) closes too.
      */
     public void disconnect(boolean closeConnection) {
-        if (connected()) {
+        boolean wasConnected = connected();
+        // closed first, so that the reason is ours even if the client drops the connection on receiving it
+        closed(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        if (wasConnected) {
             send(PacketCodec.encode(PacketType.DISCONNECT, namespace.name(), OptionalLong.empty(), Optional.empty()));
         }
-        closed(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
         if (closeConnection) {
             client.session().close(CloseReason.FORCED_CLOSE);
         }

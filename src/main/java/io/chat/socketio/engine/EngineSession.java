@@ -28,6 +28,7 @@ public final class EngineSession {
     private final ConcurrentLinkedQueue<EnginePacket> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
     private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>();
     private final Object heartbeatLock = new Object();
     private volatile Transport transport;
@@ -99,6 +100,9 @@ public final class EngineSession {
         }
         long queued = queuedBytes.addAndGet(packet.size());
         if (queued > server.config().maxQueueBytes()) {
+            if (!overflowed.compareAndSet(false, true)) {
+                return false;
+            }
             server.countQueueOverflow();
             LOGGER.log(System.Logger.Level.INFO, "engine.io session closed: outbound queue over "
                     + server.config().maxQueueBytes() + " bytes");
@@ -247,8 +251,10 @@ public final class EngineSession {
      */
     void probeAnswered() {
         server.scheduler().schedule(() -> {
-            if (upgrading) {
-                pollingTransport().ifPresent(PollingTransport::releaseWithNoop);
+            synchronized (heartbeatLock) {
+                if (upgrading) {
+                    pollingTransport().ifPresent(PollingTransport::releaseWithNoop);
+                }
             }
         }, UPGRADE_NOOP_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -269,6 +275,7 @@ public final class EngineSession {
     void abortUpgrade() {
         synchronized (heartbeatLock) {
             upgrading = false;
+            pollingTransport().ifPresent(PollingTransport::upgradeAborted);
         }
     }
 

@@ -146,9 +146,9 @@ final class PollingHandler implements Handler {
             session.close(CloseReason.TRANSPORT_ERROR);
             return;
         }
+        byte[] body;
         try {
             int max = server.config().maxPayload();
-            byte[] body;
             try (InputStream in = req.content().inputStream()) {
                 body = in.readNBytes(max + 1);
             }
@@ -159,11 +159,12 @@ final class PollingHandler implements Handler {
             }
             // packets are handled before the answer, so two POSTs of one client can never interleave
             dispatch(session, body);
-            res.header(HeaderNames.CONTENT_TYPE, "text/html");
-            res.send(OK);
         } finally {
+            // before the answer: the client sends its next POST as soon as it has it
             transport.endPost();
         }
+        res.header(HeaderNames.CONTENT_TYPE, "text/html");
+        res.send(OK);
     }
 
     private static void dispatch(EngineSession session, byte[] body) {
@@ -178,7 +179,8 @@ final class PollingHandler implements Handler {
             if (packet.startsWith("b")) {
                 byte[] data;
                 try {
-                    data = Base64.getDecoder().decode(packet.substring(1));
+                    // the Java client breaks its base64 into lines of 76 characters, as MIME does
+                    data = Base64.getMimeDecoder().decode(packet.substring(1));
                 } catch (IllegalArgumentException e) {
                     session.close(CloseReason.PARSE_ERROR);
                     return;

@@ -92,8 +92,9 @@ final class PollingTransport implements Transport {
     }
 
     /**
-     * An upgrade probe succeeded: the waiting poll (or the next, while the upgrade lasts) returns a noop so
-     * the client can pause polling. The noop never enters the outbox, so it cannot reach the new transport.
+     * An upgrade probe succeeded: until the upgrade ends, every poll that finds nothing to send returns a noop
+     * at once, so the client can pause polling whenever it gets to it. The noop never enters the outbox, so
+     * it cannot reach the new transport.
      */
     void releaseWithNoop() {
         lock.lock();
@@ -125,7 +126,6 @@ final class PollingTransport implements Transport {
             while (!finished && !noopRequested && !session.hasQueued()) {
                 changed.await();
             }
-            noopRequested = false;
             if (superseded) {
                 return new PollResult.Superseded();
             }
@@ -151,6 +151,16 @@ final class PollingTransport implements Transport {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /** The upgrade failed: polls wait for packets again. */
+    void upgradeAborted() {
+        lock.lock();
+        try {
+            noopRequested = false;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -1,0 +1,280 @@
+package io.chat.platform;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static io.chat.platform.PlatformServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every admin script of {@code scripts/}, run as an operator would, against a live platform. */
+class ScriptsTest {
+    private static final Path SCRIPTS = Path.of("scripts").toAbsolutePath();
+    private static final List<String> ALL = List.of("provision-tenant", "add-user", "list-tenants", "suspend-tenant",
+                                                    "resume-tenant", "delete-tenant", "announce");
+    private static final String SECRET = "the-jwt-secret-of-this-tenant-is-long-enough";
+    private static PlatformServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PlatformServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** What a script did. */
+    record Run(int exit, String stdout, String stderr) {
+        JsonNode json() {
+            return PlatformServer.json(stdout);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    private static Run run(String script, String stdin, String... args) {
+        return run(Map.of(), script, stdin, args);
+    }
+
+    /** Runs a script with the admin environment (overridden by {@code env}) and checks that no password leaks. */
+    private static Run run(Map<String, String> env, String script, String stdin, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(SCRIPTS.resolve(script).toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+        builder.environment().put("CHAT_ADMIN_URL", server.adminUrl());
+        builder.environment().put("CHAT_ADMIN_USER", PlatformServer.ADMIN_USER);
+        builder.environment().put("CHAT_ADMIN_PASSWORD", PlatformServer.ADMIN_PASSWORD);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        try {
+            Path out = Files.createTempFile("script", ".out");
+            Path err = Files.createTempFile("script", ".err");
+            try {
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+                Process process = builder.start();
+                try (OutputStream in = process.getOutputStream()) {
+                    if (stdin != null) {
+                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError(script + " did not finish within 30 s");
+                }
+                Run result = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+                for (String secret : List.of(PlatformServer.ADMIN_PASSWORD, "wrong-admin-password")) {
+                    assertFalse(result.stdout().contains(secret), script + " printed a password: " + result);
+                    assertFalse(result.stderr().contains(secret), script + " printed a password: " + result);
+                }
+                return result;
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode success(Run run) {
+        assertEquals(0, run.exit(), run::toString);
+        JsonNode json = run.json();
+        assertTrue(json.isObject() || json.isArray(), run::toString);
+        return json;
+    }
+
+    private static void failure(Run run, String... stderrContains) {
+        assertNotEquals(0, run.exit(), run::toString);
+        assertFalse(run.stderr().isBlank(), run::toString);
+        for (String expected : stderrContains) {
+            assertTrue(run.stderr().contains(expected), "stderr should mention " + expected + ": " + run);
+        }
+    }
+
+    @Test
+    void everyScriptIsThereAndHelps() {
+        for (String script : ALL) {
+            Path file = SCRIPTS.resolve(script);
+            assertTrue(Files.isExecutable(file), file + " is executable");
+            for (String flag : List.of("--help", "-h")) {
+                Run help = run(script, null, flag);
+                assertEquals(0, help.exit(), script + " " + flag + ": " + help);
+                assertTrue(help.stdout().contains("Usage"), script + ": " + help);
+            }
+        }
+    }
+
+    @Test
+    void theLifeOfATenantThroughTheScripts() throws Exception {
+        Run provisioned = run("provision-tenant", null, "scripted", "--name", "Scripted Inc",
+                              "--limit", "loginFailuresPerMinute=5", "--limit", "messageBurst=50");
+        JsonNode tenant = success(provisioned);
+        assertEquals("scripted", tenant.get("id").asText());
+        assertEquals("Scripted Inc", tenant.get("displayName").asText());
+        assertEquals(5, tenant.get("limits").get("loginFailuresPerMinute").asInt());
+        assertTrue(Files.isDirectory(server.tenantsDir().resolve("scripted")));
+
+        // password from standard input, and from a file
+        JsonNode alice = success(run("add-user", "alice-password\n", "scripted", "alice"));
+        assertEquals("alice", alice.get("username").asText());
+        Path passwordFile = Files.createTempFile("password", ".txt");
+        try {
+            Files.writeString(passwordFile, "bob-password\n");
+            JsonNode bob = success(run("add-user", null, "scripted", "bob", "--display-name", "Bob B",
+                                       "--password-file", passwordFile.toString()));
+            assertEquals("bob", bob.get("username").asText());
+        } finally {
+            Files.delete(passwordFile);
+        }
+        String aliceToken = server.login("scripted", "alice");
+        server.login("scripted", "bob");
+
+        JsonNode list = success(run("list-tenants", null));
+        assertTrue(list.isArray(), list.toString());
+        assertTrue(list.toString().contains("\"scripted\""), list.toString());
+        JsonNode one = success(run("list-tenants", null, "scripted"));
+        assertEquals("scripted", one.get("id").asText());
+        assertTrue(one.has("sockets") && one.has("messages"), one.toString());
+
+        try (SioClient socket = SioClient.connect(server, "scripted", aliceToken)) {
+            JsonNode announced = success(run("announce", null, "scripted", "hello from \"ops\"\nline two"));
+            assertTrue(announced.isObject());
+            assertEquals("hello from \"ops\"\nline two", socket.await("announcement").payload().get("text").asText());
+
+            JsonNode suspended = success(run("suspend-tenant", null, "scripted"));
+            long returned = System.nanoTime();
+            assertEquals("scripted", suspended.get("id").asText());
+            assertTrue(suspended.get("suspended").asBoolean(), suspended.toString());
+            socket.awaitDisconnect(SioClient.TIMEOUT);
+            assertTrue(socket.disconnectedAtNanos() - returned < 2_000_000_000L, "disconnected within 2 s");
+        }
+        try (SioClient refused = SioClient.open(server.url(), "scripted", aliceToken)) {
+            assertEquals("tenant suspended", refused.awaitConnectError());
+        }
+        JsonNode resumed = success(run("resume-tenant", null, "scripted"));
+        assertFalse(resumed.get("suspended").asBoolean(), resumed.toString());
+        try (SioClient back = SioClient.connect(server, "scripted", aliceToken)) {
+            back.barrier();
+        }
+
+        Run notConfirmed = run("delete-tenant", null, "scripted");
+        failure(notConfirmed, "--yes");
+        assertTrue(Files.isDirectory(server.tenantsDir().resolve("scripted")), "still there without --yes");
+        failure(run("delete-tenant", null, "scripted", "--no"));
+        assertEquals(200, server.admin("GET", "/admin/tenants/scripted", null).statusCode());
+
+        JsonNode deleted = success(run("delete-tenant", null, "scripted", "--yes"));
+        assertTrue(deleted.isObject(), deleted.toString());
+        assertFalse(Files.exists(server.tenantsDir().resolve("scripted")));
+        assertEquals(404, server.admin("GET", "/admin/tenants/scripted", null).statusCode());
+    }
+
+    @Test
+    void aJwtTenantFromASecretFileNeverShowsTheSecret() throws Exception {
+        Path secretFile = Files.createTempFile("secret", ".txt");
+        try {
+            Files.writeString(secretFile, SECRET);
+            Run run = run("provision-tenant", null, "scripted-jwt", "--jwt-issuer", "https://idp.example",
+                          "--jwt-audience", "chat", "--jwt-secret-file", secretFile.toString());
+            JsonNode tenant = success(run);
+            assertEquals("jwt", tenant.get("auth").get("type").asText());
+            assertFalse(run.stdout().contains(SECRET), run.toString());
+            assertFalse(run.stderr().contains(SECRET), run.toString());
+            Run listed = run("list-tenants", null, "scripted-jwt");
+            assertFalse(listed.stdout().contains(SECRET), listed.toString());
+            Run users = run("add-user", "some-password\n", "scripted-jwt", "alice");
+            failure(users, "400");
+        } finally {
+            Files.delete(secretFile);
+        }
+    }
+
+    @Test
+    void failuresExitNonZeroWithAMessageOnStderr() {
+        server.passwordTenant("script-fail");
+
+        Run wrongPassword = run(Map.of("CHAT_ADMIN_PASSWORD", "wrong-admin-password"), "list-tenants", null);
+        failure(wrongPassword, "401");
+        Run wrongProvision = run(Map.of("CHAT_ADMIN_PASSWORD", "wrong-admin-password"), "provision-tenant", null,
+                                 "never-made");
+        failure(wrongProvision, "401");
+        assertEquals(404, server.admin("GET", "/admin/tenants/never-made", null).statusCode());
+
+        failure(run("provision-tenant", null, "script-fail"), "409");
+
+        for (String script : List.of("list-tenants", "suspend-tenant", "resume-tenant")) {
+            failure(run(script, null, "no-such-tenant"), "404");
+        }
+        failure(run("delete-tenant", null, "no-such-tenant", "--yes"), "404");
+        failure(run("announce", null, "no-such-tenant", "hello"), "404");
+        failure(run("add-user", "long-enough-password\n", "no-such-tenant", "alice"), "404");
+
+        // the user exists already; a short password; a closed standard input
+        success(run("add-user", "alice-password\n", "script-fail", "alice"));
+        failure(run("add-user", "alice-password\n", "script-fail", "alice"), "409");
+        failure(run("add-user", "short\n", "script-fail", "carol"));
+        failure(run("add-user", null, "script-fail", "dave"));
+        for (String user : List.of("carol", "dave")) {
+            assertEquals(401, server.call("POST", "/api/tenants/script-fail/sessions",
+                                          "{\"username\":\"" + user + "\",\"password\":\"whatever-password\"}",
+                                          null).statusCode(), user + " was not created");
+        }
+
+        // checked before anything reaches the server
+        failure(run("provision-tenant", null, "Bad_Id"));
+        failure(run("provision-tenant", null, "../x"));
+        failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"));
+        failure(run("announce", null, "script-fail", ""));
+        failure(run("provision-tenant", null, "script-fail2", "--limit", "bogus=1"));
+        failure(run("provision-tenant", null, "script-fail3", "--jwt-issuer", "x"));
+        failure(run("provision-tenant", null, "script-fail4", "--unknown-option"));
+        assertFalse(Files.exists(server.tenantsDir().resolve("script-fail2")));
+        assertFalse(Files.exists(server.tenantsDir().resolve("script-fail3")));
+
+        // missing arguments print the usage and fail
+        for (String script : List.of("provision-tenant", "add-user", "suspend-tenant", "resume-tenant",
+                                     "delete-tenant", "announce")) {
+            Run bare = run(script, null);
+            assertNotEquals(0, bare.exit(), script + ": " + bare);
+            assertFalse(bare.stderr().isBlank(), script + ": " + bare);
+        }
+
+        // no credentials, or no server
+        failure(run(Map.of("CHAT_ADMIN_PASSWORD", ""), "list-tenants", null), "CHAT_ADMIN_PASSWORD");
+        Map<String, String> noUser = new java.util.HashMap<>();
+        noUser.put("CHAT_ADMIN_USER", null);
+        failure(run(noUser, "list-tenants", null), "CHAT_ADMIN_USER");
+        failure(run(Map.of("CHAT_ADMIN_URL", "http://127.0.0.1:1"), "list-tenants", null), "cannot reach");
+    }
+}
