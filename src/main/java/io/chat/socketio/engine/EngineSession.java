@@ -35,6 +35,7 @@ public final class EngineSession {
     private volatile EngineListener listener;
     private volatile boolean upgrading;
     private ScheduledFuture<?> heartbeat;
+    private long heartbeatBase;
 
     EngineSession(String id, HandshakeRequest handshake, EngineServer server, Transport transport) {
         this.id = id;
@@ -290,6 +291,7 @@ public final class EngineSession {
             if (closed.get()) {
                 return;
             }
+            heartbeatBase = System.nanoTime();
             heartbeat = server.scheduler().schedule(this::ping,
                                                     server.config().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -300,8 +302,11 @@ public final class EngineSession {
             if (closed.get()) {
                 return;
             }
-            heartbeat = server.scheduler().schedule(this::pingTimedOut, server.config().pingTimeout().toMillis(),
-                                                    TimeUnit.MILLISECONDS);
+            // the deadline counts from when the ping was due, so a late timer does not stretch it
+            long deadline = heartbeatBase + server.config().pingInterval().toNanos()
+                    + server.config().pingTimeout().toNanos();
+            heartbeat = server.scheduler().schedule(this::pingTimedOut, Math.max(0, deadline - System.nanoTime()),
+                                                    TimeUnit.NANOSECONDS);
         }
         send(EnginePacket.PING_PACKET);
     }
