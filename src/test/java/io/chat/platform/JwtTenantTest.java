@@ -1,0 +1,165 @@
+package io.chat.platform;
+
+import static io.chat.platform.ChatAssertions.assertMessage;
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.ChatClient.json;
+import static io.chat.platform.ChatClient.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Tenants that bring their own identity provider: HS256 and RS256 JWTs minted here, checked by the platform. */
+class JwtTenantTest {
+    private static final String ISSUER = "https://idp.jwt-test.example";
+    private static final String AUDIENCE = "chat-platform";
+    private static final String SECRET = "a-shared-secret-of-at-least-32-bytes-for-hs256";
+    private static final String OTHER_SECRET = "another-secret-also-at-least-32-bytes-long!!";
+
+    private static PlatformServer server;
+    private static KeyPair rsa;
+    private static String hsTenant;
+    private static String rsTenant;
+    private static String claimTenant;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PlatformServer.start();
+        rsa = Jwts.rsaKeyPair();
+        hsTenant = TestTenants.newId("jwt-hs");
+        rsTenant = TestTenants.newId("jwt-rs");
+        claimTenant = TestTenants.newId("jwt-claim");
+        provision(json("id", hsTenant, "auth",
+                       json("type", "jwt", "issuer", ISSUER, "audience", AUDIENCE, "secret", SECRET)), SECRET);
+        String pem = Jwts.pem(rsa.getPublic());
+        provision(json("id", rsTenant, "auth", json("type", "jwt", "issuer", ISSUER, "publicKeyPem", pem)), "PRIVATE");
+        provision(json("id", claimTenant, "auth",
+                       json("type", "jwt", "issuer", ISSUER, "secret", SECRET, "userClaim", "preferred_username")),
+                  SECRET);
+    }
+
+    private static void provision(ObjectNode definition, String secret) {
+        var response = server.admin("POST", "/admin/tenants", definition.toString());
+        TestTenants.expect(201, response);
+        JsonNode tenant = PlatformServer.json(response.body());
+        assertEquals(definition.get("id"), tenant.get("id"));
+        assertFalse(response.body().contains(secret), "the secret is never returned: " + response.body());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Map<String, Object> claims(String sub) {
+        Map<String, Object> claims = Jwts.claims(ISSUER, sub);
+        claims.put("aud", AUDIENCE);
+        return claims;
+    }
+
+    private static String unauthorized(String tenant, String token) {
+        return ChatClient.connectError(server.url(), "/" + tenant, token);
+    }
+
+    /** Connects, joins, sends: the message's {@code from} is the token's user. */
+    private static void assertSendsAs(String tenant, String token, String user) {
+        try (ChatClient client = ChatClient.connect(server.url(), "/" + tenant, token)) {
+            JsonNode join = assertOk(client.join("general"));
+            assertTrue(strings(join.get("members")).contains(user), join.toString());
+            JsonNode message = client.send("general", "hello from " + user);
+            assertMessage(message, "general", user, "hello from " + user);
+            assertEquals(List.of(user), strings(assertOk(client.call("presence:list", json("room", "general"))).get("users")));
+        }
+    }
+
+    @Test
+    void validHs256TokenConnectsAndTheSubIsTheUser() {
+        assertSendsAs(hsTenant, Jwts.hs256(SECRET, claims("alice")), "alice");
+        Map<String, Object> arrayAudience = claims("bob");
+        arrayAudience.put("aud", List.of("someone-else", AUDIENCE));
+        assertSendsAs(hsTenant, Jwts.hs256(SECRET, arrayAudience), "bob");
+    }
+
+    @Test
+    void validRs256TokenConnectsAndTheSubIsTheUser() {
+        assertSendsAs(rsTenant, Jwts.rs256(rsa.getPrivate(), Jwts.claims(ISSUER, "carol")), "carol");
+    }
+
+    @Test
+    void theConfiguredUserClaimIsTheUser() {
+        Map<String, Object> claims = Jwts.claims(ISSUER, "subject-1234");
+        claims.put("preferred_username", "dave");
+        assertSendsAs(claimTenant, Jwts.hs256(SECRET, claims), "dave");
+        assertEquals("unauthorized", unauthorized(claimTenant, Jwts.hs256(SECRET, Jwts.claims(ISSUER, "erin"))),
+                     "a token without the configured claim names no user");
+    }
+
+    @Test
+    void expiryHasThirtySecondsOfLeewayAndExpIsRequired() {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> expired = claims("alice");
+        expired.put("iat", now - 600);
+        expired.put("exp", now - 120);
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.hs256(SECRET, expired)));
+        Map<String, Object> justExpired = claims("alice");
+        justExpired.put("iat", now - 600);
+        justExpired.put("exp", now - 10);
+        assertSendsAs(hsTenant, Jwts.hs256(SECRET, justExpired), "alice");
+        Map<String, Object> noExp = claims("alice");
+        noExp.remove("exp");
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.hs256(SECRET, noExp)));
+    }
+
+    @Test
+    void wrongIssuerOrAudienceIsUnauthorized() {
+        Map<String, Object> issuer = claims("alice");
+        issuer.put("iss", "https://evil.example");
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.hs256(SECRET, issuer)));
+        Map<String, Object> audience = claims("alice");
+        audience.put("aud", "another-service");
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.hs256(SECRET, audience)));
+        Map<String, Object> audiences = claims("alice");
+        audiences.put("aud", List.of("another-service", "a-third"));
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.hs256(SECRET, audiences)));
+        Map<String, Object> rsIssuer = Jwts.claims("https://evil.example", "alice");
+        assertEquals("unauthorized", unauthorized(rsTenant, Jwts.rs256(rsa.getPrivate(), rsIssuer)));
+    }
+
+    @Test
+    void badSignaturesAndAlgorithmsAreUnauthorized() {
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.none(claims("alice"))), "alg none, HS256 tenant");
+        assertEquals("unauthorized", unauthorized(rsTenant, Jwts.none(Jwts.claims(ISSUER, "alice"))),
+                     "alg none, RS256 tenant");
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.hs256(OTHER_SECRET, claims("alice"))),
+                     "another secret");
+        // HS256 against the RS256 tenant, keyed with its public key (the classic confusion) or any secret
+        byte[] pemBytes = Jwts.pem(rsa.getPublic()).getBytes(StandardCharsets.UTF_8);
+        assertEquals("unauthorized", unauthorized(rsTenant, Jwts.hs256(pemBytes, Jwts.claims(ISSUER, "alice"))));
+        assertEquals("unauthorized", unauthorized(rsTenant, Jwts.hs256(SECRET, Jwts.claims(ISSUER, "alice"))));
+        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.rs256(rsa.getPrivate(), claims("alice"))),
+                     "RS256 against the HS256 tenant");
+        assertEquals("unauthorized", unauthorized(rsTenant,
+                                                  Jwts.rs256(Jwts.rsaKeyPair().getPrivate(), Jwts.claims(ISSUER, "alice"))),
+                     "another RSA key");
+        String valid = Jwts.hs256(SECRET, claims("alice"));
+        String[] parts = valid.split("\\.");
+        String forged = parts[0] + "." + Jwts.hs256(SECRET, claims("mallory")).split("\\.")[1] + "." + parts[2];
+        assertEquals("unauthorized", unauthorized(hsTenant, forged), "payload swapped under a valid signature");
+        assertEquals("unauthorized", unauthorized(hsTenant, parts[0] + "." + parts[1]), "no signature part");
+        assertEquals("unauthorized", unauthorized(rsTenant, valid), "another tenant's token");
+    }
+}

@@ -1,0 +1,141 @@
+package io.chat.platform;
+
+import static io.chat.platform.ChatAssertions.assertError;
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.ChatClient.await;
+import static io.chat.platform.ChatClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A tenant's limits: message rate per user, rooms per socket, sockets per tenant. */
+class LimitsTest {
+    private static PlatformServer server;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PlatformServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(ChatClient::close);
+    }
+
+    private ChatClient connect(String tenant, String token) {
+        ChatClient client = ChatClient.connect(server.url(), "/" + tenant, token);
+        clients.add(client);
+        return client;
+    }
+
+    @Test
+    void theMessageAfterTheBurstIsRateLimitedAndNotStored() {
+        String tenant = TestTenants.newId("lim-rate");
+        TestTenants.passwordTenant(server, tenant, "{\"messagesPerSecond\":1,\"messageBurst\":3}", "alice", "bob");
+        String aliceToken = server.login(tenant, "alice");
+        ChatClient alice1 = connect(tenant, aliceToken);
+        ChatClient alice2 = connect(tenant, aliceToken);
+        ChatClient bob = connect(tenant, server.login(tenant, "bob"));
+        assertOk(alice1.join("general"));
+        assertOk(alice2.join("general"));
+        assertOk(bob.join("general"));
+
+        List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            acks.add(alice1.request("message:send", json("room", "general", "text", "quick " + i, "clientId", "q" + i)));
+        }
+        List<JsonNode> stored = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            stored.add(assertOk(await(acks.get(i), "ack")).get("message"));
+        }
+        assertError(await(acks.get(3), "ack"), "rate_limited");
+        assertError(alice2.call("message:send", json("room", "general", "text", "other socket")), "rate_limited");
+        JsonNode bobs = bob.send("general", "bob has his own bucket");
+
+        stored.add(bobs);
+        assertEquals(stored, TestTenants.fullHistory(server, tenant, "general", aliceToken),
+                     "rate-limited sends store nothing");
+        bob.sync();
+        assertEquals(stored.subList(0, 3), bob.received("message"));
+    }
+
+    @Test
+    void aJoinPastRoomsPerSocketIsTooLarge() {
+        String tenant = TestTenants.newId("lim-rooms");
+        TestTenants.passwordTenant(server, tenant, "{\"roomsPerSocket\":2}", "alice");
+        String token = server.login(tenant, "alice");
+        ChatClient alice = connect(tenant, token);
+        assertOk(alice.join("one"));
+        assertOk(alice.join("two"));
+        assertError(alice.join("three"), "too_large");
+        assertOk(alice.join("one"));
+        assertEquals(List.of("alice"),
+                     ChatClient.strings(assertOk(alice.call("presence:list", json("room", "one"))).get("users")));
+        assertEquals(List.of(), ChatClient.strings(assertOk(alice.call("presence:list", json("room", "three"))).get("users")),
+                     "the refused join joined nothing");
+        assertError(alice.call("message:send", json("room", "three", "text", "hi")), "forbidden");
+
+        ChatClient second = connect(tenant, token);
+        assertOk(second.join("three"));
+        assertOk(alice.call("room:leave", json("room", "one")));
+        assertOk(alice.join("three"));
+    }
+
+    @Test
+    void aConnectPastSocketsPerTenantIsRefusedWithTenantFull() {
+        String tenant = TestTenants.newId("lim-sockets");
+        TestTenants.passwordTenant(server, tenant, "{\"socketsPerTenant\":2}", "alice", "bob");
+        String alice = server.login(tenant, "alice");
+        String bob = server.login(tenant, "bob");
+        ChatClient first = connect(tenant, alice);
+        connect(tenant, bob);
+        assertEquals("tenant full", ChatClient.connectError(server.url(), "/" + tenant, alice));
+        assertEquals("tenant full", ChatClient.connectError(server.url(), "/" + tenant, bob));
+        assertEquals(2, TestTenants.figure(server, tenant, "sockets"));
+
+        first.close();
+        TestTenants.awaitSockets(server, tenant, 1);
+        connect(tenant, alice).sync();
+    }
+
+    @Test
+    void concurrentConnectsNeverExceedSocketsPerTenant() {
+        String tenant = TestTenants.newId("lim-race");
+        TestTenants.passwordTenant(server, tenant, "{\"socketsPerTenant\":2}", "alice");
+        String token = server.login(tenant, "alice");
+        List<ChatClient> attempts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ChatClient client = ChatClient.open(server.url(), "/" + tenant, ChatClient.options(token));
+            clients.add(client);
+            attempts.add(client);
+        }
+        int connected = 0;
+        for (ChatClient client : attempts) {
+            try {
+                client.awaitConnected();
+                connected++;
+            } catch (AssertionError refused) {
+                assertEquals("tenant full", client.awaitConnectError());
+            }
+        }
+        assertEquals(2, connected, "sockets connected at once with socketsPerTenant 2");
+        assertEquals(2, TestTenants.figure(server, tenant, "sockets"));
+    }
+}
