@@ -173,7 +173,7 @@ public final class AdminApi implements HttpService {
             return;
         }
         Optional<String> text = JsonHttp.text(body.get(), "text");
-        if (text.isEmpty() || text.get().isEmpty() || text.get().length() > Limits.MAX_TEXT_LENGTH) {
+        if (text.isEmpty() || text.get().isEmpty() || Limits.textLength(text.get()) > Limits.MAX_TEXT_LENGTH) {
             JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "text is 1-4000 characters");
             return;
         }

@@ -40,7 +40,7 @@ final class Payloads {
             throw new Acks.Refusal(BAD_REQUEST, "invalid text");
         }
         String value = text.asText();
-        if (value.length() > Limits.MAX_TEXT_LENGTH) {
+        if (Limits.textLength(value) > Limits.MAX_TEXT_LENGTH) {
             throw new Acks.Refusal(TOO_LARGE, "text over 4000 characters");
         }
         return value;

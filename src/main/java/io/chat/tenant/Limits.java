@@ -13,6 +13,11 @@ public record Limits(int messagesPerSecond, int messageBurst, int roomsPerSocket
                      int loginFailuresPerMinute) {
     public static final int MAX_TEXT_LENGTH = 4000;
 
+    /** Text length as users count it: in characters (code points), so an emoji counts once. */
+    public static int textLength(String text) {
+        return text.codePointCount(0, text.length());
+    }
+
     public static final Limits DEFAULTS = new Limits(20, 100, 100, 10_000, 10);
 
     public Limits {

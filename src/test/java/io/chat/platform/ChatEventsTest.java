@@ -537,7 +537,11 @@ class ChatEventsTest {
         assertError(alice.call("message:send", send("general", "")), "bad_request");
         String longest = "y".repeat(4000);
         assertEquals(longest, alice.send("general", longest).get("text").asText());
-        assertEquals(1, TestTenants.fullHistory(server, tenant, "general", tokens.get("alice")).size(),
+        // characters, not UTF-16 units: 4000 emoji fit, 4001 do not
+        String emoji = "\ud83d\ude00".repeat(4000);
+        assertEquals(emoji, alice.send("general", emoji).get("text").asText());
+        assertError(alice.call("message:send", send("general", emoji + "\ud83d\ude00")), "too_large", "bad_request");
+        assertEquals(2, TestTenants.fullHistory(server, tenant, "general", tokens.get("alice")).size(),
                      "refused sends store nothing");
     }
 
