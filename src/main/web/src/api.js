@@ -1,0 +1,67 @@
+// The public REST calls: login and logout. Errors become ApiError with a message meant for people.
+export class ApiError extends Error {
+  constructor(status, code, message, retryAfter = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+async function errorOf(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // not JSON: the status alone tells
+  }
+  return { code: body?.error?.code ?? "error", message: body?.error?.message ?? "" };
+}
+
+/** POST /api/tenants/{t}/sessions → {token, user, expiresAt}. */
+export async function login(tenant, username, password) {
+  let response;
+  try {
+    response = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/sessions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+  } catch {
+    throw new ApiError(0, "network", "Cannot reach the server. Check your connection and try again.");
+  }
+  if (response.status === 201) return response.json();
+  const { code, message } = await errorOf(response);
+  switch (response.status) {
+    case 401:
+      throw new ApiError(401, code, "Wrong username or password.");
+    case 404:
+      throw new ApiError(404, code, `There is no workspace called “${tenant}”. Check its name.`);
+    case 403:
+      throw new ApiError(403, code, `The workspace “${tenant}” is suspended. Contact its administrator.`);
+    case 429: {
+      const seconds = Math.max(1, Number.parseInt(response.headers.get("Retry-After") ?? "60", 10) || 60);
+      throw new ApiError(429, code, `Too many failed sign-in attempts. Try again in ${seconds} s.`, seconds);
+    }
+    case 400:
+      if (/token/i.test(message)) {
+        throw new ApiError(400, "token_tenant",
+          `The workspace “${tenant}” signs in with its identity provider: paste your access token instead.`);
+      }
+      throw new ApiError(400, code, "Enter a valid username and password.");
+    default:
+      throw new ApiError(response.status, code, `Sign-in failed (HTTP ${response.status}). Try again later.`);
+  }
+}
+
+/** DELETE /api/tenants/{t}/sessions/current; best effort (the local session is dropped anyway). */
+export async function logout(tenant, token) {
+  try {
+    await fetch(`/api/tenants/${encodeURIComponent(tenant)}/sessions/current`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+  } catch {
+    // offline: the token expires by itself
+  }
+}

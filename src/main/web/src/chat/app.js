@@ -1,0 +1,537 @@
+// The chat screen: wires the connection, the rooms' states and the views together.
+import { h, replaceChildren, setText } from "../dom.js";
+import { isRoom, MAX_TEXT } from "../names.js";
+import { clearSession, loadRooms, loadView, saveRooms, saveView } from "../storage.js";
+import { logout as apiLogout } from "../api.js";
+import { longTime, shortTime } from "../time.js";
+import { Connection } from "./connection.js";
+import { buildLayout } from "./layout.js";
+import { renderDirectory, renderPeople, renderRoomList } from "./lists.js";
+import { RoomPane } from "./room-pane.js";
+import { RoomState } from "./room-state.js";
+import { TypingTracker } from "./typing.js";
+
+const TYPING_EVERY_MS = 2000;
+const DIRECTORY_EVERY_MS = 30000;
+const MAX_ANNOUNCEMENTS = 3;
+const DEFAULT_ROOM = "general";
+
+const STATE_TEXT = {
+  connecting: "Connecting…",
+  connected: "Connected",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+  suspended: "Workspace suspended",
+};
+
+export class ChatApp {
+  /**
+   * @param session   {tenant, user, token, kind}
+   * @param onSignedOut (message, tenant, isError) → shows the login screen
+   */
+  constructor(root, session, onSignedOut) {
+    this.root = root;
+    this.session = session;
+    this.tenant = session.tenant;
+    this.me = session.user;
+    this.onSignedOut = onSignedOut;
+    /** name → {state: RoomState, pane: RoomPane}, in joining order */
+    this.rooms = new Map();
+    this.viewName = null;
+    this.online = new Set([this.me]);
+    this.listed = [];
+    this.lastTypingSent = 0;
+    this.stopped = false;
+    this.typing = new TypingTracker((room) => {
+      if (room === this.viewName) this.renderTyping();
+    });
+    this.ui = buildLayout({ tenant: this.tenant, me: this.me });
+    this.connection = new Connection(this.tenant, session.token, {
+      state: (state, detail) => this.showConnection(state, detail),
+      connected: () => this.onConnected(),
+      fatal: (kind) => this.onFatal(kind),
+      event: (name, payload) => this.onEvent(name, payload),
+    });
+  }
+
+  start() {
+    replaceChildren(this.root, this.ui.root);
+    this.wireUi();
+    const remembered = loadRooms(this.tenant).filter(isRoom);
+    for (const name of remembered.length ? remembered : [DEFAULT_ROOM]) this.addRoom(name);
+    const view = loadView(this.tenant);
+    this.view(this.rooms.has(view) ? view : this.rooms.keys().next().value ?? null, { focus: false });
+    this.saveRooms();
+    this.connection.open();
+    this.directoryTimer = setInterval(() => this.refreshDirectory(), DIRECTORY_EVERY_MS);
+    this.onVisibility = () => {
+      if (!document.hidden) this.markViewRead();
+    };
+    document.addEventListener("visibilitychange", this.onVisibility);
+    this.ui.composerInput.focus();
+  }
+
+  stop() {
+    this.stopped = true;
+    clearInterval(this.directoryTimer);
+    document.removeEventListener("visibilitychange", this.onVisibility);
+    this.typing.clearAll();
+    this.connection.close();
+  }
+
+  wireUi() {
+    const ui = this.ui;
+    ui.logout.addEventListener("click", () => this.logout());
+    ui.joinForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = ui.joinInput.value.trim().replace(/^#/, "");
+      if (!isRoom(name)) {
+        this.notice("A room name is 1 to 64 letters, digits, “-”, “_” or “.”.");
+        ui.joinInput.focus();
+        return;
+      }
+      ui.joinInput.value = "";
+      this.join(name);
+    });
+    ui.refreshRooms.addEventListener("click", () => this.refreshDirectory());
+    ui.composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.sendFromComposer();
+    });
+    ui.composerInput.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.sendFromComposer();
+      }
+    });
+    ui.composerInput.addEventListener("input", () => {
+      this.autoGrow();
+      const now = Date.now();
+      if (this.viewName && ui.composerInput.value.trim() && now - this.lastTypingSent > TYPING_EVERY_MS) {
+        this.lastTypingSent = now;
+        this.connection.notify("typing", { room: this.viewName });
+      }
+    });
+    for (const [toggle, drawer] of [[ui.roomsToggle, ui.sidebar], [ui.peopleToggle, ui.peoplePanel]]) {
+      toggle.addEventListener("click", () => this.toggleDrawer(toggle, drawer));
+    }
+    for (const [close, toggle] of [[ui.closeRooms, ui.roomsToggle], [ui.closePeople, ui.peopleToggle]]) {
+      close.addEventListener("click", () => {
+        this.closeDrawers();
+        toggle.focus();
+      });
+    }
+    ui.root.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      const open = [[ui.roomsToggle, ui.sidebar], [ui.peopleToggle, ui.peoplePanel]]
+        .find(([toggle]) => toggle.getAttribute("aria-expanded") === "true");
+      if (!open) return;
+      this.closeDrawers();
+      open[0].focus();
+    });
+  }
+
+  // --- connection -----------------------------------------------------------------------------------------
+
+  showConnection(state, detail) {
+    const el = this.ui.connection;
+    el.dataset.state = state;
+    setText(el.querySelector(".connection-text"), STATE_TEXT[state] + (detail ? ` (${detail})` : ""));
+    if (state === "suspended") this.notice("This workspace is suspended by its administrator. Retrying every few seconds…");
+    else if (state === "connected") this.clearNotice();
+  }
+
+  async onConnected() {
+    this.online.add(this.me);
+    await Promise.all([...this.rooms.values()].map(({ state }) => this.sync(state)));
+    if (this.stopped || !this.connection.connected) return;
+    for (const { state, pane } of this.rooms.values()) {
+      for (const entry of [...state.outbox.values()]) {
+        // failed on the way (offline, timeout): send again with the same clientId; the server stores it once
+        if (entry.state === "failed" && entry.transport) this.deliver(state, pane, entry);
+      }
+    }
+    this.refreshDirectory();
+  }
+
+  onFatal(kind) {
+    if (kind === "unauthorized") {
+      this.signOut(this.session.kind === "token" && !this.connection.everConnected
+        ? `That token was not accepted by the workspace “${this.tenant}”.`
+        : "Your session has ended (it expired or was signed out). Please sign in again.");
+    } else if (kind === "unknown-tenant") {
+      this.signOut(`There is no workspace called “${this.tenant}”. Check its name.`);
+    }
+  }
+
+  signOut(message) {
+    this.stop();
+    clearSession();
+    this.onSignedOut(message, this.tenant, true);
+  }
+
+  async logout() {
+    this.stop();
+    await apiLogout(this.tenant, this.session.token);
+    clearSession();
+    this.onSignedOut("You have logged out.", this.tenant, false);
+  }
+
+  onEvent(name, payload) {
+    if (payload == null || typeof payload !== "object") return;
+    switch (name) {
+      case "message":
+        return this.onMessage(payload);
+      case "room:joined":
+        return this.onPresence(payload.room, (state) => {
+          state.memberJoined(payload.user);
+          this.online.add(payload.user);
+        });
+      case "room:left":
+        this.typing.stop(payload.room, payload.user);
+        return this.onPresence(payload.room, (state) => state.memberLeft(payload.user));
+      case "typing":
+        if (typeof payload.user === "string" && payload.user !== this.me && this.rooms.has(payload.room)) {
+          this.typing.typing(payload.room, payload.user);
+        }
+        return;
+      case "user:online":
+        if (typeof payload.user === "string") this.online.add(payload.user);
+        return this.renderPeople();
+      case "user:offline":
+        if (typeof payload.user === "string") this.online.delete(payload.user);
+        return this.renderPeople();
+      case "announcement":
+        return this.showAnnouncement(payload);
+      default:
+    }
+  }
+
+  onPresence(roomName, change) {
+    const room = this.rooms.get(roomName);
+    if (!room) return;
+    change(room.state);
+    if (roomName === this.viewName) this.renderPeople();
+  }
+
+  onMessage(message) {
+    const room = this.rooms.get(message.room);
+    if (!room) return;
+    const { added, gap } = room.state.applyLive(message);
+    if (added) this.shown(room, [added]);
+    if (gap) this.catchUp(room.state);
+  }
+
+  /** Renders messages just added to a room; counts them unread when the room is not in view. */
+  shown(room, added) {
+    if (!added.length) return;
+    room.pane.insert(added);
+    for (const message of added) this.typing.stop(room.state.name, message.from);
+    const fromOthers = added.filter((m) => m.from !== this.me).length;
+    if (fromOthers && (room.state.name !== this.viewName || document.hidden)) {
+      room.state.unread += fromOthers;
+      this.renderRooms();
+    }
+  }
+
+  // --- rooms ----------------------------------------------------------------------------------------------
+
+  addRoom(name) {
+    const state = new RoomState(name);
+    const pane = new RoomPane(state, this.me, {
+      loadOlder: (room) => this.loadOlder(room),
+      retry: (room, clientId) => this.retry(room, clientId),
+    });
+    const room = { state, pane };
+    this.rooms.set(name, room);
+    this.ui.panes.append(pane.el);
+    this.renderRooms();
+    return room;
+  }
+
+  async join(name) {
+    const existing = this.rooms.get(name);
+    if (existing) {
+      this.view(name);
+      return;
+    }
+    const room = this.addRoom(name);
+    this.saveRooms();
+    this.view(name);
+    if (this.connection.connected) await this.sync(room.state);
+    // not connected: it is joined on (re)connection
+  }
+
+  /** Joins (first time) or catches up (since the cursor) a room after a (re)connection. */
+  async sync(state) {
+    if (!state.joined) return this.firstJoin(state);
+    return this.catchUp(state);
+  }
+
+  async firstJoin(state) {
+    const room = this.rooms.get(state.name);
+    try {
+      const ack = await this.connection.request("room:join", { room: state.name });
+      if (this.rooms.get(state.name) !== room) return;
+      const added = state.applyJoin(ack);
+      for (const user of state.members) this.online.add(user);
+      room.pane.insert(added);
+      room.pane.updateEdge();
+      if (state.name === this.viewName) {
+        room.pane.show();
+        this.renderPeople();
+      }
+      if (state.hasGap()) this.catchUp(state);
+    } catch (error) {
+      if (error.transport) return; // joined on the next connection
+      this.removeRoom(state.name);
+      this.notice(`Cannot join #${state.name}: ${describe(error)}`);
+    }
+  }
+
+  /** Fetches exactly what is missing after the cursor, page by page (`room:join` with `since`). */
+  catchUp(state) {
+    if (state.syncing) {
+      state.syncAgain = true;
+      return state.syncing;
+    }
+    const room = this.rooms.get(state.name);
+    state.syncing = (async () => {
+      try {
+        do {
+          state.syncAgain = false;
+          let more = true;
+          while (more && this.rooms.get(state.name) === room) {
+            const since = state.cursor;
+            const ack = await this.connection.request("room:join", { room: state.name, since });
+            const result = state.applyCatchUp(ack, since);
+            for (const user of state.members) this.online.add(user);
+            this.shown(room, result.added);
+            more = result.more;
+          }
+        } while (state.syncAgain);
+      } catch (error) {
+        if (!error.transport) this.notice(`Could not update #${state.name}: ${describe(error)}`);
+      } finally {
+        state.syncing = null;
+        room.pane.updateEdge();
+        if (state.name === this.viewName) this.renderPeople();
+      }
+    })();
+    return state.syncing;
+  }
+
+  async loadOlder(name) {
+    const room = this.rooms.get(name);
+    if (!room || room.pane.loading || !room.state.hasOlder || !this.connection.connected) return;
+    room.pane.setLoading(true);
+    try {
+      const ack = await this.connection.request("history:fetch", { room: name, before: room.state.oldestSeq, limit: 50 });
+      if (this.rooms.get(name) !== room) return;
+      room.pane.insert(room.state.applyOlder(ack));
+    } catch (error) {
+      if (!error.transport) this.notice(`Could not load older messages: ${describe(error)}`);
+    } finally {
+      room.pane.setLoading(false);
+    }
+    room.pane.fillIfShort();
+  }
+
+  leave(name) {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    this.removeRoom(name);
+    if (room.state.joined) this.connection.request("room:leave", { room: name }).catch(() => {});
+    this.refreshDirectory();
+  }
+
+  removeRoom(name) {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    this.rooms.delete(name);
+    room.pane.el.remove();
+    this.saveRooms();
+    if (this.viewName === name) this.view(this.rooms.keys().next().value ?? null, { focus: false });
+    else this.renderRooms();
+  }
+
+  view(name, { focus = true } = {}) {
+    const previous = this.rooms.get(this.viewName);
+    previous?.pane.hide();
+    this.viewName = name;
+    const room = this.rooms.get(name);
+    const ui = this.ui;
+    setText(ui.roomTitle, room ? `#${name}` : "No room");
+    setText(ui.composerLabel, room ? `Message #${name}` : "Message");
+    ui.composerInput.placeholder = room ? `Message #${name}` : "Join a room to write";
+    ui.composerInput.disabled = !room;
+    ui.sendButton.disabled = !room;
+    setText(ui.peopleTitle, room ? `People in #${name}` : "People");
+    if (room) {
+      room.pane.show();
+      saveView(this.tenant, name);
+    }
+    this.markViewRead();
+    this.renderTyping();
+    this.renderPeople();
+    this.renderDirectory();
+    this.closeDrawers();
+    if (focus && room) ui.composerInput.focus();
+  }
+
+  markViewRead() {
+    const room = this.rooms.get(this.viewName);
+    if (room && !document.hidden) room.state.unread = 0;
+    this.renderRooms();
+  }
+
+  saveRooms() {
+    saveRooms(this.tenant, [...this.rooms.keys()]);
+  }
+
+  async refreshDirectory() {
+    if (!this.connection.connected) return;
+    try {
+      const ack = await this.connection.request("rooms:list", {});
+      this.listed = Array.isArray(ack.rooms) ? ack.rooms.filter((r) => r && isRoom(r.name)) : [];
+      this.renderDirectory();
+    } catch {
+      // shown again on the next refresh
+    }
+  }
+
+  // --- sending --------------------------------------------------------------------------------------------
+
+  sendFromComposer() {
+    const room = this.rooms.get(this.viewName);
+    const input = this.ui.composerInput;
+    const text = input.value.replace(/\s+$/, "");
+    if (!room || !text.trim()) return;
+    const length = [...text].length; // characters as the server counts them: code points
+    if (length > MAX_TEXT) {
+      this.notice(`A message is ${MAX_TEXT} characters at most (this one has ${length}).`);
+      return;
+    }
+    input.value = "";
+    this.autoGrow();
+    this.lastTypingSent = 0;
+    const entry = room.state.queue(text);
+    room.pane.renderOutbox(entry);
+    this.deliver(room.state, room.pane, entry);
+  }
+
+  retry(name, clientId) {
+    const room = this.rooms.get(name);
+    const entry = room?.state.retrying(clientId);
+    if (!entry) return;
+    room.pane.renderOutbox(entry);
+    this.deliver(room.state, room.pane, entry);
+  }
+
+  async deliver(state, pane, entry) {
+    entry.state = "pending";
+    try {
+      const ack = await this.connection.request("message:send", { room: state.name, text: entry.text, clientId: entry.clientId });
+      const added = state.acknowledged(entry.clientId, ack.message);
+      pane.acknowledged(entry.clientId, ack.message, added);
+      if (state.hasGap()) this.catchUp(state);
+    } catch (error) {
+      const failed = state.failed(entry.clientId, describe(error), error.transport);
+      if (failed) pane.renderOutbox(failed);
+    }
+  }
+
+  // --- rendering ------------------------------------------------------------------------------------------
+
+  renderRooms() {
+    const states = [...this.rooms.values()].map((r) => r.state);
+    renderRoomList(this.ui.roomList, states, this.viewName, {
+      view: (name) => this.view(name),
+      leave: (name) => this.leave(name),
+    });
+    const unread = states.reduce((sum, s) => sum + (s.name === this.viewName && !document.hidden ? 0 : s.unread), 0);
+    document.title = `${unread ? `(${unread}) ` : ""}${this.viewName ? `#${this.viewName} · ` : ""}${this.tenant} · Chat`;
+  }
+
+  renderDirectory() {
+    renderDirectory(this.ui.directory, this.listed, new Set(this.rooms.keys()), { join: (name) => this.join(name) });
+  }
+
+  renderPeople() {
+    renderPeople(this.ui.people, this.rooms.get(this.viewName)?.state ?? null, this.me, this.online);
+  }
+
+  renderTyping() {
+    setText(this.ui.typing, this.viewName ? this.typing.text(this.viewName) : "");
+  }
+
+  showAnnouncement(payload) {
+    if (typeof payload.text !== "string") return;
+    const box = this.ui.announcements;
+    const banner = h("div", { class: "announcement" },
+      h("span", { class: "announcement-label", text: "Announcement" }),
+      h("p", { class: "announcement-text", text: payload.text }),
+      typeof payload.ts === "string"
+        ? h("time", { datetime: payload.ts, title: longTime(payload.ts), text: shortTime(payload.ts) }) : null,
+      h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss announcement", text: "×",
+        onclick: () => banner.remove() }));
+    box.prepend(banner);
+    while (box.childElementCount > MAX_ANNOUNCEMENTS) box.lastElementChild.remove();
+  }
+
+  notice(text) {
+    setText(this.ui.notice, text);
+    this.ui.notice.hidden = false;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.clearNotice(), 8000);
+  }
+
+  clearNotice() {
+    this.ui.notice.hidden = true;
+  }
+
+  autoGrow() {
+    const input = this.ui.composerInput;
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+  }
+
+  toggleDrawer(toggle, drawer) {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    this.closeDrawers();
+    if (open) {
+      toggle.setAttribute("aria-expanded", "true");
+      drawer.classList.add("open");
+      drawer.querySelector("button, input, [tabindex]")?.focus();
+    }
+  }
+
+  closeDrawers() {
+    for (const [toggle, drawer] of [[this.ui.roomsToggle, this.ui.sidebar], [this.ui.peopleToggle, this.ui.peoplePanel]]) {
+      toggle.setAttribute("aria-expanded", "false");
+      drawer.classList.remove("open");
+    }
+  }
+}
+
+/** A failure as a sentence for people. */
+function describe(error) {
+  switch (error.code) {
+    case "offline":
+      return "Offline: it is sent when the connection is back.";
+    case "timeout":
+      return "No answer from the server.";
+    case "rate_limited":
+      return "You are sending too fast. Wait a moment, then retry.";
+    case "too_large":
+      return "Too large for the server.";
+    case "forbidden":
+      return "You are not in this room.";
+    case "bad_request":
+      return "The server refused it as malformed.";
+    case "unavailable":
+      return "The server could not store it right now.";
+    default:
+      return error.message || "Something went wrong.";
+  }
+}

@@ -1,0 +1,155 @@
+// The Socket.IO connection to one tenant's namespace, and its state as people understand it:
+// connecting, connected, reconnecting, offline, suspended.
+import { io } from "socket.io-client";
+
+export const ACK_TIMEOUT_MS = 10000;
+const SUSPENDED_RETRY_MS = 10000;
+const FULL_RETRY_MS = 5000;
+
+/** A request that failed: `transport` when it may not have reached the server (offline, timeout). */
+export class RequestError extends Error {
+  constructor(code, message, transport = false) {
+    super(message);
+    this.code = code;
+    this.transport = transport;
+  }
+}
+
+export class Connection {
+  /**
+   * @param handlers {state(state, detail), connected(), fatal(kind), event(name, payload)}
+   */
+  constructor(tenant, token, handlers) {
+    this.handlers = handlers;
+    this.state = null;
+    this.everConnected = false;
+    this.closed = false;
+    this.retryTimer = null;
+    this.socket = io(`/${tenant}`, {
+      auth: { token },
+      forceNew: true,
+      autoConnect: false,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+      randomizationFactor: 0.3,
+      timeout: 10000,
+    });
+    this.wire();
+  }
+
+  wire() {
+    const socket = this.socket;
+    socket.on("connect", () => {
+      this.everConnected = true;
+      this.setState("connected");
+      this.handlers.connected();
+    });
+    socket.on("disconnect", (reason) => {
+      if (this.closed) return;
+      this.setState(navigator.onLine === false ? "offline" : "reconnecting");
+      if (reason === "io server disconnect") {
+        // revoked, suspended or deleted: the client does not retry by itself; a new CONNECT tells which
+        this.retryLater(1000);
+      }
+    });
+    socket.on("connect_error", (error) => {
+      if (this.closed) return;
+      const message = String(error?.message ?? "");
+      if (message === "unauthorized") {
+        this.handlers.fatal("unauthorized");
+      } else if (message === "Invalid namespace") {
+        this.handlers.fatal("unknown-tenant");
+      } else if (message === "tenant suspended") {
+        this.setState("suspended");
+        this.retryLater(SUSPENDED_RETRY_MS);
+      } else if (message === "tenant full") {
+        this.setState(this.everConnected ? "reconnecting" : "connecting", "the workspace is full");
+        this.retryLater(FULL_RETRY_MS);
+      } else {
+        // a transport error: the manager retries with backoff
+        this.setState(navigator.onLine === false ? "offline" : this.everConnected ? "reconnecting" : "connecting");
+        if (!socket.active) this.retryLater(2000);
+      }
+    });
+    socket.io.on("reconnect_attempt", (attempt) => {
+      if (this.closed || socket.connected) return;
+      this.setState(navigator.onLine === false ? "offline" : "reconnecting", `attempt ${attempt}`);
+    });
+    socket.onAny((name, payload) => {
+      if (!this.closed) this.handlers.event(name, payload);
+    });
+    this.onOnline = () => {
+      if (this.closed) return;
+      if (socket.connected) {
+        this.setState("connected");
+        return;
+      }
+      this.setState("reconnecting");
+      if (!socket.active) socket.connect();
+    };
+    this.onOffline = () => {
+      if (!this.closed && !socket.connected) this.setState("offline");
+      else if (!this.closed) this.setState("offline", "waiting for the network");
+    };
+    window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOffline);
+  }
+
+  open() {
+    this.setState("connecting");
+    this.socket.connect();
+  }
+
+  get connected() {
+    return this.socket.connected;
+  }
+
+  retryLater(ms) {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.closed && !this.socket.connected && !this.socket.active) this.socket.connect();
+    }, ms);
+  }
+
+  setState(state, detail = "") {
+    if (this.state === state && this.detail === detail) return;
+    this.state = state;
+    this.detail = detail;
+    this.handlers.state(state, detail);
+  }
+
+  /** Emits with an acknowledgement; resolves the `{ok:true}` answer, rejects a RequestError otherwise. */
+  request(event, payload, timeoutMs = ACK_TIMEOUT_MS) {
+    return new Promise((resolve, reject) => {
+      if (!this.socket.connected) {
+        reject(new RequestError("offline", "not connected", true));
+        return;
+      }
+      this.socket.timeout(timeoutMs).emit(event, payload, (error, ack) => {
+        if (error) {
+          // the ack timed out, or the socket was disconnected before it came
+          reject(new RequestError(this.socket.connected ? "timeout" : "offline", "no answer from the server", true));
+        }
+        else if (ack?.ok === true) resolve(ack);
+        else reject(new RequestError(ack?.error?.code ?? "error", ack?.error?.message ?? "request refused"));
+      });
+    });
+  }
+
+  /**
+   * Fire and forget, only while connected (never queued for a later connection). Not `volatile`: that would
+   * also drop it while a polling request is in flight.
+   */
+  notify(event, payload) {
+    if (this.socket.connected) this.socket.emit(event, payload);
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOffline);
+    this.socket.offAny();
+    this.socket.disconnect();
+  }
+}

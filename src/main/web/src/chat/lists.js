@@ -1,0 +1,69 @@
+// The sidebar's lists (my rooms with unread counts, active rooms to join) and the people in the room in view.
+import { h, replaceChildren } from "../dom.js";
+import { avatar } from "./avatar.js";
+
+/** My rooms: a button to view each (with its unread count) and a button to leave it. */
+export function renderRoomList(ul, rooms, viewName, actions) {
+  replaceChildren(ul, rooms.map((room) => {
+    const current = room.name === viewName;
+    const unread = room.unread > 0 && !current;
+    return h("li", { class: `room-item${current ? " current" : ""}`, dataset: { room: room.name } },
+      h("button", {
+        type: "button",
+        class: "room-button",
+        "aria-current": current ? "true" : null,
+        onclick: () => actions.view(room.name),
+      },
+        h("span", { class: "hash", "aria-hidden": "true", text: "#" }),
+        h("span", { class: "room-name", text: room.name }),
+        unread ? h("span", { class: "badge", dataset: { unread: room.unread } },
+          h("span", { text: room.unread > 99 ? "99+" : String(room.unread) }),
+          h("span", { class: "visually-hidden", text: room.unread === 1 ? " unread message" : " unread messages" }))
+          : null),
+      h("button", {
+        type: "button",
+        class: "leave-button",
+        title: `Leave #${room.name}`,
+        "aria-label": `Leave #${room.name}`,
+        text: "×",
+        onclick: () => actions.leave(room.name),
+      }));
+  }));
+  if (!rooms.length) ul.append(h("li", { class: "empty", text: "No rooms yet: join one below." }));
+}
+
+/** Active rooms (someone is in them) I have not joined. */
+export function renderDirectory(ul, listed, joined, actions) {
+  const others = listed.filter((r) => !joined.has(r.name));
+  replaceChildren(ul, others.map((room) => h("li", null,
+    h("button", {
+      type: "button",
+      class: "directory-button",
+      "aria-label": `Join #${room.name} (${room.members} ${room.members === 1 ? "person" : "people"})`,
+      onclick: () => actions.join(room.name),
+    },
+      h("span", { class: "hash", "aria-hidden": "true", text: "#" }),
+      h("span", { class: "room-name", text: room.name }),
+      h("span", { class: "count", "aria-hidden": "true", text: String(room.members) })))));
+  if (!others.length) ul.append(h("li", { class: "empty", text: "No other active rooms." }));
+}
+
+/** The people of the room: those in it (online), then those who were here this session (left or offline). */
+export function renderPeople(ul, room, me, online) {
+  if (!room) {
+    replaceChildren(ul);
+    return;
+  }
+  const here = [...room.members].sort();
+  const gone = [...room.departed].filter((u) => !room.members.has(u)).sort();
+  const item = (user, status, label) => h("li", { class: `person ${status}`, dataset: { user, status } },
+    avatar(user, "small"),
+    h("span", { class: "person-name", text: user }),
+    user === me ? h("span", { class: "you", text: "(you)" }) : null,
+    h("span", { class: "presence", title: label },
+      h("span", { class: "dot", "aria-hidden": "true" }),
+      h("span", { class: "presence-text", text: label })));
+  replaceChildren(ul,
+    here.map((user) => item(user, "online", "online")),
+    gone.map((user) => online.has(user) ? item(user, "away", "left the room") : item(user, "offline", "offline")));
+}

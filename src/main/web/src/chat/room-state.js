@@ -1,0 +1,182 @@
+// One room as this client knows it: messages by seq (no duplicates), the catch-up cursor, members and the
+// outbox of my own messages not yet acknowledged. Pure logic, no DOM: the views render what it returns.
+
+/** A UUID v4 for clientIds; crypto.randomUUID exists only on secure origins, getRandomValues everywhere. */
+export function newClientId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function isMessage(m) {
+  return m != null && typeof m === "object" && Number.isSafeInteger(m.seq) && m.seq > 0
+    && typeof m.text === "string" && typeof m.from === "string";
+}
+
+export class RoomState {
+  constructor(name) {
+    this.name = name;
+    /** seq → message */
+    this.messages = new Map();
+    /** the seqs held, ascending */
+    this.order = [];
+    /**
+     * Null until the first join answered; then the highest seq such that every message from the first one
+     * held up to it is held: `room:join {since: cursor}` fetches exactly what is missing.
+     */
+    this.cursor = null;
+    /** whether older messages than the oldest held exist */
+    this.hasOlder = false;
+    this.members = new Set();
+    /** users seen in the room this session who have left it since */
+    this.departed = new Set();
+    this.unread = 0;
+    /** clientId → {clientId, text, state: "pending"|"failed", error, transport, createdAt} */
+    this.outbox = new Map();
+  }
+
+  get joined() {
+    return this.cursor !== null;
+  }
+
+  get oldestSeq() {
+    return this.order.length ? this.order[0] : null;
+  }
+
+  get newestSeq() {
+    return this.order.length ? this.order[this.order.length - 1] : null;
+  }
+
+  /** Adds the messages not held yet; returns those added, in seq order. */
+  insert(messages) {
+    const added = [];
+    for (const m of Array.isArray(messages) ? messages : []) {
+      if (!isMessage(m) || this.messages.has(m.seq)) continue;
+      this.messages.set(m.seq, m);
+      this.order.splice(insertionIndex(this.order, m.seq), 0, m.seq);
+      added.push(m);
+    }
+    added.sort((a, b) => a.seq - b.seq);
+    return added;
+  }
+
+  /** The seq held right after `seq`, or null: where to insert a message in the view. */
+  nextSeq(seq) {
+    const i = insertionIndex(this.order, seq + 0.5);
+    return i < this.order.length ? this.order[i] : null;
+  }
+
+  /** The answer to a plain `room:join` (the newest page). */
+  applyJoin(ack) {
+    this.setMembers(ack.members);
+    const added = this.insert(ack.messages);
+    const valid = (ack.messages ?? []).filter(isMessage);
+    const pageNewest = valid.length ? Math.max(...valid.map((m) => m.seq)) : 0;
+    this.hasOlder = ack.hasMore === true;
+    this.cursor = Math.max(this.cursor ?? 0, pageNewest);
+    this.advance();
+    return added;
+  }
+
+  /**
+   * The answer to `room:join {since}`: the oldest page after `since`.
+   * Returns {added, more}: `more` when the server holds more after this page (page forward from `cursor`).
+   */
+  applyCatchUp(ack, since) {
+    this.setMembers(ack.members);
+    const added = this.insert(ack.messages);
+    const valid = (ack.messages ?? []).filter(isMessage);
+    const last = valid.length ? valid[valid.length - 1].seq : since;
+    this.cursor = Math.max(this.cursor ?? 0, last);
+    this.advance();
+    return { added, more: ack.hasMore === true && valid.length > 0 };
+  }
+
+  /** A live `message`; returns {added: message|null, gap}: gap when messages before it are missing. */
+  applyLive(message) {
+    const [added = null] = this.insert([message]);
+    if (this.cursor !== null) this.advance();
+    return { added, gap: this.hasGap() };
+  }
+
+  /** An older page from `history:fetch {before}`. */
+  applyOlder(ack) {
+    const added = this.insert(ack.messages);
+    this.hasOlder = ack.hasMore === true;
+    return added;
+  }
+
+  /** True when a message newer than the cursor is held, so some between are missing. */
+  hasGap() {
+    return this.cursor !== null && this.newestSeq !== null && this.newestSeq > this.cursor;
+  }
+
+  advance() {
+    while (this.messages.has(this.cursor + 1)) this.cursor += 1;
+  }
+
+  setMembers(members) {
+    if (!Array.isArray(members)) return;
+    for (const user of this.members) if (!members.includes(user)) this.departed.add(user);
+    this.members = new Set(members.filter((u) => typeof u === "string"));
+    for (const user of this.members) this.departed.delete(user);
+  }
+
+  memberJoined(user) {
+    this.members.add(user);
+    this.departed.delete(user);
+  }
+
+  memberLeft(user) {
+    if (this.members.delete(user)) this.departed.add(user);
+  }
+
+  // --- my own messages ------------------------------------------------------------------------------------
+
+  queue(text) {
+    const entry = { clientId: newClientId(), text, state: "pending", error: null, transport: false, createdAt: new Date().toISOString() };
+    this.outbox.set(entry.clientId, entry);
+    return entry;
+  }
+
+  /** The server stored it: the entry leaves the outbox; returns the message if it was not held yet. */
+  acknowledged(clientId, message) {
+    this.outbox.delete(clientId);
+    const [added = null] = this.insert([message]);
+    if (this.cursor !== null) this.advance();
+    return added;
+  }
+
+  /** `transport`: it may not have reached the server (offline, timeout); it is sent again on reconnection. */
+  failed(clientId, error, transport) {
+    const entry = this.outbox.get(clientId);
+    if (!entry) return null;
+    entry.state = "failed";
+    entry.error = error;
+    entry.transport = transport;
+    return entry;
+  }
+
+  retrying(clientId) {
+    const entry = this.outbox.get(clientId);
+    if (!entry) return null;
+    entry.state = "pending";
+    entry.error = null;
+    return entry;
+  }
+}
+
+/** The index at which `seq` goes in the ascending array `order`. */
+function insertionIndex(order, seq) {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (order[mid] < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,226 @@
+// Shared by the browser tests: the environment BrowserTest passes, Chromium, signing in, and waiting.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { chromium } from "playwright-core";
+import { io } from "socket.io-client";
+
+function need(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set (BrowserTest sets it)`);
+  return value;
+}
+
+/** What BrowserTest provisioned, from the environment. */
+export const env = {
+  server: need("SERVER_URL"),
+  admin: need("ADMIN_URL"),
+  adminUser: need("ADMIN_USER"),
+  adminPassword: need("ADMIN_PASSWORD"),
+  control: process.env.CONTROL_URL ?? null,
+  tenantA: need("TENANT_A"),
+  tenantB: need("TENANT_B"),
+  suspendedTenant: need("TENANT_SUSPENDED"),
+  slowTenant: need("TENANT_SLOW"),
+  jwtTenant: need("TENANT_JWT"),
+  jwtIssuer: need("JWT_ISSUER"),
+  jwtSecret: need("JWT_SECRET"),
+  alice: { user: need("USER_ALICE"), password: need("PASSWORD_ALICE") },
+  bob: { user: need("USER_BOB"), password: need("PASSWORD_BOB") },
+  dave: { user: need("USER_DAVE"), password: need("PASSWORD_DAVE") },
+  carol: { user: need("USER_CAROL"), password: need("PASSWORD_CAROL") },
+  erin: { user: need("USER_ERIN"), password: need("PASSWORD_ERIN") },
+  frank: { user: need("USER_FRANK"), password: need("PASSWORD_FRANK") },
+};
+
+export const WAIT_MS = 10_000;
+/** node:test per-test timeout: generous, the machine is small and busy. */
+export const TEST_TIMEOUT = 180_000;
+
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--no-first-run", "--disable-sync"];
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
+  } catch {
+    throw new Error("chromium is not installed (apt-get install chromium); BrowserTest installs it when run as root");
+  }
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/**
+ * A new browser context (its own sessionStorage) and page; records page errors and dialogs, and fails
+ * the test if any appears.
+ */
+export async function newPage(browser, { width = 1200, height = 800, ...options } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, ...options });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  page.problems = [];
+  page.dialogs = [];
+  page.on("pageerror", (error) => page.problems.push(`page error: ${error.message}`));
+  page.on("dialog", async (dialog) => {
+    page.dialogs.push(dialog.message());
+    await dialog.dismiss().catch(() => {});
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|WebSocket connection/.test(message.text())) {
+      page.problems.push(`console error: ${message.text()}`);
+    }
+  });
+  return page;
+}
+
+/** Opens the client at /t/{tenant} and signs in with username and password; waits for "Connected". */
+export async function signIn(page, tenant, { user, password }) {
+  await page.goto(`${env.server}/t/${tenant}`);
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectConnected(page);
+}
+
+export async function expectConnected(page) {
+  await eventually(async () => assert.equal(await connectionState(page), "connected"));
+}
+
+export async function connectionState(page) {
+  return page.locator("#connection").getAttribute("data-state", { timeout: WAIT_MS });
+}
+
+/** Joins (or creates) a room with the sidebar's form; waits until it is in view and joined. */
+export async function joinRoom(page, room) {
+  await page.getByLabel("Join or create a room").fill(room);
+  await page.getByLabel("Join or create a room").press("Enter");
+  await eventually(async () => {
+    assert.equal(await page.locator("#room-title").textContent(), `#${room}`);
+    assert.doesNotMatch(await pane(page, room).locator(".edge-text").textContent(), /Joining/);
+  });
+}
+
+/** The messages pane of a room. */
+export function pane(page, room) {
+  return page.locator(`.room-pane[data-room="${room}"]`);
+}
+
+/** Types a message into the composer and sends it with Enter. */
+export async function send(page, room, text) {
+  const input = page.getByLabel(`Message #${room}`);
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+/** The texts of the stored messages shown in a room, in order. */
+export async function messageTexts(page, room) {
+  return pane(page, room).locator(".message-list:not(.outbox) .msg .msg-text").allTextContents();
+}
+
+/** The seqs of the messages shown in a room, in order. */
+export async function messageSeqs(page, room) {
+  return pane(page, room).locator(".message-list:not(.outbox) .msg")
+    .evaluateAll((items) => items.map((li) => Number(li.dataset.seq)));
+}
+
+/** The people list of the room in view: {user: status}. */
+export async function people(page) {
+  const entries = await page.locator(".people-list .person")
+    .evaluateAll((items) => items.map((li) => [li.dataset.user, li.dataset.status]));
+  return Object.fromEntries(entries);
+}
+
+/** Retries an async assertion until it passes or `timeout` ms went by; then throws its last error. */
+export async function eventually(assertion, timeout = WAIT_MS, interval = 100) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+  }
+}
+
+export function assertNoProblems(...pages) {
+  for (const page of pages) {
+    assert.deepEqual(page.problems, [], "errors in the page");
+    assert.deepEqual(page.dialogs, [], "dialogs opened by the page");
+  }
+}
+
+/** A unique room name per test run. */
+export function uniqueRoom(prefix) {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+}
+
+// --- outside the browser -------------------------------------------------------------------------------------
+
+/** A call to the admin API. */
+export async function admin(method, path, body) {
+  const response = await fetch(env.admin + path, {
+    method,
+    headers: {
+      Authorization: "Basic " + Buffer.from(`${env.adminUser}:${env.adminPassword}`).toString("base64"),
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`admin ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  return response;
+}
+
+export async function apiLogin(tenant, { user, password }) {
+  const response = await fetch(`${env.server}/api/tenants/${tenant}/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: user, password }),
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+/** A Socket.IO client (node) signed in as `who`, for seeding messages; call .close() when done. */
+export async function apiClient(tenant, who) {
+  const { status, body } = await apiLogin(tenant, who);
+  assert.equal(status, 201, "login for the seeding client");
+  const socket = io(`${env.server}/${tenant}`, { auth: { token: body.token }, transports: ["websocket"], reconnection: false });
+  await new Promise((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+  const request = (event, payload) => socket.timeout(WAIT_MS).emitWithAck(event, payload).then((ack) => {
+    if (!ack?.ok) throw new Error(`${event}: ${JSON.stringify(ack)}`);
+    return ack;
+  });
+  return {
+    socket,
+    request,
+    async sendAll(room, texts) {
+      await request("room:join", { room });
+      const sent = [];
+      for (const text of texts) sent.push((await request("message:send", { room, text })).message);
+      return sent;
+    },
+    close: () => socket.close(),
+  };
+}
+
+/** An HS256 JWT for the jwt tenant. */
+export function jwt(sub, { secret = env.jwtSecret, issuer = env.jwtIssuer, expiresIn = 3600 } = {}) {
+  const part = (object) => Buffer.from(JSON.stringify(object)).toString("base64url");
+  const head = part({ alg: "HS256", typ: "JWT" });
+  const body = part({ sub, iss: issuer, exp: Math.floor(Date.now() / 1000) + expiresIn });
+  const signature = createHmac("sha256", Buffer.from(secret, "utf8")).update(`${head}.${body}`).digest("base64url");
+  return `${head}.${body}.${signature}`;
+}
+
+/** Asks BrowserTest to stop or start the server (same port, same tenants folder). */
+export async function control(action) {
+  if (!env.control) throw new Error("CONTROL_URL is not set: this test needs BrowserTest to restart the server");
+  const response = await fetch(`${env.control}/${action}`, { method: "POST" });
+  assert.equal(response.status, 200, `control ${action}: ${await response.text()}`);
+}
