@@ -54,7 +54,4 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
         return new Settings(0, 0, tenantsDir, Optional.of(adminUser), Optional.of(adminPassword), false, List.of());
     }
 
-    public Settings withDemo(boolean value) {
-        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, value, allowedOrigins);
-    }
 }

@@ -22,7 +22,6 @@ import io.helidon.webserver.http.HttpRouting;
  * {@link EngineUpgrader}.
  */
 public final class EngineServer {
-    private static final System.Logger LOGGER = System.getLogger(EngineServer.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EngineConfig config;
@@ -131,7 +130,4 @@ public final class EngineServer {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static System.Logger logger() {
-        return LOGGER;
-    }
 }
