@@ -1,0 +1,400 @@
+package io.chat.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * W2, durable chat on the real platform: provisions a tenant through the admin API (limits raised so the rate
+ * limiter is not what is measured), logs users in, opens sockets in rooms of 10 on the tenant's namespace,
+ * then sends {@code message:send} on an open-loop schedule and measures the time from each message's
+ * scheduled send to its ack (sent only after commit). The rate is swept upward. Afterwards every acked message
+ * is looked up in the tenant's H2 history through the public REST API.
+ */
+final class DurableChat {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TENANT = "bench";
+    private static final String NSP = "/" + TENANT;
+    private static final byte[] ACK_PREFIX = ("43" + NSP + ",").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TEXT_KEY = "\"text\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    private final LoadGen gen;
+    private final Map<String, String> opts;
+    private final long base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** Per socket: its room, and the histogram its reader records acks into. */
+    private static final class Client {
+        final SioConn conn;
+        final int room;
+        final Histogram histogram = new Histogram(60_000_000L, 3);
+        volatile long acked;
+        volatile long failed;
+        volatile long broadcasts;
+
+        Client(SioConn conn, int room) {
+            this.conn = conn;
+            this.room = room;
+        }
+    }
+
+    /** Acked messages, "sender:seq" per room, to look up in the history afterwards. */
+    private final Map<Integer, Set<String>> ackedByRoom = new ConcurrentHashMap<>();
+    private volatile long recordFrom = Long.MAX_VALUE;
+    private volatile long recordUntil = Long.MAX_VALUE;
+
+    DurableChat(LoadGen gen, Map<String, String> opts, long base) {
+        this.gen = gen;
+        this.opts = opts;
+        this.base = base;
+    }
+
+    private String opt(String k, String d) {
+        return opts.getOrDefault(k, d);
+    }
+
+    int run() throws Exception {
+        String host = opt("host", "127.0.0.1");
+        int port = Integer.parseInt(opt("port", "8080"));
+        int adminPort = Integer.parseInt(opt("admin-port", "8081"));
+        String adminAuth = "Basic " + Base64.getEncoder().encodeToString(
+                (opt("admin-user", "bench") + ":" + opt("admin-password", "")).getBytes(StandardCharsets.UTF_8));
+        int sockets = Integer.parseInt(opt("sockets", "5000"));
+        int roomSize = Integer.parseInt(opt("room-size", "10"));
+        int users = Integer.parseInt(opt("users", "50"));
+        String label = opt("server", "ours-platform");
+        double start = Double.parseDouble(opt("start", "2000"));
+        double factor = Double.parseDouble(opt("factor", "1.6"));
+        int maxSteps = Integer.parseInt(opt("max-steps", "10"));
+        int refine = Integer.parseInt(opt("refine", "1"));
+        double warmup = Double.parseDouble(opt("warmup", "2"));
+        double measure = Double.parseDouble(opt("measure", "5"));
+        double p99Limit = Double.parseDouble(opt("p99-ms", "50"));
+        String admin = "http://127.0.0.1:" + adminPort;
+        String pub = "http://" + host + ":" + port;
+
+        System.out.printf(Locale.ROOT, "[%s] provisioning tenant %s and %d users%n", label, TENANT, users);
+        call("POST", admin + "/admin/tenants", adminAuth, "{\"id\":\"" + TENANT + "\",\"auth\":{\"type\":\"password\"},"
+                + "\"limits\":{\"messagesPerSecond\":1000000,\"messageBurst\":1000000,\"socketsPerTenant\":"
+                + (sockets + 100) + "}}", 201);
+        String[] tokens = new String[users];
+        for (int u = 0; u < users; u++) {
+            call("POST", admin + "/admin/tenants/" + TENANT + "/users", adminAuth,
+                 "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201);
+            tokens[u] = call("POST", pub + "/api/tenants/" + TENANT + "/sessions", null,
+                             "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201)
+                    .path("token").asText();
+        }
+        int rooms = sockets / roomSize;
+        System.out.printf(Locale.ROOT, "[%s] connecting %d sockets to %s in %d rooms of %d%n", label, sockets, NSP,
+                          rooms, roomSize);
+        Client[] clients = new Client[sockets];
+        LoadGen.connectAll(sockets, 100, i -> {
+            int room = i / roomSize;
+            SioConn conn = SioConn.connect(host, port, "/socket.io/", null, 8 * 1024, NSP,
+                                           "{\"token\":\"" + tokens[i % users] + "\"}");
+            conn.send("42" + NSP + ",1[\"room:join\",{\"room\":\"r" + room + "\"}]");
+            String ack;
+            do {
+                ack = conn.nextText();
+            } while (ack != null && !ack.startsWith("43" + NSP + ",1["));
+            if (ack == null || !ack.contains("\"ok\":true")) {
+                throw new IOException("room:join failed: " + ack);
+            }
+            Client c = new Client(conn, room);
+            clients[i] = c;
+            Thread.ofVirtual().start(() -> conn.readLoop((p, n) -> onMessage(c, p, n)));
+        });
+        System.out.printf(Locale.ROOT, "[%s] connected; sweeping from %.0f acked messages/s (ack p99 <= %.0f ms)%n",
+                          label, start, p99Limit);
+        long[] seq = new long[sockets];
+        step(label, clients, seq, start, Double.parseDouble(opt("prewarm", "5")), 1, p99Limit, false);
+        double rate = start;
+        double lastPass = -1;
+        double firstFail = -1;
+        int refinesLeft = refine;
+        int voids = 0;
+        for (int s = 0; s < maxSteps; s++) {
+            boolean[] r = step(label, clients, seq, rate, warmup, measure, p99Limit, true);
+            if (r[1]) {
+                if (++voids <= 2) {
+                    System.out.printf(Locale.ROOT, "[%s] step void (generator behind its schedule): repeat%n", label);
+                    continue;
+                }
+                System.out.printf(Locale.ROOT, "[%s] step void: stop%n", label);
+                break;
+            }
+            voids = 0;
+            if (r[0]) {
+                lastPass = Math.max(lastPass, rate);
+            } else {
+                firstFail = firstFail < 0 ? rate : Math.min(firstFail, rate);
+            }
+            if (!r[2]) {
+                break;
+            }
+            if (firstFail < 0) {
+                rate *= factor;
+                continue;
+            }
+            if (lastPass < 0 || refinesLeft-- <= 0) {
+                break;
+            }
+            rate = (lastPass + firstFail) / 2;
+        }
+        // every acked message must be in H2: page each room's history through the public REST API
+        System.out.printf(Locale.ROOT, "[%s] checking every acked message in the history (REST)...%n", label);
+        long ackedTotal = 0;
+        long missing = 0;
+        for (Map.Entry<Integer, Set<String>> e : ackedByRoom.entrySet()) {
+            int room = e.getKey();
+            Set<String> found = new HashSet<>();
+            String token = tokens[(room * roomSize) % users];
+            String before = "";
+            while (true) {
+                JsonNode page = call("GET", pub + "/api/tenants/" + TENANT + "/rooms/" + URLEncoder.encode(
+                        "r" + room, StandardCharsets.UTF_8) + "/messages?limit=100" + before, "Bearer " + token,
+                                     null, 200);
+                long oldest = Long.MAX_VALUE;
+                for (JsonNode m : page.path("messages")) {
+                    String text = m.path("text").asText();
+                    int second = text.indexOf(':', text.indexOf(':') + 1);
+                    found.add(second > 0 ? text.substring(0, second) : text);
+                    oldest = Math.min(oldest, m.path("seq").asLong());
+                }
+                if (!page.path("hasMore").asBoolean() || oldest == Long.MAX_VALUE) {
+                    break;
+                }
+                before = "&before=" + oldest;
+            }
+            ackedTotal += e.getValue().size();
+            for (String id : e.getValue()) {
+                if (!found.contains(id)) {
+                    missing++;
+                }
+            }
+        }
+        String note = String.format(Locale.ROOT, "%d acked messages looked up in H2 via REST: %d missing", ackedTotal,
+                                    missing);
+        gen.appendRow(String.join("\t", "W2", label, "verify", Long.toString(ackedTotal), "", "", "", "",
+                                  Long.toString(missing), "0", "0", "", "", "", "", "", "false",
+                                  Boolean.toString(missing == 0 && ackedTotal > 0), ProcStats.loadAverage(), note));
+        System.out.printf(Locale.ROOT, "[%s] %s | %s%n", label, note, missing == 0 ? "pass" : "FAIL");
+        for (Client c : clients) {
+            c.conn.close();
+        }
+        return 0;
+    }
+
+    /** pass, void, all sockets open. */
+    private boolean[] step(String label, Client[] clients, long[] seq, double rate, double warmup, double measure,
+                           double p99Limit, boolean report) throws Exception {
+        String load = ProcStats.loadAverage();
+        String pid = opt("server-pid", "0");
+        for (Client c : clients) {
+            synchronized (c) {
+                c.histogram.reset();
+            }
+        }
+        long acked0 = 0;
+        long failed0 = 0;
+        for (Client c : clients) {
+            acked0 += c.acked;
+            failed0 += c.failed;
+        }
+        long interval = (long) (1e9 / rate);
+        long t0 = System.nanoTime() + 50_000_000L;
+        long warmEnd = t0 + (long) (warmup * 1e9);
+        long end = warmEnd + (long) (measure * 1e9);
+        recordFrom = warmEnd - base;
+        recordUntil = end - base;
+        AtomicLong sent = new AtomicLong();
+        AtomicLong maxLag = new AtomicLong();
+        Thread pacer = Thread.ofPlatform().name("pacer").priority(Thread.MAX_PRIORITY).start(() -> {
+            byte[] frame = new byte[512];
+            byte[] text = new byte[400];
+            long next = t0;
+            long k = 0;
+            try {
+                while (next < end) {
+                    long now = System.nanoTime();
+                    if (now < next) {
+                        LockSupport.parkNanos(next - now);
+                        continue;
+                    }
+                    if (next >= warmEnd && now - next > maxLag.get()) {
+                        maxLag.set(now - next);
+                    }
+                    int i = (int) (k % clients.length);
+                    long q = ++seq[i];
+                    String packet = "42" + NSP + "," + (q + 1) + "[\"message:send\",{\"room\":\"r" + clients[i].room
+                            + "\",\"text\":\"" + i + ":" + q + ":" + (next - base) + ":" + "x".repeat(40) + "\"}]";
+                    byte[] p = packet.getBytes(StandardCharsets.US_ASCII);
+                    int at = SioConn.appendFrame(frame, 0, 0x81, p, 0, p.length);
+                    clients[i].conn.sendRaw(frame, at);
+                    k++;
+                    next += interval;
+                }
+            } catch (IOException e) {
+                // a dropped socket shows as a missing ack
+            }
+            sent.set(k);
+        });
+        LoadGen.sleepUntil(warmEnd);
+        double cpu0 = ProcStats.cpuSeconds(pid);
+        LoadGen.sleepUntil(end);
+        double cpu1 = ProcStats.cpuSeconds(pid);
+        long rss = ProcStats.rssKib(pid);
+        pacer.join();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long done = 0;
+        while (System.nanoTime() < deadline) {
+            done = 0;
+            for (Client c : clients) {
+                done += c.acked + c.failed;
+            }
+            if (done - acked0 - failed0 >= sent.get()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        Histogram all = new Histogram(60_000_000L, 3);
+        long acked = 0;
+        long failed = 0;
+        boolean allOpen = true;
+        for (Client c : clients) {
+            synchronized (c) {
+                all.add(c.histogram);
+            }
+            acked += c.acked;
+            failed += c.failed;
+            allOpen &= c.conn.open;
+        }
+        acked -= acked0;
+        failed -= failed0;
+        long unanswered = Math.max(0, sent.get() - acked - failed);
+        double p99 = all.getValueAtPercentile(99) / 1000.0;
+        double lagMs = maxLag.get() / 1e6;
+        boolean pass = allOpen && failed == 0 && unanswered == 0 && all.getTotalCount() > 0 && p99 <= p99Limit;
+        boolean isVoid = !pass && lagMs > LoadGen.BEHIND_MS;
+        double serverCpu = cpu1 - cpu0;
+        if (report) {
+            String note = (failed > 0 ? failed + " failure acks; " : "") + (unanswered > 0 ? unanswered
+                    + " never acked; " : "") + (allOpen ? "" : "sockets dropped; ");
+            gen.appendRow(String.join("\t", "W2", label, LoadGen.fmt(rate), LoadGen.fmt(all.getTotalCount() / measure),
+                                      LoadGen.fmt2(all.getValueAtPercentile(50) / 1000.0), LoadGen.fmt2(p99),
+                                      LoadGen.fmt2(all.getValueAtPercentile(99.9) / 1000.0),
+                                      LoadGen.fmt2(all.getMaxValue() / 1000.0), Long.toString(failed + unanswered),
+                                      "0", "0", LoadGen.fmt2(serverCpu),
+                                      LoadGen.fmt(serverCpu > 0 ? all.getTotalCount() / serverCpu : -1),
+                                      LoadGen.fmt(rss / 1024.0), "", LoadGen.fmt2(lagMs), Boolean.toString(isVoid),
+                                      Boolean.toString(pass), load, note.trim()));
+            System.out.printf(Locale.ROOT, "[%s] target %,.0f msg/s: acked %,.0f/s ack p50 %.2f ms p99 %.2f ms max %.1f"
+                                      + " ms failed %d unanswered %d | server cpu %.2f s rss %.0f MB | lag %.1f ms | %s%n",
+                              label, rate, all.getTotalCount() / measure, all.getValueAtPercentile(50) / 1000.0, p99,
+                              all.getMaxValue() / 1000.0, failed, unanswered, serverCpu, rss / 1024.0, lagMs,
+                              isVoid ? "VOID" : pass ? "pass" : "FAIL");
+        }
+        Thread.sleep(500);
+        return new boolean[] {pass, isVoid, allOpen};
+    }
+
+    private void onMessage(Client c, byte[] p, int n) {
+        if (!startsWith(p, n, ACK_PREFIX)) {
+            c.broadcasts++;
+            return;
+        }
+        long now = System.nanoTime();
+        int t = indexOf(p, n, TEXT_KEY);
+        if (t < 0 || indexOf(p, n, "\"ok\":true".getBytes(StandardCharsets.US_ASCII)) < 0) {
+            c.failed++;
+            return;
+        }
+        int i = t + TEXT_KEY.length;
+        int idStart = i;
+        int colons = 0;
+        long tsched = 0;
+        int idEnd = -1;
+        while (i < n && colons < 3) {
+            byte b = p[i];
+            if (b == ':') {
+                colons++;
+                if (colons == 2) {
+                    idEnd = i;
+                }
+            } else if (colons == 2) {
+                tsched = tsched * 10 + (b - '0');
+            }
+            i++;
+        }
+        ackedByRoom.computeIfAbsent(c.room, r -> ConcurrentHashMap.newKeySet())
+                .add(new String(p, idStart, idEnd - idStart, StandardCharsets.US_ASCII));
+        if (tsched >= recordFrom && tsched < recordUntil) {
+            synchronized (c) {
+                c.histogram.recordValue(Math.min(Math.max((now - base - tsched) / 1000, 0), 60_000_000L));
+            }
+        }
+        c.acked++;
+    }
+
+    private static boolean startsWith(byte[] p, int n, byte[] prefix) {
+        if (n < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (p[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] p, int n, byte[] key) {
+        outer:
+        for (int i = 0; i + key.length <= n; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (p[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private JsonNode call(String method, String url, String auth, String body, int expect) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != expect) {
+            throw new IOException(method + " " + url + " answered " + res.statusCode() + ": " + res.body());
+        }
+        return res.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(res.body());
+    }
+}

@@ -1,0 +1,343 @@
+package io.chat.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a results folder of {@code scripts/bench} (run.txt, results.tsv) into results.md and chart.svg;
+ * optionally writes the summary into README.md between the bench markers; with {@code --check} verifies that
+ * every expected row is there and its numbers are sane (never how big they are), exiting 1 otherwise.
+ * Usage: {@code Report <dir> [--readme README.md] [--check W1,W3 ours,ceiling,netty,node]}.
+ */
+public final class Report {
+    static final String BEGIN = "<!-- bench:begin (written by scripts/bench) -->";
+    static final String END = "<!-- bench:end -->";
+    static final Map<String, String> NAMES = Map.of("ours", "ours (io.chat engine)", "ceiling",
+                                                    "JVM ceiling (JDK-only VT server)", "netty",
+                                                    "netty-socketio 2.0.13", "node", "Node socket.io 4.8.4");
+
+    private Report() {
+    }
+
+    record Row(Map<String, String> f) {
+        String s(String k) {
+            return f.getOrDefault(k, "");
+        }
+
+        double d(String k) {
+            try {
+                return Double.parseDouble(s(k));
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+
+        boolean pass() {
+            return s("pass").equals("true");
+        }
+
+        boolean isVoid() {
+            return s("void").equals("true");
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        Path readme = null;
+        String checkScenarios = null;
+        String checkServers = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--readme")) {
+                readme = Path.of(args[++i]);
+            } else if (args[i].equals("--check")) {
+                checkScenarios = args[++i];
+                checkServers = args[++i];
+            }
+        }
+        List<Row> rows = read(dir.resolve("results.tsv"));
+        List<String> run = Files.exists(dir.resolve("run.txt")) ? Files.readAllLines(dir.resolve("run.txt")) : List.of();
+        String summary = summary(rows, run, dir.getFileName().toString());
+        StringBuilder md = new StringBuilder("# Benchmark run " + dir.getFileName() + "\n\n").append(summary)
+                .append("\n## Every step\n\n").append(allSteps(rows)).append("\n![chart](chart.svg)\n");
+        Files.writeString(dir.resolve("results.md"), md);
+        Files.writeString(dir.resolve("chart.svg"), chart(rows));
+        System.out.println(summary);
+        if (readme != null) {
+            updateReadme(readme, summary);
+            System.out.println("README.md updated (Benchmark section)");
+        }
+        if (checkScenarios != null) {
+            List<String> problems = check(rows, checkScenarios.split(","), checkServers.split(","));
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> System.out.println("CHECK FAILED: " + p));
+                System.exit(1);
+            }
+            System.out.println("check: every expected row present, numbers sane");
+        }
+    }
+
+    static List<Row> read(Path tsv) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        if (!Files.exists(tsv)) {
+            return rows;
+        }
+        List<String> lines = Files.readAllLines(tsv);
+        String[] header = lines.get(0).split("\t", -1);
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.equals(lines.get(0))) {
+                continue;
+            }
+            String[] v = line.split("\t", -1);
+            Map<String, String> f = new LinkedHashMap<>();
+            for (int i = 0; i < header.length && i < v.length; i++) {
+                f.put(header[i], v[i]);
+            }
+            rows.add(new Row(f));
+        }
+        return rows;
+    }
+
+    /** The best passing W1 step of a server: the highest delivered rate. */
+    static Optional<Row> bestW1(List<Row> rows, String server) {
+        return rows.stream().filter(r -> r.s("scenario").equals("W1") && r.s("server").equals(server) && r.pass())
+                .max((a, b) -> Double.compare(a.d("delivered_per_s"), b.d("delivered_per_s")));
+    }
+
+    static List<String> servers(List<Row> rows) {
+        List<String> order = new ArrayList<>(List.of("ours", "ceiling", "netty", "node"));
+        rows.stream().map(r -> r.s("server")).distinct().filter(s -> !order.contains(s)).forEach(order::add);
+        return order.stream().filter(s -> rows.stream().anyMatch(r -> r.s("server").equals(s))).toList();
+    }
+
+    static String summary(List<Row> rows, List<String> run, String name) {
+        StringBuilder b = new StringBuilder();
+        b.append("Run `").append(name).append("`");
+        run.stream().filter(l -> l.startsWith("command:")).findFirst()
+                .ifPresent(l -> b.append(", `").append(l.substring(9).trim()).append("`"));
+        b.append(".\n\n");
+        for (String line : run) {
+            if (!line.startsWith("command:")) {
+                b.append("- ").append(line).append("\n");
+            }
+        }
+        b.append("\n**W1 fan-out** (sockets and rooms: the W1 line above; a full run has 1000 sockets in 10 rooms "
+                         + "of 100, 100-byte messages): the highest delivered rate with p99 <= 50 ms and no loss, over "
+                         + "a sweep: the best passing step over every sweep of a server (count: W1 line); single runs vary +-20% "
+                         + "and far more on a loaded box; generator CPU near 100% means the one-core load generator, "
+                         + "not the server, set the limit.\n\n");
+        b.append("| server | best delivered/s | p50 ms | p99 ms | deliveries per server CPU-s | server RSS MB | generator CPU % "
+                         + "| steps (pass/fail/void) | where the sweep broke | load at best (1/5/15 min) |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+        List<String> servers = servers(rows);
+        for (String s : servers) {
+            List<Row> steps = rows.stream().filter(r -> r.s("scenario").equals("W1") && r.s("server").equals(s)).toList();
+            if (steps.isEmpty()) {
+                continue;
+            }
+            long pass = steps.stream().filter(Row::pass).count();
+            long isVoid = steps.stream().filter(Row::isVoid).count();
+            Optional<Row> best = bestW1(rows, s);
+            double bestRate = best.map(r -> r.d("target_per_s")).orElse(0.0);
+            // where the sweep broke: the lowest failing step above the best pass, else the lowest void one
+            Optional<Row> fail = steps.stream().filter(r -> !r.pass() && !r.isVoid() && r.d("target_per_s") > bestRate)
+                    .min((x, y) -> Double.compare(x.d("target_per_s"), y.d("target_per_s")));
+            Optional<Row> voided = steps.stream().filter(r -> r.isVoid() && r.d("target_per_s") > bestRate)
+                    .min((x, y) -> Double.compare(x.d("target_per_s"), y.d("target_per_s")));
+            String failText = fail.map(r -> String.format(Locale.ROOT, "fail at %,.0f/s: p99 %s ms, lost %s%s",
+                                                          r.d("target_per_s"), r.s("p99_ms"), r.s("lost"),
+                                                          r.s("note").isEmpty() ? "" : ", " + r.s("note")))
+                    .orElse(voided.map(r -> String.format(Locale.ROOT, "void at %,.0f/s (generator behind by %s ms, "
+                            + "its CPU %s%%)", r.d("target_per_s"), r.s("max_lag_ms"), r.s("gen_cpu_pct")))
+                                    .orElse("none"));
+            String load = best.orElse(steps.get(0)).s("load");
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s |\n",
+                                   NAMES.getOrDefault(s, s),
+                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s"))).orElse("none passed"),
+                                   best.map(r -> r.s("p50_ms")).orElse("-"), best.map(r -> r.s("p99_ms")).orElse("-"),
+                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s"))).orElse("-"),
+                                   best.map(r -> r.s("server_rss_mb")).orElse("-"),
+                                   best.map(r -> r.s("gen_cpu_pct")).orElse("-"), pass,
+                                   steps.size() - pass - isVoid, isVoid, failText, load));
+        }
+        Optional<Row> ours = bestW1(rows, "ours");
+        if (ours.isPresent()) {
+            b.append("\nRatios of ours (target): ");
+            List<String> parts = new ArrayList<>();
+            for (String[] peer : new String[][] {{"node", "8"}, {"netty", "2"}, {"ceiling", "0.8"}}) {
+                bestW1(rows, peer[0]).ifPresent(p -> parts.add(String.format(
+                        Locale.ROOT, "%.2fx %s (>= %sx), %.2fx per CPU-s", ours.get().d("delivered_per_s")
+                                / p.d("delivered_per_s"), peer[0], peer[1],
+                        ours.get().d("per_cpu_s") / p.d("per_cpu_s"))));
+            }
+            b.append(parts.isEmpty() ? "no peer passed a step" : String.join("; ", parts)).append(".\n");
+        }
+        List<Row> w2 = rows.stream().filter(r -> r.s("scenario").equals("W2")).toList();
+        if (!w2.isEmpty()) {
+            Optional<Row> best = w2.stream().filter(r -> r.pass() && !r.s("target_per_s").equals("verify"))
+                    .max((x, y) -> Double.compare(x.d("delivered_per_s"), y.d("delivered_per_s")));
+            List<Row> steps = w2.stream().filter(r -> !r.s("target_per_s").equals("verify")).toList();
+            Optional<Row> fail = steps.stream().filter(r -> !r.pass() && !r.isVoid()).findFirst();
+            b.append("\n**W2 durable chat** (the platform: login, sockets in rooms of 10 (a full run: 5000), every message through "
+                             + "`message:send`, acked after the H2 commit): the highest acked rate with ack p99 <= 50 ms."
+                             + "\n\n| server | best acked msg/s | ack p50 ms | ack p99 ms | msgs per server CPU-s | server "
+                             + "RSS MB | steps (pass/fail/void) | first failing step | H2 check | load |\n"
+                             + "|---|---:|---:|---:|---:|---:|---|---|---|---|\n");
+            long pass = steps.stream().filter(Row::pass).count();
+            long isVoid = steps.stream().filter(Row::isVoid).count();
+            String verify = w2.stream().filter(r -> r.s("target_per_s").equals("verify")).map(r -> r.s("note"))
+                    .findFirst().orElse("not run");
+            b.append(String.format(Locale.ROOT, "| ours (platform) | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s | %s |\n",
+                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s"))).orElse("none passed"),
+                                   best.map(r -> r.s("p50_ms")).orElse("-"), best.map(r -> r.s("p99_ms")).orElse("-"),
+                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s"))).orElse("-"),
+                                   best.map(r -> r.s("server_rss_mb")).orElse("-"), pass, steps.size() - pass - isVoid,
+                                   isVoid, fail.map(r -> String.format(Locale.ROOT, "%,.0f/s: p99 %s ms%s",
+                                                                       r.d("target_per_s"), r.s("p99_ms"),
+                                                                       r.s("note").isEmpty() ? "" : ", " + r.s("note")))
+                                           .orElse("none"), verify,
+                                   best.orElse(steps.isEmpty() ? w2.get(0) : steps.get(0)).s("load")));
+        }
+        List<Row> w3 = rows.stream().filter(r -> r.s("scenario").equals("W3")).toList();
+        if (!w3.isEmpty()) {
+            b.append("\n**W3 capacity** (idle Socket.IO sockets opened and held; RSS per socket = server RSS growth / "
+                             + "sockets held):\n\n| server | sockets | connects/s | held | server RSS MB after | "
+                             + "RSS per socket | pass | load |\n|---|---:|---:|---|---:|---|---|---|\n");
+            for (Row r : w3) {
+                b.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %s | %s |\n",
+                                       NAMES.getOrDefault(r.s("server"), r.s("server")), r.s("target_per_s"),
+                                       r.d("delivered_per_s"), r.s("note").replaceAll(";.*", ""), r.s("server_rss_mb"),
+                                       r.s("note").replaceAll(".*; ", ""), r.s("pass"), r.s("load")));
+            }
+        }
+        return b.toString();
+    }
+
+    static String allSteps(List<Row> rows) {
+        StringBuilder b = new StringBuilder("| " + LoadGen.HEADER.replace("\t", " | ") + " |\n|");
+        b.append("---|".repeat(LoadGen.HEADER.split("\t").length)).append("\n");
+        for (Row r : rows) {
+            b.append("| ").append(String.join(" | ", r.f().values())).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    /** Two bar groups: best W1 delivered/s and W1 deliveries per server CPU-second, per server. */
+    static String chart(List<Row> rows) {
+        List<String> servers = servers(rows).stream().filter(s -> rows.stream()
+                .anyMatch(r -> r.s("scenario").equals("W1") && r.s("server").equals(s))).toList();
+        int w = 760;
+        int h = 360;
+        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" "
+                        + "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", w, h));
+        String[][] panels = {{"delivered_per_s", "W1 best delivered/s (p99 <= 50 ms, no loss)"},
+                             {"per_cpu_s", "W1 deliveries per server CPU-second (same step)"}};
+        String[] colors = {"#d62728", "#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd"};
+        for (int pi = 0; pi < panels.length; pi++) {
+            String key = panels[pi][0];
+            int p = pi;
+            int x0 = 20 + p * (w / 2);
+            int pw = w / 2 - 40;
+            int top = 40;
+            int base = h - 60;
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-weight=\"bold\">%s</text>\n", x0,
+                                     panels[p][1]));
+            double[] maxBox = {1};
+            for (String s : servers) {
+                maxBox[0] = Math.max(maxBox[0], bestW1(rows, s).map(r -> r.d(key)).orElse(0.0));
+            }
+            int bw = servers.isEmpty() ? 0 : pw / servers.size() - 12;
+            for (int i = 0; i < servers.size(); i++) {
+                String s = servers.get(i);
+                double v = bestW1(rows, s).map(r -> r.d(key)).orElse(0.0);
+                int bh = (int) Math.round((base - top) * v / maxBox[0]);
+                int x = x0 + i * (bw + 12);
+                svg.append(String.format(Locale.ROOT,
+                        "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n"
+                                + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n"
+                                + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                        x, base - bh, bw, bh, colors[i % colors.length], x + bw / 2, base - bh - 4,
+                        v > 0 ? String.format(Locale.ROOT, "%,.0f", v) : "none", x + bw / 2, base + 16, s));
+            }
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
+                                     x0, base, x0 + pw, base));
+        }
+        svg.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%d\" fill=\"#555\">load generator and server pinned "
+                + "to separate cores; see results.md for load averages and every step</text>\n</svg>\n", h - 20));
+        return svg.toString();
+    }
+
+    static void updateReadme(Path readme, String summary) throws IOException {
+        String text = Files.readString(readme);
+        String block = BEGIN + "\n" + summary + "\nReproduce: `scripts/bench` (about 30 minutes; `scripts/bench --quick` "
+                + "is the smoke run). Full tables and a chart: `bench-results/<time>/`.\n" + END;
+        int a = text.indexOf(BEGIN);
+        int z = text.indexOf(END);
+        if (a >= 0 && z > a) {
+            text = text.substring(0, a) + block + text.substring(z + END.length());
+        } else {
+            text = text.stripTrailing() + "\n\n## Benchmark\n\n" + block + "\n";
+        }
+        Files.writeString(readme, text);
+    }
+
+    static List<String> check(List<Row> rows, String[] scenarios, String[] servers) {
+        List<String> problems = new ArrayList<>();
+        for (String scenario : scenarios) {
+            if (scenario.equals("W2")) {
+                List<Row> w2 = rows.stream().filter(r -> r.s("scenario").equals("W2")).toList();
+                if (w2.stream().noneMatch(r -> r.s("target_per_s").equals("verify") && r.d("lost") == 0
+                        && r.d("delivered_per_s") > 0)) {
+                    problems.add("W2: no history check, or acked messages missing from H2");
+                }
+                w2.stream().filter(r -> !r.s("target_per_s").equals("verify")).findAny()
+                        .ifPresentOrElse(r -> {
+                            if (!(r.d("delivered_per_s") > 0 && r.d("p50_ms") > 0 && r.d("p50_ms") <= r.d("p99_ms")
+                                    && r.d("server_rss_mb") > 0 && r.d("server_cpu_s") >= 0)) {
+                                problems.add("W2 @" + r.s("target_per_s") + ": numbers not sane");
+                            }
+                        }, () -> problems.add("W2: no step row"));
+                continue;
+            }
+            for (String server : servers) {
+                List<Row> mine = rows.stream().filter(r -> r.s("scenario").equals(scenario)
+                        && r.s("server").equals(server)).toList();
+                if (mine.isEmpty()) {
+                    problems.add(scenario + " " + server + ": no row");
+                    continue;
+                }
+                for (Row r : mine) {
+                    String id = scenario + " " + server + " @" + r.s("target_per_s");
+                    for (String k : Arrays.asList("delivered_per_s", "lost", "server_cpu_s", "server_rss_mb")) {
+                        if (Double.isNaN(r.d(k)) || r.d(k) < 0) {
+                            problems.add(id + ": " + k + " = '" + r.s(k) + "'");
+                        }
+                    }
+                    if (!(r.d("delivered_per_s") > 0) || !(r.d("server_rss_mb") > 0)) {
+                        problems.add(id + ": nothing delivered or no RSS read");
+                    }
+                    if (scenario.equals("W1")) {
+                        double p50 = r.d("p50_ms");
+                        double p99 = r.d("p99_ms");
+                        double max = r.d("max_ms");
+                        if (!(p50 > 0 && p50 <= p99 && p99 <= max + 0.01)) {
+                            problems.add(id + ": latencies not ordered: " + p50 + " " + p99 + " " + max);
+                        }
+                        if (!(r.d("per_cpu_s") > 0)) {
+                            problems.add(id + ": deliveries per CPU-s not measured");
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+}
