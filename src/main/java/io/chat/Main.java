@@ -40,6 +40,8 @@ import io.helidon.webserver.staticcontent.StaticContentService;
 public final class Main {
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
     static final String ADMIN_SOCKET = "admin";
+    /** How long a stop waits for the close frames of open connections to be written. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(500);
 
     private Main() {
     }
@@ -57,6 +59,7 @@ public final class Main {
     private static void run(Arguments arguments) {
         if (arguments.conformance()) {
             Running running = startConformance(arguments.port().orElse(3000));
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
             LOGGER.log(System.Logger.Level.INFO, "conformance server on http://localhost:" + running.port()
                     + " (socket.io at /socket.io/, engine.io echo at /engine.io/)");
             return;
@@ -86,8 +89,19 @@ public final class Main {
 
         /** Tells every client, stops the server, then closes stores (pending writes complete first). */
         public void stop() {
+            boolean anyone = engines.stream().anyMatch(engine -> engine.sessionCount() > 0);
             engines.forEach(EngineServer::shutdown);
             io.shutdown();
+            if (anyone) {
+                // the close frames queued above are written by each connection's writer; stopping Helidon at once
+                // cut some of them off (clients saw the TCP connection end instead of being told), so give them a
+                // moment, bounded, before the listeners and connections go
+                try {
+                    Thread.sleep(SHUTDOWN_GRACE.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             webServer.stop();
             for (AutoCloseable resource : resources) {
                 try {
@@ -198,6 +212,9 @@ public final class Main {
         routes.accept(routing);
         hideErrors(routing);
         WebServerConfig.Builder builder = WebServer.builder()
+                // our shutdown hook (Running.stop) tells clients first, then stops Helidon; Helidon's own hook would
+                // stop it concurrently and cut the goodbyes off
+                .shutdownHook(false)
                 .host("0.0.0.0")
                 .port(port)
                 .addConnectionSelector(EngineUpgrader.connectionSelector(Http1Config.create(),

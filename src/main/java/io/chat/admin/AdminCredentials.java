@@ -90,8 +90,10 @@ public final class AdminCredentials {
                                                     username.getBytes(StandardCharsets.UTF_8));
         byte[] digest = sha256(password);
         byte[] known = verifiedDigest.get();
-        if (known != null && MessageDigest.isEqual(known, digest)) {
-            return nameMatches;
+        // the shortcut only for the right name: a wrong name with the right password must not answer faster
+        // than any other failure (that would confirm the password)
+        if (known != null && nameMatches && MessageDigest.isEqual(known, digest)) {
+            return true;
         }
         boolean valid = hasher.verify(password, passwordHash);
         if (valid) {

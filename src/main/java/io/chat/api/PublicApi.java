@@ -1,7 +1,9 @@
 package io.chat.api;
 
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +30,16 @@ public final class PublicApi implements HttpService {
     private static final System.Logger LOGGER = System.getLogger(PublicApi.class.getName());
     private static final int HISTORY_DEFAULT = 50;
     private static final int HISTORY_MAX = 100;
+    /**
+     * Logins in progress per client address. Each costs a slow hash and hashes wait their turn for a processor
+     * (see PasswordHasher), so without this one address flooding logins (with invented names, which the per-user
+     * limit does not catch) fills the queue and everyone else's login waits behind it. Past the cap: 429 at once.
+     * Clients behind one proxy share an address; two at a time is plenty for people typing passwords.
+     */
+    static final int LOGINS_PER_ADDRESS = 2;
+
+    private final ConcurrentHashMap<String, Integer> loginsInProgress =
+            new ConcurrentHashMap<>();
 
     private final TenantRegistry registry;
     private final ChatService chat;
@@ -69,7 +81,22 @@ public final class PublicApi implements HttpService {
             JsonHttp.error(res, Status.FORBIDDEN_403, "forbidden", "tenant suspended");
             return;
         }
-        LoginResult result = tenant.login(username.get(), password.get());
+        String address = req.remotePeer().address() instanceof InetSocketAddress inet
+                && inet.getAddress() != null ? inet.getAddress().getHostAddress() : req.remotePeer().host();
+        if (loginsInProgress.merge(address, 1, Integer::sum) > LOGINS_PER_ADDRESS) {
+            loginsInProgress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
+            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "too many login attempts");
+            return;
+        }
+        LoginResult result;
+        try {
+            result = tenant.login(username.get(), password.get());
+        } finally {
+            loginsInProgress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        }
         switch (result) {
         case LoginResult.Success success -> {
             ObjectNode answer = Json.mapper().createObjectNode()

@@ -93,7 +93,8 @@ public final class Tenant {
             return new LoginResult.NotPasswordTenant();
         }
         Instant now = clock.instant();
-        long retryAfter = throttle.retryAfter(username, definition.limits().loginFailuresPerMinute(), now);
+        // counted before the slow hash, so concurrent guesses cannot all slip under the limit
+        long retryAfter = throttle.attempt(username, definition.limits().loginFailuresPerMinute(), now);
         if (retryAfter > 0) {
             counters.failedLogin();
             return new LoginResult.RateLimited(retryAfter);
@@ -103,7 +104,6 @@ public final class Tenant {
                 ? hasher.verify(password.toCharArray(), user.get().passwordHash())
                 : hasher.burnTime(password.toCharArray());
         if (!valid) {
-            throttle.failed(username, now);
             counters.failedLogin();
             return new LoginResult.BadCredentials();
         }

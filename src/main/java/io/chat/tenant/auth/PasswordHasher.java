@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -34,6 +35,13 @@ public final class PasswordHasher {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
+    /**
+     * At most one slow hash per processor but one at a time (at least one), for the whole JVM. Requests run on virtual threads,
+     * and a hash holds its carrier thread for its whole ~110 ms: a login flood would otherwise occupy every carrier
+     * and starve everything else (other logins' requests, chat traffic, heartbeats). Extra hashes wait their turn.
+     */
+    private static final Semaphore HASHING = new Semaphore(
+            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), true);
 
     private final int iterations;
     // Verified against when the user does not exist, so that answer costs the same as a wrong password.
@@ -108,12 +116,14 @@ public final class PasswordHasher {
 
     private static byte[] derive(char[] password, byte[] salt, int iterations, int bits) {
         PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, bits);
+        HASHING.acquireUninterruptibly();
         try {
             return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
         } catch (GeneralSecurityException e) {
             // Only reachable if the JDK lacks PBKDF2; the message carries no password.
             throw new IllegalStateException("cannot derive " + ALGORITHM, e);
         } finally {
+            HASHING.release();
             spec.clearPassword();
         }
     }

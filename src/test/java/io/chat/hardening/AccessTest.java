@@ -1,0 +1,177 @@
+package io.chat.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+
+import io.chat.platform.PlatformServer;
+
+/**
+ * Access control under abuse: the admin API refuses alike whatever is wrong, rate-limits repeated failures,
+ * refuses oversize and non-JSON bodies and is not served on the public port; a login flood on one user is cut
+ * at the per-user limit (counted before the slow hash, so concurrency does not slip past it) while another user
+ * of the tenant, from another address, still logs in (one address gets at most two logins at a time).
+ */
+class AccessTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Another client address (all of 127/8 is loopback), for a user who is not the one flooding. */
+    private static final HttpClient OTHER_ADDRESS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .localAddress(loopback(2)).build();
+
+    private static java.net.InetAddress loopback(int last) {
+        try {
+            return java.net.InetAddress.getByName("127.0.0." + last);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static HttpResponse<String> request(String url, String method, String contentType, String body,
+                                        String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void adminFailuresAnswerAlikeThen429AndTheBodyRulesHold() throws Exception {
+        try (PlatformServer server = PlatformServer.start()) {
+            String tenants = server.adminUrl() + "/admin/tenants";
+            String body = "{\"id\":\"acme\",\"auth\":{\"type\":\"password\"}}";
+            // what the API refuses before authentication says nothing either
+            assertEquals(415, request(tenants, "POST", "text/plain", body,
+                                      basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)).statusCode());
+            assertEquals(413, request(tenants, "POST", "application/json",
+                                      "{\"id\":\"acme\",\"x\":\"" + "x".repeat(70_000) + "\"}",
+                                      basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)).statusCode());
+            // unknown user, wrong password, right password under a wrong name: the same answer
+            List<String> wrong = List.of(basic("nobody", "whatever-password"),
+                                         basic(PlatformServer.ADMIN_USER, "wrong-password"),
+                                         basic("nobody", PlatformServer.ADMIN_PASSWORD));
+            String first = null;
+            for (String auth : wrong) {
+                HttpResponse<String> refused = request(tenants, "POST", "application/json", body, auth);
+                assertEquals(401, refused.statusCode());
+                assertFalse(refused.body().contains(PlatformServer.ADMIN_PASSWORD));
+                first = first == null ? refused.body() : first;
+                assertEquals(first, refused.body(), "every admin 401 has the same body");
+            }
+            // past ten failures a minute, 429 with Retry-After, and no password is checked any more
+            int failures = wrong.size();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 20; i++) {
+                last = request(tenants, "GET", null, null, basic(PlatformServer.ADMIN_USER, "guess-" + i));
+                if (last.statusCode() == 429) {
+                    break;
+                }
+                assertEquals(401, last.statusCode());
+                failures++;
+            }
+            assertEquals(429, last.statusCode(), "no 429 after " + failures + " failed admin logins");
+            assertEquals(10, failures);
+            assertTrue(Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow()) > 0);
+            assertTrue(last.body().contains("rate_limited"), last.body());
+            assertEquals(429, request(tenants, "GET", null, null,
+                                      basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)).statusCode());
+            assertFalse(java.nio.file.Files.exists(server.tenantsDir().resolve("acme")), "nothing was created");
+        }
+    }
+
+    @Test
+    void adminRoutesAreNotOnThePublicPort() throws Exception {
+        try (PlatformServer server = PlatformServer.start()) {
+            String auth = basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD);
+            for (String path : List.of("/admin/tenants", "/admin/tenants/x", "/metrics", "/admin", "/admin/")) {
+                HttpResponse<String> get = request(server.url() + path, "GET", null, null, auth);
+                assertEquals(404, get.statusCode(), path);
+                Hygiene.assertClean(path, get.body());
+            }
+            assertEquals(404, request(server.url() + "/admin/tenants", "POST", "application/json",
+                                      "{\"id\":\"acme\",\"auth\":{\"type\":\"password\"}}", auth).statusCode());
+        }
+    }
+
+    @Test
+    void aLoginFloodOnOneUserIsCutAtTheLimitWhileAnotherUserLogsIn() throws Exception {
+        try (PlatformServer server = PlatformServer.start()) {
+            server.passwordTenant("flood", "alice", "bob");
+            String sessions = server.url() + "/api/tenants/flood/sessions";
+            int attempts = 80;
+            List<Future<HttpResponse<String>>> flood = new ArrayList<>();
+            HttpResponse<String> bob;
+            long bobMillis;
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                // from 40 addresses, two at a time each: the per-address gate lets all of them through to the
+                // per-user limit, which must hold however many arrive at once
+                List<HttpClient> addresses = new ArrayList<>();
+                for (int a = 0; a < 40; a++) {
+                    addresses.add(HttpClient.newBuilder().localAddress(loopback(10 + a)).build());
+                }
+                String target = sessions.replace("localhost", "127.0.0.1");
+                for (int i = 0; i < attempts; i++) {
+                    HttpClient from = addresses.get(i % addresses.size());
+                    HttpRequest guess = HttpRequest.newBuilder(URI.create(target))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"username\":\"alice\",\"password\":\"guess-number-" + i + "\"}"))
+                            .build();
+                    flood.add(pool.submit(() -> from.send(guess, HttpResponse.BodyHandlers.ofString())));
+                }
+                long start = System.nanoTime();
+                bob = OTHER_ADDRESS.send(HttpRequest.newBuilder(URI.create(sessions.replace("localhost", "127.0.0.1")))
+                                                 .header("Content-Type", "application/json")
+                                                 .POST(HttpRequest.BodyPublishers.ofString(
+                                                         "{\"username\":\"bob\",\"password\":\"bob-password\"}"))
+                                                 .build(), HttpResponse.BodyHandlers.ofString());
+                bobMillis = (System.nanoTime() - start) / 1_000_000;
+            }
+            int unauthorized = 0;
+            int limited = 0;
+            for (Future<HttpResponse<String>> f : flood) {
+                HttpResponse<String> response = f.get();
+                switch (response.statusCode()) {
+                case 401 -> unauthorized++;
+                case 429 -> {
+                    limited++;
+                    assertTrue(response.headers().firstValue("Retry-After").isPresent());
+                }
+                default -> throw new AssertionError("flood answered " + response.statusCode() + ": " + response.body());
+                }
+            }
+            System.out.println("login flood: " + attempts + " concurrent guesses -> " + unauthorized + " x 401, "
+                                       + limited + " x 429; bob logged in in " + bobMillis + " ms");
+            assertEquals(10, unauthorized, "guesses checked (each a slow hash) against the limit of 10");
+            assertEquals(attempts - unauthorized, limited);
+            assertEquals(201, bob.statusCode(), bob.body());
+            // and alice herself is locked out for the rest of the minute, right password or not
+            assertEquals(429, request(sessions, "POST", "application/json",
+                                      "{\"username\":\"alice\",\"password\":\"alice-password\"}", null).statusCode());
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.chat.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.chat.platform.PlatformServer;
+
+/**
+ * HTTP nobody should send: oversized headers, request lines and bodies, wrong methods and content types, and slow
+ * clients that trickle their headers. Each gets a 4xx with no internals, and the server goes on serving others.
+ */
+class HttpAbuseTest {
+    private static PlatformServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = PlatformServer.start();
+        server.passwordTenant("web", "alice");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Sends raw bytes, returns the status code and what followed (0 when the server just closed). */
+    private static Answer raw(String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket("localhost", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                if (body != null) {
+                    out.write(body);
+                }
+                out.flush();
+            } catch (IOException closedWhileWriting) {
+                // the server may answer and close before reading everything
+            }
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buffer)) > 0 && answer.size() < 1_000_000) {
+                    answer.write(buffer, 0, n);
+                    String text = answer.toString(StandardCharsets.UTF_8);
+                    int headEnd = text.indexOf("\r\n\r\n");
+                    if (headEnd > 0) {
+                        var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+                        if (!length.find() || answer.size() >= headEnd + 4 + Integer.parseInt(length.group(1))) {
+                            break;
+                        }
+                    }
+                }
+            } catch (IOException reset) {
+                // a reset after the answer is fine
+            }
+            String text = answer.toString(StandardCharsets.UTF_8);
+            int status = text.startsWith("HTTP/1.1 ") ? Integer.parseInt(text.substring(9, 12)) : 0;
+            Hygiene.assertClean(head.lines().findFirst().orElse(""), text);
+            return new Answer(status, text);
+        }
+    }
+
+    record Answer(int status, String text) {
+    }
+
+    private static void assertServing() throws IOException {
+        assertEquals(200, raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null).status());
+    }
+
+    @Test
+    void oversizedHeadersAndRequestLinesAreRefused() throws IOException {
+        Answer bigHeader = raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
+                                       + "\r\nConnection: close\r\n\r\n", null);
+        assertTrue(Set.of(0, 400, 413, 431).contains(bigHeader.status()), bigHeader.text());
+        StringBuilder many = new StringBuilder("GET /health HTTP/1.1\r\nHost: x\r\n");
+        for (int i = 0; i < 5000; i++) {
+            many.append("X-H").append(i).append(": v\r\n");
+        }
+        Answer manyHeaders = raw(many + "Connection: close\r\n\r\n", null);
+        assertTrue(Set.of(0, 400, 413, 431).contains(manyHeaders.status()), manyHeaders.text());
+        Answer longLine = raw("GET /health?" + "q".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                              null);
+        assertTrue(Set.of(0, 400, 414, 431).contains(longLine.status()), longLine.text());
+        assertServing();
+    }
+
+    @Test
+    void oversizedBodiesAre413() throws IOException {
+        byte[] big = ("{\"username\":\"alice\",\"password\":\"" + "p".repeat(2_000_000) + "\"}")
+                .getBytes(StandardCharsets.US_ASCII);
+        Answer login = raw("POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                   + "Content-Length: " + big.length + "\r\nConnection: close\r\n\r\n", big);
+        assertEquals(413, login.status(), login.text());
+        // a polling POST over maxPayload (1 MB)
+        String open = raw("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                          null).text();
+        String sid = open.substring(open.indexOf("\"sid\":\"") + 7).split("\"")[0];
+        byte[] payload = ("4" + "x".repeat(1_100_000)).getBytes(StandardCharsets.US_ASCII);
+        Answer poll = raw("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: x\r\n"
+                                  + "Content-Type: text/plain\r\nContent-Length: " + payload.length
+                                  + "\r\nConnection: close\r\n\r\n", payload);
+        assertEquals(413, poll.status(), poll.text());
+        // a body announced far larger than what comes: answered by the 64 KiB limit, not waited for
+        Answer lying = raw("POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                   + "Content-Length: 999999999\r\nConnection: close\r\n\r\n",
+                           ("{\"username\":\"" + "u".repeat(70_000)).getBytes(StandardCharsets.US_ASCII));
+        assertEquals(413, lying.status(), lying.text());
+        assertServing();
+    }
+
+    @Test
+    void wrongMethodsAndContentTypesAreRefusedCleanly() throws Exception {
+        for (String[] c : List.of(new String[] {"PUT", "/api/tenants/web/sessions"},
+                                  new String[] {"GET", "/api/tenants/web/sessions"},
+                                  new String[] {"PATCH", "/health"},
+                                  new String[] {"DELETE", "/health"},
+                                  new String[] {"TRACE", "/health"},
+                                  new String[] {"PUT", "/socket.io/?EIO=4&transport=polling"},
+                                  new String[] {"OPTIONS", "/api/tenants/web/sessions"},
+                                  new String[] {"BREW", "/health"})) {
+            Answer answer = raw(c[0] + " " + c[1] + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                                null);
+            assertTrue(answer.status() >= 400 && answer.status() < 500 || c[0].equals("OPTIONS") && answer.status() < 500,
+                       c[0] + " " + c[1] + " -> " + answer.text());
+            assertFalse(answer.text().contains("TRACE /health"), "TRACE is not echoed");
+        }
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                                   "application/json; charset=ISO-8859-1")) {
+            byte[] body = "{\"username\":\"alice\",\"password\":\"wrong-password\"}".getBytes(StandardCharsets.US_ASCII);
+            Answer answer = raw("POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: " + type
+                                        + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n", body);
+            assertTrue(Set.of(400, 401, 415).contains(answer.status()), type + " -> " + answer.text());
+        }
+        assertServing();
+    }
+
+    @Test
+    void slowClientsTricklingHeadersDoNotStopOthers() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket socket = new Socket("localhost", server.port());
+                socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            for (int second = 0; second < 3; second++) {
+                for (Socket socket : slow) {
+                    socket.getOutputStream().write('a');
+                }
+                assertServing();
+                Thread.sleep(1_000);
+            }
+            // each slow client still gets its answer once it finishes
+            Socket last = slow.getFirst();
+            last.setSoTimeout(5_000);
+            last.getOutputStream().write("\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String status = new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200", status);
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.chat.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.chat.Settings;
+import io.chat.platform.PlatformServer;
+
+/**
+ * {@code chat.allowed-origins}: a browser Origin not on the list gets 403 on the polling handshake and on the
+ * WebSocket upgrade (both the direct one and the polling→WebSocket one); a listed Origin and a client sending no
+ * Origin (not a browser) get through.
+ */
+class OriginAllowlistTest {
+    private static final String GOOD = "https://chat.example.com";
+    private static final String BAD = "https://evil.example.net";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static PlatformServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Settings base = Settings.forTests(Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER,
+                                          PlatformServer.ADMIN_PASSWORD);
+        server = PlatformServer.start(new Settings(base.port(), base.adminPort(), base.tenantsDir(), base.adminUser(),
+                                                   base.adminPassword(), false, List.of(GOOD)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static HttpResponse<String> handshake(Optional<String> origin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"));
+        origin.ifPresent(o -> request.header("Origin", o));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void pollingHandshakeFromAnotherOriginIs403() throws Exception {
+        for (String origin : List.of(BAD, "null", GOOD + ".evil.net", "http://chat.example.com", GOOD + ":443",
+                                     GOOD.toUpperCase())) {
+            HttpResponse<String> refused = handshake(Optional.of(origin));
+            assertEquals(403, refused.statusCode(), origin);
+            assertEquals("{\"code\":4,\"message\":\"Forbidden\"}", refused.body(), origin);
+            assertFalse(refused.headers().firstValue("Access-Control-Allow-Origin").isPresent(), origin);
+        }
+    }
+
+    @Test
+    void pollingHandshakeFromTheAllowedOriginOrWithoutOriginWorks() throws Exception {
+        HttpResponse<String> allowed = handshake(Optional.of(GOOD));
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertTrue(allowed.body().startsWith("0{\"sid\":"), allowed.body());
+        assertEquals(Optional.of(GOOD), allowed.headers().firstValue("Access-Control-Allow-Origin"));
+        HttpResponse<String> noOrigin = handshake(Optional.empty());
+        assertEquals(200, noOrigin.statusCode(), noOrigin.body());
+    }
+
+    @Test
+    void webSocketUpgradeFromAnotherOriginIs403() throws Exception {
+        try (Wire refused = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", BAD)) {
+            assertTrue(refused.statusLine().contains(" 403 "), refused.statusLine());
+        }
+        try (Wire allowed = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", GOOD)) {
+            assertTrue(allowed.upgraded(), allowed.statusLine());
+            assertTrue(allowed.readFrame().text().startsWith("0{\"sid\":"));
+        }
+    }
+
+    @Test
+    void pollingToWebSocketUpgradeFromAnotherOriginIs403() throws Exception {
+        HttpResponse<String> allowed = handshake(Optional.of(GOOD));
+        String sid = PlatformServer.json(allowed.body().substring(1)).get("sid").asText();
+        try (Wire refused = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, BAD)) {
+            assertTrue(refused.statusLine().contains(" 403 "), refused.statusLine());
+        }
+        try (Wire upgraded = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, GOOD)) {
+            assertTrue(upgraded.upgraded(), upgraded.statusLine());
+            upgraded.sendText("2probe");
+            assertEquals("3probe", upgraded.readFrame().text());
+        }
+    }
+}
