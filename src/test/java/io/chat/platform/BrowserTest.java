@@ -1,28 +1,26 @@
 package io.chat.platform;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
+
+import io.chat.testing.ExternalProcess;
+import io.chat.testing.ExternalProcess.Result;
 
 import io.chat.Settings;
 
@@ -45,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class BrowserTest {
     private static final long INSTALL_TIMEOUT_MINUTES = 15;
     private static final long NODE_TIMEOUT_MINUTES = 20;
-    private static final int TAIL_LINES = 200;
     private static final Pattern TEST_COUNT = Pattern.compile("^\\S*\\s*tests (\\d+)\\s*$");
     private static final Pattern FAIL_COUNT = Pattern.compile("^\\S*\\s*fail (\\d+)\\s*$");
     private static final String JWT_ISSUER = "https://id.jwt-co.example";
@@ -80,7 +77,7 @@ class BrowserTest {
             env.put("CHROMIUM", chromium);
             List<String> command = new ArrayList<>(List.of(node, "--test", "--test-reporter=spec", "--test-concurrency=1"));
             command.addAll(files);
-            Result result = run(command, dir, env, NODE_TIMEOUT_MINUTES);
+            Result result = ExternalProcess.run("BrowserTest", command, dir, env, NODE_TIMEOUT_MINUTES);
             if (result.timedOut()) {
                 fail("node --test did not finish within " + NODE_TIMEOUT_MINUTES + " min and was killed; last output:\n"
                      + result.tail());
@@ -236,9 +233,9 @@ class BrowserTest {
         }
         System.out.println("[BrowserTest] chromium is missing: installing it with apt-get");
         Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        Result update = run(List.of("apt-get", "update"), Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
+        Result update = ExternalProcess.run("BrowserTest", List.of("apt-get", "update"), Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
         assertEquals(0, update.exitCode(), () -> "apt-get update failed:\n" + update.tail());
-        Result install = run(List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core"),
+        Result install = ExternalProcess.run("BrowserTest", List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core"),
                              Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
         assertEquals(0, install.exitCode(), () -> "apt-get install chromium failed:\n" + install.tail());
         return onPath("chromium").orElseGet(() -> fail("apt-get installed chromium but it is not on the PATH"));
@@ -262,7 +259,7 @@ class BrowserTest {
         }
         String npm = executable("npm", "npm (apt-get install npm)");
         System.out.println("[BrowserTest] installing the test packages: npm ci in " + dir);
-        Result result = run(List.of(npm, "ci", "--no-audit", "--no-fund"), dir,
+        Result result = ExternalProcess.run("BrowserTest", List.of(npm, "ci", "--no-audit", "--no-fund"), dir,
                             Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"), INSTALL_TIMEOUT_MINUTES);
         if (result.timedOut()) {
             fail("npm ci did not finish within " + INSTALL_TIMEOUT_MINUTES + " min; last output:\n" + result.tail());
@@ -290,64 +287,4 @@ class BrowserTest {
     // --- running processes ----------------------------------------------------------------------------------
 
     /** Runs {@code command} in {@code dir} with no standard input, copying its output to System.out. */
-    private static Result run(List<String> command, Path dir, Map<String, String> env, long timeoutMinutes)
-            throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
-        builder.environment().put("NO_COLOR", "1");
-        builder.environment().putAll(env);
-        System.out.println("[BrowserTest] " + String.join(" ", command));
-        Process process = builder.start();
-        process.getOutputStream().close();
-        Deque<String> tail = new ArrayDeque<>();
-        Thread pump = Thread.ofPlatform().daemon().name("browser-test-output").start(() -> copy(process, tail));
-        boolean finished = process.waitFor(timeoutMinutes, TimeUnit.MINUTES);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-        pump.join(TimeUnit.SECONDS.toMillis(30));
-        synchronized (tail) {
-            return new Result(!finished, finished ? process.exitValue() : -1, List.copyOf(tail));
-        }
-    }
-
-    private static void copy(Process process, Deque<String> tail) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                                                                              StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                System.out.println(line);
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            System.out.println("[BrowserTest] reading the process output failed: " + e);
-        }
-        System.out.flush();
-    }
-
-    private record Result(boolean timedOut, int exitCode, List<String> lines) {
-        String tail() {
-            return String.join("\n", lines);
-        }
-
-        /** A figure from the spec reporter's summary ("ℹ tests N", "ℹ fail N"), if it printed one. */
-        Optional<Integer> count(Pattern pattern) {
-            for (String line : lines) {
-                Matcher matcher = pattern.matcher(line);
-                if (matcher.matches()) {
-                    return Optional.of(Integer.parseInt(matcher.group(1)));
-                }
-            }
-            return Optional.empty();
-        }
-    }
 }

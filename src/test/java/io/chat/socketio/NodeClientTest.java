@@ -1,24 +1,20 @@
 package io.chat.socketio;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+
+import io.chat.testing.ExternalProcess;
+import io.chat.testing.ExternalProcess.Result;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class NodeClientTest {
     private static final long NPM_TIMEOUT_MINUTES = 5;
     private static final long NODE_TIMEOUT_MINUTES = 5;
-    private static final int TAIL_LINES = 150;
     private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
     private static final Pattern TEST_COUNT = Pattern.compile("^\\S*\\s*tests (\\d+)\\s*$");
 
@@ -55,14 +50,15 @@ class NodeClientTest {
         try (FixtureServer server = FixtureServer.start()) {
             List<String> command = new ArrayList<>(List.of(node, "--test", "--test-reporter=spec"));
             command.addAll(files);
-            Result result = run(command, dir, server.url(), NODE_TIMEOUT_MINUTES);
+            Result result = ExternalProcess.run("NodeClientTest", command, dir, Map.of("SERVER_URL", server.url()),
+                                                NODE_TIMEOUT_MINUTES);
             if (result.timedOut()) {
                 fail("node --test did not finish within " + NODE_TIMEOUT_MINUTES + " min and was killed; last output:\n"
                      + result.tail());
             }
             assertEquals(0, result.exitCode(), () -> "node --test failed (exit code " + result.exitCode()
                                                      + "); last output:\n" + result.tail());
-            result.testCount().ifPresent(count -> assertTrue(count > 0, "node --test ran no tests:\n" + result.tail()));
+            result.count(TEST_COUNT).ifPresent(count -> assertTrue(count > 0, "node --test ran no tests:\n" + result.tail()));
         }
     }
 
@@ -81,7 +77,8 @@ class NodeClientTest {
         }
         String npm = executable(WINDOWS ? "npm.cmd" : "npm");
         System.out.println("[NodeClientTest] installing the Node client: npm ci in " + dir);
-        Result result = run(List.of(npm, "ci", "--no-audit", "--no-fund"), dir, null, NPM_TIMEOUT_MINUTES);
+        Result result = ExternalProcess.run("NodeClientTest", List.of(npm, "ci", "--no-audit", "--no-fund"), dir,
+                                            Map.of(), NPM_TIMEOUT_MINUTES);
         if (result.timedOut()) {
             fail("npm ci did not finish within " + NPM_TIMEOUT_MINUTES + " min and was killed; last output:\n"
                  + result.tail());
@@ -111,66 +108,4 @@ class NodeClientTest {
     }
 
     /** Runs {@code command} in {@code dir} with no standard input, copying its output to System.out. */
-    private static Result run(List<String> command, Path dir, String serverUrl, long timeoutMinutes) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
-        builder.environment().put("NO_COLOR", "1");
-        if (serverUrl != null) {
-            builder.environment().put("SERVER_URL", serverUrl);
-        }
-        System.out.println("[NodeClientTest] " + String.join(" ", command)
-                           + (serverUrl == null ? "" : "  (SERVER_URL=" + serverUrl + ")"));
-        Process process = builder.start();
-        process.getOutputStream().close();
-        Deque<String> tail = new ArrayDeque<>();
-        Thread pump = Thread.ofPlatform().daemon().name("node-output").start(() -> copy(process, tail));
-        boolean finished = process.waitFor(timeoutMinutes, TimeUnit.MINUTES);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-        pump.join(TimeUnit.SECONDS.toMillis(30));
-        synchronized (tail) {
-            return new Result(!finished, finished ? process.exitValue() : -1, List.copyOf(tail));
-        }
-    }
-
-    private static void copy(Process process, Deque<String> tail) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                                                                              StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                System.out.println(line);
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            System.out.println("[NodeClientTest] reading the process output failed: " + e);
-        }
-        System.out.flush();
-    }
-
-    private record Result(boolean timedOut, int exitCode, List<String> lines) {
-        String tail() {
-            return String.join("\n", lines);
-        }
-
-        /** The number of tests from the spec reporter's summary ("ℹ tests N"), if it printed one. */
-        Optional<Integer> testCount() {
-            for (String line : lines) {
-                Matcher matcher = TEST_COUNT.matcher(line);
-                if (matcher.matches()) {
-                    return Optional.of(Integer.parseInt(matcher.group(1)));
-                }
-            }
-            return Optional.empty();
-        }
-    }
 }
