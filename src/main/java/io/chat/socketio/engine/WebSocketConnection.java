@@ -31,6 +31,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private static final long MAX_BATCH_BYTES = 256 * 1024;
     private static final int MAX_FRAGMENTS = 1024;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    /**
+     * After a packet that must reach the client in a read of its own, what follows waits this long. With
+     * TCP_NODELAY two writes microseconds apart can still land in one read of the client; a millisecond keeps
+     * them apart (as Nagle's algorithm used to), and it is paid once per namespace connection.
+     */
+    private static final long ALONE_PAUSE_MICROS = 1_000;
 
     private final ConnectionContext ctx;
     private final EngineServer server;
@@ -45,6 +51,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private volatile byte[] pendingClose;
     private volatile boolean closeSent;
     private volatile boolean running = true;
+    /** Set by collect() when the batch ends with a packet flushed alone; only the writer task touches it. */
+    private boolean pauseAfterBatch;
     private volatile Thread readerThread;
     private final java.util.concurrent.CompletableFuture<Void> closeWritten = new java.util.concurrent.CompletableFuture<>();
 
@@ -290,6 +298,13 @@ final class WebSocketConnection implements ServerConnection, Transport {
                     closeWritten.complete(null);
                     afterCloseSent();
                 }
+                if (pauseAfterBatch) {
+                    pauseAfterBatch = false;
+                    // still the one writer: writeScheduled stays set, so nobody else writes in the pause
+                    server.scheduler().schedule(() -> server.executor().execute(this::writeLoop),
+                                                ALONE_PAUSE_MICROS, TimeUnit.MICROSECONDS);
+                    return;
+                }
             }
         } catch (RuntimeException e) {
             writeScheduled.set(false);
@@ -318,6 +333,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
         if (attached && current != null) {
             for (EnginePacket packet : current.drain(MAX_BATCH_BYTES)) {
                 batch.add(BufferData.create(packet.wsFrame()));
+                pauseAfterBatch = packet.flushAfter();
             }
         }
         byte[] close = pendingClose;
