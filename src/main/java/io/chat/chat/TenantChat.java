@@ -44,10 +44,14 @@ final class TenantChat {
     private final Namespace namespace;
     private final Presence presence = new Presence();
     private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    /** Every user of the tenant together, so that one tenant cannot take the whole server from the others. */
+    private final TokenBucket tenantBucket;
 
     TenantChat(Tenant tenant, Namespace namespace) {
         this.tenant = tenant;
         this.namespace = namespace;
+        this.tenantBucket = new TokenBucket(tenant.limits().tenantMessagesPerSecond(),
+                                            tenant.limits().tenantMessageBurst(), System.nanoTime());
     }
 
     Namespace namespace() {
@@ -208,7 +212,9 @@ final class TenantChat {
         TokenBucket bucket = buckets.computeIfAbsent(user, u -> new TokenBucket(tenant.limits().messagesPerSecond(),
                                                                                 tenant.limits().messageBurst(),
                                                                                 System.nanoTime()));
-        if (!bucket.tryTake(System.nanoTime())) {
+        long now = System.nanoTime();
+        // the user's own bucket first: a user over its own limit must not use up the tenant's shared tokens
+        if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");
         }
         // completes on the store's writer thread, in commit order: the fan-out keeps each room in seq order

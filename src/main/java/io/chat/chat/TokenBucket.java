@@ -1,6 +1,9 @@
 package io.chat.chat;
 
-/** A token bucket: {@code burst} tokens, refilled at {@code perSecond}. Thread-safe. */
+/**
+ * A token bucket: {@code burst} tokens, refilled at {@code perSecond}. Thread-safe: one short synchronized
+ * section per take, cheap enough for a bucket that every socket of a tenant shares.
+ */
 final class TokenBucket {
     private final double perNano;
     private final double capacity;
@@ -15,8 +18,12 @@ final class TokenBucket {
     }
 
     synchronized boolean tryTake(long nowNanos) {
-        tokens = Math.min(capacity, tokens + (nowNanos - last) * perNano);
-        last = nowNanos;
+        // concurrent callers read the clock before taking the lock, so a caller may bring an older time: it adds
+        // nothing and does not move the clock back
+        if (nowNanos > last) {
+            tokens = Math.min(capacity, tokens + (nowNanos - last) * perNano);
+            last = nowNanos;
+        }
         if (tokens >= 1) {
             tokens -= 1;
             return true;

@@ -89,6 +89,8 @@ public final class TenantJson {
         limitsNode.put("roomsPerSocket", limits.roomsPerSocket());
         limitsNode.put("socketsPerTenant", limits.socketsPerTenant());
         limitsNode.put("loginFailuresPerMinute", limits.loginFailuresPerMinute());
+        limitsNode.put("tenantMessagesPerSecond", limits.tenantMessagesPerSecond());
+        limitsNode.put("tenantMessageBurst", limits.tenantMessageBurst());
         node.put("suspended", definition.suspended());
         node.put("createdAt", definition.createdAt().toString());
         return node;
@@ -160,7 +162,9 @@ public final class TenantJson {
                               positive(node, "messageBurst", d.messageBurst()),
                               positive(node, "roomsPerSocket", d.roomsPerSocket()),
                               positive(node, "socketsPerTenant", d.socketsPerTenant()),
-                              positive(node, "loginFailuresPerMinute", d.loginFailuresPerMinute()));
+                              positive(node, "loginFailuresPerMinute", d.loginFailuresPerMinute()),
+                              positive(node, "tenantMessagesPerSecond", d.tenantMessagesPerSecond()),
+                              positive(node, "tenantMessageBurst", d.tenantMessageBurst()));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest("limits must be positive integers");
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Keeps the benchmark working: runs {@code scripts/bench --quick} (tiny W1, W2 and W3 against every server)
+ * Keeps the benchmark working: runs {@code scripts/bench --quick} (tiny W1 and W3 against every server, W2 and W4 on the platform)
  * and checks that it exits 0 and prints a row for each server and scenario. The script itself checks that the
  * numbers are produced and sane (never their size).
  */
@@ -36,7 +36,7 @@ class BenchQuickTest {
             assertTrue(output.contains(row), "no row " + row + " in:\n" + output);
         }
         assertTrue(output.contains("**W1 fan-out**") && output.contains("**W2 durable chat**")
-                           && output.contains("**W3 capacity**"), output);
+                           && output.contains("**W3 capacity**") && output.contains("**W4 fairness**"), output);
         assertTrue(output.contains("check: every expected row present, numbers sane"), output);
     }
 }

@@ -29,26 +29,41 @@ import org.HdrHistogram.Histogram;
  * then sends {@code message:send} on an open-loop schedule and measures the time from each message's
  * scheduled send to its ack (sent only after commit). The rate is swept upward. Afterwards every acked message
  * is looked up in the tenant's H2 history through the public REST API.
+ *
+ * <p>One instance drives one tenant; {@link Fairness} (W4) drives two side by side with the same pieces:
+ * {@link #provision}, {@link #connect}, {@link #schedule}, {@link #answers}.
  */
 final class DurableChat {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TENANT = "bench";
-    private static final String NSP = "/" + TENANT;
-    private static final byte[] ACK_PREFIX = ("43" + NSP + ",").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TEXT_KEY = "\"text\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK_TRUE = "\"ok\":true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RATE_LIMITED = "\"code\":\"rate_limited\"".getBytes(StandardCharsets.US_ASCII);
 
     private final LoadGen gen;
     private final Map<String, String> opts;
     private final long base;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final String tenant;
+    private final String nsp;
+    private final byte[] ackPrefix;
+    private final byte[] messagePrefix;
+    private final String host;
+    private final int port;
+    private final String admin;
+    private final String adminAuth;
+    private final String pub;
+    /** Whether readers record the delivery latency of the room's {@code message} events (W4's quiet tenant). */
+    private volatile boolean recordDeliveries;
 
-    /** Per socket: its room, and the histogram its reader records acks into. */
-    private static final class Client {
+    /** Per socket: its room, and the histograms its reader records acks and deliveries into. */
+    static final class Client {
         final SioConn conn;
         final int room;
         final Histogram histogram = new Histogram(60_000_000L, 3);
+        final Histogram deliveries = new Histogram(60_000_000L, 3);
         volatile long acked;
         volatile long failed;
+        volatile long rateLimited;
         volatile long broadcasts;
 
         Client(SioConn conn, int room) {
@@ -63,9 +78,23 @@ final class DurableChat {
     private volatile long recordUntil = Long.MAX_VALUE;
 
     DurableChat(LoadGen gen, Map<String, String> opts, long base) {
+        this(gen, opts, base, "bench");
+    }
+
+    DurableChat(LoadGen gen, Map<String, String> opts, long base, String tenant) {
         this.gen = gen;
         this.opts = opts;
         this.base = base;
+        this.tenant = tenant;
+        this.nsp = "/" + tenant;
+        this.ackPrefix = ("43" + nsp + ",").getBytes(StandardCharsets.US_ASCII);
+        this.messagePrefix = ("42" + nsp + ",[\"message\"").getBytes(StandardCharsets.US_ASCII);
+        this.host = opt("host", "127.0.0.1");
+        this.port = Integer.parseInt(opt("port", "8080"));
+        this.admin = "http://127.0.0.1:" + Integer.parseInt(opt("admin-port", "8081"));
+        this.adminAuth = "Basic " + Base64.getEncoder().encodeToString(
+                (opt("admin-user", "bench") + ":" + opt("admin-password", "")).getBytes(StandardCharsets.UTF_8));
+        this.pub = "http://" + host + ":" + port;
     }
 
     private String opt(String k, String d) {
@@ -73,11 +102,6 @@ final class DurableChat {
     }
 
     int run() throws Exception {
-        String host = opt("host", "127.0.0.1");
-        int port = Integer.parseInt(opt("port", "8080"));
-        int adminPort = Integer.parseInt(opt("admin-port", "8081"));
-        String adminAuth = "Basic " + Base64.getEncoder().encodeToString(
-                (opt("admin-user", "bench") + ":" + opt("admin-password", "")).getBytes(StandardCharsets.UTF_8));
         int sockets = Integer.parseInt(opt("sockets", "5000"));
         int roomSize = Integer.parseInt(opt("room-size", "10"));
         int users = Integer.parseInt(opt("users", "50"));
@@ -89,41 +113,15 @@ final class DurableChat {
         double warmup = Double.parseDouble(opt("warmup", "2"));
         double measure = Double.parseDouble(opt("measure", "5"));
         double p99Limit = Double.parseDouble(opt("p99-ms", "50"));
-        String admin = "http://127.0.0.1:" + adminPort;
-        String pub = "http://" + host + ":" + port;
 
-        System.out.printf(Locale.ROOT, "[%s] provisioning tenant %s and %d users%n", label, TENANT, users);
-        call("POST", admin + "/admin/tenants", adminAuth, "{\"id\":\"" + TENANT + "\",\"auth\":{\"type\":\"password\"},"
-                + "\"limits\":{\"messagesPerSecond\":1000000,\"messageBurst\":1000000,\"socketsPerTenant\":"
-                + (sockets + 100) + "}}", 201);
-        String[] tokens = new String[users];
-        for (int u = 0; u < users; u++) {
-            call("POST", admin + "/admin/tenants/" + TENANT + "/users", adminAuth,
-                 "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201);
-            tokens[u] = call("POST", pub + "/api/tenants/" + TENANT + "/sessions", null,
-                             "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201)
-                    .path("token").asText();
-        }
-        int rooms = sockets / roomSize;
-        System.out.printf(Locale.ROOT, "[%s] connecting %d sockets to %s in %d rooms of %d%n", label, sockets, NSP,
-                          rooms, roomSize);
-        Client[] clients = new Client[sockets];
-        LoadGen.connectAll(sockets, 100, i -> {
-            int room = i / roomSize;
-            SioConn conn = SioConn.connect(host, port, "/socket.io/", null, 8 * 1024, NSP,
-                                           "{\"token\":\"" + tokens[i % users] + "\"}");
-            conn.send("42" + NSP + ",1[\"room:join\",{\"room\":\"r" + room + "\"}]");
-            String ack;
-            do {
-                ack = conn.nextText();
-            } while (ack != null && !ack.startsWith("43" + NSP + ",1["));
-            if (ack == null || !ack.contains("\"ok\":true")) {
-                throw new IOException("room:join failed: " + ack);
-            }
-            Client c = new Client(conn, room);
-            clients[i] = c;
-            Thread.ofVirtual().start(() -> conn.readLoop((p, n) -> onMessage(c, p, n)));
-        });
+        System.out.printf(Locale.ROOT, "[%s] provisioning tenant %s and %d users%n", label, tenant, users);
+        // limits raised so that neither rate limiter is what is measured
+        String[] tokens = provision("\"messagesPerSecond\":1000000,\"messageBurst\":1000000,"
+                                            + "\"tenantMessagesPerSecond\":1000000,\"tenantMessageBurst\":1000000",
+                                    sockets, users);
+        System.out.printf(Locale.ROOT, "[%s] connecting %d sockets to %s in %d rooms of %d%n", label, sockets, nsp,
+                          sockets / roomSize, roomSize);
+        Client[] clients = connect(tokens, sockets, roomSize);
         System.out.printf(Locale.ROOT, "[%s] connected; sweeping from %.0f acked messages/s (ack p99 <= %.0f ms)%n",
                           label, start, p99Limit);
         long[] seq = new long[sockets];
@@ -171,7 +169,7 @@ final class DurableChat {
             String token = tokens[(room * roomSize) % users];
             String before = "";
             while (true) {
-                JsonNode page = call("GET", pub + "/api/tenants/" + TENANT + "/rooms/" + URLEncoder.encode(
+                JsonNode page = call("GET", pub + "/api/tenants/" + tenant + "/rooms/" + URLEncoder.encode(
                         "r" + room, StandardCharsets.UTF_8) + "/messages?limit=100" + before, "Bearer " + token,
                                      null, 200);
                 long oldest = Long.MAX_VALUE;
@@ -205,33 +203,136 @@ final class DurableChat {
         return 0;
     }
 
-    /** pass, void, all sockets open. */
-    private boolean[] step(String label, Client[] clients, long[] seq, double rate, double warmup, double measure,
-                           double p99Limit, boolean report) throws Exception {
-        String load = ProcStats.loadAverage();
-        String pid = opt("server-pid", "0");
+    /**
+     * Creates the tenant with these limit fields ({@code "name":value,...}) and room for {@code sockets};
+     * logs users in.
+     */
+    String[] provision(String limitFields, int sockets, int users) throws Exception {
+        call("POST", admin + "/admin/tenants", adminAuth, "{\"id\":\"" + tenant
+                + "\",\"auth\":{\"type\":\"password\"},\"limits\":{" + limitFields + ",\"socketsPerTenant\":"
+                + (sockets + 100) + "}}", 201);
+        String[] tokens = new String[users];
+        for (int u = 0; u < users; u++) {
+            call("POST", admin + "/admin/tenants/" + tenant + "/users", adminAuth,
+                 "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201);
+            tokens[u] = call("POST", pub + "/api/tenants/" + tenant + "/sessions", null,
+                             "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201)
+                    .path("token").asText();
+        }
+        return tokens;
+    }
+
+    /** Opens {@code sockets} sockets on the tenant's namespace, users in turn, each in its room of {@code roomSize}. */
+    Client[] connect(String[] tokens, int sockets, int roomSize) throws InterruptedException {
+        Client[] clients = new Client[sockets];
+        LoadGen.connectAll(sockets, 100, i -> {
+            int room = i / roomSize;
+            SioConn conn = SioConn.connect(host, port, "/socket.io/", null, 8 * 1024, nsp,
+                                           "{\"token\":\"" + tokens[i % tokens.length] + "\"}");
+            conn.send("42" + nsp + ",1[\"room:join\",{\"room\":\"r" + room + "\"}]");
+            String ack;
+            do {
+                ack = conn.nextText();
+            } while (ack != null && !ack.startsWith("43" + nsp + ",1["));
+            if (ack == null || !ack.contains("\"ok\":true")) {
+                throw new IOException("room:join failed: " + ack);
+            }
+            Client c = new Client(conn, room);
+            clients[i] = c;
+            Thread.ofVirtual().start(() -> conn.readLoop((p, n) -> onMessage(c, p, n)));
+        });
+        return clients;
+    }
+
+    void recordDeliveries(boolean value) {
+        recordDeliveries = value;
+    }
+
+    /** Starts recording latencies afresh, for messages scheduled in [from, until) (nanoTime). */
+    void recordBetween(Client[] clients, long from, long until) {
         for (Client c : clients) {
             synchronized (c) {
                 c.histogram.reset();
+                c.deliveries.reset();
             }
         }
-        long acked0 = 0;
-        long failed0 = 0;
-        for (Client c : clients) {
-            acked0 += c.acked;
-            failed0 += c.failed;
+        recordFrom = from - base;
+        recordUntil = until - base;
+    }
+
+    /** Answers received so far over every socket. */
+    record Answers(long acked, long failed, long rateLimited) {
+        Answers minus(Answers earlier) {
+            return new Answers(acked - earlier.acked, failed - earlier.failed, rateLimited - earlier.rateLimited);
         }
+
+        long total() {
+            return acked + failed;
+        }
+    }
+
+    static Answers answers(Client[] clients) {
+        long acked = 0;
+        long failed = 0;
+        long rateLimited = 0;
+        for (Client c : clients) {
+            acked += c.acked;
+            failed += c.failed;
+            rateLimited += c.rateLimited;
+        }
+        return new Answers(acked, failed, rateLimited);
+    }
+
+    /** Waits until every message sent since {@code before} is answered, at most 10 s. */
+    static void awaitAnswers(Client[] clients, Answers before, long sent) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && answers(clients).minus(before).total() < sent) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Every socket's ack latencies (or, with {@code deliveries}, delivery latencies) together. */
+    static Histogram merged(Client[] clients, boolean deliveries) {
+        Histogram all = new Histogram(60_000_000L, 3);
+        for (Client c : clients) {
+            synchronized (c) {
+                all.add(deliveries ? c.deliveries : c.histogram);
+            }
+        }
+        return all;
+    }
+
+    static boolean allOpen(Client[] clients) {
+        for (Client c : clients) {
+            if (!c.conn.open) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An open-loop schedule running on its own thread: messages sent so far, and its worst lateness. */
+    record Schedule(Thread pacer, AtomicLong sent, AtomicLong maxLag) {
+        long finish() throws InterruptedException {
+            pacer.join();
+            return sent.get();
+        }
+
+        double lagMs() {
+            return maxLag.get() / 1e6;
+        }
+    }
+
+    /**
+     * Sends {@code message:send} at {@code rate} from t0 until end, the sockets in turn, each message stamped
+     * with its scheduled time; lateness counts from warmEnd.
+     */
+    Schedule schedule(Client[] clients, long[] seq, double rate, long t0, long warmEnd, long end) {
         long interval = (long) (1e9 / rate);
-        long t0 = System.nanoTime() + 50_000_000L;
-        long warmEnd = t0 + (long) (warmup * 1e9);
-        long end = warmEnd + (long) (measure * 1e9);
-        recordFrom = warmEnd - base;
-        recordUntil = end - base;
         AtomicLong sent = new AtomicLong();
         AtomicLong maxLag = new AtomicLong();
-        Thread pacer = Thread.ofPlatform().name("pacer").priority(Thread.MAX_PRIORITY).start(() -> {
+        Thread pacer = Thread.ofPlatform().name("pacer-" + tenant).priority(Thread.MAX_PRIORITY).start(() -> {
             byte[] frame = new byte[512];
-            byte[] text = new byte[400];
             long next = t0;
             long k = 0;
             try {
@@ -246,54 +347,46 @@ final class DurableChat {
                     }
                     int i = (int) (k % clients.length);
                     long q = ++seq[i];
-                    String packet = "42" + NSP + "," + (q + 1) + "[\"message:send\",{\"room\":\"r" + clients[i].room
+                    String packet = "42" + nsp + "," + (q + 1) + "[\"message:send\",{\"room\":\"r" + clients[i].room
                             + "\",\"text\":\"" + i + ":" + q + ":" + (next - base) + ":" + "x".repeat(40) + "\"}]";
                     byte[] p = packet.getBytes(StandardCharsets.US_ASCII);
                     int at = SioConn.appendFrame(frame, 0, 0x81, p, 0, p.length);
                     clients[i].conn.sendRaw(frame, at);
-                    k++;
+                    sent.set(++k);
                     next += interval;
                 }
             } catch (IOException e) {
                 // a dropped socket shows as a missing ack
             }
-            sent.set(k);
         });
+        return new Schedule(pacer, sent, maxLag);
+    }
+
+    /** pass, void, all sockets open. */
+    private boolean[] step(String label, Client[] clients, long[] seq, double rate, double warmup, double measure,
+                           double p99Limit, boolean report) throws Exception {
+        String load = ProcStats.loadAverage();
+        String pid = opt("server-pid", "0");
+        long t0 = System.nanoTime() + 50_000_000L;
+        long warmEnd = t0 + (long) (warmup * 1e9);
+        long end = warmEnd + (long) (measure * 1e9);
+        recordBetween(clients, warmEnd, end);
+        Answers before = answers(clients);
+        Schedule schedule = schedule(clients, seq, rate, t0, warmEnd, end);
         LoadGen.sleepUntil(warmEnd);
         double cpu0 = ProcStats.cpuSeconds(pid);
         LoadGen.sleepUntil(end);
         double cpu1 = ProcStats.cpuSeconds(pid);
         long rss = ProcStats.rssKib(pid);
-        pacer.join();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        long done = 0;
-        while (System.nanoTime() < deadline) {
-            done = 0;
-            for (Client c : clients) {
-                done += c.acked + c.failed;
-            }
-            if (done - acked0 - failed0 >= sent.get()) {
-                break;
-            }
-            Thread.sleep(20);
-        }
-        Histogram all = new Histogram(60_000_000L, 3);
-        long acked = 0;
-        long failed = 0;
-        boolean allOpen = true;
-        for (Client c : clients) {
-            synchronized (c) {
-                all.add(c.histogram);
-            }
-            acked += c.acked;
-            failed += c.failed;
-            allOpen &= c.conn.open;
-        }
-        acked -= acked0;
-        failed -= failed0;
-        long unanswered = Math.max(0, sent.get() - acked - failed);
+        long sent = schedule.finish();
+        awaitAnswers(clients, before, sent);
+        Histogram all = merged(clients, false);
+        Answers answered = answers(clients).minus(before);
+        long failed = answered.failed();
+        boolean allOpen = allOpen(clients);
+        long unanswered = Math.max(0, sent - answered.total());
         double p99 = all.getValueAtPercentile(99) / 1000.0;
-        double lagMs = maxLag.get() / 1e6;
+        double lagMs = schedule.lagMs();
         boolean pass = allOpen && failed == 0 && unanswered == 0 && all.getTotalCount() > 0 && p99 <= p99Limit;
         boolean isVoid = !pass && lagMs > LoadGen.BEHIND_MS;
         double serverCpu = cpu1 - cpu0;
@@ -319,41 +412,60 @@ final class DurableChat {
     }
 
     private void onMessage(Client c, byte[] p, int n) {
-        if (!startsWith(p, n, ACK_PREFIX)) {
+        if (!startsWith(p, n, ackPrefix)) {
             c.broadcasts++;
+            if (recordDeliveries && startsWith(p, n, messagePrefix)) {
+                long now = System.nanoTime();
+                int t = indexOf(p, n, TEXT_KEY);
+                if (t >= 0) {
+                    record(c, c.deliveries, now, scheduledAt(p, n, t + TEXT_KEY.length));
+                }
+            }
             return;
         }
         long now = System.nanoTime();
         int t = indexOf(p, n, TEXT_KEY);
-        if (t < 0 || indexOf(p, n, "\"ok\":true".getBytes(StandardCharsets.US_ASCII)) < 0) {
+        if (t < 0 || indexOf(p, n, OK_TRUE) < 0) {
+            if (indexOf(p, n, RATE_LIMITED) >= 0) {
+                c.rateLimited++;
+            }
             c.failed++;
             return;
         }
-        int i = t + TEXT_KEY.length;
-        int idStart = i;
-        int colons = 0;
-        long tsched = 0;
-        int idEnd = -1;
-        while (i < n && colons < 3) {
-            byte b = p[i];
-            if (b == ':') {
-                colons++;
-                if (colons == 2) {
-                    idEnd = i;
-                }
-            } else if (colons == 2) {
-                tsched = tsched * 10 + (b - '0');
-            }
-            i++;
-        }
+        int idStart = t + TEXT_KEY.length;
+        int idEnd = afterColons(p, n, idStart, 2) - 1;
         ackedByRoom.computeIfAbsent(c.room, r -> ConcurrentHashMap.newKeySet())
                 .add(new String(p, idStart, idEnd - idStart, StandardCharsets.US_ASCII));
-        if (tsched >= recordFrom && tsched < recordUntil) {
+        record(c, c.histogram, now, scheduledAt(p, n, idStart));
+        c.acked++;
+    }
+
+    private void record(Client c, Histogram histogram, long now, long scheduled) {
+        if (scheduled >= recordFrom && scheduled < recordUntil) {
             synchronized (c) {
-                c.histogram.recordValue(Math.min(Math.max((now - base - tsched) / 1000, 0), 60_000_000L));
+                histogram.recordValue(Math.min(Math.max((now - base - scheduled) / 1000, 0), 60_000_000L));
             }
         }
-        c.acked++;
+    }
+
+    /** A bench message's text is "socket:seq:scheduled:padding"; the scheduled time, relative to base. */
+    private static long scheduledAt(byte[] p, int n, int textStart) {
+        long scheduled = 0;
+        for (int i = afterColons(p, n, textStart, 2); i < n && p[i] != ':'; i++) {
+            scheduled = scheduled * 10 + (p[i] - '0');
+        }
+        return scheduled;
+    }
+
+    /** The position just after the {@code colons}-th colon from {@code from}, or n. */
+    private static int afterColons(byte[] p, int n, int from, int colons) {
+        int i = from;
+        for (int seen = 0; i < n && seen < colons; i++) {
+            if (p[i] == ':') {
+                seen++;
+            }
+        }
+        return i;
     }
 
     private static boolean startsWith(byte[] p, int n, byte[] prefix) {

@@ -31,6 +31,8 @@ import org.HdrHistogram.Histogram;
  * (loss, duplicates, order) and records now - T. The rate is swept upward until a step fails (p99 over the
  * limit, any loss, a dropped socket). A step is void when the generator fell behind its own schedule.
  *
+ * <p>{@code durable} (W2) and {@code fairness} (W4) run on the real platform: {@link DurableChat}, {@link Fairness}.
+ *
  * <p>{@code capacity} (W3): opens idle sockets (from several 127.0.0.x source addresses), reports connects/s
  * and the server's RSS per socket, holds them, and checks they are all still open.
  *
@@ -63,6 +65,7 @@ public final class LoadGen {
             case "fanout" -> gen.fanout();
             case "capacity" -> gen.capacity();
             case "durable" -> new DurableChat(gen, opts, gen.base).run();
+            case "fairness" -> new Fairness(gen, opts, gen.base).run();
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
         System.exit(code);

@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a results folder of {@code scripts/bench} (run.txt, results.tsv) into results.md and chart.svg;
- * optionally writes the summary into README.md between the bench markers; with {@code --check} verifies that
+ * optionally writes the summary into README.md between the bench markers (a scenario this run did not measure
+ * keeps its table from the earlier run, marked with that run); with {@code --check} verifies that
  * every expected row is there and its numbers are sane (never how big they are), exiting 1 otherwise.
  * Usage: {@code Report <dir> [--readme README.md] [--check W1,W3 ours,ceiling,netty,node]}.
  */
@@ -71,7 +75,7 @@ public final class Report {
         Files.writeString(dir.resolve("chart.svg"), chart(rows));
         System.out.println(summary);
         if (readme != null) {
-            updateReadme(readme, summary);
+            updateReadme(readme, summary, dir.getFileName().toString());
             System.out.println("README.md updated (Benchmark section)");
         }
         if (checkScenarios != null) {
@@ -128,14 +132,17 @@ public final class Report {
                 b.append("- ").append(line).append("\n");
             }
         }
-        b.append("\n**W1 fan-out** (sockets and rooms: the W1 line above; a full run has 1000 sockets in 10 rooms "
-                         + "of 100, 100-byte messages): the highest delivered rate with p99 <= 50 ms and no loss, over "
-                         + "a sweep: the best passing step over every sweep of a server (count: W1 line); single runs vary +-20% "
-                         + "and far more on a loaded box; generator CPU near 100% means the one-core load generator, "
-                         + "not the server, set the limit.\n\n");
-        b.append("| server | best delivered/s | p50 ms | p99 ms | deliveries per server CPU-s | server RSS MB | generator CPU % "
-                         + "| steps (pass/fail/void) | where the sweep broke | load at best (1/5/15 min) |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+        // a run without W1 (say --scenarios W4) has no W1 table, so that the README keeps the earlier one
+        if (rows.stream().anyMatch(r -> r.s("scenario").equals("W1"))) {
+            b.append("\n**W1 fan-out** (sockets and rooms: the W1 line above; a full run has 1000 sockets in 10 rooms "
+                             + "of 100, 100-byte messages): the highest delivered rate with p99 <= 50 ms and no loss, over "
+                             + "a sweep: the best passing step over every sweep of a server (count: W1 line); single runs vary +-20% "
+                             + "and far more on a loaded box; generator CPU near 100% means the one-core load generator, "
+                             + "not the server, set the limit.\n\n");
+            b.append("| server | best delivered/s | p50 ms | p99 ms | deliveries per server CPU-s | server RSS MB | generator CPU % "
+                             + "| steps (pass/fail/void) | where the sweep broke | load at best (1/5/15 min) |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+        }
         List<String> servers = servers(rows);
         for (String s : servers) {
             List<Row> steps = rows.stream().filter(r -> r.s("scenario").equals("W1") && r.s("server").equals(s)).toList();
@@ -217,7 +224,74 @@ public final class Report {
                                        r.s("note").replaceAll(".*; ", ""), r.s("pass"), r.s("load")));
             }
         }
+        fairness(rows).ifPresent(w4 -> b.append(w4.table()));
         return b.toString();
+    }
+
+    /** The number after "key=" in a row's note ("a=1; b=2"), NaN when absent. */
+    static double noteValue(Row r, String key) {
+        Matcher m = Pattern.compile("(?:^|; )" + Pattern.quote(key) + "=([-0-9.]+)").matcher(r.s("note"));
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** W4 target: the quiet tenant's p99 under flood at most this many times its p99 alone. */
+    static final double FAIRNESS_RATIO = 1.5;
+    /** W4: the flood tenant counts as held at its limit when its accepted rate is within this share of it. */
+    static final double LIMIT_TOLERANCE = 0.1;
+
+    /** W4's three rows: the quiet tenant alone and under flood, and the flood tenant. */
+    record Fairness(Row alone, Row underFlood, Row flood) {
+        double ackRatio() {
+            return underFlood.d("p99_ms") / alone.d("p99_ms");
+        }
+
+        double deliveryRatio() {
+            return noteValue(underFlood, "delivery_p99_ms") / noteValue(alone, "delivery_p99_ms");
+        }
+
+        boolean heldAtLimit() {
+            return Math.abs(flood.d("delivered_per_s") / noteValue(flood, "limit_per_s") - 1) <= LIMIT_TOLERANCE;
+        }
+
+        boolean isVoid() {
+            return alone.isVoid() || underFlood.isVoid();
+        }
+
+        boolean pass() {
+            return alone.pass() && underFlood.pass() && flood.pass() && ackRatio() <= FAIRNESS_RATIO
+                    && deliveryRatio() <= FAIRNESS_RATIO && heldAtLimit();
+        }
+
+        String table() {
+            return String.format(Locale.ROOT, "\n**W4 fairness** (two tenants on one server, rooms of 10 (the W4 line "
+                    + "above): \"quiet\" sends `message:send` at a low fixed rate, alone and then while \"flood\" offers "
+                    + "about twice its tenant-wide limit): pass when the quiet tenant's ack and delivery p99 under "
+                    + "flood are both within %.1fx of alone and the flood tenant is held at its limit (+-%.0f%%).\n\n"
+                    + "| quiet ack p99 ms: alone / under flood | ratio | quiet delivery p99 ms: alone / under flood "
+                    + "| ratio | flood msg/s: offered / accepted / refused (limit) | server CPU %%: alone / flood "
+                    + "| pass | load |\n|---|---:|---|---:|---|---|---|---|\n"
+                    + "| %s / %s | %.2fx | %.2f / %.2f | %.2fx | %,.0f / %,.0f / %,.0f (%,.0f) | %.0f / %.0f | %s | %s |\n",
+                    FAIRNESS_RATIO, 100 * LIMIT_TOLERANCE, alone.s("p99_ms"), underFlood.s("p99_ms"), ackRatio(),
+                    noteValue(alone, "delivery_p99_ms"), noteValue(underFlood, "delivery_p99_ms"), deliveryRatio(),
+                    flood.d("target_per_s"), flood.d("delivered_per_s"), noteValue(flood, "refused_per_s"),
+                    noteValue(flood, "limit_per_s"), noteValue(alone, "server_cpu_pct"),
+                    noteValue(underFlood, "server_cpu_pct"),
+                    pass() + (isVoid() ? " (void: generator behind its schedule)" : ""), underFlood.s("load"));
+        }
+    }
+
+    static Optional<Fairness> fairness(List<Row> rows) {
+        Optional<Row> alone = w4Row(rows, "quiet", "alone");
+        Optional<Row> underFlood = w4Row(rows, "quiet", "flood");
+        Optional<Row> flood = rows.stream().filter(r -> r.s("scenario").equals("W4") && r.s("server").equals("flood"))
+                .findFirst();
+        return alone.isPresent() && underFlood.isPresent() && flood.isPresent()
+                ? Optional.of(new Fairness(alone.get(), underFlood.get(), flood.get())) : Optional.empty();
+    }
+
+    private static Optional<Row> w4Row(List<Row> rows, String server, String phase) {
+        return rows.stream().filter(r -> r.s("scenario").equals("W4") && r.s("server").equals(server)
+                && r.s("target_per_s").equals(phase)).findFirst();
     }
 
     static String allSteps(List<Row> rows) {
@@ -275,12 +349,59 @@ public final class Report {
         return svg.toString();
     }
 
-    static void updateReadme(Path readme, String summary) throws IOException {
+    private static final Pattern SECTION = Pattern.compile("(?m)^\\*\\*(W\\d) [^*]*\\*\\*");
+    private static final String REPRODUCE = "\nReproduce: ";
+
+    /** A summary's sections by scenario, each from its bold title up to the next one; the header before them. */
+    static Map<String, String> sections(String summary) {
+        Map<String, String> sections = new TreeMap<>();
+        Matcher m = SECTION.matcher(summary);
+        List<int[]> starts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            starts.add(new int[] {m.start(), m.end()});
+            names.add(m.group(1));
+        }
+        for (int i = 0; i < starts.size(); i++) {
+            int end = i + 1 < starts.size() ? starts.get(i + 1)[0] : summary.length();
+            sections.put(names.get(i), summary.substring(starts.get(i)[0], end).strip());
+        }
+        return sections;
+    }
+
+    /**
+     * The new summary, plus each scenario table of the README's earlier block that this run did not measure,
+     * marked with the run it came from: a partial run (say {@code --scenarios W4}) must not erase the others.
+     */
+    static String merged(String oldBlock, String summary) {
+        Matcher oldRun = Pattern.compile("Run `([^`]+)`").matcher(oldBlock);
+        String oldName = oldRun.find() ? oldRun.group(1) : "earlier";
+        int reproduce = oldBlock.indexOf(REPRODUCE);
+        Map<String, String> old = sections(reproduce >= 0 ? oldBlock.substring(0, reproduce) : oldBlock);
+        Map<String, String> all = new TreeMap<>(sections(summary));
+        for (Map.Entry<String, String> e : old.entrySet()) {
+            if (!all.containsKey(e.getKey())) {
+                String section = e.getValue();
+                Matcher title = SECTION.matcher(section);
+                all.put(e.getKey(), section.contains("(from run `") || !title.find() ? section
+                        : section.substring(0, title.end()) + " (from run `" + oldName + "`)"
+                                + section.substring(title.end()));
+            }
+        }
+        Matcher first = SECTION.matcher(summary);
+        String header = first.find() ? summary.substring(0, first.start()) : summary;
+        return header.stripTrailing() + "\n\n" + String.join("\n\n", all.values()) + "\n";
+    }
+
+    static void updateReadme(Path readme, String summary, String name) throws IOException {
         String text = Files.readString(readme);
-        String block = BEGIN + "\n" + summary + "\nReproduce: `scripts/bench` (about 30 minutes; `scripts/bench --quick` "
-                + "is the smoke run). Full tables and a chart: `bench-results/<time>/`.\n" + END;
         int a = text.indexOf(BEGIN);
         int z = text.indexOf(END);
+        if (a >= 0 && z > a) {
+            summary = merged(text.substring(a + BEGIN.length(), z), summary);
+        }
+        String block = BEGIN + "\n" + summary + "\nReproduce: `scripts/bench` (about 33 minutes; `scripts/bench --quick` "
+                + "is the smoke run). Full tables and a chart: `bench-results/<time>/`.\n" + END;
         if (a >= 0 && z > a) {
             text = text.substring(0, a) + block + text.substring(z + END.length());
         } else {
@@ -305,6 +426,10 @@ public final class Report {
                                 problems.add("W2 @" + r.s("target_per_s") + ": numbers not sane");
                             }
                         }, () -> problems.add("W2: no step row"));
+                continue;
+            }
+            if (scenario.equals("W4")) {
+                problems.addAll(checkFairness(rows));
                 continue;
             }
             for (String server : servers) {
@@ -337,6 +462,32 @@ public final class Report {
                     }
                 }
             }
+        }
+        return problems;
+    }
+
+    /** W4's rows are there and sane: rates and latencies measured, ordered, refusals counted (never their size). */
+    static List<String> checkFairness(List<Row> rows) {
+        Optional<Fairness> w4 = fairness(rows);
+        if (w4.isEmpty()) {
+            return List.of("W4: missing a row (quiet alone, quiet under flood, flood)");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Row quiet : List.of(w4.get().alone(), w4.get().underFlood())) {
+            String id = "W4 quiet " + quiet.s("target_per_s");
+            double delivery50 = noteValue(quiet, "delivery_p50_ms");
+            double delivery99 = noteValue(quiet, "delivery_p99_ms");
+            if (!(quiet.d("delivered_per_s") > 0 && quiet.d("p50_ms") > 0 && quiet.d("p50_ms") <= quiet.d("p99_ms")
+                    && quiet.d("lost") == 0 && delivery50 > 0 && delivery50 <= delivery99
+                    && noteValue(quiet, "deliveries_per_s") > 0 && quiet.d("server_rss_mb") > 0
+                    && noteValue(quiet, "server_cpu_pct") >= 0)) {
+                problems.add(id + ": numbers not sane");
+            }
+        }
+        Row flood = w4.get().flood();
+        if (!(flood.d("target_per_s") > 0 && flood.d("delivered_per_s") > 0 && noteValue(flood, "refused_per_s") >= 0
+                && noteValue(flood, "limit_per_s") > 0 && flood.d("lost") == 0)) {
+            problems.add("W4 flood: numbers not sane");
         }
         return problems;
     }

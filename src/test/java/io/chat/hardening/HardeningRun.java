@@ -161,7 +161,8 @@ public final class HardeningRun {
     private void provision(Child child, int users) {
         expect(201, child.admin("POST", "/admin/tenants", json(
                 "id", TENANT, "auth", json("type", "password"),
-                "limits", json("messagesPerSecond", 1_000_000, "messageBurst", 1_000_000)).toString()));
+                "limits", json("messagesPerSecond", 1_000_000, "messageBurst", 1_000_000, "tenantMessagesPerSecond", 1_000_000,
+                                "tenantMessageBurst", 1_000_000)).toString()));
         for (int i = 0; i < users; i++) {
             String password = "pw-" + i + "-" + Long.toHexString(new Random().nextLong());
             passwords.put("u" + i, password);

@@ -105,7 +105,8 @@ class CrashRecoveryTest {
     private void provision(Child child) {
         expect(201, child.admin("POST", "/admin/tenants", json(
                 "id", TENANT, "auth", json("type", "password"),
-                "limits", json("messagesPerSecond", 100_000, "messageBurst", 100_000)).toString()));
+                "limits", json("messagesPerSecond", 100_000, "messageBurst", 100_000, "tenantMessagesPerSecond", 100_000,
+                                "tenantMessageBurst", 100_000)).toString()));
         for (String user : USERS) {
             expect(201, child.admin("POST", "/admin/tenants/" + TENANT + "/users",
                                     json("username", user, "password", PlatformServer.password(user)).toString()));

@@ -6,6 +6,8 @@ import static io.chat.platform.ChatClient.await;
 import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A tenant's limits: message rate per user, rooms per socket, sockets per tenant. */
+/** A tenant's limits: message rate per user and per tenant, rooms per socket, sockets per tenant. */
 class LimitsTest {
     private static PlatformServer server;
     private final List<ChatClient> clients = new ArrayList<>();
@@ -74,6 +76,66 @@ class LimitsTest {
                      "rate-limited sends store nothing");
         bob.sync();
         assertEquals(stored.subList(0, 3), bob.received("message"));
+    }
+
+    @Test
+    void theTenantWideLimitRefusesTheExcessOfManyUsersEachUnderItsOwnLimit() {
+        // each user may send 3 at once, the tenant 5: four users sending 2 each stay under their own limits,
+        // so every refusal below comes from the tenant's bucket
+        String limits = "{\"messagesPerSecond\":1,\"messageBurst\":3,\"tenantMessagesPerSecond\":1,"
+                + "\"tenantMessageBurst\":5}";
+        String tenant = TestTenants.newId("lim-tenant");
+        String other = TestTenants.newId("lim-other");
+        List<String> users = List.of("ann", "ben", "cid", "dee");
+        TestTenants.passwordTenant(server, tenant, limits, users.toArray(String[]::new));
+        TestTenants.passwordTenant(server, other, limits, "olga");
+        assertEquals(1, TestTenants.figure(server, tenant, "tenantMessagesPerSecond"), "the admin API shows it");
+        assertEquals(5, TestTenants.figure(server, tenant, "tenantMessageBurst"));
+        List<ChatClient> senders = new ArrayList<>();
+        for (String user : users) {
+            ChatClient client = connect(tenant, server.login(tenant, user));
+            assertOk(client.join("general"));
+            senders.add(client);
+        }
+        ChatClient olga = connect(other, server.login(other, "olga"));
+        assertOk(olga.join("general"));
+
+        List<JsonNode> stored = new ArrayList<>();
+        int refused = 0;
+        for (int round = 1; round <= 2; round++) {
+            for (int u = 0; u < senders.size(); u++) {
+                JsonNode ack = senders.get(u).call("message:send", json("room", "general", "text",
+                                                                        users.get(u) + " " + round));
+                if (stored.size() < 5) {
+                    stored.add(assertOk(ack).get("message"));
+                } else {
+                    assertError(ack, "rate_limited");
+                    assertEquals("slow down", ack.get("error").get("message").asText());
+                    refused++;
+                }
+            }
+        }
+        assertEquals(3, refused, "8 sends against a tenant burst of 5");
+        assertEquals(stored, TestTenants.fullHistory(server, tenant, "general", server.login(tenant, "ann")),
+                     "refused sends store nothing");
+
+        for (int i = 1; i <= 3; i++) {
+            olga.send("general", "another tenant has its own bucket " + i);
+        }
+    }
+
+    @Test
+    void aTenantFileWrittenBeforeTheTenantWideLimitGetsItsDefaults() throws Exception {
+        Path tenants = Files.createTempDirectory("tenants");
+        Path dir = Files.createDirectories(tenants.resolve("older"));
+        Files.writeString(dir.resolve("tenant.json"), """
+                {"id":"older","displayName":"older","limits":{"messagesPerSecond":20,"messageBurst":100,
+                 "roomsPerSocket":100,"socketsPerTenant":10000,"loginFailuresPerMinute":10},
+                 "suspended":false,"createdAt":"2026-01-01T00:00:00Z","auth":{"type":"password"}}""");
+        try (PlatformServer restarted = PlatformServer.start(tenants)) {
+            assertEquals(2000, TestTenants.figure(restarted, "older", "tenantMessagesPerSecond"));
+            assertEquals(4000, TestTenants.figure(restarted, "older", "tenantMessageBurst"));
+        }
     }
 
     @Test
