@@ -17,6 +17,7 @@ import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.conformance.ConformanceHandlers;
+import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
@@ -69,7 +70,7 @@ public final class Main {
         if (arguments.port().isPresent()) {
             settings = new Settings(arguments.port().getAsInt(), settings.adminPort(), settings.tenantsDir(),
                                     settings.adminUser(), settings.adminPassword(), settings.demo(),
-                                    settings.allowedOrigins());
+                                    settings.allowedOrigins(), settings.headerTimeout());
         }
         Running running = startPlatform(settings, System.out::println);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
@@ -144,9 +145,15 @@ public final class Main {
         Health health = new Health(registry);
         PublicApi publicApi = new PublicApi(registry, chat);
         AdminApi adminApi = new AdminApi(registry, chat, clock);
+        // Helidon 4.2 has no deadline for a request's headers (slowloris): close connections that trickle them.
+        HeaderDeadline headerDeadline = new HeaderDeadline(settings.headerTimeout());
+        // The only receive listener: Helidon 4.2.0 combines several into one that calls none of them
+        // (Http1ConnectionListenerUtil.ListFrameListener overrides no method), and it adds its TRACE receive
+        // log (Http1LoggingConnectionListener "recv") only when no listener is configured.
+        Http1Config http1 = Http1Config.builder().addReceiveListener(headerDeadline).build();
         Running running;
         try {
-            running = start(settings.port(), io, List.of(io.engine()), routing -> routing
+            running = start(settings.port(), io, List.of(io.engine()), http1, routing -> routing
                                     .get("/health", health::handle)
                                     .register("/api", publicApi)
                                     .get("/t/{tenant}", (req, res) -> res.header("Content-Type", "text/html; charset=UTF-8")
@@ -163,8 +170,9 @@ public final class Main {
                                                 .get("/metrics", metrics::handle);
                                         hideErrors(admin);
                                     })),
-                            List.of(registry, storeReads::shutdown));
+                            List.of(registry, storeReads::shutdown, headerDeadline));
         } catch (RuntimeException e) {
+            headerDeadline.close();
             registry.close();
             storeReads.shutdown();
             throw e;
@@ -201,11 +209,11 @@ public final class Main {
     /** Starts Helidon with the given Engine.IO endpoints (polling routes and WebSocket upgrades) and routes. */
     public static Running start(int port, SocketIoServer io, List<EngineServer> engines,
                                 Consumer<HttpRouting.Builder> routes) {
-        return start(port, io, engines, routes, server -> {
+        return start(port, io, engines, Http1Config.create(), routes, server -> {
         }, List.of());
     }
 
-    private static Running start(int port, SocketIoServer io, List<EngineServer> engines,
+    private static Running start(int port, SocketIoServer io, List<EngineServer> engines, Http1Config http1,
                                  Consumer<HttpRouting.Builder> routes, Consumer<WebServerConfig.Builder> more,
                                  List<AutoCloseable> resources) {
         HttpRouting.Builder routing = HttpRouting.builder();
@@ -221,7 +229,7 @@ public final class Main {
                 // Helidon leaves Nagle on: an ack written right after a broadcast then waits for the peer's
                 // delayed ACK (~40 ms at p99 in the benchmark's W2). Node's ws sets noDelay too.
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                .addConnectionSelector(EngineUpgrader.connectionSelector(Http1Config.create(),
+                .addConnectionSelector(EngineUpgrader.connectionSelector(http1,
                                                                          engines.toArray(EngineServer[]::new)))
                 .addRouting(routing);
         more.accept(builder);

@@ -1,6 +1,7 @@
 package io.chat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +18,24 @@ import io.helidon.config.Config;
  * @param adminPassword  its password ({@code CHAT_ADMIN_PASSWORD})
  * @param demo           create tenant {@code demo} when there is no tenant ({@code CHAT_DEMO})
  * @param allowedOrigins browser origins allowed to open Socket.IO connections; empty allows any
+ * @param headerTimeout  how long a request's headers may take to arrive after its request line
+ *                       ({@code chat.header-timeout}, ISO-8601, default 20 s); a slower connection is closed
  */
 public record Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
-                       Optional<String> adminPassword, boolean demo, List<String> allowedOrigins) {
+                       Optional<String> adminPassword, boolean demo, List<String> allowedOrigins,
+                       Duration headerTimeout) {
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
+
+    /** With the default header timeout. */
+    public Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
+                    Optional<String> adminPassword, boolean demo, List<String> allowedOrigins) {
+        this(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, DEFAULT_HEADER_TIMEOUT);
+    }
+
+    /** The same settings with another header timeout. */
+    public Settings withHeaderTimeout(Duration timeout) {
+        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, timeout);
+    }
 
     public static Settings from(Config config, Map<String, String> env) {
         Config chat = config.get("chat");
@@ -34,7 +50,8 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
         boolean demo = Optional.ofNullable(env.get("CHAT_DEMO")).map(v -> !"false".equalsIgnoreCase(v.trim()))
                 .orElse(chat.get("demo").asBoolean().orElse(true));
         List<String> origins = chat.get("allowed-origins").asList(String.class).orElse(List.of());
-        return new Settings(port, adminPort, tenants, user, password, demo, origins);
+        Duration headerTimeout = chat.get("header-timeout").asString().map(Duration::parse).orElse(DEFAULT_HEADER_TIMEOUT);
+        return new Settings(port, adminPort, tenants, user, password, demo, origins, headerTimeout);
     }
 
     private static Optional<Integer> intOf(Map<String, String> env, String name) {

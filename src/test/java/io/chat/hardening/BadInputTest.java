@@ -23,6 +23,7 @@ import io.chat.socketio.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
+import io.chat.testing.RawWebSocket;
 
 /**
  * Hostile frames and packets against the platform: each offender gets a clean close (the right code, a short
@@ -33,7 +34,7 @@ class BadInputTest {
     static final String TENANT = "probe";
     private static PlatformServer server;
     private static String token;
-    private Wire witness;
+    private RawWebSocket witness;
     private int witnessAcks;
 
     @BeforeAll
@@ -61,13 +62,13 @@ class BadInputTest {
         assertEquals(200, server.call("GET", "/health", null, null).statusCode());
     }
 
-    private static Wire offender() throws IOException {
+    private static RawWebSocket offender() throws IOException {
         return Wire.tenant(server.port(), TENANT, token);
     }
 
     /** The close code the server ends with (1006 when it only dropped TCP). */
-    private static int closedWith(Wire ws) throws IOException {
-        Wire.Frame close = ws.readUntilClosed();
+    private static int closedWith(RawWebSocket ws) throws IOException {
+        RawWebSocket.Frame close = ws.readUntilClosed();
         return close == null ? 1006 : close.closeCode();
     }
 
@@ -75,10 +76,10 @@ class BadInputTest {
 
     @Test
     void pingsArePongedAndAnOversizePingIsAProtocolError() throws IOException {
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             byte[] payload = "x".repeat(125).getBytes(StandardCharsets.US_ASCII);
             ws.sendFrame(true, 0x9, payload);
-            Wire.Frame pong = ws.readUntil(f -> f.opcode() == 0xA);
+            RawWebSocket.Frame pong = ws.readUntil(f -> f.opcode() == 0xA);
             assertTrue(Arrays.equals(payload, pong.payload()));
             ws.sendFrame(true, 0x9, "x".repeat(126).getBytes(StandardCharsets.US_ASCII));
             assertEquals(1002, closedWith(ws));
@@ -90,17 +91,17 @@ class BadInputTest {
         Map<String, byte[]> cases = new LinkedHashMap<>();
         byte[] unmasked = {(byte) 0x81, 0x01, '4'};
         cases.put("unmasked", unmasked);
-        byte[] reserved = Wire.frame(true, 0x1, "4".getBytes(StandardCharsets.US_ASCII));
+        byte[] reserved = RawWebSocket.frame(true, 0x1, "4".getBytes(StandardCharsets.US_ASCII));
         reserved[0] |= 0x40;
         cases.put("reserved bit", reserved);
-        cases.put("stray continuation", Wire.frame(true, 0x0, "4".getBytes(StandardCharsets.US_ASCII)));
-        cases.put("fragmented ping", Wire.frame(false, 0x9, new byte[1]));
-        cases.put("unknown opcode", Wire.frame(true, 0x3, new byte[1]));
-        cases.put("one-byte close", Wire.frame(true, 0x8, new byte[1]));
+        cases.put("stray continuation", RawWebSocket.frame(true, 0x0, "4".getBytes(StandardCharsets.US_ASCII)));
+        cases.put("fragmented ping", RawWebSocket.frame(false, 0x9, new byte[1]));
+        cases.put("unknown opcode", RawWebSocket.frame(true, 0x3, new byte[1]));
+        cases.put("one-byte close", RawWebSocket.frame(true, 0x8, new byte[1]));
         byte[] negative = {(byte) 0x81, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4};
         cases.put("negative 64-bit length", negative);
         for (Map.Entry<String, byte[]> c : cases.entrySet()) {
-            try (Wire ws = offender()) {
+            try (RawWebSocket ws = offender()) {
                 ws.sendRaw(c.getValue());
                 assertEquals(1002, closedWith(ws), c.getKey());
             }
@@ -109,7 +110,7 @@ class BadInputTest {
 
     @Test
     void tooManyFragmentsOrTooBigIsClosed1009() throws IOException {
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             ws.sendFrame(false, 0x1, "42".getBytes(StandardCharsets.US_ASCII));
             try {
                 for (int i = 0; i < 1100; i++) {
@@ -120,7 +121,7 @@ class BadInputTest {
             }
             assertEquals(1009, closedWith(ws));
         }
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             try {
                 ws.sendFrame(true, 0x1, new byte[1_000_001]);
             } catch (IOException closedWhileWriting) {
@@ -128,7 +129,7 @@ class BadInputTest {
             }
             assertEquals(1009, closedWith(ws));
         }
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             // ten megabytes of string in one event: over the payload limit, in fragments
             byte[] chunk = new byte[256 * 1024];
             Arrays.fill(chunk, (byte) 'a');
@@ -154,7 +155,7 @@ class BadInputTest {
                 new byte[][] {{'4', '2', '[', '"', (byte) 0xC0}, {(byte) 0xAF, '"', ']'}},                 // overlong
                 new byte[][] {{'4', '2', '[', '"', 'a'}, {(byte) 0xFF, '"', ']'}});
         for (byte[][] fragments : cases) {
-            try (Wire ws = offender()) {
+            try (RawWebSocket ws = offender()) {
                 for (int i = 0; i < fragments.length; i++) {
                     ws.sendFrame(i == fragments.length - 1, i == 0 ? 0x1 : 0x0, fragments[i]);
                 }
@@ -166,7 +167,7 @@ class BadInputTest {
     @Test
     void validUtf8SplitInsideCharactersRoundTripsByteExact() throws IOException {
         String text = "h\u00e9llo \u20ac \ud83d\ude00 \u4e2d\u6587 \u0928\u092e\u0938\u094d\u0924\u0947";
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             ws.call(TENANT, 1, "room:join", "{\"room\":\"utf8\"}");
             byte[] whole = ("42/" + TENANT + ",2[\"message:send\",{\"room\":\"utf8\",\"text\":\"" + text + "\"}]")
                     .getBytes(StandardCharsets.UTF_8);
@@ -233,7 +234,7 @@ class BadInputTest {
     @Test
     void malformedPacketsCloseTheOffenderOnly() throws IOException {
         for (String packet : CLOSING) {
-            try (Wire ws = offender()) {
+            try (RawWebSocket ws = offender()) {
                 ws.sendText(packet);
                 ws.timeout(5_000);
                 int code = closedWith(ws);
@@ -244,7 +245,7 @@ class BadInputTest {
 
     @Test
     void oddButValidPacketsAreAnsweredOrDroppedAndTheOffenderCarriesOn() throws IOException {
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             int ack = 100;
             for (String packet : TOLERATED) {
                 ws.sendText(packet);
@@ -258,7 +259,7 @@ class BadInputTest {
     @Test
     void binaryAttachmentsThatLieAreHandled() throws IOException {
         // announced two attachments, sent one and then a text packet: closed, not left waiting forever
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             ws.sendText("452-/" + TENANT + ",[\"message:send\",{\"_placeholder\":true,\"num\":0},"
                                 + "{\"_placeholder\":true,\"num\":1}]");
             ws.sendFrame(true, 0x2, new byte[] {1, 2, 3});
@@ -267,13 +268,13 @@ class BadInputTest {
             assertTrue(code == 1000 || code == 1006, "closed with " + code);
         }
         // a binary frame nobody announced
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             ws.sendFrame(true, 0x2, new byte[] {4, 1, 2});
             int code = closedWith(ws);
             assertTrue(code == 1000 || code == 1006, "closed with " + code);
         }
         // announced zero attachments but placeholders inside: an ordinary event with odd data, answered
-        try (Wire ws = offender()) {
+        try (RawWebSocket ws = offender()) {
             String ack = ws.call(TENANT, 5, "message:send", "{\"_placeholder\":true,\"num\":0}");
             assertTrue(ack.contains("\"ok\":false"), ack);
         }
@@ -286,11 +287,11 @@ class BadInputTest {
         io.of("/");
         Main.Running running = Main.start(0, io, List.of(io.engine()), routing -> {
         });
-        try (Wire ws = Wire.connect(running.port(), "/socket.io/?EIO=4&transport=websocket", null)) {
+        try (RawWebSocket ws = Wire.connect(running.port(), "/socket.io/?EIO=4&transport=websocket", null)) {
             assertTrue(ws.readFrame().text().startsWith("0{"));
             ws.sendFrame(false, 0x1, "42[\"never\",\"".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
-            Wire.Frame closed = ws.readUntilClosed();   // the client cannot pong in the middle of a message
+            RawWebSocket.Frame closed = ws.readUntilClosed();   // the client cannot pong in the middle of a message
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("never-finished message closed after " + millis + " ms ("
                                        + (closed == null ? "TCP end" : "close " + closed.closeCode()) + ")");

@@ -31,6 +31,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chat.platform.ChatClient;
 import io.chat.platform.PlatformServer;
 import io.chat.socketio.Json;
+import io.chat.testing.RawWebSocket;
+import io.chat.testing.ChildPlatform;
 
 /**
  * The slow hardening checks, against the platform in child JVMs: SIGTERM and kill -9 under load, a second server
@@ -41,6 +43,8 @@ import io.chat.socketio.Json;
  */
 public final class HardeningRun {
     private static final String TENANT = "hard";
+    private static final String ADMIN_USER = "root";
+    private static final String ADMIN_PASSWORD = "hardening-admin-" + Long.toHexString(System.nanoTime());
     private static final List<String> ROOMS = List.of("room-a", "room-b");
 
     /** One check: {@code result} is "pass", "FAIL", or "slow" (a timing limit missed in --quick: reported only). */
@@ -140,12 +144,12 @@ public final class HardeningRun {
      * A child on free ports. A port found free may be taken before the child binds it (other processes on the
      * machine): up to three attempts, and the log of a failed start is not grepped (Helidon logs its bind error).
      */
-    private Child start(Path tenants, String name) throws Exception {
+    private ChildPlatform start(Path tenants, String name) throws Exception {
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             Path log = newLog(name + "-" + counter.incrementAndGet());
             try {
-                return Child.start(tenants, log);
+                return ChildPlatform.start(tenants, log, ADMIN_USER, ADMIN_PASSWORD);
             } catch (IllegalStateException e) {
                 if (!e.getMessage().contains("could not start on port")) {
                     throw e;
@@ -158,7 +162,7 @@ public final class HardeningRun {
     }
 
     /** Tenant {@link #TENANT} with users u0..u(n-1), each with a random password, and limits out of the way. */
-    private void provision(Child child, int users) {
+    private void provision(ChildPlatform child, int users) {
         expect(201, child.admin("POST", "/admin/tenants", json(
                 "id", TENANT, "auth", json("type", "password"),
                 "limits", json("messagesPerSecond", 1_000_000, "messageBurst", 1_000_000, "tenantMessagesPerSecond", 1_000_000,
@@ -172,7 +176,7 @@ public final class HardeningRun {
         }
     }
 
-    private String login(Child child, String user) {
+    private String login(ChildPlatform child, String user) {
         HttpResponse<String> response = child.call("POST", "/api/tenants/" + TENANT + "/sessions",
                                                    json("username", user, "password", passwords.get(user)).toString(),
                                                    null);
@@ -210,7 +214,7 @@ public final class HardeningRun {
         final AtomicBoolean running = new AtomicBoolean(true);
         final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
-        Load(Child child, int sockets) {
+        Load(ChildPlatform child, int sockets) {
             for (int i = 0; i < sockets; i++) {
                 String token = login(child, "u" + (i % passwords.size()));
                 ChatClient client = ChatClient.connect(child.url(), "/" + TENANT, token);
@@ -253,7 +257,7 @@ public final class HardeningRun {
     }
 
     /** Every acknowledged message is in history with its seq and id, and seqs have no gap. Returns the count. */
-    private long verify(Child child, Iterable<Acked> acked) {
+    private long verify(ChildPlatform child, Iterable<Acked> acked) {
         String token = login(child, "u0");
         long total = 0;
         Map<String, Map<Long, String>> stored = new HashMap<>();
@@ -294,11 +298,11 @@ public final class HardeningRun {
 
     private void secondServer() throws Exception {
         Path tenants = Files.createTempDirectory(work, "second");
-        Child first = start(tenants, "second-first");
+        ChildPlatform first = start(tenants, "second-first");
         try {
             provision(first, 1);
             Path log = newLog("second-second");
-            Child second = Child.launch(tenants, log);
+            ChildPlatform second = ChildPlatform.launch(tenants, log, ADMIN_USER, ADMIN_PASSWORD);
             boolean exited = second.process.waitFor(60, TimeUnit.SECONDS);
             if (!exited) {
                 second.kill();
@@ -316,7 +320,7 @@ public final class HardeningRun {
 
     private void sigterm() throws Exception {
         Path tenants = Files.createTempDirectory(work, "sigterm");
-        Child child = start(tenants, "sigterm");
+        ChildPlatform child = start(tenants, "sigterm");
         provision(child, 3);
         Load load = new Load(child, 6);
         // raw listeners: "told" is a close frame (or a Socket.IO DISCONNECT) before the TCP connection ends
@@ -325,11 +329,11 @@ public final class HardeningRun {
         ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         String listenerToken = login(child, "u0");
         for (int i = 0; i < listeners; i++) {
-            Wire wire = Wire.tenant(child.port, TENANT, listenerToken);
+            RawWebSocket wire = Wire.tenant(child.port, TENANT, listenerToken);
             heard.add(readers.submit(() -> {
                 try (wire) {
                     while (true) {
-                        Wire.Frame frame = wire.readFrame();
+                        RawWebSocket.Frame frame = wire.readFrame();
                         if (frame.opcode() == 0x8) {
                             return "close " + frame.closeCode();
                         }
@@ -368,7 +372,7 @@ public final class HardeningRun {
         }
         load.close();
         List<Acked> acked = List.copyOf(load.acked);
-        Child again = start(tenants, "sigterm-after");
+        ChildPlatform again = start(tenants, "sigterm-after");
         try {
             long stored = verify(again, acked);
             boolean told = !reasons.containsKey("not told");
@@ -385,7 +389,7 @@ public final class HardeningRun {
         Path tenants = Files.createTempDirectory(work, "kill9");
         List<Acked> acked = new ArrayList<>();
         for (int cycle = 1; cycle <= cycles; cycle++) {
-            Child child = start(tenants, "kill9");
+            ChildPlatform child = start(tenants, "kill9");
             try {
                 if (cycle == 1) {
                     provision(child, 3);
@@ -401,7 +405,7 @@ public final class HardeningRun {
                 child.kill();
             }
         }
-        Child last = start(tenants, "kill9-last");
+        ChildPlatform last = start(tenants, "kill9-last");
         try {
             long stored = verify(last, acked);
             row("kill -9 under load x" + cycles, acked.size() + " acked, all present; " + stored
@@ -414,11 +418,11 @@ public final class HardeningRun {
     /** Rejection latency of malformed packets, login under a flood, admin 401 timing, heap after fuzzing. */
     private void timings() throws Exception {
         Path tenants = Files.createTempDirectory(work, "timings");
-        Child child = start(tenants, "timings");
+        ChildPlatform child = start(tenants, "timings");
         try {
             provision(child, 3);
             String token = login(child, "u0");
-            Wire witness = Wire.tenant(child.port, TENANT, login(child, "u1"));
+            RawWebSocket witness = Wire.tenant(child.port, TENANT, login(child, "u1"));
             // rejections: time from sending a bad packet to the server's close
             List<String> bad = List.of("42/" + TENANT + ",[", "42/" + TENANT + ",{}",
                                        "42/" + TENANT + ",99999999999999999999[\"x\"]",
@@ -431,15 +435,15 @@ public final class HardeningRun {
                     micros.clear();   // round 0 warms the JIT up
                 }
                 for (String packet : bad) {
-                    try (Wire ws = Wire.tenant(child.port, TENANT, token)) {
+                    try (RawWebSocket ws = Wire.tenant(child.port, TENANT, token)) {
                         long t0 = System.nanoTime();
                         ws.sendText(packet);
                         ws.readUntilClosed();
                         micros.add((System.nanoTime() - t0) / 1_000);
                     }
                 }
-                for (byte[] frame : List.of(Wire.frame(true, 0x9, new byte[126]), Wire.frame(true, 0x3, new byte[1]))) {
-                    try (Wire ws = Wire.tenant(child.port, TENANT, token)) {
+                for (byte[] frame : List.of(RawWebSocket.frame(true, 0x9, new byte[126]), RawWebSocket.frame(true, 0x3, new byte[1]))) {
+                    try (RawWebSocket ws = Wire.tenant(child.port, TENANT, token)) {
                         long t0 = System.nanoTime();
                         ws.sendRaw(frame);
                         ws.readUntilClosed();
@@ -462,7 +466,7 @@ public final class HardeningRun {
                                          "42/" + TENANT + ",2[\"message:send\",{\"room\":\"general\",\"text\":\"hi\"}]",
                                          "42/" + TENANT + ",3[\"history:fetch\",{\"room\":\"general\",\"limit\":5}]",
                                          "451-/" + TENANT + ",4[\"x\",{\"_placeholder\":true,\"num\":0}]");
-            Wire fuzz = null;
+            RawWebSocket fuzz = null;
             int closes = 0;
             for (int i = 0; i < tries; i++) {
                 if (fuzz == null) {
@@ -488,7 +492,7 @@ public final class HardeningRun {
                 try {
                     fuzz.sendFrame(true, 0x1, packet);
                     fuzz.sendText("40");
-                    Wire.Frame end = fuzz.readUntil(f -> f.opcode() == 0x8 || f.opcode() == 0x1
+                    RawWebSocket.Frame end = fuzz.readUntil(f -> f.opcode() == 0x8 || f.opcode() == 0x1
                             && f.text().startsWith("44{"));
                     if (end.opcode() == 0x8 || packet.length > 1 && packet[0] == '4' && packet[1] == '1') {
                         fuzz.close();
@@ -568,7 +572,7 @@ public final class HardeningRun {
                 expect(401, child.admin("GET", "/admin/tenants", null, "nobody-" + i, "x-password"));
                 unknown.add(System.nanoTime() - t0);
                 t0 = System.nanoTime();
-                expect(401, child.admin("GET", "/admin/tenants", null, Child.ADMIN_USER, "wrong-" + i));
+                expect(401, child.admin("GET", "/admin/tenants", null, ADMIN_USER, "wrong-" + i));
                 wrong.add(System.nanoTime() - t0);
             }
             Collections.sort(unknown);
@@ -589,7 +593,7 @@ public final class HardeningRun {
     /** 49 readers and a slow one in one room: the others' delivery p99, and the slow one closed on overflow. */
     private void slowReader() throws Exception {
         Path tenants = Files.createTempDirectory(work, "slow");
-        Child child = start(tenants, "slow");
+        ChildPlatform child = start(tenants, "slow");
         List<ChatClient> members = new ArrayList<>();
         try {
             provision(child, 10);
@@ -607,7 +611,7 @@ public final class HardeningRun {
                 });
                 members.add(client);
             }
-            Wire slow = Wire.tenant(child.port, TENANT, login(child, "u0"));
+            RawWebSocket slow = Wire.tenant(child.port, TENANT, login(child, "u0"));
             slow.call(TENANT, 1, "room:join", "{\"room\":\"" + room + "\"}");
             // from now on the slow member reads nothing
             String padding = "p".repeat(3_000);
@@ -659,7 +663,7 @@ public final class HardeningRun {
     private static final class StormClient {
         final String token;
         final ConcurrentSkipListSet<Long> seqs = new ConcurrentSkipListSet<>();
-        volatile Wire wire;
+        volatile RawWebSocket wire;
         volatile CountDownLatch joined = new CountDownLatch(1);
 
         StormClient(String token) {
@@ -669,16 +673,16 @@ public final class HardeningRun {
         void connect(int port, long since) throws IOException {
             joined = new CountDownLatch(1);
             wire = Wire.tenant(port, TENANT, token);
-            Wire own = wire;
+            RawWebSocket own = wire;
             Thread.ofVirtual().start(() -> read(own));
             own.sendText("42/" + TENANT + ",1[\"room:join\",{\"room\":\"storm\"" + (since >= 0 ? ",\"since\":" + since : "")
                                  + "}]");
         }
 
-        private void read(Wire own) {
+        private void read(RawWebSocket own) {
             try {
                 while (true) {
-                    Wire.Frame frame = own.readFrame();
+                    RawWebSocket.Frame frame = own.readFrame();
                     if (frame.opcode() == 0x8) {
                         return;
                     }
@@ -717,7 +721,7 @@ public final class HardeningRun {
         int n = 500;
         int perPhase = 30;
         Path tenants = Files.createTempDirectory(work, "storm");
-        Child child = start(tenants, "storm");
+        ChildPlatform child = start(tenants, "storm");
         provision(child, 10);
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -740,7 +744,7 @@ public final class HardeningRun {
         sender.close();
         Thread.sleep(1_000);
         child.kill();
-        Child again = start(tenants, "storm-after");
+        ChildPlatform again = start(tenants, "storm-after");
         try {
             long t0 = System.nanoTime();
             ChatClient second = ChatClient.connect(again.url(), "/" + TENANT, tokens.getFirst());
@@ -790,7 +794,7 @@ public final class HardeningRun {
     private void soak() throws Exception {
         long seconds = quick ? 60 : 1_800;
         Path tenants = Files.createTempDirectory(work, "soak");
-        Child child = start(tenants, "soak");
+        ChildPlatform child = start(tenants, "soak");
         try {
             provision(child, 10);
             List<String> tokens = new ArrayList<>();
@@ -827,10 +831,10 @@ public final class HardeningRun {
                             client.join("soak-" + random.nextInt(4));
                             client.call("history:fetch", json("room", "soak-" + random.nextInt(4), "limit", 50));
                         }
-                        try (Wire rude = Wire.tenant(child.port, TENANT, tokens.getFirst())) {
+                        try (RawWebSocket rude = Wire.tenant(child.port, TENANT, tokens.getFirst())) {
                             rude.sendText("42/" + TENANT + ",[");   // closed by the server
                         }
-                        try (Wire dropped = Wire.tenant(child.port, TENANT, tokens.getFirst())) {
+                        try (RawWebSocket dropped = Wire.tenant(child.port, TENANT, tokens.getFirst())) {
                             dropped.sendText("42/" + TENANT + ",[\"room:join\",{\"room\":\"soak-0\"}]");
                             // TCP dropped without a close frame
                         }
@@ -867,7 +871,7 @@ public final class HardeningRun {
     private void logGrep() throws IOException {
         long lines = 0;
         List<String> found = new ArrayList<>();
-        secrets.add(Child.ADMIN_PASSWORD);
+        secrets.add(ADMIN_PASSWORD);
         for (Path log : logs) {
             if (!Files.exists(log)) {
                 continue;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.chat.platform.ChatClient;
 import io.chat.platform.PlatformServer;
+import io.chat.testing.RawWebSocket;
 
 /**
  * Tenant {@code alpha} probes tenant {@code beta} with everything of beta's it can name (user names, room names,
@@ -138,7 +139,7 @@ class IsolationProbeTest {
     @Test
     void aSharedEngineConnectionCannotSpeakInANamespaceItDidNotJoin() throws Exception {
         String alphaToken = server.login("alpha", "alice");
-        try (Wire wire = Wire.tenant(server.port(), "alpha", alphaToken)) {
+        try (RawWebSocket wire = Wire.tenant(server.port(), "alpha", alphaToken)) {
             // events and acks aimed at beta, which this connection never connected to
             wire.sendText("42/beta,1[\"room:join\",{\"room\":\"secret-room\"}]");
             wire.sendText("42/beta,2[\"message:send\",{\"room\":\"general\",\"text\":\"" + ALPHA_SECRET + "\"}]");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.chat.Settings;
 import io.chat.platform.PlatformServer;
+import io.chat.testing.RawWebSocket;
 
 /**
  * {@code chat.allowed-origins}: a browser Origin not on the list gets 403 on the polling handshake and on the
@@ -73,10 +74,10 @@ class OriginAllowlistTest {
 
     @Test
     void webSocketUpgradeFromAnotherOriginIs403() throws Exception {
-        try (Wire refused = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", BAD)) {
+        try (RawWebSocket refused = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", BAD)) {
             assertTrue(refused.statusLine().contains(" 403 "), refused.statusLine());
         }
-        try (Wire allowed = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", GOOD)) {
+        try (RawWebSocket allowed = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", GOOD)) {
             assertTrue(allowed.upgraded(), allowed.statusLine());
             assertTrue(allowed.readFrame().text().startsWith("0{\"sid\":"));
         }
@@ -86,10 +87,10 @@ class OriginAllowlistTest {
     void pollingToWebSocketUpgradeFromAnotherOriginIs403() throws Exception {
         HttpResponse<String> allowed = handshake(Optional.of(GOOD));
         String sid = PlatformServer.json(allowed.body().substring(1)).get("sid").asText();
-        try (Wire refused = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, BAD)) {
+        try (RawWebSocket refused = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, BAD)) {
             assertTrue(refused.statusLine().contains(" 403 "), refused.statusLine());
         }
-        try (Wire upgraded = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, GOOD)) {
+        try (RawWebSocket upgraded = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, GOOD)) {
             assertTrue(upgraded.upgraded(), upgraded.statusLine());
             upgraded.sendText("2probe");
             assertEquals("3probe", upgraded.readFrame().text());

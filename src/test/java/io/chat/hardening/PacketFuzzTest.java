@@ -18,6 +18,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import io.chat.platform.PlatformServer;
+import io.chat.testing.RawWebSocket;
 
 /**
  * Thousands of random mutations of valid Socket.IO packets (bytes flipped, cut, repeated, spliced, numbers and
@@ -49,8 +50,8 @@ class PacketFuzzTest {
 
     private static PlatformServer server;
     private static String token;
-    private static Wire witness;
-    private static Wire offender;
+    private static RawWebSocket witness;
+    private static RawWebSocket offender;
     private static int ackId = 1_000;
     private static int tries;
     private static int closes;
@@ -149,7 +150,7 @@ class PacketFuzzTest {
             // a barrier: the answer (or the close) to the mutated packet comes before the answer to a CONNECT to
             // "/", which is no tenant (44 Invalid namespace) whatever state the tenant's namespace socket is in
             offender.sendText("40");
-            Wire.Frame end = offender.readUntil(f -> f.opcode() == 0x8
+            RawWebSocket.Frame end = offender.readUntil(f -> f.opcode() == 0x8
                     || f.opcode() == 0x1 && f.text().startsWith("44{"));
             closed = end.opcode() == 0x8;
         } catch (java.io.EOFException | java.net.SocketException e) {

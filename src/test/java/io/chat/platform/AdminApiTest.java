@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static io.chat.platform.ChatAssertions.assertOk;
 import static io.chat.platform.PlatformServer.json;
 import static io.chat.platform.RestApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,8 +65,8 @@ class AdminApiTest {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void assertDisconnectedWithinTwoSeconds(SioClient socket, long adminReturned) {
-        socket.awaitDisconnect(SioClient.TIMEOUT);
+    private static void assertDisconnectedWithinTwoSeconds(ChatClient socket, long adminReturned) {
+        socket.awaitDisconnect();
         long took = socket.disconnectedAtNanos() - adminReturned;
         assertTrue(took < TWO_SECONDS, "disconnected after " + took / 1_000_000 + " ms");
     }
@@ -85,8 +86,8 @@ class AdminApiTest {
 
         assertEquals(201, server.admin("POST", "/admin/tenants/prov-one/users",
                                        "{\"username\":\"alice\",\"password\":\"alice-password\"}").statusCode());
-        try (SioClient alice = SioClient.connect(server, "prov-one", server.login("prov-one", "alice"))) {
-            alice.join("general");
+        try (ChatClient alice = ChatClient.connect(server.url(), "/prov-one", server.login("prov-one", "alice"))) {
+            assertOk(alice.join("general"));
         }
     }
 
@@ -240,11 +241,11 @@ class AdminApiTest {
         assertEquals(0, before.get("sockets").asInt());
         assertEquals(0, before.get("rooms").asInt());
         assertEquals(0, before.get("messages").asInt());
-        try (SioClient alice = SioClient.connect(server, "figures", server.login("figures", "alice"));
-             SioClient bob = SioClient.connect(server, "figures", server.login("figures", "bob"))) {
-            alice.join("general");
-            alice.join("random");
-            bob.join("general");
+        try (ChatClient alice = ChatClient.connect(server.url(), "/figures", server.login("figures", "alice"));
+             ChatClient bob = ChatClient.connect(server.url(), "/figures", server.login("figures", "bob"))) {
+            assertOk(alice.join("general"));
+            assertOk(alice.join("random"));
+            assertOk(bob.join("general"));
             alice.send("general", "one");
             alice.send("general", "two");
             alice.send("random", "three");
@@ -323,23 +324,23 @@ class AdminApiTest {
     void deletingAUserDisconnectsTheirSocketsAndRevokesTheirTokens() {
         server.passwordTenant("leavers", "alice", "bob");
         String aliceToken = server.login("leavers", "alice");
-        try (SioClient alice = SioClient.connect(server, "leavers", aliceToken);
-             SioClient alice2 = SioClient.connect(server, "leavers", server.login("leavers", "alice"));
-             SioClient bob = SioClient.connect(server, "leavers", server.login("leavers", "bob"))) {
-            alice.join("general");
-            bob.join("general");
+        try (ChatClient alice = ChatClient.connect(server.url(), "/leavers", aliceToken);
+             ChatClient alice2 = ChatClient.connect(server.url(), "/leavers", server.login("leavers", "alice"));
+             ChatClient bob = ChatClient.connect(server.url(), "/leavers", server.login("leavers", "bob"))) {
+            assertOk(alice.join("general"));
+            assertOk(bob.join("general"));
             HttpResponse<String> deleted = server.admin("DELETE", "/admin/tenants/leavers/users/alice", null);
             long returned = System.nanoTime();
             assertEquals(204, deleted.statusCode(), deleted.body());
             assertDisconnectedWithinTwoSeconds(alice, returned);
             assertDisconnectedWithinTwoSeconds(alice2, returned);
-            assertEquals("io server disconnect", alice.awaitDisconnect(SioClient.TIMEOUT));
-            bob.await("user:offline", e -> e.get("user").asText().equals("alice"));
-            bob.barrier();
+            assertEquals("io server disconnect", alice.awaitDisconnect());
+            bob.awaitEvent("user:offline", e -> e.get("user").asText().equals("alice"));
+            bob.sync();
             assertFalse(bob.isDisconnected());
         }
         assertError(401, server.call("GET", "/api/tenants/leavers/rooms/general/messages", null, aliceToken));
-        try (SioClient again = SioClient.open(server.url(), "leavers", aliceToken)) {
+        try (ChatClient again = ChatClient.open(server.url(), "/leavers", ChatClient.options(aliceToken))) {
             assertEquals("unauthorized", again.awaitConnectError());
         }
         assertError(401, server.call("POST", "/api/tenants/leavers/sessions",
@@ -360,10 +361,10 @@ class AdminApiTest {
         String bob = server.login("paused", "bob");
         server.passwordTenant("bystander", "alice");
         String bystanderToken = server.login("bystander", "alice");
-        try (SioClient aliceSocket = SioClient.connect(server, "paused", alice);
-             SioClient bobSocket = SioClient.connect(server, "paused", bob);
-             SioClient bystander = SioClient.connect(server, "bystander", bystanderToken);
-             SioClient sameConnection = aliceSocket.multiplexed("bystander", bystanderToken)) {
+        try (ChatClient aliceSocket = ChatClient.connect(server.url(), "/paused", alice);
+             ChatClient bobSocket = ChatClient.connect(server.url(), "/paused", bob);
+             ChatClient bystander = ChatClient.connect(server.url(), "/bystander", bystanderToken);
+             ChatClient sameConnection = ChatClient.open(aliceSocket.socket().io(), "/bystander", bystanderToken)) {
             sameConnection.awaitConnected();
             HttpResponse<String> suspended = server.admin("POST", "/admin/tenants/paused/suspend", null);
             long returned = System.nanoTime();
@@ -371,20 +372,20 @@ class AdminApiTest {
             assertEquals("paused", json(suspended.body()).get("id").asText());
             assertDisconnectedWithinTwoSeconds(aliceSocket, returned);
             assertDisconnectedWithinTwoSeconds(bobSocket, returned);
-            bystander.barrier();
+            bystander.sync();
             assertFalse(bystander.isDisconnected(), "another tenant's socket stays");
             // the Engine.IO connection stays up for another tenant's socket multiplexed on it
-            sameConnection.barrier();
+            sameConnection.sync();
             assertFalse(sameConnection.isDisconnected(), "the multiplexed socket of another tenant stays");
         }
-        try (SioClient refused = SioClient.open(server.url(), "paused", alice)) {
+        try (ChatClient refused = ChatClient.open(server.url(), "/paused", ChatClient.options(alice))) {
             assertEquals("tenant suspended", refused.awaitConnectError());
         }
         assertEquals(200, server.admin("GET", "/admin/tenants/paused", null).statusCode());
         HttpResponse<String> resumed = server.admin("POST", "/admin/tenants/paused/resume", null);
         assertEquals(200, resumed.statusCode(), resumed.body());
-        try (SioClient back = SioClient.connect(server, "paused", alice)) {
-            back.join("general");
+        try (ChatClient back = ChatClient.connect(server.url(), "/paused", alice)) {
+            assertOk(back.join("general"));
             back.send("general", "we are back");
         }
     }
@@ -394,9 +395,9 @@ class AdminApiTest {
         server.passwordTenant("doomed", "alice", "bob");
         String alice = server.login("doomed", "alice");
         assertTrue(Files.isDirectory(server.tenantsDir().resolve("doomed")));
-        try (SioClient aliceSocket = SioClient.connect(server, "doomed", alice);
-             SioClient bobSocket = SioClient.connect(server, "doomed", server.login("doomed", "bob"))) {
-            aliceSocket.join("general");
+        try (ChatClient aliceSocket = ChatClient.connect(server.url(), "/doomed", alice);
+             ChatClient bobSocket = ChatClient.connect(server.url(), "/doomed", server.login("doomed", "bob"))) {
+            assertOk(aliceSocket.join("general"));
             aliceSocket.send("general", "last words");
             HttpResponse<String> deleted = server.admin("DELETE", "/admin/tenants/doomed", null);
             long returned = System.nanoTime();
@@ -404,7 +405,7 @@ class AdminApiTest {
             assertDisconnectedWithinTwoSeconds(aliceSocket, returned);
             assertDisconnectedWithinTwoSeconds(bobSocket, returned);
         }
-        try (SioClient refused = SioClient.open(server.url(), "doomed", alice)) {
+        try (ChatClient refused = ChatClient.open(server.url(), "/doomed", ChatClient.options(alice))) {
             assertEquals("Invalid namespace", refused.awaitConnectError());
         }
         assertFalse(Files.exists(server.tenantsDir().resolve("doomed")), "folder removed");
@@ -427,21 +428,21 @@ class AdminApiTest {
     void announcementsReachEverySocketOfTheTenantOnly() {
         server.passwordTenant("news", "alice", "bob");
         server.passwordTenant("elsewhere", "alice");
-        try (SioClient alice = SioClient.connect(server, "news", server.login("news", "alice"));
-             SioClient bob = SioClient.connect(server, "news", server.login("news", "bob"));
-             SioClient lurker = SioClient.connect(server, "news", server.login("news", "bob"));
-             SioClient other = SioClient.connect(server, "elsewhere", server.login("elsewhere", "alice"))) {
-            bob.join("general");
+        try (ChatClient alice = ChatClient.connect(server.url(), "/news", server.login("news", "alice"));
+             ChatClient bob = ChatClient.connect(server.url(), "/news", server.login("news", "bob"));
+             ChatClient lurker = ChatClient.connect(server.url(), "/news", server.login("news", "bob"));
+             ChatClient other = ChatClient.connect(server.url(), "/elsewhere", server.login("elsewhere", "alice"))) {
+            assertOk(bob.join("general"));
             HttpResponse<String> accepted = server.admin("POST", "/admin/tenants/news/announcements",
                                                          "{\"text\":\"maintenance at noon\"}");
             assertEquals(202, accepted.statusCode(), accepted.body());
-            for (SioClient socket : List.of(alice, bob, lurker)) {
-                JsonNode event = socket.await("announcement").payload();
+            for (ChatClient socket : List.of(alice, bob, lurker)) {
+                JsonNode event = socket.awaitEvent("announcement");
                 assertEquals("maintenance at noon", event.get("text").asText());
                 assertTrue(event.get("ts").asText().endsWith("Z"), event.toString());
                 java.time.Instant.parse(event.get("ts").asText());
             }
-            other.barrier();
+            other.sync();
             assertEquals(List.of(), other.events("announcement"));
             assertError(400, server.admin("POST", "/admin/tenants/news/announcements", "{\"text\":\"\"}"));
             assertError(400, server.admin("POST", "/admin/tenants/news/announcements", "{}"));
@@ -455,12 +456,12 @@ class AdminApiTest {
         server.passwordTenant("metered", "alice", "bob");
         assertError(401, server.call("POST", "/api/tenants/metered/sessions",
                                      "{\"username\":\"alice\",\"password\":\"wrong-password\"}", null));
-        try (SioClient alice = SioClient.connect(server, "metered", server.login("metered", "alice"));
-             SioClient bob = SioClient.connect(server, "metered", server.login("metered", "bob"))) {
-            alice.join("general");
-            bob.join("general");
+        try (ChatClient alice = ChatClient.connect(server.url(), "/metered", server.login("metered", "alice"));
+             ChatClient bob = ChatClient.connect(server.url(), "/metered", server.login("metered", "bob"))) {
+            assertOk(alice.join("general"));
+            assertOk(bob.join("general"));
             alice.send("general", "counted");
-            bob.await("message");
+            bob.awaitEvent("message");
             HttpResponse<String> metrics = server.admin("GET", "/metrics", null);
             assertEquals(200, metrics.statusCode());
             String type = metrics.headers().firstValue("Content-Type").orElse("");

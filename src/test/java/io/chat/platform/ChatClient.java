@@ -41,6 +41,7 @@ public final class ChatClient implements AutoCloseable {
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final CompletableFuture<Object> connectError = new CompletableFuture<>();
     private final CompletableFuture<String> disconnected = new CompletableFuture<>();
+    private volatile long disconnectedAt;
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final Object signal = new Object();
 
@@ -48,7 +49,10 @@ public final class ChatClient implements AutoCloseable {
         this.socket = socket;
         socket.on(Socket.EVENT_CONNECT, args -> connected.complete(null));
         socket.on(Socket.EVENT_CONNECT_ERROR, args -> connectError.complete(args.length > 0 ? args[0] : null));
-        socket.on(Socket.EVENT_DISCONNECT, args -> disconnected.complete(args.length > 0 ? String.valueOf(args[0]) : ""));
+        socket.on(Socket.EVENT_DISCONNECT, args -> {
+            disconnectedAt = System.nanoTime();
+            disconnected.complete(args.length > 0 ? String.valueOf(args[0]) : "");
+        });
         socket.onAnyIncoming(args -> {
             events.add(new Event(String.valueOf(args[0]), args.length > 1 ? fromClient(args[1]) : null));
             synchronized (signal) {
@@ -146,6 +150,15 @@ public final class ChatClient implements AutoCloseable {
         return disconnected;
     }
 
+    public boolean isDisconnected() {
+        return disconnected.isDone();
+    }
+
+    /** When the disconnect was seen ({@link System#nanoTime()}), 0 if not yet. */
+    public long disconnectedAtNanos() {
+        return disconnectedAt;
+    }
+
     public boolean connected() {
         return socket.connected() && !disconnected.isDone();
     }
@@ -215,6 +228,11 @@ public final class ChatClient implements AutoCloseable {
     /** Every event received so far. */
     public List<Event> events() {
         return List.copyOf(events);
+    }
+
+    /** Every event of that name received so far. */
+    public List<Event> events(String name) {
+        return events.stream().filter(event -> event.name().equals(name)).toList();
     }
 
     public List<JsonNode> received(String name) {

@@ -4,18 +4,10 @@ import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,6 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.chat.testing.ChildPlatform;
 
 /**
  * The platform as a process: clients send as fast as acks come, the server is killed with SIGKILL mid-stream and
@@ -61,13 +54,15 @@ class CrashRecoveryTest {
     private final ConcurrentHashMap<String, Send> inFlight = new ConcurrentHashMap<>();
     /** Acknowledged sends, by clientId. */
     private final ConcurrentHashMap<String, Send> done = new ConcurrentHashMap<>();
+    /** Session tokens by child and user. */
+    private final Map<ChildPlatform, Map<String, String>> tokens = new ConcurrentHashMap<>();
     /** Numbers the texts, across cycles: each text is one send. */
     private final AtomicLong counter = new AtomicLong();
 
     @Test
     void everyAcknowledgedMessageSurvivesKillMinus9OfThePlatform() throws Exception {
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
-            Child child = Child.start(tenants, logs.resolve("child-" + cycle + ".log"));
+            ChildPlatform child = start(tenants, logs.resolve("child-" + cycle + ".log"));
             try {
                 if (cycle == 1) {
                     provision(child);
@@ -79,12 +74,12 @@ class CrashRecoveryTest {
                 int before = acked.size();
                 sendUntilKilled(child);
                 assertTrue(acked.size() - before > 50, "too few acknowledged messages in cycle " + cycle + ": "
-                        + (acked.size() - before) + "\n" + child.logTail());
+                        + (acked.size() - before) + "\n" + child.logTail(30, "\n"));
             } finally {
-                child.kill();
+                kill(child);
             }
         }
-        Child last = Child.start(tenants, logs.resolve("child-last.log"));
+        ChildPlatform last = start(tenants, logs.resolve("child-last.log"));
         try {
             verifyHistory(last);
             resend(last);
@@ -96,13 +91,13 @@ class CrashRecoveryTest {
                 assertEquals(counts.get("room-a") + 1, client.send("room-a", "after the kills").get("seq").asLong());
             }
         } finally {
-            last.stop();
+            last.terminate(Duration.ofSeconds(20)); // SIGTERM (the server closes its stores), SIGKILL if it lingers
         }
         System.out.println("durability: " + acked.size() + " acknowledged messages over " + CYCLES
                                    + " kill -9 cycles, all found with the same seq and id");
     }
 
-    private void provision(Child child) {
+    private void provision(ChildPlatform child) {
         expect(201, child.admin("POST", "/admin/tenants", json(
                 "id", TENANT, "auth", json("type", "password"),
                 "limits", json("messagesPerSecond", 100_000, "messageBurst", 100_000, "tenantMessagesPerSecond", 100_000,
@@ -114,11 +109,11 @@ class CrashRecoveryTest {
     }
 
     /** A session token of the user on this child (one login per user and child). */
-    private String login(Child child, String user) {
-        return child.tokens.computeIfAbsent(user, u -> newSession(child, u));
+    private String login(ChildPlatform child, String user) {
+        return tokens.computeIfAbsent(child, c -> new ConcurrentHashMap<>()).computeIfAbsent(user, u -> newSession(child, u));
     }
 
-    private String newSession(Child child, String user) {
+    private String newSession(ChildPlatform child, String user) {
         HttpResponse<String> response = child.call("POST", "/api/tenants/" + TENANT + "/sessions",
                                                    json("username", user, "password", PlatformServer.password(user))
                                                            .toString(), null);
@@ -127,7 +122,7 @@ class CrashRecoveryTest {
     }
 
     /** Two sockets per user, each sending its next message as soon as the previous one is acknowledged. */
-    private void sendUntilKilled(Child child) throws Exception {
+    private void sendUntilKilled(ChildPlatform child) throws Exception {
         List<ChatClient> clients = new ArrayList<>();
         AtomicBoolean sending = new AtomicBoolean(true);
         try {
@@ -147,7 +142,7 @@ class CrashRecoveryTest {
             long acksBefore = acked.size();
             Thread.sleep(SEND_MILLIS);
             assertTrue(acked.size() > acksBefore, "no ack in " + SEND_MILLIS + " ms");
-            child.kill(); // sends are in flight: every client has one unacknowledged send
+            kill(child); // sends are in flight: every client has one unacknowledged send
             sending.set(false);
         } finally {
             sending.set(false);
@@ -184,7 +179,7 @@ class CrashRecoveryTest {
      * After a restart, as a client that lost its connection would: resends what was in flight (stored once, whether
      * or not it was stored before the kill) and some acknowledged sends (their ack is the message as first acked).
      */
-    private void resend(Child child) {
+    private void resend(ChildPlatform child) {
         Map<String, ChatClient> clients = new HashMap<>();
         try {
             for (String user : USERS) {
@@ -214,7 +209,7 @@ class CrashRecoveryTest {
     }
 
     /** Pages through every room's REST history: seq 1..n without gaps, every acked message there as acked. */
-    private Map<String, Long> verifyHistory(Child child) {
+    private Map<String, Long> verifyHistory(ChildPlatform child) {
         String token = login(child, "ben");
         Map<String, Long> counts = new HashMap<>();
         for (String room : ROOMS) {
@@ -250,139 +245,24 @@ class CrashRecoveryTest {
         TestTenants.expect(status, response);
     }
 
-    /** The platform in a child JVM: {@code java -cp <this classpath> io.chat.Main}, configured by environment. */
-    private static final class Child {
-        private final Process process;
-        private final int port;
-        private final int adminPort;
-        private final Path log;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        private final Map<String, String> tokens = new ConcurrentHashMap<>();
-
-        private Child(Process process, int port, int adminPort, Path log) {
-            this.process = process;
-            this.port = port;
-            this.adminPort = adminPort;
-            this.log = log;
-        }
-
-        static Child start(Path tenants, Path log) throws Exception {
-            AssertionError failure = null;
-            for (int attempt = 1; attempt <= 3; attempt++) { // a port picked free may be taken meanwhile
-                int port = freePort();
-                int adminPort = freePort();
-                ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                        "-cp", System.getProperty("java.class.path"), "io.chat.Main")
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-                Map<String, String> env = builder.environment();
-                env.put("CHAT_PORT", Integer.toString(port));
-                env.put("CHAT_ADMIN_PORT", Integer.toString(adminPort));
-                env.put("CHAT_TENANTS_DIR", tenants.toString());
-                env.put("CHAT_ADMIN_USER", ADMIN_USER);
-                env.put("CHAT_ADMIN_PASSWORD", ADMIN_PASSWORD);
-                env.put("CHAT_DEMO", "false");
-                Child child = new Child(builder.start(), port, adminPort, log);
-                try {
-                    child.awaitHealthy();
-                    return child;
-                } catch (AssertionError e) {
-                    child.kill();
-                    failure = e;
-                }
-            }
-            throw failure;
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            }
-        }
-
-        private void awaitHealthy() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the platform exited with " + process.exitValue() + "\n" + logTail());
-                }
-                try {
-                    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(url() + "/health"))
-                                                                    .timeout(Duration.ofSeconds(5)).build(),
-                                                            HttpResponse.BodyHandlers.ofString());
-                    if (health.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("no 200 from /health within 60 s\n" + logTail());
-        }
-
-        String url() {
-            return "http://localhost:" + port;
-        }
-
-        HttpResponse<String> admin(String method, String path, String body) {
-            String basic = Base64.getEncoder().encodeToString((ADMIN_USER + ":" + ADMIN_PASSWORD)
-                                                                      .getBytes(StandardCharsets.UTF_8));
-            return send(request("http://127.0.0.1:" + adminPort + path, method, body)
-                                .header("Authorization", "Basic " + basic).build());
-        }
-
-        HttpResponse<String> call(String method, String path, String body, String bearer) {
-            HttpRequest.Builder request = request(url() + path, method, body);
-            if (bearer != null) {
-                request.header("Authorization", "Bearer " + bearer);
-            }
-            return send(request.build());
-        }
-
-        private static HttpRequest.Builder request(String uri, String method, String body) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            return request;
-        }
-
-        private HttpResponse<String> send(HttpRequest request) {
+    /**
+     * The platform in a child JVM on free ports; a port found free may be taken before the child binds it, so up
+     * to three attempts.
+     */
+    private static ChildPlatform start(Path tenants, Path log) throws Exception {
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new AssertionError(request.method() + " " + request.uri() + " failed: " + e + "\n" + logTail(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
+                return ChildPlatform.start(tenants, log, ADMIN_USER, ADMIN_PASSWORD);
+            } catch (IllegalStateException e) {
+                failure = e;
             }
         }
+        throw failure;
+    }
 
-        /** SIGKILL, then waits for the process to be gone. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the child did not die");
-        }
-
-        /** SIGTERM (the server's shutdown hook closes its stores), then SIGKILL if it lingers. */
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                kill();
-            }
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
+    /** SIGKILL, then waits for the process to be gone. */
+    private static void kill(ChildPlatform child) throws InterruptedException {
+        assertTrue(child.kill(), "the child did not die");
     }
 }

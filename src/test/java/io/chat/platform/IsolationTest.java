@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static io.chat.platform.PlatformServer.json;
-import static io.chat.platform.SioClient.obj;
-import static io.chat.platform.SioClient.ok;
+import static io.chat.platform.ChatClient.json;
+import static io.chat.platform.ChatAssertions.assertOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,67 +54,67 @@ class IsolationTest {
     @Test
     void nothingEmittedInAlphaReachesBeta() {
         String room = "general";
-        try (SioClient betaAlice = SioClient.connect(server, "beta", server.login("beta", "alice"));
-             SioClient betaBob = SioClient.connect(server, "beta", server.login("beta", "bob"));
-             SioClient betaCarol = SioClient.connect(server, "beta", server.login("beta", "carol"));
-             SioClient alphaAlice = SioClient.connect(server, "alpha", server.login("alpha", "alice"))) {
+        try (ChatClient betaAlice = ChatClient.connect(server.url(), "/beta", server.login("beta", "alice"));
+             ChatClient betaBob = ChatClient.connect(server.url(), "/beta", server.login("beta", "bob"));
+             ChatClient betaCarol = ChatClient.connect(server.url(), "/beta", server.login("beta", "carol"));
+             ChatClient alphaAlice = ChatClient.connect(server.url(), "/alpha", server.login("alpha", "alice"))) {
             // beta's own activity first: the same names, the same room
-            betaAlice.join(room);
-            betaBob.join(room);
-            betaCarol.join(room);
-            alphaAlice.join(room);
+            assertOk(betaAlice.join(room));
+            assertOk(betaBob.join(room));
+            assertOk(betaCarol.join(room));
+            assertOk(alphaAlice.join(room));
             // a beta socket multiplexed on alpha alice's Engine.IO connection
-            try (SioClient betaOnAlphaConnection = alphaAlice.multiplexed("beta", server.login("beta", "carol"))) {
+            try (ChatClient betaOnAlphaConnection = ChatClient.open(alphaAlice.socket().io(), "/beta", server.login("beta", "carol"))) {
                 betaOnAlphaConnection.awaitConnected();
-                betaOnAlphaConnection.join(room);
-                List<SioClient> beta = List.of(betaAlice, betaBob, betaCarol, betaOnAlphaConnection);
-                for (SioClient socket : beta) {
-                    socket.barrier();
+                assertOk(betaOnAlphaConnection.join(room));
+                List<ChatClient> beta = List.of(betaAlice, betaBob, betaCarol, betaOnAlphaConnection);
+                for (ChatClient socket : beta) {
+                    socket.sync();
                 }
                 List<Integer> seen = beta.stream().map(s -> s.events().size()).toList();
 
                 // alpha: bob comes online, joins, alice talks, types, announcements go out
-                try (SioClient alphaBob = SioClient.connect(server, "alpha", server.login("alpha", "bob"))) {
-                    alphaAlice.await("user:online", e -> e.get("user").asText().equals("bob"));
-                    alphaBob.join(room);
-                    alphaAlice.await("room:joined", e -> e.get("user").asText().equals("bob"));
+                try (ChatClient alphaBob = ChatClient.connect(server.url(), "/alpha", server.login("alpha", "bob"))) {
+                    alphaAlice.awaitEvent("user:online", e -> e.get("user").asText().equals("bob"));
+                    assertOk(alphaBob.join(room));
+                    alphaAlice.awaitEvent("room:joined", e -> e.get("user").asText().equals("bob"));
 
                     JsonNode sent = alphaAlice.send(room, "alpha secret");
-                    JsonNode received = alphaBob.await("message").payload();
+                    JsonNode received = alphaBob.awaitEvent("message");
                     assertEquals(sent, received);
                     assertEquals(1, sent.get("seq").asLong(), "alpha's room starts at seq 1");
 
-                    alphaAlice.emit("typing", obj("room", room));
-                    alphaBob.await("typing", e -> e.get("user").asText().equals("alice"));
+                    alphaAlice.emit("typing", json("room", room));
+                    alphaBob.awaitEvent("typing", e -> e.get("user").asText().equals("alice"));
 
-                    JsonNode presence = ok(alphaAlice.call("presence:list", obj("room", room))).get("users");
+                    JsonNode presence = assertOk(alphaAlice.call("presence:list", json("room", room))).get("users");
                     assertEquals(Set.of("alice", "bob"), names(presence), "carol is beta's");
                     assertEquals(2, presence.size());
-                    JsonNode rooms = ok(alphaAlice.call("rooms:list", obj())).get("rooms");
+                    JsonNode rooms = assertOk(alphaAlice.call("rooms:list", json())).get("rooms");
                     assertEquals(1, rooms.size(), rooms.toString());
                     assertEquals(2, rooms.get(0).get("members").asInt(), rooms.toString());
 
                     assertEquals(202, server.admin("POST", "/admin/tenants/alpha/announcements",
                                                    "{\"text\":\"alpha only\"}").statusCode());
-                    alphaAlice.await("announcement");
-                    alphaBob.await("announcement");
+                    alphaAlice.awaitEvent("announcement");
+                    alphaBob.awaitEvent("announcement");
                 }
                 // bob's last socket left alpha: alpha alice hears it, beta must not
-                alphaAlice.await("room:left", e -> e.get("user").asText().equals("bob"));
-                alphaAlice.await("user:offline", e -> e.get("user").asText().equals("bob"));
+                alphaAlice.awaitEvent("room:left", e -> e.get("user").asText().equals("bob"));
+                alphaAlice.awaitEvent("user:offline", e -> e.get("user").asText().equals("bob"));
 
                 // positive barrier: every beta socket made an ack round trip after alpha's recipients got it all
                 for (int i = 0; i < beta.size(); i++) {
-                    SioClient socket = beta.get(i);
-                    socket.barrier();
-                    List<SioClient.Event> after = socket.events().subList(seen.get(i), socket.events().size());
+                    ChatClient socket = beta.get(i);
+                    socket.sync();
+                    List<ChatClient.Event> after = socket.events().subList(seen.get(i), socket.events().size());
                     assertEquals(List.of(), after, "beta socket " + i + " got alpha's events");
                     assertFalse(socket.isDisconnected());
                 }
-                JsonNode betaPresence = ok(betaAlice.call("presence:list", obj("room", room))).get("users");
+                JsonNode betaPresence = assertOk(betaAlice.call("presence:list", json("room", room))).get("users");
                 assertEquals(Set.of("alice", "bob", "carol"), names(betaPresence));
                 assertEquals(3, betaPresence.size());
-                JsonNode betaHistory = ok(betaAlice.call("history:fetch", obj("room", room)));
+                JsonNode betaHistory = assertOk(betaAlice.call("history:fetch", json("room", room)));
                 assertEquals(0, betaHistory.get("messages").size(), betaHistory.toString());
             }
         }
@@ -124,10 +124,10 @@ class IsolationTest {
         assertEquals(1, json(alphaHistory.body()).get("messages").size(), alphaHistory.body());
 
         // beta's own room keeps its own seq
-        try (SioClient betaAlice = SioClient.connect(server, "beta", betaToken)) {
-            betaAlice.join(room);
+        try (ChatClient betaAlice = ChatClient.connect(server.url(), "/beta", betaToken)) {
+            assertOk(betaAlice.join(room));
             assertEquals(1, betaAlice.send(room, "beta's first").get("seq").asLong());
-            assertEquals(1, ok(betaAlice.call("history:fetch", obj("room", room))).get("messages").size());
+            assertEquals(1, assertOk(betaAlice.call("history:fetch", json("room", room))).get("messages").size());
         }
     }
 
@@ -142,18 +142,18 @@ class IsolationTest {
     @Test
     void alphasTokenOpensNothingOfBeta() {
         String alphaToken = server.login("alpha", "alice");
-        try (SioClient wrongTenant = SioClient.open(server.url(), "beta", alphaToken)) {
+        try (ChatClient wrongTenant = ChatClient.open(server.url(), "/beta", ChatClient.options(alphaToken))) {
             assertEquals("unauthorized", wrongTenant.awaitConnectError());
         }
-        try (SioClient noToken = SioClient.open(server.url(), "beta", null)) {
+        try (ChatClient noToken = ChatClient.open(server.url(), "/beta", ChatClient.options(null))) {
             assertEquals("unauthorized", noToken.awaitConnectError());
         }
         RestApiTest.assertError(401, history("beta", "general", alphaToken));
         RestApiTest.assertError(401, server.call("DELETE", "/api/tenants/beta/sessions/current", null, alphaToken));
         // alpha's token is still alpha's, and still valid
         assertEquals(200, history("alpha", "general", alphaToken).statusCode());
-        try (SioClient right = SioClient.connect(server, "alpha", alphaToken)) {
-            right.barrier();
+        try (ChatClient right = ChatClient.connect(server.url(), "/alpha", alphaToken)) {
+            right.sync();
         }
         // beta's password for alice is not alpha's
         RestApiTest.assertError(401, server.call("POST", "/api/tenants/beta/sessions",
@@ -261,7 +261,7 @@ class IsolationTest {
         }
         // namespaces that are not tenants
         for (String ns : List.of("ACME", "a_b", "nosuch")) {
-            try (SioClient socket = SioClient.open(server.url(), ns, alphaToken)) {
+            try (ChatClient socket = ChatClient.open(server.url(), "/" + ns, ChatClient.options(alphaToken))) {
                 assertEquals("Invalid namespace", socket.awaitConnectError(), ns);
             }
         }
@@ -286,8 +286,8 @@ class IsolationTest {
         List<JsonNode> sent = new ArrayList<>();
         try (PlatformServer first = PlatformServer.start(dir)) {
             first.passwordTenant("durable", "alice");
-            try (SioClient alice = SioClient.connect(first, "durable", first.login("durable", "alice"))) {
-                alice.join("general");
+            try (ChatClient alice = ChatClient.connect(first.url(), "/durable", first.login("durable", "alice"))) {
+                assertOk(alice.join("general"));
                 for (int i = 1; i <= 3; i++) {
                     sent.add(alice.send("general", "before restart " + i));
                 }
@@ -304,8 +304,8 @@ class IsolationTest {
             for (int i = 0; i < 3; i++) {
                 assertEquals(sent.get(i), page.get("messages").get(i));
             }
-            try (SioClient alice = SioClient.connect(second, "durable", token)) {
-                JsonNode joined = alice.join("general");
+            try (ChatClient alice = ChatClient.connect(second.url(), "/durable", token)) {
+                JsonNode joined = assertOk(alice.join("general"));
                 assertEquals(3, joined.get("messages").size());
                 assertEquals(4, alice.send("general", "after restart").get("seq").asLong(), "seq continues");
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static io.chat.platform.ChatAssertions.assertOk;
 import static io.chat.platform.PlatformServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -165,15 +166,15 @@ class RestApiTest {
     void logoutDisconnectsTheTokensSockets() {
         String token = server.login("acme", "bob");
         String kept = server.login("acme", "bob");
-        try (SioClient revoked = SioClient.connect(server, "acme", token);
-             SioClient other = SioClient.connect(server, "acme", kept)) {
+        try (ChatClient revoked = ChatClient.connect(server.url(), "/acme", token);
+             ChatClient other = ChatClient.connect(server.url(), "/acme", kept)) {
             assertEquals(204, server.call("DELETE", "/api/tenants/acme/sessions/current", null, token).statusCode());
             long returned = System.nanoTime();
-            revoked.awaitDisconnect(SioClient.TIMEOUT);
+            revoked.awaitDisconnect();
             assertTrue(revoked.disconnectedAtNanos() - returned < 2_000_000_000L, "disconnected within 2 s");
-            other.barrier();
+            other.sync();
             assertFalse(other.isDisconnected(), "another token's socket stays");
-            try (SioClient again = SioClient.open(server.url(), "acme", token)) {
+            try (ChatClient again = ChatClient.open(server.url(), "/acme", ChatClient.options(token))) {
                 assertEquals("unauthorized", again.awaitConnectError());
             }
         }
@@ -211,8 +212,8 @@ class RestApiTest {
     void historyPagesLikeTheContract() {
         String token = server.login("acme", "alice");
         List<JsonNode> sent = new ArrayList<>();
-        try (SioClient alice = SioClient.connect(server, "acme", token)) {
-            alice.join("paging");
+        try (ChatClient alice = ChatClient.connect(server.url(), "/acme", token)) {
+            assertOk(alice.join("paging"));
             for (int i = 1; i <= 7; i++) {
                 sent.add(alice.send("paging", "message " + i));
             }

@@ -167,25 +167,25 @@ class ScriptsTest {
         assertEquals("scripted", one.get("id").asText());
         assertTrue(one.has("sockets") && one.has("messages"), one.toString());
 
-        try (SioClient socket = SioClient.connect(server, "scripted", aliceToken)) {
+        try (ChatClient socket = ChatClient.connect(server.url(), "/scripted", aliceToken)) {
             JsonNode announced = success(run("announce", null, "scripted", "hello from \"ops\"\nline two"));
             assertTrue(announced.isObject());
-            assertEquals("hello from \"ops\"\nline two", socket.await("announcement").payload().get("text").asText());
+            assertEquals("hello from \"ops\"\nline two", socket.awaitEvent("announcement").get("text").asText());
 
             JsonNode suspended = success(run("suspend-tenant", null, "scripted"));
             long returned = System.nanoTime();
             assertEquals("scripted", suspended.get("id").asText());
             assertTrue(suspended.get("suspended").asBoolean(), suspended.toString());
-            socket.awaitDisconnect(SioClient.TIMEOUT);
+            socket.awaitDisconnect();
             assertTrue(socket.disconnectedAtNanos() - returned < 2_000_000_000L, "disconnected within 2 s");
         }
-        try (SioClient refused = SioClient.open(server.url(), "scripted", aliceToken)) {
+        try (ChatClient refused = ChatClient.open(server.url(), "/scripted", ChatClient.options(aliceToken))) {
             assertEquals("tenant suspended", refused.awaitConnectError());
         }
         JsonNode resumed = success(run("resume-tenant", null, "scripted"));
         assertFalse(resumed.get("suspended").asBoolean(), resumed.toString());
-        try (SioClient back = SioClient.connect(server, "scripted", aliceToken)) {
-            back.barrier();
+        try (ChatClient back = ChatClient.connect(server.url(), "/scripted", aliceToken)) {
+            back.sync();
         }
 
         Run notConfirmed = run("delete-tenant", null, "scripted");

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.chat.testing.RawWebSocket;
 
 /**
  * The protocol on the wire, including what well-behaved clients never send: each offender is closed with

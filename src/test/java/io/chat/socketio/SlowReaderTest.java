@@ -9,6 +9,7 @@ import io.chat.socketio.engine.EngineConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.chat.testing.RawWebSocket;
 
 /** A reader that stops reading is closed when its queue overflows; the sender never waits on it. */
 class SlowReaderTest {

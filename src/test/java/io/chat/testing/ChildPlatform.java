@@ -1,6 +1,8 @@
-package io.chat.hardening;
+package io.chat.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,48 +20,53 @@ import java.util.concurrent.TimeUnit;
 /**
  * The platform as users run it, in a child JVM ({@code java -cp <classpath> io.chat.Main}, configured by the
  * environment), its standard output and error in a log file, so it can be killed, signalled, measured and grepped.
+ * Used by the crash-recovery test and the hardening run.
  */
-final class Child {
-    static final String ADMIN_USER = "root";
-    static final String ADMIN_PASSWORD = "hardening-admin-" + Long.toHexString(System.nanoTime());
-
-    final Process process;
-    final int port;
-    final int adminPort;
-    final Path log;
+public final class ChildPlatform {
+    public final Process process;
+    public final int port;
+    public final int adminPort;
+    public final Path log;
+    private final String adminUser;
+    private final String adminPassword;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** From another loopback address (127.0.0.2), as a different client than the one flooding. */
     private final HttpClient other;
 
-    private Child(Process process, int port, int adminPort, Path log) {
+    private ChildPlatform(Process process, int port, int adminPort, Path log, String adminUser, String adminPassword) {
         this.process = process;
         this.port = port;
         this.adminPort = adminPort;
         this.log = log;
+        this.adminUser = adminUser;
+        this.adminPassword = adminPassword;
         try {
             this.other = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
+                    .localAddress(InetAddress.getByName("127.0.0.2")).build();
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** A public call from 127.0.0.2. */
-    HttpResponse<String> callFromOtherAddress(String method, String path, String body) {
+    public HttpResponse<String> callFromOtherAddress(String method, String path, String body) {
         try {
             return other.send(request("http://127.0.0.1:" + port + path, method, body).build(),
                               HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    /** Starts the platform on the tenants folder and waits for {@code /health} to answer 200. */
-    static Child start(Path tenants, Path log) throws Exception {
-        Child child = launch(tenants, log);
+    /**
+     * Starts the platform on the tenants folder, with that admin principal, and waits for {@code /health} to answer
+     * 200; throws IllegalStateException (with the log's tail) if it exits or does not answer within 60 s.
+     */
+    public static ChildPlatform start(Path tenants, Path log, String adminUser, String adminPassword) throws Exception {
+        ChildPlatform child = launch(tenants, log, adminUser, adminPassword);
         try {
             child.awaitHealthy();
         } catch (IllegalStateException | InterruptedException e) {
@@ -70,7 +77,8 @@ final class Child {
     }
 
     /** Starts the process and returns at once. */
-    static Child launch(Path tenants, Path log) throws IOException {
+    public static ChildPlatform launch(Path tenants, Path log, String adminUser, String adminPassword)
+            throws IOException {
         int port = freePort();
         int adminPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(
@@ -82,10 +90,10 @@ final class Child {
         env.put("CHAT_PORT", Integer.toString(port));
         env.put("CHAT_ADMIN_PORT", Integer.toString(adminPort));
         env.put("CHAT_TENANTS_DIR", tenants.toString());
-        env.put("CHAT_ADMIN_USER", ADMIN_USER);
-        env.put("CHAT_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("CHAT_ADMIN_USER", adminUser);
+        env.put("CHAT_ADMIN_PASSWORD", adminPassword);
         env.put("CHAT_DEMO", "false");
-        return new Child(builder.start(), port, adminPort, log);
+        return new ChildPlatform(builder.start(), port, adminPort, log, adminUser, adminPassword);
     }
 
     private static int freePort() throws IOException {
@@ -94,7 +102,7 @@ final class Child {
         }
     }
 
-    void awaitHealthy() throws InterruptedException {
+    public void awaitHealthy() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -112,29 +120,29 @@ final class Child {
         throw new IllegalStateException("no 200 from /health within 60 s: " + logTail());
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String url() {
+    public String url() {
         return "http://localhost:" + port;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build());
     }
 
-    HttpResponse<String> admin(String method, String path, String body) {
-        return admin(method, path, body, ADMIN_USER, ADMIN_PASSWORD);
+    public HttpResponse<String> admin(String method, String path, String body) {
+        return admin(method, path, body, adminUser, adminPassword);
     }
 
-    HttpResponse<String> admin(String method, String path, String body, String user, String password) {
+    public HttpResponse<String> admin(String method, String path, String body, String user, String password) {
         String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return send(request("http://127.0.0.1:" + adminPort + path, method, body)
                             .header("Authorization", "Basic " + basic).build());
     }
 
-    HttpResponse<String> call(String method, String path, String body, String bearer) {
+    public HttpResponse<String> call(String method, String path, String body, String bearer) {
         HttpRequest.Builder request = request(url() + path, method, body);
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
@@ -152,11 +160,11 @@ final class Child {
         return request;
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -164,7 +172,7 @@ final class Child {
     }
 
     /** A gauge or counter of {@code /metrics} (summed over its labels). */
-    double metric(String name) {
+    public double metric(String name) {
         double sum = 0;
         for (String line : admin("GET", "/metrics", null).body().split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
@@ -175,7 +183,7 @@ final class Child {
     }
 
     /** Open file descriptors of the process (Linux). */
-    long fds() {
+    public long fds() {
         try (var files = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
             return files.count();
         } catch (IOException e) {
@@ -184,21 +192,21 @@ final class Child {
     }
 
     /** Asks the JVM for a full GC (jcmd), so that heap figures compare live data. */
-    void gc() throws Exception {
+    public void gc() throws Exception {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                                           Long.toString(pid()), "GC.run")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         jcmd.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGKILL, then waits for the process to be gone. */
-    void kill() throws InterruptedException {
+    /** SIGKILL, then waits for the process to be gone (up to 20 s); false if it is not. */
+    public boolean kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(20, TimeUnit.SECONDS);
+        return process.waitFor(20, TimeUnit.SECONDS);
     }
 
     /** SIGTERM; the exit code, or -1 (and SIGKILL) when it did not exit within the timeout. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             kill();
@@ -207,12 +215,17 @@ final class Child {
         return process.exitValue();
     }
 
-    String logTail() {
+    /** The last 8 lines of the log, on one line. */
+    public String logTail() {
+        return logTail(8, " | ");
+    }
+
+    public String logTail(int count, String separator) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+            return String.join(separator, lines.subList(Math.max(0, lines.size() - count), lines.size()));
         } catch (IOException e) {
-            return "(no log)";
+            return "(no log: " + e + ")";
         }
     }
 }

@@ -1,0 +1,82 @@
+package io.chat.http;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+
+/**
+ * A deadline for a request's headers, which Helidon 4.2 does not have (slowloris): an HTTP/1 connection whose
+ * headers are not complete {@code timeout} after its request line is closed. A listener on Helidon's HTTP/1
+ * receive path: the request line arms the deadline, the end of the headers disarms it, so nothing after the
+ * headers (a body, a long poll, a WebSocket after its upgrade) is ever timed by it. The request line itself is
+ * bounded by Helidon's idle-connection timeout, which interrupts a connection reading its request line
+ * ({@code Http1Connection.canInterrupt()}), and by its maximum length.
+ *
+ * <p>One platform thread checks the deadlines every {@code timeout / 4} (at most every second) and closes the
+ * late connections' sockets: the connection's thread, blocked reading, then fails and Helidon releases it.
+ */
+public final class HeaderDeadline implements Http1ConnectionListener, AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(HeaderDeadline.class.getName());
+
+    private final long timeoutNanos;
+    /** Connections reading their headers, with the time they must be done by. */
+    private final Map<ConnectionContext, Long> reading = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService checker;
+    private final AtomicLong closed = new AtomicLong();
+
+    public HeaderDeadline(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("header timeout must be positive, not " + timeout);
+        }
+        this.timeoutNanos = timeout.toNanos();
+        long period = Math.max(10, Math.min(1_000, timeout.toMillis() / 4));
+        this.checker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("header-deadline").daemon().factory());
+        checker.scheduleWithFixedDelay(this::closeLate, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+        reading.put(ctx, System.nanoTime() + timeoutNanos);
+    }
+
+    @Override
+    public void headers(ConnectionContext ctx, Headers headers) {
+        reading.remove(ctx);
+    }
+
+    /** Connections closed for being late, since the start. */
+    public long closedCount() {
+        return closed.get();
+    }
+
+    private void closeLate() {
+        long now = System.nanoTime();
+        reading.forEach((ctx, deadline) -> {
+            if (now - deadline > 0 && reading.remove(ctx, deadline)) {
+                closed.incrementAndGet();
+                LOGGER.log(System.Logger.Level.DEBUG, "event=header-timeout outcome=closed");
+                try {
+                    ctx.serverSocket().close();
+                } catch (RuntimeException e) {
+                    // closed already (the client went away): nothing to do
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        checker.shutdownNow();
+        reading.clear();
+    }
+}
