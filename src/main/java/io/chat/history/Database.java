@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -28,6 +27,8 @@ final class Database {
     /** H2's error code for a database locked by another process (DATABASE_ALREADY_OPEN_1). */
     private static final int ALREADY_OPEN = 90020;
     private static final int WRONG_LOGIN = 28000;
+    /** H2's own default: how stale its file may be, at most, behind the log. */
+    static final int WRITE_DELAY_MS = 500;
 
     /**
      * Column sizes. The contract's limits are 64-character rooms, 32-character user names and
@@ -78,8 +79,11 @@ final class Database {
     private Database() {
     }
 
-    /** The open runtime connections: one for the writer, a few for reads. */
-    record Connections(Connection writer, List<Connection> readers) {
+    /**
+     * The open connections: one for the writer, a few for reads, and the admin login, which the writer
+     * keeps for CHECKPOINT alone (H2 allows it to admins only); no request data ever reaches it.
+     */
+    record Connections(Connection writer, List<Connection> readers, Connection checkpointer) {
     }
 
     /** The database file the H2 URL names, without H2's extension. */
@@ -88,13 +92,14 @@ final class Database {
     }
 
     /**
-     * The admin URL opens the database and sets how it is written: WRITE_DELAY=0 so that a commit is
-     * written to the file before it returns (H2's default 500 ms delay lost acknowledged commits on kill -9).
-     * DB_CLOSE_ON_EXIT=FALSE: the application closes stores itself, in order, when it stops.
-     * Built from the directory only, never from request data.
+     * The admin URL opens the database and sets how it is written. H2 stores committed changes on its own
+     * thread every WRITE_DELAY ms; acknowledged messages are made durable before that by {@link MessageLog},
+     * and everything else by a CHECKPOINT after its commit (see Writer). DB_CLOSE_ON_EXIT=FALSE: the
+     * application closes stores itself, in order, when it stops. Built from the directory only, never from
+     * request data.
      */
     static String adminUrl(Path directory) {
-        return "jdbc:h2:file:" + base(directory) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + base(directory) + ";WRITE_DELAY=" + WRITE_DELAY_MS + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**
@@ -114,12 +119,13 @@ final class Database {
         boolean exists = Files.exists(directory.resolve(FILE_NAME + ".mv.db"));
         Credentials credentials = Credentials.loadOrCreate(directory, exists);
         List<Connection> opened = new ArrayList<>();
-        try (Connection admin = connect(directory, adminUrl(directory), ADMIN_USER, credentials.adminPassword())) {
+        try {
+            Connection admin = connect(directory, adminUrl(directory), ADMIN_USER, credentials.adminPassword());
+            opened.add(admin);
             createSchema(admin, credentials.appPassword());
             Connection writer = connect(directory, runtimeUrl(directory), APP_USER, credentials.appPassword());
             opened.add(writer);
             writer.setAutoCommit(false);
-            checkWriteDelay(writer);
             List<Connection> readConnections = new ArrayList<>();
             for (int i = 0; i < readers; i++) {
                 Connection reader = connect(directory, runtimeUrl(directory), APP_USER, credentials.appPassword());
@@ -127,8 +133,7 @@ final class Database {
                 reader.setReadOnly(true);
                 readConnections.add(reader);
             }
-            // Closing the admin login now leaves the database open through the runtime connections.
-            return new Connections(writer, List.copyOf(readConnections));
+            return new Connections(writer, List.copyOf(readConnections), admin);
         } catch (SQLException | RuntimeException e) {
             opened.forEach(Database::closeQuietly);
             if (e instanceof StoreException se) {
@@ -175,14 +180,10 @@ final class Database {
         }
     }
 
-    /** The durability promise rests on this setting: check it rather than trust the URL. */
-    private static void checkWriteDelay(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(
-                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-            if (!rows.next() || !"0".equals(rows.getString(1))) {
-                throw new StoreException("tenant store opened without WRITE_DELAY=0");
-            }
+    /** Stores everything committed so far in the database file before it returns (with the admin login). */
+    static void checkpoint(Connection admin) throws SQLException {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("CHECKPOINT");
         }
     }
 

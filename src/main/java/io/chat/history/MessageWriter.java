@@ -5,9 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,10 +23,13 @@ import java.util.UUID;
  */
 final class MessageWriter implements AutoCloseable {
     private static final int MAX_CACHED_ROOMS = 10_000;
+    /** H2's error code for a unique index violation (DUPLICATE_KEY_1). */
+    private static final int DUPLICATE_KEY = 23505;
 
     private final PreparedStatement insert;
     private final PreparedStatement byClientId;
     private final PreparedStatement lastSeq;
+    private final PreparedStatement exists;
     private final Map<String, Long> lastSeqByRoom = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -35,7 +40,8 @@ final class MessageWriter implements AutoCloseable {
     private final Set<String> touchedRooms = new HashSet<>();
     /** clientIds appended in the open transaction, so that duplicates within one batch store one row. */
     private final Map<ClientKey, StoredMessage> batchClientIds = new HashMap<>();
-    private int inserted;
+    /** The rows of the open transaction, in order, for the log. */
+    private final List<LoggedMessage> batchRows = new ArrayList<>();
 
     private record ClientKey(String from, String room, String clientId) {
     }
@@ -48,40 +54,90 @@ final class MessageWriter implements AutoCloseable {
         // ORDER BY room DESC, seq DESC walks the primary key backwards: see MessageQueries.
         lastSeq = connection.prepareStatement(
                 "SELECT seq FROM messages WHERE room = ? ORDER BY room DESC, seq DESC LIMIT 1");
+        exists = connection.prepareStatement("SELECT 1 FROM messages WHERE room = ? AND seq = ?");
     }
 
     AppendResult append(String room, String from, String text, Optional<String> clientId) throws SQLException {
         Optional<ClientKey> key = clientId.map(id -> new ClientKey(from, room, id));
-        if (key.isPresent()) {
-            Optional<StoredMessage> earlier = earlier(key.get());
-            if (earlier.isPresent()) {
-                return new AppendResult(earlier.get(), true);
-            }
+        if (key.isPresent() && batchClientIds.containsKey(key.get())) {
+            return new AppendResult(batchClientIds.get(key.get()), true);
         }
         long seq = lastSeq(room) + 1;
         StoredMessage message = new StoredMessage(UUID.randomUUID().toString(), room, seq, from, text,
                 Instant.ofEpochMilli(System.currentTimeMillis()));
-        insert.setString(1, room);
-        insert.setLong(2, seq);
-        insert.setString(3, message.id());
-        insert.setString(4, from);
-        insert.setString(5, text);
-        insert.setLong(6, message.ts().toEpochMilli());
-        insert.setString(7, clientId.orElse(null));
-        insert.executeUpdate();
+        try {
+            insert(message, clientId);
+        } catch (SQLException e) {
+            // Most sends carry a fresh clientId: try the insert first and look for an earlier row only when
+            // the unique index refuses it, rather than query before every insert.
+            if (key.isPresent() && e.getErrorCode() == DUPLICATE_KEY) {
+                Optional<StoredMessage> earlier = earlier(key.get());
+                if (earlier.isPresent()) {
+                    return new AppendResult(earlier.get(), true);
+                }
+            }
+            throw e;
+        }
         // Only now: a failed INSERT is undone by H2 on its own and must not advance the room.
         lastSeqByRoom.put(room, seq);
         touchedRooms.add(room);
         key.ifPresent(k -> batchClientIds.put(k, message));
-        inserted++;
+        batchRows.add(new LoggedMessage(message, clientId));
         return new AppendResult(message, false);
     }
 
-    /** The transaction committed: returns how many messages it added. */
-    int committed() {
-        int count = inserted;
+    /**
+     * Restores the logged rows the database does not have (it stores a prefix of the commits, so these are
+     * the log's tail); returns how many. Runs in the open transaction; the caller commits.
+     */
+    int restore(List<LoggedMessage> logged) throws SQLException {
+        int restored = 0;
+        for (LoggedMessage row : logged) {
+            exists.setString(1, row.message().room());
+            exists.setLong(2, row.message().seq());
+            try (ResultSet rows = exists.executeQuery()) {
+                if (rows.next()) {
+                    continue;
+                }
+            }
+            try {
+                insert(row.message(), row.clientId());
+            } catch (SQLException e) {
+                if (e.getErrorCode() != DUPLICATE_KEY || row.clientId().isEmpty()) {
+                    throw e;
+                }
+                // The row is there under its clientId but not at its (room, seq): the same message if ids match.
+                ClientKey key = new ClientKey(row.message().from(), row.message().room(), row.clientId().get());
+                Optional<StoredMessage> earlier = earlier(key);
+                if (earlier.isEmpty() || !earlier.get().id().equals(row.message().id())) {
+                    throw new SQLException("logged message " + row.message().id() + " (room seq "
+                            + row.message().seq() + ") conflicts with stored message "
+                            + earlier.map(m -> m.id() + " (seq " + m.seq() + ")").orElse("?"), e);
+                }
+                continue;
+            }
+            restored++;
+        }
+        lastSeqByRoom.clear();
+        return restored;
+    }
+
+    private void insert(StoredMessage message, Optional<String> clientId) throws SQLException {
+        insert.setString(1, message.room());
+        insert.setLong(2, message.seq());
+        insert.setString(3, message.id());
+        insert.setString(4, message.from());
+        insert.setString(5, message.text());
+        insert.setLong(6, message.ts().toEpochMilli());
+        insert.setString(7, clientId.orElse(null));
+        insert.executeUpdate();
+    }
+
+    /** The transaction committed: returns the messages it added, in order. */
+    List<LoggedMessage> committed() {
+        List<LoggedMessage> rows = List.copyOf(batchRows);
         forgetBatch();
-        return count;
+        return rows;
     }
 
     /** The transaction rolled back: the cached seqs of the rooms it touched are wrong now. */
@@ -93,14 +149,10 @@ final class MessageWriter implements AutoCloseable {
     private void forgetBatch() {
         touchedRooms.clear();
         batchClientIds.clear();
-        inserted = 0;
+        batchRows.clear();
     }
 
     private Optional<StoredMessage> earlier(ClientKey key) throws SQLException {
-        StoredMessage inBatch = batchClientIds.get(key);
-        if (inBatch != null) {
-            return Optional.of(inBatch);
-        }
         byClientId.setString(1, key.from());
         byClientId.setString(2, key.room());
         byClientId.setString(3, key.clientId());
@@ -131,5 +183,6 @@ final class MessageWriter implements AutoCloseable {
         Database.closeQuietly(insert);
         Database.closeQuietly(byClientId);
         Database.closeQuietly(lastSeq);
+        Database.closeQuietly(exists);
     }
 }

@@ -1,0 +1,177 @@
+package io.chat.history;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * The append-only log that makes an acknowledged message durable: one write per batch, before any ack.
+ * H2 then stores the same rows at its own pace (its write delay), rewriting each B-tree page once per
+ * delay instead of once per commit; a checkpoint empties the log once H2 has them all. After a crash
+ * the records H2 had not stored yet are replayed into it.
+ *
+ * <p>Like H2 with WRITE_DELAY=0 before it, a write reaches the operating system, not the disk: it
+ * survives {@code kill -9}, not a power loss. A record is [length][CRC32C][body]; a torn or corrupt
+ * tail (a write cut by a crash, never acknowledged) ends the replay.
+ *
+ * <p>Used by the writer thread only, which nobody interrupts: an interrupt would close the channel.
+ */
+final class MessageLog implements AutoCloseable {
+    static final String FILE_NAME = "chat.wal";
+    private static final int MAX_RECORD = 1 << 20;
+
+    private final Path file;
+    private final FileChannel channel;
+    private long size;
+
+    private MessageLog(Path file, FileChannel channel, long size) {
+        this.file = file;
+        this.channel = channel;
+        this.size = size;
+    }
+
+    static MessageLog open(Path directory) {
+        Path file = directory.resolve(FILE_NAME);
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                                                   StandardOpenOption.WRITE);
+            return new MessageLog(file, channel, channel.size());
+        } catch (IOException e) {
+            throw new StoreException("cannot open " + file, e);
+        }
+    }
+
+    /** Bytes in the log, valid or not. */
+    long size() {
+        return size;
+    }
+
+    /** Appends the records with one write; returns once the operating system has them. */
+    void append(List<LoggedMessage> messages) throws IOException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(messages.size() * 256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        for (LoggedMessage message : messages) {
+            byte[] body = encode(message);
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            out.writeInt(body.length);
+            out.writeInt((int) crc.getValue());
+            out.write(body);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+        long position = size;
+        while (buffer.hasRemaining()) {
+            position += channel.write(buffer, position);
+        }
+        size = position;
+    }
+
+    /** Every intact record, in the order written; stops at the first torn or corrupt one. */
+    List<LoggedMessage> read() {
+        List<LoggedMessage> messages = new ArrayList<>();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            while (true) {
+                int length;
+                try {
+                    length = in.readInt();
+                } catch (EOFException end) {
+                    return messages;
+                }
+                int expected = in.readInt();
+                if (length <= 0 || length > MAX_RECORD) {
+                    return messages;
+                }
+                byte[] body = in.readNBytes(length);
+                CRC32C crc = new CRC32C();
+                crc.update(body);
+                if (body.length != length || (int) crc.getValue() != expected) {
+                    return messages;
+                }
+                messages.add(decode(body));
+            }
+        } catch (EOFException torn) {
+            return messages;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Empties the log: call only once everything in it is stored elsewhere. */
+    void clear() throws IOException {
+        channel.truncate(0);
+        size = 0;
+    }
+
+    @Override
+    public void close() {
+        Database.closeQuietly(channel);
+    }
+
+    private static byte[] encode(LoggedMessage logged) throws IOException {
+        StoredMessage message = logged.message();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + message.text().length() * 3);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeUTF(message.room());
+        out.writeLong(message.seq());
+        out.writeUTF(message.id());
+        out.writeUTF(message.from());
+        writeLongUtf(out, message.text());
+        out.writeLong(message.ts().toEpochMilli());
+        out.writeBoolean(logged.clientId().isPresent());
+        if (logged.clientId().isPresent()) {
+            out.writeUTF(logged.clientId().get());
+        }
+        return bytes.toByteArray();
+    }
+
+    private static LoggedMessage decode(byte[] body) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+        String room = in.readUTF();
+        long seq = in.readLong();
+        String id = in.readUTF();
+        String from = in.readUTF();
+        String text = readLongUtf(in);
+        Instant ts = Instant.ofEpochMilli(in.readLong());
+        Optional<String> clientId = in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
+        return new LoggedMessage(new StoredMessage(id, room, seq, from, text, ts), clientId);
+    }
+
+    /** writeUTF stops at 65,535 bytes; a 16,000-character text may need more. */
+    private static void writeLongUtf(DataOutputStream out, String text) throws IOException {
+        byte[] utf8 = text.getBytes(UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readLongUtf(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_RECORD) {
+            throw new EOFException("bad text length");
+        }
+        byte[] utf8 = in.readNBytes(length);
+        if (utf8.length != length) {
+            throw new EOFException("torn text");
+        }
+        return new String(utf8, UTF_8);
+    }
+}
