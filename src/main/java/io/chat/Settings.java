@@ -26,12 +26,6 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
                        Duration headerTimeout) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
 
-    /** With the default header timeout. */
-    public Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
-                    Optional<String> adminPassword, boolean demo, List<String> allowedOrigins) {
-        this(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, DEFAULT_HEADER_TIMEOUT);
-    }
-
     /** The same settings with another header timeout. */
     public Settings withHeaderTimeout(Duration timeout) {
         return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, timeout);
@@ -68,7 +62,8 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
 
     /** Settings for tests and tools: free ports, the given folder, known admin credentials, no demo. */
     public static Settings forTests(Path tenantsDir, String adminUser, String adminPassword) {
-        return new Settings(0, 0, tenantsDir, Optional.of(adminUser), Optional.of(adminPassword), false, List.of());
+        return new Settings(0, 0, tenantsDir, Optional.of(adminUser), Optional.of(adminPassword), false, List.of(),
+                            DEFAULT_HEADER_TIMEOUT);
     }
 
 }

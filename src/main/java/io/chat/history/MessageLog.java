@@ -91,12 +91,7 @@ final class MessageLog implements AutoCloseable {
         List<LoggedMessage> messages = new ArrayList<>();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             while (true) {
-                int length;
-                try {
-                    length = in.readInt();
-                } catch (EOFException end) {
-                    return messages;
-                }
+                int length = in.readInt();
                 int expected = in.readInt();
                 if (length <= 0 || length > MAX_RECORD) {
                     return messages;
@@ -109,7 +104,7 @@ final class MessageLog implements AutoCloseable {
                 }
                 messages.add(decode(body));
             }
-        } catch (EOFException torn) {
+        } catch (EOFException endOrTornRecord) {
             return messages;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

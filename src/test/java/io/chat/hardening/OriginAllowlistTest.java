@@ -36,7 +36,8 @@ class OriginAllowlistTest {
         Settings base = Settings.forTests(Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER,
                                           PlatformServer.ADMIN_PASSWORD);
         server = PlatformServer.start(new Settings(base.port(), base.adminPort(), base.tenantsDir(), base.adminUser(),
-                                                   base.adminPassword(), false, List.of(GOOD)));
+                                                   base.adminPassword(), false, List.of(GOOD),
+                                                   base.headerTimeout()));
     }
 
     @AfterAll

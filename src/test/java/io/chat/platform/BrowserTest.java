@@ -171,7 +171,8 @@ class BrowserTest {
     /** Starts on the given ports, retrying while the old listener's ports are not free yet. */
     private static PlatformServer startOn(Path tenants, int port, int adminPort) {
         Settings settings = new Settings(port, adminPort, tenants, Optional.of(PlatformServer.ADMIN_USER),
-                                         Optional.of(PlatformServer.ADMIN_PASSWORD), false, List.of());
+                                         Optional.of(PlatformServer.ADMIN_PASSWORD), false, List.of(),
+                                         Settings.DEFAULT_HEADER_TIMEOUT);
         RuntimeException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
