@@ -54,6 +54,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
     /** Set by collect() when the batch ends with a packet flushed alone; only the writer task touches it. */
     private boolean pauseAfterBatch;
     private volatile Thread readerThread;
+    /** Closes a WebSocket whose upgrade did not complete in time; cancelled once {@code "5"} completes it. */
+    private ScheduledFuture<?> upgradeTimer;
     private final java.util.concurrent.CompletableFuture<Void> closeWritten = new java.util.concurrent.CompletableFuture<>();
 
     WebSocketConnection(ConnectionContext ctx, EngineServer server, HandshakeRequest request,
@@ -80,7 +82,6 @@ final class WebSocketConnection implements ServerConnection, Transport {
     public void handle(Limit limit) {
         readerThread = Thread.currentThread();
         CloseReason endReason = CloseReason.TRANSPORT_CLOSE;
-        ScheduledFuture<?> upgradeTimer = null;
         try {
             if (upgradeOf.isPresent()) {
                 upgradeTimer = server.scheduler().schedule(() -> abort(WebSocketFrames.CLOSE_POLICY, "upgrade timeout"),
@@ -110,9 +111,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
             }
         } finally {
             running = false;
-            if (upgradeTimer != null) {
-                upgradeTimer.cancel(false);
-            }
+            cancelUpgradeTimer();
             EngineSession current = session;
             if (attached && current != null) {
                 current.transportClosed(this, endReason);
@@ -142,10 +141,19 @@ final class WebSocketConnection implements ServerConnection, Transport {
             }
             target.probeAnswered();
         } else if ("5".equals(message.text)) {
+            // the upgrade is complete: from now on only the heartbeat decides whether this connection lives
+            cancelUpgradeTimer();
             attach(target);
             target.completeUpgrade(this);
         } else {
             throw new ProtocolViolation(WebSocketFrames.CLOSE_POLICY, "upgrade failed");
+        }
+    }
+
+    private void cancelUpgradeTimer() {
+        ScheduledFuture<?> timer = upgradeTimer;
+        if (timer != null) {
+            timer.cancel(false);
         }
     }
 
