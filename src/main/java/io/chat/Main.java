@@ -17,8 +17,10 @@ import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.conformance.ConformanceHandlers;
+import io.chat.http.CloseAfterResponse;
 import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
+import io.chat.http.ReceiveListeners;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
@@ -68,9 +70,7 @@ public final class Main {
         }
         Settings settings = Settings.from(Config.create(), System.getenv());
         if (arguments.port().isPresent()) {
-            settings = new Settings(arguments.port().getAsInt(), settings.adminPort(), settings.tenantsDir(),
-                                    settings.adminUser(), settings.adminPassword(), settings.demo(),
-                                    settings.allowedOrigins(), settings.headerTimeout());
+            settings = settings.withPort(arguments.port().getAsInt());
         }
         Running running = startPlatform(settings, System.out::println);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
@@ -91,6 +91,9 @@ public final class Main {
 
         /** Tells every client, stops the server, then closes stores (pending writes complete first). */
         public void stop() {
+            // first refuse new handshakes and upgrades (503, and clients retry elsewhere or later): one started now
+            // would be cut off without a word by the steps below
+            engines.forEach(EngineServer::stopAccepting);
             boolean anyone = engines.stream().anyMatch(engine -> engine.sessionCount() > 0);
             engines.forEach(EngineServer::shutdown);
             io.shutdown();
@@ -128,13 +131,18 @@ public final class Main {
         ExecutorService storeReads = Executors.newFixedThreadPool(
                 4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
         Metrics metrics = new Metrics();
-        EngineConfig engine = EngineConfig.defaults("/socket.io/");
+        int maxConnections = settings.connections().effectiveTotal();
+        EngineConfig engine = EngineConfig.defaults("/socket.io/")
+                .withMaxSessions(maxConnections, settings.connections().perAddress())
+                // no allowlist: any page may poll (a session's credential is in its CONNECT packet, never a cookie)
+                .withCors(EngineConfig.Cors.any());
         if (!settings.allowedOrigins().isEmpty()) {
             var origins = new HashSet<>(settings.allowedOrigins());
             engine = engine.withCors(EngineConfig.Cors.origins(origins))
                     .withAllowRequest(request -> request.origin().map(origins::contains).orElse(true));
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
+        io.warmUp();
         ChatService chat = new ChatService(io, clock);
         TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), storeReads, metrics, hasher, clock, chat);
         registry.loadAll();
@@ -147,13 +155,16 @@ public final class Main {
         AdminApi adminApi = new AdminApi(registry, chat, clock);
         // Helidon 4.2 has no deadline for a request's headers (slowloris): close connections that trickle them.
         HeaderDeadline headerDeadline = new HeaderDeadline(settings.headerTimeout());
-        // The only receive listener: Helidon 4.2.0 combines several into one that calls none of them
-        // (Http1ConnectionListenerUtil.ListFrameListener overrides no method), and it adds its TRACE receive
-        // log (Http1LoggingConnectionListener "recv") only when no listener is configured.
-        Http1Config http1 = Http1Config.builder().addReceiveListener(headerDeadline).build();
+        // One receive listener that forwards to ours: Helidon 4.2.0 combines several into one that calls none of
+        // them (Http1ConnectionListenerUtil.ListFrameListener overrides no method).
+        CloseAfterResponse closeAfterResponse = new CloseAfterResponse();
+        Http1Config http1 = Http1Config.builder()
+                .addReceiveListener(ReceiveListeners.of(headerDeadline, closeAfterResponse))
+                .build();
         Running running;
         try {
-            running = start(settings.port(), io, List.of(io.engine()), http1, routing -> routing
+            running = start(settings.port(), maxConnections, io, List.of(io.engine()), http1, routing -> routing
+                                    .addFilter(closeAfterResponse)
                                     .get("/health", health::handle)
                                     .register("/api", publicApi)
                                     .get("/t/{tenant}", (req, res) -> res.header("Content-Type", "text/html; charset=UTF-8")
@@ -164,8 +175,11 @@ public final class Main {
                             server -> server.putSocket(ADMIN_SOCKET, socket -> socket
                                     .host("127.0.0.1")
                                     .port(settings.adminPort())
+                                    // the same HTTP/1 listeners as the public port (header deadline, close)
+                                    .addProtocol(http1)
                                     .routing(admin -> {
-                                        admin.addFilter(new AdminAuthFilter(adminCredentials))
+                                        admin.addFilter(closeAfterResponse)
+                                                .addFilter(new AdminAuthFilter(adminCredentials))
                                                 .register("/admin", adminApi)
                                                 .get("/metrics", metrics::handle);
                                         hideErrors(admin);
@@ -209,13 +223,14 @@ public final class Main {
     /** Starts Helidon with the given Engine.IO endpoints (polling routes and WebSocket upgrades) and routes. */
     public static Running start(int port, SocketIoServer io, List<EngineServer> engines,
                                 Consumer<HttpRouting.Builder> routes) {
-        return start(port, io, engines, Http1Config.create(), routes, server -> {
+        return start(port, -1, io, engines, Http1Config.create(), routes, server -> {
         }, List.of());
     }
 
-    private static Running start(int port, SocketIoServer io, List<EngineServer> engines, Http1Config http1,
-                                 Consumer<HttpRouting.Builder> routes, Consumer<WebServerConfig.Builder> more,
-                                 List<AutoCloseable> resources) {
+    /** @param maxTcpConnections connections the public listener holds at once, -1 for no cap */
+    private static Running start(int port, int maxTcpConnections, SocketIoServer io, List<EngineServer> engines,
+                                 Http1Config http1, Consumer<HttpRouting.Builder> routes,
+                                 Consumer<WebServerConfig.Builder> more, List<AutoCloseable> resources) {
         HttpRouting.Builder routing = HttpRouting.builder();
         engines.forEach(engine -> engine.routing(routing));
         routes.accept(routing);
@@ -226,6 +241,7 @@ public final class Main {
                 .shutdownHook(false)
                 .host("0.0.0.0")
                 .port(port)
+                .maxTcpConnections(maxTcpConnections)
                 // Helidon leaves Nagle on: an ack written right after a broadcast then waits for the peer's
                 // delayed ACK (~40 ms at p99 in the benchmark's W2). Node's ws sets noDelay too.
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())

@@ -20,15 +20,80 @@ import io.helidon.config.Config;
  * @param allowedOrigins browser origins allowed to open Socket.IO connections; empty allows any
  * @param headerTimeout  how long a request's headers may take to arrive after its request line
  *                       ({@code chat.header-timeout}, ISO-8601, default 20 s); a slower connection is closed
+ * @param connections    caps on the public listener's connections ({@code chat.max-connections},
+ *                       {@code chat.max-connections-per-address})
  */
 public record Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
                        Optional<String> adminPassword, boolean demo, List<String> allowedOrigins,
-                       Duration headerTimeout) {
+                       Duration headerTimeout, ConnectionCaps connections) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Settings with the default connection caps. */
+    public Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
+                    Optional<String> adminPassword, boolean demo, List<String> allowedOrigins,
+                    Duration headerTimeout) {
+        this(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, headerTimeout,
+             ConnectionCaps.defaults());
+    }
 
     /** The same settings with another header timeout. */
     public Settings withHeaderTimeout(Duration timeout) {
-        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, timeout);
+        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, timeout,
+                            connections);
+    }
+
+    /** The same settings with other connection caps. */
+    public Settings withConnections(ConnectionCaps caps) {
+        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins,
+                            headerTimeout, caps);
+    }
+
+    /** The same settings on another public port. */
+    public Settings withPort(int newPort) {
+        return new Settings(newPort, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins,
+                            headerTimeout, connections);
+    }
+
+    /**
+     * How many connections the public listener holds: TCP connections and Socket.IO sessions in all, and
+     * Socket.IO sessions per client address. Past a cap a handshake is answered 503 (the clients retry), and
+     * past the TCP cap new connections wait in the listen backlog: never so many that the process runs out of
+     * file descriptors, which would make the JDK's accept() fail and Helidon stop listening for good.
+     *
+     * @param total      connections in all; 0 picks the process's file descriptor limit less a reserve
+     * @param perAddress Socket.IO sessions of one client address (clients behind one NAT share it)
+     */
+    public record ConnectionCaps(int total, int perAddress) {
+        public static final int DEFAULT_PER_ADDRESS = 1_000;
+        /** File descriptors left for everything else: the tenants' database files, the admin listener, jars. */
+        static final int FD_RESERVE = 512;
+
+        public ConnectionCaps {
+            if (total < 0 || perAddress < 1) {
+                throw new IllegalArgumentException("connection caps must be positive");
+            }
+        }
+
+        public static ConnectionCaps defaults() {
+            return new ConnectionCaps(0, DEFAULT_PER_ADDRESS);
+        }
+
+        /** The total cap, {@code total} or the one derived from the file descriptor limit. */
+        public int effectiveTotal() {
+            if (total > 0) {
+                return total;
+            }
+            long fds = fileDescriptorLimit();
+            return (int) Math.max(64, Math.min(1_000_000, fds - FD_RESERVE));
+        }
+
+        private static long fileDescriptorLimit() {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                return unix.getMaxFileDescriptorCount();
+            }
+            return 10_000;
+        }
     }
 
     public static Settings from(Config config, Map<String, String> env) {
@@ -45,7 +110,27 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
                 .orElse(chat.get("demo").asBoolean().orElse(true));
         List<String> origins = chat.get("allowed-origins").asList(String.class).orElse(List.of());
         Duration headerTimeout = chat.get("header-timeout").asString().map(Duration::parse).orElse(DEFAULT_HEADER_TIMEOUT);
-        return new Settings(port, adminPort, tenants, user, password, demo, origins, headerTimeout);
+        ConnectionCaps caps = new ConnectionCaps(
+                positive(env, "CHAT_MAX_CONNECTIONS", chat.get("max-connections").asInt().orElse(0), 0),
+                positive(env, "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
+                         chat.get("max-connections-per-address").asInt().orElse(ConnectionCaps.DEFAULT_PER_ADDRESS), 1));
+        return new Settings(port, adminPort, tenants, user, password, demo, origins, headerTimeout, caps);
+    }
+
+    private static int positive(Map<String, String> env, String name, int configured, int min) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return configured;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number of at least " + min);
     }
 
     private static Optional<Integer> intOf(Map<String, String> env, String name) {

@@ -20,16 +20,25 @@ final class Client implements EngineListener {
     private final SocketIoServer server;
     private final EngineSession session;
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>(2);
-    private final ScheduledFuture<?> connectTimeout;
+    private volatile ScheduledFuture<?> connectTimeout;
     private Packet pendingBinary;
     private List<byte[]> pendingAttachments;
+    private long pendingAttachmentBytes;
 
     Client(SocketIoServer server, EngineSession session) {
         this.server = server;
         this.session = session;
-        this.connectTimeout = server.scheduler().schedule(this::connectTimedOut,
-                                                          server.config().connectTimeout().toMillis(),
-                                                          TimeUnit.MILLISECONDS);
+        waitForNamespace();
+    }
+
+    /**
+     * While the connection is in no namespace: small limits (the engine holds at most a few KiB for it), and it is
+     * closed unless it connects to one in time.
+     */
+    private void waitForNamespace() {
+        session.restrict(server.config().maxBytesBeforeConnect());
+        connectTimeout = server.scheduler().schedule(this::connectTimedOut, server.config().connectTimeout().toMillis(),
+                                                     TimeUnit.MILLISECONDS);
     }
 
     EngineSession session() {
@@ -51,8 +60,14 @@ final class Client implements EngineListener {
             return;
         }
         if (packet.type().isBinary() && packet.attachments() > 0) {
+            if (!sockets.containsKey(packet.namespace())) {
+                // attachments for a namespace this client is not in would be buffered for nobody
+                session.close(CloseReason.PARSE_ERROR);
+                return;
+            }
             pendingBinary = packet;
             pendingAttachments = new ArrayList<>(packet.attachments());
+            pendingAttachmentBytes = 0;
             return;
         }
         handle(packet);
@@ -61,6 +76,12 @@ final class Client implements EngineListener {
     @Override
     public void onBinary(EngineSession engineSession, byte[] data) {
         if (pendingBinary == null) {
+            session.close(CloseReason.PARSE_ERROR);
+            return;
+        }
+        pendingAttachmentBytes += data.length;
+        if (pendingAttachmentBytes > server.config().engine().maxPayload()) {
+            // one packet's attachments together stay within the size of one message
             session.close(CloseReason.PARSE_ERROR);
             return;
         }
@@ -127,13 +148,18 @@ final class Client implements EngineListener {
         }
     }
 
-    void addSocket(Socket socket) {
+    /** Synchronized with {@link #removeSocket}: limits and the connect timer follow whether any socket is left. */
+    synchronized void addSocket(Socket socket) {
         sockets.put(socket.namespace().name(), socket);
         connectTimeout.cancel(false);
+        session.unrestrict();
     }
 
-    void removeSocket(Socket socket) {
-        sockets.remove(socket.namespace().name(), socket);
+    synchronized void removeSocket(Socket socket) {
+        if (sockets.remove(socket.namespace().name(), socket) && sockets.isEmpty() && session.isOpen()) {
+            // in no namespace again (disconnected by the server, or it left): back to the limits of a stranger
+            waitForNamespace();
+        }
     }
 
     void sendConnect(String namespace, String socketId) {

@@ -85,6 +85,19 @@ public final class SocketIoServer {
         this.dynamicMatcher = matcher;
     }
 
+    /**
+     * Loads what the first connection needs (the JSON mapper and its few hundred classes, the packet codec), so
+     * that the first client's CONNECT is not answered a few hundred milliseconds late, after a ping.
+     */
+    public void warmUp() {
+        Packet connect = PacketCodec.decode("0/warm-up,{\"token\":\"x\",\"n\":[1,2.5,true,null]}");
+        PacketCodec.encode(PacketType.CONNECT_ERROR, connect.namespace(), java.util.OptionalLong.empty(), connect.data());
+        Packet event = PacketCodec.decode("2/warm-up,1[\"event\",{\"text\":\"\u00e9\ud83d\ude00\"}]");
+        PacketCodec.encode(PacketType.EVENT, event.namespace(), event.ackId(), event.data());
+        PacketCodec.encode(PacketType.ACK, "/", java.util.OptionalLong.of(1),
+                           Optional.of(Json.NODES.arrayNode().add(Json.NODES.binaryNode(new byte[] {1}))));
+    }
+
     /** Closes every connection. */
     public void shutdown() {
         engine.shutdown();

@@ -66,7 +66,11 @@ public final class ChildPlatform {
      * 200; throws IllegalStateException (with the log's tail) if it exits or does not answer within 60 s.
      */
     public static ChildPlatform start(Path tenants, Path log, String adminUser, String adminPassword) throws Exception {
-        ChildPlatform child = launch(tenants, log, adminUser, adminPassword);
+        return start(launch(tenants, log, adminUser, adminPassword));
+    }
+
+    /** Waits for a launched child to answer {@code /health}; kills it and throws when it does not. */
+    public static ChildPlatform start(ChildPlatform child) throws Exception {
         try {
             child.awaitHealthy();
         } catch (IllegalStateException | InterruptedException e) {
@@ -79,14 +83,27 @@ public final class ChildPlatform {
     /** Starts the process and returns at once. */
     public static ChildPlatform launch(Path tenants, Path log, String adminUser, String adminPassword)
             throws IOException {
+        return launch(tenants, log, adminUser, adminPassword, List.of(), Map.of());
+    }
+
+    /**
+     * Starts the process and returns at once.
+     *
+     * @param wrapper a command the JVM runs under (e.g. {@code prlimit --nofile=...}), or empty
+     * @param extraEnv more environment (settings such as {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS})
+     */
+    public static ChildPlatform launch(Path tenants, Path log, String adminUser, String adminPassword,
+                                       List<String> wrapper, Map<String, String> extraEnv) throws IOException {
         int port = freePort();
         int adminPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"), "io.chat.Main")
+        List<String> command = new java.util.ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                               "-cp", System.getProperty("java.class.path"), "io.chat.Main"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
+        env.putAll(extraEnv);
         env.put("CHAT_PORT", Integer.toString(port));
         env.put("CHAT_ADMIN_PORT", Integer.toString(adminPort));
         env.put("CHAT_TENANTS_DIR", tenants.toString());

@@ -6,17 +6,21 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Settings of one Engine.IO endpoint. Defaults follow Node's engine.io, except the outbound queue limit,
- * which Node does not have: a reader that falls this far behind is closed instead of slowing anyone.
+ * Settings of one Engine.IO endpoint. Defaults follow Node's engine.io, except the limits Node does not have:
+ * an outbound queue limit (a reader that falls this far behind is closed instead of slowing anyone), caps on
+ * open sessions, and a cap on packets per polling response.
  *
- * @param path           the URL path, with a trailing slash, e.g. {@code /socket.io/}
- * @param pingInterval   how often the server pings
- * @param pingTimeout    how long a pong may take before the session is closed
- * @param maxPayload     the largest message (and polling POST body) accepted, in bytes
- * @param upgradeTimeout how long a polling→websocket upgrade may take
- * @param maxQueueBytes  outbound bytes queued for one session before it is closed
- * @param cors           cross-origin settings for the polling transport
- * @param allowRequest   decides whether a handshake or upgrade request may proceed (e.g. an Origin allowlist)
+ * @param path                  the URL path, with a trailing slash, e.g. {@code /socket.io/}
+ * @param pingInterval          how often the server pings
+ * @param pingTimeout           how long a pong may take before the session is closed
+ * @param maxPayload            the largest message (and polling POST body) accepted, in bytes
+ * @param upgradeTimeout        how long a polling→websocket upgrade may take
+ * @param maxQueueBytes         outbound bytes queued for one session before it is closed
+ * @param maxSessions           open sessions in all; past it a handshake is refused with 503
+ * @param maxSessionsPerAddress open sessions of one client address; past it a handshake is refused with 503
+ * @param maxPacketsPerPoll     packets in one long-polling response (Python's client refuses more than 16)
+ * @param cors                  cross-origin settings for the polling transport
+ * @param allowRequest          decides whether a handshake or upgrade request may proceed (e.g. an Origin allowlist)
  */
 public record EngineConfig(String path,
                            Duration pingInterval,
@@ -24,53 +28,76 @@ public record EngineConfig(String path,
                            int maxPayload,
                            Duration upgradeTimeout,
                            long maxQueueBytes,
+                           int maxSessions,
+                           int maxSessionsPerAddress,
+                           int maxPacketsPerPoll,
                            Cors cors,
                            Predicate<HandshakeRequest> allowRequest) {
+    /** Node's defaults: ping every 25 s, 20 s to answer, 1 MB payloads; 4 MiB of outbound queue. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
+    public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
+    /** No cap on sessions, as in Node: the application sets caps that fit its machine (the platform does). */
+    public static final int UNLIMITED = Integer.MAX_VALUE;
+    public static final int DEFAULT_MAX_PACKETS_PER_POLL = 16;
 
     public EngineConfig {
         Objects.requireNonNull(path);
         if (!path.startsWith("/") || !path.endsWith("/")) {
             throw new IllegalArgumentException("path must start and end with '/': " + path);
         }
-        if (maxPayload < 1 || maxQueueBytes < 1) {
+        if (maxPayload < 1 || maxQueueBytes < 1 || maxSessions < 1 || maxSessionsPerAddress < 1
+                || maxPacketsPerPoll < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
+        Objects.requireNonNull(pingInterval);
+        Objects.requireNonNull(pingTimeout);
+        Objects.requireNonNull(upgradeTimeout);
         Objects.requireNonNull(cors);
         Objects.requireNonNull(allowRequest);
     }
 
-    /** Node's defaults: ping every 25 s, 20 s to answer, 1 MB payloads; 4 MiB of outbound queue. */
+    /** Node's defaults at {@code path}, and this engine's own limits. */
     public static EngineConfig defaults(String path) {
-        return new EngineConfig(path, Duration.ofSeconds(25), Duration.ofSeconds(20), 1_000_000,
-                                Duration.ofSeconds(10), 4L * 1024 * 1024, Cors.none(), request -> true);
+        return new EngineConfig(path, DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, 1_000_000, DEFAULT_UPGRADE_TIMEOUT,
+                                4L * 1024 * 1024, UNLIMITED, UNLIMITED,
+                                DEFAULT_MAX_PACKETS_PER_POLL, Cors.none(), request -> true);
     }
 
     public EngineConfig withHeartbeat(Duration interval, Duration timeout) {
-        return new EngineConfig(path, interval, timeout, maxPayload, upgradeTimeout, maxQueueBytes, cors, allowRequest);
+        return new EngineConfig(path, interval, timeout, maxPayload, upgradeTimeout, maxQueueBytes, maxSessions,
+                                maxSessionsPerAddress, maxPacketsPerPoll, cors, allowRequest);
     }
 
     public EngineConfig withMaxPayload(int bytes) {
-        return new EngineConfig(path, pingInterval, pingTimeout, bytes, upgradeTimeout, maxQueueBytes, cors, allowRequest);
+        return new EngineConfig(path, pingInterval, pingTimeout, bytes, upgradeTimeout, maxQueueBytes, maxSessions,
+                                maxSessionsPerAddress, maxPacketsPerPoll, cors, allowRequest);
     }
 
     public EngineConfig withMaxQueueBytes(long bytes) {
-        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, bytes, cors, allowRequest);
+        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, bytes, maxSessions,
+                                maxSessionsPerAddress, maxPacketsPerPoll, cors, allowRequest);
+    }
+
+    public EngineConfig withMaxSessions(int total, int perAddress) {
+        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, total,
+                                perAddress, maxPacketsPerPoll, cors, allowRequest);
     }
 
     public EngineConfig withCors(Cors newCors) {
-        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, newCors,
-                                allowRequest);
+        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, maxSessions,
+                                maxSessionsPerAddress, maxPacketsPerPoll, newCors, allowRequest);
     }
 
     public EngineConfig withAllowRequest(Predicate<HandshakeRequest> predicate) {
-        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, cors,
-                                predicate);
+        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, maxSessions,
+                                maxSessionsPerAddress, maxPacketsPerPoll, cors, predicate);
     }
 
     /**
      * Cross-origin policy of the polling transport.
      *
-     * @param anyOrigin      answer {@code Access-Control-Allow-Origin: *} to every origin
+     * @param anyOrigin      answer every origin (echoed back, so that credentialed requests work too)
      * @param allowedOrigins the origins echoed back when {@code anyOrigin} is false
      */
     public record Cors(boolean anyOrigin, Set<String> allowedOrigins) {

@@ -32,6 +32,10 @@ public final class EngineServer {
             Thread.ofVirtual().name("engine.io-", 0).factory());
     private final LongAdder queueOverflows = new LongAdder();
     private final LongAdder sessionsOpened = new LongAdder();
+    private final LongAdder sessionsRefused = new LongAdder();
+    private final SessionAdmission admission;
+    /** Set when shutdown begins: from then on handshakes and upgrades are refused before anything starts. */
+    private volatile boolean stopping;
 
     private EngineServer(EngineConfig config, Function<EngineSession, EngineListener> sessionOpened) {
         this.config = config;
@@ -39,6 +43,7 @@ public final class EngineServer {
         this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("engine.io-timer").daemon()
                 .factory());
         this.scheduler.setRemoveOnCancelPolicy(true);
+        this.admission = new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress());
     }
 
     /**
@@ -76,8 +81,22 @@ public final class EngineServer {
         return sessionsOpened.sum();
     }
 
-    /** Closes every session; the server should stop right after. */
+    /** Handshakes refused because a session cap was reached or the server was stopping. */
+    public long sessionsRefused() {
+        return sessionsRefused.sum();
+    }
+
+    /**
+     * Refuses new sessions and upgrades from now on (503), so that no client starts a connection the stopping
+     * server cannot serve; the sessions already open go on until {@link #shutdown}.
+     */
+    public void stopAccepting() {
+        stopping = true;
+    }
+
+    /** Refuses new sessions, closes every session; the server should stop right after. */
     public void shutdown() {
+        stopping = true;
         for (EngineSession session : sessions.values()) {
             session.close(CloseReason.SERVER_SHUTDOWN);
         }
@@ -88,6 +107,24 @@ public final class EngineServer {
         return Optional.ofNullable(sessions.get(id));
     }
 
+    /**
+     * Whether a new session (or an upgrade of one) may start now. A new session takes a slot that
+     * {@link #sessionEnded} gives back; {@code newSession} false only asks whether the server is stopping.
+     */
+    boolean admit(HandshakeRequest request, boolean newSession) {
+        if (stopping || (newSession && !admission.tryAdmit(request.remoteAddress()))) {
+            sessionsRefused.increment();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back the slot of an admitted session that never opened. */
+    void abandon(HandshakeRequest request) {
+        admission.release(request.remoteAddress());
+    }
+
+    /** Opens a session admitted by {@link #admit}. */
     EngineSession openSession(HandshakeRequest request, Transport transport) {
         String id = newId();
         EngineSession session = new EngineSession(id, request, this, transport);
@@ -110,6 +147,11 @@ public final class EngineServer {
 
     void removeSession(EngineSession session) {
         sessions.remove(session.id(), session);
+    }
+
+    /** A session ended (once per session): its slot is free, even if its sid stays known a little longer. */
+    void sessionEnded(EngineSession session) {
+        admission.release(session.handshake().remoteAddress());
     }
 
     void countQueueOverflow() {

@@ -34,6 +34,10 @@ public final class EngineSession {
     private volatile Transport transport;
     private volatile EngineListener listener;
     private volatile boolean upgrading;
+    /** The largest message accepted now: the configured one, or less while the layer above restricts it. */
+    private volatile int maxMessageBytes;
+    /** Outbound bytes that may wait before the session is closed, likewise. */
+    private volatile long maxQueueBytes;
     private ScheduledFuture<?> heartbeat;
     private long heartbeatBase;
 
@@ -42,6 +46,8 @@ public final class EngineSession {
         this.handshake = handshake;
         this.server = server;
         this.transport = transport;
+        this.maxMessageBytes = server.config().maxPayload();
+        this.maxQueueBytes = server.config().maxQueueBytes();
     }
 
     public String id() {
@@ -69,6 +75,31 @@ public final class EngineSession {
     /** Free-form per-session state for the layer above. */
     public ConcurrentHashMap<String, Object> attributes() {
         return attributes;
+    }
+
+    /**
+     * Lowers this session's message size and outbound queue limits to {@code bytes} (never above the configured
+     * ones) until {@link #unrestrict}: the layer above bounds what a client may make the server hold before it
+     * has proved who it is.
+     */
+    public void restrict(int bytes) {
+        maxMessageBytes = Math.min(bytes, server.config().maxPayload());
+        maxQueueBytes = Math.min(bytes, server.config().maxQueueBytes());
+    }
+
+    /** Back to the configured limits. */
+    public void unrestrict() {
+        maxMessageBytes = server.config().maxPayload();
+        maxQueueBytes = server.config().maxQueueBytes();
+    }
+
+    int maxPacketsPerPoll() {
+        return server.config().maxPacketsPerPoll();
+    }
+
+    /** The largest message (WebSocket message or polling POST body) this session accepts now. */
+    int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /** Queues one packet; never blocks. A session whose queue passes its byte limit is closed. */
@@ -100,13 +131,13 @@ public final class EngineSession {
             return false;
         }
         long queued = queuedBytes.addAndGet(packet.size());
-        if (queued > server.config().maxQueueBytes()) {
+        long limit = maxQueueBytes;
+        if (queued > limit) {
             if (!overflowed.compareAndSet(false, true)) {
                 return false;
             }
             server.countQueueOverflow();
-            LOGGER.log(System.Logger.Level.INFO, "engine.io session closed: outbound queue over "
-                    + server.config().maxQueueBytes() + " bytes");
+            LOGGER.log(System.Logger.Level.INFO, "engine.io session closed: outbound queue over " + limit + " bytes");
             // closing may write; never do that on the sender's thread, which may be another connection's
             server.executor().execute(() -> close(CloseReason.QUEUE_OVERFLOW));
             return false;
@@ -119,12 +150,15 @@ public final class EngineSession {
         return !outbox.isEmpty();
     }
 
-    /** Takes queued packets, up to about {@code maxBytes} (at least one). Only the current consumer calls it. */
-    List<EnginePacket> drain(long maxBytes) {
+    /**
+     * Takes queued packets, up to about {@code maxBytes} and at most {@code maxPackets} (at least one). Only the
+     * current consumer calls it.
+     */
+    List<EnginePacket> drain(long maxBytes, int maxPackets) {
         List<EnginePacket> taken = new ArrayList<>();
         long bytes = 0;
         EnginePacket packet;
-        while (bytes < maxBytes && (packet = outbox.poll()) != null) {
+        while (bytes < maxBytes && taken.size() < maxPackets && (packet = outbox.poll()) != null) {
             taken.add(packet);
             bytes += packet.size();
             if (packet.flushAfter()) {
@@ -213,6 +247,7 @@ public final class EngineSession {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
+        server.sessionEnded(this);
         synchronized (heartbeatLock) {
             if (heartbeat != null) {
                 heartbeat.cancel(false);

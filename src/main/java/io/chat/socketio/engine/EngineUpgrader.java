@@ -6,8 +6,11 @@ import java.util.Optional;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1Config;
@@ -63,6 +66,17 @@ public final class EngineUpgrader extends WsUpgrader {
         }
         Optional<EngineSession> upgradeOf = Optional.empty();
         Optional<String> sid = prologue.query().first("sid").asOptional();
+        if (!engine.admit(request, sid.isEmpty())) {
+            // before switching protocols: a client told 503 retries, one whose socket just closes may wait its
+            // whole connect timeout
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.SERVICE_UNAVAILABLE_503)
+                    .message("Server unavailable")
+                    .header(HeaderValues.create(HeaderNames.RETRY_AFTER, "1"))
+                    .setKeepAlive(false)
+                    .build();
+        }
         if (sid.isPresent()) {
             EngineSession session = engine.session(sid.get()).orElseThrow(() -> badRequest("Session ID unknown"));
             if (!session.isOpen() || !session.beginUpgrade()) {
@@ -72,7 +86,14 @@ public final class EngineUpgrader extends WsUpgrader {
             }
             upgradeOf = Optional.of(session);
         }
-        switchProtocols(ctx, key);
+        try {
+            switchProtocols(ctx, key);
+        } catch (RuntimeException e) {
+            if (upgradeOf.isEmpty()) {
+                engine.abandon(request);
+            }
+            throw e;
+        }
         return new WebSocketConnection(ctx, engine, request, upgradeOf);
     }
 

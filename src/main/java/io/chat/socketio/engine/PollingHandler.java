@@ -31,7 +31,9 @@ final class PollingHandler implements Handler {
         BAD_HANDSHAKE_METHOD(2, "Bad handshake method", Status.BAD_REQUEST_400),
         BAD_REQUEST(3, "Bad request", Status.BAD_REQUEST_400),
         FORBIDDEN(4, "Forbidden", Status.FORBIDDEN_403),
-        UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", Status.BAD_REQUEST_400);
+        UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", Status.BAD_REQUEST_400),
+        /** Not one of Node's: a session cap is reached or the server is stopping; the client retries later. */
+        UNAVAILABLE(3, "Server unavailable", Status.SERVICE_UNAVAILABLE_503);
 
         final int code;
         final String message;
@@ -118,6 +120,11 @@ final class PollingHandler implements Handler {
             fail(res, Failure.FORBIDDEN);
             return;
         }
+        if (!server.admit(request, true)) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            fail(res, Failure.UNAVAILABLE);
+            return;
+        }
         PollingTransport transport = new PollingTransport();
         EngineSession session = server.openSession(request, transport);
         poll(session, transport, res);
@@ -148,7 +155,7 @@ final class PollingHandler implements Handler {
         }
         byte[] body;
         try {
-            int max = server.config().maxPayload();
+            int max = session.maxMessageBytes();
             try (InputStream in = req.content().inputStream()) {
                 body = in.readNBytes(max + 1);
             }

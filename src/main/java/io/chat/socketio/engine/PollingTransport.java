@@ -133,7 +133,7 @@ final class PollingTransport implements Transport {
             lock.unlock();
         }
         try {
-            List<EnginePacket> packets = session.drain(Long.MAX_VALUE);
+            List<EnginePacket> packets = session.drain(Long.MAX_VALUE, session.maxPacketsPerPoll());
             if (packets.isEmpty()) {
                 if (finished) {
                     if (!session.isOpen()) {

@@ -168,7 +168,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
         byte[] assembled = null;
         int assembledLength = 0;
         int fragments = 0;
-        int maxPayload = server.config().maxPayload();
+        int maxPayload = maxMessageBytes();
         while (true) {
             int b0 = reader.read() & 0xFF;
             int b1 = reader.read() & 0xFF;
@@ -251,6 +251,15 @@ final class WebSocketConnection implements ServerConnection, Transport {
             default -> throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
             }
         }
+    }
+
+    /** The session's current limit: before an upgrade completes, the limit of the session being upgraded. */
+    private int maxMessageBytes() {
+        EngineSession current = session;
+        if (current == null) {
+            current = upgradeOf.orElse(null);
+        }
+        return current == null ? server.config().maxPayload() : current.maxMessageBytes();
     }
 
     private static Message toMessage(int opcode, byte[] payload) {
@@ -339,7 +348,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
         }
         EngineSession current = session;
         if (attached && current != null) {
-            for (EnginePacket packet : current.drain(MAX_BATCH_BYTES)) {
+            for (EnginePacket packet : current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE)) {
                 batch.add(BufferData.create(packet.wsFrame()));
                 pauseAfterBatch = packet.flushAfter();
             }

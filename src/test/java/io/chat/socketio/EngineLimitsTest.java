@@ -1,0 +1,197 @@
+package io.chat.socketio;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.chat.socketio.engine.EngineConfig;
+import io.chat.testing.RawWebSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What one client can make the engine hold: nothing beyond a small budget before it is in a namespace, a
+ * packet's attachments within one message's size, a bounded number of sessions per address and in all, and
+ * no handshake once the server is stopping. Also the size of a polling response in packets.
+ */
+class EngineLimitsTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
+
+    @Test
+    void attachmentsForNoNamespaceCloseTheConnectionInsteadOfBeingBuffered() throws IOException {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+             RawWebSocket ws = open(server)) {
+            // no CONNECT: a binary event announcing an attachment, then the attachment itself
+            ws.sendText("451-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
+            ws.sendFrame(true, 0x2, new byte[16 * 1024]);
+            // at once, not at the connect timeout (5 s in the fixture)
+            ws.timeout(2_000);
+            RawWebSocket.Frame close = ws.readUntilClosed();
+            assertTrue(close == null || close.opcode() == 0x8, "the server closed the connection");
+        }
+    }
+
+    @Test
+    void aBigMessageBeforeConnectingIsRefused() throws IOException {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+             RawWebSocket ws = open(server)) {
+            ws.sendText("4" + "x".repeat(SocketIoConfig.DEFAULT_MAX_BYTES_BEFORE_CONNECT + 1));
+            RawWebSocket.Frame close = ws.readUntilClosed();
+            assertTrue(close != null && close.closeCode() == 1009, "closed 1009 (too big) before CONNECT");
+        }
+    }
+
+    @Test
+    void aConnectedClientMaySendFullSizeMessagesButNotMoreAttachmentsThanOneMessage() throws IOException {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+             RawWebSocket ws = connected(server)) {
+            // once in a namespace, the full maxPayload applies again
+            String big = "y".repeat(200_000);
+            ws.sendText("42/test,5[\"echo\",\"" + big + "\"]");
+            String ack = ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("43/test,5")).text();
+            assertEquals("43/test,5[\"" + big + "\"]", ack);
+
+            // two attachments of 600 kB: each fits in a message, together they do not
+            ws.sendText("452-/test,6[\"echo\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+            ws.sendFrame(true, 0x2, new byte[600_000]);
+            ws.sendFrame(true, 0x2, new byte[600_000]);
+            assertClosed(ws);
+        }
+    }
+
+    @Test
+    void sessionsPerAddressAndInAllAreCapped() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/").withMaxSessions(100, 2))) {
+            String first = handshake(server).body();
+            handshake(server);
+            HttpResponse<String> third = handshake(server);
+            assertEquals(503, third.statusCode(), third.body());
+            assertEquals("1", third.headers().firstValue("Retry-After").orElse(""));
+            try (RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
+                assertFalse(ws.upgraded(), "refused before switching protocols");
+                assertTrue(ws.statusLine().contains("503"), ws.statusLine());
+            }
+            // a session that ends gives its slot back
+            post(server, sid(first), "1");
+            assertEquals(200, handshake(server).statusCode());
+        }
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/").withMaxSessions(2, 100))) {
+            handshake(server);
+            try (RawWebSocket ws = open(server)) {
+                assertEquals(503, handshake(server).statusCode());
+            }
+            assertEquals(200, eventually200(server));
+        }
+    }
+
+    @Test
+    void aStoppingServerRefusesHandshakesAndUpgradesBeforeSwitchingProtocols() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            String sid = sid(handshake(server).body());
+            server.io().engine().stopAccepting();
+            assertEquals(503, handshake(server).statusCode());
+            try (RawWebSocket fresh = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket");
+                 RawWebSocket upgrade = RawWebSocket.connect(server.port(),
+                                                            "/socket.io/?EIO=4&transport=websocket&sid=" + sid)) {
+                assertTrue(fresh.statusLine().contains("503"), fresh.statusLine());
+                assertTrue(upgrade.statusLine().contains("503"), upgrade.statusLine());
+            }
+        }
+    }
+
+    @Test
+    void aPollingResponseCarriesAtMostSixteenPackets() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            String sid = sid(handshake(server).body());
+            post(server, sid, "40/test,");
+            List<String> packets = new ArrayList<>(poll(server, sid));
+            StringBuilder burst = new StringBuilder();
+            for (int i = 1; i <= 40; i++) {
+                burst.append(i == 1 ? "" : "\u001e").append("42/test,").append(i).append("[\"echo\",").append(i).append(']');
+            }
+            post(server, sid, burst.toString());
+            int acks = 0;
+            while (acks < 40) {
+                List<String> response = poll(server, sid);
+                assertTrue(response.size() <= EngineConfig.DEFAULT_MAX_PACKETS_PER_POLL, response.size() + " packets");
+                acks += (int) response.stream().filter(p -> p.startsWith("43/test,")).count();
+            }
+            assertEquals(40, acks);
+            assertTrue(packets.stream().anyMatch(p -> p.startsWith("40/test,")), packets.toString());
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    private static RawWebSocket open(FixtureServer server) throws IOException {
+        RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket");
+        assertTrue(ws.upgraded(), ws.statusLine());
+        assertTrue(ws.readFrame().text().startsWith("0{\"sid\":"));
+        return ws;
+    }
+
+    private static RawWebSocket connected(FixtureServer server) throws IOException {
+        RawWebSocket ws = open(server);
+        ws.sendText("40/test,");
+        ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("40/test,"));
+        return ws;
+    }
+
+    /** Reads until the server ends the connection: a close frame or the end of the stream, never a timeout. */
+    private static void assertClosed(RawWebSocket ws) throws IOException {
+        ws.timeout(4_000);
+        RawWebSocket.Frame close = ws.readUntilClosed();
+        assertTrue(close == null || close.opcode() == 0x8, "the server closed the connection");
+    }
+
+    private static HttpResponse<String> handshake(FixtureServer server) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling")).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int eventually200(FixtureServer server) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status;
+        do {
+            status = handshake(server).statusCode();
+            if (status != 200) {
+                Thread.sleep(50);
+            }
+        } while (status != 200 && System.nanoTime() < deadline);
+        return status;
+    }
+
+    private static String sid(String openBody) {
+        Matcher matcher = SID.matcher(openBody);
+        assertTrue(matcher.find(), openBody);
+        return matcher.group(1);
+    }
+
+    private static void post(FixtureServer server, String sid, String payload) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
+                        .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private static List<String> poll(FixtureServer server, String sid) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return List.of(response.body().split("\u001e"));
+    }
+}
