@@ -149,6 +149,11 @@ public final class TenantJson {
         return new AuthConfig.Jwt(config);
     }
 
+    /** The fields a definition's {@code limits} may have; {@link #limits} reads each of them. */
+    private static final java.util.Set<String> LIMIT_FIELDS = java.util.Set.of(
+            "messagesPerSecond", "messageBurst", "roomsPerSocket", "socketsPerTenant", "loginFailuresPerMinute",
+            "tenantMessagesPerSecond", "tenantMessageBurst");
+
     private static Limits limits(JsonNode node) {
         Limits d = Limits.DEFAULTS;
         if (node == null || node.isNull()) {
@@ -157,6 +162,12 @@ public final class TenantJson {
         if (!node.isObject()) {
             throw new InvalidRequest("limits must be an object");
         }
+        // a misspelt limit would otherwise be ignored without a word, and the default silently kept
+        node.fieldNames().forEachRemaining(field -> {
+            if (!LIMIT_FIELDS.contains(field)) {
+                throw new InvalidRequest("limits has an unknown field");
+            }
+        });
         try {
             return new Limits(positive(node, "messagesPerSecond", d.messagesPerSecond()),
                               positive(node, "messageBurst", d.messageBurst()),

@@ -138,11 +138,14 @@ class ScriptsTest {
     @Test
     void theLifeOfATenantThroughTheScripts() throws Exception {
         Run provisioned = run("provision-tenant", null, "scripted", "--name", "Scripted Inc",
-                              "--limit", "loginFailuresPerMinute=5", "--limit", "messageBurst=50");
+                              "--limit", "loginFailuresPerMinute=5", "--limit", "messageBurst=50",
+                              "--limit", "tenantMessagesPerSecond=700");
         JsonNode tenant = success(provisioned);
         assertEquals("scripted", tenant.get("id").asText());
         assertEquals("Scripted Inc", tenant.get("displayName").asText());
         assertEquals(5, tenant.get("limits").get("loginFailuresPerMinute").asInt());
+        // every limit the API knows, not a list of the script's own
+        assertEquals(700, tenant.get("limits").get("tenantMessagesPerSecond").asInt());
         assertTrue(Files.isDirectory(server.tenantsDir().resolve("scripted")));
 
         // password from standard input, and from a file
@@ -251,12 +254,13 @@ class ScriptsTest {
                                           null).statusCode(), user + " was not created");
         }
 
-        // checked before anything reaches the server
+        // refused by the script, or by the server for it
         failure(run("provision-tenant", null, "Bad_Id"));
         failure(run("provision-tenant", null, "../x"));
         failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"));
         failure(run("announce", null, "script-fail", ""));
         failure(run("provision-tenant", null, "script-fail2", "--limit", "bogus=1"));
+        failure(run("provision-tenant", null, "script-fail2", "--limit", "messageBurst=many"));
         failure(run("provision-tenant", null, "script-fail3", "--jwt-issuer", "x"));
         failure(run("provision-tenant", null, "script-fail4", "--unknown-option"));
         assertFalse(Files.exists(server.tenantsDir().resolve("script-fail2")));
