@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -30,10 +28,10 @@ import java.util.logging.Logger;
 import org.json.JSONException;
 import org.json.JSONObject;
 
+import io.chat.testing.JavaClientEngine;
 import io.socket.client.IO;
 import io.socket.client.Manager;
 import io.socket.client.Socket;
-import io.socket.engineio.client.Transport;
 
 /**
  * Shared plumbing for the tests that drive {@link FixtureServer} with the official Java client
@@ -130,17 +128,6 @@ final class JavaClients {
         }
     }
 
-    /** The Engine.IO socket of a Manager: 2.1.2 keeps it package-private and the upgrade event is only there. */
-    private static io.socket.engineio.client.Socket engineOf(Manager manager) {
-        try {
-            Field engine = Manager.class.getDeclaredField("engine");
-            engine.setAccessible(true);
-            return (io.socket.engineio.client.Socket) engine.get(manager);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("socket.io-client internals changed", e);
-        }
-    }
-
     /** A client that is created but not yet connected; call {@link TestClient#connect()} or {@code open()}. */
     static TestClient client(FixtureServer server, String namespace, Mode mode) {
         return client(server, namespace, mode, null);
@@ -217,8 +204,6 @@ final class JavaClients {
         final List<String> transports = new CopyOnWriteArrayList<>();
         /** Completes with the new transport's name when the client switched transports (Engine.IO upgrade). */
         final CompletableFuture<String> upgraded = new CompletableFuture<>();
-        private final AtomicBoolean engineHooked =
-                new AtomicBoolean();
         private final Map<String, LinkedBlockingQueue<Object[]>> received = new ConcurrentHashMap<>();
 
         TestClient(Socket socket) {
@@ -230,15 +215,7 @@ final class JavaClients {
             for (String event : SERVER_EVENTS) {
                 socket.on(event, args -> queue(event).add(args));
             }
-            Manager manager = socket.io();
-            manager.on(Manager.EVENT_TRANSPORT, args -> {
-                transports.add(((Transport) args[0]).name);
-                // the first transport is created by the engine's open(), after Manager.open() set its engine
-                if (engineHooked.compareAndSet(false, true)) {
-                    engineOf(manager).on(io.socket.engineio.client.Socket.EVENT_UPGRADE,
-                                         upgrade -> upgraded.complete(((Transport) upgrade[0]).name));
-                }
-            });
+            JavaClientEngine.watch(socket.io(), transports::add, upgraded::complete);
         }
 
         /** Connects and waits for CONNECT and the {@code welcome} that carries this socket's id. */

@@ -1,19 +1,17 @@
 package io.chat.socketio;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import io.chat.testing.ExternalProcess;
+import io.chat.testing.TestMachine;
 import io.chat.testing.ExternalProcess.Result;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,9 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The Node output is copied to this test's standard output.
  */
 class NodeClientTest {
-    private static final long NPM_TIMEOUT_MINUTES = 5;
     private static final long NODE_TIMEOUT_MINUTES = 5;
-    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
     private static final Pattern TEST_COUNT = Pattern.compile("^\\S*\\s*tests (\\d+)\\s*$");
 
     @Test
@@ -63,49 +59,14 @@ class NodeClientTest {
     }
 
     private static Path nodeProjectDir() {
-        String basedir = System.getProperty("basedir", System.getProperty("user.dir"));
-        Path dir = Path.of(basedir, "src", "test", "node").toAbsolutePath();
-        if (!Files.isRegularFile(dir.resolve("package.json"))) {
-            fail("Node test project not found: " + dir + " has no package.json");
-        }
-        return dir;
+        return TestMachine.projectDir("src/test/node", "package.json");
     }
 
     private static void ensureInstalled(Path dir) throws Exception {
-        if (Files.isRegularFile(dir.resolve("node_modules").resolve("socket.io-client").resolve("package.json"))) {
-            return;
-        }
-        String npm = executable(WINDOWS ? "npm.cmd" : "npm");
-        System.out.println("[NodeClientTest] installing the Node client: npm ci in " + dir);
-        Result result = ExternalProcess.run("NodeClientTest", List.of(npm, "ci", "--no-audit", "--no-fund"), dir,
-                                            Map.of(), NPM_TIMEOUT_MINUTES);
-        if (result.timedOut()) {
-            fail("npm ci did not finish within " + NPM_TIMEOUT_MINUTES + " min and was killed; last output:\n"
-                 + result.tail());
-        }
-        assertEquals(0, result.exitCode(), () -> "npm ci failed in " + dir + " (exit code " + result.exitCode()
-                                                 + "); last output:\n" + result.tail());
+        TestMachine.npmInstalled("NodeClientTest", dir, "socket.io-client");
     }
 
-    /** The absolute path of {@code name} on the PATH; fails the test with a clear message when there is none. */
     private static String executable(String name) {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        List<String> candidates = WINDOWS && !name.contains(".") ? List.of(name + ".exe", name + ".cmd") : List.of(name);
-        for (String entry : path.split(File.pathSeparator)) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            for (String candidate : candidates) {
-                Path file = Path.of(entry, candidate);
-                if (Files.isRegularFile(file) && Files.isExecutable(file)) {
-                    return file.toString();
-                }
-            }
-        }
-        fail("'" + name + "' not found on the PATH; NodeClientTest needs Node.js 20+ with npm "
-             + "(install them, e.g. from https://nodejs.org/, and make sure both are on the PATH)");
-        throw new AssertionError("unreachable");
+        return TestMachine.executable(name, "Node.js 20+ with npm (apt-get install nodejs npm)");
     }
-
-    /** Runs {@code command} in {@code dir} with no standard input, copying its output to System.out. */
 }
