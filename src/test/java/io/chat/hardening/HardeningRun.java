@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -33,6 +34,7 @@ import io.chat.platform.PlatformServer;
 import io.chat.socketio.Json;
 import io.chat.testing.RawWebSocket;
 import io.chat.testing.ChildPlatform;
+import io.chat.testing.SoakClients;
 
 /**
  * The slow hardening checks, against the platform in child JVMs: SIGTERM and kill -9 under load, a second server
@@ -804,19 +806,35 @@ public final class HardeningRun {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong sent = new AtomicLong();
             AtomicLong churned = new AtomicLong();
+            AtomicLong droppedClients = new AtomicLong();
             List<double[]> samples = new ArrayList<>();
+            // the official clients as people run them, chatting in a room of their own for the whole soak
+            SoakClients.ensureInstalled("hardening");
+            long soakStart = System.currentTimeMillis() + 20_000;
+            SoakClients.Plan plan = new SoakClients.Plan(child.url(), TENANT, "official", soakStart,
+                                                         soakStart + seconds * 1_000, 2_000, 5_000);
+            List<CompletableFuture<SoakClients.Summary>> official;
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                official = List.of(SoakClients.node(plan, "u7", tokens.get(7), pool),
+                                   SoakClients.java(plan, "u8", tokens.get(8), pool),
+                                   SoakClients.python(plan, "u9", tokens.get(9), pool));
                 for (int i = 0; i < 20; i++) {
-                    String token = tokens.get(i % tokens.size());
+                    String token = tokens.get(i % 7);
                     String room = "soak-" + (i % 4);
                     pool.submit(() -> {
-                        try (ChatClient client = ChatClient.connect(child.url(), "/" + TENANT, token)) {
+                        // default options (polling, then the upgrade; reconnection on): a disconnect is counted
+                        try (ChatClient client = ChatClient.open(child.url(), "/" + TENANT,
+                                                                 ChatClient.defaultOptions(token))) {
+                            client.awaitConnected();
                             client.join(room);
                             while (running.get()) {
                                 client.request("message:send", json("room", room, "text", text()))
                                         .get(10, TimeUnit.SECONDS);
                                 sent.incrementAndGet();
                                 Thread.sleep(200);   // 5/s each, 100/s in all
+                            }
+                            if (client.isDisconnected()) {
+                                droppedClients.incrementAndGet();
                             }
                         }
                         return null;
@@ -853,6 +871,15 @@ public final class HardeningRun {
                 }
                 running.set(false);
             }
+            List<SoakClients.Summary> clients = official.stream().map(CompletableFuture::join).toList();
+            List<String> problems = SoakClients.problems(clients, (int) (seconds / 2) - 2);
+            row("soak: official clients, default options, " + seconds + " s",
+                clients.stream().map(c -> c.name() + " " + c.client() + " sent " + c.sent().size())
+                        .collect(java.util.stream.Collectors.joining(", "))
+                        + (problems.isEmpty() ? "; no disconnect, nothing lost" : "; " + problems),
+                problems.isEmpty());
+            row("soak: 20 load clients (default options) never dropped", droppedClients.get() + " dropped",
+                droppedClients.get() == 0);
             // the first sample is the baseline (after warm-up); the last must not have grown past it
             double[] first = samples.getFirst();
             double[] last = samples.getLast();

@@ -75,6 +75,17 @@ public final class ChatClient implements AutoCloseable {
         return options;
     }
 
+    /**
+     * The options people run the client with: long-polling then the upgrade to WebSocket, reconnection on; a
+     * client of its own (no multiplexing with other tests' sockets).
+     */
+    public static IO.Options defaultOptions(String token) {
+        IO.Options options = new IO.Options();
+        options.forceNew = true;
+        options.auth = Map.of("token", token);
+        return options;
+    }
+
     /** Starts connecting {@code url + namespace} with the given options; see {@link #awaitConnected()}. */
     public static ChatClient open(String url, String namespace, IO.Options options) {
         ChatClient client = new ChatClient(IO.socket(URI.create(url + namespace), options));
