@@ -15,6 +15,7 @@ import io.chat.history.SessionRecord;
 import io.chat.history.TenantStore;
 import io.chat.history.UserRecord;
 import io.chat.tenant.auth.AuthenticatedUser;
+import io.chat.tenant.auth.FailureWindows;
 import io.chat.tenant.auth.PasswordHasher;
 import io.chat.tenant.auth.SessionTokens;
 import io.chat.tenant.auth.TenantAuthenticator;
@@ -31,7 +32,12 @@ public final class Tenant {
     private final TenantStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
-    private final LoginThrottle throttle = new LoginThrottle();
+    /**
+     * Failed logins per user name and minute. 4,096 names of at most 32 characters: under 1 MB. A new name
+     * costs a slow hash in the tenant's lane (see PasswordHasher), so far fewer are tried in a minute on a small
+     * machine, and evicting a live window takes a flood the size of the table.
+     */
+    private final FailureWindows throttle = new FailureWindows(Duration.ofMinutes(1), 4_096, Names.MAX_USERNAME_LENGTH);
     private final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     /**
      * Revocations so far. A cache fill notes the count before its database read and stores what it read only if no
@@ -50,7 +56,8 @@ public final class Tenant {
         this.definition = definition;
         this.directory = directory;
         this.store = store;
-        this.hasher = hasher;
+        // a lane of its own: a login flood on another tenant delays this one's logins by about one hash, no more
+        this.hasher = hasher.lane();
         this.clock = clock;
         this.authenticator = Authenticators.forTenant(definition.auth(), this::sessionUser);
     }
@@ -100,7 +107,11 @@ public final class Tenant {
         return SessionTokens.hash(token);
     }
 
+    /** Logs a user in; {@code username} must be a valid name ({@link Names#isUsername}), checked by the caller. */
     public LoginResult login(String username, String password) {
+        if (!Names.isUsername(username)) {
+            throw new IllegalArgumentException("not a username");
+        }
         if (!(definition.auth() instanceof AuthConfig.Password)) {
             return new LoginResult.NotPasswordTenant();
         }
@@ -119,7 +130,7 @@ public final class Tenant {
             counters.failedLogin();
             return new LoginResult.BadCredentials();
         }
-        throttle.succeeded(username);
+        throttle.clear(username);
         String token = SessionTokens.newToken();
         Instant expiresAt = now.plus(SESSION_TTL).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         SessionRecord session = new SessionRecord(SessionTokens.hash(token), username, expiresAt);
