@@ -24,8 +24,10 @@ import io.chat.tenant.auth.TenantAuthenticator;
 public final class Tenant {
     /** How long a password login's session token lives. */
     public static final Duration SESSION_TTL = Duration.ofHours(24);
-    /** Sessions kept in memory per tenant (about 250 bytes each); past it, uses read the database. */
-    static final int MAX_CACHED_SESSIONS = 10_000;
+    /** Sessions kept in memory per tenant (about 250 bytes each: 12 MB); past it, uses read the database. */
+    static final int MAX_CACHED_SESSIONS = 50_000;
+    /** How often a full cache is swept of expired sessions at most (a sweep walks the whole cache). */
+    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final TenantId id;
     private final Path directory;
@@ -46,6 +48,7 @@ public final class Tenant {
      * fill that checked first is emptied by the revocation; one that checks after sees the count moved).
      */
     private volatile long revocations;
+    private Instant lastSweep = Instant.EPOCH; // guarded by revoking
     private final ReentrantLock revoking = new ReentrantLock();
     private final TenantCounters counters = new TenantCounters();
     private final TenantAuthenticator authenticator;
@@ -199,8 +202,9 @@ public final class Tenant {
             if (revocations != seen) {
                 return;
             }
-            if (sessions.size() >= MAX_CACHED_SESSIONS) {
-                Instant now = clock.instant();
+            Instant now = clock.instant();
+            if (sessions.size() >= MAX_CACHED_SESSIONS && !now.isBefore(lastSweep.plus(SWEEP_INTERVAL))) {
+                lastSweep = now;
                 sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()));
             }
             if (sessions.size() < MAX_CACHED_SESSIONS) {
