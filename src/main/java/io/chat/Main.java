@@ -20,7 +20,9 @@ import io.chat.conformance.ConformanceHandlers;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
+import io.chat.http.LogText;
 import io.chat.http.ReceiveListeners;
+import io.chat.http.SecurityHeaders;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
@@ -165,6 +167,7 @@ public final class Main {
         try {
             running = start(settings.port(), maxConnections, io, List.of(io.engine()), http1, routing -> routing
                                     .addFilter(closeAfterResponse)
+                                    .addFilter(new SecurityHeaders())
                                     .get("/health", health::handle)
                                     .register("/api", publicApi)
                                     .get("/t/{tenant}", (req, res) -> res.header("Content-Type", "text/html; charset=UTF-8")
@@ -274,15 +277,17 @@ public final class Main {
     private static void hideErrors(HttpRouting.Builder routing) {
         routing.error(HttpException.class, (req, res, error) -> {
             if (!res.isSent()) {
+                SecurityHeaders.restore(req, res);
                 Status status = error.status();
                 JsonHttp.error(res, status, status == Status.NOT_FOUND_404 ? "not_found" : "http_" + status.code(),
                                status.reasonPhrase());
             }
         });
         routing.error(Exception.class, (req, res, error) -> {
-            LOGGER.log(System.Logger.Level.WARNING, "event=request outcome=error path=" + req.path().path()
+            LOGGER.log(System.Logger.Level.WARNING, "event=request outcome=error path=" + LogText.quote(req.path().path())
                     + " type=" + error.getClass().getSimpleName());
             if (!res.isSent()) {
+                SecurityHeaders.restore(req, res);
                 JsonHttp.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "internal error");
             }
         });

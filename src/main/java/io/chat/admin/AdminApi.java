@@ -53,7 +53,7 @@ public final class AdminApi implements HttpService {
     }
 
     private void provision(ServerRequest req, ServerResponse res) {
-        Optional<JsonNode> body = JsonHttp.readBody(req, res, true);
+        Optional<JsonNode> body = JsonHttp.readBody(req, res);
         if (body.isEmpty()) {
             return;
         }
@@ -112,7 +112,7 @@ public final class AdminApi implements HttpService {
         if (found.isEmpty()) {
             return;
         }
-        Optional<JsonNode> body = JsonHttp.readBody(req, res, true);
+        Optional<JsonNode> body = JsonHttp.readBody(req, res);
         if (body.isEmpty()) {
             return;
         }
@@ -168,7 +168,7 @@ public final class AdminApi implements HttpService {
         if (tenant.isEmpty()) {
             return;
         }
-        Optional<JsonNode> body = JsonHttp.readBody(req, res, true);
+        Optional<JsonNode> body = JsonHttp.readBody(req, res);
         if (body.isEmpty()) {
             return;
         }

@@ -1,15 +1,19 @@
 package io.chat.admin;
 
-import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
+import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
+import io.chat.http.LogText;
+import io.chat.tenant.auth.FailureWindows;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.security.AuthenticationResponse;
@@ -26,20 +30,22 @@ import io.helidon.webserver.http.RoutingResponse;
 /**
  * Every admin request authenticates through helidon-security (HTTP Basic against the admin principal);
  * failures answer 401 in the contract's JSON shape.
+ *
+ * <p>The admin API has no pages and no browser client, so a request a browser sends from a page is refused before
+ * anything else (403): a page on another site could otherwise post a form to it with Basic credentials the browser
+ * cached. Bodies must be JSON (415), which a page cannot send across sites without the API's consent. Browsers are
+ * not sent the Basic challenge either, so they never prompt for and cache the credentials.
  */
 public final class AdminAuthFilter implements Filter {
     private static final System.Logger LOGGER = System.getLogger(AdminAuthFilter.class.getName());
     private static final String REALM = "chat-admin";
     /** Failed admin logins allowed per client address and minute; past it, 429 without checking (no slow hash). */
     static final int FAILURES_PER_MINUTE = 10;
-    private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
+    private static final String SEC_FETCH_PREFIX = "sec-fetch-";
 
-    private record Window(long start, int failures) {
-    }
-
-    private final ConcurrentHashMap<String, Window> failures =
-            new ConcurrentHashMap<>();
-
+    /** The listener is on 127.0.0.1 only; 1,024 addresses of at most 64 characters: about 0.2 MB at most. */
+    private final FailureWindows failures = new FailureWindows(Duration.ofMinutes(1), 1_024, ClientAddress.MAX_LENGTH);
     private final Security security;
 
     public AdminAuthFilter(AdminCredentials credentials) {
@@ -61,6 +67,16 @@ public final class AdminAuthFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (crossOriginBrowserRequest(req)) {
+            LOGGER.log(System.Logger.Level.INFO, "event=admin-request outcome=forbidden reason=browser path="
+                    + LogText.quote(req.path().path()));
+            JsonHttp.error(res, Status.FORBIDDEN_403, "forbidden", "the admin API does not serve browser pages");
+            return;
+        }
+        if (JsonHttp.notJson(req)) {
+            JsonHttp.unsupportedMediaType(res);
+            return;
+        }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         req.headers().first(HeaderNames.AUTHORIZATION).ifPresent(h -> headers.put("Authorization", List.of(h)));
         SecurityContext context = security.contextBuilder(UUID.randomUUID().toString()).build();
@@ -69,12 +85,12 @@ public final class AdminAuthFilter implements Filter {
                             .method(req.prologue().method().text())
                             .headers(headers)
                             .build());
-        String client = req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : req.remotePeer().host();
-        long now = System.nanoTime();
-        long retryAfter = retryAfterSeconds(client, now);
+        String client = ClientAddress.of(req);
+        Instant now = Instant.now();
+        long retryAfter = failures.retryAfter(client, FAILURES_PER_MINUTE, now);
         if (retryAfter > 0) {
-            LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=rate-limited path=" + req.path().path());
+            LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=rate-limited path="
+                    + LogText.quote(req.path().path()));
             res.header(HeaderNames.RETRY_AFTER, Long.toString(retryAfter));
             JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "too many failed admin logins");
             return;
@@ -86,25 +102,34 @@ public final class AdminAuthFilter implements Filter {
         }
         if (headers.containsKey("Authorization")) {
             // only offered credentials count: a client's first request without them is the usual 401 challenge
-            failures.compute(client, (c, w) -> w == null || now - w.start() >= WINDOW_NANOS
-                    ? new Window(now, 1) : new Window(w.start(), w.failures() + 1));
+            failures.fail(client, now);
         }
-        LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=denied path=" + req.path().path());
-        res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+        LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=denied path=" + LogText.quote(req.path().path()));
+        if (!fromBrowser(req)) {
+            // curl sends Basic credentials unasked; Java's HttpClient Authenticator waits for this challenge
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+        }
         JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "admin credentials required");
     }
 
-    /** Seconds until this client may try again, 0 when it may try now. */
-    private long retryAfterSeconds(String client, long now) {
-        Window window = failures.get(client);
-        if (window == null || window.failures() < FAILURES_PER_MINUTE) {
-            return 0;
+    /**
+     * A request from a page: browsers send {@code Origin} on cross-site posts and {@code Sec-Fetch-Site} on every
+     * request; no admin client (curl, the scripts, Java's HttpClient) sends {@code Origin}. {@code Sec-Fetch-Site}
+     * {@code none} is the user typing the address, which is allowed (and gets no challenge).
+     */
+    private static boolean crossOriginBrowserRequest(RoutingRequest req) {
+        return req.headers().contains(HeaderNames.ORIGIN)
+                || req.headers().first(SEC_FETCH_SITE).map(site -> !site.equals("none") && !site.equals("same-origin"))
+                        .orElse(false);
+    }
+
+    /** Any {@code Sec-Fetch-*} header: only browsers send them. */
+    private static boolean fromBrowser(RoutingRequest req) {
+        for (Header header : req.headers()) {
+            if (header.name().regionMatches(true, 0, SEC_FETCH_PREFIX, 0, SEC_FETCH_PREFIX.length())) {
+                return true;
+            }
         }
-        long left = window.start() + WINDOW_NANOS - now;
-        if (left <= 0) {
-            failures.remove(client, window);
-            return 0;
-        }
-        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left));
+        return false;
     }
 }

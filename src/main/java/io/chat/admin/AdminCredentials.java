@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.chat.history.OwnerOnly;
 import io.chat.socketio.Json;
 import io.chat.tenant.auth.PasswordHasher;
 
@@ -36,7 +36,8 @@ public final class AdminCredentials {
     AdminCredentials(String username, String passwordHash, PasswordHasher hasher) {
         this.username = username;
         this.passwordHash = passwordHash;
-        this.hasher = hasher;
+        // a lane of its own: failed admin logins (each a slow hash) queue apart from the tenants' logins
+        this.hasher = hasher.lane();
     }
 
     /**
@@ -51,6 +52,7 @@ public final class AdminCredentials {
         Path file = tenantsDir.resolve(FILE_NAME);
         try {
             if (Files.isRegularFile(file)) {
+                OwnerOnly.restrictFile(file); // written before this rule, or copied in: a password hash
                 JsonNode stored = Json.mapper().readTree(Files.readAllBytes(file));
                 return new AdminCredentials(stored.path("username").asText(), stored.path("passwordHash").asText(),
                                             hasher);
@@ -65,11 +67,7 @@ public final class AdminCredentials {
                     .put("username", name)
                     .put("passwordHash", credentials.passwordHash);
             Path temp = Files.createTempFile(tenantsDir, ".admin", ".tmp");
-            try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX: the folder's permissions have to do
-            }
+            OwnerOnly.restrictFile(temp);
             Files.write(temp, Json.mapper().writeValueAsBytes(node));
             Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             announce.accept("Admin credentials generated (shown once, stored only hashed in " + file + "):\n"

@@ -1,9 +1,8 @@
 package io.chat.api;
 
-import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.chat.ChatService;
 import io.chat.chat.MessageJson;
 import io.chat.history.MessagePage;
+import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
 import io.chat.socketio.Json;
@@ -31,15 +31,16 @@ public final class PublicApi implements HttpService {
     private static final int HISTORY_DEFAULT = 50;
     private static final int HISTORY_MAX = 100;
     /**
-     * Logins in progress per client address. Each costs a slow hash and hashes wait their turn for a processor
-     * (see PasswordHasher), so without this one address flooding logins (with invented names, which the per-user
-     * limit does not catch) fills the queue and everyone else's login waits behind it. Past the cap: 429 at once.
-     * Clients behind one proxy share an address; two at a time is plenty for people typing passwords.
+     * Logins per client address: 2 in progress at once (clients behind one proxy share an address; two hashes at a
+     * time is plenty for people typing passwords), up to 32 more waiting their turn for at most 10 s, then 429.
+     * At most 4,096 addresses and 1,024 waiting logins in all.
      */
     static final int LOGINS_PER_ADDRESS = 2;
+    static final int WAITING_PER_ADDRESS = 32;
+    static final Duration LOGIN_WAIT = Duration.ofSeconds(10);
 
-    private final ConcurrentHashMap<String, Integer> loginsInProgress =
-            new ConcurrentHashMap<>();
+    private final LoginSlots loginSlots = new LoginSlots(LOGINS_PER_ADDRESS, WAITING_PER_ADDRESS, 4_096, 1_024,
+                                                         LOGIN_WAIT);
 
     private final TenantRegistry registry;
     private final ChatService chat;
@@ -66,7 +67,7 @@ public final class PublicApi implements HttpService {
             return;
         }
         Tenant tenant = found.get();
-        Optional<JsonNode> body = JsonHttp.readBody(req, res, false);
+        Optional<JsonNode> body = JsonHttp.readBody(req, res);
         if (body.isEmpty()) {
             return;
         }
@@ -77,14 +78,17 @@ public final class PublicApi implements HttpService {
             JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "username and password are required");
             return;
         }
+        // before anything keys on it or looks it up: a name no user can have is malformed
+        if (!Names.isUsername(username.get())) {
+            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "invalid username");
+            return;
+        }
         if (tenant.suspended()) {
             JsonHttp.error(res, Status.FORBIDDEN_403, "forbidden", "tenant suspended");
             return;
         }
-        String address = req.remotePeer().address() instanceof InetSocketAddress inet
-                && inet.getAddress() != null ? inet.getAddress().getHostAddress() : req.remotePeer().host();
-        if (loginsInProgress.merge(address, 1, Integer::sum) > LOGINS_PER_ADDRESS) {
-            loginsInProgress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        Optional<LoginSlots.Slot> slot = loginSlots.acquire(ClientAddress.of(req));
+        if (slot.isEmpty()) {
             // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
             LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
             res.header(HeaderNames.RETRY_AFTER, "1");
@@ -92,10 +96,8 @@ public final class PublicApi implements HttpService {
             return;
         }
         LoginResult result;
-        try {
+        try (LoginSlots.Slot held = slot.get()) {
             result = tenant.login(username.get(), password.get());
-        } finally {
-            loginsInProgress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
         }
         switch (result) {
         case LoginResult.Success success -> {

@@ -128,6 +128,10 @@ final class TenantChat {
         if (presence.connected(user)) {
             socket.broadcast().emit("user:online", userEvent(user));
         }
+        // the token was checked before this socket was registered: a revocation in between did not see the socket
+        if (!tenant.stillValid(user(socket).tokenKey())) {
+            socket.disconnect(false);
+        }
         LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=connect outcome=ok");
     }
 

@@ -9,8 +9,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
@@ -68,7 +66,7 @@ record Credentials(String adminPassword, String appPassword) {
     /** Written to a private temporary file, forced to disk, then moved in: never seen half written. */
     private void write(Path file) throws IOException {
         Path directory = file.getParent();
-        Path temporary = Files.createTempFile(directory, ".credentials", ".tmp", ownerOnly(directory));
+        Path temporary = Files.createTempFile(directory, ".credentials", ".tmp", OwnerOnly.fileAttributes(directory));
         try {
             Properties properties = new Properties();
             properties.setProperty("admin.password", adminPassword);
@@ -83,13 +81,6 @@ record Credentials(String adminPassword, String appPassword) {
         } finally {
             Files.deleteIfExists(temporary);
         }
-    }
-
-    private static FileAttribute<?>[] ownerOnly(Path directory) {
-        if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        }
-        return new FileAttribute<?>[0];
     }
 
     private static String randomPassword() {

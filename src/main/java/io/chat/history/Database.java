@@ -116,6 +116,8 @@ final class Database {
             // A ';' would let the path add H2 URL settings.
             throw new StoreException("refusing a store path containing ';': " + directory);
         }
+        // the folder holds password and token hashes and messages: its owner's alone, files made before included
+        OwnerOnly.restrictFolder(directory);
         boolean exists = Files.exists(directory.resolve(FILE_NAME + ".mv.db"));
         Credentials credentials = Credentials.loadOrCreate(directory, exists);
         List<Connection> opened = new ArrayList<>();
@@ -133,6 +135,7 @@ final class Database {
                 reader.setReadOnly(true);
                 readConnections.add(reader);
             }
+            OwnerOnly.restrictFolder(directory); // the files H2 just created, under the process's umask
             return new Connections(writer, List.copyOf(readConnections), admin);
         } catch (SQLException | RuntimeException e) {
             opened.forEach(Database::closeQuietly);

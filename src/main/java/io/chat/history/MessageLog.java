@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.CRC32C;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -50,8 +51,10 @@ final class MessageLog implements AutoCloseable {
     static MessageLog open(Path directory) {
         Path file = directory.resolve(FILE_NAME);
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                                                   StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                                                                StandardOpenOption.WRITE),
+                                                   OwnerOnly.fileAttributes(directory));
+            OwnerOnly.restrictFile(file);
             return new MessageLog(file, channel, channel.size());
         } catch (IOException e) {
             throw new StoreException("cannot open " + file, e);

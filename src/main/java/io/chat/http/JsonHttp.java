@@ -40,14 +40,28 @@ public final class JsonHttp {
     }
 
     /**
-     * Reads a JSON body. Answers the error itself and returns empty when the body is too large (413), not JSON
-     * by content type while {@code requireJsonType} (415), or not parseable (400).
+     * Whether a request carries something other than JSON: a content type other than {@code application/json}, or
+     * a body with no content type. A browser sends a cross-site form or {@code text/plain} body without asking
+     * first; only JSON needs its permission (a CORS preflight), so refusing the rest stops those posts.
      */
-    public static Optional<JsonNode> readBody(ServerRequest req, ServerResponse res, boolean requireJsonType) {
-        if (requireJsonType && !req.headers().contentType()
-                .map(type -> type.test(HttpMediaTypes.JSON_UTF_8) || "application/json".equals(type.mediaType().text()))
-                .orElse(false)) {
-            error(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type", "use application/json");
+    public static boolean notJson(ServerRequest req) {
+        return req.headers().contentType()
+                .map(type -> !(type.test(HttpMediaTypes.JSON_UTF_8) || "application/json".equals(type.mediaType().text())))
+                .orElseGet(() -> req.content().hasEntity());
+    }
+
+    /** Answers 415 in the contract's shape. */
+    public static void unsupportedMediaType(ServerResponse res) {
+        error(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type", "use application/json");
+    }
+
+    /**
+     * Reads a JSON body. Answers the error itself and returns empty when the body is not JSON by its content type
+     * (415, see {@link #notJson}), too large (413) or not parseable (400).
+     */
+    public static Optional<JsonNode> readBody(ServerRequest req, ServerResponse res) {
+        if (notJson(req)) {
+            unsupportedMediaType(res);
             return Optional.empty();
         }
         byte[] body;

@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /** The contract's rules for user names, passwords and room names. */
 public final class Names {
-    private static final Pattern USERNAME = Pattern.compile("^[a-z0-9._-]{1,32}$");
+    public static final int MAX_USERNAME_LENGTH = 32;
+    private static final Pattern USERNAME = Pattern.compile("^[a-z0-9._-]{1," + MAX_USERNAME_LENGTH + "}$");
     private static final Pattern ROOM = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     /** Longer passwords are refused: each costs a slow hash, so an unbounded one is a cheap attack. */
     public static final int MAX_PASSWORD_LENGTH = 1024;
@@ -14,7 +15,8 @@ public final class Names {
     }
 
     public static boolean isUsername(String candidate) {
-        return candidate != null && USERNAME.matcher(candidate).matches();
+        // the length first: the pattern would scan a huge string to the end
+        return candidate != null && candidate.length() <= MAX_USERNAME_LENGTH && USERNAME.matcher(candidate).matches();
     }
 
     public static boolean isPassword(String candidate) {

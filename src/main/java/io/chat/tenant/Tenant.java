@@ -7,12 +7,15 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import io.chat.history.DuplicateUserException;
 import io.chat.history.SessionRecord;
 import io.chat.history.TenantStore;
 import io.chat.history.UserRecord;
 import io.chat.tenant.auth.AuthenticatedUser;
+import io.chat.tenant.auth.FailureWindows;
 import io.chat.tenant.auth.PasswordHasher;
 import io.chat.tenant.auth.SessionTokens;
 import io.chat.tenant.auth.TenantAuthenticator;
@@ -21,14 +24,32 @@ import io.chat.tenant.auth.TenantAuthenticator;
 public final class Tenant {
     /** How long a password login's session token lives. */
     public static final Duration SESSION_TTL = Duration.ofHours(24);
+    /** Sessions kept in memory per tenant (about 250 bytes each: 12 MB); past it, uses read the database. */
+    static final int MAX_CACHED_SESSIONS = 50_000;
+    /** How often a full cache is swept of expired sessions at most (a sweep walks the whole cache). */
+    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final TenantId id;
     private final Path directory;
     private final TenantStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
-    private final LoginThrottle throttle = new LoginThrottle();
+    /**
+     * Failed logins per user name and minute. 4,096 names of at most 32 characters: under 1 MB. A new name
+     * costs a slow hash in the tenant's lane (see PasswordHasher), so far fewer are tried in a minute on a small
+     * machine, and evicting a live window takes a flood the size of the table.
+     */
+    private final FailureWindows throttle = new FailureWindows(Duration.ofMinutes(1), 4_096, Names.MAX_USERNAME_LENGTH);
     private final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
+    /**
+     * Revocations so far. A cache fill notes the count before its database read and stores what it read only if no
+     * revocation finished meanwhile; a revocation deletes in the database first, then empties the cache and counts.
+     * Both last steps run under {@link #revoking}, so a row read before a revocation is never cached after it (a
+     * fill that checked first is emptied by the revocation; one that checks after sees the count moved).
+     */
+    private volatile long revocations;
+    private Instant lastSweep = Instant.EPOCH; // guarded by revoking
+    private final ReentrantLock revoking = new ReentrantLock();
     private final TenantCounters counters = new TenantCounters();
     private final TenantAuthenticator authenticator;
     private volatile TenantDefinition definition;
@@ -38,7 +59,8 @@ public final class Tenant {
         this.definition = definition;
         this.directory = directory;
         this.store = store;
-        this.hasher = hasher;
+        // a lane of its own: a login flood on another tenant delays this one's logins by about one hash, no more
+        this.hasher = hasher.lane();
         this.clock = clock;
         this.authenticator = Authenticators.forTenant(definition.auth(), this::sessionUser);
     }
@@ -88,7 +110,11 @@ public final class Tenant {
         return SessionTokens.hash(token);
     }
 
+    /** Logs a user in; {@code username} must be a valid name ({@link Names#isUsername}), checked by the caller. */
     public LoginResult login(String username, String password) {
+        if (!Names.isUsername(username)) {
+            throw new IllegalArgumentException("not a username");
+        }
         if (!(definition.auth() instanceof AuthConfig.Password)) {
             return new LoginResult.NotPasswordTenant();
         }
@@ -107,21 +133,23 @@ public final class Tenant {
             counters.failedLogin();
             return new LoginResult.BadCredentials();
         }
-        throttle.succeeded(username);
+        throttle.clear(username);
         String token = SessionTokens.newToken();
         Instant expiresAt = now.plus(SESSION_TTL).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         SessionRecord session = new SessionRecord(SessionTokens.hash(token), username, expiresAt);
+        // the user may be deleted while this session is saved: then it must not be cached after the purge
+        long seen = revocations;
         store.saveSession(session).join();
-        sessions.put(session.tokenHash(), session);
+        cacheUnlessRevokedSince(seen, session);
         return new LoginResult.Success(token, username, expiresAt);
     }
 
-    /** Revokes a session token; true when it was valid. */
+    /** Revokes a session token; true when it was valid. No use of the token succeeds once this returned. */
     public boolean logout(String token) {
         String key = SessionTokens.hash(token);
-        SessionRecord cached = sessions.remove(key);
         boolean stored = store.deleteSession(key).join();
-        return cached != null || stored;
+        boolean cached = forget(() -> sessions.remove(key) != null);
+        return cached || stored;
     }
 
     /** Creates a password user; throws {@link UserExists} when the name is taken. */
@@ -137,20 +165,65 @@ public final class Tenant {
         }
     }
 
-    /** Deletes a user and their sessions; false when there was no such user. */
+    /** Deletes a user and their sessions; false when there was no such user. No session of theirs works after. */
     public boolean deleteUser(String username) {
-        sessions.values().removeIf(s -> s.username().equals(username));
-        return store.deleteUser(username).join();
+        boolean deleted = store.deleteUser(username).join();
+        forget(() -> sessions.values().removeIf(s -> s.username().equals(username)));
+        return deleted;
+    }
+
+    /**
+     * Whether a credential accepted at CONNECT still holds: the chat layer asks once the socket is registered, so a
+     * revocation (or suspension) that ran between the check and the registration, and so did not see the socket,
+     * is caught. JWTs are not revoked one by one.
+     */
+    public boolean stillValid(String tokenKey) {
+        if (suspended()) {
+            return false;
+        }
+        return !(definition.auth() instanceof AuthConfig.Password) || sessionUser(tokenKey).isPresent();
+    }
+
+    /** Runs a removal from the cache, after the database rows are gone; true when something was cached. */
+    private boolean forget(BooleanSupplier removal) {
+        revoking.lock();
+        try {
+            boolean removed = removal.getAsBoolean();
+            revocations++;
+            return removed;
+        } finally {
+            revoking.unlock();
+        }
+    }
+
+    private void cacheUnlessRevokedSince(long seen, SessionRecord session) {
+        revoking.lock();
+        try {
+            if (revocations != seen) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (sessions.size() >= MAX_CACHED_SESSIONS && !now.isBefore(lastSweep.plus(SWEEP_INTERVAL))) {
+                lastSweep = now;
+                sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()));
+            }
+            if (sessions.size() < MAX_CACHED_SESSIONS) {
+                sessions.put(session.tokenHash(), session);
+            }
+        } finally {
+            revoking.unlock();
+        }
     }
 
     private Optional<AuthenticatedUser> sessionUser(String tokenHash) {
         SessionRecord session = sessions.get(tokenHash);
         if (session == null) {
+            long seen = revocations;
             session = store.session(tokenHash).join().orElse(null);
             if (session == null) {
                 return Optional.empty();
             }
-            sessions.put(tokenHash, session);
+            cacheUnlessRevokedSince(seen, session);
         }
         if (!clock.instant().isBefore(session.expiresAt())) {
             sessions.remove(tokenHash);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -19,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import io.chat.history.CommitObserver;
+import io.chat.history.OwnerOnly;
 import io.chat.history.TenantStore;
 import io.chat.tenant.auth.PasswordHasher;
 
@@ -127,7 +127,7 @@ public final class TenantRegistry implements AutoCloseable {
             }
             Path dir = directoryOf(definition.id());
             try {
-                Files.createDirectories(dir);
+                OwnerOnly.createFolder(dir);
                 writeDefinition(dir, definition);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create tenant folder", e);
@@ -224,7 +224,7 @@ public final class TenantRegistry implements AutoCloseable {
     private static void writeDefinition(Path dir, TenantDefinition definition) throws IOException {
         Path temp = Files.createTempFile(dir, ".tenant", ".tmp");
         try {
-            restrictToOwner(temp);
+            OwnerOnly.restrictFile(temp);
             Files.write(temp, TenantJson.toFile(definition));
             try {
                 Files.move(temp, dir.resolve(DEFINITION_FILE), StandardCopyOption.ATOMIC_MOVE,
@@ -234,14 +234,6 @@ public final class TenantRegistry implements AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(temp);
-        }
-    }
-
-    private static void restrictToOwner(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: the folder's own permissions have to do
         }
     }
 

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.chat.hardening.RawHttp.Answer;
 import io.chat.platform.PlatformServer;
 
 /**
@@ -40,45 +38,9 @@ class HttpAbuseTest {
 
     /** Sends raw bytes, returns the status code and what followed (0 when the server just closed). */
     private static Answer raw(String head, byte[] body) throws IOException {
-        try (Socket socket = new Socket("localhost", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            try {
-                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-                if (body != null) {
-                    out.write(body);
-                }
-                out.flush();
-            } catch (IOException closedWhileWriting) {
-                // the server may answer and close before reading everything
-            }
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                int n;
-                while ((n = in.read(buffer)) > 0 && answer.size() < 1_000_000) {
-                    answer.write(buffer, 0, n);
-                    String text = answer.toString(StandardCharsets.UTF_8);
-                    int headEnd = text.indexOf("\r\n\r\n");
-                    if (headEnd > 0) {
-                        var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
-                        if (!length.find() || answer.size() >= headEnd + 4 + Integer.parseInt(length.group(1))) {
-                            break;
-                        }
-                    }
-                }
-            } catch (IOException reset) {
-                // a reset after the answer is fine
-            }
-            String text = answer.toString(StandardCharsets.UTF_8);
-            int status = text.startsWith("HTTP/1.1 ") ? Integer.parseInt(text.substring(9, 12)) : 0;
-            Hygiene.assertClean(head.lines().findFirst().orElse(""), text);
-            return new Answer(status, text);
-        }
-    }
-
-    record Answer(int status, String text) {
+        Answer answer = RawHttp.exchange("localhost", server.port(), head, body);
+        Hygiene.assertClean(head.lines().findFirst().orElse(""), answer.text());
+        return answer;
     }
 
     private static void assertServing() throws IOException {

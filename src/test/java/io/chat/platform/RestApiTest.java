@@ -103,6 +103,35 @@ class RestApiTest {
     }
 
     @Test
+    void usernamesNoUserCanHaveAnswer400BeforeAnythingKeysOnThem() {
+        // 60,000 characters: was 500 internal, and each one kept in the login throttle for minutes
+        for (String name : List.of("u".repeat(60_000), "x".repeat(33), "Alice", "al ice", "", "al\u00e9")) {
+            HttpResponse<String> refused = login("acme", credentials(name, "alice-password"));
+            assertEquals("bad_request", assertError(400, refused), name.length() > 40 ? name.length() + " chars" : name);
+        }
+        // a valid name, even of the longest length and unknown, is checked as usual
+        assertError(401, login("acme", credentials("x".repeat(32), "alice-password")));
+        server.login("acme", "alice");
+    }
+
+    @Test
+    void loginTakesJsonOnly() {
+        String body = credentials("alice", "alice-password");
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> refused = server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
+                                                               .header("Content-Type", type)
+                                                               .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertEquals("unsupported_media_type", assertError(415, refused), type);
+        }
+        HttpResponse<String> untyped = server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
+                                                           .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertError(415, untyped);
+        assertEquals(201, server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
+                                              .header("Content-Type", "application/json; charset=utf-8")
+                                              .POST(HttpRequest.BodyPublishers.ofString(body)).build()).statusCode());
+    }
+
+    @Test
     void badPasswordAndUnknownUserGetTheSameAnswer() {
         HttpResponse<String> badPassword = login("acme", credentials("bob", "wrong-password"));
         HttpResponse<String> unknownUser = login("acme", credentials("nobody", "wrong-password"));

@@ -1,0 +1,75 @@
+package io.chat.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.socket.client.IO;
+
+/**
+ * Every public response forbids framing (clickjacking of the web client), content sniffing and Referer leaks, and
+ * the Socket.IO long-polling transport works with those headers on its responses.
+ */
+class ResponseHeadersTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static PlatformServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PlatformServer.start();
+        server.passwordTenant("framed", "alice", "bob");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertProtected(String what, HttpResponse<String> response) {
+        var headers = response.headers();
+        String csp = headers.firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("frame-ancestors 'none'"), what + ": " + headers.map());
+        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), what + ": " + csp);
+        assertEquals("DENY", headers.firstValue("X-Frame-Options").orElse(""), what);
+        assertEquals("nosniff", headers.firstValue("X-Content-Type-Options").orElse(""), what);
+        assertEquals("no-referrer", headers.firstValue("Referrer-Policy").orElse(""), what);
+    }
+
+    @Test
+    void everyKindOfPublicResponseCarriesTheHeaders() throws Exception {
+        // the web client (when this build has it: otherwise its 404), a deep link, REST, errors, health, polling
+        for (String path : List.of("/", "/t/framed", "/app.css", "/health", "/api/tenants/framed/rooms/general/messages",
+                                   "/nothing-here", "/socket.io/?EIO=4&transport=polling")) {
+            assertProtected(path, get(path));
+        }
+        assertTrue(get("/socket.io/?EIO=4&transport=polling").body().startsWith("0{\"sid\":"));
+    }
+
+    @Test
+    void aPollingOnlyClientStillChats() {
+        IO.Options polling = ChatClient.options(server.login("framed", "alice"));
+        polling.transports = new String[] {"polling"};
+        try (ChatClient alice = ChatClient.open(server.url(), "/framed", polling);
+             ChatClient bob = ChatClient.connect(server.url(), "/framed", server.login("framed", "bob"))) {
+            alice.awaitConnected();
+            ChatAssertions.assertOk(alice.join("general"));
+            ChatAssertions.assertOk(bob.join("general"));
+            var sent = bob.send("general", "over polling");
+            assertEquals(sent, alice.awaitEvent("message"));
+        }
+    }
+}
