@@ -24,6 +24,8 @@ final class Client implements EngineListener {
     private Packet pendingBinary;
     private List<byte[]> pendingAttachments;
     private long pendingAttachmentBytes;
+    /** CONNECTs refused in a row; only the connection's reader thread touches it. */
+    private int refusedConnects;
 
     Client(SocketIoServer server, EngineSession session) {
         this.server = server;
@@ -150,6 +152,7 @@ final class Client implements EngineListener {
 
     /** Synchronized with {@link #removeSocket}: limits and the connect timer follow whether any socket is left. */
     synchronized void addSocket(Socket socket) {
+        refusedConnects = 0;
         sockets.put(socket.namespace().name(), socket);
         connectTimeout.cancel(false);
         session.unrestrict();
@@ -170,7 +173,18 @@ final class Client implements EngineListener {
                              .getFirst().flushedAlone());
     }
 
+    /**
+     * Refused CONNECTs in a row after which the connection is closed: each runs a namespace's middleware (a token
+     * lookup), and a client guessing tokens on one connection would otherwise cost that for free. A client told
+     * {@code unauthorized} or {@code tenant suspended} a few times gets a new connection when it tries again.
+     */
+    static final int MAX_REFUSED_CONNECTS = 10;
+
     void sendConnectError(String namespace, String message, Optional<JsonNode> detail) {
+        if (++refusedConnects > MAX_REFUSED_CONNECTS) {
+            session.close(CloseReason.FORCED_CLOSE);
+            return;
+        }
         ObjectNode data = Json.NODES.objectNode();
         data.put("message", message);
         detail.ifPresent(d -> data.set("data", d));

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
@@ -43,7 +43,13 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private final HandshakeRequest request;
     private final Optional<EngineSession> upgradeOf;
     private final DataReader reader;
-    private final ConcurrentLinkedQueue<byte[]> directFrames = new ConcurrentLinkedQueue<>();
+    /**
+     * Frames the connection itself answers with (the probe reply, a pong), outside the session's queue. One of each
+     * at most: a peer that pings (or probes) without reading cannot make them pile up; as RFC 6455 allows, only the
+     * latest ping is answered.
+     */
+    private final AtomicReference<byte[]> probeReply = new AtomicReference<>();
+    private final AtomicReference<byte[]> pong = new AtomicReference<>();
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private volatile EngineSession session;
@@ -133,7 +139,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
         // upgrade handshake: "2probe" → "3probe", then "5" switches the session over
         EngineSession target = upgradeOf.orElseThrow();
         if ("2probe".equals(message.text)) {
-            directFrames.add(EnginePacket.PROBE_REPLY.wsFrame());
+            probeReply.set(EnginePacket.PROBE_REPLY.wsFrame());
             // written before anything else is read: nothing else writes to this socket before the upgrade
             // completes, and a client may act on the reply at once
             if (writeScheduled.compareAndSet(false, true)) {
@@ -206,7 +212,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
             }
             switch (opcode) {
             case WebSocketFrames.OP_PING -> {
-                directFrames.add(WebSocketFrames.frame(WebSocketFrames.OP_PONG, payload));
+                pong.set(WebSocketFrames.frame(WebSocketFrames.OP_PONG, payload));
                 wake();
             }
             case WebSocketFrames.OP_PONG -> {
@@ -331,7 +337,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
     }
 
     private boolean somethingToWrite() {
-        return !directFrames.isEmpty()
+        return probeReply.get() != null || pong.get() != null
                 || (attached && session.hasQueued() && !closeSent)
                 || (pendingClose != null && !closeSent);
     }
@@ -339,12 +345,15 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private List<BufferData> collect() {
         List<BufferData> batch = new ArrayList<>();
         if (closeSent) {
-            directFrames.clear();
+            probeReply.set(null);
+            pong.set(null);
             return batch;
         }
-        byte[] frame;
-        while ((frame = directFrames.poll()) != null) {
-            batch.add(BufferData.create(frame));
+        for (AtomicReference<byte[]> direct : List.of(probeReply, pong)) {
+            byte[] frame = direct.getAndSet(null);
+            if (frame != null) {
+                batch.add(BufferData.create(frame));
+            }
         }
         EngineSession current = session;
         if (attached && current != null) {
