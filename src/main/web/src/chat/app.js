@@ -16,6 +16,8 @@ const TYPING_EVERY_MS = 2000;
 const DIRECTORY_EVERY_MS = 30000;
 const MAX_ANNOUNCEMENTS = 3;
 const DEFAULT_ROOM = "general";
+/** after a `room:join` that got no answer while connected */
+const REJOIN_AFTER_MS = 2000;
 
 const STATE_TEXT = {
   connecting: "Connecting…",
@@ -295,7 +297,11 @@ export class ChatApp {
       }
       if (state.hasGap()) this.catchUp(state);
     } catch (error) {
-      if (error.transport) return; // joined on the next connection
+      if (error.transport) {
+        // offline: joined on the next connection; no answer on a connection still up: tried again shortly
+        if (error.code === "timeout") this.syncLater(state);
+        return;
+      }
       this.removeRoom(state.name);
       this.notice(`Cannot join #${state.name}: ${describe(error)}`);
     }
@@ -326,7 +332,9 @@ export class ChatApp {
           }
         } while (state.syncAgain);
       } catch (error) {
-        if (!error.transport) {
+        if (error.code === "timeout") {
+          this.syncLater(state);
+        } else if (!error.transport) {
           this.notice(`Could not update #${state.name}: ${describe(error)}`);
           // my messages to it must not wait for ever: sent now, the server says whether it takes them
           this.joined(state, epoch);
@@ -340,6 +348,13 @@ export class ChatApp {
       if (state.syncAgain && this.connection.connected && this.rooms.get(state.name) === room) this.catchUp(state);
     })();
     return state.syncing;
+  }
+
+  /** Joins or catches up again after a pause, if the room and the connection are still there. */
+  syncLater(state) {
+    setTimeout(() => {
+      if (!this.stopped && this.connection.connected && this.rooms.get(state.name)?.state === state) this.sync(state);
+    }, REJOIN_AFTER_MS);
   }
 
   /** The room is joined on connection `epoch`: my messages to it may go, if that is still the connection. */
