@@ -148,3 +148,30 @@ test("a message not sent is still there after a reload, then sent; Discard remov
   assertNoProblems(page);
   await page.context().close();
 });
+
+test("logging out forgets the messages not sent: they are not sent when signing in again", { timeout: TEST_TIMEOUT }, async () => {
+  const tenant = await newTenant("logout", env.alice);
+  const room = uniqueRoom("forget");
+  const page = await newPage(browser);
+  await signIn(page, tenant, env.alice);
+  await joinRoom(page, room);
+  await admin("POST", `/admin/tenants/${tenant}/suspend`);
+  await eventually(async () => assert.equal(await connectionState(page), "suspended"));
+  await send(page, room, "never sent");
+  await eventually(async () => assert.deepEqual(await outboxEntries(page, room), [{ text: "never sent", state: "failed" }]));
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await eventually(async () => assert.equal(await page.locator("#login-status").textContent(), "You have logged out."));
+  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.startsWith("chat."))), []);
+
+  await admin("POST", `/admin/tenants/${tenant}/resume`);
+  await signIn(page, tenant, env.alice);
+  await joinRoom(page, room);
+  assert.deepEqual(await outboxEntries(page, room), []);
+  const reader = await apiClient(tenant, env.alice);
+  assert.deepEqual(await storedMessages(reader, room), []);
+  reader.close();
+  assert.equal(page.beforeUnloads, 0);
+  assertNoProblems(page);
+  await page.context().close();
+});
