@@ -1,4 +1,5 @@
 // Bundles src/ into the server's classpath folder `web/` (target/classes/web), where Helidon serves it at `/`.
+// WEB_SOURCEMAP=1 adds app.js.map (for debugging; never in a jar that is shipped).
 import { build } from "esbuild";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -14,7 +15,8 @@ await build({
   bundle: true,
   format: "esm",
   minify: true,
-  sourcemap: true,
+  // the server serves everything in web/ to anyone: a source map only for a local debugging build
+  sourcemap: process.env.WEB_SOURCEMAP === "1",
   target: ["es2020"],
   outfile: resolve(out, "app.js"),
   logLevel: "warning",

@@ -63,8 +63,15 @@ export async function newPage(browser, { width = 1200, height = 800, ...options 
   const page = await context.newPage();
   page.problems = [];
   page.dialogs = [];
+  page.beforeUnloads = 0;
   page.on("pageerror", (error) => page.problems.push(`page error: ${error.message}`));
   page.on("dialog", async (dialog) => {
+    if (dialog.type() === "beforeunload") {
+      // "leave the page?" (something unsent): counted, and answered as a person who leaves anyway
+      page.beforeUnloads += 1;
+      await dialog.accept().catch(() => {});
+      return;
+    }
     page.dialogs.push(dialog.message());
     await dialog.dismiss().catch(() => {});
   });
@@ -131,6 +138,34 @@ export async function people(page) {
   const entries = await page.locator(".people-list .person")
     .evaluateAll((items) => items.map((li) => [li.dataset.user, li.dataset.status]));
   return Object.fromEntries(entries);
+}
+
+/**
+ * Records every value the connection status element's data-state takes, from the page's first load on, into
+ * `window.connectionStates` ({state, at}): call before the page is opened.
+ */
+export async function recordConnectionStates(page) {
+  await page.addInitScript(() => {
+    window.connectionStates = [];
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        if (change.target.id === "connection") {
+          window.connectionStates.push({ state: change.target.dataset.state, at: Date.now() });
+        }
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
+  });
+}
+
+/** The data-state values recorded by recordConnectionStates, in order. */
+export async function connectionStates(page) {
+  return page.evaluate(() => window.connectionStates.map((change) => change.state));
+}
+
+/** The messages of my own on their way in a room (pending or not sent), in order: [{text, state}]. */
+export async function outboxEntries(page, room) {
+  return pane(page, room).locator(".outbox .msg")
+    .evaluateAll((items) => items.map((li) => ({ text: li.querySelector(".msg-text").textContent, state: li.dataset.state })));
 }
 
 /** Retries an async assertion until it passes or `timeout` ms went by; then throws its last error. */
@@ -205,8 +240,35 @@ export async function apiClient(tenant, who) {
       for (const text of texts) sent.push((await request("message:send", { room, text })).message);
       return sent;
     },
+    /** Like sendAll, but without waiting for each ack before the next send (their order is not kept). */
+    async sendMany(room, texts, inFlight = 50) {
+      await request("room:join", { room });
+      for (let i = 0; i < texts.length; i += inFlight) {
+        await Promise.all(texts.slice(i, i + inFlight).map((text) => request("message:send", { room, text })));
+      }
+    },
     close: () => socket.close(),
   };
+}
+
+/** Every message stored in a room, oldest first, paged with history:fetch by a client from apiClient. */
+export async function storedMessages(client, room) {
+  const pages = [];
+  let before = null;
+  for (;;) {
+    const ack = await client.request("history:fetch", { room, limit: 100, ...(before === null ? {} : { before }) });
+    pages.unshift(ack.messages);
+    if (!ack.hasMore || !ack.messages.length) return pages.flat();
+    before = ack.messages[0].seq;
+  }
+}
+
+/** A tenant of its own for one test (password logins, default limits), with the given users. */
+export async function newTenant(prefix, ...users) {
+  const id = `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`.slice(0, 32);
+  await admin("POST", "/admin/tenants", { id, auth: { type: "password" } });
+  for (const { user, password } of users) await admin("POST", `/admin/tenants/${id}/users`, { username: user, password });
+  return id;
 }
 
 /** An HS256 JWT for the jwt tenant. */

@@ -31,18 +31,20 @@ export function saveSession(session) {
   write(SESSION, session);
 }
 
-/** Forgets the token and this tenant's remembered rooms. */
+/** Forgets the token and this tenant's remembered rooms and unsent messages. */
 export function clearSession() {
   const session = read(SESSION);
   write(SESSION, null);
   if (session?.tenant) {
     write(roomsKey(session.tenant), null);
     write(viewKey(session.tenant), null);
+    write(outboxKey(session.tenant), null);
   }
 }
 
 const roomsKey = (tenant) => `chat.rooms.${tenant}`;
 const viewKey = (tenant) => `chat.view.${tenant}`;
+const outboxKey = (tenant) => `chat.outbox.${tenant}`;
 
 /** The rooms this tab had joined in `tenant`, in the order they were joined. */
 export function loadRooms(tenant) {
@@ -62,4 +64,14 @@ export function loadView(tenant) {
 
 export function saveView(tenant, room) {
   write(viewKey(tenant), room);
+}
+
+/** My messages not stored yet in `tenant` (as Outbox.toJSON gave them), if they are `user`'s. */
+export function loadOutbox(tenant, user) {
+  const saved = read(outboxKey(tenant));
+  return saved?.user === user && Array.isArray(saved.entries) ? saved.entries : [];
+}
+
+export function saveOutbox(tenant, user, entries) {
+  write(outboxKey(tenant), entries.length ? { user, entries } : null);
 }

@@ -1,12 +1,13 @@
 // The chat screen: wires the connection, the rooms' states and the views together.
 import { h, replaceChildren, setText } from "../dom.js";
 import { isRoom, MAX_TEXT } from "../names.js";
-import { clearSession, loadRooms, loadView, saveRooms, saveView } from "../storage.js";
+import { clearSession, loadOutbox, loadRooms, loadView, saveOutbox, saveRooms, saveView } from "../storage.js";
 import { logout as apiLogout } from "../api.js";
 import { longTime, shortTime } from "../time.js";
 import { Connection } from "./connection.js";
 import { buildLayout } from "./layout.js";
 import { renderDirectory, renderPeople, renderRoomList } from "./lists.js";
+import { Outbox } from "./outbox.js";
 import { RoomPane } from "./room-pane.js";
 import { RoomState } from "./room-state.js";
 import { TypingTracker } from "./typing.js";
@@ -15,6 +16,8 @@ const TYPING_EVERY_MS = 2000;
 const DIRECTORY_EVERY_MS = 30000;
 const MAX_ANNOUNCEMENTS = 3;
 const DEFAULT_ROOM = "general";
+/** after a `room:join` that got no answer while connected */
+const REJOIN_AFTER_MS = 2000;
 
 const STATE_TEXT = {
   connecting: "Connecting…",
@@ -59,6 +62,8 @@ export class ChatApp {
     this.wireUi();
     const remembered = loadRooms(this.tenant).filter(isRoom);
     for (const name of remembered.length ? remembered : [DEFAULT_ROOM]) this.addRoom(name);
+    this.outbox = this.newOutbox(loadOutbox(this.tenant, this.me).filter((entry) => this.rooms.has(entry?.room)));
+    for (const entry of this.outbox.entries) this.rooms.get(entry.room).pane.renderOutbox(entry);
     const view = loadView(this.tenant);
     this.view(this.rooms.has(view) ? view : this.rooms.keys().next().value ?? null, { focus: false });
     this.saveRooms();
@@ -68,13 +73,22 @@ export class ChatApp {
       if (!document.hidden) this.markViewRead();
     };
     document.addEventListener("visibilitychange", this.onVisibility);
+    this.onBeforeUnload = (event) => {
+      // unsent messages survive a reload (sessionStorage), not closing the tab: ask first
+      if (!this.outbox.size) return;
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", this.onBeforeUnload);
     this.ui.composerInput.focus();
   }
 
   stop() {
     this.stopped = true;
+    this.outbox?.stop();
     clearInterval(this.directoryTimer);
     document.removeEventListener("visibilitychange", this.onVisibility);
+    window.removeEventListener("beforeunload", this.onBeforeUnload);
     this.typing.clearAll();
     this.connection.close();
   }
@@ -139,18 +153,15 @@ export class ChatApp {
     setText(el.querySelector(".connection-text"), STATE_TEXT[state] + (detail ? ` (${detail})` : ""));
     if (state === "suspended") this.notice("This workspace is suspended by its administrator. Retrying every few seconds…");
     else if (state === "connected") this.clearNotice();
+    if (state !== "connected") this.outbox?.drain(); // what waits shows "Not sent" while the connection is gone
   }
 
   async onConnected() {
     this.online.add(this.me);
+    // my unsent messages go again, in order, each room's once it is joined on this connection
+    this.outbox.connected();
     await Promise.all([...this.rooms.values()].map(({ state }) => this.sync(state)));
     if (this.stopped || !this.connection.connected) return;
-    for (const { state, pane } of this.rooms.values()) {
-      for (const entry of [...state.outbox.values()]) {
-        // failed on the way (offline, timeout): send again with the same clientId; the server stores it once
-        if (entry.state === "failed" && entry.transport) this.deliver(state, pane, entry);
-      }
-    }
     this.refreshDirectory();
   }
 
@@ -240,7 +251,8 @@ export class ChatApp {
     const state = new RoomState(name);
     const pane = new RoomPane(state, this.me, {
       loadOlder: (room) => this.loadOlder(room),
-      retry: (room, clientId) => this.retry(room, clientId),
+      retry: (clientId) => this.outbox.retry(clientId),
+      discard: (clientId) => this.outbox.discard(clientId),
     });
     const room = { state, pane };
     this.rooms.set(name, room);
@@ -270,10 +282,12 @@ export class ChatApp {
 
   async firstJoin(state) {
     const room = this.rooms.get(state.name);
+    const epoch = this.connection.epoch;
     try {
       const ack = await this.connection.request("room:join", { room: state.name });
       if (this.rooms.get(state.name) !== room) return;
       const added = state.applyJoin(ack);
+      this.joined(state, epoch);
       for (const user of state.members) this.online.add(user);
       room.pane.insert(added);
       room.pane.updateEdge();
@@ -283,7 +297,11 @@ export class ChatApp {
       }
       if (state.hasGap()) this.catchUp(state);
     } catch (error) {
-      if (error.transport) return; // joined on the next connection
+      if (error.transport) {
+        // offline: joined on the next connection; no answer on a connection still up: tried again shortly
+        if (error.code === "timeout") this.syncLater(state);
+        return;
+      }
       this.removeRoom(state.name);
       this.notice(`Cannot join #${state.name}: ${describe(error)}`);
     }
@@ -296,6 +314,7 @@ export class ChatApp {
       return state.syncing;
     }
     const room = this.rooms.get(state.name);
+    let epoch = this.connection.epoch;
     state.syncing = (async () => {
       try {
         do {
@@ -303,7 +322,9 @@ export class ChatApp {
           let more = true;
           while (more && this.rooms.get(state.name) === room) {
             const since = state.cursor;
+            epoch = this.connection.epoch;
             const ack = await this.connection.request("room:join", { room: state.name, since });
+            this.joined(state, epoch);
             const result = state.applyCatchUp(ack, since);
             for (const user of state.members) this.online.add(user);
             this.shown(room, result.added);
@@ -311,14 +332,36 @@ export class ChatApp {
           }
         } while (state.syncAgain);
       } catch (error) {
-        if (!error.transport) this.notice(`Could not update #${state.name}: ${describe(error)}`);
+        if (error.code === "timeout") {
+          this.syncLater(state);
+        } else if (!error.transport) {
+          this.notice(`Could not update #${state.name}: ${describe(error)}`);
+          // my messages to it must not wait for ever: sent now, the server says whether it takes them
+          this.joined(state, epoch);
+        }
       } finally {
         state.syncing = null;
         room.pane.updateEdge();
         if (state.name === this.viewName) this.renderPeople();
       }
+      // asked again while this attempt was failing (a new connection, say): one more round
+      if (state.syncAgain && this.connection.connected && this.rooms.get(state.name) === room) this.catchUp(state);
     })();
     return state.syncing;
+  }
+
+  /** Joins or catches up again after a pause, if the room and the connection are still there. */
+  syncLater(state) {
+    setTimeout(() => {
+      if (!this.stopped && this.connection.connected && this.rooms.get(state.name)?.state === state) this.sync(state);
+    }, REJOIN_AFTER_MS);
+  }
+
+  /** The room is joined on connection `epoch`: my messages to it may go, if that is still the connection. */
+  joined(state, epoch) {
+    if (epoch !== this.connection.epoch || state.joinedOn === epoch) return;
+    state.joinedOn = epoch;
+    this.outbox.drain();
   }
 
   async loadOlder(name) {
@@ -349,6 +392,7 @@ export class ChatApp {
     const room = this.rooms.get(name);
     if (!room) return;
     this.rooms.delete(name);
+    this.outbox.dropRoom(name);
     room.pane.el.remove();
     this.saveRooms();
     if (this.viewName === name) this.view(this.rooms.keys().next().value ?? null, { focus: false });
@@ -415,30 +459,30 @@ export class ChatApp {
     input.value = "";
     this.autoGrow();
     this.lastTypingSent = 0;
-    const entry = room.state.queue(text);
-    room.pane.renderOutbox(entry);
-    this.deliver(room.state, room.pane, entry);
+    this.outbox.add(room.state.name, text);
   }
 
-  retry(name, clientId) {
-    const room = this.rooms.get(name);
-    const entry = room?.state.retrying(clientId);
-    if (!entry) return;
-    room.pane.renderOutbox(entry);
-    this.deliver(room.state, room.pane, entry);
+  newOutbox(saved) {
+    return new Outbox({
+      connected: () => this.connection.connected,
+      ready: (room) => this.connection.connected && this.rooms.get(room)?.state.joinedOn === this.connection.epoch,
+      send: async (entry) => (await this.connection.request("message:send",
+        { room: entry.room, text: entry.text, clientId: entry.clientId })).message,
+      describe: describeSendFailure,
+      changed: (entry, how) => this.rooms.get(entry.room)?.pane.renderOutbox(entry, how),
+      removed: (entry) => this.rooms.get(entry.room)?.pane.removeOutbox(entry.clientId),
+      stored: (entry, message) => this.stored(entry, message),
+      save: (entries) => saveOutbox(this.tenant, this.me, entries),
+    }, saved);
   }
 
-  async deliver(state, pane, entry) {
-    entry.state = "pending";
-    try {
-      const ack = await this.connection.request("message:send", { room: state.name, text: entry.text, clientId: entry.clientId });
-      const added = state.acknowledged(entry.clientId, ack.message);
-      pane.acknowledged(entry.clientId, ack.message, added);
-      if (state.hasGap()) this.catchUp(state);
-    } catch (error) {
-      const failed = state.failed(entry.clientId, describe(error), error.transport);
-      if (failed) pane.renderOutbox(failed);
-    }
+  /** The server stored one of my messages: it takes its place among the others. */
+  stored(entry, message) {
+    const room = this.rooms.get(entry.room);
+    if (!room) return;
+    const added = room.state.acknowledged(message);
+    room.pane.acknowledged(entry.clientId, message, added);
+    if (room.state.hasGap()) this.catchUp(room.state);
   }
 
   // --- rendering ------------------------------------------------------------------------------------------
@@ -511,6 +555,20 @@ export class ChatApp {
       toggle.setAttribute("aria-expanded", "false");
       drawer.classList.remove("open");
     }
+  }
+}
+
+/** A send that failed, as a sentence; the outbox sends again by itself after these ("not now"). */
+function describeSendFailure(error) {
+  switch (error.code) {
+    case "timeout":
+      return "No answer from the server: it is sent again in a moment.";
+    case "rate_limited":
+      return "You are sending too fast: it is sent again in a moment.";
+    case "unavailable":
+      return "The server could not store it right now: it is sent again in a moment.";
+    default:
+      return describe(error);
   }
 }
 

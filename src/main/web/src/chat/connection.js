@@ -23,6 +23,8 @@ export class Connection {
     this.handlers = handlers;
     this.state = null;
     this.everConnected = false;
+    /** counts the connections: a room joined on an earlier one has to be joined again */
+    this.epoch = 0;
     this.closed = false;
     this.retryTimer = null;
     this.socket = io(`/${tenant}`, {
@@ -41,6 +43,7 @@ export class Connection {
     const socket = this.socket;
     socket.on("connect", () => {
       this.everConnected = true;
+      this.epoch += 1;
       this.setState("connected");
       this.handlers.connected();
     });

@@ -1,5 +1,5 @@
 // The messages of one room: a scrolling log with the history edge on top, the stored messages in seq order,
-// then my messages still on their way (pending or failed, with Retry).
+// then my messages still on their way (pending, or not sent with Retry and Discard).
 import { h, setText } from "../dom.js";
 import { longTime, shortTime } from "../time.js";
 import { avatar } from "./avatar.js";
@@ -11,7 +11,7 @@ export class RoomPane {
   /**
    * @param state   the room's RoomState
    * @param me      my username
-   * @param actions {loadOlder(room), retry(room, clientId)}
+   * @param actions {loadOlder(room), retry(clientId), discard(clientId)}
    */
   constructor(state, me, actions) {
     this.state = state;
@@ -131,8 +131,8 @@ export class RoomPane {
 
   // --- my messages on their way ---------------------------------------------------------------------------
 
-  /** Shows or updates an outbox entry (pending or failed). */
-  renderOutbox(entry) {
+  /** Shows or updates an outbox entry (pending or failed); `moved`: it went to the end of the queue. */
+  renderOutbox(entry, { moved = false } = {}) {
     const failed = entry.state === "failed";
     const li = h("li", {
       class: `msg own ${failed ? "failed" : "pending"}`,
@@ -150,18 +150,31 @@ export class RoomPane {
           " ",
           h("button", { type: "button", class: "retry", text: "Retry",
             "aria-label": "Retry sending this message",
-            onclick: () => this.actions.retry(this.state.name, entry.clientId) })) : null));
+            onclick: () => this.actions.retry(entry.clientId) }),
+          " ",
+          h("button", { type: "button", class: "discard", text: "Discard",
+            "aria-label": "Discard message",
+            onclick: () => this.actions.discard(entry.clientId) })) : null));
     const old = this.byClientId.get(entry.clientId);
-    if (old) old.replaceWith(li);
-    else this.outbox.append(li);
+    if (old && !moved) {
+      old.replaceWith(li);
+    } else {
+      old?.remove();
+      this.outbox.append(li);
+    }
     this.byClientId.set(entry.clientId, li);
     if (!old && !this.el.hidden) this.scrollToBottom();
   }
 
-  /** The entry was stored: it leaves the outbox; `message` is shown in its place unless it already is. */
-  acknowledged(clientId, message, added) {
+  /** The entry left the outbox without being stored (discarded). */
+  removeOutbox(clientId) {
     this.byClientId.get(clientId)?.remove();
     this.byClientId.delete(clientId);
+  }
+
+  /** The entry was stored: it leaves the outbox; `message` is shown in its place unless it already is. */
+  acknowledged(clientId, message, added) {
+    this.removeOutbox(clientId);
     if (added) {
       this.insert([added], { ownSent: true });
     } else {

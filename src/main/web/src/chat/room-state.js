@@ -1,5 +1,5 @@
-// One room as this client knows it: messages by seq (no duplicates), the catch-up cursor, members and the
-// outbox of my own messages not yet acknowledged. Pure logic, no DOM: the views render what it returns.
+// One room as this client knows it: messages by seq (no duplicates), the catch-up cursor and members (my own
+// messages on their way are in the tab's Outbox). Pure logic, no DOM: the views render what it returns.
 
 /** A UUID v4 for clientIds; crypto.randomUUID exists only on secure origins, getRandomValues everywhere. */
 export function newClientId() {
@@ -34,8 +34,8 @@ export class RoomState {
     /** users seen in the room this session who have left it since */
     this.departed = new Set();
     this.unread = 0;
-    /** clientId → {clientId, text, state: "pending"|"failed", error, transport, createdAt} */
-    this.outbox = new Map();
+    /** the connection (Connection.epoch) on which the room was last joined: my messages wait for it */
+    this.joinedOn = null;
   }
 
   get joined() {
@@ -134,38 +134,9 @@ export class RoomState {
     if (this.members.delete(user)) this.departed.add(user);
   }
 
-  // --- my own messages ------------------------------------------------------------------------------------
-
-  queue(text) {
-    const entry = { clientId: newClientId(), text, state: "pending", error: null, transport: false, createdAt: new Date().toISOString() };
-    this.outbox.set(entry.clientId, entry);
-    return entry;
-  }
-
-  /** The server stored it: the entry leaves the outbox; returns the message if it was not held yet. */
-  acknowledged(clientId, message) {
-    this.outbox.delete(clientId);
-    const [added = null] = this.insert([message]);
-    if (this.cursor !== null) this.advance();
-    return added;
-  }
-
-  /** `transport`: it may not have reached the server (offline, timeout); it is sent again on reconnection. */
-  failed(clientId, error, transport) {
-    const entry = this.outbox.get(clientId);
-    if (!entry) return null;
-    entry.state = "failed";
-    entry.error = error;
-    entry.transport = transport;
-    return entry;
-  }
-
-  retrying(clientId) {
-    const entry = this.outbox.get(clientId);
-    if (!entry) return null;
-    entry.state = "pending";
-    entry.error = null;
-    return entry;
+  /** The server stored one of my messages: returns it if it was not held yet. */
+  acknowledged(message) {
+    return this.applyLive(message).added;
   }
 }
 
