@@ -72,6 +72,20 @@ class EngineLimitsTest {
     }
 
     @Test
+    void aConnectionThatKeepsGuessingIsClosed() throws IOException {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+             RawWebSocket ws = open(server)) {
+            for (int i = 0; i < 10; i++) {
+                ws.sendText("40/private,{\"token\":\"guess-" + i + "\"}");
+                assertTrue(ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("44/private,")).text()
+                                   .contains("unauthorized"));
+            }
+            ws.sendText("40/private,{\"token\":\"guess-10\"}");
+            assertClosed(ws);
+        }
+    }
+
+    @Test
     void sessionsPerAddressAndInAllAreCapped() throws Exception {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/").withMaxSessions(100, 2))) {
             String first = handshake(server).body();
