@@ -144,7 +144,6 @@ public final class Main {
                     .withAllowRequest(request -> request.origin().map(origins::contains).orElse(true));
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
-        io.warmUp();
         ChatService chat = new ChatService(io, clock);
         TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), storeReads, metrics, hasher, clock, chat);
         registry.loadAll();
@@ -234,6 +233,7 @@ public final class Main {
     private static Running start(int port, int maxTcpConnections, SocketIoServer io, List<EngineServer> engines,
                                  Http1Config http1, Consumer<HttpRouting.Builder> routes,
                                  Consumer<WebServerConfig.Builder> more, List<AutoCloseable> resources) {
+        io.warmUp();
         HttpRouting.Builder routing = HttpRouting.builder();
         engines.forEach(engine -> engine.routing(routing));
         routes.accept(routing);
@@ -279,6 +279,11 @@ public final class Main {
             if (!res.isSent()) {
                 SecurityHeaders.restore(req, res);
                 Status status = error.status();
+                if (status.code() == Status.NOT_MODIFIED_304.code()) {
+                    // the static files' answer to a revalidation: HTTP forbids a body, Helidon logs SEVERE for one
+                    res.status(status).send();
+                    return;
+                }
                 JsonHttp.error(res, status, status == Status.NOT_FOUND_404 ? "not_found" : "http_" + status.code(),
                                status.reasonPhrase());
             }

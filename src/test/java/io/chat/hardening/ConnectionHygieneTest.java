@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import io.chat.platform.PlatformServer;
 import io.chat.testing.ChildPlatform;
+import io.chat.testing.LogCapture;
 
 /**
  * What happens to connections themselves: a request that says {@code Connection: close} has its connection closed
@@ -61,6 +62,22 @@ class ConnectionHygieneTest {
                 assertTrue(answer.startsWith("HTTP/1.1 "), target[1] + ": " + answer);
                 assertTrue(answer.toLowerCase().contains("connection: close"), answer);
             }
+        }
+    }
+
+    @Test
+    void aRevalidatedStaticFileIsNotModifiedWithoutAnErrorLogged() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/app.css")).build(),
+                                               HttpResponse.BodyHandlers.ofString());
+        String etag = first.headers().firstValue("ETag").orElse("");
+        try (LogCapture log = LogCapture.start()) {
+            HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/app.css"))
+                                                           .header("If-None-Match", etag).build(),
+                                                   HttpResponse.BodyHandlers.ofString());
+            assertEquals(304, again.statusCode());
+            assertEquals("", again.body());
+            assertEquals(List.of(), log.lines().stream().filter(l -> l.startsWith("SEVERE")).toList());
         }
     }
 

@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 import org.junit.jupiter.api.Test;
 
 import io.chat.platform.PlatformServer;
+import io.chat.testing.LogCapture;
 
 /**
  * A request path is the client's string: {@code GET /admin/x%0d%0a<forged line>} without credentials wrote the
@@ -23,43 +18,16 @@ import io.chat.platform.PlatformServer;
 class LogInjectionTest {
     private static final String FORGED = "event=admin-auth outcome=ok user=root";
 
-    /** Every log record of the JVM while it is installed, formatted as the console handler would. */
-    private static final class Capture extends Handler {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        private final SimpleFormatter formatter = new SimpleFormatter();
-
-        @Override
-        public void publish(LogRecord record) {
-            lines.add(formatter.formatMessage(record));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void aPathWithLineBreaksIsLoggedOnOneLineEscaped() throws Exception {
-        Logger root = Logger.getLogger("");
-        Capture capture = new Capture();
-        capture.setLevel(Level.ALL);
-        Level before = root.getLevel();
-        root.addHandler(capture);
-        root.setLevel(Level.INFO);
-        try (PlatformServer server = PlatformServer.start()) {
+        LogCapture capture = LogCapture.start();
+        try (capture; PlatformServer server = PlatformServer.start()) {
             String path = "/admin/x%0d%0a" + FORGED.replace(" ", "%20") + "%22%5c%e2%80%a8";
             RawHttp.Answer answer = RawHttp.exchange("127.0.0.1", server.adminPort(), "GET " + path
                     + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null);
             assertEquals(401, answer.status(), answer.text());
-        } finally {
-            root.removeHandler(capture);
-            root.setLevel(before);
         }
-        List<String> mentions = capture.lines.stream().filter(line -> line.contains("user=root")).toList();
+        List<String> mentions = capture.lines().stream().filter(line -> line.contains("user=root")).toList();
         assertEquals(1, mentions.size(), "one log line mentions the request: " + mentions);
         String line = mentions.getFirst();
         assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\u2028"), line);
