@@ -125,6 +125,8 @@ public final class Main {
     public static Running startPlatform(Settings settings, Consumer<String> announce) {
         Clock clock = Clock.systemUTC();
         PasswordHasher hasher = new PasswordHasher();
+        // every tenant's reads; a store hands it at most as many reads at a time as it has read connections (3), so
+        // one tenant never holds all four threads, and queues the rest itself (TenantStore, ReadQueue)
         ExecutorService storeReads = Executors.newFixedThreadPool(
                 4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
         Metrics metrics = new Metrics();
@@ -170,11 +172,12 @@ public final class Main {
                                                 .get("/metrics", metrics::handle);
                                         hideErrors(admin);
                                     })),
-                            List.of(registry, storeReads::shutdown, headerDeadline));
+                            List.of(registry, storeReads::shutdown, headerDeadline, chat));
         } catch (RuntimeException e) {
             headerDeadline.close();
             registry.close();
             storeReads.shutdown();
+            chat.close();
             throw e;
         }
         if (settings.demo()) {

@@ -91,6 +91,9 @@ public final class TenantJson {
         limitsNode.put("loginFailuresPerMinute", limits.loginFailuresPerMinute());
         limitsNode.put("tenantMessagesPerSecond", limits.tenantMessagesPerSecond());
         limitsNode.put("tenantMessageBurst", limits.tenantMessageBurst());
+        limitsNode.put("eventsPerSecond", limits.eventsPerSecond());
+        limitsNode.put("eventBurst", limits.eventBurst());
+        limitsNode.put("socketsPerUser", limits.socketsPerUser());
         node.put("suspended", definition.suspended());
         node.put("createdAt", definition.createdAt().toString());
         return node;
@@ -164,7 +167,10 @@ public final class TenantJson {
                               positive(node, "socketsPerTenant", d.socketsPerTenant()),
                               positive(node, "loginFailuresPerMinute", d.loginFailuresPerMinute()),
                               positive(node, "tenantMessagesPerSecond", d.tenantMessagesPerSecond()),
-                              positive(node, "tenantMessageBurst", d.tenantMessageBurst()));
+                              positive(node, "tenantMessageBurst", d.tenantMessageBurst()),
+                              positive(node, "eventsPerSecond", d.eventsPerSecond()),
+                              positive(node, "eventBurst", d.eventBurst()),
+                              positive(node, "socketsPerUser", d.socketsPerUser()));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest("limits must be positive integers");
         }
