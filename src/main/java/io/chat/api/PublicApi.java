@@ -3,6 +3,7 @@ package io.chat.api;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.chat.ChatService;
 import io.chat.chat.MessageJson;
 import io.chat.history.MessagePage;
+import io.chat.history.ReadsBusyException;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
 import io.chat.socketio.Json;
@@ -165,7 +167,18 @@ public final class PublicApi implements HttpService {
             JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "limit is 1 to 100, before is not negative");
             return;
         }
-        MessagePage page = tenant.store().before(room, before, limit).join();
+        MessagePage page;
+        try {
+            page = tenant.store().before(room, before, limit).join();
+        } catch (CompletionException e) {
+            if (!(e.getCause() instanceof ReadsBusyException)) {
+                throw e;
+            }
+            // the tenant's reads are queued to their bound: say so at once rather than make the client wait
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            JsonHttp.error(res, Status.SERVICE_UNAVAILABLE_503, "unavailable", "try again later");
+            return;
+        }
         ObjectNode body = Json.mapper().createObjectNode();
         body.set("messages", MessageJson.of(page.messages()));
         body.put("hasMore", page.hasMore());

@@ -12,7 +12,8 @@ import io.chat.tenant.TenantRegistry;
 
 /**
  * Binds each live tenant to its Socket.IO namespace and keeps the two in step: provisioned → live at once,
- * suspended → sockets dropped and new ones refused, deleted → namespace gone. Close it after the server has stopped.
+ * suspended → sockets dropped and new ones refused, deleted → namespace gone. Close it once the server has
+ * stopped.
  */
 public final class ChatService implements TenantRegistry.TenantListener, AutoCloseable {
     private final SocketIoServer io;

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.chat.Main;
+import io.chat.api.PublicApi;
 import io.chat.history.SessionRecord;
 import io.chat.history.UserRecord;
 import io.chat.socketio.Json;
@@ -46,8 +47,7 @@ final class ChatFixture implements AutoCloseable {
             task.run();
         }), (size, nanos) -> {
         }, new PasswordHasher(), Clock.systemUTC(), chat);
-        running = Main.start(0, io, List.of(io.engine()), routes -> {
-        });
+        running = Main.start(0, io, List.of(io.engine()), routes -> routes.register("/api", new PublicApi(registry, chat)));
     }
 
     String url() {
@@ -78,8 +78,9 @@ final class ChatFixture implements AutoCloseable {
 
     /** A user with a session token valid until {@code expiresAt}, stored as a login would store it. */
     static String session(Tenant tenant, String username, Instant expiresAt) {
-        tenant.store().user(username).join().ifPresentOrElse(user -> {
-        }, () -> tenant.store().createUser(new UserRecord(username, Optional.empty(), "not-a-hash", Instant.now())).join());
+        if (tenant.store().user(username).join().isEmpty()) {
+            tenant.store().createUser(new UserRecord(username, Optional.empty(), "not-a-hash", Instant.now())).join();
+        }
         String token = SessionTokens.newToken();
         tenant.store().saveSession(new SessionRecord(SessionTokens.hash(token), username, expiresAt)).join();
         return token;
