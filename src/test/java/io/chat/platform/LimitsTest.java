@@ -251,6 +251,30 @@ class LimitsTest {
     }
 
     @Test
+    void concurrentConnectsOfOneUserNeverExceedSocketsPerUser() {
+        String tenant = TestTenants.newId("lim-user-race");
+        TestTenants.passwordTenant(server, tenant, "{\"socketsPerUser\":2}", "alice");
+        String token = server.login(tenant, "alice");
+        List<ChatClient> attempts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ChatClient client = ChatClient.open(server.url(), "/" + tenant, ChatClient.options(token));
+            clients.add(client);
+            attempts.add(client);
+        }
+        int connected = 0;
+        for (ChatClient client : attempts) {
+            try {
+                client.awaitConnected();
+                connected++;
+            } catch (AssertionError refused) {
+                assertEquals("too many connections", client.awaitConnectError());
+            }
+        }
+        assertEquals(2, connected, "sockets of one user connected at once with socketsPerUser 2");
+        assertEquals(2, TestTenants.figure(server, tenant, "sockets"));
+    }
+
+    @Test
     void concurrentConnectsNeverExceedSocketsPerTenant() {
         String tenant = TestTenants.newId("lim-race");
         TestTenants.passwordTenant(server, tenant, "{\"socketsPerTenant\":2}", "alice");
