@@ -209,8 +209,9 @@ final class TenantChat {
 
     private void join(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = Payloads.object(args);
-        String room = room(payload);
+        String room = Payloads.room(payload);
         OptionalLong since = Payloads.seq(payload, "since");
+        refuseSocketRoom(room);
         String user = user(socket).username();
         if (!socket.inRoom(room)) {
             if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
@@ -239,7 +240,8 @@ final class TenantChat {
     }
 
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
-        String room = room(Payloads.object(args));
+        String room = Payloads.room(Payloads.object(args));
+        refuseSocketRoom(room);
         if (socket.inRoom(room)) {
             socket.leave(room);
             String user = user(socket).username();
@@ -264,9 +266,10 @@ final class TenantChat {
 
     private void send(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = Payloads.object(args);
-        String room = room(payload);
+        String room = Payloads.room(payload);
         String text = Payloads.text(payload);
         var clientId = Payloads.clientId(payload);
+        refuseSocketRoom(room);
         String user = user(socket).username();
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
@@ -294,9 +297,10 @@ final class TenantChat {
 
     private void fetch(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = Payloads.object(args);
-        String room = room(payload);
+        String room = Payloads.room(payload);
         OptionalLong before = Payloads.seq(payload, "before");
         int limit = Payloads.limit(payload, FETCH_DEFAULT, FETCH_MAX);
+        refuseSocketRoom(room);
         work(socket).read(tenant.store().before(room, before, limit)).whenComplete((page, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "history unavailable");
@@ -310,7 +314,8 @@ final class TenantChat {
     }
 
     private void presenceList(Socket socket, List<JsonNode> args, Ack ack) {
-        String room = room(Payloads.object(args));
+        String room = Payloads.room(Payloads.object(args));
+        refuseSocketRoom(room);
         ObjectNode body = Acks.ok();
         ArrayNode users = body.putArray("users");
         presence.members(room).forEach(users::add);
@@ -318,7 +323,8 @@ final class TenantChat {
     }
 
     private void typing(Socket socket, List<JsonNode> args, Ack ack) {
-        String room = room(Payloads.object(args));
+        String room = Payloads.room(Payloads.object(args));
+        refuseSocketRoom(room);
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
@@ -357,15 +363,14 @@ final class TenantChat {
     }
 
     /**
-     * The payload's room, which must not be a socket's id: every socket is in a room named by its id, where its own
-     * events go (Socket.IO's {@code io.to(socketId)}), so joining one would receive another socket's private events.
+     * A socket's id is no room name: every socket is in a room named by its id, where its own events go (Socket.IO's
+     * {@code io.to(socketId)}), so joining one would receive another socket's private events. Checked after the
+     * payload is validated (validation comes before permission).
      */
-    private String room(JsonNode payload) {
-        String room = Payloads.room(payload);
+    private void refuseSocketRoom(String room) {
         if (namespace.socket(room).isPresent()) {
             throw new Acks.Refusal(FORBIDDEN, "room not allowed");
         }
-        return room;
     }
 
     private static ChatUser user(Socket socket) {
