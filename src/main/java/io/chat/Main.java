@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -17,6 +18,7 @@ import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.conformance.ConformanceHandlers;
+import io.chat.history.ReadsBusyException;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
@@ -33,6 +35,7 @@ import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.PasswordHasher;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
@@ -130,6 +133,8 @@ public final class Main {
     public static Running startPlatform(Settings settings, Consumer<String> announce) {
         Clock clock = Clock.systemUTC();
         PasswordHasher hasher = new PasswordHasher();
+        // every tenant's reads; a store hands it at most as many reads at a time as it has read connections (3), so
+        // one tenant never holds all four threads, and queues the rest itself (TenantStore, ReadQueue)
         ExecutorService storeReads = Executors.newFixedThreadPool(
                 4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
         Metrics metrics = new Metrics();
@@ -186,11 +191,12 @@ public final class Main {
                                                 .get("/metrics", metrics::handle);
                                         hideErrors(admin);
                                     })),
-                            List.of(registry, storeReads::shutdown, headerDeadline));
+                            List.of(registry, storeReads::shutdown, headerDeadline, chat));
         } catch (RuntimeException e) {
             headerDeadline.close();
             registry.close();
             storeReads.shutdown();
+            chat.close();
             throw e;
         }
         if (settings.demo()) {
@@ -289,10 +295,20 @@ public final class Main {
             }
         });
         routing.error(Exception.class, (req, res, error) -> {
+            if (!res.isSent()) {
+                SecurityHeaders.restore(req, res);
+            }
+            if (error instanceof CompletionException completion && completion.getCause() instanceof ReadsBusyException) {
+                // the tenant's reads are queued to their bound (a flood): say so at once, the client retries
+                if (!res.isSent()) {
+                    res.header(HeaderNames.RETRY_AFTER, "1");
+                    JsonHttp.error(res, Status.SERVICE_UNAVAILABLE_503, "unavailable", "try again later");
+                }
+                return;
+            }
             LOGGER.log(System.Logger.Level.WARNING, "event=request outcome=error path=" + LogText.quote(req.path().path())
                     + " type=" + error.getClass().getSimpleName());
             if (!res.isSent()) {
-                SecurityHeaders.restore(req, res);
                 JsonHttp.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "internal error");
             }
         });

@@ -167,6 +167,7 @@ public final class PublicApi implements HttpService {
             JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "limit is 1 to 100, before is not negative");
             return;
         }
+        // a tenant whose reads are queued to their bound fails at once: Main maps that to 503 for every route
         MessagePage page = tenant.store().before(room, before, limit).join();
         ObjectNode body = Json.mapper().createObjectNode();
         body.set("messages", MessageJson.of(page.messages()));

@@ -3,6 +3,7 @@ package io.chat.chat;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import io.chat.socketio.SocketIoServer;
 import io.chat.tenant.Tenant;
@@ -11,21 +12,31 @@ import io.chat.tenant.TenantRegistry;
 
 /**
  * Binds each live tenant to its Socket.IO namespace and keeps the two in step: provisioned → live at once,
- * suspended → sockets dropped and new ones refused, deleted → namespace gone.
+ * suspended → sockets dropped and new ones refused, deleted → namespace gone. Close it once the server has
+ * stopped.
  */
-public final class ChatService implements TenantRegistry.TenantListener {
+public final class ChatService implements TenantRegistry.TenantListener, AutoCloseable {
     private final SocketIoServer io;
     private final Clock clock;
     private final ConcurrentHashMap<TenantId, TenantChat> chats = new ConcurrentHashMap<>();
+    /** One timer per connected socket, for when its credential expires; cancelled timers leave at once. */
+    private final ScheduledThreadPoolExecutor expiries;
 
     public ChatService(SocketIoServer io, Clock clock) {
         this.io = io;
         this.clock = clock;
+        this.expiries = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("chat-expiry").daemon().factory());
+        this.expiries.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void close() {
+        expiries.shutdownNow();
     }
 
     @Override
     public void opened(Tenant tenant) {
-        TenantChat chat = new TenantChat(tenant, io.of(tenant.id().namespace()));
+        TenantChat chat = new TenantChat(tenant, io.of(tenant.id().namespace()), clock, expiries);
         chat.install();
         chats.put(tenant.id(), chat);
     }

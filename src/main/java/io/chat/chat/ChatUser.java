@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param username  the authenticated user
  * @param tokenKey  the stored hash of the credential, to find the sockets to drop when it is revoked
- * @param expiresAt when the credential stops being valid
+ * @param expiresAt when a CONNECT with the credential stops being accepted (a JWT's {@code exp} plus the clock
+ *                  leeway): the socket is disconnected then
  */
 record ChatUser(String username, String tokenKey, Instant expiresAt) {
     static final String KEY = "chat.user";

@@ -1,11 +1,15 @@
 package io.chat.chat;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,8 +23,11 @@ import io.chat.socketio.EventHandler;
 import io.chat.socketio.Json;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
+import io.chat.tenant.AuthConfig;
+import io.chat.tenant.Limits;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
+import io.chat.tenant.auth.TenantAuthenticator;
 
 import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
 import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
@@ -42,14 +49,28 @@ final class TenantChat {
 
     private final Tenant tenant;
     private final Namespace namespace;
+    private final Clock clock;
+    /** Disconnects each socket when its credential expires; never runs anything slow. */
+    private final ScheduledExecutorService expiries;
     private final Presence presence = new Presence();
-    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UserBuckets> buckets = new ConcurrentHashMap<>();
     /** Every user of the tenant together, so that one tenant cannot take the whole server from the others. */
     private final TokenBucket tenantBucket;
 
-    TenantChat(Tenant tenant, Namespace namespace) {
+    /** A user's rate limits, all sockets together: messages, and every other event. */
+    private record UserBuckets(TokenBucket messages, TokenBucket events) {
+        static UserBuckets of(Limits limits) {
+            long now = System.nanoTime();
+            return new UserBuckets(new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), now),
+                                   new TokenBucket(limits.eventsPerSecond(), limits.eventBurst(), now));
+        }
+    }
+
+    TenantChat(Tenant tenant, Namespace namespace, Clock clock, ScheduledExecutorService expiries) {
         this.tenant = tenant;
         this.namespace = namespace;
+        this.clock = clock;
+        this.expiries = expiries;
         this.tenantBucket = new TokenBucket(tenant.limits().tenantMessagesPerSecond(),
                                             tenant.limits().tenantMessageBurst(), System.nanoTime());
     }
@@ -75,13 +96,13 @@ final class TenantChat {
             }
             disconnecting(socket);
         });
-        on("room:join", this::join);
-        on("room:leave", this::leave);
-        on("rooms:list", this::listRooms);
-        on("message:send", this::send);
-        on("history:fetch", this::fetch);
-        on("presence:list", this::presenceList);
-        on("typing", this::typing);
+        on("room:join", limited(this::join));
+        on("room:leave", limited(this::leave));
+        on("rooms:list", limited(this::listRooms));
+        on("message:send", this::send); // has its own per-user and per-tenant buckets
+        on("history:fetch", limited(this::fetch));
+        on("presence:list", limited(this::presenceList));
+        on("typing", limited(this::typing)); // over the limit without an ack: dropped, as a volatile event may be
         namespace.onUnknownEvent((socket, args, ack) -> {
             if (ack.requested()) {
                 Acks.fail(ack, NOT_FOUND, "unknown event");
@@ -104,6 +125,20 @@ final class TenantChat {
         });
     }
 
+    /** An event that takes a token from its user's event bucket first: {@code rate_limited} when there is none. */
+    private EventHandler limited(EventHandler handler) {
+        return (socket, args, ack) -> {
+            if (!buckets(user(socket)).events().tryTake(System.nanoTime())) {
+                throw new Acks.Refusal(RATE_LIMITED, "slow down");
+            }
+            handler.handle(socket, args, ack);
+        };
+    }
+
+    private UserBuckets buckets(ChatUser user) {
+        return buckets.computeIfAbsent(user.username(), u -> UserBuckets.of(tenant.limits()));
+    }
+
     // --- connection ----------------------------------------------------------------------------------------
 
     private void authenticate(Socket socket) {
@@ -119,12 +154,38 @@ final class TenantChat {
         if (namespace.socketCount() >= tenant.limits().socketsPerTenant()) {
             throw new ConnectRejection("tenant full");
         }
+        if (presence.sockets(user.username()) >= tenant.limits().socketsPerUser()) {
+            throw new ConnectRejection("too many connections");
+        }
         socket.data().put(ChatUser.KEY, new ChatUser(user.username(), Tenant.tokenKey(token.asText()),
-                                                     user.expiresAt()));
+                                                     acceptedUntil(user)));
+        socket.data().put(SocketWork.KEY, new SocketWork());
+    }
+
+    /** Until when a CONNECT with this credential succeeds: a JWT's {@code exp} gets the clock leeway a CONNECT gets. */
+    private Instant acceptedUntil(AuthenticatedUser user) {
+        return tenant.definition().auth() instanceof AuthConfig.Jwt
+                ? user.expiresAt().plus(TenantAuthenticator.JWT_LEEWAY)
+                : user.expiresAt();
+    }
+
+    /** The socket goes when its credential does, as a new CONNECT with it would be refused. */
+    private void disconnectOnExpiry(Socket socket) {
+        long millis = Math.max(0, Duration.between(clock.instant(), user(socket).expiresAt()).toMillis());
+        work(socket).expiry(expiries.schedule(() -> {
+            if (socket.connected()) {
+                LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=disconnect reason=expired");
+                socket.disconnect(false);
+            }
+        }, millis, TimeUnit.MILLISECONDS));
+        if (!socket.connected()) {
+            work(socket).stop(); // disconnected before the timer was there to be cancelled
+        }
     }
 
     private void connected(Socket socket) {
         String user = user(socket).username();
+        disconnectOnExpiry(socket);
         if (presence.connected(user)) {
             socket.broadcast().emit("user:online", userEvent(user));
         }
@@ -136,6 +197,7 @@ final class TenantChat {
     }
 
     private void disconnecting(Socket socket) {
+        work(socket).stop();
         ChatUser user = user(socket);
         for (String room : socket.rooms()) {
             if (!room.equals(socket.id()) && presence.exit(room, user.username())) {
@@ -153,6 +215,7 @@ final class TenantChat {
         JsonNode payload = Payloads.object(args);
         String room = Payloads.room(payload);
         OptionalLong since = Payloads.seq(payload, "since");
+        refuseSocketRoom(room);
         String user = user(socket).username();
         if (!socket.inRoom(room)) {
             if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
@@ -163,9 +226,9 @@ final class TenantChat {
                 socket.to(room).emit("room:joined", roomEvent(room, user));
             }
         }
-        CompletableFuture<MessagePage> history = since.isPresent()
+        CompletableFuture<MessagePage> history = work(socket).read(since.isPresent()
                 ? tenant.store().since(room, since.getAsLong(), SINCE_PAGE)
-                : tenant.store().before(room, OptionalLong.empty(), JOIN_HISTORY);
+                : tenant.store().before(room, OptionalLong.empty(), JOIN_HISTORY));
         history.whenComplete((page, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "history unavailable");
@@ -182,7 +245,8 @@ final class TenantChat {
 
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
-        if (socket.inRoom(room) && !room.equals(socket.id())) {
+        refuseSocketRoom(room);
+        if (socket.inRoom(room)) {
             socket.leave(room);
             String user = user(socket).username();
             if (presence.exit(room, user)) {
@@ -209,13 +273,12 @@ final class TenantChat {
         String room = Payloads.room(payload);
         String text = Payloads.text(payload);
         var clientId = Payloads.clientId(payload);
+        refuseSocketRoom(room);
         String user = user(socket).username();
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
-        TokenBucket bucket = buckets.computeIfAbsent(user, u -> new TokenBucket(tenant.limits().messagesPerSecond(),
-                                                                                tenant.limits().messageBurst(),
-                                                                                System.nanoTime()));
+        TokenBucket bucket = buckets(user(socket)).messages();
         long now = System.nanoTime();
         // the user's own bucket first: a user over its own limit must not use up the tenant's shared tokens
         if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
@@ -241,7 +304,8 @@ final class TenantChat {
         String room = Payloads.room(payload);
         OptionalLong before = Payloads.seq(payload, "before");
         int limit = Payloads.limit(payload, FETCH_DEFAULT, FETCH_MAX);
-        tenant.store().before(room, before, limit).whenComplete((page, error) -> {
+        refuseSocketRoom(room);
+        work(socket).read(tenant.store().before(room, before, limit)).whenComplete((page, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "history unavailable");
                 return;
@@ -255,6 +319,7 @@ final class TenantChat {
 
     private void presenceList(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
+        refuseSocketRoom(room);
         ObjectNode body = Acks.ok();
         ArrayNode users = body.putArray("users");
         presence.members(room).forEach(users::add);
@@ -263,6 +328,7 @@ final class TenantChat {
 
     private void typing(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
+        refuseSocketRoom(room);
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
@@ -300,8 +366,23 @@ final class TenantChat {
         tenant.counters().delivered(delivered);
     }
 
+    /**
+     * A socket's id is no room name: every socket is in a room named by its id, where its own events go (Socket.IO's
+     * {@code io.to(socketId)}), so joining one would receive another socket's private events. Checked after the
+     * payload is validated (validation comes before permission).
+     */
+    private void refuseSocketRoom(String room) {
+        if (namespace.socket(room).isPresent()) {
+            throw new Acks.Refusal(FORBIDDEN, "room not allowed");
+        }
+    }
+
     private static ChatUser user(Socket socket) {
         return (ChatUser) socket.data().get(ChatUser.KEY);
+    }
+
+    private static SocketWork work(Socket socket) {
+        return (SocketWork) socket.data().get(SocketWork.KEY);
     }
 
     private static ObjectNode roomEvent(String room, String user) {

@@ -80,10 +80,11 @@ final class Database {
     }
 
     /**
-     * The open connections: one for the writer, a few for reads, and the admin login, which the writer
-     * keeps for CHECKPOINT alone (H2 allows it to admins only); no request data ever reaches it.
+     * The open connections: one for the writer, a few for reads, one for health checks alone (so that a check never
+     * waits behind reads), and the admin login, which the writer keeps for CHECKPOINT alone (H2 allows it to admins
+     * only); no request data ever reaches it.
      */
-    record Connections(Connection writer, List<Connection> readers, Connection checkpointer) {
+    record Connections(Connection writer, List<Connection> readers, Connection health, Connection checkpointer) {
     }
 
     /** The database file the H2 URL names, without H2's extension. */
@@ -129,14 +130,15 @@ final class Database {
             opened.add(writer);
             writer.setAutoCommit(false);
             List<Connection> readConnections = new ArrayList<>();
-            for (int i = 0; i < readers; i++) {
+            for (int i = 0; i < readers + 1; i++) {
                 Connection reader = connect(directory, runtimeUrl(directory), APP_USER, credentials.appPassword());
                 opened.add(reader);
                 reader.setReadOnly(true);
                 readConnections.add(reader);
             }
+            Connection health = readConnections.removeLast();
             OwnerOnly.restrictFolder(directory); // the files H2 just created, under the process's umask
-            return new Connections(writer, List.copyOf(readConnections), admin);
+            return new Connections(writer, List.copyOf(readConnections), health, admin);
         } catch (SQLException | RuntimeException e) {
             opened.forEach(Database::closeQuietly);
             if (e instanceof StoreException se) {

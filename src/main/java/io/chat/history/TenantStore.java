@@ -3,20 +3,16 @@ package io.chat.history;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * commits them in batches; reads run on the application's {@code readExecutor} with their own
  * connections. No H2 call ever runs on a caller's thread, so interrupting a caller (Helidon interrupts
  * its virtual threads when it stops) cannot reach H2, where an interrupt closes the database.
+ *
+ * <p>Fairness: the read executor is shared by every tenant, but a store hands it at most as many reads as it
+ * has read connections; the rest wait in the store's own bounded queue (see {@link ReadQueue}), and a read past
+ * its bounds fails at once with {@link ReadsBusyException}. A read future cancelled before the read ran never
+ * touches the database. Health checks use a connection and a thread of their own.
  *
  * <p>Futures: a write's future is completed by the writer thread once its transaction is committed,
  * and a read's on the read executor. Non-async stages attached to a write's future therefore run on
@@ -42,15 +43,22 @@ public final class TenantStore implements AutoCloseable {
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
     static final int MAX_PAGE = 10_000;
     private static final long HEALTH_TIMEOUT_MS = 2_000;
+    /**
+     * Reads of one tenant waiting for one of its read connections, at most, and for how long: past either, a read
+     * fails at once with {@link ReadsBusyException} rather than make its caller wait seconds.
+     */
+    static final int MAX_WAITING_READS = 1_000;
+    static final Duration MAX_READ_WAIT = Duration.ofSeconds(3);
 
     private final String tenantId;
-    private final Executor readExecutor;
     private final Writer writer;
+    private final ReadQueue readQueue;
 
     private TenantStore(String tenantId, Executor readExecutor, Writer writer) {
         this.tenantId = tenantId;
-        this.readExecutor = readExecutor;
         this.writer = writer;
+        this.readQueue = new ReadQueue(tenantId, readExecutor, Writer.READ_CONNECTIONS, MAX_WAITING_READS,
+                                       MAX_READ_WAIT);
     }
 
     /**
@@ -171,21 +179,26 @@ public final class TenantStore implements AutoCloseable {
      * answers a query within 2 s. Waits at most about 2 s, ignoring interrupts.
      */
     public boolean healthy() {
-        if (!writer.healthy()) {
-            return false;
+        return checkHealth().completeOnTimeout(false, HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
+    }
+
+    /**
+     * As {@link #healthy()}, without waiting: the database is asked on a connection and a thread of the store's own,
+     * never behind reads, one check at a time (a result younger than a second is reused). The future may stay
+     * incomplete while the database hangs: callers bound their wait.
+     */
+    public CompletableFuture<Boolean> checkHealth() {
+        HealthProbe probe = writer.health();
+        if (!writer.healthy() || probe == null) {
+            return CompletableFuture.completedFuture(false);
         }
-        try {
-            return read(connection -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.setQueryTimeout((int) TimeUnit.MILLISECONDS.toSeconds(HEALTH_TIMEOUT_MS));
-                    try (ResultSet rows = statement.executeQuery("SELECT 1")) {
-                        return rows.next();
-                    }
-                }
-            }).completeOnTimeout(false, HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
-        } catch (CompletionException | CancellationException e) {
-            return false;
-        }
+        // a copy: a caller's timeout must not complete the check other callers share
+        return probe.check().copy();
+    }
+
+    /** Reads cancelled by their callers before they reached the database, since the store opened. */
+    public long readsSkipped() {
+        return readQueue.skipped();
     }
 
     /**
@@ -209,11 +222,7 @@ public final class TenantStore implements AutoCloseable {
     /** Test access: runs SQL on a runtime read connection. */
     <T> CompletableFuture<T> read(SqlWork<T> work) {
         ReadPool reads = writer.reads();
-        try {
-            return CompletableFuture.supplyAsync(() -> reads.call(tenantId, work), readExecutor);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new StoreException("tenant store " + tenantId + ": read refused", e));
-        }
+        return readQueue.submit(() -> reads.call(tenantId, work));
     }
 
     /** Test access: runs SQL in the writer's transaction. */

@@ -39,6 +39,9 @@ final class Writer {
     /** Past this many queued writes, new ones fail at once rather than grow the heap without bound. */
     static final int MAX_PENDING = 100_000;
     static final int READ_CONNECTIONS = 3;
+    private static final Duration HEALTH_QUERY_TIMEOUT = Duration.ofSeconds(2);
+    /** A health check's answer is reused this long: a flood of /health calls starts about one check per second. */
+    private static final Duration HEALTH_REUSE = Duration.ofSeconds(1);
     /** A batch running longer than this makes the store unhealthy. */
     private static final Duration STUCK = Duration.ofSeconds(10);
     private static final Duration READS_DRAIN = Duration.ofSeconds(10);
@@ -72,6 +75,7 @@ final class Writer {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicLong messageCount = new AtomicLong();
     private volatile ReadPool reads;
+    private volatile HealthProbe health;
     private volatile long batchStartedNanos; // 0 while idle
     private volatile boolean lastCommitFailed;
     // owned by the writer thread
@@ -108,6 +112,10 @@ final class Writer {
 
     ReadPool reads() {
         return reads;
+    }
+
+    HealthProbe health() {
+        return health;
     }
 
     long messageCount() {
@@ -188,6 +196,7 @@ final class Writer {
                 connection = opened.writer();
                 checkpointer = opened.checkpointer();
                 reads = new ReadPool(opened.readers());
+                health = new HealthProbe(tenantId, opened.health(), HEALTH_QUERY_TIMEOUT, HEALTH_REUSE);
                 messages = new MessageWriter(connection);
                 log = MessageLog.open(directory);
                 restoreFromLog(connection, messages);
@@ -409,6 +418,10 @@ final class Writer {
         }
         if (checkpointer != null) {
             Database.closeQuietly(checkpointer);
+        }
+        HealthProbe probe = health;
+        if (probe != null) {
+            probe.close();
         }
         ReadPool pool = reads;
         if (pool != null) {

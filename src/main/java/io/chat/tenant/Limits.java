@@ -1,5 +1,10 @@
 package io.chat.tenant;
 
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
 /**
  * A tenant's limits; a definition may override each field.
  *
@@ -11,9 +16,51 @@ package io.chat.tenant;
  * @param tenantMessagesPerSecond token-bucket refill for the whole tenant, every user together: one tenant
  *                                cannot take the whole server however many users it logs in
  * @param tenantMessageBurst      token-bucket size for the whole tenant
+ * @param eventsPerSecond         token-bucket refill per user, all sockets together, for every event but
+ *                                {@code message:send} ({@code room:join}, {@code room:leave}, {@code rooms:list},
+ *                                {@code history:fetch}, {@code presence:list}, {@code typing})
+ * @param eventBurst              token-bucket size of those events per user
+ * @param socketsPerUser          connected sockets of one user: one user cannot take the tenant's socketsPerTenant
  */
 public record Limits(int messagesPerSecond, int messageBurst, int roomsPerSocket, int socketsPerTenant,
-                     int loginFailuresPerMinute, int tenantMessagesPerSecond, int tenantMessageBurst) {
+                     int loginFailuresPerMinute, int tenantMessagesPerSecond, int tenantMessageBurst,
+                     int eventsPerSecond, int eventBurst, int socketsPerUser) {
+    /**
+     * The names of the limits as tenant.json and the admin API spell them: the record's components, so the JSON
+     * and the Java cannot drift apart.
+     */
+    public static final List<String> NAMES = Arrays.stream(Limits.class.getRecordComponents())
+            .map(RecordComponent::getName).toList();
+
+    /** The limit of that name (one of {@link #NAMES}). */
+    public int value(String name) {
+        try {
+            return (int) Limits.class.getRecordComponents()[NAMES.indexOf(name)].getAccessor().invoke(this);
+        } catch (ReflectiveOperationException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("no limit " + name, e);
+        }
+    }
+
+    /** These limits with some replaced, by name; throws IllegalArgumentException for a bad name or value. */
+    public Limits with(Map<String, Integer> changes) {
+        Object[] values = new Object[NAMES.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = changes.getOrDefault(NAMES.get(i), value(NAMES.get(i)));
+        }
+        if (!NAMES.containsAll(changes.keySet())) {
+            throw new IllegalArgumentException("unknown limit");
+        }
+        try {
+            Class<?>[] types = new Class<?>[values.length];
+            Arrays.fill(types, int.class);
+            return Limits.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof IllegalArgumentException bad ? bad : new IllegalStateException(e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static final int MAX_TEXT_LENGTH = 4000;
 
     /** Text length as users count it: in characters (code points), so an emoji counts once. */
@@ -21,11 +68,18 @@ public record Limits(int messagesPerSecond, int messageBurst, int roomsPerSocket
         return text.codePointCount(0, text.length());
     }
 
-    public static final Limits DEFAULTS = new Limits(20, 100, 100, 10_000, 10, 2000, 4000);
+    /**
+     * Events: a burst of 200 lets the web client rejoin (and catch up) the 100 rooms a socket may be in at once after
+     * a reconnect, with room to spare for its lists; 50 a second is far above what a person does (the web client
+     * sends {@code typing} at most every 2 s) and keeps one user's reads to 50 pages of history a second.
+     * Sockets per user: 50 browser tabs and devices; past that it is a script.
+     */
+    public static final Limits DEFAULTS = new Limits(20, 100, 100, 10_000, 10, 2000, 4000, 50, 200, 50);
 
     public Limits {
         if (messagesPerSecond < 1 || messageBurst < 1 || roomsPerSocket < 1 || socketsPerTenant < 1
-                || loginFailuresPerMinute < 1 || tenantMessagesPerSecond < 1 || tenantMessageBurst < 1) {
+                || loginFailuresPerMinute < 1 || tenantMessagesPerSecond < 1 || tenantMessageBurst < 1
+                || eventsPerSecond < 1 || eventBurst < 1 || socketsPerUser < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }

@@ -2,6 +2,8 @@ package io.chat.tenant;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,13 +86,7 @@ public final class TenantJson {
         node.put("displayName", definition.displayName());
         Limits limits = definition.limits();
         ObjectNode limitsNode = node.putObject("limits");
-        limitsNode.put("messagesPerSecond", limits.messagesPerSecond());
-        limitsNode.put("messageBurst", limits.messageBurst());
-        limitsNode.put("roomsPerSocket", limits.roomsPerSocket());
-        limitsNode.put("socketsPerTenant", limits.socketsPerTenant());
-        limitsNode.put("loginFailuresPerMinute", limits.loginFailuresPerMinute());
-        limitsNode.put("tenantMessagesPerSecond", limits.tenantMessagesPerSecond());
-        limitsNode.put("tenantMessageBurst", limits.tenantMessageBurst());
+        Limits.NAMES.forEach(name -> limitsNode.put(name, limits.value(name)));
         node.put("suspended", definition.suspended());
         node.put("createdAt", definition.createdAt().toString());
         return node;
@@ -149,33 +145,23 @@ public final class TenantJson {
         return new AuthConfig.Jwt(config);
     }
 
-    /** The fields a definition's {@code limits} may have; {@link #limits} reads each of them. */
-    private static final java.util.Set<String> LIMIT_FIELDS = java.util.Set.of(
-            "messagesPerSecond", "messageBurst", "roomsPerSocket", "socketsPerTenant", "loginFailuresPerMinute",
-            "tenantMessagesPerSecond", "tenantMessageBurst");
-
     private static Limits limits(JsonNode node) {
-        Limits d = Limits.DEFAULTS;
         if (node == null || node.isNull()) {
-            return d;
+            return Limits.DEFAULTS;
         }
         if (!node.isObject()) {
             throw new InvalidRequest("limits must be an object");
         }
-        // a misspelt limit would otherwise be ignored without a word, and the default silently kept
+        Map<String, Integer> given = new HashMap<>();
         node.fieldNames().forEachRemaining(field -> {
-            if (!LIMIT_FIELDS.contains(field)) {
+            // a misspelt limit would otherwise be ignored without a word, and the default silently kept
+            if (!Limits.NAMES.contains(field)) {
                 throw new InvalidRequest("limits has an unknown field");
             }
+            given.put(field, positive(node, field, Limits.DEFAULTS.value(field)));
         });
         try {
-            return new Limits(positive(node, "messagesPerSecond", d.messagesPerSecond()),
-                              positive(node, "messageBurst", d.messageBurst()),
-                              positive(node, "roomsPerSocket", d.roomsPerSocket()),
-                              positive(node, "socketsPerTenant", d.socketsPerTenant()),
-                              positive(node, "loginFailuresPerMinute", d.loginFailuresPerMinute()),
-                              positive(node, "tenantMessagesPerSecond", d.tenantMessagesPerSecond()),
-                              positive(node, "tenantMessageBurst", d.tenantMessageBurst()));
+            return Limits.DEFAULTS.with(given);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest("limits must be positive integers");
         }

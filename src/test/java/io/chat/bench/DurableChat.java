@@ -204,13 +204,14 @@ final class DurableChat {
     }
 
     /**
-     * Creates the tenant with these limit fields ({@code "name":value,...}) and room for {@code sockets};
-     * logs users in.
+     * Creates the tenant with these limit fields ({@code "name":value,...}) and room for {@code sockets} (per tenant
+     * and per user, with the event limit out of the way: every socket joins at once); logs users in.
      */
     String[] provision(String limitFields, int sockets, int users) throws Exception {
         call("POST", admin + "/admin/tenants", adminAuth, "{\"id\":\"" + tenant
                 + "\",\"auth\":{\"type\":\"password\"},\"limits\":{" + limitFields + ",\"socketsPerTenant\":"
-                + (sockets + 100) + "}}", 201);
+                + (sockets + 100) + ",\"socketsPerUser\":" + (sockets + 100)
+                + ",\"eventsPerSecond\":1000000,\"eventBurst\":1000000}}", 201);
         String[] tokens = new String[users];
         for (int u = 0; u < users; u++) {
             call("POST", admin + "/admin/tenants/" + tenant + "/users", adminAuth,

@@ -168,7 +168,8 @@ public final class HardeningRun {
         expect(201, child.admin("POST", "/admin/tenants", json(
                 "id", TENANT, "auth", json("type", "password"),
                 "limits", json("messagesPerSecond", 1_000_000, "messageBurst", 1_000_000, "tenantMessagesPerSecond", 1_000_000,
-                                "tenantMessageBurst", 1_000_000)).toString()));
+                                "tenantMessageBurst", 1_000_000, "eventsPerSecond", 1_000_000, "eventBurst", 1_000_000,
+                                "socketsPerUser", 1_000_000)).toString()));
         for (int i = 0; i < users; i++) {
             String password = "pw-" + i + "-" + Long.toHexString(new Random().nextLong());
             passwords.put("u" + i, password);

@@ -439,6 +439,33 @@ class ChatEventsTest {
     }
 
     @Test
+    void aSocketIdIsNoRoomName() {
+        String tenant = tenant("alice", "mallory");
+        Map<String, String> tokens = new HashMap<>();
+        ChatClient alice = connect(tenant, "alice", tokens);
+        ChatClient mallory = connect(tenant, "mallory", tokens);
+        String aliceSocket = alice.socket().id();
+        String mallorySocket = mallory.socket().id();
+        alice.awaitEvent("user:online");
+        int seen = alice.events().size();
+
+        // every socket is in the room named by its id: joining another's would receive what is sent to it alone
+        assertError(mallory.join(aliceSocket), "forbidden");
+        for (String room : List.of(aliceSocket, mallorySocket)) {
+            assertError(mallory.call("message:send", send(room, "to a socket")), "forbidden");
+            assertError(mallory.call("typing", json("room", room)), "forbidden");
+            assertError(mallory.call("history:fetch", json("room", room)), "forbidden");
+            assertError(mallory.call("presence:list", json("room", room)), "forbidden");
+        }
+        alice.sync();
+        assertEquals(List.of(), alice.events().subList(seen, alice.events().size()),
+                     "nothing reached alice's socket room");
+        assertEquals(0, assertOk(mallory.call("rooms:list", json())).get("rooms").size());
+        assertEquals(List.of(), TestTenants.fullHistory(server, tenant, mallorySocket, tokens.get("mallory")),
+                     "nothing stored in a socket's room");
+    }
+
+    @Test
     void typingReachesTheOthersInTheRoomButNotTheTypist() {
         String tenant = tenant("alice", "bob", "carol");
         Map<String, String> tokens = new HashMap<>();

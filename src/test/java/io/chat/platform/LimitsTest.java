@@ -135,7 +135,80 @@ class LimitsTest {
         try (PlatformServer restarted = PlatformServer.start(tenants)) {
             assertEquals(2000, TestTenants.figure(restarted, "older", "tenantMessagesPerSecond"));
             assertEquals(4000, TestTenants.figure(restarted, "older", "tenantMessageBurst"));
+            assertEquals(50, TestTenants.figure(restarted, "older", "eventsPerSecond"));
+            assertEquals(200, TestTenants.figure(restarted, "older", "eventBurst"));
+            assertEquals(50, TestTenants.figure(restarted, "older", "socketsPerUser"));
         }
+    }
+
+    @Test
+    void eventsPastTheUsersEventBurstAreRateLimitedOnEverySocketOfTheUser() {
+        String tenant = TestTenants.newId("lim-events");
+        TestTenants.passwordTenant(server, tenant, "{\"eventsPerSecond\":1,\"eventBurst\":4}", "alice", "bob");
+        assertEquals(1, TestTenants.figure(server, tenant, "eventsPerSecond"), "the admin API shows it");
+        assertEquals(4, TestTenants.figure(server, tenant, "eventBurst"));
+        String aliceToken = server.login(tenant, "alice");
+        ChatClient alice = connect(tenant, aliceToken);
+        ChatClient aliceAgain = connect(tenant, aliceToken);
+        ChatClient bob = connect(tenant, server.login(tenant, "bob"));
+        assertOk(bob.join("general"));
+
+        // a burst of 4 for alice, all her sockets together
+        assertOk(alice.join("general"));
+        assertOk(alice.call("history:fetch", json("room", "general")));
+        assertOk(aliceAgain.call("presence:list", json("room", "general")));
+        assertOk(aliceAgain.call("rooms:list", json()));
+        JsonNode refused = alice.call("room:join", json("room", "other"));
+        assertError(refused, "rate_limited");
+        assertEquals("slow down", refused.get("error").get("message").asText());
+        for (String event : List.of("history:fetch", "presence:list", "room:leave", "typing")) {
+            assertError(aliceAgain.call(event, json("room", "general")), "rate_limited");
+        }
+        assertError(alice.call("rooms:list", json()), "rate_limited");
+        alice.emit("typing", json("room", "general")); // no ack asked: dropped without a word
+        assertEquals(1, alice.send("general", "messages have their own bucket").get("seq").asLong());
+        bob.awaitEvent("message"); // sent after the typing, on the same connection: a typing would be here first
+        assertEquals(List.of(), bob.received("typing"), "typing over the limit reached nobody");
+        assertEquals(List.of("alice", "bob"), ChatClient.strings(assertOk(bob.call("presence:list",
+                                                                                   json("room", "general")))
+                                                                         .get("users")), "bob has his own bucket");
+        assertEquals(1, TestTenants.figure(server, tenant, "rooms"), "the refused join joined nothing");
+
+        TestTenants.sleep(1_100); // a token comes back each second
+        assertOk(alice.call("presence:list", json("room", "general")));
+    }
+
+    @Test
+    void theDefaultEventBurstLetsASocketRejoinAHundredRoomsAtOnce() {
+        String tenant = TestTenants.newId("lim-rejoin");
+        TestTenants.passwordTenant(server, tenant, null, "alice");
+        ChatClient alice = connect(tenant, server.login(tenant, "alice"));
+        List<CompletableFuture<JsonNode>> joins = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            joins.add(alice.request("room:join", json("room", "room-" + i, "since", 0)));
+        }
+        joins.add(alice.request("rooms:list", json()));
+        for (CompletableFuture<JsonNode> join : joins) {
+            assertOk(await(join, "ack"));
+        }
+    }
+
+    @Test
+    void aConnectPastSocketsPerUserIsRefusedAndOtherUsersStillConnect() {
+        String tenant = TestTenants.newId("lim-user-sockets");
+        TestTenants.passwordTenant(server, tenant, "{\"socketsPerUser\":2}", "alice", "bob");
+        assertEquals(2, TestTenants.figure(server, tenant, "socketsPerUser"), "the admin API shows it");
+        String alice = server.login(tenant, "alice");
+        ChatClient first = connect(tenant, alice);
+        connect(tenant, server.login(tenant, "alice")); // another session of the same user counts too
+        assertEquals("too many connections", ChatClient.connectError(server.url(), "/" + tenant, alice));
+        connect(tenant, server.login(tenant, "bob")).sync();
+        connect(tenant, server.login(tenant, "bob")).sync();
+        assertEquals(4, TestTenants.figure(server, tenant, "sockets"));
+
+        first.close();
+        TestTenants.awaitSockets(server, tenant, 3);
+        connect(tenant, alice).sync();
     }
 
     @Test
@@ -175,6 +248,30 @@ class LimitsTest {
         first.close();
         TestTenants.awaitSockets(server, tenant, 1);
         connect(tenant, alice).sync();
+    }
+
+    @Test
+    void concurrentConnectsOfOneUserNeverExceedSocketsPerUser() {
+        String tenant = TestTenants.newId("lim-user-race");
+        TestTenants.passwordTenant(server, tenant, "{\"socketsPerUser\":2}", "alice");
+        String token = server.login(tenant, "alice");
+        List<ChatClient> attempts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ChatClient client = ChatClient.open(server.url(), "/" + tenant, ChatClient.options(token));
+            clients.add(client);
+            attempts.add(client);
+        }
+        int connected = 0;
+        for (ChatClient client : attempts) {
+            try {
+                client.awaitConnected();
+                connected++;
+            } catch (AssertionError refused) {
+                assertEquals("too many connections", client.awaitConnectError());
+            }
+        }
+        assertEquals(2, connected, "sockets of one user connected at once with socketsPerUser 2");
+        assertEquals(2, TestTenants.figure(server, tenant, "sockets"));
     }
 
     @Test

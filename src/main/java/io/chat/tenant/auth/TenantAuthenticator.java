@@ -1,6 +1,7 @@
 package io.chat.tenant.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -14,6 +15,9 @@ import io.helidon.security.Security;
  * virtual threads at once, on every CONNECT.
  */
 public sealed interface TenantAuthenticator permits TenantAuthenticator.PasswordTenant, TenantAuthenticator.JwtTenant {
+    /** How far past its {@code exp} (and before its {@code nbf} and {@code iat}) a JWT is still accepted. */
+    Duration JWT_LEEWAY = Duration.ofSeconds(30);
+
     /** The user {@code bearerToken} (without the {@code Bearer } prefix) stands for; empty when it is not valid. */
     Optional<AuthenticatedUser> authenticate(String bearerToken);
 

@@ -36,7 +36,7 @@ import jakarta.json.JsonValue;
  * instance serves any number of threads.
  */
 final class TenantJwtProvider implements AuthenticationProvider {
-    static final Duration LEEWAY = Duration.ofSeconds(30);
+    static final Duration LEEWAY = TenantAuthenticator.JWT_LEEWAY;
     // Tenants bring one key and no JWKS: an empty key set makes Helidon use the tenant's key as its default JWK,
     // which also makes Helidon require the token's alg to equal that key's alg.
     private static final JwkKeys NO_KEYS = JwkKeys.builder().build();

@@ -1,0 +1,68 @@
+package io.chat.chat;
+
+import static io.chat.platform.ChatClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.chat.history.MessagePage;
+import io.chat.history.ReadsBusyException;
+import io.chat.platform.ChatClient;
+import io.chat.platform.PlatformServer;
+import io.chat.tenant.Tenant;
+
+import org.junit.jupiter.api.Test;
+
+/** A tenant whose reads are queued to their bound refuses more at once, on the socket and over REST. */
+class BusyReadsTest {
+    @Test
+    void readsPastTheTenantsQueueAreRefusedAtOnceAsUnavailable() throws Exception {
+        try (ChatFixture fixture = new ChatFixture()) {
+            Tenant tenant = fixture.passwordTenant("busy");
+            String token = ChatFixture.session(tenant, "alice", Instant.now().plusSeconds(3600));
+            try (ChatClient alice = ChatClient.connect(fixture.url(), "/busy", token)) {
+                fixture.holdReads();
+                List<CompletableFuture<MessagePage>> queued = new ArrayList<>();
+                CompletableFuture<MessagePage> next;
+                do { // until the tenant's queue is full: its bound, whatever it is, is reached
+                    next = tenant.store().before("general", OptionalLong.empty(), 10);
+                    queued.add(next);
+                } while (!next.isDone() && queued.size() < 100_000);
+                assertTrue(next.isCompletedExceptionally(), "the queue has a bound");
+
+                long t0 = System.nanoTime();
+                JsonNode ack = alice.call("history:fetch", json("room", "general"));
+                HttpResponse<String> rest = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create(fixture.url() + "/api/tenants/busy/rooms/general/messages"))
+                                .header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertEquals("unavailable", ack.path("error").path("code").asText(), ack.toString());
+                assertEquals(503, rest.statusCode(), rest.body());
+                assertEquals("unavailable", PlatformServer.json(rest.body()).path("error").path("code").asText());
+                assertEquals("1", rest.headers().firstValue("Retry-After").orElse(""));
+                assertTrue(millis < 2_000, "refused in " + millis + " ms");
+
+                fixture.releaseReads();
+                for (CompletableFuture<MessagePage> read : queued) {
+                    // within the bound it runs, unless it waited past the queue's time bound meanwhile
+                    read.handle((page, error) -> error == null || error instanceof ReadsBusyException)
+                            .thenAccept(fine -> assertTrue(fine, "completed as a page or as busy"))
+                            .get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+}
