@@ -53,6 +53,7 @@ final class TenantChat {
     /** Disconnects each socket when its credential expires; never runs anything slow. */
     private final ScheduledExecutorService expiries;
     private final Presence presence = new Presence();
+    private final SocketQuota quota = new SocketQuota();
     private final ConcurrentHashMap<String, UserBuckets> buckets = new ConcurrentHashMap<>();
     /** Every user of the tenant together, so that one tenant cannot take the whole server from the others. */
     private final TokenBucket tenantBucket;
@@ -90,6 +91,9 @@ final class TenantChat {
     void install() {
         namespace.use(this::authenticate);
         namespace.onConnection(this::connected);
+        // a place reserved at CONNECT is given back when the socket goes, or if it never came to be registered
+        namespace.onDisconnect((socket, reason) -> releasePlace(socket));
+        namespace.onConnectAbandoned(TenantChat::releasePlace);
         namespace.onDisconnecting((socket, reason) -> {
             if (reason == DisconnectReason.OUTBOUND_QUEUE_FULL) {
                 tenant.counters().queueFullClose();
@@ -151,15 +155,21 @@ final class TenantChat {
         }
         AuthenticatedUser user = tenant.authenticate(token.asText())
                 .orElseThrow(() -> new ConnectRejection("unauthorized"));
-        if (namespace.socketCount() >= tenant.limits().socketsPerTenant()) {
-            throw new ConnectRejection("tenant full");
-        }
-        if (presence.sockets(user.username()) >= tenant.limits().socketsPerUser()) {
-            throw new ConnectRejection("too many connections");
-        }
+        // the last check: once a place is reserved, nothing may refuse the socket without giving it back
+        SocketQuota.Result quotaResult = quota.reserve(user.username(), tenant.limits().socketsPerTenant(),
+                                                       tenant.limits().socketsPerUser());
+        SocketQuota.Place place = quotaResult.place()
+                .orElseThrow(() -> new ConnectRejection(quotaResult.refusal().orElseThrow()));
+        socket.data().put(SocketQuota.KEY, place);
         socket.data().put(ChatUser.KEY, new ChatUser(user.username(), Tenant.tokenKey(token.asText()),
                                                      acceptedUntil(user)));
         socket.data().put(SocketWork.KEY, new SocketWork());
+    }
+
+    private static void releasePlace(Socket socket) {
+        if (socket.data().get(SocketQuota.KEY) instanceof SocketQuota.Place place) {
+            place.release();
+        }
     }
 
     /** Until when a CONNECT with this credential succeeds: a JWT's {@code exp} gets the clock leeway a CONNECT gets. */

@@ -26,6 +26,7 @@ public final class Namespace {
     private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<Socket, DisconnectReason>> disconnectHandlers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<Socket, DisconnectReason>> disconnectingHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Socket>> abandonedHandlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Rooms rooms = new Rooms();
@@ -72,6 +73,15 @@ public final class Namespace {
      */
     public Namespace onDisconnecting(BiConsumer<Socket, DisconnectReason> handler) {
         disconnectingHandlers.add(handler);
+        return this;
+    }
+
+    /**
+     * Runs for a socket that passed every middleware but whose connection closed before it was connected: no
+     * connection or disconnect handler runs for it, so what a middleware reserved for it is given back here.
+     */
+    public Namespace onConnectAbandoned(Consumer<Socket> handler) {
+        abandonedHandlers.add(handler);
         return this;
     }
 
@@ -163,6 +173,7 @@ public final class Namespace {
             return Optional.empty();
         }
         if (!client.session().isOpen()) {
+            abandoned(socket);
             return Optional.empty();
         }
         sockets.put(socket.id(), socket);
@@ -178,6 +189,13 @@ public final class Namespace {
 
     void removeSocket(Socket socket) {
         sockets.remove(socket.id(), socket);
+    }
+
+    /** A socket that passed the middleware ended before it was connected. */
+    void abandoned(Socket socket) {
+        for (Consumer<Socket> handler : abandonedHandlers) {
+            Socket.runSafely(() -> handler.accept(socket));
+        }
     }
 
     void disconnecting(Socket socket, DisconnectReason reason) {

@@ -228,6 +228,7 @@ public final class Socket {
         client.removeSocket(this);
         failPendingAcks();
         if (!wasConnected) {
+            namespace.abandoned(this);
             return;
         }
         for (Consumer<DisconnectReason> handler : disconnectHandlers) {

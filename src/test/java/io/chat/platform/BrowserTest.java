@@ -1,6 +1,5 @@
 package io.chat.platform;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.chat.testing.ExternalProcess;
 import io.chat.testing.ExternalProcess.Result;
+import io.chat.testing.TestMachine;
 
 import io.chat.Settings;
 
@@ -41,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 127.0.0.1 ({@code CONTROL_URL}): {@code POST /stop}, {@code POST /start}.
  */
 class BrowserTest {
-    private static final long INSTALL_TIMEOUT_MINUTES = 15;
     private static final long NODE_TIMEOUT_MINUTES = 20;
     private static final Pattern TEST_COUNT = Pattern.compile("^\\S*\\s*tests (\\d+)\\s*$");
     private static final Pattern FAIL_COUNT = Pattern.compile("^\\S*\\s*fail (\\d+)\\s*$");
@@ -54,7 +52,7 @@ class BrowserTest {
     @Test
     void webClientPassesTheBrowserScenarios() throws Exception {
         Path dir = projectDir();
-        String node = executable("node", "Node.js 20+ (apt-get install nodejs npm)");
+        String node = TestMachine.executable("node", "Node.js 20+ (apt-get install nodejs npm)");
         String chromium = ensureChromium();
         ensureInstalled(dir);
         assertTrue(BrowserTest.class.getResource("/web/index.html") != null && BrowserTest.class.getResource("/web/app.js") != null,
@@ -224,75 +222,21 @@ class BrowserTest {
     // --- what the tests need on the machine -----------------------------------------------------------------
 
     private static Path projectDir() {
-        String basedir = System.getProperty("basedir", System.getProperty("user.dir"));
-        Path dir = Path.of(basedir, "src", "test", "browser").toAbsolutePath();
-        if (!Files.isRegularFile(dir.resolve("package.json"))) {
-            fail("browser test project not found: " + dir + " has no package.json");
-        }
-        return dir;
+        return TestMachine.projectDir("src/test/browser", "package.json");
     }
 
-    /** The chromium executable; installed with apt-get when missing and running as root (CI). */
+    /** The chromium executable; Debian's package, installed with apt-get when missing and running as root (CI). */
     private static String ensureChromium() throws Exception {
-        Optional<String> found = onPath("chromium");
+        Optional<String> found = TestMachine.onPath("chromium");
         if (found.isPresent()) {
             return found.get();
         }
-        if (!isRoot()) {
-            fail("'chromium' is not installed and this test is not running as root to install it: "
-                 + "run 'sudo apt-get install -y chromium' (Debian's package) and try again");
-        }
-        System.out.println("[BrowserTest] chromium is missing: installing it with apt-get");
-        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        Result update = ExternalProcess.run("BrowserTest", List.of("apt-get", "update"), Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
-        assertEquals(0, update.exitCode(), () -> "apt-get update failed:\n" + update.tail());
-        Result install = ExternalProcess.run("BrowserTest", List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core"),
-                             Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
-        assertEquals(0, install.exitCode(), () -> "apt-get install chromium failed:\n" + install.tail());
-        return onPath("chromium").orElseGet(() -> fail("apt-get installed chromium but it is not on the PATH"));
-    }
-
-    private static boolean isRoot() {
-        try {
-            Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-            String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return id.waitFor(30, TimeUnit.SECONDS) && "0".equals(out);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        TestMachine.aptInstall("BrowserTest", List.of("chromium", "fonts-dejavu-core"));
+        return TestMachine.onPath("chromium").orElseGet(() -> fail("apt-get installed chromium but it is not on the PATH"));
     }
 
     private static void ensureInstalled(Path dir) throws Exception {
-        Path modules = dir.resolve("node_modules");
-        if (Files.isRegularFile(modules.resolve("playwright-core").resolve("package.json"))
-            && Files.isRegularFile(modules.resolve("socket.io-client").resolve("package.json"))) {
-            return;
-        }
-        String npm = executable("npm", "npm (apt-get install npm)");
-        System.out.println("[BrowserTest] installing the test packages: npm ci in " + dir);
-        Result result = ExternalProcess.run("BrowserTest", List.of(npm, "ci", "--no-audit", "--no-fund"), dir,
-                            Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"), INSTALL_TIMEOUT_MINUTES);
-        if (result.timedOut()) {
-            fail("npm ci did not finish within " + INSTALL_TIMEOUT_MINUTES + " min; last output:\n" + result.tail());
-        }
-        assertEquals(0, result.exitCode(), () -> "npm ci failed in " + dir + "; last output:\n" + result.tail());
-    }
-
-    private static Optional<String> onPath(String name) {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        for (String entry : path.split(File.pathSeparator)) {
-            if (!entry.isBlank()) {
-                Path file = Path.of(entry, name);
-                if (Files.isRegularFile(file) && Files.isExecutable(file)) {
-                    return Optional.of(file.toString());
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String executable(String name, String hint) {
-        return onPath(name).orElseGet(() -> fail("'" + name + "' not found on the PATH; BrowserTest needs " + hint));
+        TestMachine.npmInstalled("BrowserTest", dir, "playwright-core", "socket.io-client");
     }
 
     // --- running processes ----------------------------------------------------------------------------------

@@ -252,32 +252,18 @@ class LimitsTest {
 
     @Test
     void concurrentConnectsOfOneUserNeverExceedSocketsPerUser() {
-        String tenant = TestTenants.newId("lim-user-race");
-        TestTenants.passwordTenant(server, tenant, "{\"socketsPerUser\":2}", "alice");
-        String token = server.login(tenant, "alice");
-        List<ChatClient> attempts = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            ChatClient client = ChatClient.open(server.url(), "/" + tenant, ChatClient.options(token));
-            clients.add(client);
-            attempts.add(client);
-        }
-        int connected = 0;
-        for (ChatClient client : attempts) {
-            try {
-                client.awaitConnected();
-                connected++;
-            } catch (AssertionError refused) {
-                assertEquals("too many connections", client.awaitConnectError());
-            }
-        }
-        assertEquals(2, connected, "sockets of one user connected at once with socketsPerUser 2");
-        assertEquals(2, TestTenants.figure(server, tenant, "sockets"));
+        assertConcurrentConnectsCapped("lim-user-race", "socketsPerUser", "too many connections");
     }
 
     @Test
     void concurrentConnectsNeverExceedSocketsPerTenant() {
-        String tenant = TestTenants.newId("lim-race");
-        TestTenants.passwordTenant(server, tenant, "{\"socketsPerTenant\":2}", "alice");
+        assertConcurrentConnectsCapped("lim-race", "socketsPerTenant", "tenant full");
+    }
+
+    /** 12 sockets of one user connect at once against a cap of 2: two connect, the others get {@code refusal}. */
+    private void assertConcurrentConnectsCapped(String prefix, String limit, String refusal) {
+        String tenant = TestTenants.newId(prefix);
+        TestTenants.passwordTenant(server, tenant, "{\"" + limit + "\":2}", "alice");
         String token = server.login(tenant, "alice");
         List<ChatClient> attempts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -291,10 +277,10 @@ class LimitsTest {
                 client.awaitConnected();
                 connected++;
             } catch (AssertionError refused) {
-                assertEquals("tenant full", client.awaitConnectError());
+                assertEquals(refusal, client.awaitConnectError());
             }
         }
-        assertEquals(2, connected, "sockets connected at once with socketsPerTenant 2");
+        assertEquals(2, connected, "sockets connected at once with " + limit + " 2");
         assertEquals(2, TestTenants.figure(server, tenant, "sockets"));
     }
 }

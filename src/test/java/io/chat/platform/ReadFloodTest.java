@@ -205,13 +205,17 @@ class ReadFloodTest {
     private void warmUp(String tenant, String token) throws IOException {
         try (RawWebSocket wendy = RawWebSocket.tenant(server.port(), tenant, token, frame -> {
         })) {
-            for (int i = 1; i <= 150; i++) {
-                wendy.sendText("42/" + tenant + "," + i + "[\"history:fetch\",{\"room\":\"big\",\"limit\":" + PAGE
-                                       + "}]");
-            }
-            for (int i = 0; i < 150; i++) {
-                wendy.readUntil(frame -> frame.opcode() == 0x1 && frame.payload().length > 2
-                        && frame.payload()[0] == '4' && frame.payload()[1] == '3');
+            // ten at a time: 150 pages of 40 kB sent at once and read afterwards would pass the 4 MiB outbound queue
+            // on a slow machine, and the server would rightly close the connection
+            for (int batch = 0; batch < 15; batch++) {
+                for (int i = 1; i <= 10; i++) {
+                    wendy.sendText("42/" + tenant + "," + (batch * 10 + i) + "[\"history:fetch\",{\"room\":\"big\","
+                                           + "\"limit\":" + PAGE + "}]");
+                }
+                for (int i = 0; i < 10; i++) {
+                    wendy.readUntil(frame -> frame.opcode() == 0x1 && frame.payload().length > 2
+                            && frame.payload()[0] == '4' && frame.payload()[1] == '3');
+                }
             }
         }
     }
