@@ -179,12 +179,12 @@ public final class Namespace {
         sockets.put(socket.id(), socket);
         client.addSocket(socket);
         socket.join(socket.id());
-        socket.markConnected();
-        client.sendConnect(name, socket.id());
-        for (Consumer<Socket> handler : connectionHandlers) {
-            Socket.runSafely(() -> handler.accept(socket));
-        }
-        return Optional.of(socket);
+        boolean connected = socket.establish(() -> client.sendConnect(name, socket.id()), () -> {
+            for (Consumer<Socket> handler : connectionHandlers) {
+                Socket.runSafely(() -> handler.accept(socket));
+            }
+        });
+        return connected ? Optional.of(socket) : Optional.empty();
     }
 
     void removeSocket(Socket socket) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -39,6 +40,13 @@ public final class Socket {
     private final AtomicLong nextAckId = new AtomicLong();
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private volatile boolean connected;
+    /**
+     * Orders connecting against closing: a revocation (another thread) may find the socket in its namespace before
+     * it is connected. Held while the CONNECT is sent and the connection handlers run, and while the socket closes,
+     * so the client never hears CONNECT after its DISCONNECT and no disconnect handler runs before the connect
+     * handlers.
+     */
+    private final ReentrantLock lifecycle = new ReentrantLock();
 
     private record PendingAck(CompletableFuture<List<JsonNode>> future, ScheduledFuture<?> timer) {
     }
@@ -99,9 +107,15 @@ public final class Socket {
         disconnectHandlers.add(handler);
     }
 
+    /** Joins a room; a closed socket joins nothing (a handler may still run while another thread closes it). */
     public void join(String room) {
-        if (rooms.add(room)) {
-            namespace.rooms().add(room, this);
+        lifecycle.lock();
+        try {
+            if (!disconnected.get() && rooms.add(room)) {
+                namespace.rooms().add(room, this);
+            }
+        } finally {
+            lifecycle.unlock();
         }
     }
 
@@ -155,11 +169,16 @@ public final class Socket {
      * connection (and so this client's sockets in other namespaces) closes too.
      */
     public void disconnect(boolean closeConnection) {
-        boolean wasConnected = connected();
-        // closed first, so that the reason is ours even if the client drops the connection on receiving it
-        closed(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
-        if (wasConnected) {
-            send(PacketCodec.encode(PacketType.DISCONNECT, namespace.name(), OptionalLong.empty(), Optional.empty()));
+        lifecycle.lock();
+        try {
+            boolean wasConnected = connected();
+            // closed first, so that the reason is ours even if the client drops the connection on receiving it
+            closed(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+            if (wasConnected) {
+                sendDisconnect();
+            }
+        } finally {
+            lifecycle.unlock();
         }
         if (closeConnection) {
             client.session().close(CloseReason.FORCED_CLOSE);
@@ -175,8 +194,37 @@ public final class Socket {
         return client.session().queuedBytes();
     }
 
-    void markConnected() {
-        connected = true;
+    private void sendDisconnect() {
+        send(PacketCodec.encode(PacketType.DISCONNECT, namespace.name(), OptionalLong.empty(), Optional.empty()));
+    }
+
+    /**
+     * Connects the socket, registered in its namespace already: {@code sendConnect} then {@code onConnected}, unless
+     * it closed in the meantime (revoked, its connection lost). A socket disconnected by the server in that gap is
+     * answered CONNECT then DISCONNECT, what the client would have heard had the disconnect come a moment later.
+     * @return whether the socket is connected
+     */
+    boolean establish(Runnable sendConnect, Runnable onConnected) {
+        lifecycle.lock();
+        try {
+            if (!disconnected.get() && !client.session().isOpen()) {
+                // the connection closed before the socket was in the client's list, so nothing closed the socket
+                closed(DisconnectReason.TRANSPORT_CLOSE);
+            }
+            if (disconnected.get()) {
+                if (client.session().isOpen()) {
+                    sendConnect.run();
+                    sendDisconnect();
+                }
+                return false;
+            }
+            connected = true;
+            sendConnect.run();
+            onConnected.run();
+            return true;
+        } finally {
+            lifecycle.unlock();
+        }
     }
 
     void dispatch(Packet packet) {
@@ -211,6 +259,15 @@ public final class Socket {
 
     /** Leaves the namespace and every room; runs the disconnect handlers once. */
     void closed(DisconnectReason reason) {
+        lifecycle.lock();
+        try {
+            close(reason);
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private void close(DisconnectReason reason) {
         if (!disconnected.compareAndSet(false, true)) {
             return;
         }
