@@ -9,6 +9,13 @@ fi
 
 JAR="$ROOT/target/chat-platform.jar"
 if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+  # the build bundles the web client (src/main/web) with npm and esbuild; without them mvn fails late, in npm's words
+  for tool in node npm; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "error: '$tool' is needed to build the web client and is not installed; install Node.js 20+ and npm, e.g. 'apt-get install nodejs npm'" >&2
+      exit 1
+    fi
+  done
   echo "building the server (mvn package)..." >&2
   (cd "$ROOT" && mvn -B -q -DskipTests package) >&2 || { echo "error: the build failed" >&2; exit 1; }
 fi

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -168,7 +169,10 @@ public final class Main {
                 .addReceiveListener(ReceiveListeners.of(headerDeadline, closeAfterResponse))
                 .build();
         Running running;
+        Optional<DemoTenant.Made> demo;
         try {
+            // before the port listens: once /health answers UP (and a client can sign in), the demo is all there
+            demo = settings.demo() ? DemoTenant.ensure(registry, clock.instant()) : Optional.empty();
             running = start(settings.port(), maxConnections, io, List.of(io.engine()), http1, routing -> routing
                                     .addFilter(closeAfterResponse)
                                     .addFilter(new SecurityHeaders())
@@ -199,9 +203,9 @@ public final class Main {
             chat.close();
             throw e;
         }
-        if (settings.demo()) {
-            DemoTenant.createIfNoTenant(registry, clock.instant(), announce, "http://localhost:" + running.port());
-        }
+        // the passwords once the URL is known; a start that fails before here leaves the demo unfinished: the next
+        // start gives its users new passwords and shows them (DemoTenant)
+        demo.ifPresent(made -> made.announce(announce, "http://localhost:" + running.port()));
         return running;
     }
 

@@ -61,6 +61,10 @@ public final class Metrics implements CommitObserver {
         perTenant(out, tenants, "chat_queue_full_closes_total", "counter",
                   "Sockets closed because their connection's outbound queue was full.",
                   t -> t.counters().queueFullCloses());
+        // reads a socket asked for and left behind (it disconnected while they queued): a flood that was cut short
+        perTenant(out, tenants, "chat_reads_skipped_total", "counter",
+                  "History reads dropped before they reached the database because the socket that asked had gone.",
+                  t -> t.store().readsSkipped());
         commitSeconds.writeTo(out);
         batchSize.writeTo(out);
         gauge(out, "chat_outbound_queue_bytes", "Bytes queued for all connections.",

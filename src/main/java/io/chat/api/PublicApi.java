@@ -18,6 +18,7 @@ import io.chat.tenant.LoginResult;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantRegistry;
+import io.chat.tenant.auth.AuthenticatedUser;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -144,8 +145,18 @@ public final class PublicApi implements HttpService {
         }
         Tenant tenant = found.get();
         Optional<String> token = JsonHttp.bearer(req);
-        if (token.isEmpty() || tenant.suspended() || tenant.authenticate(token.get()).isEmpty()) {
+        Optional<AuthenticatedUser> user = token.isEmpty() || tenant.suspended() ? Optional.empty()
+                : tenant.authenticate(token.get());
+        if (user.isEmpty()) {
             JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid or missing token");
+            return;
+        }
+        // the user's event bucket, as a socket's history:fetch: REST is no way around the limit. Checked first, as
+        // for an event, so malformed requests count too. A token comes back within 1/eventsPerSecond s <= 1 s.
+        if (!chat.tryEvent(tenant, user.get().username())) {
+            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=history outcome=rate-limited");
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "slow down");
             return;
         }
         String room = req.path().pathParameters().get("room");

@@ -68,6 +68,15 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
         chat(tenant).ifPresent(chat -> chat.disconnectToken(key));
     }
 
+    /**
+     * Takes a token from the user's event bucket ({@code eventsPerSecond}, {@code eventBurst}), the one the user's
+     * sockets take from for every event but {@code message:send}: a REST read costs what a socket's read costs.
+     * True when there was one (or the tenant has no namespace, so nothing to share).
+     */
+    public boolean tryEvent(Tenant tenant, String username) {
+        return chat(tenant).map(chat -> chat.tryEvent(username)).orElse(true);
+    }
+
     public void announce(Tenant tenant, String text) {
         chat(tenant).ifPresent(chat -> chat.announce(text, clock.instant()));
     }

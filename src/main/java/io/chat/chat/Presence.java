@@ -51,6 +51,27 @@ final class Presence {
         return sizes;
     }
 
+    /** Rooms with their sizes, by name; {@code truncated} when rooms with users were left out. */
+    record Listing(Map<String, Integer> rooms, boolean truncated) {
+    }
+
+    /**
+     * Every room with anyone in it, or, when there are more than {@code max}, the {@code max} with the most users
+     * (ties: the first names), listed by name like the rest.
+     */
+    Listing busiestRooms(int max) {
+        Map<String, Integer> all = roomSizes();
+        if (all.size() <= max) {
+            return new Listing(all, false);
+        }
+        Map<String, Integer> kept = new TreeMap<>();
+        all.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(max)
+                .forEach(room -> kept.put(room.getKey(), room.getValue()));
+        return new Listing(kept, true);
+    }
+
     /** @return true when this is the user's first socket in the namespace */
     boolean connected(String user) {
         return online.merge(user, 1, Integer::sum) == 1;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +23,6 @@ import io.chat.socketio.Json;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
 import io.chat.tenant.AuthConfig;
-import io.chat.tenant.Limits;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
 import io.chat.tenant.auth.TenantAuthenticator;
@@ -46,6 +44,11 @@ final class TenantChat {
     private static final int SINCE_PAGE = 500;
     private static final int FETCH_DEFAULT = 50;
     private static final int FETCH_MAX = 100;
+    /**
+     * Rooms one {@code rooms:list} names: 10,000 rooms were 859 KiB an answer, and the web client asks every 30 s;
+     * a thousand are under 100 KiB even with 64-character names, more than a person scrolls through.
+     */
+    static final int ROOMS_LIST_MAX = 1_000;
 
     private final Tenant tenant;
     private final Namespace namespace;
@@ -54,24 +57,16 @@ final class TenantChat {
     private final ScheduledExecutorService expiries;
     private final Presence presence = new Presence();
     private final SocketQuota quota = new SocketQuota();
-    private final ConcurrentHashMap<String, UserBuckets> buckets = new ConcurrentHashMap<>();
+    private final UserBuckets buckets;
     /** Every user of the tenant together, so that one tenant cannot take the whole server from the others. */
     private final TokenBucket tenantBucket;
-
-    /** A user's rate limits, all sockets together: messages, and every other event. */
-    private record UserBuckets(TokenBucket messages, TokenBucket events) {
-        static UserBuckets of(Limits limits) {
-            long now = System.nanoTime();
-            return new UserBuckets(new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), now),
-                                   new TokenBucket(limits.eventsPerSecond(), limits.eventBurst(), now));
-        }
-    }
 
     TenantChat(Tenant tenant, Namespace namespace, Clock clock, ScheduledExecutorService expiries) {
         this.tenant = tenant;
         this.namespace = namespace;
         this.clock = clock;
         this.expiries = expiries;
+        this.buckets = new UserBuckets(tenant::limits, System.nanoTime());
         this.tenantBucket = new TokenBucket(tenant.limits().tenantMessagesPerSecond(),
                                             tenant.limits().tenantMessageBurst(), System.nanoTime());
     }
@@ -132,15 +127,17 @@ final class TenantChat {
     /** An event that takes a token from its user's event bucket first: {@code rate_limited} when there is none. */
     private EventHandler limited(EventHandler handler) {
         return (socket, args, ack) -> {
-            if (!buckets(user(socket)).events().tryTake(System.nanoTime())) {
+            if (!tryEvent(user(socket).username())) {
                 throw new Acks.Refusal(RATE_LIMITED, "slow down");
             }
             handler.handle(socket, args, ack);
         };
     }
 
-    private UserBuckets buckets(ChatUser user) {
-        return buckets.computeIfAbsent(user.username(), u -> UserBuckets.of(tenant.limits()));
+    /** Takes a token from the user's event bucket, which their sockets and REST history reads share. */
+    boolean tryEvent(String username) {
+        long now = System.nanoTime();
+        return buckets.of(username, now).events().tryTake(now);
     }
 
     // --- connection ----------------------------------------------------------------------------------------
@@ -270,10 +267,14 @@ final class TenantChat {
         if (!args.isEmpty() && !args.getFirst().isObject() && !args.getFirst().isNull()) {
             throw new Acks.Refusal(BAD_REQUEST, "payload must be an object");
         }
+        Presence.Listing listing = presence.busiestRooms(ROOMS_LIST_MAX);
         ObjectNode body = Acks.ok();
         ArrayNode rooms = body.putArray("rooms");
-        for (Map.Entry<String, Integer> entry : presence.roomSizes().entrySet()) {
+        for (Map.Entry<String, Integer> entry : listing.rooms().entrySet()) {
             rooms.addObject().put("name", entry.getKey()).put("members", entry.getValue());
+        }
+        if (listing.truncated()) {
+            body.put("truncated", true); // only then: under the cap the answer is the contract's, key for key
         }
         ack.send(body);
     }
@@ -288,8 +289,8 @@ final class TenantChat {
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
-        TokenBucket bucket = buckets(user(socket)).messages();
         long now = System.nanoTime();
+        TokenBucket bucket = buckets.of(user, now).messages();
         // the user's own bucket first: a user over its own limit must not use up the tenant's shared tokens
         if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");

@@ -30,4 +30,10 @@ final class TokenBucket {
         }
         return false;
     }
+
+    /** Whether the bucket holds {@code burst} tokens at that time: as if it were new. */
+    synchronized boolean full(long nowNanos) {
+        double now = nowNanos > last ? tokens + (nowNanos - last) * perNano : tokens;
+        return now >= capacity;
+    }
 }

@@ -119,14 +119,24 @@ public final class TenantRegistry implements AutoCloseable {
         return tenants.isEmpty();
     }
 
-    /** Creates a tenant: folder, definition, database; its namespace is live when this returns. */
+    /**
+     * Creates a tenant: folder, definition, database; its namespace is live when this returns. A folder that holds
+     * no definition and nothing but unfinished definition files is a provisioning that was interrupted before it wrote
+     * the definition (the database comes after it): it is taken over rather than blocking the id for good.
+     */
     public Tenant provision(TenantDefinition definition) {
         synchronized (changes) {
-            if (tenants.containsKey(definition.id()) || Files.exists(directoryOf(definition.id()))) {
+            Path dir = directoryOf(definition.id());
+            boolean leftOver = !tenants.containsKey(definition.id()) && interruptedProvisioning(dir);
+            if (tenants.containsKey(definition.id()) || (Files.exists(dir) && !leftOver)) {
                 throw new TenantExists();
             }
-            Path dir = directoryOf(definition.id());
             try {
+                if (leftOver) {
+                    deleteRecursively(dir);
+                    LOGGER.log(System.Logger.Level.INFO, "tenant=" + definition.id()
+                            + " event=provision reason=interrupted-provisioning-taken-over");
+                }
                 OwnerOnly.createFolder(dir);
                 writeDefinition(dir, definition);
             } catch (IOException e) {
@@ -211,6 +221,19 @@ public final class TenantRegistry implements AutoCloseable {
         tenants.put(definition.id(), tenant);
         listener.opened(tenant);
         return tenant;
+    }
+
+    /** A folder with no definition and nothing but the temporary files {@link #writeDefinition} writes first. */
+    private static boolean interruptedProvisioning(Path dir) {
+        if (!Files.isDirectory(dir) || Files.exists(dir.resolve(DEFINITION_FILE))) {
+            return false;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.allMatch(entry -> Files.isRegularFile(entry)
+                    && entry.getFileName().toString().matches("\\.tenant[0-9]*\\.tmp"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Path directoryOf(TenantId id) {

@@ -473,6 +473,7 @@ class AdminApiTest {
             assertTrue(sample(text, "chat_messages_delivered_total", "metered") >= 1, text);
             assertTrue(sample(text, "chat_failed_logins_total", "metered") >= 1, text);
             assertEquals(0, sample(text, "chat_queue_full_closes_total", "metered"), text);
+            assertEquals(0, sample(text, "chat_reads_skipped_total", "metered"), text);
             for (String family : List.of("chat_sockets", "chat_messages_stored", "chat_store_commit_seconds",
                                          "chat_store_commit_batch_size")) {
                 assertTrue(text.contains("# TYPE " + family + " "), family);

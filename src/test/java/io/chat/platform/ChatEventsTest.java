@@ -189,6 +189,50 @@ class ChatEventsTest {
         assertError(alice1.call("room:leave", json("room", "not a room!")), "bad_request");
     }
 
+    @Test
+    void roomsListNamesTheThousandBusiestRoomsAndSaysWhenItLeftSomeOut() {
+        String tenant = TestTenants.newId("ev-many-rooms");
+        TestTenants.passwordTenant(server, tenant, "{\"roomsPerSocket\":2000,\"eventsPerSecond\":10000,"
+                + "\"eventBurst\":10000}", "alice", "bob");
+        Map<String, String> tokens = new HashMap<>();
+        ChatClient alice = connect(tenant, "alice", tokens);
+        ChatClient bob = connect(tenant, "bob", tokens);
+        int total = 1_004;
+        for (int from = 0; from < total; from += 100) { // a hundred at a time: each join reads history
+            List<CompletableFuture<JsonNode>> joins = new ArrayList<>();
+            for (int i = from; i < Math.min(total, from + 100); i++) {
+                joins.add(alice.request("room:join", json("room", String.format("r-%04d", i))));
+            }
+            joins.forEach(join -> assertOk(await(join, "join")));
+        }
+        assertOk(bob.join("r-0500"));
+        assertOk(bob.join("r-1003"));
+
+        JsonNode ack = assertOk(bob.call("rooms:list", json()));
+        System.out.println("rooms:list of " + total + " rooms: " + ack.toString().length() + " bytes");
+        assertEquals(Set.of("ok", "rooms", "truncated"), ChatAssertions.keys(ack));
+        assertTrue(ack.get("truncated").asBoolean(), ack.get("truncated").toString());
+        List<String> names = new ArrayList<>();
+        ack.get("rooms").forEach(room -> names.add(room.get("name").asText()));
+        assertEquals(1_000, names.size());
+        assertEquals(names.stream().sorted().toList(), names, "listed by name");
+        // the two rooms with two users, then the first names of the rooms with one
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 999; i++) {
+            expected.add(String.format("r-%04d", i));
+        }
+        expected.add("r-1003");
+        assertEquals(expected, names);
+        assertEquals(2, ack.get("rooms").get(500).get("members").asInt(), ack.get("rooms").get(500).toString());
+
+        for (int i = 0; i < 4; i++) {
+            assertOk(alice.call("room:leave", json("room", String.format("r-%04d", i))));
+        }
+        Map<String, Integer> all = rooms(bob.call("rooms:list", json())); // no "truncated" under the cap
+        assertEquals(1_000, all.size());
+        assertEquals(2, all.get("r-1003"));
+    }
+
     private static Map<String, Integer> rooms(JsonNode ack) {
         assertOk(ack);
         assertEquals(Set.of("ok", "rooms"), ChatAssertions.keys(ack), ack.toString());

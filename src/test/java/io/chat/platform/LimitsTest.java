@@ -179,6 +179,35 @@ class LimitsTest {
     }
 
     @Test
+    void restHistoryReadsTakeFromTheUsersEventBucketAsSocketEventsDo() {
+        String tenant = TestTenants.newId("lim-rest");
+        TestTenants.passwordTenant(server, tenant, "{\"eventsPerSecond\":1,\"eventBurst\":3}", "alice", "bob");
+        String aliceToken = server.login(tenant, "alice");
+        String history = "/api/tenants/" + tenant + "/rooms/general/messages";
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, server.call("GET", history, null, aliceToken).statusCode());
+        }
+        var refused = server.call("GET", history, null, aliceToken);
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
+        JsonNode error = PlatformServer.json(refused.body()).get("error");
+        assertEquals("rate_limited", error.get("code").asText(), refused.body());
+        assertEquals("slow down", error.get("message").asText(), refused.body());
+        assertEquals(429, server.call("GET", "/api/tenants/" + tenant + "/rooms/no%20room/messages", null, aliceToken)
+                .statusCode(), "the limit comes before validation, as for a socket's event");
+        assertEquals(401, server.call("GET", history, null, "not-a-token").statusCode(), "authentication comes first");
+
+        // one bucket for the user's sockets and REST calls together; bob has his own
+        ChatClient alice = connect(tenant, aliceToken);
+        assertError(alice.call("rooms:list", json()), "rate_limited");
+        String bobToken = server.login(tenant, "bob");
+        assertEquals(200, server.call("GET", history, null, bobToken).statusCode());
+
+        TestTenants.sleep(1_100); // a token comes back each second
+        assertEquals(200, server.call("GET", history, null, aliceToken).statusCode());
+    }
+
+    @Test
     void theDefaultEventBurstLetsASocketRejoinAHundredRoomsAtOnce() {
         String tenant = TestTenants.newId("lim-rejoin");
         TestTenants.passwordTenant(server, tenant, null, "alice");
