@@ -20,6 +20,7 @@ import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.conformance.ConformanceHandlers;
 import io.chat.history.ReadsBusyException;
+import io.chat.http.ApiError;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
@@ -36,7 +37,6 @@ import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.PasswordHasher;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
@@ -285,6 +285,8 @@ public final class Main {
 
     /** An unexpected failure answers a fixed message: no exception text or stack trace reaches a client. */
     private static void hideErrors(HttpRouting.Builder routing) {
+        // the contract's errors, thrown by the handlers
+        ApiError.install(routing);
         routing.error(HttpException.class, (req, res, error) -> {
             if (!res.isSent()) {
                 SecurityHeaders.restore(req, res);
@@ -299,16 +301,13 @@ public final class Main {
             }
         });
         routing.error(Exception.class, (req, res, error) -> {
-            if (!res.isSent()) {
-                SecurityHeaders.restore(req, res);
-            }
             if (error instanceof CompletionException completion && completion.getCause() instanceof ReadsBusyException) {
                 // the tenant's reads are queued to their bound (a flood): say so at once, the client retries
-                if (!res.isSent()) {
-                    res.header(HeaderNames.RETRY_AFTER, "1");
-                    JsonHttp.error(res, Status.SERVICE_UNAVAILABLE_503, "unavailable", "try again later");
-                }
+                ApiError.answer(req, res, ApiError.unavailable());
                 return;
+            }
+            if (!res.isSent()) {
+                SecurityHeaders.restore(req, res);
             }
             LOGGER.log(System.Logger.Level.WARNING, "event=request outcome=error path=" + LogText.quote(req.path().path())
                     + " type=" + error.getClass().getSimpleName());

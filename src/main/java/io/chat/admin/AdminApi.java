@@ -1,6 +1,7 @@
 package io.chat.admin;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.chat.ChatService;
+import io.chat.http.ApiError;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
 import io.chat.socketio.Json;
@@ -53,20 +55,16 @@ public final class AdminApi implements HttpService {
     }
 
     private void provision(ServerRequest req, ServerResponse res) {
-        Optional<JsonNode> body = JsonHttp.readBody(req, res);
-        if (body.isEmpty()) {
-            return;
-        }
+        JsonNode body = JsonHttp.readBody(req);
+        Tenant tenant;
         try {
-            TenantDefinition definition = TenantJson.fromRequest(body.get(),
-                                                                  clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-            Tenant tenant = registry.provision(definition);
-            JsonHttp.send(res, Status.CREATED_201, view(tenant));
+            tenant = registry.provision(TenantJson.fromRequest(body, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         } catch (InvalidRequest e) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", e.getMessage());
+            throw ApiError.badRequest(e.getMessage());
         } catch (TenantRegistry.TenantExists e) {
-            JsonHttp.error(res, Status.CONFLICT_409, "conflict", "tenant exists");
+            throw ApiError.conflict("tenant exists");
         }
+        JsonHttp.send(res, Status.CREATED_201, view(tenant));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -78,112 +76,78 @@ public final class AdminApi implements HttpService {
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        tenant(req, res).ifPresent(t -> JsonHttp.send(res, Status.OK_200, view(t)));
+        JsonHttp.send(res, Status.OK_200, view(tenant(req)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        Optional<Tenant> tenant = tenant(req, res);
-        if (tenant.isEmpty()) {
-            return;
-        }
+        Tenant tenant = tenant(req);
         try {
-            registry.delete(tenant.get().id());
-            res.status(Status.NO_CONTENT_204).send();
+            registry.delete(tenant.id());
         } catch (TenantRegistry.UnknownTenant e) {
-            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown tenant");
+            throw ApiError.notFound("unknown tenant");
         }
+        res.status(Status.NO_CONTENT_204).send();
     }
 
     private void setSuspended(ServerRequest req, ServerResponse res, boolean suspended) {
-        Optional<Tenant> tenant = tenant(req, res);
-        if (tenant.isEmpty()) {
-            return;
-        }
+        Tenant tenant = tenant(req);
+        Tenant updated;
         try {
-            Tenant updated = suspended ? registry.suspend(tenant.get().id()) : registry.resume(tenant.get().id());
-            JsonHttp.send(res, Status.OK_200, view(updated));
+            updated = suspended ? registry.suspend(tenant.id()) : registry.resume(tenant.id());
         } catch (TenantRegistry.UnknownTenant e) {
-            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown tenant");
+            throw ApiError.notFound("unknown tenant");
         }
+        JsonHttp.send(res, Status.OK_200, view(updated));
     }
 
     private void addUser(ServerRequest req, ServerResponse res) {
-        Optional<Tenant> found = tenant(req, res);
-        if (found.isEmpty()) {
-            return;
-        }
-        Optional<JsonNode> body = JsonHttp.readBody(req, res);
-        if (body.isEmpty()) {
-            return;
-        }
-        Tenant tenant = found.get();
+        Tenant tenant = tenant(req);
+        JsonNode body = JsonHttp.readBody(req);
         if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "this tenant uses jwt: users come from its tokens");
-            return;
+            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
         }
-        Optional<String> username = JsonHttp.text(body.get(), "username");
-        Optional<String> password = JsonHttp.text(body.get(), "password");
-        Optional<String> displayName = JsonHttp.text(body.get(), "displayName");
-        if (username.isEmpty() || !Names.isUsername(username.get())) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request",
-                           "username is 1-32 characters of a-z, 0-9, '.', '_', '-'");
-            return;
-        }
-        if (password.isEmpty() || !Names.isPassword(password.get())) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "password needs 8 to 1024 characters");
-            return;
-        }
+        String username = JsonHttp.text(body, "username").filter(Names::isUsername)
+                .orElseThrow(() -> ApiError.badRequest("username is 1-32 characters of a-z, 0-9, '.', '_', '-'"));
+        String password = JsonHttp.text(body, "password").filter(Names::isPassword)
+                .orElseThrow(() -> ApiError.badRequest("password needs 8 to 1024 characters"));
+        Optional<String> displayName = JsonHttp.text(body, "displayName");
         if (displayName.isPresent() && (displayName.get().isBlank() || displayName.get().length() > 100)) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "displayName is 1-100 characters");
-            return;
+            throw ApiError.badRequest("displayName is 1-100 characters");
         }
         try {
-            tenant.createUser(username.get(), password.get(), displayName);
+            tenant.createUser(username, password, displayName);
         } catch (Tenant.UserExists e) {
-            JsonHttp.error(res, Status.CONFLICT_409, "conflict", "user exists");
-            return;
+            throw ApiError.conflict("user exists");
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-create outcome=ok");
-        ObjectNode user = Json.mapper().createObjectNode().put("username", username.get());
+        ObjectNode user = Json.mapper().createObjectNode().put("username", username);
         displayName.ifPresent(d -> user.put("displayName", d));
         JsonHttp.send(res, Status.CREATED_201, user);
     }
 
     private void deleteUser(ServerRequest req, ServerResponse res) {
-        Optional<Tenant> tenant = tenant(req, res);
-        if (tenant.isEmpty()) {
-            return;
-        }
+        Tenant tenant = tenant(req);
         String username = req.path().pathParameters().get("username");
-        if (!Names.isUsername(username) || !registry.deleteUser(tenant.get(), username)) {
-            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown user");
-            return;
+        if (!Names.isUsername(username) || !registry.deleteUser(tenant, username)) {
+            throw ApiError.notFound("unknown user");
         }
-        LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.get().id() + " event=user-delete outcome=ok");
+        LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-delete outcome=ok");
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void announce(ServerRequest req, ServerResponse res) {
-        Optional<Tenant> tenant = tenant(req, res);
-        if (tenant.isEmpty()) {
-            return;
-        }
-        Optional<JsonNode> body = JsonHttp.readBody(req, res);
-        if (body.isEmpty()) {
-            return;
-        }
-        Optional<String> text = JsonHttp.text(body.get(), "text");
-        if (text.isEmpty() || text.get().isEmpty() || Limits.textLength(text.get()) > Limits.MAX_TEXT_LENGTH) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "text is 1-4000 characters");
-            return;
-        }
-        chat.announce(tenant.get(), text.get());
-        LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.get().id() + " event=announce outcome=ok");
+        Tenant tenant = tenant(req);
+        JsonNode body = JsonHttp.readBody(req);
+        String text = JsonHttp.text(body, "text")
+                .filter(t -> !t.isEmpty() && Limits.textLength(t) <= Limits.MAX_TEXT_LENGTH)
+                .orElseThrow(() -> ApiError.badRequest("text is 1-4000 characters"));
+        chat.announce(tenant, text);
+        LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=announce outcome=ok");
         JsonHttp.send(res, Status.ACCEPTED_202, Json.mapper().createObjectNode().put("ok", true));
     }
 
-    private Optional<Tenant> tenant(ServerRequest req, ServerResponse res) {
-        return TenantRequests.tenant(registry, req, res, "id");
+    private Tenant tenant(ServerRequest req) {
+        return TenantRequests.tenant(registry, req, "id");
     }
 
     private ObjectNode view(Tenant tenant) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import io.chat.http.ApiError;
 import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
 import io.chat.http.LogText;
@@ -15,7 +16,6 @@ import io.chat.tenant.auth.FailureWindows;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.security.AuthenticationResponse;
 import io.helidon.security.Security;
 import io.helidon.security.SecurityContext;
@@ -70,11 +70,11 @@ public final class AdminAuthFilter implements Filter {
         if (crossOriginBrowserRequest(req)) {
             LOGGER.log(System.Logger.Level.INFO, "event=admin-request outcome=forbidden reason=browser path="
                     + LogText.quote(req.path().path()));
-            JsonHttp.error(res, Status.FORBIDDEN_403, "forbidden", "the admin API does not serve browser pages");
+            ApiError.forbidden("the admin API does not serve browser pages").send(res);
             return;
         }
         if (JsonHttp.notJson(req)) {
-            JsonHttp.unsupportedMediaType(res);
+            ApiError.unsupportedMediaType().send(res);
             return;
         }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -91,8 +91,7 @@ public final class AdminAuthFilter implements Filter {
         if (retryAfter > 0) {
             LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=rate-limited path="
                     + LogText.quote(req.path().path()));
-            res.header(HeaderNames.RETRY_AFTER, Long.toString(retryAfter));
-            JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "too many failed admin logins");
+            ApiError.rateLimited("too many failed admin logins", retryAfter).send(res);
             return;
         }
         AuthenticationResponse response = context.atnClientBuilder().submit();
@@ -105,11 +104,10 @@ public final class AdminAuthFilter implements Filter {
             failures.fail(client, now);
         }
         LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=denied path=" + LogText.quote(req.path().path()));
-        if (!fromBrowser(req)) {
-            // curl sends Basic credentials unasked; Java's HttpClient Authenticator waits for this challenge
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
-        }
-        JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "admin credentials required");
+        ApiError denied = ApiError.unauthorized("admin credentials required");
+        // curl sends Basic credentials unasked; Java's HttpClient Authenticator waits for this challenge
+        (fromBrowser(req) ? denied : denied.withHeader(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\""))
+                .send(res);
     }
 
     /**

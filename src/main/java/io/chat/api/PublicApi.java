@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.chat.ChatService;
 import io.chat.chat.MessageJson;
 import io.chat.history.MessagePage;
+import io.chat.http.ApiError;
 import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
@@ -19,7 +20,6 @@ import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.AuthenticatedUser;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -58,46 +58,32 @@ public final class PublicApi implements HttpService {
                 .get("/tenants/{tenant}/rooms/{room}/messages", this::history);
     }
 
-    private Optional<Tenant> tenant(ServerRequest req, ServerResponse res) {
-        return TenantRequests.tenant(registry, req, res, "tenant");
+    private Tenant tenant(ServerRequest req) {
+        return TenantRequests.tenant(registry, req, "tenant");
     }
 
     private void login(ServerRequest req, ServerResponse res) {
-        Optional<Tenant> found = tenant(req, res);
-        if (found.isEmpty()) {
-            return;
-        }
-        Tenant tenant = found.get();
-        Optional<JsonNode> body = JsonHttp.readBody(req, res);
-        if (body.isEmpty()) {
-            return;
-        }
-        Optional<String> username = JsonHttp.text(body.get(), "username");
-        Optional<String> password = JsonHttp.text(body.get(), "password");
-        if (!body.get().isObject() || username.isEmpty() || password.isEmpty()
+        Tenant tenant = tenant(req);
+        JsonNode body = JsonHttp.readBody(req);
+        Optional<String> username = JsonHttp.text(body, "username");
+        Optional<String> password = JsonHttp.text(body, "password");
+        if (!body.isObject() || username.isEmpty() || password.isEmpty()
                 || password.get().length() > Names.MAX_PASSWORD_LENGTH) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "username and password are required");
-            return;
+            throw ApiError.badRequest("username and password are required");
         }
         // before anything keys on it or looks it up: a name no user can have is malformed
         if (!Names.isUsername(username.get())) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "invalid username");
-            return;
+            throw ApiError.badRequest("invalid username");
         }
         if (tenant.suspended()) {
-            JsonHttp.error(res, Status.FORBIDDEN_403, "forbidden", "tenant suspended");
-            return;
-        }
-        Optional<LoginSlots.Slot> slot = loginSlots.acquire(ClientAddress.of(req));
-        if (slot.isEmpty()) {
-            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
-            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
-            res.header(HeaderNames.RETRY_AFTER, "1");
-            JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "too many login attempts");
-            return;
+            throw ApiError.forbidden("tenant suspended");
         }
         LoginResult result;
-        try (LoginSlots.Slot held = slot.get()) {
+        try (LoginSlots.Slot held = loginSlots.acquire(ClientAddress.of(req)).orElseThrow(() -> {
+            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
+            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
+            return ApiError.rateLimited("too many login attempts", 1);
+        })) {
             result = tenant.login(username.get(), password.get());
         }
         switch (result) {
@@ -111,58 +97,41 @@ public final class PublicApi implements HttpService {
         }
         case LoginResult.BadCredentials bad -> {
             LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=denied");
-            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid username or password");
+            throw ApiError.unauthorized("invalid username or password");
         }
         case LoginResult.RateLimited limited -> {
             LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=rate-limited");
-            res.header(HeaderNames.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
-            JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "too many failed logins");
+            throw ApiError.rateLimited("too many failed logins", limited.retryAfterSeconds());
         }
-        case LoginResult.NotPasswordTenant jwt ->
-                JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "this tenant signs in with its own tokens");
+        case LoginResult.NotPasswordTenant jwt -> throw ApiError.badRequest("this tenant signs in with its own tokens");
         }
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
-        Optional<Tenant> found = tenant(req, res);
-        if (found.isEmpty()) {
-            return;
-        }
+        Tenant tenant = tenant(req);
         Optional<String> token = JsonHttp.bearer(req);
-        if (token.isEmpty() || !found.get().logout(token.get())) {
-            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid or missing token");
-            return;
+        if (token.isEmpty() || !tenant.logout(token.get())) {
+            throw ApiError.unauthorized("invalid or missing token");
         }
-        chat.tokenRevoked(found.get(), token.get());
-        LOGGER.log(System.Logger.Level.INFO, "tenant=" + found.get().id() + " event=logout outcome=ok");
+        chat.tokenRevoked(tenant, token.get());
+        LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=logout outcome=ok");
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void history(ServerRequest req, ServerResponse res) {
-        Optional<Tenant> found = tenant(req, res);
-        if (found.isEmpty()) {
-            return;
-        }
-        Tenant tenant = found.get();
+        Tenant tenant = tenant(req);
         Optional<String> token = JsonHttp.bearer(req);
-        Optional<AuthenticatedUser> user = token.isEmpty() || tenant.suspended() ? Optional.empty()
-                : tenant.authenticate(token.get());
-        if (user.isEmpty()) {
-            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid or missing token");
-            return;
-        }
+        AuthenticatedUser user = (token.isEmpty() || tenant.suspended() ? Optional.<AuthenticatedUser>empty()
+                : tenant.authenticate(token.get())).orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
         // the user's event bucket, as a socket's history:fetch: REST is no way around the limit. Checked first, as
         // for an event, so malformed requests count too. A token comes back within 1/eventsPerSecond s <= 1 s.
-        if (!chat.tryEvent(tenant, user.get().username())) {
+        if (!chat.tryEvent(tenant, user.username())) {
             LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=history outcome=rate-limited");
-            res.header(HeaderNames.RETRY_AFTER, "1");
-            JsonHttp.error(res, Status.TOO_MANY_REQUESTS_429, "rate_limited", "slow down");
-            return;
+            throw ApiError.rateLimited("slow down", 1);
         }
         String room = req.path().pathParameters().get("room");
         if (!Names.isRoom(room)) {
-            JsonHttp.error(res, Status.NOT_FOUND_404, "not_found", "unknown room");
-            return;
+            throw ApiError.notFound("unknown room");
         }
         OptionalLong before;
         int limit;
@@ -171,12 +140,10 @@ public final class PublicApi implements HttpService {
                     .map(OptionalLong::of).orElse(OptionalLong.empty());
             limit = req.query().first("limit").asOptional().map(Integer::parseInt).orElse(HISTORY_DEFAULT);
         } catch (NumberFormatException e) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "before and limit must be numbers");
-            return;
+            throw ApiError.badRequest("before and limit must be numbers");
         }
         if (limit < 1 || limit > HISTORY_MAX || (before.isPresent() && before.getAsLong() < 0)) {
-            JsonHttp.error(res, Status.BAD_REQUEST_400, "bad_request", "limit is 1 to 100, before is not negative");
-            return;
+            throw ApiError.badRequest("limit is 1 to 100, before is not negative");
         }
         // a tenant whose reads are queued to their bound fails at once: Main maps that to 503 for every route
         MessagePage page = tenant.store().before(room, before, limit).join();

@@ -50,42 +50,33 @@ public final class JsonHttp {
                 .orElseGet(() -> req.content().hasEntity());
     }
 
-    /** Answers 415 in the contract's shape. */
-    public static void unsupportedMediaType(ServerResponse res) {
-        error(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type", "use application/json");
-    }
-
     /**
-     * Reads a JSON body. Answers the error itself and returns empty when the body is not JSON by its content type
-     * (415, see {@link #notJson}), too large (413) or not parseable (400).
+     * Reads a JSON body; throws {@link ApiError} when the body is not JSON by its content type (415, see
+     * {@link #notJson}), too large (413) or not parseable (400).
      */
-    public static Optional<JsonNode> readBody(ServerRequest req, ServerResponse res) {
+    public static JsonNode readBody(ServerRequest req) {
         if (notJson(req)) {
-            unsupportedMediaType(res);
-            return Optional.empty();
+            throw ApiError.unsupportedMediaType();
         }
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException | RuntimeException e) {
-            error(res, Status.BAD_REQUEST_400, "bad_request", "unreadable body");
-            return Optional.empty();
+            throw ApiError.badRequest("unreadable body");
         }
         if (body.length > MAX_BODY_BYTES) {
-            error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "too_large", "body over 64 KiB");
-            return Optional.empty();
+            throw ApiError.tooLarge("body over 64 KiB");
         }
+        JsonNode node;
         try {
-            JsonNode node = Json.mapper().readTree(body);
-            if (node == null || node.isMissingNode()) {
-                error(res, Status.BAD_REQUEST_400, "bad_request", "body must be JSON");
-                return Optional.empty();
-            }
-            return Optional.of(node);
+            node = Json.mapper().readTree(body);
         } catch (IOException e) {
-            error(res, Status.BAD_REQUEST_400, "bad_request", "body must be JSON");
-            return Optional.empty();
+            throw ApiError.badRequest("body must be JSON");
         }
+        if (node == null || node.isMissingNode()) {
+            throw ApiError.badRequest("body must be JSON");
+        }
+        return node;
     }
 
     /** The token of an {@code Authorization: Bearer} header. */
