@@ -22,10 +22,8 @@ import io.chat.socketio.EventHandler;
 import io.chat.socketio.Json;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
-import io.chat.tenant.AuthConfig;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
-import io.chat.tenant.auth.TenantAuthenticator;
 
 import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
 import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
@@ -159,7 +157,7 @@ final class TenantChat {
                 .orElseThrow(() -> new ConnectRejection(quotaResult.refusal().orElseThrow()));
         socket.data().put(SocketQuota.KEY, place);
         socket.data().put(ChatUser.KEY, new ChatUser(user.username(), Tenant.tokenKey(token.asText()),
-                                                     acceptedUntil(user)));
+                                                     tenant.acceptedUntil(user)));
         socket.data().put(SocketWork.KEY, new SocketWork());
     }
 
@@ -167,13 +165,6 @@ final class TenantChat {
         if (socket.data().get(SocketQuota.KEY) instanceof SocketQuota.Place place) {
             place.release();
         }
-    }
-
-    /** Until when a CONNECT with this credential succeeds: a JWT's {@code exp} gets the clock leeway a CONNECT gets. */
-    private Instant acceptedUntil(AuthenticatedUser user) {
-        return tenant.definition().auth() instanceof AuthConfig.Jwt
-                ? user.expiresAt().plus(TenantAuthenticator.JWT_LEEWAY)
-                : user.expiresAt();
     }
 
     /** The socket goes when its credential does, as a new CONNECT with it would be refused. */

@@ -1,5 +1,6 @@
 package io.chat.tenant;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -12,10 +13,10 @@ final class Authenticators {
     }
 
     static TenantAuthenticator forTenant(AuthConfig auth,
-                                         Function<String, Optional<AuthenticatedUser>> sessionByTokenHash) {
+                                         Function<String, Optional<AuthenticatedUser>> sessionByTokenHash, Clock clock) {
         return switch (auth) {
-            case AuthConfig.Password password -> TenantAuthenticator.password(sessionByTokenHash);
-            case AuthConfig.Jwt jwt -> TenantAuthenticator.jwt(jwt.config());
+            case AuthConfig.Password password -> TenantAuthenticator.password(sessionByTokenHash, clock);
+            case AuthConfig.Jwt jwt -> TenantAuthenticator.jwt(jwt.config(), clock);
         };
     }
 }

@@ -62,7 +62,7 @@ public final class Tenant {
         // a lane of its own: a login flood on another tenant delays this one's logins by about one hash, no more
         this.hasher = hasher.lane();
         this.clock = clock;
-        this.authenticator = Authenticators.forTenant(definition.auth(), this::sessionUser);
+        this.authenticator = Authenticators.forTenant(definition.auth(), this::sessionUser, clock);
     }
 
     public TenantId id() {
@@ -97,12 +97,14 @@ public final class Tenant {
         this.definition = updated;
     }
 
-    /** Checks a bearer credential (session token or JWT, as the tenant's auth says). */
+    /** Checks a bearer credential (session token or JWT, as the tenant's auth says), expiry included. */
     public Optional<AuthenticatedUser> authenticate(String token) {
-        if (token == null || token.isEmpty() || token.length() > 16_384) {
-            return Optional.empty();
-        }
         return authenticator.authenticate(token);
+    }
+
+    /** Until when {@link #authenticate} accepts {@code user}'s credential, by the tenant's clock. */
+    public Instant acceptedUntil(AuthenticatedUser user) {
+        return authenticator.acceptedUntil(user);
     }
 
     /** The stored hash of a session token, the key under which its sockets are found. */
@@ -175,7 +177,8 @@ public final class Tenant {
     /**
      * Whether a credential accepted at CONNECT still holds: the chat layer asks once the socket is registered, so a
      * revocation (or suspension) that ran between the check and the registration, and so did not see the socket,
-     * is caught. JWTs are not revoked one by one.
+     * is caught. JWTs are not revoked one by one. Expiry is not judged here: the socket's own timer ends it at
+     * {@link #acceptedUntil}.
      */
     public boolean stillValid(String tokenKey) {
         if (suspended()) {
@@ -225,10 +228,7 @@ public final class Tenant {
             }
             cacheUnlessRevokedSince(seen, session);
         }
-        if (!clock.instant().isBefore(session.expiresAt())) {
-            sessions.remove(tokenHash);
-            return Optional.empty();
-        }
+        // expiry is the authenticator's one check; an expired session stays cached until a sweep or its logout
         return Optional.of(new AuthenticatedUser(session.username(), session.expiresAt()));
     }
 

@@ -1,6 +1,9 @@
 package io.chat.tenant.auth;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.helidon.security.AuthenticationResponse;
 import io.helidon.security.Principal;
@@ -19,8 +22,6 @@ import io.helidon.security.util.TokenHandler;
  */
 final class BearerAuthentication {
     static final String HEADER = "Authorization";
-    // Bigger than any sane JWT; stops a hostile multi-megabyte "token" before parsing or hashing.
-    static final int MAX_TOKEN_LENGTH = 16_384;
     private static final String CONTEXT_ID = "tenant-atn";
     // Helidon's own extractor: case-insensitive "bearer " prefix on the Authorization header.
     private static final TokenHandler TOKEN_HANDLER = TokenHandler.builder()
@@ -40,9 +41,13 @@ final class BearerAuthentication {
                 .build();
     }
 
-    /** Runs one authentication through {@code security}; empty on any failure, never throws. */
-    static Optional<AuthenticatedUser> authenticate(Security security, String token) {
-        if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
+    /**
+     * Runs one authentication through {@code security} and the one expiry check: the user is refused once
+     * {@code clock} reaches {@code acceptedUntil} of them. Empty on any failure, never throws.
+     */
+    static Optional<AuthenticatedUser> authenticate(Security security, String token, Clock clock,
+                                                    Function<AuthenticatedUser, Instant> acceptedUntil) {
+        if (token == null || token.isBlank() || token.length() > TenantAuthenticator.MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
         try {
@@ -56,7 +61,8 @@ final class BearerAuthentication {
             if (response.status() != SecurityResponse.SecurityStatus.SUCCESS) {
                 return Optional.empty();
             }
-            return response.user().flatMap(subject -> subject.publicCredential(AuthenticatedUser.class));
+            return response.user().flatMap(subject -> subject.publicCredential(AuthenticatedUser.class))
+                    .filter(user -> clock.instant().isBefore(acceptedUntil.apply(user)));
         } catch (RuntimeException e) {
             // Security wraps provider errors in SecurityException; the messages may quote the token, so drop them.
             return Optional.empty();

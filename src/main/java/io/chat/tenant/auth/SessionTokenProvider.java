@@ -1,6 +1,5 @@
 package io.chat.tenant.auth;
 
-import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -11,17 +10,15 @@ import io.helidon.security.spi.AuthenticationProvider;
 
 /**
  * Helidon authentication provider of a password tenant: the bearer token is an opaque session token, looked up by
- * its SHA-256 in the caller's session store. Stateless apart from its final fields, so safe on any number of threads.
+ * its SHA-256 in the caller's session store; its expiry is judged by {@link BearerAuthentication}. Stateless apart from its final fields, so safe on any number of threads.
  */
 final class SessionTokenProvider implements AuthenticationProvider {
     private static final System.Logger LOGGER = System.getLogger(SessionTokenProvider.class.getName());
 
     private final Function<String, Optional<AuthenticatedUser>> sessionByTokenHash;
-    private final Clock clock;
 
-    SessionTokenProvider(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash, Clock clock) {
+    SessionTokenProvider(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash) {
         this.sessionByTokenHash = Objects.requireNonNull(sessionByTokenHash, "sessionByTokenHash");
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -41,9 +38,6 @@ final class SessionTokenProvider implements AuthenticationProvider {
         }
         if (user == null || user.isEmpty()) {
             return BearerAuthentication.failed("unknown session");
-        }
-        if (!user.get().expiresAt().isAfter(clock.instant())) {
-            return BearerAuthentication.failed("session expired");
         }
         return BearerAuthentication.success(user.get());
     }

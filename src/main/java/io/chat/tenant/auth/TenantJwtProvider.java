@@ -51,8 +51,8 @@ final class TenantJwtProvider implements AuthenticationProvider {
         this.algorithm = key.algorithm();
         this.userClaim = config.userClaim();
         JwtValidator.Builder rules = JwtValidator.builder()
-                // now() is read on each validation (no fixed instant), so one validator serves the tenant's life
-                .addExpirationValidator(b -> b.allowedTimeSkew(LEEWAY).mandatory(true))
+                // now() is read on each validation (no fixed instant), so one validator serves the tenant's life.
+                // exp is required here and judged by BearerAuthentication on the tenant's clock, as sessions are.
                 .addNotBeforeValidator(b -> b.allowedTimeSkew(LEEWAY))
                 .addIssueTimeValidator(b -> b.allowedTimeSkew(LEEWAY))
                 .addIssuerValidator(config.issuer(), true)
@@ -132,7 +132,10 @@ final class TenantJwtProvider implements AuthenticationProvider {
         if (username.isEmpty()) {
             return BearerAuthentication.failed("no user claim");
         }
-        Instant expiresAt = jwt.expirationTime().orElseThrow(); // present: the validator made exp mandatory
-        return BearerAuthentication.success(new AuthenticatedUser(username.get(), expiresAt));
+        Optional<Instant> expiresAt = jwt.expirationTime();
+        if (expiresAt.isEmpty()) {
+            return BearerAuthentication.failed("no exp");
+        }
+        return BearerAuthentication.success(new AuthenticatedUser(username.get(), expiresAt.get()));
     }
 }

@@ -12,7 +12,9 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -198,6 +200,26 @@ class JwtTenantAuthenticatorTest {
         claims.put("iat", now - 600);
         claims.put("exp", now - 10);
         assertTrue(hsTenant().authenticate(hs256(claims)).isPresent());
+    }
+
+    @Test
+    void expIsJudgedByTheInjectedClockWithTheLeeway() throws Exception {
+        Map<String, Object> claims = claims("alice");
+        Instant exp = Instant.ofEpochSecond((Long) claims.get("exp"));
+        String token = hs256(claims);
+        JwtTenantConfig config = JwtTenantConfig.hs256(ISSUER, Optional.empty(), SECRET);
+        TenantAuthenticator within = TenantAuthenticator.jwt(config, Clock.fixed(exp.plusSeconds(29), ZoneOffset.UTC));
+        assertTrue(within.authenticate(token).isPresent(), "29 s past exp, by the tenant's clock");
+        assertEquals(exp.plus(TenantAuthenticator.JWT_LEEWAY), within.acceptedUntil(within.authenticate(token).get()));
+        TenantAuthenticator past = TenantAuthenticator.jwt(config, Clock.fixed(exp.plusSeconds(30), ZoneOffset.UTC));
+        assertEquals(Optional.empty(), past.authenticate(token), "exp plus the leeway, by the tenant's clock");
+    }
+
+    @Test
+    void tokensOverTheLengthLimitAreRefusedUnread() throws Exception {
+        Map<String, Object> claims = claims("alice");
+        claims.put("pad", "x".repeat(TenantAuthenticator.MAX_TOKEN_LENGTH));
+        assertEquals(Optional.empty(), hsTenant().authenticate(hs256(claims)));
     }
 
     @Test
