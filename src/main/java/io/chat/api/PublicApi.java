@@ -110,10 +110,10 @@ public final class PublicApi implements HttpService {
     private void logout(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
         Optional<String> token = JsonHttp.bearer(req);
-        if (token.isEmpty() || !tenant.logout(token.get())) {
+        // the registry tells the chat, which disconnects the token's sockets, as for a user's deletion
+        if (token.isEmpty() || !registry.logout(tenant, token.get())) {
             throw ApiError.unauthorized("invalid or missing token");
         }
-        chat.tokenRevoked(tenant, token.get());
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=logout outcome=ok");
         res.status(Status.NO_CONTENT_204).send();
     }

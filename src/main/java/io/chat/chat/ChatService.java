@@ -62,10 +62,9 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
         chat(tenant).ifPresent(chat -> chat.disconnectUser(username));
     }
 
-    /** A session token was revoked: its sockets go. */
-    public void tokenRevoked(Tenant tenant, String token) {
-        String key = Tenant.tokenKey(token);
-        chat(tenant).ifPresent(chat -> chat.disconnectToken(key));
+    @Override
+    public void tokenRevoked(Tenant tenant, String tokenKey) {
+        chat(tenant).ifPresent(chat -> chat.disconnectToken(tokenKey));
     }
 
     /**

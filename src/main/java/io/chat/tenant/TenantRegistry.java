@@ -52,6 +52,9 @@ public final class TenantRegistry implements AutoCloseable {
 
         /** A user lost access: their sockets must go. */
         void userDeleted(Tenant tenant, String username);
+
+        /** A session token was revoked (logout): the sockets that connected with it must go. */
+        void tokenRevoked(Tenant tenant, String tokenKey);
     }
 
     public TenantRegistry(Path root, Executor readExecutor, CommitObserver commitObserver, PasswordHasher hasher,
@@ -198,6 +201,18 @@ public final class TenantRegistry implements AutoCloseable {
             listener.userDeleted(tenant, username);
         }
         return deleted;
+    }
+
+    /**
+     * Revokes a session token of a tenant (logout); the sockets that connected with it are disconnected. False when
+     * the token was not a live session. No use of the token succeeds once this returned.
+     */
+    public boolean logout(Tenant tenant, String token) {
+        boolean revoked = tenant.logout(token);
+        if (revoked) {
+            listener.tokenRevoked(tenant, Tenant.tokenKey(token));
+        }
+        return revoked;
     }
 
     @Override
