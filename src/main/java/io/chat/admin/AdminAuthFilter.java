@@ -1,7 +1,7 @@
 package io.chat.admin;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +12,8 @@ import io.chat.http.ApiError;
 import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
 import io.chat.http.LogText;
-import io.chat.tenant.auth.FailureWindows;
+import io.chat.limits.Bucket;
+import io.chat.limits.KeyedLimits;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -44,11 +45,25 @@ public final class AdminAuthFilter implements Filter {
     private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
     private static final String SEC_FETCH_PREFIX = "sec-fetch-";
 
-    /** The listener is on 127.0.0.1 only; 1,024 addresses of at most 64 characters: about 0.2 MB at most. */
-    private final FailureWindows failures = new FailureWindows(Duration.ofMinutes(1), 1_024, ClientAddress.MAX_LENGTH);
+    private static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+
+    /**
+     * Failed authentications per client address, a window bucket each. The listener is on 127.0.0.1 only; 1,024
+     * addresses of at most 64 characters: about 0.2 MB at most.
+     */
+    private final KeyedLimits<Bucket> failures;
+    private final Clock clock;
     private final Security security;
 
     public AdminAuthFilter(AdminCredentials credentials) {
+        this(credentials, Clock.systemUTC());
+    }
+
+    public AdminAuthFilter(AdminCredentials credentials, Clock clock) {
+        this.clock = clock;
+        this.failures = KeyedLimits.ofBuckets(now -> Bucket.window(FAILURES_PER_MINUTE, FAILURE_WINDOW, now), 1_024,
+                                              ClientAddress.MAX_LENGTH, FAILURE_WINDOW.toNanos(),
+                                              Bucket.epochNanos(clock.instant()));
         SecureUserStore store = login -> Optional.of(new SecureUserStore.User() {
             @Override
             public String login() {
@@ -86,8 +101,9 @@ public final class AdminAuthFilter implements Filter {
                             .headers(headers)
                             .build());
         String client = ClientAddress.of(req);
-        Instant now = Instant.now();
-        long retryAfter = failures.retryAfter(client, FAILURES_PER_MINUTE, now);
+        long now = Bucket.epochNanos(clock.instant());
+        Bucket failed = failures.peek(client);
+        long retryAfter = failed == null ? 0 : failed.retryAfterSeconds(now);
         if (retryAfter > 0) {
             LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=rate-limited path="
                     + LogText.quote(req.path().path()));
@@ -101,7 +117,7 @@ public final class AdminAuthFilter implements Filter {
         }
         if (headers.containsKey("Authorization")) {
             // only offered credentials count: a client's first request without them is the usual 401 challenge
-            failures.fail(client, now);
+            failures.of(client, now).tryTake(now);
         }
         LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=denied path=" + LogText.quote(req.path().path()));
         ApiError denied = ApiError.unauthorized("admin credentials required");

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.history.MessagePage;
+import io.chat.limits.Bucket;
 import io.chat.socketio.Ack;
 import io.chat.socketio.ConnectRejection;
 import io.chat.socketio.DisconnectReason;
@@ -57,7 +58,7 @@ final class TenantChat {
     private final SocketQuota quota = new SocketQuota();
     private final UserBuckets buckets;
     /** Every user of the tenant together, so that one tenant cannot take the whole server from the others. */
-    private final TokenBucket tenantBucket;
+    private final Bucket tenantBucket;
 
     TenantChat(Tenant tenant, Namespace namespace, Clock clock, ScheduledExecutorService expiries) {
         this.tenant = tenant;
@@ -65,8 +66,8 @@ final class TenantChat {
         this.clock = clock;
         this.expiries = expiries;
         this.buckets = new UserBuckets(tenant::limits, System.nanoTime());
-        this.tenantBucket = new TokenBucket(tenant.limits().tenantMessagesPerSecond(),
-                                            tenant.limits().tenantMessageBurst(), System.nanoTime());
+        this.tenantBucket = Bucket.tokens(tenant.limits().tenantMessagesPerSecond(),
+                                          tenant.limits().tenantMessageBurst(), System.nanoTime());
     }
 
     Namespace namespace() {
@@ -281,7 +282,7 @@ final class TenantChat {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
         long now = System.nanoTime();
-        TokenBucket bucket = buckets.of(user, now).messages();
+        Bucket bucket = buckets.of(user, now).messages();
         // the user's own bucket first: a user over its own limit must not use up the tenant's shared tokens
         if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");

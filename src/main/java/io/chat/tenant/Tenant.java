@@ -14,8 +14,9 @@ import io.chat.history.DuplicateUserException;
 import io.chat.history.SessionRecord;
 import io.chat.history.TenantStore;
 import io.chat.history.UserRecord;
+import io.chat.limits.Bucket;
+import io.chat.limits.KeyedLimits;
 import io.chat.tenant.auth.AuthenticatedUser;
-import io.chat.tenant.auth.FailureWindows;
 import io.chat.tenant.auth.PasswordHasher;
 import io.chat.tenant.auth.SessionTokens;
 import io.chat.tenant.auth.TenantAuthenticator;
@@ -34,12 +35,14 @@ public final class Tenant {
     private final TenantStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
+    /** The window of {@link Limits#loginFailuresPerMinute}. */
+    static final Duration LOGIN_FAILURE_WINDOW = Duration.ofMinutes(1);
     /**
-     * Failed logins per user name and minute. 4,096 names of at most 32 characters: under 1 MB. A new name
-     * costs a slow hash in the tenant's lane (see PasswordHasher), so far fewer are tried in a minute on a small
-     * machine, and evicting a live window takes a flood the size of the table.
+     * Failed logins per user name and minute, a window bucket each, on the tenant's clock. 4,096 names of at most 32
+     * characters: under 1 MB. A new name costs a slow hash in the tenant's lane (see PasswordHasher), so far fewer are
+     * tried in a minute on a small machine, and evicting a live window takes a flood the size of the table.
      */
-    private final FailureWindows throttle = new FailureWindows(Duration.ofMinutes(1), 4_096, Names.MAX_USERNAME_LENGTH);
+    private final KeyedLimits<Bucket> throttle;
     private final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     /**
      * Revocations so far. A cache fill notes the count before its database read and stores what it read only if no
@@ -62,6 +65,9 @@ public final class Tenant {
         // a lane of its own: a login flood on another tenant delays this one's logins by about one hash, no more
         this.hasher = hasher.lane();
         this.clock = clock;
+        this.throttle = KeyedLimits.ofBuckets(
+                now -> Bucket.window(this.definition.limits().loginFailuresPerMinute(), LOGIN_FAILURE_WINDOW, now),
+                4_096, Names.MAX_USERNAME_LENGTH, LOGIN_FAILURE_WINDOW.toNanos(), Bucket.epochNanos(clock.instant()));
         this.authenticator = Authenticators.forTenant(definition.auth(), this::sessionUser, clock);
     }
 
@@ -122,10 +128,11 @@ public final class Tenant {
         }
         Instant now = clock.instant();
         // counted before the slow hash, so concurrent guesses cannot all slip under the limit
-        long retryAfter = throttle.attempt(username, definition.limits().loginFailuresPerMinute(), now);
-        if (retryAfter > 0) {
+        long nanos = Bucket.epochNanos(now);
+        Bucket failures = throttle.of(username, nanos);
+        if (!failures.tryTake(nanos)) {
             counters.failedLogin();
-            return new LoginResult.RateLimited(retryAfter);
+            return new LoginResult.RateLimited(failures.retryAfterSeconds(nanos));
         }
         Optional<UserRecord> user = store.user(username).join();
         boolean valid = user.isPresent()
@@ -135,7 +142,7 @@ public final class Tenant {
             counters.failedLogin();
             return new LoginResult.BadCredentials();
         }
-        throttle.clear(username);
+        throttle.remove(username);
         String token = SessionTokens.newToken();
         Instant expiresAt = now.plus(SESSION_TTL).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         SessionRecord session = new SessionRecord(SessionTokens.hash(token), username, expiresAt);
