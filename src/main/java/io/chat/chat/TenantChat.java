@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import io.chat.tenant.AuthConfig;
 import io.chat.tenant.Limits;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
+import io.chat.tenant.auth.CredentialUncheckedException;
 import io.chat.tenant.auth.TenantAuthenticator;
 
 import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
@@ -46,6 +48,8 @@ final class TenantChat {
     private static final int SINCE_PAGE = 500;
     private static final int FETCH_DEFAULT = 50;
     private static final int FETCH_MAX = 100;
+    /** Seconds a client waits before it tries a CONNECT again that the store could not check (as Retry-After). */
+    static final int CONNECT_RETRY_AFTER_SECONDS = 1;
 
     private final Tenant tenant;
     private final Namespace namespace;
@@ -153,8 +157,7 @@ final class TenantChat {
         if (token == null || !token.isTextual()) {
             throw new ConnectRejection("unauthorized");
         }
-        AuthenticatedUser user = tenant.authenticate(token.asText())
-                .orElseThrow(() -> new ConnectRejection("unauthorized"));
+        AuthenticatedUser user = checked(token.asText()).orElseThrow(() -> new ConnectRejection("unauthorized"));
         // the last check: once a place is reserved, nothing may refuse the socket without giving it back
         SocketQuota.Result quotaResult = quota.reserve(user.username(), tenant.limits().socketsPerTenant(),
                                                        tenant.limits().socketsPerUser());
@@ -164,6 +167,21 @@ final class TenantChat {
         socket.data().put(ChatUser.KEY, new ChatUser(user.username(), Tenant.tokenKey(token.asText()),
                                                      acceptedUntil(user)));
         socket.data().put(SocketWork.KEY, new SocketWork());
+    }
+
+    /**
+     * The token's user, empty when it is refused. A store that could not check it is no refusal: "unauthorized" would
+     * sign the user out and clear their unsent messages, so the client is told to try again instead.
+     */
+    private Optional<AuthenticatedUser> checked(String token) {
+        try {
+            return tenant.authenticate(token);
+        } catch (CredentialUncheckedException e) {
+            ObjectNode data = Json.mapper().createObjectNode()
+                    .put("code", UNAVAILABLE.wire())
+                    .put("retryAfter", CONNECT_RETRY_AFTER_SECONDS);
+            throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
+        }
     }
 
     private static void releasePlace(Socket socket) {
