@@ -33,6 +33,7 @@ import io.chat.socketio.engine.EngineServer;
 import io.chat.socketio.engine.EngineUpgrader;
 import io.chat.tenant.DemoTenant;
 import io.chat.tenant.TenantRegistry;
+import io.chat.tenant.auth.CredentialUncheckedException;
 import io.chat.tenant.auth.PasswordHasher;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
@@ -302,8 +303,10 @@ public final class Main {
             if (!res.isSent()) {
                 SecurityHeaders.restore(req, res);
             }
-            if (error instanceof CompletionException completion && completion.getCause() instanceof ReadsBusyException) {
-                // the tenant's reads are queued to their bound (a flood): say so at once, the client retries
+            if (error instanceof CompletionException completion && completion.getCause() instanceof ReadsBusyException
+                || error instanceof CredentialUncheckedException) {
+                // the tenant's reads are queued to their bound (a flood), or its store could not check the token (no
+                // 401: the token may be fine): say so at once, the client retries
                 if (!res.isSent()) {
                     res.header(HeaderNames.RETRY_AFTER, "1");
                     JsonHttp.error(res, Status.SERVICE_UNAVAILABLE_503, "unavailable", "try again later");

@@ -40,7 +40,10 @@ final class BearerAuthentication {
                 .build();
     }
 
-    /** Runs one authentication through {@code security}; empty on any failure, never throws. */
+    /**
+     * Runs one authentication through {@code security}; empty on any failure. Throws {@link CredentialUncheckedException}
+     * only when the provider could not check the token ({@link #unchecked}).
+     */
     static Optional<AuthenticatedUser> authenticate(Security security, String token) {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
@@ -54,9 +57,14 @@ final class BearerAuthentication {
                                 .build());
             AuthenticationResponse response = context.atnClientBuilder().submit();
             if (response.status() != SecurityResponse.SecurityStatus.SUCCESS) {
+                if (response.throwable().orElse(null) instanceof CredentialUncheckedException unchecked) {
+                    throw unchecked;
+                }
                 return Optional.empty();
             }
             return response.user().flatMap(subject -> subject.publicCredential(AuthenticatedUser.class));
+        } catch (CredentialUncheckedException e) {
+            throw e;
         } catch (RuntimeException e) {
             // Security wraps provider errors in SecurityException; the messages may quote the token, so drop them.
             return Optional.empty();
@@ -87,5 +95,10 @@ final class BearerAuthentication {
      */
     static AuthenticationResponse failed(String reason) {
         return AuthenticationResponse.failed(reason);
+    }
+
+    /** A failure to check the token at all (the store failed): {@link #authenticate} throws, it does not refuse. */
+    static AuthenticationResponse unchecked(String reason) {
+        return AuthenticationResponse.failed(reason, new CredentialUncheckedException());
     }
 }

@@ -18,13 +18,17 @@ public sealed interface TenantAuthenticator permits TenantAuthenticator.Password
     /** How far past its {@code exp} (and before its {@code nbf} and {@code iat}) a JWT is still accepted. */
     Duration JWT_LEEWAY = Duration.ofSeconds(30);
 
-    /** The user {@code bearerToken} (without the {@code Bearer } prefix) stands for; empty when it is not valid. */
+    /**
+     * The user {@code bearerToken} (without the {@code Bearer } prefix) stands for; empty when it is not valid.
+     * Throws {@link CredentialUncheckedException} when it could not be checked (the session store failed).
+     */
     Optional<AuthenticatedUser> authenticate(String bearerToken);
 
     /**
      * For a password tenant. {@code sessionByTokenHash} gets {@link io.chat.tenant.auth.SessionTokens#hash} of the
      * token and answers the session's user, from the caller's database or cache; a session whose {@code expiresAt}
-     * is not after now is refused. Exceptions it throws count as "not authenticated".
+     * is not after now is refused. An exception it throws (the store failed or is busy) makes {@link #authenticate} throw
+     * {@link CredentialUncheckedException}: the token was not judged.
      */
     static TenantAuthenticator password(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash) {
         return password(sessionByTokenHash, Clock.systemUTC());
