@@ -19,6 +19,7 @@ import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.conformance.ConformanceHandlers;
+import io.chat.history.H2TenantStore;
 import io.chat.history.ReadsBusyException;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.HeaderDeadline;
@@ -136,7 +137,7 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         PasswordHasher hasher = new PasswordHasher();
         // every tenant's reads; a store hands it at most as many reads at a time as it has read connections (3), so
-        // one tenant never holds all four threads, and queues the rest itself (TenantStore, ReadQueue)
+        // one tenant never holds all four threads, and queues the rest itself (H2TenantStore, ReadQueue)
         ExecutorService storeReads = Executors.newFixedThreadPool(
                 4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
         Metrics metrics = new Metrics();
@@ -152,7 +153,8 @@ public final class Main {
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
-        TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), storeReads, metrics, hasher, clock, chat);
+        TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), H2TenantStore.opener(storeReads, metrics),
+                                                     hasher, clock, chat);
         registry.loadAll();
         AdminCredentials adminCredentials = AdminCredentials.load(settings.adminUser(), settings.adminPassword(),
                                                                    registry.root(), hasher, announce);
