@@ -215,7 +215,7 @@ public final class H2TenantStore implements TenantStore {
         return probe.check().copy();
     }
 
-    /** Reads cancelled by their callers before they reached the database, since the store opened. */
+    @Override
     public long readsSkipped() {
         return readQueue.skipped();
     }

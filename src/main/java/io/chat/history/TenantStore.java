@@ -16,6 +16,9 @@ public interface TenantStore extends MessageStore, AccountStore, SessionStore, A
      */
     CompletableFuture<Boolean> checkHealth();
 
+    /** Reads cancelled by their callers before they reached the database, since the store opened. */
+    long readsSkipped();
+
     /**
      * Commits the writes accepted so far (their futures complete), refuses new ones, and releases the store. Waits
      * for that, ignoring interrupts. Idempotent.

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.chat.history.H2TenantStore;
+import io.chat.history.TenantStore;
 import io.chat.platform.ChatClient;
 import io.chat.platform.Jwts;
 import io.chat.tenant.Tenant;
@@ -107,7 +107,7 @@ class SocketLifetimeTest {
             fetches.add(alice.request("history:fetch", json("room", "general", "limit", 100)));
         }
         alice.sync(); // events of a socket are handled in order: the 20 fetches have reached the store
-        H2TenantStore store = (H2TenantStore) tenant.store();
+        TenantStore store = tenant.store();
         long skippedBefore = store.readsSkipped();
         alice.close();
         ChatFixture.await(() -> fixture.sockets(tenant) == 0, () -> "the server saw the socket go");
