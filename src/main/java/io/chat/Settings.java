@@ -43,11 +43,6 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
     }
 
     /** The same settings with other connection caps. */
-    public Settings withConnections(ConnectionCaps caps) {
-        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins,
-                            headerTimeout, caps);
-    }
-
     /** The same settings on another public port. */
     public Settings withPort(int newPort) {
         return new Settings(newPort, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins,

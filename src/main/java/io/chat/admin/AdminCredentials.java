@@ -78,10 +78,6 @@ public final class AdminCredentials {
         }
     }
 
-    String username() {
-        return username;
-    }
-
     /** Constant-time check of a login and password. */
     boolean matches(String login, char[] password) {
         boolean nameMatches = MessageDigest.isEqual(login.getBytes(StandardCharsets.UTF_8),

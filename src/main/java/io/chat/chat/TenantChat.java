@@ -80,10 +80,6 @@ final class TenantChat {
         return namespace;
     }
 
-    Tenant tenant() {
-        return tenant;
-    }
-
     int roomsInUse() {
         return presence.roomSizes().size();
     }

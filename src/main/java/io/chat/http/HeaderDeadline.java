@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -31,7 +30,6 @@ public final class HeaderDeadline implements Http1ConnectionListener, AutoClosea
     /** Connections reading their headers, with the time they must be done by. */
     private final Map<ConnectionContext, Long> reading = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker;
-    private final AtomicLong closed = new AtomicLong();
 
     public HeaderDeadline(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -54,16 +52,10 @@ public final class HeaderDeadline implements Http1ConnectionListener, AutoClosea
         reading.remove(ctx);
     }
 
-    /** Connections closed for being late, since the start. */
-    public long closedCount() {
-        return closed.get();
-    }
-
     private void closeLate() {
         long now = System.nanoTime();
         reading.forEach((ctx, deadline) -> {
             if (now - deadline > 0 && reading.remove(ctx, deadline)) {
-                closed.incrementAndGet();
                 LOGGER.log(System.Logger.Level.DEBUG, "event=header-timeout outcome=closed");
                 try {
                     ctx.serverSocket().close();
