@@ -72,7 +72,7 @@ class ArchitectureTest {
      * <pre>
      * io.chat (Main, Settings)   -> everything below
      * admin                      -> chat, http, tenant, tenant.auth, history, socketio, socketio.engine
-     * api                        -> chat, http, tenant, history, socketio
+     * api                        -> chat, http, tenant, tenant.auth, history, socketio
      * conformance                -> socketio, socketio.engine
      * chat                       -> tenant, tenant.auth, history, socketio
      * http                       -> tenant, socketio
@@ -105,7 +105,7 @@ class ArchitectureTest {
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Admin").mayOnlyAccessLayers(
                         "Chat", "Http", "Tenant", "Auth", "History", "SocketIo", "Engine")
-                .whereLayer("Api").mayOnlyAccessLayers("Chat", "Http", "Tenant", "History", "SocketIo")
+                .whereLayer("Api").mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "SocketIo")
                 .whereLayer("Conformance").mayOnlyAccessLayers("SocketIo", "Engine")
                 .whereLayer("Chat").mayOnlyAccessLayers("Tenant", "Auth", "History", "SocketIo")
                 .whereLayer("Http").mayOnlyAccessLayers("Tenant", "SocketIo")

@@ -2,7 +2,8 @@
  * The public REST API under {@code /api} (login, logout, room history), the limits on logins in progress per client
  * address, and {@code GET /health}.
  *
- * <p>May depend on: {@code chat}, {@code http}, {@code tenant}, {@code history}, and on {@code socketio} for its
+ * <p>May depend on: {@code chat}, {@code http}, {@code tenant}, {@code tenant.auth} (the authenticated user),
+ * {@code history}, and on {@code socketio} for its
  * JSON mapper only. Nothing depends on it but {@code io.chat}.
  */
 package io.chat.api;
