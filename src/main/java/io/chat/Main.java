@@ -179,7 +179,10 @@ public final class Main {
                                     .register("/", StaticContentService.builder("web")
                                             .welcomeFileName("index.html")
                                             .build()),
-                            server -> server.putSocket(ADMIN_SOCKET, socket -> socket
+                            server -> server
+                                    // Helidon's own answers (a request it cannot parse, a refused upgrade) too
+                                    .directHandlers(SecurityHeaders.directHandlers())
+                                    .putSocket(ADMIN_SOCKET, socket -> socket
                                     .host("127.0.0.1")
                                     .port(settings.adminPort())
                                     // the same HTTP/1 listeners as the public port (header deadline, close)
