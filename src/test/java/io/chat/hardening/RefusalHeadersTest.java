@@ -71,7 +71,8 @@ class RefusalHeadersTest {
     void helidonsOwnBadRequestCarriesTheHeaders() throws IOException {
         for (String head : new String[] {
                 "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon in this header\r\n\r\n",
-                "GET /a b c HTTP/1.1\r\nHost: localhost\r\n\r\n"}) {
+                "GET /a b c HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "NOT HTTP\r\n\r\n"}) {
             RawHttp.Answer answer = exchange(head);
             assertEquals(400, answer.status(), head + " -> " + answer.text());
             assertProtected(head, answer);
