@@ -67,7 +67,7 @@ public final class TenantRegistry implements AutoCloseable {
     /** Opens every tenant found in the folder; a folder that cannot be read is logged and skipped. */
     public void loadAll() {
         try {
-            Files.createDirectories(root);
+            OwnerOnly.ensureFolder(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the tenants folder " + root, e);
         }
