@@ -246,6 +246,16 @@ class ScriptsTest {
         failure(run("provision-tenant", null, "../x"));
         failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"));
         failure(run("announce", null, "script-fail", ""));
+        // the scripts keep no copy of the server's rules for names: they print the server's refusal
+        failure(run("provision-tenant", null, "Bad_Id"), "HTTP 400");
+        failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"), "HTTP 400");
+        failure(run("add-user", "short\n", "script-fail", "carol"), "HTTP 400");
+        // and a name that is no URL path segment reaches no other endpoint
+        failure(run("suspend-tenant", null, ".."));
+        failure(run("add-user", "long-enough-password\n", "../script-fail", "eve"));
+        assertEquals(401, server.call("POST", "/api/tenants/script-fail/sessions",
+                                      "{\"username\":\"eve\",\"password\":\"long-enough-password\"}", null)
+                .statusCode());
         failure(run("provision-tenant", null, "script-fail2", "--limit", "bogus=1"));
         failure(run("provision-tenant", null, "script-fail2", "--limit", "messageBurst=many"));
         failure(run("provision-tenant", null, "script-fail3", "--jwt-issuer", "x"));
