@@ -14,8 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static io.chat.platform.ChatAssertions.assertOk;
@@ -26,22 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every row of the contract's admin API, against the real platform. */
+@PlatformTest
 class AdminApiTest {
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!!";
     private static final long TWO_SECONDS = Duration.ofSeconds(2).toNanos();
     private static PlatformServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private static HttpResponse<String> provision(String body) {
         return server.admin("POST", "/admin/tenants", body);
