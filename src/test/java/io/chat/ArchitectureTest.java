@@ -64,6 +64,7 @@ class ArchitectureTest {
     private static final String HISTORY = "io.chat.history";
     private static final String SOCKETIO = "io.chat.socketio";
     private static final String ENGINE = "io.chat.socketio.engine";
+    private static final String JSON = "io.chat.json";
 
     /**
      * The allowed dependencies between our packages, from the top (the composition root) down. It is the graph the
@@ -83,8 +84,7 @@ class ArchitectureTest {
      * socketio.engine            -> (none of ours)
      * </pre>
      *
-     * The edges into {@code socketio} from tenant, http, api and admin are its JSON mapper only (see
-     * {@link #onlyTheJsonMapperOfTheProtocolServesTheOuterPackages}).
+     * The chat is the one feature that speaks Socket.IO; admin reads the engine for its metrics.
      */
     @Test
     void packagesDependOnEachOtherOneWay() {
@@ -101,19 +101,21 @@ class ArchitectureTest {
                 .layer("History").definedBy(HISTORY)
                 .layer("SocketIo").definedBy(SOCKETIO)
                 .layer("Engine").definedBy(ENGINE)
+                .layer("Json").definedBy(JSON)
 
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Admin").mayOnlyAccessLayers(
-                        "Chat", "Http", "Tenant", "Auth", "History", "SocketIo", "Engine")
-                .whereLayer("Api").mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "SocketIo")
+                        "Chat", "Http", "Tenant", "Auth", "History", "Engine", "Json")
+                .whereLayer("Api").mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "Json")
                 .whereLayer("Conformance").mayOnlyAccessLayers("SocketIo", "Engine")
-                .whereLayer("Chat").mayOnlyAccessLayers("Tenant", "Auth", "History", "SocketIo")
-                .whereLayer("Http").mayOnlyAccessLayers("Tenant", "SocketIo")
-                .whereLayer("Tenant").mayOnlyAccessLayers("Auth", "History", "SocketIo")
+                .whereLayer("Chat").mayOnlyAccessLayers("Tenant", "Auth", "History", "SocketIo", "Json")
+                .whereLayer("Http").mayOnlyAccessLayers("Tenant", "Json")
+                .whereLayer("Tenant").mayOnlyAccessLayers("Auth", "History", "Json")
                 .whereLayer("Auth").mayNotAccessAnyLayer()
                 .whereLayer("History").mayNotAccessAnyLayer()
                 .whereLayer("SocketIo").mayOnlyAccessLayers("Engine")
                 .whereLayer("Engine").mayNotAccessAnyLayer()
+                .whereLayer("Json").mayNotAccessAnyLayer()
                 .check(CLASSES);
     }
 
@@ -121,7 +123,7 @@ class ArchitectureTest {
     @Test
     void everyPackageHasAPlaceInTheLayering() {
         classes().should().resideInAnyPackage(
-                        ROOT, ADMIN, API, CONFORMANCE, CHAT, HTTP, TENANT, AUTH, HISTORY, SOCKETIO, ENGINE)
+                        ROOT, ADMIN, API, CONFORMANCE, CHAT, HTTP, TENANT, AUTH, HISTORY, SOCKETIO, ENGINE, JSON)
                 .because("the layering in this test lists every package of ours")
                 .check(CLASSES);
     }
@@ -157,16 +159,13 @@ class ArchitectureTest {
     }
 
     /**
-     * tenant, http, api and admin use the protocol package for its JSON mapper alone (a debt: the mapper wants a
-     * neutral home; when it moves, these edges leave the layering). The chat is the one feature that speaks
-     * Socket.IO; admin's metrics read the engine's session counts.
+     * The chat is the one feature that speaks Socket.IO; admin's metrics read the engine's session counts. The
+     * others share the application's JSON mapper, not the protocol's.
      */
     @Test
-    void onlyTheJsonMapperOfTheProtocolServesTheOuterPackages() {
+    void onlyTheChatSpeaksSocketIo() {
         noClasses().that().resideInAnyPackage(TENANT, HTTP, API, ADMIN)
-                .should().dependOnClassesThat(resideInAPackage(SOCKETIO)
-                                                      .and(not(describe("io.chat.socketio.Json",
-                                                                        c -> c.getName().equals(SOCKETIO + ".Json")))))
+                .should().dependOnClassesThat().resideInAPackage(SOCKETIO)
                 .check(CLASSES);
         noClasses().that().resideInAnyPackage(TENANT, HTTP, API, CHAT)
                 .should().dependOnClassesThat().resideInAPackage(ENGINE)

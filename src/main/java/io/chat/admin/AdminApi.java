@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.chat.ChatService;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.tenant.AuthConfig;
 import io.chat.tenant.InvalidRequest;
 import io.chat.tenant.Limits;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.history.OwnerOnly;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.tenant.auth.PasswordHasher;
 
 /**

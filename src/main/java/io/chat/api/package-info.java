@@ -3,7 +3,6 @@
  * address, and {@code GET /health}.
  *
  * <p>May depend on: {@code chat}, {@code http}, {@code tenant}, {@code tenant.auth} (the authenticated user),
- * {@code history}, and on {@code socketio} for its
- * JSON mapper only. Nothing depends on it but {@code io.chat}.
+ * {@code history} and {@code json}. Nothing depends on it but {@code io.chat}.
  */
 package io.chat.api;

@@ -20,7 +20,7 @@ import io.chat.socketio.Ack;
 import io.chat.socketio.ConnectRejection;
 import io.chat.socketio.DisconnectReason;
 import io.chat.socketio.EventHandler;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
 import io.chat.tenant.AuthConfig;

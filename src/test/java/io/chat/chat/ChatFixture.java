@@ -21,7 +21,7 @@ import io.chat.history.CommitObserver;
 import io.chat.history.H2TenantStore;
 import io.chat.history.SessionRecord;
 import io.chat.history.UserRecord;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.tenant.Tenant;

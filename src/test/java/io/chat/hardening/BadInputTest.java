@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.chat.Main;
 import io.chat.platform.PlatformServer;
 import io.chat.platform.PlatformTest;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.chat.platform.ChatClient;
 import io.chat.platform.PlatformServer;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.testing.RawWebSocket;
 import io.chat.testing.ChildPlatform;
 import io.chat.testing.SoakClients;
