@@ -143,7 +143,6 @@ public final class Main {
         // one tenant never holds all four threads, and queues the rest itself (H2TenantStore, ReadQueue)
         ExecutorService storeReads = Executors.newFixedThreadPool(
                 4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
-        Metrics metrics = new Metrics();
         int maxConnections = settings.connections().effectiveTotal();
         EngineConfig engine = EngineConfig.defaults("/socket.io/")
                 .withMaxSessions(maxConnections, settings.connections().perAddress())
@@ -156,12 +155,12 @@ public final class Main {
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
+        Metrics metrics = new Metrics(chat, io.engine());
         TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), H2TenantStore.opener(storeReads, metrics),
-                                                     hasher, clock, chat);
+                                                     hasher, clock, TenantRegistry.TenantListener.all(chat, metrics));
         registry.loadAll();
         AdminCredentials adminCredentials = AdminCredentials.load(settings.adminUser(), settings.adminPassword(),
                                                                    registry.root(), hasher, announce);
-        metrics.bind(registry, chat, io.engine());
 
         Health health = new Health(registry);
         PublicApi publicApi = new PublicApi(registry, chat);

@@ -50,6 +50,37 @@ public final class TenantRegistry implements AutoCloseable {
 
         /** A user lost access: their sockets must go. */
         void userDeleted(Tenant tenant, String username);
+
+        /** Tells each of {@code listeners} in turn. */
+        static TenantListener all(TenantListener... listeners) {
+            List<TenantListener> each = List.of(listeners);
+            return new TenantListener() {
+                @Override
+                public void opened(Tenant tenant) {
+                    each.forEach(l -> l.opened(tenant));
+                }
+
+                @Override
+                public void suspended(Tenant tenant) {
+                    each.forEach(l -> l.suspended(tenant));
+                }
+
+                @Override
+                public void resumed(Tenant tenant) {
+                    each.forEach(l -> l.resumed(tenant));
+                }
+
+                @Override
+                public void deleting(Tenant tenant) {
+                    each.forEach(l -> l.deleting(tenant));
+                }
+
+                @Override
+                public void userDeleted(Tenant tenant, String username) {
+                    each.forEach(l -> l.userDeleted(tenant, username));
+                }
+            };
+        }
     }
 
     public TenantRegistry(Path root, TenantStores stores, PasswordHasher hasher, Clock clock, TenantListener listener) {

@@ -403,6 +403,10 @@ class AdminApiTest {
         assertFalse(server.admin("GET", "/metrics", null).body().contains("tenant=\"doomed\""));
         // the id is free again, with nothing of the old tenant
         server.passwordTenant("doomed", "alice");
+        // the new tenant's series, not the deleted one's (a meter registered again would read the old store)
+        String metrics = server.admin("GET", "/metrics", null).body();
+        assertEquals(0, sample(metrics, "chat_messages_stored", "doomed"), metrics);
+        assertEquals(1, Pattern.compile("(?m)^chat_sockets\\{tenant=\"doomed\"}").matcher(metrics).results().count());
         String fresh = server.login("doomed", "alice");
         assertEquals(json("{\"messages\":[],\"hasMore\":false}"),
                      json(server.call("GET", "/api/tenants/doomed/rooms/general/messages", null, fresh).body()));
