@@ -198,3 +198,18 @@ test("leaving a room drops its messages; stop() saves nothing more", async () =>
   await h.answer();
   assert.equal(h.world.saved, before);
 });
+
+test("a room the server refuses to let me into: its messages are set aside, kept and shown, and the queue goes on", async () => {
+  const h = harness();
+  h.world.readyRooms = new Set(["s"]);
+  h.outbox.add("r", "a");
+  h.outbox.add("s", "b");
+  h.outbox.refuseRoom("r", "Cannot join #r", "forbidden");
+  assert.deepEqual(h.states(), ["a:failed:refused", "b:pending"]);
+  assert.equal(h.outbox.entries[0].error, "Cannot join #r");
+  assert.deepEqual(h.world.removed, [], "nothing dropped behind my back");
+  assert.deepEqual(h.sent(), ["b"]);
+  await h.answer();
+  h.outbox.discard(h.outbox.entries[0].clientId);
+  assert.deepEqual(h.world.removed, ["a"], "Discard drops it");
+});

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import io.chat.admin.AdminApi;
 import io.chat.admin.AdminAuthFilter;
@@ -19,9 +20,11 @@ import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.conformance.ConformanceHandlers;
+import io.chat.history.H2TenantStore;
 import io.chat.history.ReadsBusyException;
 import io.chat.http.ApiError;
 import io.chat.http.CloseAfterResponse;
+import io.chat.http.ConnectionGate;
 import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
 import io.chat.http.LogText;
@@ -34,6 +37,7 @@ import io.chat.socketio.engine.EngineServer;
 import io.chat.socketio.engine.EngineUpgrader;
 import io.chat.tenant.DemoTenant;
 import io.chat.tenant.TenantRegistry;
+import io.chat.tenant.auth.CredentialUncheckedException;
 import io.chat.tenant.auth.PasswordHasher;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
@@ -44,6 +48,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.staticcontent.StaticContentService;
 
 /** The one place where objects are created and wired. Tests start servers through the same methods. */
@@ -135,10 +140,9 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         PasswordHasher hasher = new PasswordHasher();
         // every tenant's reads; a store hands it at most as many reads at a time as it has read connections (3), so
-        // one tenant never holds all four threads, and queues the rest itself (TenantStore, ReadQueue)
+        // one tenant never holds all four threads, and queues the rest itself (H2TenantStore, ReadQueue)
         ExecutorService storeReads = Executors.newFixedThreadPool(
                 4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
-        Metrics metrics = new Metrics();
         int maxConnections = settings.connections().effectiveTotal();
         EngineConfig engine = EngineConfig.defaults("/socket.io/")
                 .withMaxSessions(maxConnections, settings.connections().perAddress())
@@ -151,11 +155,12 @@ public final class Main {
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
-        TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), storeReads, metrics, hasher, clock, chat);
+        Metrics metrics = new Metrics(chat, io.engine());
+        TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), H2TenantStore.opener(storeReads, metrics),
+                                                     hasher, clock, TenantRegistry.TenantListener.all(chat, metrics));
         registry.loadAll();
         AdminCredentials adminCredentials = AdminCredentials.load(settings.adminUser(), settings.adminPassword(),
                                                                    registry.root(), hasher, announce);
-        metrics.bind(registry, chat, io.engine());
 
         Health health = new Health(registry);
         PublicApi publicApi = new PublicApi(registry, chat);
@@ -168,12 +173,16 @@ public final class Main {
         Http1Config http1 = Http1Config.builder()
                 .addReceiveListener(ReceiveListeners.of(headerDeadline, closeAfterResponse))
                 .build();
+        // one address may not hold every connection of the public port, nor any connection without a request
+        int tcpPerAddress = settings.connections().effectiveTcpPerAddress();
+        UnaryOperator<ServerConnectionSelector> gate = selector -> new ConnectionGate(selector, tcpPerAddress,
+                                                                                      headerDeadline);
         Running running;
         Optional<DemoTenant.Made> demo;
         try {
             // before the port listens: once /health answers UP (and a client can sign in), the demo is all there
             demo = settings.demo() ? DemoTenant.ensure(registry, clock.instant()) : Optional.empty();
-            running = start(settings.port(), maxConnections, io, List.of(io.engine()), http1, routing -> routing
+            running = start(settings.port(), maxConnections, io, List.of(io.engine()), http1, gate, routing -> routing
                                     .addFilter(closeAfterResponse)
                                     .addFilter(new SecurityHeaders())
                                     .get("/health", health::handle)
@@ -183,7 +192,10 @@ public final class Main {
                                     .register("/", StaticContentService.builder("web")
                                             .welcomeFileName("index.html")
                                             .build()),
-                            server -> server.putSocket(ADMIN_SOCKET, socket -> socket
+                            server -> server
+                                    // Helidon's own answers (a request it cannot parse, a refused upgrade) too
+                                    .directHandlers(SecurityHeaders.directHandlers())
+                                    .putSocket(ADMIN_SOCKET, socket -> socket
                                     .host("127.0.0.1")
                                     .port(settings.adminPort())
                                     // the same HTTP/1 listeners as the public port (header deadline, close)
@@ -235,13 +247,17 @@ public final class Main {
     /** Starts Helidon with the given Engine.IO endpoints (polling routes and WebSocket upgrades) and routes. */
     public static Running start(int port, SocketIoServer io, List<EngineServer> engines,
                                 Consumer<HttpRouting.Builder> routes) {
-        return start(port, -1, io, engines, Http1Config.create(), routes, server -> {
+        return start(port, -1, io, engines, Http1Config.create(), UnaryOperator.identity(), routes, server -> {
         }, List.of());
     }
 
-    /** @param maxTcpConnections connections the public listener holds at once, -1 for no cap */
+    /**
+     * @param maxTcpConnections connections the public listener holds at once, -1 for no cap
+     * @param gate              wraps the listener's connection selector, which is its only one
+     */
     private static Running start(int port, int maxTcpConnections, SocketIoServer io, List<EngineServer> engines,
-                                 Http1Config http1, Consumer<HttpRouting.Builder> routes,
+                                 Http1Config http1, UnaryOperator<ServerConnectionSelector> gate,
+                                 Consumer<HttpRouting.Builder> routes,
                                  Consumer<WebServerConfig.Builder> more, List<AutoCloseable> resources) {
         io.warmUp();
         HttpRouting.Builder routing = HttpRouting.builder();
@@ -258,8 +274,11 @@ public final class Main {
                 // Helidon leaves Nagle on: an ack written right after a broadcast then waits for the peer's
                 // delayed ACK (~40 ms at p99 in the benchmark's W2). Node's ws sets noDelay too.
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                .addConnectionSelector(EngineUpgrader.connectionSelector(http1,
-                                                                         engines.toArray(EngineServer[]::new)))
+                // our selector alone: Helidon then hands it each connection as soon as it is accepted, where with
+                // the discovered ones too it first waits for the client's first bytes, with no timeout (ConnectionGate)
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(gate.apply(EngineUpgrader.connectionSelector(
+                        http1, engines.toArray(EngineServer[]::new))))
                 .addRouting(routing);
         more.accept(builder);
         WebServer server = builder.build().start();
@@ -301,8 +320,10 @@ public final class Main {
             }
         });
         routing.error(Exception.class, (req, res, error) -> {
-            if (error instanceof CompletionException completion && completion.getCause() instanceof ReadsBusyException) {
-                // the tenant's reads are queued to their bound (a flood): say so at once, the client retries
+            if (error instanceof CompletionException completion && completion.getCause() instanceof ReadsBusyException
+                || error instanceof CredentialUncheckedException) {
+                // the tenant's reads are queued to their bound (a flood), or its store could not check the token (no
+                // 401: the token may be fine): say so at once, the client retries
                 ApiError.answer(req, res, ApiError.unavailable());
                 return;
             }

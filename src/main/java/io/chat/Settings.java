@@ -21,7 +21,7 @@ import io.helidon.config.Config;
  * @param headerTimeout  how long a request's headers may take to arrive after its request line
  *                       ({@code chat.header-timeout}, ISO-8601, default 20 s); a slower connection is closed
  * @param connections    caps on the public listener's connections ({@code chat.max-connections},
- *                       {@code chat.max-connections-per-address})
+ *                       {@code chat.max-connections-per-address}, {@code chat.max-tcp-connections-per-address})
  */
 public record Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
                        Optional<String> adminPassword, boolean demo, List<String> allowedOrigins,
@@ -48,6 +48,7 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
                             headerTimeout, caps);
     }
 
+    /** The same settings with other connection caps. */
     /** The same settings on another public port. */
     public Settings withPort(int newPort) {
         return new Settings(newPort, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins,
@@ -60,22 +61,35 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
      * past the TCP cap new connections wait in the listen backlog: never so many that the process runs out of
      * file descriptors, which would make the JDK's accept() fail and Helidon stop listening for good.
      *
-     * @param total      connections in all; 0 picks the process's file descriptor limit less a reserve
-     * @param perAddress Socket.IO sessions of one client address (clients behind one NAT share it)
+     * @param total         connections in all; 0 picks the process's file descriptor limit less a reserve
+     * @param perAddress    Socket.IO sessions of one client address (clients behind one NAT share it)
+     * @param tcpPerAddress TCP connections one client address holds open at once, whatever they do (or do not yet
+     *                      do: one address holding every connection while sending nothing starved everyone); 0
+     *                      picks twice {@code perAddress}, as a polling session holds two connections at times
      */
-    public record ConnectionCaps(int total, int perAddress) {
+    public record ConnectionCaps(int total, int perAddress, int tcpPerAddress) {
         public static final int DEFAULT_PER_ADDRESS = 1_000;
         /** File descriptors left for everything else: the tenants' database files, the admin listener, jars. */
         static final int FD_RESERVE = 512;
 
         public ConnectionCaps {
-            if (total < 0 || perAddress < 1) {
+            if (total < 0 || perAddress < 1 || tcpPerAddress < 0) {
                 throw new IllegalArgumentException("connection caps must be positive");
             }
         }
 
+        /** Caps with the TCP connections per address derived from the sessions per address. */
+        public ConnectionCaps(int total, int perAddress) {
+            this(total, perAddress, 0);
+        }
+
         public static ConnectionCaps defaults() {
             return new ConnectionCaps(0, DEFAULT_PER_ADDRESS);
+        }
+
+        /** The TCP cap per address, {@code tcpPerAddress} or the one derived from the sessions per address. */
+        public int effectiveTcpPerAddress() {
+            return tcpPerAddress > 0 ? tcpPerAddress : (int) Math.min(Integer.MAX_VALUE, 2L * perAddress);
         }
 
         /** The total cap, {@code total} or the one derived from the file descriptor limit. */
@@ -113,7 +127,9 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
         ConnectionCaps caps = new ConnectionCaps(
                 positive(env, "CHAT_MAX_CONNECTIONS", chat.get("max-connections").asInt().orElse(0), 0),
                 positive(env, "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
-                         chat.get("max-connections-per-address").asInt().orElse(ConnectionCaps.DEFAULT_PER_ADDRESS), 1));
+                         chat.get("max-connections-per-address").asInt().orElse(ConnectionCaps.DEFAULT_PER_ADDRESS), 1),
+                positive(env, "CHAT_MAX_TCP_CONNECTIONS_PER_ADDRESS",
+                         chat.get("max-tcp-connections-per-address").asInt().orElse(0), 0));
         return new Settings(port, adminPort, tenants, user, password, demo, origins, headerTimeout, caps);
     }
 

@@ -8,6 +8,7 @@ import { Connection } from "./connection.js";
 import { buildLayout } from "./layout.js";
 import { renderDirectory, renderPeople, renderRoomList } from "./lists.js";
 import { Outbox } from "./outbox.js";
+import { Pacer } from "./pacer.js";
 import { RoomPane } from "./room-pane.js";
 import { RoomState } from "./room-state.js";
 import { TypingTracker } from "./typing.js";
@@ -16,8 +17,11 @@ const TYPING_EVERY_MS = 2000;
 const DIRECTORY_EVERY_MS = 30000;
 const MAX_ANNOUNCEMENTS = 3;
 const DEFAULT_ROOM = "general";
-/** after a `room:join` that got no answer while connected */
-const REJOIN_AFTER_MS = 2000;
+/** after a `room:join` that got no answer, or `rate_limited` / `unavailable`: the first pause, doubling to the last */
+const REJOIN_FIRST_MS = 1000;
+const REJOIN_MAX_MS = 30000;
+/** "not now" answers to a `room:join`: asked again after a pause; any other refusal is for good */
+const TRANSIENT = new Set(["timeout", "rate_limited", "unavailable"]);
 
 const STATE_TEXT = {
   connecting: "Connecting…",
@@ -45,6 +49,8 @@ export class ChatApp {
     this.listed = [];
     this.lastTypingSent = 0;
     this.stopped = false;
+    /** paces my `room:join`s, so that a reconnect with many rooms stays within the server's event limit */
+    this.pacer = new Pacer();
     this.typing = new TypingTracker((room) => {
       if (room === this.viewName) this.renderTyping();
     });
@@ -160,7 +166,10 @@ export class ChatApp {
     this.online.add(this.me);
     // my unsent messages go again, in order, each room's once it is joined on this connection
     this.outbox.connected();
-    await Promise.all([...this.rooms.values()].map(({ state }) => this.sync(state)));
+    // the room in view first (the pacer also puts it first); a room refused for good waits for Retry
+    const rooms = [...this.rooms.values()].filter(({ state }) => state.refusal === null)
+      .sort((a, b) => (b.state.name === this.viewName) - (a.state.name === this.viewName));
+    await Promise.all(rooms.map(({ state }) => this.sync(state)));
     if (this.stopped || !this.connection.connected) return;
     this.refreshDirectory();
   }
@@ -251,7 +260,7 @@ export class ChatApp {
     const state = new RoomState(name);
     const pane = new RoomPane(state, this.me, {
       loadOlder: (room) => this.loadOlder(room),
-      retry: (clientId) => this.outbox.retry(clientId),
+      retry: (clientId) => this.retrySend(name, clientId),
       discard: (clientId) => this.outbox.discard(clientId),
     });
     const room = { state, pane };
@@ -280,11 +289,18 @@ export class ChatApp {
     return this.catchUp(state);
   }
 
-  async firstJoin(state) {
+  /** The first `room:join` of a room; one at a time (a retry and a reconnection may both ask for it). */
+  firstJoin(state) {
+    state.joining ??= this.tryFirstJoin(state).finally(() => {
+      state.joining = null;
+    });
+    return state.joining;
+  }
+
+  async tryFirstJoin(state) {
     const room = this.rooms.get(state.name);
-    const epoch = this.connection.epoch;
     try {
-      const ack = await this.connection.request("room:join", { room: state.name });
+      const { ack, epoch } = await this.requestJoin(state, { room: state.name });
       if (this.rooms.get(state.name) !== room) return;
       const added = state.applyJoin(ack);
       this.joined(state, epoch);
@@ -297,14 +313,63 @@ export class ChatApp {
       }
       if (state.hasGap()) this.catchUp(state);
     } catch (error) {
-      if (error.transport) {
-        // offline: joined on the next connection; no answer on a connection still up: tried again shortly
-        if (error.code === "timeout") this.syncLater(state);
-        return;
-      }
-      this.removeRoom(state.name);
-      this.notice(`Cannot join #${state.name}: ${describe(error)}`);
+      if (this.rooms.get(state.name) !== room) return;
+      // no answer, rate_limited, unavailable: asked again after a pause; offline: joined on the next connection
+      if (TRANSIENT.has(error.code)) this.syncLater(state);
+      else if (!error.transport) this.refused(state, error);
     }
+  }
+
+  /**
+   * A `room:join`, paced (the room in view first). Resolves the ack and the connection it was answered on, which is
+   * read when it is sent: a reconnection while it waited for its turn joins it on the new one.
+   */
+  async requestJoin(state, payload) {
+    await this.pacer.take({ urgent: state.name === this.viewName });
+    const epoch = this.connection.epoch;
+    try {
+      const ack = await this.connection.request("room:join", payload);
+      state.joinPause = 0;
+      return { ack, epoch };
+    } catch (error) {
+      // other tabs (or this one, before) took the user's budget: what waits here waits for a new token
+      if (error.code === "rate_limited") this.pacer.spent();
+      throw error;
+    }
+  }
+
+  /**
+   * The server will not let me into the room (forbidden, too_large, ...): asking again as it is would not help. I am
+   * told; my unsent messages to it stay, "Not sent", until I Discard them (then the room goes) or Retry (then it is
+   * asked again). A room without any goes at once.
+   */
+  refused(state, error) {
+    const why = `Cannot join #${state.name}: ${describe(error)}`;
+    this.notice(why);
+    if (!this.outbox.forRoom(state.name).length) {
+      this.removeRoom(state.name);
+      return;
+    }
+    state.refusal = why;
+    this.outbox.refuseRoom(state.name, why, error.code);
+  }
+
+  /** Retry on one of my messages: to a room that refused me, it asks to join again first. */
+  retrySend(name, clientId) {
+    this.outbox.retry(clientId);
+    const state = this.rooms.get(name)?.state;
+    if (!state || state.refusal === null) return;
+    state.refusal = null;
+    state.joinPause = 0;
+    if (this.connection.connected) this.sync(state);
+  }
+
+  /** One of my messages was discarded (or its room left): a refused room goes with the last of them. */
+  outboxRemoved(entry) {
+    const room = this.rooms.get(entry.room);
+    if (!room) return;
+    room.pane.removeOutbox(entry.clientId);
+    if (room.state.refusal !== null && !this.outbox.forRoom(entry.room).length) this.removeRoom(entry.room);
   }
 
   /** Fetches exactly what is missing after the cursor, page by page (`room:join` with `since`). */
@@ -314,7 +379,6 @@ export class ChatApp {
       return state.syncing;
     }
     const room = this.rooms.get(state.name);
-    let epoch = this.connection.epoch;
     state.syncing = (async () => {
       try {
         do {
@@ -322,8 +386,8 @@ export class ChatApp {
           let more = true;
           while (more && this.rooms.get(state.name) === room) {
             const since = state.cursor;
-            epoch = this.connection.epoch;
-            const ack = await this.connection.request("room:join", { room: state.name, since });
+            const { ack, epoch } = await this.requestJoin(state, { room: state.name, since });
+            if (this.rooms.get(state.name) !== room) break;
             this.joined(state, epoch);
             const result = state.applyCatchUp(ack, since);
             for (const user of state.members) this.online.add(user);
@@ -332,12 +396,15 @@ export class ChatApp {
           }
         } while (state.syncAgain);
       } catch (error) {
-        if (error.code === "timeout") {
+        // A refused `room:join` did not join the room: my messages to it wait (they would be refused `forbidden`).
+        if (this.rooms.get(state.name) !== room) {
+          // left meanwhile
+        } else if (TRANSIENT.has(error.code)) {
           this.syncLater(state);
+        } else if (!error.transport && state.joinedOn === this.connection.epoch) {
+          this.notice(`Could not update #${state.name}: ${describe(error)}`); // in the room; only the catch-up failed
         } else if (!error.transport) {
-          this.notice(`Could not update #${state.name}: ${describe(error)}`);
-          // my messages to it must not wait for ever: sent now, the server says whether it takes them
-          this.joined(state, epoch);
+          this.refused(state, error);
         }
       } finally {
         state.syncing = null;
@@ -350,11 +417,16 @@ export class ChatApp {
     return state.syncing;
   }
 
-  /** Joins or catches up again after a pause, if the room and the connection are still there. */
+  /**
+   * Joins or catches up again after a pause, if the room and the connection are still there. The pause doubles at
+   * each failure in a row, with jitter: rooms refused together (and other tabs' rooms) do not all come back at once.
+   */
   syncLater(state) {
-    setTimeout(() => {
+    state.joinPause = Math.min(REJOIN_MAX_MS, state.joinPause ? state.joinPause * 2 : REJOIN_FIRST_MS);
+    clearTimeout(state.rejoinTimer);
+    state.rejoinTimer = setTimeout(() => {
       if (!this.stopped && this.connection.connected && this.rooms.get(state.name)?.state === state) this.sync(state);
-    }, REJOIN_AFTER_MS);
+    }, state.joinPause * (0.75 + Math.random() * 0.5));
   }
 
   /** The room is joined on connection `epoch`: my messages to it may go, if that is still the connection. */
@@ -392,6 +464,7 @@ export class ChatApp {
     const room = this.rooms.get(name);
     if (!room) return;
     this.rooms.delete(name);
+    clearTimeout(room.state.rejoinTimer);
     this.outbox.dropRoom(name);
     room.pane.el.remove();
     this.saveRooms();
@@ -470,7 +543,7 @@ export class ChatApp {
         { room: entry.room, text: entry.text, clientId: entry.clientId })).message,
       describe: describeSendFailure,
       changed: (entry, how) => this.rooms.get(entry.room)?.pane.renderOutbox(entry, how),
-      removed: (entry) => this.rooms.get(entry.room)?.pane.removeOutbox(entry.clientId),
+      removed: (entry) => this.outboxRemoved(entry),
       stored: (entry, message) => this.stored(entry, message),
       save: (entries) => saveOutbox(this.tenant, this.me, entries),
     }, saved);

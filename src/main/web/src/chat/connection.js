@@ -5,6 +5,9 @@ import { io } from "socket.io-client";
 export const ACK_TIMEOUT_MS = 10000;
 const SUSPENDED_RETRY_MS = 10000;
 const FULL_RETRY_MS = 5000;
+/** after CONNECT_ERROR "unavailable": the first pause (or the server's `retryAfter`, if longer), doubling to the last */
+const BUSY_RETRY_FIRST_MS = 1000;
+const BUSY_RETRY_MAX_MS = 30000;
 
 /** A request that failed: `transport` when it may not have reached the server (offline, timeout). */
 export class RequestError extends Error {
@@ -27,6 +30,8 @@ export class Connection {
     this.epoch = 0;
     this.closed = false;
     this.retryTimer = null;
+    /** the last pause after "unavailable" refusals in a row (ms) */
+    this.busyPause = 0;
     this.socket = io(`/${tenant}`, {
       auth: { token },
       forceNew: true,
@@ -44,6 +49,7 @@ export class Connection {
     socket.on("connect", () => {
       this.everConnected = true;
       this.epoch += 1;
+      this.busyPause = 0;
       this.setState("connected");
       this.handlers.connected();
     });
@@ -65,6 +71,11 @@ export class Connection {
       } else if (message === "tenant suspended") {
         this.setState("suspended");
         this.retryLater(SUSPENDED_RETRY_MS);
+      } else if (message === "unavailable") {
+        // The server could not check my token (its store failed or is busy): no verdict on it, so the session and
+        // my unsent messages stay. socket.io-client does not retry a CONNECT_ERROR by itself.
+        this.setState(this.everConnected ? "reconnecting" : "connecting", "the server is busy");
+        this.retryLater(this.nextBusyPause(error?.data));
       } else if (message === "tenant full") {
         this.setState(this.everConnected ? "reconnecting" : "connecting", "the workspace is full");
         this.retryLater(FULL_RETRY_MS);
@@ -112,6 +123,16 @@ export class Connection {
     this.retryTimer = setTimeout(() => {
       if (!this.closed && !this.socket.connected && !this.socket.active) this.socket.connect();
     }, ms);
+  }
+
+  /**
+   * The pause before the next CONNECT after an "unavailable": doubling while they come in a row, never shorter than
+   * the server's `retryAfter` (seconds), with jitter so that the clients it refused together do not come back together.
+   */
+  nextBusyPause(data) {
+    const hint = Number.isFinite(data?.retryAfter) ? Math.max(0, data.retryAfter) * 1000 : 0;
+    this.busyPause = Math.min(BUSY_RETRY_MAX_MS, this.busyPause ? this.busyPause * 2 : BUSY_RETRY_FIRST_MS);
+    return Math.max(hint, this.busyPause) * (1 + Math.random() * 0.3);
   }
 
   setState(state, detail = "") {

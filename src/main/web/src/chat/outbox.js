@@ -111,6 +111,22 @@ export class Outbox {
     this.drain();
   }
 
+  /**
+   * The server refused to let me into the room (for good, not "not now"): its entries are set aside as refused,
+   * with `text` saying why, so the queue goes on. They stay until I Discard them, or Retry them once the room may be
+   * joined again; never dropped behind my back.
+   */
+  refuseRoom(room, text, code) {
+    for (const entry of this.forRoom(room)) {
+      if (entry === this.inFlight) continue;
+      if (this.head() === entry) this.cancelPause();
+      entry.refused = true;
+      this.set(entry, "failed", text, code);
+    }
+    this.save();
+    this.drain();
+  }
+
   /** The connection is (back) up: what waited for it is sent again, in order, without waiting for a pause. */
   connected() {
     this.cancelPause();

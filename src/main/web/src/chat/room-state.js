@@ -36,6 +36,12 @@ export class RoomState {
     this.unread = 0;
     /** the connection (Connection.epoch) on which the room was last joined: my messages wait for it */
     this.joinedOn = null;
+    /** why the server refused me this room for good, shown to me; null when it did not */
+    this.refusal = null;
+    /** the pause before the next `room:join` after failures in a row (ms; 0 after a success) */
+    this.joinPause = 0;
+    this.rejoinTimer = null;
+    this.joining = null;
   }
 
   get joined() {

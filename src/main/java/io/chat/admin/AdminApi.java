@@ -12,7 +12,7 @@ import io.chat.chat.ChatService;
 import io.chat.http.ApiError;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.tenant.AuthConfig;
 import io.chat.tenant.InvalidRequest;
 import io.chat.tenant.Limits;

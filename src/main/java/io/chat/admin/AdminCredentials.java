@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.history.OwnerOnly;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.tenant.auth.PasswordHasher;
 
 /**
@@ -76,10 +76,6 @@ public final class AdminCredentials {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the admin credentials", e);
         }
-    }
-
-    String username() {
-        return username;
     }
 
     /** Constant-time check of a login and password. */

@@ -1,97 +1,143 @@
 package io.chat.admin;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
-import java.util.function.ToLongFunction;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.chat.chat.ChatService;
 import io.chat.history.CommitObserver;
+import io.chat.history.TenantStore;
 import io.chat.socketio.engine.EngineServer;
 import io.chat.socketio.engine.EngineSession;
 import io.chat.tenant.Tenant;
+import io.chat.tenant.TenantCounters;
+import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantRegistry;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** {@code GET /metrics} in the Prometheus text format; per-tenant figures are labelled with the tenant id. */
-public final class Metrics implements CommitObserver {
-    private final Histogram commitSeconds = new Histogram("chat_store_commit_seconds",
-            "Time to commit one group of store writes.",
-            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
-    private final Histogram batchSize = new Histogram("chat_store_commit_batch_size",
-            "Writes committed together in one transaction.",
-            1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000);
-    private volatile TenantRegistry registry;
-    private volatile ChatService chat;
-    private volatile EngineServer engine;
+/**
+ * {@code GET /metrics} in the Prometheus text format, from Micrometer's Prometheus registry. Per-tenant meters carry
+ * the label {@code tenant}: registered when a tenant opens, removed when it is deleted. They read the tenant's
+ * {@link TenantCounters} (LongAdders the hot paths increment) and live figures at scrape time only.
+ */
+public final class Metrics implements CommitObserver, TenantRegistry.TenantListener {
+    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    /** Connects the sources read at scrape time (they are created after this observer). */
-    public void bind(TenantRegistry tenants, ChatService chatService, EngineServer engineServer) {
-        this.registry = tenants;
-        this.chat = chatService;
-        this.engine = engineServer;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<TenantId, List<Meter>> tenantMeters = new ConcurrentHashMap<>();
+    private final ChatService chat;
+    private final Timer commitSeconds;
+    private final DistributionSummary batchSize;
+
+    public Metrics(ChatService chat, EngineServer engine) {
+        this.chat = chat;
+        // Micrometer names: dots become underscores, a timer gets _seconds, a counter _total (chat_store_commit_seconds)
+        commitSeconds = Timer.builder("chat.store.commit")
+                .description("Time to commit one group of store writes.")
+                .serviceLevelObjectives(Stream.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+                                                .map(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new))
+                .register(registry);
+        batchSize = DistributionSummary.builder("chat.store.commit.batch.size")
+                .description("Writes committed together in one transaction.")
+                .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
+                .register(registry);
+        Gauge.builder("chat.outbound.queue.bytes", engine,
+                      e -> e.sessions().stream().mapToLong(EngineSession::queuedBytes).sum())
+                .description("Bytes queued for all connections.").register(registry);
+        Gauge.builder("chat.connections", engine, EngineServer::sessionCount)
+                .description("Engine.IO connections.").register(registry);
+        FunctionCounter.builder("chat.connections.closed.queue.full", engine, EngineServer::queueOverflows)
+                .description("Connections closed for a full outbound queue.").register(registry);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Gauge.builder("jvm.heap.used.bytes", memory, m -> m.getHeapMemoryUsage().getUsed())
+                .description("Heap in use.").register(registry);
+        Gauge.builder("jvm.heap.committed.bytes", memory, m -> m.getHeapMemoryUsage().getCommitted())
+                .description("Heap committed.").register(registry);
+        Gauge.builder("jvm.threads.live", threads, ThreadMXBean::getThreadCount)
+                .description("Live platform threads.").register(registry);
     }
 
     @Override
     public void committed(int batch, long nanos) {
         batchSize.record(batch);
-        commitSeconds.record(nanos / 1e9);
+        commitSeconds.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void opened(Tenant tenant) {
+        // a meter registered again under the same name and tags would be the old one, reading the old tenant
+        deleting(tenant);
+        Tags tenantTag = Tags.of("tenant", tenant.id().value());
+        TenantCounters counters = tenant.counters();
+        TenantStore store = tenant.store();
+        List<Meter> meters = List.of(
+                Gauge.builder("chat.sockets", tenant, t -> chat.figures(t).sockets())
+                        .description("Connected sockets.").tags(tenantTag).register(registry),
+                Gauge.builder("chat.rooms", tenant, t -> chat.figures(t).rooms())
+                        .description("Rooms with members.").tags(tenantTag).register(registry),
+                Gauge.builder("chat.messages.stored", store, TenantStore::messageCount)
+                        .description("Messages in the tenant's history.").tags(tenantTag).register(registry),
+                FunctionCounter.builder("chat.messages.delivered", counters, TenantCounters::delivered)
+                        .description("Events queued to recipient sockets (messages and announcements).")
+                        .tags(tenantTag).register(registry),
+                FunctionCounter.builder("chat.failed.logins", counters, TenantCounters::failedLogins)
+                        .description("Refused logins.").tags(tenantTag).register(registry),
+                FunctionCounter.builder("chat.queue.full.closes", counters, TenantCounters::queueFullCloses)
+                        .description("Sockets closed because their connection's outbound queue was full.")
+                        .tags(tenantTag).register(registry),
+                // reads a socket asked for and left behind (it disconnected while they queued): a flood cut short
+                FunctionCounter.builder("chat.reads.skipped", store, TenantStore::readsSkipped)
+                        .description("History reads dropped before they reached the database because the socket"
+                                     + " that asked had gone.")
+                        .tags(tenantTag).register(registry));
+        tenantMeters.put(tenant.id(), meters);
+    }
+
+    @Override
+    public void deleting(Tenant tenant) {
+        List<Meter> meters = tenantMeters.remove(tenant.id());
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    @Override
+    public void suspended(Tenant tenant) {
+        // a suspended tenant keeps its series
+    }
+
+    @Override
+    public void resumed(Tenant tenant) {
+    }
+
+    @Override
+    public void userDeleted(Tenant tenant, String username) {
     }
 
     public void handle(ServerRequest req, ServerResponse res) {
-        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         res.send(render().getBytes(StandardCharsets.UTF_8));
     }
 
     String render() {
-        StringBuilder out = new StringBuilder(4096);
-        List<Tenant> tenants = registry.all().stream().sorted(Comparator.comparing(t -> t.id().value())).toList();
-        perTenant(out, tenants, "chat_sockets", "gauge", "Connected sockets.", t -> chat.figures(t).sockets());
-        perTenant(out, tenants, "chat_rooms", "gauge", "Rooms with members.", t -> chat.figures(t).rooms());
-        perTenant(out, tenants, "chat_messages_stored", "gauge", "Messages in the tenant's history.",
-                  t -> t.store().messageCount());
-        perTenant(out, tenants, "chat_messages_delivered_total", "counter",
-                  "Events queued to recipient sockets (messages and announcements).", t -> t.counters().delivered());
-        perTenant(out, tenants, "chat_failed_logins_total", "counter", "Refused logins.",
-                  t -> t.counters().failedLogins());
-        perTenant(out, tenants, "chat_queue_full_closes_total", "counter",
-                  "Sockets closed because their connection's outbound queue was full.",
-                  t -> t.counters().queueFullCloses());
-        // reads a socket asked for and left behind (it disconnected while they queued): a flood that was cut short
-        perTenant(out, tenants, "chat_reads_skipped_total", "counter",
-                  "History reads dropped before they reached the database because the socket that asked had gone.",
-                  t -> t.store().readsSkipped());
-        commitSeconds.writeTo(out);
-        batchSize.writeTo(out);
-        gauge(out, "chat_outbound_queue_bytes", "Bytes queued for all connections.",
-              engine.sessions().stream().mapToLong(EngineSession::queuedBytes).sum());
-        gauge(out, "chat_connections", "Engine.IO connections.", engine.sessionCount());
-        gauge(out, "chat_connections_closed_queue_full_total", "Connections closed for a full outbound queue.",
-              engine.queueOverflows());
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        gauge(out, "jvm_heap_used_bytes", "Heap in use.", heap.getUsed());
-        gauge(out, "jvm_heap_committed_bytes", "Heap committed.", heap.getCommitted());
-        gauge(out, "jvm_threads_live", "Live platform threads.", ManagementFactory.getThreadMXBean().getThreadCount());
-        return out.toString();
-    }
-
-    private static void perTenant(StringBuilder out, List<Tenant> tenants, String name, String type, String help,
-                                  ToLongFunction<Tenant> value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        for (Tenant tenant : tenants) {
-            out.append(name).append("{tenant=\"").append(tenant.id().value()).append("\"} ")
-                    .append(value.applyAsLong(tenant)).append('\n');
-        }
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" gauge\n");
-        out.append(name).append(' ').append(value).append('\n');
+        return registry.scrape(CONTENT_TYPE);
     }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.chat.http.JsonHttp;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantRegistry;
 import io.helidon.http.Status;

@@ -14,7 +14,7 @@ import io.chat.http.ApiError;
 import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.tenant.LoginResult;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;

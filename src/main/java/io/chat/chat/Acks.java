@@ -3,7 +3,7 @@ package io.chat.chat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.socketio.Ack;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 
 /** The contract's one ack shape: {@code {"ok":true,...}} or {@code {"ok":false,"error":{"code","message"}}}. */
 final class Acks {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.history.StoredMessage;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 
 /** A stored message as the contract shows it: {@code {"id","room","seq","from","text","ts"}}. */
 public final class MessageJson {

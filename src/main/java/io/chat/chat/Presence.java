@@ -77,11 +77,6 @@ final class Presence {
         return online.merge(user, 1, Integer::sum) == 1;
     }
 
-    /** The user's connected sockets in the namespace. */
-    int sockets(String user) {
-        return online.getOrDefault(user, 0);
-    }
-
     /** @return true when this was the user's last socket in the namespace */
     boolean disconnected(String user) {
         return online.computeIfPresent(user, (u, count) -> count > 1 ? count - 1 : null) == null;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,11 +21,12 @@ import io.chat.socketio.Ack;
 import io.chat.socketio.ConnectRejection;
 import io.chat.socketio.DisconnectReason;
 import io.chat.socketio.EventHandler;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
+import io.chat.tenant.auth.CredentialUncheckedException;
 
 import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
 import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
@@ -49,6 +51,9 @@ final class TenantChat {
      */
     static final int ROOMS_LIST_MAX = 1_000;
 
+    /** Seconds a client waits before it tries a CONNECT again that the store could not check (as Retry-After). */
+    static final int CONNECT_RETRY_AFTER_SECONDS = 1;
+
     private final Tenant tenant;
     private final Namespace namespace;
     private final Clock clock;
@@ -72,10 +77,6 @@ final class TenantChat {
 
     Namespace namespace() {
         return namespace;
-    }
-
-    Tenant tenant() {
-        return tenant;
     }
 
     int roomsInUse() {
@@ -149,8 +150,7 @@ final class TenantChat {
         if (token == null || !token.isTextual()) {
             throw new ConnectRejection("unauthorized");
         }
-        AuthenticatedUser user = tenant.authenticate(token.asText())
-                .orElseThrow(() -> new ConnectRejection("unauthorized"));
+        AuthenticatedUser user = checked(token.asText()).orElseThrow(() -> new ConnectRejection("unauthorized"));
         // the last check: once a place is reserved, nothing may refuse the socket without giving it back
         SocketQuota.Result quotaResult = quota.reserve(user.username(), tenant.limits().socketsPerTenant(),
                                                        tenant.limits().socketsPerUser());
@@ -160,6 +160,21 @@ final class TenantChat {
         socket.data().put(ChatUser.KEY, new ChatUser(user.username(), Tenant.tokenKey(token.asText()),
                                                      tenant.acceptedUntil(user)));
         socket.data().put(SocketWork.KEY, new SocketWork());
+    }
+
+    /**
+     * The token's user, empty when it is refused. A store that could not check it is no refusal: "unauthorized" would
+     * sign the user out and clear their unsent messages, so the client is told to try again instead.
+     */
+    private Optional<AuthenticatedUser> checked(String token) {
+        try {
+            return tenant.authenticate(token);
+        } catch (CredentialUncheckedException e) {
+            ObjectNode data = Json.mapper().createObjectNode()
+                    .put("code", UNAVAILABLE.wire())
+                    .put("retryAfter", CONNECT_RETRY_AFTER_SECONDS);
+            throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
+        }
     }
 
     private static void releasePlace(Socket socket) {
@@ -189,10 +204,24 @@ final class TenantChat {
             socket.broadcast().emit("user:online", userEvent(user));
         }
         // the token was checked before this socket was registered: a revocation in between did not see the socket
-        if (!tenant.stillValid(user(socket).tokenKey())) {
+        if (!stillValid(socket)) {
             socket.disconnect(false);
         }
         LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=connect outcome=ok");
+    }
+
+    /**
+     * Fails closed: a store that cannot say whether the token still holds closes the connection, which the client
+     * retries by itself (and is then told "unavailable" until the store answers again).
+     */
+    private boolean stillValid(Socket socket) {
+        try {
+            return tenant.stillValid(user(socket).tokenKey());
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=connect-recheck outcome=error");
+            socket.disconnect(true);
+            return true;
+        }
     }
 
     private void disconnecting(Socket socket) {

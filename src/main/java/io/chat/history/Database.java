@@ -30,18 +30,14 @@ final class Database {
     /** H2's own default: how stale its file may be, at most, behind the log. */
     static final int WRITE_DELAY_MS = 500;
 
-    /**
-     * Column sizes. The contract's limits are 64-character rooms, 32-character user names and
-     * 4000-character texts; the columns are larger so that whichever way a caller counts characters
-     * (UTF-16 units or code points) and whatever a JWT subject looks like, a valid value always fits.
-     */
-    static final int MAX_ROOM = 128;
-    static final int MAX_USER = 255;
-    static final int MAX_TEXT = 16_000;
-    static final int MAX_CLIENT_ID = 255;
-    static final int MAX_DISPLAY_NAME = 1_000;
-    static final int MAX_PASSWORD_HASH = 1_000;
-    static final int MAX_TOKEN_HASH = 255;
+    /** Column sizes: the longest values the store interfaces accept. */
+    static final int MAX_ROOM = MessageStore.MAX_ROOM;
+    static final int MAX_USER = AccountStore.MAX_USER;
+    static final int MAX_TEXT = MessageStore.MAX_TEXT;
+    static final int MAX_CLIENT_ID = MessageStore.MAX_CLIENT_ID;
+    static final int MAX_DISPLAY_NAME = AccountStore.MAX_DISPLAY_NAME;
+    static final int MAX_PASSWORD_HASH = AccountStore.MAX_PASSWORD_HASH;
+    static final int MAX_TOKEN_HASH = SessionStore.MAX_TOKEN_HASH;
 
     private static final List<String> SCHEMA = List.of(
             // Primary key (room, seq): seq is unique per room, and paging walks this index both ways.

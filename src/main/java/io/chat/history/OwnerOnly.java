@@ -34,6 +34,23 @@ public final class OwnerOnly {
         }
     }
 
+    /**
+     * The tenants folder: created as 0700 when missing, else restricted to 0700 (an older server created it 0755,
+     * which let any local account list the tenants). Only the folder itself: what lies in it has its own rules.
+     */
+    public static void ensureFolder(Path folder) throws IOException {
+        Path absolute = folder.toAbsolutePath();
+        if (!Files.isDirectory(absolute)) {
+            createFolder(absolute);
+        } else if (posix(absolute)) {
+            try {
+                Files.setPosixFilePermissions(absolute, FOLDER);
+            } catch (IOException e) {
+                warn(e);
+            }
+        }
+    }
+
     /** Restricts an existing folder to 0700 and the files directly in it to 0600 (a store made before this rule). */
     public static void restrictFolder(Path folder) {
         if (!posix(folder)) {

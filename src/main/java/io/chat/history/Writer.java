@@ -302,7 +302,7 @@ final class Writer {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "tenant " + tenantId + ": commit observer failed", e);
         }
-        // Runs on this thread the callers' non-async stages, if any: see TenantStore's note.
+        // Runs on this thread the callers' non-async stages, if any: see H2TenantStore's note.
         completions.forEach(Runnable::run);
         checkpointIfDue();
     }

@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -17,9 +16,12 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  * A deadline for a request's headers, which Helidon 4.2 does not have (slowloris): an HTTP/1 connection whose
  * headers are not complete {@code timeout} after its request line is closed. A listener on Helidon's HTTP/1
  * receive path: the request line arms the deadline, the end of the headers disarms it, so nothing after the
- * headers (a body, a long poll, a WebSocket after its upgrade) is ever timed by it. The request line itself is
- * bounded by Helidon's idle-connection timeout, which interrupts a connection reading its request line
- * ({@code Http1Connection.canInterrupt()}), and by its maximum length.
+ * headers (a body, a long poll, a WebSocket after its upgrade) is ever timed by it, nor a keep-alive connection
+ * between two requests (Helidon's idle-connection timeout, 5 minutes, bounds that).
+ *
+ * <p>A new connection's first request line is due {@code timeout} after the connection opened ({@link #opened}):
+ * Helidon 4.2 waits for a connection's first bytes without any timeout (its idle timer only sees a connection once
+ * a protocol has been chosen for it), so one address could hold thousands of silent connections for good.
  *
  * <p>One platform thread checks the deadlines every {@code timeout / 4} (at most every second) and closes the
  * late connections' sockets: the connection's thread, blocked reading, then fails and Helidon releases it.
@@ -28,10 +30,9 @@ public final class HeaderDeadline implements Http1ConnectionListener, AutoClosea
     private static final System.Logger LOGGER = System.getLogger(HeaderDeadline.class.getName());
 
     private final long timeoutNanos;
-    /** Connections reading their headers, with the time they must be done by. */
+    /** Connections reading their request line or headers, with the time they must be done by. */
     private final Map<ConnectionContext, Long> reading = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker;
-    private final AtomicLong closed = new AtomicLong();
 
     public HeaderDeadline(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -44,9 +45,28 @@ public final class HeaderDeadline implements Http1ConnectionListener, AutoClosea
         checker.scheduleWithFixedDelay(this::closeLate, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** A connection was accepted: its first request line is due within the timeout. */
+    void opened(ConnectionContext ctx) {
+        expect(ctx, timeoutNanos);
+    }
+
+    /** Closes the connection unless its first bytes come within {@code within} (or the timeout, if shorter). */
+    void opened(ConnectionContext ctx, Duration within) {
+        expect(ctx, Math.min(timeoutNanos, within.toNanos()));
+    }
+
+    /** The connection ended: nothing is due any more. */
+    void forget(ConnectionContext ctx) {
+        reading.remove(ctx);
+    }
+
+    private void expect(ConnectionContext ctx, long withinNanos) {
+        reading.put(ctx, System.nanoTime() + withinNanos);
+    }
+
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-        reading.put(ctx, System.nanoTime() + timeoutNanos);
+        expect(ctx, timeoutNanos);
     }
 
     @Override
@@ -54,16 +74,10 @@ public final class HeaderDeadline implements Http1ConnectionListener, AutoClosea
         reading.remove(ctx);
     }
 
-    /** Connections closed for being late, since the start. */
-    public long closedCount() {
-        return closed.get();
-    }
-
     private void closeLate() {
         long now = System.nanoTime();
         reading.forEach((ctx, deadline) -> {
             if (now - deadline > 0 && reading.remove(ctx, deadline)) {
-                closed.incrementAndGet();
                 LOGGER.log(System.Logger.Level.DEBUG, "event=header-timeout outcome=closed");
                 try {
                     ctx.serverSocket().close();

@@ -1,7 +1,13 @@
 package io.chat.http;
 
+import java.util.List;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -22,6 +28,10 @@ public final class SecurityHeaders implements Filter {
     private static final HeaderName FRAME_OPTIONS = HeaderNames.create("X-Frame-Options");
     private static final HeaderName CONTENT_TYPE_OPTIONS = HeaderNames.create("X-Content-Type-Options");
     private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
+    private static final List<Header> HEADERS = List.of(HeaderValues.create(CSP, CONTENT_SECURITY_POLICY),
+                                                        HeaderValues.create(FRAME_OPTIONS, "DENY"),
+                                                        HeaderValues.create(CONTENT_TYPE_OPTIONS, "nosniff"),
+                                                        HeaderValues.create(REFERRER_POLICY, "no-referrer"));
 
     /** Marks, in a request's context, that its response carries these headers. */
     private record Applied() {
@@ -44,10 +54,32 @@ public final class SecurityHeaders implements Filter {
         }
     }
 
+    /**
+     * Helidon's answers written without routing (its own 400 for a request it cannot parse, 413, a WebSocket upgrade
+     * refused with a {@code RequestException}): the default answers, with these headers. Filters never see them.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler withHeaders = (request, eventType, status, headers, message) -> {
+            DirectHandler.TransportResponse response = DirectHandler.defaultHandler()
+                    .handle(request, eventType, status, headers, message);
+            HEADERS.forEach(response.headers()::set);
+            return response;
+        };
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, withHeaders);
+        }
+        return handlers.build();
+    }
+
+    /** The headers as lines of an HTTP/1.1 response head, each ending in CRLF, for answers written byte by byte. */
+    static String asLines() {
+        StringBuilder lines = new StringBuilder();
+        HEADERS.forEach(header -> lines.append(header.name()).append(": ").append(header.get()).append("\r\n"));
+        return lines.toString();
+    }
+
     private static void addTo(ServerResponse res) {
-        res.header(CSP, CONTENT_SECURITY_POLICY);
-        res.header(FRAME_OPTIONS, "DENY");
-        res.header(CONTENT_TYPE_OPTIONS, "nosniff");
-        res.header(REFERRER_POLICY, "no-referrer");
+        HEADERS.forEach(res::header);
     }
 }

@@ -38,10 +38,10 @@ public final class Bucket {
         this.last = nowNanos;
     }
 
-    /** A token bucket: {@code burst} tokens, full at first, refilled at {@code perSecond}. */
+    /** A token bucket: {@code burst} tokens, full at first, refilled at {@code perSecond} (0: never refilled). */
     public static Bucket tokens(int perSecond, int burst, long nowNanos) {
-        if (perSecond < 1) {
-            throw new IllegalArgumentException("perSecond must be positive");
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("perSecond must not be negative");
         }
         return new Bucket(burst, perSecond / 1e9, 0, nowNanos);
     }

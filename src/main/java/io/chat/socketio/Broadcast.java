@@ -1,6 +1,5 @@
 package io.chat.socketio;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -8,102 +7,49 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-
-import io.chat.socketio.engine.EnginePacket;
-
 /**
- * An emit to many sockets of one namespace: {@code to} rooms (all sockets when none), {@code except} rooms,
- * and, for a socket's broadcast, never that socket. Immutable; each call returns a new operator.
- * <p>
- * The packet is encoded once and the same bytes are queued to every recipient; nothing here waits on a socket.
+ * An emit to many sockets of one namespace (socket.io's broadcast operator): {@code to} rooms (all sockets when none),
+ * {@code except} rooms; a socket's broadcast excepts the socket's own id room, so never reaches that socket.
+ * Immutable; each call returns a new operator. Delivery is the namespace's {@link Adapter}'s.
  */
 public final class Broadcast {
-    /** Outbound bytes past which a volatile event is dropped rather than queued. */
-    private static final long VOLATILE_DROP_BYTES = 64 * 1024;
-
     private final Namespace namespace;
-    private final Set<String> rooms;
-    private final Set<String> exceptRooms;
-    private final Optional<Socket> excluded;
-    private final boolean volatileEvent;
+    private final BroadcastOptions options;
 
-    Broadcast(Namespace namespace, Set<String> rooms, Set<String> exceptRooms, Optional<Socket> excluded,
-              boolean volatileEvent) {
+    Broadcast(Namespace namespace, BroadcastOptions options) {
         this.namespace = namespace;
-        this.rooms = rooms;
-        this.exceptRooms = exceptRooms;
-        this.excluded = excluded;
-        this.volatileEvent = volatileEvent;
+        this.options = options;
     }
 
     public Broadcast to(String... more) {
-        return new Broadcast(namespace, union(rooms, more), exceptRooms, excluded, volatileEvent);
+        return new Broadcast(namespace, new BroadcastOptions(union(options.rooms(), more), options.except(),
+                                                             options.volatileEvent()));
     }
 
     public Broadcast except(String... more) {
-        return new Broadcast(namespace, rooms, union(exceptRooms, more), excluded, volatileEvent);
+        return new Broadcast(namespace, new BroadcastOptions(options.rooms(), union(options.except(), more),
+                                                             options.volatileEvent()));
     }
 
     /** Recipients whose connection is backed up do not get this event (for typing indicators and the like). */
     public Broadcast volatileEvent() {
-        return new Broadcast(namespace, rooms, exceptRooms, excluded, true);
+        return new Broadcast(namespace, new BroadcastOptions(options.rooms(), options.except(), true));
     }
 
-    /** Emits the event; returns how many sockets it was queued to. */
+    /** Emits the event; returns how many sockets of this server it was queued to. */
     public int emit(String event, Object... args) {
-        ArrayNode payload = Events.payload(event, args);
-        List<EnginePacket> packets = PacketCodec.encode(PacketType.EVENT, namespace.name(), OptionalLong.empty(),
-                                                        Optional.of(payload));
-        int queued = 0;
-        for (Socket socket : sockets()) {
-            if (volatileEvent && socket.queuedBytes() > VOLATILE_DROP_BYTES) {
-                continue;
-            }
-            socket.send(packets);
-            queued++;
-        }
-        return queued;
+        Packet packet = new Packet(PacketType.EVENT, namespace.name(), OptionalLong.empty(),
+                                   Optional.of(Events.payload(event, args)), 0);
+        return namespace.adapter().broadcast(packet, options);
     }
 
-    /** The sockets this operator addresses. */
+    /** The sockets of this server this operator addresses. */
     public Collection<Socket> sockets() {
-        Collection<Socket> candidates = candidates();
-        if (exceptRooms.isEmpty() && excluded.isEmpty()) {
-            return candidates;
-        }
-        Set<Socket> skip = new HashSet<>();
-        excluded.ifPresent(skip::add);
-        for (String room : exceptRooms) {
-            skip.addAll(namespace.rooms().members(room));
-        }
-        List<Socket> result = new ArrayList<>(candidates.size());
-        for (Socket socket : candidates) {
-            if (!skip.contains(socket)) {
-                result.add(socket);
-            }
-        }
-        return result;
+        return namespace.adapter().fetchSockets(options);
     }
 
     public void disconnectSockets(boolean closeConnections) {
-        for (Socket socket : List.copyOf(sockets())) {
-            socket.disconnect(closeConnections);
-        }
-    }
-
-    private Collection<Socket> candidates() {
-        if (rooms.isEmpty()) {
-            return namespace.sockets();
-        }
-        if (rooms.size() == 1) {
-            return namespace.rooms().members(rooms.iterator().next());
-        }
-        Set<Socket> union = new HashSet<>();
-        for (String room : rooms) {
-            union.addAll(namespace.rooms().members(room));
-        }
-        return union;
+        namespace.adapter().disconnectSockets(options, closeConnections);
     }
 
     private static Set<String> union(Set<String> current, String... more) {

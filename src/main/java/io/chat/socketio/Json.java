@@ -6,7 +6,10 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-/** The one JSON mapper of the protocol layer, with limits that keep hostile payloads cheap to refuse. */
+/**
+ * The JSON mapper of the protocol layer, with limits that keep hostile payloads cheap to refuse. Its own, not the
+ * application's ({@code io.chat.json.Json}): this package is a library that imports nothing else of ours.
+ */
 public final class Json {
     /** Deeper JSON than this is refused as a parse error; no chat payload comes near it. */
     public static final int MAX_NESTING_DEPTH = 64;
@@ -23,8 +26,8 @@ public final class Json {
     private Json() {
     }
 
-    /** The shared mapper, for the layers above that build event arguments. */
-    public static ObjectMapper mapper() {
+    /** The wire's mapper, for code of this package and its tests. */
+    static ObjectMapper mapper() {
         return MAPPER;
     }
 }

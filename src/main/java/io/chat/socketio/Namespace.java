@@ -29,12 +29,13 @@ public final class Namespace {
     private final List<Consumer<Socket>> abandonedHandlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
-    private final Rooms rooms = new Rooms();
+    private final Adapter adapter;
     private volatile EventHandler unknownEventHandler = IGNORE;
 
     Namespace(String name, SocketIoServer server) {
         this.name = name;
         this.server = server;
+        this.adapter = server.newAdapter(this);
     }
 
     public String name() {
@@ -105,7 +106,7 @@ public final class Namespace {
     }
 
     public Broadcast all() {
-        return new Broadcast(this, Set.of(), Set.of(), Optional.empty(), false);
+        return new Broadcast(this, BroadcastOptions.ALL);
     }
 
     public Collection<Socket> sockets() {
@@ -123,7 +124,7 @@ public final class Namespace {
     /** Room name → number of sockets, for rooms that have any; each socket's own id room is left out. */
     public Map<String, Integer> roomSizes() {
         Map<String, Integer> sizes = new java.util.TreeMap<>();
-        rooms.all().forEach((room, members) -> {
+        adapter.rooms().forEach((room, members) -> {
             int size = members.size();
             if (size > 0 && !sockets.containsKey(room)) {
                 sizes.put(room, size);
@@ -133,7 +134,7 @@ public final class Namespace {
     }
 
     public Set<Socket> socketsIn(String room) {
-        return Set.copyOf(rooms.members(room));
+        return Set.copyOf(adapter.fetchSockets(BroadcastOptions.rooms(Set.of(room))));
     }
 
     /** Disconnects every socket of the namespace. */
@@ -145,8 +146,9 @@ public final class Namespace {
         return server;
     }
 
-    Rooms rooms() {
-        return rooms;
+    /** The rooms of this namespace and the delivery of its broadcasts. */
+    public Adapter adapter() {
+        return adapter;
     }
 
     EventHandler handler(String event) {

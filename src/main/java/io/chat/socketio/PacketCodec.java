@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.chat.socketio.engine.EnginePacket;
+import io.chat.socketio.engine.EnginePacketType;
 
 /**
  * Socket.IO v5 packet encoding, with the validation rules of the reference parser (socket.io-parser 4):
@@ -171,7 +172,7 @@ final class PacketCodec {
             wireType = type == PacketType.ACK ? PacketType.BINARY_ACK : PacketType.BINARY_EVENT;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.write('4');
+        out.write(EnginePacketType.MESSAGE.wireByte());
         out.write(wireType.digit());
         if (wireType.isBinary()) {
             out.writeBytes(Integer.toString(attachments.size()).getBytes(StandardCharsets.US_ASCII));

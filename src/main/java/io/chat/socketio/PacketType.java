@@ -1,7 +1,7 @@
 package io.chat.socketio;
 
 /** Socket.IO v5 packet types, by their wire digit. */
-enum PacketType {
+public enum PacketType {
     CONNECT,
     DISCONNECT,
     EVENT,

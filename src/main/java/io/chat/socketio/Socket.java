@@ -32,7 +32,6 @@ public final class Socket {
     private final Namespace namespace;
     private final Client client;
     private final Handshake handshake;
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Object> data = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>(4);
     private final List<Consumer<DisconnectReason>> disconnectHandlers = new CopyOnWriteArrayList<>();
@@ -81,11 +80,11 @@ public final class Socket {
 
     /** The rooms this socket is in. */
     public Set<String> rooms() {
-        return Set.copyOf(rooms);
+        return Set.copyOf(namespace.adapter().socketRooms(this));
     }
 
     public boolean inRoom(String room) {
-        return rooms.contains(room);
+        return namespace.adapter().socketRooms(this).contains(room);
     }
 
     /** The id of the underlying Engine.IO connection, shared by this client's sockets of other namespaces. */
@@ -111,8 +110,8 @@ public final class Socket {
     public void join(String room) {
         lifecycle.lock();
         try {
-            if (!disconnected.get() && rooms.add(room)) {
-                namespace.rooms().add(room, this);
+            if (!disconnected.get()) {
+                namespace.adapter().addAll(this, Set.of(room));
             }
         } finally {
             lifecycle.unlock();
@@ -120,9 +119,7 @@ public final class Socket {
     }
 
     public void leave(String room) {
-        if (rooms.remove(room)) {
-            namespace.rooms().remove(room, this);
-        }
+        namespace.adapter().del(this, room);
     }
 
     /** Sends an event to this socket only. */
@@ -161,7 +158,7 @@ public final class Socket {
 
     /** Everyone in the namespace but this socket. */
     public Broadcast broadcast() {
-        return new Broadcast(namespace, Set.of(), Set.of(), Optional.of(this), false);
+        return new Broadcast(namespace, new BroadcastOptions(Set.of(), Set.of(id), false));
     }
 
     /**
@@ -277,10 +274,7 @@ public final class Socket {
             // like Node's "disconnecting": the socket is still in its rooms, so handlers can tell them
             namespace.disconnecting(this, reason);
         }
-        for (String room : rooms) {
-            namespace.rooms().remove(room, this);
-        }
-        rooms.clear();
+        namespace.adapter().delAll(this);
         namespace.removeSocket(this);
         client.removeSocket(this);
         failPendingAcks();

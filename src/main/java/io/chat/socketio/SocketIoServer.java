@@ -4,12 +4,14 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,6 +32,7 @@ public final class SocketIoServer {
     private volatile BiPredicate<String, Optional<JsonNode>> dynamicMatcher = (name, auth) -> false;
     private volatile Consumer<Namespace> dynamicSetup = namespace -> {
     };
+    private volatile Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
 
     private SocketIoServer(SocketIoConfig config) {
         this.config = config;
@@ -50,6 +53,16 @@ public final class SocketIoServer {
     /** The Engine.IO endpoint, for registering routes and the WebSocket upgrade with Helidon. */
     public EngineServer engine() {
         return engine;
+    }
+
+    /**
+     * Sets how each namespace created from now on gets its {@link Adapter} (socket.io's {@code io.adapter(...)}); by
+     * default an {@link InMemoryAdapter}. Set it before the first namespace; the factory gets a namespace still
+     * being built, to keep, not to call yet.
+     */
+    public SocketIoServer adapter(Function<Namespace, Adapter> factory) {
+        this.adapterFactory = Objects.requireNonNull(factory, "factory");
+        return this;
     }
 
     /** The namespace of that name, created if needed. Names start with {@code /}. */
@@ -118,6 +131,10 @@ public final class SocketIoServer {
             setup.accept(created);
             return created;
         }));
+    }
+
+    Adapter newAdapter(Namespace namespace) {
+        return adapterFactory.apply(namespace);
     }
 
     ScheduledExecutorService scheduler() {

@@ -9,7 +9,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.tenant.auth.JwtTenantConfig;
 import io.chat.tenant.auth.TenantAuthenticator;
 

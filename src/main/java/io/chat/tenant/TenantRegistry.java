@@ -15,16 +15,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 
-import io.chat.history.CommitObserver;
 import io.chat.history.OwnerOnly;
 import io.chat.history.TenantStore;
+import io.chat.history.TenantStores;
 import io.chat.tenant.auth.PasswordHasher;
 
 /**
  * The live tenants: loaded from the tenants folder at start, provisioned, suspended, resumed and deleted while
- * running. Each tenant lives in {@code <root>/<id>/}: {@code tenant.json} and its own H2 database.
+ * running. Each tenant lives in {@code <root>/<id>/}: {@code tenant.json} and its store (opened by {@code stores}).
  * Changes are serialized (one admin action at a time); lookups are lock-free.
  */
 public final class TenantRegistry implements AutoCloseable {
@@ -32,8 +31,7 @@ public final class TenantRegistry implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(TenantRegistry.class.getName());
 
     private final Path root;
-    private final Executor readExecutor;
-    private final CommitObserver commitObserver;
+    private final TenantStores stores;
     private final PasswordHasher hasher;
     private final Clock clock;
     private final TenantListener listener;
@@ -54,14 +52,49 @@ public final class TenantRegistry implements AutoCloseable {
         void userDeleted(Tenant tenant, String username);
 
         /** A session token was revoked (logout): the sockets that connected with it must go. */
-        void tokenRevoked(Tenant tenant, String tokenKey);
+        default void tokenRevoked(Tenant tenant, String tokenKey) {
+        }
+
+        /** Tells each of {@code listeners} in turn. */
+        static TenantListener all(TenantListener... listeners) {
+            List<TenantListener> each = List.of(listeners);
+            return new TenantListener() {
+                @Override
+                public void opened(Tenant tenant) {
+                    each.forEach(l -> l.opened(tenant));
+                }
+
+                @Override
+                public void suspended(Tenant tenant) {
+                    each.forEach(l -> l.suspended(tenant));
+                }
+
+                @Override
+                public void resumed(Tenant tenant) {
+                    each.forEach(l -> l.resumed(tenant));
+                }
+
+                @Override
+                public void deleting(Tenant tenant) {
+                    each.forEach(l -> l.deleting(tenant));
+                }
+
+                @Override
+                public void userDeleted(Tenant tenant, String username) {
+                    each.forEach(l -> l.userDeleted(tenant, username));
+                }
+
+                @Override
+                public void tokenRevoked(Tenant tenant, String tokenKey) {
+                    each.forEach(l -> l.tokenRevoked(tenant, tokenKey));
+                }
+            };
+        }
     }
 
-    public TenantRegistry(Path root, Executor readExecutor, CommitObserver commitObserver, PasswordHasher hasher,
-                          Clock clock, TenantListener listener) {
+    public TenantRegistry(Path root, TenantStores stores, PasswordHasher hasher, Clock clock, TenantListener listener) {
         this.root = root.toAbsolutePath().normalize();
-        this.readExecutor = readExecutor;
-        this.commitObserver = commitObserver;
+        this.stores = stores;
         this.hasher = hasher;
         this.clock = clock;
         this.listener = listener;
@@ -74,7 +107,7 @@ public final class TenantRegistry implements AutoCloseable {
     /** Opens every tenant found in the folder; a folder that cannot be read is logged and skipped. */
     public void loadAll() {
         try {
-            Files.createDirectories(root);
+            OwnerOnly.ensureFolder(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the tenants folder " + root, e);
         }
@@ -231,7 +264,7 @@ public final class TenantRegistry implements AutoCloseable {
 
     private Tenant open(TenantDefinition definition) {
         Path dir = directoryOf(definition.id());
-        TenantStore store = TenantStore.open(dir, definition.id().value(), readExecutor, commitObserver);
+        TenantStore store = stores.open(dir, definition.id().value());
         Tenant tenant = new Tenant(definition, dir, store, hasher, clock);
         tenants.put(definition.id(), tenant);
         listener.opened(tenant);

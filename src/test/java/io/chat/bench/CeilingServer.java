@@ -1,17 +1,13 @@
 package io.chat.bench;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,9 +15,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.chat.testing.FrameReader;
+import io.chat.testing.RawWebSocket;
+
 /**
  * The JVM ceiling for W1: the least a JVM server must do to relay Socket.IO room messages over WebSocket,
- * with the JDK only. A virtual thread per connection reads (a tiny RFC 6455 + Engine.IO/Socket.IO subset:
+ * with the JDK only (and the tests' frame codec, {@link FrameReader} and {@link RawWebSocket#frame}). A virtual
+ * thread per connection reads (a tiny RFC 6455 + Engine.IO/Socket.IO subset:
  * handshake, CONNECT, the benchmark's {@code join}/{@code m} events, pongs); a broadcast builds the frame
  * once; each connection has its own bounded queue and one writer thread that coalesces every queued frame
  * into one socket write. No JSON, no namespaces, no acks beyond {@code join}. Usage: {@code CeilingServer <port>}.
@@ -54,11 +54,12 @@ public final class CeilingServer {
         Conn conn = null;
         try (socket) {
             socket.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 8192));
+            FrameReader in = new FrameReader(socket.getInputStream(), 8192);
             OutputStream out = socket.getOutputStream();
             String key = readUpgrade(in);
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Sec-WebSocket-Accept: " + RawWebSocket.acceptKey(key) + "\r\n\r\n")
+                              .getBytes(StandardCharsets.US_ASCII));
             conn = new Conn(socket, out);
             String sid = Long.toString(ids.incrementAndGet(), 36);
             conn.send(frame(concat(OPEN_PREFIX, sid.getBytes(StandardCharsets.US_ASCII), OPEN_SUFFIX)));
@@ -148,90 +149,33 @@ public final class CeilingServer {
 
     /** An unmasked server text frame. */
     static byte[] frame(byte[] payload) {
-        int n = payload.length;
-        int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
-        byte[] f = new byte[header + n];
-        f[0] = (byte) 0x81;
-        if (n < 126) {
-            f[1] = (byte) n;
-        } else if (n < 65536) {
-            f[1] = 126;
-            f[2] = (byte) (n >>> 8);
-            f[3] = (byte) n;
-        } else {
-            f[1] = 127;
-            for (int i = 0; i < 8; i++) {
-                f[2 + i] = (byte) (n >>> (56 - 8 * i));
-            }
-        }
-        System.arraycopy(payload, 0, f, header, n);
-        return f;
+        return RawWebSocket.frame(true, 0x1, payload, false);
     }
 
-    /** The next text payload (unmasked), answering pings; null at close. */
-    private static byte[] readFrame(DataInputStream in, Conn conn) throws IOException {
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return null;
-            }
-            int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7f;
-            if (len == 126) {
-                len = in.readUnsignedShort();
-            } else if (len == 127) {
-                len = in.readLong();
-            }
-            byte[] mask = new byte[4];
-            if ((b1 & 0x80) != 0) {
-                in.readFully(mask);
-            }
-            byte[] payload = new byte[(int) len];
-            in.readFully(payload);
-            for (int i = 0; i < payload.length; i++) {
-                payload[i] ^= mask[i & 3];
-            }
-            int opcode = b0 & 0x0f;
+    /** The next text payload, answering pings; null at close. */
+    private static byte[] readFrame(FrameReader in, Conn conn) throws IOException {
+        while (in.next()) {
+            int opcode = in.opcode();
+            byte[] payload = Arrays.copyOf(in.payload(), in.length());
             if (opcode == 8) {
                 return null;
             } else if (opcode == 9) {
-                byte[] pong = new byte[2 + payload.length];
-                pong[0] = (byte) 0x8a;
-                pong[1] = (byte) payload.length;
-                System.arraycopy(payload, 0, pong, 2, payload.length);
-                conn.send(pong);
+                conn.send(RawWebSocket.frame(true, 0xA, payload, false));
             } else if (opcode == 1 || opcode == 2) {
                 return payload;
             }
         }
+        return null;
     }
 
-    private static String readUpgrade(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            head.append((char) c);
-            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                break;
-            }
-        }
-        for (String line : head.toString().split("\r\n")) {
+    private static String readUpgrade(FrameReader in) throws IOException {
+        for (String line : in.readHead().split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Key")) {
                 return line.substring(colon + 1).trim();
             }
         }
         throw new IOException("not a websocket upgrade");
-    }
-
-    private static String accept(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            return Base64.getEncoder().encodeToString(sha1.digest(
-                    (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** One connection's outbound side: a bounded queue, one writer coalescing up to 256 KiB per write. */

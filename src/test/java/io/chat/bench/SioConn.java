@@ -1,38 +1,33 @@
 package io.chat.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
+import io.chat.testing.FrameReader;
+import io.chat.testing.RawWebSocket;
+
 /**
- * A bare Socket.IO v5 client over a raw WebSocket (RFC 6455 written out here, Engine.IO v4 websocket
- * transport from the first request, no polling): connect, CONNECT the default namespace, emit, and a read
- * loop that answers Engine.IO pings and hands every other text message to a handler. Client frames carry
- * the all-zero mask key (legal, and free to apply).
+ * A bare Socket.IO v5 client over a raw WebSocket (Engine.IO v4 websocket transport from the first request, no
+ * polling; the frames are {@link RawWebSocket}'s and {@link FrameReader}'s): connect, CONNECT the default namespace,
+ * emit, and a read loop that answers Engine.IO pings and hands every other text message to a handler. Client frames
+ * carry the all-zero mask key (legal, and free to apply).
  */
 final class SioConn {
+    private static final byte[] ZERO_MASK = new byte[4];
     private final Socket socket;
-    private final InputStream in;
+    private final FrameReader in;
     private final OutputStream out;
-    private final byte[] buf;
-    private int pos;
-    private int lim;
-    private byte[] payload = new byte[256];
-    private int payloadLength;
     volatile boolean open = true;
 
     private SioConn(Socket socket, int bufferSize) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new FrameReader(socket.getInputStream(), bufferSize);
         this.out = socket.getOutputStream();
-        this.buf = new byte[bufferSize];
     }
 
     /** Opens the WebSocket, reads the Engine.IO OPEN, CONNECTs "/" and waits for its answer. */
@@ -54,12 +49,7 @@ final class SioConn {
             socket.connect(new InetSocketAddress(host, port), 10_000);
             socket.setSoTimeout(15_000);
             SioConn conn = new SioConn(socket, bufferSize);
-            byte[] nonce = new byte[16];
-            ThreadLocalRandom.current().nextBytes(nonce);
-            conn.out.write(("GET " + path + "?EIO=4&transport=websocket HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n\r\n")
-                                   .getBytes(StandardCharsets.US_ASCII));
+            conn.out.write(RawWebSocket.upgradeRequest(host, port, path + "?EIO=4&transport=websocket", null));
             conn.readHttpResponse();
             String open = conn.nextText();
             if (open == null || !open.startsWith("0{")) {
@@ -80,87 +70,23 @@ final class SioConn {
     }
 
     private void readHttpResponse() throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-            if (pos == lim && !fill()) {
-                throw new IOException("closed during the upgrade");
-            }
-            head.append((char) buf[pos++]);
+        String head = in.readHead();
+        if (!head.endsWith("\r\n\r\n")) {
+            throw new IOException("closed during the upgrade");
         }
-        if (!head.toString().startsWith("HTTP/1.1 101")) {
-            throw new IOException("upgrade refused: " + head.toString().lines().findFirst().orElse(""));
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(""));
         }
-    }
-
-    private boolean fill() throws IOException {
-        if (pos < lim) {
-            System.arraycopy(buf, pos, buf, 0, lim - pos);
-        }
-        lim -= pos;
-        pos = 0;
-        int n = in.read(buf, lim, buf.length - lim);
-        if (n < 0) {
-            return false;
-        }
-        lim += n;
-        return true;
-    }
-
-    private boolean need(int n) throws IOException {
-        while (lim - pos < n) {
-            if (!fill()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
-     * Reads the next text message into {@link #payload} (answering pings and Engine.IO "2"); false at close.
+     * Reads the next text message into the reader's payload (answering pings and Engine.IO "2"); false at close.
      */
     private boolean nextMessage() throws IOException {
-        while (true) {
-            if (!need(2)) {
-                return false;
-            }
-            int b0 = buf[pos] & 0xff;
-            int b1 = buf[pos + 1] & 0x7f;
-            pos += 2;
-            int len;
-            if (b1 == 126) {
-                if (!need(2)) {
-                    return false;
-                }
-                len = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
-                pos += 2;
-            } else if (b1 == 127) {
-                if (!need(8)) {
-                    return false;
-                }
-                long l = 0;
-                for (int i = 0; i < 8; i++) {
-                    l = (l << 8) | (buf[pos + i] & 0xff);
-                }
-                pos += 8;
-                len = (int) l;
-            } else {
-                len = b1;
-            }
-            if (payload.length < len) {
-                payload = new byte[Math.max(len, payload.length * 2)];
-            }
-            int got = 0;
-            while (got < len) {
-                if (pos == lim && !fill()) {
-                    return false;
-                }
-                int n = Math.min(len - got, lim - pos);
-                System.arraycopy(buf, pos, payload, got, n);
-                pos += n;
-                got += n;
-            }
-            payloadLength = len;
-            int opcode = b0 & 0x0f;
+        while (in.next()) {
+            int opcode = in.opcode();
+            byte[] payload = in.payload();
+            int len = in.length();
             if (opcode == 8) {
                 return false;
             } else if (opcode == 9) {
@@ -171,18 +97,19 @@ final class SioConn {
                 send("3"); // Engine.IO heartbeat
             }
         }
+        return false;
     }
 
     /** The next text message, or null at close (handshake only). */
     String nextText() throws IOException {
-        return nextMessage() ? new String(payload, 0, payloadLength, StandardCharsets.UTF_8) : null;
+        return nextMessage() ? in.text() : null;
     }
 
     /** Reads until the connection closes, handing each text message (bytes, length) to the handler. */
     void readLoop(BiConsumer<byte[], Integer> handler) {
         try {
             while (nextMessage()) {
-                handler.accept(payload, payloadLength);
+                handler.accept(in.payload(), in.length());
             }
         } catch (IOException | RuntimeException e) {
             // closed
@@ -197,7 +124,7 @@ final class SioConn {
     }
 
     private synchronized void sendFrame(int b0, byte[] p, int off, int len) throws IOException {
-        byte[] f = new byte[len + (len < 126 ? 6 : 8)];
+        byte[] f = new byte[RawWebSocket.headerLength(len, true) + len];
         int at = appendFrame(f, 0, b0, p, off, len);
         out.write(f, 0, at);
     }
@@ -207,22 +134,9 @@ final class SioConn {
         out.write(frames, 0, length);
     }
 
-    /** Appends one masked client frame (zero mask key) for payloads under 64 KiB; returns the new end. */
+    /** Appends one masked client frame (zero mask key); returns the new end. */
     static int appendFrame(byte[] f, int at, int b0, byte[] p, int off, int len) {
-        f[at++] = (byte) b0;
-        if (len < 126) {
-            f[at++] = (byte) (0x80 | len);
-        } else {
-            f[at++] = (byte) (0x80 | 126);
-            f[at++] = (byte) (len >>> 8);
-            f[at++] = (byte) len;
-        }
-        f[at++] = 0;
-        f[at++] = 0;
-        f[at++] = 0;
-        f[at++] = 0;
-        System.arraycopy(p, off, f, at, len);
-        return at + len;
+        return RawWebSocket.appendFrame(f, at, (b0 & 0x80) != 0, b0 & 0x0F, p, off, len, ZERO_MASK);
     }
 
     /** Closes with a TCP reset: no TIME_WAIT left on this side to use up the source ports of the next run. */

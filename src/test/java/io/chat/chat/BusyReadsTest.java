@@ -65,4 +65,51 @@ class BusyReadsTest {
             }
         }
     }
+
+    @Test
+    void aSessionTheBusyStoreCannotLookUpIsTriedAgainNotRefused() throws Exception {
+        try (ChatFixture fixture = new ChatFixture()) {
+            Tenant tenant = fixture.passwordTenant("busy");
+            // saved in the store, not in the tenant's session cache: a CONNECT with it reads the store
+            String token = ChatFixture.session(tenant, "alice", Instant.now().plusSeconds(3600));
+            fixture.holdReads();
+            List<CompletableFuture<MessagePage>> queued = fillReadQueue(tenant);
+
+            JsonNode refusal;
+            try (ChatClient alice = ChatClient.open(fixture.url(), "/busy", ChatClient.options(token))) {
+                refusal = alice.awaitConnectErrorBody();
+            }
+            HttpResponse<String> rest = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(fixture.url() + "/api/tenants/busy/rooms/general/messages"))
+                            .header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // not "unauthorized": the web client signs its user out on that, and drops their unsent messages
+            assertEquals("unavailable", refusal.path("message").asText(), refusal.toString());
+            assertEquals("unavailable", refusal.path("data").path("code").asText(), refusal.toString());
+            assertEquals(1, refusal.path("data").path("retryAfter").asInt(), refusal.toString());
+            assertEquals(503, rest.statusCode(), rest.body());
+            assertEquals("1", rest.headers().firstValue("Retry-After").orElse(""));
+
+            fixture.releaseReads();
+            for (CompletableFuture<MessagePage> read : queued) {
+                read.handle((page, error) -> null).get(30, TimeUnit.SECONDS);
+            }
+            // once the store answers, the same token connects: it was never refused
+            try (ChatClient again = ChatClient.connect(fixture.url(), "/busy", token)) {
+                assertTrue(again.socket().connected());
+            }
+        }
+    }
+
+    /** Queues reads on the held executor until the tenant's queue refuses one: its bound, whatever it is. */
+    private static List<CompletableFuture<MessagePage>> fillReadQueue(Tenant tenant) {
+        List<CompletableFuture<MessagePage>> queued = new ArrayList<>();
+        CompletableFuture<MessagePage> next;
+        do {
+            next = tenant.store().before("general", OptionalLong.empty(), 10);
+            queued.add(next);
+        } while (!next.isDone() && queued.size() < 100_000);
+        assertTrue(next.isCompletedExceptionally(), "the queue has a bound");
+        return queued;
+    }
 }

@@ -17,9 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.chat.Main;
 import io.chat.api.PublicApi;
+import io.chat.history.CommitObserver;
+import io.chat.history.H2TenantStore;
 import io.chat.history.SessionRecord;
 import io.chat.history.UserRecord;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.tenant.Tenant;
@@ -42,11 +44,11 @@ final class ChatFixture implements AutoCloseable {
     ChatFixture() throws IOException {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
         chat = new ChatService(io, Clock.systemUTC());
-        registry = new TenantRegistry(Files.createTempDirectory("tenants"), task -> readThreads.execute(() -> {
-            readsReleased.join();
-            task.run();
-        }), (size, nanos) -> {
-        }, new PasswordHasher(), Clock.systemUTC(), chat);
+        registry = new TenantRegistry(Files.createTempDirectory("tenants"), H2TenantStore.opener(
+                task -> readThreads.execute(() -> {
+                    readsReleased.join();
+                    task.run();
+                }), CommitObserver.NONE), new PasswordHasher(), Clock.systemUTC(), chat);
         running = Main.start(0, io, List.of(io.engine()), routes -> routes.register("/api", new PublicApi(registry, chat)));
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.chat.history.TenantStore;
 import io.chat.platform.ChatClient;
 import io.chat.platform.Jwts;
 import io.chat.tenant.Tenant;
@@ -106,14 +107,15 @@ class SocketLifetimeTest {
             fetches.add(alice.request("history:fetch", json("room", "general", "limit", 100)));
         }
         alice.sync(); // events of a socket are handled in order: the 20 fetches have reached the store
-        long skippedBefore = tenant.store().readsSkipped();
+        TenantStore store = tenant.store();
+        long skippedBefore = store.readsSkipped();
         alice.close();
         ChatFixture.await(() -> fixture.sockets(tenant) == 0, () -> "the server saw the socket go");
 
         fixture.releaseReads();
-        ChatFixture.await(() -> tenant.store().readsSkipped() - skippedBefore == 20,
+        ChatFixture.await(() -> store.readsSkipped() - skippedBefore == 20,
                           () -> "the 20 reads of the closed socket skipped; skipped: "
-                                  + (tenant.store().readsSkipped() - skippedBefore));
+                                  + (store.readsSkipped() - skippedBefore));
         assertEquals(0, tenant.store().before("general", OptionalLong.empty(), 1).join().messages().size(),
                      "the store reads on");
         assertTrue(fetches.stream().noneMatch(CompletableFuture::isDone), "no ack reached the closed socket");

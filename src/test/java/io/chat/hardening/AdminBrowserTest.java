@@ -6,31 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
 
 /**
  * Cross-site request forgery on the admin API: a page on another site posting a form to
  * {@code /admin/tenants/<id>/suspend}, the browser adding the Basic credentials it cached, used to suspend the tenant.
  * Requests as a browser sends them are written here byte for byte.
  */
+@PlatformTest
 class AdminBrowserTest {
     private static PlatformServer server;
     private static String basic;
 
     @BeforeAll
-    static void start() throws IOException {
-        server = PlatformServer.start();
+    static void provision() throws IOException {
         server.passwordTenant("target", "alice");
         basic = AccessTest.basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** One request on its own connection; returns the whole answer (head and body). */

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import io.chat.Main;
 import io.chat.platform.PlatformServer;
-import io.chat.socketio.Json;
+import io.chat.platform.PlatformTest;
+import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
@@ -30,6 +30,7 @@ import io.chat.testing.RawWebSocket;
  * fixed reason, valid UTF-8), the process stays up and a witness socket of the same tenant keeps answering.
  * Timings of the rejections are measured by {@code scripts/hardening}, not asserted here.
  */
+@PlatformTest
 class BadInputTest {
     static final String TENANT = "probe";
     private static PlatformServer server;
@@ -38,15 +39,9 @@ class BadInputTest {
     private int witnessAcks;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
+    static void provision() throws Exception {
         server.passwordTenant(TENANT, "alice", "bob");
         token = server.login(TENANT, "alice");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @BeforeEach

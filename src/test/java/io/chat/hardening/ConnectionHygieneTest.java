@@ -19,11 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
 import io.chat.testing.ChildPlatform;
 import io.chat.testing.LogCapture;
 
@@ -32,18 +31,9 @@ import io.chat.testing.LogCapture;
  * after the answer, any page may long-poll when no origin list is configured (as the README says), and a flood of
  * TCP connections past the process's file descriptors leaves the server listening.
  */
+@PlatformTest
 class ConnectionHygieneTest {
     private static PlatformServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        server = PlatformServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void connectionCloseEndsTheConnectionAfterTheResponse() throws IOException {

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.chat.platform.ChatClient;
 import io.chat.platform.PlatformServer;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.testing.RawWebSocket;
 import io.chat.testing.ChildPlatform;
 import io.chat.testing.SoakClients;
@@ -48,6 +48,9 @@ public final class HardeningRun {
     private static final String ADMIN_USER = "root";
     private static final String ADMIN_PASSWORD = "hardening-admin-" + Long.toHexString(System.nanoTime());
     private static final List<String> ROOMS = List.of("room-a", "room-b");
+    /** Names that stand for several checks in {@code --only=}. */
+    private static final Map<String, List<String>> GROUPS =
+            Map.of("timings", List.of("rejections", "fuzz-heap", "login-flood", "admin-401"));
 
     /** One check: {@code result} is "pass", "FAIL", or "slow" (a timing limit missed in --quick: reported only). */
     private record Row(String check, String figure, String result) {
@@ -75,7 +78,9 @@ public final class HardeningRun {
         Set<String> only = new java.util.HashSet<>();
         for (String arg : args) {
             if (arg.startsWith("--only=")) {
-                only.addAll(List.of(arg.substring(7).split(",")));
+                for (String name : arg.substring(7).split(",")) {
+                    only.addAll(GROUPS.getOrDefault(name, List.of(name)));
+                }
             }
         }
         HardeningRun run = new HardeningRun(quick, Files.createTempDirectory("hardening"));
@@ -83,7 +88,10 @@ public final class HardeningRun {
         checks.put("second-server", run::secondServer);
         checks.put("sigterm", run::sigterm);
         checks.put("kill9", run::kill9);
-        checks.put("timings", run::timings);
+        checks.put("rejections", run::rejections);
+        checks.put("fuzz-heap", run::fuzzHeap);
+        checks.put("login-flood", run::loginFlood);
+        checks.put("admin-401", run::admin401);
         checks.put("slow-reader", run::slowReader);
         checks.put("storm", run::reconnectStorm);
         checks.put("soak", run::soak);
@@ -418,15 +426,31 @@ public final class HardeningRun {
         }
     }
 
-    /** Rejection latency of malformed packets, login under a flood, admin 401 timing, heap after fuzzing. */
-    private void timings() throws Exception {
-        Path tenants = Files.createTempDirectory(work, "timings");
-        ChildPlatform child = start(tenants, "timings");
+    /**
+     * Runs a check against a platform of its own in a child JVM, with tenant {@value #TENANT} and {@code users}
+     * users (u0, u1, ...).
+     */
+    private void withChild(String name, int users, ChildCheck check) throws Exception {
+        ChildPlatform child = start(Files.createTempDirectory(work, name), name);
         try {
-            provision(child, 3);
+            if (users > 0) {
+                provision(child, users);
+            }
+            check.run(child);
+        } finally {
+            child.terminate(Duration.ofSeconds(20));
+        }
+    }
+
+    @FunctionalInterface
+    private interface ChildCheck {
+        void run(ChildPlatform child) throws Exception;
+    }
+
+    /** Rejection latency: the time from sending a malformed packet or frame to the server's close. */
+    private void rejections() throws Exception {
+        withChild("rejections", 1, child -> {
             String token = login(child, "u0");
-            RawWebSocket witness = Wire.tenant(child.port, TENANT, login(child, "u1"));
-            // rejections: time from sending a bad packet to the server's close
             List<String> bad = List.of("42/" + TENANT + ",[", "42/" + TENANT + ",{}",
                                        "42/" + TENANT + ",99999999999999999999[\"x\"]",
                                        "42/" + TENANT + ",[\"connect\"]", "42/" + TENANT + ",[\"x\","
@@ -459,8 +483,14 @@ public final class HardeningRun {
             long max = micros.getLast();
             timed("malformed packet/frame rejected", micros.size() + " rejections: p50 " + p50 / 1000.0 + " ms, max "
                     + max / 1000.0 + " ms (limit 50 ms)", true, max < 50_000);
+        });
+    }
 
-            // heap after thousands of mutated packets
+    /** Heap after thousands of mutated packets is back to its baseline, and a witness connection is served. */
+    private void fuzzHeap() throws Exception {
+        withChild("fuzz-heap", 2, child -> {
+            String token = login(child, "u0");
+            RawWebSocket witness = Wire.tenant(child.port, TENANT, login(child, "u1"));
             child.gc();
             double heapBefore = child.metric("jvm_heap_used_bytes");
             int tries = quick ? 2_000 : 20_000;
@@ -525,8 +555,12 @@ public final class HardeningRun {
                         + mb(heapBefore) + " -> " + mb(heapAfter) + " MB after GC",
                 witnessFine && heapAfter < heapBefore + 16 * 1024 * 1024);
             witness.close();
+        });
+    }
 
-            // a sustained flood of wrong guesses (u2 and invented names) from one address while u1 logs in from another
+    /** A sustained flood of wrong guesses (u2 and invented names) from one address while u1 logs in from another. */
+    private void loginFlood() throws Exception {
+        withChild("login-flood", 3, child -> {
             String sessions = "/api/tenants/" + TENANT + "/sessions";
             List<Long> loginMillis = new ArrayList<>();
             int ok = 0;
@@ -572,8 +606,12 @@ public final class HardeningRun {
             timed("login flood: 429s, valid user logs in < 1 s", guesses.get() + " guesses from one address: "
                         + limited.get() + " x 429; u1 (other address) " + ok + "/5 ok, ms " + loginMillis,
                 ok == 5 && limited.get() > 0, worst < 1_000);
+        });
+    }
 
-            // admin 401 timing: unknown user vs wrong password (under the 10-failure limit)
+    /** Admin 401 timing: unknown user vs wrong password (under the 10-failure limit). */
+    private void admin401() throws Exception {
+        withChild("admin-401", 1, child -> { // provisioned as before the split: the admin API warmed up
             List<Long> unknown = new ArrayList<>();
             List<Long> wrong = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -590,9 +628,7 @@ public final class HardeningRun {
             double w = wrong.get(2) / 1e6;
             timed("admin 401: unknown user vs wrong password", String.format("median %.0f ms vs %.0f ms", u, w),
                   true, Math.abs(u - w) < Math.max(u, w) * 0.5);
-        } finally {
-            child.terminate(Duration.ofSeconds(20));
-        }
+        });
     }
 
     private static String mb(double bytes) {

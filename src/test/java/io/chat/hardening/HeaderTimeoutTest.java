@@ -12,26 +12,27 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.chat.Settings;
 import io.chat.platform.ChatClient;
 import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
+import io.chat.platform.SetUpPlatform;
 
 /**
  * Slowloris: a client that trickles its headers a byte a second is closed once {@code chat.header-timeout} has
  * passed since its request line, while a WebSocket and a long poll that stay quiet for longer than that, and
  * plain requests, go on working.
  */
+@PlatformTest
 class HeaderTimeoutTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     /** The deadline is checked every timeout / 4; the rest is room for a loaded machine. */
@@ -40,17 +41,14 @@ class HeaderTimeoutTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PlatformServer server;
 
-    @BeforeAll
-    static void start() throws IOException {
-        Settings settings = Settings.forTests(Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER,
-                                              PlatformServer.ADMIN_PASSWORD).withHeaderTimeout(TIMEOUT);
-        server = PlatformServer.start(settings);
-        server.passwordTenant("web", "alice", "bob");
+    @SetUpPlatform
+    static Settings settings(Settings defaults) {
+        return defaults.withHeaderTimeout(TIMEOUT);
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
+    @BeforeAll
+    static void provision() {
+        server.passwordTenant("web", "alice", "bob");
     }
 
     /** A raw connection sending its request line and then one header byte a second, never ending its headers. */

@@ -11,29 +11,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.chat.hardening.RawHttp.Answer;
 import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
 
 /**
  * HTTP nobody should send: oversized headers, request lines and bodies, wrong methods and content types, and slow
  * clients that trickle their headers. Each gets a 4xx with no internals, and the server goes on serving others.
  */
+@PlatformTest
 class HttpAbuseTest {
     private static PlatformServer server;
 
     @BeforeAll
-    static void start() throws IOException {
-        server = PlatformServer.start();
+    static void provision() throws IOException {
         server.passwordTenant("web", "alice");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** Sends raw bytes, returns the status code and what followed (0 when the server just closed). */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.chat.platform.ChatClient;
 import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
 import io.chat.testing.RawWebSocket;
 
 /**
@@ -28,6 +29,7 @@ import io.chat.testing.RawWebSocket;
  * no answer carries any of beta's data, and refusals look alike. The server log of the whole run is captured and
  * must hold no token, password or message text.
  */
+@PlatformTest
 class IsolationProbeTest {
     private static final String BETA_SECRET = "beta-only-text-7f3a9c";
     private static final String ALPHA_SECRET = "alpha-only-text-41be20";
@@ -64,9 +66,8 @@ class IsolationProbeTest {
     private static long betaSeq;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void provision() throws Exception {
         Logger.getLogger("").addHandler(CAPTURE);
-        server = PlatformServer.start();
         server.passwordTenant("alpha", "alice");
         server.passwordTenant("beta", "carol");
         betaToken = server.login("beta", "carol");
@@ -82,9 +83,6 @@ class IsolationProbeTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
         Logger.getLogger("").removeHandler(CAPTURE);
     }
 

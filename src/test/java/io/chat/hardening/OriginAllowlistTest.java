@@ -8,16 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.chat.Settings;
 import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
+import io.chat.platform.SetUpPlatform;
 import io.chat.testing.RawWebSocket;
 
 /**
@@ -25,24 +24,17 @@ import io.chat.testing.RawWebSocket;
  * WebSocket upgrade (both the direct one and the polling→WebSocket one); a listed Origin and a client sending no
  * Origin (not a browser) get through.
  */
+@PlatformTest
 class OriginAllowlistTest {
     private static final String GOOD = "https://chat.example.com";
     private static final String BAD = "https://evil.example.net";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PlatformServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Settings base = Settings.forTests(Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER,
-                                          PlatformServer.ADMIN_PASSWORD);
-        server = PlatformServer.start(new Settings(base.port(), base.adminPort(), base.tenantsDir(), base.adminUser(),
-                                                   base.adminPassword(), false, List.of(GOOD),
-                                                   base.headerTimeout()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    @SetUpPlatform
+    static Settings settings(Settings base) {
+        return new Settings(base.port(), base.adminPort(), base.tenantsDir(), base.adminUser(), base.adminPassword(),
+                            false, List.of(GOOD), base.headerTimeout());
     }
 
     private static HttpResponse<String> handshake(Optional<String> origin) throws Exception {

@@ -22,7 +22,7 @@ public final class AppendingChild {
         int threads = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         ExecutorService reads = Executors.newFixedThreadPool(2);
-        TenantStore store = TenantStore.open(directory, "child", reads, CommitObserver.NONE);
+        H2TenantStore store = H2TenantStore.open(directory, "child", reads, CommitObserver.NONE);
         out.println("OPEN");
         for (int t = 0; t < threads; t++) {
             int id = t;

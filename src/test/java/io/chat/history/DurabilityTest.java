@@ -1,6 +1,6 @@
 package io.chat.history;
 
-import static io.chat.history.TenantStoreTest.await;
+import static io.chat.history.StoreContract.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +61,7 @@ class DurabilityTest {
             }
             // A second server on the same folder is refused while the first one runs.
             StoreLockedException locked = assertThrows(StoreLockedException.class,
-                    () -> TenantStore.open(directory, "crash", reads, CommitObserver.NONE));
+                    () -> H2TenantStore.open(directory, "crash", reads, CommitObserver.NONE));
             assertTrue(locked.getMessage().contains("another process"), locked.getMessage());
         } finally {
             child.destroyForcibly();
@@ -73,11 +73,11 @@ class DurabilityTest {
         }
         assertTrue(acked.size() > 100, "too few acknowledged appends: " + acked.size());
 
-        try (TenantStore store = TenantStore.open(directory, "crash", reads, CommitObserver.NONE)) {
+        try (H2TenantStore store = H2TenantStore.open(directory, "crash", reads, CommitObserver.NONE)) {
             Map<String, Long> lastSeq = new HashMap<>();
             Map<String, List<StoredMessage>> rooms = new HashMap<>();
             for (String room : List.of("room0", "room1", "room2")) {
-                List<StoredMessage> stored = await(store.since(room, 0, TenantStore.MAX_PAGE)).messages();
+                List<StoredMessage> stored = await(store.since(room, 0, H2TenantStore.MAX_PAGE)).messages();
                 for (int i = 0; i < stored.size(); i++) {
                     assertEquals(i + 1, stored.get(i).seq(), "gap in " + room);
                 }
@@ -111,7 +111,7 @@ class DurabilityTest {
     /** Just what the child needs: H2, the main classes and the test classes. */
     private static String classpath() throws Exception {
         List<String> entries = new ArrayList<>();
-        for (Class<?> type : List.of(org.h2.Driver.class, TenantStore.class, AppendingChild.class)) {
+        for (Class<?> type : List.of(org.h2.Driver.class, H2TenantStore.class, AppendingChild.class)) {
             entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
         return String.join(File.pathSeparator, Stream.of(entries.toArray(String[]::new)).distinct().toList());

@@ -66,7 +66,7 @@ class InterruptedCallersTest {
             }
         };
         ExecutorService reads = readExecutor();
-        TenantStore store = TenantStore.open(tenants.resolve("acme"), "acme", reads, observer);
+        H2TenantStore store = H2TenantStore.open(tenants.resolve("acme"), "acme", reads, observer);
         await(store.createUser(new UserRecord("owner", Optional.empty(), "hash", Instant.now())));
 
         Chaos first = new Chaos(store, false, chaos);
@@ -97,7 +97,7 @@ class InterruptedCallersTest {
         store.close();
         reads.shutdown();
         ExecutorService reads2 = readExecutor();
-        TenantStore reopened = TenantStore.open(tenants.resolve("acme"), "acme", reads2, (size, nanos) -> { });
+        H2TenantStore reopened = H2TenantStore.open(tenants.resolve("acme"), "acme", reads2, (size, nanos) -> { });
         try {
             // Reads on a cold cache go to the file: interrupt their callers too.
             Chaos coldReads = new Chaos(reopened, true, new AtomicBoolean(true));
@@ -119,7 +119,7 @@ class InterruptedCallersTest {
 
     /** Callers of the store, half virtual and half platform threads, and the interrupts sent to them. */
     private static final class Chaos {
-        final TenantStore store;
+        final H2TenantStore store;
         final boolean readsOnly;
         final AtomicBoolean chaos;
         final Queue<Sent> sent = new ConcurrentLinkedQueue<>();
@@ -132,7 +132,7 @@ class InterruptedCallersTest {
         final AtomicLong operations = new AtomicLong();
         long interrupts;
 
-        Chaos(TenantStore store, boolean readsOnly, AtomicBoolean chaos) {
+        Chaos(H2TenantStore store, boolean readsOnly, AtomicBoolean chaos) {
             this.store = store;
             this.readsOnly = readsOnly;
             this.chaos = chaos;
@@ -189,7 +189,7 @@ class InterruptedCallersTest {
         }
     }
 
-    private static void callerLoop(int worker, TenantStore store, boolean readsOnly, AtomicBoolean chaos, Queue<Sent> sent,
+    private static void callerLoop(int worker, H2TenantStore store, boolean readsOnly, AtomicBoolean chaos, Queue<Sent> sent,
                                    Queue<CompletableFuture<?>> others, Queue<String> users, AtomicLong operations,
                                    AtomicInteger interruptedWaits, AtomicInteger callsWithInterruptPending,
                                    AtomicInteger interruptedDuringGet) throws TimeoutException {
@@ -223,7 +223,7 @@ class InterruptedCallersTest {
                         .thenComposeAsync(ignored -> store.session(token))
                         .thenComposeAsync(ignored -> store.deleteSession(token));
             } else if (op == 10) {
-                future = store.since(room, 0, TenantStore.MAX_PAGE);
+                future = store.since(room, 0, H2TenantStore.MAX_PAGE);
             } else {
                 boolean healthy = store.healthy(); // ignores interrupts, answers within about 2 s
                 if (!healthy) {
@@ -264,13 +264,13 @@ class InterruptedCallersTest {
         Thread.interrupted();
     }
 
-    private static void assertStored(TenantStore store, List<Sent> appends) {
+    private static void assertStored(H2TenantStore store, List<Sent> appends) {
         for (int r = 0; r < ROOMS; r++) {
             String room = "r" + r;
             List<StoredMessage> stored = new ArrayList<>();
             long afterSeq = 0;
             while (true) {
-                MessagePage page = await(store.since(room, afterSeq, TenantStore.MAX_PAGE));
+                MessagePage page = await(store.since(room, afterSeq, H2TenantStore.MAX_PAGE));
                 stored.addAll(page.messages());
                 if (!page.hasMore()) {
                     break;

@@ -32,19 +32,19 @@ class ReadFairnessTest {
 
     /** As in Main: four platform threads for every tenant's reads. */
     private final ExecutorService reads = Executors.newFixedThreadPool(4);
-    private final List<TenantStore> opened = new ArrayList<>();
+    private final List<H2TenantStore> opened = new ArrayList<>();
     private final CompletableFuture<Void> release = new CompletableFuture<>();
 
     @AfterEach
     void tearDown() throws InterruptedException {
         release.complete(null);
-        opened.forEach(TenantStore::close);
+        opened.forEach(H2TenantStore::close);
         reads.shutdown();
         assertTrue(reads.awaitTermination(10, TimeUnit.SECONDS));
     }
 
-    private TenantStore open(String tenant) {
-        TenantStore store = TenantStore.open(tenants.resolve(tenant), tenant, reads, NOTHING);
+    private H2TenantStore open(String tenant) {
+        H2TenantStore store = H2TenantStore.open(tenants.resolve(tenant), tenant, reads, NOTHING);
         opened.add(store);
         return store;
     }
@@ -58,7 +58,7 @@ class ReadFairnessTest {
         };
     }
 
-    private List<CompletableFuture<Integer>> flood(TenantStore store, int reads, AtomicInteger started) {
+    private List<CompletableFuture<Integer>> flood(H2TenantStore store, int reads, AtomicInteger started) {
         List<CompletableFuture<Integer>> all = new ArrayList<>();
         for (int i = 0; i < reads; i++) {
             all.add(store.read(stuck(started)));
@@ -68,8 +68,8 @@ class ReadFairnessTest {
 
     @Test
     void aTenantFloodingReadsHoldsUpNeitherAnotherTenantsReadsNorHealth() throws Exception {
-        TenantStore flooder = open("flooder");
-        TenantStore quiet = open("quiet");
+        H2TenantStore flooder = open("flooder");
+        H2TenantStore quiet = open("quiet");
         quiet.append("general", "bob", "hello", Optional.empty()).join();
         AtomicInteger started = new AtomicInteger();
         List<CompletableFuture<Integer>> flood = flood(flooder, 200, started);
@@ -96,13 +96,13 @@ class ReadFairnessTest {
 
     @Test
     void readsPastTheTenantsQueueFailAtOnce() throws Exception {
-        TenantStore flooder = open("flooder");
+        H2TenantStore flooder = open("flooder");
         AtomicInteger started = new AtomicInteger();
-        int admitted = Writer.READ_CONNECTIONS + TenantStore.MAX_WAITING_READS;
+        int admitted = Writer.READ_CONNECTIONS + H2TenantStore.MAX_WAITING_READS;
         List<CompletableFuture<Integer>> within = flood(flooder, admitted, started);
         long t0 = System.nanoTime();
         CompletableFuture<Integer> over = flooder.read(stuck(started));
-        Throwable refused = TenantStoreTest.failure(over);
+        Throwable refused = StoreContract.failure(over);
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "refused at once");
         assertInstanceOf(ReadsBusyException.class, refused);
         assertTrue(within.stream().noneMatch(CompletableFuture::isDone), "the admitted reads still wait");
@@ -110,7 +110,7 @@ class ReadFairnessTest {
 
     @Test
     void aReadCancelledWhileQueuedNeverRuns() throws Exception {
-        TenantStore store = open("acme");
+        H2TenantStore store = open("acme");
         AtomicInteger started = new AtomicInteger();
         List<CompletableFuture<Integer>> running = flood(store, Writer.READ_CONNECTIONS, started);
         awaitAtLeast(started, Writer.READ_CONNECTIONS);

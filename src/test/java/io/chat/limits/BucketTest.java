@@ -69,7 +69,7 @@ class BucketTest {
 
     @Test
     void badShapesAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> Bucket.tokens(0, 1, T0));
+        assertThrows(IllegalArgumentException.class, () -> Bucket.tokens(-1, 1, T0));
         assertThrows(IllegalArgumentException.class, () -> Bucket.tokens(1, 0, T0));
         assertThrows(IllegalArgumentException.class, () -> Bucket.window(1, Duration.ZERO, T0));
     }

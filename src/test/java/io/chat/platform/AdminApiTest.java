@@ -14,8 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static io.chat.platform.ChatAssertions.assertOk;
@@ -26,22 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every row of the contract's admin API, against the real platform. */
+@PlatformTest
 class AdminApiTest {
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!!";
     private static final long TWO_SECONDS = Duration.ofSeconds(2).toNanos();
     private static PlatformServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private static HttpResponse<String> provision(String body) {
         return server.admin("POST", "/admin/tenants", body);
@@ -416,6 +403,10 @@ class AdminApiTest {
         assertFalse(server.admin("GET", "/metrics", null).body().contains("tenant=\"doomed\""));
         // the id is free again, with nothing of the old tenant
         server.passwordTenant("doomed", "alice");
+        // the new tenant's series, not the deleted one's (a meter registered again would read the old store)
+        String metrics = server.admin("GET", "/metrics", null).body();
+        assertEquals(0, sample(metrics, "chat_messages_stored", "doomed"), metrics);
+        assertEquals(1, Pattern.compile("(?m)^chat_sockets\\{tenant=\"doomed\"}").matcher(metrics).results().count());
         String fresh = server.login("doomed", "alice");
         assertEquals(json("{\"messages\":[],\"hasMore\":false}"),
                      json(server.call("GET", "/api/tenants/doomed/rooms/general/messages", null, fresh).body()));

@@ -152,6 +152,16 @@ public final class ChatClient implements AutoCloseable {
         return String.valueOf(data); // not from the server: e.g. the transport failed
     }
 
+    /** The whole connect_error this socket got, as the server sent it: {@code {"message":..., "data":...?}}. */
+    public JsonNode awaitConnectErrorBody() {
+        CompletableFuture<Object> either = CompletableFuture.anyOf(connected, connectError);
+        await(either, "connect_error");
+        if (!(connectError.getNow(null) instanceof JSONObject body)) {
+            throw new AssertionError("no connect_error from the server: " + either.join());
+        }
+        return fromClient(body);
+    }
+
     /** The disconnect reason the client reported (e.g. {@code io server disconnect}). */
     public String awaitDisconnect() {
         return await(disconnected, "disconnect");

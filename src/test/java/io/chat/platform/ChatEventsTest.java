@@ -27,29 +27,16 @@ import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every client→server event of a tenant namespace, and the server→client events, against the real platform. */
+@PlatformTest
 class ChatEventsTest {
     private static final String HIGH_LIMITS = "{\"messagesPerSecond\":10000,\"messageBurst\":10000}";
     private static PlatformServer server;
 
     private final List<ChatClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @AfterEach
     void closeClients() {

@@ -18,7 +18,8 @@ import io.chat.tenant.auth.PasswordHasher;
 
 /**
  * What the server keeps on disk (password and token hashes, messages, the H2 logins, the admin hash) is its owner's
- * alone: the tenant folder 0700, its files 0600, whatever the umask; files of an older server are fixed at open.
+ * alone: the tenants folder and each tenant folder 0700, its files 0600, whatever the umask; files of an older server
+ * are fixed at open.
  */
 class FilePermissionsTest {
     private static String permissions(Path path) throws Exception {
@@ -65,6 +66,20 @@ class FilePermissionsTest {
         try (PlatformServer server = PlatformServer.start(tenants)) {
             assertEquals(List.of(), notOwnerOnly(folder));
             server.login("private", "alice");
+        }
+    }
+
+    @Test
+    void theTenantsFolderItselfIsOwnerOnly() throws Exception {
+        // created by the server (under the usual umask 022 it came out 0755: anyone could list the tenants)
+        Path created = Files.createTempDirectory("parent").resolve("tenants");
+        try (PlatformServer server = PlatformServer.start(created)) {
+            assertEquals("rwx------", permissions(created));
+        }
+        // as an older server left it
+        Files.setPosixFilePermissions(created, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (PlatformServer server = PlatformServer.start(created)) {
+            assertEquals("rwx------", permissions(created));
         }
     }
 

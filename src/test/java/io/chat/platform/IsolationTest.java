@@ -15,7 +15,6 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,22 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tenants share nothing: not events, not presence, not history, not tokens, not files. */
+@PlatformTest
 class IsolationTest {
     private static final String EMPTY_PAGE = "{\"messages\":[],\"hasMore\":false}";
     private static PlatformServer server;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
+    static void provision() throws Exception {
         server.passwordTenant("alpha", "alice", "bob");
         server.passwordTenant("beta", "alice", "bob", "carol");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private static HttpResponse<String> history(String tenant, String room, String token) {

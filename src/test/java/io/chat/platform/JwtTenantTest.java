@@ -17,11 +17,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Tenants that bring their own identity provider: HS256 and RS256 JWTs minted here, checked by the platform. */
+@PlatformTest
 class JwtTenantTest {
     private static final String ISSUER = "https://idp.jwt-test.example";
     private static final String AUDIENCE = "chat-platform";
@@ -35,8 +35,7 @@ class JwtTenantTest {
     private static String claimTenant;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
+    static void provision() throws Exception {
         rsa = Jwts.rsaKeyPair();
         hsTenant = TestTenants.newId("jwt-hs");
         rsTenant = TestTenants.newId("jwt-rs");
@@ -56,13 +55,6 @@ class JwtTenantTest {
         JsonNode tenant = PlatformServer.json(response.body());
         assertEquals(definition.get("id"), tenant.get("id"));
         assertFalse(response.body().contains(secret), "the secret is never returned: " + response.body());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private static Map<String, Object> claims(String sub) {

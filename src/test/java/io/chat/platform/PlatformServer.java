@@ -40,7 +40,12 @@ public final class PlatformServer implements AutoCloseable {
 
     /** A server on a new, empty tenants folder. */
     public static PlatformServer start() throws IOException {
-        return start(Files.createTempDirectory("tenants"));
+        return start(testSettings());
+    }
+
+    /** The settings of {@link #start()}: free ports, a new tenants folder, the known admin credentials. */
+    public static Settings testSettings() throws IOException {
+        return Settings.forTests(Files.createTempDirectory("tenants"), ADMIN_USER, ADMIN_PASSWORD);
     }
 
     /** A server on the given tenants folder (e.g. to restart on the same data). */

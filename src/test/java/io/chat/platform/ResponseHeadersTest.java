@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +18,14 @@ import io.socket.client.IO;
  * Every public response forbids framing (clickjacking of the web client), content sniffing and Referer leaks, and
  * the Socket.IO long-polling transport works with those headers on its responses.
  */
+@PlatformTest
 class ResponseHeadersTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PlatformServer server;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
+    static void provision() throws Exception {
         server.passwordTenant("framed", "alice", "bob");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,21 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The public REST API of the contract (login, logout, history, health) against the real platform. */
+@PlatformTest
 class RestApiTest {
     private static PlatformServer server;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
+    static void provision() throws Exception {
         server.passwordTenant("acme", "alice", "bob");
         server.passwordTenant("other", "alice");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private static HttpResponse<String> login(String tenant, String body) {

@@ -14,8 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.chat.testing.RawWebSocket;
@@ -26,6 +24,7 @@ import io.chat.testing.RawWebSocket;
  * connected with the token may stay connected (the contract allows 2 s for the disconnect). Before the fix a
  * concurrent cache miss put the revoked session back into the cache in most rounds.
  */
+@PlatformTest
 class RevocationRaceTest {
     private static final int ROUNDS = 50;
     private static final int REST_RACERS = 4;
@@ -35,18 +34,6 @@ class RevocationRaceTest {
     private static final long DISCONNECT_WITHIN_MILLIS = 2_000;
 
     private static PlatformServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** One REST answer: when its request started (System.nanoTime) and its status. */
     private record Answer(long startedAt, int status) {

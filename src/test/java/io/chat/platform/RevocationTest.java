@@ -18,12 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.socket.client.IO;
 import io.socket.client.Manager;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Logout, user deletion, suspension and tenant deletion disconnect exactly the affected namespace sockets. */
+@PlatformTest
 class RevocationTest {
     /** The contract: affected sockets are disconnected within 2 seconds. */
     private static final long WITHIN_MILLIS = 2_000;
@@ -34,18 +33,6 @@ class RevocationTest {
 
     private static PlatformServer server;
     private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @AfterEach
     void close() throws Exception {

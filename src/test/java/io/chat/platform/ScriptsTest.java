@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static io.chat.platform.PlatformServer.json;
@@ -22,24 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every admin script of {@code scripts/}, run as an operator would, against a live platform. */
+@PlatformTest
 class ScriptsTest {
     private static final Path SCRIPTS = Path.of("scripts").toAbsolutePath();
     private static final List<String> ALL = List.of("provision-tenant", "add-user", "list-tenants", "suspend-tenant",
                                                     "resume-tenant", "delete-tenant", "announce");
     private static final String SECRET = "the-jwt-secret-of-this-tenant-is-long-enough";
     private static PlatformServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = PlatformServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** What a script did. */
     record Run(int exit, String stdout, String stderr) {
@@ -259,6 +246,16 @@ class ScriptsTest {
         failure(run("provision-tenant", null, "../x"));
         failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"));
         failure(run("announce", null, "script-fail", ""));
+        // the scripts keep no copy of the server's rules for names: they print the server's refusal
+        failure(run("provision-tenant", null, "Bad_Id"), "HTTP 400");
+        failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"), "HTTP 400");
+        failure(run("add-user", "short\n", "script-fail", "carol"), "HTTP 400");
+        // and a name that is no URL path segment reaches no other endpoint
+        failure(run("suspend-tenant", null, ".."));
+        failure(run("add-user", "long-enough-password\n", "../script-fail", "eve"));
+        assertEquals(401, server.call("POST", "/api/tenants/script-fail/sessions",
+                                      "{\"username\":\"eve\",\"password\":\"long-enough-password\"}", null)
+                .statusCode());
         failure(run("provision-tenant", null, "script-fail2", "--limit", "bogus=1"));
         failure(run("provision-tenant", null, "script-fail2", "--limit", "messageBurst=many"));
         failure(run("provision-tenant", null, "script-fail3", "--jwt-issuer", "x"));

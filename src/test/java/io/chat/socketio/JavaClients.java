@@ -30,7 +30,6 @@ import org.json.JSONObject;
 
 import io.chat.testing.JavaClientEngine;
 import io.socket.client.IO;
-import io.socket.client.Manager;
 import io.socket.client.Socket;
 
 /**

@@ -1,15 +1,15 @@
 package io.chat.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -37,12 +37,12 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private final Socket socket;
-    private final DataInputStream in;
+    private final FrameReader in;
     private final OutputStream out;
     private final String head;
     private final Consumer<Frame> check;
 
-    private RawWebSocket(Socket socket, DataInputStream in, OutputStream out, String head, Consumer<Frame> check) {
+    private RawWebSocket(Socket socket, FrameReader in, OutputStream out, String head, Consumer<Frame> check) {
         this.socket = socket;
         this.in = in;
         this.out = out;
@@ -60,20 +60,36 @@ public final class RawWebSocket implements AutoCloseable {
             throws IOException {
         Socket socket = new Socket("localhost", port);
         socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(upgradeRequest("localhost", port, pathAndQuery, origin));
+        out.flush();
+        FrameReader in = new FrameReader(socket.getInputStream(), 8192);
+        return new RawWebSocket(socket, in, out, in.readHead(), check);
+    }
+
+    /** A WebSocket upgrade request with a random key and, when not null, an Origin header. */
+    public static byte[] upgradeRequest(String host, int port, String pathAndQuery, String origin) {
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);
         String request = "GET " + pathAndQuery + " HTTP/1.1\r\n"
-                + "Host: localhost:" + port + "\r\n"
+                + "Host: " + host + ":" + port + "\r\n"
                 + (origin == null ? "" : "Origin: " + origin + "\r\n")
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
-        OutputStream out = socket.getOutputStream();
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        return new RawWebSocket(socket, in, out, readHead(in), check);
+        return request.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The {@code Sec-WebSocket-Accept} a server answers to the key (RFC 6455 section 4.2.2). */
+    public static String acceptKey(String key) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            return Base64.getEncoder().encodeToString(sha1.digest(
+                    (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An Engine.IO WebSocket connected to the tenant namespace with the token; fails unless connected. */
@@ -93,21 +109,6 @@ public final class RawWebSocket implements AutoCloseable {
             throw new AssertionError("not connected: " + connected.text());
         }
         return ws;
-    }
-
-    /** The HTTP head up to and including its empty line. */
-    public static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
     }
 
     public String statusLine() {
@@ -142,46 +143,66 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public static byte[] frame(boolean fin, int opcode, byte[] payload, boolean masked) {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write((fin ? 0x80 : 0) | opcode);
-        int maskBit = masked ? 0x80 : 0;
-        if (payload.length < 126) {
-            frame.write(maskBit | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(maskBit | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
+        byte[] mask = null;
+        if (masked) {
+            mask = new byte[4];
+            RANDOM.nextBytes(mask);
+        }
+        byte[] frame = new byte[headerLength(payload.length, masked) + payload.length];
+        appendFrame(frame, 0, fin, opcode, payload, 0, payload.length, mask);
+        return frame;
+    }
+
+    /** The length of a frame's header: 2 bytes, the extended length, the mask key. */
+    public static int headerLength(int payloadLength, boolean masked) {
+        return (payloadLength < 126 ? 2 : payloadLength < 65536 ? 4 : 10) + (masked ? 4 : 0);
+    }
+
+    /**
+     * Writes one frame into {@code to} at {@code at} (room for {@link #headerLength} more bytes and the payload),
+     * masked with {@code mask} (4 bytes) unless it is null; returns the end of the frame.
+     */
+    public static int appendFrame(byte[] to, int at, boolean fin, int opcode, byte[] payload, int off, int len,
+                                  byte[] mask) {
+        to[at++] = (byte) ((fin ? 0x80 : 0) | opcode);
+        int maskBit = mask != null ? 0x80 : 0;
+        if (len < 126) {
+            to[at++] = (byte) (maskBit | len);
+        } else if (len < 65536) {
+            to[at++] = (byte) (maskBit | 126);
+            to[at++] = (byte) (len >>> 8);
+            to[at++] = (byte) len;
         } else {
-            frame.write(maskBit | 127);
-            long len = payload.length;
+            to[at++] = (byte) (maskBit | 127);
             for (int i = 7; i >= 0; i--) {
-                frame.write((int) (len >>> (8 * i)));
+                to[at++] = (byte) ((long) len >>> (8 * i));
             }
         }
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        if (masked) {
-            frame.writeBytes(mask);
+        if (mask == null) {
+            System.arraycopy(payload, off, to, at, len);
+            return at + len;
         }
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(masked ? payload[i] ^ mask[i & 3] : payload[i]);
+        System.arraycopy(mask, 0, to, at, 4);
+        at += 4;
+        if ((mask[0] | mask[1] | mask[2] | mask[3]) == 0) { // the load generator's key: masking changes nothing
+            System.arraycopy(payload, off, to, at, len);
+            return at + len;
         }
-        return frame.toByteArray();
+        for (int i = 0; i < len; i++) {
+            to[at + i] = (byte) (payload[off + i] ^ mask[i & 3]);
+        }
+        return at + len;
     }
 
     /** The next frame, after the check has seen it. */
     public Frame readFrame() throws IOException {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long length = b1 & 0x7F;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
+        if (!in.next()) {
+            throw new EOFException("the server closed the connection");
         }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        Frame frame = new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+        if (in.masked()) {
+            throw new IOException("the server masked a frame");
+        }
+        Frame frame = new Frame(in.fin(), in.opcode(), Arrays.copyOf(in.payload(), in.length()));
         check.accept(frame);
         return frame;
     }

@@ -7,18 +7,12 @@ import java.nio.charset.StandardCharsets;
  * encodes once and every recipient shares the bytes, including the WebSocket frame built on first use.
  */
 public final class EnginePacket {
-    static final byte OPEN = '0';
-    static final byte CLOSE = '1';
-    static final byte PING = '2';
-    static final byte PONG = '3';
-    static final byte MESSAGE = '4';
-    static final byte UPGRADE = '5';
-    static final byte NOOP = '6';
-
-    static final EnginePacket PING_PACKET = text(new byte[] {PING});
-    static final EnginePacket NOOP_PACKET = text(new byte[] {NOOP});
-    static final EnginePacket CLOSE_PACKET = text(new byte[] {CLOSE});
-    static final EnginePacket PROBE_REPLY = text("3probe".getBytes(StandardCharsets.US_ASCII));
+    static final EnginePacket PING_PACKET = of(EnginePacketType.PING, "");
+    static final EnginePacket NOOP_PACKET = of(EnginePacketType.NOOP, "");
+    static final EnginePacket CLOSE_PACKET = of(EnginePacketType.CLOSE, "");
+    /** The data of the ping and pong that probe a new transport. */
+    static final String PROBE = "probe";
+    static final EnginePacket PROBE_REPLY = of(EnginePacketType.PONG, PROBE);
 
     private final byte[] payload;
     private final boolean binary;
@@ -48,21 +42,18 @@ public final class EnginePacket {
         return flushAfter;
     }
 
-    /**
-     * A text packet whose UTF-8 bytes already start with the Engine.IO type digit.
-     * The array is taken over, not copied: the caller must not change it.
-     */
-    static EnginePacket text(byte[] typedUtf8) {
-        return new EnginePacket(typedUtf8, false);
+    /** A text packet of the given type and data. */
+    static EnginePacket of(EnginePacketType type, String data) {
+        byte[] body = data.getBytes(StandardCharsets.UTF_8);
+        byte[] typed = new byte[body.length + 1];
+        typed[0] = type.wireByte();
+        System.arraycopy(body, 0, typed, 1, body.length);
+        return new EnginePacket(typed, false);
     }
 
     /** A message packet ({@code 4} + text). */
     public static EnginePacket message(String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        byte[] typed = new byte[body.length + 1];
-        typed[0] = MESSAGE;
-        System.arraycopy(body, 0, typed, 1, body.length);
-        return new EnginePacket(typed, false);
+        return of(EnginePacketType.MESSAGE, text);
     }
 
     /**
@@ -70,7 +61,7 @@ public final class EnginePacket {
      * The array is taken over, not copied.
      */
     public static EnginePacket messageFromTypedUtf8(byte[] typedUtf8) {
-        if (typedUtf8.length == 0 || typedUtf8[0] != MESSAGE) {
+        if (typedUtf8.length == 0 || typedUtf8[0] != EnginePacketType.MESSAGE.wireByte()) {
             throw new IllegalArgumentException("not a message packet");
         }
         return new EnginePacket(typedUtf8, false);

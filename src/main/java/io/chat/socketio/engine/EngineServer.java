@@ -1,6 +1,5 @@
 package io.chat.socketio.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collection;
@@ -124,25 +123,33 @@ public final class EngineServer {
         admission.release(request.remoteAddress());
     }
 
-    /** Opens a session admitted by {@link #admit}. */
-    EngineSession openSession(HandshakeRequest request, Transport transport) {
+    /** Opens a session admitted by {@link #admit}, on long-polling: it may upgrade later. */
+    EngineSession openSession(HandshakeRequest request, PollingTransport polling) {
+        return open(request, polling, polling);
+    }
+
+    /** Opens a session admitted by {@link #admit}, on its WebSocket for good. */
+    EngineSession openSession(HandshakeRequest request, WebSocketConnection webSocket) {
+        return open(request, webSocket, null);
+    }
+
+    private EngineSession open(HandshakeRequest request, Transport transport, PollingTransport polling) {
         String id = newId();
-        EngineSession session = new EngineSession(id, request, this, transport);
+        EngineSession session = new EngineSession(id, request, this, transport, polling);
         transport.attach(session);
         sessions.put(id, session);
         sessionsOpened.increment();
-        session.send(EnginePacket.text(openPacket(id, transport instanceof PollingTransport)));
+        session.send(EnginePacket.of(EnginePacketType.OPEN, openData(id, polling != null)));
         session.listener(sessionOpened.apply(session));
         session.startHeartbeat();
         return session;
     }
 
-    private byte[] openPacket(String id, boolean canUpgrade) {
-        String json = "0{\"sid\":\"" + id + "\",\"upgrades\":" + (canUpgrade ? "[\"websocket\"]" : "[]")
+    private String openData(String id, boolean canUpgrade) {
+        return "{\"sid\":\"" + id + "\",\"upgrades\":" + (canUpgrade ? "[\"websocket\"]" : "[]")
                 + ",\"pingInterval\":" + config.pingInterval().toMillis()
                 + ",\"pingTimeout\":" + config.pingTimeout().toMillis()
                 + ",\"maxPayload\":" + config.maxPayload() + "}";
-        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     void removeSession(EngineSession session) {

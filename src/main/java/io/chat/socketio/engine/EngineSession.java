@@ -1,6 +1,6 @@
 package io.chat.socketio.engine;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EngineSession {
     private static final System.Logger LOGGER = System.getLogger(EngineSession.class.getName());
 
-    private static final long UPGRADE_NOOP_DELAY_MILLIS = 100;
+    private static final Duration UPGRADE_NOOP_DELAY = Duration.ofMillis(100);
 
     private final String id;
     private final HandshakeRequest handshake;
@@ -32,8 +32,10 @@ public final class EngineSession {
     private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>();
     private final Object heartbeatLock = new Object();
     private volatile Transport transport;
+    /** The long-polling transport the session was opened on; null if it was opened on a WebSocket. */
+    private final PollingTransport polling;
+    private final Upgrade<WebSocketConnection> upgrade;
     private volatile EngineListener listener;
-    private volatile boolean upgrading;
     /** The largest message accepted now: the configured one, or less while the layer above restricts it. */
     private volatile int maxMessageBytes;
     /** Outbound bytes that may wait before the session is closed, likewise. */
@@ -41,11 +43,21 @@ public final class EngineSession {
     private ScheduledFuture<?> heartbeat;
     private long heartbeatBase;
 
-    EngineSession(String id, HandshakeRequest handshake, EngineServer server, Transport transport) {
+    EngineSession(String id, HandshakeRequest handshake, EngineServer server, Transport transport,
+                  PollingTransport polling) {
         this.id = id;
         this.handshake = handshake;
         this.server = server;
         this.transport = transport;
+        this.polling = polling;
+        this.upgrade = new Upgrade<>(polling == null ? Upgrade.State.UPGRADED : Upgrade.State.POLLING,
+                                     new UpgradeEffects(),
+                                     (task, delay) -> {
+                                         ScheduledFuture<?> timer = server.scheduler()
+                                                 .schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+                                         return () -> timer.cancel(false);
+                                     },
+                                     server.config().upgradeTimeout(), UPGRADE_NOOP_DELAY);
         this.maxMessageBytes = server.config().maxPayload();
         this.maxQueueBytes = server.config().maxQueueBytes();
     }
@@ -179,19 +191,20 @@ public final class EngineSession {
 
     /** Handles one text packet from the client (type digit first). */
     void receiveText(String packet) {
-        if (packet.isEmpty()) {
+        EnginePacketType type = packet.isEmpty() ? null : EnginePacketType.of(packet.charAt(0)).orElse(null);
+        if (type == null) {
             close(CloseReason.PARSE_ERROR);
             return;
         }
-        switch (packet.charAt(0)) {
-        case '4' -> deliver(packet.substring(1));
-        case '3' -> onPong();
-        case '2' -> send(EnginePacket.text(("3" + packet.substring(1)).getBytes(StandardCharsets.UTF_8)));
-        case '1' -> closeByClient(CloseReason.TRANSPORT_CLOSE);
-        case '6' -> {
-            // noop
+        switch (type) {
+        case MESSAGE -> deliver(packet.substring(1));
+        case PONG -> onPong();
+        case PING -> send(EnginePacket.of(EnginePacketType.PONG, packet.substring(1)));
+        case CLOSE -> closeByClient(CloseReason.TRANSPORT_CLOSE);
+        case NOOP -> {
+            // nothing to do
         }
-        default -> close(CloseReason.PARSE_ERROR);
+        case OPEN, UPGRADE -> close(CloseReason.PARSE_ERROR);
         }
     }
 
@@ -224,7 +237,8 @@ public final class EngineSession {
 
     /** The client said goodbye: a poll still waiting is released with a noop; there is no one left to tell. */
     void closeByClient(CloseReason reason) {
-        if (!(transport instanceof PollingTransport polling)) {
+        Optional<PollingTransport> onPolling = pollingTransport();
+        if (onPolling.isEmpty()) {
             if (end(reason, true)) {
                 transport.closeFromServer();
             }
@@ -233,7 +247,7 @@ public final class EngineSession {
         // the client may have sent its close while a poll was on its way: that poll still gets its noop,
         // so the session stays findable until it comes (or briefly, if it never does)
         if (end(reason, false)) {
-            polling.releaseAfterClientClose();
+            onPolling.get().releaseAfterClientClose();
             server.scheduler().schedule(() -> server.removeSession(this),
                                         server.config().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -270,48 +284,55 @@ public final class EngineSession {
     // --- upgrade -----------------------------------------------------------------------------------------
 
     /** A WebSocket asks to take over this polling session; only one may try at a time. */
-    boolean beginUpgrade() {
-        synchronized (heartbeatLock) {
-            if (upgrading || closed.get() || !(transport instanceof PollingTransport)) {
-                return false;
-            }
-            upgrading = true;
-            return true;
-        }
+    boolean beginUpgrade(WebSocketConnection candidate) {
+        return !closed.get() && upgrade.begin(candidate);
     }
 
     /**
-     * The probe succeeded on the new transport: soon release the pending poll so the client can pause polling.
-     * Like Node's engine.io, not at once: a client that sends its upgrade right after the probe completes it
-     * before its poll is answered.
+     * A text packet on the WebSocket before it completed the upgrade ({@code "2probe"}, then {@code "5"});
+     * false when it has no place in the upgrade.
      */
-    void probeAnswered() {
-        server.scheduler().schedule(() -> {
-            synchronized (heartbeatLock) {
-                if (upgrading) {
-                    pollingTransport().ifPresent(PollingTransport::releaseWithNoop);
-                }
-            }
-        }, UPGRADE_NOOP_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    boolean receiveUpgrade(WebSocketConnection candidate, String packet) {
+        return upgrade.receive(candidate, packet);
     }
 
-    void completeUpgrade(WebSocketConnection ws) {
-        Transport old;
-        synchronized (heartbeatLock) {
-            old = transport;
-            transport = ws;
-            upgrading = false;
+    /** The WebSocket ended before it completed the upgrade: the session goes on polling. */
+    void abortUpgrade(WebSocketConnection candidate) {
+        upgrade.end(candidate);
+    }
+
+    Upgrade.State upgradeState() {
+        return upgrade.state();
+    }
+
+    /** The upgrade's effects on this session's transports. */
+    private final class UpgradeEffects implements Upgrade.Effects<WebSocketConnection> {
+        @Override
+        public void answerProbe(WebSocketConnection candidate) {
+            candidate.answerProbe();
         }
-        if (old instanceof PollingTransport polling) {
+
+        @Override
+        public void pausePolling() {
+            polling.releaseWithNoop();
+        }
+
+        @Override
+        public void resumePolling() {
+            polling.upgradeAborted();
+        }
+
+        @Override
+        public void switchTo(WebSocketConnection candidate) {
+            candidate.attach(EngineSession.this);
+            transport = candidate;
             polling.retire();
+            candidate.wake();
         }
-        ws.wake();
-    }
 
-    void abortUpgrade() {
-        synchronized (heartbeatLock) {
-            upgrading = false;
-            pollingTransport().ifPresent(PollingTransport::upgradeAborted);
+        @Override
+        public void timedOut(WebSocketConnection candidate) {
+            candidate.upgradeTimedOut();
         }
     }
 
@@ -368,8 +389,9 @@ public final class EngineSession {
         server.removeSession(this);
     }
 
+    /** The long-polling transport while it is the session's transport. */
     Optional<PollingTransport> pollingTransport() {
-        return transport instanceof PollingTransport polling ? Optional.of(polling) : Optional.empty();
+        return polling != null && transport == polling ? Optional.of(polling) : Optional.empty();
     }
 
     @Override

@@ -64,7 +64,6 @@ public final class EngineUpgrader extends WsUpgrader {
                     .message("Forbidden")
                     .build();
         }
-        Optional<EngineSession> upgradeOf = Optional.empty();
         Optional<String> sid = prologue.query().first("sid").asOptional();
         if (!engine.admit(request, sid.isEmpty())) {
             // before switching protocols: a client told 503 retries, one whose socket just closes may wait its
@@ -77,24 +76,29 @@ public final class EngineUpgrader extends WsUpgrader {
                     .setKeepAlive(false)
                     .build();
         }
-        if (sid.isPresent()) {
-            EngineSession session = engine.session(sid.get()).orElseThrow(() -> badRequest("Session ID unknown"));
-            if (!session.isOpen() || !session.beginUpgrade()) {
-                // already upgraded (or upgrading): like Node, accept the socket and close it at once
+        if (sid.isEmpty()) {
+            try {
                 switchProtocols(ctx, key);
-                return new RefusedWebSocket(ctx);
+            } catch (RuntimeException e) {
+                engine.abandon(request);
+                throw e;
             }
-            upgradeOf = Optional.of(session);
+            return new WebSocketConnection(ctx, engine, request, Optional.empty());
+        }
+        EngineSession session = engine.session(sid.get()).orElseThrow(() -> badRequest("Session ID unknown"));
+        WebSocketConnection candidate = new WebSocketConnection(ctx, engine, request, Optional.of(session));
+        if (!session.beginUpgrade(candidate)) {
+            // already upgraded (or upgrading): like Node, accept the socket and close it at once
+            switchProtocols(ctx, key);
+            return new RefusedWebSocket(ctx);
         }
         try {
             switchProtocols(ctx, key);
         } catch (RuntimeException e) {
-            if (upgradeOf.isEmpty()) {
-                engine.abandon(request);
-            }
+            session.abortUpgrade(candidate);
             throw e;
         }
-        return new WebSocketConnection(ctx, engine, request, upgradeOf);
+        return candidate;
     }
 
     private void switchProtocols(ConnectionContext ctx, String key) {

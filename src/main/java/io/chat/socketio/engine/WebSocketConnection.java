@@ -1,15 +1,13 @@
 package io.chat.socketio.engine;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,8 +17,12 @@ import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 
+import io.chat.socketio.engine.WebSocketFrameReader.Frame;
+
 /**
- * The WebSocket transport, owning the connection after the HTTP upgrade.
+ * The WebSocket transport, owning the connection after the HTTP upgrade: I/O and dispatch only. The
+ * {@link WebSocketFrameReader} decodes and validates what comes in, the session's {@link Upgrade} decides what
+ * an upgrading connection's packets mean, {@link WebSocketFrames} encodes what goes out.
  * <p>
  * Helidon gives this connection one virtual thread, which alone reads frames. Writes never happen on a
  * caller's thread: senders queue, and one writer task at a time drains everything queued into a single
@@ -29,7 +31,6 @@ import io.helidon.webserver.spi.ServerConnection;
 final class WebSocketConnection implements ServerConnection, Transport {
     private static final System.Logger LOGGER = System.getLogger(WebSocketConnection.class.getName());
     private static final long MAX_BATCH_BYTES = 256 * 1024;
-    private static final int MAX_FRAGMENTS = 1024;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
     /**
      * After a packet that must reach the client in a read of its own, what follows waits this long. With
@@ -43,6 +44,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private final HandshakeRequest request;
     private final Optional<EngineSession> upgradeOf;
     private final DataReader reader;
+    private final WebSocketFrameReader frames;
     /**
      * Frames the connection itself answers with (the probe reply, a pong), outside the session's queue. One of each
      * at most: a peer that pings (or probes) without reading cannot make them pile up; as RFC 6455 allows, only the
@@ -60,9 +62,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
     /** Set by collect() when the batch ends with a packet flushed alone; only the writer task touches it. */
     private boolean pauseAfterBatch;
     private volatile Thread readerThread;
-    /** Closes a WebSocket whose upgrade did not complete in time; cancelled once {@code "5"} completes it. */
-    private ScheduledFuture<?> upgradeTimer;
-    private final java.util.concurrent.CompletableFuture<Void> closeWritten = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Void> closeWritten = new CompletableFuture<>();
 
     WebSocketConnection(ConnectionContext ctx, EngineServer server, HandshakeRequest request,
                         Optional<EngineSession> upgradeOf) {
@@ -71,6 +71,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
         this.request = request;
         this.upgradeOf = upgradeOf;
         this.reader = ctx.dataReader();
+        this.frames = new WebSocketFrameReader(WebSocketFrameReader.Input.of(reader), this::maxMessageBytes);
     }
 
     @Override
@@ -89,23 +90,15 @@ final class WebSocketConnection implements ServerConnection, Transport {
         readerThread = Thread.currentThread();
         CloseReason endReason = CloseReason.TRANSPORT_CLOSE;
         try {
-            if (upgradeOf.isPresent()) {
-                upgradeTimer = server.scheduler().schedule(() -> abort(WebSocketFrames.CLOSE_POLICY, "upgrade timeout"),
-                                                           server.config().upgradeTimeout().toMillis(),
-                                                           TimeUnit.MILLISECONDS);
-            } else {
+            if (upgradeOf.isEmpty()) {
                 server.openSession(request, this);
             }
-            while (running) {
-                Optional<Message> message = readMessage();
-                if (message.isEmpty()) {
-                    break;
-                }
-                dispatch(message.get());
+            while (running && dispatch(frames.next())) {
+                // one frame at a time
             }
-        } catch (ProtocolViolation violation) {
+        } catch (WebSocketFrameReader.Violation violation) {
             endReason = CloseReason.TRANSPORT_ERROR;
-            closeAndWait(violation.code, violation.getMessage());
+            closeAndWait(violation.code(), violation.getMessage());
             discardUntilClosed();
         } catch (DataReader.InsufficientDataAvailableException e) {
             endReason = CloseReason.TRANSPORT_CLOSE;
@@ -117,146 +110,63 @@ final class WebSocketConnection implements ServerConnection, Transport {
             }
         } finally {
             running = false;
-            cancelUpgradeTimer();
             EngineSession current = session;
             if (attached && current != null) {
                 current.transportClosed(this, endReason);
             } else {
-                upgradeOf.ifPresent(EngineSession::abortUpgrade);
+                upgradeOf.ifPresent(upgrading -> upgrading.abortUpgrade(this));
             }
         }
     }
 
-    private void dispatch(Message message) {
+    /** Acts on one frame from the reader; false once the peer's close frame ends the reading. */
+    private boolean dispatch(Frame frame) {
+        switch (frame) {
+        case WebSocketFrameReader.Text text -> receive(text.text(), null);
+        case WebSocketFrameReader.Binary binary -> receive(null, binary.data());
+        case WebSocketFrameReader.Ping ping -> {
+            pong.set(WebSocketFrames.frame(WebSocketFrames.OP_PONG, ping.payload()));
+            wake();
+        }
+        case WebSocketFrameReader.Close close -> {
+            if (!closeSent) {
+                requestClose(WebSocketFrames.CLOSE_NORMAL, "");
+                awaitFlush();
+            }
+            return false;
+        }
+        }
+        return true;
+    }
+
+    private void receive(String text, byte[] binary) {
         if (attached) {
-            if (message.text != null) {
-                session.receiveText(message.text);
+            if (text != null) {
+                session.receiveText(text);
             } else {
-                session.receiveBinary(message.binary);
+                session.receiveBinary(binary);
             }
             return;
         }
-        // upgrade handshake: "2probe" → "3probe", then "5" switches the session over
-        EngineSession target = upgradeOf.orElseThrow();
-        if ("2probe".equals(message.text)) {
-            probeReply.set(EnginePacket.PROBE_REPLY.wsFrame());
-            // written before anything else is read: nothing else writes to this socket before the upgrade
-            // completes, and a client may act on the reply at once
-            if (writeScheduled.compareAndSet(false, true)) {
-                writeLoop();
-            }
-            target.probeAnswered();
-        } else if ("5".equals(message.text)) {
-            // the upgrade is complete: from now on only the heartbeat decides whether this connection lives
-            cancelUpgradeTimer();
-            attach(target);
-            target.completeUpgrade(this);
-        } else {
-            throw new ProtocolViolation(WebSocketFrames.CLOSE_POLICY, "upgrade failed");
+        // the upgrade handshake, which the session's upgrade runs: "2probe" → "3probe", then "5"
+        if (text == null || !upgradeOf.orElseThrow().receiveUpgrade(this, text)) {
+            throw new WebSocketFrameReader.Violation(WebSocketFrames.CLOSE_POLICY, "upgrade failed");
         }
     }
 
-    private void cancelUpgradeTimer() {
-        ScheduledFuture<?> timer = upgradeTimer;
-        if (timer != null) {
-            timer.cancel(false);
+    /** On the reader thread: the probe's reply, written before anything else is read. */
+    void answerProbe() {
+        probeReply.set(EnginePacket.PROBE_REPLY.wsFrame());
+        // nothing else writes to this socket before the upgrade completes, and a client may act on the reply
+        // at once
+        if (writeScheduled.compareAndSet(false, true)) {
+            writeLoop();
         }
     }
 
-    // --- reading -----------------------------------------------------------------------------------------
-
-    private record Message(String text, byte[] binary) {
-    }
-
-    /** Reads frames until one whole data message arrived; handles control frames on the way. */
-    private Optional<Message> readMessage() {
-        int messageOpcode = -1;
-        byte[] assembled = null;
-        int assembledLength = 0;
-        int fragments = 0;
-        int maxPayload = maxMessageBytes();
-        while (true) {
-            int b0 = reader.read() & 0xFF;
-            int b1 = reader.read() & 0xFF;
-            boolean fin = (b0 & 0x80) != 0;
-            int opcode = b0 & 0x0F;
-            if ((b0 & 0x70) != 0) {
-                throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "reserved bits set");
-            }
-            if ((b1 & 0x80) == 0) {
-                throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unmasked frame");
-            }
-            long length = b1 & 0x7F;
-            if (length == 126) {
-                length = ((reader.read() & 0xFF) << 8) | (reader.read() & 0xFF);
-            } else if (length == 127) {
-                length = 0;
-                for (int i = 0; i < 8; i++) {
-                    length = (length << 8) | (reader.read() & 0xFF);
-                }
-                if (length < 0) {
-                    throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "bad length");
-                }
-            }
-            boolean control = opcode >= 0x8;
-            if (control && (!fin || length > 125)) {
-                throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "bad control frame");
-            }
-            if (!control && assembledLength + length > maxPayload) {
-                throw new ProtocolViolation(WebSocketFrames.CLOSE_TOO_BIG, "message too big");
-            }
-            byte[] mask = reader.readBytes(4);
-            byte[] payload = length == 0 ? new byte[0] : reader.readBytes((int) length);
-            for (int i = 0; i < payload.length; i++) {
-                payload[i] ^= mask[i & 3];
-            }
-            switch (opcode) {
-            case WebSocketFrames.OP_PING -> {
-                pong.set(WebSocketFrames.frame(WebSocketFrames.OP_PONG, payload));
-                wake();
-            }
-            case WebSocketFrames.OP_PONG -> {
-                // unsolicited pong: nothing to do
-            }
-            case WebSocketFrames.OP_CLOSE -> {
-                onCloseFrame(payload);
-                return Optional.empty();
-            }
-            case WebSocketFrames.OP_TEXT, WebSocketFrames.OP_BINARY, WebSocketFrames.OP_CONTINUATION -> {
-                if (opcode == WebSocketFrames.OP_CONTINUATION) {
-                    if (messageOpcode < 0) {
-                        throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unexpected continuation");
-                    }
-                } else {
-                    if (messageOpcode >= 0) {
-                        throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "expected continuation");
-                    }
-                    messageOpcode = opcode;
-                }
-                if (++fragments > MAX_FRAGMENTS) {
-                    throw new ProtocolViolation(WebSocketFrames.CLOSE_TOO_BIG, "too many fragments");
-                }
-                if (fin && assembled == null) {
-                    return Optional.of(toMessage(messageOpcode, payload));
-                }
-                if (assembled == null) {
-                    assembled = new byte[Math.max(payload.length * 2, 1024)];
-                }
-                if (assembledLength + payload.length > assembled.length) {
-                    assembled = java.util.Arrays.copyOf(assembled,
-                                                        Math.min(maxPayload,
-                                                                 Math.max(assembled.length * 2,
-                                                                          assembledLength + payload.length)));
-                }
-                System.arraycopy(payload, 0, assembled, assembledLength, payload.length);
-                assembledLength += payload.length;
-                if (fin) {
-                    return Optional.of(toMessage(messageOpcode, java.util.Arrays.copyOf(assembled, assembledLength)));
-                }
-            }
-            default -> throw new ProtocolViolation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
-            }
-        }
+    /** The upgrade did not complete in time. */
+    void upgradeTimedOut() {
+        requestClose(WebSocketFrames.CLOSE_POLICY, "upgrade timeout");
     }
 
     /** The session's current limit: before an upgrade completes, the limit of the session being upgraded. */
@@ -266,34 +176,6 @@ final class WebSocketConnection implements ServerConnection, Transport {
             current = upgradeOf.orElse(null);
         }
         return current == null ? server.config().maxPayload() : current.maxMessageBytes();
-    }
-
-    private static Message toMessage(int opcode, byte[] payload) {
-        if (opcode == WebSocketFrames.OP_BINARY) {
-            return new Message(null, payload);
-        }
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload))
-                    .toString();
-            return new Message(text, null);
-        } catch (CharacterCodingException e) {
-            throw new ProtocolViolation(WebSocketFrames.CLOSE_INVALID_DATA, "invalid utf-8");
-        }
-    }
-
-    private void onCloseFrame(byte[] payload) {
-        if (payload.length == 1) {
-            closeAndWait(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "bad close frame");
-            return;
-        }
-        if (!closeSent) {
-            int code = WebSocketFrames.CLOSE_NORMAL;
-            requestClose(code, "");
-            awaitFlush();
-        }
     }
 
     // --- writing -----------------------------------------------------------------------------------------
@@ -419,14 +301,9 @@ final class WebSocketConnection implements ServerConnection, Transport {
             closeWritten.get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // the peer is gone or not reading; the connection ends anyway
         }
-    }
-
-    /** Called on protocol failures found outside the reader (upgrade timeout). */
-    private void abort(int code, String reason) {
-        requestClose(code, reason);
     }
 
     private void forceClose() {
@@ -457,16 +334,6 @@ final class WebSocketConnection implements ServerConnection, Transport {
         Thread thread = readerThread;
         if (interrupt && thread != null) {
             forceClose();
-        }
-    }
-
-    /** A frame-level error found by the reader: close with its code and a short fixed reason. */
-    private static final class ProtocolViolation extends RuntimeException {
-        private final int code;
-
-        ProtocolViolation(int code, String reason) {
-            super(reason, null, false, false);
-            this.code = code;
         }
     }
 }

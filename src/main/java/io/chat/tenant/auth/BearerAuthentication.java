@@ -43,7 +43,8 @@ final class BearerAuthentication {
 
     /**
      * Runs one authentication through {@code security} and the one expiry check: the user is refused once
-     * {@code clock} reaches {@code acceptedUntil} of them. Empty on any failure, never throws.
+     * {@code clock} reaches {@code acceptedUntil} of them. Empty on any failure. Throws
+     * {@link CredentialUncheckedException} only when the provider could not check the token ({@link #unchecked}).
      */
     static Optional<AuthenticatedUser> authenticate(Security security, String token, Clock clock,
                                                     Function<AuthenticatedUser, Instant> acceptedUntil) {
@@ -59,10 +60,15 @@ final class BearerAuthentication {
                                 .build());
             AuthenticationResponse response = context.atnClientBuilder().submit();
             if (response.status() != SecurityResponse.SecurityStatus.SUCCESS) {
+                if (response.throwable().orElse(null) instanceof CredentialUncheckedException unchecked) {
+                    throw unchecked;
+                }
                 return Optional.empty();
             }
             return response.user().flatMap(subject -> subject.publicCredential(AuthenticatedUser.class))
                     .filter(user -> clock.instant().isBefore(acceptedUntil.apply(user)));
+        } catch (CredentialUncheckedException e) {
+            throw e;
         } catch (RuntimeException e) {
             // Security wraps provider errors in SecurityException; the messages may quote the token, so drop them.
             return Optional.empty();
@@ -93,5 +99,10 @@ final class BearerAuthentication {
      */
     static AuthenticationResponse failed(String reason) {
         return AuthenticationResponse.failed(reason);
+    }
+
+    /** A failure to check the token at all (the store failed): {@link #authenticate} throws, it does not refuse. */
+    static AuthenticationResponse unchecked(String reason) {
+        return AuthenticationResponse.failed(reason, new CredentialUncheckedException());
     }
 }

@@ -34,7 +34,8 @@ final class SessionTokenProvider implements AuthenticationProvider {
         } catch (RuntimeException e) {
             // The store failed, not the user: worth a line, but only the exception type (messages may quote keys).
             LOGGER.log(System.Logger.Level.WARNING, "event=session-lookup outcome=error error=" + e.getClass().getName());
-            return BearerAuthentication.failed("session lookup failed");
+            // neither valid nor invalid: the caller must say "try again", not sign the user out
+            return BearerAuthentication.unchecked("session lookup failed");
         }
         if (user == null || user.isEmpty()) {
             return BearerAuthentication.failed("unknown session");

@@ -24,7 +24,8 @@ public sealed interface TenantAuthenticator permits TenantAuthenticator.Password
     /**
      * The user {@code bearerToken} (without the {@code Bearer } prefix) stands for; empty when it is not valid: null,
      * blank, over {@link #MAX_TOKEN_LENGTH}, refused by the tenant's provider, or no longer {@link #acceptedUntil}
-     * by the authenticator's clock (the one expiry check, for both kinds).
+     * by the authenticator's clock (the one expiry check, for both kinds). Throws
+     * {@link CredentialUncheckedException} when it could not be checked (the session store failed).
      */
     Optional<AuthenticatedUser> authenticate(String bearerToken);
 
@@ -34,7 +35,8 @@ public sealed interface TenantAuthenticator permits TenantAuthenticator.Password
     /**
      * For a password tenant. {@code sessionByTokenHash} gets {@link io.chat.tenant.auth.SessionTokens#hash} of the
      * token and answers the session's user, from the caller's database or cache; a session whose {@code expiresAt}
-     * is not after now is refused. Exceptions it throws count as "not authenticated".
+     * is not after now is refused. An exception it throws (the store failed or is busy) makes {@link #authenticate} throw
+     * {@link CredentialUncheckedException}: the token was not judged.
      */
     static TenantAuthenticator password(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash) {
         return password(sessionByTokenHash, Clock.systemUTC());

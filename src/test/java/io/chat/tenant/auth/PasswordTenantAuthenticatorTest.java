@@ -2,6 +2,7 @@ package io.chat.tenant.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -69,11 +70,12 @@ class PasswordTenantAuthenticatorTest {
     }
 
     @Test
-    void failingLookupIsNotAuthenticated() {
+    void failingLookupIsNeitherAcceptedNorRefused() {
+        // a store that failed or is busy has not judged the token: "unauthorized" would sign a valid user out
         TenantAuthenticator broken = TenantAuthenticator.password(hash -> {
             throw new IllegalStateException("database is closed");
         });
-        assertEquals(Optional.empty(), broken.authenticate(SessionTokens.newToken()));
+        assertThrows(CredentialUncheckedException.class, () -> broken.authenticate(SessionTokens.newToken()));
         TenantAuthenticator nulls = TenantAuthenticator.password(hash -> null);
         assertEquals(Optional.empty(), nulls.authenticate(SessionTokens.newToken()));
     }

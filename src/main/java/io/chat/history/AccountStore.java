@@ -1,0 +1,27 @@
+package io.chat.history;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One tenant's users: names, display names and password hashes (never passwords). A change completes once it is
+ * durably committed. A null or over-long argument throws at once.
+ */
+public interface AccountStore {
+    /** The longest values accepted, in UTF-16 units (see {@link MessageStore#MAX_ROOM}). */
+    int MAX_USER = 255;
+    int MAX_DISPLAY_NAME = 1_000;
+    int MAX_PASSWORD_HASH = 1_000;
+
+    /** Completes exceptionally with {@link DuplicateUserException} if the user exists. */
+    CompletableFuture<Void> createUser(UserRecord user);
+
+    CompletableFuture<Optional<UserRecord>> user(String username);
+
+    /** Deletes the user and all of its sessions; false if there was no such user. Its messages stay. */
+    CompletableFuture<Boolean> deleteUser(String username);
+
+    /** All users, by name. */
+    CompletableFuture<List<UserRecord>> users();
+}
