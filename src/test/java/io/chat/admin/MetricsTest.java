@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.chat.chat.ChatService;
 import io.chat.history.H2TenantStore;
-import io.chat.socketio.Json;
+import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.tenant.Tenant;
