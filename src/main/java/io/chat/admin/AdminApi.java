@@ -18,7 +18,6 @@ import io.chat.tenant.InvalidRequest;
 import io.chat.tenant.Limits;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
-import io.chat.tenant.TenantDefinition;
 import io.chat.tenant.TenantJson;
 import io.chat.tenant.TenantRegistry;
 import io.helidon.http.Status;
