@@ -1,8 +1,6 @@
 package io.chat;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +17,6 @@ import io.chat.admin.Metrics;
 import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
-import io.chat.conformance.ConformanceHandlers;
 import io.chat.history.H2TenantStore;
 import io.chat.history.ReadsBusyException;
 import io.chat.http.ApiError;
@@ -30,33 +27,29 @@ import io.chat.http.JsonHttp;
 import io.chat.http.LogText;
 import io.chat.http.ReceiveListeners;
 import io.chat.http.SecurityHeaders;
+import io.chat.http.WebIndex;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
-import io.chat.socketio.engine.EngineServer;
-import io.chat.socketio.engine.EngineUpgrader;
 import io.chat.tenant.DemoTenant;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.CredentialUncheckedException;
 import io.chat.tenant.auth.PasswordHasher;
-import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.staticcontent.StaticContentService;
 
-/** The one place where objects are created and wired. Tests start servers through the same methods. */
+/**
+ * The one place where objects are created and wired: settings, the object graph, start ({@link Launch}). Tests
+ * start the platform through {@link #startPlatform}, and bare Socket.IO servers through {@link Launch}.
+ */
 public final class Main {
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
-    static final String ADMIN_SOCKET = "admin";
-    /** How long a stop waits for the close frames of open connections to be written. */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(500);
 
     private Main() {
     }
@@ -73,7 +66,7 @@ public final class Main {
 
     private static void run(Arguments arguments) {
         if (arguments.conformance()) {
-            Running running = startConformance(arguments.port().orElse(3000));
+            Running running = Conformance.start(arguments.port().orElse(3000));
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
             LOGGER.log(System.Logger.Level.INFO, "conformance server on http://localhost:" + running.port()
                     + " (socket.io at /socket.io/, engine.io echo at /engine.io/)");
@@ -87,47 +80,6 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
         LOGGER.log(System.Logger.Level.INFO, "event=start outcome=ok url=http://localhost:" + running.port()
                 + " admin=http://127.0.0.1:" + running.adminPort() + " tenants=" + settings.tenantsDir());
-    }
-
-    /** A started server, what runs on it, and what must be closed after it. */
-    public record Running(WebServer webServer, SocketIoServer io, List<EngineServer> engines,
-                          List<AutoCloseable> resources) {
-        public int port() {
-            return webServer.port();
-        }
-
-        public int adminPort() {
-            return webServer.port(ADMIN_SOCKET);
-        }
-
-        /** Tells every client, stops the server, then closes stores (pending writes complete first). */
-        public void stop() {
-            // first refuse new handshakes and upgrades (503, and clients retry elsewhere or later): one started now
-            // would be cut off without a word by the steps below
-            engines.forEach(EngineServer::stopAccepting);
-            boolean anyone = engines.stream().anyMatch(engine -> engine.sessionCount() > 0);
-            engines.forEach(EngineServer::shutdown);
-            io.shutdown();
-            if (anyone) {
-                // the close frames queued above are written by each connection's writer; stopping Helidon at once
-                // cut some of them off (clients saw the TCP connection end instead of being told), so give them a
-                // moment, bounded, before the listeners and connections go
-                try {
-                    Thread.sleep(SHUTDOWN_GRACE.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            webServer.stop();
-            for (AutoCloseable resource : resources) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    LOGGER.log(System.Logger.Level.WARNING, "event=stop outcome=failed resource="
-                            + resource.getClass().getSimpleName());
-                }
-            }
-        }
     }
 
     /**
@@ -182,20 +134,22 @@ public final class Main {
         try {
             // before the port listens: once /health answers UP (and a client can sign in), the demo is all there
             demo = settings.demo() ? DemoTenant.ensure(registry, clock.instant()) : Optional.empty();
-            running = start(settings.port(), maxConnections, io, List.of(io.engine()), http1, gate, routing -> routing
-                                    .addFilter(closeAfterResponse)
-                                    .addFilter(new SecurityHeaders())
-                                    .get("/health", health::handle)
-                                    .register("/api", publicApi)
-                                    .get("/t/{tenant}", (req, res) -> res.header("Content-Type", "text/html; charset=UTF-8")
-                                            .send(webIndex()))
-                                    .register("/", StaticContentService.builder("web")
-                                            .welcomeFileName("index.html")
-                                            .build()),
-                            server -> server
-                                    // Helidon's own answers (a request it cannot parse, a refused upgrade) too
-                                    .directHandlers(SecurityHeaders.directHandlers())
-                                    .putSocket(ADMIN_SOCKET, socket -> socket
+            running = Launch.of(io)
+                    .port(settings.port())
+                    .maxTcpConnections(maxConnections)
+                    .http1(http1)
+                    .gate(gate)
+                    .routes(routing -> routing
+                            .addFilter(closeAfterResponse)
+                            .addFilter(new SecurityHeaders())
+                            .get("/health", health::handle)
+                            .register("/api", publicApi)
+                            .get("/t/{tenant}", new WebIndex())
+                            .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build()))
+                    .listeners(server -> server
+                            // Helidon's own answers (a request it cannot parse, a refused upgrade) too
+                            .directHandlers(SecurityHeaders.directHandlers())
+                            .putSocket(Running.ADMIN_SOCKET, socket -> socket
                                     .host("127.0.0.1")
                                     .port(settings.adminPort())
                                     // the same HTTP/1 listeners as the public port (header deadline, close)
@@ -206,8 +160,9 @@ public final class Main {
                                                 .register("/admin", adminApi)
                                                 .get("/metrics", metrics::handle);
                                         hideErrors(admin);
-                                    })),
-                            List.of(registry, storeReads::shutdown, headerDeadline, chat));
+                                    })))
+                    .closeAfter(List.of(registry, storeReads::shutdown, headerDeadline, chat))
+                    .start();
         } catch (RuntimeException e) {
             headerDeadline.close();
             registry.close();
@@ -221,89 +176,8 @@ public final class Main {
         return running;
     }
 
-    /**
-     * The server the official protocol suites test: their heartbeat and payload settings, CORS for any origin,
-     * the suite's handlers on {@code /} and {@code /custom}, and an Engine.IO echo at {@code /engine.io/}.
-     */
-    public static Running startConformance(int port) {
-        EngineConfig suiteEngine = EngineConfig.defaults("/socket.io/")
-                .withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
-                .withMaxPayload(1_000_000)
-                .withCors(EngineConfig.Cors.any());
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults()
-                                                          .withEngine(suiteEngine)
-                                                          .withConnectTimeout(Duration.ofMillis(1000)));
-        ConformanceHandlers.install(io.of("/"));
-        ConformanceHandlers.install(io.of("/custom"));
-        EngineServer echo = EngineServer.create(EngineConfig.defaults("/engine.io/")
-                                                        .withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(200))
-                                                        .withMaxPayload(1_000_000)
-                                                        .withCors(EngineConfig.Cors.any()),
-                                                session -> ConformanceHandlers.echo());
-        return start(port, io, List.of(io.engine(), echo), routing -> {
-        });
-    }
-
-    /** Starts Helidon with the given Engine.IO endpoints (polling routes and WebSocket upgrades) and routes. */
-    public static Running start(int port, SocketIoServer io, List<EngineServer> engines,
-                                Consumer<HttpRouting.Builder> routes) {
-        return start(port, -1, io, engines, Http1Config.create(), UnaryOperator.identity(), routes, server -> {
-        }, List.of());
-    }
-
-    /**
-     * @param maxTcpConnections connections the public listener holds at once, -1 for no cap
-     * @param gate              wraps the listener's connection selector, which is its only one
-     */
-    private static Running start(int port, int maxTcpConnections, SocketIoServer io, List<EngineServer> engines,
-                                 Http1Config http1, UnaryOperator<ServerConnectionSelector> gate,
-                                 Consumer<HttpRouting.Builder> routes,
-                                 Consumer<WebServerConfig.Builder> more, List<AutoCloseable> resources) {
-        io.warmUp();
-        HttpRouting.Builder routing = HttpRouting.builder();
-        engines.forEach(engine -> engine.routing(routing));
-        routes.accept(routing);
-        hideErrors(routing);
-        WebServerConfig.Builder builder = WebServer.builder()
-                // our shutdown hook (Running.stop) tells clients first, then stops Helidon; Helidon's own hook would
-                // stop it concurrently and cut the goodbyes off
-                .shutdownHook(false)
-                .host("0.0.0.0")
-                .port(port)
-                .maxTcpConnections(maxTcpConnections)
-                // Helidon leaves Nagle on: an ack written right after a broadcast then waits for the peer's
-                // delayed ACK (~40 ms at p99 in the benchmark's W2). Node's ws sets noDelay too.
-                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                // our selector alone: Helidon then hands it each connection as soon as it is accepted, where with
-                // the discovered ones too it first waits for the client's first bytes, with no timeout (ConnectionGate)
-                .protocolsDiscoverServices(false)
-                .addConnectionSelector(gate.apply(EngineUpgrader.connectionSelector(
-                        http1, engines.toArray(EngineServer[]::new))))
-                .addRouting(routing);
-        more.accept(builder);
-        WebServer server = builder.build().start();
-        if (!server.isRunning()) {
-            io.shutdown();
-            engines.forEach(EngineServer::shutdown);
-            throw new IllegalStateException("the server could not start on port " + port + " (is it in use?)");
-        }
-        return new Running(server, io, engines, new ArrayList<>(resources));
-    }
-
-    /** The web client's page, for its deep links ({@code /t/acme}); absent when the jar was built without it. */
-    private static byte[] webIndex() {
-        try (var in = Main.class.getResourceAsStream("/web/index.html")) {
-            if (in == null) {
-                throw new io.helidon.http.NotFoundException("no web client in this build");
-            }
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** An unexpected failure answers a fixed message: no exception text or stack trace reaches a client. */
-    private static void hideErrors(HttpRouting.Builder routing) {
+    static void hideErrors(HttpRouting.Builder routing) {
         // the contract's errors, thrown by the handlers
         ApiError.install(routing);
         routing.error(HttpException.class, (req, res, error) -> {

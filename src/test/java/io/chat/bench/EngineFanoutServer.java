@@ -1,14 +1,14 @@
 package io.chat.bench;
 
-import java.util.List;
 
-import io.chat.Main;
+import io.chat.Launch;
+import io.chat.Running;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 
 /**
- * W1 on our engine: a Socket.IO server wired by {@link Main#start} (the same wiring as the platform and the
+ * W1 on our engine: a Socket.IO server wired by {@link Launch} (the same wiring as the platform and the
  * tests) whose default namespace answers the benchmark's two events, like every other W1 server:
  * {@code join (room, ack)} joins the room and acks {@code "ok"}; {@code m (room, payload)} emits
  * {@code m payload} to every socket of the room, the sender too. Usage: {@code EngineFanoutServer <port>}.
@@ -26,8 +26,7 @@ public final class EngineFanoutServer {
             ack.send("ok");
         });
         ns.on("m", (socket, a, ack) -> ns.to(a.get(0).asText()).emit("m", a.get(1).asText()));
-        Main.Running running = Main.start(port, io, List.of(io.engine()), routing -> {
-        });
+        Running running = Launch.of(io).port(port).start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
         System.out.println("engine fan-out server listening on " + running.port());
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +14,8 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.chat.Main;
+import io.chat.Launch;
+import io.chat.Running;
 import io.chat.api.PublicApi;
 import io.chat.history.CommitObserver;
 import io.chat.history.H2TenantStore;
@@ -39,7 +39,7 @@ final class ChatFixture implements AutoCloseable {
     private volatile CompletableFuture<Void> readsReleased = CompletableFuture.completedFuture(null);
     final ChatService chat;
     final TenantRegistry registry;
-    private final Main.Running running;
+    private final Running running;
 
     ChatFixture() throws IOException {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
@@ -49,7 +49,7 @@ final class ChatFixture implements AutoCloseable {
                     readsReleased.join();
                     task.run();
                 }), CommitObserver.NONE), new PasswordHasher(), Clock.systemUTC(), chat);
-        running = Main.start(0, io, List.of(io.engine()), routes -> routes.register("/api", new PublicApi(registry, chat)));
+        running = Launch.of(io).routes(routes -> routes.register("/api", new PublicApi(registry, chat))).start();
     }
 
     String url() {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.chat.Main;
+import io.chat.Launch;
+import io.chat.Running;
 import io.chat.platform.PlatformServer;
 import io.chat.platform.PlatformTest;
 import io.chat.json.Json;
@@ -280,8 +281,7 @@ class BadInputTest {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(
                 EngineConfig.defaults("/socket.io/").withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(300))));
         io.of("/");
-        Main.Running running = Main.start(0, io, List.of(io.engine()), routing -> {
-        });
+        Running running = Launch.of(io).start();
         try (RawWebSocket ws = Wire.connect(running.port(), "/socket.io/?EIO=4&transport=websocket", null)) {
             assertTrue(ws.readFrame().text().startsWith("0{"));
             ws.sendFrame(false, 0x1, "42[\"never\",\"".getBytes(StandardCharsets.US_ASCII));

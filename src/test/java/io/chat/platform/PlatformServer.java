@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.chat.Main;
+import io.chat.Running;
 import io.chat.Settings;
 
 /**
@@ -28,11 +29,11 @@ public final class PlatformServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path tenantsDir;
-    private final Main.Running running;
+    private final Running running;
     private final List<String> announcements;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private PlatformServer(Path tenantsDir, Main.Running running, List<String> announcements) {
+    private PlatformServer(Path tenantsDir, Running running, List<String> announcements) {
         this.tenantsDir = tenantsDir;
         this.running = running;
         this.announcements = announcements;
@@ -55,7 +56,7 @@ public final class PlatformServer implements AutoCloseable {
 
     public static PlatformServer start(Settings settings) {
         List<String> announcements = new ArrayList<>();
-        Main.Running running = Main.startPlatform(settings, announcements::add);
+        Running running = Main.startPlatform(settings, announcements::add);
         return new PlatformServer(settings.tenantsDir(), running, announcements);
     }
 

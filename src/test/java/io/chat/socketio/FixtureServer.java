@@ -1,18 +1,18 @@
 package io.chat.socketio;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.chat.Main;
+import io.chat.Launch;
+import io.chat.Running;
 import io.chat.socketio.engine.EngineConfig;
 
 /**
- * A real server on a random port, wired by {@link Main#start}, with namespaces whose handlers exercise the
+ * A real server on a random port, wired by {@link Launch}, with namespaces whose handlers exercise the
  * protocol engine. The Java tests and the Node tests (run by {@code NodeClientTest}) share it.
  *
  * <ul>
@@ -31,9 +31,9 @@ import io.chat.socketio.engine.EngineConfig;
  * </ul>
  */
 public final class FixtureServer implements AutoCloseable {
-    private final Main.Running running;
+    private final Running running;
 
-    private FixtureServer(Main.Running running) {
+    private FixtureServer(Running running) {
         this.running = running;
     }
 
@@ -57,8 +57,7 @@ public final class FixtureServer implements AutoCloseable {
         });
         install(secured);
         io.dynamicNamespaces((name, auth) -> name.startsWith("/dyn-"), FixtureServer::install);
-        return new FixtureServer(Main.start(0, io, List.of(io.engine()), routing -> {
-        }));
+        return new FixtureServer(Launch.of(io).start());
     }
 
     static void install(Namespace ns) {
