@@ -1,10 +1,5 @@
 package io.chat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
-
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineMount;
 import io.chat.socketio.engine.EngineServer;
@@ -14,6 +9,10 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts Helidon around a Socket.IO server: its engines mounted ({@link EngineMount}), the routes, and our socket
@@ -26,10 +25,8 @@ public final class Launch {
     private List<EngineServer> engines;
     private Http1Config http1 = Http1Config.create();
     private UnaryOperator<ServerConnectionSelector> gate = UnaryOperator.identity();
-    private Consumer<HttpRouting.Builder> routes = routing -> {
-    };
-    private Consumer<WebServerConfig.Builder> listeners = server -> {
-    };
+    private Consumer<HttpRouting.Builder> routes = routing -> {};
+    private Consumer<WebServerConfig.Builder> listeners = server -> {};
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     private Launch(SocketIoServer io) {

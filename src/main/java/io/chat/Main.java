@@ -1,15 +1,5 @@
 package io.chat;
 
-import java.time.Clock;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
-
 import io.chat.admin.AdminApi;
 import io.chat.admin.AdminAuthFilter;
 import io.chat.admin.AdminCredentials;
@@ -43,6 +33,15 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.staticcontent.StaticContentService;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The one place where objects are created and wired: settings, the object graph, start ({@link Launch}). Tests
@@ -51,8 +50,7 @@ import io.helidon.webserver.staticcontent.StaticContentService;
 public final class Main {
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
@@ -68,8 +66,10 @@ public final class Main {
         if (arguments.conformance()) {
             Running running = Conformance.start(arguments.port().orElse(3000));
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
-            LOGGER.log(System.Logger.Level.INFO, "conformance server on http://localhost:" + running.port()
-                    + " (socket.io at /socket.io/, engine.io echo at /engine.io/)");
+            LOGGER.log(
+                    System.Logger.Level.INFO,
+                    "conformance server on http://localhost:" + running.port()
+                            + " (socket.io at /socket.io/, engine.io echo at /engine.io/)");
             return;
         }
         Settings settings = Settings.from(Config.create(), System.getenv());
@@ -78,8 +78,10 @@ public final class Main {
         }
         Running running = startPlatform(settings, System.out::println);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
-        LOGGER.log(System.Logger.Level.INFO, "event=start outcome=ok url=http://localhost:" + running.port()
-                + " admin=http://127.0.0.1:" + running.adminPort() + " tenants=" + settings.tenantsDir());
+        LOGGER.log(
+                System.Logger.Level.INFO,
+                "event=start outcome=ok url=http://localhost:" + running.port() + " admin=http://127.0.0.1:"
+                        + running.adminPort() + " tenants=" + settings.tenantsDir());
     }
 
     /**
@@ -103,16 +105,21 @@ public final class Main {
         if (!settings.allowedOrigins().isEmpty()) {
             var origins = new HashSet<>(settings.allowedOrigins());
             engine = engine.withCors(EngineConfig.Cors.origins(origins))
-                    .withAllowRequest(request -> request.origin().map(origins::contains).orElse(true));
+                    .withAllowRequest(
+                            request -> request.origin().map(origins::contains).orElse(true));
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
         Metrics metrics = new Metrics(chat, io.engine());
-        TenantRegistry registry = new TenantRegistry(settings.tenantsDir(), H2TenantStore.opener(storeReads, metrics),
-                                                     hasher, clock, TenantRegistry.TenantListener.all(chat, metrics));
+        TenantRegistry registry = new TenantRegistry(
+                settings.tenantsDir(),
+                H2TenantStore.opener(storeReads, metrics),
+                hasher,
+                clock,
+                TenantRegistry.TenantListener.all(chat, metrics));
         registry.loadAll();
-        AdminCredentials adminCredentials = AdminCredentials.load(settings.adminUser(), settings.adminPassword(),
-                                                                   registry.root(), hasher, announce);
+        AdminCredentials adminCredentials = AdminCredentials.load(
+                settings.adminUser(), settings.adminPassword(), registry.root(), hasher, announce);
 
         Health health = new Health(registry);
         PublicApi publicApi = new PublicApi(registry, chat);
@@ -127,8 +134,8 @@ public final class Main {
                 .build();
         // one address may not hold every connection of the public port, nor any connection without a request
         int tcpPerAddress = settings.connections().effectiveTcpPerAddress();
-        UnaryOperator<ServerConnectionSelector> gate = selector -> new ConnectionGate(selector, tcpPerAddress,
-                                                                                      headerDeadline);
+        UnaryOperator<ServerConnectionSelector> gate =
+                selector -> new ConnectionGate(selector, tcpPerAddress, headerDeadline);
         Running running;
         Optional<DemoTenant.Made> demo;
         try {
@@ -139,18 +146,20 @@ public final class Main {
                     .maxTcpConnections(maxConnections)
                     .http1(http1)
                     .gate(gate)
-                    .routes(routing -> routing
-                            .addFilter(closeAfterResponse)
+                    .routes(routing -> routing.addFilter(closeAfterResponse)
                             .addFilter(new SecurityHeaders())
                             .get("/health", health::handle)
                             .register("/api", publicApi)
                             .get("/t/{tenant}", new WebIndex())
-                            .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build()))
+                            .register(
+                                    "/",
+                                    StaticContentService.builder("web")
+                                            .welcomeFileName("index.html")
+                                            .build()))
                     .listeners(server -> server
                             // Helidon's own answers (a request it cannot parse, a refused upgrade) too
                             .directHandlers(SecurityHeaders.directHandlers())
-                            .putSocket(Running.ADMIN_SOCKET, socket -> socket
-                                    .host("127.0.0.1")
+                            .putSocket(Running.ADMIN_SOCKET, socket -> socket.host("127.0.0.1")
                                     .port(settings.adminPort())
                                     // the same HTTP/1 listeners as the public port (header deadline, close)
                                     .addProtocol(http1)
@@ -189,13 +198,16 @@ public final class Main {
                     res.status(status).send();
                     return;
                 }
-                JsonHttp.error(res, status, status == Status.NOT_FOUND_404 ? "not_found" : "http_" + status.code(),
-                               status.reasonPhrase());
+                JsonHttp.error(
+                        res,
+                        status,
+                        status == Status.NOT_FOUND_404 ? "not_found" : "http_" + status.code(),
+                        status.reasonPhrase());
             }
         });
         routing.error(Exception.class, (req, res, error) -> {
             if (error instanceof CompletionException completion && completion.getCause() instanceof ReadsBusyException
-                || error instanceof CredentialUncheckedException) {
+                    || error instanceof CredentialUncheckedException) {
                 // the tenant's reads are queued to their bound (a flood), or its store could not check the token (no
                 // 401: the token may be fine): say so at once, the client retries
                 ApiError.answer(req, res, ApiError.unavailable());
@@ -204,8 +216,11 @@ public final class Main {
             if (!res.isSent()) {
                 SecurityHeaders.restore(req, res);
             }
-            LOGGER.log(System.Logger.Level.WARNING, "event=request outcome=error path=" + LogText.quote(req.path().path())
-                    + " type=" + error.getClass().getSimpleName());
+            LOGGER.log(
+                    System.Logger.Level.WARNING,
+                    "event=request outcome=error path="
+                            + LogText.quote(req.path().path()) + " type="
+                            + error.getClass().getSimpleName());
             if (!res.isSent()) {
                 JsonHttp.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "internal error");
             }

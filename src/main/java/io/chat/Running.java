@@ -1,15 +1,14 @@
 package io.chat;
 
-import java.time.Duration;
-import java.util.List;
-
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineServer;
 import io.helidon.webserver.WebServer;
+import java.time.Duration;
+import java.util.List;
 
 /** A started server, what runs on it, and what must be closed after it. */
-public record Running(WebServer webServer, SocketIoServer io, List<EngineServer> engines,
-                      List<AutoCloseable> resources) {
+public record Running(
+        WebServer webServer, SocketIoServer io, List<EngineServer> engines, List<AutoCloseable> resources) {
     private static final System.Logger LOGGER = System.getLogger(Running.class.getName());
     static final String ADMIN_SOCKET = "admin";
     /** How long a stop waits for the close frames of open connections to be written. */
@@ -46,8 +45,10 @@ public record Running(WebServer webServer, SocketIoServer io, List<EngineServer>
             try {
                 resource.close();
             } catch (Exception e) {
-                LOGGER.log(System.Logger.Level.WARNING, "event=stop outcome=failed resource="
-                        + resource.getClass().getSimpleName());
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "event=stop outcome=failed resource="
+                                + resource.getClass().getSimpleName());
             }
         }
     }

@@ -1,12 +1,11 @@
 package io.chat;
 
+import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.helidon.config.Config;
 
 /**
  * The platform's settings: {@code application.yaml}, overridden by the environment variables of the contract.
@@ -23,36 +22,65 @@ import io.helidon.config.Config;
  * @param connections    caps on the public listener's connections ({@code chat.max-connections},
  *                       {@code chat.max-connections-per-address}, {@code chat.max-tcp-connections-per-address})
  */
-public record Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
-                       Optional<String> adminPassword, boolean demo, List<String> allowedOrigins,
-                       Duration headerTimeout, ConnectionCaps connections) {
+public record Settings(
+        int port,
+        int adminPort,
+        Path tenantsDir,
+        Optional<String> adminUser,
+        Optional<String> adminPassword,
+        boolean demo,
+        List<String> allowedOrigins,
+        Duration headerTimeout,
+        ConnectionCaps connections) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
 
     /** Settings with the default connection caps. */
-    public Settings(int port, int adminPort, Path tenantsDir, Optional<String> adminUser,
-                    Optional<String> adminPassword, boolean demo, List<String> allowedOrigins,
-                    Duration headerTimeout) {
-        this(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, headerTimeout,
-             ConnectionCaps.defaults());
+    public Settings(
+            int port,
+            int adminPort,
+            Path tenantsDir,
+            Optional<String> adminUser,
+            Optional<String> adminPassword,
+            boolean demo,
+            List<String> allowedOrigins,
+            Duration headerTimeout) {
+        this(
+                port,
+                adminPort,
+                tenantsDir,
+                adminUser,
+                adminPassword,
+                demo,
+                allowedOrigins,
+                headerTimeout,
+                ConnectionCaps.defaults());
     }
 
     /** The same settings with another header timeout. */
     public Settings withHeaderTimeout(Duration timeout) {
-        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, timeout,
-                            connections);
+        return new Settings(
+                port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, timeout, connections);
     }
 
     /** The same settings with other connection caps. */
     public Settings withConnections(ConnectionCaps caps) {
-        return new Settings(port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins,
-                            headerTimeout, caps);
+        return new Settings(
+                port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, headerTimeout, caps);
     }
 
     /** The same settings with other connection caps. */
     /** The same settings on another public port. */
     public Settings withPort(int newPort) {
-        return new Settings(newPort, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins,
-                            headerTimeout, connections);
+        return new Settings(
+                newPort,
+                adminPort,
+                tenantsDir,
+                adminUser,
+                adminPassword,
+                demo,
+                allowedOrigins,
+                headerTimeout,
+                connections);
     }
 
     /**
@@ -112,24 +140,40 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
 
     public static Settings from(Config config, Map<String, String> env) {
         Config chat = config.get("chat");
-        int port = intOf(env, "CHAT_PORT").orElse(config.get("server.port").asInt().orElse(8080));
-        int adminPort = intOf(env, "CHAT_ADMIN_PORT").orElse(chat.get("admin-port").asInt().orElse(8081));
+        int port =
+                intOf(env, "CHAT_PORT").orElse(config.get("server.port").asInt().orElse(8080));
+        int adminPort = intOf(env, "CHAT_ADMIN_PORT")
+                .orElse(chat.get("admin-port").asInt().orElse(8081));
         Path tenants = Path.of(Optional.ofNullable(env.get("CHAT_TENANTS_DIR"))
-                                       .orElse(chat.get("tenants-dir").asString().orElse("tenants")));
-        Optional<String> user = Optional.ofNullable(env.get("CHAT_ADMIN_USER")).filter(s -> !s.isBlank())
+                .orElse(chat.get("tenants-dir").asString().orElse("tenants")));
+        Optional<String> user = Optional.ofNullable(env.get("CHAT_ADMIN_USER"))
+                .filter(s -> !s.isBlank())
                 .or(() -> chat.get("admin.user").asString().asOptional());
-        Optional<String> password = Optional.ofNullable(env.get("CHAT_ADMIN_PASSWORD")).filter(s -> !s.isBlank())
+        Optional<String> password = Optional.ofNullable(env.get("CHAT_ADMIN_PASSWORD"))
+                .filter(s -> !s.isBlank())
                 .or(() -> chat.get("admin.password").asString().asOptional());
-        boolean demo = Optional.ofNullable(env.get("CHAT_DEMO")).map(v -> !"false".equalsIgnoreCase(v.trim()))
+        boolean demo = Optional.ofNullable(env.get("CHAT_DEMO"))
+                .map(v -> !"false".equalsIgnoreCase(v.trim()))
                 .orElse(chat.get("demo").asBoolean().orElse(true));
         List<String> origins = chat.get("allowed-origins").asList(String.class).orElse(List.of());
-        Duration headerTimeout = chat.get("header-timeout").asString().map(Duration::parse).orElse(DEFAULT_HEADER_TIMEOUT);
+        Duration headerTimeout =
+                chat.get("header-timeout").asString().map(Duration::parse).orElse(DEFAULT_HEADER_TIMEOUT);
         ConnectionCaps caps = new ConnectionCaps(
-                positive(env, "CHAT_MAX_CONNECTIONS", chat.get("max-connections").asInt().orElse(0), 0),
-                positive(env, "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
-                         chat.get("max-connections-per-address").asInt().orElse(ConnectionCaps.DEFAULT_PER_ADDRESS), 1),
-                positive(env, "CHAT_MAX_TCP_CONNECTIONS_PER_ADDRESS",
-                         chat.get("max-tcp-connections-per-address").asInt().orElse(0), 0));
+                positive(
+                        env,
+                        "CHAT_MAX_CONNECTIONS",
+                        chat.get("max-connections").asInt().orElse(0),
+                        0),
+                positive(
+                        env,
+                        "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
+                        chat.get("max-connections-per-address").asInt().orElse(ConnectionCaps.DEFAULT_PER_ADDRESS),
+                        1),
+                positive(
+                        env,
+                        "CHAT_MAX_TCP_CONNECTIONS_PER_ADDRESS",
+                        chat.get("max-tcp-connections-per-address").asInt().orElse(0),
+                        0));
         return new Settings(port, adminPort, tenants, user, password, demo, origins, headerTimeout, caps);
     }
 
@@ -163,8 +207,14 @@ public record Settings(int port, int adminPort, Path tenantsDir, Optional<String
 
     /** Settings for tests and tools: free ports, the given folder, known admin credentials, no demo. */
     public static Settings forTests(Path tenantsDir, String adminUser, String adminPassword) {
-        return new Settings(0, 0, tenantsDir, Optional.of(adminUser), Optional.of(adminPassword), false, List.of(),
-                            DEFAULT_HEADER_TIMEOUT);
+        return new Settings(
+                0,
+                0,
+                tenantsDir,
+                Optional.of(adminUser),
+                Optional.of(adminPassword),
+                false,
+                List.of(),
+                DEFAULT_HEADER_TIMEOUT);
     }
-
 }

@@ -9,11 +9,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaModifier;
@@ -21,7 +16,6 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.lang.ArchRule;
-
 import io.chat.admin.AdminApi;
 import io.chat.admin.AdminAuthFilter;
 import io.chat.admin.AdminCredentials;
@@ -36,7 +30,10 @@ import io.chat.socketio.engine.EngineConfig;
 import io.chat.socketio.engine.EngineServer;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.PasswordHasher;
-
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +48,8 @@ class ArchitectureTest {
     /** The production classes: the folder (or jar) Main was loaded from, not the whole class path. */
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importLocations(Set.of(Location.of(Main.class.getProtectionDomain().getCodeSource().getLocation())));
+            .importLocations(Set.of(
+                    Location.of(Main.class.getProtectionDomain().getCodeSource().getLocation())));
 
     private static final String ROOT = "io.chat";
     private static final String ADMIN = "io.chat.admin";
@@ -92,42 +90,79 @@ class ArchitectureTest {
     void packagesDependOnEachOtherOneWay() {
         layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
-                .layer("Root").definedBy(ROOT)
-                .layer("Admin").definedBy(ADMIN)
-                .layer("Api").definedBy(API)
-                .layer("Conformance").definedBy(CONFORMANCE)
-                .layer("Chat").definedBy(CHAT)
-                .layer("Http").definedBy(HTTP)
-                .layer("Tenant").definedBy(TENANT)
-                .layer("Auth").definedBy(AUTH)
-                .layer("History").definedBy(HISTORY)
-                .layer("SocketIo").definedBy(SOCKETIO)
-                .layer("Engine").definedBy(ENGINE)
-                .layer("Json").definedBy(JSON)
-                .layer("Limits").definedBy(LIMITS)
-
-                .whereLayer("Root").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Admin").mayOnlyAccessLayers(
-                        "Chat", "Http", "Tenant", "Auth", "History", "Engine", "Json", "Limits")
-                .whereLayer("Api").mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "Json")
-                .whereLayer("Conformance").mayOnlyAccessLayers("SocketIo", "Engine")
-                .whereLayer("Chat").mayOnlyAccessLayers("Tenant", "Auth", "History", "SocketIo", "Json", "Limits")
-                .whereLayer("Http").mayOnlyAccessLayers("Tenant", "Json")
-                .whereLayer("Tenant").mayOnlyAccessLayers("Auth", "History", "Json", "Limits")
-                .whereLayer("Auth").mayNotAccessAnyLayer()
-                .whereLayer("History").mayNotAccessAnyLayer()
-                .whereLayer("SocketIo").mayOnlyAccessLayers("Engine")
-                .whereLayer("Engine").mayNotAccessAnyLayer()
-                .whereLayer("Json").mayNotAccessAnyLayer()
-                .whereLayer("Limits").mayNotAccessAnyLayer()
+                .layer("Root")
+                .definedBy(ROOT)
+                .layer("Admin")
+                .definedBy(ADMIN)
+                .layer("Api")
+                .definedBy(API)
+                .layer("Conformance")
+                .definedBy(CONFORMANCE)
+                .layer("Chat")
+                .definedBy(CHAT)
+                .layer("Http")
+                .definedBy(HTTP)
+                .layer("Tenant")
+                .definedBy(TENANT)
+                .layer("Auth")
+                .definedBy(AUTH)
+                .layer("History")
+                .definedBy(HISTORY)
+                .layer("SocketIo")
+                .definedBy(SOCKETIO)
+                .layer("Engine")
+                .definedBy(ENGINE)
+                .layer("Json")
+                .definedBy(JSON)
+                .layer("Limits")
+                .definedBy(LIMITS)
+                .whereLayer("Root")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Admin")
+                .mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "Engine", "Json", "Limits")
+                .whereLayer("Api")
+                .mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "Json")
+                .whereLayer("Conformance")
+                .mayOnlyAccessLayers("SocketIo", "Engine")
+                .whereLayer("Chat")
+                .mayOnlyAccessLayers("Tenant", "Auth", "History", "SocketIo", "Json", "Limits")
+                .whereLayer("Http")
+                .mayOnlyAccessLayers("Tenant", "Json")
+                .whereLayer("Tenant")
+                .mayOnlyAccessLayers("Auth", "History", "Json", "Limits")
+                .whereLayer("Auth")
+                .mayNotAccessAnyLayer()
+                .whereLayer("History")
+                .mayNotAccessAnyLayer()
+                .whereLayer("SocketIo")
+                .mayOnlyAccessLayers("Engine")
+                .whereLayer("Engine")
+                .mayNotAccessAnyLayer()
+                .whereLayer("Json")
+                .mayNotAccessAnyLayer()
+                .whereLayer("Limits")
+                .mayNotAccessAnyLayer()
                 .check(CLASSES);
     }
 
     /** A new package is placed in the layering above (and gets a package-info) before it is used. */
     @Test
     void everyPackageHasAPlaceInTheLayering() {
-        classes().should().resideInAnyPackage(
-                        ROOT, ADMIN, API, CONFORMANCE, CHAT, HTTP, TENANT, AUTH, HISTORY, SOCKETIO, ENGINE, JSON,
+        classes()
+                .should()
+                .resideInAnyPackage(
+                        ROOT,
+                        ADMIN,
+                        API,
+                        CONFORMANCE,
+                        CHAT,
+                        HTTP,
+                        TENANT,
+                        AUTH,
+                        HISTORY,
+                        SOCKETIO,
+                        ENGINE,
+                        JSON,
                         LIMITS)
                 .because("the layering in this test lists every package of ours")
                 .check(CLASSES);
@@ -141,25 +176,35 @@ class ArchitectureTest {
     /** The Socket.IO server and its Engine.IO engine are a library: they know no tenant, store, chat or HTTP API. */
     @Test
     void socketIoImportsNothingElseOfOurs() {
-        noClasses().that().resideInAPackage("io.chat.socketio..")
-                .should().dependOnClassesThat(resideInAPackage("io.chat..")
-                                                      .and(not(resideInAPackage("io.chat.socketio.."))))
+        noClasses()
+                .that()
+                .resideInAPackage("io.chat.socketio..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.chat..").and(not(resideInAPackage("io.chat.socketio.."))))
                 .check(CLASSES);
     }
 
     /** The engine is the lower half: it knows nothing of Socket.IO's namespaces, sockets or packets. */
     @Test
     void engineIoDoesNotKnowSocketIo() {
-        noClasses().that().resideInAPackage(ENGINE)
-                .should().dependOnClassesThat().resideInAPackage(SOCKETIO)
+        noClasses()
+                .that()
+                .resideInAPackage(ENGINE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(SOCKETIO)
                 .check(CLASSES);
     }
 
     /** The store is the one place that talks SQL: swapping H2 for another database touches nothing else. */
     @Test
     void onlyTheStoreTouchesSql() {
-        noClasses().that().resideOutsideOfPackage(HISTORY)
-                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(HISTORY)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..")
                 .check(CLASSES);
     }
 
@@ -169,53 +214,99 @@ class ArchitectureTest {
      */
     @Test
     void onlyTheChatSpeaksSocketIo() {
-        noClasses().that().resideInAnyPackage(TENANT, HTTP, API, ADMIN)
-                .should().dependOnClassesThat().resideInAPackage(SOCKETIO)
+        noClasses()
+                .that()
+                .resideInAnyPackage(TENANT, HTTP, API, ADMIN)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(SOCKETIO)
                 .check(CLASSES);
-        noClasses().that().resideInAnyPackage(TENANT, HTTP, API, CHAT)
-                .should().dependOnClassesThat().resideInAPackage(ENGINE)
+        noClasses()
+                .that()
+                .resideInAnyPackage(TENANT, HTTP, API, CHAT)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ENGINE)
                 .check(CLASSES);
     }
 
     /** Main is the composition root: the long-lived objects are created there and nowhere else. */
     @Test
     void onlyMainCreatesTheServices() {
-        Set<String> services = names(TenantRegistry.class, ChatService.class, PublicApi.class, Health.class,
-                                     AdminApi.class, AdminAuthFilter.class, Metrics.class, PasswordHasher.class,
-                                     HeaderDeadline.class);
-        noClasses().that().resideOutsideOfPackage(ROOT)
-                .should().callConstructorWhere(describe("a constructor of " + services,
-                                                        (JavaConstructorCall call) -> services.contains(
-                                                                call.getTargetOwner().getName())
-                                                                // a class may delegate to its own constructors
-                                                                && !call.getOriginOwner().equals(call.getTargetOwner())))
+        Set<String> services = names(
+                TenantRegistry.class,
+                ChatService.class,
+                PublicApi.class,
+                Health.class,
+                AdminApi.class,
+                AdminAuthFilter.class,
+                Metrics.class,
+                PasswordHasher.class,
+                HeaderDeadline.class);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT)
+                .should()
+                .callConstructorWhere(describe(
+                        "a constructor of " + services,
+                        (JavaConstructorCall call) ->
+                                services.contains(call.getTargetOwner().getName())
+                                        // a class may delegate to its own constructors
+                                        && !call.getOriginOwner().equals(call.getTargetOwner())))
                 .check(CLASSES);
-        noClasses().that().resideOutsideOfPackage(ROOT)
-                .should().callMethod(SocketIoServer.class, "create", SocketIoConfig.class)
-                .orShould().callMethod(AdminCredentials.class, "load", java.util.Optional.class,
-                                       java.util.Optional.class, java.nio.file.Path.class, PasswordHasher.class,
-                                       java.util.function.Consumer.class)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT)
+                .should()
+                .callMethod(SocketIoServer.class, "create", SocketIoConfig.class)
+                .orShould()
+                .callMethod(
+                        AdminCredentials.class,
+                        "load",
+                        java.util.Optional.class,
+                        java.util.Optional.class,
+                        java.nio.file.Path.class,
+                        PasswordHasher.class,
+                        java.util.function.Consumer.class)
                 .check(CLASSES);
         // a Socket.IO server owns its engine; a bare engine (the conformance echo) is made by Main
-        noClasses().that().resideOutsideOfPackage(ROOT).and().doNotBelongToAnyOf(SocketIoServer.class)
-                .should().callMethod(EngineServer.class, "create", EngineConfig.class, Function.class)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT)
+                .and()
+                .doNotBelongToAnyOf(SocketIoServer.class)
+                .should()
+                .callMethod(EngineServer.class, "create", EngineConfig.class, Function.class)
                 .check(CLASSES);
     }
 
     /** The web server is built, and the configuration read, in the root package only. */
     @Test
     void onlyTheRootBuildsTheWebServerAndReadsConfiguration() {
-        noClasses().that().resideOutsideOfPackage(ROOT)
-                .should().dependOnClassesThat().haveFullyQualifiedName("io.helidon.webserver.WebServer")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.helidon.webserver.WebServerConfig")
-                .orShould().dependOnClassesThat().resideInAPackage("io.helidon.config..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT)
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.helidon.webserver.WebServer")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.helidon.webserver.WebServerConfig")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAPackage("io.helidon.config..")
                 .check(CLASSES);
     }
 
     @Test
     void mainIsTheOnlyEntryPoint() {
-        ArchRule rule = methods().that().haveName("main").and().haveModifier(JavaModifier.STATIC)
-                .should().beDeclaredIn(Main.class);
+        ArchRule rule = methods()
+                .that()
+                .haveName("main")
+                .and()
+                .haveModifier(JavaModifier.STATIC)
+                .should()
+                .beDeclaredIn(Main.class);
         rule.check(CLASSES);
     }
 

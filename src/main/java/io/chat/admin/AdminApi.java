@@ -1,13 +1,8 @@
 package io.chat.admin;
 
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.chat.chat.ChatService;
 import io.chat.http.ApiError;
 import io.chat.http.JsonHttp;
@@ -25,6 +20,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /** The admin REST API under {@code /admin}, served on the admin listener only, behind {@link AdminAuthFilter}. */
 public final class AdminApi implements HttpService {
@@ -57,7 +55,8 @@ public final class AdminApi implements HttpService {
         JsonNode body = JsonHttp.readBody(req);
         Tenant tenant;
         try {
-            tenant = registry.provision(TenantJson.fromRequest(body, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+            tenant = registry.provision(
+                    TenantJson.fromRequest(body, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         } catch (InvalidRequest e) {
             throw ApiError.badRequest(e.getMessage());
         } catch (TenantRegistry.TenantExists e) {
@@ -105,12 +104,15 @@ public final class AdminApi implements HttpService {
         if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
             throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
         }
-        String username = JsonHttp.text(body, "username").filter(Names::isUsername)
+        String username = JsonHttp.text(body, "username")
+                .filter(Names::isUsername)
                 .orElseThrow(() -> ApiError.badRequest("username is 1-32 characters of a-z, 0-9, '.', '_', '-'"));
-        String password = JsonHttp.text(body, "password").filter(Names::isPassword)
+        String password = JsonHttp.text(body, "password")
+                .filter(Names::isPassword)
                 .orElseThrow(() -> ApiError.badRequest("password needs 8 to 1024 characters"));
         Optional<String> displayName = JsonHttp.text(body, "displayName");
-        if (displayName.isPresent() && (displayName.get().isBlank() || displayName.get().length() > 100)) {
+        if (displayName.isPresent()
+                && (displayName.get().isBlank() || displayName.get().length() > 100)) {
             throw ApiError.badRequest("displayName is 1-100 characters");
         }
         try {

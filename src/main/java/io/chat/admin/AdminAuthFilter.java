@@ -1,13 +1,5 @@
 package io.chat.admin;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.UUID;
-
 import io.chat.http.ApiError;
 import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
@@ -27,6 +19,13 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Every admin request authenticates through helidon-security (HTTP Basic against the admin principal);
@@ -42,6 +41,7 @@ public final class AdminAuthFilter implements Filter {
     private static final String REALM = "chat-admin";
     /** Failed admin logins allowed per client address and minute; past it, 429 without checking (no slow hash). */
     static final int FAILURES_PER_MINUTE = 10;
+
     private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
     private static final String SEC_FETCH_PREFIX = "sec-fetch-";
 
@@ -52,6 +52,7 @@ public final class AdminAuthFilter implements Filter {
      * addresses of at most 64 characters: about 0.2 MB at most.
      */
     private final KeyedLimits<Bucket> failures;
+
     private final Clock clock;
     private final Security security;
 
@@ -61,9 +62,12 @@ public final class AdminAuthFilter implements Filter {
 
     public AdminAuthFilter(AdminCredentials credentials, Clock clock) {
         this.clock = clock;
-        this.failures = KeyedLimits.ofBuckets(now -> Bucket.window(FAILURES_PER_MINUTE, FAILURE_WINDOW, now), 1_024,
-                                              ClientAddress.MAX_LENGTH, FAILURE_WINDOW.toNanos(),
-                                              Bucket.epochNanos(clock.instant()));
+        this.failures = KeyedLimits.ofBuckets(
+                now -> Bucket.window(FAILURES_PER_MINUTE, FAILURE_WINDOW, now),
+                1_024,
+                ClientAddress.MAX_LENGTH,
+                FAILURE_WINDOW.toNanos(),
+                Bucket.epochNanos(clock.instant()));
         SecureUserStore store = login -> Optional.of(new SecureUserStore.User() {
             @Override
             public String login() {
@@ -76,15 +80,20 @@ public final class AdminAuthFilter implements Filter {
             }
         });
         this.security = Security.builder()
-                .addProvider(HttpBasicAuthProvider.builder().realm(REALM).userStore(store).build())
+                .addProvider(HttpBasicAuthProvider.builder()
+                        .realm(REALM)
+                        .userStore(store)
+                        .build())
                 .build();
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (crossOriginBrowserRequest(req)) {
-            LOGGER.log(System.Logger.Level.INFO, "event=admin-request outcome=forbidden reason=browser path="
-                    + LogText.quote(req.path().path()));
+            LOGGER.log(
+                    System.Logger.Level.INFO,
+                    "event=admin-request outcome=forbidden reason=browser path="
+                            + LogText.quote(req.path().path()));
             ApiError.forbidden("the admin API does not serve browser pages").send(res);
             return;
         }
@@ -94,19 +103,22 @@ public final class AdminAuthFilter implements Filter {
         }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         req.headers().first(HeaderNames.AUTHORIZATION).ifPresent(h -> headers.put("Authorization", List.of(h)));
-        SecurityContext context = security.contextBuilder(UUID.randomUUID().toString()).build();
+        SecurityContext context =
+                security.contextBuilder(UUID.randomUUID().toString()).build();
         context.env(SecurityEnvironment.builder()
-                            .path(req.path().path())
-                            .method(req.prologue().method().text())
-                            .headers(headers)
-                            .build());
+                .path(req.path().path())
+                .method(req.prologue().method().text())
+                .headers(headers)
+                .build());
         String client = ClientAddress.of(req);
         long now = Bucket.epochNanos(clock.instant());
         Bucket failed = failures.peek(client);
         long retryAfter = failed == null ? 0 : failed.retryAfterSeconds(now);
         if (retryAfter > 0) {
-            LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=rate-limited path="
-                    + LogText.quote(req.path().path()));
+            LOGGER.log(
+                    System.Logger.Level.INFO,
+                    "event=admin-auth outcome=rate-limited path="
+                            + LogText.quote(req.path().path()));
             ApiError.rateLimited("too many failed admin logins", retryAfter).send(res);
             return;
         }
@@ -119,7 +131,10 @@ public final class AdminAuthFilter implements Filter {
             // only offered credentials count: a client's first request without them is the usual 401 challenge
             failures.of(client, now).tryTake(now);
         }
-        LOGGER.log(System.Logger.Level.INFO, "event=admin-auth outcome=denied path=" + LogText.quote(req.path().path()));
+        LOGGER.log(
+                System.Logger.Level.INFO,
+                "event=admin-auth outcome=denied path="
+                        + LogText.quote(req.path().path()));
         ApiError denied = ApiError.unauthorized("admin credentials required");
         // curl sends Basic credentials unasked; Java's HttpClient Authenticator waits for this challenge
         (fromBrowser(req) ? denied : denied.withHeader(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\""))
@@ -133,7 +148,9 @@ public final class AdminAuthFilter implements Filter {
      */
     private static boolean crossOriginBrowserRequest(RoutingRequest req) {
         return req.headers().contains(HeaderNames.ORIGIN)
-                || req.headers().first(SEC_FETCH_SITE).map(site -> !site.equals("none") && !site.equals("same-origin"))
+                || req.headers()
+                        .first(SEC_FETCH_SITE)
+                        .map(site -> !site.equals("none") && !site.equals("same-origin"))
                         .orElse(false);
     }
 

@@ -1,5 +1,10 @@
 package io.chat.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.history.OwnerOnly;
+import io.chat.json.Json;
+import io.chat.tenant.auth.PasswordHasher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +16,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.chat.history.OwnerOnly;
-import io.chat.json.Json;
-import io.chat.tenant.auth.PasswordHasher;
 
 /**
  * The admin principal. Given by the environment (or configuration), or else generated on first start,
@@ -44,8 +42,12 @@ public final class AdminCredentials {
      * From the given user and password when both are set; else from the stored file; else newly generated,
      * stored hashed and announced once through {@code announce}.
      */
-    public static AdminCredentials load(Optional<String> user, Optional<String> password, Path tenantsDir,
-                                        PasswordHasher hasher, java.util.function.Consumer<String> announce) {
+    public static AdminCredentials load(
+            Optional<String> user,
+            Optional<String> password,
+            Path tenantsDir,
+            PasswordHasher hasher,
+            java.util.function.Consumer<String> announce) {
         if (user.isPresent() && password.isPresent()) {
             return new AdminCredentials(user.get(), hasher.hash(password.get().toCharArray()), hasher);
         }
@@ -54,8 +56,10 @@ public final class AdminCredentials {
             if (Files.isRegularFile(file)) {
                 OwnerOnly.restrictFile(file); // written before this rule, or copied in: a password hash
                 JsonNode stored = Json.mapper().readTree(Files.readAllBytes(file));
-                return new AdminCredentials(stored.path("username").asText(), stored.path("passwordHash").asText(),
-                                            hasher);
+                return new AdminCredentials(
+                        stored.path("username").asText(),
+                        stored.path("passwordHash").asText(),
+                        hasher);
             }
             String name = user.orElse("admin");
             byte[] secret = new byte[18];
@@ -63,7 +67,8 @@ public final class AdminCredentials {
             String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
             AdminCredentials credentials = new AdminCredentials(name, hasher.hash(generated.toCharArray()), hasher);
             Files.createDirectories(tenantsDir);
-            ObjectNode node = Json.mapper().createObjectNode()
+            ObjectNode node = Json.mapper()
+                    .createObjectNode()
                     .put("username", name)
                     .put("passwordHash", credentials.passwordHash);
             Path temp = Files.createTempFile(tenantsDir, ".admin", ".tmp");
@@ -71,7 +76,7 @@ public final class AdminCredentials {
             Files.write(temp, Json.mapper().writeValueAsBytes(node));
             Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             announce.accept("Admin credentials generated (shown once, stored only hashed in " + file + "):\n"
-                                    + "  CHAT_ADMIN_USER=" + name + "\n  CHAT_ADMIN_PASSWORD=" + generated);
+                    + "  CHAT_ADMIN_USER=" + name + "\n  CHAT_ADMIN_PASSWORD=" + generated);
             return credentials;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the admin credentials", e);
@@ -80,8 +85,8 @@ public final class AdminCredentials {
 
     /** Constant-time check of a login and password. */
     boolean matches(String login, char[] password) {
-        boolean nameMatches = MessageDigest.isEqual(login.getBytes(StandardCharsets.UTF_8),
-                                                    username.getBytes(StandardCharsets.UTF_8));
+        boolean nameMatches = MessageDigest.isEqual(
+                login.getBytes(StandardCharsets.UTF_8), username.getBytes(StandardCharsets.UTF_8));
         byte[] digest = sha256(password);
         byte[] known = verifiedDigest.get();
         // the shortcut only for the right name: a wrong name with the right password must not answer faster

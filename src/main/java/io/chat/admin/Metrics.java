@@ -1,16 +1,5 @@
 package io.chat.admin;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
 import io.chat.chat.ChatService;
 import io.chat.history.CommitObserver;
 import io.chat.history.TenantStore;
@@ -31,6 +20,16 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code GET /metrics} in the Prometheus text format, from Micrometer's Prometheus registry. Per-tenant meters carry
@@ -48,31 +47,42 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
 
     public Metrics(ChatService chat, EngineServer engine) {
         this.chat = chat;
-        // Micrometer names: dots become underscores, a timer gets _seconds, a counter _total (chat_store_commit_seconds)
+        // Micrometer names: dots become underscores, a timer gets _seconds, a counter _total
+        // (chat_store_commit_seconds)
         commitSeconds = Timer.builder("chat.store.commit")
                 .description("Time to commit one group of store writes.")
-                .serviceLevelObjectives(Stream.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
-                                                .map(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new))
+                .serviceLevelObjectives(
+                        Stream.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+                                .map(s -> Duration.ofNanos(Math.round(s * 1e9)))
+                                .toArray(Duration[]::new))
                 .register(registry);
         batchSize = DistributionSummary.builder("chat.store.commit.batch.size")
                 .description("Writes committed together in one transaction.")
                 .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
                 .register(registry);
-        Gauge.builder("chat.outbound.queue.bytes", engine,
-                      e -> e.sessions().stream().mapToLong(EngineSession::queuedBytes).sum())
-                .description("Bytes queued for all connections.").register(registry);
+        Gauge.builder("chat.outbound.queue.bytes", engine, e -> e.sessions().stream()
+                        .mapToLong(EngineSession::queuedBytes)
+                        .sum())
+                .description("Bytes queued for all connections.")
+                .register(registry);
         Gauge.builder("chat.connections", engine, EngineServer::sessionCount)
-                .description("Engine.IO connections.").register(registry);
+                .description("Engine.IO connections.")
+                .register(registry);
         FunctionCounter.builder("chat.connections.closed.queue.full", engine, EngineServer::queueOverflows)
-                .description("Connections closed for a full outbound queue.").register(registry);
+                .description("Connections closed for a full outbound queue.")
+                .register(registry);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Gauge.builder("jvm.heap.used.bytes", memory, m -> m.getHeapMemoryUsage().getUsed())
-                .description("Heap in use.").register(registry);
-        Gauge.builder("jvm.heap.committed.bytes", memory, m -> m.getHeapMemoryUsage().getCommitted())
-                .description("Heap committed.").register(registry);
+                .description("Heap in use.")
+                .register(registry);
+        Gauge.builder("jvm.heap.committed.bytes", memory, m -> m.getHeapMemoryUsage()
+                        .getCommitted())
+                .description("Heap committed.")
+                .register(registry);
         Gauge.builder("jvm.threads.live", threads, ThreadMXBean::getThreadCount)
-                .description("Live platform threads.").register(registry);
+                .description("Live platform threads.")
+                .register(registry);
     }
 
     @Override
@@ -90,24 +100,35 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
         TenantStore store = tenant.store();
         List<Meter> meters = List.of(
                 Gauge.builder("chat.sockets", tenant, t -> chat.figures(t).sockets())
-                        .description("Connected sockets.").tags(tenantTag).register(registry),
+                        .description("Connected sockets.")
+                        .tags(tenantTag)
+                        .register(registry),
                 Gauge.builder("chat.rooms", tenant, t -> chat.figures(t).rooms())
-                        .description("Rooms with members.").tags(tenantTag).register(registry),
+                        .description("Rooms with members.")
+                        .tags(tenantTag)
+                        .register(registry),
                 Gauge.builder("chat.messages.stored", store, TenantStore::messageCount)
-                        .description("Messages in the tenant's history.").tags(tenantTag).register(registry),
+                        .description("Messages in the tenant's history.")
+                        .tags(tenantTag)
+                        .register(registry),
                 FunctionCounter.builder("chat.messages.delivered", counters, TenantCounters::delivered)
                         .description("Events queued to recipient sockets (messages and announcements).")
-                        .tags(tenantTag).register(registry),
+                        .tags(tenantTag)
+                        .register(registry),
                 FunctionCounter.builder("chat.failed.logins", counters, TenantCounters::failedLogins)
-                        .description("Refused logins.").tags(tenantTag).register(registry),
+                        .description("Refused logins.")
+                        .tags(tenantTag)
+                        .register(registry),
                 FunctionCounter.builder("chat.queue.full.closes", counters, TenantCounters::queueFullCloses)
                         .description("Sockets closed because their connection's outbound queue was full.")
-                        .tags(tenantTag).register(registry),
+                        .tags(tenantTag)
+                        .register(registry),
                 // reads a socket asked for and left behind (it disconnected while they queued): a flood cut short
                 FunctionCounter.builder("chat.reads.skipped", store, TenantStore::readsSkipped)
                         .description("History reads dropped before they reached the database because the socket"
-                                     + " that asked had gone.")
-                        .tags(tenantTag).register(registry));
+                                + " that asked had gone.")
+                        .tags(tenantTag)
+                        .register(registry));
         tenantMeters.put(tenant.id(), meters);
     }
 
@@ -125,12 +146,10 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
     }
 
     @Override
-    public void resumed(Tenant tenant) {
-    }
+    public void resumed(Tenant tenant) {}
 
     @Override
-    public void userDeleted(Tenant tenant, String username) {
-    }
+    public void userDeleted(Tenant tenant, String username) {}
 
     public void handle(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);

@@ -1,9 +1,5 @@
 package io.chat.api;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.chat.http.JsonHttp;
 import io.chat.json.Json;
 import io.chat.tenant.Tenant;
@@ -11,6 +7,9 @@ import io.chat.tenant.TenantRegistry;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /health}: UP when every open tenant store answers; says nothing about which tenant is down. The stores
@@ -26,13 +25,17 @@ public final class Health {
     }
 
     public void handle(ServerRequest req, ServerResponse res) {
-        List<CompletableFuture<Boolean>> checks = registry.all().stream().map(Tenant::store)
-                .map(store -> store.checkHealth()).toList();
+        List<CompletableFuture<Boolean>> checks = registry.all().stream()
+                .map(Tenant::store)
+                .map(store -> store.checkHealth())
+                .toList();
         boolean up = CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenApply(done -> checks.stream().allMatch(CompletableFuture::join))
                 .completeOnTimeout(false, WAIT_MS, TimeUnit.MILLISECONDS)
                 .join();
-        JsonHttp.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
-                      Json.mapper().createObjectNode().put("status", up ? "UP" : "DOWN"));
+        JsonHttp.send(
+                res,
+                up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
+                Json.mapper().createObjectNode().put("status", up ? "UP" : "DOWN"));
     }
 }

@@ -1,12 +1,7 @@
 package io.chat.api;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.OptionalLong;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.chat.chat.ChatService;
 import io.chat.chat.MessageJson;
 import io.chat.history.MessagePage;
@@ -25,6 +20,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The public REST API under {@code /api}: login, logout, room history. */
 public final class PublicApi implements HttpService {
@@ -37,11 +35,12 @@ public final class PublicApi implements HttpService {
      * At most 4,096 addresses and 1,024 waiting logins in all.
      */
     static final int LOGINS_PER_ADDRESS = 2;
+
     static final int WAITING_PER_ADDRESS = 32;
     static final Duration LOGIN_WAIT = Duration.ofSeconds(10);
 
-    private final LoginSlots loginSlots = new LoginSlots(LOGINS_PER_ADDRESS, WAITING_PER_ADDRESS, 4_096, 1_024,
-                                                         LOGIN_WAIT);
+    private final LoginSlots loginSlots =
+            new LoginSlots(LOGINS_PER_ADDRESS, WAITING_PER_ADDRESS, 4_096, 1_024, LOGIN_WAIT);
 
     private final TenantRegistry registry;
     private final ChatService chat;
@@ -67,7 +66,9 @@ public final class PublicApi implements HttpService {
         JsonNode body = JsonHttp.readBody(req);
         Optional<String> username = JsonHttp.text(body, "username");
         Optional<String> password = JsonHttp.text(body, "password");
-        if (!body.isObject() || username.isEmpty() || password.isEmpty()
+        if (!body.isObject()
+                || username.isEmpty()
+                || password.isEmpty()
                 || password.get().length() > Names.MAX_PASSWORD_LENGTH) {
             throw ApiError.badRequest("username and password are required");
         }
@@ -87,23 +88,25 @@ public final class PublicApi implements HttpService {
             result = tenant.login(username.get(), password.get());
         }
         switch (result) {
-        case LoginResult.Success success -> {
-            ObjectNode answer = Json.mapper().createObjectNode()
-                    .put("token", success.token())
-                    .put("user", success.username())
-                    .put("expiresAt", success.expiresAt().toString());
-            LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=ok");
-            JsonHttp.send(res, Status.CREATED_201, answer);
-        }
-        case LoginResult.BadCredentials bad -> {
-            LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=denied");
-            throw ApiError.unauthorized("invalid username or password");
-        }
-        case LoginResult.RateLimited limited -> {
-            LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=rate-limited");
-            throw ApiError.rateLimited("too many failed logins", limited.retryAfterSeconds());
-        }
-        case LoginResult.NotPasswordTenant jwt -> throw ApiError.badRequest("this tenant signs in with its own tokens");
+            case LoginResult.Success success -> {
+                ObjectNode answer = Json.mapper()
+                        .createObjectNode()
+                        .put("token", success.token())
+                        .put("user", success.username())
+                        .put("expiresAt", success.expiresAt().toString());
+                LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=ok");
+                JsonHttp.send(res, Status.CREATED_201, answer);
+            }
+            case LoginResult.BadCredentials bad -> {
+                LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=denied");
+                throw ApiError.unauthorized("invalid username or password");
+            }
+            case LoginResult.RateLimited limited -> {
+                LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=rate-limited");
+                throw ApiError.rateLimited("too many failed logins", limited.retryAfterSeconds());
+            }
+            case LoginResult.NotPasswordTenant jwt ->
+                throw ApiError.badRequest("this tenant signs in with its own tokens");
         }
     }
 
@@ -121,8 +124,10 @@ public final class PublicApi implements HttpService {
     private void history(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
         Optional<String> token = JsonHttp.bearer(req);
-        AuthenticatedUser user = (token.isEmpty() || tenant.suspended() ? Optional.<AuthenticatedUser>empty()
-                : tenant.authenticate(token.get())).orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
+        AuthenticatedUser user = (token.isEmpty() || tenant.suspended()
+                        ? Optional.<AuthenticatedUser>empty()
+                        : tenant.authenticate(token.get()))
+                .orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
         // the user's event bucket, as a socket's history:fetch: REST is no way around the limit. Checked first, as
         // for an event, so malformed requests count too. A token comes back within 1/eventsPerSecond s <= 1 s.
         if (!chat.tryEvent(tenant, user.username())) {
@@ -136,9 +141,17 @@ public final class PublicApi implements HttpService {
         OptionalLong before;
         int limit;
         try {
-            before = req.query().first("before").asOptional().map(Long::parseLong)
-                    .map(OptionalLong::of).orElse(OptionalLong.empty());
-            limit = req.query().first("limit").asOptional().map(Integer::parseInt).orElse(HISTORY_DEFAULT);
+            before = req.query()
+                    .first("before")
+                    .asOptional()
+                    .map(Long::parseLong)
+                    .map(OptionalLong::of)
+                    .orElse(OptionalLong.empty());
+            limit = req.query()
+                    .first("limit")
+                    .asOptional()
+                    .map(Integer::parseInt)
+                    .orElse(HISTORY_DEFAULT);
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("before and limit must be numbers");
         }

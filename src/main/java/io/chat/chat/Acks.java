@@ -1,14 +1,12 @@
 package io.chat.chat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.chat.socketio.Ack;
 import io.chat.json.Json;
+import io.chat.socketio.Ack;
 
 /** The contract's one ack shape: {@code {"ok":true,...}} or {@code {"ok":false,"error":{"code","message"}}}. */
 final class Acks {
-    private Acks() {
-    }
+    private Acks() {}
 
     static ObjectNode ok() {
         return Json.mapper().createObjectNode().put("ok", true);

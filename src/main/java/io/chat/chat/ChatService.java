@@ -1,14 +1,13 @@
 package io.chat.chat;
 
-import java.time.Clock;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-
 import io.chat.socketio.SocketIoServer;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Binds each live tenant to its Socket.IO namespace and keeps the two in step: provisioned → live at once,
@@ -25,7 +24,8 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     public ChatService(SocketIoServer io, Clock clock) {
         this.io = io;
         this.clock = clock;
-        this.expiries = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("chat-expiry").daemon().factory());
+        this.expiries = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("chat-expiry").daemon().factory());
         this.expiries.setRemoveOnCancelPolicy(true);
     }
 
@@ -81,11 +81,11 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     }
 
     /** Live figures of a tenant's namespace. */
-    public record LiveFigures(int sockets, int rooms) {
-    }
+    public record LiveFigures(int sockets, int rooms) {}
 
     public LiveFigures figures(Tenant tenant) {
-        return chat(tenant).map(c -> new LiveFigures(c.namespace().socketCount(), c.roomsInUse()))
+        return chat(tenant)
+                .map(c -> new LiveFigures(c.namespace().socketCount(), c.roomsInUse()))
                 .orElse(new LiveFigures(0, 0));
     }
 

@@ -1,17 +1,14 @@
 package io.chat.chat;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.chat.history.StoredMessage;
 import io.chat.json.Json;
+import java.util.List;
 
 /** A stored message as the contract shows it: {@code {"id","room","seq","from","text","ts"}}. */
 public final class MessageJson {
-    private MessageJson() {
-    }
+    private MessageJson() {}
 
     public static ObjectNode of(StoredMessage message) {
         ObjectNode node = Json.mapper().createObjectNode();

@@ -1,23 +1,20 @@
 package io.chat.chat;
 
+import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
+import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.tenant.Limits;
+import io.chat.tenant.Names;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.chat.tenant.Limits;
-import io.chat.tenant.Names;
-
-import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
-import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
 
 /** Reads and validates event payloads; every failure is a short fixed {@link Acks.Refusal}. */
 final class Payloads {
     private static final int MAX_CLIENT_ID = 128;
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     static JsonNode object(List<JsonNode> args) {
         if (args.isEmpty() || !args.getFirst().isObject()) {

@@ -52,8 +52,7 @@ final class Presence {
     }
 
     /** Rooms with their sizes, by name; {@code truncated} when rooms with users were left out. */
-    record Listing(Map<String, Integer> rooms, boolean truncated) {
-    }
+    record Listing(Map<String, Integer> rooms, boolean truncated) {}
 
     /**
      * Every room with anyone in it, or, when there are more than {@code max}, the {@code max} with the most users
@@ -66,7 +65,9 @@ final class Presence {
         }
         Map<String, Integer> kept = new TreeMap<>();
         all.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .limit(max)
                 .forEach(room -> kept.put(room.getKey(), room.getValue()));
         return new Listing(kept, true);

@@ -47,8 +47,7 @@ final class SocketQuota {
         return new Result(Optional.of(new Place(user)), Optional.empty());
     }
 
-    record Result(Optional<Place> place, Optional<String> refusal) {
-    }
+    record Result(Optional<Place> place, Optional<String> refusal) {}
 
     private synchronized void release(String user) {
         perUser.computeIfPresent(user, (u, n) -> n > 1 ? n - 1 : null);

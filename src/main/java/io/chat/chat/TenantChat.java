@@ -1,5 +1,27 @@
 package io.chat.chat;
 
+import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
+import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
+import static io.chat.chat.Acks.ErrorCode.NOT_FOUND;
+import static io.chat.chat.Acks.ErrorCode.RATE_LIMITED;
+import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
+import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.history.MessagePage;
+import io.chat.json.Json;
+import io.chat.limits.Bucket;
+import io.chat.socketio.Ack;
+import io.chat.socketio.ConnectRejection;
+import io.chat.socketio.DisconnectReason;
+import io.chat.socketio.EventHandler;
+import io.chat.socketio.Namespace;
+import io.chat.socketio.Socket;
+import io.chat.tenant.Tenant;
+import io.chat.tenant.auth.AuthenticatedUser;
+import io.chat.tenant.auth.CredentialUncheckedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,30 +32,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.chat.history.MessagePage;
-import io.chat.limits.Bucket;
-import io.chat.socketio.Ack;
-import io.chat.socketio.ConnectRejection;
-import io.chat.socketio.DisconnectReason;
-import io.chat.socketio.EventHandler;
-import io.chat.json.Json;
-import io.chat.socketio.Namespace;
-import io.chat.socketio.Socket;
-import io.chat.tenant.Tenant;
-import io.chat.tenant.auth.AuthenticatedUser;
-import io.chat.tenant.auth.CredentialUncheckedException;
-
-import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
-import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
-import static io.chat.chat.Acks.ErrorCode.NOT_FOUND;
-import static io.chat.chat.Acks.ErrorCode.RATE_LIMITED;
-import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
-import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
 
 /**
  * The contract's events on one tenant's namespace. Everything a socket touches hangs off this object, bound to
@@ -59,6 +57,7 @@ final class TenantChat {
     private final Clock clock;
     /** Disconnects each socket when its credential expires; never runs anything slow. */
     private final ScheduledExecutorService expiries;
+
     private final Presence presence = new Presence();
     private final SocketQuota quota = new SocketQuota();
     private final UserBuckets buckets;
@@ -71,8 +70,8 @@ final class TenantChat {
         this.clock = clock;
         this.expiries = expiries;
         this.buckets = new UserBuckets(tenant::limits, System.nanoTime());
-        this.tenantBucket = Bucket.tokens(tenant.limits().tenantMessagesPerSecond(),
-                                          tenant.limits().tenantMessageBurst(), System.nanoTime());
+        this.tenantBucket = Bucket.tokens(
+                tenant.limits().tenantMessagesPerSecond(), tenant.limits().tenantMessageBurst(), System.nanoTime());
     }
 
     Namespace namespace() {
@@ -117,8 +116,10 @@ final class TenantChat {
             } catch (Acks.Refusal refusal) {
                 Acks.fail(ack, refusal.code(), refusal.getMessage());
             } catch (RuntimeException e) {
-                LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=" + event
-                        + " outcome=error type=" + e.getClass().getSimpleName());
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "tenant=" + tenant.id() + " event=" + event + " outcome=error type="
+                                + e.getClass().getSimpleName());
                 Acks.fail(ack, UNAVAILABLE, "try again later");
             }
         });
@@ -152,13 +153,18 @@ final class TenantChat {
         }
         AuthenticatedUser user = checked(token.asText()).orElseThrow(() -> new ConnectRejection("unauthorized"));
         // the last check: once a place is reserved, nothing may refuse the socket without giving it back
-        SocketQuota.Result quotaResult = quota.reserve(user.username(), tenant.limits().socketsPerTenant(),
-                                                       tenant.limits().socketsPerUser());
-        SocketQuota.Place place = quotaResult.place()
+        SocketQuota.Result quotaResult = quota.reserve(
+                user.username(),
+                tenant.limits().socketsPerTenant(),
+                tenant.limits().socketsPerUser());
+        SocketQuota.Place place = quotaResult
+                .place()
                 .orElseThrow(() -> new ConnectRejection(quotaResult.refusal().orElseThrow()));
         socket.data().put(SocketQuota.KEY, place);
-        socket.data().put(ChatUser.KEY, new ChatUser(user.username(), Tenant.tokenKey(token.asText()),
-                                                     tenant.acceptedUntil(user)));
+        socket.data()
+                .put(
+                        ChatUser.KEY,
+                        new ChatUser(user.username(), Tenant.tokenKey(token.asText()), tenant.acceptedUntil(user)));
         socket.data().put(SocketWork.KEY, new SocketWork());
     }
 
@@ -170,7 +176,8 @@ final class TenantChat {
         try {
             return tenant.authenticate(token);
         } catch (CredentialUncheckedException e) {
-            ObjectNode data = Json.mapper().createObjectNode()
+            ObjectNode data = Json.mapper()
+                    .createObjectNode()
                     .put("code", UNAVAILABLE.wire())
                     .put("retryAfter", CONNECT_RETRY_AFTER_SECONDS);
             throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
@@ -185,13 +192,20 @@ final class TenantChat {
 
     /** The socket goes when its credential does, as a new CONNECT with it would be refused. */
     private void disconnectOnExpiry(Socket socket) {
-        long millis = Math.max(0, Duration.between(clock.instant(), user(socket).expiresAt()).toMillis());
-        work(socket).expiry(expiries.schedule(() -> {
-            if (socket.connected()) {
-                LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=disconnect reason=expired");
-                socket.disconnect(false);
-            }
-        }, millis, TimeUnit.MILLISECONDS));
+        long millis = Math.max(
+                0, Duration.between(clock.instant(), user(socket).expiresAt()).toMillis());
+        work(socket)
+                .expiry(expiries.schedule(
+                        () -> {
+                            if (socket.connected()) {
+                                LOGGER.log(
+                                        System.Logger.Level.DEBUG,
+                                        "tenant=" + tenant.id() + " event=disconnect reason=expired");
+                                socket.disconnect(false);
+                            }
+                        },
+                        millis,
+                        TimeUnit.MILLISECONDS));
         if (!socket.connected()) {
             work(socket).stop(); // disconnected before the timer was there to be cancelled
         }
@@ -254,9 +268,11 @@ final class TenantChat {
                 socket.to(room).emit("room:joined", roomEvent(room, user));
             }
         }
-        CompletableFuture<MessagePage> history = work(socket).read(since.isPresent()
-                ? tenant.store().since(room, since.getAsLong(), SINCE_PAGE)
-                : tenant.store().before(room, OptionalLong.empty(), JOIN_HISTORY));
+        CompletableFuture<MessagePage> history = work(socket)
+                .read(
+                        since.isPresent()
+                                ? tenant.store().since(room, since.getAsLong(), SINCE_PAGE)
+                                : tenant.store().before(room, OptionalLong.empty(), JOIN_HISTORY));
         history.whenComplete((page, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "history unavailable");
@@ -364,7 +380,9 @@ final class TenantChat {
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
-        socket.to(room).volatileEvent().emit("typing", roomEvent(room, user(socket).username()));
+        socket.to(room)
+                .volatileEvent()
+                .emit("typing", roomEvent(room, user(socket).username()));
         if (ack.requested()) {
             ack.send(Acks.ok());
         }

@@ -1,11 +1,10 @@
 package io.chat.chat;
 
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
 import io.chat.limits.Bucket;
 import io.chat.limits.KeyedLimits;
 import io.chat.tenant.Limits;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The rate limits of one tenant's users, each user's sockets and REST calls together: a message bucket and an event
@@ -20,8 +19,9 @@ final class UserBuckets {
     /** One user's buckets. */
     record Pair(Bucket messages, Bucket events) {
         static Pair of(Limits limits, long nowNanos) {
-            return new Pair(Bucket.tokens(limits.messagesPerSecond(), limits.messageBurst(), nowNanos),
-                            Bucket.tokens(limits.eventsPerSecond(), limits.eventBurst(), nowNanos));
+            return new Pair(
+                    Bucket.tokens(limits.messagesPerSecond(), limits.messageBurst(), nowNanos),
+                    Bucket.tokens(limits.eventsPerSecond(), limits.eventBurst(), nowNanos));
         }
 
         boolean full(long nowNanos) {
@@ -45,8 +45,13 @@ final class UserBuckets {
 
     UserBuckets(Supplier<Limits> limits, long nowNanos) {
         // no bound on users (each has passed authentication); user names are at most 32 characters, JWT claims longer
-        this.byUser = new KeyedLimits<>(now -> Pair.of(limits.get(), now), IDLE, Integer.MAX_VALUE, Integer.MAX_VALUE,
-                                        SWEEP_INTERVAL_NANOS, nowNanos);
+        this.byUser = new KeyedLimits<>(
+                now -> Pair.of(limits.get(), now),
+                IDLE,
+                Integer.MAX_VALUE,
+                Integer.MAX_VALUE,
+                SWEEP_INTERVAL_NANOS,
+                nowNanos);
     }
 
     Pair of(String username, long nowNanos) {

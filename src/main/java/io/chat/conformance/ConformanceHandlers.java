@@ -1,15 +1,14 @@
 package io.chat.conformance;
 
 import io.chat.socketio.Namespace;
+import io.chat.socketio.engine.CloseReason;
 import io.chat.socketio.engine.EngineListener;
 import io.chat.socketio.engine.EnginePacket;
 import io.chat.socketio.engine.EngineSession;
-import io.chat.socketio.engine.CloseReason;
 
 /** The server behaviour the official protocol suites expect of the server under test. */
 public final class ConformanceHandlers {
-    private ConformanceHandlers() {
-    }
+    private ConformanceHandlers() {}
 
     /**
      * On connect, emit {@code auth} with the handshake auth; echo {@code message} as {@code message-back};

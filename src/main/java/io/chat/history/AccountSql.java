@@ -16,12 +16,11 @@ final class AccountSql {
     private static final int MISSING_PARENT = 23506;
     private static final String USER_COLUMNS = "username, display_name, password_hash, created_at";
 
-    private AccountSql() {
-    }
+    private AccountSql() {}
 
     static Void createUser(Connection connection, UserRecord user) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?)")) {
             statement.setString(1, user.username());
             if (user.displayName().isPresent()) {
                 statement.setString(2, user.displayName().get());
@@ -41,8 +40,8 @@ final class AccountSql {
     }
 
     static Optional<UserRecord> user(Connection connection, String username) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT " + USER_COLUMNS + " FROM users WHERE username = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT " + USER_COLUMNS + " FROM users WHERE username = ?")) {
             statement.setString(1, username);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? Optional.of(user(rows)) : Optional.empty();
@@ -51,9 +50,9 @@ final class AccountSql {
     }
 
     static List<UserRecord> users(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT " + USER_COLUMNS + " FROM users ORDER BY username");
-             ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement =
+                        connection.prepareStatement("SELECT " + USER_COLUMNS + " FROM users ORDER BY username");
+                ResultSet rows = statement.executeQuery()) {
             List<UserRecord> users = new ArrayList<>();
             while (rows.next()) {
                 users.add(user(rows));
@@ -87,12 +86,13 @@ final class AccountSql {
     }
 
     static Optional<SessionRecord> session(Connection connection, String tokenHash) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT username, expires_at FROM sessions WHERE token_hash = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT username, expires_at FROM sessions WHERE token_hash = ?")) {
             statement.setString(1, tokenHash);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next()
-                        ? Optional.of(new SessionRecord(tokenHash, rows.getString(1), Instant.ofEpochMilli(rows.getLong(2))))
+                        ? Optional.of(
+                                new SessionRecord(tokenHash, rows.getString(1), Instant.ofEpochMilli(rows.getLong(2))))
                         : Optional.empty();
             }
         }
@@ -114,7 +114,10 @@ final class AccountSql {
     }
 
     private static UserRecord user(ResultSet rows) throws SQLException {
-        return new UserRecord(rows.getString(1), Optional.ofNullable(rows.getString(2)), rows.getString(3),
+        return new UserRecord(
+                rows.getString(1),
+                Optional.ofNullable(rows.getString(2)),
+                rows.getString(3),
                 Instant.ofEpochMilli(rows.getLong(4)));
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 public interface AccountStore {
     /** The longest values accepted, in UTF-16 units (see {@link MessageStore#MAX_ROOM}). */
     int MAX_USER = 255;
+
     int MAX_DISPLAY_NAME = 1_000;
     int MAX_PASSWORD_HASH = 1_000;
 

@@ -6,7 +6,7 @@ package io.chat.history;
  */
 @FunctionalInterface
 public interface CommitObserver {
-    CommitObserver NONE = (batchSize, nanos) -> { };
+    CommitObserver NONE = (batchSize, nanos) -> {};
 
     /**
      * @param batchSize how many writes (appends, user and session changes) the transaction held

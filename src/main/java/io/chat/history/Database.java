@@ -26,12 +26,14 @@ final class Database {
 
     /** H2's error code for a database locked by another process (DATABASE_ALREADY_OPEN_1). */
     private static final int ALREADY_OPEN = 90020;
+
     private static final int WRONG_LOGIN = 28000;
     /** H2's own default: how stale its file may be, at most, behind the log. */
     static final int WRITE_DELAY_MS = 500;
 
     /** Column sizes: the longest values the store interfaces accept. */
     static final int MAX_ROOM = MessageStore.MAX_ROOM;
+
     static final int MAX_USER = AccountStore.MAX_USER;
     static final int MAX_TEXT = MessageStore.MAX_TEXT;
     static final int MAX_CLIENT_ID = MessageStore.MAX_CLIENT_ID;
@@ -72,16 +74,14 @@ final class Database {
             "CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at)",
             "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE messages, users, sessions TO " + APP_USER);
 
-    private Database() {
-    }
+    private Database() {}
 
     /**
      * The open connections: one for the writer, a few for reads, one for health checks alone (so that a check never
      * waits behind reads), and the admin login, which the writer keeps for CHECKPOINT alone (H2 allows it to admins
      * only); no request data ever reaches it.
      */
-    record Connections(Connection writer, List<Connection> readers, Connection health, Connection checkpointer) {
-    }
+    record Connections(Connection writer, List<Connection> readers, Connection health, Connection checkpointer) {}
 
     /** The database file the H2 URL names, without H2's extension. */
     static Path base(Path directory) {
@@ -152,12 +152,14 @@ final class Database {
             return DriverManager.getConnection(url, login);
         } catch (SQLException e) {
             if (e.getErrorCode() == ALREADY_OPEN) {
-                throw new StoreLockedException("tenant store in " + directory
-                        + " is locked by another process (is another server running on the same folder?)", e);
+                throw new StoreLockedException(
+                        "tenant store in " + directory
+                                + " is locked by another process (is another server running on the same folder?)",
+                        e);
             }
             if (e.getErrorCode() == WRONG_LOGIN) {
-                throw new StoreException("tenant store in " + directory + " does not accept the logins in "
-                        + Credentials.FILE_NAME, e);
+                throw new StoreException(
+                        "tenant store in " + directory + " does not accept the logins in " + Credentials.FILE_NAME, e);
             }
             throw e;
         }
@@ -165,7 +167,8 @@ final class Database {
 
     private static void createSchema(Connection admin, String appPassword) throws SQLException {
         // One statement prepared at a time: H2 resolves the user when ALTER USER is prepared.
-        try (PreparedStatement create = admin.prepareStatement("CREATE USER IF NOT EXISTS " + APP_USER + " PASSWORD ?")) {
+        try (PreparedStatement create =
+                admin.prepareStatement("CREATE USER IF NOT EXISTS " + APP_USER + " PASSWORD ?")) {
             create.setString(1, appPassword);
             create.execute();
         }

@@ -41,12 +41,14 @@ import java.util.concurrent.TimeUnit;
 public final class H2TenantStore implements TenantStore {
     /** Folders open in this JVM: H2 would let a second open share the database instead of refusing it. */
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+
     private static final long HEALTH_TIMEOUT_MS = 2_000;
     /**
      * Reads of one tenant waiting for one of its read connections, at most, and for how long: past either, a read
      * fails at once with {@link ReadsBusyException} rather than make its caller wait seconds.
      */
     static final int MAX_WAITING_READS = 1_000;
+
     static final Duration MAX_READ_WAIT = Duration.ofSeconds(3);
 
     private final String tenantId;
@@ -56,8 +58,8 @@ public final class H2TenantStore implements TenantStore {
     private H2TenantStore(String tenantId, Executor readExecutor, Writer writer) {
         this.tenantId = tenantId;
         this.writer = writer;
-        this.readQueue = new ReadQueue(tenantId, readExecutor, Writer.READ_CONNECTIONS, MAX_WAITING_READS,
-                                       MAX_READ_WAIT);
+        this.readQueue =
+                new ReadQueue(tenantId, readExecutor, Writer.READ_CONNECTIONS, MAX_WAITING_READS, MAX_READ_WAIT);
     }
 
     /**
@@ -197,7 +199,9 @@ public final class H2TenantStore implements TenantStore {
      * answers a query within 2 s. Waits at most about 2 s, ignoring interrupts.
      */
     public boolean healthy() {
-        return checkHealth().completeOnTimeout(false, HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
+        return checkHealth()
+                .completeOnTimeout(false, HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .join();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.chat.history;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,8 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32C;
-
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * The append-only log that makes an acknowledged message durable: one write per batch, before any ack.
@@ -51,9 +51,10 @@ final class MessageLog implements AutoCloseable {
     static MessageLog open(Path directory) {
         Path file = directory.resolve(FILE_NAME);
         try {
-            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                                                                StandardOpenOption.WRITE),
-                                                   OwnerOnly.fileAttributes(directory));
+            FileChannel channel = FileChannel.open(
+                    file,
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    OwnerOnly.fileAttributes(directory));
             OwnerOnly.restrictFile(file);
             return new MessageLog(file, channel, channel.size());
         } catch (IOException e) {
@@ -127,7 +128,8 @@ final class MessageLog implements AutoCloseable {
 
     private static byte[] encode(LoggedMessage logged) throws IOException {
         StoredMessage message = logged.message();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + message.text().length() * 3);
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream(64 + message.text().length() * 3);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeUTF(message.room());
         out.writeLong(message.seq());

@@ -27,8 +27,7 @@ final class MessageQueries {
             ORDER BY room, seq
             LIMIT ?""";
 
-    private MessageQueries() {
-    }
+    private MessageQueries() {}
 
     /** The newest {@code limit} messages with seq below {@code beforeSeq}, oldest first. */
     static MessagePage before(Connection connection, String room, long beforeSeq, int limit) throws SQLException {
@@ -48,7 +47,7 @@ final class MessageQueries {
 
     static long count(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM messages");
-             ResultSet rows = statement.executeQuery()) {
+                ResultSet rows = statement.executeQuery()) {
             rows.next();
             return rows.getLong(1);
         }
@@ -64,8 +63,13 @@ final class MessageQueries {
             List<StoredMessage> messages = new ArrayList<>(limit + 1);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    messages.add(new StoredMessage(rows.getString(1), room, rows.getLong(2), rows.getString(3),
-                            rows.getString(4), Instant.ofEpochMilli(rows.getLong(5))));
+                    messages.add(new StoredMessage(
+                            rows.getString(1),
+                            room,
+                            rows.getLong(2),
+                            rows.getString(3),
+                            rows.getString(4),
+                            Instant.ofEpochMilli(rows.getLong(5))));
                 }
             }
             return messages;

@@ -33,6 +33,7 @@ public interface MessageStore {
      * {@link AccountStore#MAX_USER}.
      */
     int MAX_ROOM = 128;
+
     int MAX_TEXT = 16_000;
     int MAX_CLIENT_ID = 255;
 

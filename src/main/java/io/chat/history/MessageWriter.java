@@ -43,8 +43,7 @@ final class MessageWriter implements AutoCloseable {
     /** The rows of the open transaction, in order, for the log. */
     private final List<LoggedMessage> batchRows = new ArrayList<>();
 
-    private record ClientKey(String from, String room, String clientId) {
-    }
+    private record ClientKey(String from, String room, String clientId) {}
 
     MessageWriter(Connection connection) throws SQLException {
         insert = connection.prepareStatement(
@@ -63,8 +62,8 @@ final class MessageWriter implements AutoCloseable {
             return new AppendResult(batchClientIds.get(key.get()), true);
         }
         long seq = lastSeq(room) + 1;
-        StoredMessage message = new StoredMessage(UUID.randomUUID().toString(), room, seq, from, text,
-                Instant.ofEpochMilli(System.currentTimeMillis()));
+        StoredMessage message = new StoredMessage(
+                UUID.randomUUID().toString(), room, seq, from, text, Instant.ofEpochMilli(System.currentTimeMillis()));
         try {
             insert(message, clientId);
         } catch (SQLException e) {
@@ -107,12 +106,19 @@ final class MessageWriter implements AutoCloseable {
                     throw e;
                 }
                 // The row is there under its clientId but not at its (room, seq): the same message if ids match.
-                ClientKey key = new ClientKey(row.message().from(), row.message().room(), row.clientId().get());
+                ClientKey key = new ClientKey(
+                        row.message().from(),
+                        row.message().room(),
+                        row.clientId().get());
                 Optional<StoredMessage> earlier = earlier(key);
-                if (earlier.isEmpty() || !earlier.get().id().equals(row.message().id())) {
-                    throw new SQLException("logged message " + row.message().id() + " (room seq "
-                            + row.message().seq() + ") conflicts with stored message "
-                            + earlier.map(m -> m.id() + " (seq " + m.seq() + ")").orElse("?"), e);
+                if (earlier.isEmpty()
+                        || !earlier.get().id().equals(row.message().id())) {
+                    throw new SQLException(
+                            "logged message " + row.message().id() + " (room seq "
+                                    + row.message().seq() + ") conflicts with stored message "
+                                    + earlier.map(m -> m.id() + " (seq " + m.seq() + ")")
+                                            .orElse("?"),
+                            e);
                 }
                 continue;
             }
@@ -160,8 +166,13 @@ final class MessageWriter implements AutoCloseable {
             if (!rows.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new StoredMessage(rows.getString(1), key.room(), rows.getLong(2), key.from(),
-                    rows.getString(3), Instant.ofEpochMilli(rows.getLong(4))));
+            return Optional.of(new StoredMessage(
+                    rows.getString(1),
+                    key.room(),
+                    rows.getLong(2),
+                    key.from(),
+                    rows.getString(3),
+                    Instant.ofEpochMilli(rows.getLong(4))));
         }
     }
 

@@ -20,8 +20,7 @@ public final class OwnerOnly {
     private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-    private OwnerOnly() {
-    }
+    private OwnerOnly() {}
 
     /** Creates the folder as 0700 (its parents as usual); fails if it exists. */
     public static void createFolder(Path folder) throws IOException {
@@ -82,14 +81,17 @@ public final class OwnerOnly {
 
     /** The attribute that creates a file as 0600, for {@code Files.createFile} and {@code FileChannel.open}. */
     static FileAttribute<?>[] fileAttributes(Path folder) {
-        return posix(folder) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
+        return posix(folder)
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
                 : new FileAttribute<?>[0];
     }
 
     private static void warn(IOException e) {
         // the path is the server's own (tenants folder and a validated tenant id), not a client's string
-        LOGGER.log(System.Logger.Level.WARNING, "event=restrict-permissions outcome=failed error="
-                + e.getClass().getSimpleName() + " path=" + e.getMessage());
+        LOGGER.log(
+                System.Logger.Level.WARNING,
+                "event=restrict-permissions outcome=failed error="
+                        + e.getClass().getSimpleName() + " path=" + e.getMessage());
     }
 
     private static boolean posix(Path path) {

@@ -65,7 +65,8 @@ final class ReadPool {
                 return connection;
             }
             if (System.nanoTime() > deadline) {
-                throw new StoreException("tenant store " + tenantId + ": no read connection free for " + BORROW_TIMEOUT);
+                throw new StoreException(
+                        "tenant store " + tenantId + ": no read connection free for " + BORROW_TIMEOUT);
             }
         }
         throw new StoreException("tenant store " + tenantId + " is closed");

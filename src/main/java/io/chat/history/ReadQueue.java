@@ -101,8 +101,8 @@ final class ReadQueue {
                 });
                 return;
             } catch (RejectedExecutionException e) {
-                current.result().completeExceptionally(
-                        new StoreException("tenant store " + tenantId + ": read refused", e));
+                current.result()
+                        .completeExceptionally(new StoreException("tenant store " + tenantId + ": read refused", e));
                 next = next();
             }
         }

@@ -1,7 +1,7 @@
 package io.chat.history;
 
-import java.lang.System.Logger.Level;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,29 +38,32 @@ final class Writer {
     static final int MAX_BATCH = 1_000;
     /** Past this many queued writes, new ones fail at once rather than grow the heap without bound. */
     static final int MAX_PENDING = 100_000;
+
     static final int READ_CONNECTIONS = 3;
     private static final Duration HEALTH_QUERY_TIMEOUT = Duration.ofSeconds(2);
     /** A health check's answer is reused this long: a flood of /health calls starts about one check per second. */
     private static final Duration HEALTH_REUSE = Duration.ofSeconds(1);
     /** A batch running longer than this makes the store unhealthy. */
     private static final Duration STUCK = Duration.ofSeconds(10);
+
     private static final Duration READS_DRAIN = Duration.ofSeconds(10);
     /** How long the log may grow before a checkpoint empties it, at most, and how large. */
     private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
+
     private static final long MAX_LOG_BYTES = 64L << 20;
 
-    sealed interface Op permits Append, Task, Stop {
-    }
+    sealed interface Op permits Append, Task, Stop {}
 
-    record Append(String room, String from, String text, Optional<String> clientId,
-                  CompletableFuture<AppendResult> result) implements Op {
-    }
+    record Append(
+            String room, String from, String text, Optional<String> clientId, CompletableFuture<AppendResult> result)
+            implements Op {}
 
-    record Task<T>(SqlWork<T> work, CompletableFuture<T> result) implements Op {
-    }
+    record Task<T>(SqlWork<T> work, CompletableFuture<T> result) implements Op {}
 
     /** Always the last op ever queued: admission closes when it is queued. */
-    enum Stop implements Op { INSTANCE }
+    enum Stop implements Op {
+        INSTANCE
+    }
 
     private final Path directory;
     private final String tenantId;
@@ -70,6 +73,7 @@ final class Writer {
     private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     /** Makes "not stopping, so queue it" atomic, so that nothing is queued behind Stop and left hanging. */
     private final ReentrantLock admission = new ReentrantLock();
+
     private boolean stopping; // guarded by admission
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -90,7 +94,10 @@ final class Writer {
         this.onStopped = onStopped;
         // Daemon: a store the application forgot to close must not keep the JVM alive. Acknowledged
         // writes are on disk already, so stopping mid-way loses only unacknowledged ones.
-        this.thread = Thread.ofPlatform().name("store-writer-" + tenantId).daemon(true).unstarted(this::run);
+        this.thread = Thread.ofPlatform()
+                .name("store-writer-" + tenantId)
+                .daemon(true)
+                .unstarted(this::run);
     }
 
     /** Opens the database on the writer thread (never on the caller's) and waits for it, ignoring interrupts. */
@@ -105,7 +112,8 @@ final class Writer {
             ready.join();
         } catch (CompletionException e) {
             stopped.join();
-            throw e.getCause() instanceof RuntimeException re ? re
+            throw e.getCause() instanceof RuntimeException re
+                    ? re
                     : new StoreException("cannot open tenant store " + tenantId, e.getCause());
         }
     }
@@ -243,8 +251,10 @@ final class Writer {
             checkpointAndClearLog();
         }
         if (restored > 0) {
-            LOG.log(Level.INFO, "tenant " + tenantId + ": restored " + restored + " of " + logged.size()
-                    + " logged messages the database file did not have yet");
+            LOG.log(
+                    Level.INFO,
+                    "tenant " + tenantId + ": restored " + restored + " of " + logged.size()
+                            + " logged messages the database file did not have yet");
         }
     }
 
@@ -266,11 +276,12 @@ final class Writer {
         List<Runnable> completions = new ArrayList<>(batch.size());
         try {
             for (Op op : batch) {
-                completions.add(switch (op) {
-                    case Append append -> apply(messages, append);
-                    case Task<?> task -> apply(connection, task);
-                    case Stop stop -> throw new IllegalStateException("stop inside a batch");
-                });
+                completions.add(
+                        switch (op) {
+                            case Append append -> apply(messages, append);
+                            case Task<?> task -> apply(connection, task);
+                            case Stop stop -> throw new IllegalStateException("stop inside a batch");
+                        });
             }
             connection.commit();
         } catch (Throwable e) {
@@ -279,8 +290,8 @@ final class Writer {
             lastCommitFailed = true;
             batchStartedNanos = 0;
             LOG.log(Level.WARNING, "tenant " + tenantId + ": write of " + batch.size() + " rolled back", e);
-            StoreException failure = new StoreException(
-                    "tenant store " + tenantId + ": write failed, nothing of it was stored", e);
+            StoreException failure =
+                    new StoreException("tenant store " + tenantId + ": write failed, nothing of it was stored", e);
             batch.forEach(op -> fail(op, failure));
             return;
         }
@@ -288,8 +299,8 @@ final class Writer {
         if (!makeDurable(rows, batch.stream().anyMatch(op -> op instanceof Task<?>))) {
             lastCommitFailed = true;
             batchStartedNanos = 0;
-            StoreException failure = new StoreException(
-                    "tenant store " + tenantId + ": committed but could not be made durable");
+            StoreException failure =
+                    new StoreException("tenant store " + tenantId + ": committed but could not be made durable");
             batch.forEach(op -> fail(op, failure));
             return;
         }
@@ -320,8 +331,11 @@ final class Writer {
             }
             return true;
         } catch (IOException | SQLException e) {
-            LOG.log(Level.WARNING, "tenant " + tenantId + ": " + (changesAccounts ? "checkpoint" : "log write")
-                    + " failed; trying a checkpoint", e);
+            LOG.log(
+                    Level.WARNING,
+                    "tenant " + tenantId + ": " + (changesAccounts ? "checkpoint" : "log write")
+                            + " failed; trying a checkpoint",
+                    e);
         }
         try {
             checkpointAndClearLog();
@@ -334,7 +348,8 @@ final class Writer {
 
     private void checkpointIfDue() {
         long size = log.size();
-        if (size >= MAX_LOG_BYTES || (size > 0 && System.nanoTime() - lastCheckpointNanos > CHECKPOINT_EVERY.toNanos())) {
+        if (size >= MAX_LOG_BYTES
+                || (size > 0 && System.nanoTime() - lastCheckpointNanos > CHECKPOINT_EVERY.toNanos())) {
             try {
                 checkpointAndClearLog();
             } catch (IOException | SQLException e) {
@@ -357,7 +372,8 @@ final class Writer {
             AppendResult result = messages.append(append.room(), append.from(), append.text(), append.clientId());
             return () -> append.result().complete(result);
         } catch (SQLException e) {
-            StoreException failure = new StoreException("tenant store " + tenantId + ": append failed: " + e.getMessage(), e);
+            StoreException failure =
+                    new StoreException("tenant store " + tenantId + ": append failed: " + e.getMessage(), e);
             return () -> append.result().completeExceptionally(failure);
         }
     }
@@ -371,7 +387,8 @@ final class Writer {
             return () -> task.result().complete(value);
         } catch (SQLException | RuntimeException e) {
             connection.rollback(savepoint);
-            RuntimeException failure = e instanceof RuntimeException re ? re
+            RuntimeException failure = e instanceof RuntimeException re
+                    ? re
                     : new StoreException("tenant store " + tenantId + ": write failed: " + e.getMessage(), e);
             return () -> task.result().completeExceptionally(failure);
         }
@@ -381,7 +398,7 @@ final class Writer {
         switch (op) {
             case Append append -> append.result().completeExceptionally(failure);
             case Task<?> task -> task.result().completeExceptionally(failure);
-            case Stop stop -> { }
+            case Stop stop -> {}
         }
     }
 
@@ -407,7 +424,10 @@ final class Writer {
             try {
                 checkpointAndClearLog();
             } catch (IOException | SQLException e) {
-                LOG.log(Level.WARNING, "tenant " + tenantId + ": last checkpoint failed; the log is kept for the next start", e);
+                LOG.log(
+                        Level.WARNING,
+                        "tenant " + tenantId + ": last checkpoint failed; the log is kept for the next start",
+                        e);
             }
         }
         if (log != null) {

@@ -1,14 +1,13 @@
 package io.chat.http;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A REST failure the contract names: its status, code and message, and the headers that go with it
@@ -74,7 +73,8 @@ public final class ApiError extends RuntimeException {
 
     /** 503 {@code unavailable} "try again later" with {@code Retry-After: 1}: the store cannot serve it now. */
     public static ApiError unavailable() {
-        return of(Status.SERVICE_UNAVAILABLE_503, "unavailable", "try again later").retryAfter(1);
+        return of(Status.SERVICE_UNAVAILABLE_503, "unavailable", "try again later")
+                .retryAfter(1);
     }
 
     /** The same error with one more header. */

@@ -1,13 +1,12 @@
 package io.chat.http;
 
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The public listener's door: at most {@code maxPerAddress} open TCP connections per client address, and a first
@@ -44,8 +43,10 @@ public final class ConnectionGate implements ServerConnectionSelector {
         if (!counts.tryTake(address)) {
             if (refused.incrementAndGet() % 1_000 == 1) {
                 // the address is the socket's, not a string the client chose; one line per thousand refusals
-                LOGGER.log(System.Logger.Level.WARNING, "event=connection outcome=refused reason=address-cap address="
-                        + LogText.quote(address) + " refused=" + refused.get());
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "event=connection outcome=refused reason=address-cap address=" + LogText.quote(address)
+                                + " refused=" + refused.get());
             }
             deadline.opened(ctx, REFUSED_WAIT);
             return new CountedConnection(new RefusedConnection(ctx), () -> deadline.forget(ctx));

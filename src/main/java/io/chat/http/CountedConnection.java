@@ -1,10 +1,9 @@
 package io.chat.http;
 
-import java.time.Duration;
-
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.task.InterruptableTask;
 import io.helidon.webserver.spi.ServerConnection;
+import java.time.Duration;
 
 /**
  * Helidon's connection, with something to do when it ends. {@code handle} runs for the connection's whole life on

@@ -1,16 +1,15 @@
 package io.chat.http;
 
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
-import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.http1.Http1ConnectionListener;
 
 /**
  * A deadline for a request's headers, which Helidon 4.2 does not have (slowloris): an HTTP/1 connection whose
@@ -32,6 +31,7 @@ public final class HeaderDeadline implements Http1ConnectionListener, AutoClosea
     private final long timeoutNanos;
     /** Connections reading their request line or headers, with the time they must be done by. */
     private final Map<ConnectionContext, Long> reading = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService checker;
 
     public HeaderDeadline(Duration timeout) {

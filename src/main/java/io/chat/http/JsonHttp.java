@@ -1,27 +1,24 @@
 package io.chat.http;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Optional;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.chat.json.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
 
 /** JSON in and out of the REST APIs, with the contract's error shape {@code {"error":{"code","message"}}}. */
 public final class JsonHttp {
     /** Request bodies larger than this are refused with 413. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private JsonHttp() {
-    }
+    private JsonHttp() {}
 
     public static void send(ServerResponse res, Status status, JsonNode body) {
         try {
@@ -45,8 +42,10 @@ public final class JsonHttp {
      * first; only JSON needs its permission (a CORS preflight), so refusing the rest stops those posts.
      */
     public static boolean notJson(ServerRequest req) {
-        return req.headers().contentType()
-                .map(type -> !(type.test(HttpMediaTypes.JSON_UTF_8) || "application/json".equals(type.mediaType().text())))
+        return req.headers()
+                .contentType()
+                .map(type -> !(type.test(HttpMediaTypes.JSON_UTF_8)
+                        || "application/json".equals(type.mediaType().text())))
                 .orElseGet(() -> req.content().hasEntity());
     }
 
@@ -81,7 +80,8 @@ public final class JsonHttp {
 
     /** The token of an {@code Authorization: Bearer} header. */
     public static Optional<String> bearer(ServerRequest req) {
-        return req.headers().first(HeaderNames.AUTHORIZATION)
+        return req.headers()
+                .first(HeaderNames.AUTHORIZATION)
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(h -> h.substring(7).trim())
                 .filter(t -> !t.isEmpty());

@@ -9,8 +9,7 @@ public final class LogText {
     /** Characters of the client's string kept; longer ones end with {@code ...}. */
     static final int MAX_CHARS = 200;
 
-    private LogText() {
-    }
+    private LogText() {}
 
     /** {@code "…"} with the escapes above; {@code null} gives {@code -}. */
     public static String quote(String untrusted) {
@@ -22,18 +21,18 @@ public final class LogText {
         for (int i = 0; i < kept; i++) {
             char c = untrusted.charAt(i);
             switch (c) {
-            case '"' -> out.append("\\\"");
-            case '\\' -> out.append("\\\\");
-            case '\n' -> out.append("\\n");
-            case '\r' -> out.append("\\r");
-            case '\t' -> out.append("\\t");
-            default -> {
-                if (c < 0x20 || c > 0x7e) {
-                    out.append(String.format("\\u%04x", (int) c));
-                } else {
-                    out.append(c);
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
                 }
-            }
             }
         }
         if (kept < untrusted.length()) {

@@ -1,12 +1,11 @@
 package io.chat.http;
 
-import java.util.List;
-
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.util.List;
 
 /**
  * Several HTTP/1 receive listeners as one. Helidon 4.2.0 has its own combination

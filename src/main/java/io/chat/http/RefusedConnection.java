@@ -1,13 +1,12 @@
 package io.chat.http;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A connection past its address's cap: once its request arrives it is answered 503 with {@code Retry-After} (the
@@ -18,12 +17,13 @@ import io.helidon.webserver.spi.ServerConnection;
 final class RefusedConnection implements ServerConnection {
     private static final String BODY = "{\"code\":3,\"message\":\"Server unavailable\"}";
     private static final byte[] ANSWER = ("HTTP/1.1 503 Service Unavailable\r\n"
-            + "Content-Type: application/json\r\n"
-            + "Content-Length: " + BODY.length() + "\r\n"
-            + "Retry-After: 1\r\n"
-            + "Connection: close\r\n"
-            + SecurityHeaders.asLines()
-            + "\r\n" + BODY).getBytes(StandardCharsets.US_ASCII);
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + BODY.length() + "\r\n"
+                    + "Retry-After: 1\r\n"
+                    + "Connection: close\r\n"
+                    + SecurityHeaders.asLines()
+                    + "\r\n" + BODY)
+            .getBytes(StandardCharsets.US_ASCII);
 
     private final ConnectionContext ctx;
     private final long startNanos = System.nanoTime();

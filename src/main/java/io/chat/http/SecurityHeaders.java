@@ -1,7 +1,5 @@
 package io.chat.http;
 
-import java.util.List;
-
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
@@ -14,6 +12,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 
 /**
  * Headers on every public response: no site may frame the web client (clickjacking), browsers must not guess
@@ -28,14 +27,14 @@ public final class SecurityHeaders implements Filter {
     private static final HeaderName FRAME_OPTIONS = HeaderNames.create("X-Frame-Options");
     private static final HeaderName CONTENT_TYPE_OPTIONS = HeaderNames.create("X-Content-Type-Options");
     private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
-    private static final List<Header> HEADERS = List.of(HeaderValues.create(CSP, CONTENT_SECURITY_POLICY),
-                                                        HeaderValues.create(FRAME_OPTIONS, "DENY"),
-                                                        HeaderValues.create(CONTENT_TYPE_OPTIONS, "nosniff"),
-                                                        HeaderValues.create(REFERRER_POLICY, "no-referrer"));
+    private static final List<Header> HEADERS = List.of(
+            HeaderValues.create(CSP, CONTENT_SECURITY_POLICY),
+            HeaderValues.create(FRAME_OPTIONS, "DENY"),
+            HeaderValues.create(CONTENT_TYPE_OPTIONS, "nosniff"),
+            HeaderValues.create(REFERRER_POLICY, "no-referrer"));
 
     /** Marks, in a request's context, that its response carries these headers. */
-    private record Applied() {
-    }
+    private record Applied() {}
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
@@ -60,8 +59,8 @@ public final class SecurityHeaders implements Filter {
      */
     public static DirectHandlers directHandlers() {
         DirectHandler withHeaders = (request, eventType, status, headers, message) -> {
-            DirectHandler.TransportResponse response = DirectHandler.defaultHandler()
-                    .handle(request, eventType, status, headers, message);
+            DirectHandler.TransportResponse response =
+                    DirectHandler.defaultHandler().handle(request, eventType, status, headers, message);
             HEADERS.forEach(response.headers()::set);
             return response;
         };
@@ -75,7 +74,8 @@ public final class SecurityHeaders implements Filter {
     /** The headers as lines of an HTTP/1.1 response head, each ending in CRLF, for answers written byte by byte. */
     static String asLines() {
         StringBuilder lines = new StringBuilder();
-        HEADERS.forEach(header -> lines.append(header.name()).append(": ").append(header.get()).append("\r\n"));
+        HEADERS.forEach(header ->
+                lines.append(header.name()).append(": ").append(header.get()).append("\r\n"));
         return lines.toString();
     }
 

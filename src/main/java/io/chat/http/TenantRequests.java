@@ -7,8 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 /** The tenant a REST path names: 400 for an invalid id (before it touches anything), 404 for an unknown one. */
 public final class TenantRequests {
-    private TenantRequests() {
-    }
+    private TenantRequests() {}
 
     /** The live tenant of path parameter {@code param}; {@link ApiError} when there is none. */
     public static Tenant tenant(TenantRegistry registry, ServerRequest req, String param) {

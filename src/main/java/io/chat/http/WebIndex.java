@@ -1,13 +1,12 @@
 package io.chat.http;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-
 import io.helidon.http.NotFoundException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /** The web client's page for its deep links ({@code /t/acme}); 404 when the jar was built without the client. */
 public final class WebIndex implements Handler {

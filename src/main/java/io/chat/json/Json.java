@@ -17,14 +17,13 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                                           .maxNestingDepth(MAX_NESTING_DEPTH)
-                                           .build())
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .build())
             // characters outside the BMP travel as the UTF-8 the client sent, not as escaped surrogate pairs
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build());
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;

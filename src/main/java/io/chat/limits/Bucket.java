@@ -23,6 +23,7 @@ public final class Bucket {
     private final double perNano;
     /** The window's length in nanoseconds; 0 when refilled continuously. */
     private final long windowNanos;
+
     private double tokens;
     /** Continuous: when {@link #tokens} was last brought up to date. Window: when the current window started. */
     private long last;

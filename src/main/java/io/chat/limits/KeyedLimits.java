@@ -48,13 +48,19 @@ public final class KeyedLimits<L> {
     private final ConcurrentHashMap<String, L> limits = new ConcurrentHashMap<>();
     /** New keys are added one at a time, so that the bound holds exactly. */
     private final ReentrantLock adding = new ReentrantLock();
+
     private long lastSweep; // guarded by adding
 
     /**
      * @param create makes a new key's limit at the given time
      */
-    public KeyedLimits(LongFunction<L> create, Idle<L> idle, int maxKeys, int maxKeyLength, long sweepIntervalNanos,
-                       long nowNanos) {
+    public KeyedLimits(
+            LongFunction<L> create,
+            Idle<L> idle,
+            int maxKeys,
+            int maxKeyLength,
+            long sweepIntervalNanos,
+            long nowNanos) {
         if (maxKeys < 1 || maxKeyLength < 1 || sweepIntervalNanos < 1) {
             throw new IllegalArgumentException("maxKeys, maxKeyLength and sweepIntervalNanos must be positive");
         }
@@ -67,8 +73,8 @@ public final class KeyedLimits<L> {
     }
 
     /** A table of one {@link Bucket} per key. */
-    public static KeyedLimits<Bucket> ofBuckets(LongFunction<Bucket> create, int maxKeys, int maxKeyLength,
-                                                long sweepIntervalNanos, long nowNanos) {
+    public static KeyedLimits<Bucket> ofBuckets(
+            LongFunction<Bucket> create, int maxKeys, int maxKeyLength, long sweepIntervalNanos, long nowNanos) {
         return new KeyedLimits<>(create, BUCKET, maxKeys, maxKeyLength, sweepIntervalNanos, nowNanos);
     }
 
@@ -89,8 +95,10 @@ public final class KeyedLimits<L> {
                     limits.values().removeIf(l -> idle.idle(l, nowNanos));
                 }
                 while (limits.size() >= maxKeys) {
-                    limits.entrySet().stream().min(Comparator.comparingLong(e -> idle.since(e.getValue())))
-                            .map(Map.Entry::getKey).ifPresent(limits::remove);
+                    limits.entrySet().stream()
+                            .min(Comparator.comparingLong(e -> idle.since(e.getValue())))
+                            .map(Map.Entry::getKey)
+                            .ifPresent(limits::remove);
                 }
             }
             return limits.computeIfAbsent(key, k -> create.apply(nowNanos));

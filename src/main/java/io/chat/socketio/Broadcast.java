@@ -22,13 +22,15 @@ public final class Broadcast {
     }
 
     public Broadcast to(String... more) {
-        return new Broadcast(namespace, new BroadcastOptions(union(options.rooms(), more), options.except(),
-                                                             options.volatileEvent()));
+        return new Broadcast(
+                namespace,
+                new BroadcastOptions(union(options.rooms(), more), options.except(), options.volatileEvent()));
     }
 
     public Broadcast except(String... more) {
-        return new Broadcast(namespace, new BroadcastOptions(options.rooms(), union(options.except(), more),
-                                                             options.volatileEvent()));
+        return new Broadcast(
+                namespace,
+                new BroadcastOptions(options.rooms(), union(options.except(), more), options.volatileEvent()));
     }
 
     /** Recipients whose connection is backed up do not get this event (for typing indicators and the like). */
@@ -38,8 +40,8 @@ public final class Broadcast {
 
     /** Emits the event; returns how many sockets of this server it was queued to. */
     public int emit(String event, Object... args) {
-        Packet packet = new Packet(PacketType.EVENT, namespace.name(), OptionalLong.empty(),
-                                   Optional.of(Events.payload(event, args)), 0);
+        Packet packet = new Packet(
+                PacketType.EVENT, namespace.name(), OptionalLong.empty(), Optional.of(Events.payload(event, args)), 0);
         return namespace.adapter().broadcast(packet, options);
     }
 

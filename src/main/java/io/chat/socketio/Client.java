@@ -1,5 +1,10 @@
 package io.chat.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.socketio.engine.CloseReason;
+import io.chat.socketio.engine.EngineListener;
+import io.chat.socketio.engine.EngineSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -7,13 +12,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.chat.socketio.engine.CloseReason;
-import io.chat.socketio.engine.EngineListener;
-import io.chat.socketio.engine.EngineSession;
 
 /** One Engine.IO connection seen by Socket.IO: decodes its packets and multiplexes its namespaces. */
 final class Client implements EngineListener {
@@ -39,8 +37,9 @@ final class Client implements EngineListener {
      */
     private void waitForNamespace() {
         session.restrict(server.config().maxBytesBeforeConnect());
-        connectTimeout = server.scheduler().schedule(this::connectTimedOut, server.config().connectTimeout().toMillis(),
-                                                     TimeUnit.MILLISECONDS);
+        connectTimeout = server.scheduler()
+                .schedule(
+                        this::connectTimedOut, server.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     EngineSession session() {
@@ -123,10 +122,10 @@ final class Client implements EngineListener {
             return;
         }
         switch (packet.type()) {
-        case EVENT, BINARY_EVENT -> socket.dispatch(packet);
-        case ACK, BINARY_ACK -> socket.acknowledged(packet);
-        case DISCONNECT -> socket.closed(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
-        default -> session.close(CloseReason.PARSE_ERROR);
+            case EVENT, BINARY_EVENT -> socket.dispatch(packet);
+            case ACK, BINARY_ACK -> socket.acknowledged(packet);
+            case DISCONNECT -> socket.closed(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
+            default -> session.close(CloseReason.PARSE_ERROR);
         }
     }
 
@@ -170,7 +169,8 @@ final class Client implements EngineListener {
         data.put("sid", socketId);
         // alone in its write: some clients miss an event that arrives in the same read as this reply
         session.send(PacketCodec.encode(PacketType.CONNECT, namespace, OptionalLong.empty(), Optional.of(data))
-                             .getFirst().flushedAlone());
+                .getFirst()
+                .flushedAlone());
     }
 
     /**

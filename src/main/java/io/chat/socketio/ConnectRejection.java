@@ -1,8 +1,7 @@
 package io.chat.socketio;
 
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
 
 /** Refuses a connection from a {@link Middleware}; {@code message} and {@code data} reach the client. */
 public final class ConnectRejection extends RuntimeException {

@@ -1,8 +1,7 @@
 package io.chat.socketio;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /** Handles one client event. Runs on the sending connection's thread; keep it short and never block on I/O. */
 @FunctionalInterface

@@ -1,14 +1,12 @@
 package io.chat.socketio;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.List;
 
 /** Turns an event name and Java arguments into the JSON array that travels. */
 final class Events {
-    private Events() {
-    }
+    private Events() {}
 
     static ArrayNode payload(String event, Object... args) {
         if (PacketCodec.RESERVED_EVENTS.contains(event)) {

@@ -1,5 +1,6 @@
 package io.chat.socketio;
 
+import io.chat.socketio.engine.EnginePacket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.chat.socketio.engine.EnginePacket;
 
 /**
  * The adapter of a single server (socket.io's in-memory adapter): rooms are two maps, room → sockets and socket →
@@ -69,8 +68,8 @@ public final class InMemoryAdapter implements Adapter {
     /** Encodes the packet once and queues the same bytes to every recipient; waits on none of them. */
     @Override
     public int broadcast(Packet packet, BroadcastOptions options) {
-        List<EnginePacket> encoded = PacketCodec.encode(packet.type(), packet.namespace(), packet.ackId(),
-                                                        packet.data());
+        List<EnginePacket> encoded =
+                PacketCodec.encode(packet.type(), packet.namespace(), packet.ackId(), packet.data());
         int queued = 0;
         for (Socket socket : fetchSockets(options)) {
             if (options.volatileEvent() && socket.queuedBytes() > VOLATILE_DROP_BYTES) {

@@ -16,15 +16,14 @@ public final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                                           .maxNestingDepth(MAX_NESTING_DEPTH)
-                                           .build())
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .build())
             // characters outside the BMP travel as the UTF-8 the client sent, not as escaped surrogate pairs
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build());
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The wire's mapper, for code of this package and its tests. */
     static ObjectMapper mapper() {

@@ -17,8 +17,7 @@ import java.util.function.Consumer;
  */
 public final class Namespace {
     private static final System.Logger LOGGER = System.getLogger(Namespace.class.getName());
-    private static final EventHandler IGNORE = (socket, args, ack) -> {
-    };
+    private static final EventHandler IGNORE = (socket, args, ack) -> {};
 
     private final String name;
     private final SocketIoServer server;

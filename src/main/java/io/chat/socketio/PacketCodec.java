@@ -1,5 +1,12 @@
 package io.chat.socketio;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.socketio.engine.EnginePacket;
+import io.chat.socketio.engine.EnginePacketType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,28 +19,19 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BinaryNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.chat.socketio.engine.EnginePacket;
-import io.chat.socketio.engine.EnginePacketType;
-
 /**
  * Socket.IO v5 packet encoding, with the validation rules of the reference parser (socket.io-parser 4):
  * anything it would refuse is a {@link ParseException}, and the connection that sent it is closed.
  */
 final class PacketCodec {
     /** Event names the protocol reserves; a client may not send them and the server may not emit them. */
-    static final Set<String> RESERVED_EVENTS = Set.of("connect", "connect_error", "disconnect", "disconnecting",
-                                                      "newListener", "removeListener");
+    static final Set<String> RESERVED_EVENTS =
+            Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
     private static final int MAX_ATTACHMENTS = 1000;
     private static final long MAX_ACK_ID = (1L << 53) - 1;
 
-    private PacketCodec() {
-    }
+    private PacketCodec() {}
 
     static final class ParseException extends RuntimeException {
         ParseException(String message) {
@@ -114,13 +112,17 @@ final class PacketCodec {
 
     private static void validate(Packet packet) {
         Optional<JsonNode> data = packet.data();
-        boolean valid = switch (packet.type()) {
-            case CONNECT -> data.isEmpty() || data.get().isObject();
-            case DISCONNECT -> data.isEmpty();
-            case CONNECT_ERROR -> false; // only servers send it
-            case EVENT, BINARY_EVENT -> data.isPresent() && isEventPayload(data.get());
-            case ACK, BINARY_ACK -> data.isPresent() && data.get().isArray() && packet.ackId().isPresent();
-        };
+        boolean valid =
+                switch (packet.type()) {
+                    case CONNECT -> data.isEmpty() || data.get().isObject();
+                    case DISCONNECT -> data.isEmpty();
+                    case CONNECT_ERROR -> false; // only servers send it
+                    case EVENT, BINARY_EVENT -> data.isPresent() && isEventPayload(data.get());
+                    case ACK, BINARY_ACK ->
+                        data.isPresent()
+                                && data.get().isArray()
+                                && packet.ackId().isPresent();
+                };
         if (!valid) {
             throw new ParseException("invalid payload");
         }

@@ -1,5 +1,9 @@
 package io.chat.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.chat.socketio.engine.CloseReason;
+import io.chat.socketio.engine.EnginePacket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,15 +18,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-
-import io.chat.socketio.engine.CloseReason;
-import io.chat.socketio.engine.EnginePacket;
 
 /** One client's presence in one namespace. Many sockets of many namespaces may share one connection. */
 public final class Socket {
@@ -47,8 +45,7 @@ public final class Socket {
      */
     private final ReentrantLock lifecycle = new ReentrantLock();
 
-    private record PendingAck(CompletableFuture<List<JsonNode>> future, ScheduledFuture<?> timer) {
-    }
+    private record PendingAck(CompletableFuture<List<JsonNode>> future, ScheduledFuture<?> timer) {}
 
     Socket(String id, Namespace namespace, Client client, Handshake handshake) {
         this.id = id;
@@ -124,8 +121,8 @@ public final class Socket {
 
     /** Sends an event to this socket only. */
     public void emit(String event, Object... args) {
-        send(PacketCodec.encode(PacketType.EVENT, namespace.name(), OptionalLong.empty(),
-                                Optional.of(Events.payload(event, args))));
+        send(PacketCodec.encode(
+                PacketType.EVENT, namespace.name(), OptionalLong.empty(), Optional.of(Events.payload(event, args))));
     }
 
     /**
@@ -136,12 +133,18 @@ public final class Socket {
         ArrayNode payload = Events.payload(event, args);
         long ackId = nextAckId.getAndIncrement();
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
-        ScheduledFuture<?> timer = namespace.server().scheduler().schedule(() -> {
-            PendingAck pending = pendingAcks.remove(ackId);
-            if (pending != null) {
-                pending.future().completeExceptionally(new TimeoutException("operation has timed out"));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = namespace
+                .server()
+                .scheduler()
+                .schedule(
+                        () -> {
+                            PendingAck pending = pendingAcks.remove(ackId);
+                            if (pending != null) {
+                                pending.future().completeExceptionally(new TimeoutException("operation has timed out"));
+                            }
+                        },
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
         pendingAcks.put(ackId, new PendingAck(future, timer));
         if (!connected()) {
             failPendingAcks();
@@ -322,8 +325,11 @@ public final class Socket {
         @Override
         public void send(Object... args) {
             if (sent.compareAndSet(false, true) && connected()) {
-                Socket.this.send(PacketCodec.encode(PacketType.ACK, namespace.name(), OptionalLong.of(ackId),
-                                                    Optional.of(Events.arguments(Arrays.asList(args)))));
+                Socket.this.send(PacketCodec.encode(
+                        PacketType.ACK,
+                        namespace.name(),
+                        OptionalLong.of(ackId),
+                        Optional.of(Events.arguments(Arrays.asList(args)))));
             }
         }
     }

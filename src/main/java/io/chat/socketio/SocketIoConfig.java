@@ -1,8 +1,7 @@
 package io.chat.socketio;
 
-import java.time.Duration;
-
 import io.chat.socketio.engine.EngineConfig;
+import java.time.Duration;
 
 /**
  * Settings of a Socket.IO server.
@@ -24,8 +23,8 @@ public record SocketIoConfig(EngineConfig engine, Duration connectTimeout, int m
 
     /** Path {@code /socket.io/} and Node's defaults. */
     public static SocketIoConfig defaults() {
-        return new SocketIoConfig(EngineConfig.defaults("/socket.io/"), Duration.ofSeconds(45),
-                                  DEFAULT_MAX_BYTES_BEFORE_CONNECT);
+        return new SocketIoConfig(
+                EngineConfig.defaults("/socket.io/"), Duration.ofSeconds(45), DEFAULT_MAX_BYTES_BEFORE_CONNECT);
     }
 
     public SocketIoConfig withEngine(EngineConfig newEngine) {

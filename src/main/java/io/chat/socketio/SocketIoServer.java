@@ -1,5 +1,7 @@
 package io.chat.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.socketio.engine.EngineServer;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collection;
@@ -12,10 +14,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.chat.socketio.engine.EngineServer;
 
 /**
  * A Socket.IO v5 server over an Engine.IO v4 endpoint. Namespaces are created with {@link #of}, removed with
@@ -30,14 +28,13 @@ public final class SocketIoServer {
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
     private volatile BiPredicate<String, Optional<JsonNode>> dynamicMatcher = (name, auth) -> false;
-    private volatile Consumer<Namespace> dynamicSetup = namespace -> {
-    };
+    private volatile Consumer<Namespace> dynamicSetup = namespace -> {};
     private volatile Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
 
     private SocketIoServer(SocketIoConfig config) {
         this.config = config;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("socket.io-timer").daemon()
-                .factory());
+        this.scheduler = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("socket.io-timer").daemon().factory());
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.engine = EngineServer.create(config.engine(), session -> new Client(this, session));
     }
@@ -104,11 +101,15 @@ public final class SocketIoServer {
      */
     public void warmUp() {
         Packet connect = PacketCodec.decode("0/warm-up,{\"token\":\"x\",\"n\":[1,2.5,true,null]}");
-        PacketCodec.encode(PacketType.CONNECT_ERROR, connect.namespace(), java.util.OptionalLong.empty(), connect.data());
+        PacketCodec.encode(
+                PacketType.CONNECT_ERROR, connect.namespace(), java.util.OptionalLong.empty(), connect.data());
         Packet event = PacketCodec.decode("2/warm-up,1[\"event\",{\"text\":\"\u00e9\ud83d\ude00\"}]");
         PacketCodec.encode(PacketType.EVENT, event.namespace(), event.ackId(), event.data());
-        PacketCodec.encode(PacketType.ACK, "/", java.util.OptionalLong.of(1),
-                           Optional.of(Json.NODES.arrayNode().add(Json.NODES.binaryNode(new byte[] {1}))));
+        PacketCodec.encode(
+                PacketType.ACK,
+                "/",
+                java.util.OptionalLong.of(1),
+                Optional.of(Json.NODES.arrayNode().add(Json.NODES.binaryNode(new byte[] {1}))));
     }
 
     /** Closes every connection. */

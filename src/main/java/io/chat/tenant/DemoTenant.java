@@ -29,21 +29,24 @@ public final class DemoTenant {
     private static final System.Logger LOGGER = System.getLogger(DemoTenant.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DemoTenant() {
-    }
+    private DemoTenant() {}
 
     /** A user made (again) and the password nobody has seen yet. */
-    public record Credential(String username, String password) {
-    }
+    public record Credential(String username, String password) {}
 
     /** A demo made or finished by this start: its passwords are shown by {@link #announce}. */
     public record Made(Path pendingFile, List<Credential> users) {
         /** Shows the credentials once, then marks the demo finished. */
         public void announce(Consumer<String> announce, String publicUrl) {
             StringBuilder message = new StringBuilder("Demo tenant created (credentials shown once): ")
-                    .append(publicUrl).append("/?tenant=demo\n");
+                    .append(publicUrl)
+                    .append("/?tenant=demo\n");
             for (Credential user : users) {
-                message.append("  ").append(user.username()).append(" / ").append(user.password()).append('\n');
+                message.append("  ")
+                        .append(user.username())
+                        .append(" / ")
+                        .append(user.password())
+                        .append('\n');
             }
             announce.accept(message.toString().stripTrailing());
             try {
@@ -75,8 +78,9 @@ public final class DemoTenant {
         if (unfinished) {
             LOGGER.log(System.Logger.Level.INFO, "tenant=demo event=demo-finish reason=interrupted-start");
         }
-        Tenant tenant = registry.find(ID).orElseGet(() -> registry.provision(
-                new TenantDefinition(ID, "Demo", new AuthConfig.Password(), Limits.DEFAULTS, false, now)));
+        Tenant tenant = registry.find(ID)
+                .orElseGet(() -> registry.provision(
+                        new TenantDefinition(ID, "Demo", new AuthConfig.Password(), Limits.DEFAULTS, false, now)));
         List<Credential> users = new ArrayList<>();
         for (String user : USERS) {
             // one that exists was made by a start whose passwords nobody saw: made again, with one that is shown

@@ -22,20 +22,32 @@ import java.util.Map;
  * @param eventBurst              token-bucket size of those events per user
  * @param socketsPerUser          connected sockets of one user: one user cannot take the tenant's socketsPerTenant
  */
-public record Limits(int messagesPerSecond, int messageBurst, int roomsPerSocket, int socketsPerTenant,
-                     int loginFailuresPerMinute, int tenantMessagesPerSecond, int tenantMessageBurst,
-                     int eventsPerSecond, int eventBurst, int socketsPerUser) {
+public record Limits(
+        int messagesPerSecond,
+        int messageBurst,
+        int roomsPerSocket,
+        int socketsPerTenant,
+        int loginFailuresPerMinute,
+        int tenantMessagesPerSecond,
+        int tenantMessageBurst,
+        int eventsPerSecond,
+        int eventBurst,
+        int socketsPerUser) {
     /**
      * The names of the limits as tenant.json and the admin API spell them: the record's components, so the JSON
      * and the Java cannot drift apart.
      */
     public static final List<String> NAMES = Arrays.stream(Limits.class.getRecordComponents())
-            .map(RecordComponent::getName).toList();
+            .map(RecordComponent::getName)
+            .toList();
 
     /** The limit of that name (one of {@link #NAMES}). */
     public int value(String name) {
         try {
-            return (int) Limits.class.getRecordComponents()[NAMES.indexOf(name)].getAccessor().invoke(this);
+            return (int) Limits.class
+                    .getRecordComponents()[NAMES.indexOf(name)]
+                    .getAccessor()
+                    .invoke(this);
         } catch (ReflectiveOperationException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("no limit " + name, e);
         }
@@ -77,9 +89,16 @@ public record Limits(int messagesPerSecond, int messageBurst, int roomsPerSocket
     public static final Limits DEFAULTS = new Limits(20, 100, 100, 10_000, 10, 2000, 4000, 50, 200, 50);
 
     public Limits {
-        if (messagesPerSecond < 1 || messageBurst < 1 || roomsPerSocket < 1 || socketsPerTenant < 1
-                || loginFailuresPerMinute < 1 || tenantMessagesPerSecond < 1 || tenantMessageBurst < 1
-                || eventsPerSecond < 1 || eventBurst < 1 || socketsPerUser < 1) {
+        if (messagesPerSecond < 1
+                || messageBurst < 1
+                || roomsPerSocket < 1
+                || socketsPerTenant < 1
+                || loginFailuresPerMinute < 1
+                || tenantMessagesPerSecond < 1
+                || tenantMessageBurst < 1
+                || eventsPerSecond < 1
+                || eventBurst < 1
+                || socketsPerUser < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }

@@ -9,18 +9,21 @@ public final class Names {
     private static final Pattern ROOM = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     /** Longer passwords are refused: each costs a slow hash, so an unbounded one is a cheap attack. */
     public static final int MAX_PASSWORD_LENGTH = 1024;
+
     public static final int MIN_PASSWORD_LENGTH = 8;
 
-    private Names() {
-    }
+    private Names() {}
 
     public static boolean isUsername(String candidate) {
         // the length first: the pattern would scan a huge string to the end
-        return candidate != null && candidate.length() <= MAX_USERNAME_LENGTH && USERNAME.matcher(candidate).matches();
+        return candidate != null
+                && candidate.length() <= MAX_USERNAME_LENGTH
+                && USERNAME.matcher(candidate).matches();
     }
 
     public static boolean isPassword(String candidate) {
-        return candidate != null && candidate.length() >= MIN_PASSWORD_LENGTH
+        return candidate != null
+                && candidate.length() >= MIN_PASSWORD_LENGTH
                 && candidate.length() <= MAX_PASSWORD_LENGTH;
     }
 

@@ -1,15 +1,5 @@
 package io.chat.tenant;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
-
 import io.chat.history.DuplicateUserException;
 import io.chat.history.SessionRecord;
 import io.chat.history.TenantStore;
@@ -20,6 +10,15 @@ import io.chat.tenant.auth.AuthenticatedUser;
 import io.chat.tenant.auth.PasswordHasher;
 import io.chat.tenant.auth.SessionTokens;
 import io.chat.tenant.auth.TenantAuthenticator;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /** A live tenant: its definition, its store, its authentication and its accounts. */
 public final class Tenant {
@@ -43,6 +42,7 @@ public final class Tenant {
      * tried in a minute on a small machine, and evicting a live window takes a flood the size of the table.
      */
     private final KeyedLimits<Bucket> throttle;
+
     private final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     /**
      * Revocations so far. A cache fill notes the count before its database read and stores what it read only if no
@@ -51,6 +51,7 @@ public final class Tenant {
      * fill that checked first is emptied by the revocation; one that checks after sees the count moved).
      */
     private volatile long revocations;
+
     private Instant lastSweep = Instant.EPOCH; // guarded by revoking
     private final ReentrantLock revoking = new ReentrantLock();
     private final TenantCounters counters = new TenantCounters();
@@ -67,7 +68,10 @@ public final class Tenant {
         this.clock = clock;
         this.throttle = KeyedLimits.ofBuckets(
                 now -> Bucket.window(this.definition.limits().loginFailuresPerMinute(), LOGIN_FAILURE_WINDOW, now),
-                4_096, Names.MAX_USERNAME_LENGTH, LOGIN_FAILURE_WINDOW.toNanos(), Bucket.epochNanos(clock.instant()));
+                4_096,
+                Names.MAX_USERNAME_LENGTH,
+                LOGIN_FAILURE_WINDOW.toNanos(),
+                Bucket.epochNanos(clock.instant()));
         this.authenticator = Authenticators.forTenant(definition.auth(), this::sessionUser, clock);
     }
 
@@ -191,7 +195,8 @@ public final class Tenant {
         if (suspended()) {
             return false;
         }
-        return !(definition.auth() instanceof AuthConfig.Password) || sessionUser(tokenKey).isPresent();
+        return !(definition.auth() instanceof AuthConfig.Password)
+                || sessionUser(tokenKey).isPresent();
     }
 
     /** Runs a removal from the cache, after the database rows are gone; true when something was cached. */

@@ -1,17 +1,15 @@
 package io.chat.tenant;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.json.Json;
+import io.chat.tenant.auth.JwtTenantConfig;
+import io.chat.tenant.auth.TenantAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.chat.json.Json;
-import io.chat.tenant.auth.JwtTenantConfig;
-import io.chat.tenant.auth.TenantAuthenticator;
 
 /**
  * Tenant definitions to and from JSON: the admin API's request, the file on disk (with secrets), and the
@@ -24,8 +22,7 @@ public final class TenantJson {
     private static final int MAX_ISSUER = 1000;
     private static final int MAX_PEM = 20_000;
 
-    private TenantJson() {
-    }
+    private TenantJson() {}
 
     /** Validates an admin API request body into a new, live definition. */
     public static TenantDefinition fromRequest(JsonNode body, Instant now) {
@@ -49,7 +46,8 @@ public final class TenantJson {
     public static TenantDefinition fromFile(byte[] content) {
         try {
             JsonNode node = Json.mapper().readTree(content);
-            TenantDefinition base = fromRequest(node, Instant.parse(node.path("createdAt").asText()));
+            TenantDefinition base =
+                    fromRequest(node, Instant.parse(node.path("createdAt").asText()));
             return base.withSuspended(node.path("suspended").asBoolean(false));
         } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
             throw new InvalidRequest("unreadable tenant definition");
@@ -65,7 +63,9 @@ public final class TenantJson {
         }
         node.set("auth", auth);
         try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node)
+            return Json.mapper()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(node)
                     .getBytes(StandardCharsets.UTF_8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -114,7 +114,8 @@ public final class TenantJson {
     }
 
     private static AuthConfig jwt(JsonNode auth) {
-        String issuer = text(auth, "issuer").filter(s -> !s.isBlank() && s.length() <= MAX_ISSUER)
+        String issuer = text(auth, "issuer")
+                .filter(s -> !s.isBlank() && s.length() <= MAX_ISSUER)
                 .orElseThrow(() -> new InvalidRequest("auth.issuer is required"));
         Optional<String> audience = text(auth, "audience");
         if (audience.isPresent() && (audience.get().isBlank() || audience.get().length() > MAX_ISSUER)) {

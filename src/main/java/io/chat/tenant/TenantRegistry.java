@@ -1,5 +1,9 @@
 package io.chat.tenant;
 
+import io.chat.history.OwnerOnly;
+import io.chat.history.TenantStore;
+import io.chat.history.TenantStores;
+import io.chat.tenant.auth.PasswordHasher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,11 +19,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.chat.history.OwnerOnly;
-import io.chat.history.TenantStore;
-import io.chat.history.TenantStores;
-import io.chat.tenant.auth.PasswordHasher;
 
 /**
  * The live tenants: loaded from the tenants folder at start, provisioned, suspended, resumed and deleted while
@@ -52,8 +51,7 @@ public final class TenantRegistry implements AutoCloseable {
         void userDeleted(Tenant tenant, String username);
 
         /** A session token was revoked (logout): the sockets that connected with it must go. */
-        default void tokenRevoked(Tenant tenant, String tokenKey) {
-        }
+        default void tokenRevoked(Tenant tenant, String tokenKey) {}
 
         /** Tells each of {@code listeners} in turn. */
         static TenantListener all(TenantListener... listeners) {
@@ -122,13 +120,15 @@ public final class TenantRegistry implements AutoCloseable {
                 try {
                     definition = TenantJson.fromFile(Files.readAllBytes(file));
                 } catch (IOException | InvalidRequest e) {
-                    LOGGER.log(System.Logger.Level.WARNING, "tenant=" + id.get() + " event=load outcome=skipped"
-                            + " reason=unreadable-definition");
+                    LOGGER.log(
+                            System.Logger.Level.WARNING,
+                            "tenant=" + id.get() + " event=load outcome=skipped" + " reason=unreadable-definition");
                     continue;
                 }
                 if (!definition.id().equals(id.get())) {
-                    LOGGER.log(System.Logger.Level.WARNING, "tenant=" + id.get() + " event=load outcome=skipped"
-                            + " reason=id-mismatch");
+                    LOGGER.log(
+                            System.Logger.Level.WARNING,
+                            "tenant=" + id.get() + " event=load outcome=skipped" + " reason=id-mismatch");
                     continue;
                 }
                 open(definition);
@@ -170,8 +170,10 @@ public final class TenantRegistry implements AutoCloseable {
             try {
                 if (leftOver) {
                     deleteRecursively(dir);
-                    LOGGER.log(System.Logger.Level.INFO, "tenant=" + definition.id()
-                            + " event=provision reason=interrupted-provisioning-taken-over");
+                    LOGGER.log(
+                            System.Logger.Level.INFO,
+                            "tenant=" + definition.id()
+                                    + " event=provision reason=interrupted-provisioning-taken-over");
                 }
                 OwnerOnly.createFolder(dir);
                 writeDefinition(dir, definition);
@@ -207,8 +209,9 @@ public final class TenantRegistry implements AutoCloseable {
             } else {
                 listener.resumed(tenant);
             }
-            LOGGER.log(System.Logger.Level.INFO, "tenant=" + id + " event=" + (suspended ? "suspend" : "resume")
-                    + " outcome=ok");
+            LOGGER.log(
+                    System.Logger.Level.INFO,
+                    "tenant=" + id + " event=" + (suspended ? "suspend" : "resume") + " outcome=ok");
             return tenant;
         }
     }
@@ -277,8 +280,8 @@ public final class TenantRegistry implements AutoCloseable {
             return false;
         }
         try (var entries = Files.list(dir)) {
-            return entries.allMatch(entry -> Files.isRegularFile(entry)
-                    && entry.getFileName().toString().matches("\\.tenant[0-9]*\\.tmp"));
+            return entries.allMatch(entry ->
+                    Files.isRegularFile(entry) && entry.getFileName().toString().matches("\\.tenant[0-9]*\\.tmp"));
         } catch (IOException e) {
             return false;
         }
@@ -298,8 +301,11 @@ public final class TenantRegistry implements AutoCloseable {
             OwnerOnly.restrictFile(temp);
             Files.write(temp, TenantJson.toFile(definition));
             try {
-                Files.move(temp, dir.resolve(DEFINITION_FILE), StandardCopyOption.ATOMIC_MOVE,
-                           StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        temp,
+                        dir.resolve(DEFINITION_FILE),
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, dir.resolve(DEFINITION_FILE), StandardCopyOption.REPLACE_EXISTING);
             }

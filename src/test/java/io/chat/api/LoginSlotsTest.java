@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,8 +53,8 @@ class LoginSlotsTest {
     void theWaitIsBoundedInTimeAndInWaiters() throws Exception {
         LoginSlots slots = new LoginSlots(1, 2, 10, 100, Duration.ofMillis(300));
         LoginSlots.Slot held = slots.acquire("10.0.0.1").orElseThrow();
-        List<Future<Optional<LoginSlots.Slot>>> waiters = List.of(acquireLater(slots, "10.0.0.1"),
-                                                                  acquireLater(slots, "10.0.0.1"));
+        List<Future<Optional<LoginSlots.Slot>>> waiters =
+                List.of(acquireLater(slots, "10.0.0.1"), acquireLater(slots, "10.0.0.1"));
         Thread.sleep(100);
         long start = System.nanoTime();
         assertTrue(slots.acquire("10.0.0.1").isEmpty(), "a third waiter is refused");
@@ -75,8 +74,8 @@ class LoginSlotsTest {
             held.add(slots.acquire("10.0.0." + i).orElseThrow());
         }
         assertTrue(slots.acquire("10.0.0.9").isEmpty(), "a fourth address is refused");
-        List<Future<Optional<LoginSlots.Slot>>> waiters = List.of(acquireLater(slots, "10.0.0.0"),
-                                                                  acquireLater(slots, "10.0.0.0"));
+        List<Future<Optional<LoginSlots.Slot>>> waiters =
+                List.of(acquireLater(slots, "10.0.0.0"), acquireLater(slots, "10.0.0.0"));
         Thread.sleep(100);
         long start = System.nanoTime();
         assertTrue(slots.acquire("10.0.0.1").isEmpty(), "no third waiter in all");

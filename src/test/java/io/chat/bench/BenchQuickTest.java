@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,12 +30,20 @@ class BenchQuickTest {
         assertTrue(process.waitFor(3, TimeUnit.MINUTES), "scripts/bench --quick did not finish");
         System.out.println(output);
         assertEquals(0, process.exitValue(), "scripts/bench --quick failed:\n" + output);
-        for (String row : List.of("| ours (io.chat engine) |", "| JVM ceiling (JDK-only VT server) |",
-                                  "| netty-socketio 2.0.13 |", "| Node socket.io 4.8.4 |", "| ours (platform) |")) {
+        for (String row : List.of(
+                "| ours (io.chat engine) |",
+                "| JVM ceiling (JDK-only VT server) |",
+                "| netty-socketio 2.0.13 |",
+                "| Node socket.io 4.8.4 |",
+                "| ours (platform) |")) {
             assertTrue(output.contains(row), "no row " + row + " in:\n" + output);
         }
-        assertTrue(output.contains("**W1 fan-out**") && output.contains("**W2 durable chat**")
-                           && output.contains("**W3 capacity**") && output.contains("**W4 fairness**"), output);
+        assertTrue(
+                output.contains("**W1 fan-out**")
+                        && output.contains("**W2 durable chat**")
+                        && output.contains("**W3 capacity**")
+                        && output.contains("**W4 fairness**"),
+                output);
         assertTrue(output.contains("check: every expected row present, numbers sane"), output);
     }
 }

@@ -1,5 +1,7 @@
 package io.chat.bench;
 
+import io.chat.testing.FrameReader;
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,9 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.chat.testing.FrameReader;
-import io.chat.testing.RawWebSocket;
-
 /**
  * The JVM ceiling for W1: the least a JVM server must do to relay Socket.IO room messages over WebSocket,
  * with the JDK only (and the tests' frame codec, {@link FrameReader} and {@link RawWebSocket#frame}). A virtual
@@ -30,7 +29,8 @@ public final class CeilingServer {
     private static final int QUEUE_FRAMES = 40_000;
     private static final byte[] OPEN_PREFIX = "0{\"sid\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OPEN_SUFFIX = ("\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,"
-            + "\"maxPayload\":1000000}").getBytes(StandardCharsets.US_ASCII);
+                    + "\"maxPayload\":1000000}")
+            .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] M_PREFIX = "42[\"m\"".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<String, List<Conn>> rooms = new ConcurrentHashMap<>();
@@ -58,8 +58,8 @@ public final class CeilingServer {
             OutputStream out = socket.getOutputStream();
             String key = readUpgrade(in);
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + RawWebSocket.acceptKey(key) + "\r\n\r\n")
-                              .getBytes(StandardCharsets.US_ASCII));
+                            + "Sec-WebSocket-Accept: " + RawWebSocket.acceptKey(key) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             conn = new Conn(socket, out);
             String sid = Long.toString(ids.incrementAndGet(), 36);
             conn.send(frame(concat(OPEN_PREFIX, sid.getBytes(StandardCharsets.US_ASCII), OPEN_SUFFIX)));

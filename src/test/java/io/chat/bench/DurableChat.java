@@ -1,5 +1,7 @@
 package io.chat.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,10 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.HdrHistogram.Histogram;
 
 /**
@@ -72,6 +70,7 @@ final class DurableChat {
 
     /** Acked messages, "sender:seq" per room, to look up in the history afterwards. */
     private final Map<Integer, Set<String>> ackedByRoom = new ConcurrentHashMap<>();
+
     private volatile long recordFrom = Long.MAX_VALUE;
     private volatile long recordUntil = Long.MAX_VALUE;
 
@@ -90,8 +89,10 @@ final class DurableChat {
         this.host = opt("host", "127.0.0.1");
         this.port = Integer.parseInt(opt("port", "8080"));
         this.admin = "http://127.0.0.1:" + Integer.parseInt(opt("admin-port", "8081"));
-        this.adminAuth = "Basic " + Base64.getEncoder().encodeToString(
-                (opt("admin-user", "bench") + ":" + opt("admin-password", "")).getBytes(StandardCharsets.UTF_8));
+        this.adminAuth = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((opt("admin-user", "bench") + ":" + opt("admin-password", ""))
+                                .getBytes(StandardCharsets.UTF_8));
         this.pub = "http://" + host + ":" + port;
     }
 
@@ -114,14 +115,26 @@ final class DurableChat {
 
         System.out.printf(Locale.ROOT, "[%s] provisioning tenant %s and %d users%n", label, tenant, users);
         // limits raised so that neither rate limiter is what is measured
-        String[] tokens = provision("\"messagesPerSecond\":1000000,\"messageBurst\":1000000,"
-                                            + "\"tenantMessagesPerSecond\":1000000,\"tenantMessageBurst\":1000000",
-                                    sockets, users);
-        System.out.printf(Locale.ROOT, "[%s] connecting %d sockets to %s in %d rooms of %d%n", label, sockets, nsp,
-                          sockets / roomSize, roomSize);
+        String[] tokens = provision(
+                "\"messagesPerSecond\":1000000,\"messageBurst\":1000000,"
+                        + "\"tenantMessagesPerSecond\":1000000,\"tenantMessageBurst\":1000000",
+                sockets,
+                users);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] connecting %d sockets to %s in %d rooms of %d%n",
+                label,
+                sockets,
+                nsp,
+                sockets / roomSize,
+                roomSize);
         Client[] clients = connect(tokens, sockets, roomSize);
-        System.out.printf(Locale.ROOT, "[%s] connected; sweeping from %.0f acked messages/s (ack p99 <= %.0f ms)%n",
-                          label, start, p99Limit);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] connected; sweeping from %.0f acked messages/s (ack p99 <= %.0f ms)%n",
+                label,
+                start,
+                p99Limit);
         long[] seq = new long[sockets];
         step(label, clients, seq, start, Double.parseDouble(opt("prewarm", "5")), 1, p99Limit, false);
         double rate = start;
@@ -167,9 +180,14 @@ final class DurableChat {
             String token = tokens[(room * roomSize) % users];
             String before = "";
             while (true) {
-                JsonNode page = call("GET", pub + "/api/tenants/" + tenant + "/rooms/" + URLEncoder.encode(
-                        "r" + room, StandardCharsets.UTF_8) + "/messages?limit=100" + before, "Bearer " + token,
-                                     null, 200);
+                JsonNode page = call(
+                        "GET",
+                        pub + "/api/tenants/" + tenant + "/rooms/"
+                                + URLEncoder.encode("r" + room, StandardCharsets.UTF_8) + "/messages?limit=100"
+                                + before,
+                        "Bearer " + token,
+                        null,
+                        200);
                 long oldest = Long.MAX_VALUE;
                 for (JsonNode m : page.path("messages")) {
                     String text = m.path("text").asText();
@@ -189,11 +207,30 @@ final class DurableChat {
                 }
             }
         }
-        String note = String.format(Locale.ROOT, "%d acked messages looked up in H2 via REST: %d missing", ackedTotal,
-                                    missing);
-        gen.appendRow(String.join("\t", "W2", label, "verify", Long.toString(ackedTotal), "", "", "", "",
-                                  Long.toString(missing), "0", "0", "", "", "", "", "", "false",
-                                  Boolean.toString(missing == 0 && ackedTotal > 0), ProcStats.loadAverage(), note));
+        String note = String.format(
+                Locale.ROOT, "%d acked messages looked up in H2 via REST: %d missing", ackedTotal, missing);
+        gen.appendRow(String.join(
+                "\t",
+                "W2",
+                label,
+                "verify",
+                Long.toString(ackedTotal),
+                "",
+                "",
+                "",
+                "",
+                Long.toString(missing),
+                "0",
+                "0",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "false",
+                Boolean.toString(missing == 0 && ackedTotal > 0),
+                ProcStats.loadAverage(),
+                note));
         System.out.printf(Locale.ROOT, "[%s] %s | %s%n", label, note, missing == 0 ? "pass" : "FAIL");
         for (Client c : clients) {
             c.conn.close();
@@ -206,17 +243,31 @@ final class DurableChat {
      * and per user, with the event limit out of the way: every socket joins at once); logs users in.
      */
     String[] provision(String limitFields, int sockets, int users) throws Exception {
-        call("POST", admin + "/admin/tenants", adminAuth, "{\"id\":\"" + tenant
-                + "\",\"auth\":{\"type\":\"password\"},\"limits\":{" + limitFields + ",\"socketsPerTenant\":"
-                + (sockets + 100) + ",\"socketsPerUser\":" + (sockets + 100)
-                + ",\"eventsPerSecond\":1000000,\"eventBurst\":1000000}}", 201);
+        call(
+                "POST",
+                admin + "/admin/tenants",
+                adminAuth,
+                "{\"id\":\"" + tenant
+                        + "\",\"auth\":{\"type\":\"password\"},\"limits\":{" + limitFields + ",\"socketsPerTenant\":"
+                        + (sockets + 100) + ",\"socketsPerUser\":" + (sockets + 100)
+                        + ",\"eventsPerSecond\":1000000,\"eventBurst\":1000000}}",
+                201);
         String[] tokens = new String[users];
         for (int u = 0; u < users; u++) {
-            call("POST", admin + "/admin/tenants/" + tenant + "/users", adminAuth,
-                 "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201);
-            tokens[u] = call("POST", pub + "/api/tenants/" + tenant + "/sessions", null,
-                             "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}", 201)
-                    .path("token").asText();
+            call(
+                    "POST",
+                    admin + "/admin/tenants/" + tenant + "/users",
+                    adminAuth,
+                    "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}",
+                    201);
+            tokens[u] = call(
+                            "POST",
+                            pub + "/api/tenants/" + tenant + "/sessions",
+                            null,
+                            "{\"username\":\"u" + u + "\",\"password\":\"bench-password-" + u + "\"}",
+                            201)
+                    .path("token")
+                    .asText();
         }
         return tokens;
     }
@@ -226,8 +277,14 @@ final class DurableChat {
         Client[] clients = new Client[sockets];
         LoadGen.connectAll(sockets, 100, i -> {
             int room = i / roomSize;
-            SioConn conn = SioConn.connect(host, port, "/socket.io/", null, 8 * 1024, nsp,
-                                           "{\"token\":\"" + tokens[i % tokens.length] + "\"}");
+            SioConn conn = SioConn.connect(
+                    host,
+                    port,
+                    "/socket.io/",
+                    null,
+                    8 * 1024,
+                    nsp,
+                    "{\"token\":\"" + tokens[i % tokens.length] + "\"}");
             conn.send("42" + nsp + ",1[\"room:join\",{\"room\":\"r" + room + "\"}]");
             String ack;
             do {
@@ -330,40 +387,52 @@ final class DurableChat {
         long interval = (long) (1e9 / rate);
         AtomicLong sent = new AtomicLong();
         AtomicLong maxLag = new AtomicLong();
-        Thread pacer = Thread.ofPlatform().name("pacer-" + tenant).priority(Thread.MAX_PRIORITY).start(() -> {
-            byte[] frame = new byte[512];
-            long next = t0;
-            long k = 0;
-            try {
-                while (next < end) {
-                    long now = System.nanoTime();
-                    if (now < next) {
-                        LockSupport.parkNanos(next - now);
-                        continue;
+        Thread pacer = Thread.ofPlatform()
+                .name("pacer-" + tenant)
+                .priority(Thread.MAX_PRIORITY)
+                .start(() -> {
+                    byte[] frame = new byte[512];
+                    long next = t0;
+                    long k = 0;
+                    try {
+                        while (next < end) {
+                            long now = System.nanoTime();
+                            if (now < next) {
+                                LockSupport.parkNanos(next - now);
+                                continue;
+                            }
+                            if (next >= warmEnd && now - next > maxLag.get()) {
+                                maxLag.set(now - next);
+                            }
+                            int i = (int) (k % clients.length);
+                            long q = ++seq[i];
+                            String packet = "42" + nsp + "," + (q + 1) + "[\"message:send\",{\"room\":\"r"
+                                    + clients[i].room + "\",\"text\":\"" + i + ":" + q + ":" + (next - base) + ":"
+                                    + "x".repeat(40) + "\"}]";
+                            byte[] p = packet.getBytes(StandardCharsets.US_ASCII);
+                            int at = SioConn.appendFrame(frame, 0, 0x81, p, 0, p.length);
+                            clients[i].conn.sendRaw(frame, at);
+                            sent.set(++k);
+                            next += interval;
+                        }
+                    } catch (IOException e) {
+                        // a dropped socket shows as a missing ack
                     }
-                    if (next >= warmEnd && now - next > maxLag.get()) {
-                        maxLag.set(now - next);
-                    }
-                    int i = (int) (k % clients.length);
-                    long q = ++seq[i];
-                    String packet = "42" + nsp + "," + (q + 1) + "[\"message:send\",{\"room\":\"r" + clients[i].room
-                            + "\",\"text\":\"" + i + ":" + q + ":" + (next - base) + ":" + "x".repeat(40) + "\"}]";
-                    byte[] p = packet.getBytes(StandardCharsets.US_ASCII);
-                    int at = SioConn.appendFrame(frame, 0, 0x81, p, 0, p.length);
-                    clients[i].conn.sendRaw(frame, at);
-                    sent.set(++k);
-                    next += interval;
-                }
-            } catch (IOException e) {
-                // a dropped socket shows as a missing ack
-            }
-        });
+                });
         return new Schedule(pacer, sent, maxLag);
     }
 
     /** pass, void, all sockets open. */
-    private boolean[] step(String label, Client[] clients, long[] seq, double rate, double warmup, double measure,
-                           double p99Limit, boolean report) throws Exception {
+    private boolean[] step(
+            String label,
+            Client[] clients,
+            long[] seq,
+            double rate,
+            double warmup,
+            double measure,
+            double p99Limit,
+            boolean report)
+            throws Exception {
         String load = ProcStats.loadAverage();
         String pid = opt("server-pid", "0");
         long t0 = System.nanoTime() + 50_000_000L;
@@ -390,21 +459,47 @@ final class DurableChat {
         boolean isVoid = !pass && lagMs > LoadGen.BEHIND_MS;
         double serverCpu = cpu1 - cpu0;
         if (report) {
-            String note = (failed > 0 ? failed + " failure acks; " : "") + (unanswered > 0 ? unanswered
-                    + " never acked; " : "") + (allOpen ? "" : "sockets dropped; ");
-            gen.appendRow(String.join("\t", "W2", label, LoadGen.fmt(rate), LoadGen.fmt(all.getTotalCount() / measure),
-                                      LoadGen.fmt2(all.getValueAtPercentile(50) / 1000.0), LoadGen.fmt2(p99),
-                                      LoadGen.fmt2(all.getValueAtPercentile(99.9) / 1000.0),
-                                      LoadGen.fmt2(all.getMaxValue() / 1000.0), Long.toString(failed + unanswered),
-                                      "0", "0", LoadGen.fmt2(serverCpu),
-                                      LoadGen.fmt(serverCpu > 0 ? all.getTotalCount() / serverCpu : -1),
-                                      LoadGen.fmt(rss / 1024.0), "", LoadGen.fmt2(lagMs), Boolean.toString(isVoid),
-                                      Boolean.toString(pass), load, note.trim()));
-            System.out.printf(Locale.ROOT, "[%s] target %,.0f msg/s: acked %,.0f/s ack p50 %.2f ms p99 %.2f ms max %.1f"
-                                      + " ms failed %d unanswered %d | server cpu %.2f s rss %.0f MB | lag %.1f ms | %s%n",
-                              label, rate, all.getTotalCount() / measure, all.getValueAtPercentile(50) / 1000.0, p99,
-                              all.getMaxValue() / 1000.0, failed, unanswered, serverCpu, rss / 1024.0, lagMs,
-                              isVoid ? "VOID" : pass ? "pass" : "FAIL");
+            String note = (failed > 0 ? failed + " failure acks; " : "")
+                    + (unanswered > 0 ? unanswered + " never acked; " : "")
+                    + (allOpen ? "" : "sockets dropped; ");
+            gen.appendRow(String.join(
+                    "\t",
+                    "W2",
+                    label,
+                    LoadGen.fmt(rate),
+                    LoadGen.fmt(all.getTotalCount() / measure),
+                    LoadGen.fmt2(all.getValueAtPercentile(50) / 1000.0),
+                    LoadGen.fmt2(p99),
+                    LoadGen.fmt2(all.getValueAtPercentile(99.9) / 1000.0),
+                    LoadGen.fmt2(all.getMaxValue() / 1000.0),
+                    Long.toString(failed + unanswered),
+                    "0",
+                    "0",
+                    LoadGen.fmt2(serverCpu),
+                    LoadGen.fmt(serverCpu > 0 ? all.getTotalCount() / serverCpu : -1),
+                    LoadGen.fmt(rss / 1024.0),
+                    "",
+                    LoadGen.fmt2(lagMs),
+                    Boolean.toString(isVoid),
+                    Boolean.toString(pass),
+                    load,
+                    note.trim()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "[%s] target %,.0f msg/s: acked %,.0f/s ack p50 %.2f ms p99 %.2f ms max %.1f"
+                            + " ms failed %d unanswered %d | server cpu %.2f s rss %.0f MB | lag %.1f ms | %s%n",
+                    label,
+                    rate,
+                    all.getTotalCount() / measure,
+                    all.getValueAtPercentile(50) / 1000.0,
+                    p99,
+                    all.getMaxValue() / 1000.0,
+                    failed,
+                    unanswered,
+                    serverCpu,
+                    rss / 1024.0,
+                    lagMs,
+                    isVoid ? "VOID" : pass ? "pass" : "FAIL");
         }
         Thread.sleep(500);
         return new boolean[] {pass, isVoid, allOpen};
@@ -433,7 +528,8 @@ final class DurableChat {
         }
         int idStart = t + TEXT_KEY.length;
         int idEnd = afterColons(p, n, idStart, 2) - 1;
-        ackedByRoom.computeIfAbsent(c.room, r -> ConcurrentHashMap.newKeySet())
+        ackedByRoom
+                .computeIfAbsent(c.room, r -> ConcurrentHashMap.newKeySet())
                 .add(new String(p, idStart, idEnd - idStart, StandardCharsets.US_ASCII));
         record(c, c.histogram, now, scheduledAt(p, n, idStart));
         c.acked++;

@@ -1,6 +1,5 @@
 package io.chat.bench;
 
-
 import io.chat.Launch;
 import io.chat.Running;
 import io.chat.socketio.Namespace;
@@ -14,8 +13,7 @@ import io.chat.socketio.SocketIoServer;
  * {@code m payload} to every socket of the room, the sender too. Usage: {@code EngineFanoutServer <port>}.
  */
 public final class EngineFanoutServer {
-    private EngineFanoutServer() {
-    }
+    private EngineFanoutServer() {}
 
     public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
@@ -25,7 +23,8 @@ public final class EngineFanoutServer {
             socket.join(a.get(0).asText());
             ack.send("ok");
         });
-        ns.on("m", (socket, a, ack) -> ns.to(a.get(0).asText()).emit("m", a.get(1).asText()));
+        ns.on("m", (socket, a, ack) -> ns.to(a.get(0).asText())
+                .emit("m", a.get(1).asText()));
         Running running = Launch.of(io).port(port).start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
         System.out.println("engine fan-out server listening on " + running.port());

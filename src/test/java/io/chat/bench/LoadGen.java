@@ -18,7 +18,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
 import org.HdrHistogram.Histogram;
 
 /**
@@ -39,10 +38,28 @@ import org.HdrHistogram.Histogram;
  * <p>Each step appends one tab-separated row to {@code --out} (see {@link #HEADER}).
  */
 public final class LoadGen {
-    static final String HEADER = String.join("\t", "scenario", "server", "target_per_s", "delivered_per_s",
-                                             "p50_ms", "p99_ms", "p999_ms", "max_ms", "lost", "dup_or_late",
-                                             "reordered", "server_cpu_s", "per_cpu_s", "server_rss_mb",
-                                             "gen_cpu_pct", "max_lag_ms", "void", "pass", "load", "note");
+    static final String HEADER = String.join(
+            "\t",
+            "scenario",
+            "server",
+            "target_per_s",
+            "delivered_per_s",
+            "p50_ms",
+            "p99_ms",
+            "p999_ms",
+            "max_ms",
+            "lost",
+            "dup_or_late",
+            "reordered",
+            "server_cpu_s",
+            "per_cpu_s",
+            "server_rss_mb",
+            "gen_cpu_pct",
+            "max_lag_ms",
+            "void",
+            "pass",
+            "load",
+            "note");
 
     /** The generator is behind its schedule when a message goes out later than this. */
     static final double BEHIND_MS = 10;
@@ -61,13 +78,14 @@ public final class LoadGen {
         }
         LoadGen gen = new LoadGen(opts);
         String mode = opts.getOrDefault("mode", "fanout");
-        int code = switch (mode) {
-            case "fanout" -> gen.fanout();
-            case "capacity" -> gen.capacity();
-            case "durable" -> new DurableChat(gen, opts, gen.base).run();
-            case "fairness" -> new Fairness(gen, opts, gen.base).run();
-            default -> throw new IllegalArgumentException("unknown mode " + mode);
-        };
+        int code =
+                switch (mode) {
+                    case "fanout" -> gen.fanout();
+                    case "capacity" -> gen.capacity();
+                    case "durable" -> new DurableChat(gen, opts, gen.base).run();
+                    case "fairness" -> new Fairness(gen, opts, gen.base).run();
+                    default -> throw new IllegalArgumentException("unknown mode " + mode);
+                };
         System.exit(code);
     }
 
@@ -108,6 +126,7 @@ public final class LoadGen {
     private boolean reporting = true;
     /** Every receiver records here (microseconds, up to 60 s); uncontended when the generator has one core. */
     private final Histogram latencies = new Histogram(60_000_000L, 3);
+
     private volatile long recordFrom = Long.MAX_VALUE;
     private volatile long recordUntil = Long.MAX_VALUE;
 
@@ -131,8 +150,8 @@ public final class LoadGen {
         int roomSize = sockets / rooms;
         int senders = rooms * sendersPerRoom;
 
-        System.out.printf(Locale.ROOT, "[%s] connecting %d sockets in %d rooms of %d%n", label, sockets, rooms,
-                          roomSize);
+        System.out.printf(
+                Locale.ROOT, "[%s] connecting %d sockets in %d rooms of %d%n", label, sockets, rooms, roomSize);
         Receiver[] receivers = new Receiver[sockets];
         connectAll(sockets, 200, i -> {
             int room = i % rooms;
@@ -156,15 +175,30 @@ public final class LoadGen {
             senderConns[s] = receivers[room + rooms * (s % sendersPerRoom)].conn;
         }
         long[] seq = new long[senders];
-        System.out.printf(Locale.ROOT, "[%s] connected; sweeping from %.0f deliveries/s (p99 <= %.0f ms, no loss)%n",
-                          label, start, p99Limit);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] connected; sweeping from %.0f deliveries/s (p99 <= %.0f ms, no loss)%n",
+                label,
+                start,
+                p99Limit);
 
         double prewarm = dblOpt("prewarm", 5);
         if (prewarm > 0) {
-            System.out.printf(Locale.ROOT, "[%s] warming up for %.0f s at %,.0f/s (not reported)%n", label, prewarm, start);
+            System.out.printf(
+                    Locale.ROOT, "[%s] warming up for %.0f s at %,.0f/s (not reported)%n", label, prewarm, start);
             reporting = false;
-            step(label, receivers, senderConns, seq, sendersPerRoom, roomSize, payloadBytes, start, prewarm, 1,
-                 p99Limit);
+            step(
+                    label,
+                    receivers,
+                    senderConns,
+                    seq,
+                    sendersPerRoom,
+                    roomSize,
+                    payloadBytes,
+                    start,
+                    prewarm,
+                    1,
+                    p99Limit);
             reporting = true;
         }
         double rate = start;
@@ -173,8 +207,18 @@ public final class LoadGen {
         int refinesLeft = refine;
         int voids = 0;
         for (int steps = 0; steps < maxSteps; steps++) {
-            StepResult r = step(label, receivers, senderConns, seq, sendersPerRoom, roomSize, payloadBytes, rate,
-                                warmup, measure, p99Limit);
+            StepResult r = step(
+                    label,
+                    receivers,
+                    senderConns,
+                    seq,
+                    sendersPerRoom,
+                    roomSize,
+                    payloadBytes,
+                    rate,
+                    warmup,
+                    measure,
+                    p99Limit);
             if (r.isVoid) {
                 if (++voids <= 2) {
                     System.out.printf(Locale.ROOT, "[%s] step void (generator behind its schedule): repeat%n", label);
@@ -211,12 +255,21 @@ public final class LoadGen {
         return 0;
     }
 
-    private record StepResult(boolean pass, boolean isVoid, boolean allOpen) {
-    }
+    private record StepResult(boolean pass, boolean isVoid, boolean allOpen) {}
 
-    private StepResult step(String label, Receiver[] receivers, SioConn[] senderConns, long[] seq,
-                            int sendersPerRoom, int roomSize, int payloadBytes, double deliveriesPerSecond,
-                            double warmup, double measure, double p99Limit) throws Exception {
+    private StepResult step(
+            String label,
+            Receiver[] receivers,
+            SioConn[] senderConns,
+            long[] seq,
+            int sendersPerRoom,
+            int roomSize,
+            int payloadBytes,
+            double deliveriesPerSecond,
+            double warmup,
+            double measure,
+            double p99Limit)
+            throws Exception {
         int senders = senderConns.length;
         double messagesPerSecond = deliveriesPerSecond / roomSize;
         double perSender = messagesPerSecond / senders;
@@ -235,14 +288,26 @@ public final class LoadGen {
         AtomicLong maxLag = new AtomicLong();
         AtomicInteger sendFailures = new AtomicInteger();
         long warmEndForLag = warmEnd;
-        Thread pacer = Thread.ofPlatform().name("pacer").priority(Thread.MAX_PRIORITY).start(() -> {
-            try {
-                pace(sendersPerRoom, senderConns, seq, payloadBytes, t0, intervalNanos, end, warmEndForLag, sent,
-                     maxLag);
-            } catch (IOException e) {
-                sendFailures.incrementAndGet();
-            }
-        });
+        Thread pacer = Thread.ofPlatform()
+                .name("pacer")
+                .priority(Thread.MAX_PRIORITY)
+                .start(() -> {
+                    try {
+                        pace(
+                                sendersPerRoom,
+                                senderConns,
+                                seq,
+                                payloadBytes,
+                                t0,
+                                intervalNanos,
+                                end,
+                                warmEndForLag,
+                                sent,
+                                maxLag);
+                    } catch (IOException e) {
+                        sendFailures.incrementAndGet();
+                    }
+                });
         sleepUntil(warmEnd);
         double cpu0 = ProcStats.cpuSeconds(pid());
         double gen0 = ProcStats.cpuSeconds("self");
@@ -294,25 +359,56 @@ public final class LoadGen {
         // meets the limits despite it still passes; a failing step whose generator was behind is void
         boolean isVoid = !met && (lagMs > BEHIND_MS || sendFailures.get() > 0 && allOpen);
         boolean pass = met;
-        String note = (allOpen ? "" : "sockets dropped; ") + (genCpuPct > 90 ? "generator core saturated; " : "")
+        String note = (allOpen ? "" : "sockets dropped; ")
+                + (genCpuPct > 90 ? "generator core saturated; " : "")
                 + (reordered > 0 ? "out of order; " : "");
-        String row = String.join("\t", "W1", label, fmt(deliveriesPerSecond), fmt(delivered),
-                                 fmt2(all.getValueAtPercentile(50) / 1000.0), fmt2(p99),
-                                 fmt2(all.getValueAtPercentile(99.9) / 1000.0), fmt2(all.getMaxValue() / 1000.0),
-                                 Long.toString(lost), Long.toString(dup), Long.toString(reordered),
-                                 fmt2(serverCpu), fmt(perCpu), fmt(rss / 1024.0), fmt(genCpuPct), fmt2(lagMs),
-                                 Boolean.toString(isVoid), Boolean.toString(pass), load, note.trim());
+        String row = String.join(
+                "\t",
+                "W1",
+                label,
+                fmt(deliveriesPerSecond),
+                fmt(delivered),
+                fmt2(all.getValueAtPercentile(50) / 1000.0),
+                fmt2(p99),
+                fmt2(all.getValueAtPercentile(99.9) / 1000.0),
+                fmt2(all.getMaxValue() / 1000.0),
+                Long.toString(lost),
+                Long.toString(dup),
+                Long.toString(reordered),
+                fmt2(serverCpu),
+                fmt(perCpu),
+                fmt(rss / 1024.0),
+                fmt(genCpuPct),
+                fmt2(lagMs),
+                Boolean.toString(isVoid),
+                Boolean.toString(pass),
+                load,
+                note.trim());
         if (!reporting) {
             Thread.sleep(500);
             return new StepResult(pass, isVoid, allOpen);
         }
         appendRow(row);
-        System.out.printf(Locale.ROOT, "[%s] target %,.0f/s: delivered %,.0f/s p50 %.2f ms p99 %.2f ms max %.1f ms"
-                                  + " lost %d dup %d | server cpu %.2f s (%,.0f deliveries/cpu-s) rss %.0f MB | gen cpu"
-                                  + " %.0f%% lag %.1f ms | %s%s%n",
-                          label, deliveriesPerSecond, delivered, all.getValueAtPercentile(50) / 1000.0, p99,
-                          all.getMaxValue() / 1000.0, lost, dup, serverCpu, perCpu, rss / 1024.0, genCpuPct, lagMs,
-                          isVoid ? "VOID" : pass ? "pass" : "FAIL", note.isEmpty() ? "" : " (" + note.trim() + ")");
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] target %,.0f/s: delivered %,.0f/s p50 %.2f ms p99 %.2f ms max %.1f ms"
+                        + " lost %d dup %d | server cpu %.2f s (%,.0f deliveries/cpu-s) rss %.0f MB | gen cpu"
+                        + " %.0f%% lag %.1f ms | %s%s%n",
+                label,
+                deliveriesPerSecond,
+                delivered,
+                all.getValueAtPercentile(50) / 1000.0,
+                p99,
+                all.getMaxValue() / 1000.0,
+                lost,
+                dup,
+                serverCpu,
+                perCpu,
+                rss / 1024.0,
+                genCpuPct,
+                lagMs,
+                isVoid ? "VOID" : pass ? "pass" : "FAIL",
+                note.isEmpty() ? "" : " (" + note.trim() + ")");
         Thread.sleep(500);
         return new StepResult(pass, isVoid, allOpen);
     }
@@ -323,8 +419,18 @@ public final class LoadGen {
      * that are due in one batch per socket, each still stamped with its scheduled time; its lateness in the
      * measured window is the step's lag.
      */
-    private void pace(int sendersPerRoom, SioConn[] conns, long[] seq, int payloadBytes, long t0, long interval,
-                      long end, long warmEnd, AtomicLong sent, AtomicLong maxLag) throws IOException {
+    private void pace(
+            int sendersPerRoom,
+            SioConn[] conns,
+            long[] seq,
+            int payloadBytes,
+            long t0,
+            long interval,
+            long end,
+            long warmEnd,
+            AtomicLong sent,
+            AtomicLong maxLag)
+            throws IOException {
         int senders = conns.length;
         long[] next = new long[senders];
         byte[][] prefixes = new byte[senders][];
@@ -460,24 +566,33 @@ public final class LoadGen {
         String load = ProcStats.loadAverage();
         long rss0 = ProcStats.rssKib(pid());
         double cpu0 = ProcStats.cpuSeconds(pid());
-        System.out.printf(Locale.ROOT, "[%s] opening %d idle sockets (%d at a time, %d source addresses);"
-                                  + " server RSS before %.0f MB%n",
-                          label, sockets, concurrency, sources.length,
-                          rss0 / 1024.0);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] opening %d idle sockets (%d at a time, %d source addresses);" + " server RSS before %.0f MB%n",
+                label,
+                sockets,
+                concurrency,
+                sources.length,
+                rss0 / 1024.0);
         SioConn[] conns = new SioConn[sockets];
         long t0 = System.nanoTime();
         int failed = connectAll(sockets, concurrency, i -> {
-            SioConn conn = SioConn.connect(host, port, path, addresses[i % addresses.length],
-                                           512, null);
+            SioConn conn = SioConn.connect(host, port, path, addresses[i % addresses.length], 512, null);
             conns[i] = conn;
-            Thread.ofVirtual().start(() -> conn.readLoop((p, n) -> {
-            }));
+            Thread.ofVirtual().start(() -> conn.readLoop((p, n) -> {}));
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
         double connectsPerSecond = (sockets - failed) / seconds;
         double cpu1 = ProcStats.cpuSeconds(pid());
-        System.out.printf(Locale.ROOT, "[%s] %d open in %.1f s (%,.0f connects/s, %d failed); holding %.0f s%n",
-                          label, sockets - failed, seconds, connectsPerSecond, failed, hold);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] %d open in %.1f s (%,.0f connects/s, %d failed); holding %.0f s%n",
+                label,
+                sockets - failed,
+                seconds,
+                connectsPerSecond,
+                failed,
+                hold);
         Thread.sleep((long) (hold * 1000));
         long rss1 = ProcStats.rssKib(pid());
         int open = 0;
@@ -488,15 +603,39 @@ public final class LoadGen {
         }
         double kibPerSocket = open > 0 ? (rss1 - rss0) / (double) open : -1;
         boolean pass = failed == 0 && open == sockets;
-        String row = String.join("\t", "W3", label, fmt(sockets), fmt(connectsPerSecond), "", "", "", "",
-                                 Integer.toString(sockets - open), "0", "0", fmt2(cpu1 - cpu0),
-                                 fmt(open / Math.max(cpu1 - cpu0, 0.01)), fmt(rss1 / 1024.0), "", "", "false",
-                                 Boolean.toString(pass), load,
-                                 String.format(Locale.ROOT, "%d held; %.1f KiB RSS/socket", open, kibPerSocket));
+        String row = String.join(
+                "\t",
+                "W3",
+                label,
+                fmt(sockets),
+                fmt(connectsPerSecond),
+                "",
+                "",
+                "",
+                "",
+                Integer.toString(sockets - open),
+                "0",
+                "0",
+                fmt2(cpu1 - cpu0),
+                fmt(open / Math.max(cpu1 - cpu0, 0.01)),
+                fmt(rss1 / 1024.0),
+                "",
+                "",
+                "false",
+                Boolean.toString(pass),
+                load,
+                String.format(Locale.ROOT, "%d held; %.1f KiB RSS/socket", open, kibPerSocket));
         appendRow(row);
-        System.out.printf(Locale.ROOT, "[%s] %d of %d still open after %.0f s; server RSS %.0f MB -> %.1f KiB per"
-                                  + " socket | %s%n",
-                          label, open, sockets, hold, rss1 / 1024.0, kibPerSocket, pass ? "pass" : "FAIL");
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] %d of %d still open after %.0f s; server RSS %.0f MB -> %.1f KiB per" + " socket | %s%n",
+                label,
+                open,
+                sockets,
+                hold,
+                rss1 / 1024.0,
+                kibPerSocket,
+                pass ? "pass" : "FAIL");
         for (SioConn c : conns) {
             if (c != null) {
                 c.abort();

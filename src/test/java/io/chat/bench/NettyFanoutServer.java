@@ -11,8 +11,7 @@ import com.corundumstudio.socketio.Transport;
  * {@code m (room, payload)} → {@code m payload} to the whole room). Usage: {@code NettyFanoutServer <port>}.
  */
 public final class NettyFanoutServer {
-    private NettyFanoutServer() {
-    }
+    private NettyFanoutServer() {}
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
@@ -27,11 +26,15 @@ public final class NettyFanoutServer {
                 ack.sendAckData("ok");
             }
         });
-        server.addMultiTypeEventListener("m", (client, data, ack) -> {
-            String room = data.get(0);
-            Object payload = data.get(1);
-            server.getRoomOperations(room).sendEvent("m", payload);
-        }, String.class, String.class);
+        server.addMultiTypeEventListener(
+                "m",
+                (client, data, ack) -> {
+                    String room = data.get(0);
+                    Object payload = data.get(1);
+                    server.getRoomOperations(room).sendEvent("m", payload);
+                },
+                String.class,
+                String.class);
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         System.out.println("netty-socketio server listening on " + port);

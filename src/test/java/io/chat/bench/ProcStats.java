@@ -9,8 +9,7 @@ final class ProcStats {
     /** USER_HZ: 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private ProcStats() {
-    }
+    private ProcStats() {}
 
     /** utime + stime, in seconds, of {@code pid} ("self" for this JVM). */
     static double cpuSeconds(String pid) {

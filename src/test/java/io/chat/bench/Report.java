@@ -24,12 +24,17 @@ import java.util.regex.Pattern;
 public final class Report {
     static final String BEGIN = "<!-- bench:begin (written by scripts/bench) -->";
     static final String END = "<!-- bench:end -->";
-    static final Map<String, String> NAMES = Map.of("ours", "ours (io.chat engine)", "ceiling",
-                                                    "JVM ceiling (JDK-only VT server)", "netty",
-                                                    "netty-socketio 2.0.13", "node", "Node socket.io 4.8.4");
+    static final Map<String, String> NAMES = Map.of(
+            "ours",
+            "ours (io.chat engine)",
+            "ceiling",
+            "JVM ceiling (JDK-only VT server)",
+            "netty",
+            "netty-socketio 2.0.13",
+            "node",
+            "Node socket.io 4.8.4");
 
-    private Report() {
-    }
+    private Report() {}
 
     record Row(Map<String, String> f) {
         String s(String k) {
@@ -67,10 +72,14 @@ public final class Report {
             }
         }
         List<Row> rows = read(dir.resolve("results.tsv"));
-        List<String> run = Files.exists(dir.resolve("run.txt")) ? Files.readAllLines(dir.resolve("run.txt")) : List.of();
+        List<String> run =
+                Files.exists(dir.resolve("run.txt")) ? Files.readAllLines(dir.resolve("run.txt")) : List.of();
         String summary = summary(rows, run, dir.getFileName().toString());
-        StringBuilder md = new StringBuilder("# Benchmark run " + dir.getFileName() + "\n\n").append(summary)
-                .append("\n## Every step\n\n").append(allSteps(rows)).append("\n![chart](chart.svg)\n");
+        StringBuilder md = new StringBuilder("# Benchmark run " + dir.getFileName() + "\n\n")
+                .append(summary)
+                .append("\n## Every step\n\n")
+                .append(allSteps(rows))
+                .append("\n![chart](chart.svg)\n");
         Files.writeString(dir.resolve("results.md"), md);
         Files.writeString(dir.resolve("chart.svg"), chart(rows));
         System.out.println(summary);
@@ -111,21 +120,29 @@ public final class Report {
 
     /** The best passing W1 step of a server: the highest delivered rate. */
     static Optional<Row> bestW1(List<Row> rows, String server) {
-        return rows.stream().filter(r -> r.s("scenario").equals("W1") && r.s("server").equals(server) && r.pass())
+        return rows.stream()
+                .filter(r -> r.s("scenario").equals("W1") && r.s("server").equals(server) && r.pass())
                 .max((a, b) -> Double.compare(a.d("delivered_per_s"), b.d("delivered_per_s")));
     }
 
     static List<String> servers(List<Row> rows) {
         List<String> order = new ArrayList<>(List.of("ours", "ceiling", "netty", "node"));
-        rows.stream().map(r -> r.s("server")).distinct().filter(s -> !order.contains(s)).forEach(order::add);
-        return order.stream().filter(s -> rows.stream().anyMatch(r -> r.s("server").equals(s))).toList();
+        rows.stream()
+                .map(r -> r.s("server"))
+                .distinct()
+                .filter(s -> !order.contains(s))
+                .forEach(order::add);
+        return order.stream()
+                .filter(s -> rows.stream().anyMatch(r -> r.s("server").equals(s)))
+                .toList();
     }
 
     static String summary(List<Row> rows, List<String> run, String name) {
         StringBuilder b = new StringBuilder();
         b.append("Run `").append(name).append("`");
-        run.stream().filter(l -> l.startsWith("command:")).findFirst()
-                .ifPresent(l -> b.append(", `").append(l.substring(9).trim()).append("`"));
+        run.stream().filter(l -> l.startsWith("command:")).findFirst().ifPresent(l -> b.append(", `")
+                .append(l.substring(9).trim())
+                .append("`"));
         b.append(".\n\n");
         for (String line : run) {
             if (!line.startsWith("command:")) {
@@ -135,17 +152,20 @@ public final class Report {
         // a run without W1 (say --scenarios W4) has no W1 table, so that the README keeps the earlier one
         if (rows.stream().anyMatch(r -> r.s("scenario").equals("W1"))) {
             b.append("\n**W1 fan-out** (sockets and rooms: the W1 line above; a full run has 1000 sockets in 10 rooms "
-                             + "of 100, 100-byte messages): the highest delivered rate with p99 <= 50 ms and no loss, over "
-                             + "a sweep: the best passing step over every sweep of a server (count: W1 line); single runs vary +-20% "
-                             + "and far more on a loaded box; generator CPU near 100% means the one-core load generator, "
-                             + "not the server, set the limit.\n\n");
-            b.append("| server | best delivered/s | p50 ms | p99 ms | deliveries per server CPU-s | server RSS MB | generator CPU % "
-                             + "| steps (pass/fail/void) | where the sweep broke | load at best (1/5/15 min) |\n");
+                    + "of 100, 100-byte messages): the highest delivered rate with p99 <= 50 ms and no loss, over "
+                    + "a sweep: the best passing step over every sweep of a server (count: W1 line); single runs vary +-20% "
+                    + "and far more on a loaded box; generator CPU near 100% means the one-core load generator, "
+                    + "not the server, set the limit.\n\n");
+            b.append(
+                    "| server | best delivered/s | p50 ms | p99 ms | deliveries per server CPU-s | server RSS MB | generator CPU % "
+                            + "| steps (pass/fail/void) | where the sweep broke | load at best (1/5/15 min) |\n");
             b.append("|---|---:|---:|---:|---:|---:|---:|---|---|---|\n");
         }
         List<String> servers = servers(rows);
         for (String s : servers) {
-            List<Row> steps = rows.stream().filter(r -> r.s("scenario").equals("W1") && r.s("server").equals(s)).toList();
+            List<Row> steps = rows.stream()
+                    .filter(r -> r.s("scenario").equals("W1") && r.s("server").equals(s))
+                    .toList();
             if (steps.isEmpty()) {
                 continue;
             }
@@ -154,74 +174,125 @@ public final class Report {
             Optional<Row> best = bestW1(rows, s);
             double bestRate = best.map(r -> r.d("target_per_s")).orElse(0.0);
             // where the sweep broke: the lowest failing step above the best pass, else the lowest void one
-            Optional<Row> fail = steps.stream().filter(r -> !r.pass() && !r.isVoid() && r.d("target_per_s") > bestRate)
+            Optional<Row> fail = steps.stream()
+                    .filter(r -> !r.pass() && !r.isVoid() && r.d("target_per_s") > bestRate)
                     .min((x, y) -> Double.compare(x.d("target_per_s"), y.d("target_per_s")));
-            Optional<Row> voided = steps.stream().filter(r -> r.isVoid() && r.d("target_per_s") > bestRate)
+            Optional<Row> voided = steps.stream()
+                    .filter(r -> r.isVoid() && r.d("target_per_s") > bestRate)
                     .min((x, y) -> Double.compare(x.d("target_per_s"), y.d("target_per_s")));
-            String failText = fail.map(r -> String.format(Locale.ROOT, "fail at %,.0f/s: p99 %s ms, lost %s%s",
-                                                          r.d("target_per_s"), r.s("p99_ms"), r.s("lost"),
-                                                          r.s("note").isEmpty() ? "" : ", " + r.s("note")))
-                    .orElse(voided.map(r -> String.format(Locale.ROOT, "void at %,.0f/s (generator behind by %s ms, "
-                            + "its CPU %s%%)", r.d("target_per_s"), r.s("max_lag_ms"), r.s("gen_cpu_pct")))
-                                    .orElse("none"));
+            String failText = fail.map(r -> String.format(
+                            Locale.ROOT,
+                            "fail at %,.0f/s: p99 %s ms, lost %s%s",
+                            r.d("target_per_s"),
+                            r.s("p99_ms"),
+                            r.s("lost"),
+                            r.s("note").isEmpty() ? "" : ", " + r.s("note")))
+                    .orElse(voided.map(r -> String.format(
+                                    Locale.ROOT,
+                                    "void at %,.0f/s (generator behind by %s ms, " + "its CPU %s%%)",
+                                    r.d("target_per_s"),
+                                    r.s("max_lag_ms"),
+                                    r.s("gen_cpu_pct")))
+                            .orElse("none"));
             String load = best.orElse(steps.get(0)).s("load");
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s |\n",
-                                   NAMES.getOrDefault(s, s),
-                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s"))).orElse("none passed"),
-                                   best.map(r -> r.s("p50_ms")).orElse("-"), best.map(r -> r.s("p99_ms")).orElse("-"),
-                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s"))).orElse("-"),
-                                   best.map(r -> r.s("server_rss_mb")).orElse("-"),
-                                   best.map(r -> r.s("gen_cpu_pct")).orElse("-"), pass,
-                                   steps.size() - pass - isVoid, isVoid, failText, load));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s |\n",
+                    NAMES.getOrDefault(s, s),
+                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s")))
+                            .orElse("none passed"),
+                    best.map(r -> r.s("p50_ms")).orElse("-"),
+                    best.map(r -> r.s("p99_ms")).orElse("-"),
+                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s")))
+                            .orElse("-"),
+                    best.map(r -> r.s("server_rss_mb")).orElse("-"),
+                    best.map(r -> r.s("gen_cpu_pct")).orElse("-"),
+                    pass,
+                    steps.size() - pass - isVoid,
+                    isVoid,
+                    failText,
+                    load));
         }
         Optional<Row> ours = bestW1(rows, "ours");
         if (ours.isPresent()) {
             b.append("\nRatios of ours (target): ");
             List<String> parts = new ArrayList<>();
             for (String[] peer : new String[][] {{"node", "8"}, {"netty", "2"}, {"ceiling", "0.8"}}) {
-                bestW1(rows, peer[0]).ifPresent(p -> parts.add(String.format(
-                        Locale.ROOT, "%.2fx %s (>= %sx), %.2fx per CPU-s", ours.get().d("delivered_per_s")
-                                / p.d("delivered_per_s"), peer[0], peer[1],
-                        ours.get().d("per_cpu_s") / p.d("per_cpu_s"))));
+                bestW1(rows, peer[0])
+                        .ifPresent(p -> parts.add(String.format(
+                                Locale.ROOT,
+                                "%.2fx %s (>= %sx), %.2fx per CPU-s",
+                                ours.get().d("delivered_per_s") / p.d("delivered_per_s"),
+                                peer[0],
+                                peer[1],
+                                ours.get().d("per_cpu_s") / p.d("per_cpu_s"))));
             }
-            b.append(parts.isEmpty() ? "no peer passed a step" : String.join("; ", parts)).append(".\n");
+            b.append(parts.isEmpty() ? "no peer passed a step" : String.join("; ", parts))
+                    .append(".\n");
         }
         List<Row> w2 = rows.stream().filter(r -> r.s("scenario").equals("W2")).toList();
         if (!w2.isEmpty()) {
-            Optional<Row> best = w2.stream().filter(r -> r.pass() && !r.s("target_per_s").equals("verify"))
+            Optional<Row> best = w2.stream()
+                    .filter(r -> r.pass() && !r.s("target_per_s").equals("verify"))
                     .max((x, y) -> Double.compare(x.d("delivered_per_s"), y.d("delivered_per_s")));
-            List<Row> steps = w2.stream().filter(r -> !r.s("target_per_s").equals("verify")).toList();
-            Optional<Row> fail = steps.stream().filter(r -> !r.pass() && !r.isVoid()).findFirst();
-            b.append("\n**W2 durable chat** (the platform: login, sockets in rooms of 10 (a full run: 5000), every message through "
-                             + "`message:send`, acked after the H2 commit): the highest acked rate with ack p99 <= 50 ms."
-                             + "\n\n| server | best acked msg/s | ack p50 ms | ack p99 ms | msgs per server CPU-s | server "
-                             + "RSS MB | steps (pass/fail/void) | first failing step | H2 check | load |\n"
-                             + "|---|---:|---:|---:|---:|---:|---|---|---|---|\n");
+            List<Row> steps = w2.stream()
+                    .filter(r -> !r.s("target_per_s").equals("verify"))
+                    .toList();
+            Optional<Row> fail =
+                    steps.stream().filter(r -> !r.pass() && !r.isVoid()).findFirst();
+            b.append(
+                    "\n**W2 durable chat** (the platform: login, sockets in rooms of 10 (a full run: 5000), every message through "
+                            + "`message:send`, acked after the H2 commit): the highest acked rate with ack p99 <= 50 ms."
+                            + "\n\n| server | best acked msg/s | ack p50 ms | ack p99 ms | msgs per server CPU-s | server "
+                            + "RSS MB | steps (pass/fail/void) | first failing step | H2 check | load |\n"
+                            + "|---|---:|---:|---:|---:|---:|---|---|---|---|\n");
             long pass = steps.stream().filter(Row::pass).count();
             long isVoid = steps.stream().filter(Row::isVoid).count();
-            String verify = w2.stream().filter(r -> r.s("target_per_s").equals("verify")).map(r -> r.s("note"))
-                    .findFirst().orElse("not run");
-            b.append(String.format(Locale.ROOT, "| ours (platform) | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s | %s |\n",
-                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s"))).orElse("none passed"),
-                                   best.map(r -> r.s("p50_ms")).orElse("-"), best.map(r -> r.s("p99_ms")).orElse("-"),
-                                   best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s"))).orElse("-"),
-                                   best.map(r -> r.s("server_rss_mb")).orElse("-"), pass, steps.size() - pass - isVoid,
-                                   isVoid, fail.map(r -> String.format(Locale.ROOT, "%,.0f/s: p99 %s ms%s",
-                                                                       r.d("target_per_s"), r.s("p99_ms"),
-                                                                       r.s("note").isEmpty() ? "" : ", " + r.s("note")))
-                                           .orElse("none"), verify,
-                                   best.orElse(steps.isEmpty() ? w2.get(0) : steps.get(0)).s("load")));
+            String verify = w2.stream()
+                    .filter(r -> r.s("target_per_s").equals("verify"))
+                    .map(r -> r.s("note"))
+                    .findFirst()
+                    .orElse("not run");
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| ours (platform) | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s | %s |\n",
+                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s")))
+                            .orElse("none passed"),
+                    best.map(r -> r.s("p50_ms")).orElse("-"),
+                    best.map(r -> r.s("p99_ms")).orElse("-"),
+                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s")))
+                            .orElse("-"),
+                    best.map(r -> r.s("server_rss_mb")).orElse("-"),
+                    pass,
+                    steps.size() - pass - isVoid,
+                    isVoid,
+                    fail.map(r -> String.format(
+                                    Locale.ROOT,
+                                    "%,.0f/s: p99 %s ms%s",
+                                    r.d("target_per_s"),
+                                    r.s("p99_ms"),
+                                    r.s("note").isEmpty() ? "" : ", " + r.s("note")))
+                            .orElse("none"),
+                    verify,
+                    best.orElse(steps.isEmpty() ? w2.get(0) : steps.get(0)).s("load")));
         }
         List<Row> w3 = rows.stream().filter(r -> r.s("scenario").equals("W3")).toList();
         if (!w3.isEmpty()) {
             b.append("\n**W3 capacity** (idle Socket.IO sockets opened and held; RSS per socket = server RSS growth / "
-                             + "sockets held):\n\n| server | sockets | connects/s | held | server RSS MB after | "
-                             + "RSS per socket | pass | load |\n|---|---:|---:|---|---:|---|---|---|\n");
+                    + "sockets held):\n\n| server | sockets | connects/s | held | server RSS MB after | "
+                    + "RSS per socket | pass | load |\n|---|---:|---:|---|---:|---|---|---|\n");
             for (Row r : w3) {
-                b.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %s | %s |\n",
-                                       NAMES.getOrDefault(r.s("server"), r.s("server")), r.s("target_per_s"),
-                                       r.d("delivered_per_s"), r.s("note").replaceAll(";.*", ""), r.s("server_rss_mb"),
-                                       r.s("note").replaceAll(".*; ", ""), r.s("pass"), r.s("load")));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %,.0f | %s | %s | %s | %s | %s |\n",
+                        NAMES.getOrDefault(r.s("server"), r.s("server")),
+                        r.s("target_per_s"),
+                        r.d("delivered_per_s"),
+                        r.s("note").replaceAll(";.*", ""),
+                        r.s("server_rss_mb"),
+                        r.s("note").replaceAll(".*; ", ""),
+                        r.s("pass"),
+                        r.s("load")));
             }
         }
         fairness(rows).ifPresent(w4 -> b.append(w4.table()));
@@ -230,7 +301,8 @@ public final class Report {
 
     /** The number after "key=" in a row's note ("a=1; b=2"), NaN when absent. */
     static double noteValue(Row r, String key) {
-        Matcher m = Pattern.compile("(?:^|; )" + Pattern.quote(key) + "=([-0-9.]+)").matcher(r.s("note"));
+        Matcher m =
+                Pattern.compile("(?:^|; )" + Pattern.quote(key) + "=([-0-9.]+)").matcher(r.s("note"));
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
@@ -258,40 +330,61 @@ public final class Report {
         }
 
         boolean pass() {
-            return alone.pass() && underFlood.pass() && flood.pass() && ackRatio() <= FAIRNESS_RATIO
-                    && deliveryRatio() <= FAIRNESS_RATIO && heldAtLimit();
+            return alone.pass()
+                    && underFlood.pass()
+                    && flood.pass()
+                    && ackRatio() <= FAIRNESS_RATIO
+                    && deliveryRatio() <= FAIRNESS_RATIO
+                    && heldAtLimit();
         }
 
         String table() {
-            return String.format(Locale.ROOT, "\n**W4 fairness** (two tenants on one server, rooms of 10 (the W4 line "
-                    + "above): \"quiet\" sends `message:send` at a low fixed rate, alone and then while \"flood\" offers "
-                    + "about twice its tenant-wide limit): pass when the quiet tenant's ack and delivery p99 under "
-                    + "flood are both within %.1fx of alone and the flood tenant is held at its limit (+-%.0f%%).\n\n"
-                    + "| quiet ack p99 ms: alone / under flood | ratio | quiet delivery p99 ms: alone / under flood "
-                    + "| ratio | flood msg/s: offered / accepted / refused (limit) | server CPU %%: alone / flood "
-                    + "| pass | load |\n|---|---:|---|---:|---|---|---|---|\n"
-                    + "| %s / %s | %.2fx | %.2f / %.2f | %.2fx | %,.0f / %,.0f / %,.0f (%,.0f) | %.0f / %.0f | %s | %s |\n",
-                    FAIRNESS_RATIO, 100 * LIMIT_TOLERANCE, alone.s("p99_ms"), underFlood.s("p99_ms"), ackRatio(),
-                    noteValue(alone, "delivery_p99_ms"), noteValue(underFlood, "delivery_p99_ms"), deliveryRatio(),
-                    flood.d("target_per_s"), flood.d("delivered_per_s"), noteValue(flood, "refused_per_s"),
-                    noteValue(flood, "limit_per_s"), noteValue(alone, "server_cpu_pct"),
+            return String.format(
+                    Locale.ROOT,
+                    "\n**W4 fairness** (two tenants on one server, rooms of 10 (the W4 line "
+                            + "above): \"quiet\" sends `message:send` at a low fixed rate, alone and then while \"flood\" offers "
+                            + "about twice its tenant-wide limit): pass when the quiet tenant's ack and delivery p99 under "
+                            + "flood are both within %.1fx of alone and the flood tenant is held at its limit (+-%.0f%%).\n\n"
+                            + "| quiet ack p99 ms: alone / under flood | ratio | quiet delivery p99 ms: alone / under flood "
+                            + "| ratio | flood msg/s: offered / accepted / refused (limit) | server CPU %%: alone / flood "
+                            + "| pass | load |\n|---|---:|---|---:|---|---|---|---|\n"
+                            + "| %s / %s | %.2fx | %.2f / %.2f | %.2fx | %,.0f / %,.0f / %,.0f (%,.0f) | %.0f / %.0f | %s | %s |\n",
+                    FAIRNESS_RATIO,
+                    100 * LIMIT_TOLERANCE,
+                    alone.s("p99_ms"),
+                    underFlood.s("p99_ms"),
+                    ackRatio(),
+                    noteValue(alone, "delivery_p99_ms"),
+                    noteValue(underFlood, "delivery_p99_ms"),
+                    deliveryRatio(),
+                    flood.d("target_per_s"),
+                    flood.d("delivered_per_s"),
+                    noteValue(flood, "refused_per_s"),
+                    noteValue(flood, "limit_per_s"),
+                    noteValue(alone, "server_cpu_pct"),
                     noteValue(underFlood, "server_cpu_pct"),
-                    pass() + (isVoid() ? " (void: generator behind its schedule)" : ""), underFlood.s("load"));
+                    pass() + (isVoid() ? " (void: generator behind its schedule)" : ""),
+                    underFlood.s("load"));
         }
     }
 
     static Optional<Fairness> fairness(List<Row> rows) {
         Optional<Row> alone = w4Row(rows, "quiet", "alone");
         Optional<Row> underFlood = w4Row(rows, "quiet", "flood");
-        Optional<Row> flood = rows.stream().filter(r -> r.s("scenario").equals("W4") && r.s("server").equals("flood"))
+        Optional<Row> flood = rows.stream()
+                .filter(r -> r.s("scenario").equals("W4") && r.s("server").equals("flood"))
                 .findFirst();
         return alone.isPresent() && underFlood.isPresent() && flood.isPresent()
-                ? Optional.of(new Fairness(alone.get(), underFlood.get(), flood.get())) : Optional.empty();
+                ? Optional.of(new Fairness(alone.get(), underFlood.get(), flood.get()))
+                : Optional.empty();
     }
 
     private static Optional<Row> w4Row(List<Row> rows, String server, String phase) {
-        return rows.stream().filter(r -> r.s("scenario").equals("W4") && r.s("server").equals(server)
-                && r.s("target_per_s").equals(phase)).findFirst();
+        return rows.stream()
+                .filter(r -> r.s("scenario").equals("W4")
+                        && r.s("server").equals(server)
+                        && r.s("target_per_s").equals(phase))
+                .findFirst();
     }
 
     static String allSteps(List<Row> rows) {
@@ -305,15 +398,23 @@ public final class Report {
 
     /** Two bar groups: best W1 delivered/s and W1 deliveries per server CPU-second, per server. */
     static String chart(List<Row> rows) {
-        List<String> servers = servers(rows).stream().filter(s -> rows.stream()
-                .anyMatch(r -> r.s("scenario").equals("W1") && r.s("server").equals(s))).toList();
+        List<String> servers = servers(rows).stream()
+                .filter(s -> rows.stream()
+                        .anyMatch(r ->
+                                r.s("scenario").equals("W1") && r.s("server").equals(s)))
+                .toList();
         int w = 760;
         int h = 360;
-        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder svg = new StringBuilder(String.format(
+                Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" "
-                        + "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", w, h));
-        String[][] panels = {{"delivered_per_s", "W1 best delivered/s (p99 <= 50 ms, no loss)"},
-                             {"per_cpu_s", "W1 deliveries per server CPU-second (same step)"}};
+                        + "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+                w,
+                h));
+        String[][] panels = {
+            {"delivered_per_s", "W1 best delivered/s (p99 <= 50 ms, no loss)"},
+            {"per_cpu_s", "W1 deliveries per server CPU-second (same step)"}
+        };
         String[] colors = {"#d62728", "#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd"};
         for (int pi = 0; pi < panels.length; pi++) {
             String key = panels[pi][0];
@@ -322,11 +423,12 @@ public final class Report {
             int pw = w / 2 - 40;
             int top = 40;
             int base = h - 60;
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-weight=\"bold\">%s</text>\n", x0,
-                                     panels[p][1]));
+            svg.append(String.format(
+                    Locale.ROOT, "<text x=\"%d\" y=\"22\" font-weight=\"bold\">%s</text>\n", x0, panels[p][1]));
             double[] maxBox = {1};
             for (String s : servers) {
-                maxBox[0] = Math.max(maxBox[0], bestW1(rows, s).map(r -> r.d(key)).orElse(0.0));
+                maxBox[0] =
+                        Math.max(maxBox[0], bestW1(rows, s).map(r -> r.d(key)).orElse(0.0));
             }
             int bw = servers.isEmpty() ? 0 : pw / servers.size() - 12;
             for (int i = 0; i < servers.size(); i++) {
@@ -334,18 +436,36 @@ public final class Report {
                 double v = bestW1(rows, s).map(r -> r.d(key)).orElse(0.0);
                 int bh = (int) Math.round((base - top) * v / maxBox[0]);
                 int x = x0 + i * (bw + 12);
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n"
                                 + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n"
                                 + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                        x, base - bh, bw, bh, colors[i % colors.length], x + bw / 2, base - bh - 4,
-                        v > 0 ? String.format(Locale.ROOT, "%,.0f", v) : "none", x + bw / 2, base + 16, s));
+                        x,
+                        base - bh,
+                        bw,
+                        bh,
+                        colors[i % colors.length],
+                        x + bw / 2,
+                        base - bh - 4,
+                        v > 0 ? String.format(Locale.ROOT, "%,.0f", v) : "none",
+                        x + bw / 2,
+                        base + 16,
+                        s));
             }
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
-                                     x0, base, x0 + pw, base));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
+                    x0,
+                    base,
+                    x0 + pw,
+                    base));
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%d\" fill=\"#555\">load generator and server pinned "
-                + "to separate cores; see results.md for load averages and every step</text>\n</svg>\n", h - 20));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"20\" y=\"%d\" fill=\"#555\">load generator and server pinned "
+                        + "to separate cores; see results.md for load averages and every step</text>\n</svg>\n",
+                h - 20));
         return svg.toString();
     }
 
@@ -383,9 +503,12 @@ public final class Report {
             if (!all.containsKey(e.getKey())) {
                 String section = e.getValue();
                 Matcher title = SECTION.matcher(section);
-                all.put(e.getKey(), section.contains("(from run `") || !title.find() ? section
-                        : section.substring(0, title.end()) + " (from run `" + oldName + "`)"
-                                + section.substring(title.end()));
+                all.put(
+                        e.getKey(),
+                        section.contains("(from run `") || !title.find()
+                                ? section
+                                : section.substring(0, title.end()) + " (from run `" + oldName + "`)"
+                                        + section.substring(title.end()));
             }
         }
         Matcher first = SECTION.matcher(summary);
@@ -400,8 +523,9 @@ public final class Report {
         if (a >= 0 && z > a) {
             summary = merged(text.substring(a + BEGIN.length(), z), summary);
         }
-        String block = BEGIN + "\n" + summary + "\nReproduce: `scripts/bench` (about 33 minutes; `scripts/bench --quick` "
-                + "is the smoke run). Full tables and a chart: `bench-results/<time>/`.\n" + END;
+        String block =
+                BEGIN + "\n" + summary + "\nReproduce: `scripts/bench` (about 33 minutes; `scripts/bench --quick` "
+                        + "is the smoke run). Full tables and a chart: `bench-results/<time>/`.\n" + END;
         if (a >= 0 && z > a) {
             text = text.substring(0, a) + block + text.substring(z + END.length());
         } else {
@@ -414,18 +538,28 @@ public final class Report {
         List<String> problems = new ArrayList<>();
         for (String scenario : scenarios) {
             if (scenario.equals("W2")) {
-                List<Row> w2 = rows.stream().filter(r -> r.s("scenario").equals("W2")).toList();
-                if (w2.stream().noneMatch(r -> r.s("target_per_s").equals("verify") && r.d("lost") == 0
-                        && r.d("delivered_per_s") > 0)) {
+                List<Row> w2 =
+                        rows.stream().filter(r -> r.s("scenario").equals("W2")).toList();
+                if (w2.stream()
+                        .noneMatch(r -> r.s("target_per_s").equals("verify")
+                                && r.d("lost") == 0
+                                && r.d("delivered_per_s") > 0)) {
                     problems.add("W2: no history check, or acked messages missing from H2");
                 }
-                w2.stream().filter(r -> !r.s("target_per_s").equals("verify")).findAny()
-                        .ifPresentOrElse(r -> {
-                            if (!(r.d("delivered_per_s") > 0 && r.d("p50_ms") > 0 && r.d("p50_ms") <= r.d("p99_ms")
-                                    && r.d("server_rss_mb") > 0 && r.d("server_cpu_s") >= 0)) {
-                                problems.add("W2 @" + r.s("target_per_s") + ": numbers not sane");
-                            }
-                        }, () -> problems.add("W2: no step row"));
+                w2.stream()
+                        .filter(r -> !r.s("target_per_s").equals("verify"))
+                        .findAny()
+                        .ifPresentOrElse(
+                                r -> {
+                                    if (!(r.d("delivered_per_s") > 0
+                                            && r.d("p50_ms") > 0
+                                            && r.d("p50_ms") <= r.d("p99_ms")
+                                            && r.d("server_rss_mb") > 0
+                                            && r.d("server_cpu_s") >= 0)) {
+                                        problems.add("W2 @" + r.s("target_per_s") + ": numbers not sane");
+                                    }
+                                },
+                                () -> problems.add("W2: no step row"));
                 continue;
             }
             if (scenario.equals("W4")) {
@@ -433,8 +567,10 @@ public final class Report {
                 continue;
             }
             for (String server : servers) {
-                List<Row> mine = rows.stream().filter(r -> r.s("scenario").equals(scenario)
-                        && r.s("server").equals(server)).toList();
+                List<Row> mine = rows.stream()
+                        .filter(r -> r.s("scenario").equals(scenario)
+                                && r.s("server").equals(server))
+                        .toList();
                 if (mine.isEmpty()) {
                     problems.add(scenario + " " + server + ": no row");
                     continue;
@@ -477,16 +613,24 @@ public final class Report {
             String id = "W4 quiet " + quiet.s("target_per_s");
             double delivery50 = noteValue(quiet, "delivery_p50_ms");
             double delivery99 = noteValue(quiet, "delivery_p99_ms");
-            if (!(quiet.d("delivered_per_s") > 0 && quiet.d("p50_ms") > 0 && quiet.d("p50_ms") <= quiet.d("p99_ms")
-                    && quiet.d("lost") == 0 && delivery50 > 0 && delivery50 <= delivery99
-                    && noteValue(quiet, "deliveries_per_s") > 0 && quiet.d("server_rss_mb") > 0
+            if (!(quiet.d("delivered_per_s") > 0
+                    && quiet.d("p50_ms") > 0
+                    && quiet.d("p50_ms") <= quiet.d("p99_ms")
+                    && quiet.d("lost") == 0
+                    && delivery50 > 0
+                    && delivery50 <= delivery99
+                    && noteValue(quiet, "deliveries_per_s") > 0
+                    && quiet.d("server_rss_mb") > 0
                     && noteValue(quiet, "server_cpu_pct") >= 0)) {
                 problems.add(id + ": numbers not sane");
             }
         }
         Row flood = w4.get().flood();
-        if (!(flood.d("target_per_s") > 0 && flood.d("delivered_per_s") > 0 && noteValue(flood, "refused_per_s") >= 0
-                && noteValue(flood, "limit_per_s") > 0 && flood.d("lost") == 0)) {
+        if (!(flood.d("target_per_s") > 0
+                && flood.d("delivered_per_s") > 0
+                && noteValue(flood, "refused_per_s") >= 0
+                && noteValue(flood, "limit_per_s") > 0
+                && flood.d("lost") == 0)) {
             problems.add("W4 flood: numbers not sane");
         }
         return problems;

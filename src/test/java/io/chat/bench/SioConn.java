@@ -1,5 +1,7 @@
 package io.chat.bench;
 
+import io.chat.testing.FrameReader;
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -7,9 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
-
-import io.chat.testing.FrameReader;
-import io.chat.testing.RawWebSocket;
 
 /**
  * A bare Socket.IO v5 client over a raw WebSocket (Engine.IO v4 websocket transport from the first request, no
@@ -31,15 +30,16 @@ final class SioConn {
     }
 
     /** Opens the WebSocket, reads the Engine.IO OPEN, CONNECTs "/" and waits for its answer. */
-    static SioConn connect(String host, int port, String path, InetAddress source, int bufferSize,
-                           String token) throws IOException {
-        return connect(host, port, path, source, bufferSize, "/", token == null ? null
-                : "{\"token\":\"" + token + "\"}");
+    static SioConn connect(String host, int port, String path, InetAddress source, int bufferSize, String token)
+            throws IOException {
+        return connect(
+                host, port, path, source, bufferSize, "/", token == null ? null : "{\"token\":\"" + token + "\"}");
     }
 
     /** As above, CONNECTing namespace {@code nsp} with the given auth JSON (or none). */
-    static SioConn connect(String host, int port, String path, InetAddress source, int bufferSize, String nsp,
-                           String auth) throws IOException {
+    static SioConn connect(
+            String host, int port, String path, InetAddress source, int bufferSize, String nsp, String auth)
+            throws IOException {
         Socket socket = new Socket();
         try {
             if (source != null) {

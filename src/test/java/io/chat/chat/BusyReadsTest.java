@@ -4,6 +4,12 @@ import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.history.MessagePage;
+import io.chat.history.ReadsBusyException;
+import io.chat.platform.ChatClient;
+import io.chat.platform.PlatformServer;
+import io.chat.tenant.Tenant;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,15 +20,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.chat.history.MessagePage;
-import io.chat.history.ReadsBusyException;
-import io.chat.platform.ChatClient;
-import io.chat.platform.PlatformServer;
-import io.chat.tenant.Tenant;
-
 import org.junit.jupiter.api.Test;
 
 /** A tenant whose reads are queued to their bound refuses more at once, on the socket and over REST. */
@@ -44,14 +41,22 @@ class BusyReadsTest {
 
                 long t0 = System.nanoTime();
                 JsonNode ack = alice.call("history:fetch", json("room", "general"));
-                HttpResponse<String> rest = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create(fixture.url() + "/api/tenants/busy/rooms/general/messages"))
-                                .header("Authorization", "Bearer " + token).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> rest = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(fixture.url() + "/api/tenants/busy/rooms/general/messages"))
+                                        .header("Authorization", "Bearer " + token)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertEquals("unavailable", ack.path("error").path("code").asText(), ack.toString());
                 assertEquals(503, rest.statusCode(), rest.body());
-                assertEquals("unavailable", PlatformServer.json(rest.body()).path("error").path("code").asText());
+                assertEquals(
+                        "unavailable",
+                        PlatformServer.json(rest.body())
+                                .path("error")
+                                .path("code")
+                                .asText());
                 assertEquals("1", rest.headers().firstValue("Retry-After").orElse(""));
                 assertTrue(millis < 2_000, "refused in " + millis + " ms");
 
@@ -79,10 +84,13 @@ class BusyReadsTest {
             try (ChatClient alice = ChatClient.open(fixture.url(), "/busy", ChatClient.options(token))) {
                 refusal = alice.awaitConnectErrorBody();
             }
-            HttpResponse<String> rest = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(fixture.url() + "/api/tenants/busy/rooms/general/messages"))
-                            .header("Authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> rest = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(fixture.url() + "/api/tenants/busy/rooms/general/messages"))
+                                    .header("Authorization", "Bearer " + token)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             // not "unauthorized": the web client signs its user out on that, and drops their unsent messages
             assertEquals("unavailable", refusal.path("message").asText(), refusal.toString());
             assertEquals("unavailable", refusal.path("data").path("code").asText(), refusal.toString());

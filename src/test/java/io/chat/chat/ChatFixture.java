@@ -1,19 +1,6 @@
 package io.chat.chat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.chat.Launch;
 import io.chat.Running;
 import io.chat.api.PublicApi;
@@ -29,6 +16,17 @@ import io.chat.tenant.TenantJson;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.PasswordHasher;
 import io.chat.tenant.auth.SessionTokens;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Socket.IO and the tenants' chat, wired as {@link Main#startPlatform} wires them, with what a test needs in hand:
@@ -44,12 +42,20 @@ final class ChatFixture implements AutoCloseable {
     ChatFixture() throws IOException {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
         chat = new ChatService(io, Clock.systemUTC());
-        registry = new TenantRegistry(Files.createTempDirectory("tenants"), H2TenantStore.opener(
-                task -> readThreads.execute(() -> {
-                    readsReleased.join();
-                    task.run();
-                }), CommitObserver.NONE), new PasswordHasher(), Clock.systemUTC(), chat);
-        running = Launch.of(io).routes(routes -> routes.register("/api", new PublicApi(registry, chat))).start();
+        registry = new TenantRegistry(
+                Files.createTempDirectory("tenants"),
+                H2TenantStore.opener(
+                        task -> readThreads.execute(() -> {
+                            readsReleased.join();
+                            task.run();
+                        }),
+                        CommitObserver.NONE),
+                new PasswordHasher(),
+                Clock.systemUTC(),
+                chat);
+        running = Launch.of(io)
+                .routes(routes -> routes.register("/api", new PublicApi(registry, chat)))
+                .start();
     }
 
     String url() {
@@ -81,10 +87,14 @@ final class ChatFixture implements AutoCloseable {
     /** A user with a session token valid until {@code expiresAt}, stored as a login would store it. */
     static String session(Tenant tenant, String username, Instant expiresAt) {
         if (tenant.store().user(username).join().isEmpty()) {
-            tenant.store().createUser(new UserRecord(username, Optional.empty(), "not-a-hash", Instant.now())).join();
+            tenant.store()
+                    .createUser(new UserRecord(username, Optional.empty(), "not-a-hash", Instant.now()))
+                    .join();
         }
         String token = SessionTokens.newToken();
-        tenant.store().saveSession(new SessionRecord(SessionTokens.hash(token), username, expiresAt)).join();
+        tenant.store()
+                .saveSession(new SessionRecord(SessionTokens.hash(token), username, expiresAt))
+                .join();
         return token;
     }
 

@@ -4,6 +4,11 @@ import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.history.TenantStore;
+import io.chat.platform.ChatClient;
+import io.chat.platform.Jwts;
+import io.chat.tenant.Tenant;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +16,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.chat.history.TenantStore;
-import io.chat.platform.ChatClient;
-import io.chat.platform.Jwts;
-import io.chat.tenant.Tenant;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +57,7 @@ class SocketLifetimeTest {
     @Test
     void aJwtSocketIsDisconnectedWhenItsTokenStopsBeingAccepted() {
         fixture.tenant("{\"id\":\"jwt-life\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"" + ISSUER + "\",\"secret\":\""
-                               + SECRET + "\"}}");
+                + SECRET + "\"}}");
         long now = Instant.now().getEpochSecond();
         // exp 27 s ago: accepted within the 30 s leeway, for about 3 s more
         Map<String, Object> claims = Jwts.claims(ISSUER, "alice");
@@ -82,7 +79,8 @@ class SocketLifetimeTest {
     @Test
     void aSessionSocketIsDisconnectedWhenItsSessionExpires() {
         Tenant tenant = fixture.passwordTenant("session-life");
-        String expiringToken = ChatFixture.session(tenant, "alice", Instant.now().plusSeconds(3));
+        String expiringToken =
+                ChatFixture.session(tenant, "alice", Instant.now().plusSeconds(3));
         String lastingToken = ChatFixture.session(tenant, "alice", Instant.now().plusSeconds(3600));
         long connectedAt = System.nanoTime();
         ChatClient expiring = connect("session-life", expiringToken);
@@ -113,11 +111,17 @@ class SocketLifetimeTest {
         ChatFixture.await(() -> fixture.sockets(tenant) == 0, () -> "the server saw the socket go");
 
         fixture.releaseReads();
-        ChatFixture.await(() -> store.readsSkipped() - skippedBefore == 20,
-                          () -> "the 20 reads of the closed socket skipped; skipped: "
-                                  + (store.readsSkipped() - skippedBefore));
-        assertEquals(0, tenant.store().before("general", OptionalLong.empty(), 1).join().messages().size(),
-                     "the store reads on");
+        ChatFixture.await(
+                () -> store.readsSkipped() - skippedBefore == 20,
+                () -> "the 20 reads of the closed socket skipped; skipped: " + (store.readsSkipped() - skippedBefore));
+        assertEquals(
+                0,
+                tenant.store()
+                        .before("general", OptionalLong.empty(), 1)
+                        .join()
+                        .messages()
+                        .size(),
+                "the store reads on");
         assertTrue(fetches.stream().noneMatch(CompletableFuture::isDone), "no ack reached the closed socket");
     }
 }

@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.tenant.Limits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.chat.tenant.Limits;
-
 import org.junit.jupiter.api.Test;
 
 /** Per-user buckets are dropped once full (idle), so the map holds the users active lately, not every user seen. */
 class UserBucketsTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     // events: 10 a second, burst 20 (full again 2 s after emptied); messages: 1 a second, burst 5
-    private static final Limits LIMITS = Limits.DEFAULTS.with(Map.of("eventsPerSecond", 10, "eventBurst", 20,
-                                                                      "messagesPerSecond", 1, "messageBurst", 5));
+    private static final Limits LIMITS = Limits.DEFAULTS.with(
+            Map.of("eventsPerSecond", 10, "eventBurst", 20, "messagesPerSecond", 1, "messageBurst", 5));
 
     @Test
     void idleUsersAreDroppedAtTheNextSweepAndActiveOnesKept() {

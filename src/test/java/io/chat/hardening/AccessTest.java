@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.platform.PlatformServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,10 +17,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.platform.PlatformServer;
 
 /**
  * Access control under abuse: the admin API refuses alike whatever is wrong, rate-limits repeated failures,
@@ -28,10 +26,13 @@ import io.chat.platform.PlatformServer;
  * of the tenant, from another address, still logs in (one address gets two logins at a time; more wait their turn).
  */
 class AccessTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Another client address (all of 127/8 is loopback), for a user who is not the one flooding. */
-    private static final HttpClient OTHER_ADDRESS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .localAddress(loopback(2)).build();
+    private static final HttpClient OTHER_ADDRESS = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .localAddress(loopback(2))
+            .build();
 
     private static java.net.InetAddress loopback(int last) {
         try {
@@ -45,11 +46,13 @@ class AccessTest {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    static HttpResponse<String> request(String url, String method, String contentType, String body,
-                                        String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+    static HttpResponse<String> request(
+            String url, String method, String contentType, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -65,15 +68,29 @@ class AccessTest {
             String tenants = server.adminUrl() + "/admin/tenants";
             String body = "{\"id\":\"acme\",\"auth\":{\"type\":\"password\"}}";
             // what the API refuses before authentication says nothing either
-            assertEquals(415, request(tenants, "POST", "text/plain", body,
-                                      basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)).statusCode());
-            assertEquals(413, request(tenants, "POST", "application/json",
-                                      "{\"id\":\"acme\",\"x\":\"" + "x".repeat(70_000) + "\"}",
-                                      basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)).statusCode());
+            assertEquals(
+                    415,
+                    request(
+                                    tenants,
+                                    "POST",
+                                    "text/plain",
+                                    body,
+                                    basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD))
+                            .statusCode());
+            assertEquals(
+                    413,
+                    request(
+                                    tenants,
+                                    "POST",
+                                    "application/json",
+                                    "{\"id\":\"acme\",\"x\":\"" + "x".repeat(70_000) + "\"}",
+                                    basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD))
+                            .statusCode());
             // unknown user, wrong password, right password under a wrong name: the same answer
-            List<String> wrong = List.of(basic("nobody", "whatever-password"),
-                                         basic(PlatformServer.ADMIN_USER, "wrong-password"),
-                                         basic("nobody", PlatformServer.ADMIN_PASSWORD));
+            List<String> wrong = List.of(
+                    basic("nobody", "whatever-password"),
+                    basic(PlatformServer.ADMIN_USER, "wrong-password"),
+                    basic("nobody", PlatformServer.ADMIN_PASSWORD));
             String first = null;
             for (String auth : wrong) {
                 HttpResponse<String> refused = request(tenants, "POST", "application/json", body, auth);
@@ -97,8 +114,10 @@ class AccessTest {
             assertEquals(10, failures);
             assertTrue(Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow()) > 0);
             assertTrue(last.body().contains("rate_limited"), last.body());
-            assertEquals(429, request(tenants, "GET", null, null,
-                                      basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)).statusCode());
+            assertEquals(
+                    429,
+                    request(tenants, "GET", null, null, basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD))
+                            .statusCode());
             assertFalse(java.nio.file.Files.exists(server.tenantsDir().resolve("acme")), "nothing was created");
         }
     }
@@ -112,8 +131,15 @@ class AccessTest {
                 assertEquals(404, get.statusCode(), path);
                 Hygiene.assertClean(path, get.body());
             }
-            assertEquals(404, request(server.url() + "/admin/tenants", "POST", "application/json",
-                                      "{\"id\":\"acme\",\"auth\":{\"type\":\"password\"}}", auth).statusCode());
+            assertEquals(
+                    404,
+                    request(
+                                    server.url() + "/admin/tenants",
+                                    "POST",
+                                    "application/json",
+                                    "{\"id\":\"acme\",\"auth\":{\"type\":\"password\"}}",
+                                    auth)
+                            .statusCode());
         }
     }
 
@@ -131,7 +157,9 @@ class AccessTest {
                 // per-user limit, which must hold however many arrive at once
                 List<HttpClient> addresses = new ArrayList<>();
                 for (int a = 0; a < 40; a++) {
-                    addresses.add(HttpClient.newBuilder().localAddress(loopback(10 + a)).build());
+                    addresses.add(HttpClient.newBuilder()
+                            .localAddress(loopback(10 + a))
+                            .build());
                 }
                 String target = sessions.replace("localhost", "127.0.0.1");
                 for (int i = 0; i < attempts; i++) {
@@ -144,11 +172,13 @@ class AccessTest {
                     flood.add(pool.submit(() -> from.send(guess, HttpResponse.BodyHandlers.ofString())));
                 }
                 long start = System.nanoTime();
-                bob = OTHER_ADDRESS.send(HttpRequest.newBuilder(URI.create(sessions.replace("localhost", "127.0.0.1")))
-                                                 .header("Content-Type", "application/json")
-                                                 .POST(HttpRequest.BodyPublishers.ofString(
-                                                         "{\"username\":\"bob\",\"password\":\"bob-password\"}"))
-                                                 .build(), HttpResponse.BodyHandlers.ofString());
+                bob = OTHER_ADDRESS.send(
+                        HttpRequest.newBuilder(URI.create(sessions.replace("localhost", "127.0.0.1")))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"username\":\"bob\",\"password\":\"bob-password\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 bobMillis = (System.nanoTime() - start) / 1_000_000;
             }
             int unauthorized = 0;
@@ -156,22 +186,30 @@ class AccessTest {
             for (Future<HttpResponse<String>> f : flood) {
                 HttpResponse<String> response = f.get();
                 switch (response.statusCode()) {
-                case 401 -> unauthorized++;
-                case 429 -> {
-                    limited++;
-                    assertTrue(response.headers().firstValue("Retry-After").isPresent());
-                }
-                default -> throw new AssertionError("flood answered " + response.statusCode() + ": " + response.body());
+                    case 401 -> unauthorized++;
+                    case 429 -> {
+                        limited++;
+                        assertTrue(response.headers().firstValue("Retry-After").isPresent());
+                    }
+                    default ->
+                        throw new AssertionError("flood answered " + response.statusCode() + ": " + response.body());
                 }
             }
             System.out.println("login flood: " + attempts + " concurrent guesses -> " + unauthorized + " x 401, "
-                                       + limited + " x 429; bob logged in in " + bobMillis + " ms");
+                    + limited + " x 429; bob logged in in " + bobMillis + " ms");
             assertEquals(10, unauthorized, "guesses checked (each a slow hash) against the limit of 10");
             assertEquals(attempts - unauthorized, limited);
             assertEquals(201, bob.statusCode(), bob.body());
             // and alice herself is locked out for the rest of the minute, right password or not
-            assertEquals(429, request(sessions, "POST", "application/json",
-                                      "{\"username\":\"alice\",\"password\":\"alice-password\"}", null).statusCode());
+            assertEquals(
+                    429,
+                    request(
+                                    sessions,
+                                    "POST",
+                                    "application/json",
+                                    "{\"username\":\"alice\",\"password\":\"alice-password\"}",
+                                    null)
+                            .statusCode());
         }
     }
 
@@ -184,9 +222,12 @@ class AccessTest {
             List<Future<HttpResponse<String>>> logins = new ArrayList<>();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (String user : staff) {
-                    logins.add(pool.submit(() -> request(sessions, "POST", "application/json",
-                                                         "{\"username\":\"" + user + "\",\"password\":\""
-                                                                 + PlatformServer.password(user) + "\"}", null)));
+                    logins.add(pool.submit(() -> request(
+                            sessions,
+                            "POST",
+                            "application/json",
+                            "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}",
+                            null)));
                 }
             }
             // one address, eight logins at 9:00: two at a time, the others wait their turn instead of a 429

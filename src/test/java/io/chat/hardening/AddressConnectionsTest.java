@@ -3,6 +3,10 @@ package io.chat.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.Settings;
+import io.chat.platform.ChatClient;
+import io.chat.platform.PlatformServer;
+import io.socket.client.IO;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,18 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.SocketFactory;
-
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.chat.Settings;
-import io.chat.platform.ChatClient;
-import io.chat.platform.PlatformServer;
-import io.socket.client.IO;
-import okhttp3.OkHttpClient;
 
 /**
  * One client address cannot take the public port for itself: it holds at most its cap of TCP connections (the next
@@ -40,12 +37,13 @@ class AddressConnectionsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     /** The deadline is checked every timeout / 4; the rest is room for a loaded machine. */
     private static final Duration LATEST = TIMEOUT.plusSeconds(4);
+
     private static PlatformServer server;
 
     @BeforeAll
     static void start() throws IOException {
-        Settings settings = Settings.forTests(Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER,
-                                              PlatformServer.ADMIN_PASSWORD)
+        Settings settings = Settings.forTests(
+                        Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)
                 .withHeaderTimeout(TIMEOUT)
                 .withConnections(new Settings.ConnectionCaps(0, 1_000, CAP));
         server = PlatformServer.start(settings);
@@ -67,8 +65,8 @@ class AddressConnectionsTest {
 
     /** One request on an open connection; the answer's head and body as text ("" when the server closed at once). */
     private static String request(Socket socket, String path) throws IOException {
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                                               .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
@@ -79,7 +77,8 @@ class AddressConnectionsTest {
                 answer.write(buffer, 0, n);
                 String text = answer.toString(StandardCharsets.ISO_8859_1);
                 int headEnd = text.indexOf("\r\n\r\n");
-                var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+                var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                        .matcher(text);
                 if (headEnd > 0 && length.find() && answer.size() >= headEnd + 4 + Integer.parseInt(length.group(1))) {
                     break;
                 }
@@ -138,9 +137,10 @@ class AddressConnectionsTest {
                 earliest = Math.min(earliest, after);
                 latest = Math.max(latest, after);
             }
-            System.out.printf("%d silent connections of one address (cap %d) closed after %d..%d ms (header timeout"
-                                      + " %s); the next one was answered 503 in %d ms%n",
-                              CAP, CAP, earliest, latest, TIMEOUT, refusedMillis);
+            System.out.printf(
+                    "%d silent connections of one address (cap %d) closed after %d..%d ms (header timeout"
+                            + " %s); the next one was answered 503 in %d ms%n",
+                    CAP, CAP, earliest, latest, TIMEOUT, refusedMillis);
             assertTrue(earliest >= TIMEOUT.minusMillis(100).toMillis(), "closed before the timeout: " + earliest);
             assertTrue(latest <= LATEST.toMillis(), "closed too late: " + latest);
         } finally {
@@ -168,7 +168,9 @@ class AddressConnectionsTest {
         for (int i = 0; i < CAP + 5; i++) {
             // the official client's way, from an address of its own: polling requests, then the upgrade to a
             // WebSocket; an HTTP client of its own, whose pooled connections are closed after it
-            OkHttpClient http = new OkHttpClient.Builder().socketFactory(boundTo("127.0.0.5")).build();
+            OkHttpClient http = new OkHttpClient.Builder()
+                    .socketFactory(boundTo("127.0.0.5"))
+                    .build();
             IO.Options options = ChatClient.defaultOptions(token);
             options.callFactory = http;
             options.webSocketFactory = http;
@@ -252,8 +254,11 @@ class AddressConnectionsTest {
                 }
             }
             if (ok == CAP || System.nanoTime() > deadline) {
-                assertEquals(CAP, ok, "connections of one address served while holding " + CAP + "; open now:\n"
-                        + openConnections(from));
+                assertEquals(
+                        CAP,
+                        ok,
+                        "connections of one address served while holding " + CAP + "; open now:\n"
+                                + openConnections(from));
                 return;
             }
             Thread.sleep(500);
@@ -263,9 +268,14 @@ class AddressConnectionsTest {
     /** The TCP connections of {@code from} as {@code ss} lists them (which side holds one open), for a failure. */
     private static String openConnections(String from) {
         try {
-            Process ss = new ProcessBuilder("ss", "-tanp").redirectErrorStream(true).start();
+            Process ss =
+                    new ProcessBuilder("ss", "-tanp").redirectErrorStream(true).start();
             String all = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return String.join("\n", all.lines().filter(l -> l.contains(from) && !l.startsWith("TIME-WAIT")).toList());
+            return String.join(
+                    "\n",
+                    all.lines()
+                            .filter(l -> l.contains(from) && !l.startsWith("TIME-WAIT"))
+                            .toList());
         } catch (IOException e) {
             return "(no ss: " + e.getMessage() + ")";
         }

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.chat.platform.PlatformServer;
 import io.chat.platform.PlatformTest;
+import java.io.IOException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Cross-site request forgery on the admin API: a page on another site posting a form to
@@ -38,7 +36,10 @@ class AdminBrowserTest {
     }
 
     private static boolean suspended() {
-        return PlatformServer.json(server.admin("GET", "/admin/tenants/target", null).body()).get("suspended").asBoolean();
+        return PlatformServer.json(
+                        server.admin("GET", "/admin/tenants/target", null).body())
+                .get("suspended")
+                .asBoolean();
     }
 
     /** What Chromium sends for a form on another site, posted to the admin API with cached Basic credentials. */
@@ -64,8 +65,10 @@ class AdminBrowserTest {
         // Origin alone (older browsers send no Sec-Fetch-*), and Sec-Fetch-Site alone (a GET sends no Origin)
         assertEquals(403, status(raw(formPost("/admin/tenants/target/suspend", "Origin: https://evil.example\r\n"))));
         assertEquals(403, status(raw(formPost("/admin/tenants/target/suspend", "Sec-Fetch-Site: same-site\r\n"))));
-        assertEquals(403, status(raw("GET /admin/tenants HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic
-                                             + "\r\nSec-Fetch-Site: cross-site\r\nConnection: close\r\n\r\n")));
+        assertEquals(
+                403,
+                status(raw("GET /admin/tenants HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic
+                        + "\r\nSec-Fetch-Site: cross-site\r\nConnection: close\r\n\r\n")));
         assertFalse(suspended());
     }
 
@@ -79,21 +82,27 @@ class AdminBrowserTest {
                 + "\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         assertEquals(415, status(raw(plain)));
         // what the scripts send (curl -X POST, no body) and JSON still work
-        assertEquals(200, server.admin("POST", "/admin/tenants/target/suspend", null).statusCode());
+        assertEquals(
+                200, server.admin("POST", "/admin/tenants/target/suspend", null).statusCode());
         assertTrue(suspended());
-        assertEquals(200, server.admin("POST", "/admin/tenants/target/resume", "{}").statusCode());
+        assertEquals(
+                200, server.admin("POST", "/admin/tenants/target/resume", "{}").statusCode());
         assertFalse(suspended());
     }
 
     @Test
     void browsersAreNotInvitedToCacheBasicCredentials() throws IOException {
-        String typed = raw("GET /admin/tenants HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: none\r\nSec-Fetch-Mode: navigate\r\n"
-                                   + "Sec-Fetch-Dest: document\r\nConnection: close\r\n\r\n");
+        String typed =
+                raw("GET /admin/tenants HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: none\r\nSec-Fetch-Mode: navigate\r\n"
+                        + "Sec-Fetch-Dest: document\r\nConnection: close\r\n\r\n");
         assertEquals(401, status(typed), typed);
         assertFalse(typed.toLowerCase().contains("www-authenticate"), typed);
-        String cli = raw("GET /admin/tenants HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8.5.0\r\nConnection: close\r\n\r\n");
+        String cli =
+                raw("GET /admin/tenants HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8.5.0\r\nConnection: close\r\n\r\n");
         assertEquals(401, status(cli), cli);
-        assertTrue(cli.contains("WWW-Authenticate: Basic realm=\"chat-admin\"")
-                           || cli.toLowerCase().contains("www-authenticate: basic realm=\"chat-admin\""), cli);
+        assertTrue(
+                cli.contains("WWW-Authenticate: Basic realm=\"chat-admin\"")
+                        || cli.toLowerCase().contains("www-authenticate: basic realm=\"chat-admin\""),
+                cli);
     }
 }

@@ -3,6 +3,15 @@ package io.chat.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.Launch;
+import io.chat.Running;
+import io.chat.json.Json;
+import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
+import io.chat.socketio.SocketIoConfig;
+import io.chat.socketio.SocketIoServer;
+import io.chat.socketio.engine.EngineConfig;
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,21 +19,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.chat.Launch;
-import io.chat.Running;
-import io.chat.platform.PlatformServer;
-import io.chat.platform.PlatformTest;
-import io.chat.json.Json;
-import io.chat.socketio.SocketIoConfig;
-import io.chat.socketio.SocketIoServer;
-import io.chat.socketio.engine.EngineConfig;
-import io.chat.testing.RawWebSocket;
 
 /**
  * Hostile frames and packets against the platform: each offender gets a clean close (the right code, a short
@@ -130,8 +128,11 @@ class BadInputTest {
             byte[] chunk = new byte[256 * 1024];
             Arrays.fill(chunk, (byte) 'a');
             try {
-                ws.sendFrame(false, 0x1, ("42/" + TENANT + ",[\"message:send\",{\"room\":\"r\",\"text\":\"")
-                        .getBytes(StandardCharsets.US_ASCII));
+                ws.sendFrame(
+                        false,
+                        0x1,
+                        ("42/" + TENANT + ",[\"message:send\",{\"room\":\"r\",\"text\":\"")
+                                .getBytes(StandardCharsets.US_ASCII));
                 for (int i = 0; i < 40; i++) {
                     ws.sendFrame(false, 0x0, chunk);
                 }
@@ -147,8 +148,8 @@ class BadInputTest {
         List<byte[][]> cases = List.of(
                 new byte[][] {{'4', '2', '[', '"', (byte) 0xE2, (byte) 0x82}, {(byte) 0x28, '"', ']'}},
                 new byte[][] {{'4', '2', '[', '"', (byte) 0xF0}, {(byte) 0x9F, (byte) 0x98}, {'"', ']'}},
-                new byte[][] {{'4', '2', '[', '"', (byte) 0xED, (byte) 0xA0}, {(byte) 0x80, '"', ']'}},   // surrogate
-                new byte[][] {{'4', '2', '[', '"', (byte) 0xC0}, {(byte) 0xAF, '"', ']'}},                 // overlong
+                new byte[][] {{'4', '2', '[', '"', (byte) 0xED, (byte) 0xA0}, {(byte) 0x80, '"', ']'}}, // surrogate
+                new byte[][] {{'4', '2', '[', '"', (byte) 0xC0}, {(byte) 0xAF, '"', ']'}}, // overlong
                 new byte[][] {{'4', '2', '[', '"', 'a'}, {(byte) 0xFF, '"', ']'}});
         for (byte[][] fragments : cases) {
             try (RawWebSocket ws = offender()) {
@@ -171,11 +172,17 @@ class BadInputTest {
             for (int i = 0; i < whole.length; i++) {
                 ws.sendFrame(i == whole.length - 1, i == 0 ? 0x1 : 0x0, new byte[] {whole[i]});
             }
-            String ack = ws.readUntil(f -> f.opcode() == 0x1 && f.text().startsWith("43/" + TENANT + ",2[")).text();
-            String stored = Json.mapper().readTree(ack.substring(ack.indexOf('['))).get(0).get("message")
-                    .get("text").asText();
-            assertTrue(Arrays.equals(text.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8)),
-                       "stored " + stored);
+            String ack = ws.readUntil(f -> f.opcode() == 0x1 && f.text().startsWith("43/" + TENANT + ",2["))
+                    .text();
+            String stored = Json.mapper()
+                    .readTree(ack.substring(ack.indexOf('[')))
+                    .get(0)
+                    .get("message")
+                    .get("text")
+                    .asText();
+            assertTrue(
+                    Arrays.equals(text.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8)),
+                    "stored " + stored);
             String history = ws.call(TENANT, 3, "history:fetch", "{\"room\":\"utf8\"}");
             assertTrue(history.contains(text), history);
         }
@@ -257,10 +264,10 @@ class BadInputTest {
         // announced two attachments, sent one and then a text packet: closed, not left waiting forever
         try (RawWebSocket ws = offender()) {
             ws.sendText("452-/" + TENANT + ",[\"message:send\",{\"_placeholder\":true,\"num\":0},"
-                                + "{\"_placeholder\":true,\"num\":1}]");
+                    + "{\"_placeholder\":true,\"num\":1}]");
             ws.sendFrame(true, 0x2, new byte[] {1, 2, 3});
             ws.sendText("42/" + TENANT + ",[\"rooms:list\",{}]");
-            int code = closedWith(ws);   // a read timeout here (10 s) would mean it was left waiting
+            int code = closedWith(ws); // a read timeout here (10 s) would mean it was left waiting
             assertTrue(code == 1000 || code == 1006, "closed with " + code);
         }
         // a binary frame nobody announced
@@ -278,18 +285,19 @@ class BadInputTest {
 
     @Test
     void aMessageNeverFinishedIsClosedByTheHeartbeat() throws Exception {
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(
-                EngineConfig.defaults("/socket.io/").withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(300))));
+        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults()
+                .withEngine(EngineConfig.defaults("/socket.io/")
+                        .withHeartbeat(Duration.ofMillis(300), Duration.ofMillis(300))));
         io.of("/");
         Running running = Launch.of(io).start();
         try (RawWebSocket ws = Wire.connect(running.port(), "/socket.io/?EIO=4&transport=websocket", null)) {
             assertTrue(ws.readFrame().text().startsWith("0{"));
             ws.sendFrame(false, 0x1, "42[\"never\",\"".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
-            RawWebSocket.Frame closed = ws.readUntilClosed();   // the client cannot pong in the middle of a message
+            RawWebSocket.Frame closed = ws.readUntilClosed(); // the client cannot pong in the middle of a message
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("never-finished message closed after " + millis + " ms ("
-                                       + (closed == null ? "TCP end" : "close " + closed.closeCode()) + ")");
+                    + (closed == null ? "TCP end" : "close " + closed.closeCode()) + ")");
         } finally {
             running.stop();
         }

@@ -2,6 +2,13 @@ package io.chat.hardening;
 
 import static io.chat.platform.ChatClient.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.json.Json;
+import io.chat.platform.ChatClient;
+import io.chat.platform.PlatformServer;
+import io.chat.testing.ChildPlatform;
+import io.chat.testing.RawWebSocket;
+import io.chat.testing.SoakClients;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +33,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.chat.platform.ChatClient;
-import io.chat.platform.PlatformServer;
-import io.chat.json.Json;
-import io.chat.testing.RawWebSocket;
-import io.chat.testing.ChildPlatform;
-import io.chat.testing.SoakClients;
 
 /**
  * The slow hardening checks, against the platform in child JVMs: SIGTERM and kill -9 under load, a second server
@@ -64,6 +62,7 @@ public final class HardeningRun {
     private final List<Row> rows = new ArrayList<>();
     /** Everything that must never appear in a server log: tokens, passwords, message texts. */
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+
     private final List<Path> logs = new ArrayList<>();
     private final AtomicLong counter = new AtomicLong();
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
@@ -105,8 +104,8 @@ public final class HardeningRun {
             } catch (Throwable e) {
                 run.rows.add(new Row(check.getKey(), "error: " + e, "FAIL"));
             }
-            System.err.println("hardening: " + check.getKey() + " done in "
-                                       + (System.nanoTime() - start) / 1_000_000_000 + " s");
+            System.err.println(
+                    "hardening: " + check.getKey() + " done in " + (System.nanoTime() - start) / 1_000_000_000 + " s");
         }
         run.logGrep();
         System.out.println();
@@ -118,7 +117,7 @@ public final class HardeningRun {
             allPass &= row.pass();
         }
         System.out.println((quick ? "quick" : "full") + " hardening: " + (allPass ? "all passed" : "FAILED")
-                                   + " (work folder " + run.work + ")");
+                + " (work folder " + run.work + ")");
         System.exit(allPass ? 0 : 1);
     }
 
@@ -173,24 +172,52 @@ public final class HardeningRun {
 
     /** Tenant {@link #TENANT} with users u0..u(n-1), each with a random password, and limits out of the way. */
     private void provision(ChildPlatform child, int users) {
-        expect(201, child.admin("POST", "/admin/tenants", json(
-                "id", TENANT, "auth", json("type", "password"),
-                "limits", json("messagesPerSecond", 1_000_000, "messageBurst", 1_000_000, "tenantMessagesPerSecond", 1_000_000,
-                                "tenantMessageBurst", 1_000_000, "eventsPerSecond", 1_000_000, "eventBurst", 1_000_000,
-                                "socketsPerUser", 1_000_000)).toString()));
+        expect(
+                201,
+                child.admin(
+                        "POST",
+                        "/admin/tenants",
+                        json(
+                                        "id",
+                                        TENANT,
+                                        "auth",
+                                        json("type", "password"),
+                                        "limits",
+                                        json(
+                                                "messagesPerSecond",
+                                                1_000_000,
+                                                "messageBurst",
+                                                1_000_000,
+                                                "tenantMessagesPerSecond",
+                                                1_000_000,
+                                                "tenantMessageBurst",
+                                                1_000_000,
+                                                "eventsPerSecond",
+                                                1_000_000,
+                                                "eventBurst",
+                                                1_000_000,
+                                                "socketsPerUser",
+                                                1_000_000))
+                                .toString()));
         for (int i = 0; i < users; i++) {
             String password = "pw-" + i + "-" + Long.toHexString(new Random().nextLong());
             passwords.put("u" + i, password);
             secrets.add(password);
-            expect(201, child.admin("POST", "/admin/tenants/" + TENANT + "/users",
-                                    json("username", "u" + i, "password", password).toString()));
+            expect(
+                    201,
+                    child.admin(
+                            "POST",
+                            "/admin/tenants/" + TENANT + "/users",
+                            json("username", "u" + i, "password", password).toString()));
         }
     }
 
     private String login(ChildPlatform child, String user) {
-        HttpResponse<String> response = child.call("POST", "/api/tenants/" + TENANT + "/sessions",
-                                                   json("username", user, "password", passwords.get(user)).toString(),
-                                                   null);
+        HttpResponse<String> response = child.call(
+                "POST",
+                "/api/tenants/" + TENANT + "/sessions",
+                json("username", user, "password", passwords.get(user)).toString(),
+                null);
         expect(201, response);
         String token = PlatformServer.json(response.body()).get("token").asText();
         secrets.add(token);
@@ -199,8 +226,8 @@ public final class HardeningRun {
 
     private static void expect(int status, HttpResponse<String> response) {
         if (response.statusCode() != status) {
-            throw new IllegalStateException("expected " + status + ", got " + response.statusCode() + ": "
-                                                    + response.body());
+            throw new IllegalStateException(
+                    "expected " + status + ", got " + response.statusCode() + ": " + response.body());
         }
     }
 
@@ -212,8 +239,7 @@ public final class HardeningRun {
     }
 
     /** Acknowledged messages, as acknowledged: room, seq, id. */
-    private record Acked(String room, long seq, String id) {
-    }
+    private record Acked(String room, long seq, String id) {}
 
     /**
      * Clients that send as fast as acks come, until told to stop or their socket dies. Returns when stopped;
@@ -237,14 +263,22 @@ public final class HardeningRun {
                 pool.submit(() -> {
                     while (running.get() && !client.disconnected().isDone()) {
                         try {
-                            JsonNode ack = client.request("message:send", json("room", room, "text", text(),
-                                                                               "clientId", "c" + counter.incrementAndGet()))
+                            JsonNode ack = client.request(
+                                            "message:send",
+                                            json(
+                                                    "room",
+                                                    room,
+                                                    "text",
+                                                    text(),
+                                                    "clientId",
+                                                    "c" + counter.incrementAndGet()))
                                     .get(5, TimeUnit.SECONDS);
                             if (!ack.path("ok").asBoolean()) {
                                 break;
                             }
                             JsonNode m = ack.get("message");
-                            acked.add(new Acked(room, m.get("seq").asLong(), m.get("id").asText()));
+                            acked.add(new Acked(
+                                    room, m.get("seq").asLong(), m.get("id").asText()));
                         } catch (Exception e) {
                             break;
                         }
@@ -276,13 +310,19 @@ public final class HardeningRun {
             Map<Long, String> byseq = new HashMap<>();
             Long before = null;
             while (true) {
-                HttpResponse<String> page = child.call("GET", "/api/tenants/" + TENANT + "/rooms/" + room
-                        + "/messages?limit=100" + (before == null ? "" : "&before=" + before), null, token);
+                HttpResponse<String> page = child.call(
+                        "GET",
+                        "/api/tenants/" + TENANT + "/rooms/" + room + "/messages?limit=100"
+                                + (before == null ? "" : "&before=" + before),
+                        null,
+                        token);
                 expect(200, page);
                 JsonNode body = PlatformServer.json(page.body());
                 for (JsonNode m : body.get("messages")) {
                     byseq.put(m.get("seq").asLong(), m.get("id").asText());
-                    before = before == null ? m.get("seq").asLong() : Math.min(before, m.get("seq").asLong());
+                    before = before == null
+                            ? m.get("seq").asLong()
+                            : Math.min(before, m.get("seq").asLong());
                 }
                 if (!body.get("hasMore").asBoolean() || body.get("messages").isEmpty()) {
                     break;
@@ -319,11 +359,17 @@ public final class HardeningRun {
                 second.kill();
             }
             String out = Files.readString(log, StandardCharsets.UTF_8);
-            String message = out.lines().filter(l -> l.startsWith("error:")).findFirst().orElse("(no error line)");
+            String message =
+                    out.lines().filter(l -> l.startsWith("error:")).findFirst().orElse("(no error line)");
             boolean firstFine = first.get("/health").statusCode() == 200;
-            row("second server on the same tenants folder", message.length() > 68 ? message.substring(0, 68) : message,
-                exited && second.process.exitValue() != 0 && message.startsWith("error:") && firstFine
-                        && !out.contains("Exception"));
+            row(
+                    "second server on the same tenants folder",
+                    message.length() > 68 ? message.substring(0, 68) : message,
+                    exited
+                            && second.process.exitValue() != 0
+                            && message.startsWith("error:")
+                            && firstFine
+                            && !out.contains("Exception"));
         } finally {
             first.terminate(Duration.ofSeconds(20));
         }
@@ -387,9 +433,12 @@ public final class HardeningRun {
         try {
             long stored = verify(again, acked);
             boolean told = !reasons.containsKey("not told");
-            row("SIGTERM under load: drain, sockets told", "exit " + exit + " in " + exitMillis + " ms; raw " + reasons
-                        + ", Java clients " + javaClientsTold + "/" + load.clients.size() + "; " + acked.size()
-                        + " acked, all in " + stored + " stored", exit != -1 && told && exitMillis < 20_000);
+            row(
+                    "SIGTERM under load: drain, sockets told",
+                    "exit " + exit + " in " + exitMillis + " ms; raw " + reasons
+                            + ", Java clients " + javaClientsTold + "/" + load.clients.size() + "; " + acked.size()
+                            + " acked, all in " + stored + " stored",
+                    exit != -1 && told && exitMillis < 20_000);
         } finally {
             again.terminate(Duration.ofSeconds(20));
         }
@@ -419,8 +468,10 @@ public final class HardeningRun {
         ChildPlatform last = start(tenants, "kill9-last");
         try {
             long stored = verify(last, acked);
-            row("kill -9 under load x" + cycles, acked.size() + " acked, all present; " + stored
-                        + " stored, seq gap-free; every reopen fine", true);
+            row(
+                    "kill -9 under load x" + cycles,
+                    acked.size() + " acked, all present; " + stored + " stored, seq gap-free; every reopen fine",
+                    true);
         } finally {
             last.terminate(Duration.ofSeconds(20));
         }
@@ -451,15 +502,19 @@ public final class HardeningRun {
     private void rejections() throws Exception {
         withChild("rejections", 1, child -> {
             String token = login(child, "u0");
-            List<String> bad = List.of("42/" + TENANT + ",[", "42/" + TENANT + ",{}",
-                                       "42/" + TENANT + ",99999999999999999999[\"x\"]",
-                                       "42/" + TENANT + ",[\"connect\"]", "42/" + TENANT + ",[\"x\","
-                                               + "[".repeat(70) + "]".repeat(70) + "]", "9", "4x",
-                                       "45999999999-/" + TENANT + ",[\"x\"]");
+            List<String> bad = List.of(
+                    "42/" + TENANT + ",[",
+                    "42/" + TENANT + ",{}",
+                    "42/" + TENANT + ",99999999999999999999[\"x\"]",
+                    "42/" + TENANT + ",[\"connect\"]",
+                    "42/" + TENANT + ",[\"x\"," + "[".repeat(70) + "]".repeat(70) + "]",
+                    "9",
+                    "4x",
+                    "45999999999-/" + TENANT + ",[\"x\"]");
             List<Long> micros = new ArrayList<>();
             for (int round = 0; round <= (quick ? 3 : 10); round++) {
                 if (round == 1) {
-                    micros.clear();   // round 0 warms the JIT up
+                    micros.clear(); // round 0 warms the JIT up
                 }
                 for (String packet : bad) {
                     try (RawWebSocket ws = Wire.tenant(child.port, TENANT, token)) {
@@ -469,7 +524,8 @@ public final class HardeningRun {
                         micros.add((System.nanoTime() - t0) / 1_000);
                     }
                 }
-                for (byte[] frame : List.of(RawWebSocket.frame(true, 0x9, new byte[126]), RawWebSocket.frame(true, 0x3, new byte[1]))) {
+                for (byte[] frame : List.of(
+                        RawWebSocket.frame(true, 0x9, new byte[126]), RawWebSocket.frame(true, 0x3, new byte[1]))) {
                     try (RawWebSocket ws = Wire.tenant(child.port, TENANT, token)) {
                         long t0 = System.nanoTime();
                         ws.sendRaw(frame);
@@ -481,8 +537,12 @@ public final class HardeningRun {
             Collections.sort(micros);
             long p50 = micros.get(micros.size() / 2);
             long max = micros.getLast();
-            timed("malformed packet/frame rejected", micros.size() + " rejections: p50 " + p50 / 1000.0 + " ms, max "
-                    + max / 1000.0 + " ms (limit 50 ms)", true, max < 50_000);
+            timed(
+                    "malformed packet/frame rejected",
+                    micros.size() + " rejections: p50 " + p50 / 1000.0 + " ms, max " + max / 1000.0
+                            + " ms (limit 50 ms)",
+                    true,
+                    max < 50_000);
         });
     }
 
@@ -495,10 +555,11 @@ public final class HardeningRun {
             double heapBefore = child.metric("jvm_heap_used_bytes");
             int tries = quick ? 2_000 : 20_000;
             Random random = new Random(42);
-            List<String> seeds = List.of("42/" + TENANT + ",1[\"room:join\",{\"room\":\"general\"}]",
-                                         "42/" + TENANT + ",2[\"message:send\",{\"room\":\"general\",\"text\":\"hi\"}]",
-                                         "42/" + TENANT + ",3[\"history:fetch\",{\"room\":\"general\",\"limit\":5}]",
-                                         "451-/" + TENANT + ",4[\"x\",{\"_placeholder\":true,\"num\":0}]");
+            List<String> seeds = List.of(
+                    "42/" + TENANT + ",1[\"room:join\",{\"room\":\"general\"}]",
+                    "42/" + TENANT + ",2[\"message:send\",{\"room\":\"general\",\"text\":\"hi\"}]",
+                    "42/" + TENANT + ",3[\"history:fetch\",{\"room\":\"general\",\"limit\":5}]",
+                    "451-/" + TENANT + ",4[\"x\",{\"_placeholder\":true,\"num\":0}]");
             RawWebSocket fuzz = null;
             int closes = 0;
             boolean witnessFine = true;
@@ -515,24 +576,24 @@ public final class HardeningRun {
                 for (int m = 0; m < 1 + random.nextInt(4); m++) {
                     int at = random.nextInt(packet.length);
                     switch (random.nextInt(3)) {
-                    case 0 -> packet[at] ^= (byte) (1 + random.nextInt(255));
-                    case 1 -> packet = java.util.Arrays.copyOf(packet, Math.max(1, at));
-                    default -> {
-                        byte[] longer = new byte[packet.length + 8];
-                        System.arraycopy(packet, 0, longer, 0, at);
-                        byte[] noise = new byte[8];
-                        random.nextBytes(noise);
-                        System.arraycopy(noise, 0, longer, at, 8);
-                        System.arraycopy(packet, at, longer, at + 8, packet.length - at);
-                        packet = longer;
-                    }
+                        case 0 -> packet[at] ^= (byte) (1 + random.nextInt(255));
+                        case 1 -> packet = java.util.Arrays.copyOf(packet, Math.max(1, at));
+                        default -> {
+                            byte[] longer = new byte[packet.length + 8];
+                            System.arraycopy(packet, 0, longer, 0, at);
+                            byte[] noise = new byte[8];
+                            random.nextBytes(noise);
+                            System.arraycopy(noise, 0, longer, at, 8);
+                            System.arraycopy(packet, at, longer, at + 8, packet.length - at);
+                            packet = longer;
+                        }
                     }
                 }
                 try {
                     fuzz.sendFrame(true, 0x1, packet);
                     fuzz.sendText("40");
-                    RawWebSocket.Frame end = fuzz.readUntil(f -> f.opcode() == 0x8 || f.opcode() == 0x1
-                            && f.text().startsWith("44{"));
+                    RawWebSocket.Frame end = fuzz.readUntil(f ->
+                            f.opcode() == 0x8 || f.opcode() == 0x1 && f.text().startsWith("44{"));
                     if (end.opcode() == 0x8 || packet.length > 1 && packet[0] == '4' && packet[1] == '1') {
                         fuzz.close();
                         fuzz = null;
@@ -551,9 +612,11 @@ public final class HardeningRun {
             Thread.sleep(1_000);
             child.gc();
             double heapAfter = child.metric("jvm_heap_used_bytes");
-            row("fuzz: heap back to baseline, witness fine", tries + " mutations (" + closes + " closes): heap "
-                        + mb(heapBefore) + " -> " + mb(heapAfter) + " MB after GC",
-                witnessFine && heapAfter < heapBefore + 16 * 1024 * 1024);
+            row(
+                    "fuzz: heap back to baseline, witness fine",
+                    tries + " mutations (" + closes + " closes): heap " + mb(heapBefore) + " -> " + mb(heapAfter)
+                            + " MB after GC",
+                    witnessFine && heapAfter < heapBefore + 16 * 1024 * 1024);
             witness.close();
         });
     }
@@ -580,8 +643,12 @@ public final class HardeningRun {
                             if (wait > 0) {
                                 Thread.sleep(wait / 1_000_000);
                             }
-                            String guess = json("username", i % 2 == 0 ? "u2" : "nobody-" + thread + "-" + i,
-                                                "password", "guess-" + i).toString();
+                            String guess = json(
+                                            "username",
+                                            i % 2 == 0 ? "u2" : "nobody-" + thread + "-" + i,
+                                            "password",
+                                            "guess-" + i)
+                                    .toString();
                             guesses.incrementAndGet();
                             if (child.call("POST", sessions, guess, null).statusCode() == 429) {
                                 limited.incrementAndGet();
@@ -593,9 +660,13 @@ public final class HardeningRun {
                 for (int i = 0; i < 5; i++) {
                     Thread.sleep(500);
                     long t0 = System.nanoTime();
-                    if (child.callFromOtherAddress("POST", sessions, json("username", "u1", "password",
-                                                                          passwords.get("u1")).toString())
-                            .statusCode() == 201) {
+                    if (child.callFromOtherAddress(
+                                            "POST",
+                                            sessions,
+                                            json("username", "u1", "password", passwords.get("u1"))
+                                                    .toString())
+                                    .statusCode()
+                            == 201) {
                         ok++;
                     }
                     loginMillis.add((System.nanoTime() - t0) / 1_000_000);
@@ -603,32 +674,41 @@ public final class HardeningRun {
                 flooding.set(false);
             }
             long worst = Collections.max(loginMillis);
-            timed("login flood: 429s, valid user logs in < 1 s", guesses.get() + " guesses from one address: "
-                        + limited.get() + " x 429; u1 (other address) " + ok + "/5 ok, ms " + loginMillis,
-                ok == 5 && limited.get() > 0, worst < 1_000);
+            timed(
+                    "login flood: 429s, valid user logs in < 1 s",
+                    guesses.get() + " guesses from one address: " + limited.get() + " x 429; u1 (other address) " + ok
+                            + "/5 ok, ms " + loginMillis,
+                    ok == 5 && limited.get() > 0,
+                    worst < 1_000);
         });
     }
 
     /** Admin 401 timing: unknown user vs wrong password (under the 10-failure limit). */
     private void admin401() throws Exception {
-        withChild("admin-401", 1, child -> { // provisioned as before the split: the admin API warmed up
-            List<Long> unknown = new ArrayList<>();
-            List<Long> wrong = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                long t0 = System.nanoTime();
-                expect(401, child.admin("GET", "/admin/tenants", null, "nobody-" + i, "x-password"));
-                unknown.add(System.nanoTime() - t0);
-                t0 = System.nanoTime();
-                expect(401, child.admin("GET", "/admin/tenants", null, ADMIN_USER, "wrong-" + i));
-                wrong.add(System.nanoTime() - t0);
-            }
-            Collections.sort(unknown);
-            Collections.sort(wrong);
-            double u = unknown.get(2) / 1e6;
-            double w = wrong.get(2) / 1e6;
-            timed("admin 401: unknown user vs wrong password", String.format("median %.0f ms vs %.0f ms", u, w),
-                  true, Math.abs(u - w) < Math.max(u, w) * 0.5);
-        });
+        withChild(
+                "admin-401",
+                1,
+                child -> { // provisioned as before the split: the admin API warmed up
+                    List<Long> unknown = new ArrayList<>();
+                    List<Long> wrong = new ArrayList<>();
+                    for (int i = 0; i < 4; i++) {
+                        long t0 = System.nanoTime();
+                        expect(401, child.admin("GET", "/admin/tenants", null, "nobody-" + i, "x-password"));
+                        unknown.add(System.nanoTime() - t0);
+                        t0 = System.nanoTime();
+                        expect(401, child.admin("GET", "/admin/tenants", null, ADMIN_USER, "wrong-" + i));
+                        wrong.add(System.nanoTime() - t0);
+                    }
+                    Collections.sort(unknown);
+                    Collections.sort(wrong);
+                    double u = unknown.get(2) / 1e6;
+                    double w = wrong.get(2) / 1e6;
+                    timed(
+                            "admin 401: unknown user vs wrong password",
+                            String.format("median %.0f ms vs %.0f ms", u, w),
+                            true,
+                            Math.abs(u - w) < Math.max(u, w) * 0.5);
+                });
     }
 
     private static String mb(double bytes) {
@@ -669,13 +749,14 @@ public final class HardeningRun {
                     pool.submit(() -> {
                         long next = System.nanoTime();
                         while (sending.get()) {
-                            next += TimeUnit.MILLISECONDS.toNanos(10);   // 100 messages/s per sender
+                            next += TimeUnit.MILLISECONDS.toNanos(10); // 100 messages/s per sender
                             long wait = next - System.nanoTime();
                             if (wait > 0) {
                                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                             }
                             String text = "t=" + System.nanoTime() + ";" + padding;
-                            sender.request("message:send", json("room", room, "text", text)).get(10, TimeUnit.SECONDS);
+                            sender.request("message:send", json("room", room, "text", text))
+                                    .get(10, TimeUnit.SECONDS);
                         }
                         return null;
                     });
@@ -685,17 +766,20 @@ public final class HardeningRun {
                     Thread.sleep(250);
                 }
                 long closedAfter = (System.nanoTime() - start) / 1_000_000;
-                Thread.sleep(2_000);   // the others carry on after the close
+                Thread.sleep(2_000); // the others carry on after the close
                 sending.set(false);
                 boolean closed = child.metric("chat_connections_closed_queue_full_total") >= 1;
                 List<Long> sorted = new ArrayList<>(latencies);
                 Collections.sort(sorted);
                 double p99 = sorted.isEmpty() ? Double.NaN : sorted.get((int) (sorted.size() * 0.99)) / 1e6;
                 double p50 = sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2) / 1e6;
-                timed("slow reader in a 50-member room", String.format(
-                        "%d deliveries to the 48 others: p50 %.1f ms, p99 %.1f ms; slow one %s", sorted.size(), p50,
-                        p99, closed ? "closed after " + closedAfter + " ms" : "NOT closed"),
-                    closed, p99 < 250);
+                timed(
+                        "slow reader in a 50-member room",
+                        String.format(
+                                "%d deliveries to the 48 others: p50 %.1f ms, p99 %.1f ms; slow one %s",
+                                sorted.size(), p50, p99, closed ? "closed after " + closedAfter + " ms" : "NOT closed"),
+                        closed,
+                        p99 < 250);
             }
             slow.close();
         } finally {
@@ -720,8 +804,8 @@ public final class HardeningRun {
             wire = Wire.tenant(port, TENANT, token);
             RawWebSocket own = wire;
             Thread.ofVirtual().start(() -> read(own));
-            own.sendText("42/" + TENANT + ",1[\"room:join\",{\"room\":\"storm\"" + (since >= 0 ? ",\"since\":" + since : "")
-                                 + "}]");
+            own.sendText("42/" + TENANT + ",1[\"room:join\",{\"room\":\"storm\""
+                    + (since >= 0 ? ",\"since\":" + since : "") + "}]");
         }
 
         private void read(RawWebSocket own) {
@@ -741,7 +825,9 @@ public final class HardeningRun {
                         JsonNode args = Json.mapper().readTree(text.substring(text.indexOf('[')));
                         seqs.add(args.get(1).get("seq").asLong());
                     } else if (text.startsWith("43/" + TENANT + ",1[")) {
-                        JsonNode ack = Json.mapper().readTree(text.substring(text.indexOf('['))).get(0);
+                        JsonNode ack = Json.mapper()
+                                .readTree(text.substring(text.indexOf('[')))
+                                .get(0);
                         for (JsonNode m : ack.path("messages")) {
                             seqs.add(m.get("seq").asLong());
                         }
@@ -803,7 +889,7 @@ public final class HardeningRun {
                     }));
                 }
                 for (int i = 0; i < perPhase; i++) {
-                    second.send("storm", text());   // while the storm is on
+                    second.send("storm", text()); // while the storm is on
                 }
                 int joined = 0;
                 for (Future<?> f : back) {
@@ -819,10 +905,14 @@ public final class HardeningRun {
                 while (System.nanoTime() < deadline && !clients.stream().allMatch(c -> c.complete(expected))) {
                     Thread.sleep(100);
                 }
-                long complete = clients.stream().filter(c -> c.complete(expected)).count();
-                timed("reconnect storm of " + n + " clients after kill -9", joined + " back in " + allBack
-                            + " ms; " + complete + "/" + n + " with seq 1.." + expected + " gap-free",
-                    joined == n && complete == n, allBack < 10_000);
+                long complete =
+                        clients.stream().filter(c -> c.complete(expected)).count();
+                timed(
+                        "reconnect storm of " + n + " clients after kill -9",
+                        joined + " back in " + allBack + " ms; " + complete + "/" + n + " with seq 1.." + expected
+                                + " gap-free",
+                        joined == n && complete == n,
+                        allBack < 10_000);
             }
             second.close();
         } finally {
@@ -854,27 +944,28 @@ public final class HardeningRun {
             // the official clients as people run them, chatting in a room of their own for the whole soak
             SoakClients.ensureInstalled("hardening");
             long soakStart = System.currentTimeMillis() + 20_000;
-            SoakClients.Plan plan = new SoakClients.Plan(child.url(), TENANT, "official", soakStart,
-                                                         soakStart + seconds * 1_000, 2_000, 5_000);
+            SoakClients.Plan plan = new SoakClients.Plan(
+                    child.url(), TENANT, "official", soakStart, soakStart + seconds * 1_000, 2_000, 5_000);
             List<CompletableFuture<SoakClients.Summary>> official;
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                official = List.of(SoakClients.node(plan, "u7", tokens.get(7), pool),
-                                   SoakClients.java(plan, "u8", tokens.get(8), pool),
-                                   SoakClients.python(plan, "u9", tokens.get(9), pool));
+                official = List.of(
+                        SoakClients.node(plan, "u7", tokens.get(7), pool),
+                        SoakClients.java(plan, "u8", tokens.get(8), pool),
+                        SoakClients.python(plan, "u9", tokens.get(9), pool));
                 for (int i = 0; i < 20; i++) {
                     String token = tokens.get(i % 7);
                     String room = "soak-" + (i % 4);
                     pool.submit(() -> {
                         // default options (polling, then the upgrade; reconnection on): a disconnect is counted
-                        try (ChatClient client = ChatClient.open(child.url(), "/" + TENANT,
-                                                                 ChatClient.defaultOptions(token))) {
+                        try (ChatClient client =
+                                ChatClient.open(child.url(), "/" + TENANT, ChatClient.defaultOptions(token))) {
                             client.awaitConnected();
                             client.join(room);
                             while (running.get()) {
                                 client.request("message:send", json("room", room, "text", text()))
                                         .get(10, TimeUnit.SECONDS);
                                 sent.incrementAndGet();
-                                Thread.sleep(200);   // 5/s each, 100/s in all
+                                Thread.sleep(200); // 5/s each, 100/s in all
                             }
                             if (client.isDisconnected()) {
                                 droppedClients.incrementAndGet();
@@ -887,13 +978,13 @@ public final class HardeningRun {
                     Random random = new Random(7);
                     while (running.get()) {
                         // churn: a socket comes, reads history, leaves (sometimes rudely)
-                        try (ChatClient client = ChatClient.connect(child.url(), "/" + TENANT,
-                                                                    tokens.get(random.nextInt(tokens.size())))) {
+                        try (ChatClient client = ChatClient.connect(
+                                child.url(), "/" + TENANT, tokens.get(random.nextInt(tokens.size())))) {
                             client.join("soak-" + random.nextInt(4));
                             client.call("history:fetch", json("room", "soak-" + random.nextInt(4), "limit", 50));
                         }
                         try (RawWebSocket rude = Wire.tenant(child.port, TENANT, tokens.getFirst())) {
-                            rude.sendText("42/" + TENANT + ",[");   // closed by the server
+                            rude.sendText("42/" + TENANT + ",["); // closed by the server
                         }
                         try (RawWebSocket dropped = Wire.tenant(child.port, TENANT, tokens.getFirst())) {
                             dropped.sendText("42/" + TENANT + ",[\"room:join\",{\"room\":\"soak-0\"}]");
@@ -909,29 +1000,40 @@ public final class HardeningRun {
                 while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
                     Thread.sleep(interval * 1_000);
                     child.gc();
-                    samples.add(new double[] {child.metric("jvm_heap_used_bytes"), child.metric("jvm_threads_live"),
-                                              child.fds(), child.metric("chat_connections")});
+                    samples.add(new double[] {
+                        child.metric("jvm_heap_used_bytes"), child.metric("jvm_threads_live"),
+                        child.fds(), child.metric("chat_connections")
+                    });
                 }
                 running.set(false);
             }
-            List<SoakClients.Summary> clients = official.stream().map(CompletableFuture::join).toList();
+            List<SoakClients.Summary> clients =
+                    official.stream().map(CompletableFuture::join).toList();
             List<String> problems = SoakClients.problems(clients, (int) (seconds / 2) - 2);
-            row("soak: official clients, default options, " + seconds + " s",
-                clients.stream().map(c -> c.name() + " " + c.client() + " sent " + c.sent().size())
-                        .collect(java.util.stream.Collectors.joining(", "))
-                        + (problems.isEmpty() ? "; no disconnect, nothing lost" : "; " + problems),
-                problems.isEmpty());
-            row("soak: 20 load clients (default options) never dropped", droppedClients.get() + " dropped",
-                droppedClients.get() == 0);
+            row(
+                    "soak: official clients, default options, " + seconds + " s",
+                    clients.stream()
+                                    .map(c -> c.name() + " " + c.client() + " sent "
+                                            + c.sent().size())
+                                    .collect(java.util.stream.Collectors.joining(", "))
+                            + (problems.isEmpty() ? "; no disconnect, nothing lost" : "; " + problems),
+                    problems.isEmpty());
+            row(
+                    "soak: 20 load clients (default options) never dropped",
+                    droppedClients.get() + " dropped",
+                    droppedClients.get() == 0);
             // the first sample is the baseline (after warm-up); the last must not have grown past it
             double[] first = samples.getFirst();
             double[] last = samples.getLast();
             double maxHeap = samples.stream().mapToDouble(s -> s[0]).max().orElse(0);
-            boolean flat = last[0] < first[0] * 1.5 + 16 * 1024 * 1024 && last[1] <= first[1] + 10
-                    && last[2] <= first[2] + 30;
-            row("soak " + seconds + " s (" + sent.get() + " msgs, " + churned.get() + " churns)", String.format(
-                        "heap %s->%s MB (max %s), threads %.0f->%.0f, fds %.0f->%.0f", mb(first[0]), mb(last[0]),
-                        mb(maxHeap), first[1], last[1], first[2], last[2]), flat);
+            boolean flat =
+                    last[0] < first[0] * 1.5 + 16 * 1024 * 1024 && last[1] <= first[1] + 10 && last[2] <= first[2] + 30;
+            row(
+                    "soak " + seconds + " s (" + sent.get() + " msgs, " + churned.get() + " churns)",
+                    String.format(
+                            "heap %s->%s MB (max %s), threads %.0f->%.0f, fds %.0f->%.0f",
+                            mb(first[0]), mb(last[0]), mb(maxHeap), first[1], last[1], first[2], last[2]),
+                    flat);
         } finally {
             child.terminate(Duration.ofSeconds(20));
         }
@@ -958,8 +1060,10 @@ public final class HardeningRun {
                 }
             }
         }
-        row("server logs hold no secret or stack trace", lines + " lines in " + logs.size() + " logs, "
-                + secrets.size() + " secrets looked for" + (found.isEmpty() ? "" : "; " + found.getFirst()),
-            found.isEmpty());
+        row(
+                "server logs hold no secret or stack trace",
+                lines + " lines in " + logs.size() + " logs, " + secrets.size() + " secrets looked for"
+                        + (found.isEmpty() ? "" : "; " + found.getFirst()),
+                found.isEmpty());
     }
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +20,8 @@ class HardeningScriptTest {
     void theQuickHardeningChecksPass() throws Exception {
         Path root = Path.of("").toAbsolutePath();
         Path report = root.resolve("target/hardening-quick.txt");
-        ProcessBuilder builder = new ProcessBuilder(root.resolve("scripts/hardening").toString(), "--quick")
+        ProcessBuilder builder = new ProcessBuilder(
+                        root.resolve("scripts/hardening").toString(), "--quick")
                 .redirectErrorStream(true)
                 .redirectOutput(report.toFile());
         builder.environment().put("HARDENING_CLASSPATH", System.getProperty("java.class.path"));

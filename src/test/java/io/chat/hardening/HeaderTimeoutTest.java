@@ -3,6 +3,11 @@ package io.chat.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.Settings;
+import io.chat.platform.ChatClient;
+import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
+import io.chat.platform.SetUpPlatform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,15 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.chat.Settings;
-import io.chat.platform.ChatClient;
-import io.chat.platform.PlatformServer;
-import io.chat.platform.PlatformTest;
-import io.chat.platform.SetUpPlatform;
 
 /**
  * Slowloris: a client that trickles its headers a byte a second is closed once {@code chat.header-timeout} has
@@ -37,6 +35,7 @@ class HeaderTimeoutTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     /** The deadline is checked every timeout / 4; the rest is room for a loaded machine. */
     private static final Duration LATEST = TIMEOUT.plusSeconds(4);
+
     private static final int TRICKLERS = 20;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PlatformServer server;
@@ -116,7 +115,8 @@ class HeaderTimeoutTest {
         assertTrue(handshake.startsWith("0{"), handshake);
         String sid = PlatformServer.json(handshake.substring(1)).get("sid").asText();
         CompletableFuture<HttpResponse<String>> longPoll = HTTP.sendAsync(
-                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid)).build(),
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         List<Trickler> tricklers = new ArrayList<>();
@@ -141,10 +141,15 @@ class HeaderTimeoutTest {
                 latest = Math.max(latest, nanos);
                 minBytes = Math.min(minBytes, trickler.bytesTrickled);
             }
-            System.out.printf("header timeout %s: %d trickling connections closed after %d..%d ms (each had trickled"
-                                      + " at least %d bytes); %d /health requests served meanwhile%n",
-                              TIMEOUT, TRICKLERS, TimeUnit.NANOSECONDS.toMillis(earliest),
-                              TimeUnit.NANOSECONDS.toMillis(latest), minBytes, served);
+            System.out.printf(
+                    "header timeout %s: %d trickling connections closed after %d..%d ms (each had trickled"
+                            + " at least %d bytes); %d /health requests served meanwhile%n",
+                    TIMEOUT,
+                    TRICKLERS,
+                    TimeUnit.NANOSECONDS.toMillis(earliest),
+                    TimeUnit.NANOSECONDS.toMillis(latest),
+                    minBytes,
+                    served);
             assertTrue(earliest >= TIMEOUT.minusMillis(100).toNanos(), "closed before the timeout: " + earliest);
             assertTrue(latest <= LATEST.toNanos(), "closed too late: " + latest);
             assertTrue(minBytes >= 1, "each trickled bytes (so trickling does not keep a connection)");
@@ -157,12 +162,17 @@ class HeaderTimeoutTest {
         // The quiet WebSocket still works, both ways.
         assertTrue(alice.connected() && bob.connected());
         alice.send("general", "after the tricklers");
-        assertEquals("after the tricklers", bob.awaitEvent("message").get("text").asText());
+        assertEquals(
+                "after the tricklers", bob.awaitEvent("message").get("text").asText());
         // The long poll is still waiting, past the timeout, and gets the answer to a packet sent now.
-        assertTrue(!longPoll.isDone(), "the long poll ended early: " + (longPoll.isDone() ? longPoll.join().body() : ""));
+        assertTrue(
+                !longPoll.isDone(),
+                "the long poll ended early: "
+                        + (longPoll.isDone() ? longPoll.join().body() : ""));
         HttpResponse<String> posted = HTTP.send(
                 HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
-                        .POST(HttpRequest.BodyPublishers.ofString("40/web,{\"token\":\"not-a-token\"}")).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString("40/web,{\"token\":\"not-a-token\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, posted.statusCode());
         HttpResponse<String> polled = longPoll.get(10, TimeUnit.SECONDS);
@@ -173,7 +183,7 @@ class HeaderTimeoutTest {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
-                         HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

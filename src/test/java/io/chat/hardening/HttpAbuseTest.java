@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.hardening.RawHttp.Answer;
+import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.chat.hardening.RawHttp.Answer;
-import io.chat.platform.PlatformServer;
-import io.chat.platform.PlatformTest;
 
 /**
  * HTTP nobody should send: oversized headers, request lines and bodies, wrong methods and content types, and slow
@@ -39,13 +37,17 @@ class HttpAbuseTest {
     }
 
     private static void assertServing() throws IOException {
-        assertEquals(200, raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null).status());
+        assertEquals(
+                200,
+                raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null)
+                        .status());
     }
 
     @Test
     void oversizedHeadersAndRequestLinesAreRefused() throws IOException {
-        Answer bigHeader = raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
-                                       + "\r\nConnection: close\r\n\r\n", null);
+        Answer bigHeader = raw(
+                "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\nConnection: close\r\n\r\n",
+                null);
         assertTrue(Set.of(0, 400, 413, 431).contains(bigHeader.status()), bigHeader.text());
         StringBuilder many = new StringBuilder("GET /health HTTP/1.1\r\nHost: x\r\n");
         for (int i = 0; i < 5000; i++) {
@@ -53,8 +55,8 @@ class HttpAbuseTest {
         }
         Answer manyHeaders = raw(many + "Connection: close\r\n\r\n", null);
         assertTrue(Set.of(0, 400, 413, 431).contains(manyHeaders.status()), manyHeaders.text());
-        Answer longLine = raw("GET /health?" + "q".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                              null);
+        Answer longLine =
+                raw("GET /health?" + "q".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null);
         assertTrue(Set.of(0, 400, 414, 431).contains(longLine.status()), longLine.text());
         assertServing();
     }
@@ -63,47 +65,62 @@ class HttpAbuseTest {
     void oversizedBodiesAre413() throws IOException {
         byte[] big = ("{\"username\":\"alice\",\"password\":\"" + "p".repeat(2_000_000) + "\"}")
                 .getBytes(StandardCharsets.US_ASCII);
-        Answer login = raw("POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                   + "Content-Length: " + big.length + "\r\nConnection: close\r\n\r\n", big);
+        Answer login = raw(
+                "POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + big.length + "\r\nConnection: close\r\n\r\n",
+                big);
         assertEquals(413, login.status(), login.text());
         // a polling POST over maxPayload (1 MB)
-        String open = raw("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                          null).text();
+        String open = raw(
+                        "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                        null)
+                .text();
         String sid = open.substring(open.indexOf("\"sid\":\"") + 7).split("\"")[0];
         byte[] payload = ("4" + "x".repeat(1_100_000)).getBytes(StandardCharsets.US_ASCII);
-        Answer poll = raw("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: x\r\n"
-                                  + "Content-Type: text/plain\r\nContent-Length: " + payload.length
-                                  + "\r\nConnection: close\r\n\r\n", payload);
+        Answer poll = raw(
+                "POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: text/plain\r\nContent-Length: " + payload.length
+                        + "\r\nConnection: close\r\n\r\n",
+                payload);
         assertEquals(413, poll.status(), poll.text());
         // a body announced far larger than what comes: answered by the 64 KiB limit, not waited for
-        Answer lying = raw("POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                   + "Content-Length: 999999999\r\nConnection: close\r\n\r\n",
-                           ("{\"username\":\"" + "u".repeat(70_000)).getBytes(StandardCharsets.US_ASCII));
+        Answer lying = raw(
+                "POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 999999999\r\nConnection: close\r\n\r\n",
+                ("{\"username\":\"" + "u".repeat(70_000)).getBytes(StandardCharsets.US_ASCII));
         assertEquals(413, lying.status(), lying.text());
         assertServing();
     }
 
     @Test
     void wrongMethodsAndContentTypesAreRefusedCleanly() throws Exception {
-        for (String[] c : List.of(new String[] {"PUT", "/api/tenants/web/sessions"},
-                                  new String[] {"GET", "/api/tenants/web/sessions"},
-                                  new String[] {"PATCH", "/health"},
-                                  new String[] {"DELETE", "/health"},
-                                  new String[] {"TRACE", "/health"},
-                                  new String[] {"PUT", "/socket.io/?EIO=4&transport=polling"},
-                                  new String[] {"OPTIONS", "/api/tenants/web/sessions"},
-                                  new String[] {"BREW", "/health"})) {
-            Answer answer = raw(c[0] + " " + c[1] + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                                null);
-            assertTrue(answer.status() >= 400 && answer.status() < 500 || c[0].equals("OPTIONS") && answer.status() < 500,
-                       c[0] + " " + c[1] + " -> " + answer.text());
+        for (String[] c : List.of(
+                new String[] {"PUT", "/api/tenants/web/sessions"},
+                new String[] {"GET", "/api/tenants/web/sessions"},
+                new String[] {"PATCH", "/health"},
+                new String[] {"DELETE", "/health"},
+                new String[] {"TRACE", "/health"},
+                new String[] {"PUT", "/socket.io/?EIO=4&transport=polling"},
+                new String[] {"OPTIONS", "/api/tenants/web/sessions"},
+                new String[] {"BREW", "/health"})) {
+            Answer answer = raw(
+                    c[0] + " " + c[1] + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", null);
+            assertTrue(
+                    answer.status() >= 400 && answer.status() < 500 || c[0].equals("OPTIONS") && answer.status() < 500,
+                    c[0] + " " + c[1] + " -> " + answer.text());
             assertFalse(answer.text().contains("TRACE /health"), "TRACE is not echoed");
         }
-        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                                   "application/json; charset=ISO-8859-1")) {
-            byte[] body = "{\"username\":\"alice\",\"password\":\"wrong-password\"}".getBytes(StandardCharsets.US_ASCII);
-            Answer answer = raw("POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: " + type
-                                        + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n", body);
+        for (String type : List.of(
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/json; charset=ISO-8859-1")) {
+            byte[] body =
+                    "{\"username\":\"alice\",\"password\":\"wrong-password\"}".getBytes(StandardCharsets.US_ASCII);
+            Answer answer = raw(
+                    "POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: " + type
+                            + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n",
+                    body);
             assertTrue(Set.of(400, 401, 415).contains(answer.status()), type + " -> " + answer.text());
         }
         assertServing();
@@ -115,7 +132,8 @@ class HttpAbuseTest {
         try {
             for (int i = 0; i < 200; i++) {
                 Socket socket = new Socket("localhost", server.port());
-                socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
                 slow.add(socket);
             }
             for (int second = 0; second < 3; second++) {

@@ -5,23 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.platform.ChatClient;
+import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
+import io.chat.testing.RawWebSocket;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.chat.platform.ChatClient;
-import io.chat.platform.PlatformServer;
-import io.chat.platform.PlatformTest;
-import io.chat.testing.RawWebSocket;
 
 /**
  * Tenant {@code alpha} probes tenant {@code beta} with everything of beta's it can name (user names, room names,
@@ -52,12 +49,10 @@ class IsolationProbeTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     private static PlatformServer server;
@@ -107,10 +102,12 @@ class IsolationProbeTest {
                     new Object[] {"presence:list", json("room", "secret-room")},
                     new Object[] {"presence:list", json("room", "general")},
                     new Object[] {"rooms:list", json()},
-                    new Object[] {"message:send", json("room", "secret-room", "text", ALPHA_SECRET,
-                                                       "clientId", betaMessageId)},
-                    new Object[] {"message:send", json("room", "general", "text", ALPHA_SECRET, "clientId",
-                                                       betaMessageId)},
+                    new Object[] {
+                        "message:send", json("room", "secret-room", "text", ALPHA_SECRET, "clientId", betaMessageId)
+                    },
+                    new Object[] {
+                        "message:send", json("room", "general", "text", ALPHA_SECRET, "clientId", betaMessageId)
+                    },
                     new Object[] {"room:leave", json("room", "secret-room")},
                     new Object[] {"room:join", json("room", "/beta")},
                     new Object[] {"room:join", json("room", "beta")},
@@ -164,8 +161,11 @@ class IsolationProbeTest {
         List<HttpResponse<String>> refused = List.of(
                 server.call("GET", "/api/tenants/beta/rooms/secret-room/messages", null, alphaToken),
                 server.call("GET", "/api/tenants/beta/rooms/secret-room/messages", null, garbage),
-                server.call("GET", "/api/tenants/beta/rooms/secret-room/messages?before=" + (betaSeq + 1), null,
-                            alphaToken),
+                server.call(
+                        "GET",
+                        "/api/tenants/beta/rooms/secret-room/messages?before=" + (betaSeq + 1),
+                        null,
+                        alphaToken),
                 server.call("GET", "/api/tenants/alpha/rooms/secret-room/messages", null, betaToken),
                 server.call("DELETE", "/api/tenants/beta/sessions/current", null, alphaToken),
                 server.call("DELETE", "/api/tenants/alpha/sessions/current", null, betaToken));
@@ -175,20 +175,28 @@ class IsolationProbeTest {
             assertNoBetaData("REST", response.body());
         }
         // alpha's own view of the room names beta uses: empty
-        HttpResponse<String> own = server.call("GET", "/api/tenants/alpha/rooms/secret-room/messages", null,
-                                               alphaToken);
+        HttpResponse<String> own =
+                server.call("GET", "/api/tenants/alpha/rooms/secret-room/messages", null, alphaToken);
         assertEquals(200, own.statusCode());
         assertNoBetaData("alpha history", own.body());
         // beta's password for carol in alpha: the same 401 as any unknown user
-        HttpResponse<String> crossLogin = server.call("POST", "/api/tenants/alpha/sessions",
-                                                      "{\"username\":\"carol\",\"password\":\"carol-password\"}", null);
-        HttpResponse<String> unknown = server.call("POST", "/api/tenants/alpha/sessions",
-                                                   "{\"username\":\"nobody\",\"password\":\"carol-password\"}", null);
+        HttpResponse<String> crossLogin = server.call(
+                "POST",
+                "/api/tenants/alpha/sessions",
+                "{\"username\":\"carol\",\"password\":\"carol-password\"}",
+                null);
+        HttpResponse<String> unknown = server.call(
+                "POST",
+                "/api/tenants/alpha/sessions",
+                "{\"username\":\"nobody\",\"password\":\"carol-password\"}",
+                null);
         assertEquals(401, crossLogin.statusCode());
         assertEquals(unknown.body(), crossLogin.body());
         // the token still works at home
-        assertEquals(200, server.call("GET", "/api/tenants/beta/rooms/secret-room/messages", null, betaToken)
-                .statusCode());
+        assertEquals(
+                200,
+                server.call("GET", "/api/tenants/beta/rooms/secret-room/messages", null, betaToken)
+                        .statusCode());
     }
 
     @Test
@@ -202,23 +210,37 @@ class IsolationProbeTest {
             alice.call("message:send", json("room", "logged", "text", "x".repeat(5000)));
             alice.call("no:such:event", json("text", logText));
         }
-        server.call("POST", "/api/tenants/alpha/sessions", "{\"username\":\"alice\",\"password\":\"wrong-pass-9\"}",
-                    null);
-        server.call("POST", "/api/tenants/alpha/sessions", "{\"username\":\"ghost\",\"password\":\"ghost-pass-9\"}",
-                    null);
+        server.call(
+                "POST", "/api/tenants/alpha/sessions", "{\"username\":\"alice\",\"password\":\"wrong-pass-9\"}", null);
+        server.call(
+                "POST", "/api/tenants/alpha/sessions", "{\"username\":\"ghost\",\"password\":\"ghost-pass-9\"}", null);
         server.admin("POST", "/admin/tenants/alpha/users", "{\"username\":\"dave\",\"password\":\"dave-pass-secret\"}");
         server.admin("POST", "/admin/tenants/alpha/announcements", "{\"text\":\"" + logText + "-announce\"}");
-        AccessTest.request(server.adminUrl() + "/admin/tenants", "GET", null, null,
-                           AccessTest.basic("root", "admin-guess-secret"));
+        AccessTest.request(
+                server.adminUrl() + "/admin/tenants",
+                "GET",
+                null,
+                null,
+                AccessTest.basic("root", "admin-guess-secret"));
         server.call("DELETE", "/api/tenants/alpha/sessions/current", null, token);
         List<String> lines;
         synchronized (LOG) {
             lines = List.copyOf(LOG);
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains("event=login")), "the capture saw the server's log");
-        List<String> secrets = List.of(token, betaToken, logText, BETA_SECRET, "alice-password", "carol-password",
-                                       "wrong-pass-9", "ghost-pass-9", "dave-pass-secret", "admin-guess-secret",
-                                       PlatformServer.ADMIN_PASSWORD, "x".repeat(100));
+        List<String> secrets = List.of(
+                token,
+                betaToken,
+                logText,
+                BETA_SECRET,
+                "alice-password",
+                "carol-password",
+                "wrong-pass-9",
+                "ghost-pass-9",
+                "dave-pass-secret",
+                "admin-guess-secret",
+                PlatformServer.ADMIN_PASSWORD,
+                "x".repeat(100));
         for (String line : lines) {
             for (String secret : secrets) {
                 assertFalse(line.contains(secret), "the log holds a secret: " + line);

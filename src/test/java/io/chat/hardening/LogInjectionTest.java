@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.chat.platform.PlatformServer;
 import io.chat.testing.LogCapture;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * A request path is the client's string: {@code GET /admin/x%0d%0a<forged line>} without credentials wrote the
@@ -21,13 +19,19 @@ class LogInjectionTest {
     @Test
     void aPathWithLineBreaksIsLoggedOnOneLineEscaped() throws Exception {
         LogCapture capture = LogCapture.start();
-        try (capture; PlatformServer server = PlatformServer.start()) {
+        try (capture;
+                PlatformServer server = PlatformServer.start()) {
             String path = "/admin/x%0d%0a" + FORGED.replace(" ", "%20") + "%22%5c%e2%80%a8";
-            RawHttp.Answer answer = RawHttp.exchange("127.0.0.1", server.adminPort(), "GET " + path
-                    + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null);
+            RawHttp.Answer answer = RawHttp.exchange(
+                    "127.0.0.1",
+                    server.adminPort(),
+                    "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                    null);
             assertEquals(401, answer.status(), answer.text());
         }
-        List<String> mentions = capture.lines().stream().filter(line -> line.contains("user=root")).toList();
+        List<String> mentions = capture.lines().stream()
+                .filter(line -> line.contains("user=root"))
+                .toList();
         assertEquals(1, mentions.size(), "one log line mentions the request: " + mentions);
         String line = mentions.getFirst();
         assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\u2028"), line);

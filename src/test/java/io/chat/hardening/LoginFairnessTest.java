@@ -3,6 +3,7 @@ package io.chat.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.platform.PlatformServer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,10 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.platform.PlatformServer;
 
 /**
  * Slow password hashes are shared fairly between tenants: a login flood on one tenant (12 addresses, 2 logins in
@@ -33,15 +31,17 @@ class LoginFairnessTest {
     private static final long BOUND_MILLIS = 2_000;
 
     private static HttpClient from(int lastByte) throws Exception {
-        return HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0." + lastByte)).build();
+        return HttpClient.newBuilder()
+                .localAddress(InetAddress.getByName("127.0.0." + lastByte))
+                .build();
     }
 
     private static HttpRequest login(PlatformServer server, String tenant, String user, String password) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/tenants/" + tenant
-                                                         + "/sessions"))
+        return HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/api/tenants/" + tenant + "/sessions"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"" + password
-                                                                  + "\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}"))
                 .build();
     }
 
@@ -64,8 +64,10 @@ class LoginFairnessTest {
                         flood.add(pool.submit(() -> {
                             // a new name each time: the per-user limit never stops them, every one costs a hash
                             for (int i = 0; flooding.get(); i++) {
-                                int status = client.send(login(server, "flooded", prefix + i, "wrong-password"),
-                                                         HttpResponse.BodyHandlers.ofString()).statusCode();
+                                int status = client.send(
+                                                login(server, "flooded", prefix + i, "wrong-password"),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .statusCode();
                                 guesses.incrementAndGet();
                                 if (status != 401) {
                                     refused.incrementAndGet();
@@ -78,8 +80,8 @@ class LoginFairnessTest {
                 Thread.sleep(1_500); // the flood's hashes are queued by now
                 for (int i = 0; i < 3; i++) {
                     long start = System.nanoTime();
-                    HttpResponse<String> bob = calm.send(login(server, "calm", "bob", "bob-password"),
-                                                         HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> bob = calm.send(
+                            login(server, "calm", "bob", "bob-password"), HttpResponse.BodyHandlers.ofString());
                     millis.add((System.nanoTime() - start) / 1_000_000);
                     assertEquals(201, bob.statusCode(), bob.body());
                 }
@@ -90,7 +92,7 @@ class LoginFairnessTest {
             }
             Collections.sort(millis);
             System.out.println("login fairness: " + guesses + " flood guesses (" + refused + " not 401) on tenant A; "
-                                       + "valid logins on tenant B took " + millis + " ms");
+                    + "valid logins on tenant B took " + millis + " ms");
             assertEquals(0, refused.get(), "the flood stays within two logins per address: nothing is refused");
             assertTrue(millis.get(1) < BOUND_MILLIS, "tenant B's login took " + millis + " ms under A's flood");
         }

@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.Settings;
+import io.chat.platform.PlatformServer;
+import io.chat.platform.PlatformTest;
+import io.chat.platform.SetUpPlatform;
+import io.chat.testing.RawWebSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.Settings;
-import io.chat.platform.PlatformServer;
-import io.chat.platform.PlatformTest;
-import io.chat.platform.SetUpPlatform;
-import io.chat.testing.RawWebSocket;
 
 /**
  * {@code chat.allowed-origins}: a browser Origin not on the list gets 403 on the polling handshake and on the
@@ -33,25 +31,33 @@ class OriginAllowlistTest {
 
     @SetUpPlatform
     static Settings settings(Settings base) {
-        return new Settings(base.port(), base.adminPort(), base.tenantsDir(), base.adminUser(), base.adminPassword(),
-                            false, List.of(GOOD), base.headerTimeout());
+        return new Settings(
+                base.port(),
+                base.adminPort(),
+                base.tenantsDir(),
+                base.adminUser(),
+                base.adminPassword(),
+                false,
+                List.of(GOOD),
+                base.headerTimeout());
     }
 
     private static HttpResponse<String> handshake(Optional<String> origin) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"));
         origin.ifPresent(o -> request.header("Origin", o));
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void pollingHandshakeFromAnotherOriginIs403() throws Exception {
-        for (String origin : List.of(BAD, "null", GOOD + ".evil.net", "http://chat.example.com", GOOD + ":443",
-                                     GOOD.toUpperCase())) {
+        for (String origin : List.of(
+                BAD, "null", GOOD + ".evil.net", "http://chat.example.com", GOOD + ":443", GOOD.toUpperCase())) {
             HttpResponse<String> refused = handshake(Optional.of(origin));
             assertEquals(403, refused.statusCode(), origin);
             assertEquals("{\"code\":4,\"message\":\"Forbidden\"}", refused.body(), origin);
-            assertFalse(refused.headers().firstValue("Access-Control-Allow-Origin").isPresent(), origin);
+            assertFalse(
+                    refused.headers().firstValue("Access-Control-Allow-Origin").isPresent(), origin);
         }
     }
 
@@ -80,10 +86,12 @@ class OriginAllowlistTest {
     void pollingToWebSocketUpgradeFromAnotherOriginIs403() throws Exception {
         HttpResponse<String> allowed = handshake(Optional.of(GOOD));
         String sid = PlatformServer.json(allowed.body().substring(1)).get("sid").asText();
-        try (RawWebSocket refused = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, BAD)) {
+        try (RawWebSocket refused =
+                Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, BAD)) {
             assertTrue(refused.statusLine().contains(" 403 "), refused.statusLine());
         }
-        try (RawWebSocket upgraded = Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, GOOD)) {
+        try (RawWebSocket upgraded =
+                Wire.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, GOOD)) {
             assertTrue(upgraded.upgraded(), upgraded.statusLine());
             upgraded.sendText("2probe");
             assertEquals("3probe", upgraded.readFrame().text());

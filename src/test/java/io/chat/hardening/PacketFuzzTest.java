@@ -3,11 +3,12 @@ package io.chat.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.platform.PlatformServer;
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -16,9 +17,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-
-import io.chat.platform.PlatformServer;
-import io.chat.testing.RawWebSocket;
 
 /**
  * Thousands of random mutations of valid Socket.IO packets (bytes flipped, cut, repeated, spliced, numbers and
@@ -42,11 +40,36 @@ class PacketFuzzTest {
             "40/" + T + ",{\"token\":\"x\"}",
             "41/" + T + ",",
             "43/" + T + ",9[{\"ok\":true}]",
-            "2", "3", "4", "6", "5", "1");
-    private static final List<String> INSERTS = List.of("[", "]", "{", "}", "\"", ",", ":", "\\", "-", "/", "9",
-                                                        "99999999999999999999", "-1", "null", "1e999", "\\u0000",
-                                                        "\\ud800", "\u00e9", "\ud83d\ude00", "\u0000", "\u001e",
-                                                        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "connect");
+            "2",
+            "3",
+            "4",
+            "6",
+            "5",
+            "1");
+    private static final List<String> INSERTS = List.of(
+            "[",
+            "]",
+            "{",
+            "}",
+            "\"",
+            ",",
+            ":",
+            "\\",
+            "-",
+            "/",
+            "9",
+            "99999999999999999999",
+            "-1",
+            "null",
+            "1e999",
+            "\\u0000",
+            "\\ud800",
+            "\u00e9",
+            "\ud83d\ude00",
+            "\u0000",
+            "\u001e",
+            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+            "connect");
 
     private static PlatformServer server;
     private static String token;
@@ -62,23 +85,26 @@ class PacketFuzzTest {
             int n = in.length;
             int at = n == 0 ? 0 : Math.floorMod(position, n + 1);
             return switch (kind) {
-            case 0 -> {   // flip one byte
-                if (n == 0) {
-                    yield in;
+                case 0 -> { // flip one byte
+                    if (n == 0) {
+                        yield in;
+                    }
+                    byte[] out = in.clone();
+                    out[Math.min(at, n - 1)] ^= value;
+                    yield out;
                 }
-                byte[] out = in.clone();
-                out[Math.min(at, n - 1)] ^= value;
-                yield out;
-            }
-            case 1 -> concat(Arrays.copyOfRange(in, 0, at), Arrays.copyOfRange(in, Math.min(n, at + length), n));
-            case 2 -> Arrays.copyOfRange(in, 0, at);   // truncate
-            case 3 -> concat(Arrays.copyOfRange(in, 0, at), INSERTS.get(insert % INSERTS.size())
-                    .getBytes(StandardCharsets.UTF_8), Arrays.copyOfRange(in, at, n));
-            case 4 -> {   // repeat a slice
-                byte[] slice = Arrays.copyOfRange(in, at, Math.min(n, at + length));
-                yield concat(Arrays.copyOfRange(in, 0, at), slice, slice, slice, Arrays.copyOfRange(in, at, n));
-            }
-            default -> concat(Arrays.copyOfRange(in, 0, at), new byte[] {value}, Arrays.copyOfRange(in, at, n));
+                case 1 -> concat(Arrays.copyOfRange(in, 0, at), Arrays.copyOfRange(in, Math.min(n, at + length), n));
+                case 2 -> Arrays.copyOfRange(in, 0, at); // truncate
+                case 3 ->
+                    concat(
+                            Arrays.copyOfRange(in, 0, at),
+                            INSERTS.get(insert % INSERTS.size()).getBytes(StandardCharsets.UTF_8),
+                            Arrays.copyOfRange(in, at, n));
+                case 4 -> { // repeat a slice
+                    byte[] slice = Arrays.copyOfRange(in, at, Math.min(n, at + length));
+                    yield concat(Arrays.copyOfRange(in, 0, at), slice, slice, slice, Arrays.copyOfRange(in, at, n));
+                }
+                default -> concat(Arrays.copyOfRange(in, 0, at), new byte[] {value}, Arrays.copyOfRange(in, at, n));
             };
         }
     }
@@ -99,11 +125,12 @@ class PacketFuzzTest {
 
     @Provide
     Arbitrary<List<Mutation>> mutations() {
-        Arbitrary<Mutation> one = Combinators.combine(Arbitraries.integers().between(0, 5),
-                                                      Arbitraries.integers().between(0, 400),
-                                                      Arbitraries.integers().between(1, 40),
-                                                      Arbitraries.integers().between(0, 1000),
-                                                      Arbitraries.bytes())
+        Arbitrary<Mutation> one = Combinators.combine(
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(0, 400),
+                        Arbitraries.integers().between(1, 40),
+                        Arbitraries.integers().between(0, 1000),
+                        Arbitraries.bytes())
                 .as(Mutation::new);
         return one.list().ofMinSize(1).ofMaxSize(6);
     }
@@ -123,7 +150,7 @@ class PacketFuzzTest {
             assertTrue(ack.contains("\"ok\":true"), ack);
             assertEquals(200, server.call("GET", "/health", null, null).statusCode());
             System.out.println("fuzz: " + tries + " mutated packets, " + closes + " offender connections closed, "
-                                       + "witness and /health fine");
+                    + "witness and /health fine");
         } finally {
             witness.close();
             if (offender != null) {
@@ -150,8 +177,8 @@ class PacketFuzzTest {
             // a barrier: the answer (or the close) to the mutated packet comes before the answer to a CONNECT to
             // "/", which is no tenant (44 Invalid namespace) whatever state the tenant's namespace socket is in
             offender.sendText("40");
-            RawWebSocket.Frame end = offender.readUntil(f -> f.opcode() == 0x8
-                    || f.opcode() == 0x1 && f.text().startsWith("44{"));
+            RawWebSocket.Frame end = offender.readUntil(
+                    f -> f.opcode() == 0x8 || f.opcode() == 0x1 && f.text().startsWith("44{"));
             closed = end.opcode() == 0x8;
         } catch (java.io.EOFException | java.net.SocketException e) {
             closed = true;

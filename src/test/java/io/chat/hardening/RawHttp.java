@@ -17,11 +17,9 @@ final class RawHttp {
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length: *(\\d+)");
 
     /** An answer: its status (0 when the server closed without one) and its text, head and body. */
-    record Answer(int status, String text) {
-    }
+    record Answer(int status, String text) {}
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     static Answer exchange(String host, int port, String head, byte[] body) throws IOException {
         try (Socket socket = new Socket(host, port)) {

@@ -3,15 +3,13 @@ package io.chat.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.Settings;
+import io.chat.platform.PlatformServer;
 import java.io.IOException;
 import java.nio.file.Files;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.chat.Settings;
-import io.chat.platform.PlatformServer;
 
 /**
  * The answers no route writes carry the public security headers too: a WebSocket upgrade refused before switching
@@ -25,8 +23,8 @@ class RefusalHeadersTest {
     @BeforeAll
     static void start() throws IOException {
         // one Socket.IO session per address, so that a second one is refused
-        Settings settings = Settings.forTests(Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER,
-                                              PlatformServer.ADMIN_PASSWORD)
+        Settings settings = Settings.forTests(
+                        Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)
                 .withConnections(new Settings.ConnectionCaps(0, 1));
         server = PlatformServer.start(settings);
     }
@@ -52,16 +50,16 @@ class RefusalHeadersTest {
 
     @Test
     void aRefusedUpgradeCarriesTheHeaders() throws IOException {
-        RawHttp.Answer bad = exchange("GET /socket.io/?EIO=3&transport=websocket HTTP/1.1\r\nHost: localhost\r\n"
-                                              + UPGRADE + "\r\n");
+        RawHttp.Answer bad = exchange(
+                "GET /socket.io/?EIO=3&transport=websocket HTTP/1.1\r\nHost: localhost\r\n" + UPGRADE + "\r\n");
         assertEquals(400, bad.status(), bad.text());
         assertProtected("400 upgrade", bad);
 
         // the address's one session, then a WebSocket that would be a second
         RawHttp.Answer first = exchange("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertEquals(200, first.status(), first.text());
-        RawHttp.Answer full = exchange("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\n"
-                                               + UPGRADE + "\r\n");
+        RawHttp.Answer full = exchange(
+                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\n" + UPGRADE + "\r\n");
         assertEquals(503, full.status(), full.text());
         assertTrue(full.text().contains("Retry-After: 1"), full.text());
         assertProtected("503 upgrade", full);
@@ -70,9 +68,10 @@ class RefusalHeadersTest {
     @Test
     void helidonsOwnBadRequestCarriesTheHeaders() throws IOException {
         for (String head : new String[] {
-                "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon in this header\r\n\r\n",
-                "GET /a b c HTTP/1.1\r\nHost: localhost\r\n\r\n",
-                "NOT HTTP\r\n\r\n"}) {
+            "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon in this header\r\n\r\n",
+            "GET /a b c HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            "NOT HTTP\r\n\r\n"
+        }) {
             RawHttp.Answer answer = exchange(head);
             assertEquals(400, answer.status(), head + " -> " + answer.text());
             assertProtected(head, answer);

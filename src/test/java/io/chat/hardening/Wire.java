@@ -1,5 +1,7 @@
 package io.chat.hardening;
 
+import io.chat.testing.RawWebSocket;
+import io.chat.testing.RawWebSocket.Frame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,16 +9,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import io.chat.testing.RawWebSocket;
-import io.chat.testing.RawWebSocket.Frame;
-
 /**
  * The hostile tests' raw WebSocket: the shared {@link RawWebSocket}, checking what the server sends back: every
  * text frame must be valid UTF-8 and every close reason short, with no exception text.
  */
 final class Wire {
-    private Wire() {
-    }
+    private Wire() {}
 
     /** Opens a WebSocket (or tries to: see {@link RawWebSocket#upgraded()}) with an optional Origin header. */
     static RawWebSocket connect(int port, String pathAndQuery, String origin) throws IOException {
@@ -46,8 +44,11 @@ final class Wire {
 
     static void assertUtf8(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
             throw new AssertionError("the server sent invalid UTF-8");
         }

@@ -47,17 +47,26 @@ abstract class AccountStoreContract extends StoreContract {
     @Test
     void aUserKeepsEveryFieldAndTheLongestValues() {
         TenantStore store = open("acme");
-        UserRecord longest = new UserRecord("u".repeat(AccountStore.MAX_USER), Optional.of("d".repeat(AccountStore.MAX_DISPLAY_NAME)),
-                "h".repeat(AccountStore.MAX_PASSWORD_HASH), CREATED);
+        UserRecord longest = new UserRecord(
+                "u".repeat(AccountStore.MAX_USER),
+                Optional.of("d".repeat(AccountStore.MAX_DISPLAY_NAME)),
+                "h".repeat(AccountStore.MAX_PASSWORD_HASH),
+                CREATED);
         await(store.createUser(longest));
         assertEquals(Optional.of(longest), await(store.user(longest.username())));
-        assertEquals(longest.passwordHash(), await(store.user(longest.username())).orElseThrow().passwordHash());
-        assertThrows(IllegalArgumentException.class, () -> store.createUser(new UserRecord(
-                longest.username() + "u", Optional.empty(), "h", CREATED)));
-        assertThrows(IllegalArgumentException.class, () -> store.createUser(new UserRecord(
-                "x", Optional.of(longest.displayName().get() + "d"), "h", CREATED)));
-        assertThrows(IllegalArgumentException.class, () -> store.createUser(new UserRecord(
-                "x", Optional.empty(), longest.passwordHash() + "h", CREATED)));
+        assertEquals(
+                longest.passwordHash(),
+                await(store.user(longest.username())).orElseThrow().passwordHash());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.createUser(new UserRecord(longest.username() + "u", Optional.empty(), "h", CREATED)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.createUser(
+                        new UserRecord("x", Optional.of(longest.displayName().get() + "d"), "h", CREATED)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.createUser(new UserRecord("x", Optional.empty(), longest.passwordHash() + "h", CREATED)));
         assertThrows(IllegalArgumentException.class, () -> store.user(longest.username() + "u"));
         assertThrows(NullPointerException.class, () -> store.createUser(null));
         assertEquals(List.of(longest), await(store.users()), "nothing refused was stored");
@@ -77,7 +86,10 @@ abstract class AccountStoreContract extends StoreContract {
             await(store.saveSession(s));
         }
         assertEquals(Optional.of(live), await(store.session("hash-live")));
-        assertEquals(Optional.of(old), await(store.session("hash-old")), "expired sessions are found: expiry is the caller's");
+        assertEquals(
+                Optional.of(old),
+                await(store.session("hash-old")),
+                "expired sessions are found: expiry is the caller's");
         assertEquals(Optional.empty(), await(store.session("hash-none")));
         assertInstanceOf(NoSuchUserException.class, failure(store.saveSession(new SessionRecord("h", "ghost", now))));
         assertEquals(Optional.empty(), await(store.session("h")));
@@ -96,7 +108,8 @@ abstract class AccountStoreContract extends StoreContract {
         assertFalse(await(store.deleteUser("bob")));
         assertEquals(List.of(ALICE), await(store.users()));
         await(store.createUser(BOB)); // the name is free again
-        assertEquals(Optional.empty(), await(store.session("hash-live")), "and the new bob gets none of the old sessions");
+        assertEquals(
+                Optional.empty(), await(store.session("hash-live")), "and the new bob gets none of the old sessions");
         store.close();
 
         TenantStore reopened = open("acme");
@@ -114,8 +127,9 @@ abstract class AccountStoreContract extends StoreContract {
         await(store.saveSession(moved));
         assertEquals(Optional.of(moved), await(store.session(moved.tokenHash())));
         assertThrows(IllegalArgumentException.class, () -> store.session(moved.tokenHash() + "t"));
-        assertThrows(IllegalArgumentException.class,
-                     () -> store.saveSession(new SessionRecord(moved.tokenHash() + "t", "bob", now)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.saveSession(new SessionRecord(moved.tokenHash() + "t", "bob", now)));
         store.close();
 
         TenantStore reopened = open("acme");

@@ -14,8 +14,7 @@ import java.util.concurrent.Executors;
  * prints "room seq id clientId" for each append once it is acknowledged, until it is killed.
  */
 public final class AppendingChild {
-    private AppendingChild() {
-    }
+    private AppendingChild() {}
 
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
@@ -30,7 +29,8 @@ public final class AppendingChild {
                 for (long i = 0; ; i++) {
                     String room = "room" + id % 3;
                     String clientId = "t" + id + "-" + i;
-                    AppendResult result = store.append(room, "user" + id, "message " + i, Optional.of(clientId)).join();
+                    AppendResult result = store.append(room, "user" + id, "message " + i, Optional.of(clientId))
+                            .join();
                     StoredMessage m = result.message();
                     synchronized (out) {
                         out.println(m.room() + " " + m.seq() + " " + m.id() + " " + clientId + " user" + id);

@@ -33,13 +33,14 @@ class DurabilityTest {
     @Test
     void everyAcknowledgedAppendSurvivesKillMinus9() throws Exception {
         Path directory = tenants.resolve("crash");
-        Process child = new ProcessBuilder(javaBinary(), "-cp", classpath(), AppendingChild.class.getName(),
-                directory.toString(), "8")
+        Process child = new ProcessBuilder(
+                        javaBinary(), "-cp", classpath(), AppendingChild.class.getName(), directory.toString(), "8")
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     lines.add(line);
                 }
@@ -60,7 +61,8 @@ class DurabilityTest {
                 }
             }
             // A second server on the same folder is refused while the first one runs.
-            StoreLockedException locked = assertThrows(StoreLockedException.class,
+            StoreLockedException locked = assertThrows(
+                    StoreLockedException.class,
                     () -> H2TenantStore.open(directory, "crash", reads, CommitObserver.NONE));
             assertTrue(locked.getMessage().contains("another process"), locked.getMessage());
         } finally {
@@ -77,7 +79,8 @@ class DurabilityTest {
             Map<String, Long> lastSeq = new HashMap<>();
             Map<String, List<StoredMessage>> rooms = new HashMap<>();
             for (String room : List.of("room0", "room1", "room2")) {
-                List<StoredMessage> stored = await(store.since(room, 0, H2TenantStore.MAX_PAGE)).messages();
+                List<StoredMessage> stored =
+                        await(store.since(room, 0, H2TenantStore.MAX_PAGE)).messages();
                 for (int i = 0; i < stored.size(); i++) {
                     assertEquals(i + 1, stored.get(i).seq(), "gap in " + room);
                 }
@@ -93,7 +96,11 @@ class DurabilityTest {
             }
             assertEquals(rooms.values().stream().mapToLong(List::size).sum(), store.messageCount());
             // seq goes on from the last stored one; a resent clientId is still recognised.
-            assertEquals(lastSeq.get("room0") + 1, await(store.append("room0", "x", "after", Optional.empty())).message().seq());
+            assertEquals(
+                    lastSeq.get("room0") + 1,
+                    await(store.append("room0", "x", "after", Optional.empty()))
+                            .message()
+                            .seq());
             String[] first = acked.getFirst().split(" ");
             AppendResult resent = await(store.append(first[0], first[4], "again", Optional.of(first[3])));
             assertTrue(resent.duplicate());
@@ -112,8 +119,14 @@ class DurabilityTest {
     private static String classpath() throws Exception {
         List<String> entries = new ArrayList<>();
         for (Class<?> type : List.of(org.h2.Driver.class, H2TenantStore.class, AppendingChild.class)) {
-            entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            entries.add(Path.of(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString());
         }
-        return String.join(File.pathSeparator, Stream.of(entries.toArray(String[]::new)).distinct().toList());
+        return String.join(
+                File.pathSeparator,
+                Stream.of(entries.toArray(String[]::new)).distinct().toList());
     }
 }

@@ -71,10 +71,11 @@ class H2TenantStoreTest {
     @Test
     void secondOpenOfTheSameFolderFails() {
         H2TenantStore store = open("acme");
-        StoreLockedException e = assertThrows(StoreLockedException.class,
-                () -> H2TenantStore.open(tenants.resolve("acme"), "acme", reads, observer));
+        StoreLockedException e = assertThrows(
+                StoreLockedException.class, () -> H2TenantStore.open(tenants.resolve("acme"), "acme", reads, observer));
         assertTrue(e.getMessage().contains("already open"), e.getMessage());
-        assertThrows(StoreLockedException.class,
+        assertThrows(
+                StoreLockedException.class,
                 () -> H2TenantStore.open(tenants.resolve("other/../acme"), "acme", reads, observer));
         assertTrue(store.healthy(), "the first store is untouched");
         store.close();
@@ -94,7 +95,11 @@ class H2TenantStoreTest {
             H2TenantStore sloppy = H2TenantStore.open(tenants.resolve("sloppy"), "sloppy", interrupting, observer);
             append(sloppy, "r", "u", "x");
             for (int i = 0; i < 20; i++) {
-                assertEquals(1, await(sloppy.before("r", OptionalLong.empty(), 10)).messages().size());
+                assertEquals(
+                        1,
+                        await(sloppy.before("r", OptionalLong.empty(), 10))
+                                .messages()
+                                .size());
             }
             assertTrue(sloppy.healthy());
             sloppy.close();
@@ -145,7 +150,9 @@ class H2TenantStoreTest {
         Path credentials = tenants.resolve("acme").resolve(Credentials.FILE_NAME);
         assertTrue(Files.exists(credentials));
         if (credentials.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
+            assertEquals(
+                    "rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
         }
         assertNotEquals(-1, Files.readString(credentials).indexOf("app.password"));
     }

@@ -51,8 +51,7 @@ class InterruptedCallersTest {
     @TempDir
     Path tenants;
 
-    private record Sent(String room, String text, CompletableFuture<AppendResult> result) {
-    }
+    private record Sent(String room, String text, CompletableFuture<AppendResult> result) {}
 
     @Test
     void interruptedCallersNeverCloseTheStoreAndLoseNoAcknowledgedAppend() throws Exception {
@@ -80,8 +79,9 @@ class InterruptedCallersTest {
             assertTrue(!await(s.result()).duplicate());
         }
         assertTrue(store.healthy(), "store healthy after the interrupts");
-        System.out.printf("interrupted callers (writes and reads): %s, %d appends, %d commits (%d during the interrupts)%n",
-                          first, appends.size(), commits.get(), commitsDuringChaos.get());
+        System.out.printf(
+                "interrupted callers (writes and reads): %s, %d appends, %d commits (%d during the interrupts)%n",
+                first, appends.size(), commits.get(), commitsDuringChaos.get());
         assertTrue(commitsDuringChaos.get() > 0, "commits were in flight during the interrupts");
 
         // Every acknowledged append is stored, once, gap-free per room; later writes and reads work.
@@ -97,7 +97,7 @@ class InterruptedCallersTest {
         store.close();
         reads.shutdown();
         ExecutorService reads2 = readExecutor();
-        H2TenantStore reopened = H2TenantStore.open(tenants.resolve("acme"), "acme", reads2, (size, nanos) -> { });
+        H2TenantStore reopened = H2TenantStore.open(tenants.resolve("acme"), "acme", reads2, (size, nanos) -> {});
         try {
             // Reads on a cold cache go to the file: interrupt their callers too.
             Chaos coldReads = new Chaos(reopened, true, new AtomicBoolean(true));
@@ -144,15 +144,27 @@ class InterruptedCallersTest {
                 int worker = w;
                 Runnable body = () -> {
                     try {
-                        callerLoop(worker, store, readsOnly, chaos, sent, others, users, operations, interruptedWaits,
-                                   callsWithInterruptPending, interruptedDuringGet);
+                        callerLoop(
+                                worker,
+                                store,
+                                readsOnly,
+                                chaos,
+                                sent,
+                                others,
+                                users,
+                                operations,
+                                interruptedWaits,
+                                callsWithInterruptPending,
+                                interruptedDuringGet);
                     } catch (Throwable e) {
                         unexpected.add(e);
                     }
                 };
                 // Half virtual (Helidon's handlers), half platform.
-                callers.add(worker % 2 == 0 ? Thread.ofVirtual().name("caller-v" + worker).start(body)
-                                    : Thread.ofPlatform().name("caller-p" + worker).start(body));
+                callers.add(
+                        worker % 2 == 0
+                                ? Thread.ofVirtual().name("caller-v" + worker).start(body)
+                                : Thread.ofPlatform().name("caller-p" + worker).start(body));
             }
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             while (System.nanoTime() < end) {
@@ -189,10 +201,19 @@ class InterruptedCallersTest {
         }
     }
 
-    private static void callerLoop(int worker, H2TenantStore store, boolean readsOnly, AtomicBoolean chaos, Queue<Sent> sent,
-                                   Queue<CompletableFuture<?>> others, Queue<String> users, AtomicLong operations,
-                                   AtomicInteger interruptedWaits, AtomicInteger callsWithInterruptPending,
-                                   AtomicInteger interruptedDuringGet) throws TimeoutException {
+    private static void callerLoop(
+            int worker,
+            H2TenantStore store,
+            boolean readsOnly,
+            AtomicBoolean chaos,
+            Queue<Sent> sent,
+            Queue<CompletableFuture<?>> others,
+            Queue<String> users,
+            AtomicLong operations,
+            AtomicInteger interruptedWaits,
+            AtomicInteger callsWithInterruptPending,
+            AtomicInteger interruptedDuringGet)
+            throws TimeoutException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; chaos.get(); i++) {
             if (random.nextInt(4) == 0) {
@@ -219,7 +240,8 @@ class InterruptedCallersTest {
                 future = store.createUser(new UserRecord(user, Optional.empty(), "hash", Instant.now()));
             } else if (op == 8) {
                 String token = "token-" + worker + "-" + i;
-                future = store.saveSession(new SessionRecord(token, "owner", Instant.now().plusSeconds(60)))
+                future = store.saveSession(
+                                new SessionRecord(token, "owner", Instant.now().plusSeconds(60)))
                         .thenComposeAsync(ignored -> store.session(token))
                         .thenComposeAsync(ignored -> store.deleteSession(token));
             } else if (op == 10) {
@@ -277,8 +299,10 @@ class InterruptedCallersTest {
                 }
                 afterSeq = page.messages().getLast().seq();
             }
-            assertEquals(LongStream.rangeClosed(1, stored.size()).boxed().toList(),
-                         stored.stream().map(StoredMessage::seq).toList(), room + ": seq gap-free from 1");
+            assertEquals(
+                    LongStream.rangeClosed(1, stored.size()).boxed().toList(),
+                    stored.stream().map(StoredMessage::seq).toList(),
+                    room + ": seq gap-free from 1");
             Set<String> expected = new HashSet<>();
             for (Sent s : appends) {
                 if (s.room().equals(room)) {
@@ -307,7 +331,8 @@ class InterruptedCallersTest {
 
     /** Like Main's: a few platform threads that nobody interrupts. */
     private static ExecutorService readExecutor() {
-        return Executors.newFixedThreadPool(4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
+        return Executors.newFixedThreadPool(
+                4, Thread.ofPlatform().name("store-read-", 0).daemon().factory());
     }
 
     private static <T> T await(CompletableFuture<T> future) {

@@ -101,13 +101,19 @@ abstract class MessageStoreContract extends StoreContract {
             workers.add(Thread.ofVirtual().start(() -> {
                 for (int i = 0; i < perThread; i++) {
                     String room = "room" + id % 2;
-                    StoredMessage acked = append(store, room, "user" + id, "m" + i).message();
+                    StoredMessage acked =
+                            append(store, room, "user" + id, "m" + i).message();
                     // read at once, on a read path of its own: the ack came after the commit, never before
-                    List<StoredMessage> read = await(store.since(room, acked.seq() - 1, 1)).messages();
+                    List<StoredMessage> read =
+                            await(store.since(room, acked.seq() - 1, 1)).messages();
                     if (!read.equals(List.of(acked))) {
                         problems.add("acked " + acked + ", then read " + read);
                     }
-                    if (await(store.before(room, OptionalLong.empty(), 1)).messages().getLast().seq() < acked.seq()) {
+                    if (await(store.before(room, OptionalLong.empty(), 1))
+                                    .messages()
+                                    .getLast()
+                                    .seq()
+                            < acked.seq()) {
                         problems.add("newest message older than acked " + acked);
                     }
                 }
@@ -152,8 +158,10 @@ abstract class MessageStoreContract extends StoreContract {
         assertEquals(first.message(), again.message()); // same id, seq, ts and text as first stored
 
         // Scoped to (user, room, clientId): another user or another room is a new message.
-        assertFalse(await(store.append("general", "bob", "hello", Optional.of("c-1"))).duplicate());
-        assertFalse(await(store.append("other", "alice", "hello", Optional.of("c-1"))).duplicate());
+        assertFalse(await(store.append("general", "bob", "hello", Optional.of("c-1")))
+                .duplicate());
+        assertFalse(await(store.append("other", "alice", "hello", Optional.of("c-1")))
+                .duplicate());
         // No clientId: never a duplicate.
         assertFalse(append(store, "general", "alice", "hello").duplicate());
         assertFalse(append(store, "general", "alice", "hello").duplicate());
@@ -186,7 +194,8 @@ abstract class MessageStoreContract extends StoreContract {
                 }
                 for (int c = 0; c < clientIds; c++) {
                     AppendResult result = await(store.append("general", "alice", "hi " + c, Optional.of("id-" + c)));
-                    seen.computeIfAbsent("id-" + c, k -> ConcurrentHashMap.newKeySet()).add(result.message());
+                    seen.computeIfAbsent("id-" + c, k -> ConcurrentHashMap.newKeySet())
+                            .add(result.message());
                     if (!result.duplicate()) {
                         originals.incrementAndGet();
                     }
@@ -243,7 +252,9 @@ abstract class MessageStoreContract extends StoreContract {
 
         MessagePage page = await(store.before("general", OptionalLong.empty(), 2));
         page.messages().forEach(m -> assertEquals("general", m.room()));
-        assertEquals(List.of("m9", "m10"), page.messages().stream().map(StoredMessage::text).toList());
+        assertEquals(
+                List.of("m9", "m10"),
+                page.messages().stream().map(StoredMessage::text).toList());
         assertThrows(IllegalArgumentException.class, () -> store.before("general", OptionalLong.empty(), 0));
         assertThrows(IllegalArgumentException.class, () -> store.since("general", 0, MessageStore.MAX_PAGE + 1));
     }
@@ -266,7 +277,9 @@ abstract class MessageStoreContract extends StoreContract {
         do {
             page = await(store.since("general", after, 7));
             page.messages().forEach(m -> walked.add(m.seq()));
-            after = page.messages().isEmpty() ? after : page.messages().getLast().seq();
+            after = page.messages().isEmpty()
+                    ? after
+                    : page.messages().getLast().seq();
         } while (page.hasMore());
         assertEquals(range(1, 25), walked);
         List<Long> backwards = new ArrayList<>();
@@ -287,7 +300,10 @@ abstract class MessageStoreContract extends StoreContract {
         TenantStore store = open("acme");
         String emoji = "😀".repeat(4000); // 4000 code points, 8000 UTF-16 units
         List<String> texts = List.of("plain", emoji, "a\u0000b", "e\u0301 \u202e ' \" ; -- \\", "x".repeat(4000));
-        List<StoredMessage> appended = texts.stream().map(t -> append(store, "room.name_with-64-chars-" + "x".repeat(40), "a.b_c-d", t).message()).toList();
+        List<StoredMessage> appended = texts.stream()
+                .map(t -> append(store, "room.name_with-64-chars-" + "x".repeat(40), "a.b_c-d", t)
+                        .message())
+                .toList();
         List<StoredMessage> stored = all(store, "room.name_with-64-chars-" + "x".repeat(40));
         assertEquals(appended, stored);
         assertEquals(texts, stored.stream().map(StoredMessage::text).toList());
@@ -296,8 +312,11 @@ abstract class MessageStoreContract extends StoreContract {
             assertTrue(m.ts().toString().endsWith("Z"));
             assertFalse(m.id().isBlank());
         }
-        assertEquals(texts.size(), stored.stream().map(StoredMessage::id).distinct().count());
-        assertThrows(IllegalArgumentException.class, () -> store.append("r", "a", "x".repeat(MessageStore.MAX_TEXT + 1), Optional.empty()));
+        assertEquals(
+                texts.size(), stored.stream().map(StoredMessage::id).distinct().count());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.append("r", "a", "x".repeat(MessageStore.MAX_TEXT + 1), Optional.empty()));
     }
 
     @Test
@@ -306,10 +325,13 @@ abstract class MessageStoreContract extends StoreContract {
         String room = "r".repeat(MessageStore.MAX_ROOM);
         String from = "u".repeat(AccountStore.MAX_USER);
         String clientId = "c".repeat(MessageStore.MAX_CLIENT_ID);
-        StoredMessage longest = await(store.append(room, from, "t".repeat(MessageStore.MAX_TEXT), Optional.of(clientId)))
+        StoredMessage longest = await(
+                        store.append(room, from, "t".repeat(MessageStore.MAX_TEXT), Optional.of(clientId)))
                 .message();
         assertEquals(List.of(longest), all(store, room));
-        assertEquals(longest, await(store.append(room, from, "again", Optional.of(clientId))).message());
+        assertEquals(
+                longest,
+                await(store.append(room, from, "again", Optional.of(clientId))).message());
 
         assertThrows(IllegalArgumentException.class, () -> store.append(room + "r", from, "t", Optional.empty()));
         assertThrows(IllegalArgumentException.class, () -> store.append(room, from + "u", "t", Optional.empty()));
@@ -320,7 +342,9 @@ abstract class MessageStoreContract extends StoreContract {
         assertThrows(IllegalArgumentException.class, () -> store.before(room + "r", OptionalLong.empty(), 1));
         assertThrows(IllegalArgumentException.class, () -> store.since(room + "r", 0, 1));
         assertThrows(IllegalArgumentException.class, () -> store.since(room, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> store.before(room, OptionalLong.empty(), MessageStore.MAX_PAGE + 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.before(room, OptionalLong.empty(), MessageStore.MAX_PAGE + 1));
         assertEquals(1, store.messageCount(), "nothing refused was stored");
     }
 
@@ -395,7 +419,9 @@ abstract class MessageStoreContract extends StoreContract {
         // Opening and closing from an interrupted thread work too, and leave the flag set.
         Thread.currentThread().interrupt();
         TenantStore other = openStore("other", observer);
-        assertEquals(1, other.append("r", "u", "x", Optional.empty()).join().message().seq()); // join ignores interrupts
+        assertEquals(
+                1,
+                other.append("r", "u", "x", Optional.empty()).join().message().seq()); // join ignores interrupts
         other.close();
         assertTrue(Thread.interrupted());
     }

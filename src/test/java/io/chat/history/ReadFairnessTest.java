@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,14 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * or anyone's health check, must not grow without bound, and reads cancelled before they ran never run.
  */
 class ReadFairnessTest {
-    private static final CommitObserver NOTHING = (size, nanos) -> {
-    };
+    private static final CommitObserver NOTHING = (size, nanos) -> {};
 
     @TempDir
     Path tenants;
 
     /** As in Main: four platform threads for every tenant's reads. */
     private final ExecutorService reads = Executors.newFixedThreadPool(4);
+
     private final List<H2TenantStore> opened = new ArrayList<>();
     private final CompletableFuture<Void> release = new CompletableFuture<>();
 

@@ -31,8 +31,7 @@ abstract class StoreContract {
     protected abstract TenantStore openStore(String tenant, CommitObserver observer);
 
     /** Runs once the test's stores are closed, to release what the implementation holds. */
-    protected void storesClosed() throws Exception {
-    }
+    protected void storesClosed() throws Exception {}
 
     protected final TenantStore open(String tenant) {
         TenantStore store = openStore(tenant, observer);

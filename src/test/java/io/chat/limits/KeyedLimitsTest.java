@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,8 +96,8 @@ class KeyedLimitsTest {
 
     @Test
     void idleKeysAreSweptOnlyOnceTheIntervalHasPassed() {
-        KeyedLimits<Bucket> tokens = KeyedLimits.ofBuckets(now -> Bucket.tokens(1, 2, now), Integer.MAX_VALUE, 32,
-                                                           MINUTE.toNanos(), T0);
+        KeyedLimits<Bucket> tokens =
+                KeyedLimits.ofBuckets(now -> Bucket.tokens(1, 2, now), Integer.MAX_VALUE, 32, MINUTE.toNanos(), T0);
         Bucket alice = tokens.of("alice", T0);
         tokens.of("bob", T0 + 59 * SECOND);
         assertEquals(2, tokens.size(), "no sweep before the interval");

@@ -1,5 +1,13 @@
 package io.chat.platform;
 
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.PlatformServer.json;
+import static io.chat.platform.RestApiTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,16 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-
-import static io.chat.platform.ChatAssertions.assertOk;
-import static io.chat.platform.PlatformServer.json;
-import static io.chat.platform.RestApiTest.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every row of the contract's admin API, against the real platform. */
 @PlatformTest
@@ -34,11 +33,12 @@ class AdminApiTest {
         return server.admin("POST", "/admin/tenants", body);
     }
 
-    private static HttpResponse<String> raw(String method, String path, String contentType, String body,
-                                            String authorization) {
+    private static HttpResponse<String> raw(
+            String method, String path, String contentType, String body, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.adminUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -62,8 +62,8 @@ class AdminApiTest {
 
     @Test
     void provisionAnswers201WithTheTenantAndItIsLiveAtOnce() {
-        HttpResponse<String> created = provision("{\"id\":\"prov-one\",\"displayName\":\"Prov One\","
-                                                         + "\"auth\":{\"type\":\"password\"}}");
+        HttpResponse<String> created =
+                provision("{\"id\":\"prov-one\",\"displayName\":\"Prov One\"," + "\"auth\":{\"type\":\"password\"}}");
         assertEquals(201, created.statusCode(), created.body());
         RestApiTest.assertJsonContentType(created);
         JsonNode tenant = json(created.body());
@@ -71,8 +71,13 @@ class AdminApiTest {
         assertEquals("prov-one", tenant.get("id").asText());
         assertTrue(Files.isDirectory(server.tenantsDir().resolve("prov-one")));
 
-        assertEquals(201, server.admin("POST", "/admin/tenants/prov-one/users",
-                                       "{\"username\":\"alice\",\"password\":\"alice-password\"}").statusCode());
+        assertEquals(
+                201,
+                server.admin(
+                                "POST",
+                                "/admin/tenants/prov-one/users",
+                                "{\"username\":\"alice\",\"password\":\"alice-password\"}")
+                        .statusCode());
         try (ChatClient alice = ChatClient.connect(server.url(), "/prov-one", server.login("prov-one", "alice"))) {
             assertOk(alice.join("general"));
         }
@@ -81,8 +86,8 @@ class AdminApiTest {
     @Test
     void jwtSecretNeverAppearsAfterCreation() {
         HttpResponse<String> created = provision("{\"id\":\"jwt-tenant\",\"auth\":{\"type\":\"jwt\","
-                                                         + "\"issuer\":\"https://idp.example\",\"audience\":\"chat\","
-                                                         + "\"secret\":\"" + SECRET + "\"}}");
+                + "\"issuer\":\"https://idp.example\",\"audience\":\"chat\","
+                + "\"secret\":\"" + SECRET + "\"}}");
         assertEquals(201, created.statusCode(), created.body());
         JsonNode tenant = json(created.body());
         assertEquals("jwt-tenant", tenant.get("id").asText());
@@ -104,8 +109,12 @@ class AdminApiTest {
         String body = "{\"id\":\"dup-tenant\",\"auth\":{\"type\":\"password\"}}";
         assertEquals(201, provision(body).statusCode());
         assertEquals("conflict", assertError(409, provision(body)));
-        assertEquals("conflict", assertError(409, provision("{\"id\":\"dup-tenant\",\"auth\":{\"type\":\"jwt\","
-                                                                     + "\"issuer\":\"i\",\"secret\":\"" + SECRET + "\"}}")));
+        assertEquals(
+                "conflict",
+                assertError(
+                        409,
+                        provision("{\"id\":\"dup-tenant\",\"auth\":{\"type\":\"jwt\","
+                                + "\"issuer\":\"i\",\"secret\":\"" + SECRET + "\"}}")));
     }
 
     @Test
@@ -122,8 +131,8 @@ class AdminApiTest {
                 "{\"id\":\"string-auth\",\"auth\":\"password\"}",
                 "{\"id\":\"odd-auth\",\"auth\":{\"type\":\"ldap\"}}",
                 "{\"id\":\"short-secret\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"secret\":\"too-short\"}}",
-                "{\"id\":\"short-secret2\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"secret\":\""
-                        + "x".repeat(31) + "\"}}",
+                "{\"id\":\"short-secret2\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"secret\":\"" + "x".repeat(31)
+                        + "\"}}",
                 "{\"id\":\"no-key\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\"}}",
                 "{\"id\":\"no-issuer\",\"auth\":{\"type\":\"jwt\",\"secret\":\"" + SECRET + "\"}}",
                 "{\"id\":\"bad-pem\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"publicKeyPem\":\"not a key\"}}",
@@ -134,21 +143,39 @@ class AdminApiTest {
                 "{\"id\":\"bad-limits5\",\"auth\":{\"type\":\"password\"},\"limits\":[1]}",
                 "{\"id\":\"bad-limits6\",\"auth\":{\"type\":\"password\"},"
                         + "\"limits\":{\"loginFailuresPerMinute\":99999999999}}",
-                "[]", "\"x\"", "not json", "{");
+                "[]",
+                "\"x\"",
+                "not json",
+                "{");
         for (String body : bodies) {
             assertEquals("bad_request", assertError(400, provision(body)), body);
         }
         // 31 bytes of UTF-8 in fewer characters is short too; 32 bytes are enough
-        assertError(400, provision("{\"id\":\"utf-secret\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"secret\":\""
-                                           + "é".repeat(15) + "x\"}}"));
-        assertEquals(201, provision("{\"id\":\"ok-secret\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"secret\":\""
-                                            + "x".repeat(32) + "\"}}").statusCode());
-        for (String id : List.of("no-auth", "null-auth", "short-secret", "no-key", "bad-limits", "bad-limits6",
-                                 "utf-secret")) {
+        assertError(
+                400,
+                provision("{\"id\":\"utf-secret\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"secret\":\""
+                        + "é".repeat(15) + "x\"}}"));
+        assertEquals(
+                201,
+                provision("{\"id\":\"ok-secret\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"i\",\"secret\":\""
+                                + "x".repeat(32) + "\"}}")
+                        .statusCode());
+        for (String id :
+                List.of("no-auth", "null-auth", "short-secret", "no-key", "bad-limits", "bad-limits6", "utf-secret")) {
             assertEquals(404, server.admin("GET", "/admin/tenants/" + id, null).statusCode(), id);
         }
-        for (String id : List.of("Bad", "ab", "bad_id", "bad-", "no-auth", "null-auth", "short-secret", "no-key",
-                                 "bad-limits", "bad-limits6", "utf-secret")) {
+        for (String id : List.of(
+                "Bad",
+                "ab",
+                "bad_id",
+                "bad-",
+                "no-auth",
+                "null-auth",
+                "short-secret",
+                "no-key",
+                "bad-limits",
+                "bad-limits6",
+                "utf-secret")) {
             assertFalse(Files.exists(server.tenantsDir().resolve(id)), id);
         }
     }
@@ -157,35 +184,54 @@ class AdminApiTest {
     void wrongContentTypeIs415() {
         String body = "{\"id\":\"typed\",\"auth\":{\"type\":\"password\"}}";
         String auth = basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD);
-        assertEquals("unsupported_media_type", assertError(415, raw("POST", "/admin/tenants", "text/plain", body, auth)));
+        assertEquals(
+                "unsupported_media_type", assertError(415, raw("POST", "/admin/tenants", "text/plain", body, auth)));
         assertError(415, raw("POST", "/admin/tenants", null, body, auth));
         assertError(415, raw("POST", "/admin/tenants", "application/x-www-form-urlencoded", body, auth));
         assertEquals(404, server.admin("GET", "/admin/tenants/typed", null).statusCode());
-        assertEquals(201, raw("POST", "/admin/tenants", "application/json; charset=utf-8", body, auth).statusCode());
-        assertError(415, raw("POST", "/admin/tenants/typed/users", "text/plain",
-                             "{\"username\":\"alice\",\"password\":\"alice-password\"}", auth));
+        assertEquals(
+                201,
+                raw("POST", "/admin/tenants", "application/json; charset=utf-8", body, auth)
+                        .statusCode());
+        assertError(
+                415,
+                raw(
+                        "POST",
+                        "/admin/tenants/typed/users",
+                        "text/plain",
+                        "{\"username\":\"alice\",\"password\":\"alice-password\"}",
+                        auth));
         assertError(415, raw("POST", "/admin/tenants/typed/announcements", "text/plain", "{\"text\":\"hi\"}", auth));
     }
 
     @Test
     void oversizedBodyIs413() {
-        String big = "{\"id\":\"too-big\",\"displayName\":\"" + "x".repeat(64 * 1024) + "\",\"auth\":{\"type\":\"password\"}}";
+        String big = "{\"id\":\"too-big\",\"displayName\":\"" + "x".repeat(64 * 1024)
+                + "\",\"auth\":{\"type\":\"password\"}}";
         assertEquals("too_large", assertError(413, provision(big)));
         assertEquals(404, server.admin("GET", "/admin/tenants/too-big", null).statusCode());
         assertFalse(Files.exists(server.tenantsDir().resolve("too-big")));
         server.passwordTenant("big-users");
-        assertError(413, server.admin("POST", "/admin/tenants/big-users/users",
-                                      "{\"username\":\"alice\",\"password\":\"" + "p".repeat(70_000) + "\"}"));
-        assertError(413, server.admin("POST", "/admin/tenants/big-users/announcements",
-                                      "{\"text\":\"" + "t".repeat(70_000) + "\"}"));
+        assertError(
+                413,
+                server.admin(
+                        "POST",
+                        "/admin/tenants/big-users/users",
+                        "{\"username\":\"alice\",\"password\":\"" + "p".repeat(70_000) + "\"}"));
+        assertError(
+                413,
+                server.admin(
+                        "POST", "/admin/tenants/big-users/announcements", "{\"text\":\"" + "t".repeat(70_000) + "\"}"));
     }
 
     @Test
     void withoutOrWithWrongCredentialsIs401() {
         String body = "{\"id\":\"unauth\",\"auth\":{\"type\":\"password\"}}";
-        List<String> wrong = List.of(basic(PlatformServer.ADMIN_USER, "wrong-password"),
-                                     basic("someone", PlatformServer.ADMIN_PASSWORD),
-                                     "Bearer " + PlatformServer.ADMIN_PASSWORD, "Basic !!!not-base64");
+        List<String> wrong = List.of(
+                basic(PlatformServer.ADMIN_USER, "wrong-password"),
+                basic("someone", PlatformServer.ADMIN_PASSWORD),
+                "Bearer " + PlatformServer.ADMIN_PASSWORD,
+                "Basic !!!not-base64");
         assertEquals("unauthorized", assertError(401, raw("POST", "/admin/tenants", "application/json", body, null)));
         for (String auth : wrong) {
             HttpResponse<String> refused = raw("POST", "/admin/tenants", "application/json", body, auth);
@@ -223,13 +269,14 @@ class AdminApiTest {
     @Test
     void oneTenantShowsLiveFigures() {
         server.passwordTenant("figures", "alice", "bob");
-        JsonNode before = json(server.admin("GET", "/admin/tenants/figures", null).body());
+        JsonNode before =
+                json(server.admin("GET", "/admin/tenants/figures", null).body());
         assertEquals("figures", before.get("id").asText());
         assertEquals(0, before.get("sockets").asInt());
         assertEquals(0, before.get("rooms").asInt());
         assertEquals(0, before.get("messages").asInt());
         try (ChatClient alice = ChatClient.connect(server.url(), "/figures", server.login("figures", "alice"));
-             ChatClient bob = ChatClient.connect(server.url(), "/figures", server.login("figures", "bob"))) {
+                ChatClient bob = ChatClient.connect(server.url(), "/figures", server.login("figures", "bob"))) {
             assertOk(alice.join("general"));
             assertOk(alice.join("random"));
             assertOk(bob.join("general"));
@@ -258,14 +305,15 @@ class AdminApiTest {
     void unknownTenantOrUserIs404() {
         server.passwordTenant("known", "alice");
         for (String[] call : new String[][] {
-                {"GET", "/admin/tenants/unknown-one", null},
-                {"DELETE", "/admin/tenants/unknown-one", null},
-                {"POST", "/admin/tenants/unknown-one/suspend", null},
-                {"POST", "/admin/tenants/unknown-one/resume", null},
-                {"POST", "/admin/tenants/unknown-one/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}"},
-                {"DELETE", "/admin/tenants/unknown-one/users/alice", null},
-                {"POST", "/admin/tenants/unknown-one/announcements", "{\"text\":\"hi\"}"},
-                {"DELETE", "/admin/tenants/known/users/nobody", null}}) {
+            {"GET", "/admin/tenants/unknown-one", null},
+            {"DELETE", "/admin/tenants/unknown-one", null},
+            {"POST", "/admin/tenants/unknown-one/suspend", null},
+            {"POST", "/admin/tenants/unknown-one/resume", null},
+            {"POST", "/admin/tenants/unknown-one/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}"},
+            {"DELETE", "/admin/tenants/unknown-one/users/alice", null},
+            {"POST", "/admin/tenants/unknown-one/announcements", "{\"text\":\"hi\"}"},
+            {"DELETE", "/admin/tenants/known/users/nobody", null}
+        }) {
             assertEquals("not_found", assertError(404, server.admin(call[0], call[1], call[2])), call[1]);
         }
         assertFalse(Files.exists(server.tenantsDir().resolve("unknown-one")));
@@ -276,35 +324,66 @@ class AdminApiTest {
     @Test
     void usersAre201Then409AndInvalidOnesAre400() {
         server.passwordTenant("people");
-        HttpResponse<String> created = server.admin("POST", "/admin/tenants/people/users",
-                                                    "{\"username\":\"carol\",\"password\":\"carol-password\","
-                                                            + "\"displayName\":\"Carol\"}");
+        HttpResponse<String> created = server.admin(
+                "POST",
+                "/admin/tenants/people/users",
+                "{\"username\":\"carol\",\"password\":\"carol-password\"," + "\"displayName\":\"Carol\"}");
         assertEquals(201, created.statusCode(), created.body());
         assertFalse(created.body().contains("carol-password"));
-        assertEquals("conflict", assertError(409, server.admin("POST", "/admin/tenants/people/users",
-                                                               "{\"username\":\"carol\",\"password\":\"other-password\"}")));
-        assertEquals(201, server.call("POST", "/api/tenants/people/sessions",
-                                      "{\"username\":\"carol\",\"password\":\"carol-password\"}", null).statusCode(),
-                     "the first password stays");
-        for (String body : List.of("{\"username\":\"Carol2\",\"password\":\"long-enough\"}",
-                                   "{\"username\":\"has space\",\"password\":\"long-enough\"}",
-                                   "{\"username\":\"\",\"password\":\"long-enough\"}",
-                                   "{\"username\":\"" + "u".repeat(33) + "\",\"password\":\"long-enough\"}",
-                                   "{\"username\":\"../etc\",\"password\":\"long-enough\"}",
-                                   "{\"password\":\"long-enough\"}",
-                                   "{\"username\":\"dave\",\"password\":\"short\"}",
-                                   "{\"username\":\"dave\",\"password\":\"1234567\"}",
-                                   "{\"username\":\"dave\"}",
-                                   "{\"username\":\"dave\",\"password\":12345678}",
-                                   "[]", "not json")) {
-            assertEquals("bad_request", assertError(400, server.admin("POST", "/admin/tenants/people/users", body)), body);
+        assertEquals(
+                "conflict",
+                assertError(
+                        409,
+                        server.admin(
+                                "POST",
+                                "/admin/tenants/people/users",
+                                "{\"username\":\"carol\",\"password\":\"other-password\"}")));
+        assertEquals(
+                201,
+                server.call(
+                                "POST",
+                                "/api/tenants/people/sessions",
+                                "{\"username\":\"carol\",\"password\":\"carol-password\"}",
+                                null)
+                        .statusCode(),
+                "the first password stays");
+        for (String body : List.of(
+                "{\"username\":\"Carol2\",\"password\":\"long-enough\"}",
+                "{\"username\":\"has space\",\"password\":\"long-enough\"}",
+                "{\"username\":\"\",\"password\":\"long-enough\"}",
+                "{\"username\":\"" + "u".repeat(33) + "\",\"password\":\"long-enough\"}",
+                "{\"username\":\"../etc\",\"password\":\"long-enough\"}",
+                "{\"password\":\"long-enough\"}",
+                "{\"username\":\"dave\",\"password\":\"short\"}",
+                "{\"username\":\"dave\",\"password\":\"1234567\"}",
+                "{\"username\":\"dave\"}",
+                "{\"username\":\"dave\",\"password\":12345678}",
+                "[]",
+                "not json")) {
+            assertEquals(
+                    "bad_request", assertError(400, server.admin("POST", "/admin/tenants/people/users", body)), body);
         }
-        assertEquals(201, server.admin("POST", "/admin/tenants/people/users",
-                                       "{\"username\":\"d.a_v-e9\",\"password\":\"12345678\"}").statusCode());
-        assertEquals(201, server.admin("POST", "/admin/tenants/people/users",
-                                       "{\"username\":\"" + "u".repeat(32) + "\",\"password\":\"12345678\"}").statusCode());
-        assertError(401, server.call("POST", "/api/tenants/people/sessions",
-                                     "{\"username\":\"dave\",\"password\":\"short\"}", null));
+        assertEquals(
+                201,
+                server.admin(
+                                "POST",
+                                "/admin/tenants/people/users",
+                                "{\"username\":\"d.a_v-e9\",\"password\":\"12345678\"}")
+                        .statusCode());
+        assertEquals(
+                201,
+                server.admin(
+                                "POST",
+                                "/admin/tenants/people/users",
+                                "{\"username\":\"" + "u".repeat(32) + "\",\"password\":\"12345678\"}")
+                        .statusCode());
+        assertError(
+                401,
+                server.call(
+                        "POST",
+                        "/api/tenants/people/sessions",
+                        "{\"username\":\"dave\",\"password\":\"short\"}",
+                        null));
     }
 
     @Test
@@ -312,8 +391,8 @@ class AdminApiTest {
         server.passwordTenant("leavers", "alice", "bob");
         String aliceToken = server.login("leavers", "alice");
         try (ChatClient alice = ChatClient.connect(server.url(), "/leavers", aliceToken);
-             ChatClient alice2 = ChatClient.connect(server.url(), "/leavers", server.login("leavers", "alice"));
-             ChatClient bob = ChatClient.connect(server.url(), "/leavers", server.login("leavers", "bob"))) {
+                ChatClient alice2 = ChatClient.connect(server.url(), "/leavers", server.login("leavers", "alice"));
+                ChatClient bob = ChatClient.connect(server.url(), "/leavers", server.login("leavers", "bob"))) {
             assertOk(alice.join("general"));
             assertOk(bob.join("general"));
             HttpResponse<String> deleted = server.admin("DELETE", "/admin/tenants/leavers/users/alice", null);
@@ -330,12 +409,22 @@ class AdminApiTest {
         try (ChatClient again = ChatClient.open(server.url(), "/leavers", ChatClient.options(aliceToken))) {
             assertEquals("unauthorized", again.awaitConnectError());
         }
-        assertError(401, server.call("POST", "/api/tenants/leavers/sessions",
-                                     "{\"username\":\"alice\",\"password\":\"alice-password\"}", null));
+        assertError(
+                401,
+                server.call(
+                        "POST",
+                        "/api/tenants/leavers/sessions",
+                        "{\"username\":\"alice\",\"password\":\"alice-password\"}",
+                        null));
         assertError(404, server.admin("DELETE", "/admin/tenants/leavers/users/alice", null));
         // the name can be provisioned again, with a fresh password
-        assertEquals(201, server.admin("POST", "/admin/tenants/leavers/users",
-                                       "{\"username\":\"alice\",\"password\":\"new-alice-password\"}").statusCode());
+        assertEquals(
+                201,
+                server.admin(
+                                "POST",
+                                "/admin/tenants/leavers/users",
+                                "{\"username\":\"alice\",\"password\":\"new-alice-password\"}")
+                        .statusCode());
         assertError(401, server.call("GET", "/api/tenants/leavers/rooms/general/messages", null, aliceToken));
     }
 
@@ -349,9 +438,9 @@ class AdminApiTest {
         server.passwordTenant("bystander", "alice");
         String bystanderToken = server.login("bystander", "alice");
         try (ChatClient aliceSocket = ChatClient.connect(server.url(), "/paused", alice);
-             ChatClient bobSocket = ChatClient.connect(server.url(), "/paused", bob);
-             ChatClient bystander = ChatClient.connect(server.url(), "/bystander", bystanderToken);
-             ChatClient sameConnection = ChatClient.open(aliceSocket.socket().io(), "/bystander", bystanderToken)) {
+                ChatClient bobSocket = ChatClient.connect(server.url(), "/paused", bob);
+                ChatClient bystander = ChatClient.connect(server.url(), "/bystander", bystanderToken);
+                ChatClient sameConnection = ChatClient.open(aliceSocket.socket().io(), "/bystander", bystanderToken)) {
             sameConnection.awaitConnected();
             HttpResponse<String> suspended = server.admin("POST", "/admin/tenants/paused/suspend", null);
             long returned = System.nanoTime();
@@ -383,7 +472,7 @@ class AdminApiTest {
         String alice = server.login("doomed", "alice");
         assertTrue(Files.isDirectory(server.tenantsDir().resolve("doomed")));
         try (ChatClient aliceSocket = ChatClient.connect(server.url(), "/doomed", alice);
-             ChatClient bobSocket = ChatClient.connect(server.url(), "/doomed", server.login("doomed", "bob"))) {
+                ChatClient bobSocket = ChatClient.connect(server.url(), "/doomed", server.login("doomed", "bob"))) {
             assertOk(aliceSocket.join("general"));
             aliceSocket.send("general", "last words");
             HttpResponse<String> deleted = server.admin("DELETE", "/admin/tenants/doomed", null);
@@ -398,18 +487,30 @@ class AdminApiTest {
         assertFalse(Files.exists(server.tenantsDir().resolve("doomed")), "folder removed");
         assertError(404, server.admin("GET", "/admin/tenants/doomed", null));
         assertError(404, server.admin("DELETE", "/admin/tenants/doomed", null));
-        assertError(404, server.call("POST", "/api/tenants/doomed/sessions",
-                                     "{\"username\":\"alice\",\"password\":\"alice-password\"}", null));
+        assertError(
+                404,
+                server.call(
+                        "POST",
+                        "/api/tenants/doomed/sessions",
+                        "{\"username\":\"alice\",\"password\":\"alice-password\"}",
+                        null));
         assertFalse(server.admin("GET", "/metrics", null).body().contains("tenant=\"doomed\""));
         // the id is free again, with nothing of the old tenant
         server.passwordTenant("doomed", "alice");
         // the new tenant's series, not the deleted one's (a meter registered again would read the old store)
         String metrics = server.admin("GET", "/metrics", null).body();
         assertEquals(0, sample(metrics, "chat_messages_stored", "doomed"), metrics);
-        assertEquals(1, Pattern.compile("(?m)^chat_sockets\\{tenant=\"doomed\"}").matcher(metrics).results().count());
+        assertEquals(
+                1,
+                Pattern.compile("(?m)^chat_sockets\\{tenant=\"doomed\"}")
+                        .matcher(metrics)
+                        .results()
+                        .count());
         String fresh = server.login("doomed", "alice");
-        assertEquals(json("{\"messages\":[],\"hasMore\":false}"),
-                     json(server.call("GET", "/api/tenants/doomed/rooms/general/messages", null, fresh).body()));
+        assertEquals(
+                json("{\"messages\":[],\"hasMore\":false}"),
+                json(server.call("GET", "/api/tenants/doomed/rooms/general/messages", null, fresh)
+                        .body()));
         assertError(401, server.call("GET", "/api/tenants/doomed/rooms/general/messages", null, alice));
     }
 
@@ -420,12 +521,12 @@ class AdminApiTest {
         server.passwordTenant("news", "alice", "bob");
         server.passwordTenant("elsewhere", "alice");
         try (ChatClient alice = ChatClient.connect(server.url(), "/news", server.login("news", "alice"));
-             ChatClient bob = ChatClient.connect(server.url(), "/news", server.login("news", "bob"));
-             ChatClient lurker = ChatClient.connect(server.url(), "/news", server.login("news", "bob"));
-             ChatClient other = ChatClient.connect(server.url(), "/elsewhere", server.login("elsewhere", "alice"))) {
+                ChatClient bob = ChatClient.connect(server.url(), "/news", server.login("news", "bob"));
+                ChatClient lurker = ChatClient.connect(server.url(), "/news", server.login("news", "bob"));
+                ChatClient other = ChatClient.connect(server.url(), "/elsewhere", server.login("elsewhere", "alice"))) {
             assertOk(bob.join("general"));
-            HttpResponse<String> accepted = server.admin("POST", "/admin/tenants/news/announcements",
-                                                         "{\"text\":\"maintenance at noon\"}");
+            HttpResponse<String> accepted =
+                    server.admin("POST", "/admin/tenants/news/announcements", "{\"text\":\"maintenance at noon\"}");
             assertEquals(202, accepted.statusCode(), accepted.body());
             for (ChatClient socket : List.of(alice, bob, lurker)) {
                 JsonNode event = socket.awaitEvent("announcement");
@@ -437,18 +538,25 @@ class AdminApiTest {
             assertEquals(List.of(), other.events("announcement"));
             assertError(400, server.admin("POST", "/admin/tenants/news/announcements", "{\"text\":\"\"}"));
             assertError(400, server.admin("POST", "/admin/tenants/news/announcements", "{}"));
-            assertError(400, server.admin("POST", "/admin/tenants/news/announcements",
-                                          "{\"text\":\"" + "t".repeat(4001) + "\"}"));
+            assertError(
+                    400,
+                    server.admin(
+                            "POST", "/admin/tenants/news/announcements", "{\"text\":\"" + "t".repeat(4001) + "\"}"));
         }
     }
 
     @Test
     void metricsArePrometheusTextPerTenant() {
         server.passwordTenant("metered", "alice", "bob");
-        assertError(401, server.call("POST", "/api/tenants/metered/sessions",
-                                     "{\"username\":\"alice\",\"password\":\"wrong-password\"}", null));
+        assertError(
+                401,
+                server.call(
+                        "POST",
+                        "/api/tenants/metered/sessions",
+                        "{\"username\":\"alice\",\"password\":\"wrong-password\"}",
+                        null));
         try (ChatClient alice = ChatClient.connect(server.url(), "/metered", server.login("metered", "alice"));
-             ChatClient bob = ChatClient.connect(server.url(), "/metered", server.login("metered", "bob"))) {
+                ChatClient bob = ChatClient.connect(server.url(), "/metered", server.login("metered", "bob"))) {
             assertOk(alice.join("general"));
             assertOk(bob.join("general"));
             alice.send("general", "counted");
@@ -465,8 +573,11 @@ class AdminApiTest {
             assertTrue(sample(text, "chat_failed_logins_total", "metered") >= 1, text);
             assertEquals(0, sample(text, "chat_queue_full_closes_total", "metered"), text);
             assertEquals(0, sample(text, "chat_reads_skipped_total", "metered"), text);
-            for (String family : List.of("chat_sockets", "chat_messages_stored", "chat_store_commit_seconds",
-                                         "chat_store_commit_batch_size")) {
+            for (String family : List.of(
+                    "chat_sockets",
+                    "chat_messages_stored",
+                    "chat_store_commit_seconds",
+                    "chat_store_commit_batch_size")) {
                 assertTrue(text.contains("# TYPE " + family + " "), family);
             }
             assertTrue(text.contains("chat_store_commit_seconds_bucket{"), text);
@@ -474,15 +585,17 @@ class AdminApiTest {
             assertTrue(Pattern.compile("(?m)^jvm_heap\\w* \\d").matcher(text).find(), text);
             assertTrue(Pattern.compile("(?m)^jvm_threads\\w* \\d").matcher(text).find(), text);
             for (String line : text.split("\n")) {
-                assertTrue(line.startsWith("#") || line.matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*})? \\S+"),
-                           "not Prometheus text: " + line);
+                assertTrue(
+                        line.startsWith("#") || line.matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*})? \\S+"),
+                        "not Prometheus text: " + line);
             }
         }
         assertError(401, raw("GET", "/metrics", null, null, null));
     }
 
     private static long sample(String text, String name, String tenant) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{tenant=\"" + tenant + "\"} (\\S+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{tenant=\"" + tenant + "\"} (\\S+)$")
+                .matcher(text);
         assertTrue(m.find(), "no " + name + " for " + tenant);
         return (long) Double.parseDouble(m.group(1));
     }

@@ -1,5 +1,15 @@
 package io.chat.platform;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.chat.Settings;
+import io.chat.testing.ExternalProcess;
+import io.chat.testing.ExternalProcess.Result;
+import io.chat.testing.TestMachine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,20 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
-
-import io.chat.testing.ExternalProcess;
-import io.chat.testing.ExternalProcess.Result;
-import io.chat.testing.TestMachine;
-
-import io.chat.Settings;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The web client end to end, in real headless Chromium: Debian's {@code chromium} driven by {@code playwright-core}
@@ -55,8 +52,10 @@ class BrowserTest {
         String node = TestMachine.executable("node", "Node.js 20+ (apt-get install nodejs npm)");
         String chromium = ensureChromium();
         ensureInstalled(dir);
-        assertTrue(BrowserTest.class.getResource("/web/index.html") != null && BrowserTest.class.getResource("/web/app.js") != null,
-                   "the web client is not on the classpath (target/classes/web): build with 'mvn package' without -Dweb.skip");
+        assertTrue(
+                BrowserTest.class.getResource("/web/index.html") != null
+                        && BrowserTest.class.getResource("/web/app.js") != null,
+                "the web client is not on the classpath (target/classes/web): build with 'mvn package' without -Dweb.skip");
         List<String> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.map(path -> path.getFileName().toString())
@@ -74,16 +73,20 @@ class BrowserTest {
             Map<String, String> env = provision();
             env.put("CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
             env.put("CHROMIUM", chromium);
-            List<String> command = new ArrayList<>(List.of(node, "--test", "--test-reporter=spec", "--test-concurrency=1"));
+            List<String> command =
+                    new ArrayList<>(List.of(node, "--test", "--test-reporter=spec", "--test-concurrency=1"));
             command.addAll(files);
             Result result = ExternalProcess.run("BrowserTest", command, dir, env, NODE_TIMEOUT_MINUTES);
             if (result.timedOut()) {
                 fail("node --test did not finish within " + NODE_TIMEOUT_MINUTES + " min and was killed; last output:\n"
-                     + result.tail());
+                        + result.tail());
             }
-            assertEquals(0, result.exitCode(), () -> "browser tests failed (exit code " + result.exitCode()
-                                                     + "); last output:\n" + result.tail());
-            result.count(TEST_COUNT).ifPresent(count -> assertTrue(count > 0, "node --test ran no tests:\n" + result.tail()));
+            assertEquals(
+                    0,
+                    result.exitCode(),
+                    () -> "browser tests failed (exit code " + result.exitCode() + "); last output:\n" + result.tail());
+            result.count(TEST_COUNT)
+                    .ifPresent(count -> assertTrue(count > 0, "node --test ran no tests:\n" + result.tail()));
             result.count(FAIL_COUNT).ifPresent(count -> assertEquals(0, count, () -> "failures:\n" + result.tail()));
         } finally {
             control.stop(0);
@@ -101,7 +104,10 @@ class BrowserTest {
      */
     private static boolean selected(String file) {
         String only = System.getProperty("browser.tests", "").trim();
-        return only.isEmpty() || Stream.of(only.split(",")).map(String::trim).anyMatch(part -> !part.isEmpty() && file.contains(part));
+        return only.isEmpty()
+                || Stream.of(only.split(","))
+                        .map(String::trim)
+                        .anyMatch(part -> !part.isEmpty() && file.contains(part));
     }
 
     /** The tenants and users the scenarios use, as the environment of the Node process. */
@@ -120,8 +126,11 @@ class BrowserTest {
         created(server.admin("POST", "/admin/tenants", """
                 {"id":"slowco","auth":{"type":"password"},"limits":{"messagesPerSecond":1,"messageBurst":1}}"""));
         user("slowco", "frank");
-        created(server.admin("POST", "/admin/tenants", "{\"id\":\"jwt-co\",\"auth\":{\"type\":\"jwt\",\"issuer\":\""
-                                                         + JWT_ISSUER + "\",\"secret\":\"" + JWT_SECRET + "\"}}"));
+        created(server.admin(
+                "POST",
+                "/admin/tenants",
+                "{\"id\":\"jwt-co\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"" + JWT_ISSUER + "\",\"secret\":\""
+                        + JWT_SECRET + "\"}}"));
         env.put("SERVER_URL", server.url());
         env.put("ADMIN_URL", server.adminUrl());
         env.put("ADMIN_USER", PlatformServer.ADMIN_USER);
@@ -142,8 +151,10 @@ class BrowserTest {
     }
 
     private void user(String tenant, String user) {
-        created(server.admin("POST", "/admin/tenants/" + tenant + "/users",
-                             "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}"));
+        created(server.admin(
+                "POST",
+                "/admin/tenants/" + tenant + "/users",
+                "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}"));
     }
 
     private static void created(java.net.http.HttpResponse<String> response) {
@@ -157,30 +168,40 @@ class BrowserTest {
         int port = server.port();
         int adminPort = server.adminPort();
         HttpServer control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        control.createContext("/stop", exchange -> answer(exchange, () -> {
-            synchronized (serverLock) {
-                if (server != null) {
-                    server.close();
-                    server = null;
-                }
-            }
-        }));
-        control.createContext("/start", exchange -> answer(exchange, () -> {
-            synchronized (serverLock) {
-                if (server == null) {
-                    server = startOn(tenants, port, adminPort);
-                }
-            }
-        }));
+        control.createContext(
+                "/stop",
+                exchange -> answer(exchange, () -> {
+                    synchronized (serverLock) {
+                        if (server != null) {
+                            server.close();
+                            server = null;
+                        }
+                    }
+                }));
+        control.createContext(
+                "/start",
+                exchange -> answer(exchange, () -> {
+                    synchronized (serverLock) {
+                        if (server == null) {
+                            server = startOn(tenants, port, adminPort);
+                        }
+                    }
+                }));
         control.start();
         return control;
     }
 
     /** Starts on the given ports, retrying while the old listener's ports are not free yet. */
     private static PlatformServer startOn(Path tenants, int port, int adminPort) {
-        Settings settings = new Settings(port, adminPort, tenants, Optional.of(PlatformServer.ADMIN_USER),
-                                         Optional.of(PlatformServer.ADMIN_PASSWORD), false, List.of(),
-                                         Settings.DEFAULT_HEADER_TIMEOUT);
+        Settings settings = new Settings(
+                port,
+                adminPort,
+                tenants,
+                Optional.of(PlatformServer.ADMIN_USER),
+                Optional.of(PlatformServer.ADMIN_PASSWORD),
+                false,
+                List.of(),
+                Settings.DEFAULT_HEADER_TIMEOUT);
         RuntimeException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
@@ -207,7 +228,8 @@ class BrowserTest {
         } else {
             try {
                 action.run();
-                System.out.println("[BrowserTest] server " + exchange.getRequestURI().getPath().substring(1) + " done");
+                System.out.println("[BrowserTest] server "
+                        + exchange.getRequestURI().getPath().substring(1) + " done");
             } catch (RuntimeException e) {
                 status = 500;
                 body = (e + "\n").getBytes(StandardCharsets.UTF_8);
@@ -232,7 +254,8 @@ class BrowserTest {
             return found.get();
         }
         TestMachine.aptInstall("BrowserTest", List.of("chromium", "fonts-dejavu-core"));
-        return TestMachine.onPath("chromium").orElseGet(() -> fail("apt-get installed chromium but it is not on the PATH"));
+        return TestMachine.onPath("chromium")
+                .orElseGet(() -> fail("apt-get installed chromium but it is not on the PATH"));
     }
 
     private static void ensureInstalled(Path dir) throws Exception {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.Test;
 class BuildScriptTest {
     private static final List<String> BASICS = List.of("dirname", "sed", "cut", "readlink", "find");
 
-    private record Run(int exit, String stderr, boolean mvnRan) {
-    }
+    private record Run(int exit, String stderr, boolean mvnRan) {}
 
     private static Run build(Path root, List<String> tools) throws Exception {
         Path lib = Files.createDirectories(root.resolve("scripts/lib"));

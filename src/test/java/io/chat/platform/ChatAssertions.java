@@ -3,18 +3,16 @@ package io.chat.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** The contract's shapes: acks, failure acks, messages. */
 final class ChatAssertions {
-    private ChatAssertions() {
-    }
+    private ChatAssertions() {}
 
     /** {@code {"ok":true,...}}. */
     static JsonNode assertOk(JsonNode ack) {
@@ -29,8 +27,9 @@ final class ChatAssertions {
         JsonNode error = ack.get("error");
         assertEquals(Set.of("code", "message"), keys(error), "error shape: " + ack);
         assertTrue(error.get("message").isTextual(), "error message must be text: " + ack);
-        assertTrue(Arrays.asList(codes).contains(error.get("code").asText()),
-                   "expected code " + Arrays.toString(codes) + ": " + ack);
+        assertTrue(
+                Arrays.asList(codes).contains(error.get("code").asText()),
+                "expected code " + Arrays.toString(codes) + ": " + ack);
     }
 
     /** {@code {"id":"<string>","room","seq":<long>,"from","text","ts":"<ISO-8601 UTC>"}} exactly. */
@@ -47,7 +46,9 @@ final class ChatAssertions {
     }
 
     static void assertTs(JsonNode ts) {
-        assertTrue(ts != null && ts.isTextual() && ts.asText().endsWith("Z"), "ts must be ISO-8601 UTC ending in Z: " + ts);
+        assertTrue(
+                ts != null && ts.isTextual() && ts.asText().endsWith("Z"),
+                "ts must be ISO-8601 UTC ending in Z: " + ts);
         Instant.parse(ts.asText());
     }
 

@@ -1,5 +1,12 @@
 package io.chat.platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.socket.client.Ack;
+import io.socket.client.IO;
+import io.socket.client.Manager;
+import io.socket.client.Socket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,19 +17,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
-
-import io.socket.client.Ack;
-import io.socket.client.IO;
-import io.socket.client.Manager;
-import io.socket.client.Socket;
 
 /**
  * One namespace socket of the official Java Socket.IO client ({@code io.socket:socket.io-client}), with what tests
@@ -34,8 +31,7 @@ public final class ChatClient implements AutoCloseable {
     public static final long TIMEOUT_SECONDS = 10;
 
     /** One server→client event: its name and first argument, as a Jackson node (null when there is none). */
-    public record Event(String name, JsonNode payload) {
-    }
+    public record Event(String name, JsonNode payload) {}
 
     private final Socket socket;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -278,8 +274,8 @@ public final class ChatClient implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("no '" + name + "' event matching within " + TIMEOUT_SECONDS
-                                                     + " s; received: " + events);
+                    throw new AssertionError(
+                            "no '" + name + "' event matching within " + TIMEOUT_SECONDS + " s; received: " + events);
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(signal, left);

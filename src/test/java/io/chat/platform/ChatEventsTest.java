@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,10 +25,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,8 +93,10 @@ class ChatEventsTest {
         assertEquals(List.of("alice"), strings(first.get("members")));
         assertTrue(first.get("messages").isArray() && first.get("messages").isEmpty(), first.toString());
 
-        assertEquals(List.of("alice"), strings(assertOk(alice2.join("general")).get("members")),
-                     "a user with two sockets is one member");
+        assertEquals(
+                List.of("alice"),
+                strings(assertOk(alice2.join("general")).get("members")),
+                "a user with two sockets is one member");
         JsonNode bobJoin = assertOk(bob.join("general"));
         assertEquals(Set.of("alice", "bob"), new HashSet<>(strings(bobJoin.get("members"))));
         assertEquals(2, bobJoin.get("members").size(), bobJoin.toString());
@@ -120,13 +120,17 @@ class ChatEventsTest {
         ChatClient alice = connect(tenant, "alice", tokens);
         assertOk(alice.join("big"));
         List<JsonNode> sent = seed(alice, "big", 520);
-        assertEquals(range(1, 520), sent.stream().map(m -> m.get("seq").asLong()).sorted().toList());
+        assertEquals(
+                range(1, 520),
+                sent.stream().map(m -> m.get("seq").asLong()).sorted().toList());
 
         ChatClient bob = connect(tenant, "bob", tokens);
         JsonNode page1 = assertOk(bob.call("room:join", json("room", "big", "since", 0)));
         assertEquals(Set.of("alice", "bob"), new HashSet<>(strings(page1.get("members"))));
         assertEquals(range(1, 500), seqs(page1.get("messages")));
-        assertTrue(page1.get("hasMore").isBoolean() && page1.get("hasMore").asBoolean(), "hasMore: " + page1.get("hasMore"));
+        assertTrue(
+                page1.get("hasMore").isBoolean() && page1.get("hasMore").asBoolean(),
+                "hasMore: " + page1.get("hasMore"));
 
         long last = page1.get("messages").get(499).get("seq").asLong();
         JsonNode page2 = assertOk(bob.call("room:join", json("room", "big", "since", last)));
@@ -179,8 +183,12 @@ class ChatEventsTest {
     @Test
     void roomsListNamesTheThousandBusiestRoomsAndSaysWhenItLeftSomeOut() {
         String tenant = TestTenants.newId("ev-many-rooms");
-        TestTenants.passwordTenant(server, tenant, "{\"roomsPerSocket\":2000,\"eventsPerSecond\":10000,"
-                + "\"eventBurst\":10000}", "alice", "bob");
+        TestTenants.passwordTenant(
+                server,
+                tenant,
+                "{\"roomsPerSocket\":2000,\"eventsPerSecond\":10000," + "\"eventBurst\":10000}",
+                "alice",
+                "bob");
         Map<String, String> tokens = new HashMap<>();
         ChatClient alice = connect(tenant, "alice", tokens);
         ChatClient bob = connect(tenant, "bob", tokens);
@@ -196,7 +204,8 @@ class ChatEventsTest {
         assertOk(bob.join("r-1003"));
 
         JsonNode ack = assertOk(bob.call("rooms:list", json()));
-        System.out.println("rooms:list of " + total + " rooms: " + ack.toString().length() + " bytes");
+        System.out.println(
+                "rooms:list of " + total + " rooms: " + ack.toString().length() + " bytes");
         assertEquals(Set.of("ok", "rooms", "truncated"), ChatAssertions.keys(ack));
         assertTrue(ack.get("truncated").asBoolean(), ack.get("truncated").toString());
         List<String> names = new ArrayList<>();
@@ -210,7 +219,10 @@ class ChatEventsTest {
         }
         expected.add("r-1003");
         assertEquals(expected, names);
-        assertEquals(2, ack.get("rooms").get(500).get("members").asInt(), ack.get("rooms").get(500).toString());
+        assertEquals(
+                2,
+                ack.get("rooms").get(500).get("members").asInt(),
+                ack.get("rooms").get(500).toString());
 
         for (int i = 0; i < 4; i++) {
             assertOk(alice.call("room:leave", json("room", String.format("r-%04d", i))));
@@ -227,7 +239,10 @@ class ChatEventsTest {
         for (JsonNode room : ack.get("rooms")) {
             assertEquals(Set.of("name", "members"), ChatAssertions.keys(room), room.toString());
             assertTrue(room.get("members").isIntegralNumber(), room.toString());
-            assertEquals(null, rooms.put(room.get("name").asText(), room.get("members").asInt()), "room listed twice");
+            assertEquals(
+                    null,
+                    rooms.put(room.get("name").asText(), room.get("members").asInt()),
+                    "room listed twice");
         }
         return rooms;
     }
@@ -246,7 +261,8 @@ class ChatEventsTest {
             assertOk(client.join("general"));
         }
 
-        JsonNode ack = assertOk(alice1.call("message:send", send("general", "hello", UUID.randomUUID().toString())));
+        JsonNode ack = assertOk(alice1.call(
+                "message:send", send("general", "hello", UUID.randomUUID().toString())));
         assertEquals(Set.of("ok", "message"), ChatAssertions.keys(ack));
         JsonNode message = ack.get("message");
         assertMessage(message, "general", "alice", "hello");
@@ -280,13 +296,17 @@ class ChatEventsTest {
             assertOk(client.join("general"));
         }
         String clientId = UUID.randomUUID().toString();
-        JsonNode stored = assertOk(alice1.call("message:send", send("general", "once", clientId))).get("message");
-        JsonNode again = assertOk(alice1.call("message:send", send("general", "once", clientId))).get("message");
+        JsonNode stored = assertOk(alice1.call("message:send", send("general", "once", clientId)))
+                .get("message");
+        JsonNode again = assertOk(alice1.call("message:send", send("general", "once", clientId)))
+                .get("message");
         assertEquals(stored, again, "same id, seq, ts: the stored message exactly as first acknowledged");
-        JsonNode fromOtherSocket = assertOk(alice2.call("message:send", send("general", "once", clientId))).get("message");
+        JsonNode fromOtherSocket = assertOk(alice2.call("message:send", send("general", "once", clientId)))
+                .get("message");
         assertEquals(stored, fromOtherSocket, "clientId is scoped to the user across all of their sockets");
 
-        JsonNode bobsOwn = assertOk(bob.call("message:send", send("general", "same id, other user", clientId))).get("message");
+        JsonNode bobsOwn = assertOk(bob.call("message:send", send("general", "same id, other user", clientId)))
+                .get("message");
         assertNotEquals(stored.get("id"), bobsOwn.get("id"), "another user's clientId is another message");
         assertEquals(2, bobsOwn.get("seq").asLong());
 
@@ -294,12 +314,18 @@ class ChatEventsTest {
         alice1.sync();
         alice2.sync();
         assertEquals(List.of(stored), bob.received("message"), "broadcast once");
-        assertEquals(List.of(bobsOwn), alice2.received("message").stream()
-                .filter(m -> !m.equals(stored)).toList());
-        assertEquals(1, alice2.received("message").stream().filter(m -> m.equals(stored)).count());
+        assertEquals(
+                List.of(bobsOwn),
+                alice2.received("message").stream()
+                        .filter(m -> !m.equals(stored))
+                        .toList());
+        assertEquals(
+                1,
+                alice2.received("message").stream()
+                        .filter(m -> m.equals(stored))
+                        .count());
         assertEquals(List.of(bobsOwn), alice1.received("message"));
-        assertEquals(List.of(stored, bobsOwn),
-                     TestTenants.fullHistory(server, tenant, "general", tokens.get("bob")));
+        assertEquals(List.of(stored, bobsOwn), TestTenants.fullHistory(server, tenant, "general", tokens.get("bob")));
     }
 
     @Test
@@ -330,11 +356,15 @@ class ChatEventsTest {
         }
         assertEquals(rounds, ids.size());
         List<JsonNode> history = TestTenants.fullHistory(server, tenant, "general", tokens.get("bob"));
-        assertEquals(range(1, rounds), history.stream().map(m -> m.get("seq").asLong()).toList());
+        assertEquals(
+                range(1, rounds),
+                history.stream().map(m -> m.get("seq").asLong()).toList());
         bob.sync();
         List<JsonNode> broadcast = bob.received("message");
         assertEquals(rounds, broadcast.size(), "each stored message broadcast once: " + broadcast);
-        assertEquals(ids, new HashSet<>(broadcast.stream().map(m -> m.get("id").asText()).toList()));
+        assertEquals(
+                ids,
+                new HashSet<>(broadcast.stream().map(m -> m.get("id").asText()).toList()));
     }
 
     @Test
@@ -461,11 +491,16 @@ class ChatEventsTest {
         assertEquals(Set.of("alice", "bob"), new HashSet<>(strings(both.get("users"))));
 
         assertOk(alice1.call("room:leave", json("room", "general")));
-        assertEquals(Set.of("alice", "bob"),
-                     new HashSet<>(strings(assertOk(bob.call("presence:list", json("room", "general"))).get("users"))),
-                     "alice is still there with her other socket");
+        assertEquals(
+                Set.of("alice", "bob"),
+                new HashSet<>(strings(assertOk(bob.call("presence:list", json("room", "general")))
+                        .get("users"))),
+                "alice is still there with her other socket");
         assertOk(alice2.call("room:leave", json("room", "general")));
-        assertEquals(List.of("bob"), strings(assertOk(bob.call("presence:list", json("room", "general"))).get("users")));
+        assertEquals(
+                List.of("bob"),
+                strings(assertOk(bob.call("presence:list", json("room", "general")))
+                        .get("users")));
         assertError(bob.call("presence:list", json("room", "")), "bad_request");
     }
 
@@ -489,11 +524,14 @@ class ChatEventsTest {
             assertError(mallory.call("presence:list", json("room", room)), "forbidden");
         }
         alice.sync();
-        assertEquals(List.of(), alice.events().subList(seen, alice.events().size()),
-                     "nothing reached alice's socket room");
-        assertEquals(0, assertOk(mallory.call("rooms:list", json())).get("rooms").size());
-        assertEquals(List.of(), TestTenants.fullHistory(server, tenant, mallorySocket, tokens.get("mallory")),
-                     "nothing stored in a socket's room");
+        assertEquals(
+                List.of(), alice.events().subList(seen, alice.events().size()), "nothing reached alice's socket room");
+        assertEquals(
+                0, assertOk(mallory.call("rooms:list", json())).get("rooms").size());
+        assertEquals(
+                List.of(),
+                TestTenants.fullHistory(server, tenant, mallorySocket, tokens.get("mallory")),
+                "nothing stored in a socket's room");
     }
 
     @Test
@@ -521,10 +559,16 @@ class ChatEventsTest {
         Map<String, String> tokens = new HashMap<>();
         ChatClient bob = connect(tenant, "bob", tokens);
         ChatClient alice1 = connect(tenant, "alice", tokens);
-        assertEquals(json("user", "alice"), bob.awaitEvent("user:online", e -> e.path("user").asText().equals("alice")));
+        assertEquals(
+                json("user", "alice"),
+                bob.awaitEvent("user:online", e -> e.path("user").asText().equals("alice")));
         alice1.sync();
-        assertEquals(List.of(), alice1.received("user:online").stream()
-                .filter(e -> e.path("user").asText().equals("alice")).toList(), "not to the user's own socket");
+        assertEquals(
+                List.of(),
+                alice1.received("user:online").stream()
+                        .filter(e -> e.path("user").asText().equals("alice"))
+                        .toList(),
+                "not to the user's own socket");
 
         ChatClient alice2 = connect(tenant, "alice", tokens);
         alice1.close();
@@ -585,8 +629,10 @@ class ChatEventsTest {
         }
         assertError(alice.call("room:join", json("room", "general", "since", -1)), "bad_request");
         assertError(alice.call("room:join", json("room", "general", "since", "3")), "bad_request");
-        assertEquals(List.of(), strings(assertOk(alice.call("rooms:list", json())).get("rooms")),
-                     "refused joins join nothing");
+        assertEquals(
+                List.of(),
+                strings(assertOk(alice.call("rooms:list", json())).get("rooms")),
+                "refused joins join nothing");
 
         assertOk(alice.join("r".repeat(64)));
         assertOk(alice.join("Room-1_b.c"));
@@ -599,8 +645,11 @@ class ChatEventsTest {
         String emoji = "\ud83d\ude00".repeat(4000);
         assertEquals(emoji, alice.send("general", emoji).get("text").asText());
         assertError(alice.call("message:send", send("general", emoji + "\ud83d\ude00")), "too_large", "bad_request");
-        assertEquals(2, TestTenants.fullHistory(server, tenant, "general", tokens.get("alice")).size(),
-                     "refused sends store nothing");
+        assertEquals(
+                2,
+                TestTenants.fullHistory(server, tenant, "general", tokens.get("alice"))
+                        .size(),
+                "refused sends store nothing");
     }
 
     @Test
@@ -612,10 +661,14 @@ class ChatEventsTest {
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
 
-        List<Object> notObjects = List.of("just text", 42, true, ChatClient.fromClient(new org.json.JSONArray()),
-                                          com.fasterxml.jackson.databind.node.NullNode.getInstance());
-        for (String event : List.of("message:send", "room:join", "room:leave", "history:fetch", "presence:list",
-                                    "typing")) {
+        List<Object> notObjects = List.of(
+                "just text",
+                42,
+                true,
+                ChatClient.fromClient(new org.json.JSONArray()),
+                com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        for (String event :
+                List.of("message:send", "room:join", "room:leave", "history:fetch", "presence:list", "typing")) {
             for (Object payload : notObjects) {
                 assertError(alice.call(event, payload), "bad_request");
             }
@@ -661,9 +714,10 @@ class ChatEventsTest {
         ChatClient bob = connect(tenant, "bob", tokens);
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
-        List<String> texts = List.of("<img src=x onerror=alert(1)>",
-                                     "</script><script>alert(\"x\")</script> & &amp; 'single' \\ back\\slash",
-                                     "ünïcødé — 日本語 — emoji \uD83D\uDE00 — line\nbreak\ttab \u2028");
+        List<String> texts = List.of(
+                "<img src=x onerror=alert(1)>",
+                "</script><script>alert(\"x\")</script> & &amp; 'single' \\ back\\slash",
+                "ünïcødé — 日本語 — emoji \uD83D\uDE00 — line\nbreak\ttab \u2028");
         List<JsonNode> sent = new ArrayList<>();
         for (String text : texts) {
             JsonNode message = alice.send("general", text);
@@ -699,16 +753,30 @@ class ChatEventsTest {
         acmeAlice.emit("typing", json("room", "general"));
         acmeBob.awaitEvent("typing");
         globexBob.sync();
-        assertEquals(List.of(), globexBob.events().stream().map(ChatClient.Event::name).toList(),
-                     "nothing emitted in another namespace reaches this one");
-        assertEquals(List.of("bob"),
-                     strings(assertOk(globexBob.call("presence:list", json("room", "general"))).get("users")));
-        assertTrue(assertOk(globexBob.call("history:fetch", json("room", "general"))).get("messages").isEmpty());
+        assertEquals(
+                List.of(),
+                globexBob.events().stream().map(ChatClient.Event::name).toList(),
+                "nothing emitted in another namespace reaches this one");
+        assertEquals(
+                List.of("bob"),
+                strings(assertOk(globexBob.call("presence:list", json("room", "general")))
+                        .get("users")));
+        assertTrue(assertOk(globexBob.call("history:fetch", json("room", "general")))
+                .get("messages")
+                .isEmpty());
         assertTrue(TestTenants.historyPage(server, globex, "general", globexTokens.get("bob"), null, null)
-                           .get("messages").isEmpty());
+                .get("messages")
+                .isEmpty());
         assertEquals(1, globexBob.send("general", "globex's first").get("seq").asLong(), "seq is per tenant");
-        assertEquals(401, server.call("GET", TestTenants.historyPath(globex, "general", null, null), null,
-                                      acmeTokens.get("alice")).statusCode(), "a token opens its own tenant only");
+        assertEquals(
+                401,
+                server.call(
+                                "GET",
+                                TestTenants.historyPath(globex, "general", null, null),
+                                null,
+                                acmeTokens.get("alice"))
+                        .statusCode(),
+                "a token opens its own tenant only");
     }
 
     private static List<JsonNode> toList(JsonNode array) {

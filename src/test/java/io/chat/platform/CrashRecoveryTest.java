@@ -4,6 +4,8 @@ import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.testing.ChildPlatform;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,13 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.chat.testing.ChildPlatform;
 
 /**
  * The platform as a process: clients send as fast as acks come, the server is killed with SIGKILL mid-stream and
@@ -42,14 +39,14 @@ class CrashRecoveryTest {
 
     @TempDir
     Path tenants;
+
     @TempDir
     Path logs;
 
     /** Every acknowledged message, as acknowledged. */
     private final ConcurrentLinkedQueue<JsonNode> acked = new ConcurrentLinkedQueue<>();
     /** A send: who sent what where, with which clientId; {@code message} once acknowledged. */
-    private record Send(String user, String room, String text, String clientId, JsonNode message) {
-    }
+    private record Send(String user, String room, String text, String clientId, JsonNode message) {}
     /** Sends not acknowledged yet, by clientId: the ones in flight when the server was killed. */
     private final ConcurrentHashMap<String, Send> inFlight = new ConcurrentHashMap<>();
     /** Acknowledged sends, by clientId. */
@@ -73,8 +70,10 @@ class CrashRecoveryTest {
                 }
                 int before = acked.size();
                 sendUntilKilled(child);
-                assertTrue(acked.size() - before > 50, "too few acknowledged messages in cycle " + cycle + ": "
-                        + (acked.size() - before) + "\n" + child.logTail(30, "\n"));
+                assertTrue(
+                        acked.size() - before > 50,
+                        "too few acknowledged messages in cycle " + cycle + ": " + (acked.size() - before) + "\n"
+                                + child.logTail(30, "\n"));
             } finally {
                 kill(child);
             }
@@ -88,35 +87,63 @@ class CrashRecoveryTest {
             String token = login(last, "ann");
             try (ChatClient client = ChatClient.connect(last.url(), "/" + TENANT, token)) {
                 ChatAssertions.assertOk(client.join("room-a"));
-                assertEquals(counts.get("room-a") + 1, client.send("room-a", "after the kills").get("seq").asLong());
+                assertEquals(
+                        counts.get("room-a") + 1,
+                        client.send("room-a", "after the kills").get("seq").asLong());
             }
         } finally {
             last.terminate(Duration.ofSeconds(20)); // SIGTERM (the server closes its stores), SIGKILL if it lingers
         }
         System.out.println("durability: " + acked.size() + " acknowledged messages over " + CYCLES
-                                   + " kill -9 cycles, all found with the same seq and id");
+                + " kill -9 cycles, all found with the same seq and id");
     }
 
     private void provision(ChildPlatform child) {
-        expect(201, child.admin("POST", "/admin/tenants", json(
-                "id", TENANT, "auth", json("type", "password"),
-                "limits", json("messagesPerSecond", 100_000, "messageBurst", 100_000, "tenantMessagesPerSecond", 100_000,
-                                "tenantMessageBurst", 100_000)).toString()));
+        expect(
+                201,
+                child.admin(
+                        "POST",
+                        "/admin/tenants",
+                        json(
+                                        "id",
+                                        TENANT,
+                                        "auth",
+                                        json("type", "password"),
+                                        "limits",
+                                        json(
+                                                "messagesPerSecond",
+                                                100_000,
+                                                "messageBurst",
+                                                100_000,
+                                                "tenantMessagesPerSecond",
+                                                100_000,
+                                                "tenantMessageBurst",
+                                                100_000))
+                                .toString()));
         for (String user : USERS) {
-            expect(201, child.admin("POST", "/admin/tenants/" + TENANT + "/users",
-                                    json("username", user, "password", PlatformServer.password(user)).toString()));
+            expect(
+                    201,
+                    child.admin(
+                            "POST",
+                            "/admin/tenants/" + TENANT + "/users",
+                            json("username", user, "password", PlatformServer.password(user))
+                                    .toString()));
         }
     }
 
     /** A session token of the user on this child (one login per user and child). */
     private String login(ChildPlatform child, String user) {
-        return tokens.computeIfAbsent(child, c -> new ConcurrentHashMap<>()).computeIfAbsent(user, u -> newSession(child, u));
+        return tokens.computeIfAbsent(child, c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(user, u -> newSession(child, u));
     }
 
     private String newSession(ChildPlatform child, String user) {
-        HttpResponse<String> response = child.call("POST", "/api/tenants/" + TENANT + "/sessions",
-                                                   json("username", user, "password", PlatformServer.password(user))
-                                                           .toString(), null);
+        HttpResponse<String> response = child.call(
+                "POST",
+                "/api/tenants/" + TENANT + "/sessions",
+                json("username", user, "password", PlatformServer.password(user))
+                        .toString(),
+                null);
         expect(201, response);
         return PlatformServer.json(response.body()).get("token").asText();
     }
@@ -190,18 +217,30 @@ class CrashRecoveryTest {
                 }
             }
             for (Send send : List.copyOf(inFlight.values())) {
-                JsonNode ack = clients.get(send.user()).call("message:send", json(
-                        "room", send.room(), "text", send.text(), "clientId", send.clientId()));
+                JsonNode ack = clients.get(send.user())
+                        .call(
+                                "message:send",
+                                json("room", send.room(), "text", send.text(), "clientId", send.clientId()));
                 JsonNode message = ChatAssertions.assertOk(ack).get("message");
                 ChatAssertions.assertMessage(message, send.room(), send.user(), send.text());
                 acknowledged(send, message);
             }
             List<Send> sample = new ArrayList<>(done.values()).subList(0, Math.min(30, done.size()));
             for (Send send : sample) {
-                JsonNode ack = clients.get(send.user()).call("message:send", json(
-                        "room", send.room(), "text", "resent " + send.text(), "clientId", send.clientId()));
-                assertEquals(send.message(), ChatAssertions.assertOk(ack).get("message"),
-                             "a resent clientId acks the stored message as first acknowledged");
+                JsonNode ack = clients.get(send.user())
+                        .call(
+                                "message:send",
+                                json(
+                                        "room",
+                                        send.room(),
+                                        "text",
+                                        "resent " + send.text(),
+                                        "clientId",
+                                        send.clientId()));
+                assertEquals(
+                        send.message(),
+                        ChatAssertions.assertOk(ack).get("message"),
+                        "a resent clientId acks the stored message as first acknowledged");
             }
         } finally {
             clients.values().forEach(ChatClient::close);
@@ -214,24 +253,27 @@ class CrashRecoveryTest {
         Map<String, Long> counts = new HashMap<>();
         for (String room : ROOMS) {
             List<JsonNode> history = TestTenants.fullHistory(before -> {
-                HttpResponse<String> response = child.call("GET", TestTenants.historyPath(TENANT, room, before, 100),
-                                                           null, token);
+                HttpResponse<String> response =
+                        child.call("GET", TestTenants.historyPath(TENANT, room, before, 100), null, token);
                 expect(200, response);
                 return PlatformServer.json(response.body());
             });
             Set<String> texts = new HashSet<>();
             for (int i = 0; i < history.size(); i++) {
                 assertEquals(i + 1, history.get(i).get("seq").asLong(), "gap in " + room + " at index " + i);
-                assertTrue(texts.add(history.get(i).get("text").asText()),
-                           "one send (one clientId) stored twice: " + history.get(i));
+                assertTrue(
+                        texts.add(history.get(i).get("text").asText()),
+                        "one send (one clientId) stored twice: " + history.get(i));
             }
             for (JsonNode message : acked) {
                 if (!message.get("room").asText().equals(room)) {
                     continue;
                 }
                 long seq = message.get("seq").asLong();
-                assertTrue(seq <= history.size(), "acknowledged message lost: " + message + " (history has "
-                        + history.size() + " messages in " + room + ")");
+                assertTrue(
+                        seq <= history.size(),
+                        "acknowledged message lost: " + message + " (history has " + history.size() + " messages in "
+                                + room + ")");
                 JsonNode stored = history.get((int) seq - 1);
                 assertEquals(message.get("id"), stored.get("id"), "acknowledged message changed id: " + message);
                 assertEquals(message, stored, "acknowledged message changed");

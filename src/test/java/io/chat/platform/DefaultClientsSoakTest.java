@@ -3,18 +3,16 @@ package io.chat.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.socketio.engine.EngineConfig;
+import io.chat.testing.SoakClients;
+import io.chat.testing.SoakClients.Plan;
+import io.chat.testing.SoakClients.Summary;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.socketio.engine.EngineConfig;
-import io.chat.testing.SoakClients;
-import io.chat.testing.SoakClients.Plan;
-import io.chat.testing.SoakClients.Summary;
 
 /**
  * The official clients as people run them: default options (long-polling, then the upgrade to WebSocket;
@@ -31,24 +29,30 @@ class DefaultClientsSoakTest {
     private static final long SEND_EVERY_MS = 2_000;
     /** Time for every client to start, connect and join before the first message. */
     private static final long WARM_UP_MS = 20_000;
+
     private static final String TENANT = "soak";
 
     @Test
     void officialClientsWithDefaultOptionsStayConnectedAndLoseNothing() throws Exception {
-        assertTrue(SECONDS * 1000 > 3 * EngineConfig.DEFAULT_PING_INTERVAL.toMillis(),
-                   "the soak must outlast three ping intervals");
+        assertTrue(
+                SECONDS * 1000 > 3 * EngineConfig.DEFAULT_PING_INTERVAL.toMillis(),
+                "the soak must outlast three ping intervals");
         SoakClients.ensureInstalled("DefaultClientsSoakTest");
         try (PlatformServer server = PlatformServer.start();
-             // a thread each: the common pool has one thread on two cores, and would run them one after the other
-             ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
+                // a thread each: the common pool has one thread on two cores, and would run them one after the other
+                ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
             server.passwordTenant(TENANT, "node-user", "java-user", "python-user");
-            List<String> tokens = List.of(server.login(TENANT, "node-user"), server.login(TENANT, "java-user"),
-                                          server.login(TENANT, "python-user"));
+            List<String> tokens = List.of(
+                    server.login(TENANT, "node-user"),
+                    server.login(TENANT, "java-user"),
+                    server.login(TENANT, "python-user"));
             long startAt = System.currentTimeMillis() + WARM_UP_MS;
-            Plan plan = new Plan(server.url(), TENANT, "lobby", startAt, startAt + SECONDS * 1000, SEND_EVERY_MS, 5_000);
-            List<CompletableFuture<Summary>> runs = List.of(SoakClients.node(plan, "node-user", tokens.get(0), runners),
-                                                            SoakClients.java(plan, "java-user", tokens.get(1), runners),
-                                                            SoakClients.python(plan, "python-user", tokens.get(2), runners));
+            Plan plan =
+                    new Plan(server.url(), TENANT, "lobby", startAt, startAt + SECONDS * 1000, SEND_EVERY_MS, 5_000);
+            List<CompletableFuture<Summary>> runs = List.of(
+                    SoakClients.node(plan, "node-user", tokens.get(0), runners),
+                    SoakClients.java(plan, "java-user", tokens.get(1), runners),
+                    SoakClients.python(plan, "python-user", tokens.get(2), runners));
             List<Summary> all = runs.stream().map(CompletableFuture::join).toList();
             String report = all.stream().map(Summary::describe).collect(Collectors.joining("\n"));
             System.out.println("[DefaultClientsSoakTest] " + SECONDS + " s:\n" + report);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.Settings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,9 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.chat.Settings;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,9 +33,15 @@ class DemoTenantTest {
     private static final String LOGIN = "/api/tenants/demo/sessions";
 
     private static Settings demoSettings(Path tenantsDir, int port, int adminPort) {
-        return new Settings(port, adminPort, tenantsDir, Optional.of(PlatformServer.ADMIN_USER),
-                            Optional.of(PlatformServer.ADMIN_PASSWORD), true, List.of(),
-                            Settings.DEFAULT_HEADER_TIMEOUT);
+        return new Settings(
+                port,
+                adminPort,
+                tenantsDir,
+                Optional.of(PlatformServer.ADMIN_USER),
+                Optional.of(PlatformServer.ADMIN_PASSWORD),
+                true,
+                List.of(),
+                Settings.DEFAULT_HEADER_TIMEOUT);
     }
 
     private static PlatformServer startWithDemo(Path tenantsDir) {
@@ -81,15 +85,20 @@ class DemoTenantTest {
         Path dir = Files.createTempDirectory("tenants");
         int port = freePort();
         int adminPort = freePort();
-        CompletableFuture<PlatformServer> starting = CompletableFuture.supplyAsync(
-                () -> PlatformServer.start(demoSettings(dir, port, adminPort)));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        CompletableFuture<PlatformServer> starting =
+                CompletableFuture.supplyAsync(() -> PlatformServer.start(demoSettings(dir, port, adminPort)));
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         boolean up = false;
         while (!up && System.nanoTime() < deadline) { // the first UP, as soon as there is one
             try {
-                up = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health")).build(),
-                               HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                up = http.send(
+                                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200;
             } catch (IOException notListeningYet) {
                 Thread.sleep(1);
             }
@@ -99,18 +108,22 @@ class DemoTenantTest {
         HttpResponse<String> wrongPassword = http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + LOGIN))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"not-hers-at-all\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"alice\",\"password\":\"not-hers-at-all\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(401, wrongPassword.statusCode(), "tenant demo exists when /health is UP: " + wrongPassword.body());
-        String basic = java.util.Base64.getEncoder().encodeToString(
-                (PlatformServer.ADMIN_USER + ":" + PlatformServer.ADMIN_PASSWORD).getBytes());
+        String basic = java.util.Base64.getEncoder()
+                .encodeToString((PlatformServer.ADMIN_USER + ":" + PlatformServer.ADMIN_PASSWORD).getBytes());
         for (String user : List.of("alice", "bob")) {
             HttpResponse<String> again = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/admin/tenants/demo/users"))
-                            .header("Content-Type", "application/json").header("Authorization", "Basic " + basic)
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user
-                                    + "\",\"password\":\"a-long-password\"}"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Basic " + basic)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"username\":\"" + user + "\",\"password\":\"a-long-password\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(409, again.statusCode(), user + " exists when /health is UP: " + again.body());
         }
         try (PlatformServer server = starting.get(30, TimeUnit.SECONDS)) {
@@ -129,8 +142,10 @@ class DemoTenantTest {
         try (PlatformServer server = startWithDemo(dir)) {
             Map<String, String> shown = shownCredentials(server);
             assertDemoWorks(server, shown);
-            assertEquals(401, login(server, "alice", PlatformServer.password("alice")),
-                         "alice has the password shown, not one nobody saw");
+            assertEquals(
+                    401,
+                    login(server, "alice", PlatformServer.password("alice")),
+                    "alice has the password shown, not one nobody saw");
         }
         assertFalse(Files.exists(dir.resolve(".demo-pending")), "finished");
         try (PlatformServer again = startWithDemo(dir)) {
@@ -157,7 +172,10 @@ class DemoTenantTest {
         try (PlatformServer server = startWithDemo(dir)) {
             shown = shownCredentials(server);
             assertDemoWorks(server, shown);
-            assertEquals(204, server.admin("DELETE", "/admin/tenants/demo/users/bob", null).statusCode());
+            assertEquals(
+                    204,
+                    server.admin("DELETE", "/admin/tenants/demo/users/bob", null)
+                            .statusCode());
         }
         try (PlatformServer restarted = startWithDemo(dir)) {
             assertEquals(Map.of(), shownCredentials(restarted));

@@ -3,6 +3,8 @@ package io.chat.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.admin.AdminCredentials;
+import io.chat.tenant.auth.PasswordHasher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,11 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.admin.AdminCredentials;
-import io.chat.tenant.auth.PasswordHasher;
 
 /**
  * What the server keeps on disk (password and token hashes, messages, the H2 logins, the admin hash) is its owner's
@@ -87,14 +85,15 @@ class FilePermissionsTest {
     void theAdminCredentialsFileIsOwnerOnly() throws Exception {
         PasswordHasher hasher = new PasswordHasher(1_000);
         Path generated = Files.createTempDirectory("tenants");
-        AdminCredentials.load(Optional.empty(), Optional.empty(), generated, hasher, line -> { });
+        AdminCredentials.load(Optional.empty(), Optional.empty(), generated, hasher, line -> {});
         assertEquals("rw-------", permissions(generated.resolve(".admin.json")));
 
         Path old = Files.createTempDirectory("tenants");
-        Files.writeString(old.resolve(".admin.json"), "{\"username\":\"admin\",\"passwordHash\":\"" + hasher.hash(
-                "an-old-password".toCharArray()) + "\"}");
+        Files.writeString(
+                old.resolve(".admin.json"),
+                "{\"username\":\"admin\",\"passwordHash\":\"" + hasher.hash("an-old-password".toCharArray()) + "\"}");
         Files.setPosixFilePermissions(old.resolve(".admin.json"), PosixFilePermissions.fromString("rw-r--r--"));
-        AdminCredentials.load(Optional.empty(), Optional.empty(), old, hasher, line -> { });
+        AdminCredentials.load(Optional.empty(), Optional.empty(), old, hasher, line -> {});
         assertEquals("rw-------", permissions(old.resolve(".admin.json")));
     }
 }

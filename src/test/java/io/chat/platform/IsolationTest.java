@@ -1,5 +1,13 @@
 package io.chat.platform;
 
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.ChatClient.json;
+import static io.chat.platform.PlatformServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,17 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static io.chat.platform.PlatformServer.json;
-import static io.chat.platform.ChatClient.json;
-import static io.chat.platform.ChatAssertions.assertOk;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tenants share nothing: not events, not presence, not history, not tokens, not files. */
 @PlatformTest
@@ -47,16 +46,17 @@ class IsolationTest {
     void nothingEmittedInAlphaReachesBeta() {
         String room = "general";
         try (ChatClient betaAlice = ChatClient.connect(server.url(), "/beta", server.login("beta", "alice"));
-             ChatClient betaBob = ChatClient.connect(server.url(), "/beta", server.login("beta", "bob"));
-             ChatClient betaCarol = ChatClient.connect(server.url(), "/beta", server.login("beta", "carol"));
-             ChatClient alphaAlice = ChatClient.connect(server.url(), "/alpha", server.login("alpha", "alice"))) {
+                ChatClient betaBob = ChatClient.connect(server.url(), "/beta", server.login("beta", "bob"));
+                ChatClient betaCarol = ChatClient.connect(server.url(), "/beta", server.login("beta", "carol"));
+                ChatClient alphaAlice = ChatClient.connect(server.url(), "/alpha", server.login("alpha", "alice"))) {
             // beta's own activity first: the same names, the same room
             assertOk(betaAlice.join(room));
             assertOk(betaBob.join(room));
             assertOk(betaCarol.join(room));
             assertOk(alphaAlice.join(room));
             // a beta socket multiplexed on alpha alice's Engine.IO connection
-            try (ChatClient betaOnAlphaConnection = ChatClient.open(alphaAlice.socket().io(), "/beta", server.login("beta", "carol"))) {
+            try (ChatClient betaOnAlphaConnection =
+                    ChatClient.open(alphaAlice.socket().io(), "/beta", server.login("beta", "carol"))) {
                 betaOnAlphaConnection.awaitConnected();
                 assertOk(betaOnAlphaConnection.join(room));
                 List<ChatClient> beta = List.of(betaAlice, betaBob, betaCarol, betaOnAlphaConnection);
@@ -67,9 +67,11 @@ class IsolationTest {
 
                 // alpha: bob comes online, joins, alice talks, types, announcements go out
                 try (ChatClient alphaBob = ChatClient.connect(server.url(), "/alpha", server.login("alpha", "bob"))) {
-                    alphaAlice.awaitEvent("user:online", e -> e.get("user").asText().equals("bob"));
+                    alphaAlice.awaitEvent(
+                            "user:online", e -> e.get("user").asText().equals("bob"));
                     assertOk(alphaBob.join(room));
-                    alphaAlice.awaitEvent("room:joined", e -> e.get("user").asText().equals("bob"));
+                    alphaAlice.awaitEvent(
+                            "room:joined", e -> e.get("user").asText().equals("bob"));
 
                     JsonNode sent = alphaAlice.send(room, "alpha secret");
                     JsonNode received = alphaBob.awaitEvent("message");
@@ -79,31 +81,38 @@ class IsolationTest {
                     alphaAlice.emit("typing", json("room", room));
                     alphaBob.awaitEvent("typing", e -> e.get("user").asText().equals("alice"));
 
-                    JsonNode presence = assertOk(alphaAlice.call("presence:list", json("room", room))).get("users");
+                    JsonNode presence = assertOk(alphaAlice.call("presence:list", json("room", room)))
+                            .get("users");
                     assertEquals(Set.of("alice", "bob"), names(presence), "carol is beta's");
                     assertEquals(2, presence.size());
-                    JsonNode rooms = assertOk(alphaAlice.call("rooms:list", json())).get("rooms");
+                    JsonNode rooms =
+                            assertOk(alphaAlice.call("rooms:list", json())).get("rooms");
                     assertEquals(1, rooms.size(), rooms.toString());
                     assertEquals(2, rooms.get(0).get("members").asInt(), rooms.toString());
 
-                    assertEquals(202, server.admin("POST", "/admin/tenants/alpha/announcements",
-                                                   "{\"text\":\"alpha only\"}").statusCode());
+                    assertEquals(
+                            202,
+                            server.admin("POST", "/admin/tenants/alpha/announcements", "{\"text\":\"alpha only\"}")
+                                    .statusCode());
                     alphaAlice.awaitEvent("announcement");
                     alphaBob.awaitEvent("announcement");
                 }
                 // bob's last socket left alpha: alpha alice hears it, beta must not
                 alphaAlice.awaitEvent("room:left", e -> e.get("user").asText().equals("bob"));
-                alphaAlice.awaitEvent("user:offline", e -> e.get("user").asText().equals("bob"));
+                alphaAlice.awaitEvent(
+                        "user:offline", e -> e.get("user").asText().equals("bob"));
 
                 // positive barrier: every beta socket made an ack round trip after alpha's recipients got it all
                 for (int i = 0; i < beta.size(); i++) {
                     ChatClient socket = beta.get(i);
                     socket.sync();
-                    List<ChatClient.Event> after = socket.events().subList(seen.get(i), socket.events().size());
+                    List<ChatClient.Event> after =
+                            socket.events().subList(seen.get(i), socket.events().size());
                     assertEquals(List.of(), after, "beta socket " + i + " got alpha's events");
                     assertFalse(socket.isDisconnected());
                 }
-                JsonNode betaPresence = assertOk(betaAlice.call("presence:list", json("room", room))).get("users");
+                JsonNode betaPresence = assertOk(betaAlice.call("presence:list", json("room", room)))
+                        .get("users");
                 assertEquals(Set.of("alice", "bob", "carol"), names(betaPresence));
                 assertEquals(3, betaPresence.size());
                 JsonNode betaHistory = assertOk(betaAlice.call("history:fetch", json("room", room)));
@@ -119,7 +128,11 @@ class IsolationTest {
         try (ChatClient betaAlice = ChatClient.connect(server.url(), "/beta", betaToken)) {
             assertOk(betaAlice.join(room));
             assertEquals(1, betaAlice.send(room, "beta's first").get("seq").asLong());
-            assertEquals(1, assertOk(betaAlice.call("history:fetch", json("room", room))).get("messages").size());
+            assertEquals(
+                    1,
+                    assertOk(betaAlice.call("history:fetch", json("room", room)))
+                            .get("messages")
+                            .size());
         }
     }
 
@@ -148,25 +161,72 @@ class IsolationTest {
             right.sync();
         }
         // beta's password for alice is not alpha's
-        RestApiTest.assertError(401, server.call("POST", "/api/tenants/beta/sessions",
-                                                  "{\"username\":\"carol\",\"password\":\"alice-password\"}", null));
+        RestApiTest.assertError(
+                401,
+                server.call(
+                        "POST",
+                        "/api/tenants/beta/sessions",
+                        "{\"username\":\"carol\",\"password\":\"alice-password\"}",
+                        null));
     }
 
     // --- tenant ids that try to escape ---------------------------------------------------------------------
 
     private static final List<String> HOSTILE_IDS = List.of(
-            "../x", "..", ".", "./alpha", "../alpha", "alpha/../beta", "alpha/..", "ACME", "Alpha", "a", "ab",
-            "a_b", "acme;DROP", "acme;DROP TABLE users", "acme%2F..", "acme%2f..%2fx", "x".repeat(33),
-            "a" + "b".repeat(40), "x:file", "file:x", "C:\\x", "acme\\..\\x", "acme.db", "acme ", " acme",
-            "ac me", "acme\n", "acme\u0000", "-acme", "acme-", "1acme", "acme.", "\u0430cme", "acm\u00e9",
-            "acme;INIT=RUNSCRIPT FROM 'x'", "acme?x=1", "acme#x", "*", "%", "", "/", "//", "~root");
+            "../x",
+            "..",
+            ".",
+            "./alpha",
+            "../alpha",
+            "alpha/../beta",
+            "alpha/..",
+            "ACME",
+            "Alpha",
+            "a",
+            "ab",
+            "a_b",
+            "acme;DROP",
+            "acme;DROP TABLE users",
+            "acme%2F..",
+            "acme%2f..%2fx",
+            "x".repeat(33),
+            "a" + "b".repeat(40),
+            "x:file",
+            "file:x",
+            "C:\\x",
+            "acme\\..\\x",
+            "acme.db",
+            "acme ",
+            " acme",
+            "ac me",
+            "acme\n",
+            "acme\u0000",
+            "-acme",
+            "acme-",
+            "1acme",
+            "acme.",
+            "\u0430cme",
+            "acm\u00e9",
+            "acme;INIT=RUNSCRIPT FROM 'x'",
+            "acme?x=1",
+            "acme#x",
+            "*",
+            "%",
+            "",
+            "/",
+            "//",
+            "~root");
 
     /** Percent-encodes everything but unreserved characters, so that the id arrives as one path segment. */
     private static String segment(String raw) {
         StringBuilder out = new StringBuilder();
         for (byte b : raw.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xFF);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
                     || c == '~') {
                 out.append(c);
             } else {
@@ -194,14 +254,16 @@ class IsolationTest {
     }
 
     private static HttpResponse<String> rawAdmin(String method, String path, String body) {
-        String basic = java.util.Base64.getEncoder().encodeToString(
-                (PlatformServer.ADMIN_USER + ":" + PlatformServer.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String basic = java.util.Base64.getEncoder()
+                .encodeToString((PlatformServer.ADMIN_USER + ":" + PlatformServer.ADMIN_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8));
         return server.send(HttpRequest.newBuilder(URI.create(server.adminUrl() + path))
-                                   .header("Authorization", "Basic " + basic)
-                                   .header("Content-Type", "application/json")
-                                   .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                                           : HttpRequest.BodyPublishers.ofString(body))
-                                   .build());
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     @Test
@@ -209,14 +271,16 @@ class IsolationTest {
         Path root = server.tenantsDir();
         Path parent = root.toAbsolutePath().getParent();
         Set<String> before = tree(root);
-        Set<String> parentBefore = new TreeSet<>(tree(parent).stream().filter(p -> !p.contains("/")).toList());
+        Set<String> parentBefore = new TreeSet<>(
+                tree(parent).stream().filter(p -> !p.contains("/")).toList());
         String credentials = "{\"username\":\"alice\",\"password\":\"alice-password\"}";
         String alphaToken = server.login("alpha", "alice");
 
         for (String id : HOSTILE_IDS) {
-            String quoted = com.fasterxml.jackson.databind.node.TextNode.valueOf(id).toString();
-            HttpResponse<String> provision = server.admin("POST", "/admin/tenants",
-                                                          "{\"id\":" + quoted + ",\"auth\":{\"type\":\"password\"}}");
+            String quoted =
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(id).toString();
+            HttpResponse<String> provision =
+                    server.admin("POST", "/admin/tenants", "{\"id\":" + quoted + ",\"auth\":{\"type\":\"password\"}}");
             assertEquals(400, provision.statusCode(), "provision " + quoted + ": " + provision.body());
             RestApiTest.assertError(400, provision);
 
@@ -240,15 +304,22 @@ class IsolationTest {
             }
         }
         // ids written into the path as they are (the server decodes and normalizes them itself)
-        for (String path : List.of("/api/tenants/../alpha/sessions", "/api/tenants/acme%2F../sessions",
-                                   "/api/tenants/alpha%2F..%2Fbeta/sessions", "/api/tenants/..%2Fx/sessions",
-                                   "/api/tenants/ACME/sessions",
-                                   "/api/tenants/acme;DROP/sessions", "/api/tenants/x:file/sessions")) {
+        for (String path : List.of(
+                "/api/tenants/../alpha/sessions",
+                "/api/tenants/acme%2F../sessions",
+                "/api/tenants/alpha%2F..%2Fbeta/sessions",
+                "/api/tenants/..%2Fx/sessions",
+                "/api/tenants/ACME/sessions",
+                "/api/tenants/acme;DROP/sessions",
+                "/api/tenants/x:file/sessions")) {
             assertRefused(path, server.call("POST", path, credentials, null));
         }
-        for (String path : List.of("/admin/tenants/../x/users", "/admin/tenants/acme%2F../users",
-                                   "/admin/tenants/..%2F..%2Fx/users", "/admin/tenants/x:file/users",
-                                   "/admin/tenants/acme;DROP/users")) {
+        for (String path : List.of(
+                "/admin/tenants/../x/users",
+                "/admin/tenants/acme%2F../users",
+                "/admin/tenants/..%2F..%2Fx/users",
+                "/admin/tenants/x:file/users",
+                "/admin/tenants/acme;DROP/users")) {
             assertRefused(path, rawAdmin("POST", path, credentials));
         }
         // namespaces that are not tenants
@@ -259,7 +330,8 @@ class IsolationTest {
         }
 
         assertEquals(before, tree(root), "nothing created or removed under the tenants folder");
-        Set<String> parentAfter = new TreeSet<>(tree(parent).stream().filter(p -> !p.contains("/")).toList());
+        Set<String> parentAfter = new TreeSet<>(
+                tree(parent).stream().filter(p -> !p.contains("/")).toList());
         for (String name : List.of("x", "acme", "ACME", "a_b", "file", "beta", "alpha")) {
             assertEquals(parentBefore.contains(name), parentAfter.contains(name), "beside the tenants folder: " + name);
         }
@@ -287,11 +359,13 @@ class IsolationTest {
         }
         assertTrue(Files.isRegularFile(dir.resolve("durable").resolve("tenant.json")));
         try (PlatformServer second = PlatformServer.start(dir)) {
-            JsonNode tenant = json(second.admin("GET", "/admin/tenants/durable", null).body());
+            JsonNode tenant =
+                    json(second.admin("GET", "/admin/tenants/durable", null).body());
             assertEquals("durable", tenant.get("id").asText());
             assertEquals(3, tenant.get("messages").asInt());
             String token = second.login("durable", "alice");
-            JsonNode page = json(second.call("GET", "/api/tenants/durable/rooms/general/messages", null, token).body());
+            JsonNode page = json(second.call("GET", "/api/tenants/durable/rooms/general/messages", null, token)
+                    .body());
             assertEquals(3, page.get("messages").size());
             for (int i = 0; i < 3; i++) {
                 assertEquals(sent.get(i), page.get("messages").get(i));
@@ -299,7 +373,8 @@ class IsolationTest {
             try (ChatClient alice = ChatClient.connect(second.url(), "/durable", token)) {
                 JsonNode joined = assertOk(alice.join("general"));
                 assertEquals(3, joined.get("messages").size());
-                assertEquals(4, alice.send("general", "after restart").get("seq").asLong(), "seq continues");
+                assertEquals(
+                        4, alice.send("general", "after restart").get("seq").asLong(), "seq continues");
             }
         }
     }

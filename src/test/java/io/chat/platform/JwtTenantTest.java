@@ -8,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,13 +38,22 @@ class JwtTenantTest {
         hsTenant = TestTenants.newId("jwt-hs");
         rsTenant = TestTenants.newId("jwt-rs");
         claimTenant = TestTenants.newId("jwt-claim");
-        provision(json("id", hsTenant, "auth",
-                       json("type", "jwt", "issuer", ISSUER, "audience", AUDIENCE, "secret", SECRET)), SECRET);
+        provision(
+                json(
+                        "id",
+                        hsTenant,
+                        "auth",
+                        json("type", "jwt", "issuer", ISSUER, "audience", AUDIENCE, "secret", SECRET)),
+                SECRET);
         String pem = Jwts.pem(rsa.getPublic());
         provision(json("id", rsTenant, "auth", json("type", "jwt", "issuer", ISSUER, "publicKeyPem", pem)), "PRIVATE");
-        provision(json("id", claimTenant, "auth",
-                       json("type", "jwt", "issuer", ISSUER, "secret", SECRET, "userClaim", "preferred_username")),
-                  SECRET);
+        provision(
+                json(
+                        "id",
+                        claimTenant,
+                        "auth",
+                        json("type", "jwt", "issuer", ISSUER, "secret", SECRET, "userClaim", "preferred_username")),
+                SECRET);
     }
 
     private static void provision(ObjectNode definition, String secret) {
@@ -74,7 +81,10 @@ class JwtTenantTest {
             assertTrue(strings(join.get("members")).contains(user), join.toString());
             JsonNode message = client.send("general", "hello from " + user);
             assertMessage(message, "general", user, "hello from " + user);
-            assertEquals(List.of(user), strings(assertOk(client.call("presence:list", json("room", "general"))).get("users")));
+            assertEquals(
+                    List.of(user),
+                    strings(assertOk(client.call("presence:list", json("room", "general")))
+                            .get("users")));
         }
     }
 
@@ -96,8 +106,10 @@ class JwtTenantTest {
         Map<String, Object> claims = Jwts.claims(ISSUER, "subject-1234");
         claims.put("preferred_username", "dave");
         assertSendsAs(claimTenant, Jwts.hs256(SECRET, claims), "dave");
-        assertEquals("unauthorized", unauthorized(claimTenant, Jwts.hs256(SECRET, Jwts.claims(ISSUER, "erin"))),
-                     "a token without the configured claim names no user");
+        assertEquals(
+                "unauthorized",
+                unauthorized(claimTenant, Jwts.hs256(SECRET, Jwts.claims(ISSUER, "erin"))),
+                "a token without the configured claim names no user");
     }
 
     @Test
@@ -134,19 +146,24 @@ class JwtTenantTest {
     @Test
     void badSignaturesAndAlgorithmsAreUnauthorized() {
         assertEquals("unauthorized", unauthorized(hsTenant, Jwts.none(claims("alice"))), "alg none, HS256 tenant");
-        assertEquals("unauthorized", unauthorized(rsTenant, Jwts.none(Jwts.claims(ISSUER, "alice"))),
-                     "alg none, RS256 tenant");
-        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.hs256(OTHER_SECRET, claims("alice"))),
-                     "another secret");
+        assertEquals(
+                "unauthorized",
+                unauthorized(rsTenant, Jwts.none(Jwts.claims(ISSUER, "alice"))),
+                "alg none, RS256 tenant");
+        assertEquals(
+                "unauthorized", unauthorized(hsTenant, Jwts.hs256(OTHER_SECRET, claims("alice"))), "another secret");
         // HS256 against the RS256 tenant, keyed with its public key (the classic confusion) or any secret
         byte[] pemBytes = Jwts.pem(rsa.getPublic()).getBytes(StandardCharsets.UTF_8);
         assertEquals("unauthorized", unauthorized(rsTenant, Jwts.hs256(pemBytes, Jwts.claims(ISSUER, "alice"))));
         assertEquals("unauthorized", unauthorized(rsTenant, Jwts.hs256(SECRET, Jwts.claims(ISSUER, "alice"))));
-        assertEquals("unauthorized", unauthorized(hsTenant, Jwts.rs256(rsa.getPrivate(), claims("alice"))),
-                     "RS256 against the HS256 tenant");
-        assertEquals("unauthorized", unauthorized(rsTenant,
-                                                  Jwts.rs256(Jwts.rsaKeyPair().getPrivate(), Jwts.claims(ISSUER, "alice"))),
-                     "another RSA key");
+        assertEquals(
+                "unauthorized",
+                unauthorized(hsTenant, Jwts.rs256(rsa.getPrivate(), claims("alice"))),
+                "RS256 against the HS256 tenant");
+        assertEquals(
+                "unauthorized",
+                unauthorized(rsTenant, Jwts.rs256(Jwts.rsaKeyPair().getPrivate(), Jwts.claims(ISSUER, "alice"))),
+                "another RSA key");
         String valid = Jwts.hs256(SECRET, claims("alice"));
         String[] parts = valid.split("\\.");
         String forged = parts[0] + "." + Jwts.hs256(SECRET, claims("mallory")).split("\\.")[1] + "." + parts[2];

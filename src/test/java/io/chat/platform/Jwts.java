@@ -1,5 +1,7 @@
 package io.chat.platform;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -11,20 +13,15 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** JWTs made by hand, as a tenant's identity provider would: base64url(header).base64url(claims).signature. */
 public final class Jwts {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private Jwts() {
-    }
+    private Jwts() {}
 
     /** Claims a tenant with that issuer accepts: iss, sub, iat now, exp in 5 minutes. */
     public static Map<String, Object> claims(String issuer, String sub) {
@@ -82,7 +79,8 @@ public final class Jwts {
     /** The SPKI PEM ({@code BEGIN PUBLIC KEY}) of a public key. */
     public static String pem(PublicKey key) {
         return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 

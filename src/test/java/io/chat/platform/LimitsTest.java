@@ -6,14 +6,12 @@ import static io.chat.platform.ChatClient.await;
 import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +46,8 @@ class LimitsTest {
 
         List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
-            acks.add(alice1.request("message:send", json("room", "general", "text", "quick " + i, "clientId", "q" + i)));
+            acks.add(
+                    alice1.request("message:send", json("room", "general", "text", "quick " + i, "clientId", "q" + i)));
         }
         List<JsonNode> stored = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -59,8 +58,10 @@ class LimitsTest {
         JsonNode bobs = bob.send("general", "bob has his own bucket");
 
         stored.add(bobs);
-        assertEquals(stored, TestTenants.fullHistory(server, tenant, "general", aliceToken),
-                     "rate-limited sends store nothing");
+        assertEquals(
+                stored,
+                TestTenants.fullHistory(server, tenant, "general", aliceToken),
+                "rate-limited sends store nothing");
         bob.sync();
         assertEquals(stored.subList(0, 3), bob.received("message"));
     }
@@ -91,8 +92,8 @@ class LimitsTest {
         int refused = 0;
         for (int round = 1; round <= 2; round++) {
             for (int u = 0; u < senders.size(); u++) {
-                JsonNode ack = senders.get(u).call("message:send", json("room", "general", "text",
-                                                                        users.get(u) + " " + round));
+                JsonNode ack = senders.get(u)
+                        .call("message:send", json("room", "general", "text", users.get(u) + " " + round));
                 if (stored.size() < 5) {
                     stored.add(assertOk(ack).get("message"));
                 } else {
@@ -103,8 +104,10 @@ class LimitsTest {
             }
         }
         assertEquals(3, refused, "8 sends against a tenant burst of 5");
-        assertEquals(stored, TestTenants.fullHistory(server, tenant, "general", server.login(tenant, "ann")),
-                     "refused sends store nothing");
+        assertEquals(
+                stored,
+                TestTenants.fullHistory(server, tenant, "general", server.login(tenant, "ann")),
+                "refused sends store nothing");
 
         for (int i = 1; i <= 3; i++) {
             olga.send("general", "another tenant has its own bucket " + i);
@@ -153,12 +156,18 @@ class LimitsTest {
         }
         assertError(alice.call("rooms:list", json()), "rate_limited");
         alice.emit("typing", json("room", "general")); // no ack asked: dropped without a word
-        assertEquals(1, alice.send("general", "messages have their own bucket").get("seq").asLong());
+        assertEquals(
+                1,
+                alice.send("general", "messages have their own bucket")
+                        .get("seq")
+                        .asLong());
         bob.awaitEvent("message"); // sent after the typing, on the same connection: a typing would be here first
         assertEquals(List.of(), bob.received("typing"), "typing over the limit reached nobody");
-        assertEquals(List.of("alice", "bob"), ChatClient.strings(assertOk(bob.call("presence:list",
-                                                                                   json("room", "general")))
-                                                                         .get("users")), "bob has his own bucket");
+        assertEquals(
+                List.of("alice", "bob"),
+                ChatClient.strings(assertOk(bob.call("presence:list", json("room", "general")))
+                        .get("users")),
+                "bob has his own bucket");
         assertEquals(1, TestTenants.figure(server, tenant, "rooms"), "the refused join joined nothing");
 
         TestTenants.sleep(1_100); // a token comes back each second
@@ -180,8 +189,11 @@ class LimitsTest {
         JsonNode error = PlatformServer.json(refused.body()).get("error");
         assertEquals("rate_limited", error.get("code").asText(), refused.body());
         assertEquals("slow down", error.get("message").asText(), refused.body());
-        assertEquals(429, server.call("GET", "/api/tenants/" + tenant + "/rooms/no%20room/messages", null, aliceToken)
-                .statusCode(), "the limit comes before validation, as for a socket's event");
+        assertEquals(
+                429,
+                server.call("GET", "/api/tenants/" + tenant + "/rooms/no%20room/messages", null, aliceToken)
+                        .statusCode(),
+                "the limit comes before validation, as for a socket's event");
         assertEquals(401, server.call("GET", history, null, "not-a-token").statusCode(), "authentication comes first");
 
         // one bucket for the user's sockets and REST calls together; bob has his own
@@ -237,10 +249,15 @@ class LimitsTest {
         assertOk(alice.join("two"));
         assertError(alice.join("three"), "too_large");
         assertOk(alice.join("one"));
-        assertEquals(List.of("alice"),
-                     ChatClient.strings(assertOk(alice.call("presence:list", json("room", "one"))).get("users")));
-        assertEquals(List.of(), ChatClient.strings(assertOk(alice.call("presence:list", json("room", "three"))).get("users")),
-                     "the refused join joined nothing");
+        assertEquals(
+                List.of("alice"),
+                ChatClient.strings(assertOk(alice.call("presence:list", json("room", "one")))
+                        .get("users")));
+        assertEquals(
+                List.of(),
+                ChatClient.strings(assertOk(alice.call("presence:list", json("room", "three")))
+                        .get("users")),
+                "the refused join joined nothing");
         assertError(alice.call("message:send", json("room", "three", "text", "hi")), "forbidden");
 
         ChatClient second = connect(tenant, token);

@@ -1,5 +1,10 @@
 package io.chat.platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chat.Main;
+import io.chat.Running;
+import io.chat.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,13 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.chat.Main;
-import io.chat.Running;
-import io.chat.Settings;
 
 /**
  * The platform as users run it ({@link Main#startPlatform}), on free ports, with its own tenants folder and
@@ -88,12 +86,15 @@ public final class PlatformServer implements AutoCloseable {
 
     /** A call to the admin API with the admin credentials; body may be null. */
     public HttpResponse<String> admin(String method, String path, String jsonBody) {
-        String basic = Base64.getEncoder().encodeToString((ADMIN_USER + ":" + ADMIN_PASSWORD)
-                                                                  .getBytes(StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder()
+                .encodeToString((ADMIN_USER + ":" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl() + path))
                 .header("Authorization", "Basic " + basic)
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody));
         if (jsonBody != null) {
             request.header("Content-Type", "application/json");
         }
@@ -103,8 +104,11 @@ public final class PlatformServer implements AutoCloseable {
     /** A plain HTTP call to the public port. */
     public HttpResponse<String> call(String method, String path, String jsonBody, String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path))
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody));
         if (jsonBody != null) {
             request.header("Content-Type", "application/json");
         }
@@ -129,8 +133,12 @@ public final class PlatformServer implements AutoCloseable {
     public void passwordTenant(String id, String... users) {
         expect(201, admin("POST", "/admin/tenants", "{\"id\":\"" + id + "\",\"auth\":{\"type\":\"password\"}}"));
         for (String user : users) {
-            expect(201, admin("POST", "/admin/tenants/" + id + "/users",
-                              "{\"username\":\"" + user + "\",\"password\":\"" + password(user) + "\"}"));
+            expect(
+                    201,
+                    admin(
+                            "POST",
+                            "/admin/tenants/" + id + "/users",
+                            "{\"username\":\"" + user + "\",\"password\":\"" + password(user) + "\"}"));
         }
     }
 
@@ -140,9 +148,11 @@ public final class PlatformServer implements AutoCloseable {
 
     /** Logs a user in (password = user + "-password") and returns the session token. */
     public String login(String tenant, String user) {
-        HttpResponse<String> response = call("POST", "/api/tenants/" + tenant + "/sessions",
-                                              "{\"username\":\"" + user + "\",\"password\":\"" + password(user) + "\"}",
-                                              null);
+        HttpResponse<String> response = call(
+                "POST",
+                "/api/tenants/" + tenant + "/sessions",
+                "{\"username\":\"" + user + "\",\"password\":\"" + password(user) + "\"}",
+                null);
         expect(201, response);
         return json(response.body()).get("token").asText();
     }
@@ -157,8 +167,8 @@ public final class PlatformServer implements AutoCloseable {
 
     private static void expect(int status, HttpResponse<String> response) {
         if (response.statusCode() != status) {
-            throw new AssertionError("expected " + status + " but got " + response.statusCode() + ": "
-                                             + response.body());
+            throw new AssertionError(
+                    "expected " + status + " but got " + response.statusCode() + ": " + response.body());
         }
     }
 

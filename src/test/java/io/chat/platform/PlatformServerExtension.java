@@ -1,17 +1,15 @@
 package io.chat.platform;
 
+import io.chat.Settings;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-
-import io.chat.Settings;
 
 /**
  * Owns the {@link PlatformServer} of a {@link PlatformTest} class: starts it once before the class, gives it to the
@@ -28,7 +26,8 @@ public final class PlatformServerExtension implements BeforeAllCallback, AfterAl
         context.getStore(NAMESPACE).put(testClass, server);
         for (Class<?> type = testClass; type != null && type != Object.class; type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers())
+                if (Modifier.isStatic(field.getModifiers())
+                        && !Modifier.isFinal(field.getModifiers())
                         && field.getType() == PlatformServer.class) {
                     field.setAccessible(true);
                     field.set(null, server);
@@ -39,7 +38,8 @@ public final class PlatformServerExtension implements BeforeAllCallback, AfterAl
 
     @Override
     public void afterAll(ExtensionContext context) {
-        PlatformServer server = context.getStore(NAMESPACE).remove(context.getRequiredTestClass(), PlatformServer.class);
+        PlatformServer server =
+                context.getStore(NAMESPACE).remove(context.getRequiredTestClass(), PlatformServer.class);
         if (server != null) {
             server.close();
         }
@@ -69,10 +69,12 @@ public final class PlatformServerExtension implements BeforeAllCallback, AfterAl
         Settings defaults = PlatformServer.testSettings();
         for (Method method : testClass.getDeclaredMethods()) {
             if (method.isAnnotationPresent(SetUpPlatform.class)) {
-                if (!Modifier.isStatic(method.getModifiers()) || method.getReturnType() != Settings.class
-                        || method.getParameterCount() != 1 || method.getParameterTypes()[0] != Settings.class) {
-                    throw new ExtensionConfigurationException("@SetUpPlatform must be static Settings m(Settings): "
-                                                                      + method);
+                if (!Modifier.isStatic(method.getModifiers())
+                        || method.getReturnType() != Settings.class
+                        || method.getParameterCount() != 1
+                        || method.getParameterTypes()[0] != Settings.class) {
+                    throw new ExtensionConfigurationException(
+                            "@SetUpPlatform must be static Settings m(Settings): " + method);
                 }
                 method.setAccessible(true);
                 return (Settings) method.invoke(null, defaults);

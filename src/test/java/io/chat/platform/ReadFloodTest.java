@@ -5,6 +5,8 @@ import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
@@ -17,11 +19,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.chat.testing.RawWebSocket;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -89,14 +86,14 @@ class ReadFloodTest {
     @Order(2)
     void withoutTheEventLimitTheReadQueuesAloneKeepAnotherTenantServed() throws Exception {
         Outcome outcome = flood("{\"eventsPerSecond\":1000000,\"eventBurst\":1000000}");
-        assertTrue(outcome.unavailable() > 0, "past its queue, the flooding tenant's reads fail at once: "
-                + outcome.figures());
+        assertTrue(
+                outcome.unavailable() > 0,
+                "past its queue, the flooding tenant's reads fail at once: " + outcome.figures());
         assertTrue(outcome.p99() < 3_000, outcome.figures());
         assertTrue(outcome.healthAlwaysUp(), outcome.figures());
     }
 
-    private record Outcome(long p99, boolean healthAlwaysUp, int unavailable, String figures) {
-    }
+    private record Outcome(long p99, boolean healthAlwaysUp, int unavailable, String figures) {}
 
     /**
      * One user of tenant A sends {@link #FETCHES_PER_SOCKET} history fetches of {@link #PAGE} long messages on each of
@@ -113,12 +110,10 @@ class ReadFloodTest {
         String bobToken = server.login(quiet, "bob");
         seed(connect(flooded, mallory), "big", "m".repeat(400));
         seed(connect(quiet, bobToken), "small", "b".repeat(100));
-        RawWebSocket bob = RawWebSocket.tenant(server.port(), quiet, bobToken, frame -> {
-        });
+        RawWebSocket bob = RawWebSocket.tenant(server.port(), quiet, bobToken, frame -> {});
         List<RawWebSocket> flooders = new ArrayList<>();
         for (int i = 0; i < SOCKETS; i++) {
-            flooders.add(RawWebSocket.tenant(server.port(), flooded, mallory, frame -> {
-            }));
+            flooders.add(RawWebSocket.tenant(server.port(), flooded, mallory, frame -> {}));
         }
         try {
             warmUp(flooded, server.login(flooded, "wendy"));
@@ -130,8 +125,9 @@ class ReadFloodTest {
                 while (flooding.get()) {
                     long t0 = System.nanoTime();
                     HttpResponse<String> response = server.call("GET", "/health", null, null);
-                    health.add(new int[] {response.statusCode(),
-                            (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)});
+                    health.add(new int[] {
+                        response.statusCode(), (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)
+                    });
                     TestTenants.sleep(100);
                 }
             });
@@ -148,10 +144,13 @@ class ReadFloodTest {
                     try {
                         for (; acks < FETCHES_PER_SOCKET; acks++) {
                             String ack = head(flooder.readUntil(frame -> frame.opcode() == 0x1
-                                    && frame.payload().length > 2 && frame.payload()[0] == '4'
+                                    && frame.payload().length > 2
+                                    && frame.payload()[0] == '4'
                                     && frame.payload()[1] == '3'));
-                            (ack.contains("\"ok\":true") ? served
-                                    : ack.contains("\"rate_limited\"") ? limited : unavailable).incrementAndGet();
+                            (ack.contains("\"ok\":true")
+                                            ? served
+                                            : ack.contains("\"rate_limited\"") ? limited : unavailable)
+                                    .incrementAndGet();
                         }
                     } catch (IOException e) {
                         lost.addAndGet(FETCHES_PER_SOCKET - acks);
@@ -161,7 +160,7 @@ class ReadFloodTest {
             for (int f = 1; f <= FETCHES_PER_SOCKET; f++) {
                 for (RawWebSocket flooder : flooders) {
                     flooder.sendText("42/" + flooded + "," + f + "[\"history:fetch\",{\"room\":\"big\",\"limit\":"
-                                             + PAGE + "}]");
+                            + PAGE + "}]");
                 }
             }
             List<Long> during = new ArrayList<>();
@@ -186,8 +185,10 @@ class ReadFloodTest {
                     + during.getLast() + " ms " + inOrder + "; /health (status/ms) "
                     + health.stream().map(h -> h[0] + "/" + h[1]).toList();
             System.out.println("ReadFloodTest: " + figures);
-            assertEquals(SOCKETS * FETCHES_PER_SOCKET, served.get() + limited.get() + unavailable.get() + lost.get(),
-                         "every fetch answered, unless the server closed its connection: " + figures);
+            assertEquals(
+                    SOCKETS * FETCHES_PER_SOCKET,
+                    served.get() + limited.get() + unavailable.get() + lost.get(),
+                    "every fetch answered, unless the server closed its connection: " + figures);
             assertTrue(served.get() > 0, "the flood was served in part: " + figures);
             return new Outcome(p99, health.stream().allMatch(h -> h[0] == 200), unavailable.get(), figures);
         } finally {
@@ -203,18 +204,19 @@ class ReadFloodTest {
      * not the compilation of its code paths (a cold JVM on a busy machine stalled everything ~1.5 s at first).
      */
     private void warmUp(String tenant, String token) throws IOException {
-        try (RawWebSocket wendy = RawWebSocket.tenant(server.port(), tenant, token, frame -> {
-        })) {
+        try (RawWebSocket wendy = RawWebSocket.tenant(server.port(), tenant, token, frame -> {})) {
             // ten at a time: 150 pages of 40 kB sent at once and read afterwards would pass the 4 MiB outbound queue
             // on a slow machine, and the server would rightly close the connection
             for (int batch = 0; batch < 15; batch++) {
                 for (int i = 1; i <= 10; i++) {
                     wendy.sendText("42/" + tenant + "," + (batch * 10 + i) + "[\"history:fetch\",{\"room\":\"big\","
-                                           + "\"limit\":" + PAGE + "}]");
+                            + "\"limit\":" + PAGE + "}]");
                 }
                 for (int i = 0; i < 10; i++) {
-                    wendy.readUntil(frame -> frame.opcode() == 0x1 && frame.payload().length > 2
-                            && frame.payload()[0] == '4' && frame.payload()[1] == '3');
+                    wendy.readUntil(frame -> frame.opcode() == 0x1
+                            && frame.payload().length > 2
+                            && frame.payload()[0] == '4'
+                            && frame.payload()[1] == '3');
                 }
             }
         }

@@ -3,16 +3,14 @@ package io.chat.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.socket.client.IO;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.socket.client.IO;
 
 /**
  * Every public response forbids framing (clickjacking of the web client), content sniffing and Referer leaks, and
@@ -29,8 +27,8 @@ class ResponseHeadersTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
-                         HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertProtected(String what, HttpResponse<String> response) {
@@ -46,8 +44,14 @@ class ResponseHeadersTest {
     @Test
     void everyKindOfPublicResponseCarriesTheHeaders() throws Exception {
         // the web client (when this build has it: otherwise its 404), a deep link, REST, errors, health, polling
-        for (String path : List.of("/", "/t/framed", "/app.css", "/health", "/api/tenants/framed/rooms/general/messages",
-                                   "/nothing-here", "/socket.io/?EIO=4&transport=polling")) {
+        for (String path : List.of(
+                "/",
+                "/t/framed",
+                "/app.css",
+                "/health",
+                "/api/tenants/framed/rooms/general/messages",
+                "/nothing-here",
+                "/socket.io/?EIO=4&transport=polling")) {
             assertProtected(path, get(path));
         }
         assertTrue(get("/socket.io/?EIO=4&transport=polling").body().startsWith("0{\"sid\":"));
@@ -58,7 +62,7 @@ class ResponseHeadersTest {
         IO.Options polling = ChatClient.options(server.login("framed", "alice"));
         polling.transports = new String[] {"polling"};
         try (ChatClient alice = ChatClient.open(server.url(), "/framed", polling);
-             ChatClient bob = ChatClient.connect(server.url(), "/framed", server.login("framed", "bob"))) {
+                ChatClient bob = ChatClient.connect(server.url(), "/framed", server.login("framed", "bob"))) {
             alice.awaitConnected();
             ChatAssertions.assertOk(alice.join("general"));
             ChatAssertions.assertOk(bob.join("general"));

@@ -1,5 +1,13 @@
 package io.chat.platform;
 
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.PlatformServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -7,17 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static io.chat.platform.ChatAssertions.assertOk;
-import static io.chat.platform.PlatformServer.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The public REST API of the contract (login, logout, history, health) against the real platform. */
 @PlatformTest
@@ -48,7 +47,10 @@ class RestApiTest {
         JsonNode error = json(body).get("error");
         assertTrue(error != null && error.isObject(), body);
         assertTrue(error.get("code").isTextual() && !error.get("code").asText().isEmpty(), body);
-        assertTrue(error.get("message").isTextual() && !error.get("message").asText().isEmpty(), body);
+        assertTrue(
+                error.get("message").isTextual()
+                        && !error.get("message").asText().isEmpty(),
+                body);
         return error.get("code").asText();
     }
 
@@ -83,11 +85,18 @@ class RestApiTest {
 
     @Test
     void malformedLoginsAnswer400() {
-        List<String> bodies = List.of("not json", "{\"username\":\"alice\"", "{}", "{\"username\":\"alice\"}",
-                                      "{\"password\":\"alice-password\"}", "[\"alice\",\"alice-password\"]",
-                                      "\"alice\"", "42", "null",
-                                      "{\"username\":1,\"password\":\"alice-password\"}",
-                                      "{\"username\":\"alice\",\"password\":[]}");
+        List<String> bodies = List.of(
+                "not json",
+                "{\"username\":\"alice\"",
+                "{}",
+                "{\"username\":\"alice\"}",
+                "{\"password\":\"alice-password\"}",
+                "[\"alice\",\"alice-password\"]",
+                "\"alice\"",
+                "42",
+                "null",
+                "{\"username\":1,\"password\":\"alice-password\"}",
+                "{\"username\":\"alice\",\"password\":[]}");
         for (String body : bodies) {
             assertEquals("bad_request", assertError(400, login("acme", body)), body);
         }
@@ -99,7 +108,8 @@ class RestApiTest {
         // 60,000 characters: was 500 internal, and each one kept in the login throttle for minutes
         for (String name : List.of("u".repeat(60_000), "x".repeat(33), "Alice", "al ice", "", "al\u00e9")) {
             HttpResponse<String> refused = login("acme", credentials(name, "alice-password"));
-            assertEquals("bad_request", assertError(400, refused), name.length() > 40 ? name.length() + " chars" : name);
+            assertEquals(
+                    "bad_request", assertError(400, refused), name.length() > 40 ? name.length() + " chars" : name);
         }
         // a valid name, even of the longest length and unknown, is checked as usual
         assertError(401, login("acme", credentials("x".repeat(32), "alice-password")));
@@ -109,18 +119,27 @@ class RestApiTest {
     @Test
     void loginTakesJsonOnly() {
         String body = credentials("alice", "alice-password");
-        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
-            HttpResponse<String> refused = server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
-                                                               .header("Content-Type", type)
-                                                               .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        for (String type :
+                List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> refused =
+                    server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
+                            .header("Content-Type", type)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build());
             assertEquals("unsupported_media_type", assertError(415, refused), type);
         }
-        HttpResponse<String> untyped = server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
-                                                           .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> untyped =
+                server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
         assertError(415, untyped);
-        assertEquals(201, server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
-                                              .header("Content-Type", "application/json; charset=utf-8")
-                                              .POST(HttpRequest.BodyPublishers.ofString(body)).build()).statusCode());
+        assertEquals(
+                201,
+                server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/acme/sessions"))
+                                .header("Content-Type", "application/json; charset=utf-8")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build())
+                        .statusCode());
     }
 
     @Test
@@ -130,7 +149,9 @@ class RestApiTest {
         assertError(401, badPassword);
         assertError(401, unknownUser);
         assertEquals(badPassword.body(), unknownUser.body());
-        assertEquals(badPassword.headers().firstValue("Content-Type"), unknownUser.headers().firstValue("Content-Type"));
+        assertEquals(
+                badPassword.headers().firstValue("Content-Type"),
+                unknownUser.headers().firstValue("Content-Type"));
         // failures of bob (1 of 10) do not stop bob
         server.login("acme", "bob");
     }
@@ -145,20 +166,27 @@ class RestApiTest {
 
     @Test
     void tooManyFailuresAnswer429WithRetryAfterButOtherUsersStillLogIn() {
-        assertEquals(201, server.admin("POST", "/admin/tenants",
-                                       "{\"id\":\"throttled\",\"auth\":{\"type\":\"password\"},"
-                                               + "\"limits\":{\"loginFailuresPerMinute\":3}}").statusCode());
+        assertEquals(
+                201,
+                server.admin(
+                                "POST",
+                                "/admin/tenants",
+                                "{\"id\":\"throttled\",\"auth\":{\"type\":\"password\"},"
+                                        + "\"limits\":{\"loginFailuresPerMinute\":3}}")
+                        .statusCode());
         for (String user : List.of("alice", "bob")) {
-            assertEquals(201, server.admin("POST", "/admin/tenants/throttled/users",
-                                           credentials(user, user + "-password")).statusCode());
+            assertEquals(
+                    201,
+                    server.admin("POST", "/admin/tenants/throttled/users", credentials(user, user + "-password"))
+                            .statusCode());
         }
         for (int i = 0; i < 3; i++) {
             assertError(401, login("throttled", credentials("alice", "wrong-" + i + "-password")));
         }
         HttpResponse<String> limited = login("throttled", credentials("alice", "wrong-password"));
         assertEquals("rate_limited", assertError(429, limited));
-        String retryAfter = limited.headers().firstValue("Retry-After").orElseThrow(
-                () -> new AssertionError("no Retry-After"));
+        String retryAfter =
+                limited.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After"));
         long seconds = Long.parseLong(retryAfter.trim());
         assertTrue(seconds >= 1 && seconds <= 60, retryAfter);
         // the right password is refused too while limited
@@ -188,8 +216,11 @@ class RestApiTest {
         String token = server.login("acme", "bob");
         String kept = server.login("acme", "bob");
         try (ChatClient revoked = ChatClient.connect(server.url(), "/acme", token);
-             ChatClient other = ChatClient.connect(server.url(), "/acme", kept)) {
-            assertEquals(204, server.call("DELETE", "/api/tenants/acme/sessions/current", null, token).statusCode());
+                ChatClient other = ChatClient.connect(server.url(), "/acme", kept)) {
+            assertEquals(
+                    204,
+                    server.call("DELETE", "/api/tenants/acme/sessions/current", null, token)
+                            .statusCode());
             long returned = System.nanoTime();
             revoked.awaitDisconnect();
             assertTrue(revoked.disconnectedAtNanos() - returned < 2_000_000_000L, "disconnected within 2 s");
@@ -210,10 +241,12 @@ class RestApiTest {
         assertError(401, history("acme", "general", "", "bogus"));
         assertError(401, history("acme", "general", "", otherToken));
         HttpResponse<String> basic = server.send(HttpRequest.newBuilder(
-                URI.create(server.url() + "/api/tenants/acme/rooms/general/messages"))
-                .header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                        .encodeToString("alice:alice-password".getBytes()))
-                .GET().build());
+                        URI.create(server.url() + "/api/tenants/acme/rooms/general/messages"))
+                .header(
+                        "Authorization",
+                        "Basic " + java.util.Base64.getEncoder().encodeToString("alice:alice-password".getBytes()))
+                .GET()
+                .build());
         assertError(401, basic);
         assertEquals(200, history("other", "general", "", otherToken).statusCode());
     }
@@ -225,8 +258,9 @@ class RestApiTest {
         assertEquals(200, response.statusCode(), response.body());
         assertJsonContentType(response);
         assertEquals(json("{\"messages\":[],\"hasMore\":false}"), json(response.body()));
-        assertEquals(json("{\"messages\":[],\"hasMore\":false}"),
-                     json(history("acme", "never-used", "?before=10&limit=5", token).body()));
+        assertEquals(
+                json("{\"messages\":[],\"hasMore\":false}"),
+                json(history("acme", "never-used", "?before=10&limit=5", token).body()));
     }
 
     @Test
@@ -261,23 +295,28 @@ class RestApiTest {
         assertEquals(List.of(5L, 6L, 7L), seqs(newest));
         assertTrue(newest.get("hasMore").asBoolean());
 
-        JsonNode middle = json(history("acme", "paging", "?before=5&limit=3", token).body());
+        JsonNode middle =
+                json(history("acme", "paging", "?before=5&limit=3", token).body());
         assertEquals(List.of(2L, 3L, 4L), seqs(middle), "before is exclusive, oldest first");
         assertTrue(middle.get("hasMore").asBoolean());
 
-        JsonNode oldest = json(history("acme", "paging", "?before=2&limit=3", token).body());
+        JsonNode oldest =
+                json(history("acme", "paging", "?before=2&limit=3", token).body());
         assertEquals(List.of(1L), seqs(oldest));
         assertFalse(oldest.get("hasMore").asBoolean());
 
-        JsonNode exact = json(history("acme", "paging", "?before=4&limit=3", token).body());
+        JsonNode exact =
+                json(history("acme", "paging", "?before=4&limit=3", token).body());
         assertEquals(List.of(1L, 2L, 3L), seqs(exact));
         assertFalse(exact.get("hasMore").asBoolean(), "nothing older than seq 1");
 
-        JsonNode beforeFirst = json(history("acme", "paging", "?before=1", token).body());
+        JsonNode beforeFirst =
+                json(history("acme", "paging", "?before=1", token).body());
         assertEquals(List.of(), seqs(beforeFirst));
         assertFalse(beforeFirst.get("hasMore").asBoolean());
 
-        JsonNode beyond = json(history("acme", "paging", "?before=1000&limit=100", token).body());
+        JsonNode beyond =
+                json(history("acme", "paging", "?before=1000&limit=100", token).body());
         assertEquals(7, beyond.get("messages").size());
 
         JsonNode one = json(history("acme", "paging", "?limit=1", token).body());
@@ -288,8 +327,15 @@ class RestApiTest {
     @Test
     void badHistoryParametersAnswer400() {
         String token = server.login("acme", "alice");
-        for (String query : List.of("?limit=0", "?limit=101", "?limit=-1", "?limit=abc", "?limit=1.5",
-                                    "?before=abc", "?before=-1", "?limit=99999999999")) {
+        for (String query : List.of(
+                "?limit=0",
+                "?limit=101",
+                "?limit=-1",
+                "?limit=abc",
+                "?limit=1.5",
+                "?before=abc",
+                "?before=-1",
+                "?limit=99999999999")) {
             assertEquals("bad_request", assertError(400, history("acme", "general", query, token)), query);
         }
         assertEquals(200, history("acme", "general", "?limit=100", token).statusCode());
@@ -323,23 +369,25 @@ class RestApiTest {
 
     @Test
     void adminAndMetricsAreNotOnThePublicPort() {
-        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
-                (PlatformServer.ADMIN_USER + ":" + PlatformServer.ADMIN_PASSWORD).getBytes());
+        String basic = "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((PlatformServer.ADMIN_USER + ":" + PlatformServer.ADMIN_PASSWORD).getBytes());
         for (String path : List.of("/admin/tenants", "/admin/tenants/acme", "/metrics")) {
             HttpResponse<String> plain = server.call("GET", path, null, null);
             assertEquals(404, plain.statusCode(), path + ": " + plain.body());
             HttpResponse<String> withCredentials = server.send(HttpRequest.newBuilder(URI.create(server.url() + path))
-                                                                       .header("Authorization", basic).GET().build());
+                    .header("Authorization", basic)
+                    .GET()
+                    .build());
             assertEquals(404, withCredentials.statusCode(), path);
             assertFalse(withCredentials.body().contains("chat_sockets"), path);
             assertFalse(withCredentials.body().contains("\"acme\""), path);
         }
         HttpResponse<String> post = server.send(HttpRequest.newBuilder(URI.create(server.url() + "/admin/tenants"))
-                                                        .header("Authorization", basic)
-                                                        .header("Content-Type", "application/json")
-                                                        .POST(HttpRequest.BodyPublishers.ofString(
-                                                                "{\"id\":\"sneaky\",\"auth\":{\"type\":\"password\"}}"))
-                                                        .build());
+                .header("Authorization", basic)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"sneaky\",\"auth\":{\"type\":\"password\"}}"))
+                .build());
         assertEquals(404, post.statusCode());
         assertEquals(404, server.admin("GET", "/admin/tenants/sneaky", null).statusCode(), "nothing provisioned");
     }
@@ -350,7 +398,8 @@ class RestApiTest {
         HttpResponse<String> wrongMethod = server.call("GET", "/api/tenants/acme/sessions", null, null);
         assertTrue(wrongMethod.statusCode() == 404 || wrongMethod.statusCode() == 405, wrongMethod.body());
         assertFalse(wrongMethod.body().contains("Exception"));
-        HttpResponse<String> huge = login("acme", "{\"username\":\"alice\",\"password\":\"" + "p".repeat(70_000) + "\"}");
+        HttpResponse<String> huge =
+                login("acme", "{\"username\":\"alice\",\"password\":\"" + "p".repeat(70_000) + "\"}");
         assertTrue(huge.statusCode() == 400 || huge.statusCode() == 413, huge.statusCode() + " " + huge.body());
         assertError(huge.statusCode(), huge);
     }

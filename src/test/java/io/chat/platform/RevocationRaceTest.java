@@ -3,6 +3,7 @@ package io.chat.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
@@ -13,10 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.testing.RawWebSocket;
 
 /**
  * Revocation racing use: REST calls and Socket.IO CONNECTs with a token run flat out while the token is logged out
@@ -31,17 +29,16 @@ class RevocationRaceTest {
     private static final int CONNECT_RACERS = 3;
     /** How long the racers go on after the revocation returned: calls then must all be refused. */
     private static final long AFTER_MILLIS = 150;
+
     private static final long DISCONNECT_WITHIN_MILLIS = 2_000;
 
     private static PlatformServer server;
 
     /** One REST answer: when its request started (System.nanoTime) and its status. */
-    private record Answer(long startedAt, int status) {
-    }
+    private record Answer(long startedAt, int status) {}
 
     /** A socket that the server accepted: when, and the raw connection to watch for its DISCONNECT. */
-    private record Accepted(long acceptedAt, RawWebSocket ws) {
-    }
+    private record Accepted(long acceptedAt, RawWebSocket ws) {}
 
     @Test
     void noUseOfARevokedTokenSucceedsAfterLogoutOrUserDeletionReturned() throws Exception {
@@ -75,8 +72,9 @@ class RevocationRaceTest {
                 racers.add(pool.submit(() -> {
                     while (running.get()) {
                         long started = System.nanoTime();
-                        int status = server.call("GET", TestTenants.historyPath(tenant, "general", null, 1), null,
-                                                 token).statusCode();
+                        int status = server.call(
+                                        "GET", TestTenants.historyPath(tenant, "general", null, 1), null, token)
+                                .statusCode();
                         answers.add(new Answer(started, status));
                     }
                     return null;
@@ -94,8 +92,8 @@ class RevocationRaceTest {
             if (deleteUser) {
                 TestTenants.expect(204, server.admin("DELETE", "/admin/tenants/" + tenant + "/users/" + user, null));
             } else {
-                TestTenants.expect(204, server.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null,
-                                                    token));
+                TestTenants.expect(
+                        204, server.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null, token));
             }
             returned = System.nanoTime();
             Thread.sleep(AFTER_MILLIS);
@@ -104,12 +102,16 @@ class RevocationRaceTest {
                 racer.get(30, TimeUnit.SECONDS);
             }
         }
-        long lateSuccesses = answers.stream().filter(a -> a.startedAt() > returned && a.status() != 401).count();
+        long lateSuccesses = answers.stream()
+                .filter(a -> a.startedAt() > returned && a.status() != 401)
+                .count();
         long lateCalls = answers.stream().filter(a -> a.startedAt() > returned).count();
         if (lateSuccesses > 0) {
             failures.add(lateSuccesses + " of " + lateCalls + " REST calls started after the revocation were not 401");
         }
-        if (server.call("GET", TestTenants.historyPath(tenant, "general", null, 1), null, token).statusCode() != 401) {
+        if (server.call("GET", TestTenants.historyPath(tenant, "general", null, 1), null, token)
+                        .statusCode()
+                != 401) {
             failures.add("the token still works for REST");
         }
         List<Future<Boolean>> watched = new ArrayList<>();
@@ -117,8 +119,11 @@ class RevocationRaceTest {
             for (Accepted socket : accepted) {
                 watched.add(pool.submit(() -> {
                     try (RawWebSocket ws = socket.ws()) {
-                        return disconnectedBy(ws, tenant, Math.max(returned, socket.acceptedAt())
-                                + TimeUnit.MILLISECONDS.toNanos(DISCONNECT_WITHIN_MILLIS));
+                        return disconnectedBy(
+                                ws,
+                                tenant,
+                                Math.max(returned, socket.acceptedAt())
+                                        + TimeUnit.MILLISECONDS.toNanos(DISCONNECT_WITHIN_MILLIS));
                     }
                 }));
             }
@@ -143,7 +148,8 @@ class RevocationRaceTest {
             assertTrue(ws.readFrame().text().startsWith("0{"), "Engine.IO open");
             ws.sendText("40/" + tenant + ",{\"token\":\"" + token + "\"}");
             String answer = ws.readUntil(f -> f.opcode() == 0x1
-                    && (f.text().startsWith("40/") || f.text().startsWith("44/"))).text();
+                            && (f.text().startsWith("40/") || f.text().startsWith("44/")))
+                    .text();
             if (answer.startsWith("40/")) {
                 accepted.add(new Accepted(System.nanoTime(), ws));
                 keep = true;

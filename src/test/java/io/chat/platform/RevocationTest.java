@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socket.client.IO;
+import io.socket.client.Manager;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.socket.client.IO;
-import io.socket.client.Manager;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +25,7 @@ class RevocationTest {
     private static final long WITHIN_MILLIS = 2_000;
     /** What the official client reports for a Socket.IO DISCONNECT packet from the server. */
     private static final String SERVER_DISCONNECT = "io server disconnect";
+
     private static final String JWT_SECRET = "revocation-test-secret-of-more-than-32-bytes";
     private static final String JWT_ISSUER = "https://idp.revocation.example";
 
@@ -91,12 +89,18 @@ class RevocationTest {
         assertEquals(List.of(), bob.received("user:offline"), "alice still has a socket");
 
         assertEquals("unauthorized", ChatClient.connectError(server.url(), "/" + tenant, revoked));
-        assertEquals(401, server.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null, revoked)
-                .statusCode());
-        assertEquals(401, server.call("GET", TestTenants.historyPath(tenant, "general", null, null), null, revoked)
-                .statusCode());
-        assertEquals(200, server.call("GET", TestTenants.historyPath(tenant, "general", null, null), null, kept)
-                .statusCode());
+        assertEquals(
+                401,
+                server.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null, revoked)
+                        .statusCode());
+        assertEquals(
+                401,
+                server.call("GET", TestTenants.historyPath(tenant, "general", null, null), null, revoked)
+                        .statusCode());
+        assertEquals(
+                200,
+                server.call("GET", TestTenants.historyPath(tenant, "general", null, null), null, kept)
+                        .statusCode());
     }
 
     @Test
@@ -163,8 +167,13 @@ class RevocationTest {
         String tenant = tenant("alice", "bob");
         String other = tenant("alice");
         String jwtTenant = TestTenants.newId("rev-jwt");
-        TestTenants.expect(201, server.admin("POST", "/admin/tenants", json(
-                "id", jwtTenant, "auth", json("type", "jwt", "issuer", JWT_ISSUER, "secret", JWT_SECRET)).toString()));
+        TestTenants.expect(
+                201,
+                server.admin(
+                        "POST",
+                        "/admin/tenants",
+                        json("id", jwtTenant, "auth", json("type", "jwt", "issuer", JWT_ISSUER, "secret", JWT_SECRET))
+                                .toString()));
         ChatClient bob = connect(tenant, server.login(tenant, "bob"));
         String revoked = server.login(tenant, "alice");
         logout(tenant, revoked);
@@ -178,16 +187,20 @@ class RevocationTest {
         assertEquals("unauthorized", ChatClient.connectError(url, ns, ""));
         assertEquals("unauthorized", ChatClient.connectError(url, ns, "not-a-token"));
         assertEquals("unauthorized", ChatClient.connectError(url, ns, revoked), "revoked");
-        assertEquals("unauthorized", ChatClient.connectError(url, ns, server.login(other, "alice")),
-                     "another tenant's token");
+        assertEquals(
+                "unauthorized",
+                ChatClient.connectError(url, ns, server.login(other, "alice")),
+                "another tenant's token");
         String validJwt = Jwts.hs256(JWT_SECRET, Jwts.claims(JWT_ISSUER, "alice"));
         assertEquals("unauthorized", ChatClient.connectError(url, ns, validJwt), "another tenant's JWT");
         var expired = Jwts.claims(JWT_ISSUER, "alice");
         long now = System.currentTimeMillis() / 1000;
         expired.put("iat", now - 600);
         expired.put("exp", now - 300);
-        assertEquals("unauthorized", ChatClient.connectError(url, "/" + jwtTenant, Jwts.hs256(JWT_SECRET, expired)),
-                     "expired");
+        assertEquals(
+                "unauthorized",
+                ChatClient.connectError(url, "/" + jwtTenant, Jwts.hs256(JWT_SECRET, expired)),
+                "expired");
         try (ChatClient valid = ChatClient.connect(url, "/" + jwtTenant, validJwt)) {
             assertTrue(valid.connected(), "the same tenant's valid token connects");
         }

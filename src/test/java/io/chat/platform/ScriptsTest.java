@@ -1,5 +1,12 @@
 package io.chat.platform;
 
+import static io.chat.platform.PlatformServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,22 +16,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-
-import static io.chat.platform.PlatformServer.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every admin script of {@code scripts/}, run as an operator would, against a live platform. */
 @PlatformTest
 class ScriptsTest {
     private static final Path SCRIPTS = Path.of("scripts").toAbsolutePath();
-    private static final List<String> ALL = List.of("provision-tenant", "add-user", "list-tenants", "suspend-tenant",
-                                                    "resume-tenant", "delete-tenant", "announce");
+    private static final List<String> ALL = List.of(
+            "provision-tenant",
+            "add-user",
+            "list-tenants",
+            "suspend-tenant",
+            "resume-tenant",
+            "delete-tenant",
+            "announce");
     private static final String SECRET = "the-jwt-secret-of-this-tenant-is-long-enough";
     private static PlatformServer server;
 
@@ -124,9 +129,18 @@ class ScriptsTest {
 
     @Test
     void theLifeOfATenantThroughTheScripts() throws Exception {
-        Run provisioned = run("provision-tenant", null, "scripted", "--name", "Scripted Inc",
-                              "--limit", "loginFailuresPerMinute=5", "--limit", "messageBurst=50",
-                              "--limit", "tenantMessagesPerSecond=700");
+        Run provisioned = run(
+                "provision-tenant",
+                null,
+                "scripted",
+                "--name",
+                "Scripted Inc",
+                "--limit",
+                "loginFailuresPerMinute=5",
+                "--limit",
+                "messageBurst=50",
+                "--limit",
+                "tenantMessagesPerSecond=700");
         JsonNode tenant = success(provisioned);
         assertEquals("scripted", tenant.get("id").asText());
         assertEquals("Scripted Inc", tenant.get("displayName").asText());
@@ -141,8 +155,15 @@ class ScriptsTest {
         Path passwordFile = Files.createTempFile("password", ".txt");
         try {
             Files.writeString(passwordFile, "bob-password\n");
-            JsonNode bob = success(run("add-user", null, "scripted", "bob", "--display-name", "Bob B",
-                                       "--password-file", passwordFile.toString()));
+            JsonNode bob = success(run(
+                    "add-user",
+                    null,
+                    "scripted",
+                    "bob",
+                    "--display-name",
+                    "Bob B",
+                    "--password-file",
+                    passwordFile.toString()));
             assertEquals("bob", bob.get("username").asText());
         } finally {
             Files.delete(passwordFile);
@@ -160,7 +181,9 @@ class ScriptsTest {
         try (ChatClient socket = ChatClient.connect(server.url(), "/scripted", aliceToken)) {
             JsonNode announced = success(run("announce", null, "scripted", "hello from \"ops\"\nline two"));
             assertTrue(announced.isObject());
-            assertEquals("hello from \"ops\"\nline two", socket.awaitEvent("announcement").get("text").asText());
+            assertEquals(
+                    "hello from \"ops\"\nline two",
+                    socket.awaitEvent("announcement").get("text").asText());
 
             JsonNode suspended = success(run("suspend-tenant", null, "scripted"));
             long returned = System.nanoTime();
@@ -195,8 +218,16 @@ class ScriptsTest {
         Path secretFile = Files.createTempFile("secret", ".txt");
         try {
             Files.writeString(secretFile, SECRET);
-            Run run = run("provision-tenant", null, "scripted-jwt", "--jwt-issuer", "https://idp.example",
-                          "--jwt-audience", "chat", "--jwt-secret-file", secretFile.toString());
+            Run run = run(
+                    "provision-tenant",
+                    null,
+                    "scripted-jwt",
+                    "--jwt-issuer",
+                    "https://idp.example",
+                    "--jwt-audience",
+                    "chat",
+                    "--jwt-secret-file",
+                    secretFile.toString());
             JsonNode tenant = success(run);
             assertEquals("jwt", tenant.get("auth").get("type").asText());
             assertFalse(run.stdout().contains(SECRET), run.toString());
@@ -216,8 +247,8 @@ class ScriptsTest {
 
         Run wrongPassword = run(Map.of("CHAT_ADMIN_PASSWORD", "wrong-admin-password"), "list-tenants", null);
         failure(wrongPassword, "401");
-        Run wrongProvision = run(Map.of("CHAT_ADMIN_PASSWORD", "wrong-admin-password"), "provision-tenant", null,
-                                 "never-made");
+        Run wrongProvision =
+                run(Map.of("CHAT_ADMIN_PASSWORD", "wrong-admin-password"), "provision-tenant", null, "never-made");
         failure(wrongProvision, "401");
         assertEquals(404, server.admin("GET", "/admin/tenants/never-made", null).statusCode());
 
@@ -236,9 +267,15 @@ class ScriptsTest {
         failure(run("add-user", "short\n", "script-fail", "carol"));
         failure(run("add-user", null, "script-fail", "dave"));
         for (String user : List.of("carol", "dave")) {
-            assertEquals(401, server.call("POST", "/api/tenants/script-fail/sessions",
-                                          "{\"username\":\"" + user + "\",\"password\":\"whatever-password\"}",
-                                          null).statusCode(), user + " was not created");
+            assertEquals(
+                    401,
+                    server.call(
+                                    "POST",
+                                    "/api/tenants/script-fail/sessions",
+                                    "{\"username\":\"" + user + "\",\"password\":\"whatever-password\"}",
+                                    null)
+                            .statusCode(),
+                    user + " was not created");
         }
 
         // refused by the script, or by the server for it
@@ -253,9 +290,14 @@ class ScriptsTest {
         // and a name that is no URL path segment reaches no other endpoint
         failure(run("suspend-tenant", null, ".."));
         failure(run("add-user", "long-enough-password\n", "../script-fail", "eve"));
-        assertEquals(401, server.call("POST", "/api/tenants/script-fail/sessions",
-                                      "{\"username\":\"eve\",\"password\":\"long-enough-password\"}", null)
-                .statusCode());
+        assertEquals(
+                401,
+                server.call(
+                                "POST",
+                                "/api/tenants/script-fail/sessions",
+                                "{\"username\":\"eve\",\"password\":\"long-enough-password\"}",
+                                null)
+                        .statusCode());
         failure(run("provision-tenant", null, "script-fail2", "--limit", "bogus=1"));
         failure(run("provision-tenant", null, "script-fail2", "--limit", "messageBurst=many"));
         failure(run("provision-tenant", null, "script-fail3", "--jwt-issuer", "x"));
@@ -264,8 +306,8 @@ class ScriptsTest {
         assertFalse(Files.exists(server.tenantsDir().resolve("script-fail3")));
 
         // missing arguments print the usage and fail
-        for (String script : List.of("provision-tenant", "add-user", "suspend-tenant", "resume-tenant",
-                                     "delete-tenant", "announce")) {
+        for (String script : List.of(
+                "provision-tenant", "add-user", "suspend-tenant", "resume-tenant", "delete-tenant", "announce")) {
             Run bare = run(script, null);
             assertNotEquals(0, bare.exit(), script + ": " + bare);
             assertFalse(bare.stderr().isBlank(), script + ": " + bare);

@@ -1,5 +1,6 @@
 package io.chat.platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -7,14 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** Tenants, users and REST history for the platform tests, through the admin and public HTTP APIs. */
 final class TestTenants {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private TestTenants() {
-    }
+    private TestTenants() {}
 
     /** A new tenant id, unique in this JVM: {@code prefix-N}. */
     static String newId(String prefix) {
@@ -32,8 +30,12 @@ final class TestTenants {
     }
 
     static void addUser(PlatformServer server, String tenant, String user) {
-        expect(201, server.admin("POST", "/admin/tenants/" + tenant + "/users",
-                                 "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}"));
+        expect(
+                201,
+                server.admin(
+                        "POST",
+                        "/admin/tenants/" + tenant + "/users",
+                        "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}"));
     }
 
     /** A live figure of the tenant from {@code GET /admin/tenants/{id}}, e.g. "sockets"; -1 when absent. */
@@ -58,16 +60,16 @@ final class TestTenants {
     }
 
     /** One page of REST history: {@code GET /api/tenants/{t}/rooms/{room}/messages?before=&limit=}. */
-    static JsonNode historyPage(PlatformServer server, String tenant, String room, String token, Long before,
-                                Integer limit) {
+    static JsonNode historyPage(
+            PlatformServer server, String tenant, String room, String token, Long before, Integer limit) {
         HttpResponse<String> response = server.call("GET", historyPath(tenant, room, before, limit), null, token);
         expect(200, response);
         return PlatformServer.json(response.body());
     }
 
     static String historyPath(String tenant, String room, Long before, Integer limit) {
-        StringBuilder path = new StringBuilder("/api/tenants/" + tenant + "/rooms/"
-                                                       + URLEncoder.encode(room, StandardCharsets.UTF_8) + "/messages");
+        StringBuilder path = new StringBuilder(
+                "/api/tenants/" + tenant + "/rooms/" + URLEncoder.encode(room, StandardCharsets.UTF_8) + "/messages");
         String separator = "?";
         if (before != null) {
             path.append(separator).append("before=").append(before);
@@ -112,8 +114,8 @@ final class TestTenants {
     static void expect(int status, HttpResponse<String> response) {
         if (response.statusCode() != status) {
             throw new AssertionError("expected " + status + " but got " + response.statusCode() + " for "
-                                             + response.request().method() + " " + response.request().uri() + ": "
-                                             + response.body());
+                    + response.request().method() + " " + response.request().uri() + ": "
+                    + response.body());
         }
     }
 

@@ -1,5 +1,9 @@
 package io.chat.platform;
 
+import static io.chat.platform.PlatformServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,12 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import static io.chat.platform.PlatformServer.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The polling→WebSocket upgrade, packet by packet. Node's engine.io answers every poll that waits during an
@@ -41,13 +40,17 @@ class UpgradeStallTest {
             String session = base + "&sid=" + sid;
 
             // the client's CONNECT; its answer waits in the session's queue (no poll is pending)
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(session))
-                                                          .POST(HttpRequest.BodyPublishers.ofString(
-                                                                  "40/upgrades,{\"token\":\"" + token + "\"}"))
-                                                          .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(URI.create(session))
+                            .POST(HttpRequest.BodyPublishers.ofString("40/upgrades,{\"token\":\"" + token + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, post.statusCode());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (json(server.admin("GET", "/admin/tenants/upgrades", null).body()).get("sockets").asInt() < 1) {
+            while (json(server.admin("GET", "/admin/tenants/upgrades", null).body())
+                            .get("sockets")
+                            .asInt()
+                    < 1) {
                 assertTrue(System.nanoTime() < deadline, "the namespace socket never connected");
                 Thread.sleep(20);
             }
@@ -55,9 +58,10 @@ class UpgradeStallTest {
             // the upgrade probe: 2probe → 3probe
             LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
             WebSocket ws = http.newWebSocketBuilder()
-                    .buildAsync(URI.create(server.url().replace("http:", "ws:")
-                                                   + "/socket.io/?EIO=4&transport=websocket&sid=" + sid),
-                                new Collect(frames))
+                    .buildAsync(
+                            URI.create(server.url().replace("http:", "ws:")
+                                    + "/socket.io/?EIO=4&transport=websocket&sid=" + sid),
+                            new Collect(frames))
                     .get(10, TimeUnit.SECONDS);
             try {
                 ws.sendText("2probe", true).get(10, TimeUnit.SECONDS);
@@ -84,8 +88,12 @@ class UpgradeStallTest {
     private String poll(String url, Duration timeout) throws Exception {
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
-                                 HttpResponse.BodyHandlers.ofString());
+            response = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(timeout)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (java.net.http.HttpTimeoutException e) {
             throw new AssertionError("the poll was not answered within " + timeout, e);
         }

@@ -1,5 +1,11 @@
 package io.chat.socketio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chat.socketio.engine.EngineConfig;
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,15 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.socketio.engine.EngineConfig;
-import io.chat.testing.RawWebSocket;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What one client can make the engine hold: nothing beyond a small budget before it is in a namespace, a
@@ -32,7 +30,7 @@ class EngineLimitsTest {
     @Test
     void attachmentsForNoNamespaceCloseTheConnectionInsteadOfBeingBuffered() throws IOException {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
-             RawWebSocket ws = open(server)) {
+                RawWebSocket ws = open(server)) {
             // no CONNECT: a binary event announcing an attachment, then the attachment itself
             ws.sendText("451-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
             ws.sendFrame(true, 0x2, new byte[16 * 1024]);
@@ -46,7 +44,7 @@ class EngineLimitsTest {
     @Test
     void aBigMessageBeforeConnectingIsRefused() throws IOException {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
-             RawWebSocket ws = open(server)) {
+                RawWebSocket ws = open(server)) {
             ws.sendText("4" + "x".repeat(SocketIoConfig.DEFAULT_MAX_BYTES_BEFORE_CONNECT + 1));
             RawWebSocket.Frame close = ws.readUntilClosed();
             assertTrue(close != null && close.closeCode() == 1009, "closed 1009 (too big) before CONNECT");
@@ -56,11 +54,12 @@ class EngineLimitsTest {
     @Test
     void aConnectedClientMaySendFullSizeMessagesButNotMoreAttachmentsThanOneMessage() throws IOException {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
-             RawWebSocket ws = connected(server)) {
+                RawWebSocket ws = connected(server)) {
             // once in a namespace, the full maxPayload applies again
             String big = "y".repeat(200_000);
             ws.sendText("42/test,5[\"echo\",\"" + big + "\"]");
-            String ack = ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("43/test,5")).text();
+            String ack = ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("43/test,5"))
+                    .text();
             assertEquals("43/test,5[\"" + big + "\"]", ack);
 
             // two attachments of 600 kB: each fits in a message, together they do not
@@ -74,11 +73,12 @@ class EngineLimitsTest {
     @Test
     void aConnectionThatKeepsGuessingIsClosed() throws IOException {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
-             RawWebSocket ws = open(server)) {
+                RawWebSocket ws = open(server)) {
             for (int i = 0; i < 10; i++) {
                 ws.sendText("40/private,{\"token\":\"guess-" + i + "\"}");
-                assertTrue(ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("44/private,")).text()
-                                   .contains("unauthorized"));
+                assertTrue(ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("44/private,"))
+                        .text()
+                        .contains("unauthorized"));
             }
             ws.sendText("40/private,{\"token\":\"guess-10\"}");
             assertClosed(ws);
@@ -87,7 +87,8 @@ class EngineLimitsTest {
 
     @Test
     void sessionsPerAddressAndInAllAreCapped() throws Exception {
-        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/").withMaxSessions(100, 2))) {
+        try (FixtureServer server =
+                FixtureServer.start(EngineConfig.defaults("/socket.io/").withMaxSessions(100, 2))) {
             String first = handshake(server).body();
             handshake(server);
             HttpResponse<String> third = handshake(server);
@@ -101,7 +102,8 @@ class EngineLimitsTest {
             post(server, sid(first), "1");
             assertEquals(200, handshake(server).statusCode());
         }
-        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/").withMaxSessions(2, 100))) {
+        try (FixtureServer server =
+                FixtureServer.start(EngineConfig.defaults("/socket.io/").withMaxSessions(2, 100))) {
             handshake(server);
             try (RawWebSocket ws = open(server)) {
                 assertEquals(503, handshake(server).statusCode());
@@ -117,8 +119,8 @@ class EngineLimitsTest {
             server.io().engine().stopAccepting();
             assertEquals(503, handshake(server).statusCode());
             try (RawWebSocket fresh = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket");
-                 RawWebSocket upgrade = RawWebSocket.connect(server.port(),
-                                                            "/socket.io/?EIO=4&transport=websocket&sid=" + sid)) {
+                    RawWebSocket upgrade =
+                            RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid)) {
                 assertTrue(fresh.statusLine().contains("503"), fresh.statusLine());
                 assertTrue(upgrade.statusLine().contains("503"), upgrade.statusLine());
             }
@@ -133,14 +135,20 @@ class EngineLimitsTest {
             List<String> packets = new ArrayList<>(poll(server, sid));
             StringBuilder burst = new StringBuilder();
             for (int i = 1; i <= 40; i++) {
-                burst.append(i == 1 ? "" : "\u001e").append("42/test,").append(i).append("[\"echo\",").append(i).append(']');
+                burst.append(i == 1 ? "" : "\u001e")
+                        .append("42/test,")
+                        .append(i)
+                        .append("[\"echo\",")
+                        .append(i)
+                        .append(']');
             }
             post(server, sid, burst.toString());
             int acks = 0;
             while (acks < 40) {
                 List<String> response = poll(server, sid);
                 assertTrue(response.size() <= EngineConfig.DEFAULT_MAX_PACKETS_PER_POLL, response.size() + " packets");
-                acks += (int) response.stream().filter(p -> p.startsWith("43/test,")).count();
+                acks += (int)
+                        response.stream().filter(p -> p.startsWith("43/test,")).count();
             }
             assertEquals(40, acks);
             assertTrue(packets.stream().anyMatch(p -> p.startsWith("40/test,")), packets.toString());
@@ -171,8 +179,10 @@ class EngineLimitsTest {
     }
 
     private static HttpResponse<String> handshake(FixtureServer server) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling")).build(),
-                         HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static int eventually200(FixtureServer server) throws Exception {
@@ -196,14 +206,16 @@ class EngineLimitsTest {
     private static void post(FixtureServer server, String sid, String payload) throws Exception {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
-                        .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
     }
 
     private static List<String> poll(FixtureServer server, String sid) throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid)).build(),
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return List.of(response.body().split("\u001e"));

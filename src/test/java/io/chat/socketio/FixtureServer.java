@@ -1,15 +1,13 @@
 package io.chat.socketio;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.TimeoutException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.chat.Launch;
 import io.chat.Running;
 import io.chat.socketio.engine.EngineConfig;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real server on a random port, wired by {@link Launch}, with namespaces whose handlers exercise the
@@ -39,13 +37,13 @@ public final class FixtureServer implements AutoCloseable {
 
     /** Short heartbeats so that tests see dead peers quickly. */
     public static FixtureServer start() {
-        return start(EngineConfig.defaults("/socket.io/").withHeartbeat(Duration.ofMillis(1000),
-                                                                         Duration.ofMillis(1000)));
+        return start(
+                EngineConfig.defaults("/socket.io/").withHeartbeat(Duration.ofMillis(1000), Duration.ofMillis(1000)));
     }
 
     public static FixtureServer start(EngineConfig engine) {
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine)
-                                                          .withConnectTimeout(Duration.ofSeconds(5)));
+        SocketIoServer io = SocketIoServer.create(
+                SocketIoConfig.defaults().withEngine(engine).withConnectTimeout(Duration.ofSeconds(5)));
         install(io.of("/test"));
         Namespace secured = io.of("/private");
         secured.use(socket -> {
@@ -70,22 +68,26 @@ public final class FixtureServer implements AutoCloseable {
             socket.leave(args.get(0).asText());
             ack.send("left");
         });
-        ns.on("rooms", (socket, args, ack) -> ack.send(socket.rooms().stream().sorted().toList()));
+        ns.on(
+                "rooms",
+                (socket, args, ack) -> ack.send(socket.rooms().stream().sorted().toList()));
         ns.on("to-room", (socket, args, ack) -> socket.to(args.get(0).asText()).emit("room-message", args.get(1)));
-        ns.on("to-room-except", (socket, args, ack) -> ns.to(args.get(0).asText()).except(args.get(1).asText())
+        ns.on("to-room-except", (socket, args, ack) -> ns.to(args.get(0).asText())
+                .except(args.get(1).asText())
                 .emit("room-message", args.get(2)));
         ns.on("broadcast", (socket, args, ack) -> socket.broadcast().emit("broadcast-message", args.get(0)));
         ns.on("everyone", (socket, args, ack) -> ns.emit("everyone-message", args.get(0)));
         ns.on("to-socket", (socket, args, ack) -> ns.to(args.get(0).asText()).emit("direct", args.get(1)));
         ns.on("echo", (socket, args, ack) -> ack.send(args.toArray()));
-        ns.on("ask-client", (socket, args, ack) -> socket
-                .emitWithAck(Duration.ofMillis(args.get(0).asLong()), "question", 42)
+        ns.on("ask-client", (socket, args, ack) -> socket.emitWithAck(
+                        Duration.ofMillis(args.get(0).asLong()), "question", 42)
                 .whenComplete((answer, error) -> {
                     if (error == null) {
                         ack.send(Json.NODES.objectNode().set("answer", answer.isEmpty() ? null : answer.get(0)));
                     } else {
-                        ack.send(Json.NODES.objectNode().put("error", error instanceof TimeoutException
-                                ? "timeout" : "failed"));
+                        ack.send(Json.NODES
+                                .objectNode()
+                                .put("error", error instanceof TimeoutException ? "timeout" : "failed"));
                     }
                 }));
         ns.on("throw", (socket, args, ack) -> {

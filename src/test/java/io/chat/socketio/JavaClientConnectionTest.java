@@ -6,27 +6,25 @@ import static io.chat.socketio.JavaClients.object;
 import static io.chat.socketio.JavaClients.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.socketio.JavaClients.Mode;
+import io.chat.socketio.JavaClients.TestClient;
+import io.socket.client.IO;
+import io.socket.client.Manager;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.chat.socketio.JavaClients.Mode;
-import io.chat.socketio.JavaClients.TestClient;
-import io.socket.client.IO;
-import io.socket.client.Manager;
 
 /** Connecting with the official Java client: handshake, middleware, unknown and dynamic namespaces, disconnects. */
 class JavaClientConnectionTest {
@@ -88,7 +86,9 @@ class JavaClientConnectionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"WEBSOCKET", "POLLING"})
+    @EnumSource(
+            value = Mode.class,
+            names = {"WEBSOCKET", "POLLING"})
     void fixedTransportIsNeverUpgraded(Mode mode) {
         TestClient client = null;
         try {
@@ -105,7 +105,8 @@ class JavaClientConnectionTest {
     void middlewareRejectsBadToken(Mode mode) {
         TestClient client = null;
         try {
-            client = JavaClients.client(server, "/private", mode, Map.of("token", "wrong")).open();
+            client = JavaClients.client(server, "/private", mode, Map.of("token", "wrong"))
+                    .open();
             JSONObject error = client.awaitConnectError();
             assertEquals("unauthorized", string(error, "message"));
             assertEquals("bad token", string(object(error, "data"), "reason"));
@@ -134,7 +135,8 @@ class JavaClientConnectionTest {
     void middlewareAcceptsGoodToken(Mode mode) {
         TestClient client = null;
         try {
-            client = JavaClients.client(server, "/private", mode, Map.of("token", "secret")).connect();
+            client = JavaClients.client(server, "/private", mode, Map.of("token", "secret"))
+                    .connect();
             assertTrue(client.socket.connected());
             assertEquals(List.of("private", 1), Arrays.asList(client.call("echo", "private", 1)));
         } finally {
@@ -193,7 +195,8 @@ class JavaClientConnectionTest {
         String room = "leaving-room-" + mode;
         Namespace test = server.io().namespace("/test").orElseThrow();
         Map<String, CompletableFuture<DisconnectReason>> serverSide = new ConcurrentHashMap<>();
-        test.onDisconnect((socket, reason) -> serverSide.computeIfAbsent(socket.id(), id -> new CompletableFuture<>())
+        test.onDisconnect((socket, reason) -> serverSide
+                .computeIfAbsent(socket.id(), id -> new CompletableFuture<>())
                 .complete(reason));
         TestClient client = null;
         try {
@@ -203,11 +206,13 @@ class JavaClientConnectionTest {
             assertEquals(Integer.valueOf(1), test.roomSizes().get(room), "room size after join");
             client.socket.disconnect();
             assertEquals("io client disconnect", client.awaitDisconnect());
-            DisconnectReason reason = await(serverSide.computeIfAbsent(id, i -> new CompletableFuture<>()),
-                                            "server-side disconnect of " + id);
+            DisconnectReason reason = await(
+                    serverSide.computeIfAbsent(id, i -> new CompletableFuture<>()), "server-side disconnect of " + id);
             // Node reports "client namespace disconnect"; the transport closing right behind it is also fair
-            assertTrue(reason == DisconnectReason.CLIENT_NAMESPACE_DISCONNECT
-                               || reason == DisconnectReason.TRANSPORT_CLOSE, "reason " + reason);
+            assertTrue(
+                    reason == DisconnectReason.CLIENT_NAMESPACE_DISCONNECT
+                            || reason == DisconnectReason.TRANSPORT_CLOSE,
+                    "reason " + reason);
             assertTrue(test.socket(id).isEmpty(), "server still has the disconnected socket");
             assertFalse(test.roomSizes().containsKey(room), "room outlived its only member");
         } finally {

@@ -3,17 +3,15 @@ package io.chat.socketio;
 import static io.chat.socketio.JavaClients.closeAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.chat.socketio.JavaClients.Mode;
+import io.chat.socketio.JavaClients.TestClient;
+import io.chat.socketio.engine.EngineConfig;
 import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.chat.socketio.JavaClients.Mode;
-import io.chat.socketio.JavaClients.TestClient;
-import io.chat.socketio.engine.EngineConfig;
 
 /**
  * The fixture with Node's default heartbeat (ping every 25 s) instead of the 1 s the other tests use: nothing

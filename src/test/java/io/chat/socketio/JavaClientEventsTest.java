@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.socketio.JavaClients.Mode;
+import io.chat.socketio.JavaClients.TestClient;
+import io.socket.client.Ack;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -24,16 +26,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.chat.socketio.JavaClients.Mode;
-import io.chat.socketio.JavaClients.TestClient;
-import io.socket.client.Ack;
-
 /** Events both ways with the official Java client: acknowledgements, binary, server-side asks, failures. */
 class JavaClientEventsTest {
     private static FixtureServer server;
 
     /** The fixture's events plus {@code give-bytes}: binary from the server alone, without any from the client. */
     private static final String BYTES_NAMESPACE = "/bytes-out";
+
     private static final byte[] SERVER_BYTES = {(byte) 0xca, (byte) 0xfe, 0, 10, 13};
 
     @BeforeAll
@@ -170,8 +169,8 @@ class JavaClientEventsTest {
         try {
             client = JavaClients.connected(server, "/test", mode).awaitUpgradeIn(mode);
             byte[] bytes = {9, 8, 7};
-            JSONObject object = json("label", "file", "content", bytes,
-                                     "parts", new JSONArray(List.of("a")).put(new byte[] {5}));
+            JSONObject object =
+                    json("label", "file", "content", bytes, "parts", new JSONArray(List.of("a")).put(new byte[] {5}));
             Object[] ack = client.call("echo", object);
             assertEquals(1, ack.length, () -> Arrays.toString(ack));
             JSONObject back = assertInstanceOf(JSONObject.class, ack[0]);

@@ -7,21 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.socketio.JavaClients.Mode;
+import io.chat.socketio.JavaClients.TestClient;
+import io.socket.client.Manager;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.chat.socketio.JavaClients.Mode;
-import io.chat.socketio.JavaClients.TestClient;
-import io.socket.client.Manager;
 
 /** Namespaces added to and removed from a running server, seen by the official Java client. */
 class JavaClientNamespaceLifecycleTest {
@@ -78,8 +76,11 @@ class JavaClientNamespaceLifecycleTest {
             assertEquals("io server disconnect", first.awaitDisconnect());
             assertEquals("io server disconnect", second.awaitDisconnect());
             await(bothGone, "server-side disconnect of both sockets");
-            assertEquals(Map.of(firstId, DisconnectReason.SERVER_NAMESPACE_DISCONNECT,
-                                secondId, DisconnectReason.SERVER_NAMESPACE_DISCONNECT), serverSide);
+            assertEquals(
+                    Map.of(
+                            firstId, DisconnectReason.SERVER_NAMESPACE_DISCONNECT,
+                            secondId, DisconnectReason.SERVER_NAMESPACE_DISCONNECT),
+                    serverSide);
             assertTrue(server.io().namespace(name).isEmpty());
             assertEquals(0, removed.socketCount());
 

@@ -5,10 +5,11 @@ import static io.chat.socketio.JavaClients.closeAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.chat.socketio.JavaClients.Mode;
+import io.chat.socketio.JavaClients.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.junit.jupiter.api.AfterAll;
@@ -16,9 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.chat.socketio.JavaClients.Mode;
-import io.chat.socketio.JavaClients.TestClient;
 
 /**
  * Rooms and targeted emits with the official Java client. Each test has three clients a, b, c of one transport

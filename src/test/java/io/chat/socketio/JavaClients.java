@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.chat.testing.JavaClientEngine;
+import io.socket.client.IO;
+import io.socket.client.Socket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,13 +27,8 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
 import org.json.JSONException;
 import org.json.JSONObject;
-
-import io.chat.testing.JavaClientEngine;
-import io.socket.client.IO;
-import io.socket.client.Socket;
 
 /**
  * Shared plumbing for the tests that drive {@link FixtureServer} with the official Java client
@@ -42,11 +40,10 @@ final class JavaClients {
     static final long TIMEOUT_SECONDS = 10;
 
     /** Events of /test (and /private, /dyn-*) that the server emits; each gets its own queue. */
-    static final List<String> SERVER_EVENTS = List.of("welcome", "room-message", "broadcast-message",
-                                                      "everyone-message", "direct", "question");
+    static final List<String> SERVER_EVENTS =
+            List.of("welcome", "room-message", "broadcast-message", "everyone-message", "direct", "question");
 
-    private JavaClients() {
-    }
+    private JavaClients() {}
 
     /**
      * The client library's own trace (java.util.logging, FINE) of the last few hundred records, printed when a
@@ -56,10 +53,9 @@ final class JavaClients {
     /** Per-packet bookkeeping that says nothing the "encoded"/"decoded"/xhr lines do not. */
     private static final java.util.regex.Pattern NOISE = java.util.regex.Pattern.compile(
             "writing packet|encoding packet|emitting packet with ack id|calling ack|xhr poll$|polling$");
-    private static final ConcurrentLinkedDeque<String> TRACE =
-            new ConcurrentLinkedDeque<>();
-    private static final AtomicInteger TRACE_SIZE =
-            new AtomicInteger();
+
+    private static final ConcurrentLinkedDeque<String> TRACE = new ConcurrentLinkedDeque<>();
+    private static final AtomicInteger TRACE_SIZE = new AtomicInteger();
     private static final Logger CLIENT_LOGGER = Logger.getLogger("io.socket");
 
     static {
@@ -72,27 +68,28 @@ final class JavaClients {
                 if (message == null || NOISE.matcher(message).lookingAt()) {
                     return;
                 }
-                TRACE.addLast(record.getInstant() + " [" + Thread.currentThread().getName() + "] "
-                                      + record.getLoggerName().replace("io.socket.", "") + " "
-                                      + message);
+                TRACE.addLast(
+                        record.getInstant() + " [" + Thread.currentThread().getName() + "] "
+                                + record.getLoggerName().replace("io.socket.", "") + " "
+                                + message);
                 if (TRACE_SIZE.incrementAndGet() > TRACE_LINES && TRACE.pollFirst() != null) {
                     TRACE_SIZE.decrementAndGet();
                 }
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
     }
 
     /** Prints the client trace to stderr (surefire keeps it in the test's -output.txt). */
     static void dumpTrace(String why) {
-        StringBuilder out = new StringBuilder("---- java client trace before failure: ").append(why).append('\n');
+        StringBuilder out = new StringBuilder("---- java client trace before failure: ")
+                .append(why)
+                .append('\n');
         for (String line : TRACE) {
             out.append(line).append('\n');
         }
@@ -203,14 +200,16 @@ final class JavaClients {
         final List<String> transports = new CopyOnWriteArrayList<>();
         /** Completes with the new transport's name when the client switched transports (Engine.IO upgrade). */
         final CompletableFuture<String> upgraded = new CompletableFuture<>();
+
         private final Map<String, LinkedBlockingQueue<Object[]>> received = new ConcurrentHashMap<>();
 
         TestClient(Socket socket) {
             this.socket = socket;
             socket.on(Socket.EVENT_CONNECT, args -> connected.complete(socket.id()));
             socket.on(Socket.EVENT_CONNECT_ERROR, args -> connectError.complete(args.length > 0 ? args[0] : null));
-            socket.on(Socket.EVENT_DISCONNECT, args -> disconnected.complete(args.length > 0
-                    ? String.valueOf(args[0]) : null));
+            socket.on(
+                    Socket.EVENT_DISCONNECT,
+                    args -> disconnected.complete(args.length > 0 ? String.valueOf(args[0]) : null));
             for (String event : SERVER_EVENTS) {
                 socket.on(event, args -> queue(event).add(args));
             }
@@ -269,7 +268,7 @@ final class JavaClients {
                 if (args == null) {
                     dumpTrace("event '" + event + "'");
                     fail("timed out after " + TIMEOUT_SECONDS + " s waiting for event '" + event + "' on "
-                                 + socket.id());
+                            + socket.id());
                 }
                 return args;
             } catch (InterruptedException e) {
@@ -311,8 +310,10 @@ final class JavaClients {
         void assertNothing(String event) {
             barrier();
             List<Object[]> got = new ArrayList<>(queue(event));
-            assertTrue(got.isEmpty(), () -> socket.id() + " should not have received '" + event + "' but got "
-                    + got.stream().map(Arrays::toString).toList());
+            assertTrue(
+                    got.isEmpty(),
+                    () -> socket.id() + " should not have received '" + event + "' but got "
+                            + got.stream().map(Arrays::toString).toList());
         }
 
         void join(String room) {

@@ -1,5 +1,12 @@
 package io.chat.socketio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.chat.testing.ExternalProcess;
+import io.chat.testing.ExternalProcess.Result;
+import io.chat.testing.TestMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,16 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import io.chat.testing.ExternalProcess;
-import io.chat.testing.TestMachine;
-import io.chat.testing.ExternalProcess.Result;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs the official Node.js client ({@code socket.io-client}, pinned in {@code src/test/node/package.json}) against
@@ -46,15 +44,18 @@ class NodeClientTest {
         try (FixtureServer server = FixtureServer.start()) {
             List<String> command = new ArrayList<>(List.of(node, "--test", "--test-reporter=spec"));
             command.addAll(files);
-            Result result = ExternalProcess.run("NodeClientTest", command, dir, Map.of("SERVER_URL", server.url()),
-                                                NODE_TIMEOUT_MINUTES);
+            Result result = ExternalProcess.run(
+                    "NodeClientTest", command, dir, Map.of("SERVER_URL", server.url()), NODE_TIMEOUT_MINUTES);
             if (result.timedOut()) {
                 fail("node --test did not finish within " + NODE_TIMEOUT_MINUTES + " min and was killed; last output:\n"
-                     + result.tail());
+                        + result.tail());
             }
-            assertEquals(0, result.exitCode(), () -> "node --test failed (exit code " + result.exitCode()
-                                                     + "); last output:\n" + result.tail());
-            result.count(TEST_COUNT).ifPresent(count -> assertTrue(count > 0, "node --test ran no tests:\n" + result.tail()));
+            assertEquals(
+                    0,
+                    result.exitCode(),
+                    () -> "node --test failed (exit code " + result.exitCode() + "); last output:\n" + result.tail());
+            result.count(TEST_COUNT)
+                    .ifPresent(count -> assertTrue(count > 0, "node --test ran no tests:\n" + result.tail()));
         }
     }
 

@@ -1,5 +1,9 @@
 package io.chat.socketio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,16 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.chat.testing.RawWebSocket;
 
 /**
  * The protocol on the wire, including what well-behaved clients never send: each offender is closed with
@@ -73,15 +72,18 @@ class RawProtocolTest {
     }
 
     private static HttpResponse<String> get(String query) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?" + query)).build(),
-                         HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?" + query))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> send(String method, String query, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?" + query))
-                                 .method(method, HttpRequest.BodyPublishers.ofString(body))
-                                 .build(),
-                         HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?" + query))
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String handshake() throws Exception {
@@ -93,12 +95,14 @@ class RawProtocolTest {
     void httpErrorsAnswer400WithTheProtocolsCodes() throws Exception {
         assertAnswer(get("EIO=3&transport=polling"), 400, "{\"code\":5,\"message\":\"Unsupported protocol version\"}");
         assertAnswer(get("EIO=4&transport=carrier-pigeon"), 400, "{\"code\":0,\"message\":\"Transport unknown\"}");
-        assertAnswer(send("POST", "EIO=4&transport=polling", ""), 400,
-                     "{\"code\":2,\"message\":\"Bad handshake method\"}");
+        assertAnswer(
+                send("POST", "EIO=4&transport=polling", ""), 400, "{\"code\":2,\"message\":\"Bad handshake method\"}");
         assertAnswer(get("EIO=4&transport=polling&sid=nope"), 400, "{\"code\":1,\"message\":\"Session ID unknown\"}");
         String sid = handshake();
-        assertAnswer(send("PUT", "EIO=4&transport=polling&sid=" + sid, "x"), 400,
-                     "{\"code\":3,\"message\":\"Bad request\"}");
+        assertAnswer(
+                send("PUT", "EIO=4&transport=polling&sid=" + sid, "x"),
+                400,
+                "{\"code\":3,\"message\":\"Bad request\"}");
     }
 
     private static void assertAnswer(HttpResponse<String> response, int status, String body) {
@@ -108,9 +112,17 @@ class RawProtocolTest {
 
     @Test
     void invalidSocketIoPacketsCloseTheOffenderOnly() throws Exception {
-        for (String bad : new String[] {"42/test,{}", "9", "42/test,[\"connect\"]", "43/test,[]",
-                "42/test,99999999999999999999[\"echo\"]", "42/test,[\"echo\"", "41/test,{}", "44/test,{}",
-                "51-/test,[\"echo\"]"}) {
+        for (String bad : new String[] {
+            "42/test,{}",
+            "9",
+            "42/test,[\"connect\"]",
+            "43/test,[]",
+            "42/test,99999999999999999999[\"echo\"]",
+            "42/test,[\"echo\"",
+            "41/test,{}",
+            "44/test,{}",
+            "51-/test,[\"echo\"]"
+        }) {
             try (RawWebSocket offender = connectToTest()) {
                 offender.sendText(bad);
                 RawWebSocket.Frame close = offender.readUntilClosed();
@@ -134,7 +146,8 @@ class RawProtocolTest {
     void oversizePollingBodyIsRefused() throws Exception {
         String sid = handshake();
         String big = "4" + "x".repeat(1_000_001);
-        assertEquals(413, send("POST", "EIO=4&transport=polling&sid=" + sid, big).statusCode());
+        assertEquals(
+                413, send("POST", "EIO=4&transport=polling&sid=" + sid, big).statusCode());
     }
 
     @Test

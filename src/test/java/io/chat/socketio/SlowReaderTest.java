@@ -1,15 +1,13 @@
 package io.chat.socketio;
 
-import java.io.IOException;
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
-import io.chat.socketio.engine.EngineConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chat.socketio.engine.EngineConfig;
 import io.chat.testing.RawWebSocket;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** A reader that stops reading is closed when its queue overflows; the sender never waits on it. */
 class SlowReaderTest {

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.history.CommitObserver;
+import io.chat.history.H2TenantStore;
+import io.chat.json.Json;
+import io.chat.tenant.auth.PasswordHasher;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,15 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.chat.history.CommitObserver;
-import io.chat.history.H2TenantStore;
-import io.chat.json.Json;
-import io.chat.tenant.auth.PasswordHasher;
 
 /** Revocations travel as tenant events, as user deletions do: the registry revokes first, then tells its listener. */
 class TenantEventsTest {
@@ -30,26 +28,23 @@ class TenantEventsTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     /** Tokens by their key, for the listener to try. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
     private TenantRegistry registry;
 
     @BeforeEach
     void wire() throws Exception {
         TenantRegistry.TenantListener recorder = new TenantRegistry.TenantListener() {
             @Override
-            public void opened(Tenant tenant) {
-            }
+            public void opened(Tenant tenant) {}
 
             @Override
-            public void suspended(Tenant tenant) {
-            }
+            public void suspended(Tenant tenant) {}
 
             @Override
-            public void resumed(Tenant tenant) {
-            }
+            public void resumed(Tenant tenant) {}
 
             @Override
-            public void deleting(Tenant tenant) {
-            }
+            public void deleting(Tenant tenant) {}
 
             @Override
             public void userDeleted(Tenant tenant, String username) {
@@ -63,9 +58,12 @@ class TenantEventsTest {
                 events.add("tokenRevoked " + tenant.id() + " " + tokenKey);
             }
         };
-        registry = new TenantRegistry(Files.createTempDirectory("tenant-events"),
-                                      H2TenantStore.opener(reads, CommitObserver.NONE), new PasswordHasher(), Clock.systemUTC(),
-                                      TenantRegistry.TenantListener.all(recorder));
+        registry = new TenantRegistry(
+                Files.createTempDirectory("tenant-events"),
+                H2TenantStore.opener(reads, CommitObserver.NONE),
+                new PasswordHasher(),
+                Clock.systemUTC(),
+                TenantRegistry.TenantListener.all(recorder));
     }
 
     @AfterEach

@@ -29,7 +29,8 @@ public final class ChildPlatform {
     public final Path log;
     private final String adminUser;
     private final String adminPassword;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** From another loopback address (127.0.0.2), as a different client than the one flooding. */
     private final HttpClient other;
 
@@ -41,8 +42,10 @@ public final class ChildPlatform {
         this.adminUser = adminUser;
         this.adminPassword = adminPassword;
         try {
-            this.other = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .localAddress(InetAddress.getByName("127.0.0.2")).build();
+            this.other = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .localAddress(InetAddress.getByName("127.0.0.2"))
+                    .build();
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
@@ -51,8 +54,9 @@ public final class ChildPlatform {
     /** A public call from 127.0.0.2. */
     public HttpResponse<String> callFromOtherAddress(String method, String path, String body) {
         try {
-            return other.send(request("http://127.0.0.1:" + port + path, method, body).build(),
-                              HttpResponse.BodyHandlers.ofString());
+            return other.send(
+                    request("http://127.0.0.1:" + port + path, method, body).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -92,13 +96,23 @@ public final class ChildPlatform {
      * @param wrapper a command the JVM runs under (e.g. {@code prlimit --nofile=...}), or empty
      * @param extraEnv more environment (settings such as {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS})
      */
-    public static ChildPlatform launch(Path tenants, Path log, String adminUser, String adminPassword,
-                                       List<String> wrapper, Map<String, String> extraEnv) throws IOException {
+    public static ChildPlatform launch(
+            Path tenants,
+            Path log,
+            String adminUser,
+            String adminPassword,
+            List<String> wrapper,
+            Map<String, String> extraEnv)
+            throws IOException {
         int port = freePort();
         int adminPort = freePort();
         List<String> command = new java.util.ArrayList<>(wrapper);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                               "-cp", System.getProperty("java.class.path"), "io.chat.Main"));
+        command.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.chat.Main"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -146,7 +160,9 @@ public final class ChildPlatform {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build());
+        return send(HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(10))
+                .build());
     }
 
     public HttpResponse<String> admin(String method, String path, String body) {
@@ -156,7 +172,8 @@ public final class ChildPlatform {
     public HttpResponse<String> admin(String method, String path, String body, String user, String password) {
         String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return send(request("http://127.0.0.1:" + adminPort + path, method, body)
-                            .header("Authorization", "Basic " + basic).build());
+                .header("Authorization", "Basic " + basic)
+                .build());
     }
 
     public HttpResponse<String> call(String method, String path, String body, String bearer) {
@@ -168,9 +185,11 @@ public final class ChildPlatform {
     }
 
     private static HttpRequest.Builder request(String uri, String method, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -210,9 +229,13 @@ public final class ChildPlatform {
 
     /** Asks the JVM for a full GC (jcmd), so that heap figures compare live data. */
     public void gc() throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                                          Long.toString(pid()), "GC.run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(pid()),
+                        "GC.run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         jcmd.waitFor(30, TimeUnit.SECONDS);
     }
 

@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
 public final class ExternalProcess {
     private static final int TAIL_LINES = 200;
 
-    private ExternalProcess() {
-    }
+    private ExternalProcess() {}
 
     /** What a run came to: whether it timed out, its exit code, its last lines. */
     public record Result(boolean timedOut, int exitCode, List<String> lines) {
@@ -42,8 +41,8 @@ public final class ExternalProcess {
         }
     }
 
-    public static Result run(String label, List<String> command, Path dir, Map<String, String> env,
-                             long timeoutMinutes) throws IOException, InterruptedException {
+    public static Result run(String label, List<String> command, Path dir, Map<String, String> env, long timeoutMinutes)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -68,8 +67,8 @@ public final class ExternalProcess {
     }
 
     private static void copy(String label, Process process, Deque<String> tail) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                                                                              StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 System.out.println(line);

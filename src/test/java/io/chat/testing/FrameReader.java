@@ -99,12 +99,13 @@ public final class FrameReader {
         }
         if (masked) {
             for (int i = 0; i < n; i++) {
-                int key = switch (i & 3) {
-                    case 0 -> mask0;
-                    case 1 -> mask1;
-                    case 2 -> mask2;
-                    default -> mask3;
-                };
+                int key =
+                        switch (i & 3) {
+                            case 0 -> mask0;
+                            case 1 -> mask1;
+                            case 2 -> mask2;
+                            default -> mask3;
+                        };
                 payload[i] ^= (byte) key;
             }
         }

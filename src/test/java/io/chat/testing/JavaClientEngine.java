@@ -1,18 +1,16 @@
 package io.chat.testing;
 
-import java.lang.reflect.Field;
-import java.util.function.Consumer;
-
 import io.socket.client.Manager;
 import io.socket.engineio.client.Transport;
+import java.lang.reflect.Field;
+import java.util.function.Consumer;
 
 /**
  * The Engine.IO side of the official Java client 2.1.2, which keeps its engine package-private although the
  * transport upgrade is only announced there.
  */
 public final class JavaClientEngine {
-    private JavaClientEngine() {
-    }
+    private JavaClientEngine() {}
 
     public static io.socket.engineio.client.Socket engineOf(Manager manager) {
         try {
@@ -35,9 +33,12 @@ public final class JavaClientEngine {
             // the first transport of each engine is created by its open(), after Manager.open() set the engine;
             // a reconnection makes a new engine, hooked the same way
             io.socket.engineio.client.Socket engine = engineOf(manager);
-            if (engine != null && engine.listeners(io.socket.engineio.client.Socket.EVENT_UPGRADE).isEmpty()) {
-                engine.on(io.socket.engineio.client.Socket.EVENT_UPGRADE,
-                          upgrade -> upgraded.accept(((Transport) upgrade[0]).name));
+            if (engine != null
+                    && engine.listeners(io.socket.engineio.client.Socket.EVENT_UPGRADE)
+                            .isEmpty()) {
+                engine.on(
+                        io.socket.engineio.client.Socket.EVENT_UPGRADE,
+                        upgrade -> upgraded.accept(((Transport) upgrade[0]).name));
             }
         });
     }

@@ -52,7 +52,7 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a WebSocket (or tries to: see {@link #upgraded()}), with no Origin header and no check of frames. */
     public static RawWebSocket connect(int port, String pathAndQuery) throws IOException {
-        return connect(port, pathAndQuery, null, frame -> { });
+        return connect(port, pathAndQuery, null, frame -> {});
     }
 
     /** Opens a WebSocket (or tries to: see {@link #upgraded()}) with an optional Origin header; check sees every frame read. */
@@ -85,8 +85,9 @@ public final class RawWebSocket implements AutoCloseable {
     public static String acceptKey(String key) {
         try {
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            return Base64.getEncoder().encodeToString(sha1.digest(
-                    (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            return Base64.getEncoder()
+                    .encodeToString(sha1.digest(
+                            (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -103,8 +104,8 @@ public final class RawWebSocket implements AutoCloseable {
             throw new AssertionError("no open packet: " + open);
         }
         ws.sendText("40/" + tenant + ",{\"token\":\"" + token + "\"}");
-        Frame connected = ws.readUntil(f -> f.opcode() == 0x1
-                && (f.text().startsWith("40/") || f.text().startsWith("44/")));
+        Frame connected = ws.readUntil(f ->
+                f.opcode() == 0x1 && (f.text().startsWith("40/") || f.text().startsWith("44/")));
         if (!connected.text().startsWith("40/" + tenant + ",{\"sid\":")) {
             throw new AssertionError("not connected: " + connected.text());
         }
@@ -162,8 +163,8 @@ public final class RawWebSocket implements AutoCloseable {
      * Writes one frame into {@code to} at {@code at} (room for {@link #headerLength} more bytes and the payload),
      * masked with {@code mask} (4 bytes) unless it is null; returns the end of the frame.
      */
-    public static int appendFrame(byte[] to, int at, boolean fin, int opcode, byte[] payload, int off, int len,
-                                  byte[] mask) {
+    public static int appendFrame(
+            byte[] to, int at, boolean fin, int opcode, byte[] payload, int off, int len, byte[] mask) {
         to[at++] = (byte) ((fin ? 0x80 : 0) | opcode);
         int maskBit = mask != null ? 0x80 : 0;
         if (len < 126) {

@@ -2,6 +2,11 @@ package io.chat.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.socket.client.Ack;
+import io.socket.client.IO;
+import io.socket.client.Socket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,14 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.json.JSONObject;
-
-import io.socket.client.Ack;
-import io.socket.client.IO;
-import io.socket.client.Socket;
 
 /**
  * Official Socket.IO clients as people run them, with their default options (long-polling, then the upgrade to
@@ -36,8 +34,7 @@ public final class SoakClients {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PYTHON = "/usr/bin/python3";
 
-    private SoakClients() {
-    }
+    private SoakClients() {}
 
     /**
      * When and where the clients chat.
@@ -48,23 +45,47 @@ public final class SoakClients {
      * @param startAt epoch millis of the first message (every client is connected and joined by then)
      * @param endAt   epoch millis after which no message is sent
      */
-    public record Plan(String url, String tenant, String room, long startAt, long endAt, long sendEveryMillis,
-                       long lingerMillis) {
+    public record Plan(
+            String url, String tenant, String room, long startAt, long endAt, long sendEveryMillis, long lingerMillis) {
         long limitMinutes() {
             return TimeUnit.MILLISECONDS.toMinutes(Math.max(0, endAt - System.currentTimeMillis()) + lingerMillis) + 3;
         }
 
         Map<String, String> env(String user, String token) {
-            return Map.of("SERVER_URL", url, "TENANT", tenant, "TOKEN", token, "NAME", user, "ROOM", room,
-                          "START_AT", Long.toString(startAt), "END_AT", Long.toString(endAt),
-                          "SEND_EVERY_MS", Long.toString(sendEveryMillis), "LINGER_MS", Long.toString(lingerMillis));
+            return Map.of(
+                    "SERVER_URL",
+                    url,
+                    "TENANT",
+                    tenant,
+                    "TOKEN",
+                    token,
+                    "NAME",
+                    user,
+                    "ROOM",
+                    room,
+                    "START_AT",
+                    Long.toString(startAt),
+                    "END_AT",
+                    Long.toString(endAt),
+                    "SEND_EVERY_MS",
+                    Long.toString(sendEveryMillis),
+                    "LINGER_MS",
+                    Long.toString(lingerMillis));
         }
     }
 
     /** What one client saw; the same JSON shape from every language. */
-    public record Summary(String client, String name, int connects, List<String> disconnects, List<String> transports,
-                          int joinFailures, List<String> sent, List<String> sendFailures,
-                          Map<String, List<String>> received, String transport) {
+    public record Summary(
+            String client,
+            String name,
+            int connects,
+            List<String> disconnects,
+            List<String> transports,
+            int joinFailures,
+            List<String> sent,
+            List<String> sendFailures,
+            Map<String, List<String>> received,
+            String transport) {
         static Summary parse(String json) {
             try {
                 JsonNode node = JSON.readTree(json);
@@ -72,10 +93,19 @@ public final class SoakClients {
                 node.get("disconnects").forEach(d -> disconnects.add(d.toString()));
                 Map<String, List<String>> received = new LinkedHashMap<>();
                 node.get("received").fields().forEachRemaining(e -> received.put(e.getKey(), texts(e.getValue())));
-                return new Summary(node.get("client").asText(), node.get("name").asText(), node.get("connects").asInt(),
-                                   disconnects, texts(node.get("transports")), node.get("joinFailures").asInt(),
-                                   texts(node.get("sent")), texts(node.get("sendFailures")), received,
-                                   node.get("transport").isNull() ? null : node.get("transport").asText());
+                return new Summary(
+                        node.get("client").asText(),
+                        node.get("name").asText(),
+                        node.get("connects").asInt(),
+                        disconnects,
+                        texts(node.get("transports")),
+                        node.get("joinFailures").asInt(),
+                        texts(node.get("sent")),
+                        texts(node.get("sendFailures")),
+                        received,
+                        node.get("transport").isNull()
+                                ? null
+                                : node.get("transport").asText());
             } catch (IOException e) {
                 throw new AssertionError("unreadable summary: " + json, e);
             }
@@ -89,9 +119,10 @@ public final class SoakClients {
 
         /** One line for a report. */
         public String describe() {
-            return String.format("%s (%s): connects %d, disconnects %s, sent %d, failed sends %s, join failures %d, "
-                                         + "final transport %s", name, client, connects, disconnects, sent.size(),
-                                 sendFailures, joinFailures, transport);
+            return String.format(
+                    "%s (%s): connects %d, disconnects %s, sent %d, failed sends %s, join failures %d, "
+                            + "final transport %s",
+                    name, client, connects, disconnects, sent.size(), sendFailures, joinFailures, transport);
         }
     }
 
@@ -121,8 +152,8 @@ public final class SoakClients {
             for (Summary other : clients) {
                 List<String> got = s.received().getOrDefault(other.name(), List.of());
                 if (other != s && !got.equals(other.sent())) {
-                    problems.add(s.name() + " received " + got.size() + " of the " + other.sent().size()
-                                         + " messages of " + other.name() + " (or not in order, or twice)");
+                    problems.add(s.name() + " received " + got.size() + " of the "
+                            + other.sent().size() + " messages of " + other.name() + " (or not in order, or twice)");
                 }
             }
         }
@@ -134,7 +165,8 @@ public final class SoakClients {
         TestMachine.npmInstalled(label, nodeDir(), "socket.io-client");
         TestMachine.executable("node", "Node.js 20+ (apt-get install nodejs npm)");
         if (!pythonHasClient()) {
-            TestMachine.aptInstall(label, List.of("python3", "python3-socketio", "python3-websocket", "python3-requests"));
+            TestMachine.aptInstall(
+                    label, List.of("python3", "python3-socketio", "python3-websocket", "python3-requests"));
             assertTrue(pythonHasClient(), "apt-get installed python3-socketio but " + PYTHON + " cannot import it");
         }
     }
@@ -151,44 +183,57 @@ public final class SoakClients {
 
     /** The Java client with its default options, doing what the Node and Python scripts do. */
     public static CompletableFuture<Summary> java(Plan plan, String user, String token, ExecutorService runner) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return javaClient(plan, user, token);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, runner);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return javaClient(plan, user, token);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                },
+                runner);
     }
 
     private static Path nodeDir() {
         return TestMachine.projectDir("src/test/node", "package.json");
     }
 
-    private static CompletableFuture<Summary> external(String label, List<String> command, Path dir, Plan plan,
-                                                       String user, String token, ExecutorService runner) {
+    private static CompletableFuture<Summary> external(
+            String label,
+            List<String> command,
+            Path dir,
+            Plan plan,
+            String user,
+            String token,
+            ExecutorService runner) {
         Map<String, String> env = plan.env(user, token);
         long limit = plan.limitMinutes();
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                ExternalProcess.Result result = ExternalProcess.run("soak-" + label, command, dir, env, limit);
-                String line = result.lines().stream().filter(l -> l.startsWith("SOAK-SUMMARY ")).reduce((a, b) -> b)
-                        .orElseThrow(() -> new AssertionError(label + " printed no summary (exit "
-                                                                      + result.exitCode() + "):\n" + result.tail()));
-                return Summary.parse(line.substring("SOAK-SUMMARY ".length()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, runner);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        ExternalProcess.Result result = ExternalProcess.run("soak-" + label, command, dir, env, limit);
+                        String line = result.lines().stream()
+                                .filter(l -> l.startsWith("SOAK-SUMMARY "))
+                                .reduce((a, b) -> b)
+                                .orElseThrow(() -> new AssertionError(label + " printed no summary (exit "
+                                        + result.exitCode() + "):\n" + result.tail()));
+                        return Summary.parse(line.substring("SOAK-SUMMARY ".length()));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                },
+                runner);
     }
 
     private static boolean pythonHasClient() {
         try {
             Process check = new ProcessBuilder(PYTHON, "-c", "import socketio, engineio, websocket, requests")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             check.getInputStream().readAllBytes();
             return check.waitFor(60, TimeUnit.SECONDS) && check.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
@@ -209,11 +254,11 @@ public final class SoakClients {
         List<String> sendFailures = new CopyOnWriteArrayList<>();
         Map<String, List<String>> received = new ConcurrentHashMap<>();
         String[] current = {null};
-        JavaClientEngine.watch(socket.io(), created -> current[0] = current[0] == null ? created : current[0],
-                               upgraded -> {
-                                   current[0] = upgraded;
-                                   transports.add(upgraded);
-                               });
+        JavaClientEngine.watch(
+                socket.io(), created -> current[0] = current[0] == null ? created : current[0], upgraded -> {
+                    current[0] = upgraded;
+                    transports.add(upgraded);
+                });
         socket.on(Socket.EVENT_CONNECT, args -> {
             connects.incrementAndGet();
             socket.emit("room:join", new Object[] {new JSONObject(Map.of("room", plan.room()))}, (Ack) ack -> {
@@ -226,10 +271,13 @@ public final class SoakClients {
             current[0] = null;
             disconnects.add(args.length > 0 ? String.valueOf(args[0]) : "disconnect");
         });
-        socket.on(Socket.EVENT_CONNECT_ERROR, args -> disconnects.add("connect_error: "
-                + (args.length > 0 ? String.valueOf(args[0]) : "")));
+        socket.on(
+                Socket.EVENT_CONNECT_ERROR,
+                args -> disconnects.add("connect_error: " + (args.length > 0 ? String.valueOf(args[0]) : "")));
         socket.on("message", args -> {
-            if (args.length > 0 && args[0] instanceof JSONObject message && plan.room().equals(message.optString("room"))) {
+            if (args.length > 0
+                    && args[0] instanceof JSONObject message
+                    && plan.room().equals(message.optString("room"))) {
                 received.computeIfAbsent(message.optString("from"), k -> new CopyOnWriteArrayList<>())
                         .add(message.optString("text"));
             }
@@ -240,10 +288,11 @@ public final class SoakClients {
             for (int n = 1; System.currentTimeMillis() < plan.endAt(); n++) {
                 String text = user + "#" + n;
                 CompletableFuture<Boolean> acked = new CompletableFuture<>();
-                socket.emit("message:send", new Object[] {new JSONObject(Map.of("room", plan.room(), "text", text,
-                                                                                "clientId", text))},
-                            (Ack) ack -> acked.complete(ack.length == 1 && ack[0] instanceof JSONObject json
-                                                                && json.optBoolean("ok")));
+                socket.emit(
+                        "message:send",
+                        new Object[] {new JSONObject(Map.of("room", plan.room(), "text", text, "clientId", text))},
+                        (Ack) ack -> acked.complete(
+                                ack.length == 1 && ack[0] instanceof JSONObject json && json.optBoolean("ok")));
                 acked.orTimeout(10, TimeUnit.SECONDS).whenComplete((ok, error) -> {
                     if (Boolean.TRUE.equals(ok)) {
                         sent.add(text);
@@ -255,9 +304,17 @@ public final class SoakClients {
             }
             Thread.sleep(Math.max(0, plan.endAt() + plan.lingerMillis() - System.currentTimeMillis()));
             String transport = socket.connected() ? current[0] : null;
-            return new Summary("java socket.io-client 2.1.2", user, connects.get(), List.copyOf(disconnects),
-                               List.copyOf(transports), joinFailures.get(), List.copyOf(sent),
-                               List.copyOf(sendFailures), Map.copyOf(received), transport);
+            return new Summary(
+                    "java socket.io-client 2.1.2",
+                    user,
+                    connects.get(),
+                    List.copyOf(disconnects),
+                    List.copyOf(transports),
+                    joinFailures.get(),
+                    List.copyOf(sent),
+                    List.copyOf(sendFailures),
+                    Map.copyOf(received),
+                    transport);
         } finally {
             socket.disconnect();
             socket.io().off();

@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class TestMachine {
     private static final long INSTALL_TIMEOUT_MINUTES = 15;
 
-    private TestMachine() {
-    }
+    private TestMachine() {}
 
     public static Optional<String> onPath(String name) {
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
@@ -45,7 +44,8 @@ public final class TestMachine {
 
     public static boolean isRoot() {
         try {
-            Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+            Process id =
+                    new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
             String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return id.waitFor(30, TimeUnit.SECONDS) && "0".equals(out);
         } catch (IOException | InterruptedException e) {
@@ -60,16 +60,17 @@ public final class TestMachine {
     public static void aptInstall(String label, List<String> packages) throws Exception {
         if (!isRoot()) {
             fail("missing Debian packages " + packages + " and the tests are not running as root to install them: "
-                 + "run 'sudo apt-get install -y " + String.join(" ", packages) + "' and try again");
+                    + "run 'sudo apt-get install -y " + String.join(" ", packages) + "' and try again");
         }
         System.out.println("[" + label + "] installing " + packages + " with apt-get");
         Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        ExternalProcess.Result update = ExternalProcess.run(label, List.of("apt-get", "update"), Path.of("/"), env,
-                                                            INSTALL_TIMEOUT_MINUTES);
+        ExternalProcess.Result update =
+                ExternalProcess.run(label, List.of("apt-get", "update"), Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
         assertEquals(0, update.exitCode(), () -> "apt-get update failed:\n" + update.tail());
         List<String> command = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
         command.addAll(packages);
-        ExternalProcess.Result install = ExternalProcess.run(label, command, Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
+        ExternalProcess.Result install =
+                ExternalProcess.run(label, command, Path.of("/"), env, INSTALL_TIMEOUT_MINUTES);
         assertEquals(0, install.exitCode(), () -> "apt-get install " + packages + " failed:\n" + install.tail());
     }
 
@@ -85,9 +86,12 @@ public final class TestMachine {
         }
         String npm = executable("npm", "npm (apt-get install npm)");
         System.out.println("[" + label + "] installing the test packages: npm ci in " + dir);
-        ExternalProcess.Result result = ExternalProcess.run(label, List.of(npm, "ci", "--no-audit", "--no-fund"), dir,
-                                                            Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
-                                                            INSTALL_TIMEOUT_MINUTES);
+        ExternalProcess.Result result = ExternalProcess.run(
+                label,
+                List.of(npm, "ci", "--no-audit", "--no-fund"),
+                dir,
+                Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+                INSTALL_TIMEOUT_MINUTES);
         if (result.timedOut()) {
             fail("npm ci did not finish within " + INSTALL_TIMEOUT_MINUTES + " min; last output:\n" + result.tail());
         }

@@ -22,23 +22,26 @@ import java.util.function.Predicate;
  * @param cors                  cross-origin settings for the polling transport
  * @param allowRequest          decides whether a handshake or upgrade request may proceed (e.g. an Origin allowlist)
  */
-public record EngineConfig(String path,
-                           Duration pingInterval,
-                           Duration pingTimeout,
-                           int maxPayload,
-                           Duration upgradeTimeout,
-                           long maxQueueBytes,
-                           int maxSessions,
-                           int maxSessionsPerAddress,
-                           int maxPacketsPerPoll,
-                           Cors cors,
-                           Predicate<HandshakeRequest> allowRequest) {
+public record EngineConfig(
+        String path,
+        Duration pingInterval,
+        Duration pingTimeout,
+        int maxPayload,
+        Duration upgradeTimeout,
+        long maxQueueBytes,
+        int maxSessions,
+        int maxSessionsPerAddress,
+        int maxPacketsPerPoll,
+        Cors cors,
+        Predicate<HandshakeRequest> allowRequest) {
     /** Node's defaults: ping every 25 s, 20 s to answer, 1 MB payloads; 4 MiB of outbound queue. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
+
     public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
     /** No cap on sessions, as in Node: the application sets caps that fit its machine (the platform does). */
     public static final int UNLIMITED = Integer.MAX_VALUE;
+
     public static final int DEFAULT_MAX_PACKETS_PER_POLL = 16;
 
     public EngineConfig {
@@ -46,7 +49,10 @@ public record EngineConfig(String path,
         if (!path.startsWith("/") || !path.endsWith("/")) {
             throw new IllegalArgumentException("path must start and end with '/': " + path);
         }
-        if (maxPayload < 1 || maxQueueBytes < 1 || maxSessions < 1 || maxSessionsPerAddress < 1
+        if (maxPayload < 1
+                || maxQueueBytes < 1
+                || maxSessions < 1
+                || maxSessionsPerAddress < 1
                 || maxPacketsPerPoll < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -59,39 +65,108 @@ public record EngineConfig(String path,
 
     /** Node's defaults at {@code path}, and this engine's own limits. */
     public static EngineConfig defaults(String path) {
-        return new EngineConfig(path, DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, 1_000_000, DEFAULT_UPGRADE_TIMEOUT,
-                                4L * 1024 * 1024, UNLIMITED, UNLIMITED,
-                                DEFAULT_MAX_PACKETS_PER_POLL, Cors.none(), request -> true);
+        return new EngineConfig(
+                path,
+                DEFAULT_PING_INTERVAL,
+                DEFAULT_PING_TIMEOUT,
+                1_000_000,
+                DEFAULT_UPGRADE_TIMEOUT,
+                4L * 1024 * 1024,
+                UNLIMITED,
+                UNLIMITED,
+                DEFAULT_MAX_PACKETS_PER_POLL,
+                Cors.none(),
+                request -> true);
     }
 
     public EngineConfig withHeartbeat(Duration interval, Duration timeout) {
-        return new EngineConfig(path, interval, timeout, maxPayload, upgradeTimeout, maxQueueBytes, maxSessions,
-                                maxSessionsPerAddress, maxPacketsPerPoll, cors, allowRequest);
+        return new EngineConfig(
+                path,
+                interval,
+                timeout,
+                maxPayload,
+                upgradeTimeout,
+                maxQueueBytes,
+                maxSessions,
+                maxSessionsPerAddress,
+                maxPacketsPerPoll,
+                cors,
+                allowRequest);
     }
 
     public EngineConfig withMaxPayload(int bytes) {
-        return new EngineConfig(path, pingInterval, pingTimeout, bytes, upgradeTimeout, maxQueueBytes, maxSessions,
-                                maxSessionsPerAddress, maxPacketsPerPoll, cors, allowRequest);
+        return new EngineConfig(
+                path,
+                pingInterval,
+                pingTimeout,
+                bytes,
+                upgradeTimeout,
+                maxQueueBytes,
+                maxSessions,
+                maxSessionsPerAddress,
+                maxPacketsPerPoll,
+                cors,
+                allowRequest);
     }
 
     public EngineConfig withMaxQueueBytes(long bytes) {
-        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, bytes, maxSessions,
-                                maxSessionsPerAddress, maxPacketsPerPoll, cors, allowRequest);
+        return new EngineConfig(
+                path,
+                pingInterval,
+                pingTimeout,
+                maxPayload,
+                upgradeTimeout,
+                bytes,
+                maxSessions,
+                maxSessionsPerAddress,
+                maxPacketsPerPoll,
+                cors,
+                allowRequest);
     }
 
     public EngineConfig withMaxSessions(int total, int perAddress) {
-        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, total,
-                                perAddress, maxPacketsPerPoll, cors, allowRequest);
+        return new EngineConfig(
+                path,
+                pingInterval,
+                pingTimeout,
+                maxPayload,
+                upgradeTimeout,
+                maxQueueBytes,
+                total,
+                perAddress,
+                maxPacketsPerPoll,
+                cors,
+                allowRequest);
     }
 
     public EngineConfig withCors(Cors newCors) {
-        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, maxSessions,
-                                maxSessionsPerAddress, maxPacketsPerPoll, newCors, allowRequest);
+        return new EngineConfig(
+                path,
+                pingInterval,
+                pingTimeout,
+                maxPayload,
+                upgradeTimeout,
+                maxQueueBytes,
+                maxSessions,
+                maxSessionsPerAddress,
+                maxPacketsPerPoll,
+                newCors,
+                allowRequest);
     }
 
     public EngineConfig withAllowRequest(Predicate<HandshakeRequest> predicate) {
-        return new EngineConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, maxQueueBytes, maxSessions,
-                                maxSessionsPerAddress, maxPacketsPerPoll, cors, predicate);
+        return new EngineConfig(
+                path,
+                pingInterval,
+                pingTimeout,
+                maxPayload,
+                upgradeTimeout,
+                maxQueueBytes,
+                maxSessions,
+                maxSessionsPerAddress,
+                maxPacketsPerPoll,
+                cors,
+                predicate);
     }
 
     /**

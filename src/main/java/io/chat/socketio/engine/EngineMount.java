@@ -1,10 +1,9 @@
 package io.chat.socketio.engine;
 
-import java.util.List;
-
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.util.List;
 
 /**
  * Where Engine.IO endpoints meet Helidon, the one way to serve them: their long-polling routes, and the connection

@@ -12,6 +12,7 @@ public final class EnginePacket {
     static final EnginePacket CLOSE_PACKET = of(EnginePacketType.CLOSE, "");
     /** The data of the ping and pong that probe a new transport. */
     static final String PROBE = "probe";
+
     static final EnginePacket PROBE_REPLY = of(EnginePacketType.PONG, PROBE);
 
     private final byte[] payload;

@@ -1,5 +1,6 @@
 package io.chat.socketio.engine;
 
+import io.helidon.webserver.http.HttpRouting;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collection;
@@ -12,8 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-
-import io.helidon.webserver.http.HttpRouting;
 
 /**
  * An Engine.IO v4 endpoint on Helidon: sessions, their transports, their heartbeats.
@@ -39,8 +38,8 @@ public final class EngineServer {
     private EngineServer(EngineConfig config, Function<EngineSession, EngineListener> sessionOpened) {
         this.config = config;
         this.sessionOpened = sessionOpened;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("engine.io-timer").daemon()
-                .factory());
+        this.scheduler = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("engine.io-timer").daemon().factory());
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.admission = new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress());
     }
@@ -178,5 +177,4 @@ public final class EngineServer {
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
-
 }

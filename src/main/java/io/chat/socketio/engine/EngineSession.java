@@ -34,30 +34,34 @@ public final class EngineSession {
     private volatile Transport transport;
     /** The long-polling transport the session was opened on; null if it was opened on a WebSocket. */
     private final PollingTransport polling;
+
     private final Upgrade<WebSocketConnection> upgrade;
     private volatile EngineListener listener;
     /** The largest message accepted now: the configured one, or less while the layer above restricts it. */
     private volatile int maxMessageBytes;
     /** Outbound bytes that may wait before the session is closed, likewise. */
     private volatile long maxQueueBytes;
+
     private ScheduledFuture<?> heartbeat;
     private long heartbeatBase;
 
-    EngineSession(String id, HandshakeRequest handshake, EngineServer server, Transport transport,
-                  PollingTransport polling) {
+    EngineSession(
+            String id, HandshakeRequest handshake, EngineServer server, Transport transport, PollingTransport polling) {
         this.id = id;
         this.handshake = handshake;
         this.server = server;
         this.transport = transport;
         this.polling = polling;
-        this.upgrade = new Upgrade<>(polling == null ? Upgrade.State.UPGRADED : Upgrade.State.POLLING,
-                                     new UpgradeEffects(),
-                                     (task, delay) -> {
-                                         ScheduledFuture<?> timer = server.scheduler()
-                                                 .schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-                                         return () -> timer.cancel(false);
-                                     },
-                                     server.config().upgradeTimeout(), UPGRADE_NOOP_DELAY);
+        this.upgrade = new Upgrade<>(
+                polling == null ? Upgrade.State.UPGRADED : Upgrade.State.POLLING,
+                new UpgradeEffects(),
+                (task, delay) -> {
+                    ScheduledFuture<?> timer =
+                            server.scheduler().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+                    return () -> timer.cancel(false);
+                },
+                server.config().upgradeTimeout(),
+                UPGRADE_NOOP_DELAY);
         this.maxMessageBytes = server.config().maxPayload();
         this.maxQueueBytes = server.config().maxQueueBytes();
     }
@@ -191,20 +195,21 @@ public final class EngineSession {
 
     /** Handles one text packet from the client (type digit first). */
     void receiveText(String packet) {
-        EnginePacketType type = packet.isEmpty() ? null : EnginePacketType.of(packet.charAt(0)).orElse(null);
+        EnginePacketType type =
+                packet.isEmpty() ? null : EnginePacketType.of(packet.charAt(0)).orElse(null);
         if (type == null) {
             close(CloseReason.PARSE_ERROR);
             return;
         }
         switch (type) {
-        case MESSAGE -> deliver(packet.substring(1));
-        case PONG -> onPong();
-        case PING -> send(EnginePacket.of(EnginePacketType.PONG, packet.substring(1)));
-        case CLOSE -> closeByClient(CloseReason.TRANSPORT_CLOSE);
-        case NOOP -> {
-            // nothing to do
-        }
-        case OPEN, UPGRADE -> close(CloseReason.PARSE_ERROR);
+            case MESSAGE -> deliver(packet.substring(1));
+            case PONG -> onPong();
+            case PING -> send(EnginePacket.of(EnginePacketType.PONG, packet.substring(1)));
+            case CLOSE -> closeByClient(CloseReason.TRANSPORT_CLOSE);
+            case NOOP -> {
+                // nothing to do
+            }
+            case OPEN, UPGRADE -> close(CloseReason.PARSE_ERROR);
         }
     }
 
@@ -248,8 +253,11 @@ public final class EngineSession {
         // so the session stays findable until it comes (or briefly, if it never does)
         if (end(reason, false)) {
             onPolling.get().releaseAfterClientClose();
-            server.scheduler().schedule(() -> server.removeSession(this),
-                                        server.config().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            server.scheduler()
+                    .schedule(
+                            () -> server.removeSession(this),
+                            server.config().pingTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
         }
     }
 
@@ -348,8 +356,8 @@ public final class EngineSession {
                 return;
             }
             heartbeatBase = System.nanoTime();
-            heartbeat = server.scheduler().schedule(this::ping,
-                                                    server.config().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+            heartbeat = server.scheduler()
+                    .schedule(this::ping, server.config().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -359,10 +367,11 @@ public final class EngineSession {
                 return;
             }
             // the deadline counts from when the ping was due, so a late timer does not stretch it
-            long deadline = heartbeatBase + server.config().pingInterval().toNanos()
+            long deadline = heartbeatBase
+                    + server.config().pingInterval().toNanos()
                     + server.config().pingTimeout().toNanos();
-            heartbeat = server.scheduler().schedule(this::pingTimedOut, Math.max(0, deadline - System.nanoTime()),
-                                                    TimeUnit.NANOSECONDS);
+            heartbeat = server.scheduler()
+                    .schedule(this::pingTimedOut, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         send(EnginePacket.PING_PACKET);
     }

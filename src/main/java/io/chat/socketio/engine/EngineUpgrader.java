@@ -1,9 +1,5 @@
 package io.chat.socketio.engine;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Optional;
-
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -19,6 +15,9 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsUpgrader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Takes WebSocket upgrades on Engine.IO paths and hands the connection to {@link WebSocketConnection};
@@ -56,8 +55,8 @@ public final class EngineUpgrader extends WsUpgrader {
         if (!SUPPORTED_VERSION.equals(headers.first(WS_VERSION).orElse(SUPPORTED_VERSION))) {
             throw badRequest("Unsupported WebSocket version");
         }
-        HandshakeRequest request = HandshakeRequests.of(headers, prologue.query(), ctx.remotePeer().address(),
-                                                         ctx.isSecure());
+        HandshakeRequest request =
+                HandshakeRequests.of(headers, prologue.query(), ctx.remotePeer().address(), ctx.isSecure());
         if (!engine.config().allowRequest().test(request)) {
             throw RequestException.builder()
                     .type(DirectHandler.EventType.FORBIDDEN)
@@ -103,15 +102,17 @@ public final class EngineUpgrader extends WsUpgrader {
 
     private void switchProtocols(ConnectionContext ctx, String key) {
         String accept = hash(ctx, key);
-        ctx.dataWriter().write(BufferData.create((SWITCHING_PROTOCOL_PREFIX + accept + "\r\n\r\n")
-                                                         .getBytes(StandardCharsets.US_ASCII)));
+        ctx.dataWriter()
+                .write(BufferData.create(
+                        (SWITCHING_PROTOCOL_PREFIX + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
     }
 
     private Optional<EngineServer> serverFor(String path) {
         for (EngineServer server : servers) {
             String configured = server.config().path();
-            if (configured.equals(path) || configured.regionMatches(0, path, 0, configured.length() - 1)
-                    && path.length() == configured.length() - 1) {
+            if (configured.equals(path)
+                    || configured.regionMatches(0, path, 0, configured.length() - 1)
+                            && path.length() == configured.length() - 1) {
                 return Optional.of(server);
             }
         }

@@ -13,11 +13,8 @@ import java.util.Optional;
  * @param secure        whether the connection is TLS
  * @param time          when the request arrived
  */
-public record HandshakeRequest(Map<String, String> headers,
-                               Map<String, String> query,
-                               String remoteAddress,
-                               boolean secure,
-                               Instant time) {
+public record HandshakeRequest(
+        Map<String, String> headers, Map<String, String> query, String remoteAddress, boolean secure, Instant time) {
     public HandshakeRequest {
         headers = Map.copyOf(headers);
         query = Map.copyOf(query);

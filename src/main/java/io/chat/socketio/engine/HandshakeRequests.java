@@ -1,5 +1,7 @@
 package io.chat.socketio.engine;
 
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.Headers;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -7,13 +9,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import io.helidon.common.uri.UriQuery;
-import io.helidon.http.Headers;
-
 /** Builds a {@link HandshakeRequest} from what Helidon knows of a request, polling or upgrade alike. */
 final class HandshakeRequests {
-    private HandshakeRequests() {
-    }
+    private HandshakeRequests() {}
 
     static HandshakeRequest of(Headers headers, UriQuery query, SocketAddress remote, boolean secure) {
         Map<String, String> headerMap = new HashMap<>();

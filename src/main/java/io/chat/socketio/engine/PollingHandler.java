@@ -1,11 +1,5 @@
 package io.chat.socketio.engine;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Optional;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
@@ -13,6 +7,11 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
 
 /** The HTTP side of Engine.IO: handshake, long-polling GET and POST, and the protocol's error answers. */
 final class PollingHandler implements Handler {
@@ -114,8 +113,8 @@ final class PollingHandler implements Handler {
     }
 
     private void handshake(ServerRequest req, ServerResponse res) throws InterruptedException {
-        HandshakeRequest request = HandshakeRequests.of(req.headers(), req.query(), req.remotePeer().address(),
-                                                         req.isSecure());
+        HandshakeRequest request = HandshakeRequests.of(
+                req.headers(), req.query(), req.remotePeer().address(), req.isSecure());
         if (!server.config().allowRequest().test(request)) {
             fail(res, Failure.FORBIDDEN);
             return;
@@ -133,16 +132,16 @@ final class PollingHandler implements Handler {
     private void poll(EngineSession session, PollingTransport transport, ServerResponse res)
             throws InterruptedException {
         switch (transport.poll()) {
-        case PollingTransport.PollResult.Payload payload -> {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
-            res.send(payload.bytes());
-        }
-        case PollingTransport.PollResult.Overlap overlap -> {
-            // two GETs at once: the protocol says the client is broken
-            fail(res, Failure.BAD_REQUEST);
-            session.close(CloseReason.TRANSPORT_ERROR);
-        }
-        case PollingTransport.PollResult.Superseded superseded -> fail(res, Failure.BAD_REQUEST);
+            case PollingTransport.PollResult.Payload payload -> {
+                res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                res.send(payload.bytes());
+            }
+            case PollingTransport.PollResult.Overlap overlap -> {
+                // two GETs at once: the protocol says the client is broken
+                fail(res, Failure.BAD_REQUEST);
+                session.close(CloseReason.TRANSPORT_ERROR);
+            }
+            case PollingTransport.PollResult.Superseded superseded -> fail(res, Failure.BAD_REQUEST);
         }
     }
 
@@ -213,7 +212,8 @@ final class PollingHandler implements Handler {
             res.header(HeaderValues.create(HeaderNames.VARY, "Origin"));
             if (req.prologue().method() == Method.OPTIONS) {
                 res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
-                req.headers().first(HeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)
+                req.headers()
+                        .first(HeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)
                         .ifPresent(h -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, h));
             }
         }

@@ -26,16 +26,13 @@ final class PollingTransport implements Transport {
     /** What a GET poll comes to. */
     sealed interface PollResult {
         /** The payload to answer with 200. */
-        record Payload(byte[] bytes) implements PollResult {
-        }
+        record Payload(byte[] bytes) implements PollResult {}
 
         /** Another GET was already waiting: the protocol says the client is broken. */
-        record Overlap() implements PollResult {
-        }
+        record Overlap() implements PollResult {}
 
         /** The session moved to WebSocket while this GET waited: it belongs to the old transport. */
-        record Superseded() implements PollResult {
-        }
+        record Superseded() implements PollResult {}
     }
 
     @Override

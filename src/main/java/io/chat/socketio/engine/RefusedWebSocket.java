@@ -1,11 +1,10 @@
 package io.chat.socketio.engine;
 
-import java.time.Duration;
-
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
+import java.time.Duration;
 
 /** A WebSocket accepted only to be closed: a second upgrade of a session that already has its WebSocket. */
 final class RefusedWebSocket implements ServerConnection {

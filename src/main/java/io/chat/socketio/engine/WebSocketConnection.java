@@ -1,5 +1,11 @@
 package io.chat.socketio.engine;
 
+import io.chat.socketio.engine.WebSocketFrameReader.Frame;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.spi.ServerConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
-import io.helidon.common.concurrency.limits.Limit;
-import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.spi.ServerConnection;
-
-import io.chat.socketio.engine.WebSocketFrameReader.Frame;
 
 /**
  * The WebSocket transport, owning the connection after the HTTP upgrade: I/O and dispatch only. The
@@ -51,6 +49,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
      * latest ping is answered.
      */
     private final AtomicReference<byte[]> probeReply = new AtomicReference<>();
+
     private final AtomicReference<byte[]> pong = new AtomicReference<>();
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
@@ -61,11 +60,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private volatile boolean running = true;
     /** Set by collect() when the batch ends with a packet flushed alone; only the writer task touches it. */
     private boolean pauseAfterBatch;
+
     private volatile Thread readerThread;
     private final CompletableFuture<Void> closeWritten = new CompletableFuture<>();
 
-    WebSocketConnection(ConnectionContext ctx, EngineServer server, HandshakeRequest request,
-                        Optional<EngineSession> upgradeOf) {
+    WebSocketConnection(
+            ConnectionContext ctx, EngineServer server, HandshakeRequest request, Optional<EngineSession> upgradeOf) {
         this.ctx = ctx;
         this.server = server;
         this.request = request;
@@ -122,19 +122,19 @@ final class WebSocketConnection implements ServerConnection, Transport {
     /** Acts on one frame from the reader; false once the peer's close frame ends the reading. */
     private boolean dispatch(Frame frame) {
         switch (frame) {
-        case WebSocketFrameReader.Text text -> receive(text.text(), null);
-        case WebSocketFrameReader.Binary binary -> receive(null, binary.data());
-        case WebSocketFrameReader.Ping ping -> {
-            pong.set(WebSocketFrames.frame(WebSocketFrames.OP_PONG, ping.payload()));
-            wake();
-        }
-        case WebSocketFrameReader.Close close -> {
-            if (!closeSent) {
-                requestClose(WebSocketFrames.CLOSE_NORMAL, "");
-                awaitFlush();
+            case WebSocketFrameReader.Text text -> receive(text.text(), null);
+            case WebSocketFrameReader.Binary binary -> receive(null, binary.data());
+            case WebSocketFrameReader.Ping ping -> {
+                pong.set(WebSocketFrames.frame(WebSocketFrames.OP_PONG, ping.payload()));
+                wake();
             }
-            return false;
-        }
+            case WebSocketFrameReader.Close close -> {
+                if (!closeSent) {
+                    requestClose(WebSocketFrames.CLOSE_NORMAL, "");
+                    awaitFlush();
+                }
+                return false;
+            }
         }
         return true;
     }
@@ -206,8 +206,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
                 if (pauseAfterBatch) {
                     pauseAfterBatch = false;
                     // still the one writer: writeScheduled stays set, so nobody else writes in the pause
-                    server.scheduler().schedule(() -> server.executor().execute(this::writeLoop),
-                                                ALONE_PAUSE_MICROS, TimeUnit.MICROSECONDS);
+                    server.scheduler()
+                            .schedule(
+                                    () -> server.executor().execute(this::writeLoop),
+                                    ALONE_PAUSE_MICROS,
+                                    TimeUnit.MICROSECONDS);
                     return;
                 }
             }
@@ -219,7 +222,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
     }
 
     private boolean somethingToWrite() {
-        return probeReply.get() != null || pong.get() != null
+        return probeReply.get() != null
+                || pong.get() != null
                 || (attached && session.hasQueued() && !closeSent)
                 || (pendingClose != null && !closeSent);
     }

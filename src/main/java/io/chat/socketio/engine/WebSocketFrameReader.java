@@ -1,13 +1,12 @@
 package io.chat.socketio.engine;
 
+import io.helidon.common.buffers.DataReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.IntSupplier;
-
-import io.helidon.common.buffers.DataReader;
 
 /**
  * Client→server frame decoding (RFC 6455), the counterpart of {@link WebSocketFrames}: reads frames, unmasks
@@ -29,6 +28,7 @@ final class WebSocketFrameReader {
     private final IntSupplier maxMessageBytes;
     /** The opcode of the message being assembled, or -1 between messages. */
     private int messageOpcode = -1;
+
     private byte[] assembled;
     private int assembledLength;
     private int fragments;
@@ -66,24 +66,19 @@ final class WebSocketFrameReader {
     }
 
     /** What the reader hands on: a whole data message or a control frame the connection must answer. */
-    sealed interface Frame {
-    }
+    sealed interface Frame {}
 
     /** A whole text message, valid UTF-8. */
-    record Text(String text) implements Frame {
-    }
+    record Text(String text) implements Frame {}
 
     /** A whole binary message. */
-    record Binary(byte[] data) implements Frame {
-    }
+    record Binary(byte[] data) implements Frame {}
 
     /** A ping, to be answered with a pong carrying the same payload. */
-    record Ping(byte[] payload) implements Frame {
-    }
+    record Ping(byte[] payload) implements Frame {}
 
     /** The peer's close frame: a valid code ({@link #NO_STATUS_CODE} when it had none) and its reason. */
-    record Close(int code, String reason) implements Frame {
-    }
+    record Close(int code, String reason) implements Frame {}
 
     /** Input a server must refuse: close the connection with {@link #code()}, the message as the reason. */
     static final class Violation extends RuntimeException {
@@ -143,22 +138,22 @@ final class WebSocketFrameReader {
                 payload[i] ^= mask[i & 3];
             }
             switch (opcode) {
-            case WebSocketFrames.OP_PING -> {
-                return new Ping(payload);
-            }
-            case WebSocketFrames.OP_PONG -> {
-                // unsolicited pong: nothing to do
-            }
-            case WebSocketFrames.OP_CLOSE -> {
-                return close(payload);
-            }
-            case WebSocketFrames.OP_TEXT, WebSocketFrames.OP_BINARY, WebSocketFrames.OP_CONTINUATION -> {
-                Frame message = fragment(opcode, fin, payload, maxPayload);
-                if (message != null) {
-                    return message;
+                case WebSocketFrames.OP_PING -> {
+                    return new Ping(payload);
                 }
-            }
-            default -> throw new Violation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
+                case WebSocketFrames.OP_PONG -> {
+                    // unsolicited pong: nothing to do
+                }
+                case WebSocketFrames.OP_CLOSE -> {
+                    return close(payload);
+                }
+                case WebSocketFrames.OP_TEXT, WebSocketFrames.OP_BINARY, WebSocketFrames.OP_CONTINUATION -> {
+                    Frame message = fragment(opcode, fin, payload, maxPayload);
+                    if (message != null) {
+                        return message;
+                    }
+                }
+                default -> throw new Violation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
             }
         }
     }
@@ -185,8 +180,8 @@ final class WebSocketFrameReader {
             assembled = new byte[Math.max(payload.length * 2, 1024)];
         }
         if (assembledLength + payload.length > assembled.length) {
-            assembled = Arrays.copyOf(assembled, Math.min(maxPayload, Math.max(assembled.length * 2,
-                                                                               assembledLength + payload.length)));
+            assembled = Arrays.copyOf(
+                    assembled, Math.min(maxPayload, Math.max(assembled.length * 2, assembledLength + payload.length)));
         }
         System.arraycopy(payload, 0, assembled, assembledLength, payload.length);
         assembledLength += payload.length;
@@ -230,7 +225,8 @@ final class WebSocketFrameReader {
 
     private static String utf8(byte[] bytes, String failure) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

@@ -19,8 +19,7 @@ final class WebSocketFrames {
     static final int CLOSE_TOO_BIG = 1009;
     static final int CLOSE_INTERNAL = 1011;
 
-    private WebSocketFrames() {
-    }
+    private WebSocketFrames() {}
 
     static byte[] dataFrame(boolean binary, byte[] payload) {
         return frame(binary ? OP_BINARY : OP_TEXT, payload);

@@ -1,10 +1,5 @@
 package io.chat.tenant.auth;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.function.Function;
-
 import io.helidon.security.AuthenticationResponse;
 import io.helidon.security.Principal;
 import io.helidon.security.Security;
@@ -14,6 +9,10 @@ import io.helidon.security.SecurityResponse;
 import io.helidon.security.Subject;
 import io.helidon.security.spi.AuthenticationProvider;
 import io.helidon.security.util.TokenHandler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The plumbing both tenant kinds share: a token goes into a Helidon {@link SecurityEnvironment} as an
@@ -24,13 +23,10 @@ final class BearerAuthentication {
     static final String HEADER = "Authorization";
     private static final String CONTEXT_ID = "tenant-atn";
     // Helidon's own extractor: case-insensitive "bearer " prefix on the Authorization header.
-    private static final TokenHandler TOKEN_HANDLER = TokenHandler.builder()
-            .tokenHeader(HEADER)
-            .tokenPrefix("bearer ")
-            .build();
+    private static final TokenHandler TOKEN_HANDLER =
+            TokenHandler.builder().tokenHeader(HEADER).tokenPrefix("bearer ").build();
 
-    private BearerAuthentication() {
-    }
+    private BearerAuthentication() {}
 
     /** One Security instance holding {@code provider} as its only authentication provider. */
     static Security security(AuthenticationProvider provider, String name) {
@@ -46,8 +42,8 @@ final class BearerAuthentication {
      * {@code clock} reaches {@code acceptedUntil} of them. Empty on any failure. Throws
      * {@link CredentialUncheckedException} only when the provider could not check the token ({@link #unchecked}).
      */
-    static Optional<AuthenticatedUser> authenticate(Security security, String token, Clock clock,
-                                                    Function<AuthenticatedUser, Instant> acceptedUntil) {
+    static Optional<AuthenticatedUser> authenticate(
+            Security security, String token, Clock clock, Function<AuthenticatedUser, Instant> acceptedUntil) {
         if (token == null || token.isBlank() || token.length() > TenantAuthenticator.MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
@@ -55,9 +51,9 @@ final class BearerAuthentication {
             // A fresh context per call: contexts hold the authenticated user, so they are never shared between threads.
             SecurityContext context = security.createContext(CONTEXT_ID);
             context.env(security.environmentBuilder()
-                                .header(HEADER, "Bearer " + token)
-                                .transport("bearer")
-                                .build());
+                    .header(HEADER, "Bearer " + token)
+                    .transport("bearer")
+                    .build());
             AuthenticationResponse response = context.atnClientBuilder().submit();
             if (response.status() != SecurityResponse.SecurityStatus.SUCCESS) {
                 if (response.throwable().orElse(null) instanceof CredentialUncheckedException unchecked) {
@@ -65,7 +61,8 @@ final class BearerAuthentication {
                 }
                 return Optional.empty();
             }
-            return response.user().flatMap(subject -> subject.publicCredential(AuthenticatedUser.class))
+            return response.user()
+                    .flatMap(subject -> subject.publicCredential(AuthenticatedUser.class))
                     .filter(user -> clock.instant().isBefore(acceptedUntil.apply(user)));
         } catch (CredentialUncheckedException e) {
             throw e;
@@ -88,9 +85,9 @@ final class BearerAuthentication {
     /** A successful response carrying {@code user} for {@link #authenticate} to pick up. */
     static AuthenticationResponse success(AuthenticatedUser user) {
         return AuthenticationResponse.success(Subject.builder()
-                                                      .principal(Principal.create(user.username()))
-                                                      .addPublicCredential(AuthenticatedUser.class, user)
-                                                      .build());
+                .principal(Principal.create(user.username()))
+                .addPublicCredential(AuthenticatedUser.class, user)
+                .build());
     }
 
     /**

@@ -13,10 +13,15 @@ import java.util.Optional;
  * @param publicKeyPem RS256 key, an SPKI PEM ({@code -----BEGIN PUBLIC KEY-----}) RSA public key
  * @param userClaim    the claim holding the user name ({@code sub} by default)
  */
-public record JwtTenantConfig(String issuer, Optional<String> audience, Optional<String> secret,
-                              Optional<String> publicKeyPem, String userClaim) {
+public record JwtTenantConfig(
+        String issuer,
+        Optional<String> audience,
+        Optional<String> secret,
+        Optional<String> publicKeyPem,
+        String userClaim) {
     /** HS256 keys shorter than this are refused: RFC 7518 3.2 asks for a key at least as long as the hash. */
     public static final int MIN_SECRET_BYTES = 32;
+
     public static final String DEFAULT_USER_CLAIM = "sub";
 
     public JwtTenantConfig {

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -42,6 +41,7 @@ public final class PasswordHasher {
      * their turn in order.
      */
     private static final int GLOBAL_PERMITS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
     private static final Semaphore HASHING = new Semaphore(GLOBAL_PERMITS, true);
     /**
      * Hashes of one lane (a tenant, the admin) queued for or holding {@link #HASHING} at once: at most half of it.
@@ -125,7 +125,8 @@ public final class PasswordHasher {
 
     /** Whether a stored hash was made with other settings than this hasher's and should be replaced at next login. */
     public boolean needsRehash(String encoded) {
-        return Encoded.parse(encoded).map(e -> e.iterations() != iterations || e.hash().length * 8 != HASH_BITS)
+        return Encoded.parse(encoded)
+                .map(e -> e.iterations() != iterations || e.hash().length * 8 != HASH_BITS)
                 .orElse(true);
     }
 
@@ -177,7 +178,11 @@ public final class PasswordHasher {
                 int iterations = Integer.parseInt(parts[1]);
                 byte[] salt = B64D.decode(parts[2]);
                 byte[] hash = B64D.decode(parts[3]);
-                if (iterations < 1 || iterations > MAX_ITERATIONS || salt.length == 0 || hash.length < 16 || hash.length > 64) {
+                if (iterations < 1
+                        || iterations > MAX_ITERATIONS
+                        || salt.length == 0
+                        || hash.length < 16
+                        || hash.length > 64) {
                     return Optional.empty();
                 }
                 return Optional.of(new Encoded(iterations, salt, hash));

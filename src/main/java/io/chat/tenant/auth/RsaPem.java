@@ -14,8 +14,7 @@ final class RsaPem {
     // Below 2048 bits an RSA key is considered breakable (NIST SP 800-131A); refuse it up front.
     static final int MIN_BITS = 2048;
 
-    private RsaPem() {
-    }
+    private RsaPem() {}
 
     /** The key, or {@link IllegalArgumentException} saying what is wrong with the PEM (never echoing it). */
     static RSAPublicKey parse(String pem) {

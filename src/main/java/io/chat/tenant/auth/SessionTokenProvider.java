@@ -1,12 +1,11 @@
 package io.chat.tenant.auth;
 
-import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
-
 import io.helidon.security.AuthenticationResponse;
 import io.helidon.security.ProviderRequest;
 import io.helidon.security.spi.AuthenticationProvider;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Helidon authentication provider of a password tenant: the bearer token is an opaque session token, looked up by
@@ -33,7 +32,9 @@ final class SessionTokenProvider implements AuthenticationProvider {
             user = sessionByTokenHash.apply(SessionTokens.hash(token.get()));
         } catch (RuntimeException e) {
             // The store failed, not the user: worth a line, but only the exception type (messages may quote keys).
-            LOGGER.log(System.Logger.Level.WARNING, "event=session-lookup outcome=error error=" + e.getClass().getName());
+            LOGGER.log(
+                    System.Logger.Level.WARNING,
+                    "event=session-lookup outcome=error error=" + e.getClass().getName());
             // neither valid nor invalid: the caller must say "try again", not sign the user out
             return BearerAuthentication.unchecked("session lookup failed");
         }

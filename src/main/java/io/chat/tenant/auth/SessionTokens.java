@@ -19,8 +19,7 @@ public final class SessionTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private SessionTokens() {
-    }
+    private SessionTokens() {}
 
     /** A new random token, base64url without padding (43 characters). */
     public static String newToken() {

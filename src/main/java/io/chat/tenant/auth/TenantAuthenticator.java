@@ -1,12 +1,11 @@
 package io.chat.tenant.auth;
 
+import io.helidon.security.Security;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
-
-import io.helidon.security.Security;
 
 /**
  * A tenant's authentication middleware: turns the bearer credential of a login-protected request or a Socket.IO
@@ -44,8 +43,8 @@ public sealed interface TenantAuthenticator permits TenantAuthenticator.Password
 
     /** As {@link #password(Function)}, judging expiry by {@code clock}. */
     static TenantAuthenticator password(Function<String, Optional<AuthenticatedUser>> sessionByTokenHash, Clock clock) {
-        return new PasswordTenant(BearerAuthentication.security(new SessionTokenProvider(sessionByTokenHash),
-                                                               "session-token"), clock);
+        return new PasswordTenant(
+                BearerAuthentication.security(new SessionTokenProvider(sessionByTokenHash), "session-token"), clock);
     }
 
     /**

@@ -1,11 +1,5 @@
 package io.chat.tenant.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.Optional;
-
 import io.helidon.common.Errors;
 import io.helidon.security.AuthenticationResponse;
 import io.helidon.security.ProviderRequest;
@@ -17,10 +11,14 @@ import io.helidon.security.jwt.jwk.JwkKeys;
 import io.helidon.security.jwt.jwk.JwkOctet;
 import io.helidon.security.jwt.jwk.JwkRSA;
 import io.helidon.security.spi.AuthenticationProvider;
-
 import jakarta.json.Json;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Helidon authentication provider of a JWT tenant, built on Helidon's JWT library ({@link SignedJwt},
@@ -57,15 +55,19 @@ final class TenantJwtProvider implements AuthenticationProvider {
                 .addIssueTimeValidator(b -> b.allowedTimeSkew(LEEWAY))
                 .addIssuerValidator(config.issuer(), true)
                 .addCriticalValidator();
-        config.audience().ifPresent(aud -> rules.addAudienceValidator(b -> b.addExpectedAudience(aud).mandatory(true)));
+        config.audience()
+                .ifPresent(aud -> rules.addAudienceValidator(
+                        b -> b.addExpectedAudience(aud).mandatory(true)));
         this.validator = rules.build();
     }
 
     /** A provider for {@code config}; {@link IllegalArgumentException} when its key is unusable. */
     static TenantJwtProvider create(JwtTenantConfig config) {
-        return new TenantJwtProvider(config.secret().map(TenantJwtProvider::hs256Key)
-                                             .orElseGet(() -> rs256Key(config.publicKeyPem().orElseThrow())),
-                                     config);
+        return new TenantJwtProvider(
+                config.secret()
+                        .map(TenantJwtProvider::hs256Key)
+                        .orElseGet(() -> rs256Key(config.publicKeyPem().orElseThrow())),
+                config);
     }
 
     private static Jwk hs256Key(String secret) {
@@ -73,13 +75,14 @@ final class TenantJwtProvider implements AuthenticationProvider {
         // where Helidon insists on a kid. The kid is never matched against tokens (the key set is empty).
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         return JwkOctet.create(Json.createObjectBuilder()
-                                       .add(Jwk.PARAM_KEY_TYPE, Jwk.KEY_TYPE_OCT)
-                                       .add(Jwk.PARAM_KEY_ID, "tenant-secret")
-                                       .add(Jwk.PARAM_ALGORITHM, JwkOctet.ALG_HS256)
-                                       .add(Jwk.PARAM_USE, Jwk.USE_SIGNATURE)
-                                       .add(JwkOctet.PARAM_OCTET_KEY,
-                                            Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))
-                                       .build());
+                .add(Jwk.PARAM_KEY_TYPE, Jwk.KEY_TYPE_OCT)
+                .add(Jwk.PARAM_KEY_ID, "tenant-secret")
+                .add(Jwk.PARAM_ALGORITHM, JwkOctet.ALG_HS256)
+                .add(Jwk.PARAM_USE, Jwk.USE_SIGNATURE)
+                .add(
+                        JwkOctet.PARAM_OCTET_KEY,
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))
+                .build());
     }
 
     private static Jwk rs256Key(String pem) {
@@ -104,7 +107,8 @@ final class TenantJwtProvider implements AuthenticationProvider {
         try {
             return authenticate(token.get());
         } catch (RuntimeException e) {
-            // Malformed JSON, a claim of the wrong type, ...: Helidon's messages may quote the token, so a fixed phrase.
+            // Malformed JSON, a claim of the wrong type, ...: Helidon's messages may quote the token, so a fixed
+            // phrase.
             return BearerAuthentication.failed("invalid token");
         }
     }

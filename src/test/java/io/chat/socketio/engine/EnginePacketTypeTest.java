@@ -1,24 +1,29 @@
 package io.chat.socketio.engine;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
 /** The Engine.IO packet types and the packets built from them. */
 class EnginePacketTypeTest {
     @Test
     void theWireCharactersOfEngineIoV4() {
-        assertEquals(List.of('0', '1', '2', '3', '4', '5', '6'),
-                     java.util.Arrays.stream(EnginePacketType.values()).map(EnginePacketType::wire).toList());
-        assertEquals(List.of("OPEN", "CLOSE", "PING", "PONG", "MESSAGE", "UPGRADE", "NOOP"),
-                     java.util.Arrays.stream(EnginePacketType.values()).map(Enum::name).toList());
+        assertEquals(
+                List.of('0', '1', '2', '3', '4', '5', '6'),
+                java.util.Arrays.stream(EnginePacketType.values())
+                        .map(EnginePacketType::wire)
+                        .toList());
+        assertEquals(
+                List.of("OPEN", "CLOSE", "PING", "PONG", "MESSAGE", "UPGRADE", "NOOP"),
+                java.util.Arrays.stream(EnginePacketType.values())
+                        .map(Enum::name)
+                        .toList());
     }
 
     @Test
@@ -46,8 +51,9 @@ class EnginePacketTypeTest {
     void aTypedMessageIsTakenAsIs() {
         byte[] typed = "4x".getBytes(StandardCharsets.UTF_8);
         assertSame(typed, EnginePacket.messageFromTypedUtf8(typed).payload());
-        assertThrows(IllegalArgumentException.class,
-                     () -> EnginePacket.messageFromTypedUtf8("2x".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EnginePacket.messageFromTypedUtf8("2x".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IllegalArgumentException.class, () -> EnginePacket.messageFromTypedUtf8(new byte[0]));
     }
 

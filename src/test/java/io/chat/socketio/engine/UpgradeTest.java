@@ -1,18 +1,16 @@
 package io.chat.socketio.engine;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import io.chat.socketio.engine.Upgrade.State;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chat.socketio.engine.Upgrade.State;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The upgrade state machine without sockets: a recorder for its effects, a timer the test turns by hand. */
 class UpgradeTest {
@@ -94,7 +92,9 @@ class UpgradeTest {
         }
 
         long live(Duration delay) {
-            return tasks.stream().filter(t -> t.delay.equals(delay) && !t.cancelled && !t.ran).count();
+            return tasks.stream()
+                    .filter(t -> t.delay.equals(delay) && !t.cancelled && !t.ran)
+                    .count();
         }
     }
 

@@ -1,18 +1,9 @@
 package io.chat.socketio.engine;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import io.helidon.common.buffers.DataReader;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.chat.socketio.engine.WebSocketFrameReader.Binary;
 import io.chat.socketio.engine.WebSocketFrameReader.Close;
@@ -20,11 +11,17 @@ import io.chat.socketio.engine.WebSocketFrameReader.Frame;
 import io.chat.socketio.engine.WebSocketFrameReader.Ping;
 import io.chat.socketio.engine.WebSocketFrameReader.Text;
 import io.chat.socketio.engine.WebSocketFrameReader.Violation;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import io.helidon.common.buffers.DataReader;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The frame reader byte by byte: what it assembles, and every refusal with its RFC 6455 close code. */
 class WebSocketFrameReaderTest {
@@ -49,19 +46,19 @@ class WebSocketFrameReaderTest {
         out.write(finAndRsv | opcode);
         int maskBit = masked ? 0x80 : 0;
         switch (lengthBits) {
-        case 7 -> out.write(maskBit | payload.length);
-        case 16 -> {
-            out.write(maskBit | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length);
-        }
-        default -> {
-            out.write(maskBit | 127);
-            long length = payload.length;
-            for (int i = 7; i >= 0; i--) {
-                out.write((int) (length >>> (8 * i)));
+            case 7 -> out.write(maskBit | payload.length);
+            case 16 -> {
+                out.write(maskBit | 126);
+                out.write(payload.length >>> 8);
+                out.write(payload.length);
             }
-        }
+            default -> {
+                out.write(maskBit | 127);
+                long length = payload.length;
+                for (int i = 7; i >= 0; i--) {
+                    out.write((int) (length >>> (8 * i)));
+                }
+            }
         }
         if (masked) {
             out.writeBytes(MASK);
@@ -178,23 +175,28 @@ class WebSocketFrameReaderTest {
     @Test
     void binaryMessage() {
         byte[] data = {0, 1, 2, (byte) 0xff, (byte) 0x80};
-        assertArrayEquals(data, assertInstanceOf(Binary.class, only(frame(FIN, WebSocketFrames.OP_BINARY, data)))
-                .data());
+        assertArrayEquals(
+                data,
+                assertInstanceOf(Binary.class, only(frame(FIN, WebSocketFrames.OP_BINARY, data)))
+                        .data());
     }
 
     @Test
     void emptyMessages() {
         assertEquals("", textOf(only(text(""))));
-        assertArrayEquals(new byte[0], assertInstanceOf(Binary.class,
-                                                        only(frame(FIN, WebSocketFrames.OP_BINARY, new byte[0])))
-                .data());
+        assertArrayEquals(
+                new byte[0],
+                assertInstanceOf(Binary.class, only(frame(FIN, WebSocketFrames.OP_BINARY, new byte[0])))
+                        .data());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 125, 126, 127, 65535, 65536, 70000})
     void everyLengthInItsShortestForm(int length) {
         byte[] payload = repeat('x', length);
-        assertEquals(length, textOf(only(frame(FIN, WebSocketFrames.OP_TEXT, payload))).length());
+        assertEquals(
+                length,
+                textOf(only(frame(FIN, WebSocketFrames.OP_TEXT, payload))).length());
     }
 
     @ParameterizedTest
@@ -205,31 +207,30 @@ class WebSocketFrameReaderTest {
 
     @Test
     void sixtyFourBitLengthWithTheTopBitSetIsRefused() {
-        byte[] bytes = {(byte) (FIN | WebSocketFrames.OP_TEXT), (byte) (0x80 | 127),
-                (byte) 0x80, 0, 0, 0, 0, 0, 0, 1};
+        byte[] bytes = {(byte) (FIN | WebSocketFrames.OP_TEXT), (byte) (0x80 | 127), (byte) 0x80, 0, 0, 0, 0, 0, 0, 1};
         assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR, bytes);
     }
 
     @Test
     void messagesFollowOneAnother() {
-        WebSocketFrameReader reader = reader(concat(text("one"), frame(FIN, WebSocketFrames.OP_BINARY, new byte[] {9}),
-                                                    text("three")));
+        WebSocketFrameReader reader =
+                reader(concat(text("one"), frame(FIN, WebSocketFrames.OP_BINARY, new byte[] {9}), text("three")));
         assertEquals("one", textOf(reader.next()));
-        assertArrayEquals(new byte[] {9}, assertInstanceOf(Binary.class, reader.next()).data());
+        assertArrayEquals(
+                new byte[] {9}, assertInstanceOf(Binary.class, reader.next()).data());
         assertEquals("three", textOf(reader.next()));
     }
 
     @Test
     void unmaskedFramesAreRefused() {
-        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR,
-                      frame(FIN, WebSocketFrames.OP_TEXT, utf8("hi"), false, 7));
-        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR,
-                      frame(FIN, WebSocketFrames.OP_PING, new byte[0], false, 7));
+        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR, frame(FIN, WebSocketFrames.OP_TEXT, utf8("hi"), false, 7));
+        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR, frame(FIN, WebSocketFrames.OP_PING, new byte[0], false, 7));
     }
 
     @Test
     void theServersOwnFramesAreUnmaskedSoRefused() {
-        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR, EnginePacket.message("x").wsFrame());
+        assertRefused(
+                WebSocketFrames.CLOSE_PROTOCOL_ERROR, EnginePacket.message("x").wsFrame());
     }
 
     @Test
@@ -247,9 +248,9 @@ class WebSocketFrameReaderTest {
     void aMessageSplitIntoTwoFragmentsAtEveryByteBoundary() {
         byte[] payload = utf8("4[\"chat\",\"héllo wörld €\"]");
         for (int split = 0; split <= payload.length; split++) {
-            byte[] bytes = concat(frame(0, WebSocketFrames.OP_TEXT, Arrays.copyOf(payload, split)),
-                                  frame(FIN, WebSocketFrames.OP_CONTINUATION,
-                                        Arrays.copyOfRange(payload, split, payload.length)));
+            byte[] bytes = concat(
+                    frame(0, WebSocketFrames.OP_TEXT, Arrays.copyOf(payload, split)),
+                    frame(FIN, WebSocketFrames.OP_CONTINUATION, Arrays.copyOfRange(payload, split, payload.length)));
             // a split inside a multi-byte character is fine: UTF-8 is checked on the whole message
             assertEquals("4[\"chat\",\"héllo wörld €\"]", textOf(only(bytes)), "split at " + split);
         }
@@ -263,18 +264,21 @@ class WebSocketFrameReaderTest {
             int opcode = i == 0 ? WebSocketFrames.OP_BINARY : WebSocketFrames.OP_CONTINUATION;
             frames.add(frame(i == payload.length - 1 ? FIN : 0, opcode, new byte[] {payload[i]}));
         }
-        assertArrayEquals(payload, assertInstanceOf(Binary.class, only(concat(frames.toArray(byte[][]::new))))
-                .data());
+        assertArrayEquals(
+                payload,
+                assertInstanceOf(Binary.class, only(concat(frames.toArray(byte[][]::new))))
+                        .data());
     }
 
     @Test
     void controlFramesBetweenFragments() {
-        WebSocketFrameReader reader = reader(concat(frame(0, WebSocketFrames.OP_TEXT, utf8("hel")),
-                                                    frame(FIN, WebSocketFrames.OP_PING, utf8("p")),
-                                                    frame(FIN, WebSocketFrames.OP_PONG, utf8("q")),
-                                                    frame(0, WebSocketFrames.OP_CONTINUATION, utf8("lo ")),
-                                                    frame(FIN, WebSocketFrames.OP_CONTINUATION, utf8("you")),
-                                                    text("next")));
+        WebSocketFrameReader reader = reader(concat(
+                frame(0, WebSocketFrames.OP_TEXT, utf8("hel")),
+                frame(FIN, WebSocketFrames.OP_PING, utf8("p")),
+                frame(FIN, WebSocketFrames.OP_PONG, utf8("q")),
+                frame(0, WebSocketFrames.OP_CONTINUATION, utf8("lo ")),
+                frame(FIN, WebSocketFrames.OP_CONTINUATION, utf8("you")),
+                text("next")));
         assertArrayEquals(utf8("p"), assertInstanceOf(Ping.class, reader.next()).payload());
         assertEquals("hello you", textOf(reader.next()));
         assertEquals("next", textOf(reader.next()));
@@ -284,17 +288,18 @@ class WebSocketFrameReaderTest {
     void aContinuationWithNothingToContinueIsRefused() {
         assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR, frame(FIN, WebSocketFrames.OP_CONTINUATION, utf8("x")));
         // nor after a whole message
-        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR,
-                      concat(text("a"), frame(FIN, WebSocketFrames.OP_CONTINUATION, utf8("x"))));
+        assertRefused(
+                WebSocketFrames.CLOSE_PROTOCOL_ERROR,
+                concat(text("a"), frame(FIN, WebSocketFrames.OP_CONTINUATION, utf8("x"))));
     }
 
     @Test
     void aNewMessageBeforeTheLastFragmentIsRefused() {
-        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR,
-                      concat(frame(0, WebSocketFrames.OP_TEXT, utf8("a")), text("b")));
-        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR,
-                      concat(frame(0, WebSocketFrames.OP_TEXT, utf8("a")),
-                             frame(FIN, WebSocketFrames.OP_BINARY, utf8("b"))));
+        assertRefused(
+                WebSocketFrames.CLOSE_PROTOCOL_ERROR, concat(frame(0, WebSocketFrames.OP_TEXT, utf8("a")), text("b")));
+        assertRefused(
+                WebSocketFrames.CLOSE_PROTOCOL_ERROR,
+                concat(frame(0, WebSocketFrames.OP_TEXT, utf8("a")), frame(FIN, WebSocketFrames.OP_BINARY, utf8("b"))));
     }
 
     @Test
@@ -315,15 +320,17 @@ class WebSocketFrameReaderTest {
 
     @Test
     void inputSplitAtEveryByteBoundary() {
-        byte[] stream = concat(frame(0, WebSocketFrames.OP_TEXT, utf8("4fr")),
-                               frame(FIN, WebSocketFrames.OP_PING, utf8("ping")),
-                               frame(FIN, WebSocketFrames.OP_CONTINUATION, utf8("ag €")),
-                               frame(FIN, WebSocketFrames.OP_BINARY, repeat('b', 300)),
-                               frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1000, utf8("bye"))));
+        byte[] stream = concat(
+                frame(0, WebSocketFrames.OP_TEXT, utf8("4fr")),
+                frame(FIN, WebSocketFrames.OP_PING, utf8("ping")),
+                frame(FIN, WebSocketFrames.OP_CONTINUATION, utf8("ag €")),
+                frame(FIN, WebSocketFrames.OP_BINARY, repeat('b', 300)),
+                frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1000, utf8("bye"))));
         for (int split = 0; split <= stream.length; split++) {
-            WebSocketFrameReader reader = chunked(List.of(Arrays.copyOf(stream, split),
-                                                          Arrays.copyOfRange(stream, split, stream.length)));
-            assertArrayEquals(utf8("ping"), assertInstanceOf(Ping.class, reader.next()).payload(), "split " + split);
+            WebSocketFrameReader reader =
+                    chunked(List.of(Arrays.copyOf(stream, split), Arrays.copyOfRange(stream, split, stream.length)));
+            assertArrayEquals(
+                    utf8("ping"), assertInstanceOf(Ping.class, reader.next()).payload(), "split " + split);
             assertEquals("4frag €", textOf(reader.next()), "split " + split);
             assertEquals(300, assertInstanceOf(Binary.class, reader.next()).data().length, "split " + split);
             assertEquals(new Close(1000, "bye"), reader.next(), "split " + split);
@@ -354,8 +361,8 @@ class WebSocketFrameReaderTest {
     void aFrameOverTheLimitIsRefusedBeforeItsPayloadIsRead() {
         // only the header: the reader must refuse without waiting for (or holding) the payload
         byte[] header = Arrays.copyOf(frame(FIN, WebSocketFrames.OP_TEXT, repeat('x', 1000)), 4);
-        Violation violation = assertThrows(Violation.class,
-                                           () -> new WebSocketFrameReader(new BytesInput(header), () -> 999).next());
+        Violation violation =
+                assertThrows(Violation.class, () -> new WebSocketFrameReader(new BytesInput(header), () -> 999).next());
         assertEquals(WebSocketFrames.CLOSE_TOO_BIG, violation.code());
     }
 
@@ -367,10 +374,11 @@ class WebSocketFrameReaderTest {
 
     @Test
     void fragmentsTogetherOverTheLimitAreRefused() {
-        byte[] bytes = concat(frame(0, WebSocketFrames.OP_TEXT, repeat('a', 3)),
-                              frame(FIN, WebSocketFrames.OP_CONTINUATION, repeat('a', 3)));
-        Violation violation = assertThrows(Violation.class,
-                                           () -> new WebSocketFrameReader(new BytesInput(bytes), () -> 5).next());
+        byte[] bytes = concat(
+                frame(0, WebSocketFrames.OP_TEXT, repeat('a', 3)),
+                frame(FIN, WebSocketFrames.OP_CONTINUATION, repeat('a', 3)));
+        Violation violation =
+                assertThrows(Violation.class, () -> new WebSocketFrameReader(new BytesInput(bytes), () -> 5).next());
         assertEquals(WebSocketFrames.CLOSE_TOO_BIG, violation.code());
     }
 
@@ -416,17 +424,17 @@ class WebSocketFrameReaderTest {
     @ParameterizedTest
     @ValueSource(ints = {WebSocketFrames.OP_PING, WebSocketFrames.OP_PONG, WebSocketFrames.OP_CLOSE})
     void controlFramesCarryAtMost125Bytes(int opcode) {
-        byte[] payload = opcode == WebSocketFrames.OP_CLOSE ? closePayload(1000, repeat('r', 124))
-                : repeat('p', 126);
+        byte[] payload = opcode == WebSocketFrames.OP_CLOSE ? closePayload(1000, repeat('r', 124)) : repeat('p', 126);
         assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR, frame(FIN, opcode, payload));
         assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR, frame(FIN, opcode, repeat('p', 70000)));
     }
 
     @Test
     void aPingOf125BytesIsHandedOn() {
-        assertArrayEquals(repeat('p', 125),
-                          assertInstanceOf(Ping.class, only(frame(FIN, WebSocketFrames.OP_PING, repeat('p', 125))))
-                                  .payload());
+        assertArrayEquals(
+                repeat('p', 125),
+                assertInstanceOf(Ping.class, only(frame(FIN, WebSocketFrames.OP_PING, repeat('p', 125))))
+                        .payload());
     }
 
     @Test
@@ -444,16 +452,19 @@ class WebSocketFrameReaderTest {
 
     @Test
     void invalidUtf8AcrossFragmentsIsRefused() {
-        assertRefused(WebSocketFrames.CLOSE_INVALID_DATA,
-                      concat(frame(0, WebSocketFrames.OP_TEXT, utf8("ok")),
-                             frame(FIN, WebSocketFrames.OP_CONTINUATION, hex("eda080"))));
+        assertRefused(
+                WebSocketFrames.CLOSE_INVALID_DATA,
+                concat(
+                        frame(0, WebSocketFrames.OP_TEXT, utf8("ok")),
+                        frame(FIN, WebSocketFrames.OP_CONTINUATION, hex("eda080"))));
     }
 
     @Test
     void binaryIsNotCheckedAsUtf8() {
-        assertArrayEquals(hex("eda080ff"), assertInstanceOf(Binary.class,
-                                                            only(frame(FIN, WebSocketFrames.OP_BINARY, hex("eda080ff"))))
-                .data());
+        assertArrayEquals(
+                hex("eda080ff"),
+                assertInstanceOf(Binary.class, only(frame(FIN, WebSocketFrames.OP_BINARY, hex("eda080ff"))))
+                        .data());
     }
 
     @Test
@@ -473,14 +484,16 @@ class WebSocketFrameReaderTest {
 
     @Test
     void anEmptyCloseHasNoStatusCode() {
-        assertEquals(new Close(WebSocketFrameReader.NO_STATUS_CODE, ""),
-                     only(frame(FIN, WebSocketFrames.OP_CLOSE, new byte[0])));
+        assertEquals(
+                new Close(WebSocketFrameReader.NO_STATUS_CODE, ""),
+                only(frame(FIN, WebSocketFrames.OP_CLOSE, new byte[0])));
     }
 
     @Test
     void aCloseWithCodeAndReason() {
-        assertEquals(new Close(1001, "gone ✓"),
-                     only(frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1001, utf8("gone ✓")))));
+        assertEquals(
+                new Close(1001, "gone ✓"),
+                only(frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1001, utf8("gone ✓")))));
     }
 
     @Test
@@ -489,8 +502,8 @@ class WebSocketFrameReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000,
-            4999})
+    @ValueSource(
+            ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999})
     void validCloseCodes(int code) {
         assertEquals(new Close(code, ""), only(frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(code, new byte[0]))));
     }
@@ -498,20 +511,23 @@ class WebSocketFrameReaderTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535})
     void invalidCloseCodesAreRefused(int code) {
-        assertRefused(WebSocketFrames.CLOSE_PROTOCOL_ERROR,
-                      frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(code, new byte[0])));
+        assertRefused(
+                WebSocketFrames.CLOSE_PROTOCOL_ERROR,
+                frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(code, new byte[0])));
     }
 
     @Test
     void aCloseReasonThatIsNotUtf8IsRefused() {
-        assertRefused(WebSocketFrames.CLOSE_INVALID_DATA,
-                      frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1000, hex("cebae1bdb9cf83ceb5eda080"))));
+        assertRefused(
+                WebSocketFrames.CLOSE_INVALID_DATA,
+                frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1000, hex("cebae1bdb9cf83ceb5eda080"))));
     }
 
     @Test
     void aCloseBetweenFragmentsIsHandedOn() {
-        WebSocketFrameReader reader = reader(concat(frame(0, WebSocketFrames.OP_TEXT, utf8("par")),
-                                                    frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1000, new byte[0]))));
+        WebSocketFrameReader reader = reader(concat(
+                frame(0, WebSocketFrames.OP_TEXT, utf8("par")),
+                frame(FIN, WebSocketFrames.OP_CLOSE, closePayload(1000, new byte[0]))));
         assertEquals(new Close(1000, ""), reader.next());
     }
 
@@ -528,14 +544,17 @@ class WebSocketFrameReaderTest {
         assertEquals(length < 126 ? length : length < 65536 ? 126 : 127, declared);
         // a client would mask what it sends; masked the same way, the reader takes it back
         byte[] payload = Arrays.copyOfRange(frame, header, frame.length);
-        assertEquals(length, textOf(only(frame(FIN, WebSocketFrames.OP_TEXT, payload))).length());
+        assertEquals(
+                length,
+                textOf(only(frame(FIN, WebSocketFrames.OP_TEXT, payload))).length());
     }
 
     @Test
     void closeFramesCarryCodeAndReason() {
         byte[] frame = WebSocketFrames.closeFrame(WebSocketFrames.CLOSE_POLICY, "upgrade timeout");
         byte[] payload = Arrays.copyOfRange(frame, 2, frame.length);
-        assertEquals(new Close(WebSocketFrames.CLOSE_POLICY, "upgrade timeout"),
-                     only(frame(FIN, WebSocketFrames.OP_CLOSE, payload)));
+        assertEquals(
+                new Close(WebSocketFrames.CLOSE_POLICY, "upgrade timeout"),
+                only(frame(FIN, WebSocketFrames.OP_CLOSE, payload)));
     }
 }

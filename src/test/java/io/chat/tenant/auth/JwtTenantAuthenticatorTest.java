@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.JwkOctet;
+import io.helidon.security.jwt.jwk.JwkRSA;
+import jakarta.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,19 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.helidon.security.jwt.Jwt;
-import io.helidon.security.jwt.SignedJwt;
-import io.helidon.security.jwt.jwk.JwkOctet;
-import io.helidon.security.jwt.jwk.JwkRSA;
-
-import jakarta.json.Json;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +51,7 @@ class JwtTenantAuthenticatorTest {
         rsa = generator.generateKeyPair();
         rsaPem = "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(rsa.getPublic().getEncoded())
+                        .encodeToString(rsa.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
@@ -93,7 +88,8 @@ class JwtTenantAuthenticatorTest {
         String signingInput = b64Json(header) + "." + b64Json(claims);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return signingInput + "." + B64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        return signingInput + "."
+                + B64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
     }
 
     static String hs256(Map<String, Object> claims) throws Exception {
@@ -114,18 +110,19 @@ class JwtTenantAuthenticatorTest {
     void validHs256IsAcceptedWithSubAsUser() throws Exception {
         Map<String, Object> claims = claims("alice");
         Optional<AuthenticatedUser> user = hsTenant().authenticate(hs256(claims));
-        assertEquals(Optional.of(new AuthenticatedUser("alice", Instant.ofEpochSecond((Long) claims.get("exp")))), user);
+        assertEquals(
+                Optional.of(new AuthenticatedUser("alice", Instant.ofEpochSecond((Long) claims.get("exp")))), user);
     }
 
     @Test
     void tokenSignedWithHelidonsOwnClassesIsAccepted() {
         // Interop check: a token from Helidon's Jwt builder and SignedJwt.sign, with a kid we know nothing about.
         JwkOctet key = JwkOctet.create(Json.createObjectBuilder()
-                                               .add("kty", "oct")
-                                               .add("kid", "idp-key-1")
-                                               .add("alg", "HS256")
-                                               .add("k", B64URL.encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)))
-                                               .build());
+                .add("kty", "oct")
+                .add("kid", "idp-key-1")
+                .add("alg", "HS256")
+                .add("k", B64URL.encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .build());
         Instant exp = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 600);
         Jwt jwt = Jwt.builder()
                 .algorithm("HS256")
@@ -137,7 +134,8 @@ class JwtTenantAuthenticatorTest {
                 .expirationTime(exp)
                 .build();
         String token = SignedJwt.sign(jwt, key).tokenContent();
-        assertEquals(Optional.of(new AuthenticatedUser("bob", exp)), hsTenant("chat").authenticate(token));
+        assertEquals(
+                Optional.of(new AuthenticatedUser("bob", exp)), hsTenant("chat").authenticate(token));
     }
 
     @Test
@@ -171,8 +169,10 @@ class JwtTenantAuthenticatorTest {
 
     @Test
     void wrongSecretIsRefused() throws Exception {
-        String token = hmacToken(Map.of("alg", "HS256"), claims("alice"),
-                                 "another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8));
+        String token = hmacToken(
+                Map.of("alg", "HS256"),
+                claims("alice"),
+                "another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8));
         assertEquals(Optional.empty(), hsTenant().authenticate(token));
     }
 
@@ -210,7 +210,9 @@ class JwtTenantAuthenticatorTest {
         JwtTenantConfig config = JwtTenantConfig.hs256(ISSUER, Optional.empty(), SECRET);
         TenantAuthenticator within = TenantAuthenticator.jwt(config, Clock.fixed(exp.plusSeconds(29), ZoneOffset.UTC));
         assertTrue(within.authenticate(token).isPresent(), "29 s past exp, by the tenant's clock");
-        assertEquals(exp.plus(TenantAuthenticator.JWT_LEEWAY), within.acceptedUntil(within.authenticate(token).get()));
+        assertEquals(
+                exp.plus(TenantAuthenticator.JWT_LEEWAY),
+                within.acceptedUntil(within.authenticate(token).get()));
         TenantAuthenticator past = TenantAuthenticator.jwt(config, Clock.fixed(exp.plusSeconds(30), ZoneOffset.UTC));
         assertEquals(Optional.empty(), past.authenticate(token), "exp plus the leeway, by the tenant's clock");
     }
@@ -299,7 +301,8 @@ class JwtTenantAuthenticatorTest {
         String signingInput = b64Json(Map.of("alg", "HS384")) + "." + b64Json(claims("alice"));
         Mac mac = Mac.getInstance("HmacSHA384");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA384"));
-        String token = signingInput + "." + B64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        String token = signingInput + "."
+                + B64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
         assertEquals(Optional.empty(), hsTenant().authenticate(token));
     }
 
@@ -307,7 +310,8 @@ class JwtTenantAuthenticatorTest {
     void keyConfusionHs256WithRsaPublicKeyIsRefused() throws Exception {
         // The classic attack: take the RS256 tenant's public key and use it as an HMAC secret.
         TenantAuthenticator tenant = rsTenant();
-        for (byte[] key : List.of(rsaPem.getBytes(StandardCharsets.UTF_8), rsa.getPublic().getEncoded())) {
+        for (byte[] key :
+                List.of(rsaPem.getBytes(StandardCharsets.UTF_8), rsa.getPublic().getEncoded())) {
             String forged = hmacToken(Map.of("alg", "HS256", "typ", "JWT"), claims("mallory"), key);
             assertEquals(Optional.empty(), tenant.authenticate(forged));
         }
@@ -325,8 +329,9 @@ class JwtTenantAuthenticatorTest {
     void validRs256IsAccepted() throws Exception {
         Map<String, Object> claims = claims("erin");
         String token = rs256(Map.of("alg", "RS256", "typ", "JWT", "kid", "some-idp-kid"), claims, rsa.getPrivate());
-        assertEquals(Optional.of(new AuthenticatedUser("erin", Instant.ofEpochSecond((Long) claims.get("exp")))),
-                     rsTenant().authenticate(token));
+        assertEquals(
+                Optional.of(new AuthenticatedUser("erin", Instant.ofEpochSecond((Long) claims.get("exp")))),
+                rsTenant().authenticate(token));
     }
 
     @Test
@@ -342,14 +347,22 @@ class JwtTenantAuthenticatorTest {
                 .subject("frank")
                 .expirationTime(Instant.now().plusSeconds(60))
                 .build();
-        assertEquals("frank", rsTenant().authenticate(SignedJwt.sign(jwt, key).tokenContent()).orElseThrow().username());
+        assertEquals(
+                "frank",
+                rsTenant()
+                        .authenticate(SignedJwt.sign(jwt, key).tokenContent())
+                        .orElseThrow()
+                        .username());
     }
 
     @Test
     void rs256FromAnotherKeyIsRefused() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        String token = rs256(Map.of("alg", "RS256"), claims("alice"), generator.generateKeyPair().getPrivate());
+        String token = rs256(
+                Map.of("alg", "RS256"),
+                claims("alice"),
+                generator.generateKeyPair().getPrivate());
         assertEquals(Optional.empty(), rsTenant().authenticate(token));
     }
 
@@ -359,10 +372,21 @@ class JwtTenantAuthenticatorTest {
     void garbageIsRefusedWithoutExceptions() throws Exception {
         TenantAuthenticator tenant = hsTenant();
         String valid = hs256(claims("alice"));
-        List<String> garbage = new ArrayList<>(List.of("", " ", "abc", "a.b", "a.b.c", "....", "Bearer " + valid,
-                valid + ".extra", valid.replace('.', ' '), "é.é.é", "x".repeat(20_000)));
+        List<String> garbage = new ArrayList<>(List.of(
+                "",
+                " ",
+                "abc",
+                "a.b",
+                "a.b.c",
+                "....",
+                "Bearer " + valid,
+                valid + ".extra",
+                valid.replace('.', ' '),
+                "é.é.é",
+                "x".repeat(20_000)));
         garbage.add(B64URL.encodeToString("[1,2]".getBytes()) + "." + B64URL.encodeToString("{}".getBytes()) + ".AAAA");
-        garbage.add(B64URL.encodeToString("{}".getBytes()) + "." + B64URL.encodeToString("not json".getBytes()) + ".AAAA");
+        garbage.add(
+                B64URL.encodeToString("{}".getBytes()) + "." + B64URL.encodeToString("not json".getBytes()) + ".AAAA");
         garbage.add(null);
         for (String token : garbage) {
             assertEquals(Optional.empty(), tenant.authenticate(token), String.valueOf(token));
@@ -371,8 +395,10 @@ class JwtTenantAuthenticatorTest {
 
     @Test
     void unknownCriticalHeaderIsRefused() throws Exception {
-        String token = hmacToken(Map.of("alg", "HS256", "crit", List.of("x-custom"), "x-custom", 1), claims("alice"),
-                                 SECRET.getBytes(StandardCharsets.UTF_8));
+        String token = hmacToken(
+                Map.of("alg", "HS256", "crit", List.of("x-custom"), "x-custom", 1),
+                claims("alice"),
+                SECRET.getBytes(StandardCharsets.UTF_8));
         assertEquals(Optional.empty(), hsTenant().authenticate(token));
     }
 
@@ -381,8 +407,9 @@ class JwtTenantAuthenticatorTest {
     @Test
     void shortSecretIsRejectedAtCreation() {
         String shortSecret = "x".repeat(31);
-        assertThrows(IllegalArgumentException.class,
-                     () -> TenantAuthenticator.jwt(JwtTenantConfig.hs256(ISSUER, Optional.empty(), shortSecret)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TenantAuthenticator.jwt(JwtTenantConfig.hs256(ISSUER, Optional.empty(), shortSecret)));
         // 32 bytes counted as UTF-8: 16 two-byte characters are enough
         TenantAuthenticator.jwt(JwtTenantConfig.hs256(ISSUER, Optional.empty(), "é".repeat(16)));
     }
@@ -390,27 +417,36 @@ class JwtTenantAuthenticatorTest {
     @Test
     void badConfigsAreRejectedAtCreation() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> JwtTenantConfig.hs256(" ", Optional.empty(), SECRET));
-        assertThrows(IllegalArgumentException.class, () -> new JwtTenantConfig(
-                ISSUER, Optional.empty(), Optional.of(SECRET), Optional.of(rsaPem), "sub"));
-        assertThrows(IllegalArgumentException.class, () -> new JwtTenantConfig(
-                ISSUER, Optional.empty(), Optional.empty(), Optional.empty(), "sub"));
-        assertThrows(IllegalArgumentException.class, () -> TenantAuthenticator.jwt(
-                JwtTenantConfig.rs256(ISSUER, Optional.empty(), "not a pem")));
-        assertThrows(IllegalArgumentException.class, () -> TenantAuthenticator.jwt(JwtTenantConfig.rs256(
-                ISSUER, Optional.empty(), rsaPem.replace("PUBLIC KEY", "RSA PUBLIC KEY"))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new JwtTenantConfig(ISSUER, Optional.empty(), Optional.of(SECRET), Optional.of(rsaPem), "sub"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new JwtTenantConfig(ISSUER, Optional.empty(), Optional.empty(), Optional.empty(), "sub"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TenantAuthenticator.jwt(JwtTenantConfig.rs256(ISSUER, Optional.empty(), "not a pem")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TenantAuthenticator.jwt(JwtTenantConfig.rs256(
+                        ISSUER, Optional.empty(), rsaPem.replace("PUBLIC KEY", "RSA PUBLIC KEY"))));
         KeyPairGenerator small = KeyPairGenerator.getInstance("RSA");
         small.initialize(1024);
         String smallPem = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getEncoder().encodeToString(small.generateKeyPair().getPublic().getEncoded())
+                + Base64.getEncoder()
+                        .encodeToString(small.generateKeyPair().getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----";
-        assertThrows(IllegalArgumentException.class,
-                     () -> TenantAuthenticator.jwt(JwtTenantConfig.rs256(ISSUER, Optional.empty(), smallPem)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TenantAuthenticator.jwt(JwtTenantConfig.rs256(ISSUER, Optional.empty(), smallPem)));
         KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
         String ecPem = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getEncoder().encodeToString(ec.generateKeyPair().getPublic().getEncoded())
+                + Base64.getEncoder()
+                        .encodeToString(ec.generateKeyPair().getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----";
-        assertThrows(IllegalArgumentException.class,
-                     () -> TenantAuthenticator.jwt(JwtTenantConfig.rs256(ISSUER, Optional.empty(), ecPem)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TenantAuthenticator.jwt(JwtTenantConfig.rs256(ISSUER, Optional.empty(), ecPem)));
     }
 
     @Test
@@ -434,7 +470,8 @@ class JwtTenantAuthenticatorTest {
         List<String> bad = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             good.add(hs256(claims("user" + i)));
-            bad.add(hmacToken(Map.of("alg", "HS256"), claims("user" + i), "w".repeat(40).getBytes()));
+            bad.add(hmacToken(
+                    Map.of("alg", "HS256"), claims("user" + i), "w".repeat(40).getBytes()));
         }
         String rsToken = rs256(Map.of("alg", "RS256"), claims("rsuser"), rsa.getPrivate());
         long start = System.nanoTime();
@@ -461,7 +498,8 @@ class JwtTenantAuthenticatorTest {
             }
         }
         long calls = (long) threads * perThread * 2 + threads * perThread / 10;
-        System.out.printf("JWT: %d authentications on %d virtual threads in %.0f ms (%.1f us each)%n",
-                          calls, threads, (System.nanoTime() - start) / 1e6, (System.nanoTime() - start) / 1e3 / calls);
+        System.out.printf(
+                "JWT: %d authentications on %d virtual threads in %.0f ms (%.1f us each)%n",
+                calls, threads, (System.nanoTime() - start) / 1e6, (System.nanoTime() - start) / 1e3 / calls);
     }
 }

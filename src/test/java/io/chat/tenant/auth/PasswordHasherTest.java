@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
@@ -52,8 +51,15 @@ class PasswordHasherTest {
 
     @Test
     void malformedEncodingsAreMismatches() {
-        for (String bad : new String[] {null, "", "plain", "pbkdf2-sha256$x$AAAA$AAAA", "md5$1000$AAAA$AAAAAAAAAAAAAAAAAAAAAA",
-                "pbkdf2-sha256$1000$!!$AAAA", "pbkdf2-sha256$99999999999$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA"}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "plain",
+            "pbkdf2-sha256$x$AAAA$AAAA",
+            "md5$1000$AAAA$AAAAAAAAAAAAAAAAAAAAAA",
+            "pbkdf2-sha256$1000$!!$AAAA",
+            "pbkdf2-sha256$99999999999$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA"
+        }) {
             assertFalse(hasher.verify("password1".toCharArray(), bad), String.valueOf(bad));
         }
     }
@@ -62,8 +68,9 @@ class PasswordHasherTest {
     void unknownUserBurnsTheSameIterationCount() {
         // The dummy hash is made with this hasher's own count, so burnTime does exactly the work of a real verify.
         assertEquals(Optional.of(hasher.iterations()), PasswordHasher.iterationsOf(hasher.dummyHash()));
-        assertEquals(PasswordHasher.iterationsOf(hasher.hash("x".toCharArray())),
-                     PasswordHasher.iterationsOf(hasher.dummyHash()));
+        assertEquals(
+                PasswordHasher.iterationsOf(hasher.hash("x".toCharArray())),
+                PasswordHasher.iterationsOf(hasher.dummyHash()));
         assertFalse(hasher.burnTime("anything".toCharArray()));
         PasswordHasher standard = new PasswordHasher();
         assertEquals(Optional.of(PasswordHasher.DEFAULT_ITERATIONS), PasswordHasher.iterationsOf(standard.dummyHash()));
@@ -89,8 +96,9 @@ class PasswordHasherTest {
             wrong = Math.min(wrong, t1 - t0);
             unknown = Math.min(unknown, t2 - t1);
         }
-        System.out.printf("PBKDF2 %d iterations: wrong password %.1f ms, unknown user %.1f ms%n",
-                          PasswordHasher.DEFAULT_ITERATIONS, wrong / 1e6, unknown / 1e6);
+        System.out.printf(
+                "PBKDF2 %d iterations: wrong password %.1f ms, unknown user %.1f ms%n",
+                PasswordHasher.DEFAULT_ITERATIONS, wrong / 1e6, unknown / 1e6);
         assertTrue(wrong > 20_000_000L, "a verify at the default count should be slow, was " + wrong / 1e6 + " ms");
         double ratio = (double) Math.max(wrong, unknown) / Math.min(wrong, unknown);
         assertTrue(ratio < 2.0, "wrong-password and unknown-user costs should be alike, ratio " + ratio);

@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 class PasswordTenantAuthenticatorTest {
@@ -27,12 +26,14 @@ class PasswordTenantAuthenticatorTest {
     // Stands in for the tenant's session table: keyed by token hash, as the real store is.
     private final Map<String, AuthenticatedUser> sessions = new ConcurrentHashMap<>();
     private final List<String> lookedUp = new ArrayList<>();
-    private final TenantAuthenticator tenant = TenantAuthenticator.password(hash -> {
-        synchronized (lookedUp) {
-            lookedUp.add(hash);
-        }
-        return Optional.ofNullable(sessions.get(hash));
-    }, clock);
+    private final TenantAuthenticator tenant = TenantAuthenticator.password(
+            hash -> {
+                synchronized (lookedUp) {
+                    lookedUp.add(hash);
+                }
+                return Optional.ofNullable(sessions.get(hash));
+            },
+            clock);
 
     private String login(String user, Duration validFor) {
         String token = SessionTokens.newToken();
@@ -43,8 +44,8 @@ class PasswordTenantAuthenticatorTest {
     @Test
     void liveSessionIsAccepted() {
         String token = login("alice", Duration.ofHours(1));
-        assertEquals(Optional.of(new AuthenticatedUser("alice", NOW.plus(Duration.ofHours(1)))),
-                     tenant.authenticate(token));
+        assertEquals(
+                Optional.of(new AuthenticatedUser("alice", NOW.plus(Duration.ofHours(1)))), tenant.authenticate(token));
         // the lookup saw only the hash, never the token
         assertEquals(List.of(SessionTokens.hash(token)), lookedUp);
     }
@@ -91,8 +92,8 @@ class PasswordTenantAuthenticatorTest {
 
     @Test
     void aJwtTenantsTokenMeansNothingHere() throws Exception {
-        String jwt = JwtTenantAuthenticatorTest.hs256(Map.of("iss", "x", "sub", "alice",
-                                                             "exp", Instant.now().getEpochSecond() + 60));
+        String jwt = JwtTenantAuthenticatorTest.hs256(
+                Map.of("iss", "x", "sub", "alice", "exp", Instant.now().getEpochSecond() + 60));
         assertFalse(tenant.authenticate(jwt).isPresent());
     }
 
@@ -113,7 +114,9 @@ class PasswordTenantAuthenticatorTest {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < perThread; i++) {
                         int n = (id * 7 + i) % tokens.size();
-                        if (!tenant.authenticate(tokens.get(n)).map(u -> u.username().equals("user" + n)).orElse(false)) {
+                        if (!tenant.authenticate(tokens.get(n))
+                                .map(u -> u.username().equals("user" + n))
+                                .orElse(false)) {
                             wrong.incrementAndGet();
                         }
                     }
@@ -124,8 +127,9 @@ class PasswordTenantAuthenticatorTest {
             }
         }
         long calls = (long) threads * perThread;
-        System.out.printf("sessions: %d authentications on %d virtual threads in %.0f ms (%.1f us each)%n",
-                          calls, threads, (System.nanoTime() - start) / 1e6, (System.nanoTime() - start) / 1e3 / calls);
+        System.out.printf(
+                "sessions: %d authentications on %d virtual threads in %.0f ms (%.1f us each)%n",
+                calls, threads, (System.nanoTime() - start) / 1e6, (System.nanoTime() - start) / 1e3 / calls);
         assertEquals(0, wrong.get());
     }
 }
