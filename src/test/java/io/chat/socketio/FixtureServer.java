@@ -37,8 +37,11 @@ public final class FixtureServer implements AutoCloseable {
 
     /** Short heartbeats so that tests see dead peers quickly. */
     public static FixtureServer start() {
-        return start(
-                EngineConfig.defaults("/socket.io/").withHeartbeat(Duration.ofMillis(1000), Duration.ofMillis(1000)));
+        return start(defaultEngine());
+    }
+
+    static EngineConfig defaultEngine() {
+        return EngineConfig.defaults("/socket.io/").withHeartbeat(Duration.ofMillis(1000), Duration.ofMillis(1000));
     }
 
     public static FixtureServer start(EngineConfig engine) {

@@ -21,26 +21,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Connecting with the official Java client: handshake, middleware, unknown and dynamic namespaces, disconnects. */
+@FixtureTest
 class JavaClientConnectionTest {
     private static FixtureServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = FixtureServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Mode.class)

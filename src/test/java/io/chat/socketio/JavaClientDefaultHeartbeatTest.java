@@ -8,8 +8,6 @@ import io.chat.socketio.JavaClients.TestClient;
 import io.chat.socketio.engine.EngineConfig;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,20 +16,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * in a connection's start may depend on a ping going out, since here none does within the 10 s a test waits.
  * Several connects in a row, because a lost wake-up shows on some connects only.
  */
+@FixtureTest
 class JavaClientDefaultHeartbeatTest {
     private static final int CONNECTS = 25;
     private static FixtureServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    @SetUpFixture
+    static EngineConfig engine(EngineConfig defaults) {
+        return EngineConfig.defaults("/socket.io/");
     }
 
     @ParameterizedTest

@@ -21,12 +21,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Events both ways with the official Java client: acknowledgements, binary, server-side asks, failures. */
+@FixtureTest
 class JavaClientEventsTest {
     private static FixtureServer server;
 
@@ -36,21 +36,13 @@ class JavaClientEventsTest {
     private static final byte[] SERVER_BYTES = {(byte) 0xca, (byte) 0xfe, 0, 10, 13};
 
     @BeforeAll
-    static void startServer() {
-        server = FixtureServer.start();
+    static void installBytes() {
         Namespace bytes = server.io().of(BYTES_NAMESPACE);
         FixtureServer.install(bytes);
         bytes.on("give-bytes", (socket, args, ack) -> {
             socket.emit("bytes", "event", SERVER_BYTES);
             ack.send("ack", SERVER_BYTES);
         });
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @ParameterizedTest

@@ -16,26 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Namespaces added to and removed from a running server, seen by the official Java client. */
+@FixtureTest
 class JavaClientNamespaceLifecycleTest {
     private static FixtureServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = FixtureServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Mode.class)

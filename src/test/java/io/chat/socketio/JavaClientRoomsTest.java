@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.json.JSONArray;
 import org.json.JSONException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,22 +21,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * setup on a fresh-named room; "does not receive" is checked after the intended recipients got the message,
  * behind an echo round trip on the non-recipient.
  */
+@FixtureTest
 class JavaClientRoomsTest {
     private static FixtureServer server;
     private final List<TestClient> clients = new ArrayList<>();
     private static int roomCounter;
-
-    @BeforeAll
-    static void startServer() {
-        server = FixtureServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @AfterEach
     void closeClients() {

@@ -3,6 +3,7 @@ package io.chat.socketio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.socketio.engine.EngineConfig;
 import io.chat.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.URI;
@@ -11,9 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,20 +20,16 @@ import org.junit.jupiter.api.Test;
  * The protocol on the wire, including what well-behaved clients never send: each offender is closed with
  * the right answer, and a witness connection keeps working throughout.
  */
+@FixtureTest
 class RawProtocolTest {
     private static FixtureServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private RawWebSocket witness;
 
-    @BeforeAll
-    static void startServer() {
+    @SetUpFixture
+    static EngineConfig engine(EngineConfig defaults) {
         // heartbeats far apart, so that the witness need not answer pings while a test takes its time
-        server = FixtureServer.start(io.chat.socketio.engine.EngineConfig.defaults("/socket.io/"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
+        return EngineConfig.defaults("/socket.io/");
     }
 
     @BeforeEach
