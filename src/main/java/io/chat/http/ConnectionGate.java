@@ -25,9 +25,16 @@ public final class ConnectionGate implements ServerConnectionSelector {
      * connecting, and the refused must not hold descriptors as long as the rest may.
      */
     private static final Duration REFUSED_WAIT = Duration.ofSeconds(1);
+    /**
+     * Refused connections of one address waiting for their request: each holds one of the listener's places for up
+     * to {@link #REFUSED_WAIT} (plus the deadline's check period), so without a bound one address opening
+     * connections fast enough would hold every place with refusals alone. Past it a connection is closed at once.
+     */
+    public static final int REFUSING_PER_ADDRESS = 16;
 
     private final ServerConnectionSelector delegate;
     private final AddressCounts counts;
+    private final AddressCounts refusing = new AddressCounts(REFUSING_PER_ADDRESS);
     private final HeaderDeadline deadline;
     private final AtomicLong refused = new AtomicLong();
 
@@ -48,8 +55,14 @@ public final class ConnectionGate implements ServerConnectionSelector {
                         "event=connection outcome=refused reason=address-cap address=" + LogText.quote(address)
                                 + " refused=" + refused.get());
             }
+            if (!refusing.tryTake(address)) {
+                return RefusedConnection.closing(ctx);
+            }
             deadline.opened(ctx, REFUSED_WAIT);
-            return new CountedConnection(new RefusedConnection(ctx), () -> deadline.forget(ctx));
+            return new CountedConnection(RefusedConnection.answering(ctx), () -> {
+                deadline.forget(ctx);
+                refusing.release(address);
+            });
         }
         Runnable release = () -> {
             deadline.forget(ctx);

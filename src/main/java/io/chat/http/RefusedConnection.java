@@ -26,14 +26,29 @@ final class RefusedConnection implements ServerConnection {
             .getBytes(StandardCharsets.US_ASCII);
 
     private final ConnectionContext ctx;
+    private final boolean answer;
     private final long startNanos = System.nanoTime();
 
-    RefusedConnection(ConnectionContext ctx) {
+    private RefusedConnection(ConnectionContext ctx, boolean answer) {
         this.ctx = ctx;
+        this.answer = answer;
+    }
+
+    /** Answers 503 once the request is there. */
+    static RefusedConnection answering(ConnectionContext ctx) {
+        return new RefusedConnection(ctx, true);
+    }
+
+    /** Closed at once, unanswered: its address already has as many refusals waiting as it may. */
+    static RefusedConnection closing(ConnectionContext ctx) {
+        return new RefusedConnection(ctx, false);
     }
 
     @Override
     public void handle(Limit limit) {
+        if (!answer) {
+            return; // Helidon closes the socket
+        }
         try {
             DataReader reader = ctx.dataReader();
             reader.ensureAvailable();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.Settings;
+import io.chat.http.ConnectionGate;
 import io.chat.platform.ChatClient;
 import io.chat.platform.PlatformServer;
 import io.socket.client.IO;
@@ -95,6 +96,18 @@ class AddressConnectionsTest {
         }
     }
 
+    /** Whether the server has closed the socket (it sends nothing to a silent connection before closing it). */
+    private static boolean closedWithin(Socket socket, int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     /** How long after {@code since} the server closed the socket; fails if it answered or kept it open. */
     private static long closedAfterMillis(Socket socket, long since) throws IOException {
         try {
@@ -106,6 +119,41 @@ class AddressConnectionsTest {
             // a reset is a close too
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+    }
+
+    /**
+     * Each refusal waits a moment for its request (to answer 503): past a bound of such waiting refusals an address's
+     * next connections are closed at once, or refusals alone would hold the listener's places (the reviewer starved
+     * another address with about 115 silent connections a second against a cap of 4).
+     */
+    @Test
+    void refusalsOfOneAddressWaitingForTheirRequestAreBounded() throws Exception {
+        int extra = 10;
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP; i++) {
+                held.add(open("127.0.0.7"));
+            }
+            Thread.sleep(300); // the server counts each on its own thread
+            List<Socket> refused = new ArrayList<>();
+            for (int i = 0; i < ConnectionGate.REFUSING_PER_ADDRESS + extra; i++) {
+                refused.add(open("127.0.0.7"));
+            }
+            held.addAll(refused);
+            // a waiting refusal is closed after its 1 s wait at the earliest; those past the bound at once
+            Thread.sleep(400);
+            int closedAtOnce = 0;
+            for (Socket socket : refused) {
+                closedAtOnce += closedWithin(socket, 20) ? 1 : 0;
+            }
+            assertTrue(closedAtOnce >= extra, closedAtOnce + " of " + refused.size() + " closed at once");
+            String served = get("127.0.0.2", "/health");
+            assertTrue(served.startsWith("HTTP/1.1 200 "), served);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     @Test
