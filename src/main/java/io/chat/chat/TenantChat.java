@@ -218,24 +218,20 @@ final class TenantChat {
             socket.broadcast().emit("user:online", userEvent(user));
         }
         // the token was checked before this socket was registered: a revocation in between did not see the socket
-        if (!stillValid(socket)) {
-            socket.disconnect(false);
+        try {
+            if (!tenant.notRevoked(user(socket).tokenKey())) {
+                socket.disconnect(false);
+                return;
+            }
+        } catch (RuntimeException e) {
+            // fails closed: the connection closes, the client retries by itself (told "unavailable" until the store
+            // answers again). Not on this thread, which holds this socket's lifecycle: closing the connection closes
+            // the client's other sockets, and one of them may be connecting on another thread holding its own.
+            LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=connect-recheck outcome=error");
+            expiries.execute(() -> socket.disconnect(true));
+            return;
         }
         LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=connect outcome=ok");
-    }
-
-    /**
-     * Fails closed: a store that cannot say whether the token still holds closes the connection, which the client
-     * retries by itself (and is then told "unavailable" until the store answers again).
-     */
-    private boolean stillValid(Socket socket) {
-        try {
-            return tenant.stillValid(user(socket).tokenKey());
-        } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=connect-recheck outcome=error");
-            socket.disconnect(true);
-            return true;
-        }
     }
 
     private void disconnecting(Socket socket) {

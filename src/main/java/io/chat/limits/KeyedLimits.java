@@ -11,7 +11,7 @@ import java.util.function.LongFunction;
  * of bounded size. A limit that is idle (its buckets full again, as new ones would be) is dropped by the next sweep,
  * which changes no answer: the table holds the keys active lately, not every key ever seen. A sweep runs when a new
  * key arrives, at most once a {@code sweepIntervalNanos} or whenever the table is at {@code maxKeys}; a table still at
- * its bound then drops the limits that started longest ago (their windows end first). Keys longer than
+ * its bound then drops the limits that started longest ago (their windows end first), never one that is exhausted. Keys longer than
  * {@code maxKeyLength} are refused, so the memory a table takes is bounded too.
  *
  * <p>A sweep removes a limit only while it is still idle; a caller that fetched it just before may still take one
@@ -25,6 +25,14 @@ public final class KeyedLimits<L> {
         boolean idle(L limit, long nowNanos);
 
         long since(L limit);
+
+        /**
+         * Whether the limit allows nothing now (a locked-out key): such a limit is never evicted, or flooding the
+         * table with new keys would lift the lockout.
+         */
+        default boolean exhausted(L limit, long nowNanos) {
+            return false;
+        }
     }
 
     /** For tables of single buckets. */
@@ -37,6 +45,11 @@ public final class KeyedLimits<L> {
         @Override
         public long since(Bucket bucket) {
             return bucket.since();
+        }
+
+        @Override
+        public boolean exhausted(Bucket bucket, long nowNanos) {
+            return bucket.waitNanos(nowNanos) > 0;
         }
     };
 
@@ -95,10 +108,16 @@ public final class KeyedLimits<L> {
                     limits.values().removeIf(l -> idle.idle(l, nowNanos));
                 }
                 while (limits.size() >= maxKeys) {
-                    limits.entrySet().stream()
+                    var oldest = limits.entrySet().stream()
+                            .filter(e -> !idle.exhausted(e.getValue(), nowNanos))
                             .min(Comparator.comparingLong(e -> idle.since(e.getValue())))
-                            .map(Map.Entry::getKey)
-                            .ifPresent(limits::remove);
+                            .map(Map.Entry::getKey);
+                    if (oldest.isEmpty()) {
+                        // every key held is locked out: the table grows past its bound rather than lift one; how
+                        // far is bounded by how fast keys can be exhausted (a slow hash per failed login)
+                        break;
+                    }
+                    limits.remove(oldest.get());
                 }
             }
             return limits.computeIfAbsent(key, k -> create.apply(nowNanos));
@@ -117,7 +136,7 @@ public final class KeyedLimits<L> {
         limits.remove(key);
     }
 
-    /** Keys held now; never above {@code maxKeys}. */
+    /** Keys held now; above {@code maxKeys} only by keys that are exhausted. */
     public int size() {
         return limits.size();
     }

@@ -186,12 +186,12 @@ public final class Tenant {
     }
 
     /**
-     * Whether a credential accepted at CONNECT still holds: the chat layer asks once the socket is registered, so a
-     * revocation (or suspension) that ran between the check and the registration, and so did not see the socket,
-     * is caught. JWTs are not revoked one by one. Expiry is not judged here: the socket's own timer ends it at
-     * {@link #acceptedUntil}.
+     * Whether a credential accepted at CONNECT has not been revoked since (logout, user deleted, tenant suspended):
+     * the chat layer asks once the socket is registered, so a revocation that ran between the check and the
+     * registration, and so did not see the socket, is caught. JWTs are not revoked one by one. Expiry is not judged
+     * here: the socket's own timer ends it at {@link #acceptedUntil}.
      */
-    public boolean stillValid(String tokenKey) {
+    public boolean notRevoked(String tokenKey) {
         if (suspended()) {
             return false;
         }

@@ -68,6 +68,26 @@ class KeyedLimitsTest {
         assertEquals(100, windows.size());
     }
 
+    /**
+     * A reviewer lifted a locked-out user's lockout by making up 4,096 new names: the oldest window went first,
+     * locked or not. A locked-out key is never evicted; the table grows past its bound rather than lift it.
+     */
+    @Test
+    void aFloodOfNewKeysNeverLiftsALockout() {
+        KeyedLimits<Bucket> windows = windows(10);
+        for (int i = 0; i < 10; i++) {
+            windows.of("victim", T0).tryTake(T0);
+        }
+        for (int i = 0; i < 10_000; i++) {
+            long now = T0 + SECOND + i * 1_000L;
+            windows.of("made-up-" + i, now).tryTake(now);
+        }
+        long later = T0 + 2 * SECOND;
+        assertFalse(windows.of("victim", later).tryTake(later), "the lockout held");
+        assertEquals(58, retryAfterSeconds(windows, "victim", later));
+        assertEquals(100, windows.size(), "still bounded: the made-up keys made way for each other");
+    }
+
     @Test
     void aFullTableEvictsEndedWindowsBeforeLiveOnes() {
         KeyedLimits<Bucket> windows = windows(10);
