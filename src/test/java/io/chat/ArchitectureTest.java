@@ -71,16 +71,17 @@ class ArchitectureTest {
      *
      * <pre>
      * io.chat (Main, Settings)   -> everything below
-     * admin                      -> chat, http, tenant, tenant.auth, history, socketio, socketio.engine, limits
-     * api                        -> chat, http, tenant, tenant.auth, history, socketio
+     * admin                      -> chat, http, tenant, tenant.auth, history, socketio.engine, json, limits
+     * api                        -> chat, http, tenant, tenant.auth, history, json
      * conformance                -> socketio, socketio.engine
-     * chat                       -> tenant, tenant.auth, history, socketio, limits
-     * http                       -> tenant, socketio
-     * tenant                     -> tenant.auth, history, socketio, limits
+     * chat                       -> tenant, tenant.auth, history, socketio, json, limits
+     * http                       -> tenant, json
+     * tenant                     -> tenant.auth, history, json, limits
      * tenant.auth                -> (none of ours)
      * history                    -> (none of ours)
      * socketio                   -> socketio.engine
      * socketio.engine            -> (none of ours)
+     * json                       -> (none of ours)
      * limits                     -> (none of ours)
      * </pre>
      *

@@ -4,7 +4,7 @@
  * Prometheus text format.
  *
  * <p>May depend on: {@code chat}, {@code http}, {@code tenant}, {@code tenant.auth}, {@code history},
- * {@code json}, and on {@code socketio.engine} for the session counts of the metrics.
+ * {@code json}, {@code limits}, and on {@code socketio.engine} for the session counts of the metrics.
  * Nothing depends on it but {@code io.chat}.
  */
 package io.chat.admin;

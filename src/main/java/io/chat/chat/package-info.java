@@ -3,7 +3,7 @@
  * messages, history, presence, acks), and the per-socket and per-tenant limits (rate, sockets per user).
  *
  * <p>The one feature package that speaks Socket.IO. May depend on: {@code tenant}, {@code tenant.auth},
- * {@code history}, {@code socketio} (not on the engine below it). Depended on by {@code api}, {@code admin} and
+ * {@code history}, {@code socketio} (not on the engine below it), {@code json}, {@code limits}. Depended on by {@code api}, {@code admin} and
  * {@code io.chat}.
  */
 package io.chat.chat;
