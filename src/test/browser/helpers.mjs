@@ -75,8 +75,11 @@ export async function newPage(browser, { width = 1200, height = 800, ...options 
     page.dialogs.push(dialog.message());
     await dialog.dismiss().catch(() => {});
   });
+  // Chromium's own lines for the network, not the page's: failed loads while the server is down, and "WebSocket is
+  // already in CLOSING or CLOSED state", which it prints when engine.io-client writes to a socket the server is
+  // closing before the browser fired "close" (the library catches the failure and reconnects; socketio/engine.io#380)
   page.on("console", (message) => {
-    if (message.type() === "error" && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|WebSocket connection/.test(message.text())) {
+    if (message.type() === "error" && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|WebSocket connection|WebSocket is already in CLOSING or CLOSED state/.test(message.text())) {
       page.problems.push(`console error: ${message.text()}`);
     }
   });
