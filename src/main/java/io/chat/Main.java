@@ -22,6 +22,7 @@ import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
 import io.chat.tenant.DemoTenant;
+import io.chat.tenant.FolderTenantCatalog;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.CredentialUncheckedException;
 import io.chat.tenant.auth.PasswordHasher;
@@ -112,14 +113,13 @@ public final class Main {
         ChatService chat = new ChatService(io, clock);
         Metrics metrics = new Metrics(chat, io.engine());
         TenantRegistry registry = new TenantRegistry(
-                settings.tenantsDir(),
-                H2TenantStore.opener(storeReads, metrics),
+                FolderTenantCatalog.create(settings.tenantsDir(), H2TenantStore.opener(storeReads, metrics)),
                 hasher,
                 clock,
                 TenantRegistry.TenantListener.all(chat, metrics));
         registry.loadAll();
         AdminCredentials adminCredentials = AdminCredentials.load(
-                settings.adminUser(), settings.adminPassword(), registry.root(), hasher, announce);
+                settings.adminUser(), settings.adminPassword(), settings.tenantsDir(), hasher, announce);
 
         Health health = new Health(registry);
         PublicApi publicApi = new PublicApi(registry, chat);
@@ -140,7 +140,9 @@ public final class Main {
         Optional<DemoTenant.Made> demo;
         try {
             // before the port listens: once /health answers UP (and a client can sign in), the demo is all there
-            demo = settings.demo() ? DemoTenant.ensure(registry, clock.instant()) : Optional.empty();
+            demo = settings.demo()
+                    ? DemoTenant.ensure(registry, settings.tenantsDir(), clock.instant())
+                    : Optional.empty();
             running = Launch.of(io)
                     .port(settings.port())
                     .maxTcpConnections(maxConnections)

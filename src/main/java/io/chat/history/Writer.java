@@ -114,7 +114,7 @@ final class Writer {
             stopped.join();
             throw e.getCause() instanceof RuntimeException re
                     ? re
-                    : new StoreException("cannot open tenant store " + tenantId, e.getCause());
+                    : new StoreException("cannot open tenant store " + tenantId + ": " + e.getCause(), e.getCause());
         }
     }
 

@@ -61,9 +61,11 @@ public final class DemoTenant {
     /**
      * Makes the demo when there is no tenant, or finishes the one an interrupted start left; otherwise nothing.
      * Call it before the server listens, and {@link Made#announce} once it does.
+     *
+     * @param folder the node's tenants folder, where an unfinished demo is noted
      */
-    public static Optional<Made> ensure(TenantRegistry registry, Instant now) {
-        Path pending = registry.root().resolve(PENDING_FILE);
+    public static Optional<Made> ensure(TenantRegistry registry, Path folder, Instant now) {
+        Path pending = folder.resolve(PENDING_FILE);
         boolean unfinished = Files.exists(pending);
         if (!unfinished && !registry.isEmpty()) {
             return Optional.empty();

@@ -10,7 +10,6 @@ import io.chat.tenant.auth.AuthenticatedUser;
 import io.chat.tenant.auth.PasswordHasher;
 import io.chat.tenant.auth.SessionTokens;
 import io.chat.tenant.auth.TenantAuthenticator;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +29,6 @@ public final class Tenant {
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final TenantId id;
-    private final Path directory;
     private final TenantStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
@@ -58,10 +56,9 @@ public final class Tenant {
     private final TenantAuthenticator authenticator;
     private volatile TenantDefinition definition;
 
-    Tenant(TenantDefinition definition, Path directory, TenantStore store, PasswordHasher hasher, Clock clock) {
+    Tenant(TenantDefinition definition, TenantStore store, PasswordHasher hasher, Clock clock) {
         this.id = definition.id();
         this.definition = definition;
-        this.directory = directory;
         this.store = store;
         // a lane of its own: a login flood on another tenant delays this one's logins by about one hash, no more
         this.hasher = hasher.lane();
@@ -97,10 +94,6 @@ public final class Tenant {
 
     public TenantCounters counters() {
         return counters;
-    }
-
-    Path directory() {
-        return directory;
     }
 
     void definition(TenantDefinition updated) {

@@ -1,19 +1,7 @@
 package io.chat.tenant;
 
-import io.chat.history.OwnerOnly;
 import io.chat.history.TenantStore;
-import io.chat.history.TenantStores;
 import io.chat.tenant.auth.PasswordHasher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -21,16 +9,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live tenants: loaded from the tenants folder at start, provisioned, suspended, resumed and deleted while
- * running. Each tenant lives in {@code <root>/<id>/}: {@code tenant.json} and its store (opened by {@code stores}).
+ * The live tenants: loaded from their catalog at start, provisioned, suspended, resumed and deleted while running.
  * Changes are serialized (one admin action at a time); lookups are lock-free.
  */
 public final class TenantRegistry implements AutoCloseable {
-    static final String DEFINITION_FILE = "tenant.json";
     private static final System.Logger LOGGER = System.getLogger(TenantRegistry.class.getName());
 
-    private final Path root;
-    private final TenantStores stores;
+    private final TenantCatalog catalog;
     private final PasswordHasher hasher;
     private final Clock clock;
     private final TenantListener listener;
@@ -90,51 +75,17 @@ public final class TenantRegistry implements AutoCloseable {
         }
     }
 
-    public TenantRegistry(Path root, TenantStores stores, PasswordHasher hasher, Clock clock, TenantListener listener) {
-        this.root = root.toAbsolutePath().normalize();
-        this.stores = stores;
+    public TenantRegistry(TenantCatalog catalog, PasswordHasher hasher, Clock clock, TenantListener listener) {
+        this.catalog = catalog;
         this.hasher = hasher;
         this.clock = clock;
         this.listener = listener;
     }
 
-    public Path root() {
-        return root;
-    }
-
-    /** Opens every tenant found in the folder; a folder that cannot be read is logged and skipped. */
+    /** Opens every tenant the catalog holds. */
     public void loadAll() {
-        try {
-            OwnerOnly.ensureFolder(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the tenants folder " + root, e);
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, Files::isDirectory)) {
-            for (Path dir : entries) {
-                Optional<TenantId> id = TenantId.parse(dir.getFileName().toString());
-                Path file = dir.resolve(DEFINITION_FILE);
-                if (id.isEmpty() || !Files.isRegularFile(file)) {
-                    continue;
-                }
-                TenantDefinition definition;
-                try {
-                    definition = TenantJson.fromFile(Files.readAllBytes(file));
-                } catch (IOException | InvalidRequest e) {
-                    LOGGER.log(
-                            System.Logger.Level.WARNING,
-                            "tenant=" + id.get() + " event=load outcome=skipped" + " reason=unreadable-definition");
-                    continue;
-                }
-                if (!definition.id().equals(id.get())) {
-                    LOGGER.log(
-                            System.Logger.Level.WARNING,
-                            "tenant=" + id.get() + " event=load outcome=skipped" + " reason=id-mismatch");
-                    continue;
-                }
-                open(definition);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the tenants folder " + root, e);
+        synchronized (changes) {
+            catalog.load().forEach(this::open);
         }
     }
 
@@ -155,31 +106,13 @@ public final class TenantRegistry implements AutoCloseable {
         return tenants.isEmpty();
     }
 
-    /**
-     * Creates a tenant: folder, definition, database; its namespace is live when this returns. A folder that holds
-     * no definition and nothing but unfinished definition files is a provisioning that was interrupted before it wrote
-     * the definition (the database comes after it): it is taken over rather than blocking the id for good.
-     */
+    /** Creates a tenant: definition and store; its namespace is live when this returns. */
     public Tenant provision(TenantDefinition definition) {
         synchronized (changes) {
-            Path dir = directoryOf(definition.id());
-            boolean leftOver = !tenants.containsKey(definition.id()) && interruptedProvisioning(dir);
-            if (tenants.containsKey(definition.id()) || (Files.exists(dir) && !leftOver)) {
+            if (tenants.containsKey(definition.id())) {
                 throw new TenantExists();
             }
-            try {
-                if (leftOver) {
-                    deleteRecursively(dir);
-                    LOGGER.log(
-                            System.Logger.Level.INFO,
-                            "tenant=" + definition.id()
-                                    + " event=provision reason=interrupted-provisioning-taken-over");
-                }
-                OwnerOnly.createFolder(dir);
-                writeDefinition(dir, definition);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create tenant folder", e);
-            }
+            catalog.create(definition);
             Tenant tenant = open(definition);
             LOGGER.log(System.Logger.Level.INFO, "tenant=" + definition.id() + " event=provision outcome=ok");
             return tenant;
@@ -198,11 +131,7 @@ public final class TenantRegistry implements AutoCloseable {
         synchronized (changes) {
             Tenant tenant = find(id).orElseThrow(UnknownTenant::new);
             TenantDefinition updated = tenant.definition().withSuspended(suspended);
-            try {
-                writeDefinition(tenant.directory(), updated);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write tenant definition", e);
-            }
+            catalog.update(updated);
             tenant.definition(updated);
             if (suspended) {
                 listener.suspended(tenant);
@@ -216,7 +145,7 @@ public final class TenantRegistry implements AutoCloseable {
         }
     }
 
-    /** Deletes a tenant: sockets disconnected, namespace gone, store closed, folder removed. */
+    /** Deletes a tenant: sockets disconnected, namespace gone, store closed, its data removed. */
     public void delete(TenantId id) {
         synchronized (changes) {
             Tenant tenant = tenants.remove(id);
@@ -225,7 +154,7 @@ public final class TenantRegistry implements AutoCloseable {
             }
             listener.deleting(tenant);
             tenant.store().close();
-            deleteRecursively(tenant.directory());
+            catalog.remove(id);
             LOGGER.log(System.Logger.Level.INFO, "tenant=" + id + " event=delete outcome=ok");
         }
     }
@@ -266,75 +195,11 @@ public final class TenantRegistry implements AutoCloseable {
     }
 
     private Tenant open(TenantDefinition definition) {
-        Path dir = directoryOf(definition.id());
-        TenantStore store = stores.open(dir, definition.id().value());
-        Tenant tenant = new Tenant(definition, dir, store, hasher, clock);
+        TenantStore store = catalog.openStore(definition.id());
+        Tenant tenant = new Tenant(definition, store, hasher, clock);
         tenants.put(definition.id(), tenant);
         listener.opened(tenant);
         return tenant;
-    }
-
-    /** A folder with no definition and nothing but the temporary files {@link #writeDefinition} writes first. */
-    private static boolean interruptedProvisioning(Path dir) {
-        if (!Files.isDirectory(dir) || Files.exists(dir.resolve(DEFINITION_FILE))) {
-            return false;
-        }
-        try (var entries = Files.list(dir)) {
-            return entries.allMatch(entry ->
-                    Files.isRegularFile(entry) && entry.getFileName().toString().matches("\\.tenant[0-9]*\\.tmp"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private Path directoryOf(TenantId id) {
-        Path dir = root.resolve(id.value()).normalize();
-        if (!dir.getParent().equals(root)) {
-            throw new IllegalStateException("tenant folder outside the tenants folder");
-        }
-        return dir;
-    }
-
-    private static void writeDefinition(Path dir, TenantDefinition definition) throws IOException {
-        Path temp = Files.createTempFile(dir, ".tenant", ".tmp");
-        try {
-            OwnerOnly.restrictFile(temp);
-            Files.write(temp, TenantJson.toFile(definition));
-            try {
-                Files.move(
-                        temp,
-                        dir.resolve(DEFINITION_FILE),
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, dir.resolve(DEFINITION_FILE), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private void deleteRecursively(Path dir) {
-        if (!dir.normalize().startsWith(root) || dir.equals(root)) {
-            throw new IllegalStateException("refusing to delete outside the tenants folder");
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove tenant folder", e);
-        }
     }
 
     /** The id is taken. */

@@ -9,6 +9,7 @@ import io.chat.history.H2TenantStore;
 import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
+import io.chat.tenant.FolderTenantCatalog;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantJson;
 import io.chat.tenant.TenantRegistry;
@@ -37,8 +38,8 @@ class MetricsTest {
         chat = new ChatService(io, Clock.systemUTC());
         metrics = new Metrics(chat, io.engine());
         registry = new TenantRegistry(
-                Files.createTempDirectory("metrics-tenants"),
-                H2TenantStore.opener(reads, metrics),
+                FolderTenantCatalog.create(
+                        Files.createTempDirectory("metrics-tenants"), H2TenantStore.opener(reads, metrics)),
                 new PasswordHasher(),
                 Clock.systemUTC(),
                 TenantRegistry.TenantListener.all(chat, metrics));

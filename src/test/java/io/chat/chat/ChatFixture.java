@@ -11,6 +11,7 @@ import io.chat.history.UserRecord;
 import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
+import io.chat.tenant.FolderTenantCatalog;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantJson;
 import io.chat.tenant.TenantRegistry;
@@ -43,13 +44,14 @@ final class ChatFixture implements AutoCloseable {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
         chat = new ChatService(io, Clock.systemUTC());
         registry = new TenantRegistry(
-                Files.createTempDirectory("tenants"),
-                H2TenantStore.opener(
-                        task -> readThreads.execute(() -> {
-                            readsReleased.join();
-                            task.run();
-                        }),
-                        CommitObserver.NONE),
+                FolderTenantCatalog.create(
+                        Files.createTempDirectory("tenants"),
+                        H2TenantStore.opener(
+                                task -> readThreads.execute(() -> {
+                                    readsReleased.join();
+                                    task.run();
+                                }),
+                                CommitObserver.NONE)),
                 new PasswordHasher(),
                 Clock.systemUTC(),
                 chat);

@@ -59,8 +59,8 @@ class TenantEventsTest {
             }
         };
         registry = new TenantRegistry(
-                Files.createTempDirectory("tenant-events"),
-                H2TenantStore.opener(reads, CommitObserver.NONE),
+                FolderTenantCatalog.create(
+                        Files.createTempDirectory("tenant-events"), H2TenantStore.opener(reads, CommitObserver.NONE)),
                 new PasswordHasher(),
                 Clock.systemUTC(),
                 TenantRegistry.TenantListener.all(recorder));

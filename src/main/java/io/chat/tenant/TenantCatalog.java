@@ -1,0 +1,29 @@
+package io.chat.tenant;
+
+import io.chat.history.TenantStore;
+import java.util.List;
+
+/**
+ * Where the tenants' definitions and stores live: a folder per tenant on one node ({@link FolderTenantCatalog}), a
+ * shared database in a cluster. The registry serializes the changes it asks for; a catalog only stores them.
+ */
+public interface TenantCatalog {
+    /** Every readable definition; one that cannot be read is logged and skipped. */
+    List<TenantDefinition> load();
+
+    /**
+     * Stores a new tenant's definition, durable when this returns.
+     *
+     * @throws TenantRegistry.TenantExists if the id is taken
+     */
+    void create(TenantDefinition definition);
+
+    /** Replaces a tenant's definition (suspended or not), durable when this returns. */
+    void update(TenantDefinition definition);
+
+    /** Opens (creating if needed) the tenant's store. */
+    TenantStore openStore(TenantId id);
+
+    /** Removes the tenant's definition and everything stored for it; its store is closed already. */
+    void remove(TenantId id);
+}
