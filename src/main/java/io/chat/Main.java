@@ -75,7 +75,7 @@ public final class Main {
         }
         Settings settings = Settings.from(Config.create(), System.getenv());
         if (arguments.port().isPresent()) {
-            settings = settings.withPort(arguments.port().getAsInt());
+            settings = settings.toBuilder().port(arguments.port().getAsInt()).build();
         }
         Running running = startPlatform(settings, System.out::println);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
@@ -113,7 +113,8 @@ public final class Main {
         ChatService chat = new ChatService(io, clock);
         Metrics metrics = new Metrics(chat, io.engine());
         TenantRegistry registry = new TenantRegistry(
-                FolderTenantCatalog.create(settings.tenantsDir(), H2TenantStore.opener(storeReads, metrics)),
+                FolderTenantCatalog.create(
+                        settings.tenantsDir(), H2TenantStore.opener(storeReads, metrics, settings.durability())),
                 hasher,
                 clock,
                 TenantRegistry.TenantListener.all(chat, metrics));

@@ -1,10 +1,12 @@
 package io.chat;
 
+import io.chat.history.Durability;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,8 @@ import java.util.Optional;
  *                       ({@code chat.header-timeout}, ISO-8601, default 20 s); a slower connection is closed
  * @param connections    caps on the public listener's connections ({@code chat.max-connections},
  *                       {@code chat.max-connections-per-address}, {@code chat.max-tcp-connections-per-address})
+ * @param durability     when an acknowledged message is safe ({@code CHAT_DURABILITY}, {@code chat.durability})
+ * @param cluster        present in cluster mode ({@code CHAT_POSTGRES_URL} and {@code CHAT_REDIS_URL} set)
  */
 public record Settings(
         int port,
@@ -31,56 +35,158 @@ public record Settings(
         boolean demo,
         List<String> allowedOrigins,
         Duration headerTimeout,
-        ConnectionCaps connections) {
+        ConnectionCaps connections,
+        Durability durability,
+        Optional<Cluster> cluster) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
 
-    /** Settings with the default connection caps. */
-    public Settings(
-            int port,
-            int adminPort,
-            Path tenantsDir,
-            Optional<String> adminUser,
-            Optional<String> adminPassword,
-            boolean demo,
-            List<String> allowedOrigins,
-            Duration headerTimeout) {
-        this(
-                port,
-                adminPort,
-                tenantsDir,
-                adminUser,
-                adminPassword,
-                demo,
-                allowedOrigins,
-                headerTimeout,
-                ConnectionCaps.defaults());
+    public Settings {
+        Objects.requireNonNull(tenantsDir, "tenantsDir");
+        allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(headerTimeout, "headerTimeout");
+        Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
-    /** The same settings with another header timeout. */
-    public Settings withHeaderTimeout(Duration timeout) {
-        return new Settings(
-                port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, timeout, connections);
+    /** Never the admin password nor the database's: settings may be printed. */
+    @Override
+    public String toString() {
+        return "Settings[port=" + port + ", adminPort=" + adminPort + ", tenantsDir=" + tenantsDir + ", adminUser="
+                + adminUser.orElse("-") + ", demo=" + demo + ", allowedOrigins=" + allowedOrigins + ", headerTimeout="
+                + headerTimeout + ", connections=" + connections + ", durability=" + durability + ", cluster="
+                + cluster.map(Cluster::toString).orElse("-") + "]";
     }
 
-    /** The same settings with other connection caps. */
-    public Settings withConnections(ConnectionCaps caps) {
-        return new Settings(
-                port, adminPort, tenantsDir, adminUser, adminPassword, demo, allowedOrigins, headerTimeout, caps);
+    /** Settings built from the defaults: port 8080, admin port 8081, the demo on. */
+    public static Builder builder(Path tenantsDir) {
+        return new Builder(tenantsDir);
     }
 
-    /** The same settings with other connection caps. */
-    /** The same settings on another public port. */
-    public Settings withPort(int newPort) {
-        return new Settings(
-                newPort,
-                adminPort,
-                tenantsDir,
-                adminUser,
-                adminPassword,
-                demo,
-                allowedOrigins,
-                headerTimeout,
-                connections);
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder builder = new Builder(tenantsDir)
+                .port(port)
+                .adminPort(adminPort)
+                .demo(demo)
+                .allowedOrigins(allowedOrigins)
+                .headerTimeout(headerTimeout)
+                .connections(connections)
+                .durability(durability);
+        builder.adminUser = adminUser;
+        builder.adminPassword = adminPassword;
+        builder.cluster = cluster;
+        return builder;
+    }
+
+    /**
+     * Cluster mode: every node keeps its durable state in one PostgreSQL database and exchanges what moves between
+     * nodes over one Redis ({@code CHAT_POSTGRES_URL}, {@code CHAT_POSTGRES_USER}, {@code CHAT_POSTGRES_PASSWORD},
+     * {@code CHAT_REDIS_URL}).
+     *
+     * @param postgresUrl      JDBC URL ({@code jdbc:postgresql://host:port/db})
+     * @param postgresUser     its login, when the URL does not name one
+     * @param postgresPassword its password
+     * @param redisUrl         Redis URI ({@code redis://host:port})
+     */
+    public record Cluster(
+            String postgresUrl, Optional<String> postgresUser, Optional<String> postgresPassword, String redisUrl) {
+        public Cluster {
+            if (!postgresUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("CHAT_POSTGRES_URL must be a jdbc:postgresql: URL");
+            }
+            if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+                throw new IllegalArgumentException("CHAT_REDIS_URL must be a redis:// or rediss:// URL");
+            }
+        }
+
+        /** Never the password: settings may be printed. */
+        @Override
+        public String toString() {
+            return "Cluster[postgres=" + postgresUrl + ", redis=" + redisUrl + "]";
+        }
+    }
+
+    /** Builds {@link Settings}; every value starts at its default. */
+    public static final class Builder {
+        private final Path tenantsDir;
+        private int port = 8080;
+        private int adminPort = 8081;
+        private Optional<String> adminUser = Optional.empty();
+        private Optional<String> adminPassword = Optional.empty();
+        private boolean demo = true;
+        private List<String> allowedOrigins = List.of();
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private ConnectionCaps connections = ConnectionCaps.defaults();
+        private Durability durability = Durability.PROCESS;
+        private Optional<Cluster> cluster = Optional.empty();
+
+        private Builder(Path tenantsDir) {
+            this.tenantsDir = tenantsDir;
+        }
+
+        /** The public port; 0 picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The admin port on 127.0.0.1; 0 picks a free one. */
+        public Builder adminPort(int adminPort) {
+            this.adminPort = adminPort;
+            return this;
+        }
+
+        public Builder admin(String user, String password) {
+            this.adminUser = Optional.of(user);
+            this.adminPassword = Optional.of(password);
+            return this;
+        }
+
+        public Builder demo(boolean demo) {
+            this.demo = demo;
+            return this;
+        }
+
+        public Builder allowedOrigins(List<String> origins) {
+            this.allowedOrigins = origins;
+            return this;
+        }
+
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeout = timeout;
+            return this;
+        }
+
+        public Builder connections(ConnectionCaps caps) {
+            this.connections = caps;
+            return this;
+        }
+
+        public Builder durability(Durability durability) {
+            this.durability = durability;
+            return this;
+        }
+
+        public Builder cluster(Cluster cluster) {
+            this.cluster = Optional.of(cluster);
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(
+                    port,
+                    adminPort,
+                    tenantsDir,
+                    adminUser,
+                    adminPassword,
+                    demo,
+                    allowedOrigins,
+                    headerTimeout,
+                    connections,
+                    durability,
+                    cluster);
+        }
     }
 
     /**
@@ -174,7 +280,43 @@ public record Settings(
                         "CHAT_MAX_TCP_CONNECTIONS_PER_ADDRESS",
                         chat.get("max-tcp-connections-per-address").asInt().orElse(0),
                         0));
-        return new Settings(port, adminPort, tenants, user, password, demo, origins, headerTimeout, caps);
+        Settings.Builder builder = builder(tenants)
+                .port(port)
+                .adminPort(adminPort)
+                .demo(demo)
+                .allowedOrigins(origins)
+                .headerTimeout(headerTimeout)
+                .connections(caps)
+                .durability(Optional.ofNullable(env.get("CHAT_DURABILITY"))
+                        .filter(v -> !v.isBlank())
+                        .or(() -> chat.get("durability").asString().asOptional())
+                        .map(Durability::parse)
+                        .orElse(Durability.PROCESS));
+        builder.adminUser = user;
+        builder.adminPassword = password;
+        cluster(env).ifPresent(builder::cluster);
+        return builder.build();
+    }
+
+    /** Cluster mode when both the PostgreSQL and the Redis URL are set; one without the other is a mistake. */
+    private static Optional<Cluster> cluster(Map<String, String> env) {
+        Optional<String> postgres = nonBlank(env, "CHAT_POSTGRES_URL");
+        Optional<String> redis = nonBlank(env, "CHAT_REDIS_URL");
+        if (postgres.isEmpty() && redis.isEmpty()) {
+            return Optional.empty();
+        }
+        if (postgres.isEmpty() || redis.isEmpty()) {
+            throw new IllegalArgumentException("cluster mode needs both CHAT_POSTGRES_URL and CHAT_REDIS_URL");
+        }
+        return Optional.of(new Cluster(
+                postgres.get(),
+                nonBlank(env, "CHAT_POSTGRES_USER"),
+                nonBlank(env, "CHAT_POSTGRES_PASSWORD"),
+                redis.get()));
+    }
+
+    private static Optional<String> nonBlank(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(String::trim);
     }
 
     private static int positive(Map<String, String> env, String name, int configured, int min) {
@@ -207,14 +349,11 @@ public record Settings(
 
     /** Settings for tests and tools: free ports, the given folder, known admin credentials, no demo. */
     public static Settings forTests(Path tenantsDir, String adminUser, String adminPassword) {
-        return new Settings(
-                0,
-                0,
-                tenantsDir,
-                Optional.of(adminUser),
-                Optional.of(adminPassword),
-                false,
-                List.of(),
-                DEFAULT_HEADER_TIMEOUT);
+        return builder(tenantsDir)
+                .port(0)
+                .adminPort(0)
+                .admin(adminUser, adminPassword)
+                .demo(false)
+                .build();
     }
 }

@@ -184,10 +184,23 @@ final class Database {
         }
     }
 
-    /** Stores everything committed so far in the database file before it returns (with the admin login). */
-    static void checkpoint(Connection admin) throws SQLException {
+    /**
+     * Stores everything committed so far in the database file before it returns (with the admin login); with
+     * {@code sync}, on the disk too.
+     *
+     * <p>CHECKPOINT alone is not enough: H2's background writer hands each chunk to executor threads and does not
+     * wait, and a CHECKPOINT that finds nothing unsaved returns at once, while that chunk may not be written yet
+     * (MVStore.store() skips when nothing is unsaved; FileStore.submitOrRun). Setting the write delay to 0 stops the
+     * background writer and waits for its executors to finish; the delay is set back after.
+     */
+    static void checkpoint(Connection admin, boolean sync) throws SQLException {
         try (Statement statement = admin.createStatement()) {
-            statement.execute("CHECKPOINT");
+            statement.execute("SET WRITE_DELAY 0");
+            try {
+                statement.execute(sync ? "CHECKPOINT SYNC" : "CHECKPOINT");
+            } finally {
+                statement.execute("SET WRITE_DELAY " + WRITE_DELAY_MS);
+            }
         }
     }
 

@@ -71,7 +71,14 @@ public final class H2TenantStore implements TenantStore {
      * @throws StoreException       if it cannot be opened
      */
     public static H2TenantStore open(Path directory, String tenantId, Executor readExecutor, CommitObserver observer) {
+        return open(directory, tenantId, readExecutor, observer, Durability.PROCESS);
+    }
+
+    /** {@link #open(Path, String, Executor, CommitObserver)}, acknowledging writes as {@code durability} says. */
+    public static H2TenantStore open(
+            Path directory, String tenantId, Executor readExecutor, CommitObserver observer, Durability durability) {
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(readExecutor, "readExecutor");
         Objects.requireNonNull(observer, "observer");
@@ -79,16 +86,22 @@ public final class H2TenantStore implements TenantStore {
         if (!OPEN.add(folder)) {
             throw new StoreLockedException("tenant store in " + folder + " is already open in this process");
         }
-        Writer writer = new Writer(folder, tenantId, observer, () -> OPEN.remove(folder));
+        Writer writer = new Writer(folder, tenantId, observer, durability, () -> OPEN.remove(folder));
         writer.start();
         return new H2TenantStore(tenantId, readExecutor, writer);
     }
 
     /** Opens tenants' stores with {@link #open}, all on one read executor and one observer. */
     public static TenantStores opener(Executor readExecutor, CommitObserver observer) {
+        return opener(readExecutor, observer, Durability.PROCESS);
+    }
+
+    /** Opens tenants' stores with {@link #open}, all on one read executor and one observer, at one durability. */
+    public static TenantStores opener(Executor readExecutor, CommitObserver observer, Durability durability) {
         Objects.requireNonNull(readExecutor, "readExecutor");
         Objects.requireNonNull(observer, "observer");
-        return (directory, tenantId) -> open(directory, tenantId, readExecutor, observer);
+        Objects.requireNonNull(durability, "durability");
+        return (directory, tenantId) -> open(directory, tenantId, readExecutor, observer, durability);
     }
 
     /**

@@ -67,8 +67,8 @@ final class MessageLog implements AutoCloseable {
         return size;
     }
 
-    /** Appends the records with one write; returns once the operating system has them. */
-    void append(List<LoggedMessage> messages) throws IOException {
+    /** Appends the records with one write; returns once the operating system has them, or with {@code sync} the disk. */
+    void append(List<LoggedMessage> messages, boolean sync) throws IOException {
         if (messages.isEmpty()) {
             return;
         }
@@ -88,6 +88,10 @@ final class MessageLog implements AutoCloseable {
             position += channel.write(buffer, position);
         }
         size = position;
+        if (sync) {
+            // the data and the file's new length (fdatasync); nothing else about the file matters here
+            channel.force(false);
+        }
     }
 
     /** Every intact record, in the order written; stops at the first torn or corrupt one. */

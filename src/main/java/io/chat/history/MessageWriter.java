@@ -92,40 +92,45 @@ final class MessageWriter implements AutoCloseable {
     int restore(List<LoggedMessage> logged) throws SQLException {
         int restored = 0;
         for (LoggedMessage row : logged) {
-            exists.setString(1, row.message().room());
-            exists.setLong(2, row.message().seq());
-            try (ResultSet rows = exists.executeQuery()) {
-                if (rows.next()) {
-                    continue;
-                }
-            }
-            try {
-                insert(row.message(), row.clientId());
-            } catch (SQLException e) {
-                if (e.getErrorCode() != DUPLICATE_KEY || row.clientId().isEmpty()) {
-                    throw e;
-                }
-                // The row is there under its clientId but not at its (room, seq): the same message if ids match.
-                ClientKey key = new ClientKey(
-                        row.message().from(),
-                        row.message().room(),
-                        row.clientId().get());
-                Optional<StoredMessage> earlier = earlier(key);
-                if (earlier.isEmpty()
-                        || !earlier.get().id().equals(row.message().id())) {
-                    throw new SQLException(
-                            "logged message " + row.message().id() + " (room seq "
-                                    + row.message().seq() + ") conflicts with stored message "
-                                    + earlier.map(m -> m.id() + " (seq " + m.seq() + ")")
-                                            .orElse("?"),
-                            e);
-                }
+            if (stored(row)) {
                 continue;
             }
+            insert(row.message(), row.clientId());
             restored++;
         }
         lastSeqByRoom.clear();
         return restored;
+    }
+
+    /**
+     * Whether the database has the logged row already: at its (room, seq), or under its clientId. Looked up before
+     * inserting rather than by catching the insert's duplicate key: once, after a kill -9, the lookup that followed
+     * such a failed insert in the same transaction hit H2's "row not found in primary index" (error 90143) and the
+     * store could not open.
+     */
+    private boolean stored(LoggedMessage row) throws SQLException {
+        exists.setString(1, row.message().room());
+        exists.setLong(2, row.message().seq());
+        try (ResultSet rows = exists.executeQuery()) {
+            if (rows.next()) {
+                return true;
+            }
+        }
+        if (row.clientId().isEmpty()) {
+            return false;
+        }
+        ClientKey key = new ClientKey(
+                row.message().from(), row.message().room(), row.clientId().get());
+        Optional<StoredMessage> earlier = earlier(key);
+        if (earlier.isEmpty()) {
+            return false;
+        }
+        if (!earlier.get().id().equals(row.message().id())) {
+            throw new SQLException("logged message " + row.message().id() + " (room seq "
+                    + row.message().seq() + ") conflicts with stored message "
+                    + earlier.get().id() + " (seq " + earlier.get().seq() + ")");
+        }
+        return true;
     }
 
     private void insert(StoredMessage message, Optional<String> clientId) throws SQLException {

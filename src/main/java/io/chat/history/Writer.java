@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * commit durable, and only then completes their futures. Durable means: the batch's messages are
  * written to the {@link MessageLog} (one write), or, for a batch that changes users or sessions, the
  * database file itself is brought up to date (CHECKPOINT). H2 stores the rest at its own pace; a
- * periodic checkpoint lets the log be emptied.
+ * periodic checkpoint lets the log be emptied. With {@link Durability#FSYNC} both are synced to the disk
+ * before the futures complete (one fsync per batch), else they are left to the operating system.
  *
  * <p>Why not have H2 write every commit (WRITE_DELAY=0)? Each commit then rewrites every B-tree page it
  * touched; the messages of a busy server touch a different page of the (room, seq) and clientId indexes
@@ -85,10 +86,12 @@ final class Writer {
     // owned by the writer thread
     private MessageLog log;
     private Connection checkpointer;
+    private final Durability durability;
     private long lastCheckpointNanos;
 
-    Writer(Path directory, String tenantId, CommitObserver observer, Runnable onStopped) {
+    Writer(Path directory, String tenantId, CommitObserver observer, Durability durability, Runnable onStopped) {
         this.directory = directory;
+        this.durability = durability;
         this.tenantId = tenantId;
         this.observer = observer;
         this.onStopped = onStopped;
@@ -327,7 +330,7 @@ final class Writer {
             if (changesAccounts) {
                 checkpointAndClearLog();
             } else {
-                log.append(rows);
+                log.append(rows, durability == Durability.FSYNC);
             }
             return true;
         } catch (IOException | SQLException e) {
@@ -361,7 +364,7 @@ final class Writer {
 
     /** Only once H2's file holds everything committed may the log go. */
     private void checkpointAndClearLog() throws SQLException, IOException {
-        Database.checkpoint(checkpointer);
+        Database.checkpoint(checkpointer, durability == Durability.FSYNC);
         log.clear();
         lastCheckpointNanos = System.nanoTime();
     }

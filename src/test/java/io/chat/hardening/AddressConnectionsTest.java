@@ -45,8 +45,10 @@ class AddressConnectionsTest {
     static void start() throws IOException {
         Settings settings = Settings.forTests(
                         Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)
-                .withHeaderTimeout(TIMEOUT)
-                .withConnections(new Settings.ConnectionCaps(0, 1_000, CAP));
+                .toBuilder()
+                .headerTimeout(TIMEOUT)
+                .connections(new Settings.ConnectionCaps(0, 1_000, CAP))
+                .build();
         server = PlatformServer.start(settings);
         server.passwordTenant("nat", "alice", "bob");
     }

@@ -42,7 +42,7 @@ class HeaderTimeoutTest {
 
     @SetUpPlatform
     static Settings settings(Settings defaults) {
-        return defaults.withHeaderTimeout(TIMEOUT);
+        return defaults.toBuilder().headerTimeout(TIMEOUT).build();
     }
 
     @BeforeAll

@@ -31,15 +31,7 @@ class OriginAllowlistTest {
 
     @SetUpPlatform
     static Settings settings(Settings base) {
-        return new Settings(
-                base.port(),
-                base.adminPort(),
-                base.tenantsDir(),
-                base.adminUser(),
-                base.adminPassword(),
-                false,
-                List.of(GOOD),
-                base.headerTimeout());
+        return base.toBuilder().allowedOrigins(List.of(GOOD)).build();
     }
 
     private static HttpResponse<String> handshake(Optional<String> origin) throws Exception {

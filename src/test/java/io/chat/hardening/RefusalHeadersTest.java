@@ -25,7 +25,9 @@ class RefusalHeadersTest {
         // one Socket.IO session per address, so that a second one is refused
         Settings settings = Settings.forTests(
                         Files.createTempDirectory("tenants"), PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD)
-                .withConnections(new Settings.ConnectionCaps(0, 1));
+                .toBuilder()
+                .connections(new Settings.ConnectionCaps(0, 1))
+                .build();
         server = PlatformServer.start(settings);
     }
 

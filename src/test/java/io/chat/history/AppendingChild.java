@@ -5,23 +5,30 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Run in a child JVM by {@link DurabilityTest}: appends as fast as it can from several threads and
- * prints "room seq id clientId" for each append once it is acknowledged, until it is killed.
+ * Run in a child JVM by {@link DurabilityTest}: appends as fast as it can from several threads and prints "room seq
+ * id clientId user" for each append once it is acknowledged, until it is killed. Meanwhile another thread creates
+ * users and prints "USER name" for each once it is acknowledged: each such write stores the database file at once (a
+ * checkpoint, which also empties the message log), so the kill may land anywhere around one.
  */
 public final class AppendingChild {
+    /** Users (and so checkpoints) a second at most: about 50, each taking a chunk of H2's file. */
+    private static final long CHECKPOINT_PAUSE_MS = 20;
+
     private AppendingChild() {}
 
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
+        Durability durability = Durability.parse(args[2]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         ExecutorService reads = Executors.newFixedThreadPool(2);
-        H2TenantStore store = H2TenantStore.open(directory, "child", reads, CommitObserver.NONE);
+        H2TenantStore store = H2TenantStore.open(directory, "child", reads, CommitObserver.NONE, durability);
         out.println("OPEN");
         for (int t = 0; t < threads; t++) {
             int id = t;
@@ -38,6 +45,14 @@ public final class AppendingChild {
                 }
             });
         }
-        Thread.sleep(Long.MAX_VALUE);
+        for (long i = 0; ; i++) {
+            String name = "user-" + i;
+            store.createUser(new UserRecord(name, Optional.empty(), "hash", Instant.now()))
+                    .join();
+            synchronized (out) {
+                out.println("USER " + name);
+            }
+            Thread.sleep(CHECKPOINT_PAUSE_MS);
+        }
     }
 }

@@ -193,15 +193,11 @@ class BrowserTest {
 
     /** Starts on the given ports, retrying while the old listener's ports are not free yet. */
     private static PlatformServer startOn(Path tenants, int port, int adminPort) {
-        Settings settings = new Settings(
-                port,
-                adminPort,
-                tenants,
-                Optional.of(PlatformServer.ADMIN_USER),
-                Optional.of(PlatformServer.ADMIN_PASSWORD),
-                false,
-                List.of(),
-                Settings.DEFAULT_HEADER_TIMEOUT);
+        Settings settings =
+                Settings.forTests(tenants, PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD).toBuilder()
+                        .port(port)
+                        .adminPort(adminPort)
+                        .build();
         RuntimeException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             try {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,15 +32,11 @@ class DemoTenantTest {
     private static final String LOGIN = "/api/tenants/demo/sessions";
 
     private static Settings demoSettings(Path tenantsDir, int port, int adminPort) {
-        return new Settings(
-                port,
-                adminPort,
-                tenantsDir,
-                Optional.of(PlatformServer.ADMIN_USER),
-                Optional.of(PlatformServer.ADMIN_PASSWORD),
-                true,
-                List.of(),
-                Settings.DEFAULT_HEADER_TIMEOUT);
+        return Settings.forTests(tenantsDir, PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD).toBuilder()
+                .port(port)
+                .adminPort(adminPort)
+                .demo(true)
+                .build();
     }
 
     private static PlatformServer startWithDemo(Path tenantsDir) {

@@ -1,0 +1,79 @@
+package io.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chat.history.Durability;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The settings the environment gives: durability and cluster mode, and the mistakes refused at start. */
+class SettingsTest {
+    private static final Config EMPTY =
+            Config.builder().sources(ConfigSources.create(Map.of())).build();
+
+    private static Settings from(Map<String, String> env) {
+        return Settings.from(EMPTY, env);
+    }
+
+    @Test
+    void singleNodeWithProcessDurabilityByDefault() {
+        Settings settings = from(Map.of());
+        assertEquals(Durability.PROCESS, settings.durability());
+        assertTrue(settings.cluster().isEmpty());
+        assertEquals(8080, settings.port());
+    }
+
+    @Test
+    void durabilityFromTheEnvironmentOrTheConfig() {
+        assertEquals(
+                Durability.FSYNC, from(Map.of("CHAT_DURABILITY", " FSync ")).durability());
+        Config fsync = Config.builder()
+                .sources(ConfigSources.create(Map.of("chat.durability", "fsync")))
+                .build();
+        assertEquals(Durability.FSYNC, Settings.from(fsync, Map.of()).durability());
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> from(Map.of("CHAT_DURABILITY", "maybe")));
+        assertEquals("chat.durability must be 'process' or 'fsync'", bad.getMessage());
+    }
+
+    @Test
+    void clusterModeNeedsBothUrlsAndNeverPrintsThePassword() {
+        Settings settings = from(Map.of(
+                "CHAT_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/chat",
+                "CHAT_POSTGRES_USER", "chat",
+                "CHAT_POSTGRES_PASSWORD", "s3cret-pw",
+                "CHAT_REDIS_URL", "redis://127.0.0.1:6379"));
+        Settings.Cluster cluster = settings.cluster().orElseThrow();
+        assertEquals(Optional.of("chat"), cluster.postgresUser());
+        assertEquals(Optional.of("s3cret-pw"), cluster.postgresPassword());
+        assertFalse(settings.toString().contains("s3cret-pw"), settings.toString());
+
+        IllegalArgumentException half = assertThrows(
+                IllegalArgumentException.class, () -> from(Map.of("CHAT_REDIS_URL", "redis://127.0.0.1:6379")));
+        assertEquals("cluster mode needs both CHAT_POSTGRES_URL and CHAT_REDIS_URL", half.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> from(Map.of("CHAT_POSTGRES_URL", "postgres://x", "CHAT_REDIS_URL", "redis://127.0.0.1:6379")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> from(Map.of(
+                        "CHAT_POSTGRES_URL", "jdbc:postgresql://x/db", "CHAT_REDIS_URL", "http://127.0.0.1:6379")));
+    }
+
+    @Test
+    void aBuilderCopyChangesOnlyWhatItSets() {
+        Settings base = Settings.forTests(java.nio.file.Path.of("t"), "admin", "admin-pw-1");
+        assertFalse(base.toString().contains("admin-pw-1"), base.toString());
+        Settings moved = base.toBuilder().port(9999).build();
+        assertEquals(9999, moved.port());
+        assertEquals(base.adminPassword(), moved.adminPassword());
+        assertEquals(base.tenantsDir(), moved.tenantsDir());
+        assertEquals(base.demo(), moved.demo());
+    }
+}
