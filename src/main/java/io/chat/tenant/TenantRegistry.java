@@ -4,7 +4,9 @@ import io.chat.history.TenantStore;
 import io.chat.tenant.auth.PasswordHasher;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -86,6 +88,48 @@ public final class TenantRegistry implements AutoCloseable {
     public void loadAll() {
         synchronized (changes) {
             catalog.load().forEach(this::open);
+        }
+    }
+
+    /**
+     * Brings the live tenants in line with the catalog after another node changed it: opens the tenants it does not
+     * have, applies suspensions and resumptions, and closes the tenants the catalog no longer holds (their data is the
+     * deleting node's to remove). Returns how many tenants changed.
+     */
+    public int sync() {
+        synchronized (changes) {
+            Map<TenantId, TenantDefinition> stored = new HashMap<>();
+            catalog.load().forEach(definition -> stored.put(definition.id(), definition));
+            int changed = 0;
+            for (TenantDefinition definition : stored.values()) {
+                Tenant live = tenants.get(definition.id());
+                if (live == null) {
+                    open(definition);
+                    LOGGER.log(System.Logger.Level.INFO, "tenant=" + definition.id() + " event=sync-open outcome=ok");
+                    changed++;
+                } else if (!live.definition().equals(definition)) {
+                    boolean wasSuspended = live.suspended();
+                    live.definition(definition);
+                    if (definition.suspended() != wasSuspended) {
+                        if (definition.suspended()) {
+                            listener.suspended(live);
+                        } else {
+                            listener.resumed(live);
+                        }
+                    }
+                    changed++;
+                }
+            }
+            for (TenantId id : List.copyOf(tenants.keySet())) {
+                if (!stored.containsKey(id)) {
+                    Tenant gone = tenants.remove(id);
+                    listener.deleting(gone);
+                    gone.store().close();
+                    LOGGER.log(System.Logger.Level.INFO, "tenant=" + id + " event=sync-close outcome=ok");
+                    changed++;
+                }
+            }
+            return changed;
         }
     }
 
