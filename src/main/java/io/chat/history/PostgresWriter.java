@@ -22,7 +22,7 @@ import javax.sql.DataSource;
  * durable (synchronous_commit on, one WAL flush per transaction), so the batch size is what turns one fsync into
  * many acks.
  *
- * <p>Each tenant's appends take four statements whatever their number (see {@link PostgresAppends}); a user or
+ * <p>Each tenant's appends take one statement whatever their number (see {@link PostgresAppends}); a user or
  * session change runs under a savepoint, so that its failure undoes it alone. If the batch fails for its data (a
  * value the database refuses, a constraint, a deadlock between nodes), each write is tried again in a transaction
  * of its own, so that one bad write fails alone; if the database is unreachable, the whole batch fails at once.
@@ -205,11 +205,10 @@ final class PostgresWriter {
         }
         String tenant = null;
         for (Map.Entry<String, List<Append>> entry : appendsByTenant.entrySet()) {
-            tenant = entry.getKey();
-            setTenant(connection, tenant);
+            tenant = entry.getKey(); // chat_append sets it
             List<Append> appends = entry.getValue();
             List<AppendResult> results = PostgresAppends.append(
-                    connection, appends.stream().map(Append::request).toList());
+                    connection, tenant, appends.stream().map(Append::request).toList());
             for (int i = 0; i < appends.size(); i++) {
                 Append append = appends.get(i);
                 AppendResult result = results.get(i);
