@@ -1,7 +1,6 @@
 package io.chat.history;
 
 import java.util.concurrent.ExecutorService;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The account store contract, on a real PostgreSQL: one database for every tenant, row security between them. */
@@ -15,13 +14,6 @@ class PostgresAccountStoreTest extends AccountStoreContract {
     @BeforeAll
     static void startPostgres() throws Exception {
         postgres = PostgresFixture.start("chat_contract");
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     @Override

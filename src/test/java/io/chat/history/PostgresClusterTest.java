@@ -36,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,13 +54,6 @@ class PostgresClusterTest {
     @BeforeAll
     static void startPostgres() throws Exception {
         postgres = PostgresFixture.start("chat_cluster");
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     @AfterEach
@@ -267,8 +259,8 @@ class PostgresClusterTest {
             }));
         }
         assertTrue(enough.await(120, TimeUnit.SECONDS), "2000 appends acknowledged");
+        stop.set(true); // each sender ends after its append in flight
         postgres.server.kill(); // while appends are in flight
-        stop.set(true);
         for (Thread sender : senders) {
             sender.join();
         }

@@ -7,11 +7,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test class's PostgreSQL (one server and one database per class) and, per test, a node's
- * {@link PostgresDatabase} and a fresh tenant namespace, so that every test starts with empty tenants.
+ * A test class's PostgreSQL database and, per test, a node's {@link PostgresDatabase} and a fresh tenant namespace,
+ * so that every test starts with empty tenants. The server is started once per test JVM and shared by the classes
+ * (they run one after another): initdb and a start cost seconds. Its shutdown hook stops it when the JVM ends.
  */
-final class PostgresFixture implements AutoCloseable {
+final class PostgresFixture {
     private static final AtomicInteger TESTS = new AtomicInteger();
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresServer shared; // guarded by PostgresFixture.class
 
     final PostgresServer server;
     final String url;
@@ -21,14 +24,20 @@ final class PostgresFixture implements AutoCloseable {
         this.url = url;
     }
 
+    /** A new database named after {@code database} on the shared server (started if need be). */
     static PostgresFixture start(String database) throws Exception {
-        PostgresServer server = PostgresServer.start();
-        try {
-            return new PostgresFixture(server, server.createDatabase(database));
-        } catch (Throwable e) {
-            server.close();
-            throw e;
+        PostgresServer server = sharedServer();
+        if (!server.isRunning()) {
+            server.startAgain(); // a test before stopped it and failed
         }
+        return new PostgresFixture(server, server.createDatabase(database + "_" + DATABASES.incrementAndGet()));
+    }
+
+    private static synchronized PostgresServer sharedServer() throws Exception {
+        if (shared == null) {
+            shared = PostgresServer.start();
+        }
+        return shared;
     }
 
     /** A node's database on the class's PostgreSQL. */
@@ -50,10 +59,5 @@ final class PostgresFixture implements AutoCloseable {
 
     static ExecutorService readExecutor() {
         return Executors.newFixedThreadPool(4);
-    }
-
-    @Override
-    public void close() {
-        server.close();
     }
 }

@@ -50,7 +50,12 @@ public final class PostgresServer implements AutoCloseable {
         this.data = folder.resolve("data");
         this.port = port;
         this.asPostgresUser = asPostgresUser;
-        this.cleanup = new Thread(this::stopImmediately, "postgres-cleanup");
+        this.cleanup = new Thread(
+                () -> {
+                    stopImmediately();
+                    deleteFolder();
+                },
+                "postgres-cleanup");
     }
 
     /** Creates a cluster in a new temp folder and starts it. */
@@ -143,6 +148,8 @@ public final class PostgresServer implements AutoCloseable {
                                 "-c listen_addresses=127.0.0.1",
                                 "-c fsync=on",
                                 "-c synchronous_commit=on",
+                                // crash recovery syncs the data folder with one syncfs, not a walk of fsyncs
+                                "-c recovery_init_sync_method=syncfs",
                                 "-c max_connections=200",
                                 "-c shared_buffers=128MB"),
                         "start"),
