@@ -32,7 +32,9 @@ import org.flywaydb.core.Flyway;
  * with tenants × connections); every migration would run 10,000 times; a statement's plan would be cached per schema;
  * and the writer's batch could not insert the rows of many tenants with one statement each. With one set of tables
  * the tenant is the first column of every key, so a tenant's rows are one index range, and its predicate costs one
- * comparison. (Measured in {@code PostgresTenancyCost}, see docs/postgres-store.md.)
+ * comparison. Measured here (docs/postgres-store.md): 1,000 schemas took 51 s to create and added 19,000 relations
+ * and 120 MB of empty files, and one connection that touched them all grew its catalog cache from 0.5 to 16 MB;
+ * 1,000 tenants' rows under row security took 80 ms and 1 MB.
  *
  * <p>Failures: the pool waits at most {@link #CONNECTION_TIMEOUT} for a connection, statements at most
  * {@link #STATEMENT_TIMEOUT}, and a silent socket {@link #SOCKET_TIMEOUT}; so while PostgreSQL is down every call
