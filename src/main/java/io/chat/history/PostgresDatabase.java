@@ -212,6 +212,8 @@ public final class PostgresDatabase implements AutoCloseable {
         config.addDataSourceProperty("loginTimeout", "3");
         config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        // a server error's detail quotes row values (a unique violation names the key): keep them out of logs
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         config.addDataSourceProperty(
                 "options",
                 // The role as a startup option, not a SET ROLE statement: that one would be undone by the first

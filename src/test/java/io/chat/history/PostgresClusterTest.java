@@ -135,6 +135,28 @@ class PostgresClusterTest {
     }
 
     @Test
+    void aWriteTheDatabaseRefusesFailsAloneInABatchOfManyTenants() {
+        PostgresDatabase node = node();
+        List<TenantStore> tenants = List.of(store(node, "a"), store(node, "b"), store(node, "c"));
+        List<CompletableFuture<AppendResult>> good = new ArrayList<>();
+        List<CompletableFuture<AppendResult>> bad = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            TenantStore tenant = tenants.get(i % 3);
+            good.add(tenant.append("general", "alice", "m" + i, Optional.of("c" + i)));
+            if (i % 100 == 50) {
+                // PostgreSQL's text cannot hold U+0000: the database (or its driver) refuses this one
+                bad.add(tenant.append("bad\u0000room", "alice", "x", Optional.empty()));
+            }
+        }
+        good.forEach(f -> assertFalse(await(f).duplicate()));
+        bad.forEach(f -> assertInstanceOf(StoreException.class, failure(f)));
+        for (TenantStore tenant : tenants) {
+            assertEquals(range(1, 100), seqs(all(tenant, "general")));
+            assertEquals(100, tenant.messageCount());
+        }
+    }
+
+    @Test
     void rowSecurityKeepsATenantInsideItsRowsWhateverTheQuery() throws Exception {
         PostgresDatabase node = node();
         PostgresTenantStore a = (PostgresTenantStore) store(node, "a");
