@@ -6,34 +6,35 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One tenant's appends of a batch, inside the writer's open transaction, in one call of the database function
- * {@code chat_append} (migration V2, where the steps are explained): it locks the rooms' counter rows in room order
+ * A batch's appends, of any number of tenants, inside the writer's open transaction, in one call of the database
+ * function {@code chat_append_batch} (migration V3), which calls {@code chat_append} (migration V2, where the steps
+ * are explained) for each tenant in tenant order. For each tenant it locks the rooms' counter rows in room order
  * and holds them to commit (gap-free seqs in commit order across nodes, no deadlock between nodes), then, in a new
- * snapshot, finds the clientIds already stored, numbers and inserts the new messages and moves the counters. It also
- * sets the transaction's tenant. No seq is cached between transactions: other nodes move the counters.
+ * snapshot, finds the clientIds already stored, numbers and inserts the new messages and moves the counters. It sets
+ * the transaction's tenant as it goes. No seq is cached between transactions: other nodes move the counters.
  */
 final class PostgresAppends {
-    private static final String APPEND =
-            "SELECT r_seq, r_id, r_text, r_ts, r_duplicate FROM chat_append(?, ?, ?, ?, ?, ?::uuid[], ?)";
+    private static final String APPEND = "SELECT r_ord, r_seq, r_id, r_text, r_ts, r_duplicate"
+            + " FROM chat_append_batch(?, ?, ?, ?, ?, ?::uuid[], ?)";
 
-    /** An append of the batch: what to store. */
-    record Request(String room, String from, String text, Optional<String> clientId) {}
+    /** An append of the batch: what to store, for which tenant. */
+    record Request(String tenant, String room, String from, String text, Optional<String> clientId) {}
 
     private PostgresAppends() {}
 
     /**
-     * Stores the appends of {@code tenant}, in order; returns their results in the same order. A clientId already
-     * stored, or repeated within the batch, stores nothing and answers with the first message. Leaves the
-     * transaction's tenant set to {@code tenant}.
+     * Stores the appends, each room's in order; returns their results in the order of {@code requests}. A clientId
+     * already stored, or repeated within the batch, stores nothing and answers with the first message. Leaves the
+     * transaction's tenant set to one of theirs.
      */
-    static List<AppendResult> append(Connection connection, String tenant, List<Request> requests) throws SQLException {
+    static List<AppendResult> append(Connection connection, List<Request> requests) throws SQLException {
         int n = requests.size();
+        String[] tenants = new String[n];
         String[] rooms = new String[n];
         String[] senders = new String[n];
         byte[][] texts = new byte[n][];
@@ -41,15 +42,16 @@ final class PostgresAppends {
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
             Request request = requests.get(i);
+            tenants[i] = request.tenant();
             rooms[i] = request.room();
             senders[i] = request.from();
             texts[i] = request.text().getBytes(StandardCharsets.UTF_8);
             clientIds[i] = request.clientId().orElse(null);
             ids[i] = UUID.randomUUID().toString();
         }
-        List<AppendResult> results = new ArrayList<>(n);
+        AppendResult[] results = new AppendResult[n];
         try (PreparedStatement statement = connection.prepareStatement(APPEND)) {
-            statement.setString(1, tenant);
+            statement.setArray(1, connection.createArrayOf("text", tenants));
             statement.setArray(2, connection.createArrayOf("text", rooms));
             statement.setArray(3, connection.createArrayOf("text", senders));
             statement.setArray(4, connection.createArrayOf("bytea", texts));
@@ -57,22 +59,26 @@ final class PostgresAppends {
             statement.setArray(6, connection.createArrayOf("text", ids));
             statement.setLong(7, System.currentTimeMillis());
             try (ResultSet rows = statement.executeQuery()) {
-                for (Request request : requests) {
-                    if (!rows.next()) {
-                        throw new SQLException("chat_append answered " + results.size() + " appends of " + n);
-                    }
+                while (rows.next()) {
+                    int index = (int) rows.getLong(1) - 1;
+                    Request request = requests.get(index);
                     StoredMessage message = new StoredMessage(
-                            rows.getString(2),
+                            rows.getString(3),
                             request.room(),
-                            rows.getLong(1),
+                            rows.getLong(2),
                             request.from(),
-                            MessageQueries.text(rows, 3),
-                            Instant.ofEpochMilli(rows.getLong(4)));
-                    results.add(new AppendResult(message, rows.getBoolean(5)));
+                            MessageQueries.text(rows, 4),
+                            Instant.ofEpochMilli(rows.getLong(5)));
+                    results[index] = new AppendResult(message, rows.getBoolean(6));
                 }
             }
         }
-        return results;
+        for (AppendResult result : results) {
+            if (result == null) {
+                throw new SQLException("chat_append_batch left an append unanswered");
+            }
+        }
+        return List.of(results);
     }
 
     /** Messages stored for the tenant set in the transaction: seqs are gap-free from 1, so the counters add up. */

@@ -78,8 +78,8 @@ final class PostgresTenantStore implements TenantStore {
         Objects.requireNonNull(clientId, "clientId");
         clientId.ifPresent(id -> check("clientId", id, MessageStore.MAX_CLIENT_ID));
         CompletableFuture<AppendResult> result = new CompletableFuture<>();
-        PostgresAppends.Request request = new PostgresAppends.Request(room, from, text, clientId);
-        return submit(new PostgresWriter.Append(tenantId, request, messageCount, result), result);
+        PostgresAppends.Request request = new PostgresAppends.Request(tenantId, room, from, text, clientId);
+        return submit(new PostgresWriter.Append(request, messageCount, result), result);
     }
 
     @Override

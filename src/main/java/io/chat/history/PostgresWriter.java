@@ -8,9 +8,7 @@ import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -22,7 +20,7 @@ import javax.sql.DataSource;
  * durable (synchronous_commit on, one WAL flush per transaction), so the batch size is what turns one fsync into
  * many acks.
  *
- * <p>Each tenant's appends take one statement whatever their number (see {@link PostgresAppends}); a user or
+ * <p>A batch's appends take one statement whatever their number and tenants (see {@link PostgresAppends}); a user or
  * session change runs under a savepoint, so that its failure undoes it alone. If the batch fails for its data (a
  * value the database refuses, a constraint, a deadlock between nodes), each write is tried again in a transaction
  * of its own, so that one bad write fails alone; if the database is unreachable, the whole batch fails at once.
@@ -43,8 +41,7 @@ final class PostgresWriter {
     sealed interface Op permits Append, Task, Barrier, Stop {}
 
     /** {@code stored} counts the tenant's messages: increased once the append is committed. */
-    record Append(
-            String tenant, PostgresAppends.Request request, AtomicLong stored, CompletableFuture<AppendResult> result)
+    record Append(PostgresAppends.Request request, AtomicLong stored, CompletableFuture<AppendResult> result)
             implements Op {}
 
     record Task<T>(String tenant, SqlWork<T> work, CompletableFuture<T> result) implements Op {}
@@ -193,22 +190,17 @@ final class PostgresWriter {
         completions.forEach(Runnable::run);
     }
 
-    /** Appends first, tenant by tenant in tenant order (with rooms in room order: the nodes' common lock order). */
+    /** Appends first, all in one call (tenant by tenant in tenant order: the nodes' common lock order), then tasks. */
     private static void apply(Connection connection, List<Op> writes, List<Runnable> completions) throws SQLException {
-        Map<String, List<Append>> appendsByTenant = new TreeMap<>();
+        List<Append> appends = new ArrayList<>();
         for (Op op : writes) {
             if (op instanceof Append append) {
-                appendsByTenant
-                        .computeIfAbsent(append.tenant(), t -> new ArrayList<>())
-                        .add(append);
+                appends.add(append);
             }
         }
-        String tenant = null;
-        for (Map.Entry<String, List<Append>> entry : appendsByTenant.entrySet()) {
-            tenant = entry.getKey(); // chat_append sets it
-            List<Append> appends = entry.getValue();
+        if (!appends.isEmpty()) {
             List<AppendResult> results = PostgresAppends.append(
-                    connection, tenant, appends.stream().map(Append::request).toList());
+                    connection, appends.stream().map(Append::request).toList());
             for (int i = 0; i < appends.size(); i++) {
                 Append append = appends.get(i);
                 AppendResult result = results.get(i);
@@ -220,6 +212,7 @@ final class PostgresWriter {
                 });
             }
         }
+        String tenant = null; // the appends left some tenant set: each task sets its own
         for (Op op : writes) {
             if (op instanceof Task<?> task) {
                 if (!task.tenant().equals(tenant)) {
