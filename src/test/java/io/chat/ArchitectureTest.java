@@ -197,7 +197,10 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
-    /** The store is the one place that talks SQL: swapping H2 for another database touches nothing else. */
+    /**
+     * The store is the one place that talks SQL, H2 or PostgreSQL (its driver, pool and migrations): swapping one
+     * database for another touches nothing else.
+     */
     @Test
     void onlyTheStoreTouchesSql() {
         noClasses()
@@ -205,7 +208,8 @@ class ArchitectureTest {
                 .resideOutsideOfPackage(HISTORY)
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..")
+                .resideInAnyPackage(
+                        "java.sql..", "javax.sql..", "org.h2..", "org.postgresql..", "com.zaxxer..", "org.flywaydb..")
                 .check(CLASSES);
     }
 

@@ -9,12 +9,29 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** Users and sessions. Writes run in the writer's transaction; reads on a read connection. */
+/**
+ * Users and sessions, in SQL that H2 and PostgreSQL both run (on PostgreSQL the tenant column takes its default,
+ * the transaction's tenant, and row security keeps every statement inside it). Writes run in the writer's
+ * transaction; reads on a read connection. Errors are told apart by SQLSTATE, which both databases set.
+ */
 final class AccountSql {
-    private static final int UNIQUE_VIOLATION = 23505;
-    private static final int MISSING_PARENT = 23506;
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** H2 says 23506 for a missing parent row, PostgreSQL 23503 (foreign key violation). */
+    private static final Set<String> MISSING_PARENT = Set.of("23506", "23503");
+
     private static final String USER_COLUMNS = "username, display_name, password_hash, created_at";
+
+    /** Standard MERGE: H2 and PostgreSQL (15+) both run it. */
+    private static final String SAVE_SESSION = """
+            MERGE INTO sessions s
+            USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT)))
+                AS v (token_hash, username, expires_at)
+            ON s.token_hash = v.token_hash
+            WHEN MATCHED THEN UPDATE SET username = v.username, expires_at = v.expires_at
+            WHEN NOT MATCHED THEN INSERT (token_hash, username, expires_at)
+                VALUES (v.token_hash, v.username, v.expires_at)""";
 
     private AccountSql() {}
 
@@ -32,7 +49,7 @@ final class AccountSql {
             statement.executeUpdate();
             return null;
         } catch (SQLException e) {
-            if (e.getErrorCode() == UNIQUE_VIOLATION) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw new DuplicateUserException(user.username());
             }
             throw e;
@@ -70,15 +87,14 @@ final class AccountSql {
     }
 
     static Void saveSession(Connection connection, SessionRecord session) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "MERGE INTO sessions (token_hash, username, expires_at) KEY (token_hash) VALUES (?, ?, ?)")) {
+        try (PreparedStatement statement = connection.prepareStatement(SAVE_SESSION)) {
             statement.setString(1, session.tokenHash());
             statement.setString(2, session.username());
             statement.setLong(3, session.expiresAt().toEpochMilli());
             statement.executeUpdate();
             return null;
         } catch (SQLException e) {
-            if (e.getErrorCode() == MISSING_PARENT) {
+            if (MISSING_PARENT.contains(e.getSQLState())) {
                 throw new NoSuchUserException(session.username());
             }
             throw e;

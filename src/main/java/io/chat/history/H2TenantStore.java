@@ -1,5 +1,8 @@
 package io.chat.history;
 
+import static io.chat.history.Arguments.check;
+import static io.chat.history.Arguments.checkLimit;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -273,19 +276,6 @@ public final class H2TenantStore implements TenantStore {
             return absolute.toRealPath(); // one key per folder, however it was spelled
         } catch (IOException e) {
             throw new StoreException("cannot use tenant store folder " + directory, e);
-        }
-    }
-
-    private static void check(String name, String value, int maxLength) {
-        Objects.requireNonNull(value, name);
-        if (value.length() > maxLength) {
-            throw new IllegalArgumentException(name + " longer than " + maxLength + " characters");
-        }
-    }
-
-    private static void checkLimit(int limit) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", not " + limit);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,11 +13,13 @@ import java.util.concurrent.CompletableFuture;
  * read executor, where the tenant's (or another tenant's) reads could keep it waiting. The thread is started here and
  * interrupted by nobody (an interrupt in H2's file I/O closes the database). At most one check runs at a time, and a
  * result younger than {@code reuseFor} is reused, so any number of {@code /health} calls start few threads.
+ *
+ * <p>The question itself is given: a query on a connection kept for it (H2), or on a pooled one (PostgreSQL).
  */
 final class HealthProbe {
-    private final String tenantId;
-    private final Connection connection;
-    private final int queryTimeoutSeconds;
+    private final String name;
+    private final Callable<Boolean> question;
+    private final Runnable release;
     private final long reuseForNanos;
     // guarded by this
     private CompletableFuture<Boolean> last;
@@ -24,11 +27,30 @@ final class HealthProbe {
     private boolean running;
     private boolean closed;
 
+    /** Asks {@code SELECT 1} on {@code connection}, which it closes when closed. */
     HealthProbe(String tenantId, Connection connection, Duration queryTimeout, Duration reuseFor) {
-        this.tenantId = tenantId;
-        this.connection = connection;
-        this.queryTimeoutSeconds = (int) Math.max(1, queryTimeout.toSeconds());
+        this(tenantId, () -> selectOne(connection, queryTimeout), () -> Database.closeQuietly(connection), reuseFor);
+    }
+
+    /**
+     * Asks {@code question} (true: the database answered; false or an exception: it did not); runs {@code release}
+     * once closed and no check is running.
+     */
+    HealthProbe(String name, Callable<Boolean> question, Runnable release, Duration reuseFor) {
+        this.name = name;
+        this.question = question;
+        this.release = release;
         this.reuseForNanos = reuseFor.toNanos();
+    }
+
+    /** {@code SELECT 1} within the timeout (whole seconds, at least one). */
+    static boolean selectOne(Connection connection, Duration timeout) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            try (ResultSet rows = statement.executeQuery("SELECT 1")) {
+                return rows.next();
+            }
+        }
     }
 
     /** Completes with true when the database answered; the running check if there is one. */
@@ -41,7 +63,7 @@ final class HealthProbe {
         }
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         try {
-            Thread.ofPlatform().name("store-health-" + tenantId).daemon().start(() -> run(result));
+            Thread.ofPlatform().name("store-health-" + name).daemon().start(() -> run(result));
         } catch (RuntimeException | OutOfMemoryError e) {
             return CompletableFuture.completedFuture(false);
         }
@@ -52,19 +74,16 @@ final class HealthProbe {
 
     private void run(CompletableFuture<Boolean> result) {
         boolean answered;
-        try (Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(queryTimeoutSeconds);
-            try (ResultSet rows = statement.executeQuery("SELECT 1")) {
-                answered = rows.next();
-            }
-        } catch (SQLException | RuntimeException e) {
+        try {
+            answered = Boolean.TRUE.equals(question.call());
+        } catch (Exception e) {
             answered = false;
         }
         synchronized (this) {
             running = false;
             lastCompletedAt = System.nanoTime();
             if (closed) {
-                Database.closeQuietly(connection);
+                release.run();
             }
         }
         result.complete(answered);
@@ -75,7 +94,7 @@ final class HealthProbe {
         if (!closed) {
             closed = true;
             if (!running) {
-                Database.closeQuietly(connection);
+                release.run();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.chat.history;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,6 +54,12 @@ final class MessageQueries {
         }
     }
 
+    /** H2 keeps the text as VARCHAR; PostgreSQL as UTF-8 bytes (its text type cannot hold U+0000). */
+    static String text(ResultSet rows, int column) throws SQLException {
+        Object value = rows.getObject(column);
+        return value instanceof byte[] utf8 ? new String(utf8, StandardCharsets.UTF_8) : (String) value;
+    }
+
     /** Reads one row more than asked: its presence is {@code hasMore}. */
     private static List<StoredMessage> page(Connection connection, String sql, String room, long bound, int limit)
             throws SQLException {
@@ -68,7 +75,7 @@ final class MessageQueries {
                             room,
                             rows.getLong(2),
                             rows.getString(3),
-                            rows.getString(4),
+                            text(rows, 4),
                             Instant.ofEpochMilli(rows.getLong(5))));
                 }
             }

@@ -4,7 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Everything durable of one tenant: its messages, users and sessions, opened by {@link TenantStores} and closed
- * with the tenant. {@link H2TenantStore} keeps them in an H2 database in the tenant's folder.
+ * with the tenant. {@link H2TenantStore} keeps them in an H2 database in the tenant's folder; the cluster keeps every
+ * tenant's in one shared PostgreSQL database ({@link PostgresDatabase#forTenant}).
  *
  * <p>Errors: a failure of the store completes a future with a {@link StoreException}: {@link ReadsBusyException}
  * when the tenant has too many reads waiting, the others when the store is closed, overloaded or failing.

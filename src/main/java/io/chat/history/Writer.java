@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one thread that writes a tenant's database, with group commit: it takes every write queued
@@ -71,11 +69,7 @@ final class Writer {
     private final CommitObserver observer;
     private final Runnable onStopped;
     private final Thread thread;
-    private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
-    /** Makes "not stopping, so queue it" atomic, so that nothing is queued behind Stop and left hanging. */
-    private final ReentrantLock admission = new ReentrantLock();
-
-    private boolean stopping; // guarded by admission
+    private final WriteQueue<Op> queue;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicLong messageCount = new AtomicLong();
@@ -95,6 +89,7 @@ final class Writer {
         this.tenantId = tenantId;
         this.observer = observer;
         this.onStopped = onStopped;
+        this.queue = new WriteQueue<>("tenant store " + tenantId, MAX_PENDING, Stop.INSTANCE);
         // Daemon: a store the application forgot to close must not keep the JVM alive. Acknowledged
         // writes are on disk already, so stopping mid-way loses only unacknowledged ones.
         this.thread = Thread.ofPlatform()
@@ -151,15 +146,7 @@ final class Writer {
 
     /** Asks the thread to commit what is queued, close the database and end; completes when it has. */
     CompletableFuture<Void> stop() {
-        admission.lock();
-        try {
-            if (!stopping) {
-                stopping = true;
-                queue.add(Stop.INSTANCE);
-            }
-        } finally {
-            admission.unlock();
-        }
+        queue.stop();
         return stopped;
     }
 
@@ -168,12 +155,7 @@ final class Writer {
     }
 
     private boolean isStopping() {
-        admission.lock();
-        try {
-            return stopping;
-        } finally {
-            admission.unlock();
-        }
+        return queue.isStopping();
     }
 
     private <T> CompletableFuture<T> submit(Op op, CompletableFuture<T> result) {
@@ -183,17 +165,9 @@ final class Writer {
                     "tenant store " + tenantId + " called from its own writer thread; use an *Async stage"));
             return result;
         }
-        admission.lock();
-        try {
-            if (stopping) {
-                result.completeExceptionally(new StoreException("tenant store " + tenantId + " is closed"));
-            } else if (queue.size() >= MAX_PENDING) {
-                result.completeExceptionally(new StoreException("tenant store " + tenantId + " is overloaded"));
-            } else {
-                queue.add(op);
-            }
-        } finally {
-            admission.unlock();
+        StoreException refused = queue.offer(op);
+        if (refused != null) {
+            result.completeExceptionally(refused);
         }
         return result;
     }
@@ -229,13 +203,7 @@ final class Writer {
     private void loop(Connection connection, MessageWriter messages) {
         List<Op> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
-            batch.clear();
-            batch.add(takeIgnoringInterrupts());
-            queue.drainTo(batch, MAX_BATCH - 1);
-            boolean stop = batch.getLast() == Stop.INSTANCE;
-            if (stop) {
-                batch.removeLast();
-            }
+            boolean stop = queue.nextBatch(batch, MAX_BATCH);
             if (!batch.isEmpty()) {
                 commit(connection, messages, batch);
             }
@@ -258,17 +226,6 @@ final class Writer {
                     Level.INFO,
                     "tenant " + tenantId + ": restored " + restored + " of " + logged.size()
                             + " logged messages the database file did not have yet");
-        }
-    }
-
-    private Op takeIgnoringInterrupts() {
-        while (true) {
-            try {
-                return queue.take();
-            } catch (InterruptedException e) {
-                // Nobody should interrupt this thread; take() cleared the flag, so H2 will not see it.
-                LOG.log(Level.WARNING, "tenant " + tenantId + ": store writer interrupted; ignored");
-            }
         }
     }
 
@@ -406,16 +363,9 @@ final class Writer {
     }
 
     private void shutDown(Connection connection, MessageWriter messages) {
-        admission.lock();
-        try {
-            stopping = true; // if the loop died, refuse new work
-        } finally {
-            admission.unlock();
-        }
+        queue.refuseNew(); // if the loop died, refuse new work
         StoreException closed = new StoreException("tenant store " + tenantId + " is closed");
-        for (Op op = queue.poll(); op != null; op = queue.poll()) {
-            fail(op, closed);
-        }
+        queue.drain(op -> fail(op, closed));
         if (messages != null) {
             messages.close();
         }

@@ -1,9 +1,13 @@
 /**
- * The store: one H2 database per tenant holding its messages, users and sessions, with group commit, a durable
- * append-only message log, per-tenant read queues on a shared read executor, and owner-only files.
+ * The store: each tenant's messages, users and sessions, with group commit and gap-free seqs per room. Two kinds:
+ * one H2 database per tenant ({@code H2TenantStore}: a durable append-only message log, owner-only files), and the
+ * cluster's one PostgreSQL database shared by every tenant and node ({@code PostgresDatabase}, one per node, and its
+ * per-tenant views), where row-level security keeps tenants apart. Both share per-tenant read queues on a shared read
+ * executor, the writer's queue, the argument checks and the health probe.
  *
- * <p>The only package that touches JDBC ({@code java.sql}) or H2. It depends on nothing else of ours; callers see
- * records ({@code StoredMessage}, {@code UserRecord}, {@code SessionRecord}, ...) and {@code StoreException}s, never
- * SQL. Depended on by {@code tenant}, {@code chat}, {@code api}, {@code admin} and {@code io.chat}.
+ * <p>The only package that touches JDBC ({@code java.sql}), H2, the PostgreSQL driver, the pool (HikariCP) or the
+ * migrations (Flyway). It depends on nothing else of ours; callers see records ({@code StoredMessage},
+ * {@code UserRecord}, {@code SessionRecord}, ...) and {@code StoreException}s, never SQL. Depended on by
+ * {@code tenant}, {@code chat}, {@code api}, {@code admin} and {@code io.chat}.
  */
 package io.chat.history;

@@ -1,0 +1,278 @@
+package io.chat.history;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * The one thread of a node that writes to PostgreSQL, for every tenant of the node, with group commit: it takes
+ * every write queued since its last commit (up to {@link #MAX_BATCH}), runs them in one transaction (switching the
+ * transaction's tenant between tenants), commits, and only then completes their futures. PostgreSQL's commit is
+ * durable (synchronous_commit on, one WAL flush per transaction), so the batch size is what turns one fsync into
+ * many acks.
+ *
+ * <p>A batch's appends take one statement whatever their number and tenants (see {@link PostgresAppends}); a user or
+ * session change runs under a savepoint, so that its failure undoes it alone. If the batch fails for its data (a
+ * value the database refuses, a constraint, a deadlock between nodes), each write is tried again in a transaction
+ * of its own, so that one bad write fails alone; if the database is unreachable, the whole batch fails at once.
+ * A batch whose commit was cut off (the connection died during COMMIT) is reported failed although it may have been
+ * committed: a resend with the same clientId then finds the stored message.
+ *
+ * <p>A connection is borrowed from the pool per batch, so a database that went away and came back is used again
+ * without anything being reopened. Nobody interrupts this thread (callers only queue work).
+ */
+final class PostgresWriter {
+    private static final System.Logger LOG = System.getLogger(PostgresWriter.class.getName());
+    static final int MAX_BATCH = 1_000;
+    /** Past this many queued writes, new ones fail at once rather than grow the heap without bound. */
+    static final int MAX_PENDING = 100_000;
+    /** A batch running longer than this makes the stores unhealthy. */
+    private static final Duration STUCK = Duration.ofSeconds(10);
+
+    sealed interface Op permits Append, Task, Barrier, Stop {}
+
+    /** {@code stored} counts the tenant's messages: increased once the append is committed. */
+    record Append(PostgresAppends.Request request, AtomicLong stored, CompletableFuture<AppendResult> result)
+            implements Op {}
+
+    record Task<T>(String tenant, SqlWork<T> work, CompletableFuture<T> result) implements Op {}
+
+    /** Completes once every write queued before it is done: how a tenant's store closes. */
+    record Barrier(CompletableFuture<Void> done) implements Op {}
+
+    enum Stop implements Op {
+        INSTANCE
+    }
+
+    private final DataSource pool;
+    private final CommitObserver observer;
+    private final WriteQueue<Op> queue;
+    private final Thread thread;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile long batchStartedNanos; // 0 while idle
+
+    PostgresWriter(DataSource pool, CommitObserver observer) {
+        this.pool = pool;
+        this.observer = observer;
+        this.queue = new WriteQueue<>("postgres store", MAX_PENDING, Stop.INSTANCE);
+        // Daemon: acknowledged writes are committed already; stopping mid-way loses only unacknowledged ones.
+        this.thread =
+                Thread.ofPlatform().name("store-writer-postgres").daemon(true).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues {@code op}, whose future is {@code result}; a refused op fails its future at once. */
+    <T> CompletableFuture<T> submit(Op op, CompletableFuture<T> result) {
+        if (Thread.currentThread() == thread) {
+            // A write made from a callback running on this thread could only be waited for forever.
+            result.completeExceptionally(
+                    new IllegalStateException("store called from its own writer thread; use an *Async stage"));
+            return result;
+        }
+        StoreException refused = queue.offer(op);
+        if (refused != null) {
+            result.completeExceptionally(refused);
+        }
+        return result;
+    }
+
+    /** Completes once every write queued so far is committed or failed (at once if the writer has stopped). */
+    CompletableFuture<Void> barrier() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(new Barrier(done), done);
+        return done.exceptionally(e -> null);
+    }
+
+    boolean healthy() {
+        long started = batchStartedNanos;
+        boolean stuck = started != 0 && System.nanoTime() - started > STUCK.toNanos();
+        return thread.isAlive() && !queue.isStopping() && !stuck;
+    }
+
+    /** Commits what is queued and ends the thread; completes when it has. */
+    CompletableFuture<Void> stop() {
+        queue.stop();
+        if (!thread.isAlive() && !stopped.isDone()) {
+            stopped.complete(null); // never started
+        }
+        return stopped;
+    }
+
+    boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        try {
+            List<Op> batch = new ArrayList<>(MAX_BATCH);
+            while (true) {
+                boolean stop = queue.nextBatch(batch, MAX_BATCH);
+                write(batch);
+                if (stop) {
+                    return;
+                }
+            }
+        } catch (Throwable e) {
+            LOG.log(Level.ERROR, "postgres store writer failed", e);
+        } finally {
+            queue.refuseNew();
+            StoreException closed = new StoreException("postgres store is closed");
+            queue.drain(op -> fail(op, closed));
+            stopped.complete(null);
+        }
+    }
+
+    private void write(List<Op> batch) {
+        List<Op> writes = batch.stream().filter(op -> !(op instanceof Barrier)).toList();
+        if (!writes.isEmpty()) {
+            long start = System.nanoTime();
+            batchStartedNanos = start == 0 ? 1 : start;
+            try {
+                commit(writes, start);
+            } catch (SQLException | RuntimeException e) {
+                if (writes.size() > 1 && failedForItsData(e)) {
+                    LOG.log(Level.WARNING, "postgres store: batch of " + writes.size() + " failed; writing alone", e);
+                    writes.forEach(this::writeAlone);
+                } else {
+                    LOG.log(Level.WARNING, "postgres store: batch of " + writes.size() + " failed", e);
+                    StoreException failure = failure(e);
+                    writes.forEach(op -> fail(op, failure));
+                }
+            } finally {
+                batchStartedNanos = 0;
+            }
+        }
+        for (Op op : batch) {
+            if (op instanceof Barrier barrier) {
+                barrier.done().complete(null);
+            }
+        }
+    }
+
+    private void writeAlone(Op op) {
+        try {
+            commit(List.of(op), System.nanoTime());
+        } catch (SQLException | RuntimeException e) {
+            fail(op, failure(e));
+        }
+    }
+
+    /** One transaction; the futures complete only after its commit. */
+    private void commit(List<Op> writes, long start) throws SQLException {
+        List<Runnable> completions = new ArrayList<>(writes.size());
+        try (Connection connection = pool.getConnection()) {
+            try {
+                apply(connection, writes, completions);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        }
+        try {
+            observer.committed(writes.size(), System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "postgres store: commit observer failed", e);
+        }
+        // Runs on this thread the callers' non-async stages, if any: see PostgresTenantStore's note.
+        completions.forEach(Runnable::run);
+    }
+
+    /** Appends first, all in one call (tenant by tenant in tenant order: the nodes' common lock order), then tasks. */
+    private static void apply(Connection connection, List<Op> writes, List<Runnable> completions) throws SQLException {
+        List<Append> appends = new ArrayList<>();
+        for (Op op : writes) {
+            if (op instanceof Append append) {
+                appends.add(append);
+            }
+        }
+        if (!appends.isEmpty()) {
+            List<AppendResult> results = PostgresAppends.append(
+                    connection, appends.stream().map(Append::request).toList());
+            for (int i = 0; i < appends.size(); i++) {
+                Append append = appends.get(i);
+                AppendResult result = results.get(i);
+                completions.add(() -> {
+                    if (!result.duplicate()) {
+                        append.stored().incrementAndGet();
+                    }
+                    append.result().complete(result);
+                });
+            }
+        }
+        String tenant = null; // the appends left some tenant set: each task sets its own
+        for (Op op : writes) {
+            if (op instanceof Task<?> task) {
+                if (!task.tenant().equals(tenant)) {
+                    tenant = task.tenant();
+                    setTenant(connection, tenant);
+                }
+                completions.add(apply(connection, task));
+            }
+        }
+    }
+
+    /** A task may run several statements: a savepoint undoes all of them if it fails, and the batch goes on. */
+    private static <T> Runnable apply(Connection connection, Task<T> task) throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            T value = task.work().apply(connection);
+            connection.releaseSavepoint(savepoint);
+            return () -> task.result().complete(value);
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback(savepoint);
+            RuntimeException failure = e instanceof RuntimeException re ? re : failure(e);
+            return () -> task.result().completeExceptionally(failure);
+        }
+    }
+
+    /** The transaction's tenant, until it ends: row security lets its statements see and write that tenant only. */
+    static void setTenant(Connection connection, String tenant) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('chat.tenant', ?, true)")) {
+            statement.setString(1, Objects.requireNonNull(tenant));
+            statement.execute();
+        }
+    }
+
+    /** Data exceptions (22), constraint violations (23) and transaction rollbacks such as deadlocks (40). */
+    private static boolean failedForItsData(Throwable e) {
+        return e instanceof SQLException sql
+                && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("22")
+                        || sql.getSQLState().startsWith("23")
+                        || sql.getSQLState().startsWith("40"));
+    }
+
+    private static StoreException failure(Throwable e) {
+        return e instanceof StoreException se ? se : new StoreException("postgres store: write failed", e);
+    }
+
+    private static void fail(Op op, Throwable failure) {
+        switch (op) {
+            case Append append -> append.result().completeExceptionally(failure);
+            case Task<?> task -> task.result().completeExceptionally(failure);
+            case Barrier barrier -> barrier.done().complete(null);
+            case Stop stop -> {}
+        }
+    }
+
+    static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken or closed: the transaction is gone either way
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.chat.history;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The queue in front of a store's writer thread: callers add writes (never blocking on I/O, ignoring their
+ * interrupts), the writer takes them in batches for group commit. Bounded: past {@code maxPending} queued writes a new
+ * one is refused at once rather than grow the heap. Once stopping, nothing more is admitted, and the stop marker is
+ * the last thing ever queued, so nothing is left hanging behind it.
+ */
+final class WriteQueue<O> {
+    private static final System.Logger LOG = System.getLogger(WriteQueue.class.getName());
+
+    private final String owner;
+    private final int maxPending;
+    private final O stopMarker;
+    private final LinkedBlockingQueue<O> queue = new LinkedBlockingQueue<>();
+    /** Makes "not stopping, so queue it" atomic. */
+    private final ReentrantLock admission = new ReentrantLock();
+
+    private boolean stopping; // guarded by admission
+
+    /** @param owner names the store in errors and logs, e.g. {@code "tenant store acme"} */
+    WriteQueue(String owner, int maxPending, O stopMarker) {
+        this.owner = owner;
+        this.maxPending = maxPending;
+        this.stopMarker = stopMarker;
+    }
+
+    /** Queues {@code op}; or, when closed or overloaded, returns the failure to complete its future with. */
+    StoreException offer(O op) {
+        admission.lock();
+        try {
+            if (stopping) {
+                return new StoreException(owner + " is closed");
+            }
+            if (queue.size() >= maxPending) {
+                return new StoreException(owner + " is overloaded");
+            }
+            queue.add(op);
+            return null;
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    /** Admits nothing more and queues the stop marker behind what is queued (once). */
+    void stop() {
+        admission.lock();
+        try {
+            if (!stopping) {
+                stopping = true;
+                queue.add(stopMarker);
+            }
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    /** Admits nothing more, without a marker: the writer is gone. */
+    void refuseNew() {
+        admission.lock();
+        try {
+            stopping = true;
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    boolean isStopping() {
+        admission.lock();
+        try {
+            return stopping;
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    /**
+     * Fills {@code batch} (cleared first) with the next writes, waiting for the first one: at most {@code max}.
+     * Returns true when the stop marker came: it is not in the batch, and nothing follows it.
+     */
+    boolean nextBatch(List<O> batch, int max) {
+        batch.clear();
+        batch.add(takeIgnoringInterrupts());
+        queue.drainTo(batch, max - 1);
+        boolean stop = batch.getLast() == stopMarker;
+        if (stop) {
+            batch.removeLast();
+        }
+        return stop;
+    }
+
+    /** Hands every write still queued to {@code failer} (after the writer stopped). */
+    void drain(Consumer<O> failer) {
+        for (O op = queue.poll(); op != null; op = queue.poll()) {
+            if (op != stopMarker) {
+                failer.accept(op);
+            }
+        }
+    }
+
+    private O takeIgnoringInterrupts() {
+        while (true) {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                // Nobody should interrupt the writer; take() cleared the flag, so the database will not see it.
+                LOG.log(Level.WARNING, owner + ": store writer interrupted; ignored");
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.chat.history;
+
+import io.chat.testing.PostgresServer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test class's PostgreSQL database and, per test, a node's {@link PostgresDatabase} and a fresh tenant namespace,
+ * so that every test starts with empty tenants. The server is started once per test JVM and shared by the classes
+ * (they run one after another): initdb and a start cost seconds. Its shutdown hook stops it when the JVM ends.
+ */
+final class PostgresFixture {
+    private static final AtomicInteger TESTS = new AtomicInteger();
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresServer shared; // guarded by PostgresFixture.class
+
+    final PostgresServer server;
+    final String url;
+
+    private PostgresFixture(PostgresServer server, String url) {
+        this.server = server;
+        this.url = url;
+    }
+
+    /** A new database named after {@code database} on the shared server (started if need be). */
+    static PostgresFixture start(String database) throws Exception {
+        PostgresServer server = sharedServer();
+        if (!server.isRunning()) {
+            server.startAgain(); // a test before stopped it and failed
+        }
+        return new PostgresFixture(server, server.createDatabase(database + "_" + DATABASES.incrementAndGet()));
+    }
+
+    private static synchronized PostgresServer sharedServer() throws Exception {
+        if (shared == null) {
+            shared = PostgresServer.start();
+        }
+        return shared;
+    }
+
+    /** A node's database on the class's PostgreSQL. */
+    PostgresDatabase openDatabase(ExecutorService reads, CommitObserver observer) {
+        return PostgresDatabase.open(url, server.ownerUser(), server.ownerPassword(), reads, observer);
+    }
+
+    /** A prefix no other test used: tenants named with it start empty. */
+    static String freshTenantPrefix() {
+        return "test" + TESTS.incrementAndGet() + "-" + System.nanoTime() + "-";
+    }
+
+    static void shutDown(ExecutorService reads) throws InterruptedException {
+        reads.shutdown();
+        if (!reads.awaitTermination(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("reads did not end");
+        }
+    }
+
+    static ExecutorService readExecutor() {
+        return Executors.newFixedThreadPool(4);
+    }
+}
