@@ -108,6 +108,7 @@ class ClusterScriptTest {
         long started = System.nanoTime();
         Process script = builder.start();
         Set<ProcessHandle> startedProcesses = new HashSet<>();
+        boolean passed = false;
         try {
             Matcher ready = awaitReady(script, stderr);
             System.out.printf(
@@ -139,6 +140,7 @@ class ClusterScriptTest {
             assertTrue(Files.notExists(dir.resolve("postgres/data/postmaster.pid")), "PostgreSQL's pid file is gone");
 
             assertClientsKeptTheirNode(clients, haproxyLog(dir), sharedState, orphanSid);
+            passed = true;
         } finally {
             if (script.isAlive()) {
                 startedProcesses.addAll(processesOf(script, dir));
@@ -148,6 +150,11 @@ class ClusterScriptTest {
             startedProcesses.addAll(processesOf(script, dir));
             startedProcesses.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             System.out.println("[" + LABEL + "] scripts/cluster's stderr:\n" + Files.readString(stderr));
+            if (passed) {
+                deleteTree(dir);
+            } else {
+                System.out.println("[" + LABEL + "] kept for a look: " + dir + " (logs/, haproxy.cfg)");
+            }
         }
     }
 
@@ -332,6 +339,14 @@ class ClusterScriptTest {
             }
         }
         assertTrue(pairsChecked >= 2, "at least one pair of users shared a node: " + nodeOf);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private static String haproxyLog(Path dir) throws IOException {
