@@ -118,6 +118,7 @@ class ClusterScriptTest {
             assertEquals(2, nodes.size(), "the nodes the script reports");
             startedProcesses.addAll(processesOf(script, dir));
             assertSecretsArePrivate(dir);
+            assertStoreAndBusAnswer(ready.group(3), ready.group(4), dir);
 
             // the admin entry balances to the nodes' admin listeners, with the one admin of every node
             assertEquals(
@@ -198,6 +199,52 @@ class ClusterScriptTest {
         Path secrets = dir.resolve("secrets.env");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
         assertTrue(Files.readString(secrets).contains("CHAT_POSTGRES_PASSWORD="), "the database password is kept");
+    }
+
+    /**
+     * What the nodes are given works: the platform's role logs in to its database over TCP with the password the
+     * script keeps (with Debian's psql), and Redis answers PING.
+     */
+    private static void assertStoreAndBusAnswer(String redisUrl, String jdbcUrl, Path dir) throws Exception {
+        Matcher postgres =
+                Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(\\w+)").matcher(jdbcUrl);
+        assertTrue(postgres.matches(), jdbcUrl);
+        String password = Files.readAllLines(dir.resolve("secrets.env")).stream()
+                .filter(l -> l.startsWith("CHAT_POSTGRES_PASSWORD="))
+                .map(l -> l.substring("CHAT_POSTGRES_PASSWORD=".length()))
+                .findFirst()
+                .orElseThrow();
+        String psql =
+                io.chat.testing.TestMachine.executable("psql", "PostgreSQL's client (apt-get install postgresql)");
+        ProcessBuilder query = new ProcessBuilder(
+                        psql,
+                        "-h",
+                        postgres.group(1),
+                        "-p",
+                        postgres.group(2),
+                        "-U",
+                        "chat",
+                        "-d",
+                        postgres.group(3),
+                        "-At",
+                        "-c",
+                        "select current_user || ' ' || current_database()")
+                .redirectErrorStream(true);
+        query.environment().put("PGPASSWORD", password);
+        query.environment().put("PGCONNECT_TIMEOUT", "10");
+        Process run = query.start();
+        String answer = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "psql finished");
+        assertEquals("chat chat", answer, "the platform's role in its database");
+
+        URI redis = URI.create(redisUrl);
+        try (java.net.Socket socket = new java.net.Socket(redis.getHost(), redis.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] reply = new byte[7];
+            int read = socket.getInputStream().readNBytes(reply, 0, reply.length);
+            assertEquals("+PONG\r\n", new String(reply, 0, read, StandardCharsets.US_ASCII));
+        }
     }
 
     /**
