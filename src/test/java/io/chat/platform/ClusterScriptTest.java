@@ -269,7 +269,8 @@ class ClusterScriptTest {
 
     /**
      * A long-polling handshake through HAProxy: its answer names the node in the browsers' cookie, and the session
-     * is unknown to the other node (400 "Session ID unknown": why a balancer must be sticky). Returns the sid.
+     * is unknown to the other node (400 "Session ID unknown": why a balancer must be sticky); a handshake carrying
+     * the other node's cookie is made on that node. Returns the first sid.
      */
     private String assertSessionsNeedTheirNode(String url, List<Node> nodes) throws Exception {
         HttpResponse<String> handshake = http.send(
@@ -301,6 +302,21 @@ class ClusterScriptTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, through.statusCode(), through.body());
+        // a browser's cookie takes it to its node: a handshake with the other node's cookie makes its session there
+        HttpResponse<String> withCookie = http.send(
+                HttpRequest.newBuilder(URI.create(url + "/socket.io/?EIO=4&transport=polling"))
+                        .header("Cookie", "chat_node=" + other.name())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher cookieSid = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(withCookie.body());
+        assertTrue(cookieSid.find(), withCookie.body());
+        HttpResponse<String> onItsNode = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.publicPort()
+                                + "/socket.io/?EIO=4&transport=polling&sid=" + cookieSid.group(1)))
+                        .POST(HttpRequest.BodyPublishers.ofString("1"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, onItsNode.statusCode(), "the session made with " + other.name() + "'s cookie is there");
         return sid.group(1);
     }
 
