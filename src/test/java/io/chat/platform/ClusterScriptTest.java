@@ -90,7 +90,9 @@ class ClusterScriptTest {
                                         .toMillis(),
                 "the clients must outlast the server's timers");
         SoakClients.ensureInstalled(LABEL);
-        Path dir = Files.createTempDirectory("cluster-test");
+        // PostgreSQL runs as its own user, which must pass through the folder (the script leaves an existing one be)
+        Path dir = Files.createTempDirectory(
+                "cluster-test", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         Path stderr = dir.resolve("script-stderr.log");
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of("scripts/cluster").toAbsolutePath().toString(), "--nodes", "2")
