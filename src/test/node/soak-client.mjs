@@ -18,6 +18,7 @@ const summary = {
   connects: 0,
   disconnects: [],
   transports: [],
+  sids: [],
   joinFailures: 0,
   sent: [],
   sendFailures: [],
@@ -30,6 +31,7 @@ const socket = io(`${env.SERVER_URL}/${env.TENANT}`, { auth: { token: env.TOKEN 
 socket.on("connect", () => {
   summary.connects += 1;
   summary.transports.push(socket.io.engine.transport.name);
+  summary.sids.push(socket.io.engine.id);
   socket.io.engine.once("upgrade", (transport) => summary.transports.push(transport.name));
   socket.timeout(10000).emit("room:join", { room: env.ROOM }, (error, ack) => {
     if (error || ack?.ok !== true) summary.joinFailures += 1;

@@ -74,13 +74,17 @@ public final class SoakClients {
         }
     }
 
-    /** What one client saw; the same JSON shape from every language. */
+    /**
+     * What one client saw; the same JSON shape from every language. {@code sids} are the Engine.IO session ids of
+     * its connections, when the client reports them (the Node client does: a balancer's log is checked by them).
+     */
     public record Summary(
             String client,
             String name,
             int connects,
             List<String> disconnects,
             List<String> transports,
+            List<String> sids,
             int joinFailures,
             List<String> sent,
             List<String> sendFailures,
@@ -99,6 +103,7 @@ public final class SoakClients {
                         node.get("connects").asInt(),
                         disconnects,
                         texts(node.get("transports")),
+                        node.has("sids") ? texts(node.get("sids")) : List.of(),
                         node.get("joinFailures").asInt(),
                         texts(node.get("sent")),
                         texts(node.get("sendFailures")),
@@ -310,6 +315,7 @@ public final class SoakClients {
                     connects.get(),
                     List.copyOf(disconnects),
                     List.copyOf(transports),
+                    List.of(),
                     joinFailures.get(),
                     List.copyOf(sent),
                     List.copyOf(sendFailures),

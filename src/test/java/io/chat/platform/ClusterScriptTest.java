@@ -1,0 +1,473 @@
+package io.chat.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.chat.socketio.engine.EngineConfig;
+import io.chat.testing.SoakClients;
+import io.chat.testing.SoakClients.Plan;
+import io.chat.testing.SoakClients.Summary;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code scripts/cluster --nodes 2} for real: PostgreSQL, Redis, two nodes of this build and HAProxy, started by the
+ * script on free ports in a temporary folder. Official Node socket.io-client users with their default options
+ * (long-polling, then the upgrade to WebSocket) chat through HAProxy for longer than every server timer: none is
+ * disconnected, every long-polling request of a session reaches the node that made it (HAProxy's log), and the
+ * sessions are spread over both nodes. Then SIGTERM: the script stops and leaves no process behind.
+ *
+ * <p>Waiting for the cluster wiring (the nodes sharing tenants through PostgreSQL and messages through Redis, landing
+ * separately): today each node has its own tenants folder, so the tenant is provisioned on each node's own admin
+ * port, and a message is asserted delivered only between users whose sessions share a node (three users on two
+ * nodes: at least one pair does). Once a node reports the tenant as existing already (409: shared state), delivery
+ * is asserted between every pair, across nodes.
+ */
+class ClusterScriptTest {
+    private static final String LABEL = "ClusterScriptTest";
+    private static final String TENANT = "cluster";
+    private static final String ISSUER = "https://idp.cluster-test.example";
+    private static final String SECRET = "a-cluster-test-secret-of-at-least-32-bytes";
+    private static final List<String> USERS = List.of("alice", "bob", "carol");
+    /** Longer than two ping intervals and than a ping interval plus its timeout (25 s + 20 s). */
+    private static final long HOLD_MS = 62_000;
+
+    private static final long SEND_EVERY_MS = 2_000;
+    private static final long WARM_UP_MS = 12_000;
+    private static final Pattern READY = Pattern.compile(
+            "cluster ready: url=(http://\\S+) admin=(http://\\S+) redis=(redis://\\S+) postgres=(jdbc:postgresql://\\S+)");
+    /** An HAProxy httplog line of the public entry with an Engine.IO sid: the node, the transport, the sid. */
+    private static final Pattern SID_REQUEST = Pattern.compile(
+            "public nodes/(\\S+) .*\"(?:GET|POST) /socket\\.io/\\?\\S*transport=(polling|websocket)\\S*[?&]sid=([^& \"]+)");
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private final String adminPassword =
+            Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.SecureRandom.getSeed(18));
+
+    private record Node(String name, int publicPort, int adminPort) {}
+
+    @Test
+    void aClusterBehindHaproxyKeepsDefaultClientsOnTheirNodeAndStopsCleanly() throws Exception {
+        assertTrue(
+                HOLD_MS > 2 * EngineConfig.DEFAULT_PING_INTERVAL.toMillis()
+                        && HOLD_MS
+                                > EngineConfig.DEFAULT_PING_INTERVAL
+                                        .plus(EngineConfig.DEFAULT_PING_TIMEOUT)
+                                        .toMillis(),
+                "the clients must outlast the server's timers");
+        SoakClients.ensureInstalled(LABEL);
+        // PostgreSQL runs as its own user, which must pass through the folder (the script leaves an existing one be)
+        Path dir = Files.createTempDirectory(
+                "cluster-test", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        Path stderr = dir.resolve("script-stderr.log");
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of("scripts/cluster").toAbsolutePath().toString(), "--nodes", "2")
+                .redirectError(stderr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.put("CHAT_CLUSTER_DIR", dir.toString());
+        env.put("CHAT_PORT", Integer.toString(freePort()));
+        env.put("CHAT_ADMIN_PORT", Integer.toString(freePort()));
+        env.put("CHAT_ADMIN_USER", "admin");
+        env.put("CHAT_ADMIN_PASSWORD", adminPassword);
+        env.put("CHAT_CLUSTER_CLASSPATH", System.getProperty("java.class.path"));
+        env.put("CHAT_CLUSTER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        long started = System.nanoTime();
+        Process script = builder.start();
+        Set<ProcessHandle> startedProcesses = new HashSet<>();
+        boolean passed = false;
+        try {
+            Matcher ready = awaitReady(script, stderr);
+            System.out.printf(
+                    "[%s] ready line after %.1f s: %s%n", LABEL, (System.nanoTime() - started) / 1e9, ready.group());
+            String url = ready.group(1);
+            List<Node> nodes = nodes(dir.resolve("run/nodes"));
+            assertEquals(2, nodes.size(), "the nodes the script reports");
+            startedProcesses.addAll(processesOf(script, dir));
+            assertSecretsArePrivate(dir);
+            assertStoreAndBusAnswer(ready.group(3), ready.group(4), dir);
+
+            // the admin entry balances to the nodes' admin listeners, with the one admin of every node
+            assertEquals(
+                    200, admin(ready.group(2), "GET", "/admin/tenants", null).statusCode());
+            boolean sharedState = provisionOnEveryNode(nodes);
+            System.out.println("[" + LABEL + "] tenant state shared between the nodes: " + sharedState
+                    + (sharedState ? "" : " (cross-node delivery waits for the cluster wiring)"));
+
+            String orphanSid = assertSessionsNeedTheirNode(url, nodes);
+
+            List<Summary> clients = chat(url);
+            startedProcesses.addAll(processesOf(script, dir));
+
+            script.destroy(); // SIGTERM
+            assertTrue(script.waitFor(120, TimeUnit.SECONDS), "scripts/cluster stopped within 120 s of SIGTERM");
+            assertEquals(0, script.exitValue(), "exit status after SIGTERM");
+            for (ProcessHandle process : startedProcesses) {
+                assertGone(process);
+            }
+            assertTrue(Files.notExists(dir.resolve("postgres/data/postmaster.pid")), "PostgreSQL's pid file is gone");
+
+            assertClientsKeptTheirNode(clients, haproxyLog(dir), sharedState, orphanSid);
+            passed = true;
+        } finally {
+            if (script.isAlive()) {
+                startedProcesses.addAll(processesOf(script, dir));
+                script.descendants().forEach(ProcessHandle::destroyForcibly);
+                script.destroyForcibly();
+            }
+            startedProcesses.addAll(processesOf(script, dir));
+            startedProcesses.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            System.out.println("[" + LABEL + "] scripts/cluster's stderr:\n" + Files.readString(stderr));
+            if (passed) {
+                deleteTree(dir);
+            } else {
+                System.out.println("[" + LABEL + "] kept for a look: " + dir + " (logs/, haproxy.cfg)");
+            }
+        }
+    }
+
+    /** The ready line on the script's stdout; fails with its stderr when it exits or takes too long first. */
+    private static Matcher awaitReady(Process script, Path stderr) throws Exception {
+        CompletableFuture<Matcher> ready = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("cluster-stdout").start(() -> {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    System.out.println("[" + LABEL + "] stdout: " + line);
+                    Matcher matcher = READY.matcher(line);
+                    if (matcher.matches()) {
+                        ready.complete(matcher);
+                    }
+                }
+                ready.completeExceptionally(new AssertionError("scripts/cluster ended without its ready line"));
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+        });
+        try {
+            // a first run may install Debian's packages and create the database
+            return ready.get(10, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            return fail("no ready line from scripts/cluster (" + e + "); its stderr:\n" + Files.readString(stderr));
+        }
+    }
+
+    private static List<Node> nodes(Path file) throws IOException {
+        List<Node> nodes = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] fields = line.split("\t");
+            nodes.add(new Node(fields[0], Integer.parseInt(fields[1]), Integer.parseInt(fields[2])));
+        }
+        return nodes;
+    }
+
+    private static void assertSecretsArePrivate(Path dir) throws IOException {
+        Path secrets = dir.resolve("secrets.env");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+        assertTrue(Files.readString(secrets).contains("CHAT_POSTGRES_PASSWORD="), "the database password is kept");
+    }
+
+    /**
+     * What the nodes are given works: the platform's role logs in to its database over TCP with the password the
+     * script keeps (with Debian's psql), and Redis answers PING.
+     */
+    private static void assertStoreAndBusAnswer(String redisUrl, String jdbcUrl, Path dir) throws Exception {
+        Matcher postgres =
+                Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(\\w+)").matcher(jdbcUrl);
+        assertTrue(postgres.matches(), jdbcUrl);
+        String password = Files.readAllLines(dir.resolve("secrets.env")).stream()
+                .filter(l -> l.startsWith("CHAT_POSTGRES_PASSWORD="))
+                .map(l -> l.substring("CHAT_POSTGRES_PASSWORD=".length()))
+                .findFirst()
+                .orElseThrow();
+        String psql =
+                io.chat.testing.TestMachine.executable("psql", "PostgreSQL's client (apt-get install postgresql)");
+        ProcessBuilder query = new ProcessBuilder(
+                        psql,
+                        "-h",
+                        postgres.group(1),
+                        "-p",
+                        postgres.group(2),
+                        "-U",
+                        "chat",
+                        "-d",
+                        postgres.group(3),
+                        "-At",
+                        "-c",
+                        "select current_user || ' ' || current_database()")
+                .redirectErrorStream(true);
+        query.environment().put("PGPASSWORD", password);
+        query.environment().put("PGCONNECT_TIMEOUT", "10");
+        Process run = query.start();
+        String answer = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "psql finished");
+        assertEquals("chat chat", answer, "the platform's role in its database");
+
+        URI redis = URI.create(redisUrl);
+        try (java.net.Socket socket = new java.net.Socket(redis.getHost(), redis.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] reply = new byte[7];
+            int read = socket.getInputStream().readNBytes(reply, 0, reply.length);
+            assertEquals("+PONG\r\n", new String(reply, 0, read, StandardCharsets.US_ASCII));
+        }
+    }
+
+    /**
+     * The JWT tenant on each node's own admin port: the same issuer and secret, so one token is good on any node.
+     * True when a later node answers 409 (the tenant exists already: the nodes share their state).
+     */
+    private boolean provisionOnEveryNode(List<Node> nodes) throws Exception {
+        String definition = "{\"id\":\"" + TENANT + "\",\"auth\":{\"type\":\"jwt\",\"issuer\":\"" + ISSUER
+                + "\",\"secret\":\"" + SECRET + "\"}}";
+        boolean shared = false;
+        for (Node node : nodes) {
+            HttpResponse<String> response =
+                    admin("http://127.0.0.1:" + node.adminPort(), "POST", "/admin/tenants", definition);
+            if (response.statusCode() == 409 && node != nodes.getFirst()) {
+                shared = true;
+            } else {
+                assertEquals(201, response.statusCode(), node.name() + ": " + response.body());
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * A long-polling handshake through HAProxy: its answer names the node in the browsers' cookie, and the session
+     * is unknown to the other node (400 "Session ID unknown": why a balancer must be sticky); a handshake carrying
+     * the other node's cookie is made on that node. Returns the first sid.
+     */
+    private String assertSessionsNeedTheirNode(String url, List<Node> nodes) throws Exception {
+        HttpResponse<String> handshake = http.send(
+                HttpRequest.newBuilder(URI.create(url + "/socket.io/?EIO=4&transport=polling"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, handshake.statusCode(), handshake.body());
+        Matcher sid = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(handshake.body());
+        assertTrue(sid.find(), handshake.body());
+        String cookie = handshake.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith("chat_node="))
+                .findFirst()
+                .orElseGet(() -> fail("no chat_node cookie for browsers: " + handshake.headers()));
+        String home = cookie.substring("chat_node=".length()).split(";")[0];
+        Node other =
+                nodes.stream().filter(n -> !n.name().equals(home)).findFirst().orElseThrow();
+        HttpResponse<String> elsewhere = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.publicPort()
+                                + "/socket.io/?EIO=4&transport=polling&sid=" + sid.group(1)))
+                        .POST(HttpRequest.BodyPublishers.ofString("1"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, elsewhere.statusCode(), "the session on " + home + " asked of " + other.name());
+        assertTrue(elsewhere.body().contains("Session ID unknown"), elsewhere.body());
+        // the same request through HAProxy reaches the session's node: "1" (close) ends it there
+        HttpResponse<String> through = http.send(
+                HttpRequest.newBuilder(URI.create(url + "/socket.io/?EIO=4&transport=polling&sid=" + sid.group(1)))
+                        .POST(HttpRequest.BodyPublishers.ofString("1"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, through.statusCode(), through.body());
+        // a browser's cookie takes it to its node: a handshake with the other node's cookie makes its session there
+        HttpResponse<String> withCookie = http.send(
+                HttpRequest.newBuilder(URI.create(url + "/socket.io/?EIO=4&transport=polling"))
+                        .header("Cookie", "chat_node=" + other.name())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher cookieSid = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(withCookie.body());
+        assertTrue(cookieSid.find(), withCookie.body());
+        HttpResponse<String> onItsNode = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.publicPort()
+                                + "/socket.io/?EIO=4&transport=polling&sid=" + cookieSid.group(1)))
+                        .POST(HttpRequest.BodyPublishers.ofString("1"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, onItsNode.statusCode(), "the session made with " + other.name() + "'s cookie is there");
+        return sid.group(1);
+    }
+
+    /** Node socket.io-client users with default options, one JWT each, chatting in one room through HAProxy. */
+    private static List<Summary> chat(String url) throws Exception {
+        try (ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
+            long startAt = System.currentTimeMillis() + WARM_UP_MS;
+            Plan plan = new Plan(url, TENANT, "lobby", startAt, startAt + HOLD_MS, SEND_EVERY_MS, 4_000);
+            List<CompletableFuture<Summary>> runs = new ArrayList<>();
+            for (String user : USERS) {
+                String token = Jwts.hs256(SECRET, Jwts.claims(ISSUER, user));
+                runs.add(SoakClients.node(plan, user, token, runners));
+            }
+            List<Summary> clients = runs.stream().map(CompletableFuture::join).toList();
+            System.out.println("[" + LABEL + "] " + HOLD_MS / 1000 + " s through HAProxy:\n"
+                    + clients.stream().map(Summary::describe).collect(Collectors.joining("\n")));
+            return clients;
+        }
+    }
+
+    private static void assertClientsKeptTheirNode(
+            List<Summary> clients, String haproxyLog, boolean sharedState, String orphanSid) {
+        Map<String, Set<String>> nodesOfSid = new TreeMap<>();
+        Map<String, Set<String>> transportsOfSid = new TreeMap<>();
+        Matcher line = SID_REQUEST.matcher(haproxyLog);
+        while (line.find()) {
+            nodesOfSid.computeIfAbsent(line.group(3), k -> new TreeSet<>()).add(line.group(1));
+            transportsOfSid.computeIfAbsent(line.group(3), k -> new TreeSet<>()).add(line.group(2));
+        }
+        assertEquals(1, nodesOfSid.getOrDefault(orphanSid, Set.of()).size(), "the handshake probe: " + nodesOfSid);
+        List<String> problems = new ArrayList<>();
+        Map<String, String> nodeOf = new LinkedHashMap<>();
+        for (Summary client : clients) {
+            if (client.connects() != 1 || !client.disconnects().isEmpty()) {
+                problems.add(client.name() + " connected " + client.connects() + " times, disconnects "
+                        + client.disconnects());
+            }
+            if (client.joinFailures() > 0 || !client.sendFailures().isEmpty()) {
+                problems.add(client.name() + " had failed requests: " + client.joinFailures() + " joins, "
+                        + client.sendFailures());
+            }
+            if (client.sent().size() < HOLD_MS / SEND_EVERY_MS - 2) {
+                problems.add(client.name() + " sent only " + client.sent().size());
+            }
+            // that it polled first is read from HAProxy's log below: a client that is upgraded before its CONNECT
+            // is answered reports only "websocket"
+            if (!"websocket".equals(client.transport())) {
+                problems.add(client.name() + " ended on " + client.transport());
+            }
+            assertEquals(1, client.sids().size(), client.name() + " reports its session id");
+            String sid = client.sids().getFirst();
+            Set<String> served = nodesOfSid.getOrDefault(sid, Set.of());
+            if (served.size() != 1 || !transportsOfSid.get(sid).equals(Set.of("polling", "websocket"))) {
+                problems.add(client.name() + "'s session " + sid + " went to " + served + " over "
+                        + transportsOfSid.get(sid) + " (one node, polling and the upgrade, expected)");
+            } else {
+                nodeOf.put(client.name(), served.iterator().next());
+            }
+        }
+        assertEquals(List.of(), problems, "HAProxy's log of the sessions: " + nodesOfSid);
+        assertTrue(
+                new HashSet<>(nodeOf.values()).size() > 1,
+                "the sessions were spread over the nodes (else stickiness was not put to the test): " + nodeOf);
+        int pairsChecked = 0;
+        for (Summary receiver : clients) {
+            for (Summary sender : clients) {
+                if (sender == receiver) {
+                    continue;
+                }
+                boolean sameNode = nodeOf.get(sender.name()).equals(nodeOf.get(receiver.name()));
+                if (sameNode || sharedState) {
+                    pairsChecked++;
+                    assertEquals(
+                            sender.sent(),
+                            receiver.received().getOrDefault(sender.name(), List.of()),
+                            receiver.name() + " (" + nodeOf.get(receiver.name()) + ") received every message of "
+                                    + sender.name() + " (" + nodeOf.get(sender.name()) + "), once, in order");
+                } else {
+                    System.out.println("[" + LABEL + "] not asserted, waiting for the cluster wiring: "
+                            + sender.name() + " on " + nodeOf.get(sender.name()) + " -> " + receiver.name() + " on "
+                            + nodeOf.get(receiver.name()));
+                }
+            }
+        }
+        assertTrue(pairsChecked >= 2, "at least one pair of users shared a node: " + nodeOf);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static String haproxyLog(Path dir) throws IOException {
+        return Files.readString(dir.resolve("logs/haproxy.log"));
+    }
+
+    /**
+     * What the script started and is running now: its descendants (nodes, Redis, HAProxy) and PostgreSQL, which
+     * pg_ctl detaches (its postmaster names the data folder; its workers are the postmaster's children).
+     */
+    private static Set<ProcessHandle> processesOf(Process script, Path dir) {
+        Set<ProcessHandle> processes = new HashSet<>();
+        script.descendants().forEach(processes::add);
+        String data = dir.resolve("postgres/data").toString();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(data)).orElse(false))
+                .forEach(postmaster -> {
+                    processes.add(postmaster);
+                    postmaster.descendants().forEach(processes::add);
+                });
+        return processes;
+    }
+
+    private static void assertGone(ProcessHandle process) throws InterruptedException {
+        try {
+            process.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // judged below
+        }
+        assertFalse(process.isAlive(), "still running after the script stopped: " + describe(process));
+    }
+
+    private static String describe(ProcessHandle process) {
+        return process.pid() + " " + process.info().commandLine().orElse("?");
+    }
+
+    private HttpResponse<String> admin(String base, String method, String path, String body) throws Exception {
+        String credentials =
+                Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Basic " + credentials)
+                .timeout(Duration.ofSeconds(30));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertNotNull(response);
+        return response;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
