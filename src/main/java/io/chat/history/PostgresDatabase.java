@@ -57,6 +57,7 @@ public final class PostgresDatabase implements AutoCloseable {
     private final HealthProbe health;
     private final Executor readExecutor;
     private final Set<String> openTenants = ConcurrentHashMap.newKeySet();
+    private final PostgresTenantRecords tenantRecords;
     private volatile boolean closed;
 
     private PostgresDatabase(HikariDataSource pool, Executor readExecutor, CommitObserver observer) {
@@ -64,6 +65,7 @@ public final class PostgresDatabase implements AutoCloseable {
         this.readExecutor = readExecutor;
         this.writer = new PostgresWriter(pool, observer);
         this.health = new HealthProbe("postgres", this::answers, () -> {}, HEALTH_REUSE);
+        this.tenantRecords = new PostgresTenantRecords(pool);
     }
 
     /** {@link #open(String, String, String, int, Executor, CommitObserver)} with a pool of 16 connections. */
@@ -123,6 +125,11 @@ public final class PostgresDatabase implements AutoCloseable {
             throw new StoreLockedException("tenant store " + tenantId + " is already open on this node");
         }
         return PostgresTenantStore.open(tenantId, this, readExecutor, () -> openTenants.remove(tenantId));
+    }
+
+    /** The tenants' definitions, shared by every node of the cluster. */
+    public TenantRecords tenantRecords() {
+        return tenantRecords;
     }
 
     /** Tenants' stores for the registry: the folder is not used, every tenant lives in this database. */

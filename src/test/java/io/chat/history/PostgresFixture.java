@@ -8,13 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test class's PostgreSQL database and, per test, a node's {@link PostgresDatabase} and a fresh tenant namespace,
- * so that every test starts with empty tenants. The server is started once per test JVM and shared by the classes
- * (they run one after another): initdb and a start cost seconds. Its shutdown hook stops it when the JVM ends.
+ * so that every test starts with empty tenants, on the server the test classes share ({@link PostgresServer#shared}).
  */
 final class PostgresFixture {
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresServer shared; // guarded by PostgresFixture.class
 
     final PostgresServer server;
     final String url;
@@ -26,18 +24,8 @@ final class PostgresFixture {
 
     /** A new database named after {@code database} on the shared server (started if need be). */
     static PostgresFixture start(String database) throws Exception {
-        PostgresServer server = sharedServer();
-        if (!server.isRunning()) {
-            server.startAgain(); // a test before stopped it and failed
-        }
+        PostgresServer server = PostgresServer.shared();
         return new PostgresFixture(server, server.createDatabase(database + "_" + DATABASES.incrementAndGet()));
-    }
-
-    private static synchronized PostgresServer sharedServer() throws Exception {
-        if (shared == null) {
-            shared = PostgresServer.start();
-        }
-        return shared;
     }
 
     /** A node's database on the class's PostgreSQL. */

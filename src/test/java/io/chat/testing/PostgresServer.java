@@ -59,6 +59,23 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** Creates a cluster in a new temp folder and starts it. */
+    private static PostgresServer shared; // guarded by PostgresServer.class
+
+    /**
+     * The server the test classes of this JVM share (they run one after another; initdb and a start cost seconds),
+     * started the first time, and again if a test stopped it and failed. Its shutdown hook stops it when the JVM
+     * ends. Each class makes its own database ({@link #createDatabase}).
+     */
+    public static synchronized PostgresServer shared() throws Exception {
+        if (shared == null) {
+            shared = start();
+        }
+        if (!shared.isRunning()) {
+            shared.startAgain();
+        }
+        return shared;
+    }
+
     public static PostgresServer start() throws Exception {
         Path bin = binaries();
         boolean root = TestMachine.isRoot();

@@ -1,0 +1,111 @@
+package io.chat.history;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tenants' definitions in PostgreSQL's {@code tenants} table. Admin actions, rare and synchronous: each call takes
+ * a pooled connection on the caller's thread.
+ */
+final class PostgresTenantRecords implements TenantRecords {
+    /** PostgreSQL's SQLSTATE for a unique violation. */
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** A tenant's delete may remove millions of rows: longer than the pool's per-statement bound. */
+    private static final String DELETE_TIMEOUT = "10min";
+    /** The tenant's tables, children first (sessions reference users). */
+    private static final List<String> TENANT_TABLES = List.of("sessions", "users", "messages", "room_counters");
+
+    private final HikariDataSource pool;
+
+    PostgresTenantRecords(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public List<Entry> all() {
+        return inTransaction(connection -> {
+            List<Entry> entries = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, definition FROM tenants");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new Entry(rows.getString(1), rows.getBytes(2)));
+                }
+            }
+            return entries;
+        });
+    }
+
+    @Override
+    public boolean insert(String id, byte[] document) {
+        try {
+            return inTransaction(connection -> {
+                try (PreparedStatement insert =
+                        connection.prepareStatement("INSERT INTO tenants (id, definition) VALUES (?, ?)")) {
+                    insert.setString(1, id);
+                    insert.setBytes(2, document);
+                    insert.executeUpdate();
+                }
+                return true;
+            });
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean update(String id, byte[] document) {
+        return inTransaction(connection -> {
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE tenants SET definition = ?, changed_at = now() WHERE id = ?")) {
+                update.setBytes(1, document);
+                update.setString(2, id);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void delete(String id) {
+        inTransaction(connection -> {
+            try (Statement timeout = connection.createStatement()) {
+                timeout.execute("SET LOCAL statement_timeout = '" + DELETE_TIMEOUT + "'");
+            }
+            // row security scopes each DELETE to the tenant set for this transaction
+            PostgresWriter.setTenant(connection, id);
+            for (String table : TENANT_TABLES) {
+                try (Statement delete = connection.createStatement()) {
+                    delete.executeUpdate("DELETE FROM " + table);
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM tenants WHERE id = ?")) {
+                delete.setString(1, id);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            try {
+                T value = work.apply(connection);
+                connection.commit();
+                return value;
+            } catch (SQLException | RuntimeException e) {
+                PostgresWriter.rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("tenant catalog: " + e.getMessage(), e);
+        }
+    }
+}

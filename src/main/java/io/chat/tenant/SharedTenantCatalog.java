@@ -1,0 +1,84 @@
+package io.chat.tenant;
+
+import io.chat.history.TenantRecords;
+import io.chat.history.TenantStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The cluster's tenants: definitions in a database every node shares, stores opened by tenant id. Every change it
+ * makes is told to {@code changed} once stored, so that the other nodes {@linkplain TenantRegistry#sync sync}.
+ */
+public final class SharedTenantCatalog implements TenantCatalog {
+    private static final System.Logger LOGGER = System.getLogger(SharedTenantCatalog.class.getName());
+
+    private final TenantRecords records;
+    private final Function<String, TenantStore> stores;
+    private final Runnable changed;
+
+    public SharedTenantCatalog(TenantRecords records, Function<String, TenantStore> stores, Runnable changed) {
+        this.records = records;
+        this.stores = stores;
+        this.changed = changed;
+    }
+
+    @Override
+    public List<TenantDefinition> load() {
+        List<TenantDefinition> definitions = new ArrayList<>();
+        for (TenantRecords.Entry entry : records.all()) {
+            Optional<TenantId> id = TenantId.parse(entry.id());
+            if (id.isEmpty()) {
+                LOGGER.log(System.Logger.Level.WARNING, "event=load outcome=skipped reason=invalid-tenant-id");
+                continue;
+            }
+            try {
+                TenantDefinition definition = TenantJson.fromFile(entry.document());
+                if (definition.id().equals(id.get())) {
+                    definitions.add(definition);
+                } else {
+                    LOGGER.log(
+                            System.Logger.Level.WARNING,
+                            "tenant=" + id.get() + " event=load outcome=skipped reason=id-mismatch");
+                }
+            } catch (InvalidRequest e) {
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "tenant=" + id.get() + " event=load outcome=skipped reason=unreadable-definition");
+            }
+        }
+        return definitions;
+    }
+
+    @Override
+    public void create(TenantDefinition definition) {
+        if (!records.insert(definition.id().value(), document(definition))) {
+            throw new TenantRegistry.TenantExists();
+        }
+        changed.run();
+    }
+
+    @Override
+    public void update(TenantDefinition definition) {
+        if (!records.update(definition.id().value(), document(definition))) {
+            throw new TenantRegistry.UnknownTenant();
+        }
+        changed.run();
+    }
+
+    @Override
+    public TenantStore openStore(TenantId id) {
+        return stores.apply(id.value());
+    }
+
+    @Override
+    public void remove(TenantId id) {
+        records.delete(id.value());
+        changed.run();
+    }
+
+    private static byte[] document(TenantDefinition definition) {
+        return TenantJson.toFile(definition);
+    }
+}
