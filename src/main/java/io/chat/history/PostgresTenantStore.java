@@ -165,6 +165,11 @@ final class PostgresTenantStore implements TenantStore {
     }
 
     @Override
+    public boolean sharedAcrossNodes() {
+        return true;
+    }
+
+    @Override
     public long readsSkipped() {
         return readQueue.skipped();
     }

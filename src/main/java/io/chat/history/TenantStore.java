@@ -17,6 +17,14 @@ public interface TenantStore extends MessageStore, AccountStore, SessionStore, A
      */
     CompletableFuture<Boolean> checkHealth();
 
+    /**
+     * Whether other nodes write this store too (the cluster's shared database): then what it holds may change without
+     * this node knowing, and nothing read from it may be cached (a session revoked through another node).
+     */
+    default boolean sharedAcrossNodes() {
+        return false;
+    }
+
     /** Reads cancelled by their callers before they reached the database, since the store opened. */
     long readsSkipped();
 

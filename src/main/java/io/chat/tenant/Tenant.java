@@ -205,6 +205,10 @@ public final class Tenant {
     }
 
     private void cacheUnlessRevokedSince(long seen, SessionRecord session) {
+        if (store.sharedAcrossNodes()) {
+            // another node may revoke it at any time, unknown to this one: every use reads the shared database
+            return;
+        }
         revoking.lock();
         try {
             if (revocations != seen) {

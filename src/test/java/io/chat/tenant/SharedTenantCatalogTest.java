@@ -76,6 +76,21 @@ class SharedTenantCatalogTest {
     }
 
     @Test
+    void aLogoutThroughOneNodeEndsTheTokenOnEveryNodeAtOnce() throws Exception {
+        Tenant onA = nodeA.provision(definition("acme"));
+        onA.createUser("alice", "correct horse", Optional.empty());
+        nodeB.sync();
+        Tenant onB = nodeB.find("acme").orElseThrow();
+        String token = ((LoginResult.Success) onB.login("alice", "correct horse")).token();
+        assertTrue(onB.authenticate(token).isPresent());
+        assertTrue(onA.authenticate(token).isPresent());
+
+        assertTrue(nodeA.logout(onA, token));
+        assertTrue(onB.authenticate(token).isEmpty(), "node B must not use a session it read before the logout");
+        assertTrue(!onB.notRevoked(Tenant.tokenKey(token)));
+    }
+
+    @Test
     void deletingATenantRemovesAllItsRows() throws Exception {
         Tenant acme = nodeA.provision(definition("acme"));
         acme.createUser("alice", "correct horse", Optional.empty());
