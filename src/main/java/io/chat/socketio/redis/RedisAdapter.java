@@ -41,6 +41,9 @@ public final class RedisAdapter implements Adapter {
     private final RedisCluster cluster;
     private final InMemoryAdapter local;
     private final Channels channels;
+    /** How our own broadcasts start ({@code [uid, ...}), to drop them as Redis echoes them without decoding. */
+    private final byte[] ownPrefix;
+
     private final Requester requester;
     private final Responder responder;
     private final ConcurrentHashMap<String, ServerSideEmitHandler> serverSideHandlers = new ConcurrentHashMap<>();
@@ -50,6 +53,10 @@ public final class RedisAdapter implements Adapter {
         this.cluster = cluster;
         this.local = new InMemoryAdapter(namespace);
         this.channels = Channels.of(cluster.config().key(), namespace.name(), cluster.uid());
+        byte[] uid = MsgPack.encode(Messages.NODES.textNode(cluster.uid()));
+        this.ownPrefix = new byte[uid.length + 1];
+        ownPrefix[0] = (byte) 0x93; // fixarray of 3
+        System.arraycopy(uid, 0, ownPrefix, 1, uid.length);
         this.requester = new Requester(cluster.timers());
         this.responder = new Responder(this);
         cluster.join(this, channels);
@@ -278,6 +285,10 @@ public final class RedisAdapter implements Adapter {
         String room = channels.roomOf(channel);
         if (room == null || (!room.isEmpty() && !local.rooms().containsKey(room))) {
             return; // nobody here is in that room: not even decoded
+        }
+        if (java.util.Arrays.equals(
+                payload, 0, Math.min(payload.length, ownPrefix.length), ownPrefix, 0, ownPrefix.length)) {
+            return; // our own broadcast, delivered here already
         }
         JsonNode message = MsgPack.decode(payload);
         if (!message.isArray()
