@@ -15,7 +15,6 @@ import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -172,20 +171,18 @@ public final class RedisCluster implements AutoCloseable {
         subscribing.async().subscribe(exact.stream().map(RedisCluster::bytes).toArray(byte[][]::new));
     }
 
+    /**
+     * Unsubscribes the namespace, unless a namespace of the same name took its place meanwhile (its subscriptions,
+     * the same ones, stay).
+     */
     void leave(RedisAdapter adapter, Channels channels) {
-        if (closed.get()) {
+        if (closed.get() || !byPattern.remove(channels.broadcastPattern(), adapter)) {
             return;
         }
-        byPattern.remove(channels.broadcastPattern(), adapter);
         List<String> exact = List.of(channels.request(), channels.response(), channels.specificResponse());
         exact.forEach(channel -> byChannel.remove(channel, adapter));
         subscribing.async().punsubscribe(bytes(channels.broadcastPattern()));
         subscribing.async().unsubscribe(exact.stream().map(RedisCluster::bytes).toArray(byte[][]::new));
-    }
-
-    /** The patterns and channels subscribed now, for tests and diagnostics. */
-    Map<String, RedisAdapter> patterns() {
-        return Map.copyOf(byPattern);
     }
 
     private static byte[] bytes(String text) {

@@ -150,6 +150,23 @@ class TwoServersTest {
         assertEquals(List.of(), ((ClusterTimeoutException) error.getCause()).partial());
     }
 
+    @Test
+    void aNamespaceSubscribesWhenCreatedAndUnsubscribesWhenRemoved() throws Exception {
+        String channel = "socket.io-request#/temp#";
+        int patterns = Integer.parseInt(redis.command("PUBSUB NUMPAT").substring(1));
+        a.io().of("/temp");
+        waitForSubscribers(redis, channel, 1);
+        assertEquals(
+                patterns + 1, Integer.parseInt(redis.command("PUBSUB NUMPAT").substring(1)));
+        a.io().removeNamespace("/temp");
+        waitForSubscribers(redis, channel, 0);
+        assertEquals(patterns, Integer.parseInt(redis.command("PUBSUB NUMPAT").substring(1)));
+        a.io().of("/temp");
+        waitForSubscribers(redis, channel, 1);
+        a.io().removeNamespace("/temp");
+        waitForSubscribers(redis, channel, 0);
+    }
+
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Client.TIMEOUT_SECONDS);
         while (!condition.getAsBoolean()) {
