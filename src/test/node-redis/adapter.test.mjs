@@ -8,6 +8,8 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { JAVA_URL, connect, next, collect, ask, until, sleep, redisClient, subscribers, bytes } from "./helpers.mjs";
 
 const REQUESTS_TIMEOUT = 3000;
+// SPECIFIC_RESPONSE_CHANNEL=1: Node answers on socket.io-response#/acme#<requester uid># instead of the common one
+const SPECIFIC = process.env.SPECIFIC_RESPONSE_CHANNEL === "1";
 let pub, sub, httpServer, io, acme, nodeUrl;
 const serverSide = [];
 const sockets = [];
@@ -33,7 +35,10 @@ before(async () => {
   sub.on("error", () => {});
   await sub.connect();
   httpServer = createServer();
-  io = new Server(httpServer, { adapter: createAdapter(pub, sub, { requestsTimeout: REQUESTS_TIMEOUT }) });
+  io = new Server(httpServer, { adapter: createAdapter(pub, sub, {
+      requestsTimeout: REQUESTS_TIMEOUT,
+      publishOnSpecificResponseChannel: SPECIFIC,
+    }) });
   acme = io.of("/acme");
   acme.on("connection", (socket) => {
     socket.data.user = socket.handshake.auth.user;

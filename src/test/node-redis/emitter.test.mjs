@@ -104,3 +104,10 @@ test("serverSideEmit reaches our server's handler", async () => {
   acme.serverSideEmit("hello", "from the emitter", 7);
   assert.deepEqual(await got, ["from the emitter", 7]);
 });
+
+test("a Date (notepack 3's timestamp extension) arrives as its ISO string, as a Node server would send it", async () => {
+  const socket = await client("/acme", ["dates"]);
+  const got = next(socket, "when");
+  acme.to("dates").emit("when", new Date(1700000000123), { at: new Date(0) });
+  assert.deepEqual(await got, ["2023-11-14T22:13:20.123Z", { at: "1970-01-01T00:00:00.000Z" }]);
+});

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessageFormat;
@@ -19,14 +24,17 @@ import org.msgpack.core.buffer.ArrayBufferInput;
 /**
  * MessagePack ⇄ JSON trees, the way {@code notepack.io} (the official adapter's codec) writes and reads it: integers in
  * their smallest form, every other number as float64, binary as {@code bin} (a {@link
- * com.fasterxml.jackson.databind.node.BinaryNode}); on reading, notepack's extension 0 values come back as what
- * notepack makes of them (an ArrayBuffer's bytes as binary, {@code undefined} as null, a Date as its milliseconds).
+ * com.fasterxml.jackson.databind.node.BinaryNode}); extensions are read as notepack reads them (see
+ * {@link #extension}). Checked byte for byte against notepack.io 3.0.1 by {@code NotepackGoldenTest}.
  */
 final class MsgPack {
     /** Deeper than this is refused: nothing of the protocol nests past a few levels of user data. */
     static final int MAX_DEPTH = 64;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final DateTimeFormatter JS_DATE = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private MsgPack() {}
 
@@ -150,20 +158,47 @@ final class MsgPack {
     }
 
     /**
-     * notepack's extension type 0: {@code undefined} as fixext1, a Date as fixext8 (milliseconds, int64), an
-     * ArrayBuffer or typed array as ext8/16/32 (its bytes).
+     * Extensions as notepack.io reads them, turned into what a Node server would then send its clients as JSON: the
+     * timestamp extension (-1, how notepack 3 writes a Date) and notepack 2's fixext8 type 0 Date become the Date's
+     * ISO string; notepack 2's {@code undefined} (fixext1 type 0) null; its ArrayBuffer (ext type 0) binary; any
+     * other extension {@code [type, bytes]}, as notepack returns it.
      */
     private static JsonNode extension(MessageUnpacker in, MessageFormat format) throws IOException {
         var header = in.unpackExtensionTypeHeader();
+        byte type = header.getType();
         byte[] payload = in.readPayload(header.getLength());
-        if (header.getType() != 0) {
-            throw new MalformedException("unknown extension type");
+        ByteBuffer bytes = ByteBuffer.wrap(payload);
+        if (type == -1) {
+            return switch (payload.length) {
+                case 4 -> date(Instant.ofEpochSecond(Integer.toUnsignedLong(bytes.getInt())));
+                case 8 -> {
+                    long word = bytes.getLong();
+                    yield date(Instant.ofEpochSecond(word & 0x3_FFFF_FFFFL, word >>> 34));
+                }
+                case 12 -> {
+                    long nanos = Integer.toUnsignedLong(bytes.getInt());
+                    yield date(Instant.ofEpochSecond(bytes.getLong(), nanos));
+                }
+                default -> throw new MalformedException("bad timestamp");
+            };
         }
-        return switch (format) {
-            case FIXEXT1 -> NODES.nullNode();
-            case FIXEXT8 -> NODES.numberNode(java.nio.ByteBuffer.wrap(payload).getLong());
-            case EXT8, EXT16, EXT32 -> NODES.binaryNode(payload);
-            default -> throw new MalformedException("unknown extension form");
-        };
+        if (type == 0) {
+            switch (format) {
+                case FIXEXT1:
+                    return NODES.nullNode();
+                case FIXEXT8:
+                    return date(Instant.ofEpochMilli(bytes.getLong()));
+                case EXT8, EXT16, EXT32:
+                    return NODES.binaryNode(payload);
+                default:
+                    break;
+            }
+        }
+        return NODES.arrayNode(2).add(type).add(NODES.binaryNode(payload));
+    }
+
+    /** JavaScript's {@code Date.prototype.toJSON()}: ISO-8601 in UTC with milliseconds. */
+    private static JsonNode date(Instant instant) {
+        return NODES.textNode(JS_DATE.format(instant));
     }
 }

@@ -63,7 +63,16 @@ class MsgPackTest {
         assertTrue(decode("d40000").isNull(), "undefined");
         assertArrayEquals(
                 new byte[] {1, 2}, decode("c7020001 02".replace(" ", "")).binaryValue());
-        assertEquals(1_700_000_000_000L, decode("d700" + "0000018bcfe56800").longValue(), "a Date's milliseconds");
+        assertEquals(
+                "2023-11-14T22:13:20.000Z", decode("d700" + "0000018bcfe56800").asText(), "notepack 2's Date");
+        assertEquals("2023-11-14T22:13:20.000Z", decode("d6ff6553f100").asText(), "timestamp 32");
+        assertEquals(
+                "2023-11-14T22:13:20.123Z", decode("d7ff1d535300" + "6553f100").asText(), "timestamp 64");
+        assertEquals(
+                "1969-12-31T23:59:59.000Z",
+                decode("c70cff00000000ffffffffffffffff").asText(),
+                "timestamp 96");
+        assertEquals("[1,\"AQI=\"]", decode("d5010102").toString(), "another extension: [type, bytes]");
         assertEquals(1.5, decode("ca3fc00000").doubleValue(), "float32");
         assertEquals("x", decode("81 01 a178".replace(" ", "")).get("1").asText(), "a number as a map key");
         assertEquals(Long.MAX_VALUE, decode("cf7fffffffffffffff").longValue());
@@ -86,7 +95,7 @@ class MsgPackTest {
         assertEquals(message.toString(), MsgPack.decode(MsgPack.encode(message)).toString());
         assertThrows(MsgPack.MalformedException.class, () -> decode("92a1"));
         assertThrows(MsgPack.MalformedException.class, () -> decode("c1"));
-        assertThrows(MsgPack.MalformedException.class, () -> decode("d50100"), "unknown extension type");
+        assertThrows(MsgPack.MalformedException.class, () -> decode("d5ff0000"), "a timestamp of 2 bytes");
         assertThrows(MsgPack.MalformedException.class, () -> decode("91".repeat(100) + "c0"), "too deep");
         assertThrows(MsgPack.MalformedException.class, () -> decode("c0c0"), "trailing bytes");
     }

@@ -52,15 +52,28 @@ class RedisNodeInteropTest {
 
     @Test
     void theRedisEmitterReachesOurSockets() throws Exception {
-        runNode("emitter.test.mjs", 7);
+        runNode("emitter.test.mjs", 8, Map.of());
     }
 
     @Test
     void aNodeServerWithTheRedisAdapterAndOursWorkAsOneCluster() throws Exception {
-        runNode("adapter.test.mjs", 12);
+        runNode("adapter.test.mjs", 12, Map.of());
     }
 
-    private static void runNode(String file, int tests) throws Exception {
+    /** Node answers our requests on our own response channel ({@code publishOnSpecificResponseChannel}). */
+    @Test
+    void theSameWhenNodeAnswersOnTheRequestersOwnResponseChannel() throws Exception {
+        runNode("adapter.test.mjs", 12, Map.of("SPECIFIC_RESPONSE_CHANNEL", "1"));
+    }
+
+    private static Map<String, String> environment(Map<String, String> more) {
+        Map<String, String> env = new java.util.HashMap<>(more);
+        env.put("JAVA_URL", ours.url());
+        env.put("REDIS_URL", redis.uri());
+        return env;
+    }
+
+    private static void runNode(String file, int tests, Map<String, String> env) throws Exception {
         Path dir = TestMachine.projectDir("src/test/node-redis", "package.json");
         TestMachine.npmInstalled(
                 "RedisNodeInteropTest",
@@ -75,7 +88,7 @@ class RedisNodeInteropTest {
                 "RedisNodeInteropTest",
                 List.of(node, "--test", "--test-reporter=spec", "--test-concurrency=1", file),
                 dir,
-                Map.of("JAVA_URL", ours.url(), "REDIS_URL", redis.uri()),
+                environment(env),
                 NODE_TIMEOUT_MINUTES);
         if (result.timedOut()) {
             fail("node --test " + file + " did not finish in " + NODE_TIMEOUT_MINUTES + " min:\n" + result.tail());
