@@ -92,7 +92,7 @@ public final class RedisAdapter implements Adapter {
             wirePacket.set("data", packet.data().get());
             wirePacket.put("nsp", namespace.name());
             message.add(WireOptions.write(options));
-            cluster.publish(channels.broadcastTo(options.rooms()), MsgPack.encode(message));
+            cluster.publish(channels.broadcastTo(options.rooms()), () -> MsgPack.encode(message));
         }
         return queued;
     }
@@ -174,7 +174,7 @@ public final class RedisAdapter implements Adapter {
             requester
                     .collect(requestId, servers, field, own, timeout())
                     .whenComplete((list, error) -> settle(result, list, error));
-            cluster.publish(channels.request(), Messages.json(request));
+            cluster.publish(channels.request(), () -> Messages.json(request));
         });
         return result;
     }
@@ -200,7 +200,7 @@ public final class RedisAdapter implements Adapter {
         request.set("opts", WireOptions.selection(options));
         ArrayNode names = request.putArray("rooms");
         rooms.forEach(names::add);
-        cluster.publish(channels.request(), Messages.json(request));
+        cluster.publish(channels.request(), () -> Messages.json(request));
     }
 
     /** Disconnects the sockets {@code options} select on every server; with {@code close}, their connections too. */
@@ -209,14 +209,14 @@ public final class RedisAdapter implements Adapter {
         ObjectNode request = Requester.request(cluster.uid(), null, RequestType.REMOTE_DISCONNECT);
         request.set("opts", WireOptions.selection(options));
         request.put("close", close);
-        cluster.publish(channels.request(), Messages.json(request));
+        cluster.publish(channels.request(), () -> Messages.json(request));
     }
 
     /** Sends an event to the other servers' handlers of this namespace ({@link #onServerSideEmit}). */
     public void serverSideEmit(String event, Object... args) {
         ObjectNode request = Requester.request(cluster.uid(), null, RequestType.SERVER_SIDE_EMIT);
         request.set("data", Messages.eventData(event, args));
-        cluster.publish(channels.request(), Messages.json(request));
+        cluster.publish(channels.request(), () -> Messages.json(request));
     }
 
     /**
@@ -237,7 +237,7 @@ public final class RedisAdapter implements Adapter {
             requester
                     .serverSideAcks(requestId, others, timeout)
                     .whenComplete((list, error) -> settle(result, list, error));
-            cluster.publish(channels.request(), Messages.json(request));
+            cluster.publish(channels.request(), () -> Messages.json(request));
         });
         return result;
     }
@@ -266,7 +266,7 @@ public final class RedisAdapter implements Adapter {
         ObjectNode wireOptions = WireOptions.write(options);
         ((ObjectNode) wireOptions.get("flags")).put("timeout", timeout.toMillis());
         request.set("opts", wireOptions);
-        cluster.publish(channels.request(), MsgPack.encode(request));
+        cluster.publish(channels.request(), () -> MsgPack.encode(request));
         emitWithAcks(options, timeout, data, acks::clientCount, acks::ack);
         serverCount().whenComplete((servers, error) -> {
             if (error != null) {
@@ -341,7 +341,8 @@ public final class RedisAdapter implements Adapter {
         return requester.owns(requestId);
     }
 
-    void respond(byte[] response) {
+    /** Publishes a response (encoded on the publisher's thread; the node must not change afterwards). */
+    void respond(java.util.function.Supplier<byte[]> response) {
         cluster.publish(channels.response(), response);
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One server's membership in a Socket.IO cluster on Redis: a random uid, one connection that publishes and one that
@@ -65,10 +66,13 @@ public final class RedisCluster implements AutoCloseable {
         RedisURI uri = RedisURI.create(config.redisUri());
         this.publishingClient = RedisClient.create(resources, uri);
         // publishes fail fast while reconnecting instead of piling up in Lettuce's buffer
-        publishingClient.setOptions(options(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
+        publishingClient.setOptions(options(
+                ClientOptions.DisconnectedBehavior.REJECT_COMMANDS, TimeoutOptions.enabled(config.requestsTimeout())));
         this.subscribingClient = RedisClient.create(resources, uri);
-        // a namespace created while Redis is down subscribes once it is back
-        subscribingClient.setOptions(options(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
+        // a namespace created while Redis is down subscribes once it is back, however long that takes
+        subscribingClient.setOptions(options(
+                ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS,
+                TimeoutOptions.builder().timeoutCommands(false).build()));
         this.timers = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("redis-adapter-timer").daemon().factory());
         timers.setRemoveOnCancelPolicy(true);
@@ -92,15 +96,16 @@ public final class RedisCluster implements AutoCloseable {
             shutdownResources();
             throw e;
         }
-        this.publisher = new Publisher(publishing.async(), config.maxPendingPublishes());
+        this.publisher = new Publisher(publishing, config.maxPendingPublishes());
         subscribing.addListener(new Listener());
     }
 
-    private ClientOptions options(ClientOptions.DisconnectedBehavior whileDisconnected) {
+    private static ClientOptions options(
+            ClientOptions.DisconnectedBehavior whileDisconnected, TimeoutOptions timeouts) {
         return ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(whileDisconnected)
-                .timeoutOptions(TimeoutOptions.enabled(config.requestsTimeout()))
+                .timeoutOptions(timeouts)
                 .build();
     }
 
@@ -145,7 +150,8 @@ public final class RedisCluster implements AutoCloseable {
         return timers;
     }
 
-    void publish(String channel, byte[] message) {
+    /** Publishes what {@code message} encodes; it is encoded later, on the publisher's thread. */
+    void publish(String channel, Supplier<byte[]> message) {
         publisher.publish(channel, message);
     }
 
@@ -202,6 +208,7 @@ public final class RedisCluster implements AutoCloseable {
         byChannel.clear();
         inbox.shutdownNow();
         timers.shutdownNow();
+        publisher.close();
         try {
             subscribing.close();
             publishing.close();

@@ -149,7 +149,7 @@ final class Responder {
                 ack -> {
                     ObjectNode response = typed(RequestType.BROADCAST_ACK, requestId);
                     response.set("packet", ack);
-                    adapter.respond(MsgPack.encode(response));
+                    adapter.respond(() -> MsgPack.encode(response));
                 });
     }
 
@@ -167,7 +167,7 @@ final class Responder {
     }
 
     private void send(ObjectNode response) {
-        adapter.respond(Messages.json(response));
+        adapter.respond(() -> Messages.json(response));
     }
 
     private final class Answer implements ServerSideEmitHandler.ServerAck {

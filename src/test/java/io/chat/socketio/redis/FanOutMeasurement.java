@@ -50,6 +50,7 @@ class FanOutMeasurement {
                 run("in memory (default adapter, one server)", plain.of("/acme"), onMemory, MESSAGES, report);
                 run("Redis adapter, emitted on the receivers' server", b.io().of("/acme"), onB, MESSAGES, report);
                 run("Redis adapter, emitted on A, delivered by B", a.io().of("/acme"), onB, MESSAGES, report);
+                publishOnly(a.io().of("/acme"), MESSAGES, report);
                 report.add("A " + a.cluster().stats());
                 report.add("B " + b.cluster().stats());
             }
@@ -79,6 +80,17 @@ class FanOutMeasurement {
                 "%-50s %d receivers x %d messages: %d/%d delivered in %.2f s = %,.0f deliveries/s (emit loop %.0f ms)",
                 label, to.size(), messages, received, expected, seconds, received / seconds, (emitted - start) / 1e6));
         assertTrue(received > 0, label + ": nothing delivered");
+    }
+
+    /** What an emit costs its caller when nobody anywhere is in the room: encoding and handing one publish over. */
+    private static void publishOnly(Namespace from, int messages, List<String> report) {
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            from.to("nobody").emit("m", i, TEXT);
+        }
+        double micros = (System.nanoTime() - start) / 1e3 / messages;
+        report.add(String.format(
+                "%-50s %.1f us per emit (caller's thread)", "Redis adapter, emit to an empty room", micros));
     }
 
     /** Raw WebSocket clients of one namespace, joined to room "fan" on their server, counting the events. */
