@@ -14,9 +14,9 @@ import java.util.function.Function;
  * @param key                the channels' prefix; the official adapter's default is {@code socket.io}
  * @param requestsTimeout    how long a cluster request waits for the other servers (the adapter's
  *                           {@code requestsTimeout}; 5 s by default)
- * @param maxPendingPublishes publishes sent to Redis and not yet answered, past which a new one is dropped and
- *                           counted ({@link ClusterStats#publishesDropped()}): a slow or lost Redis never makes a
- *                           caller wait, nor the server hold unbounded memory
+ * @param maxPendingPublishes publishes queued for Redis, past which a new one is dropped and counted ({@link
+ *                           ClusterStats#publishesDropped()}), and as many sent and awaiting Redis's answer: a slow
+ *                           or lost Redis never makes a caller wait, nor the server hold unbounded memory
  * @param maxInboundMessages messages received and not yet handled, past which a new one is dropped and counted
  * @param reconnectDelayMax  the longest wait between two reconnection attempts (they start at 10 ms and double)
  * @param socketData         the public {@code data} of a socket in {@code fetchSockets} answers (JSON only: nothing
