@@ -111,3 +111,28 @@ test("a Date (notepack 3's timestamp extension) arrives as its ISO string, as a 
   acme.to("dates").emit("when", new Date(1700000000123), { at: new Date(0) });
   assert.deepEqual(await got, ["2023-11-14T22:13:20.123Z", { at: "1970-01-01T00:00:00.000Z" }]);
 });
+
+test("raw requests: SOCKETS (type 0) and the legacy one-socket REMOTE_JOIN are answered on the response channel", async () => {
+  const socket = await client("/acme", ["legacy"]);
+  const listener = redis.duplicate();
+  listener.on("error", () => {});
+  await listener.connect();
+  const responses = [];
+  await listener.subscribe("socket.io-response#/acme#", (message) => responses.push(JSON.parse(message)));
+  try {
+    await redis.publish(
+      "socket.io-request#/acme#",
+      JSON.stringify({ uid: "raw", requestId: "sockets-1", type: 0, rooms: ["legacy"] }),
+    );
+    const sockets = await until("the SOCKETS answer", () => responses.find((r) => r.requestId === "sockets-1"));
+    assert.deepEqual(sockets.sockets, [socket.id]);
+    await redis.publish(
+      "socket.io-request#/acme#",
+      JSON.stringify({ uid: "raw", requestId: "join-1", type: 2, sid: socket.id, room: "legacy-joined" }),
+    );
+    await until("the REMOTE_JOIN answer", () => responses.find((r) => r.requestId === "join-1"));
+    assert.ok((await ask(socket, "rooms")).includes("legacy-joined"));
+  } finally {
+    await listener.quit();
+  }
+});

@@ -52,7 +52,7 @@ class RedisNodeInteropTest {
 
     @Test
     void theRedisEmitterReachesOurSockets() throws Exception {
-        runNode("emitter.test.mjs", 8, Map.of());
+        runNode("emitter.test.mjs", 9, Map.of());
     }
 
     @Test
