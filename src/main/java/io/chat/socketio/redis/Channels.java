@@ -1,5 +1,7 @@
 package io.chat.socketio.redis;
 
+import java.util.Set;
+
 /**
  * The Redis channels of one namespace, named as the official adapter names them ({@code key} is its prefix,
  * {@code socket.io} by default): broadcasts on {@code key#nsp#} or {@code key#nsp#room#} (exactly one room),
@@ -13,7 +15,7 @@ record Channels(String broadcast, String request, String response, String specif
     }
 
     /** The channel of a broadcast to these rooms: the room's own one when exactly one. */
-    String broadcastTo(java.util.Set<String> rooms) {
+    String broadcastTo(Set<String> rooms) {
         return rooms.size() == 1 ? broadcast + rooms.iterator().next() + "#" : broadcast;
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,7 +66,7 @@ final class Messages {
 
     /** The elements of a JSON array after the first (an event's arguments). */
     static List<JsonNode> arguments(JsonNode data) {
-        java.util.ArrayList<JsonNode> args = new java.util.ArrayList<>(Math.max(0, data.size() - 1));
+        ArrayList<JsonNode> args = new ArrayList<>(Math.max(0, data.size() - 1));
         for (int i = 1; i < data.size(); i++) {
             args.add(data.get(i));
         }

@@ -12,6 +12,7 @@ import io.chat.socketio.PacketType;
 import io.chat.socketio.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +23,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * The adapter of one namespace of a server in a Redis cluster. Local rooms and local delivery are an {@link
@@ -62,7 +66,7 @@ public final class RedisAdapter implements Adapter {
         cluster.join(this, channels);
     }
 
-    // ---- Adapter: this server's rooms and sockets -------------------------------------------------------------
+    // ---- Adapter: this server's rooms and sockets
 
     @Override
     public void addAll(Socket socket, Set<String> rooms) {
@@ -128,7 +132,7 @@ public final class RedisAdapter implements Adapter {
         requester.failAll(new IllegalStateException("the namespace left the cluster"));
     }
 
-    // ---- the cluster ---------------------------------------------------------------------------------------------
+    // ---- the cluster
 
     /** How many servers have this namespace ({@code PUBSUB NUMSUB} of its request channel), this one included. */
     public CompletableFuture<Integer> serverCount() {
@@ -279,15 +283,13 @@ public final class RedisAdapter implements Adapter {
     }
 
     // ---- what arrives from Redis (on the cluster's inbox thread)
-    // -----------------------------------------------------
 
     void onBroadcast(String channel, byte[] payload) {
         String room = channels.roomOf(channel);
         if (room == null || (!room.isEmpty() && !local.rooms().containsKey(room))) {
             return; // nobody here is in that room: not even decoded
         }
-        if (java.util.Arrays.equals(
-                payload, 0, Math.min(payload.length, ownPrefix.length), ownPrefix, 0, ownPrefix.length)) {
+        if (Arrays.equals(payload, 0, Math.min(payload.length, ownPrefix.length), ownPrefix, 0, ownPrefix.length)) {
             return; // our own broadcast, delivered here already
         }
         JsonNode message = MsgPack.decode(payload);
@@ -323,7 +325,6 @@ public final class RedisAdapter implements Adapter {
     }
 
     // ---- for the Responder
-    // -------------------------------------------------------------------------------------------
 
     Namespace namespace() {
         return namespace;
@@ -342,7 +343,7 @@ public final class RedisAdapter implements Adapter {
     }
 
     /** Publishes a response (encoded on the publisher's thread; the node must not change afterwards). */
-    void respond(java.util.function.Supplier<byte[]> response) {
+    void respond(Supplier<byte[]> response) {
         cluster.publish(channels.response(), response);
     }
 
@@ -369,8 +370,8 @@ public final class RedisAdapter implements Adapter {
             BroadcastOptions options,
             Duration timeout,
             JsonNode data,
-            java.util.function.LongConsumer clientCount,
-            java.util.function.Consumer<JsonNode> ack) {
+            LongConsumer clientCount,
+            Consumer<JsonNode> ack) {
         List<Socket> sockets = List.copyOf(local.fetchSockets(options));
         clientCount.accept(sockets.size());
         String event = data.get(0).asText();
