@@ -62,6 +62,7 @@ class ArchitectureTest {
     private static final String HISTORY = "io.chat.history";
     private static final String SOCKETIO = "io.chat.socketio";
     private static final String ENGINE = "io.chat.socketio.engine";
+    private static final String REDIS = "io.chat.socketio.redis";
     private static final String JSON = "io.chat.json";
     private static final String LIMITS = "io.chat.limits";
 
@@ -79,6 +80,7 @@ class ArchitectureTest {
      * tenant                     -> tenant.auth, history, json, limits
      * tenant.auth                -> (none of ours)
      * history                    -> (none of ours)
+     * socketio.redis             -> socketio, socketio.engine (the cluster adapter; Main wires it)
      * socketio                   -> socketio.engine
      * socketio.engine            -> (none of ours)
      * json                       -> (none of ours)
@@ -109,6 +111,8 @@ class ArchitectureTest {
                 .definedBy(AUTH)
                 .layer("History")
                 .definedBy(HISTORY)
+                .layer("Redis")
+                .definedBy(REDIS)
                 .layer("SocketIo")
                 .definedBy(SOCKETIO)
                 .layer("Engine")
@@ -135,6 +139,8 @@ class ArchitectureTest {
                 .mayNotAccessAnyLayer()
                 .whereLayer("History")
                 .mayNotAccessAnyLayer()
+                .whereLayer("Redis")
+                .mayOnlyAccessLayers("SocketIo", "Engine")
                 .whereLayer("SocketIo")
                 .mayOnlyAccessLayers("Engine")
                 .whereLayer("Engine")
@@ -163,6 +169,7 @@ class ArchitectureTest {
                         HISTORY,
                         SOCKETIO,
                         ENGINE,
+                        REDIS,
                         JSON,
                         LIMITS)
                 .because("the layering in this test lists every package of ours")

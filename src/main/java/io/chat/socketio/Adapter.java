@@ -41,4 +41,10 @@ public interface Adapter {
 
     /** Room name → this server's sockets in it, for the rooms that have any; a view that may change. */
     Map<String, Set<Socket>> rooms();
+
+    /**
+     * The namespace is gone ({@link SocketIoServer#removeNamespace}): an adapter for several servers stops listening
+     * for it. Nothing by default.
+     */
+    default void close() {}
 }

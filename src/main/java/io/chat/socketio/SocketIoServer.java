@@ -83,6 +83,7 @@ public final class SocketIoServer {
         Namespace removed = namespaces.remove(name);
         if (removed != null) {
             removed.disconnectSockets(false);
+            removed.adapter().close();
         }
     }
 

@@ -1,0 +1,47 @@
+package io.chat.socketio.redis;
+
+import java.util.Set;
+
+/**
+ * The Redis channels of one namespace, named as the official adapter names them ({@code key} is its prefix,
+ * {@code socket.io} by default): broadcasts on {@code key#nsp#} or {@code key#nsp#room#} (exactly one room),
+ * requests on {@code key-request#nsp#}, responses on {@code key-response#nsp#} and {@code key-response#nsp#uid#}.
+ */
+record Channels(String broadcast, String request, String response, String specificResponse) {
+    static Channels of(String key, String namespace, String uid) {
+        String response = key + "-response#" + namespace + "#";
+        return new Channels(
+                key + "#" + namespace + "#", key + "-request#" + namespace + "#", response, response + uid + "#");
+    }
+
+    /** The channel of a broadcast to these rooms: the room's own one when exactly one. */
+    String broadcastTo(Set<String> rooms) {
+        return rooms.size() == 1 ? broadcast + rooms.iterator().next() + "#" : broadcast;
+    }
+
+    /**
+     * The pattern of every broadcast channel of the namespace; glob characters of the namespace name are escaped so
+     * that a namespace never receives another's broadcasts.
+     */
+    String broadcastPattern() {
+        StringBuilder pattern = new StringBuilder(broadcast.length() + 1);
+        for (char c : broadcast.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                pattern.append('\\');
+            }
+            pattern.append(c);
+        }
+        return pattern.append('*').toString();
+    }
+
+    /** The room a broadcast channel names ("" for the namespace's own channel), or null when it is not one of ours. */
+    String roomOf(String channel) {
+        if (!channel.startsWith(broadcast)) {
+            return null;
+        }
+        if (channel.length() == broadcast.length()) {
+            return "";
+        }
+        return channel.endsWith("#") ? channel.substring(broadcast.length(), channel.length() - 1) : null;
+    }
+}

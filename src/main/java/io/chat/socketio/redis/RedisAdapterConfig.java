@@ -1,0 +1,71 @@
+package io.chat.socketio.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.chat.socketio.Socket;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Settings of a server's membership in a Redis cluster.
+ *
+ * @param redisUri           e.g. {@code redis://127.0.0.1:6379}
+ * @param key                the channels' prefix; the official adapter's default is {@code socket.io}
+ * @param requestsTimeout    how long a cluster request waits for the other servers (the adapter's
+ *                           {@code requestsTimeout}; 5 s by default)
+ * @param maxPendingPublishes publishes queued for Redis, past which a new one is dropped and counted ({@link
+ *                           ClusterStats#publishesDropped()}), and as many sent and awaiting Redis's answer: a slow
+ *                           or lost Redis never makes a caller wait, nor the server hold unbounded memory
+ * @param maxInboundMessages messages received and not yet handled, past which a new one is dropped and counted
+ * @param reconnectDelayMax  the longest wait between two reconnection attempts (they start at 10 ms and double)
+ * @param socketData         the public {@code data} of a socket in {@code fetchSockets} answers (JSON only: nothing
+ *                           private leaves the server unless this says so); an empty object by default
+ */
+public record RedisAdapterConfig(
+        String redisUri,
+        String key,
+        Duration requestsTimeout,
+        int maxPendingPublishes,
+        int maxInboundMessages,
+        Duration reconnectDelayMax,
+        Function<Socket, JsonNode> socketData) {
+    public static final String DEFAULT_KEY = "socket.io";
+
+    public RedisAdapterConfig {
+        Objects.requireNonNull(redisUri, "redisUri");
+        if (key.isEmpty() || key.indexOf('#') >= 0) {
+            throw new IllegalArgumentException("key must be non-empty, without '#'");
+        }
+        if (maxPendingPublishes < 1 || maxInboundMessages < 1) {
+            throw new IllegalArgumentException("queue bounds must be positive");
+        }
+        Objects.requireNonNull(socketData, "socketData");
+    }
+
+    public static RedisAdapterConfig defaults(String redisUri) {
+        return new RedisAdapterConfig(
+                redisUri,
+                DEFAULT_KEY,
+                Duration.ofSeconds(5),
+                16_384,
+                65_536,
+                Duration.ofSeconds(1),
+                socket -> JsonNodeFactory.instance.objectNode());
+    }
+
+    public RedisAdapterConfig withRequestsTimeout(Duration timeout) {
+        return new RedisAdapterConfig(
+                redisUri, key, timeout, maxPendingPublishes, maxInboundMessages, reconnectDelayMax, socketData);
+    }
+
+    public RedisAdapterConfig withSocketData(Function<Socket, JsonNode> data) {
+        return new RedisAdapterConfig(
+                redisUri, key, requestsTimeout, maxPendingPublishes, maxInboundMessages, reconnectDelayMax, data);
+    }
+
+    public RedisAdapterConfig withMaxPendingPublishes(int max) {
+        return new RedisAdapterConfig(
+                redisUri, key, requestsTimeout, max, maxInboundMessages, reconnectDelayMax, socketData);
+    }
+}

@@ -1,0 +1,76 @@
+package io.chat.socketio.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chat.testing.RedisServer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * (d) Redis killed, then started again on the same port: while it is down each server keeps delivering to its own
+ * sockets and publishes fail fast (counted, never waited for); afterwards both servers reconnect and subscribe again
+ * by themselves (exactly once each) and cross-server delivery resumes.
+ */
+class RedisOutageTest {
+    private static final long RECOVERY_SECONDS = 30;
+
+    @Test
+    void localDeliveryGoesOnWhileRedisIsDownAndTheClusterHealsAfterwards() throws Exception {
+        try (RedisServer redis = RedisServer.start("RedisOutageTest");
+                ClusterNode a = ClusterNode.start(redis.uri());
+                ClusterNode b = ClusterNode.start(redis.uri());
+                Client onA = Client.connect(a.url(), "/acme", "room-message");
+                Client onB = Client.connect(b.url(), "/acme", "room-message")) {
+            TwoServersTest.waitForSubscribers(redis, "socket.io-request#/acme#", 2);
+            onA.join("r");
+            onB.join("r");
+            onA.ask("to-room", "r", "before");
+            assertEquals("before", onB.next("room-message").get(0));
+            assertEquals("before", onA.next("room-message").get(0));
+
+            redis.stop();
+            long failedBefore = a.cluster().stats().publishesFailed();
+            for (int i = 0; i < 5; i++) {
+                onA.ask("to-room", "r", "during " + i);
+                assertEquals("during " + i, onA.next("room-message").get(0), "local delivery while Redis is down");
+            }
+            assertTrue(
+                    a.cluster().stats().publishesFailed() > failedBefore,
+                    "publishes while Redis is down fail and are counted: "
+                            + a.cluster().stats());
+
+            redis.start();
+            long restarted = System.nanoTime();
+            // cross-server delivery resumes by itself: A publishes until B's socket hears it (Redis is at-most-once)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RECOVERY_SECONDS);
+            List<Object> heard = null;
+            while (heard == null) {
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        "A's broadcasts never reached B again: " + a.cluster().stats());
+                onA.ask("to-room", "r", "after");
+                heard = onB.poll("room-message", 250);
+            }
+            assertEquals("after", heard.get(0));
+            System.out.printf(
+                    "cross-server delivery back %d ms after Redis restarted; %s%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted),
+                    a.cluster().stats());
+            onB.ask("to-room", "r", "back from b");
+            assertEquals("back from b", nextOther(onA));
+            assertEquals(2, redis.subscribers("socket.io-request#/acme#"), "each server subscribed again, once");
+        }
+    }
+
+    /** Skips A's own "after" echoes queued meanwhile. */
+    private static Object nextOther(Client client) throws InterruptedException {
+        while (true) {
+            Object first = client.next("room-message").get(0);
+            if (!"after".equals(first)) {
+                return first;
+            }
+        }
+    }
+}
