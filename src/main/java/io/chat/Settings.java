@@ -85,15 +85,17 @@ public record Settings(
      * {@code CHAT_REDIS_URL}).
      *
      * @param postgresUrl      JDBC URL ({@code jdbc:postgresql://host:port/db})
-     * @param postgresUser     its login, when the URL does not name one
+     * @param postgresUser     its login, which owns the tables (migrations run as it) and works as role chat_app
      * @param postgresPassword its password
      * @param redisUrl         Redis URI ({@code redis://host:port})
      */
-    public record Cluster(
-            String postgresUrl, Optional<String> postgresUser, Optional<String> postgresPassword, String redisUrl) {
+    public record Cluster(String postgresUrl, String postgresUser, String postgresPassword, String redisUrl) {
         public Cluster {
             if (!postgresUrl.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("CHAT_POSTGRES_URL must be a jdbc:postgresql: URL");
+            }
+            if (postgresUser.isBlank() || postgresPassword.isEmpty()) {
+                throw new IllegalArgumentException("cluster mode needs CHAT_POSTGRES_USER and CHAT_POSTGRES_PASSWORD");
             }
             if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
                 throw new IllegalArgumentException("CHAT_REDIS_URL must be a redis:// or rediss:// URL");
@@ -310,8 +312,8 @@ public record Settings(
         }
         return Optional.of(new Cluster(
                 postgres.get(),
-                nonBlank(env, "CHAT_POSTGRES_USER"),
-                nonBlank(env, "CHAT_POSTGRES_PASSWORD"),
+                nonBlank(env, "CHAT_POSTGRES_USER").orElse(""),
+                Optional.ofNullable(env.get("CHAT_POSTGRES_PASSWORD")).orElse(""),
                 redis.get()));
     }
 

@@ -63,6 +63,7 @@ class ArchitectureTest {
     private static final String SOCKETIO = "io.chat.socketio";
     private static final String ENGINE = "io.chat.socketio.engine";
     private static final String REDIS = "io.chat.socketio.redis";
+    private static final String CLUSTER = "io.chat.cluster";
     private static final String JSON = "io.chat.json";
     private static final String LIMITS = "io.chat.limits";
 
@@ -74,6 +75,7 @@ class ArchitectureTest {
      * io.chat (Main, Settings)   -> everything below
      * admin                      -> chat, http, tenant, tenant.auth, history, socketio.engine, json, limits
      * api                        -> chat, http, tenant, tenant.auth, history, json
+     * cluster                    -> chat, tenant, socketio, socketio.redis (the nodes' notices to each other)
      * conformance                -> socketio, socketio.engine
      * chat                       -> tenant, tenant.auth, history, socketio, json, limits
      * http                       -> tenant, json
@@ -99,6 +101,8 @@ class ArchitectureTest {
                 .definedBy(ADMIN)
                 .layer("Api")
                 .definedBy(API)
+                .layer("Cluster")
+                .definedBy(CLUSTER)
                 .layer("Conformance")
                 .definedBy(CONFORMANCE)
                 .layer("Chat")
@@ -127,6 +131,8 @@ class ArchitectureTest {
                 .mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "Engine", "Json", "Limits")
                 .whereLayer("Api")
                 .mayOnlyAccessLayers("Chat", "Http", "Tenant", "Auth", "History", "Json")
+                .whereLayer("Cluster")
+                .mayOnlyAccessLayers("Chat", "Tenant", "SocketIo", "Redis")
                 .whereLayer("Conformance")
                 .mayOnlyAccessLayers("SocketIo", "Engine")
                 .whereLayer("Chat")
@@ -170,6 +176,7 @@ class ArchitectureTest {
                         SOCKETIO,
                         ENGINE,
                         REDIS,
+                        CLUSTER,
                         JSON,
                         LIMITS)
                 .because("the layering in this test lists every package of ours")

@@ -9,7 +9,6 @@ import io.chat.history.Durability;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The settings the environment gives: durability and cluster mode, and the mistakes refused at start. */
@@ -50,20 +49,32 @@ class SettingsTest {
                 "CHAT_POSTGRES_PASSWORD", "s3cret-pw",
                 "CHAT_REDIS_URL", "redis://127.0.0.1:6379"));
         Settings.Cluster cluster = settings.cluster().orElseThrow();
-        assertEquals(Optional.of("chat"), cluster.postgresUser());
-        assertEquals(Optional.of("s3cret-pw"), cluster.postgresPassword());
+        assertEquals("chat", cluster.postgresUser());
+        assertEquals("s3cret-pw", cluster.postgresPassword());
         assertFalse(settings.toString().contains("s3cret-pw"), settings.toString());
 
+        IllegalArgumentException noLogin = assertThrows(
+                IllegalArgumentException.class,
+                () -> from(Map.of(
+                        "CHAT_POSTGRES_URL", "jdbc:postgresql://x/db", "CHAT_REDIS_URL", "redis://127.0.0.1:6379")));
+        assertEquals("cluster mode needs CHAT_POSTGRES_USER and CHAT_POSTGRES_PASSWORD", noLogin.getMessage());
         IllegalArgumentException half = assertThrows(
                 IllegalArgumentException.class, () -> from(Map.of("CHAT_REDIS_URL", "redis://127.0.0.1:6379")));
         assertEquals("cluster mode needs both CHAT_POSTGRES_URL and CHAT_REDIS_URL", half.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> from(Map.of("CHAT_POSTGRES_URL", "postgres://x", "CHAT_REDIS_URL", "redis://127.0.0.1:6379")));
+                () -> from(Map.of(
+                        "CHAT_POSTGRES_URL", "postgres://x",
+                        "CHAT_POSTGRES_USER", "u",
+                        "CHAT_POSTGRES_PASSWORD", "p",
+                        "CHAT_REDIS_URL", "redis://127.0.0.1:6379")));
         assertThrows(
                 IllegalArgumentException.class,
                 () -> from(Map.of(
-                        "CHAT_POSTGRES_URL", "jdbc:postgresql://x/db", "CHAT_REDIS_URL", "http://127.0.0.1:6379")));
+                        "CHAT_POSTGRES_URL", "jdbc:postgresql://x/db",
+                        "CHAT_POSTGRES_USER", "u",
+                        "CHAT_POSTGRES_PASSWORD", "p",
+                        "CHAT_REDIS_URL", "http://127.0.0.1:6379")));
     }
 
     @Test

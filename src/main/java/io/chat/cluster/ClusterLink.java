@@ -1,0 +1,138 @@
+package io.chat.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.chat.ChatService;
+import io.chat.socketio.ConnectRejection;
+import io.chat.socketio.Namespace;
+import io.chat.socketio.SocketIoServer;
+import io.chat.socketio.redis.RedisAdapter;
+import io.chat.socketio.redis.RedisCluster;
+import io.chat.tenant.Tenant;
+import io.chat.tenant.TenantRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps this node in step with the others. Outgoing: a change of the shared tenant catalog ({@link #tenantsChanged},
+ * which the catalog calls once the change is stored), a deleted user and a revoked session (as a tenant listener)
+ * are sent to the other nodes. Incoming: a catalog change makes the registry {@linkplain TenantRegistry#sync sync};
+ * a deleted user or revoked session disconnects this node's sockets of it. Incoming events are applied to the chat
+ * directly, never through the registry's listener, so nothing is sent back.
+ *
+ * <p>A notice lost while Redis is down is made up for: the registry also syncs every {@link #SYNC_EVERY}, and sessions
+ * are never cached by a node of a cluster, so a revoked one is refused by every node at once; only a socket that was
+ * connected before the revocation, on a node that missed the notice, stays until its credential expires.
+ */
+public final class ClusterLink implements TenantRegistry.TenantListener, AutoCloseable {
+    /** The namespace whose server-side events carry the nodes' notices: the main one, never a tenant's. */
+    static final String CONTROL_NAMESPACE = "/";
+
+    /** What a client is told when it connects to a namespace that does not exist. */
+    private static final String INVALID_NAMESPACE = "Invalid namespace";
+
+    static final String TENANTS_CHANGED = "chat:tenants-changed";
+    static final String USER_DELETED = "chat:user-deleted";
+    static final String TOKEN_REVOKED = "chat:token-revoked";
+    static final Duration SYNC_EVERY = Duration.ofSeconds(5);
+
+    private static final System.Logger LOGGER = System.getLogger(ClusterLink.class.getName());
+
+    private final RedisAdapter control;
+    private final ChatService chat;
+    private final ScheduledExecutorService syncs;
+    private volatile TenantRegistry registry;
+
+    public ClusterLink(SocketIoServer io, ChatService chat) {
+        // no client belongs here: a CONNECT to it is refused as one to a namespace that does not exist
+        Namespace namespace = io.of(CONTROL_NAMESPACE).use(socket -> {
+            throw new ConnectRejection(INVALID_NAMESPACE);
+        });
+        this.control = RedisCluster.of(namespace);
+        this.chat = Objects.requireNonNull(chat, "chat");
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("cluster-sync").daemon().factory());
+        timer.setRemoveOnCancelPolicy(true);
+        this.syncs = timer;
+    }
+
+    /** Starts applying the other nodes' notices to {@code tenants}, and syncing it every {@link #SYNC_EVERY}. */
+    public void start(TenantRegistry tenants) {
+        this.registry = Objects.requireNonNull(tenants, "tenants");
+        control.onServerSideEmit(TENANTS_CHANGED, (args, ack) -> sync());
+        control.onServerSideEmit(USER_DELETED, (args, ack) -> onTenant(args, chat::userDeleted));
+        control.onServerSideEmit(TOKEN_REVOKED, (args, ack) -> onTenant(args, chat::tokenRevoked));
+        long every = SYNC_EVERY.toMillis();
+        syncs.scheduleWithFixedDelay(this::sync, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The shared catalog changed through this node: the others read it again. */
+    public void tenantsChanged() {
+        control.serverSideEmit(TENANTS_CHANGED);
+    }
+
+    @Override
+    public void userDeleted(Tenant tenant, String username) {
+        control.serverSideEmit(USER_DELETED, tenant.id().value(), username);
+    }
+
+    @Override
+    public void tokenRevoked(Tenant tenant, String tokenKey) {
+        control.serverSideEmit(TOKEN_REVOKED, tenant.id().value(), tokenKey);
+    }
+
+    @Override
+    public void opened(Tenant tenant) {
+        // told through the catalog (tenantsChanged), which also sees the syncs' openings: no notice here
+    }
+
+    @Override
+    public void suspended(Tenant tenant) {}
+
+    @Override
+    public void resumed(Tenant tenant) {}
+
+    @Override
+    public void deleting(Tenant tenant) {}
+
+    @Override
+    public void close() {
+        syncs.shutdownNow();
+    }
+
+    private void sync() {
+        TenantRegistry tenants = registry;
+        if (tenants == null) {
+            return;
+        }
+        try {
+            int changed = tenants.sync();
+            if (changed > 0) {
+                LOGGER.log(System.Logger.Level.DEBUG, "event=cluster-sync changed=" + changed);
+            }
+        } catch (RuntimeException e) {
+            // the shared database is down: the next notice or period tries again
+            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-sync outcome=failed");
+        }
+    }
+
+    /** Applies a notice naming a tenant of this node and one string (a user name or a token key). */
+    private void onTenant(List<JsonNode> args, TenantAction action) {
+        if (args.size() != 2 || !args.get(0).isTextual() || !args.get(1).isTextual()) {
+            return;
+        }
+        TenantRegistry tenants = registry;
+        if (tenants != null) {
+            tenants.find(args.get(0).asText())
+                    .ifPresent(tenant -> action.apply(tenant, args.get(1).asText()));
+        }
+    }
+
+    @FunctionalInterface
+    private interface TenantAction {
+        void apply(Tenant tenant, String value);
+    }
+}

@@ -1,0 +1,187 @@
+package io.chat.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.Settings;
+import io.chat.testing.PostgresServer;
+import io.chat.testing.RedisServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes of a cluster, each started as users start the platform ({@code Main.startPlatform} with
+ * {@code CHAT_POSTGRES_URL} and {@code CHAT_REDIS_URL} set), on a real PostgreSQL and a real Redis: a tenant
+ * provisioned through one node is served by the other, a message sent on one reaches a room member on the other, and
+ * a logout, a user's deletion, a suspension or a deletion through one node drops the sockets on the other; the
+ * official Java client with its default options (long-polling, then the upgrade).
+ */
+class ClusterModeTest {
+    /** The bound for a change through one node to reach the sockets of every node. */
+    private static final Duration ACROSS_NODES = Duration.ofSeconds(2);
+
+    private static RedisServer redis;
+    private static PlatformServer nodeA;
+    private static PlatformServer nodeB;
+
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        String url = postgres.createDatabase(
+                "cluster_mode_" + ProcessHandle.current().pid());
+        redis = RedisServer.start("cluster-mode");
+        Settings.Cluster cluster =
+                new Settings.Cluster(url, postgres.ownerUser(), postgres.ownerPassword(), redis.uri());
+        nodeA = PlatformServer.start(node(cluster));
+        nodeB = PlatformServer.start(node(cluster));
+    }
+
+    private static Settings node(Settings.Cluster cluster) throws Exception {
+        return Settings.forTests(
+                        Files.createTempDirectory("cluster-node"),
+                        PlatformServer.ADMIN_USER,
+                        PlatformServer.ADMIN_PASSWORD)
+                .toBuilder()
+                .cluster(cluster)
+                .build();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        for (AutoCloseable part : new AutoCloseable[] {nodeA, nodeB, redis}) {
+            if (part != null) {
+                part.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(ChatClient::close);
+    }
+
+    @Test
+    void aTenantProvisionedThroughOneNodeChatsAcrossBoth() {
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "alice", "bob");
+        long provisioned = System.nanoTime();
+        awaitWithin(
+                ACROSS_NODES,
+                () -> nodeB.call("POST", "/api/tenants/" + tenant + "/sessions", credentials("bob"), null)
+                                .statusCode()
+                        == 201);
+        System.out.println("cluster: tenant live on the other node after "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - provisioned) + " ms");
+
+        ChatClient alice = connect(nodeA, tenant, "alice");
+        ChatClient bob = connect(nodeB, tenant, "bob");
+        alice.join("lobby");
+        bob.join("lobby");
+        JsonNode sent = alice.send("lobby", "hello from node A");
+        JsonNode received =
+                bob.awaitEvent("message", m -> m.path("text").asText().equals("hello from node A"));
+        assertEquals(sent.get("seq").asLong(), received.get("seq").asLong());
+        bob.send("lobby", "hello back from node B");
+        alice.awaitEvent("message", m -> m.path("text").asText().equals("hello back from node B"));
+
+        // one history, whichever node answers
+        HttpResponse<String> history = nodeB.call(
+                "GET", TestTenants.historyPath(tenant, "lobby", null, null), null, nodeB.login(tenant, "bob"));
+        assertEquals(200, history.statusCode(), history.body());
+        assertEquals(2, PlatformServer.json(history.body()).get("messages").size(), history.body());
+    }
+
+    @Test
+    void aLogoutThroughOneNodeDropsTheSocketOnTheOther() {
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "carol");
+        awaitLive(nodeB, tenant);
+        String token = nodeB.login(tenant, "carol");
+        ChatClient onB = connectWith(nodeB, tenant, token);
+
+        HttpResponse<String> logout = nodeA.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null, token);
+        assertEquals(204, logout.statusCode(), logout.body());
+        long revoked = System.nanoTime();
+        awaitWithin(ACROSS_NODES, onB::isDisconnected);
+        System.out.println("cluster: socket on the other node dropped "
+                + TimeUnit.NANOSECONDS.toMillis(onB.disconnectedAtNanos() - revoked) + " ms after the logout");
+        assertEquals(
+                "unauthorized",
+                ChatClient.connectError(nodeB.url(), "/" + tenant, token),
+                "the revoked token is refused by the other node");
+    }
+
+    @Test
+    void deletingAUserOrSuspendingTheTenantThroughOneNodeDropsSocketsOnTheOther() {
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "dave", "erin");
+        awaitLive(nodeB, tenant);
+        ChatClient dave = connect(nodeB, tenant, "dave");
+        ChatClient erin = connect(nodeB, tenant, "erin");
+
+        TestTenants.expect(204, nodeA.admin("DELETE", "/admin/tenants/" + tenant + "/users/dave", null));
+        awaitWithin(ACROSS_NODES, dave::isDisconnected);
+        assertTrue(erin.connected(), "only the deleted user's sockets go");
+
+        TestTenants.expect(200, nodeA.admin("POST", "/admin/tenants/" + tenant + "/suspend", null));
+        awaitWithin(ACROSS_NODES, erin::isDisconnected);
+
+        TestTenants.expect(200, nodeA.admin("POST", "/admin/tenants/" + tenant + "/resume", null));
+        awaitWithin(
+                ACROSS_NODES,
+                () -> nodeB.call("POST", "/api/tenants/" + tenant + "/sessions", credentials("erin"), null)
+                                .statusCode()
+                        == 201);
+        ChatClient back = connect(nodeB, tenant, "erin");
+        TestTenants.expect(204, nodeA.admin("DELETE", "/admin/tenants/" + tenant, null));
+        awaitWithin(ACROSS_NODES, back::isDisconnected);
+        awaitWithin(
+                ACROSS_NODES,
+                () -> nodeB.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 404);
+    }
+
+    private static String credentials(String user) {
+        return "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}";
+    }
+
+    private static void awaitLive(PlatformServer node, String tenant) {
+        awaitWithin(
+                ACROSS_NODES,
+                () -> node.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 200);
+    }
+
+    private ChatClient connect(PlatformServer node, String tenant, String user) {
+        return connectWith(node, tenant, node.login(tenant, user));
+    }
+
+    private ChatClient connectWith(PlatformServer node, String tenant, String token) {
+        ChatClient client = ChatClient.open(node.url(), "/" + tenant, ChatClient.defaultOptions(token));
+        clients.add(client);
+        client.awaitConnected();
+        return client;
+    }
+
+    /** Waits for {@code condition}, failing if it takes longer than {@code bound} (plus a margin for a busy CI box). */
+    private static void awaitWithin(Duration bound, BooleanSupplier condition) {
+        long start = System.nanoTime();
+        long deadline = start + bound.toNanos() * 3;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within " + bound.multipliedBy(3));
+            TestTenants.sleep(20);
+        }
+        long took = System.nanoTime() - start;
+        assertTrue(took <= deadline - start, "took " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
+    }
+}
