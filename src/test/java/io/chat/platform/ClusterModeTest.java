@@ -152,6 +152,15 @@ class ClusterModeTest {
                 () -> nodeB.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 404);
     }
 
+    @Test
+    void theNodesOwnNamespaceTakesNoClient() {
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "frank");
+        String token = nodeA.login(tenant, "frank");
+        assertEquals("Invalid namespace", ChatClient.connectError(nodeA.url(), "/", token));
+        assertEquals("Invalid namespace", ChatClient.connectError(nodeB.url(), "/", token));
+    }
+
     private static String credentials(String user) {
         return "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}";
     }
