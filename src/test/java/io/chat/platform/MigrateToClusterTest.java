@@ -182,6 +182,51 @@ class MigrateToClusterTest {
     }
 
     @Test
+    void aTenantThatFailsHalfWayLeavesNothingAndTheRunGoesOnWithSkipExisting() throws Exception {
+        String database = database("atomic");
+        // an empty folder: nothing to move, but the schema is made
+        Path empty = Files.createTempDirectory("migrate-empty");
+        Result nothing = migrate(empty, database, false);
+        assertEquals(0, nothing.status(), nothing.err());
+        assertEquals(
+                0,
+                PlatformServer.json(nothing.out()).get("total").get("tenants").asLong());
+        // a stray counter of globex's lobby (the owner is a superuser: row security does not bind it) makes globex's
+        // last statement fail, after its users, sessions and messages went in
+        try (Connection connection = postgres.ownerConnection(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "INSERT INTO room_counters (tenant_id, room, last_seq) VALUES ('" + globex + "', 'lobby', 99)");
+        }
+        Result failed = migrate(database, false);
+        assertEquals(1, failed.status(), failed.err());
+        assertTrue(
+                failed.err().contains("tenant " + globex + ": ")
+                        && failed.err().contains("nothing of " + globex + " was written")
+                        && failed.err().contains("migrated before it: " + acme),
+                failed.err());
+        Map<String, Long> globexRows = rowsOf(database, globex);
+        assertEquals(
+                Map.of("tenants", 0L, "users", 0L, "sessions", 0L, "messages", 0L, "room_counters", 1L),
+                globexRows,
+                "all of globex or nothing: only the stray counter is there");
+        assertEquals(BIG_ROOM + 3, rowsOf(database, acme).get("messages"), "acme, before it, is in");
+
+        try (Connection connection = postgres.ownerConnection(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM room_counters WHERE tenant_id = '" + globex + "'");
+        }
+        Result resumed = migrate(database, true);
+        assertEquals(0, resumed.status(), resumed.err());
+        JsonNode report = PlatformServer.json(resumed.out());
+        assertEquals(acme, report.get("skipped").get(0).asText());
+        assertEquals(globex, report.get("tenants").get(0).get("id").asText());
+        assertEquals(
+                Map.of("tenants", 1L, "users", 1L, "sessions", 1L, "messages", 1L, "room_counters", 1L),
+                rowsOf(database, globex));
+    }
+
+    @Test
     void aFolderARunningServerHoldsIsRefused() throws Exception {
         String database = database("held");
         try (PlatformServer running = PlatformServer.start(tenantsDir)) {
@@ -205,12 +250,16 @@ class MigrateToClusterTest {
     private record Result(int status, String out, String err) {}
 
     private static Result migrate(String database, boolean skipExisting) {
+        return migrate(tenantsDir, database, skipExisting);
+    }
+
+    private static Result migrate(Path folder, String database, boolean skipExisting) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
         try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = Main.migrateToCluster(tenantsDir, login(database), skipExisting, outStream, errStream);
+            status = Main.migrateToCluster(folder, login(database), skipExisting, outStream, errStream);
         }
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -272,6 +321,23 @@ class MigrateToClusterTest {
                 .cluster(new Settings.Cluster(
                         postgres.jdbcUrl(database), postgres.ownerUser(), postgres.ownerPassword(), redis.uri()))
                 .build();
+    }
+
+    /** One tenant's rows per table. */
+    private static Map<String, Long> rowsOf(String database, String tenant) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection connection = postgres.ownerConnection(database);
+                Statement statement = connection.createStatement()) {
+            for (String table : List.of("tenants", "users", "sessions", "messages", "room_counters")) {
+                String column = table.equals("tenants") ? "id" : "tenant_id";
+                try (ResultSet rows = statement.executeQuery(
+                        "SELECT count(*) FROM " + table + " WHERE " + column + " = '" + tenant + "'")) {
+                    rows.next();
+                    counts.put(table, rows.getLong(1));
+                }
+            }
+        }
+        return counts;
     }
 
     /** Rows per table, as the owner (a superuser in the tests: row security does not hide other tenants' rows). */
