@@ -8,6 +8,7 @@ import io.chat.history.StoreException;
 import io.chat.json.Json;
 import io.chat.tenant.FolderTenantCatalog;
 import io.chat.tenant.TenantDefinition;
+import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantJson;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -63,73 +64,128 @@ final class MigrateToCluster {
 
     /** The exit status: 0 when every tenant (less those skipped) is moved. */
     int run() {
-        if (!Files.isDirectory(tenantsDir)) {
-            return fail("no tenants folder " + tenantsDir);
+        try {
+            FolderTenantCatalog catalog = catalog();
+            List<TenantDefinition> tenants = readableTenants(catalog);
+            refuseWhileHeld(catalog, tenants);
+            try (ClusterMigration migration = cluster.get()) {
+                Set<String> existing = refuseExisting(migration, tenants);
+                Report report = new Report(existing);
+                for (TenantDefinition definition : tenants) {
+                    if (existing.contains(definition.id().value())) {
+                        err.println("tenant " + definition.id() + ": in the cluster already, skipped");
+                    } else {
+                        move(migration, catalog, definition, report);
+                    }
+                }
+                out.println(report.json());
+                return 0;
+            }
+        } catch (Refused | StoreException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         }
-        FolderTenantCatalog catalog = catalogs.apply(tenantsDir);
+    }
+
+    /** Why the migration stops. */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private FolderTenantCatalog catalog() {
+        if (!Files.isDirectory(tenantsDir)) {
+            throw new Refused("no tenants folder " + tenantsDir);
+        }
+        return catalogs.apply(tenantsDir);
+    }
+
+    /** Every tenant of the folder, by id; refuses if a definition cannot be read (it would be left behind). */
+    private static List<TenantDefinition> readableTenants(FolderTenantCatalog catalog) {
         FolderTenantCatalog.Contents contents = catalog.contents();
         if (!contents.unreadable().isEmpty()) {
-            return fail("cannot read the tenant.json of " + String.join(", ", contents.unreadable())
+            throw new Refused("cannot read the tenant.json of " + String.join(", ", contents.unreadable())
                     + ": fix it or move the folder away; nothing was migrated");
         }
         List<TenantDefinition> tenants = new ArrayList<>(contents.definitions());
         tenants.sort(Comparator.comparing(definition -> definition.id().value()));
+        return tenants;
+    }
+
+    private void refuseWhileHeld(FolderTenantCatalog catalog, List<TenantDefinition> tenants) {
         List<String> held = tenants.stream()
                 .map(TenantDefinition::id)
                 .filter(id -> ClusterMigration.inUse(catalog.folderOf(id)))
-                .map(id -> id.value())
+                .map(TenantId::value)
                 .toList();
         if (!held.isEmpty()) {
-            return fail("a server is running on " + tenantsDir + " (it holds " + String.join(", ", held)
+            throw new Refused("a server is running on " + tenantsDir + " (it holds " + String.join(", ", held)
                     + "): stop it first; nothing was migrated");
         }
+    }
+
+    /** The tenants the cluster has already: refused unless they are to be skipped. */
+    private Set<String> refuseExisting(ClusterMigration migration, List<TenantDefinition> tenants) {
+        Set<String> existing = migration.existing(
+                tenants.stream().map(definition -> definition.id().value()).toList());
+        if (!existing.isEmpty() && !skipExisting) {
+            throw new Refused("the cluster has tenants " + String.join(", ", existing)
+                    + " already: nothing was migrated (--skip-existing migrates the others)");
+        }
+        return existing;
+    }
+
+    private void move(
+            ClusterMigration migration, FolderTenantCatalog catalog, TenantDefinition definition, Report report) {
+        String id = definition.id().value();
         long started = System.nanoTime();
-        try (ClusterMigration migration = cluster.get()) {
-            Set<String> existing = migration.existing(
-                    tenants.stream().map(definition -> definition.id().value()).toList());
-            if (!existing.isEmpty() && !skipExisting) {
-                return fail("the cluster has tenants " + String.join(", ", existing)
-                        + " already: nothing was migrated (--skip-existing migrates the others)");
-            }
-            ArrayNode done = Json.mapper().createArrayNode();
-            Counts total = Counts.NONE;
-            List<String> migrated = new ArrayList<>();
-            for (TenantDefinition definition : tenants) {
-                String id = definition.id().value();
-                if (existing.contains(id)) {
-                    err.println("tenant " + id + ": in the cluster already, skipped");
-                    continue;
-                }
-                long tenantStarted = System.nanoTime();
-                Counts counts;
-                try {
-                    counts = migration.migrate(
-                            id,
-                            catalog.folderOf(definition.id()),
-                            TenantJson.toFile(definition),
-                            clock.instant(),
-                            new ProgressLines(id));
-                } catch (StoreException e) {
-                    return fail("tenant " + id + ": " + e.getMessage() + "; nothing of " + id + " was written"
-                            + (migrated.isEmpty()
-                                    ? ""
-                                    : "; migrated before it: " + String.join(", ", migrated)
-                                            + " (run again with --skip-existing to go on)"));
-                }
-                double seconds = seconds(tenantStarted);
-                err.printf(
-                        "tenant %s: migrated %d users, %d sessions, %d rooms, %d messages in %.1f s%n",
-                        id, counts.users(), counts.sessions(), counts.rooms(), counts.messages(), seconds);
-                done.add(counts(counts).put("id", id).put("seconds", round(seconds)));
-                migrated.add(id);
-                total = total.plus(counts);
-            }
+        Counts counts;
+        try {
+            counts = migration.migrate(
+                    id,
+                    catalog.folderOf(definition.id()),
+                    TenantJson.toFile(definition),
+                    clock.instant(),
+                    new ProgressLines(id));
+        } catch (StoreException e) {
+            throw new Refused("tenant " + id + ": " + e.getMessage() + "; nothing of " + id + " was written"
+                    + (report.migrated.isEmpty()
+                            ? ""
+                            : "; migrated before it: " + String.join(", ", report.migrated)
+                                    + " (run again with --skip-existing to go on)"));
+        }
+        double seconds = seconds(started);
+        err.printf(
+                "tenant %s: migrated %d users, %d sessions, %d rooms, %d messages in %.1f s%n",
+                id, counts.users(), counts.sessions(), counts.rooms(), counts.messages(), seconds);
+        report.add(id, counts, seconds);
+    }
+
+    /** What was moved, for the JSON on {@code out}. */
+    private final class Report {
+        private final long started = System.nanoTime();
+        private final Set<String> skipped;
+        private final List<String> migrated = new ArrayList<>();
+        private final ArrayNode tenants = Json.mapper().createArrayNode();
+        private Counts total = Counts.NONE;
+
+        Report(Set<String> skipped) {
+            this.skipped = skipped;
+        }
+
+        void add(String id, Counts counts, double seconds) {
+            tenants.add(counts(counts).put("id", id).put("seconds", round(seconds)));
+            migrated.add(id);
+            total = total.plus(counts);
+        }
+
+        ObjectNode json() {
             double seconds = seconds(started);
             ObjectNode report = Json.mapper().createObjectNode();
             report.put("tenantsDir", tenantsDir.toString());
-            report.set("tenants", done);
-            ArrayNode skipped = report.putArray("skipped");
-            existing.forEach(skipped::add);
+            report.set("tenants", tenants);
+            skipped.forEach(report.putArray("skipped")::add);
             report.set("total", counts(total).put("tenants", migrated.size()));
             report.put("seconds", round(seconds));
             report.put("messagesPerSecond", seconds > 0 ? Math.round(total.messages() / seconds) : 0);
@@ -137,10 +193,7 @@ final class MigrateToCluster {
                     "notMigrated",
                     ".admin.json (this node's admin credentials) and expired sessions; the cluster's nodes take"
                             + " CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD");
-            out.println(report);
-            return 0;
-        } catch (StoreException e) {
-            return fail(e.getMessage());
+            return report;
         }
     }
 
@@ -169,11 +222,6 @@ final class MigrateToCluster {
                 .put("sessions", counts.sessions())
                 .put("rooms", counts.rooms())
                 .put("messages", counts.messages());
-    }
-
-    private int fail(String message) {
-        err.println("error: " + message);
-        return 1;
     }
 
     private static double seconds(long startedNanos) {
