@@ -76,6 +76,11 @@ final class PostgresTenantImport {
             } catch (IllegalArgumentException e) {
                 throw new StoreException("message " + row.seq() + " of a room has an id that is not a UUID");
             }
+            if (row.clientId().filter(id -> id.indexOf('\0') >= 0).isPresent()) {
+                // the cluster's store refuses such a clientId on append too (PostgreSQL's text cannot hold U+0000)
+                throw new StoreException("message " + row.seq() + " of a room has a clientId holding U+0000, which"
+                        + " PostgreSQL cannot store");
+            }
         }
         insert(
                 MESSAGES,
