@@ -8,9 +8,11 @@ import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.cluster.ClusterLink;
+import io.chat.history.ClusterMigration;
 import io.chat.history.H2TenantStore;
 import io.chat.history.PostgresDatabase;
 import io.chat.history.ReadsBusyException;
+import io.chat.history.TenantStores;
 import io.chat.http.ApiError;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.ConnectionGate;
@@ -40,9 +42,12 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.staticcontent.StaticContentService;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -60,9 +65,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
         try {
-            run(Arguments.parse(args));
+            Arguments arguments = Arguments.parse(args);
+            if (!arguments.migrateToCluster()) {
+                // Helidon's console handler writes to stdout; the migration's stdout holds its report alone, so it
+                // keeps the JDK's logging (stderr)
+                LogConfig.configureRuntime();
+            }
+            run(arguments);
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
@@ -70,6 +80,16 @@ public final class Main {
     }
 
     private static void run(Arguments arguments) {
+        if (arguments.migrateToCluster()) {
+            Map<String, String> env = System.getenv();
+            Path tenantsDir = arguments
+                    .tenantsDir()
+                    .orElseGet(() -> Path.of(Optional.ofNullable(env.get("CHAT_TENANTS_DIR"))
+                            .filter(dir -> !dir.isBlank())
+                            .orElse("tenants")));
+            System.exit(migrateToCluster(
+                    tenantsDir, PostgresLogin.fromEnvironment(env), arguments.skipExisting(), System.out, System.err));
+        }
         if (arguments.conformance()) {
             Running running = Conformance.start(arguments.port().orElse(3000));
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
@@ -205,6 +225,29 @@ public final class Main {
         // start gives its users new passwords and shows them (DemoTenant)
         demo.ifPresent(made -> made.announce(announce, "http://localhost:" + running.port()));
         return running;
+    }
+
+    /**
+     * {@code scripts/migrate-to-cluster}: moves the tenants of the folder {@code tenantsDir} (a node's, stopped) into
+     * the cluster's database (docs in README, "Cluster"). Progress and errors go to {@code err}, the report (one JSON
+     * object) to {@code out}.
+     *
+     * @return the exit status: 0 once every tenant (less those skipped) is moved
+     */
+    public static int migrateToCluster(
+            Path tenantsDir, PostgresLogin postgres, boolean skipExisting, PrintStream out, PrintStream err) {
+        TenantStores none = (folder, id) -> {
+            throw new IllegalStateException("the migration opens no store through the catalog");
+        };
+        return new MigrateToCluster(
+                        tenantsDir,
+                        folder -> FolderTenantCatalog.create(folder, none),
+                        () -> ClusterMigration.open(postgres.url(), postgres.user(), postgres.password()),
+                        skipExisting,
+                        Clock.systemUTC(),
+                        out,
+                        err)
+                .run();
     }
 
     /**

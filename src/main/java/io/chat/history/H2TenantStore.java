@@ -94,6 +94,15 @@ public final class H2TenantStore implements TenantStore {
         return new H2TenantStore(tenantId, readExecutor, writer);
     }
 
+    /** True when this process has the store in {@code directory} open. Creates nothing. */
+    static boolean isOpenHere(Path directory) {
+        try {
+            return OPEN.contains(directory.toAbsolutePath().normalize().toRealPath());
+        } catch (IOException e) {
+            return false; // no such folder: nothing of it is open
+        }
+    }
+
     /** Opens tenants' stores with {@link #open}, all on one read executor and one observer. */
     public static TenantStores opener(Executor readExecutor, CommitObserver observer) {
         return opener(readExecutor, observer, Durability.PROCESS);

@@ -190,7 +190,7 @@ public final class PostgresDatabase implements AutoCloseable {
         }
     }
 
-    private static void migrate(String url, String user, String password) {
+    static void migrate(String url, String user, String password) {
         try {
             Flyway.configure()
                     .dataSource(url, user, password)

@@ -44,9 +44,18 @@ public final class FolderTenantCatalog implements TenantCatalog {
         return catalog;
     }
 
+    /** The folder's tenants: the definitions that can be read, and the ids of the tenant folders whose cannot. */
+    public record Contents(List<TenantDefinition> definitions, List<String> unreadable) {}
+
     @Override
     public List<TenantDefinition> load() {
+        return contents().definitions();
+    }
+
+    /** As {@link #load()}, also naming the tenants it skips (which it logs). */
+    public Contents contents() {
         List<TenantDefinition> definitions = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : entries) {
                 Optional<TenantId> id = TenantId.parse(dir.getFileName().toString());
@@ -61,12 +70,14 @@ public final class FolderTenantCatalog implements TenantCatalog {
                     LOGGER.log(
                             System.Logger.Level.WARNING,
                             "tenant=" + id.get() + " event=load outcome=skipped" + " reason=unreadable-definition");
+                    unreadable.add(id.get().value());
                     continue;
                 }
                 if (!definition.id().equals(id.get())) {
                     LOGGER.log(
                             System.Logger.Level.WARNING,
                             "tenant=" + id.get() + " event=load outcome=skipped" + " reason=id-mismatch");
+                    unreadable.add(id.get().value());
                     continue;
                 }
                 definitions.add(definition);
@@ -74,7 +85,12 @@ public final class FolderTenantCatalog implements TenantCatalog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the tenants folder " + root, e);
         }
-        return definitions;
+        return new Contents(List.copyOf(definitions), List.copyOf(unreadable));
+    }
+
+    /** The tenant's folder: its definition and its store. */
+    public Path folderOf(TenantId id) {
+        return directoryOf(id);
     }
 
     /**
