@@ -23,6 +23,7 @@ import io.chat.http.WebIndex;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
+import io.chat.socketio.redis.ClusterStats;
 import io.chat.socketio.redis.RedisAdapterConfig;
 import io.chat.socketio.redis.RedisCluster;
 import io.chat.tenant.DemoTenant;
@@ -248,6 +249,10 @@ public final class Main {
             throw new IllegalStateException("cannot connect to Redis (CHAT_REDIS_URL): " + e.getMessage(), e);
         }
         io.adapter(redis.adapterFactory());
+        metrics.clusterLink(redis::connected, () -> {
+            ClusterStats stats = redis.stats();
+            return stats.publishesFailed() + stats.publishesDropped();
+        });
         ClusterLink link = new ClusterLink(io, chat);
         TenantCatalog catalog =
                 new SharedTenantCatalog(postgres.tenantRecords(), postgres::forTenant, link::tenantsChanged);
