@@ -119,15 +119,23 @@ public final class Main {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
         Metrics metrics = new Metrics(chat, io.engine());
-        Tenants tenants = settings.cluster()
-                .map(cluster -> clusterTenants(cluster, io, chat, metrics, storeReads))
-                .orElseGet(() -> new Tenants(
-                        FolderTenantCatalog.create(
-                                settings.tenantsDir(),
-                                H2TenantStore.opener(storeReads, metrics, settings.durability())),
-                        TenantRegistry.TenantListener.all(chat, metrics),
-                        Optional.empty(),
-                        List.of()));
+        Tenants tenants;
+        try {
+            tenants = settings.cluster()
+                    .map(cluster -> clusterTenants(cluster, io, chat, metrics, storeReads))
+                    .orElseGet(() -> new Tenants(
+                            FolderTenantCatalog.create(
+                                    settings.tenantsDir(),
+                                    H2TenantStore.opener(storeReads, metrics, settings.durability())),
+                            TenantRegistry.TenantListener.all(chat, metrics),
+                            Optional.empty(),
+                            List.of()));
+        } catch (RuntimeException e) {
+            // PostgreSQL or Redis unreachable at start: the node refuses to start, leaving no thread behind
+            storeReads.shutdown();
+            chat.close();
+            throw e;
+        }
         TenantRegistry registry = new TenantRegistry(tenants.catalog(), hasher, clock, tenants.listener());
         try {
             registry.loadAll();

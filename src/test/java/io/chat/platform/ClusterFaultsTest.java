@@ -1,6 +1,8 @@
 package io.chat.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,6 +41,7 @@ class ClusterFaultsTest {
     private static RedisServer redis;
     private static PlatformServer nodeA;
     private static PlatformServer nodeB;
+    private static Settings.Cluster cluster;
 
     private final List<ChatClient> clients = new ArrayList<>();
 
@@ -47,8 +50,7 @@ class ClusterFaultsTest {
         postgres = PostgresServer.start();
         String url = postgres.createDatabase("cluster_faults");
         redis = RedisServer.start("cluster-faults");
-        Settings.Cluster cluster =
-                new Settings.Cluster(url, postgres.ownerUser(), postgres.ownerPassword(), redis.uri());
+        cluster = new Settings.Cluster(url, postgres.ownerUser(), postgres.ownerPassword(), redis.uri());
         nodeA = PlatformServer.start(node(cluster));
         nodeB = PlatformServer.start(node(cluster));
     }
@@ -163,6 +165,14 @@ class ClusterFaultsTest {
             }
             System.out.println("faults: redis down, 20 sends on one node acked and delivered there, slowest ack "
                     + slowest + " ms");
+            // a logout tells the other nodes over Redis: it must neither wait for it nor leave the token usable
+            String token = nodeA.login(tenant, "carol");
+            long loggingOut = System.nanoTime();
+            HttpResponse<String> logout =
+                    nodeA.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null, token);
+            assertEquals(204, logout.statusCode(), logout.body());
+            System.out.println("faults: redis down, a logout answered after " + millisSince(loggingOut) + " ms");
+            assertEquals("unauthorized", ChatClient.connectError(nodeB.url(), "/" + tenant, token));
             assertEquals(200, health(nodeA), "a node that serves its own sockets is up while Redis is down");
             assertEquals(200, health(nodeB));
             assertEquals(0.0, clusterConnected(nodeA), "the outage shows in /metrics");
@@ -187,6 +197,33 @@ class ClusterFaultsTest {
 
         List<Long> history = assertGapFree(nodeA, tenant, "alice", "lobby");
         assertTrue(history.containsAll(acked), "every acknowledged message is in history: " + acked + " " + history);
+    }
+
+    @Test
+    void aNodeRefusesToStartAtOnceWithAClearMessageWhenRedisOrPostgresIsDown() throws Exception {
+        redis.stop();
+        try {
+            assertRefusedToStart("cannot connect to Redis (CHAT_REDIS_URL)");
+        } finally {
+            redis.start();
+        }
+        postgres.stop();
+        try {
+            assertRefusedToStart("cannot migrate the postgres schema");
+        } finally {
+            postgres.startAgain();
+        }
+    }
+
+    private static void assertRefusedToStart(String expected) throws Exception {
+        Settings settings = node(cluster);
+        long started = System.nanoTime();
+        RuntimeException refused = assertThrows(
+                RuntimeException.class, () -> PlatformServer.start(settings).close());
+        System.out.println(
+                "faults: a node refused to start after " + millisSince(started) + " ms: " + refused.getMessage());
+        assertTrue(refused.getMessage().startsWith(expected), refused.getMessage());
+        assertFalse(refused.getMessage().contains(postgres.ownerPassword()), "no secret in the message");
     }
 
     /** The room's whole history over REST; fails unless its seqs are 1, 2, 3, ... with no gap or repeat. */
