@@ -25,6 +25,7 @@ import io.chat.http.WebIndex;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
+import io.chat.socketio.redis.ClusterStats;
 import io.chat.socketio.redis.RedisAdapterConfig;
 import io.chat.socketio.redis.RedisCluster;
 import io.chat.tenant.DemoTenant;
@@ -138,15 +139,23 @@ public final class Main {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
         Metrics metrics = new Metrics(chat, io.engine());
-        Tenants tenants = settings.cluster()
-                .map(cluster -> clusterTenants(cluster, io, chat, metrics, storeReads))
-                .orElseGet(() -> new Tenants(
-                        FolderTenantCatalog.create(
-                                settings.tenantsDir(),
-                                H2TenantStore.opener(storeReads, metrics, settings.durability())),
-                        TenantRegistry.TenantListener.all(chat, metrics),
-                        Optional.empty(),
-                        List.of()));
+        Tenants tenants;
+        try {
+            tenants = settings.cluster()
+                    .map(cluster -> clusterTenants(cluster, io, chat, metrics, storeReads))
+                    .orElseGet(() -> new Tenants(
+                            FolderTenantCatalog.create(
+                                    settings.tenantsDir(),
+                                    H2TenantStore.opener(storeReads, metrics, settings.durability())),
+                            TenantRegistry.TenantListener.all(chat, metrics),
+                            Optional.empty(),
+                            List.of()));
+        } catch (RuntimeException e) {
+            // PostgreSQL or Redis unreachable at start: the node refuses to start, leaving no thread behind
+            storeReads.shutdown();
+            chat.close();
+            throw e;
+        }
         TenantRegistry registry = new TenantRegistry(tenants.catalog(), hasher, clock, tenants.listener());
         try {
             registry.loadAll();
@@ -291,6 +300,10 @@ public final class Main {
             throw new IllegalStateException("cannot connect to Redis (CHAT_REDIS_URL): " + e.getMessage(), e);
         }
         io.adapter(redis.adapterFactory());
+        metrics.clusterLink(redis::connected, () -> {
+            ClusterStats stats = redis.stats();
+            return stats.publishesFailed() + stats.publishesDropped();
+        });
         ClusterLink link = new ClusterLink(io, chat);
         TenantCatalog catalog =
                 new SharedTenantCatalog(postgres.tenantRecords(), postgres::forTenant, link::tenantsChanged);

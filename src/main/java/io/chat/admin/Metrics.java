@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +46,7 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
     private final ChatService chat;
     private final Timer commitSeconds;
     private final DistributionSummary batchSize;
+    private volatile LongSupplier clusterPublishesFailed = () -> 0;
 
     public Metrics(ChatService chat, EngineServer engine) {
         this.chat = chat;
@@ -82,6 +85,24 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
                 .register(registry);
         Gauge.builder("jvm.threads.live", threads, ThreadMXBean::getThreadCount)
                 .description("Live platform threads.")
+                .register(registry);
+    }
+
+    /**
+     * The node's link to the other nodes (cluster mode): whether it is connected now (a Redis outage: the node goes
+     * on serving its own sockets, so {@code /health} stays UP and the outage shows here) and the messages it could not
+     * publish to them (lost for the other nodes' live sockets; they are in history).
+     */
+    public void clusterLink(BooleanSupplier connected, LongSupplier publishesFailed) {
+        // strong references: Micrometer holds a gauge's object weakly, and these lambdas have no other holder
+        Gauge.builder("chat.cluster.redis.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+                .description("1 while this node is connected to the cluster's Redis, else 0.")
+                .strongReference(true)
+                .register(registry);
+        clusterPublishesFailed = publishesFailed;
+        FunctionCounter.builder("chat.cluster.publishes.failed", this, m -> m.clusterPublishesFailed.getAsLong())
+                .description("Messages this node could not publish to the other nodes (Redis down, or too many"
+                        + " pending): their recipients on other nodes get them from history.")
                 .register(registry);
     }
 

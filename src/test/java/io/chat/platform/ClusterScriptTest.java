@@ -46,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * script on free ports in a temporary folder. Official Node socket.io-client users with their default options
  * (long-polling, then the upgrade to WebSocket) chat through HAProxy for longer than every server timer: none is
  * disconnected, every long-polling request of a session reaches the node that made it (HAProxy's log), and the
- * sessions are spread over both nodes. Then SIGTERM: the script stops and leaves no process behind.
+ * sessions are spread over both nodes. With the state shared, {@code kill -9} of one node while four more users
+ * chat: its users reconnect through HAProxy to the other node and catch up, and no acknowledged message is lost or
+ * duplicated ({@link #killOneNodeUnderLoad}). Then SIGTERM: the script stops and leaves no process behind.
  *
  * <p>Waiting for the cluster wiring (the nodes sharing tenants through PostgreSQL and messages through Redis, landing
  * separately): today each node has its own tenants folder, so the tenant is provisioned on each node's own admin
@@ -133,6 +135,9 @@ class ClusterScriptTest {
 
             List<Summary> clients = chat(url);
             startedProcesses.addAll(processesOf(script, dir));
+            if (sharedState) {
+                killOneNodeUnderLoad(url, dir);
+            }
 
             script.destroy(); // SIGTERM
             assertTrue(script.waitFor(120, TimeUnit.SECONDS), "scripts/cluster stopped within 120 s of SIGTERM");
@@ -337,6 +342,84 @@ class ClusterScriptTest {
                     + clients.stream().map(Summary::describe).collect(Collectors.joining("\n")));
             return clients;
         }
+    }
+
+    /**
+     * {@code kill -9} of node-1 while Node users with default options chat through HAProxy: its users reconnect
+     * through the balancer to the other node (printed: how soon after the kill; asserted within three times the
+     * issue's 5 s, for a busy CI box) and catch up with {@code room:join}'s {@code since}; every user then has every
+     * acknowledged message of every other user, once, in order, and a gap-free run of seqs. A message whose ack the
+     * kill lost may be there too (it was stored) or not.
+     */
+    private static void killOneNodeUnderLoad(String url, Path dir) throws Exception {
+        long victimPid = Long.parseLong(
+                Files.readAllLines(dir.resolve("run/nodes")).getFirst().split("\t")[3]);
+        List<Summary> clients;
+        long killedAt;
+        try (ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
+            long startAt = System.currentTimeMillis() + WARM_UP_MS;
+            Plan plan = new Plan(url, TENANT, "failover", startAt, startAt + 16_000, 500, 8_000);
+            List<CompletableFuture<Summary>> runs = new ArrayList<>();
+            for (String user : List.of("dave", "erin", "frank", "grace")) {
+                runs.add(SoakClients.node(plan, user, Jwts.hs256(SECRET, Jwts.claims(ISSUER, user)), runners));
+            }
+            Thread.sleep(Math.max(0, startAt + 5_000 - System.currentTimeMillis()));
+            ProcessHandle victim = ProcessHandle.of(victimPid).orElseGet(() -> fail("node-1 is not running"));
+            victim.destroyForcibly(); // SIGKILL
+            killedAt = System.currentTimeMillis();
+            victim.onExit().get(30, TimeUnit.SECONDS);
+            clients = runs.stream().map(CompletableFuture::join).toList();
+        }
+        System.out.println("[" + LABEL + "] kill -9 of node-1 under load:\n"
+                + clients.stream().map(Summary::describe).collect(Collectors.joining("\n")));
+        List<String> problems = new ArrayList<>();
+        int victims = 0;
+        for (Summary client : clients) {
+            if (client.connects() == 1 && client.disconnects().isEmpty()) {
+                continue; // on the node that lived
+            }
+            victims++;
+            long back = client.connectedAt().stream()
+                    .filter(at -> at > killedAt)
+                    .findFirst()
+                    .map(at -> at - killedAt)
+                    .orElse(-1L);
+            System.out.println(
+                    "[" + LABEL + "] " + client.name() + " reconnected through HAProxy " + back + " ms after the kill");
+            if (back < 0 || back > 15_000) {
+                problems.add(client.name() + " did not reconnect within 15 s of the kill: " + client.disconnects());
+            }
+        }
+        assertTrue(victims > 0, "no user was on node-1, the kill tested nothing: " + clients);
+        for (Summary receiver : clients) {
+            if (receiver.joinFailures() > 0 || receiver.duplicates() > 0) {
+                problems.add(receiver.name() + ": " + receiver.joinFailures() + " failed joins, "
+                        + receiver.duplicates() + " messages sent twice");
+            }
+            List<Long> seqs = receiver.seqs();
+            for (int i = 1; i < seqs.size(); i++) {
+                if (seqs.get(i) != seqs.get(i - 1) + 1) {
+                    problems.add(receiver.name() + "'s seqs have a gap after " + seqs.get(i - 1) + ": " + seqs);
+                    break;
+                }
+            }
+            for (Summary sender : clients) {
+                if (sender == receiver) {
+                    continue;
+                }
+                List<String> got = receiver.received().getOrDefault(sender.name(), List.of());
+                Set<String> unacked = sender.sendFailures().stream()
+                        .map(failure -> failure.substring(0, failure.indexOf(':')))
+                        .collect(Collectors.toSet());
+                List<String> ackedGot =
+                        got.stream().filter(text -> !unacked.contains(text)).toList();
+                if (!ackedGot.equals(sender.sent()) || new HashSet<>(got).size() != got.size()) {
+                    problems.add(receiver.name() + " got " + got + " of " + sender.name() + ", who had acks for "
+                            + sender.sent() + " and none for " + unacked);
+                }
+            }
+        }
+        assertEquals(List.of(), problems, "after kill -9 of node-1");
     }
 
     private static void assertClientsKeptTheirNode(

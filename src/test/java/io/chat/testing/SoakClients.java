@@ -77,6 +77,9 @@ public final class SoakClients {
     /**
      * What one client saw; the same JSON shape from every language. {@code sids} are the Engine.IO session ids of
      * its connections, when the client reports them (the Node client does: a balancer's log is checked by them).
+     * The Node client also reports {@code connectedAt} (epoch millis of each connect), {@code seqs} (every seq of
+     * the room it got, live or in a catch-up after a reconnection, once each, in order) and {@code duplicates}
+     * (messages the server sent it live twice); the others report none (empty lists, 0).
      */
     public record Summary(
             String client,
@@ -89,7 +92,10 @@ public final class SoakClients {
             List<String> sent,
             List<String> sendFailures,
             Map<String, List<String>> received,
-            String transport) {
+            String transport,
+            List<Long> connectedAt,
+            List<Long> seqs,
+            int duplicates) {
         static Summary parse(String json) {
             try {
                 JsonNode node = JSON.readTree(json);
@@ -110,10 +116,21 @@ public final class SoakClients {
                         received,
                         node.get("transport").isNull()
                                 ? null
-                                : node.get("transport").asText());
+                                : node.get("transport").asText(),
+                        numbers(node.get("connectedAt")),
+                        numbers(node.get("seqs")),
+                        node.path("duplicates").asInt());
             } catch (IOException e) {
                 throw new AssertionError("unreadable summary: " + json, e);
             }
+        }
+
+        private static List<Long> numbers(JsonNode array) {
+            List<Long> numbers = new ArrayList<>();
+            if (array != null) {
+                array.forEach(item -> numbers.add(item.asLong()));
+            }
+            return numbers;
         }
 
         private static List<String> texts(JsonNode array) {
@@ -153,6 +170,9 @@ public final class SoakClients {
             }
             if (!"websocket".equals(s.transport())) {
                 problems.add(s.name() + " ended on " + s.transport());
+            }
+            if (s.duplicates() > 0) {
+                problems.add(s.name() + " was sent " + s.duplicates() + " messages twice");
             }
             for (Summary other : clients) {
                 List<String> got = s.received().getOrDefault(other.name(), List.of());
@@ -320,7 +340,10 @@ public final class SoakClients {
                     List.copyOf(sent),
                     List.copyOf(sendFailures),
                     Map.copyOf(received),
-                    transport);
+                    transport,
+                    List.of(),
+                    List.of(),
+                    0);
         } finally {
             socket.disconnect();
             socket.io().off();
