@@ -8,6 +8,7 @@ import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
 import io.chat.cluster.ClusterLink;
+import io.chat.cluster.ClusterPeers;
 import io.chat.history.H2TenantStore;
 import io.chat.history.PostgresDatabase;
 import io.chat.history.ReadsBusyException;
@@ -41,6 +42,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.staticcontent.StaticContentService;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -235,19 +237,35 @@ public final class Main {
      * Cluster mode: the tenants in PostgreSQL, every namespace's rooms shared over Redis (the Socket.IO Redis adapter,
      * set before the first namespace), and the link that tells the other nodes what changes here.
      */
+    /** How long a node waits for the others' answers to a cluster request (fetching sockets for a list). */
+    private static final Duration CLUSTER_REQUESTS_TIMEOUT = Duration.ofSeconds(1);
+
     private static Tenants clusterTenants(
             Settings.Cluster cluster, SocketIoServer io, ChatService chat, Metrics metrics, ExecutorService reads) {
         PostgresDatabase postgres = PostgresDatabase.open(
                 cluster.postgresUrl(), cluster.postgresUser(), cluster.postgresPassword(), reads, metrics);
         RedisCluster redis;
         try {
-            redis = RedisCluster.connect(RedisAdapterConfig.defaults(cluster.redisUrl()));
+            // the other nodes see a socket's user (presence:list and rooms:list fetch every node's sockets), and a
+            // request waits CLUSTER_REQUESTS_TIMEOUT at most for them, answering with what came
+            redis = RedisCluster.connect(RedisAdapterConfig.defaults(cluster.redisUrl())
+                    .withSocketData(ChatService::socketData)
+                    .withRequestsTimeout(CLUSTER_REQUESTS_TIMEOUT));
         } catch (RuntimeException e) {
             postgres.close();
             // not the URL: it may hold a password
             throw new IllegalStateException("cannot connect to Redis (CHAT_REDIS_URL): " + e.getMessage(), e);
         }
         io.adapter(redis.adapterFactory());
+        ClusterPeers peers;
+        try {
+            peers = new ClusterPeers(redis);
+        } catch (RuntimeException e) {
+            redis.close();
+            postgres.close();
+            throw e;
+        }
+        chat.shareWith(peers);
         ClusterLink link = new ClusterLink(io, chat);
         TenantCatalog catalog =
                 new SharedTenantCatalog(postgres.tenantRecords(), postgres::forTenant, link::tenantsChanged);
@@ -255,7 +273,7 @@ public final class Main {
                 catalog,
                 TenantRegistry.TenantListener.all(chat, metrics, link),
                 Optional.of(link),
-                List.of(link, postgres, redis));
+                List.of(link, peers, postgres, redis));
     }
 
     /** An unexpected failure answers a fixed message: no exception text or stack trace reaches a client. */

@@ -59,9 +59,13 @@ final class Presence {
      * (ties: the first names), listed by name like the rest.
      */
     Listing busiestRooms(int max) {
-        Map<String, Integer> all = roomSizes();
+        return busiest(roomSizes(), max);
+    }
+
+    /** The rooms of {@code all} (room → users) a listing names: all of them, or the {@code max} busiest. */
+    static Listing busiest(Map<String, Integer> all, int max) {
         if (all.size() <= max) {
-            return new Listing(all, false);
+            return new Listing(new TreeMap<>(all), false);
         }
         Map<String, Integer> kept = new TreeMap<>();
         all.entrySet().stream()

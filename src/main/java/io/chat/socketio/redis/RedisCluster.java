@@ -5,6 +5,7 @@ import io.chat.socketio.Namespace;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -164,6 +165,38 @@ public final class RedisCluster implements AutoCloseable {
                     .toCompletableFuture()
                     .thenApply(counts ->
                             counts.values().stream().mapToInt(Long::intValue).sum());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Runs a Lua script on the command connection, with no keys declared (for one Redis, not a Redis Cluster) and
+     * {@code args} as ARGV; its integer answer. Never waits: fails at once while Redis is down, and past the requests
+     * timeout when it does not answer.
+     */
+    public CompletableFuture<Long> evalInteger(String script, String... args) {
+        return eval(script, ScriptOutputType.INTEGER, args).thenApply(Long.class::cast);
+    }
+
+    /** As {@link #evalInteger}, for a script answering an array of strings. */
+    public CompletableFuture<List<String>> evalStrings(String script, String... args) {
+        return eval(script, ScriptOutputType.MULTI, args).thenApply(answer -> ((List<?>) answer)
+                .stream()
+                        .map(item -> new String((byte[]) item, StandardCharsets.UTF_8))
+                        .toList());
+    }
+
+    private CompletableFuture<Object> eval(String script, ScriptOutputType type, String... args) {
+        byte[][] values = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            values[i] = bytes(args[i]);
+        }
+        try {
+            return publishing
+                    .async()
+                    .<Object>eval(bytes(script), type, new byte[0][], values)
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
