@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.testing.ChildPlatform;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -181,6 +183,37 @@ class ClusterPresenceTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void theUsersOfAKilledNodeGoOfflineOnTheOthers() throws Exception {
+        String tenant = nodes.tenant(null, "alice", "bob");
+        ChildPlatform third = nodes.startChild();
+        try {
+            ChatClient bob = nodes.connect(nodes.a, tenant, "bob");
+            bob.join("lobby");
+            ChatClient alice = nodes.connect(third.url(), tenant, nodes.a.login(tenant, "alice"));
+            alice.join("lobby");
+            bob.awaitEvent("user:online", e -> e.path("user").asText().equals("alice"));
+            assertEquals(
+                    List.of("alice", "bob"),
+                    ChatClient.strings(
+                            bob.call("presence:list", json("room", "lobby")).get("users")));
+
+            third.kill(); // SIGKILL: nothing is said to anyone
+            long killed = System.nanoTime();
+            // a node silent for 10 s is reaped by the next beat (every 2 s) of another node
+            TwoNodes.awaitWithin(Duration.ofSeconds(12), () -> count(bob, "user:offline", "alice") == 1);
+            System.out.println("cluster: a killed node's user offline on the others after "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed) + " ms");
+            bob.awaitEvent("room:left", e -> e.path("user").asText().equals("alice"));
+            assertEquals(
+                    List.of("bob"),
+                    ChatClient.strings(
+                            bob.call("presence:list", json("room", "lobby")).get("users")));
+        } finally {
+            third.kill();
+        }
     }
 
     private static long count(ChatClient client, String event, String user) {

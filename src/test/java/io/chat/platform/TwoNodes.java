@@ -3,12 +3,15 @@ package io.chat.platform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.Settings;
+import io.chat.testing.ChildPlatform;
 import io.chat.testing.PostgresServer;
 import io.chat.testing.RedisServer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,10 +26,12 @@ final class TwoNodes implements AutoCloseable {
     final PlatformServer a;
     final PlatformServer b;
     private final RedisServer redis;
+    private final Settings.Cluster cluster;
     private final List<ChatClient> clients = new ArrayList<>();
 
-    private TwoNodes(RedisServer redis, PlatformServer a, PlatformServer b) {
+    private TwoNodes(RedisServer redis, Settings.Cluster cluster, PlatformServer a, PlatformServer b) {
         this.redis = redis;
+        this.cluster = cluster;
         this.a = a;
         this.b = b;
     }
@@ -41,7 +46,7 @@ final class TwoNodes implements AutoCloseable {
             Settings.Cluster cluster =
                     new Settings.Cluster(url, postgres.ownerUser(), postgres.ownerPassword(), redis.uri());
             a = PlatformServer.start(node(cluster));
-            return new TwoNodes(redis, a, PlatformServer.start(node(cluster)));
+            return new TwoNodes(redis, cluster, a, PlatformServer.start(node(cluster)));
         } catch (Exception | Error e) {
             if (a != null) {
                 a.close();
@@ -69,6 +74,31 @@ final class TwoNodes implements AutoCloseable {
                 ACROSS_NODES,
                 () -> b.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 200);
         return tenant;
+    }
+
+    /** A third node of the same cluster in a child JVM, to be killed; the caller kills it. */
+    ChildPlatform startChild() throws Exception {
+        Path dir = Files.createTempDirectory("cluster-child");
+        Files.createDirectories(dir.resolve("tenants"));
+        return ChildPlatform.start(ChildPlatform.launch(
+                dir.resolve("tenants"),
+                dir.resolve("node.log"),
+                PlatformServer.ADMIN_USER,
+                PlatformServer.ADMIN_PASSWORD,
+                List.of(),
+                Map.of(
+                        "CHAT_POSTGRES_URL", cluster.postgresUrl(),
+                        "CHAT_POSTGRES_USER", cluster.postgresUser(),
+                        "CHAT_POSTGRES_PASSWORD", cluster.postgresPassword(),
+                        "CHAT_REDIS_URL", cluster.redisUrl())));
+    }
+
+    /** A client of {@code url} with that token, connected, closed with the others. */
+    ChatClient connect(String url, String tenant, String token) {
+        ChatClient client = ChatClient.open(url, "/" + tenant, ChatClient.defaultOptions(token));
+        clients.add(client);
+        client.awaitConnected();
+        return client;
     }
 
     ChatClient connect(PlatformServer node, String tenant, String user) {
