@@ -60,6 +60,12 @@ public interface Peers {
 
         /** {@code user} has no socket in {@code room} on any node any more. */
         void left(String room, String user);
+
+        /**
+         * The cluster lost count of this node's sockets (it was cut off long enough to be taken for dead): they
+         * reconnect, to be counted again.
+         */
+        void recount();
     }
 
     /** Makes each tenant's peers when its namespace opens on this node. */

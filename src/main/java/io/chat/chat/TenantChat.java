@@ -93,6 +93,13 @@ final class TenantChat {
         public void left(String room, String user) {
             namespace.to(room).emit("room:left", roomEvent(room, user));
         }
+
+        @Override
+        public void recount() {
+            // closing the connections (not a server-side DISCONNECT, after which a client stays away) brings the
+            // clients back by themselves
+            List.copyOf(namespace.sockets()).forEach(Socket::closeConnection);
+        }
     }
 
     /** The namespace is gone from this node. */

@@ -31,6 +31,8 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     private final Duration deadAfter;
     private final ConcurrentHashMap<String, TenantPeers> byNamespace = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor beats;
+    /** Whether a beat reached Redis already (only the beat thread reads and writes it, after the constructor's). */
+    private volatile boolean beaten;
 
     public ClusterPeers(RedisCluster redis) {
         this(redis, BEAT_EVERY, DEAD_AFTER);
@@ -68,10 +70,17 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
 
     private void beat() {
         try {
-            List<String> gone = redis.evalStrings(
+            List<String> answer = redis.evalStrings(
                             ClusterScripts.BEAT, PREFIX, node(), Long.toString(deadAfter.toMillis()))
                     .get(deadAfter.toMillis(), TimeUnit.MILLISECONDS);
-            gone.forEach(this::departed);
+            boolean absent = answer.getFirst().equals("absent");
+            if (absent && beaten) {
+                // cut off alone for longer than DEAD_AFTER: another node reaped this one and told its users offline
+                LOGGER.log(System.Logger.Level.WARNING, "event=cluster-beat outcome=reaped");
+                byNamespace.values().forEach(TenantPeers::reaped);
+            }
+            beaten = true;
+            answer.subList(1, answer.size()).forEach(this::departed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -62,15 +62,22 @@ final class ClusterScripts {
     /**
      * ARGV: prefix, node, ms after which a node that did not beat is dead. This node beats; every dead node is removed
      * with its hash, and the fields it held that no live node holds are answered (each by exactly one caller, since the
-     * script is atomic): the users and room members that went with it.
+     * script is atomic): the users and room members that went with it. A node whose own last beat is as old reaps
+     * nobody this time: Redis was unreachable for every node (an outage), not only for the silent ones, which beat
+     * again within a beat of Redis coming back. The first element of the answer is {@code absent} when this node was
+     * not in the set (its first beat, or it was reaped), else {@code known}.
      */
     static final String BEAT = """
             local now = redis.call('TIME')
             now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
             local nodes = ARGV[1] .. 'nodes'
             local held = ARGV[1] .. 'held:'
+            local before = redis.call('ZSCORE', nodes, ARGV[2])
             redis.call('ZADD', nodes, now, ARGV[2])
-            local gone = {}
+            local gone = {before and 'known' or 'absent'}
+            if before and now - tonumber(before) > tonumber(ARGV[3]) then
+              return gone -- this node could not beat either: Redis was out for all, nobody is reaped for it
+            end
             for _, dead in ipairs(redis.call('ZRANGEBYSCORE', nodes, '-inf', now - tonumber(ARGV[3]))) do
               redis.call('ZREM', nodes, dead)
               local fields = redis.call('HKEYS', held .. dead)

@@ -238,6 +238,11 @@ final class TenantPeers implements Peers {
         }
     }
 
+    /** The cluster dropped what this node held: its sockets reconnect, and are counted again as they do. */
+    void reaped() {
+        departures.recount();
+    }
+
     @Override
     public void close() {
         cluster.closed(this);

@@ -185,6 +185,14 @@ public final class Socket {
         }
     }
 
+    /**
+     * Closes the underlying connection without a DISCONNECT packet (socket.io's {@code socket.conn.close()}): a client
+     * that sees its transport close reconnects by itself, where after a DISCONNECT it stays away.
+     */
+    public void closeConnection() {
+        client.session().close(CloseReason.FORCED_CLOSE);
+    }
+
     void send(List<EnginePacket> packets) {
         client.session().send(packets);
     }
