@@ -7,10 +7,7 @@ import io.chat.admin.Metrics;
 import io.chat.api.Health;
 import io.chat.api.PublicApi;
 import io.chat.chat.ChatService;
-import io.chat.cluster.ClusterLink;
 import io.chat.history.ClusterMigration;
-import io.chat.history.H2TenantStore;
-import io.chat.history.PostgresDatabase;
 import io.chat.history.ReadsBusyException;
 import io.chat.history.TenantStores;
 import io.chat.http.ApiError;
@@ -25,13 +22,8 @@ import io.chat.http.WebIndex;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
 import io.chat.socketio.engine.EngineConfig;
-import io.chat.socketio.redis.ClusterStats;
-import io.chat.socketio.redis.RedisAdapterConfig;
-import io.chat.socketio.redis.RedisCluster;
 import io.chat.tenant.DemoTenant;
 import io.chat.tenant.FolderTenantCatalog;
-import io.chat.tenant.SharedTenantCatalog;
-import io.chat.tenant.TenantCatalog;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.CredentialUncheckedException;
 import io.chat.tenant.auth.PasswordHasher;
@@ -139,17 +131,9 @@ public final class Main {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
         Metrics metrics = new Metrics(chat, io.engine());
-        Tenants tenants;
+        Tenancy tenants;
         try {
-            tenants = settings.cluster()
-                    .map(cluster -> clusterTenants(cluster, io, chat, metrics, storeReads))
-                    .orElseGet(() -> new Tenants(
-                            FolderTenantCatalog.create(
-                                    settings.tenantsDir(),
-                                    H2TenantStore.opener(storeReads, metrics, settings.durability())),
-                            TenantRegistry.TenantListener.all(chat, metrics),
-                            Optional.empty(),
-                            List.of()));
+            tenants = Tenancy.of(settings, io, chat, metrics, storeReads);
         } catch (RuntimeException e) {
             // PostgreSQL or Redis unreachable at start: the node refuses to start, leaving no thread behind
             storeReads.shutdown();
@@ -257,61 +241,6 @@ public final class Main {
                         out,
                         err)
                 .run();
-    }
-
-    /**
-     * Where the tenants live and who hears of their changes: a folder per tenant on one node, or, in a cluster, the
-     * shared PostgreSQL database, with the other nodes told over Redis; closed after the registry.
-     */
-    private record Tenants(
-            TenantCatalog catalog,
-            TenantRegistry.TenantListener listener,
-            Optional<ClusterLink> link,
-            List<AutoCloseable> parts)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            for (AutoCloseable part : parts) {
-                try {
-                    part.close();
-                } catch (Exception e) {
-                    LOGGER.log(
-                            System.Logger.Level.WARNING,
-                            "event=stop part=" + part.getClass().getSimpleName() + " outcome=failed");
-                }
-            }
-        }
-    }
-
-    /**
-     * Cluster mode: the tenants in PostgreSQL, every namespace's rooms shared over Redis (the Socket.IO Redis adapter,
-     * set before the first namespace), and the link that tells the other nodes what changes here.
-     */
-    private static Tenants clusterTenants(
-            Settings.Cluster cluster, SocketIoServer io, ChatService chat, Metrics metrics, ExecutorService reads) {
-        PostgresDatabase postgres = PostgresDatabase.open(
-                cluster.postgresUrl(), cluster.postgresUser(), cluster.postgresPassword(), reads, metrics);
-        RedisCluster redis;
-        try {
-            redis = RedisCluster.connect(RedisAdapterConfig.defaults(cluster.redisUrl()));
-        } catch (RuntimeException e) {
-            postgres.close();
-            // not the URL: it may hold a password
-            throw new IllegalStateException("cannot connect to Redis (CHAT_REDIS_URL): " + e.getMessage(), e);
-        }
-        io.adapter(redis.adapterFactory());
-        metrics.clusterLink(redis::connected, () -> {
-            ClusterStats stats = redis.stats();
-            return stats.publishesFailed() + stats.publishesDropped();
-        });
-        ClusterLink link = new ClusterLink(io, chat);
-        TenantCatalog catalog =
-                new SharedTenantCatalog(postgres.tenantRecords(), postgres::forTenant, link::tenantsChanged);
-        return new Tenants(
-                catalog,
-                TenantRegistry.TenantListener.all(chat, metrics, link),
-                Optional.of(link),
-                List.of(link, postgres, redis));
     }
 
     /** An unexpected failure answers a fixed message: no exception text or stack trace reaches a client. */

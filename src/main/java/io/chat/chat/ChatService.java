@@ -1,10 +1,14 @@
 package io.chat.chat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.json.Json;
+import io.chat.socketio.Socket;
 import io.chat.socketio.SocketIoServer;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantRegistry;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -20,6 +24,8 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     private final ConcurrentHashMap<TenantId, TenantChat> chats = new ConcurrentHashMap<>();
     /** One timer per connected socket, for when its credential expires; cancelled timers leave at once. */
     private final ScheduledThreadPoolExecutor expiries;
+    /** Who else holds a tenant's presence, sockets and rate: nobody on a single node; set once, before any tenant. */
+    private volatile Peers.Factory peers = Peers.ALONE;
 
     public ChatService(SocketIoServer io, Clock clock) {
         this.io = io;
@@ -29,6 +35,29 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
         this.expiries.setRemoveOnCancelPolicy(true);
     }
 
+    /**
+     * Shares every tenant's presence, socket quotas and message rate with the other nodes of a cluster. Called before
+     * the first tenant opens (tenants opened before keep this node's own figures).
+     */
+    public void shareWith(Peers.Factory cluster) {
+        this.peers = Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /**
+     * The public data of a socket of a tenant's namespace that other nodes see ({@code fetchSockets}' {@code data}):
+     * its user's name, nothing else; an empty object for a socket that is not (yet) a chat user's.
+     */
+    public static ObjectNode socketData(Socket socket) {
+        ObjectNode data = Json.mapper().createObjectNode();
+        if (socket.data().get(ChatUser.KEY) instanceof ChatUser user) {
+            data.put(USER_FIELD, user.username());
+        }
+        return data;
+    }
+
+    /** The field of {@link #socketData} that names the user. */
+    public static final String USER_FIELD = "user";
+
     @Override
     public void close() {
         expiries.shutdownNow();
@@ -36,7 +65,7 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
 
     @Override
     public void opened(Tenant tenant) {
-        TenantChat chat = new TenantChat(tenant, io.of(tenant.id().namespace()), clock, expiries);
+        TenantChat chat = new TenantChat(tenant, io.of(tenant.id().namespace()), clock, expiries, peers);
         chat.install();
         chats.put(tenant.id(), chat);
     }
@@ -53,7 +82,10 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
 
     @Override
     public void deleting(Tenant tenant) {
-        chats.remove(tenant.id());
+        TenantChat chat = chats.remove(tenant.id());
+        if (chat != null) {
+            chat.close();
+        }
         io.removeNamespace(tenant.id().namespace());
     }
 

@@ -2,6 +2,7 @@ package io.chat.chat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,6 +41,22 @@ final class Presence {
         return members == null ? List.of() : members.keySet().stream().sorted().toList();
     }
 
+    /** The users with a socket here now. */
+    Set<String> onlineUsers() {
+        return Set.copyOf(online.keySet());
+    }
+
+    /** Room → the users with a socket in it here now. */
+    Map<String, Set<String>> memberships() {
+        Map<String, Set<String>> copy = new TreeMap<>();
+        rooms.forEach((room, members) -> {
+            if (!members.isEmpty()) {
+                copy.put(room, Set.copyOf(members.keySet()));
+            }
+        });
+        return copy;
+    }
+
     /** Room → number of distinct users, for rooms with anyone in them. */
     Map<String, Integer> roomSizes() {
         Map<String, Integer> sizes = new TreeMap<>();
@@ -59,9 +76,13 @@ final class Presence {
      * (ties: the first names), listed by name like the rest.
      */
     Listing busiestRooms(int max) {
-        Map<String, Integer> all = roomSizes();
+        return busiest(roomSizes(), max);
+    }
+
+    /** The rooms of {@code all} (room → users) a listing names: all of them, or the {@code max} busiest. */
+    static Listing busiest(Map<String, Integer> all, int max) {
         if (all.size() <= max) {
-            return new Listing(all, false);
+            return new Listing(new TreeMap<>(all), false);
         }
         Map<String, Integer> kept = new TreeMap<>();
         all.entrySet().stream()

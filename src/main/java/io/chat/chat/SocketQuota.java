@@ -26,10 +26,17 @@ final class SocketQuota {
             this.user = user;
         }
 
-        void release() {
+        String user() {
+            return user;
+        }
+
+        /** @return true when this call gave the place back (the first one) */
+        boolean release() {
             if (held.compareAndSet(true, false)) {
                 SocketQuota.this.release(user);
+                return true;
             }
+            return false;
         }
     }
 

@@ -63,8 +63,15 @@ final class TenantChat {
     private final UserBuckets buckets;
     /** Every user of the tenant together, so that one tenant cannot take the whole server from the others. */
     private final Bucket tenantBucket;
+    /** The other nodes' share of the presence, the sockets and the rate: {@link Peers#ALONE} on a single node. */
+    private final Peers peers;
 
-    TenantChat(Tenant tenant, Namespace namespace, Clock clock, ScheduledExecutorService expiries) {
+    TenantChat(
+            Tenant tenant,
+            Namespace namespace,
+            Clock clock,
+            ScheduledExecutorService expiries,
+            Peers.Factory peersFactory) {
         this.tenant = tenant;
         this.namespace = namespace;
         this.clock = clock;
@@ -72,6 +79,35 @@ final class TenantChat {
         this.buckets = new UserBuckets(tenant::limits, System.nanoTime());
         this.tenantBucket = Bucket.tokens(
                 tenant.limits().tenantMessagesPerSecond(), tenant.limits().tenantMessageBurst(), System.nanoTime());
+        this.peers = peersFactory.of(tenant, namespace, new Departures());
+    }
+
+    /** A killed node's users, found gone by the cluster: told to every node's sockets. */
+    private final class Departures implements Peers.Departures {
+        @Override
+        public void offline(String user) {
+            namespace.emit("user:offline", userEvent(user));
+        }
+
+        @Override
+        public void left(String room, String user) {
+            namespace.to(room).emit("room:left", roomEvent(room, user));
+        }
+
+        @Override
+        public void recount() {
+            // Redis restarted empty, or the others took this node for dead while it was cut off: this node's users
+            // online and in rooms are told to the cluster again, from what it holds, with no socket dropped (closing
+            // them all made every client of every node reconnect after a Redis restart). No event is sent: after a
+            // restart nobody was told otherwise, and presence:list asks every node anyway.
+            presence.onlineUsers().forEach(peers::online);
+            presence.memberships().forEach((room, users) -> users.forEach(user -> peers.entered(room, user)));
+        }
+    }
+
+    /** The namespace is gone from this node. */
+    void close() {
+        peers.close();
     }
 
     Namespace namespace() {
@@ -87,7 +123,7 @@ final class TenantChat {
         namespace.onConnection(this::connected);
         // a place reserved at CONNECT is given back when the socket goes, or if it never came to be registered
         namespace.onDisconnect((socket, reason) -> releasePlace(socket));
-        namespace.onConnectAbandoned(TenantChat::releasePlace);
+        namespace.onConnectAbandoned(this::releasePlace);
         namespace.onDisconnecting((socket, reason) -> {
             if (reason == DisconnectReason.OUTBOUND_QUEUE_FULL) {
                 tenant.counters().queueFullClose();
@@ -160,6 +196,15 @@ final class TenantChat {
         SocketQuota.Place place = quotaResult
                 .place()
                 .orElseThrow(() -> new ConnectRejection(quotaResult.refusal().orElseThrow()));
+        // this node's place first (cheap, and never more than the cluster's), then the cluster's
+        Optional<String> clusterRefusal = peers.reserveSocket(
+                user.username(),
+                tenant.limits().socketsPerTenant(),
+                tenant.limits().socketsPerUser());
+        if (clusterRefusal.isPresent()) {
+            place.release();
+            throw new ConnectRejection(clusterRefusal.get());
+        }
         socket.data().put(SocketQuota.KEY, place);
         socket.data()
                 .put(
@@ -184,9 +229,9 @@ final class TenantChat {
         }
     }
 
-    private static void releasePlace(Socket socket) {
-        if (socket.data().get(SocketQuota.KEY) instanceof SocketQuota.Place place) {
-            place.release();
+    private void releasePlace(Socket socket) {
+        if (socket.data().get(SocketQuota.KEY) instanceof SocketQuota.Place place && place.release()) {
+            peers.releaseSocket(place.user());
         }
     }
 
@@ -215,7 +260,7 @@ final class TenantChat {
         String user = user(socket).username();
         disconnectOnExpiry(socket);
         if (presence.connected(user)) {
-            socket.broadcast().emit("user:online", userEvent(user));
+            whenTrue(peers.online(user), () -> socket.broadcast().emit("user:online", userEvent(user)));
         }
         // the token was checked before this socket was registered: a revocation in between did not see the socket
         try {
@@ -239,11 +284,13 @@ final class TenantChat {
         ChatUser user = user(socket);
         for (String room : socket.rooms()) {
             if (!room.equals(socket.id()) && presence.exit(room, user.username())) {
-                socket.to(room).emit("room:left", roomEvent(room, user.username()));
+                whenTrue(peers.exited(room, user.username()), () -> socket.to(room)
+                        .emit("room:left", roomEvent(room, user.username())));
             }
         }
         if (presence.disconnected(user.username())) {
-            socket.broadcast().emit("user:offline", userEvent(user.username()));
+            whenTrue(peers.offline(user.username()), () -> socket.broadcast()
+                    .emit("user:offline", userEvent(user.username())));
         }
     }
 
@@ -261,7 +308,7 @@ final class TenantChat {
             }
             socket.join(room);
             if (presence.enter(room, user)) {
-                socket.to(room).emit("room:joined", roomEvent(room, user));
+                whenTrue(peers.entered(room, user), () -> socket.to(room).emit("room:joined", roomEvent(room, user)));
             }
         }
         CompletableFuture<MessagePage> history = work(socket)
@@ -269,18 +316,20 @@ final class TenantChat {
                         since.isPresent()
                                 ? tenant.store().since(room, since.getAsLong(), SINCE_PAGE)
                                 : tenant.store().before(room, OptionalLong.empty(), JOIN_HISTORY));
-        history.whenComplete((page, error) -> {
-            if (error != null) {
-                Acks.fail(ack, UNAVAILABLE, "history unavailable");
-                return;
-            }
-            ObjectNode body = Acks.ok().put("room", room);
-            ArrayNode members = body.putArray("members");
-            presence.members(room).forEach(members::add);
-            body.set("messages", MessageJson.of(page.messages()));
-            body.put("hasMore", page.hasMore());
-            ack.send(body);
-        });
+        // the members once the history is there, as they are then (on every node, in a cluster)
+        history.thenCompose(page -> peers.members(room, presence.members(room)).thenApply(m -> new Joined(page, m)))
+                .whenComplete((joined, error) -> {
+                    if (error != null) {
+                        Acks.fail(ack, UNAVAILABLE, "history unavailable");
+                        return;
+                    }
+                    MessagePage page = joined.page();
+                    ObjectNode body = Acks.ok().put("room", room);
+                    joined.members().forEach(body.putArray("members")::add);
+                    body.set("messages", MessageJson.of(page.messages()));
+                    body.put("hasMore", page.hasMore());
+                    ack.send(body);
+                });
     }
 
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
@@ -290,7 +339,7 @@ final class TenantChat {
             socket.leave(room);
             String user = user(socket).username();
             if (presence.exit(room, user)) {
-                namespace.to(room).emit("room:left", roomEvent(room, user));
+                whenTrue(peers.exited(room, user), () -> namespace.to(room).emit("room:left", roomEvent(room, user)));
             }
         }
         ack.send(Acks.ok());
@@ -300,16 +349,18 @@ final class TenantChat {
         if (!args.isEmpty() && !args.getFirst().isObject() && !args.getFirst().isNull()) {
             throw new Acks.Refusal(BAD_REQUEST, "payload must be an object");
         }
-        Presence.Listing listing = presence.busiestRooms(ROOMS_LIST_MAX);
-        ObjectNode body = Acks.ok();
-        ArrayNode rooms = body.putArray("rooms");
-        for (Map.Entry<String, Integer> entry : listing.rooms().entrySet()) {
-            rooms.addObject().put("name", entry.getKey()).put("members", entry.getValue());
-        }
-        if (listing.truncated()) {
-            body.put("truncated", true); // only then: under the cap the answer is the contract's, key for key
-        }
-        ack.send(body);
+        peers.roomSizes(presence.roomSizes()).thenAccept(sizes -> {
+            Presence.Listing listing = Presence.busiest(sizes, ROOMS_LIST_MAX);
+            ObjectNode body = Acks.ok();
+            ArrayNode rooms = body.putArray("rooms");
+            for (Map.Entry<String, Integer> entry : listing.rooms().entrySet()) {
+                rooms.addObject().put("name", entry.getKey()).put("members", entry.getValue());
+            }
+            if (listing.truncated()) {
+                body.put("truncated", true); // only then: under the cap the answer is the contract's, key for key
+            }
+            ack.send(body);
+        });
     }
 
     private void send(Socket socket, List<JsonNode> args, Ack ack) {
@@ -328,6 +379,33 @@ final class TenantChat {
         if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");
         }
+        CompletableFuture<Boolean> clusterToken = peers.takeMessage(user);
+        Boolean taken = clusterToken.getNow(null);
+        if (taken != null) { // a single node: at once, on this thread, as always
+            if (!taken) {
+                throw new Acks.Refusal(RATE_LIMITED, "slow down");
+            }
+            store(socket, room, user, text, clientId, ack);
+            return;
+        }
+        clusterToken.whenComplete((ok, error) -> {
+            if (!Boolean.TRUE.equals(ok)) {
+                Acks.fail(ack, RATE_LIMITED, "slow down");
+                return;
+            }
+            try {
+                store(socket, room, user, text, clientId, ack);
+            } catch (RuntimeException e) {
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "tenant=" + tenant.id() + " event=message:send outcome=error type="
+                                + e.getClass().getSimpleName());
+                Acks.fail(ack, UNAVAILABLE, "try again later");
+            }
+        });
+    }
+
+    private void store(Socket socket, String room, String user, String text, Optional<String> clientId, Ack ack) {
         // completes on the store's writer thread, in commit order: the fan-out keeps each room in seq order
         tenant.store().append(room, user, text, clientId).whenComplete((result, error) -> {
             if (error != null) {
@@ -364,10 +442,11 @@ final class TenantChat {
     private void presenceList(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
         refuseSocketRoom(room);
-        ObjectNode body = Acks.ok();
-        ArrayNode users = body.putArray("users");
-        presence.members(room).forEach(users::add);
-        ack.send(body);
+        peers.members(room, presence.members(room)).thenAccept(members -> {
+            ObjectNode body = Acks.ok();
+            members.forEach(body.putArray("users")::add);
+            ack.send(body);
+        });
     }
 
     private void typing(Socket socket, List<JsonNode> args, Ack ack) {
@@ -421,6 +500,18 @@ final class TenantChat {
         if (namespace.socket(room).isPresent()) {
             throw new Acks.Refusal(FORBIDDEN, "room not allowed");
         }
+    }
+
+    /** A room's history page and its members, for {@code room:join}'s answer. */
+    private record Joined(MessagePage page, List<String> members) {}
+
+    /** Runs {@code then} once {@code answer} is true: at once on a single node, when the cluster answers otherwise. */
+    private static void whenTrue(CompletableFuture<Boolean> answer, Runnable then) {
+        answer.thenAccept(yes -> {
+            if (yes) {
+                then.run();
+            }
+        });
     }
 
     private static ChatUser user(Socket socket) {

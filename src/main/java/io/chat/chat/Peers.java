@@ -1,0 +1,79 @@
+package io.chat.chat;
+
+import io.chat.socketio.Namespace;
+import io.chat.tenant.Tenant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the other nodes of a cluster hold of one tenant: its users online and in rooms, its sockets, its users' message
+ * rate. The chat counts everything on this node first ({@link Presence}, {@link SocketQuota}, its buckets) and asks
+ * here only what this node cannot answer alone: whether a user's first (last) socket here is also the first (last) in
+ * the cluster, who is in a room on every node, and whether the cluster's sockets and rate leave room for one more. On
+ * a single node {@link #ALONE} answers with this node's own figures, at once, so the chat behaves as it always did.
+ *
+ * <p>Futures never fail: when the cluster cannot be asked, they answer with this node's own view.
+ */
+public interface Peers {
+    /** This node's first socket of {@code user} connected: true when no other node has one. */
+    CompletableFuture<Boolean> online(String user);
+
+    /** This node's last socket of {@code user} left: true when no other node has one. */
+    CompletableFuture<Boolean> offline(String user);
+
+    /** This node's first socket of {@code user} joined {@code room}: true when no other node's socket is in it. */
+    CompletableFuture<Boolean> entered(String room, String user);
+
+    /** This node's last socket of {@code user} left {@code room}: true when no other node's socket is in it. */
+    CompletableFuture<Boolean> exited(String room, String user);
+
+    /** The users in {@code room} on every node, each once, by name; {@code here} is this node's. */
+    CompletableFuture<List<String>> members(String room, List<String> here);
+
+    /** Room → distinct users on every node, for rooms with anyone in them; {@code here} is this node's. */
+    CompletableFuture<Map<String, Integer>> roomSizes(Map<String, Integer> here);
+
+    /**
+     * Reserves a place for one more socket of {@code user} in the cluster, after this node's own quota gave one:
+     * empty when there was one, else the refusal a client is told. May wait for the cluster (a CONNECT does anyway).
+     */
+    Optional<String> reserveSocket(String user, int maxTotal, int maxPerUser);
+
+    /** Gives back a place {@link #reserveSocket} gave. */
+    void releaseSocket(String user);
+
+    /**
+     * Takes a token from the user's message bucket, then from the tenant's, shared by every node, after this node's own
+     * buckets gave one: false when the cluster's are empty.
+     */
+    CompletableFuture<Boolean> takeMessage(String user);
+
+    /** The tenant's namespace is gone from this node. */
+    void close();
+
+    /** What the chat says when the cluster finds a killed node's users gone (sent from one node only). */
+    interface Departures {
+        /** {@code user} has no socket on any node any more. */
+        void offline(String user);
+
+        /** {@code user} has no socket in {@code room} on any node any more. */
+        void left(String room, String user);
+
+        /**
+         * The cluster lost what this node holds (Redis restarted empty, or this node was cut off long enough to be
+         * taken for dead): this node tells it again.
+         */
+        void recount();
+    }
+
+    /** Makes each tenant's peers when its namespace opens on this node. */
+    @FunctionalInterface
+    interface Factory {
+        Peers of(Tenant tenant, Namespace namespace, Departures departures);
+    }
+
+    /** A single node: nobody else holds anything. */
+    Factory ALONE = (tenant, namespace, departures) -> Alone.INSTANCE;
+}

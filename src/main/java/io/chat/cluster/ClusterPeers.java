@@ -1,0 +1,113 @@
+package io.chat.cluster;
+
+import io.chat.chat.Peers;
+import io.chat.socketio.Namespace;
+import io.chat.socketio.redis.RedisCluster;
+import io.chat.tenant.Tenant;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's part in the cluster's presence, socket quotas and message rates, kept in Redis (see package-info): it
+ * beats every {@link #BEAT_EVERY}; a node that has not beaten for {@link #DEAD_AFTER} is dead, and the first node to
+ * beat after that removes what it held and tells the users that went offline with it (so within {@code DEAD_AFTER +
+ * BEAT_EVERY} of the kill). Makes each tenant's {@link TenantPeers}.
+ */
+public final class ClusterPeers implements Peers.Factory, AutoCloseable {
+    static final Duration BEAT_EVERY = Duration.ofSeconds(2);
+    static final Duration DEAD_AFTER = Duration.ofSeconds(10);
+    /** The prefix of this feature's Redis keys. */
+    static final String PREFIX = "chat:cluster:";
+    /** Separates the parts of a hash field: no name (namespace, room, user) holds it. */
+    static final String SEPARATOR = "\u0000";
+
+    private static final System.Logger LOGGER = System.getLogger(ClusterPeers.class.getName());
+
+    private final RedisCluster redis;
+    private final Duration deadAfter;
+    private final ConcurrentHashMap<String, TenantPeers> byNamespace = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor beats;
+    /** Whether a beat reached Redis already (only the beat thread reads and writes it, after the constructor's). */
+    private volatile boolean beaten;
+
+    public ClusterPeers(RedisCluster redis) {
+        this(redis, BEAT_EVERY, DEAD_AFTER);
+    }
+
+    ClusterPeers(RedisCluster redis, Duration beatEvery, Duration deadAfter) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.deadAfter = deadAfter;
+        this.beats = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("cluster-beat").daemon().factory());
+        beats.setRemoveOnCancelPolicy(true);
+        beat(); // in the set of nodes before the first socket is counted
+        long every = beatEvery.toMillis();
+        beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Peers of(Tenant tenant, Namespace namespace, Peers.Departures departures) {
+        TenantPeers peers = new TenantPeers(this, tenant, namespace, departures);
+        byNamespace.put(namespace.name(), peers);
+        return peers;
+    }
+
+    RedisCluster redis() {
+        return redis;
+    }
+
+    String node() {
+        return redis.uid();
+    }
+
+    void closed(TenantPeers peers) {
+        byNamespace.remove(peers.namespaceName(), peers);
+    }
+
+    private void beat() {
+        try {
+            List<String> answer = redis.evalStrings(
+                            ClusterScripts.BEAT, PREFIX, node(), Long.toString(deadAfter.toMillis()))
+                    .get(deadAfter.toMillis(), TimeUnit.MILLISECONDS);
+            boolean absent = answer.getFirst().equals("absent");
+            if (absent && beaten) {
+                // cut off alone for longer than DEAD_AFTER: another node reaped this one and told its users offline
+                LOGGER.log(System.Logger.Level.WARNING, "event=cluster-beat outcome=reaped");
+                byNamespace.values().forEach(TenantPeers::reaped);
+            }
+            beaten = true;
+            answer.subList(1, answer.size()).forEach(this::departed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Redis is down: the next beat tries again
+            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-beat outcome=failed");
+        }
+    }
+
+    /** A field a dead node held and no live node holds: tells its tenant's sockets, if the tenant is open here. */
+    private void departed(String field) {
+        String[] parts = field.split(SEPARATOR, -1);
+        TenantPeers peers = byNamespace.get(parts[0]);
+        if (peers != null) {
+            peers.departed(parts);
+        }
+    }
+
+    /** Stops beating and marks this node dead, so that another node clears what it held at its next beat. */
+    @Override
+    public void close() {
+        beats.shutdownNow();
+        try {
+            redis.evalInteger(ClusterScripts.LEAVE, PREFIX, node()).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOGGER.log(System.Logger.Level.DEBUG, "event=cluster-leave outcome=failed");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.chat.cluster;
+
+/**
+ * The Lua scripts that keep a cluster's presence, socket quotas and message rates in Redis, each one atomic. Every
+ * node holds one hash of what it has ({@code <prefix>held:<node>}, field → count) and beats in a sorted set
+ * ({@code <prefix>nodes}, node → last beat in ms, Redis's clock); a figure of the cluster is the sum of a field over
+ * the nodes in that set. ARGV[1] is always the prefix. No key is declared: one Redis, not a Redis Cluster.
+ */
+final class ClusterScripts {
+    private ClusterScripts() {}
+
+    /** Sums ARGV[n]'s field over the live nodes' hashes: {@code sum(field)}. */
+    private static final String SUM = """
+            local held = ARGV[1] .. 'held:'
+            local live = redis.call('ZRANGE', ARGV[1] .. 'nodes', 0, -1)
+            local function sum(field)
+              local total = 0
+              for _, node in ipairs(live) do
+                total = total + (tonumber(redis.call('HGET', held .. node, field)) or 0)
+              end
+              return total
+            end
+            local function add(field, delta)
+              local left = redis.call('HINCRBY', held .. ARGV[2], field, delta)
+              if left <= 0 then redis.call('HDEL', held .. ARGV[2], field) end
+            end
+            """;
+
+    /**
+     * ARGV: prefix, node, field, delta. Adds {@code delta} to this node's count of the field; answers the cluster's
+     * total afterwards (this node's count included even when it is not, or no longer, in the set of nodes).
+     */
+    static final String COUNT = SUM + """
+            add(ARGV[3], tonumber(ARGV[4]))
+            local total = sum(ARGV[3])
+            if not redis.call('ZSCORE', ARGV[1] .. 'nodes', ARGV[2]) then
+              total = total + (tonumber(redis.call('HGET', held .. ARGV[2], ARGV[3])) or 0)
+            end
+            return total
+            """;
+
+    /**
+     * ARGV: prefix, node, tenant field, user field, max for the tenant, max for the user. Takes a place for one more
+     * socket when the cluster's sockets of the tenant and of the user are under their caps: 0, else 1 (tenant full) or
+     * 2 (user's cap reached).
+     */
+    static final String RESERVE = SUM + """
+            if sum(ARGV[3]) >= tonumber(ARGV[5]) then return 1 end
+            if sum(ARGV[4]) >= tonumber(ARGV[6]) then return 2 end
+            add(ARGV[3], 1)
+            add(ARGV[4], 1)
+            return 0
+            """;
+
+    /** ARGV: prefix, node, tenant field, user field. Gives back a place {@link #RESERVE} took. */
+    static final String RELEASE = SUM + """
+            add(ARGV[3], -1)
+            add(ARGV[4], -1)
+            return 0
+            """;
+
+    /**
+     * ARGV: prefix, node, ms after which a node that did not beat is dead. This node beats; every dead node is removed
+     * with its hash, and the fields it held that no live node holds are answered (each by exactly one caller, since the
+     * script is atomic): the users and room members that went with it. A node whose own last beat is as old reaps
+     * nobody this time: Redis was unreachable for every node (an outage), not only for the silent ones, which beat
+     * again within a beat of Redis coming back. The first element of the answer is {@code absent} when this node was
+     * not in the set (its first beat, or it was reaped), else {@code known}.
+     */
+    static final String BEAT = """
+            local now = redis.call('TIME')
+            now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+            local nodes = ARGV[1] .. 'nodes'
+            local held = ARGV[1] .. 'held:'
+            local before = redis.call('ZSCORE', nodes, ARGV[2])
+            redis.call('ZADD', nodes, now, ARGV[2])
+            local gone = {before and 'known' or 'absent'}
+            if before and now - tonumber(before) > tonumber(ARGV[3]) then
+              return gone -- this node could not beat either: Redis was out for all, nobody is reaped for it
+            end
+            for _, dead in ipairs(redis.call('ZRANGEBYSCORE', nodes, '-inf', now - tonumber(ARGV[3]))) do
+              redis.call('ZREM', nodes, dead)
+              local fields = redis.call('HKEYS', held .. dead)
+              redis.call('DEL', held .. dead)
+              local live = redis.call('ZRANGE', nodes, 0, -1)
+              for _, field in ipairs(fields) do
+                local total = 0
+                for _, node in ipairs(live) do
+                  total = total + (tonumber(redis.call('HGET', held .. node, field)) or 0)
+                end
+                if total == 0 then table.insert(gone, field) end
+              end
+            end
+            return gone
+            """;
+
+    /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
+    static final String LEAVE = """
+            redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])
+            return 0
+            """;
+
+    /**
+     * ARGV: prefix, user bucket's key, its rate per second, its burst, tenant bucket's key, its rate, its burst. Token
+     * buckets in Redis, refilled by Redis's clock: takes one token from the user's, then (if there was one) from the
+     * tenant's, as a single node does with its own buckets. Answers 0 when both gave one, 1 (user's empty), 2
+     * (tenant's empty). A bucket expires once it would be full again, as a new one is.
+     */
+    static final String TAKE = """
+            local now = redis.call('TIME')
+            now = tonumber(now[1]) * 1000000 + tonumber(now[2])
+            local function take(key, rate, burst)
+              local bucket = redis.call('HMGET', key, 't', 'at')
+              local tokens = tonumber(bucket[1]) or burst
+              local at = tonumber(bucket[2]) or now
+              tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000000)
+              local taken = tokens >= 1
+              if taken then tokens = tokens - 1 end
+              redis.call('HSET', key, 't', tostring(tokens), 'at', string.format('%.0f', now))
+              redis.call('PEXPIRE', key, math.ceil((burst - tokens) * 1000 / rate) + 1000)
+              return taken
+            end
+            if not take(ARGV[1] .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])) then return 1 end
+            if not take(ARGV[1] .. ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])) then return 2 end
+            return 0
+            """;
+}

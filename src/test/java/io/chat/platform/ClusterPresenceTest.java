@@ -1,0 +1,224 @@
+package io.chat.platform;
+
+import static io.chat.platform.ChatAssertions.assertError;
+import static io.chat.platform.ChatClient.await;
+import static io.chat.platform.ChatClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.testing.ChildPlatform;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Presence and limits held by the cluster, not by each node (issue 13): two nodes on a real PostgreSQL and Redis, the
+ * official Java client with its default options. A user with a tab on each node is online once and offline when the
+ * last tab goes; presence and room lists name every node's users; typing and announcements cross nodes; the per-user
+ * message rate and socket cap count every node's sockets together.
+ */
+class ClusterPresenceTest {
+    private static TwoNodes nodes;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        nodes = TwoNodes.start("cluster_presence");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (nodes != null) {
+            nodes.close();
+        }
+    }
+
+    @AfterEach
+    void closeClients() {
+        nodes.closeClients();
+    }
+
+    @Test
+    void aUserWithATabOnEachNodeIsOnlineOnceAndOfflineWhenTheLastTabCloses() {
+        String tenant = nodes.tenant(null, "alice", "bob");
+        ChatClient bob = nodes.connect(nodes.a, tenant, "bob");
+        bob.join("lobby");
+
+        ChatClient aliceOnA = nodes.connect(nodes.a, tenant, "alice");
+        bob.awaitEvent("user:online", e -> e.path("user").asText().equals("alice"));
+        ChatClient aliceOnB = nodes.connect(nodes.b, tenant, "alice");
+        aliceOnB.join("lobby");
+        // node B told its user:online (if any) before this message: Redis keeps one publisher's order
+        aliceOnB.send("lobby", "second tab");
+        bob.awaitEvent("message", m -> m.path("text").asText().equals("second tab"));
+        assertEquals(
+                1, count(bob, "user:online", "alice"), "a second tab on another node is no new user: " + bob.events());
+
+        aliceOnA.close();
+        TestTenants.awaitSockets(nodes.a, tenant, 1);
+        bob.sync(); // node A counted the closed tab before it answers this
+        assertEquals(0, count(bob, "user:offline", "alice"), "alice still has a tab on node B: " + bob.events());
+
+        aliceOnB.close();
+        bob.awaitEvent("user:offline", e -> e.path("user").asText().equals("alice"));
+        bob.sync();
+        assertEquals(1, count(bob, "user:offline", "alice"), bob.events().toString());
+    }
+
+    @Test
+    void presenceAndRoomListsNameTheUsersOfEveryNode() {
+        String tenant = nodes.tenant(null, "alice", "bob", "carol");
+        ChatClient alice = nodes.connect(nodes.a, tenant, "alice");
+        ChatClient bob = nodes.connect(nodes.b, tenant, "bob");
+        ChatClient bobAgain = nodes.connect(nodes.a, tenant, "bob");
+        alice.join("lobby");
+        JsonNode joined = bob.join("lobby");
+        assertEquals(List.of("alice", "bob"), ChatClient.strings(joined.get("members")), joined.toString());
+        bobAgain.join("lobby");
+        bob.join("side");
+        // the second tab, on the other node, is no new member
+        alice.sync();
+        assertEquals(1, alice.received("room:joined").size(), alice.events().toString());
+
+        for (ChatClient asker : List.of(alice, bob)) {
+            JsonNode present = asker.call("presence:list", json("room", "lobby"));
+            assertEquals(List.of("alice", "bob"), ChatClient.strings(present.get("users")), present.toString());
+            JsonNode rooms = asker.call("rooms:list", json());
+            assertEquals(
+                    json(
+                            "ok",
+                            true,
+                            "rooms",
+                            List.of(json("name", "lobby", "members", 2), json("name", "side", "members", 1))),
+                    rooms);
+        }
+
+        bob.close(); // bob still has a socket in the lobby on node A
+        TestTenants.awaitSockets(nodes.b, tenant, 0);
+        alice.sync();
+        assertEquals(0, alice.received("room:left").size(), alice.events().toString());
+        bobAgain.close();
+        alice.awaitEvent("room:left", e -> e.path("user").asText().equals("bob"));
+        JsonNode present = alice.call("presence:list", json("room", "lobby"));
+        assertEquals(List.of("alice"), ChatClient.strings(present.get("users")), present.toString());
+    }
+
+    @Test
+    void typingAndAnnouncementsCrossNodes() {
+        String tenant = nodes.tenant(null, "alice", "bob");
+        ChatClient alice = nodes.connect(nodes.a, tenant, "alice");
+        ChatClient bob = nodes.connect(nodes.b, tenant, "bob");
+        alice.join("lobby");
+        bob.join("lobby");
+        assertEquals(json("ok", true), alice.call("typing", json("room", "lobby")));
+        JsonNode typing = bob.awaitEvent("typing");
+        assertEquals(json("room", "lobby", "user", "alice"), typing);
+
+        TestTenants.expect(
+                202,
+                nodes.a.admin("POST", "/admin/tenants/" + tenant + "/announcements", "{\"text\":\"maintenance\"}"));
+        assertEquals("maintenance", bob.awaitEvent("announcement").path("text").asText());
+        assertEquals(
+                "maintenance", alice.awaitEvent("announcement").path("text").asText());
+    }
+
+    @Test
+    void theMessageRateOfAUserCountsTheSocketsOfEveryNode() {
+        int burst = 3;
+        String tenant = nodes.tenant("{\"messagesPerSecond\":1,\"messageBurst\":" + burst + "}", "alice");
+        ChatClient onA = nodes.connect(nodes.a, tenant, "alice");
+        ChatClient onB = nodes.connect(nodes.b, tenant, "alice");
+        onA.join("lobby");
+        onB.join("lobby");
+        int perNode = 10; // each node alone would take `burst` of these
+        long start = System.nanoTime();
+        List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+        for (int i = 0; i < perNode; i++) {
+            acks.add(onA.request("message:send", json("room", "lobby", "text", "a" + i)));
+            acks.add(onB.request("message:send", json("room", "lobby", "text", "b" + i)));
+        }
+        int accepted = 0;
+        for (CompletableFuture<JsonNode> ack : acks) {
+            JsonNode answer = await(ack, "message:send ack");
+            if (answer.path("ok").asBoolean()) {
+                accepted++;
+            } else {
+                assertError(answer, "rate_limited");
+            }
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
+        System.out.println("cluster rate: " + accepted + " of " + acks.size() + " sends accepted in under " + seconds
+                + " s, burst " + burst + " at 1/s");
+        // the burst once for both nodes, and what refilled meanwhile (not twice the burst, as two nodes alone give)
+        assertTrue(accepted <= burst + seconds, accepted + " accepted");
+        assertTrue(accepted >= burst, accepted + " accepted");
+    }
+
+    @Test
+    void theSocketCapOfAUserCountsTheSocketsOfEveryNode() {
+        String tenant = nodes.tenant("{\"socketsPerUser\":2,\"socketsPerTenant\":3}", "alice", "bob", "carol");
+        nodes.connect(nodes.a, tenant, "alice");
+        nodes.connect(nodes.b, tenant, "alice");
+        assertEquals(
+                "too many connections", nodes.open(nodes.a, tenant, "alice").awaitConnectError());
+        assertEquals(
+                "too many connections", nodes.open(nodes.b, tenant, "alice").awaitConnectError());
+
+        ChatClient bob = nodes.connect(nodes.b, tenant, "bob");
+        assertEquals("tenant full", nodes.open(nodes.a, tenant, "carol").awaitConnectError());
+        bob.close();
+        TestTenants.awaitSockets(nodes.b, tenant, 1);
+        TwoNodes.awaitWithin(TwoNodes.ACROSS_NODES, () -> {
+            ChatClient carol = nodes.open(nodes.a, tenant, "carol");
+            try {
+                carol.awaitConnected();
+                return true;
+            } catch (AssertionError refused) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void theUsersOfAKilledNodeGoOfflineOnTheOthers() throws Exception {
+        String tenant = nodes.tenant(null, "alice", "bob");
+        ChildPlatform third = nodes.startChild();
+        try {
+            ChatClient bob = nodes.connect(nodes.a, tenant, "bob");
+            bob.join("lobby");
+            ChatClient alice = nodes.connect(third.url(), tenant, nodes.a.login(tenant, "alice"));
+            alice.join("lobby");
+            bob.awaitEvent("user:online", e -> e.path("user").asText().equals("alice"));
+            assertEquals(
+                    List.of("alice", "bob"),
+                    ChatClient.strings(
+                            bob.call("presence:list", json("room", "lobby")).get("users")));
+
+            third.kill(); // SIGKILL: nothing is said to anyone
+            long killed = System.nanoTime();
+            // a node silent for 10 s is reaped by the next beat (every 2 s) of another node
+            TwoNodes.awaitWithin(Duration.ofSeconds(12), () -> count(bob, "user:offline", "alice") == 1);
+            System.out.println("cluster: a killed node's user offline on the others after "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed) + " ms");
+            bob.awaitEvent("room:left", e -> e.path("user").asText().equals("alice"));
+            assertEquals(
+                    List.of("bob"),
+                    ChatClient.strings(
+                            bob.call("presence:list", json("room", "lobby")).get("users")));
+        } finally {
+            third.kill();
+        }
+    }
+
+    private static long count(ChatClient client, String event, String user) {
+        return client.received(event).stream()
+                .filter(e -> e.path("user").asText().equals(user))
+                .count();
+    }
+}
