@@ -6,24 +6,37 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A batch's appends, of any number of tenants, inside the writer's open transaction, in one call of the database
- * function {@code chat_append_batch} (migration V3), which calls {@code chat_append} (migration V2, where the steps
- * are explained) for each tenant in tenant order. For each tenant it locks the rooms' counter rows in room order
- * and holds them to commit (gap-free seqs in commit order across nodes, no deadlock between nodes), then, in a new
- * snapshot, finds the clientIds already stored, numbers and inserts the new messages and moves the counters. It sets
- * the transaction's tenant as it goes. No seq is cached between transactions: other nodes move the counters.
+ * function {@code chat_append_grouped} (migration V6, where the steps are explained): for each tenant in tenant order
+ * it locks the rooms' counter rows in room order and holds them to commit (gap-free seqs in commit order across
+ * nodes, no deadlock between nodes), then, in a new snapshot, finds the clientIds already stored, numbers and inserts
+ * the new messages and moves the counters, each tenant under its own statements (row security applies per
+ * statement). It sets the transaction's tenant as it goes. No seq is cached between transactions: other nodes move
+ * the counters.
+ *
+ * <p>Here, before the call: the appends are grouped by tenant (tenants sorted, each tenant's in submission order), and
+ * an append repeating a clientId of an earlier append of the batch is not sent but answered with that append's
+ * message, as a duplicate; the database answers new messages with their seq alone (the rest is known here), and
+ * duplicates with the stored message.
  */
 final class PostgresAppends {
-    private static final String APPEND = "SELECT r_ord, r_seq, r_id, r_text, r_ts, r_duplicate"
-            + " FROM chat_append_batch(?, ?, ?, ?, ?, ?::uuid[], ?)";
+    private static final String APPEND =
+            "SELECT r_ord, r_seq, r_id, r_text, r_ts FROM chat_append_grouped(?, ?, ?, ?, ?, ?, ?::uuid[], ?)";
 
     /** An append of the batch: what to store, for which tenant. */
     record Request(String tenant, String room, String from, String text, Optional<String> clientId) {}
+
+    /** What makes two appends one message: the database's unique key on clientIds. */
+    private record ClientKey(String tenant, String room, String from, String clientId) {}
 
     private PostgresAppends() {}
 
@@ -34,48 +47,95 @@ final class PostgresAppends {
      */
     static List<AppendResult> append(Connection connection, List<Request> requests) throws SQLException {
         int n = requests.size();
-        String[] tenants = new String[n];
-        String[] rooms = new String[n];
-        String[] senders = new String[n];
-        byte[][] texts = new byte[n][];
-        String[] clientIds = new String[n];
-        String[] ids = new String[n];
+        // An append repeating an earlier append's clientId is not sent: it gets that append's answer.
+        int[] firstOf = new int[n];
+        Map<ClientKey, Integer> firstByKey = new HashMap<>();
+        List<Integer> sent = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Request request = requests.get(i);
-            tenants[i] = request.tenant();
-            rooms[i] = request.room();
-            senders[i] = request.from();
-            texts[i] = request.text().getBytes(StandardCharsets.UTF_8);
-            clientIds[i] = request.clientId().orElse(null);
-            ids[i] = UUID.randomUUID().toString();
+            Integer earlier = request.clientId().isEmpty()
+                    ? null
+                    : firstByKey.putIfAbsent(
+                            new ClientKey(
+                                    request.tenant(),
+                                    request.room(),
+                                    request.from(),
+                                    request.clientId().get()),
+                            i);
+            firstOf[i] = earlier == null ? i : earlier;
+            if (earlier == null) {
+                sent.add(i);
+            }
         }
+        // grouped by tenant, tenants in order; a stable sort keeps each tenant's appends in submission order
+        sent.sort(Comparator.comparing(i -> requests.get(i).tenant()));
+        int m = sent.size();
+        List<String> tenants = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
+        String[] rooms = new String[m];
+        String[] senders = new String[m];
+        byte[][] texts = new byte[m][];
+        String[] clientIds = new String[m];
+        String[] ids = new String[m];
+        for (int j = 0; j < m; j++) {
+            Request request = requests.get(sent.get(j));
+            if (tenants.isEmpty() || !tenants.getLast().equals(request.tenant())) {
+                tenants.add(request.tenant());
+                ends.add(j + 1);
+            } else {
+                ends.set(ends.size() - 1, j + 1);
+            }
+            rooms[j] = request.room();
+            senders[j] = request.from();
+            texts[j] = request.text().getBytes(StandardCharsets.UTF_8);
+            clientIds[j] = request.clientId().orElse(null);
+            ids[j] = UUID.randomUUID().toString();
+        }
+        long ts = System.currentTimeMillis();
         AppendResult[] results = new AppendResult[n];
         try (PreparedStatement statement = connection.prepareStatement(APPEND)) {
-            statement.setArray(1, connection.createArrayOf("text", tenants));
-            statement.setArray(2, connection.createArrayOf("text", rooms));
-            statement.setArray(3, connection.createArrayOf("text", senders));
-            statement.setArray(4, connection.createArrayOf("bytea", texts));
-            statement.setArray(5, connection.createArrayOf("text", clientIds));
-            statement.setArray(6, connection.createArrayOf("text", ids));
-            statement.setLong(7, System.currentTimeMillis());
+            statement.setArray(1, connection.createArrayOf("text", tenants.toArray(String[]::new)));
+            statement.setArray(2, connection.createArrayOf("int4", ends.toArray(Integer[]::new)));
+            statement.setArray(3, connection.createArrayOf("text", rooms));
+            statement.setArray(4, connection.createArrayOf("text", senders));
+            statement.setArray(5, connection.createArrayOf("bytea", texts));
+            statement.setArray(6, connection.createArrayOf("text", clientIds));
+            statement.setArray(7, connection.createArrayOf("text", ids));
+            statement.setLong(8, ts);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    int index = (int) rows.getLong(1) - 1;
+                    int j = (int) rows.getLong(1) - 1;
+                    int index = sent.get(j);
                     Request request = requests.get(index);
-                    StoredMessage message = new StoredMessage(
-                            rows.getString(3),
-                            request.room(),
-                            rows.getLong(2),
-                            request.from(),
-                            MessageQueries.text(rows, 4),
-                            Instant.ofEpochMilli(rows.getLong(5)));
-                    results[index] = new AppendResult(message, rows.getBoolean(6));
+                    long seq = rows.getLong(2);
+                    String storedId = rows.getString(3);
+                    StoredMessage message = storedId == null
+                            // new: what was sent (the text as stored: an unpaired surrogate became '?')
+                            ? new StoredMessage(
+                                    ids[j],
+                                    request.room(),
+                                    seq,
+                                    request.from(),
+                                    new String(texts[j], StandardCharsets.UTF_8),
+                                    Instant.ofEpochMilli(ts))
+                            // a clientId stored before: the stored message
+                            : new StoredMessage(
+                                    storedId,
+                                    request.room(),
+                                    seq,
+                                    request.from(),
+                                    MessageQueries.text(rows, 4),
+                                    Instant.ofEpochMilli(rows.getLong(5)));
+                    results[index] = new AppendResult(message, storedId != null);
                 }
             }
         }
-        for (AppendResult result : results) {
-            if (result == null) {
-                throw new SQLException("chat_append_batch left an append unanswered");
+        for (int i = 0; i < n; i++) {
+            if (firstOf[i] != i && results[firstOf[i]] != null) {
+                results[i] = new AppendResult(results[firstOf[i]].message(), true);
+            }
+            if (results[i] == null) {
+                throw new SQLException("chat_append_grouped left an append unanswered");
             }
         }
         return List.of(results);

@@ -1,6 +1,9 @@
 package io.chat.history;
 
 import io.chat.testing.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +20,11 @@ import org.HdrHistogram.Recorder;
  */
 public final class PostgresAppendBench {
     private PostgresAppendBench() {}
+
+    /** The machine's 1-minute load average: other work on the same cores skews the figures. */
+    private static double loadAverage() throws java.io.IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
 
     public static void main(String[] args) throws Exception {
         int senders = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -72,10 +80,14 @@ public final class PostgresAppendBench {
                 batches.set(0);
                 batchedWrites.set(0);
                 commitNanos.set(0);
+                double loadBefore = loadAverage();
+                Duration cpuBefore = server.cpuTime();
                 measuring.set(true);
                 long started = System.nanoTime();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
                 measuring.set(false);
+                // backends that ended meanwhile are not counted: the pool keeps its connections
+                Duration postgresCpu = server.cpuTime().minus(cpuBefore);
                 double elapsed = (System.nanoTime() - started) / 1e9;
                 var histogram = latencies.getIntervalHistogram();
                 stop.set(true);
@@ -86,7 +98,8 @@ public final class PostgresAppendBench {
                 System.out.printf(
                         "senders=%d rooms=%d tenants=%d seconds=%.1f acked=%d (%.0f/s) failed=%d%n"
                                 + "ack latency ms: p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f%n"
-                                + "commits=%d (%.0f/s), mean batch=%.1f writes, mean transaction=%.2f ms%n",
+                                + "commits=%d (%.0f/s), mean batch=%.1f writes, mean transaction=%.2f ms%n"
+                                + "postgres cpu=%.0f ms per 1000 acked (%.0f%% of one core), load average %.1f -> %.1f%n",
                         senders,
                         rooms,
                         tenants,
@@ -102,7 +115,11 @@ public final class PostgresAppendBench {
                         batches.get(),
                         batches.get() / elapsed,
                         batchedWrites.get() / (double) Math.max(1, batches.get()),
-                        commitNanos.get() / 1e6 / Math.max(1, batches.get()));
+                        commitNanos.get() / 1e6 / Math.max(1, batches.get()),
+                        postgresCpu.toNanos() / 1e6 / Math.max(1, acked.get()) * 1000,
+                        postgresCpu.toNanos() / 1e7 / elapsed,
+                        loadBefore,
+                        loadAverage());
             }
         } finally {
             PostgresFixture.shutDown(reads);

@@ -194,6 +194,17 @@ public final class PostgresServer implements AutoCloseable {
         running = false;
     }
 
+    /** CPU time used so far by the postmaster and every process it runs now (backends, WAL writer, checkpointer). */
+    public synchronized java.time.Duration cpuTime() throws IOException {
+        long pid = Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
+        return ProcessHandle.of(pid)
+                .map(postmaster -> Stream.concat(Stream.of(postmaster), postmaster.descendants())
+                        .map(process -> process.info().totalCpuDuration().orElse(java.time.Duration.ZERO))
+                        .reduce(java.time.Duration.ZERO, java.time.Duration::plus))
+                .orElse(java.time.Duration.ZERO);
+    }
+
     public int port() {
         return port;
     }
