@@ -165,9 +165,19 @@ public final class PostgresDatabase implements AutoCloseable {
 
     /** Runs {@code work} in a transaction of {@code tenant} on a pooled connection; its errors as StoreExceptions. */
     <T> T read(String tenant, SqlWork<T> work) {
+        return inTransaction(pool, "tenant store " + tenant + ": read failed", connection -> {
+            PostgresWriter.setTenant(connection, tenant);
+            return work.apply(connection);
+        });
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a pooled connection: committed when it returns, rolled back when it
+     * throws; an SQL error as a StoreException starting with {@code failure}, its cause kept.
+     */
+    static <T> T inTransaction(HikariDataSource pool, String failure, SqlWork<T> work) {
         try (Connection connection = pool.getConnection()) {
             try {
-                PostgresWriter.setTenant(connection, tenant);
                 T value = work.apply(connection);
                 connection.commit();
                 return value;
@@ -176,7 +186,7 @@ public final class PostgresDatabase implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("tenant store " + tenant + ": read failed: " + e.getMessage(), e);
+            throw new StoreException(failure + ": " + e.getMessage(), e);
         }
     }
 

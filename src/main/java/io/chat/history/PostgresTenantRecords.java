@@ -1,7 +1,6 @@
 package io.chat.history;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -95,17 +94,6 @@ final class PostgresTenantRecords implements TenantRecords {
     }
 
     private <T> T inTransaction(SqlWork<T> work) {
-        try (Connection connection = pool.getConnection()) {
-            try {
-                T value = work.apply(connection);
-                connection.commit();
-                return value;
-            } catch (SQLException | RuntimeException e) {
-                PostgresWriter.rollbackQuietly(connection);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("tenant catalog: " + e.getMessage(), e);
-        }
+        return PostgresDatabase.inTransaction(pool, "tenant catalog", work);
     }
 }

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chat.Settings;
-import io.chat.testing.PostgresServer;
-import io.chat.testing.RedisServer;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -27,49 +21,29 @@ import org.junit.jupiter.api.Test;
  * official Java client with its default options (long-polling, then the upgrade).
  */
 class ClusterModeTest {
-    /** The bound for a change through one node to reach the sockets of every node. */
-    private static final Duration ACROSS_NODES = Duration.ofSeconds(2);
+    private static final Duration ACROSS_NODES = TwoNodes.ACROSS_NODES;
 
-    private static RedisServer redis;
+    private static TwoNodes cluster;
     private static PlatformServer nodeA;
     private static PlatformServer nodeB;
 
-    private final List<ChatClient> clients = new ArrayList<>();
-
     @BeforeAll
     static void startCluster() throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
-        String url = postgres.createDatabase(
-                "cluster_mode_" + ProcessHandle.current().pid());
-        redis = RedisServer.start("cluster-mode");
-        Settings.Cluster cluster =
-                new Settings.Cluster(url, postgres.ownerUser(), postgres.ownerPassword(), redis.uri());
-        nodeA = PlatformServer.start(node(cluster));
-        nodeB = PlatformServer.start(node(cluster));
-    }
-
-    private static Settings node(Settings.Cluster cluster) throws Exception {
-        return Settings.forTests(
-                        Files.createTempDirectory("cluster-node"),
-                        PlatformServer.ADMIN_USER,
-                        PlatformServer.ADMIN_PASSWORD)
-                .toBuilder()
-                .cluster(cluster)
-                .build();
+        cluster = TwoNodes.start("cluster_mode");
+        nodeA = cluster.a;
+        nodeB = cluster.b;
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {nodeA, nodeB, redis}) {
-            if (part != null) {
-                part.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @AfterEach
     void closeClients() {
-        clients.forEach(ChatClient::close);
+        cluster.closeClients();
     }
 
     @Test
@@ -172,25 +146,14 @@ class ClusterModeTest {
     }
 
     private ChatClient connect(PlatformServer node, String tenant, String user) {
-        return connectWith(node, tenant, node.login(tenant, user));
+        return cluster.connect(node, tenant, user);
     }
 
     private ChatClient connectWith(PlatformServer node, String tenant, String token) {
-        ChatClient client = ChatClient.open(node.url(), "/" + tenant, ChatClient.defaultOptions(token));
-        clients.add(client);
-        client.awaitConnected();
-        return client;
+        return cluster.connect(node.url(), tenant, token);
     }
 
-    /** Waits for {@code condition}, failing if it takes longer than {@code bound} (plus a margin for a busy CI box). */
     private static void awaitWithin(Duration bound, BooleanSupplier condition) {
-        long start = System.nanoTime();
-        long deadline = start + bound.toNanos() * 3;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within " + bound.multipliedBy(3));
-            TestTenants.sleep(20);
-        }
-        long took = System.nanoTime() - start;
-        assertTrue(took <= deadline - start, "took " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
+        TwoNodes.awaitWithin(bound, condition);
     }
 }
