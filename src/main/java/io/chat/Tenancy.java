@@ -75,6 +75,8 @@ record Tenancy(
             // request waits CLUSTER_REQUESTS_TIMEOUT at most for them, answering with what came
             redis = RedisCluster.connect(RedisAdapterConfig.defaults(cluster.redisUrl())
                     .withSocketData(ChatService::socketData)
+                    // a socket's token must not leave the node: every subscriber of Redis reads fetchSockets answers
+                    .withoutCredentials()
                     .withRequestsTimeout(CLUSTER_REQUESTS_TIMEOUT));
         } catch (RuntimeException e) {
             postgres.close();

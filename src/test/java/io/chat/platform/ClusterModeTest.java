@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +134,41 @@ class ClusterModeTest {
         String token = nodeA.login(tenant, "frank");
         assertEquals("Invalid namespace", ChatClient.connectError(nodeA.url(), "/", token));
         assertEquals("Invalid namespace", ChatClient.connectError(nodeB.url(), "/", token));
+    }
+
+    @Test
+    void noSocketsTokenCrossesRedis() throws Exception {
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "gina", "hank");
+        awaitLive(nodeB, tenant);
+        String ginaToken = nodeA.login(tenant, "gina");
+        String hankToken = nodeB.login(tenant, "hank");
+        List<String> crossed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(cluster.redisUri());
+        try (var listening = client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            listening.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] pattern, byte[] channel, byte[] message) {
+                    crossed.add(new String(message, java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            });
+            listening.sync().psubscribe("*".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ChatClient gina = connectWith(nodeA, tenant, ginaToken);
+            ChatClient hank = connectWith(nodeB, tenant, hankToken);
+            hank.join("lobby");
+            gina.join("lobby"); // lists the room's members on every node: a fetchSockets across Redis
+            JsonNode present = gina.call("presence:list", ChatClient.json("room", "lobby"));
+            assertTrue(present.toString().contains("hank"), present.toString());
+            gina.send("lobby", "crosses Redis");
+            awaitWithin(ACROSS_NODES, () -> crossed.stream().anyMatch(m -> m.contains("crosses Redis")));
+        } finally {
+            client.shutdown();
+        }
+        assertTrue(crossed.stream().anyMatch(m -> m.contains("hank")), "the members' answer crossed Redis");
+        for (String message : crossed) {
+            assertTrue(
+                    !message.contains(ginaToken) && !message.contains(hankToken), "a token crossed Redis: " + message);
+        }
     }
 
     private static String credentials(String user) {

@@ -66,6 +66,11 @@ final class TwoNodes implements AutoCloseable {
                 .build();
     }
 
+    /** The Redis both nodes share, e.g. to listen to what crosses it. */
+    String redisUri() {
+        return redis.uri();
+    }
+
     /** A password tenant made through node A with these limits (JSON, or null) and users, once live on node B. */
     String tenant(String limitsJson, String... users) {
         String tenant = TestTenants.newId("cp");

@@ -21,21 +21,28 @@ final class NodeHandshake {
 
     private NodeHandshake() {}
 
-    static ObjectNode of(Handshake handshake, String path) {
+    /** With {@code credentials} false, the auth, headers and query stay empty: they may hold a client's secrets. */
+    static ObjectNode of(Handshake handshake, String path, boolean credentials) {
         HandshakeRequest request = handshake.request();
         ObjectNode json = Messages.NODES.objectNode();
         ObjectNode headers = json.putObject("headers");
-        request.headers().forEach(headers::put);
+        if (credentials) {
+            request.headers().forEach(headers::put);
+        }
         json.put("time", JS_DATE.format(request.time()));
         json.put("address", request.remoteAddress());
         json.put("xdomain", request.origin().isPresent());
         json.put("secure", request.secure());
         json.put("issued", request.time().toEpochMilli());
-        json.put("url", path + query(request.query()));
+        json.put("url", path + (credentials ? query(request.query()) : ""));
         ObjectNode query = json.putObject("query");
-        request.query().forEach(query::put);
         JsonNode auth = handshake.auth();
-        json.set("auth", auth == null ? Messages.NODES.objectNode() : auth);
+        if (credentials) {
+            request.query().forEach(query::put);
+            json.set("auth", auth == null ? Messages.NODES.objectNode() : auth);
+        } else {
+            json.putObject("auth");
+        }
         return json;
     }
 

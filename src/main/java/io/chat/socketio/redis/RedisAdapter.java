@@ -354,7 +354,10 @@ public final class RedisAdapter implements Adapter {
     JsonNode snapshot(Socket socket) {
         ObjectNode json = Messages.NODES.objectNode();
         json.put("id", socket.id());
-        json.set("handshake", NodeHandshake.of(socket.handshake(), ENGINE_PATH));
+        json.set(
+                "handshake",
+                NodeHandshake.of(
+                        socket.handshake(), ENGINE_PATH, cluster.config().shareCredentials()));
         ArrayNode rooms = json.putArray("rooms");
         socket.rooms().forEach(rooms::add);
         JsonNode data = cluster.config().socketData().apply(socket);

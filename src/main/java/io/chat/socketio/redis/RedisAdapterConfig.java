@@ -21,6 +21,8 @@ import java.util.function.Function;
  * @param reconnectDelayMax  the longest wait between two reconnection attempts (they start at 10 ms and double)
  * @param socketData         the public {@code data} of a socket in {@code fetchSockets} answers (JSON only: nothing
  *                           private leaves the server unless this says so); an empty object by default
+ * @param shareCredentials   whether {@code fetchSockets} answers carry the handshake's auth, headers and query, as
+ *                           socket.io's do (true by default; see {@link #withoutCredentials})
  */
 public record RedisAdapterConfig(
         String redisUri,
@@ -29,7 +31,8 @@ public record RedisAdapterConfig(
         int maxPendingPublishes,
         int maxInboundMessages,
         Duration reconnectDelayMax,
-        Function<Socket, JsonNode> socketData) {
+        Function<Socket, JsonNode> socketData,
+        boolean shareCredentials) {
     public static final String DEFAULT_KEY = "socket.io";
 
     public RedisAdapterConfig {
@@ -51,21 +54,60 @@ public record RedisAdapterConfig(
                 16_384,
                 65_536,
                 Duration.ofSeconds(1),
-                socket -> JsonNodeFactory.instance.objectNode());
+                socket -> JsonNodeFactory.instance.objectNode(),
+                true);
     }
 
     public RedisAdapterConfig withRequestsTimeout(Duration timeout) {
         return new RedisAdapterConfig(
-                redisUri, key, timeout, maxPendingPublishes, maxInboundMessages, reconnectDelayMax, socketData);
+                redisUri,
+                key,
+                timeout,
+                maxPendingPublishes,
+                maxInboundMessages,
+                reconnectDelayMax,
+                socketData,
+                shareCredentials);
     }
 
     public RedisAdapterConfig withSocketData(Function<Socket, JsonNode> data) {
         return new RedisAdapterConfig(
-                redisUri, key, requestsTimeout, maxPendingPublishes, maxInboundMessages, reconnectDelayMax, data);
+                redisUri,
+                key,
+                requestsTimeout,
+                maxPendingPublishes,
+                maxInboundMessages,
+                reconnectDelayMax,
+                data,
+                shareCredentials);
     }
 
     public RedisAdapterConfig withMaxPendingPublishes(int max) {
         return new RedisAdapterConfig(
-                redisUri, key, requestsTimeout, max, maxInboundMessages, reconnectDelayMax, socketData);
+                redisUri,
+                key,
+                requestsTimeout,
+                max,
+                maxInboundMessages,
+                reconnectDelayMax,
+                socketData,
+                shareCredentials);
+    }
+
+    /**
+     * Without the sockets' credentials in {@code fetchSockets} answers: their handshake's {@code auth}, headers
+     * (cookies, Authorization) and query are left out, since every subscriber of the response channel reads them
+     * (socket.io itself sends them whole, the default).
+     */
+    public RedisAdapterConfig withoutCredentials() {
+        return new RedisAdapterConfig(
+                redisUri,
+                key,
+                requestsTimeout,
+                maxPendingPublishes,
+                maxInboundMessages,
+                reconnectDelayMax,
+                socketData,
+                false);
     }
 }
