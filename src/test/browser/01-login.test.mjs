@@ -87,8 +87,9 @@ test("sign in, reload keeps the session and rooms, log out ends it", { timeout: 
 
   const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem("chat.session")));
   assert.equal(stored.user, env.dave.user);
-  assert.equal(await page.evaluate(() => localStorage.length), 0, "nothing in localStorage");
-  assert.equal(await page.evaluate(() => document.cookie), "", "no cookie");
+  // kept beyond the tab: the workspace's short name only, and a cookie no script can read ("keep me signed in")
+  assert.deepEqual(await page.evaluate(() => Object.entries(localStorage)), [["chat.lastTenant", env.tenantA]]);
+  assert.equal(await page.evaluate(() => document.cookie), "", "no cookie a script can read");
 
   await page.reload();
   await expectConnected(page);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  apiLogin, assertNoProblems, env, eventually, joinRoom, launch, messageTexts, newPage, people, send, signIn,
+  apiLogin, assertNoProblems, env, eventually, joinRoom, launch, messageTexts, newPage, pane, people, send, signIn,
   TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
@@ -26,8 +26,9 @@ test("a user of tenant B never sees anything of tenant A", { timeout: TEST_TIMEO
 
   await send(alice, room, secret);
   await send(carol, room, "globex message");
-  await eventually(async () => assert.equal(await alice.locator('.msg[data-state="sent"]').count(), 1));
-  await eventually(async () => assert.equal(await carol.locator('.msg[data-state="sent"]').count(), 1));
+  // in the room's pane: a signed-in user's other rooms (remembered by the server) have messages of their own
+  await eventually(async () => assert.equal(await pane(alice, room).locator('.msg[data-state="sent"]').count(), 1));
+  await eventually(async () => assert.equal(await pane(carol, room).locator('.msg[data-state="sent"]').count(), 1));
   // typing in A is not seen in B either
   await alice.getByLabel(`Message #${room}`).pressSequentially("typing in acme", { delay: 20 });
   await carol.waitForTimeout(1000);
@@ -37,7 +38,7 @@ test("a user of tenant B never sees anything of tenant A", { timeout: TEST_TIMEO
   assert.deepEqual(await people(carol), { [env.carol.user]: "online" });
   assert.equal(await carol.locator(".typing").textContent(), "");
   // the active rooms of B list only B's rooms; nothing of A's anywhere in B's page
-  await carol.getByRole("button", { name: "Refresh active rooms" }).click();
+  await carol.getByRole("button", { name: "Refresh the room directory" }).click();
   await carol.waitForTimeout(500);
   const everything = await carol.evaluate(() => document.body.innerText);
   assert.doesNotMatch(everything, new RegExp(secret));

@@ -56,9 +56,31 @@ for (const page of [alice, carol]) await join(page, "general");
 await alice.locator(`.room-item[data-room="${room}"] .room-button`).click();
 await carol.locator(`.room-item[data-room="${room}"] .room-button`).click();
 
+async function react(page, room, nth, emoji) {
+  const message = page.locator(`.room-pane[data-room="${room}"] .message-list:not(.outbox) .msg`).nth(nth);
+  await message.hover();
+  await message.getByRole("button", { name: "Add a reaction" }).click();
+  await message.getByRole("button", { name: `React with ${emoji}` }).click();
+  await message.locator(".reaction", { hasText: emoji }).waitFor();
+}
+
+await alice.getByRole("button", { name: `Edit the topic of #${room}` }).click();
+await alice.getByLabel(`Topic of #${room}`, { exact: true }).fill("Release 2.4: checklist, staging, smoke tests");
+await alice.getByRole("button", { name: "Save topic" }).click();
 await say(bob, room, "Morning! Is the release checklist up to date?");
-await say(alice, room, "Almost: I'm adding the rollback steps now.");
-await say(carol, room, "Staging deploy is green. All 214 tests passed.");
+await say(alice, room, "Almost: I'm adding the rollbak steps now.");
+// alice fixes her typo: the Edit button puts the text back in the composer
+{
+  const mine = alice.locator(`.room-pane[data-room="${room}"] .message-list:not(.outbox) .msg`).nth(1);
+  await mine.hover();
+  await mine.getByRole("button", { name: "Edit this message" }).click();
+  await alice.getByLabel(`Message #${room}`).fill("Almost: I'm adding the **rollback** steps now.");
+  await alice.getByLabel(`Message #${room}`).press("Enter");
+  await mine.locator(".msg-edited").waitFor();
+}
+await say(carol, room, "Staging deploy is green. All 214 tests passed with `scripts/test`.");
+await react(bob, room, 2, "🎉");
+await react(alice, room, 2, "🎉");
 await say(dave, room, "I have to run, ping me if the smoke test fails.");
 await dave.context().close();
 await say(bob, room, "Great. Who announces it in #general?");

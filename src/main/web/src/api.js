@@ -18,14 +18,17 @@ async function errorOf(response) {
   return { code: body?.error?.code ?? "error", message: body?.error?.message ?? "" };
 }
 
-/** POST /api/tenants/{t}/sessions → {token, user, expiresAt}. */
-export async function login(tenant, username, password) {
+/**
+ * POST /api/tenants/{t}/sessions → {token, user, expiresAt}. With `remember`, the server also keeps the session in a
+ * cookie this page cannot read, which a new tab or a restarted browser trades back with `resume`.
+ */
+export async function login(tenant, username, password, remember = false) {
   let response;
   try {
     response = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/sessions`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username, password }),
+      body: JSON.stringify({ username, password, remember }),
     });
   } catch {
     throw new ApiError(0, "network", "Cannot reach the server. Check your connection and try again.");
@@ -51,6 +54,20 @@ export async function login(tenant, username, password) {
       throw new ApiError(400, code, "Enter a valid username and password.");
     default:
       throw new ApiError(response.status, code, `Sign-in failed (HTTP ${response.status}). Try again later.`);
+  }
+}
+
+/** POST /api/tenants/{t}/sessions/resume → {token, user, expiresAt}, or null when this browser keeps no session. */
+export async function resume(tenant) {
+  try {
+    const response = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/sessions/resume`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    return response.status === 200 ? await response.json() : null;
+  } catch {
+    return null;
   }
 }
 

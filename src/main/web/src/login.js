@@ -3,6 +3,7 @@
 import { h, replaceChildren, setText } from "./dom.js";
 import { ApiError, login } from "./api.js";
 import { isTenant, userFromToken } from "./names.js";
+import { saveLastTenant } from "./storage.js";
 
 /**
  * @param options {tenant, message, error}: the tenant to prefill, a message to show (info or error)
@@ -26,6 +27,7 @@ export function showLogin(root, { tenant = "", message = "", error = false } = {
     tokenInput,
     h("p", { id: "token-hint", class: "hint",
       text: "For workspaces that use their own identity provider: paste the token it gave you. It is kept only in this tab." }));
+  const rememberInput = h("input", { id: "remember", name: "remember", type: "checkbox", checked: true });
   const submit = h("button", { type: "submit", class: "primary", text: "Sign in" });
 
   const form = h("form", { class: "login-form", novalidate: true, "aria-describedby": "login-status" },
@@ -37,6 +39,8 @@ export function showLogin(root, { tenant = "", message = "", error = false } = {
       h("p", { id: "tenant-hint", class: "hint", text: "Its short name, e.g. acme" })),
     h("div", { class: "field" }, h("label", { for: "username", text: "Username" }), userInput),
     h("div", { class: "field" }, h("label", { for: "password", text: "Password" }), passwordInput),
+    h("div", { class: "field check" }, rememberInput,
+      h("label", { for: "remember", text: "Keep me signed in on this browser" })),
     tokenBox,
     submit);
 
@@ -78,7 +82,8 @@ export function showLogin(root, { tenant = "", message = "", error = false } = {
     submit.disabled = true;
     say("Signing in…", false);
     try {
-      const answer = await login(t, username, password);
+      const answer = await login(t, username, password, rememberInput.checked);
+      if (rememberInput.checked) saveLastTenant(t);
       onSignedIn({ tenant: t, user: answer.user, token: answer.token, kind: "password" });
     } catch (e) {
       const failure = e instanceof ApiError ? e : new ApiError(0, "error", "Sign-in failed. Try again.");

@@ -1,5 +1,8 @@
-// Everything the client remembers lives in sessionStorage (per tab, gone with the tab): never in a URL,
-// localStorage, a cookie or a log.
+// Everything the client remembers lives in sessionStorage (per tab, gone with the tab): never in a URL, a cookie or
+// a log. Two exceptions: the server's "keep me signed in" cookie, which this page cannot read (see api.js resume),
+// and the short name of the last workspace signed in to with it, in localStorage (not a secret: it is in the URL).
+import { isTenant } from "./names.js";
+
 const SESSION = "chat.session";
 
 function read(key) {
@@ -39,12 +42,28 @@ export function clearSession() {
     write(roomsKey(session.tenant), null);
     write(viewKey(session.tenant), null);
     write(outboxKey(session.tenant), null);
+    write(confirmedKey(session.tenant), null);
   }
 }
 
 const roomsKey = (tenant) => `chat.rooms.${tenant}`;
 const viewKey = (tenant) => `chat.view.${tenant}`;
 const outboxKey = (tenant) => `chat.outbox.${tenant}`;
+const confirmedKey = (tenant) => `chat.roomsConfirmed.${tenant}`;
+
+/**
+ * The kept rooms of `tenant` the server was seen to remember (joined, or in its list of my rooms): one of them missing
+ * from that list later was left elsewhere. A kept room never confirmed (joined while offline, refused for now, or from
+ * before the server remembered rooms) is joined again instead.
+ */
+export function loadConfirmedRooms(tenant) {
+  const rooms = read(confirmedKey(tenant));
+  return new Set(Array.isArray(rooms) ? rooms.filter((r) => typeof r === "string") : []);
+}
+
+export function saveConfirmedRooms(tenant, rooms) {
+  write(confirmedKey(tenant), rooms);
+}
 
 /** The rooms this tab had joined in `tenant`, in the order they were joined. */
 export function loadRooms(tenant) {
@@ -74,4 +93,25 @@ export function loadOutbox(tenant, user) {
 
 export function saveOutbox(tenant, user, entries) {
   write(outboxKey(tenant), entries.length ? { user, entries } : null);
+}
+
+const LAST_TENANT = "chat.lastTenant";
+
+/** The workspace whose remembered session a visit to "/" tries to resume. */
+export function loadLastTenant() {
+  try {
+    const tenant = localStorage.getItem(LAST_TENANT);
+    return typeof tenant === "string" && isTenant(tenant) ? tenant : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveLastTenant(tenant) {
+  try {
+    if (tenant == null) localStorage.removeItem(LAST_TENANT);
+    else localStorage.setItem(LAST_TENANT, tenant);
+  } catch {
+    // storage disabled: "/" shows the sign-in form, the workspace's own URL still resumes
+  }
 }

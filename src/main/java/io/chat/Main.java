@@ -120,6 +120,8 @@ public final class Main {
         int maxConnections = settings.connections().effectiveTotal();
         EngineConfig engine = EngineConfig.defaults("/socket.io/")
                 .withMaxSessions(maxConnections, settings.connections().perAddress())
+                // behind a trusted balancer, a client is capped by its own address, not the balancer's
+                .withClientAddresses(settings.trustedProxies()::clientOf)
                 // no allowlist: any page may poll (a session's credential is in its CONNECT packet, never a cookie)
                 .withCors(EngineConfig.Cors.any());
         if (!settings.allowedOrigins().isEmpty()) {
@@ -154,7 +156,7 @@ public final class Main {
                 settings.adminUser(), settings.adminPassword(), settings.tenantsDir(), hasher, announce);
 
         Health health = new Health(registry);
-        PublicApi publicApi = new PublicApi(registry, chat);
+        PublicApi publicApi = new PublicApi(registry, chat, settings.trustedProxies());
         AdminApi adminApi = new AdminApi(registry, chat, clock);
         // Helidon 4.2 has no deadline for a request's headers (slowloris): close connections that trickle them.
         HeaderDeadline headerDeadline = new HeaderDeadline(settings.headerTimeout());

@@ -1,6 +1,7 @@
 package io.chat;
 
 import io.chat.history.Durability;
+import io.chat.http.TrustedProxies;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The platform's settings: {@code application.yaml}, overridden by the environment variables of the contract.
@@ -24,6 +26,8 @@ import java.util.Optional;
  * @param connections    caps on the public listener's connections ({@code chat.max-connections},
  *                       {@code chat.max-connections-per-address}, {@code chat.max-tcp-connections-per-address})
  * @param durability     when an acknowledged message is safe ({@code CHAT_DURABILITY}, {@code chat.durability})
+ * @param trustedProxies balancers whose {@code X-Forwarded-For} names the client ({@code CHAT_TRUSTED_PROXIES},
+ *                       {@code chat.trusted-proxies}: IP addresses and CIDR ranges, comma-separated; none by default)
  * @param cluster        present in cluster mode ({@code CHAT_POSTGRES_URL} and {@code CHAT_REDIS_URL} set)
  */
 public record Settings(
@@ -37,6 +41,7 @@ public record Settings(
         Duration headerTimeout,
         ConnectionCaps connections,
         Durability durability,
+        TrustedProxies trustedProxies,
         Optional<Cluster> cluster) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
 
@@ -46,6 +51,7 @@ public record Settings(
         Objects.requireNonNull(headerTimeout, "headerTimeout");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         Objects.requireNonNull(cluster, "cluster");
     }
 
@@ -54,7 +60,8 @@ public record Settings(
     public String toString() {
         return "Settings[port=" + port + ", adminPort=" + adminPort + ", tenantsDir=" + tenantsDir + ", adminUser="
                 + adminUser.orElse("-") + ", demo=" + demo + ", allowedOrigins=" + allowedOrigins + ", headerTimeout="
-                + headerTimeout + ", connections=" + connections + ", durability=" + durability + ", cluster="
+                + headerTimeout + ", connections=" + connections + ", durability=" + durability + ", trustedProxies="
+                + trustedProxies + ", cluster="
                 + cluster.map(Cluster::toString).orElse("-") + "]";
     }
 
@@ -72,7 +79,8 @@ public record Settings(
                 .allowedOrigins(allowedOrigins)
                 .headerTimeout(headerTimeout)
                 .connections(connections)
-                .durability(durability);
+                .durability(durability)
+                .trustedProxies(trustedProxies);
         builder.adminUser = adminUser;
         builder.adminPassword = adminPassword;
         builder.cluster = cluster;
@@ -87,9 +95,20 @@ public record Settings(
      * @param postgresUrl      JDBC URL ({@code jdbc:postgresql://host:port/db})
      * @param postgresUser     its login, which owns the tables (migrations run as it) and works as role chat_app
      * @param postgresPassword its password
-     * @param redisUrl         Redis URI ({@code redis://host:port})
+     * @param redisUrl         Redis URI ({@code redis://host:port}, {@code redis://user:password@host:port} with an ACL
+     *                         user, {@code redis://:password@host:port} with {@code requirepass})
+     * @param appUser          the login the running node's connections use ({@code CHAT_POSTGRES_APP_USER}), a member
+     *                         of chat_app and of no owner, so that no statement of a running node can become the
+     *                         owner; empty: the owner's login switches to chat_app (SET ROLE back stays possible)
+     * @param appPassword      its password ({@code CHAT_POSTGRES_APP_PASSWORD}), empty with it
      */
-    public record Cluster(String postgresUrl, String postgresUser, String postgresPassword, String redisUrl) {
+    public record Cluster(
+            String postgresUrl,
+            String postgresUser,
+            String postgresPassword,
+            String redisUrl,
+            String appUser,
+            String appPassword) {
         public Cluster {
             if (!postgresUrl.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("CHAT_POSTGRES_URL must be a jdbc:postgresql: URL");
@@ -100,13 +119,35 @@ public record Settings(
             if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
                 throw new IllegalArgumentException("CHAT_REDIS_URL must be a redis:// or rediss:// URL");
             }
+            if (appUser.isBlank() != appPassword.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "set both CHAT_POSTGRES_APP_USER and CHAT_POSTGRES_APP_PASSWORD, or neither");
+            }
         }
 
-        /** Never the password: settings may be printed. */
+        /** Without a login of its own for the running node: the owner's, switched to chat_app. */
+        public Cluster(String postgresUrl, String postgresUser, String postgresPassword, String redisUrl) {
+            this(postgresUrl, postgresUser, postgresPassword, redisUrl, "", "");
+        }
+
+        /** Never a password, nor one inside a URL: settings may be printed. */
         @Override
         public String toString() {
-            return "Cluster[postgres=" + postgresUrl + ", redis=" + redisUrl + "]";
+            return "Cluster[postgres=" + redacted(postgresUrl) + ", redis=" + redacted(redisUrl) + "]";
         }
+
+        /**
+         * The URL without its credentials, to print: the user information ({@code redis://:secret@h} becomes
+         * {@code redis://***@h}) and a {@code password} parameter's value ({@code ?password=***}).
+         */
+        public static String redacted(String url) {
+            return USER_INFO.matcher(url).replaceFirst("//***@").transform(u -> PASSWORD_PARAMETER
+                    .matcher(u)
+                    .replaceAll("$1***"));
+        }
+
+        private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
+        private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]password=)[^&;#]*");
     }
 
     /** Builds {@link Settings}; every value starts at its default. */
@@ -121,6 +162,7 @@ public record Settings(
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private ConnectionCaps connections = ConnectionCaps.defaults();
         private Durability durability = Durability.PROCESS;
+        private TrustedProxies trustedProxies = TrustedProxies.none();
         private Optional<Cluster> cluster = Optional.empty();
 
         private Builder(Path tenantsDir) {
@@ -170,6 +212,11 @@ public record Settings(
             return this;
         }
 
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
         public Builder cluster(Cluster cluster) {
             this.cluster = Optional.of(cluster);
             return this;
@@ -187,6 +234,7 @@ public record Settings(
                     headerTimeout,
                     connections,
                     durability,
+                    trustedProxies,
                     cluster);
         }
     }
@@ -293,7 +341,9 @@ public record Settings(
                         .filter(v -> !v.isBlank())
                         .or(() -> chat.get("durability").asString().asOptional())
                         .map(Durability::parse)
-                        .orElse(Durability.PROCESS));
+                        .orElse(Durability.PROCESS))
+                .trustedProxies(TrustedProxies.parse(nonBlank(env, "CHAT_TRUSTED_PROXIES")
+                        .orElseGet(() -> listOrString(chat.get("trusted-proxies")))));
         builder.adminUser = user;
         builder.adminPassword = password;
         cluster(env).ifPresent(builder::cluster);
@@ -314,7 +364,19 @@ public record Settings(
                 postgres.get(),
                 nonBlank(env, "CHAT_POSTGRES_USER").orElse(""),
                 Optional.ofNullable(env.get("CHAT_POSTGRES_PASSWORD")).orElse(""),
-                redis.get()));
+                redis.get(),
+                nonBlank(env, "CHAT_POSTGRES_APP_USER").orElse(""),
+                Optional.ofNullable(env.get("CHAT_POSTGRES_APP_PASSWORD")).orElse("")));
+    }
+
+    /** A YAML list or a comma-separated string, as one comma-separated string; empty when unset. */
+    private static String listOrString(Config node) {
+        if (!node.exists()) {
+            return "";
+        }
+        return node.isLeaf()
+                ? node.asString().orElse("")
+                : String.join(",", node.asList(String.class).orElse(List.of()));
     }
 
     private static Optional<String> nonBlank(Map<String, String> env, String name) {

@@ -68,7 +68,14 @@ record Tenancy(
     private static Tenancy cluster(
             Settings.Cluster cluster, SocketIoServer io, ChatService chat, Metrics metrics, ExecutorService reads) {
         PostgresDatabase postgres = PostgresDatabase.open(
-                cluster.postgresUrl(), cluster.postgresUser(), cluster.postgresPassword(), reads, metrics);
+                cluster.postgresUrl(),
+                new PostgresDatabase.Login(cluster.postgresUser(), cluster.postgresPassword()),
+                cluster.appUser().isBlank()
+                        ? Optional.empty()
+                        : Optional.of(new PostgresDatabase.Login(cluster.appUser(), cluster.appPassword())),
+                PostgresDatabase.DEFAULT_POOL_SIZE,
+                reads,
+                metrics);
         RedisCluster redis;
         try {
             // the other nodes see a socket's user (presence:list and rooms:list fetch every node's sockets), and a

@@ -1,20 +1,36 @@
 // The chat screen: wires the connection, the rooms' states and the views together.
 import { h, replaceChildren, setText } from "../dom.js";
 import { isRoom, MAX_TEXT } from "../names.js";
-import { clearSession, loadOutbox, loadRooms, loadView, saveOutbox, saveRooms, saveView } from "../storage.js";
+import {
+  clearSession,
+  loadOutbox,
+  loadConfirmedRooms,
+  loadRooms,
+  loadView,
+  saveConfirmedRooms,
+  saveOutbox,
+  saveRooms,
+  saveView,
+} from "../storage.js";
 import { logout as apiLogout } from "../api.js";
 import { longTime, shortTime } from "../time.js";
 import { Connection } from "./connection.js";
 import { buildLayout } from "./layout.js";
 import { renderDirectory, renderPeople, renderRoomList } from "./lists.js";
+import { ReadTracker } from "./read-position.js";
 import { Outbox } from "./outbox.js";
 import { Pacer } from "./pacer.js";
 import { RoomPane } from "./room-pane.js";
 import { RoomState } from "./room-state.js";
+import { MAX_TOPIC, TopicLine } from "./topic.js";
 import { TypingTracker } from "./typing.js";
+import { MessageEditor } from "./edits.js";
+import { SearchPanel } from "./search.js";
 
 const TYPING_EVERY_MS = 2000;
 const DIRECTORY_EVERY_MS = 30000;
+/** rooms a `rooms:directory` page names (the server's largest) */
+const DIRECTORY_PAGE = 100;
 const MAX_ANNOUNCEMENTS = 3;
 const DEFAULT_ROOM = "general";
 /** after a `room:join` that got no answer, or `rate_limited` / `unavailable`: the first pause, doubling to the last */
@@ -54,7 +70,13 @@ export class ChatApp {
     this.typing = new TypingTracker((room) => {
       if (room === this.viewName) this.renderTyping();
     });
-    this.ui = buildLayout({ tenant: this.tenant, me: this.me });
+    this.topic = new TopicLine({ save: (room, text) => this.saveTopic(room, text) });
+    this.search = new SearchPanel({
+      request: (event, payload) => this.connection.request(event, payload),
+      open: (room, seq) => this.openMessage(room, seq),
+      describe: (error) => describe(error),
+    });
+    this.ui = buildLayout({ tenant: this.tenant, me: this.me, topic: this.topic, search: this.search });
     this.connection = new Connection(this.tenant, session.token, {
       state: (state, detail) => this.showConnection(state, detail),
       connected: () => this.onConnected(),
@@ -67,7 +89,12 @@ export class ChatApp {
     replaceChildren(this.root, this.ui.root);
     this.wireUi();
     const remembered = loadRooms(this.tenant).filter(isRoom);
-    for (const name of remembered.length ? remembered : [DEFAULT_ROOM]) this.addRoom(name);
+    const confirmed = loadConfirmedRooms(this.tenant);
+    for (const name of remembered.length ? remembered : [DEFAULT_ROOM]) {
+      this.addRoom(name).state.confirmed = confirmed.has(name);
+    }
+    // a first visit's default room: dropped if the server remembers rooms of mine (joined on another device)
+    if (!remembered.length) this.rooms.get(DEFAULT_ROOM).state.byDefault = true;
     this.outbox = this.newOutbox(loadOutbox(this.tenant, this.me).filter((entry) => this.rooms.has(entry?.room)));
     for (const entry of this.outbox.entries) this.rooms.get(entry.room).pane.renderOutbox(entry);
     const view = loadView(this.tenant);
@@ -77,6 +104,7 @@ export class ChatApp {
     this.directoryTimer = setInterval(() => this.refreshDirectory(), DIRECTORY_EVERY_MS);
     this.onVisibility = () => {
       if (!document.hidden) this.markViewRead();
+      this.reads.seen();
     };
     document.addEventListener("visibilitychange", this.onVisibility);
     this.onBeforeUnload = (event) => {
@@ -94,6 +122,8 @@ export class ChatApp {
     this.outbox?.stop();
     clearInterval(this.directoryTimer);
     document.removeEventListener("visibilitychange", this.onVisibility);
+    window.removeEventListener("focus", this.onFocus);
+    this.reads?.stop();
     window.removeEventListener("beforeunload", this.onBeforeUnload);
     this.typing.clearAll();
     this.connection.close();
@@ -114,11 +144,16 @@ export class ChatApp {
       this.join(name);
     });
     ui.refreshRooms.addEventListener("click", () => this.refreshDirectory());
+    this.editor = new MessageEditor(this);
+    this.reads = new ReadTracker(this);
+    this.onFocus = () => this.reads.seen();
+    window.addEventListener("focus", this.onFocus);
     ui.composer.addEventListener("submit", (event) => {
       event.preventDefault();
       this.sendFromComposer();
     });
     ui.composerInput.addEventListener("keydown", (event) => {
+      if (this.editor.onComposerKey(event)) return;
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.sendFromComposer();
@@ -166,6 +201,9 @@ export class ChatApp {
     this.online.add(this.me);
     // my unsent messages go again, in order, each room's once it is joined on this connection
     this.outbox.connected();
+    // the rooms the server remembers for me (joined on any device, left nowhere) first: they are the list
+    await this.reconcileRooms();
+    if (this.stopped || !this.connection.connected) return;
     // the room in view first (the pacer also puts it first); a room refused for good waits for Retry
     const rooms = [...this.rooms.values()].filter(({ state }) => state.refusal === null)
       .sort((a, b) => (b.state.name === this.viewName) - (a.state.name === this.viewName));
@@ -201,6 +239,9 @@ export class ChatApp {
     if (payload == null || typeof payload !== "object") return;
     switch (name) {
       case "message":
+      case "message:edited":
+      case "message:deleted":
+      case "reaction:toggled":
         return this.onMessage(payload);
       case "room:joined":
         return this.onPresence(payload.room, (state) => {
@@ -223,6 +264,17 @@ export class ChatApp {
         return this.renderPeople();
       case "announcement":
         return this.showAnnouncement(payload);
+      case "room:remembered": // I joined it in another tab or on another device
+        if (isRoom(payload.room) && !this.rooms.has(payload.room)) this.adopt(payload.room);
+        return;
+      case "room:forgotten": // I left it in another tab or on another device
+        if (this.rooms.has(payload.room)) this.removeRoom(payload.room);
+        this.refreshDirectory();
+        return;
+      case "room:topic":
+        return this.setTopic(payload.room, payload.topic);
+      case "room:read": // I read it in another tab or on another device
+        return this.reads.moved(payload);
       default:
     }
   }
@@ -238,20 +290,27 @@ export class ChatApp {
     const room = this.rooms.get(message.room);
     if (!room) return;
     const { added, gap } = room.state.applyLive(message);
-    if (added) this.shown(room, [added]);
+    this.shown(room, added ? [added] : []);
     if (gap) this.catchUp(room.state);
+  }
+
+  /** The server stored my edit or deletion: applied as a live one (the other sockets got it so). */
+  applied(roomName, entry) {
+    this.onMessage({ ...entry, room: roomName });
   }
 
   /** Renders messages just added to a room; counts them unread when the room is not in view. */
   shown(room, added) {
+    room.pane.update(room.state.takeChanged());
     if (!added.length) return;
     room.pane.insert(added);
     for (const message of added) this.typing.stop(room.state.name, message.from);
     const fromOthers = added.filter((m) => m.from !== this.me).length;
     if (fromOthers && (room.state.name !== this.viewName || document.hidden)) {
-      room.state.unread += fromOthers;
+      room.state.unread = this.reads.unreadWith(room.state, fromOthers);
       this.renderRooms();
     }
+    if (room.state.name === this.viewName) this.reads.seen();
   }
 
   // --- rooms ----------------------------------------------------------------------------------------------
@@ -262,6 +321,9 @@ export class ChatApp {
       loadOlder: (room) => this.loadOlder(room),
       retry: (clientId) => this.retrySend(name, clientId),
       discard: (clientId) => this.outbox.discard(clientId),
+      edit: (roomName, seq) => this.editor.start(roomName, seq),
+      remove: (roomName, seq) => this.editor.remove(roomName, seq),
+      react: (roomName, seq, emoji) => this.editor.react(roomName, seq, emoji),
     });
     const room = { state, pane };
     this.rooms.set(name, room);
@@ -303,7 +365,9 @@ export class ChatApp {
       const { ack, epoch } = await this.requestJoin(state, { room: state.name });
       if (this.rooms.get(state.name) !== room) return;
       const added = state.applyJoin(ack);
+      this.setTopic(state.name, ack.topic ?? null);
       this.joined(state, epoch);
+      this.saveRooms(); // remembered by the server now: confirmed
       for (const user of state.members) this.online.add(user);
       room.pane.insert(added);
       room.pane.updateEdge();
@@ -433,7 +497,104 @@ export class ChatApp {
   joined(state, epoch) {
     if (epoch !== this.connection.epoch || state.joinedOn === epoch) return;
     state.joinedOn = epoch;
+    this.joinSerial = (this.joinSerial ?? 0) + 1;
+    state.joinSerial = this.joinSerial;
     this.outbox.drain();
+    if (state.name === this.viewName) this.reads.seen();
+  }
+
+  /**
+   * The server's list of my rooms is the list: its rooms I do not show are added, and rooms I show that it does not
+   * remember go (left elsewhere), but for rooms not yet joined from this page (joined while offline, or the first
+   * visit's default room when the server remembers none), rooms joined while the list was on its way, and rooms with
+   * unsent messages of mine.
+   */
+  async reconcileRooms() {
+    // a room joined while the list was on its way may be missing from it: the server had not stored it yet
+    const joinedBefore = this.joinSerial ?? 0;
+    let ack;
+    try {
+      ack = await this.connection.request("rooms:mine", {});
+    } catch {
+      return; // an older server, or not now: the rooms I show are joined as before
+    }
+    const mine = Array.isArray(ack.rooms) ? ack.rooms.filter((r) => r && isRoom(r.name)) : [];
+    const names = new Set(mine.map((r) => r.name));
+    for (const room of mine) {
+      if (!this.rooms.has(room.name)) this.addRoom(room.name);
+      const { state } = this.rooms.get(room.name);
+      state.topic = room.topic ?? null;
+      state.confirmed = true;
+      this.reads.fromServer(state, room);
+    }
+    for (const [name, { state }] of [...this.rooms]) {
+      if (names.has(name) || this.outbox.forRoom(name).length || (state.joinSerial ?? 0) > joinedBefore) continue;
+      // joined from this page, or seen remembered by the server before (this tab was closed meanwhile), and no longer
+      // remembered: left elsewhere. Rooms never seen remembered (joined while offline, refused for now, or kept from
+      // before the server remembered rooms) are joined again, and so remembered.
+      const keep = state.byDefault ? names.size === 0 : !state.joined && !state.confirmed;
+      if (!keep) this.removeRoom(name);
+    }
+    this.saveRooms();
+    if (!this.rooms.has(this.viewName)) this.view(this.rooms.keys().next().value ?? null, { focus: false });
+    else {
+      this.renderTopic();
+      this.reads.opened(this.rooms.get(this.viewName));
+      this.markViewRead();
+    }
+    this.renderRooms();
+    this.reads.seen();
+  }
+
+  /** A room I joined elsewhere: shown and joined here too, without taking the view. */
+  adopt(name) {
+    const room = this.addRoom(name);
+    this.saveRooms();
+    if (this.connection.connected) this.sync(room.state);
+  }
+
+  setTopic(name, topic) {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    room.state.topic = topic && typeof topic.text === "string" ? topic : null;
+    if (name === this.viewName) this.renderTopic();
+  }
+
+  async saveTopic(name, text) {
+    if ([...text].length > MAX_TOPIC) {
+      this.notice(`A topic is ${MAX_TOPIC} characters at most.`);
+      throw new Error("too long");
+    }
+    try {
+      const ack = await this.connection.request("room:topic", { room: name, topic: text });
+      this.setTopic(name, ack.topic);
+    } catch (error) {
+      this.notice(`Could not set the topic: ${describe(error)}`);
+      throw error;
+    }
+  }
+
+  renderTopic() {
+    this.topic.show(this.viewName, this.rooms.get(this.viewName)?.state.topic ?? null);
+  }
+
+  /**
+   * A search result: its room is opened (joined first if need be), older pages are loaded until the message is there
+   * (10 at most), and it is scrolled to and marked.
+   */
+  async openMessage(name, seq) {
+    await this.join(name);
+    const room = this.rooms.get(name);
+    if (!room) return;
+    for (let pages = 0; pages < 10 && !room.pane.bySeq.has(seq); pages++) {
+      if (!room.state.joined || !room.state.hasOlder || (room.state.oldestSeq ?? 0) <= seq) break;
+      await this.loadOlder(name);
+    }
+    const li = room.pane.bySeq.get(seq);
+    if (!li) return;
+    li.scrollIntoView({ block: "center" });
+    li.classList.add("found");
+    setTimeout(() => li.classList.remove("found"), 3000);
   }
 
   async loadOlder(name) {
@@ -473,8 +634,10 @@ export class ChatApp {
   }
 
   view(name, { focus = true } = {}) {
+    this.editor?.cancel();
     const previous = this.rooms.get(this.viewName);
     previous?.pane.hide();
+    previous?.pane.showNewLine(null);
     this.viewName = name;
     const room = this.rooms.get(name);
     const ui = this.ui;
@@ -487,8 +650,11 @@ export class ChatApp {
     if (room) {
       room.pane.show();
       saveView(this.tenant, name);
+      this.reads.opened(room);
     }
     this.markViewRead();
+    this.reads?.seen();
+    this.renderTopic();
     this.renderTyping();
     this.renderPeople();
     this.renderDirectory();
@@ -498,19 +664,28 @@ export class ChatApp {
 
   markViewRead() {
     const room = this.rooms.get(this.viewName);
-    if (room && !document.hidden) room.state.unread = 0;
+    if (room && !document.hidden) {
+      room.state.unread = 0;
+      room.state.serverUnread = 0;
+      room.state.seenThrough = room.state.cursor; // read here, even before the server has the mark
+    }
     this.renderRooms();
   }
 
   saveRooms() {
     saveRooms(this.tenant, [...this.rooms.keys()]);
+    const confirmed = [...this.rooms].filter(([, { state }]) => state.joined || state.confirmed).map(([name]) => name);
+    saveConfirmedRooms(this.tenant, confirmed);
   }
 
-  async refreshDirectory() {
+  /** The directory's first page (rooms with history or members); "More rooms" adds the next. */
+  async refreshDirectory({ after = null } = {}) {
     if (!this.connection.connected) return;
     try {
-      const ack = await this.connection.request("rooms:list", {});
-      this.listed = Array.isArray(ack.rooms) ? ack.rooms.filter((r) => r && isRoom(r.name)) : [];
+      const ack = await this.connection.request("rooms:directory", after ? { after, limit: DIRECTORY_PAGE } : { limit: DIRECTORY_PAGE });
+      const page = Array.isArray(ack.rooms) ? ack.rooms.filter((r) => r && isRoom(r.name)) : [];
+      this.listed = after ? [...this.listed, ...page] : page;
+      this.directoryMore = ack.hasMore === true && page.length ? page[page.length - 1].name : null;
       this.renderDirectory();
     } catch {
       // shown again on the next refresh
@@ -520,6 +695,10 @@ export class ChatApp {
   // --- sending --------------------------------------------------------------------------------------------
 
   sendFromComposer() {
+    if (this.editor.editing) {
+      this.editor.save();
+      return;
+    }
     const room = this.rooms.get(this.viewName);
     const input = this.ui.composerInput;
     const text = input.value.replace(/\s+$/, "");
@@ -571,7 +750,11 @@ export class ChatApp {
   }
 
   renderDirectory() {
-    renderDirectory(this.ui.directory, this.listed, new Set(this.rooms.keys()), { join: (name) => this.join(name) });
+    const more = this.directoryMore;
+    renderDirectory(this.ui.directory, this.listed, new Set(this.rooms.keys()), {
+      join: (name) => this.join(name),
+      more: more ? () => this.refreshDirectory({ after: more }) : null,
+    });
   }
 
   renderPeople() {

@@ -33,7 +33,7 @@ export class Connection {
     /** the last pause after "unavailable" refusals in a row (ms) */
     this.busyPause = 0;
     this.socket = io(`/${tenant}`, {
-      auth: { token },
+      auth: { token, rooms: "remembered" }, // this socket follows my rooms: joined on any device, until left
       forceNew: true,
       autoConnect: false,
       reconnectionDelay: 500,

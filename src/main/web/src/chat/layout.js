@@ -2,7 +2,7 @@
 // sidebar, the room in view with its composer, and the people in it. Returns references to its parts.
 import { h } from "../dom.js";
 
-export function buildLayout({ tenant, me }) {
+export function buildLayout({ tenant, me, topic, search }) {
   const ref = {};
   ref.roomsToggle = h("button", { type: "button", class: "drawer-toggle", "aria-controls": "sidebar",
     "aria-expanded": "false", text: "Rooms" });
@@ -33,17 +33,18 @@ export function buildLayout({ tenant, me }) {
     h("label", { for: "join-room", text: "Join or create a room" }),
     h("div", { class: "row" }, ref.joinInput, h("button", { type: "submit", text: "Join" })),
     h("p", { id: "join-hint", class: "hint", text: "Letters, digits, - _ . (up to 64)" }));
-  ref.directory = h("ul", { class: "directory", "aria-label": "Active rooms you have not joined" });
+  ref.directory = h("ul", { class: "directory", "aria-label": "Rooms you have not joined" });
   ref.refreshRooms = h("button", { type: "button", class: "link-button", text: "Refresh",
-    "aria-label": "Refresh active rooms" });
+    "aria-label": "Refresh the room directory" });
   ref.closeRooms = h("button", { type: "button", class: "drawer-close", "aria-label": "Close rooms", text: "×" });
   ref.closePeople = h("button", { type: "button", class: "drawer-close", "aria-label": "Close people", text: "×" });
   ref.sidebar = h("nav", { id: "sidebar", class: "sidebar drawer", "aria-label": "Rooms" },
     ref.closeRooms,
+    search?.el,
     h("h2", { text: "Your rooms" }),
     ref.roomList,
     ref.joinForm,
-    h("div", { class: "section-title" }, h("h2", { text: "Active rooms" }), ref.refreshRooms),
+    h("div", { class: "section-title" }, h("h2", { text: "Browse rooms" }), ref.refreshRooms),
     ref.directory);
 
   ref.roomTitle = h("h1", { id: "room-title", class: "room-title", text: "No room" });
@@ -58,7 +59,8 @@ export function buildLayout({ tenant, me }) {
     ref.composerLabel, ref.composerInput, ref.sendButton,
     h("p", { id: "composer-hint", class: "visually-hidden", text: "Enter sends, Shift+Enter adds a line." }));
   const main = h("main", { class: "room-view", "aria-labelledby": "room-title" },
-    h("div", { class: "room-header" }, ref.roomTitle, ref.peopleToggle), ref.notice, ref.panes, ref.typing, ref.composer);
+    h("div", { class: "room-header" },
+      h("div", { class: "room-heading" }, ref.roomTitle, topic.el), ref.peopleToggle), ref.notice, ref.panes, ref.typing, ref.composer);
 
   ref.peopleTitle = h("h2", { id: "people-title", text: "People" });
   ref.people = h("ul", { class: "people-list", "aria-labelledby": "people-title" });

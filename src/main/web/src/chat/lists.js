@@ -1,4 +1,4 @@
-// The sidebar's lists (my rooms with unread counts, active rooms to join) and the people in the room in view.
+// The sidebar's lists (my rooms with unread counts, the directory of rooms to join) and the people in the room in view.
 import { h, replaceChildren } from "../dom.js";
 import { avatar } from "./avatar.js";
 
@@ -17,7 +17,7 @@ export function renderRoomList(ul, rooms, viewName, actions) {
         h("span", { class: "hash", "aria-hidden": "true", text: "#" }),
         h("span", { class: "room-name", text: room.name }),
         unread ? h("span", { class: "badge", dataset: { unread: room.unread } },
-          h("span", { text: room.unread > 99 ? "99+" : String(room.unread) }),
+          h("span", { text: room.unread >= 99 ? "99+" : String(room.unread) }), // the server counts up to 99
           h("span", { class: "visually-hidden", text: room.unread === 1 ? " unread message" : " unread messages" }))
           : null),
       h("button", {
@@ -32,7 +32,10 @@ export function renderRoomList(ul, rooms, viewName, actions) {
   if (!rooms.length) ul.append(h("li", { class: "empty", text: "No rooms yet: join one below." }));
 }
 
-/** Active rooms (someone is in them) I have not joined. */
+/**
+ * The room directory: the workspace's rooms with history or members that I have not joined, each with its topic and
+ * how many people are in it (joined, online or not).
+ */
 export function renderDirectory(ul, listed, joined, actions) {
   const others = listed.filter((r) => !joined.has(r.name));
   replaceChildren(ul, others.map((room) => h("li", null,
@@ -42,10 +45,17 @@ export function renderDirectory(ul, listed, joined, actions) {
       "aria-label": `Join #${room.name} (${room.members} ${room.members === 1 ? "person" : "people"})`,
       onclick: () => actions.join(room.name),
     },
-      h("span", { class: "hash", "aria-hidden": "true", text: "#" }),
-      h("span", { class: "room-name", text: room.name }),
+      h("span", { class: "directory-text" },
+        h("span", { class: "directory-name" },
+          h("span", { class: "hash", "aria-hidden": "true", text: "#" }),
+          h("span", { class: "room-name", text: room.name })),
+        room.topic?.text ? h("span", { class: "directory-topic", text: room.topic.text }) : null),
       h("span", { class: "count", "aria-hidden": "true", text: String(room.members) })))));
-  if (!others.length) ul.append(h("li", { class: "empty", text: "No other active rooms." }));
+  if (!others.length) ul.append(h("li", { class: "empty", text: "No other rooms yet." }));
+  if (actions.more) {
+    ul.append(h("li", null, h("button", { type: "button", class: "link-button", text: "More rooms",
+      onclick: actions.more })));
+  }
 }
 
 /** The people of the room: those in it (online), then those who were here this session (left or offline). */

@@ -1,17 +1,30 @@
 // The messages of one room: a scrolling log with the history edge on top, the stored messages in seq order,
 // then my messages still on their way (pending, or not sent with Retry and Discard).
 import { h, setText } from "../dom.js";
-import { longTime, shortTime } from "../time.js";
+import { between, dayKey, dayLabel, longTime, shortTime } from "../time.js";
 import { avatar } from "./avatar.js";
+import { renderMarkup } from "./markup.js";
 
 const NEAR_TOP_PX = 80;
+/** The reaction picker's emojis (any other one a message has can be added to with its chip). */
+export const PICKER_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "👀"];
 const NEAR_BOTTOM_PX = 60;
+/** A message this soon after the previous one from the same sender joins its group (no avatar, no name). */
+const GROUP_MS = 5 * 60 * 1000;
+
+/** The message next to `li` in the list (`direction`: "previousElementSibling" or "nextElementSibling"), skipping lines. */
+function sibling(li, direction) {
+  let other = li[direction];
+  while (other && other.dataset.seq === undefined) other = other[direction];
+  return other;
+}
 
 export class RoomPane {
   /**
    * @param state   the room's RoomState
    * @param me      my username
-   * @param actions {loadOlder(room), retry(clientId), discard(clientId)}
+   * @param actions {loadOlder(room), retry(clientId), discard(clientId), edit(room, seq), remove(room, seq),
+   *                react(room, seq, emoji)}
    */
   constructor(state, me, actions) {
     this.state = state;
@@ -21,6 +34,10 @@ export class RoomPane {
     this.byClientId = new Map();
     this.atBottom = true;
     this.loading = false;
+    /** The "New messages" line goes above the first message of others after this seq (null: no line). */
+    this.newAfter = null;
+    this.newLine = h("li", { class: "new-line", role: "separator", "aria-label": "New messages" },
+      h("span", { text: "New messages" }));
 
     this.edgeButton = h("button", { type: "button", class: "link-button", text: "Load older messages",
       onclick: () => this.actions.loadOlder(this.state.name) });
@@ -87,7 +104,7 @@ export class RoomPane {
     const s = this.scroller;
     const visible = !this.el.hidden;
     const wasAtBottom = visible ? s.scrollHeight - s.scrollTop - s.clientHeight < NEAR_BOTTOM_PX : this.atBottom;
-    const firstShown = this.list.firstElementChild;
+    const firstShown = this.list.querySelector(":scope > li[data-seq]");
     const prepending = firstShown && added[added.length - 1].seq < Number(firstShown.dataset.seq);
     const heightBefore = s.scrollHeight;
     const topBefore = s.scrollTop;
@@ -100,6 +117,13 @@ export class RoomPane {
       this.list.insertBefore(li, next === null ? null : this.bySeq.get(next) ?? null);
       this.bySeq.set(message.seq, li);
     }
+    for (const message of added) {
+      const li = this.bySeq.get(message.seq);
+      this.placeInFlow(li);
+      const next = sibling(li, "nextElementSibling");
+      if (next) this.placeInFlow(next);
+    }
+    this.placeNewLine();
     this.updateEdge();
     if (!visible) return;
     if (prepending) {
@@ -109,6 +133,35 @@ export class RoomPane {
     }
   }
 
+  /**
+   * A message starting a new local day gets the day's separator; one following the same sender's within a few
+   * minutes on the same day is shown as part of their group.
+   */
+  placeInFlow(li) {
+    const previous = sibling(li, "previousElementSibling");
+    const { ts, from } = li.dataset;
+    const newDay = !previous || dayKey(previous.dataset.ts) !== dayKey(ts);
+    const divider = li.querySelector(":scope > .day-divider");
+    divider.hidden = !newDay;
+    setText(divider.firstElementChild, newDay ? dayLabel(ts) : "");
+    const gap = previous ? between(previous.dataset.ts, ts) : NaN;
+    li.classList.toggle("continued", !newDay && previous.dataset.from === from && gap >= 0 && gap < GROUP_MS);
+  }
+
+  /** Shows the "New messages" line above the first message of others after `seq`, or none (null). */
+  showNewLine(seq) {
+    this.newAfter = seq;
+    this.placeNewLine();
+  }
+
+  placeNewLine() {
+    this.newLine.remove();
+    if (this.newAfter == null) return;
+    const first = this.state.order.find((seq) => seq > this.newAfter && this.state.messages.get(seq)?.from !== this.me);
+    const li = first === undefined ? null : this.bySeq.get(first);
+    if (li) this.list.insertBefore(this.newLine, li);
+  }
+
   scrollToBottom() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
     this.atBottom = true;
@@ -116,17 +169,76 @@ export class RoomPane {
 
   renderMessage(message, sentNow) {
     const own = message.from === this.me;
+    const deleted = message.deleted === true;
+    const edited = !deleted && message.edited === true;
     return h("li", {
-      class: `msg${own ? " own" : ""}`,
-      dataset: { seq: message.seq, from: message.from, state: "sent" },
+      class: `msg${own ? " own" : ""}${deleted ? " deleted" : ""}`,
+      dataset: { seq: message.seq, from: message.from, ts: message.ts,
+        state: deleted ? "deleted" : edited ? "edited" : "sent" },
     },
+      h("div", { class: "day-divider", role: "separator", hidden: true }, h("span")),
       avatar(message.from),
       h("div", { class: "msg-body" },
         h("div", { class: "msg-meta" },
           h("span", { class: "msg-from", text: message.from }),
           h("time", { datetime: message.ts, title: longTime(message.ts), text: shortTime(message.ts) }),
-          own && sentNow ? h("span", { class: "msg-status", text: "✓ Sent" }) : null),
-        h("p", { class: "msg-text", text: message.text })));
+          edited ? h("span", { class: "msg-edited", text: "(edited)",
+            title: typeof message.editedTs === "string" ? `Edited ${longTime(message.editedTs)}` : "Edited" }) : null,
+          own && sentNow ? h("span", { class: "msg-status", text: "✓ Sent" }) : null,
+          own && !deleted ? h("span", { class: "msg-actions" },
+            h("button", { type: "button", class: "link-button msg-edit", text: "Edit",
+              "aria-label": "Edit this message",
+              onclick: () => this.actions.edit(this.state.name, message.seq) }),
+            h("button", { type: "button", class: "link-button msg-delete", text: "Delete",
+              "aria-label": "Delete this message",
+              onclick: () => this.actions.remove(this.state.name, message.seq) })) : null),
+        deleted ? h("p", { class: "msg-text msg-placeholder", text: "Message deleted" })
+          : h("div", { class: "msg-text" }, ...renderMarkup(h, message.text)),
+        deleted ? null : this.renderReactions(message)));
+  }
+
+  /** Chips (emoji, count; who in the title; pressed when mine) and a small picker. */
+  renderReactions(message) {
+    const reactions = Array.isArray(message.reactions) ? message.reactions : [];
+    const react = (emoji) => this.actions.react(this.state.name, message.seq, emoji);
+    const chips = reactions.filter((r) => typeof r?.emoji === "string" && Array.isArray(r.users)).map((r) => {
+      // the server lists the first reactors only; count is all of them
+      const count = Number.isInteger(r.count) && r.count >= r.users.length ? r.count : r.users.length;
+      const mine = r.users.includes(this.me);
+      const more = count - r.users.length;
+      const who = r.users.join(", ") + (more > 0 ? ` and ${more} more` : "");
+      return h("button", { type: "button", class: `reaction${mine ? " mine" : ""}`, title: who,
+        "aria-pressed": mine ? "true" : "false",
+        "aria-label": `${r.emoji} ${count}: ${who}${mine ? ". Press to remove yours" : ". Press to add yours"}`,
+        dataset: { emoji: r.emoji },
+        onclick: () => react(r.emoji) }, `${r.emoji} ${count}`);
+    });
+    const menu = h("span", { class: "reaction-picker", role: "group", "aria-label": "Pick a reaction", hidden: true },
+      ...PICKER_EMOJIS.map((emoji) => h("button", { type: "button", class: "pick", "aria-label": `React with ${emoji}`,
+        text: emoji, onclick: () => {
+          menu.hidden = true;
+          toggle.setAttribute("aria-expanded", "false");
+          react(emoji);
+        } })));
+    const toggle = h("button", { type: "button", class: "link-button add-reaction", text: "☺+",
+      "aria-label": "Add a reaction", "aria-expanded": "false", onclick: () => {
+        menu.hidden = !menu.hidden;
+        toggle.setAttribute("aria-expanded", menu.hidden ? "false" : "true");
+        if (!menu.hidden) menu.querySelector("button")?.focus();
+      } });
+    return h("div", { class: "reactions" }, ...chips, toggle, menu);
+  }
+
+  /** Renders again messages whose text or state changed (edited, deleted). */
+  update(messages) {
+    for (const message of messages) {
+      const old = this.bySeq.get(message.seq);
+      if (!old) continue;
+      const li = this.renderMessage(message, false);
+      old.replaceWith(li);
+      this.bySeq.set(message.seq, li);
+      this.placeInFlow(li);
+    }
   }
 
   // --- my messages on their way ---------------------------------------------------------------------------

@@ -16,6 +16,14 @@ export function isMessage(m) {
     && typeof m.text === "string" && typeof m.from === "string";
 }
 
+const CHANGE_KINDS = new Set(["edit", "delete", "reaction"]);
+
+/** An edit, deletion or reaction of the message at seq `target` (an entry of the room's sequence, not shown itself). */
+export function isChange(m) {
+  return m != null && typeof m === "object" && Number.isSafeInteger(m.seq) && m.seq > 0
+    && CHANGE_KINDS.has(m.kind) && Number.isSafeInteger(m.target) && m.target > 0;
+}
+
 export class RoomState {
   constructor(name) {
     this.name = name;
@@ -23,6 +31,11 @@ export class RoomState {
     this.messages = new Map();
     /** the seqs held, ascending */
     this.order = [];
+    /** the seqs of the edits and deletions seen: they count for the cursor like messages */
+    this.changeSeqs = new Set();
+    this.newestChange = 0;
+    /** messages held whose text or state changed since takeChanged() was last called */
+    this.changed = [];
     /**
      * Null until the first join answered; then the highest seq such that every message from the first one
      * held up to it is held: `room:join {since: cursor}` fetches exactly what is missing.
@@ -34,6 +47,8 @@ export class RoomState {
     /** users seen in the room this session who have left it since */
     this.departed = new Set();
     this.unread = 0;
+    /** The server's read position of mine here (null until rooms:mine told it). */
+    this.lastRead = null;
     /** the connection (Connection.epoch) on which the room was last joined: my messages wait for it */
     this.joinedOn = null;
     /** why the server refused me this room for good, shown to me; null when it did not */
@@ -56,10 +71,17 @@ export class RoomState {
     return this.order.length ? this.order[this.order.length - 1] : null;
   }
 
-  /** Adds the messages not held yet; returns those added, in seq order. */
+  /**
+   * Adds the messages not held yet; returns those added, in seq order. An edit or deletion among them is applied to
+   * its message if held (see takeChanged()); a message not held yet comes in its latest state when it is fetched.
+   */
   insert(messages) {
     const added = [];
     for (const m of Array.isArray(messages) ? messages : []) {
+      if (isChange(m)) {
+        this.applyChange(m);
+        continue;
+      }
       if (!isMessage(m) || this.messages.has(m.seq)) continue;
       this.messages.set(m.seq, m);
       this.order.splice(insertionIndex(this.order, m.seq), 0, m.seq);
@@ -67,6 +89,41 @@ export class RoomState {
     }
     added.sort((a, b) => a.seq - b.seq);
     return added;
+  }
+
+  /**
+   * A change carries its message's state when it was read, so a change older than the last one applied to the
+   * message (a catch-up read before a live edit and answered after it) must not take the message back.
+   */
+  applyChange(change) {
+    this.changeSeqs.add(change.seq);
+    this.newestChange = Math.max(this.newestChange, change.seq);
+    const target = this.messages.get(change.target);
+    if (!target || (target.changeSeq ?? 0) > change.seq) return;
+    target.changeSeq = change.seq;
+    // every change carries its message's state now; a reaction's own text is its emoji, not the message's
+    target.reactions = Array.isArray(change.reactions) ? change.reactions : [];
+    if (change.kind !== "reaction") target.text = typeof change.text === "string" ? change.text : target.text;
+    target.edited = change.edited === true;
+    target.editedTs = change.editedTs;
+    target.deleted = change.deleted === true;
+    if (!this.changed.includes(target)) this.changed.push(target);
+  }
+
+  /** The messages changed since the last call, to render again. */
+  takeChanged() {
+    const changed = this.changed;
+    this.changed = [];
+    return changed;
+  }
+
+  /** My newest message that I may still edit (not deleted), or null: what the up arrow edits. */
+  lastOwn(me) {
+    for (let i = this.order.length - 1; i >= 0; i -= 1) {
+      const m = this.messages.get(this.order[i]);
+      if (m.from === me && !m.deleted) return m;
+    }
+    return null;
   }
 
   /** The seq held right after `seq`, or null: where to insert a message in the view. */
@@ -117,11 +174,11 @@ export class RoomState {
 
   /** True when a message newer than the cursor is held, so some between are missing. */
   hasGap() {
-    return this.cursor !== null && this.newestSeq !== null && this.newestSeq > this.cursor;
+    return this.cursor !== null && Math.max(this.newestSeq ?? 0, this.newestChange) > this.cursor;
   }
 
   advance() {
-    while (this.messages.has(this.cursor + 1)) this.cursor += 1;
+    while (this.messages.has(this.cursor + 1) || this.changeSeqs.has(this.cursor + 1)) this.cursor += 1;
   }
 
   setMembers(members) {

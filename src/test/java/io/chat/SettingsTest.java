@@ -78,6 +78,41 @@ class SettingsTest {
     }
 
     @Test
+    void urlsArePrintedWithoutTheirCredentials() {
+        Settings settings = from(Map.of(
+                "CHAT_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/chat?ssl=true&password=pg-s3cret&x=1",
+                "CHAT_POSTGRES_USER", "chat",
+                "CHAT_POSTGRES_PASSWORD", "s3cret-pw",
+                "CHAT_REDIS_URL", "redis://chat:redis-s3cret@127.0.0.1:6379/0"));
+        String printed = settings.toString();
+        assertFalse(printed.contains("s3cret"), printed);
+        assertTrue(printed.contains("redis=redis://***@127.0.0.1:6379/0"), printed);
+        assertTrue(
+                printed.contains("postgres=jdbc:postgresql://127.0.0.1:5432/chat?ssl=true&password=***&x=1"), printed);
+        assertEquals("redis://***@h", Settings.Cluster.redacted("redis://:secret@h"));
+        assertEquals("rediss://***@h:6380", Settings.Cluster.redacted("rediss://u:p@ss@h:6380"));
+        assertEquals("redis://127.0.0.1:6379", Settings.Cluster.redacted("redis://127.0.0.1:6379"));
+    }
+
+    @Test
+    void trustedProxiesFromTheEnvironmentOrTheConfigNoneByDefault() {
+        assertTrue(from(Map.of()).trustedProxies().isEmpty());
+        Settings settings = from(Map.of("CHAT_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"));
+        assertEquals("[127.0.0.1, 10.0.0.0/8]", settings.trustedProxies().toString());
+        assertTrue(settings.toString().contains("trustedProxies=[127.0.0.1, 10.0.0.0/8]"), settings.toString());
+        Config list = Config.builder()
+                .sources(ConfigSources.create(
+                        Map.of("chat.trusted-proxies.0", "10.0.0.2", "chat.trusted-proxies.1", "fd00::/8")))
+                .build();
+        assertEquals(
+                "[10.0.0.2, fd00::/8]",
+                Settings.from(list, Map.of()).trustedProxies().toString());
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class, () -> from(Map.of("CHAT_TRUSTED_PROXIES", "balancer.example")));
+        assertEquals("chat.trusted-proxies: 'balancer.example' is not an IP address or a CIDR range", bad.getMessage());
+    }
+
+    @Test
     void aBuilderCopyChangesOnlyWhatItSets() {
         Settings base = Settings.forTests(java.nio.file.Path.of("t"), "admin", "admin-pw-1");
         assertFalse(base.toString().contains("admin-pw-1"), base.toString());

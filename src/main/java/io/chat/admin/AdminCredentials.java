@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The admin principal. Given by the environment (or configuration), or else generated on first start,
@@ -26,12 +27,16 @@ public final class AdminCredentials {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String username;
-    private final String passwordHash;
+    private final Supplier<String> passwordHash;
     private final PasswordHasher hasher;
     /** SHA-256 of the last password that passed the slow check, so each admin call does not cost a slow hash. */
     private final AtomicReference<byte[]> verifiedDigest = new AtomicReference<>();
 
     AdminCredentials(String username, String passwordHash, PasswordHasher hasher) {
+        this(username, () -> passwordHash, hasher);
+    }
+
+    private AdminCredentials(String username, Supplier<String> passwordHash, PasswordHasher hasher) {
         this.username = username;
         this.passwordHash = passwordHash;
         // a lane of its own: failed admin logins (each a slow hash) queue apart from the tenants' logins
@@ -49,7 +54,9 @@ public final class AdminCredentials {
             PasswordHasher hasher,
             java.util.function.Consumer<String> announce) {
         if (user.isPresent() && password.isPresent()) {
-            return new AdminCredentials(user.get(), hasher.hash(password.get().toCharArray()), hasher);
+            // hashed at the first admin login, not at start: the slow hash was most of a cold start's Java CPU
+            // (JFR), and the password stays in the process's environment either way
+            return new AdminCredentials(user.get(), hashedOnFirstUse(hasher, password.get()), hasher);
         }
         Path file = tenantsDir.resolve(FILE_NAME);
         try {
@@ -70,7 +77,7 @@ public final class AdminCredentials {
             ObjectNode node = Json.mapper()
                     .createObjectNode()
                     .put("username", name)
-                    .put("passwordHash", credentials.passwordHash);
+                    .put("passwordHash", credentials.passwordHash.get());
             Path temp = Files.createTempFile(tenantsDir, ".admin", ".tmp");
             OwnerOnly.restrictFile(temp);
             Files.write(temp, Json.mapper().writeValueAsBytes(node));
@@ -94,11 +101,26 @@ public final class AdminCredentials {
         if (known != null && nameMatches && MessageDigest.isEqual(known, digest)) {
             return true;
         }
-        boolean valid = hasher.verify(password, passwordHash);
+        boolean valid = hasher.verify(password, passwordHash.get());
         if (valid) {
             verifiedDigest.set(digest);
         }
         return valid && nameMatches;
+    }
+
+    /** The password's slow hash, made once, by the first caller (the others wait for it). */
+    private static Supplier<String> hashedOnFirstUse(PasswordHasher hasher, String password) {
+        return new Supplier<>() {
+            private String hash;
+
+            @Override
+            public synchronized String get() {
+                if (hash == null) {
+                    hash = hasher.hash(password.toCharArray());
+                }
+                return hash;
+            }
+        };
     }
 
     private static byte[] sha256(char[] password) {

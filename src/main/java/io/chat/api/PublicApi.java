@@ -6,9 +6,9 @@ import io.chat.chat.ChatService;
 import io.chat.chat.MessageJson;
 import io.chat.history.MessagePage;
 import io.chat.http.ApiError;
-import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
+import io.chat.http.TrustedProxies;
 import io.chat.json.Json;
 import io.chat.tenant.LoginResult;
 import io.chat.tenant.Names;
@@ -44,8 +44,11 @@ public final class PublicApi implements HttpService {
 
     private final TenantRegistry registry;
     private final ChatService chat;
+    private final TrustedProxies proxies;
 
-    public PublicApi(TenantRegistry registry, ChatService chat) {
+    /** @param proxies the balancers whose X-Forwarded-For names the client a login's throttle counts */
+    public PublicApi(TenantRegistry registry, ChatService chat, TrustedProxies proxies) {
+        this.proxies = proxies;
         this.registry = registry;
         this.chat = chat;
     }
@@ -53,6 +56,7 @@ public final class PublicApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/tenants/{tenant}/sessions", this::login)
+                .post("/tenants/{tenant}/sessions/resume", this::resume)
                 .delete("/tenants/{tenant}/sessions/current", this::logout)
                 .get("/tenants/{tenant}/rooms/{room}/messages", this::history);
     }
@@ -76,11 +80,19 @@ public final class PublicApi implements HttpService {
         if (!Names.isUsername(username.get())) {
             throw ApiError.badRequest("invalid username");
         }
+        JsonNode rememberField = body.get("remember");
+        if (rememberField != null && !rememberField.isBoolean()) {
+            throw ApiError.badRequest("remember is true or false");
+        }
+        boolean remember = rememberField != null && rememberField.booleanValue();
+        if (remember && !SessionCookie.sameOrigin(req)) {
+            throw ApiError.forbidden("cross-origin request");
+        }
         if (tenant.suspended()) {
             throw ApiError.forbidden("tenant suspended");
         }
         LoginResult result;
-        try (LoginSlots.Slot held = loginSlots.acquire(ClientAddress.of(req)).orElseThrow(() -> {
+        try (LoginSlots.Slot held = loginSlots.acquire(proxies.clientOf(req)).orElseThrow(() -> {
             // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
             LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
             return ApiError.rateLimited("too many login attempts", 1);
@@ -95,6 +107,9 @@ public final class PublicApi implements HttpService {
                         .put("user", success.username())
                         .put("expiresAt", success.expiresAt().toString());
                 LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=ok");
+                if (remember) {
+                    SessionCookie.set(res, proxies, req, tenant.id().value(), success.token(), success.expiresAt());
+                }
                 JsonHttp.send(res, Status.CREATED_201, answer);
             }
             case LoginResult.BadCredentials bad -> {
@@ -110,12 +125,43 @@ public final class PublicApi implements HttpService {
         }
     }
 
+    /**
+     * A new tab or a restarted browser signs in again with the cookie a "remember" login left (see
+     * {@link SessionCookie}): the same session, as long as it lasts.
+     */
+    private void resume(ServerRequest req, ServerResponse res) {
+        Tenant tenant = tenant(req);
+        JsonHttp.readBody(req); // JSON only: a cross-site page cannot send it without a CORS permission
+        if (!SessionCookie.sameOrigin(req)) {
+            throw ApiError.forbidden("cross-origin request");
+        }
+        Optional<String> token = SessionCookie.read(req);
+        Optional<AuthenticatedUser> user =
+                token.isEmpty() || tenant.suspended() ? Optional.empty() : tenant.authenticate(token.get());
+        if (user.isEmpty()) {
+            // answered here, not thrown: an error handler's answer would lose the cookie's clearing
+            SessionCookie.clear(res, proxies, req, tenant.id().value());
+            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "no session to resume");
+            return;
+        }
+        ObjectNode answer = Json.mapper()
+                .createObjectNode()
+                .put("token", token.get())
+                .put("user", user.get().username())
+                .put("expiresAt", user.get().expiresAt().toString());
+        JsonHttp.send(res, Status.OK_200, answer);
+    }
+
     private void logout(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
         Optional<String> token = JsonHttp.bearer(req);
+        // whatever the answer, this browser keeps no session of the tenant (answered here, not thrown: an error
+        // handler's answer would lose the cookie's clearing)
+        SessionCookie.clear(res, proxies, req, tenant.id().value());
         // the registry tells the chat, which disconnects the token's sockets, as for a user's deletion
         if (token.isEmpty() || !registry.logout(tenant, token.get())) {
-            throw ApiError.unauthorized("invalid or missing token");
+            JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid or missing token");
+            return;
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=logout outcome=ok");
         res.status(Status.NO_CONTENT_204).send();

@@ -55,5 +55,10 @@ enum Alone implements Peers {
     }
 
     @Override
+    public CompletableFuture<Boolean> takeEvent(String user) {
+        return YES;
+    }
+
+    @Override
     public void close() {}
 }

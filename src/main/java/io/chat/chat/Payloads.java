@@ -66,6 +66,80 @@ final class Payloads {
         return OptionalLong.of(value.asLong());
     }
 
+    /** The seq of the message an edit, deletion or reaction is about: required, from 1. */
+    static long target(JsonNode payload) {
+        JsonNode value = payload.get("seq");
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1) {
+            throw new Acks.Refusal(BAD_REQUEST, "invalid seq");
+        }
+        return value.asLong();
+    }
+
+    /** The longest reaction emoji, in code points (a family with joiners, a tag-sequence flag). */
+    static final int MAX_EMOJI_CODE_POINTS = 10;
+
+    static final int MAX_EMOJI_CHARS = 32;
+
+    /**
+     * A reaction: one emoji as people type them, 1-10 code points (at most 32 UTF-16 units) of symbols (at least one
+     * "other symbol", So, which every emoji has), their modifiers (skin tones), variation selectors, keycap marks,
+     * joiners and flag tags; no letters, digits, spaces or punctuation, so it is no text in disguise, and no other
+     * mark or format character (direction overrides, invisible spaces).
+     */
+    static String emoji(JsonNode payload) {
+        JsonNode value = payload.get("emoji");
+        if (value == null || !value.isTextual() || !isEmoji(value.asText())) {
+            throw new Acks.Refusal(BAD_REQUEST, "invalid emoji");
+        }
+        return value.asText();
+    }
+
+    static boolean isEmoji(String text) {
+        if (text.isEmpty()
+                || text.length() > MAX_EMOJI_CHARS
+                || text.codePointCount(0, text.length()) > MAX_EMOJI_CODE_POINTS) {
+            return false;
+        }
+        boolean symbol = false;
+        for (int cp : text.codePoints().toArray()) {
+            switch (Character.getType(cp)) {
+                case Character.OTHER_SYMBOL -> symbol = true;
+                case Character.MODIFIER_SYMBOL, Character.ENCLOSING_MARK -> {
+                    if (cp < 0x80) {
+                        return false; // ASCII ^ and ` are modifier symbols
+                    }
+                }
+                // only the marks and format characters emojis are made of: others are invisible (a reaction that
+                // looks like another but counts apart), stack accents, or turn the text after them around
+                case Character.NON_SPACING_MARK -> {
+                    if (!isVariationSelector(cp)) {
+                        return false;
+                    }
+                }
+                case Character.FORMAT -> {
+                    if (cp != ZERO_WIDTH_JOINER && !isTag(cp)) {
+                        return false;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return symbol;
+    }
+
+    private static final int ZERO_WIDTH_JOINER = 0x200D;
+
+    private static boolean isVariationSelector(int cp) {
+        return cp >= 0xFE00 && cp <= 0xFE0F;
+    }
+
+    /** The tag characters of a subdivision flag (🏴 then tags spelling "gbsct", then the cancel tag). */
+    private static boolean isTag(int cp) {
+        return cp >= 0xE0020 && cp <= 0xE007F;
+    }
+
     static int limit(JsonNode payload, int fallback, int max) {
         JsonNode value = payload.get("limit");
         if (value == null || value.isNull()) {

@@ -5,6 +5,7 @@ import io.chat.tenant.Tenant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -50,6 +51,25 @@ public interface Peers {
      */
     CompletableFuture<Boolean> takeMessage(String user);
 
+    /**
+     * Takes a token from the user's event bucket (every event but a message), shared by every node, after this node's
+     * own gave one: false when the cluster's is empty.
+     */
+    CompletableFuture<Boolean> takeEvent(String user);
+
+    /**
+     * {@code user}'s remembered rooms changed through this node ({@code joined} the room, or left it): the other nodes
+     * apply it to their sockets of the user that follow its rooms ({@link Departures#membershipChanged}). Nothing on a
+     * single node.
+     */
+    default void membershipChanged(String room, String user, boolean joined) {}
+
+    /**
+     * {@code user}'s read position in {@code room} moved to {@code seq} through this node: the other nodes tell their
+     * sockets of the user ({@link Departures#readMoved}). Nothing on a single node.
+     */
+    default void readMoved(String room, String user, long seq) {}
+
     /** The tenant's namespace is gone from this node. */
     void close();
 
@@ -62,10 +82,34 @@ public interface Peers {
         void left(String room, String user);
 
         /**
-         * The cluster lost what this node holds (Redis restarted empty, or this node was cut off long enough to be
-         * taken for dead): this node tells it again.
+         * What this node holds of the tenant now, by its own counts: the cluster's copy is brought back to it when it
+         * may have drifted (Redis restarted empty, a count lost while Redis was unreachable) and every minute anyway.
          */
-        void recount();
+        Held held();
+
+        /**
+         * Another node changed {@code user}'s remembered rooms ({@code joined} the room, or left it): this node's sockets
+         * of the user that follow its rooms follow.
+         */
+        default void membershipChanged(String room, String user, boolean joined) {}
+
+        /** Another node moved {@code user}'s read position in {@code room}: tell the user's sockets here. */
+        default void readMoved(String room, String user, long seq) {}
+    }
+
+    /**
+     * This node's users online, room members (room → users) and sockets per user, of one tenant.
+     *
+     * @param online  the users with a socket here
+     * @param rooms   room → the users with a socket in it here
+     * @param sockets user → their sockets here (counted from CONNECT, as the socket quota counts them)
+     */
+    record Held(Set<String> online, Map<String, Set<String>> rooms, Map<String, Integer> sockets) {
+        public Held {
+            online = Set.copyOf(online);
+            rooms = Map.copyOf(rooms);
+            sockets = Map.copyOf(sockets);
+        }
     }
 
     /** Makes each tenant's peers when its namespace opens on this node. */

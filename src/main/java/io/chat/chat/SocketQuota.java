@@ -56,6 +56,11 @@ final class SocketQuota {
 
     record Result(Optional<Place> place, Optional<String> refusal) {}
 
+    /** User → their places held now. */
+    synchronized Map<String, Integer> socketsByUser() {
+        return Map.copyOf(perUser);
+    }
+
     private synchronized void release(String user) {
         perUser.computeIfPresent(user, (u, n) -> n > 1 ? n - 1 : null);
         total--;

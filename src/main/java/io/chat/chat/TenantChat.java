@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.history.MessagePage;
+import io.chat.history.RoomStore.Remembered;
+import io.chat.history.Topic;
 import io.chat.json.Json;
 import io.chat.limits.Bucket;
 import io.chat.socketio.Ack;
@@ -65,6 +67,12 @@ final class TenantChat {
     private final Bucket tenantBucket;
     /** The other nodes' share of the presence, the sockets and the rate: {@link Peers#ALONE} on a single node. */
     private final Peers peers;
+    /** The rooms each user joined, kept by the store: restored at CONNECT, shared by the user's sockets. */
+    private final Memberships memberships;
+    /** How far each user read each room: {@code room:read}, synced to the user's other sockets. */
+    private final ReadPositions readPositions;
+
+    private final SocketRooms socketRooms = new SocketRooms();
 
     TenantChat(
             Tenant tenant,
@@ -80,6 +88,8 @@ final class TenantChat {
         this.tenantBucket = Bucket.tokens(
                 tenant.limits().tenantMessagesPerSecond(), tenant.limits().tenantMessageBurst(), System.nanoTime());
         this.peers = peersFactory.of(tenant, namespace, new Departures());
+        this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers);
+        this.readPositions = new ReadPositions(tenant, namespace, peers, this::refuseSocketRoom);
     }
 
     /** A killed node's users, found gone by the cluster: told to every node's sockets. */
@@ -95,13 +105,19 @@ final class TenantChat {
         }
 
         @Override
-        public void recount() {
-            // Redis restarted empty, or the others took this node for dead while it was cut off: this node's users
-            // online and in rooms are told to the cluster again, from what it holds, with no socket dropped (closing
-            // them all made every client of every node reconnect after a Redis restart). No event is sent: after a
-            // restart nobody was told otherwise, and presence:list asks every node anyway.
-            presence.onlineUsers().forEach(peers::online);
-            presence.memberships().forEach((room, users) -> users.forEach(user -> peers.entered(room, user)));
+        public Peers.Held held() {
+            // read while sockets come and go: the cluster's copy may be a socket off until the next time, never more
+            return new Peers.Held(presence.onlineUsers(), presence.memberships(), quota.socketsByUser());
+        }
+
+        @Override
+        public void membershipChanged(String room, String user, boolean joined) {
+            memberships.changedElsewhere(room, user, joined);
+        }
+
+        @Override
+        public void readMoved(String room, String user, long seq) {
+            readPositions.movedElsewhere(room, user, seq);
         }
     }
 
@@ -130,13 +146,24 @@ final class TenantChat {
             }
             disconnecting(socket);
         });
-        on("room:join", limited(this::join));
-        on("room:leave", limited(this::leave));
-        on("rooms:list", limited(this::listRooms));
+        onLimited("room:join", this::join);
+        onLimited("room:leave", this::leave);
+        onLimited("rooms:list", this::listRooms);
         on("message:send", this::send); // has its own per-user and per-tenant buckets
-        on("history:fetch", limited(this::fetch));
-        on("presence:list", limited(this::presenceList));
-        on("typing", limited(this::typing)); // over the limit without an ack: dropped, as a volatile event may be
+        MessageChanges changes = new MessageChanges(tenant::store, this::admitMessage, tenant.counters()::delivered);
+        on("message:edit", changes::edit); // message:send's buckets
+        on("message:delete", changes::delete);
+        on("reaction:toggle", changes::react);
+        onLimited("history:fetch", this::fetch);
+        onLimited("presence:list", this::presenceList);
+        onLimited("typing", this::typing); // over the limit without an ack: dropped, as a volatile event may be
+        onLimited("rooms:mine", memberships::mine);
+        onLimited("rooms:directory", memberships::directory);
+        onLimited("room:topic", memberships::topic);
+        onLimited(ReadPositions.EVENT, readPositions::mark);
+        MessageSearch search = new MessageSearch(tenant::store, socket -> work(socket)
+                .read(tenant.store().roomsOf(user(socket).username())));
+        onLimited("search", search::search);
         namespace.onUnknownEvent((socket, args, ack) -> {
             if (ack.requested()) {
                 Acks.fail(ack, NOT_FOUND, "unknown event");
@@ -152,23 +179,62 @@ final class TenantChat {
             } catch (Acks.Refusal refusal) {
                 Acks.fail(ack, refusal.code(), refusal.getMessage());
             } catch (RuntimeException e) {
-                LOGGER.log(
-                        System.Logger.Level.WARNING,
-                        "tenant=" + tenant.id() + " event=" + event + " outcome=error type="
-                                + e.getClass().getSimpleName());
-                Acks.fail(ack, UNAVAILABLE, "try again later");
+                failed(event, e, ack);
             }
         });
     }
 
-    /** An event that takes a token from its user's event bucket first: {@code rate_limited} when there is none. */
-    private EventHandler limited(EventHandler handler) {
-        return (socket, args, ack) -> {
-            if (!tryEvent(user(socket).username())) {
+    private void failed(String event, RuntimeException e, Ack ack) {
+        LOGGER.log(
+                System.Logger.Level.WARNING,
+                "tenant=" + tenant.id() + " event=" + event + " outcome=error type="
+                        + e.getClass().getSimpleName());
+        Acks.fail(ack, UNAVAILABLE, "try again later");
+    }
+
+    /**
+     * An event that takes a token from its user's event bucket first, this node's then the cluster's:
+     * {@code rate_limited} when there is none.
+     */
+    private void onLimited(String event, EventHandler handler) {
+        on(event, (socket, args, ack) -> {
+            String user = user(socket).username();
+            if (!tryEvent(user)) {
                 throw new Acks.Refusal(RATE_LIMITED, "slow down");
             }
-            handler.handle(socket, args, ack);
-        };
+            afterClusterToken(event, peers.takeEvent(user), ack, () -> {
+                if (socket.connected()) {
+                    handler.handle(socket, args, ack);
+                }
+            });
+        });
+    }
+
+    /**
+     * Runs {@code work} once the cluster gave a token: at once, on this thread, when it answered at once (a single
+     * node, as always); else on the thread its answer arrives on, acking refusals and failures as {@link #on} does.
+     */
+    private void afterClusterToken(String event, CompletableFuture<Boolean> token, Ack ack, Runnable work) {
+        Boolean taken = token.getNow(null);
+        if (taken != null) {
+            if (!taken) {
+                throw new Acks.Refusal(RATE_LIMITED, "slow down");
+            }
+            work.run();
+            return;
+        }
+        token.whenComplete((ok, error) -> {
+            try {
+                if (!Boolean.TRUE.equals(ok)) {
+                    throw new Acks.Refusal(RATE_LIMITED, "slow down");
+                }
+                work.run();
+            } catch (Acks.Refusal refusal) {
+                Acks.fail(ack, refusal.code(), refusal.getMessage());
+            } catch (RuntimeException e) {
+                failed(event, e, ack);
+            }
+        });
     }
 
     /** Takes a token from the user's event bucket, which their sockets and REST history reads share. */
@@ -211,6 +277,7 @@ final class TenantChat {
                         ChatUser.KEY,
                         new ChatUser(user.username(), Tenant.tokenKey(token.asText()), tenant.acceptedUntil(user)));
         socket.data().put(SocketWork.KEY, new SocketWork());
+        Memberships.optIn(socket);
     }
 
     /**
@@ -277,6 +344,9 @@ final class TenantChat {
             return;
         }
         LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=connect outcome=ok");
+        if (Memberships.follows(socket)) {
+            memberships.restore(socket);
+        }
     }
 
     private void disconnecting(Socket socket) {
@@ -301,48 +371,113 @@ final class TenantChat {
         String room = Payloads.room(payload);
         OptionalLong since = Payloads.seq(payload, "since");
         refuseSocketRoom(room);
-        String user = user(socket).username();
+        // a socket in the room already is its user's member (restored at CONNECT, or joined before): nothing to store;
+        // nor for a socket that keeps rooms of its own
+        CompletableFuture<Remembered> remembered = CompletableFuture.completedFuture(Remembered.ALREADY);
         if (!socket.inRoom(room)) {
-            if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
+            if (!socketRooms.enter(socket, room)) {
                 throw new Acks.Refusal(TOO_LARGE, "too many rooms");
             }
-            socket.join(room);
-            if (presence.enter(room, user)) {
-                whenTrue(peers.entered(room, user), () -> socket.to(room).emit("room:joined", roomEvent(room, user)));
+            if (Memberships.follows(socket)) {
+                remembered = memberships.remember(socket, room);
             }
         }
+        CompletableFuture<Remembered> kept = remembered;
         CompletableFuture<MessagePage> history = work(socket)
                 .read(
                         since.isPresent()
                                 ? tenant.store().since(room, since.getAsLong(), SINCE_PAGE)
                                 : tenant.store().before(room, OptionalLong.empty(), JOIN_HISTORY));
-        // the members once the history is there, as they are then (on every node, in a cluster)
-        history.thenCompose(page -> peers.members(room, presence.members(room)).thenApply(m -> new Joined(page, m)))
-                .whenComplete((joined, error) -> {
-                    if (error != null) {
-                        Acks.fail(ack, UNAVAILABLE, "history unavailable");
-                        return;
-                    }
-                    MessagePage page = joined.page();
-                    ObjectNode body = Acks.ok().put("room", room);
-                    joined.members().forEach(body.putArray("members")::add);
-                    body.set("messages", MessageJson.of(page.messages()));
-                    body.put("hasMore", page.hasMore());
-                    ack.send(body);
-                });
+        // the topic for a following socket's first join only: a plain socket's join reads what it always read
+        CompletableFuture<Optional<Topic>> topic = Memberships.follows(socket) && since.isEmpty()
+                ? work(socket).read(tenant.store().topic(room))
+                : CompletableFuture.completedFuture(Optional.empty());
+        // in a cluster, the ack waits until the other nodes' messages to the room reach this one (never fails)
+        CompletableFuture<Void> receiving = namespace.adapter().receiving(room);
+        CompletableFuture.allOf(kept, history, topic, receiving).whenCompleteAsync((done, failed) -> {
+            Remembered membership = kept.isCompletedExceptionally() ? null : kept.join();
+            if (membership == null || membership == Remembered.FULL) {
+                socketRooms.exit(socket, room); // not kept: not joined either
+                Acks.fail(
+                        ack,
+                        membership == null ? UNAVAILABLE : TOO_LARGE,
+                        membership == null ? "membership not stored" : "too many rooms");
+                return;
+            }
+            if (membership == Remembered.ADDED) {
+                memberships.remembered(socket, room);
+            }
+            if (failed != null) {
+                Acks.fail(ack, UNAVAILABLE, "history unavailable");
+                return;
+            }
+            // the members once the history is there, as they are then (on every node, in a cluster)
+            peers.members(room, presence.members(room)).thenAccept(members -> {
+                MessagePage page = history.join();
+                ObjectNode body = Acks.ok().put("room", room);
+                members.forEach(body.putArray("members")::add);
+                body.set("messages", MessageJson.of(page.messages()));
+                body.put("hasMore", page.hasMore());
+                topic.join().ifPresent(t -> body.set("topic", Memberships.topicJson(t)));
+                ack.send(body);
+            });
+        });
     }
 
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
         refuseSocketRoom(room);
-        if (socket.inRoom(room)) {
-            socket.leave(room);
-            String user = user(socket).username();
-            if (presence.exit(room, user)) {
-                whenTrue(peers.exited(room, user), () -> namespace.to(room).emit("room:left", roomEvent(room, user)));
+        socketRooms.exit(socket, room);
+        if (Memberships.follows(socket)) {
+            memberships.forget(socket, room, ack); // acks once the store has forgotten it
+        } else {
+            ack.send(Acks.ok());
+        }
+    }
+
+    /**
+     * Puts sockets in rooms and takes them out, telling the room when a user's first socket enters and last one
+     * leaves. One socket's entries and exits are serialized (on its {@link SocketWork}): a room restored at CONNECT and
+     * the client's own join of it may come at once, and presence counts each socket once.
+     */
+    private final class SocketRooms implements Memberships.Rooms {
+        @Override
+        public boolean enter(Socket socket, String room) {
+            synchronized (work(socket)) {
+                if (socket.inRoom(room)) {
+                    return true;
+                }
+                if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
+                    return false;
+                }
+                socket.join(room);
+                if (!socket.inRoom(room)) {
+                    return false; // closed meanwhile
+                }
+                String user = user(socket).username();
+                if (presence.enter(room, user)) {
+                    whenTrue(peers.entered(room, user), () -> socket.to(room)
+                            .emit("room:joined", roomEvent(room, user)));
+                }
+                return true;
             }
         }
-        ack.send(Acks.ok());
+
+        @Override
+        public void exit(Socket socket, String room) {
+            synchronized (work(socket)) {
+                if (!socket.inRoom(room)) {
+                    return;
+                }
+                socket.leave(room);
+                String user = user(socket).username();
+                if (presence.exit(room, user)) {
+                    whenTrue(
+                            peers.exited(room, user),
+                            () -> namespace.to(room).emit("room:left", roomEvent(room, user)));
+                }
+            }
+        }
     }
 
     private void listRooms(Socket socket, List<JsonNode> args, Ack ack) {
@@ -368,6 +503,20 @@ final class TenantChat {
         String room = Payloads.room(payload);
         String text = Payloads.text(payload);
         var clientId = Payloads.clientId(payload);
+        admitMessage(
+                socket,
+                room,
+                "message:send",
+                ack,
+                () -> store(socket, room, user(socket).username(), text, clientId, ack));
+    }
+
+    /**
+     * What a write to a room's history must pass, after its payload is valid: a room joined, then the user's message
+     * bucket, the tenant's, and the cluster's. Runs {@code then} at once on a single node, when the cluster answers
+     * otherwise. Shared by {@code message:send} and the changes ({@link MessageChanges}).
+     */
+    private void admitMessage(Socket socket, String room, String event, Ack ack, Runnable then) {
         refuseSocketRoom(room);
         String user = user(socket).username();
         if (!socket.inRoom(room)) {
@@ -379,30 +528,7 @@ final class TenantChat {
         if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");
         }
-        CompletableFuture<Boolean> clusterToken = peers.takeMessage(user);
-        Boolean taken = clusterToken.getNow(null);
-        if (taken != null) { // a single node: at once, on this thread, as always
-            if (!taken) {
-                throw new Acks.Refusal(RATE_LIMITED, "slow down");
-            }
-            store(socket, room, user, text, clientId, ack);
-            return;
-        }
-        clusterToken.whenComplete((ok, error) -> {
-            if (!Boolean.TRUE.equals(ok)) {
-                Acks.fail(ack, RATE_LIMITED, "slow down");
-                return;
-            }
-            try {
-                store(socket, room, user, text, clientId, ack);
-            } catch (RuntimeException e) {
-                LOGGER.log(
-                        System.Logger.Level.WARNING,
-                        "tenant=" + tenant.id() + " event=message:send outcome=error type="
-                                + e.getClass().getSimpleName());
-                Acks.fail(ack, UNAVAILABLE, "try again later");
-            }
-        });
+        afterClusterToken(event, peers.takeMessage(user), ack, then);
     }
 
     private void store(Socket socket, String room, String user, String text, Optional<String> clientId, Ack ack) {
@@ -501,9 +627,6 @@ final class TenantChat {
             throw new Acks.Refusal(FORBIDDEN, "room not allowed");
         }
     }
-
-    /** A room's history page and its members, for {@code room:join}'s answer. */
-    private record Joined(MessagePage page, List<String> members) {}
 
     /** Runs {@code then} once {@code answer} is true: at once on a single node, when the cluster answers otherwise. */
     private static void whenTrue(CompletableFuture<Boolean> answer, Runnable then) {

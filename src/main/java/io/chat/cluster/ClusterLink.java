@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * a deleted user or revoked session disconnects this node's sockets of it. Incoming events are applied to the chat
  * directly, never through the registry's listener, so nothing is sent back.
  *
- * <p>A notice lost while Redis is down is made up for: the registry also syncs every {@link #SYNC_EVERY}, and sessions
- * are never cached by a node of a cluster, so a revoked one is refused by every node at once; only a socket that was
- * connected before the revocation, on a node that missed the notice, stays until its credential expires.
+ * <p>A notice lost while Redis is down is made up for: the registry also syncs every {@link #SYNC_EVERY}; sessions
+ * are never cached by a node of a cluster, so a revoked one is refused by every node at once; and a socket that was
+ * connected before the revocation, on a node that missed the notice, is dropped at the next sync by the database's
+ * own record of ended sessions ({@link MissedRevocations}).
  */
 public final class ClusterLink implements TenantRegistry.TenantListener, AutoCloseable {
     /** The namespace whose server-side events carry the nodes' notices: the main one, never a tenant's. */
@@ -44,6 +45,9 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
     private final RedisAdapter control;
     private final ChatService chat;
     private final ScheduledExecutorService syncs;
+    /** Used by the periodic sync's thread only. */
+    private final MissedRevocations missedRevocations;
+
     private volatile TenantRegistry registry;
 
     public ClusterLink(SocketIoServer io, ChatService chat) {
@@ -53,6 +57,7 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
         });
         this.control = RedisCluster.of(namespace);
         this.chat = Objects.requireNonNull(chat, "chat");
+        this.missedRevocations = new MissedRevocations(chat::tokenRevoked);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("cluster-sync").daemon().factory());
         timer.setRemoveOnCancelPolicy(true);
@@ -66,7 +71,7 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
         control.onServerSideEmit(USER_DELETED, (args, ack) -> onTenant(args, chat::userDeleted));
         control.onServerSideEmit(TOKEN_REVOKED, (args, ack) -> onTenant(args, chat::tokenRevoked));
         long every = SYNC_EVERY.toMillis();
-        syncs.scheduleWithFixedDelay(this::sync, every, every, TimeUnit.MILLISECONDS);
+        syncs.scheduleWithFixedDelay(this::periodicSync, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The shared catalog changed through this node: the others read it again. */
@@ -101,6 +106,19 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
     @Override
     public void close() {
         syncs.shutdownNow();
+    }
+
+    private void periodicSync() {
+        sync();
+        TenantRegistry tenants = registry;
+        try {
+            int revoked = missedRevocations.catchUp(tenants);
+            if (revoked > 0) {
+                LOGGER.log(System.Logger.Level.DEBUG, "event=revocations-catch-up revoked=" + revoked);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "event=revocations-catch-up outcome=failed");
+        }
     }
 
     private void sync() {

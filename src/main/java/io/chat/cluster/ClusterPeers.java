@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     static final Duration BEAT_EVERY = Duration.ofSeconds(2);
     static final Duration DEAD_AFTER = Duration.ofSeconds(10);
+    /** Beats between two reconciliations of this node's copy in Redis when nothing suggested a drift. */
+    static final int RECONCILE_EVERY_BEATS = 30;
     /** The prefix of this feature's Redis keys. */
     static final String PREFIX = "chat:cluster:";
     /** Separates the parts of a hash field: no name (namespace, room, user) holds it. */
@@ -33,6 +35,10 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     private final ScheduledThreadPoolExecutor beats;
     /** Whether a beat reached Redis already (only the beat thread reads and writes it, after the constructor's). */
     private volatile boolean beaten;
+    /** Whether this node's copy in Redis may have drifted: a beat failed, or a reconciliation (beat thread only). */
+    private boolean driftSuspected;
+
+    private int beatsSinceReconcile;
 
     public ClusterPeers(RedisCluster redis) {
         this(redis, BEAT_EVERY, DEAD_AFTER);
@@ -75,17 +81,26 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
                     .get(deadAfter.toMillis(), TimeUnit.MILLISECONDS);
             boolean absent = answer.getFirst().equals("absent");
             if (absent && beaten) {
-                // cut off alone for longer than DEAD_AFTER: another node reaped this one and told its users offline
-                LOGGER.log(System.Logger.Level.WARNING, "event=cluster-beat outcome=reaped");
-                byNamespace.values().forEach(TenantPeers::reaped);
+                // Redis restarted empty, or this node was cut off alone for longer than DEAD_AFTER and another node
+                // reaped it (and told its users offline): what it holds is gone from the cluster
+                LOGGER.log(System.Logger.Level.WARNING, "event=cluster-beat outcome=absent");
+                driftSuspected = true;
             }
             beaten = true;
             answer.subList(1, answer.size()).forEach(this::departed);
+            if (driftSuspected || ++beatsSinceReconcile >= RECONCILE_EVERY_BEATS) {
+                beatsSinceReconcile = 0;
+                driftSuspected = false;
+                for (TenantPeers peers : byNamespace.values()) {
+                    driftSuspected |= !peers.reconcile();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // Redis is down: the next beat tries again
+            // Redis is down: the next beat tries again, and counts lost meanwhile are put right once it is back
             LOGGER.log(System.Logger.Level.WARNING, "event=cluster-beat outcome=failed");
+            driftSuspected = beaten;
         }
     }
 

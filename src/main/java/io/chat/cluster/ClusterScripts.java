@@ -94,6 +94,22 @@ final class ClusterScripts {
             return gone
             """;
 
+    /**
+     * ARGV: prefix, node, k, then k pairs (field, count), then fields. Sets this node's count of each pair's field, and
+     * removes the fields after the pairs: this node's copy in the cluster made what it holds by its own counts.
+     */
+    static final String RECONCILE = """
+            local held = ARGV[1] .. 'held:' .. ARGV[2]
+            local k = tonumber(ARGV[3])
+            for i = 0, k - 1 do
+              redis.call('HSET', held, ARGV[4 + 2 * i], ARGV[5 + 2 * i])
+            end
+            for i = 4 + 2 * k, #ARGV do
+              redis.call('HDEL', held, ARGV[i])
+            end
+            return 0
+            """;
+
     /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
     static final String LEAVE = """
             redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])
@@ -104,7 +120,8 @@ final class ClusterScripts {
      * ARGV: prefix, user bucket's key, its rate per second, its burst, tenant bucket's key, its rate, its burst. Token
      * buckets in Redis, refilled by Redis's clock: takes one token from the user's, then (if there was one) from the
      * tenant's, as a single node does with its own buckets. Answers 0 when both gave one, 1 (user's empty), 2
-     * (tenant's empty). A bucket expires once it would be full again, as a new one is.
+     * (tenant's empty). A bucket expires once it would be full again, as a new one is. Without the last three
+     * arguments only the user's bucket is taken from.
      */
     static final String TAKE = """
             local now = redis.call('TIME')
@@ -121,7 +138,7 @@ final class ClusterScripts {
               return taken
             end
             if not take(ARGV[1] .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])) then return 1 end
-            if not take(ARGV[1] .. ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])) then return 2 end
+            if ARGV[5] and not take(ARGV[1] .. ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])) then return 2 end
             return 0
             """;
 }

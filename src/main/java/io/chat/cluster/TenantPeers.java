@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,12 +33,24 @@ import java.util.concurrent.TimeUnit;
 final class TenantPeers implements Peers {
     private static final System.Logger LOGGER = System.getLogger(TenantPeers.class.getName());
 
+    /** The server-side event that carries a user's remembered rooms' changes to the other nodes, and its values. */
+    static final String MEMBERSHIP = "chat:membership";
+    /** A user's read position moved: room, user, seq. */
+    static final String READ = "chat:read";
+
+    private static final String JOINED = "joined";
+    private static final String LEFT = "left";
+
     private static final String ONLINE = "o";
     private static final String ROOM = "r";
     private static final String SOCKETS = "s";
     private static final String USER_SOCKETS = "u";
     private static final String USER_MESSAGES = "m";
     private static final String TENANT_MESSAGES = "t";
+    private static final String USER_EVENTS = "e";
+
+    /** Fields set or removed by one call of {@link ClusterScripts#RECONCILE}: bounds how long it holds Redis. */
+    private static final int RECONCILE_CHUNK = 500;
 
     /** How long a CONNECT waits for the cluster's socket quota before it counts on this node's only. */
     private static final long RESERVE_WAIT_MILLIS = 2_000;
@@ -47,6 +60,10 @@ final class TenantPeers implements Peers {
     private final Namespace namespace;
     private final RedisAdapter adapter;
     private final Departures departures;
+    /** The fields this node changed in Redis since its last reconciliation: any may have drifted. */
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    /** The fields the last reconciliation set (only the reconciling thread reads and writes it). */
+    private Set<String> reconciled = Set.of();
 
     TenantPeers(ClusterPeers cluster, Tenant tenant, Namespace namespace, Departures departures) {
         this.cluster = cluster;
@@ -54,6 +71,36 @@ final class TenantPeers implements Peers {
         this.namespace = namespace;
         this.adapter = RedisCluster.of(namespace);
         this.departures = departures;
+        adapter.onServerSideEmit(MEMBERSHIP, (args, ack) -> {
+            if (args.size() == 3
+                    && args.get(0).isTextual()
+                    && args.get(1).isTextual()
+                    && args.get(2).isTextual()) {
+                departures.membershipChanged(
+                        args.get(0).asText(),
+                        args.get(1).asText(),
+                        JOINED.equals(args.get(2).asText()));
+            }
+        });
+        adapter.onServerSideEmit(READ, (args, ack) -> {
+            if (args.size() == 3
+                    && args.get(0).isTextual()
+                    && args.get(1).isTextual()
+                    && args.get(2).canConvertToLong()) {
+                departures.readMoved(
+                        args.get(0).asText(), args.get(1).asText(), args.get(2).asLong());
+            }
+        });
+    }
+
+    @Override
+    public void membershipChanged(String room, String user, boolean joined) {
+        adapter.serverSideEmit(MEMBERSHIP, room, user, joined ? JOINED : LEFT);
+    }
+
+    @Override
+    public void readMoved(String room, String user, long seq) {
+        adapter.serverSideEmit(READ, room, user, seq);
     }
 
     String namespaceName() {
@@ -85,6 +132,7 @@ final class TenantPeers implements Peers {
      * total is taken as this node's own (1 after its first, 0 after its last), as a single node would answer.
      */
     private CompletableFuture<Long> count(String field, int delta) {
+        touched.add(field);
         return cluster.redis()
                 .evalInteger(ClusterScripts.COUNT, ClusterPeers.PREFIX, cluster.node(), field, Integer.toString(delta))
                 .exceptionally(error -> {
@@ -168,6 +216,8 @@ final class TenantPeers implements Peers {
 
     @Override
     public Optional<String> reserveSocket(String user, int maxTotal, int maxPerUser) {
+        touched.add(field(SOCKETS));
+        touched.add(field(USER_SOCKETS, user));
         try {
             long answer = cluster.redis()
                     .evalInteger(
@@ -195,6 +245,8 @@ final class TenantPeers implements Peers {
 
     @Override
     public void releaseSocket(String user) {
+        touched.add(field(SOCKETS));
+        touched.add(field(USER_SOCKETS, user));
         cluster.redis()
                 .evalInteger(
                         ClusterScripts.RELEASE,
@@ -211,20 +263,37 @@ final class TenantPeers implements Peers {
     @Override
     public CompletableFuture<Boolean> takeMessage(String user) {
         Limits limits = tenant.limits();
+        return take(
+                "cluster-rate",
+                field(USER_MESSAGES, user),
+                Integer.toString(limits.messagesPerSecond()),
+                Integer.toString(limits.messageBurst()),
+                field(TENANT_MESSAGES),
+                Integer.toString(limits.tenantMessagesPerSecond()),
+                Integer.toString(limits.tenantMessageBurst()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> takeEvent(String user) {
+        Limits limits = tenant.limits();
+        return take(
+                "cluster-event-rate",
+                field(USER_EVENTS, user),
+                Integer.toString(limits.eventsPerSecond()),
+                Integer.toString(limits.eventBurst()));
+    }
+
+    /** Takes a token from the buckets {@link ClusterScripts#TAKE} is given (key, rate, burst, ...). */
+    private CompletableFuture<Boolean> take(String event, String... buckets) {
+        String[] arguments = new String[buckets.length + 1];
+        arguments[0] = ClusterPeers.PREFIX;
+        System.arraycopy(buckets, 0, arguments, 1, buckets.length);
         return cluster.redis()
-                .evalInteger(
-                        ClusterScripts.TAKE,
-                        ClusterPeers.PREFIX,
-                        field(USER_MESSAGES, user),
-                        Integer.toString(limits.messagesPerSecond()),
-                        Integer.toString(limits.messageBurst()),
-                        field(TENANT_MESSAGES),
-                        Integer.toString(limits.tenantMessagesPerSecond()),
-                        Integer.toString(limits.tenantMessageBurst()))
+                .evalInteger(ClusterScripts.TAKE, arguments)
                 .thenApply(answer -> answer == 0)
                 .exceptionally(error -> {
                     // Redis unreachable: this node's own buckets, which gave a token, are the limit meanwhile
-                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-rate outcome=failed");
+                    LOGGER.log(System.Logger.Level.WARNING, "event=" + event + " outcome=failed");
                     return true;
                 });
     }
@@ -238,9 +307,72 @@ final class TenantPeers implements Peers {
         }
     }
 
-    /** The cluster dropped what this node held: its sockets reconnect, and are counted again as they do. */
-    void reaped() {
-        departures.recount();
+    /**
+     * Makes this node's copy in Redis what it holds by its own counts: its users online and in rooms, its sockets. A
+     * count lost while Redis was unreachable, or everything after Redis restarted empty or this node was taken for
+     * dead, is put right without a socket dropped (closing them made every client of every node reconnect after a
+     * Redis restart). No event is sent: presence:list asks every node anyway. Sockets coming and going meanwhile may
+     * leave it a count off until the next reconciliation. Waits for Redis; false when it could not be reached.
+     */
+    boolean reconcile() {
+        Set<String> changed = new HashSet<>(touched);
+        touched.removeAll(changed);
+        Held held = departures.held();
+        Map<String, String> counts = new HashMap<>();
+        held.online().forEach(user -> counts.put(field(ONLINE, user), "1"));
+        held.rooms().forEach((room, users) -> users.forEach(user -> counts.put(field(ROOM, room, user), "1")));
+        int sockets = 0;
+        for (Map.Entry<String, Integer> user : held.sockets().entrySet()) {
+            counts.put(field(USER_SOCKETS, user.getKey()), Integer.toString(user.getValue()));
+            sockets += user.getValue();
+        }
+        if (sockets > 0) {
+            counts.put(field(SOCKETS), Integer.toString(sockets));
+        }
+        Set<String> gone = new HashSet<>(reconciled);
+        gone.addAll(changed);
+        gone.removeAll(counts.keySet());
+        try {
+            List<Map.Entry<String, String>> pairs = new ArrayList<>(counts.entrySet());
+            for (int from = 0; from < pairs.size(); from += RECONCILE_CHUNK) {
+                List<String> arguments = new ArrayList<>();
+                List<Map.Entry<String, String>> chunk =
+                        pairs.subList(from, Math.min(pairs.size(), from + RECONCILE_CHUNK));
+                arguments.add(Integer.toString(chunk.size()));
+                chunk.forEach(pair -> {
+                    arguments.add(pair.getKey());
+                    arguments.add(pair.getValue());
+                });
+                reconcile(arguments);
+            }
+            List<String> removed = new ArrayList<>(gone);
+            for (int from = 0; from < removed.size(); from += RECONCILE_CHUNK) {
+                List<String> arguments = new ArrayList<>();
+                arguments.add("0");
+                arguments.addAll(removed.subList(from, Math.min(removed.size(), from + RECONCILE_CHUNK)));
+                reconcile(arguments);
+            }
+            reconciled = counts.keySet();
+            return true;
+        } catch (Exception e) {
+            touched.addAll(changed); // not put right: tried again next time
+            touched.addAll(gone);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-reconcile outcome=failed");
+            return false;
+        }
+    }
+
+    private void reconcile(List<String> arguments) throws Exception {
+        String[] all = new String[arguments.size() + 2];
+        all[0] = ClusterPeers.PREFIX;
+        all[1] = cluster.node();
+        for (int i = 0; i < arguments.size(); i++) {
+            all[i + 2] = arguments.get(i);
+        }
+        cluster.redis().evalInteger(ClusterScripts.RECONCILE, all).get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -23,6 +23,13 @@
  * after this node's own quota gave one (the CONNECT waits for Redis anyway, for the token). {@code message:send}
  * takes from this node's buckets first (a flood is refused without a round trip: this node's takes are a part of the
  * cluster's), then from a token bucket in Redis (one Lua call, answered asynchronously: the send continues on the
- * answer, no thread waits). When Redis cannot be reached, every one of these falls back on this node's own figures.
+ * answer, no thread waits); so does every other event, from the user's event bucket. When Redis cannot be reached,
+ * every one of these falls back on this node's own figures.
+ *
+ * <p>Drift. A count changed while Redis could not be reached, or every count after Redis restarted empty (or after
+ * this node was taken for dead), would leave the cluster's figures wrong for good; so a node sets its hash to what it
+ * holds by its own counts ({@code TenantPeers.reconcile}) at the first beat after a failed one, when it finds itself
+ * missing from the set of nodes, and every minute anyway. The socket cap held again 3 s after Redis restarted empty
+ * ({@code ClusterPresenceTest}; never before).
  */
 package io.chat.cluster;

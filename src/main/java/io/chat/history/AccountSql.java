@@ -78,8 +78,18 @@ final class AccountSql {
         }
     }
 
-    /** Its sessions go with it: the sessions table's foreign key cascades. */
+    /** Its sessions go with it (the sessions table's foreign key cascades), the rooms it remembered and how far it read them. */
     static Boolean deleteUser(Connection connection, String username) throws SQLException {
+        try (PreparedStatement memberships =
+                connection.prepareStatement("DELETE FROM memberships WHERE username = ?")) {
+            memberships.setString(1, username);
+            memberships.executeUpdate();
+        }
+        try (PreparedStatement positions =
+                connection.prepareStatement("DELETE FROM read_positions WHERE username = ?")) {
+            positions.setString(1, username);
+            positions.executeUpdate();
+        }
         try (PreparedStatement statement = connection.prepareStatement("DELETE FROM users WHERE username = ?")) {
             statement.setString(1, username);
             return statement.executeUpdate() > 0;

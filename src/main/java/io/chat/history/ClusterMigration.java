@@ -176,6 +176,25 @@ public final class ClusterMigration implements AutoCloseable {
                 target.sessions(page);
                 sessions += page.size();
             }
+            // the rooms users keep and their topics (RoomStore): bounded by users x rooms per user
+            for (List<H2TenantExport.MembershipRow> page = source.memberships("", "", PAGE);
+                    !page.isEmpty();
+                    page = source.memberships(
+                            page.getLast().user(), page.getLast().room(), PAGE)) {
+                target.memberships(page);
+            }
+            // how far each user read each room (ReadPositionStore): bounded the same way
+            for (List<H2TenantExport.ReadPositionRow> page = source.readPositions("", "", PAGE);
+                    !page.isEmpty();
+                    page = source.readPositions(
+                            page.getLast().user(), page.getLast().room(), PAGE)) {
+                target.readPositions(page);
+            }
+            for (List<H2TenantExport.RoomRow> page = source.rooms("", PAGE);
+                    !page.isEmpty();
+                    page = source.rooms(page.getLast().room(), PAGE)) {
+                target.rooms(page);
+            }
             long total = source.messageCount();
             long rooms = 0;
             long messages = 0;
@@ -190,6 +209,11 @@ public final class ClusterMigration implements AutoCloseable {
                     progress.messages(messages, total);
                 }
                 target.counter(room.get(), lastSeq);
+                for (List<H2TenantExport.ReactionRow> page = source.reactions(room.get(), null, PAGE);
+                        !page.isEmpty();
+                        page = source.reactions(room.get(), page.getLast(), PAGE)) {
+                    target.reactions(page);
+                }
                 rooms++;
             }
             if (messages != total) {

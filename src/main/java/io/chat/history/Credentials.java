@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The passwords of the database's two H2 users, kept beside the database, readable by the owner only.
@@ -28,7 +29,7 @@ record Credentials(String adminPassword, String appPassword) {
     }
 
     /** Reads the file, or creates it for a database that does not exist yet. */
-    static Credentials loadOrCreate(Path directory, boolean databaseExists) {
+    static Credentials loadOrCreate(Path directory, boolean databaseExists, StoreFiles files) {
         Path file = directory.resolve(FILE_NAME);
         try {
             if (Files.exists(file)) {
@@ -40,7 +41,7 @@ record Credentials(String adminPassword, String appPassword) {
             }
             Credentials created = new Credentials(randomPassword(), randomPassword());
             try {
-                created.write(file);
+                created.write(file, files);
                 return created;
             } catch (FileAlreadyExistsException raced) {
                 return read(file);
@@ -63,21 +64,29 @@ record Credentials(String adminPassword, String appPassword) {
         return new Credentials(admin, app);
     }
 
-    /** Written to a private temporary file, forced to disk, then moved in: never seen half written. */
-    private void write(Path file) throws IOException {
+    /**
+     * Written to a private temporary file, forced to disk, then moved in: never seen half written. The directory is
+     * synced after the move: without it a power loss could keep the database and lose the name of this file, and
+     * with it the only admin login of the database.
+     */
+    private void write(Path file, StoreFiles files) throws IOException {
         Path directory = file.getParent();
-        Path temporary = Files.createTempFile(directory, ".credentials", ".tmp", OwnerOnly.fileAttributes(directory));
+        Path temporary = directory.resolve(".credentials-" + randomPassword() + ".tmp");
         try {
             Properties properties = new Properties();
             properties.setProperty("admin.password", adminPassword);
             properties.setProperty("app.password", appPassword);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = files.open(
+                    temporary,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OwnerOnly.fileAttributes(directory))) {
                 OutputStream out = Channels.newOutputStream(channel);
                 properties.store(out, "H2 logins of this tenant's database; keep private, keep with the database");
                 out.flush();
                 channel.force(true);
             }
-            Files.move(temporary, file); // no REPLACE_EXISTING: a concurrent creator's file wins
+            files.move(temporary, file); // a concurrent creator's file wins
+            files.syncDirectory(directory);
         } finally {
             Files.deleteIfExists(temporary);
         }

@@ -40,6 +40,7 @@ final class Database {
     static final int MAX_DISPLAY_NAME = AccountStore.MAX_DISPLAY_NAME;
     static final int MAX_PASSWORD_HASH = AccountStore.MAX_PASSWORD_HASH;
     static final int MAX_TOKEN_HASH = SessionStore.MAX_TOKEN_HASH;
+    static final int MAX_TOPIC = RoomStore.MAX_TOPIC;
 
     private static final List<String> SCHEMA = List.of(
             // Primary key (room, seq): seq is unique per room, and paging walks this index both ways.
@@ -54,6 +55,25 @@ final class Database {
                 client_id VARCHAR(%d),
                 PRIMARY KEY (room, seq)
             )""".formatted(MAX_ROOM, MAX_USER, MAX_TEXT, MAX_CLIENT_ID),
+            // Edits and deletions (ChangeSql): kind 0 is a message, 1 an edit and 2 a deletion of the message at seq
+            // target; a message row holds its latest text, when it was last edited, and whether it was deleted.
+            // Added to databases made before them as well.
+            "ALTER TABLE messages ADD COLUMN IF NOT EXISTS kind SMALLINT DEFAULT 0 NOT NULL",
+            "ALTER TABLE messages ADD COLUMN IF NOT EXISTS target BIGINT",
+            "ALTER TABLE messages ADD COLUMN IF NOT EXISTS edited_ts BIGINT",
+            "ALTER TABLE messages ADD COLUMN IF NOT EXISTS deleted BOOLEAN DEFAULT FALSE NOT NULL",
+            // Reactions (ReactionSql): one row per (message, emoji, user); toggled by entries of kind 3.
+            """
+            CREATE TABLE IF NOT EXISTS reactions (
+                room VARCHAR(%d) NOT NULL,
+                seq BIGINT NOT NULL,
+                emoji VARCHAR(%d) NOT NULL,
+                username VARCHAR(%d) NOT NULL,
+                ts BIGINT NOT NULL,
+                entry_seq BIGINT NOT NULL,
+                PRIMARY KEY (room, seq, emoji, username)
+            )""".formatted(MAX_ROOM, MessageStore.MAX_EMOJI, MAX_USER),
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE reactions TO " + APP_USER,
             // clientId idempotency, enforced by the database too; NULLs (no clientId) are distinct in H2.
             "CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages (sender, room, client_id)",
             """
@@ -72,7 +92,35 @@ final class Database {
                 expires_at BIGINT NOT NULL
             )""".formatted(MAX_TOKEN_HASH, MAX_USER),
             "CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at)",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE messages, users, sessions TO " + APP_USER);
+            // Added with the room directory: IF NOT EXISTS makes it for databases made before it, at their next open.
+            // No foreign key to users: a JWT tenant's users are in no table.
+            """
+            CREATE TABLE IF NOT EXISTS memberships (
+                username VARCHAR(%d) NOT NULL,
+                room VARCHAR(%d) NOT NULL,
+                joined_at BIGINT NOT NULL,
+                PRIMARY KEY (username, room)
+            )""".formatted(MAX_USER, MAX_ROOM),
+            "CREATE INDEX IF NOT EXISTS memberships_room ON memberships (room)",
+            """
+            CREATE TABLE IF NOT EXISTS rooms (
+                room VARCHAR(%d) PRIMARY KEY,
+                topic VARCHAR(%d),
+                topic_by VARCHAR(%d),
+                topic_at BIGINT,
+                created_at BIGINT NOT NULL
+            )""".formatted(MAX_ROOM, MAX_TOPIC, MAX_USER),
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE messages, users, sessions, memberships, rooms TO "
+                    + APP_USER,
+            // Read positions (SqlReadPositions): the highest seq each user has read in each room.
+            """
+            CREATE TABLE IF NOT EXISTS read_positions (
+                username VARCHAR(%d) NOT NULL,
+                room VARCHAR(%d) NOT NULL,
+                seq BIGINT NOT NULL,
+                PRIMARY KEY (username, room)
+            )""".formatted(MAX_USER, MAX_ROOM),
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE read_positions TO " + APP_USER);
 
     private Database() {}
 
@@ -95,8 +143,9 @@ final class Database {
      * application closes stores itself, in order, when it stops. Built from the directory only, never from
      * request data.
      */
-    static String adminUrl(Path directory) {
-        return "jdbc:h2:file:" + base(directory) + ";WRITE_DELAY=" + WRITE_DELAY_MS + ";DB_CLOSE_ON_EXIT=FALSE";
+    static String adminUrl(Path directory, StoreFiles files) {
+        return "jdbc:h2:" + files.h2Scheme() + ":" + base(directory) + ";WRITE_DELAY=" + WRITE_DELAY_MS
+                + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**
@@ -104,11 +153,11 @@ final class Database {
      * needs admin rights); the database keeps the value it was opened with. IFEXISTS: a runtime login
      * never creates a database.
      */
-    static String runtimeUrl(Path directory) {
-        return "jdbc:h2:file:" + base(directory) + ";DB_CLOSE_ON_EXIT=FALSE;IFEXISTS=TRUE";
+    static String runtimeUrl(Path directory, StoreFiles files) {
+        return "jdbc:h2:" + files.h2Scheme() + ":" + base(directory) + ";DB_CLOSE_ON_EXIT=FALSE;IFEXISTS=TRUE";
     }
 
-    static Connections open(Path directory, int readers) {
+    static Connections open(Path directory, int readers, StoreFiles files) {
         if (base(directory).toString().contains(";")) {
             // A ';' would let the path add H2 URL settings.
             throw new StoreException("refusing a store path containing ';': " + directory);
@@ -116,18 +165,19 @@ final class Database {
         // the folder holds password and token hashes and messages: its owner's alone, files made before included
         OwnerOnly.restrictFolder(directory);
         boolean exists = Files.exists(directory.resolve(FILE_NAME + ".mv.db"));
-        Credentials credentials = Credentials.loadOrCreate(directory, exists);
+        Credentials credentials = Credentials.loadOrCreate(directory, exists, files);
         List<Connection> opened = new ArrayList<>();
         try {
-            Connection admin = connect(directory, adminUrl(directory), ADMIN_USER, credentials.adminPassword());
+            Connection admin = connect(directory, adminUrl(directory, files), ADMIN_USER, credentials.adminPassword());
             opened.add(admin);
             createSchema(admin, credentials.appPassword());
-            Connection writer = connect(directory, runtimeUrl(directory), APP_USER, credentials.appPassword());
+            Connection writer = connect(directory, runtimeUrl(directory, files), APP_USER, credentials.appPassword());
             opened.add(writer);
             writer.setAutoCommit(false);
             List<Connection> readConnections = new ArrayList<>();
             for (int i = 0; i < readers + 1; i++) {
-                Connection reader = connect(directory, runtimeUrl(directory), APP_USER, credentials.appPassword());
+                Connection reader =
+                        connect(directory, runtimeUrl(directory, files), APP_USER, credentials.appPassword());
                 opened.add(reader);
                 reader.setReadOnly(true);
                 readConnections.add(reader);

@@ -18,14 +18,53 @@ import java.util.concurrent.Executor;
  * replayed into the database, as a restart does); nothing else in it is changed.
  */
 final class H2TenantExport implements AutoCloseable {
-    /** A stored message with its clientId, which the store's own reads leave out. */
-    record Row(String room, long seq, String id, String sender, String text, long ts, Optional<String> clientId) {}
+    /**
+     * A stored entry as its row holds it, with its clientId, which the store's own reads leave out: {@code kind} and
+     * {@code target} as {@link ChangeSql} writes them, {@code editedTs} 0 for a message never edited.
+     */
+    record Row(
+            String room,
+            long seq,
+            String id,
+            String sender,
+            String text,
+            long ts,
+            Optional<String> clientId,
+            int kind,
+            long target,
+            long editedTs,
+            boolean deleted) {}
 
+    /** A user's remembered room. */
+    record MembershipRow(String user, String room, long joinedAt) {}
+
+    /** A room's row: its topic (all three null when never set) and when it was first joined. */
+    record RoomRow(String room, String topic, String topicBy, Long topicAt, long createdAt) {}
+
+    /** How far a user read a room (SqlReadPositions). */
+    record ReadPositionRow(String user, String room, long seq) {}
+
+    private static final String READ_POSITIONS = """
+            SELECT username, room, seq FROM read_positions
+            WHERE username > ? OR (username = ? AND room > ?) ORDER BY username, room LIMIT ?""";
+    private static final String MEMBERSHIPS = """
+            SELECT username, room, joined_at FROM memberships
+            WHERE username > ? OR (username = ? AND room > ?) ORDER BY username, room LIMIT ?""";
+    private static final String ROOMS = """
+            SELECT room, topic, topic_by, topic_at, created_at FROM rooms
+            WHERE room > ? ORDER BY room LIMIT ?""";
+
+    /** A reaction as its row holds it. */
+    record ReactionRow(String room, long seq, String emoji, String username, long ts, long entrySeq) {}
+
+    private static final String REACTIONS = """
+            SELECT seq, emoji, username, ts, entry_seq FROM reactions
+            WHERE room = ? AND (seq, emoji, username) > (?, ?, ?) ORDER BY room, seq, emoji, username LIMIT ?""";
     private static final String NEXT_ROOM = """
             SELECT room FROM messages WHERE room > ? ORDER BY room LIMIT 1""";
     // ORDER BY room, seq walks the primary key (see MessageQueries)
     private static final String MESSAGES = """
-            SELECT seq, id, sender, text, ts, client_id FROM messages
+            SELECT seq, id, sender, text, ts, client_id, kind, target, edited_ts, deleted FROM messages
             WHERE room = ? AND seq > ? ORDER BY room, seq LIMIT ?""";
     private static final String USERS = """
             SELECT username, display_name, password_hash, created_at FROM users
@@ -72,6 +111,33 @@ final class H2TenantExport implements AutoCloseable {
                 .join();
     }
 
+    /** Up to {@code limit} of the room's reactions after {@code after} (null: from the first), in key order. */
+    List<ReactionRow> reactions(String room, ReactionRow after, int limit) {
+        return store.read(connection -> {
+                    try (PreparedStatement statement = connection.prepareStatement(REACTIONS)) {
+                        statement.setString(1, room);
+                        statement.setLong(2, after == null ? 0 : after.seq());
+                        statement.setString(3, after == null ? "" : after.emoji());
+                        statement.setString(4, after == null ? "" : after.username());
+                        statement.setInt(5, limit);
+                        List<ReactionRow> page = new ArrayList<>(limit);
+                        try (ResultSet rows = statement.executeQuery()) {
+                            while (rows.next()) {
+                                page.add(new ReactionRow(
+                                        room,
+                                        rows.getLong(1),
+                                        rows.getString(2),
+                                        rows.getString(3),
+                                        rows.getLong(4),
+                                        rows.getLong(5)));
+                            }
+                        }
+                        return page;
+                    }
+                })
+                .join();
+    }
+
     /** Up to {@code limit} of the room's messages with seq above {@code afterSeq}, by seq. */
     List<Row> messages(String room, long afterSeq, int limit) {
         return store.read(connection -> {
@@ -89,7 +155,11 @@ final class H2TenantExport implements AutoCloseable {
                                         rows.getString(3),
                                         MessageQueries.text(rows, 4),
                                         rows.getLong(5),
-                                        Optional.ofNullable(rows.getString(6))));
+                                        Optional.ofNullable(rows.getString(6)),
+                                        rows.getInt(7),
+                                        rows.getLong(8),
+                                        rows.getLong(9),
+                                        rows.getBoolean(10)));
                             }
                         }
                         return page;
@@ -124,6 +194,61 @@ final class H2TenantExport implements AutoCloseable {
                         limit,
                         rows -> new SessionRecord(
                                 rows.getString(1), rows.getString(2), Instant.ofEpochMilli(rows.getLong(3)))))
+                .join();
+    }
+
+    /** Up to {@code limit} remembered rooms after ({@code user}, {@code room}), by user then room. */
+    List<MembershipRow> memberships(String user, String room, int limit) {
+        return byUserAndRoom(MEMBERSHIPS, user, room, limit, MembershipRow::new);
+    }
+
+    /** Up to {@code limit} read positions after ({@code user}, {@code room}), by user then room. */
+    List<ReadPositionRow> readPositions(String user, String room, int limit) {
+        return byUserAndRoom(READ_POSITIONS, user, room, limit, ReadPositionRow::new);
+    }
+
+    /** A row of a table keyed by (username, room) with one number beside them. */
+    private interface UserRoomRow<R> {
+        R of(String user, String room, long value);
+    }
+
+    private <R> List<R> byUserAndRoom(String sql, String user, String room, int limit, UserRoomRow<R> row) {
+        return store.read(connection -> {
+                    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                        statement.setString(1, user);
+                        statement.setString(2, user);
+                        statement.setString(3, room);
+                        statement.setInt(4, limit);
+                        List<R> page = new ArrayList<>(limit);
+                        try (ResultSet rows = statement.executeQuery()) {
+                            while (rows.next()) {
+                                page.add(row.of(rows.getString(1), rows.getString(2), rows.getLong(3)));
+                            }
+                        }
+                        return page;
+                    }
+                })
+                .join();
+    }
+
+    /** Up to {@code limit} room rows (topics) named after {@code room}, by name. */
+    List<RoomRow> rooms(String room, int limit) {
+        return store.read(connection -> {
+                    try (PreparedStatement statement = connection.prepareStatement(ROOMS)) {
+                        statement.setString(1, room);
+                        statement.setInt(2, limit);
+                        List<RoomRow> page = new ArrayList<>(limit);
+                        try (ResultSet rows = statement.executeQuery()) {
+                            while (rows.next()) {
+                                long topicAt = rows.getLong(4);
+                                Long at = rows.wasNull() ? null : topicAt;
+                                page.add(new RoomRow(
+                                        rows.getString(1), rows.getString(2), rows.getString(3), at, rows.getLong(5)));
+                            }
+                        }
+                        return page;
+                    }
+                })
                 .join();
     }
 

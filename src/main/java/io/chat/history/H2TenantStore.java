@@ -1,6 +1,7 @@
 package io.chat.history;
 
 import static io.chat.history.Arguments.check;
+import static io.chat.history.Arguments.checkChange;
 import static io.chat.history.Arguments.checkLimit;
 
 import java.io.IOException;
@@ -57,12 +58,22 @@ public final class H2TenantStore implements TenantStore {
     private final String tenantId;
     private final Writer writer;
     private final ReadQueue readQueue;
+    private final SqlRooms rooms = new SqlRooms(this::read, this::write, SqlRooms.Dialect.H2);
+    private final SqlReadPositions readPositions =
+            new SqlReadPositions(this::read, this::write, SqlReadPositions.H2_UPSERT);
+    private final LuceneSearch search;
 
-    private H2TenantStore(String tenantId, Executor readExecutor, Writer writer) {
+    private H2TenantStore(Path folder, String tenantId, Executor readExecutor, Writer writer, StoreFiles files) {
         this.tenantId = tenantId;
         this.writer = writer;
         this.readQueue =
                 new ReadQueue(tenantId, readExecutor, Writer.READ_CONNECTIONS, MAX_WAITING_READS, MAX_READ_WAIT);
+        this.search = files == StoreFiles.DISK
+                ? LuceneSearch.open(folder, tenantId, this::read)
+                : LuceneSearch.inMemory(tenantId, this::read);
+        writer.onCommitted(committed -> search.committed(
+                committed.stream().map(row -> row.message().room()).distinct().toList()));
+        search.start();
     }
 
     /**
@@ -80,7 +91,19 @@ public final class H2TenantStore implements TenantStore {
     /** {@link #open(Path, String, Executor, CommitObserver)}, acknowledging writes as {@code durability} says. */
     public static H2TenantStore open(
             Path directory, String tenantId, Executor readExecutor, CommitObserver observer, Durability durability) {
+        return open(directory, tenantId, readExecutor, observer, durability, StoreFiles.DISK);
+    }
+
+    /** {@link #open(Path, String, Executor, CommitObserver, Durability)} on {@code files}: a test's simulated disk. */
+    static H2TenantStore open(
+            Path directory,
+            String tenantId,
+            Executor readExecutor,
+            CommitObserver observer,
+            Durability durability,
+            StoreFiles files) {
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(files, "files");
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(readExecutor, "readExecutor");
@@ -89,9 +112,14 @@ public final class H2TenantStore implements TenantStore {
         if (!OPEN.add(folder)) {
             throw new StoreLockedException("tenant store in " + folder + " is already open in this process");
         }
-        Writer writer = new Writer(folder, tenantId, observer, durability, () -> OPEN.remove(folder));
+        Writer writer = new Writer(folder, tenantId, observer, durability, files, () -> OPEN.remove(folder));
         writer.start();
-        return new H2TenantStore(tenantId, readExecutor, writer);
+        try {
+            return new H2TenantStore(folder, tenantId, readExecutor, writer, files);
+        } catch (RuntimeException e) {
+            writer.stop().join();
+            throw e;
+        }
     }
 
     /** True when this process has the store in {@code directory} open. Creates nothing. */
@@ -131,6 +159,12 @@ public final class H2TenantStore implements TenantStore {
         return writer.append(room, from, text, clientId);
     }
 
+    @Override
+    public CompletableFuture<ChangeResult> change(String room, String from, Change change, Optional<String> clientId) {
+        checkChange(room, from, change, clientId);
+        return writer.change(room, from, change, clientId);
+    }
+
     /**
      * The newest {@code limit} messages with seq below {@code beforeSeq} (all when empty), oldest first;
      * {@code hasMore} tells whether older ones exist.
@@ -150,6 +184,20 @@ public final class H2TenantStore implements TenantStore {
         check("room", room, Database.MAX_ROOM);
         checkLimit(limit);
         return read(connection -> MessageQueries.since(connection, room, afterSeq, limit));
+    }
+
+    /** Searches the Lucene index once it has every commit made so far (see {@link LuceneSearch}), on the read pool. */
+    @Override
+    public CompletableFuture<SearchPage> search(SearchQuery query) {
+        Objects.requireNonNull(query, "query");
+        return search.caughtUp()
+                .thenCompose(caughtUp -> read(connection -> {
+                    try {
+                        return search.search(connection, query);
+                    } catch (IOException e) {
+                        throw new StoreException("tenant store " + tenantId + ": search failed", e);
+                    }
+                }));
     }
 
     /** Completes exceptionally with {@link DuplicateUserException} if the user exists. */
@@ -213,6 +261,46 @@ public final class H2TenantStore implements TenantStore {
         return writer.task(connection -> AccountSql.deleteExpiredSessions(connection, now));
     }
 
+    @Override
+    public CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
+        return rooms.remember(user, room, at, maxRooms);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> forget(String user, String room) {
+        return rooms.forget(user, room);
+    }
+
+    @Override
+    public CompletableFuture<List<RoomTopic>> roomsOf(String user) {
+        return rooms.roomsOf(user);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Topic>> topic(String room) {
+        return rooms.topic(room);
+    }
+
+    @Override
+    public CompletableFuture<Void> setTopic(String room, Topic topic) {
+        return rooms.setTopic(room, topic);
+    }
+
+    @Override
+    public CompletableFuture<DirectoryPage> directory(String after, int limit) {
+        return rooms.directory(after, limit);
+    }
+
+    @Override
+    public CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
+        return readPositions.markRead(user, room, seq);
+    }
+
+    @Override
+    public CompletableFuture<List<ReadPosition>> readPositions(String user) {
+        return readPositions.readPositions(user);
+    }
+
     /** Messages stored, counted at open and kept up to date in memory. */
     @Override
     public long messageCount() {
@@ -256,6 +344,9 @@ public final class H2TenantStore implements TenantStore {
      */
     @Override
     public void close() {
+        if (!writer.isWriterThread()) {
+            search.close(); // first: it reads the database
+        }
         CompletableFuture<Void> stopped = writer.stop();
         if (!writer.isWriterThread()) {
             stopped.join();

@@ -28,8 +28,8 @@ import java.util.zip.CRC32C;
  * delay instead of once per commit; a checkpoint empties the log once H2 has them all. After a crash
  * the records H2 had not stored yet are replayed into it.
  *
- * <p>Like H2 with WRITE_DELAY=0 before it, a write reaches the operating system, not the disk: it
- * survives {@code kill -9}, not a power loss. A record is [length][CRC32C][body]; a torn or corrupt
+ * <p>With {@link Durability#PROCESS} a write reaches the operating system, not the disk: it survives
+ * {@code kill -9}, not a power loss. With {@link Durability#FSYNC} each append is followed by fdatasync. A record is [length][CRC32C][body]; a torn or corrupt
  * tail (a write cut by a crash, never acknowledged) ends the replay.
  *
  * <p>Used by the writer thread only, which nobody interrupts: an interrupt would close the channel.
@@ -37,6 +37,12 @@ import java.util.zip.CRC32C;
 final class MessageLog implements AutoCloseable {
     static final String FILE_NAME = "chat.wal";
     private static final int MAX_RECORD = 1 << 20;
+    /**
+     * First byte of a change's record (then its kind and target). A message's record starts with its room's
+     * {@code writeUTF} length, whose first byte is 0 or 1 (rooms are at most 128 characters), so logs written before
+     * changes existed read as they always did.
+     */
+    private static final int CHANGE_MARK = 0xFF;
 
     private final Path file;
     private final FileChannel channel;
@@ -48,10 +54,14 @@ final class MessageLog implements AutoCloseable {
         this.size = size;
     }
 
-    static MessageLog open(Path directory) {
+    /**
+     * Opens the log, creating it if needed. A new log's name in the directory is made durable by the store, which
+     * syncs the directory once it has created all its files (see Writer).
+     */
+    static MessageLog open(Path directory, StoreFiles files) {
         Path file = directory.resolve(FILE_NAME);
         try {
-            FileChannel channel = FileChannel.open(
+            FileChannel channel = files.open(
                     file,
                     Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
                     OwnerOnly.fileAttributes(directory));
@@ -135,6 +145,11 @@ final class MessageLog implements AutoCloseable {
         ByteArrayOutputStream bytes =
                 new ByteArrayOutputStream(64 + message.text().length() * 3);
         DataOutputStream out = new DataOutputStream(bytes);
+        if (message.kind() != EntryKind.MESSAGE) {
+            out.writeByte(CHANGE_MARK);
+            out.writeByte(message.kind().code);
+            out.writeLong(message.target());
+        }
         out.writeUTF(message.room());
         out.writeLong(message.seq());
         out.writeUTF(message.id());
@@ -145,11 +160,21 @@ final class MessageLog implements AutoCloseable {
         if (logged.clientId().isPresent()) {
             out.writeUTF(logged.clientId().get());
         }
+        if (message.kind() == EntryKind.REACTION) {
+            out.writeBoolean(logged.reactionAdded());
+        }
         return bytes.toByteArray();
     }
 
     private static LoggedMessage decode(byte[] body) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+        EntryKind kind = EntryKind.MESSAGE;
+        long target = 0;
+        if ((body[0] & 0xFF) == CHANGE_MARK) {
+            in.readByte();
+            kind = EntryKind.ofCode(in.readByte());
+            target = in.readLong();
+        }
         String room = in.readUTF();
         long seq = in.readLong();
         String id = in.readUTF();
@@ -157,7 +182,22 @@ final class MessageLog implements AutoCloseable {
         String text = readLongUtf(in);
         Instant ts = Instant.ofEpochMilli(in.readLong());
         Optional<String> clientId = in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
-        return new LoggedMessage(new StoredMessage(id, room, seq, from, text, ts), clientId);
+        // a reaction logged before the flag was written: its toggle added it, as most do
+        boolean reactionAdded = kind == EntryKind.REACTION && (in.available() == 0 || in.readBoolean());
+        StoredMessage message = kind == EntryKind.MESSAGE
+                ? new StoredMessage(id, room, seq, from, text, ts)
+                : new StoredMessage(
+                        id,
+                        room,
+                        seq,
+                        from,
+                        text,
+                        ts,
+                        kind,
+                        target,
+                        kind == EntryKind.EDIT ? Optional.of(ts) : Optional.empty(),
+                        kind == EntryKind.DELETE);
+        return new LoggedMessage(message, clientId, reactionAdded);
     }
 
     /** writeUTF stops at 65,535 bytes; a 16,000-character text may need more. */

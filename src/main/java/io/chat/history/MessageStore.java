@@ -36,6 +36,14 @@ public interface MessageStore {
 
     int MAX_TEXT = 16_000;
     int MAX_CLIENT_ID = 255;
+    /** A reaction's emoji, in UTF-16 units (the chat layer allows less). */
+    int MAX_EMOJI = 32;
+    /** Distinct emojis on one message, at most: one more is refused ({@link ChangeResult.Reason#TOO_MANY_REACTIONS}). */
+    int MAX_EMOJIS_PER_MESSAGE = 20;
+    /** Reactions of one user on one message, at most. */
+    int MAX_REACTIONS_PER_USER = 10;
+    /** Users listed per emoji of a message (its count stays exact): a message's bytes do not grow with its room. */
+    int MAX_LISTED_REACTORS = 50;
 
     /**
      * Appends a message to a room; completes once it is durably committed. With a {@code clientId} already used by
@@ -45,14 +53,33 @@ public interface MessageStore {
     CompletableFuture<AppendResult> append(String room, String from, String text, Optional<String> clientId);
 
     /**
-     * The newest {@code limit} messages with seq below {@code beforeSeq} (all when empty), oldest first;
+     * Stores {@code change} to the message at seq {@code change.target()} of the room as a new entry of the room's
+     * sequence (the next seq, committed, durable and deduplicated by {@code clientId} as an append is), and applies it
+     * to that message: an edit replaces its text and marks it edited, a deletion removes its text from the store. Only
+     * the message's author ({@code from}) may change it; a deleted message cannot be changed. Completes with
+     * {@link ChangeResult.Refused} (nothing stored) otherwise.
+     */
+    CompletableFuture<ChangeResult> change(String room, String from, Change change, Optional<String> clientId);
+
+    /**
+     * The newest {@code limit} messages (entries of kind {@link EntryKind#MESSAGE} only, each in its latest state) with
+     * seq below {@code beforeSeq} (all when empty), oldest first;
      * {@code hasMore} tells whether older ones exist.
      */
     CompletableFuture<MessagePage> before(String room, OptionalLong beforeSeq, int limit);
 
-    /** The oldest {@code limit} messages with seq above {@code afterSeq}; {@code hasMore} tells whether more follow. */
+    /**
+     * The oldest {@code limit} entries with seq above {@code afterSeq}, of every kind (changes carry their target's
+     * state as it is now); {@code hasMore} tells whether more follow.
+     */
     CompletableFuture<MessagePage> since(String room, long afterSeq, int limit);
 
-    /** Messages stored in the tenant's history, every room together. */
+    /**
+     * The messages matching {@code query} (see {@link SearchQuery}) in their latest state, never a deleted one, each with
+     * the message before it in its room, newest first. Reads see the writes completed before they started.
+     */
+    CompletableFuture<SearchPage> search(SearchQuery query);
+
+    /** Entries stored in the tenant's history (messages and changes), every room together. */
     long messageCount();
 }

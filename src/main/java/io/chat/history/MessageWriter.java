@@ -27,9 +27,21 @@ final class MessageWriter implements AutoCloseable {
     private static final int DUPLICATE_KEY = 23505;
 
     private final PreparedStatement insert;
-    private final PreparedStatement byClientId;
     private final PreparedStatement lastSeq;
     private final PreparedStatement exists;
+    private final Connection connection;
+    private final ChangeSql changes = new ChangeSql(false, false);
+    /** Numbers a change after the room's cached last seq; the writer thread is the only writer, so no lock. */
+    private final ChangeSql.Numbering numbering = new ChangeSql.Numbering() {
+        @Override
+        public void lock(String room) {}
+
+        @Override
+        public long next(String room) throws SQLException {
+            return lastSeq(room) + 1;
+        }
+    };
+
     private final Map<String, Long> lastSeqByRoom = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -46,10 +58,9 @@ final class MessageWriter implements AutoCloseable {
     private record ClientKey(String from, String room, String clientId) {}
 
     MessageWriter(Connection connection) throws SQLException {
+        this.connection = connection;
         insert = connection.prepareStatement(
                 "INSERT INTO messages (room, seq, id, sender, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        byClientId = connection.prepareStatement(
-                "SELECT id, seq, text, ts FROM messages WHERE sender = ? AND room = ? AND client_id = ?");
         // ORDER BY room DESC, seq DESC walks the primary key backwards: see MessageQueries.
         lastSeq = connection.prepareStatement(
                 "SELECT seq FROM messages WHERE room = ? ORDER BY room DESC, seq DESC LIMIT 1");
@@ -85,9 +96,33 @@ final class MessageWriter implements AutoCloseable {
         return new AppendResult(message, false);
     }
 
+    /** Stores a change (see {@link ChangeSql}) in the open transaction, numbered and logged as an append is. */
+    ChangeResult change(String room, String from, Change change, Optional<String> clientId) throws SQLException {
+        Optional<ClientKey> key = clientId.map(id -> new ClientKey(from, room, id));
+        if (key.isPresent() && batchClientIds.containsKey(key.get())) {
+            return new ChangeResult.Changed(batchClientIds.get(key.get()), true);
+        }
+        ChangeResult result = changes.apply(
+                connection, numbering, room, from, change, clientId, Instant.ofEpochMilli(System.currentTimeMillis()));
+        if (result instanceof ChangeResult.Changed(StoredMessage entry, boolean duplicate) && !duplicate) {
+            lastSeqByRoom.put(room, entry.seq());
+            touchedRooms.add(room);
+            key.ifPresent(k -> batchClientIds.put(k, entry));
+            batchRows.add(LoggedMessage.ofChange(entry, clientId));
+        }
+        return result;
+    }
+
     /**
      * Restores the logged rows the database does not have (it stores a prefix of the commits, so these are
-     * the log's tail); returns how many. Runs in the open transaction; the caller commits.
+     * the log's tail), then puts back the effect of every logged change on its target; returns how many rows it
+     * inserted. Runs in the open transaction; the caller commits.
+     *
+     * <p>Why effects are put back even for a change whose row is there: H2 stores its maps one after another while the
+     * writer goes on, so a file written in the background mid-batch can hold a change's row without its effect (seen
+     * after kill -9: a reaction's entry without the reaction). The log has every change since the last checkpoint,
+     * which the writer only takes between batches, so putting back the last edit of each target, every deletion and
+     * the state each reaction was left in, in log order, yields what was acknowledged.
      */
     int restore(List<LoggedMessage> logged) throws SQLException {
         int restored = 0;
@@ -95,8 +130,15 @@ final class MessageWriter implements AutoCloseable {
             if (stored(row)) {
                 continue;
             }
-            insert(row.message(), row.clientId());
+            if (row.message().kind() == EntryKind.MESSAGE) {
+                insert(row.message(), row.clientId());
+            } else {
+                changes.insertRow(connection, row.message(), row.clientId());
+            }
             restored++;
+        }
+        for (LoggedMessage change : LoggedChanges.lastEffects(logged)) {
+            changes.reapply(connection, change.message(), change.reactionAdded());
         }
         lastSeqByRoom.clear();
         return restored;
@@ -163,22 +205,9 @@ final class MessageWriter implements AutoCloseable {
         batchRows.clear();
     }
 
+    /** The entry stored under the clientId, in its state now (a message edited since shows its latest text). */
     private Optional<StoredMessage> earlier(ClientKey key) throws SQLException {
-        byClientId.setString(1, key.from());
-        byClientId.setString(2, key.room());
-        byClientId.setString(3, key.clientId());
-        try (ResultSet rows = byClientId.executeQuery()) {
-            if (!rows.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new StoredMessage(
-                    rows.getString(1),
-                    key.room(),
-                    rows.getLong(2),
-                    key.from(),
-                    rows.getString(3),
-                    Instant.ofEpochMilli(rows.getLong(4))));
-        }
+        return changes.byClientId(connection, key.from(), key.room(), key.clientId());
     }
 
     private long lastSeq(String room) throws SQLException {
@@ -197,7 +226,6 @@ final class MessageWriter implements AutoCloseable {
     @Override
     public void close() {
         Database.closeQuietly(insert);
-        Database.closeQuietly(byClientId);
         Database.closeQuietly(lastSeq);
         Database.closeQuietly(exists);
     }

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,9 @@ public final class PostgresDatabase implements AutoCloseable {
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration HEALTH_REUSE = Duration.ofSeconds(1);
     private static final Duration HEALTH_QUERY_TIMEOUT = Duration.ofSeconds(2);
-    private static final int DEFAULT_POOL_SIZE = 16;
+    public static final int DEFAULT_POOL_SIZE = 16;
+
+    private static final System.Logger LOGGER = System.getLogger(PostgresDatabase.class.getName());
 
     private final HikariDataSource pool;
     private final PostgresWriter writer;
@@ -74,33 +77,61 @@ public final class PostgresDatabase implements AutoCloseable {
         return open(url, user, password, DEFAULT_POOL_SIZE, readExecutor, observer);
     }
 
+    /** {@link #open(String, Login, Optional, int, Executor, CommitObserver)} with the owner's login for everything. */
+    public static PostgresDatabase open(
+            String url, String user, String password, int poolSize, Executor readExecutor, CommitObserver observer) {
+        return open(url, new Login(user, password), Optional.empty(), poolSize, readExecutor, observer);
+    }
+
+    /** A PostgreSQL login; its password is used to log in and kept by the pool only. */
+    public record Login(String user, String password) {
+        public Login {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        }
+
+        /** Never the password. */
+        @Override
+        public String toString() {
+            return "Login[" + user + "]";
+        }
+    }
+
     /**
-     * Migrates the schema and opens the node's pool and writer. {@code user} owns (or may create) the tables and is
-     * a member of {@code chat_app} (the first migration makes it one); runtime connections work as {@code chat_app}. Reads run on {@code readExecutor}; every committed write transaction is told to
-     * {@code observer}. The secret is used to log in and kept by the pool only.
+     * Migrates the schema and opens the node's pool and writer. {@code owner} owns (or may create) the tables and is
+     * a member of {@code chat_app} (the first migration makes it one); migrations run as it. Runtime connections work
+     * as {@code chat_app}: logged in as {@code runtime} when given (a member of chat_app that cannot become a table
+     * owner: checked), else as the owner switched to chat_app, which a statement could switch back (logged). Reads run
+     * on {@code readExecutor}; every committed write transaction is told to {@code observer}.
      *
      * @throws StoreException if the database cannot be reached, migrated, or its runtime role could bypass row
      *                        security
      */
     public static PostgresDatabase open(
-            String url, String user, String password, int poolSize, Executor readExecutor, CommitObserver observer) {
+            String url,
+            Login owner,
+            Optional<Login> runtime,
+            int poolSize,
+            Executor readExecutor,
+            CommitObserver observer) {
         Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(readExecutor, "readExecutor");
         Objects.requireNonNull(observer, "observer");
         if (poolSize < 3) {
             throw new IllegalArgumentException("the pool needs 3 connections at least, not " + poolSize);
         }
-        migrate(url, user, password);
+        migrate(url, owner.user(), owner.password());
+        Login login = runtime.orElse(owner);
         HikariDataSource pool;
         try {
-            pool = new HikariDataSource(poolConfig(url, user, password, poolSize));
+            pool = new HikariDataSource(poolConfig(url, login.user(), login.password(), poolSize));
         } catch (RuntimeException e) {
             throw new StoreException("cannot connect to postgres: " + e.getMessage(), e);
         }
         try {
-            checkRuntimeRole(pool);
+            checkRuntimeRole(pool, runtime.isPresent());
             PostgresDatabase database = new PostgresDatabase(pool, readExecutor, observer);
             database.writer.start();
             return database;
@@ -243,13 +274,20 @@ public final class PostgresDatabase implements AutoCloseable {
         return config;
     }
 
-    /** Refuses to run if the runtime role could see past the policies: a superuser, BYPASSRLS, or a table owner. */
-    private static void checkRuntimeRole(HikariDataSource pool) {
+    /**
+     * Refuses to run if the runtime role could see past the policies: a superuser, BYPASSRLS, or a table owner; and,
+     * with a runtime login of its own, if that login could become a table owner or a superuser (SET ROLE).
+     */
+    private static void checkRuntimeRole(HikariDataSource pool, boolean ownLogin) {
         String sql = """
                 SELECT r.rolsuper, r.rolbypassrls,
                        (SELECT count(*) FROM pg_tables t
                         WHERE t.schemaname = current_schema() AND t.tableowner = current_user),
-                       current_user
+                       current_user,
+                       (SELECT count(*) FROM pg_tables t
+                        WHERE t.schemaname = current_schema() AND pg_has_role(session_user, t.tableowner, 'MEMBER'))
+                       + (SELECT count(*) FROM pg_roles s
+                          WHERE (s.rolsuper OR s.rolbypassrls) AND pg_has_role(session_user, s.oid, 'MEMBER'))
                 FROM pg_roles r WHERE r.rolname = current_user""";
         try (Connection connection = pool.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql);
@@ -261,10 +299,22 @@ public final class PostgresDatabase implements AutoCloseable {
                     || rows.getBoolean(2)
                     || rows.getLong(3) > 0
                     || !RUNTIME_ROLE.equals(rows.getString(4));
+            boolean escapes = rows.getLong(5) > 0;
             connection.rollback();
             if (unsafe) {
                 throw new StoreException("postgres runtime connections do not work as " + RUNTIME_ROLE
                         + " or it is a superuser, has BYPASSRLS or owns tables: row security would not bind them");
+            }
+            if (ownLogin && escapes) {
+                throw new StoreException("the postgres runtime login (CHAT_POSTGRES_APP_USER) can become a table owner"
+                        + " or a superuser: it must be a member of " + RUNTIME_ROLE + " only");
+            }
+            if (!ownLogin) {
+                LOGGER.log(
+                        System.Logger.Level.INFO,
+                        "event=postgres-open runtime-login=owner: set CHAT_POSTGRES_APP_USER and"
+                                + " CHAT_POSTGRES_APP_PASSWORD (a login that is a member of " + RUNTIME_ROLE
+                                + " only) so that no statement of a running node can switch back to the owner");
             }
         } catch (SQLException e) {
             throw new StoreException("cannot check the postgres runtime role: " + e.getMessage(), e);

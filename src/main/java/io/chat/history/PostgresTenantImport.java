@@ -24,8 +24,21 @@ final class PostgresTenantImport {
             INSERT INTO sessions (token_hash, username, expires_at)
             SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])""";
     private static final String MESSAGES = """
-            INSERT INTO messages (room, seq, id, sender, text, ts, client_id)
-            SELECT * FROM unnest(?::text[], ?::bigint[], ?::uuid[], ?::text[], ?::bytea[], ?::bigint[], ?::text[])""";
+            INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind, target, edited_ts, deleted)
+            SELECT * FROM unnest(?::text[], ?::bigint[], ?::uuid[], ?::text[], ?::bytea[], ?::bigint[], ?::text[],
+                                 ?::smallint[], ?::bigint[], ?::bigint[], ?::boolean[])""";
+    private static final String MEMBERSHIPS = """
+            INSERT INTO memberships (username, room, joined_at)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])""";
+    private static final String READ_POSITIONS = """
+            INSERT INTO read_positions (username, room, seq)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])""";
+    private static final String ROOMS = """
+            INSERT INTO rooms (room, topic, topic_by, topic_at, created_at)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])""";
+    private static final String REACTIONS = """
+            INSERT INTO reactions (room, seq, emoji, username, ts, entry_seq)
+            SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])""";
     private static final String COUNTER = "INSERT INTO room_counters (room, last_seq) VALUES (?, ?)";
 
     private final Connection connection;
@@ -93,7 +106,60 @@ final class PostgresTenantImport {
                         "bytea",
                         rows.stream().map(r -> r.text().getBytes(UTF_8)).toArray(byte[][]::new)),
                 bigint(rows.stream().map(H2TenantExport.Row::ts).toArray(Long[]::new)),
-                text(rows.stream().map(r -> r.clientId().orElse(null)).toArray(String[]::new)));
+                text(rows.stream().map(r -> r.clientId().orElse(null)).toArray(String[]::new)),
+                connection.createArrayOf(
+                        "smallint", rows.stream().map(r -> (short) r.kind()).toArray(Short[]::new)),
+                bigint(rows.stream()
+                        .map(r -> r.kind() == EntryKind.MESSAGE.code ? null : r.target())
+                        .toArray(Long[]::new)),
+                bigint(rows.stream()
+                        .map(r -> r.editedTs() == 0 ? null : r.editedTs())
+                        .toArray(Long[]::new)),
+                connection.createArrayOf(
+                        "boolean",
+                        rows.stream().map(H2TenantExport.Row::deleted).toArray(Boolean[]::new)));
+    }
+
+    /** Reactions as they are. */
+    void reactions(List<H2TenantExport.ReactionRow> rows) throws SQLException {
+        insert(
+                REACTIONS,
+                rows.size(),
+                text(rows.stream().map(H2TenantExport.ReactionRow::room).toArray(String[]::new)),
+                bigint(rows.stream().map(H2TenantExport.ReactionRow::seq).toArray(Long[]::new)),
+                text(rows.stream().map(H2TenantExport.ReactionRow::emoji).toArray(String[]::new)),
+                text(rows.stream().map(H2TenantExport.ReactionRow::username).toArray(String[]::new)),
+                bigint(rows.stream().map(H2TenantExport.ReactionRow::ts).toArray(Long[]::new)),
+                bigint(rows.stream().map(H2TenantExport.ReactionRow::entrySeq).toArray(Long[]::new)));
+    }
+
+    void memberships(List<H2TenantExport.MembershipRow> rows) throws SQLException {
+        insert(
+                MEMBERSHIPS,
+                rows.size(),
+                text(rows.stream().map(H2TenantExport.MembershipRow::user).toArray(String[]::new)),
+                text(rows.stream().map(H2TenantExport.MembershipRow::room).toArray(String[]::new)),
+                bigint(rows.stream().map(H2TenantExport.MembershipRow::joinedAt).toArray(Long[]::new)));
+    }
+
+    void readPositions(List<H2TenantExport.ReadPositionRow> rows) throws SQLException {
+        insert(
+                READ_POSITIONS,
+                rows.size(),
+                text(rows.stream().map(H2TenantExport.ReadPositionRow::user).toArray(String[]::new)),
+                text(rows.stream().map(H2TenantExport.ReadPositionRow::room).toArray(String[]::new)),
+                bigint(rows.stream().map(H2TenantExport.ReadPositionRow::seq).toArray(Long[]::new)));
+    }
+
+    void rooms(List<H2TenantExport.RoomRow> rows) throws SQLException {
+        insert(
+                ROOMS,
+                rows.size(),
+                text(rows.stream().map(H2TenantExport.RoomRow::room).toArray(String[]::new)),
+                text(rows.stream().map(H2TenantExport.RoomRow::topic).toArray(String[]::new)),
+                text(rows.stream().map(H2TenantExport.RoomRow::topicBy).toArray(String[]::new)),
+                bigint(rows.stream().map(H2TenantExport.RoomRow::topicAt).toArray(Long[]::new)),
+                bigint(rows.stream().map(H2TenantExport.RoomRow::createdAt).toArray(Long[]::new)));
     }
 
     /** The room's counter: its next message gets {@code lastSeq + 1}. */

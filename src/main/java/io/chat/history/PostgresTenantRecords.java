@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +18,13 @@ final class PostgresTenantRecords implements TenantRecords {
     private static final String UNIQUE_VIOLATION = "23505";
     /** A tenant's delete may remove millions of rows: longer than the pool's per-statement bound. */
     private static final String DELETE_TIMEOUT = "10min";
-    /** The tenant's tables, children first (sessions reference users). */
-    private static final List<String> TENANT_TABLES = List.of("sessions", "users", "messages", "room_counters");
+    /**
+     * The tenant's tables, children first (sessions reference users); the room counters before the messages: deleting
+     * a counter waits for an append in flight that holds it, so its messages are committed, and deleted, next; any
+     * later append must insert its counter again, which the counters' key to {@code tenants} refuses (V8).
+     */
+    private static final List<String> TENANT_TABLES = List.of(
+            "sessions", "users", "room_counters", "messages", "reactions", "memberships", "rooms", "read_positions");
 
     private final HikariDataSource pool;
 
@@ -85,11 +91,45 @@ final class PostgresTenantRecords implements TenantRecords {
                     delete.executeUpdate("DELETE FROM " + table);
                 }
             }
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM tenants WHERE id = ?")) {
-                delete.setString(1, id);
-                delete.executeUpdate();
+            // its sessions just deleted were recorded as ended: no node has a socket of a deleted tenant to drop
+            for (String table : List.of("tenants WHERE id = ?", "revocations WHERE tenant_id = ?")) {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table)) {
+                    delete.setString(1, id);
+                    delete.executeUpdate();
+                }
             }
             return null;
+        });
+    }
+
+    @Override
+    public List<Revocation> revokedWithin(Duration window, int limit) {
+        return inTransaction(connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT id, tenant_id, token_hash FROM revocations"
+                            + " WHERE revoked_at >= clock_timestamp() - ? * interval '1 millisecond'"
+                            + " ORDER BY id LIMIT ?")) {
+                select.setLong(1, window.toMillis());
+                select.setInt(2, limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<Revocation> revocations = new ArrayList<>();
+                    while (rows.next()) {
+                        revocations.add(new Revocation(rows.getLong(1), rows.getString(2), rows.getString(3)));
+                    }
+                    return revocations;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void forgetRevocationsOlderThan(Duration age) {
+        inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM revocations WHERE revoked_at < clock_timestamp() - ? * interval '1 millisecond'")) {
+                delete.setLong(1, age.toMillis());
+                return delete.executeUpdate();
+            }
         });
     }
 

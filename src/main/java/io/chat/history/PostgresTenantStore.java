@@ -1,6 +1,7 @@
 package io.chat.history;
 
 import static io.chat.history.Arguments.check;
+import static io.chat.history.Arguments.checkChange;
 import static io.chat.history.Arguments.checkLimit;
 
 import java.time.Duration;
@@ -38,6 +39,9 @@ final class PostgresTenantStore implements TenantStore {
     private final PostgresDatabase database;
     private final PostgresWriter writer;
     private final ReadQueue readQueue;
+    private final SqlRooms rooms = new SqlRooms(this::read, this::write, SqlRooms.Dialect.POSTGRES);
+    private final SqlReadPositions readPositions =
+            new SqlReadPositions(this::read, this::write, SqlReadPositions.POSTGRES_UPSERT);
     private final Runnable onClosed;
     private final AtomicLong messageCount = new AtomicLong();
     /** Makes "not closed, so queue it" atomic with close's barrier: nothing is queued behind it. */
@@ -80,6 +84,26 @@ final class PostgresTenantStore implements TenantStore {
         CompletableFuture<AppendResult> result = new CompletableFuture<>();
         PostgresAppends.Request request = new PostgresAppends.Request(tenantId, room, from, text, clientId);
         return submit(new PostgresWriter.Append(request, messageCount, result), result);
+    }
+
+    /** On the read pool, in the tenant's transaction: see {@link PostgresSearch}. */
+    @Override
+    public CompletableFuture<SearchPage> search(SearchQuery query) {
+        Objects.requireNonNull(query, "query");
+        return read(connection -> PostgresSearch.search(connection, query));
+    }
+
+    /** In the node writer's transaction (its group commit), after the batch's appends: see {@link PostgresChanges}. */
+    @Override
+    public CompletableFuture<ChangeResult> change(String room, String from, Change change, Optional<String> clientId) {
+        checkChange(room, from, change, clientId);
+        return write(connection -> PostgresChanges.apply(connection, room, from, change, clientId))
+                .thenApply(result -> {
+                    if (result instanceof ChangeResult.Changed changed && !changed.duplicate()) {
+                        messageCount.incrementAndGet(); // entries, as the counters count them
+                    }
+                    return result;
+                });
     }
 
     @Override
@@ -153,6 +177,46 @@ final class PostgresTenantStore implements TenantStore {
     public CompletableFuture<Integer> deleteExpiredSessions(Instant now) {
         Objects.requireNonNull(now, "now");
         return write(connection -> AccountSql.deleteExpiredSessions(connection, now));
+    }
+
+    @Override
+    public CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
+        return rooms.remember(user, room, at, maxRooms);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> forget(String user, String room) {
+        return rooms.forget(user, room);
+    }
+
+    @Override
+    public CompletableFuture<List<RoomTopic>> roomsOf(String user) {
+        return rooms.roomsOf(user);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Topic>> topic(String room) {
+        return rooms.topic(room);
+    }
+
+    @Override
+    public CompletableFuture<Void> setTopic(String room, Topic topic) {
+        return rooms.setTopic(room, topic);
+    }
+
+    @Override
+    public CompletableFuture<DirectoryPage> directory(String after, int limit) {
+        return rooms.directory(after, limit);
+    }
+
+    @Override
+    public CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
+        return readPositions.markRead(user, room, seq);
+    }
+
+    @Override
+    public CompletableFuture<List<ReadPosition>> readPositions(String user) {
+        return readPositions.readPositions(user);
     }
 
     /** The node's writer runs and the database answers (see {@link PostgresDatabase#checkHealth()}). */

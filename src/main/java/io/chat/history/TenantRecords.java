@@ -1,5 +1,6 @@
 package io.chat.history;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,4 +22,17 @@ public interface TenantRecords {
 
     /** Deletes a tenant's definition and everything stored for it (messages, users, sessions), in one transaction. */
     void delete(String id);
+
+    /** A session that ended before its expiry (a logout, or its user deleted), as the database recorded it. */
+    record Revocation(long id, String tenantId, String tokenHash) {}
+
+    /**
+     * The sessions that ended in the last {@code window} before the database's clock, oldest first, at most
+     * {@code limit}. A caller that reads every few seconds with a window much longer than that sees every revocation
+     * (also one whose transaction committed late), some more than once: the ids tell them apart.
+     */
+    List<Revocation> revokedWithin(Duration window, int limit);
+
+    /** Forgets the revocations older than {@code age}: their sessions' sockets are gone from every node. */
+    void forgetRevocationsOlderThan(Duration age);
 }

@@ -3,14 +3,15 @@ package io.chat.history;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Everything durable of one tenant: its messages, users and sessions, opened by {@link TenantStores} and closed
+ * Everything durable of one tenant: its messages, users, sessions, rooms and read positions, opened by {@link TenantStores} and closed
  * with the tenant. {@link H2TenantStore} keeps them in an H2 database in the tenant's folder; the cluster keeps every
  * tenant's in one shared PostgreSQL database ({@link PostgresDatabase#forTenant}).
  *
  * <p>Errors: a failure of the store completes a future with a {@link StoreException}: {@link ReadsBusyException}
  * when the tenant has too many reads waiting, the others when the store is closed, overloaded or failing.
  */
-public interface TenantStore extends MessageStore, AccountStore, SessionStore, AutoCloseable {
+public interface TenantStore
+        extends MessageStore, AccountStore, SessionStore, RoomStore, ReadPositionStore, AutoCloseable {
     /**
      * Whether the store can serve its tenant now, without waiting on the tenant's reads. The future may stay
      * incomplete while the database hangs: callers bound their wait.

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The one thread that writes a tenant's database, with group commit: it takes every write queued
@@ -51,10 +52,14 @@ final class Writer {
 
     private static final long MAX_LOG_BYTES = 64L << 20;
 
-    sealed interface Op permits Append, Task, Stop {}
+    sealed interface Op permits Append, ChangeOp, Task, Stop {}
 
     record Append(
             String room, String from, String text, Optional<String> clientId, CompletableFuture<AppendResult> result)
+            implements Op {}
+
+    record ChangeOp(
+            String room, String from, Change change, Optional<String> clientId, CompletableFuture<ChangeResult> result)
             implements Op {}
 
     record Task<T>(SqlWork<T> work, CompletableFuture<T> result) implements Op {}
@@ -73,6 +78,9 @@ final class Writer {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicLong messageCount = new AtomicLong();
+    /** Told the rows of every commit, on this thread, before their futures complete (the search index). */
+    private volatile Consumer<List<LoggedMessage>> onCommitted = rows -> {};
+
     private volatile ReadPool reads;
     private volatile HealthProbe health;
     private volatile long batchStartedNanos; // 0 while idle
@@ -81,10 +89,18 @@ final class Writer {
     private MessageLog log;
     private Connection checkpointer;
     private final Durability durability;
+    private final StoreFiles files;
     private long lastCheckpointNanos;
 
-    Writer(Path directory, String tenantId, CommitObserver observer, Durability durability, Runnable onStopped) {
+    Writer(
+            Path directory,
+            String tenantId,
+            CommitObserver observer,
+            Durability durability,
+            StoreFiles files,
+            Runnable onStopped) {
         this.directory = directory;
+        this.files = files;
         this.durability = durability;
         this.tenantId = tenantId;
         this.observer = observer;
@@ -116,6 +132,11 @@ final class Writer {
         }
     }
 
+    /** Sets what is told the rows of every commit: quick, never blocking (it runs on the writer thread). */
+    void onCommitted(Consumer<List<LoggedMessage>> listener) {
+        onCommitted = listener;
+    }
+
     ReadPool reads() {
         return reads;
     }
@@ -137,6 +158,11 @@ final class Writer {
     CompletableFuture<AppendResult> append(String room, String from, String text, Optional<String> clientId) {
         CompletableFuture<AppendResult> result = new CompletableFuture<>();
         return submit(new Append(room, from, text, clientId, result), result);
+    }
+
+    CompletableFuture<ChangeResult> change(String room, String from, Change change, Optional<String> clientId) {
+        CompletableFuture<ChangeResult> result = new CompletableFuture<>();
+        return submit(new ChangeOp(room, from, change, clientId, result), result);
     }
 
     <T> CompletableFuture<T> task(SqlWork<T> work) {
@@ -177,13 +203,16 @@ final class Writer {
         MessageWriter messages = null;
         try {
             try {
-                Database.Connections opened = Database.open(directory, READ_CONNECTIONS);
+                Database.Connections opened = Database.open(directory, READ_CONNECTIONS, files);
                 connection = opened.writer();
                 checkpointer = opened.checkpointer();
                 reads = new ReadPool(opened.readers());
                 health = new HealthProbe(tenantId, opened.health(), HEALTH_QUERY_TIMEOUT, HEALTH_REUSE);
                 messages = new MessageWriter(connection);
-                log = MessageLog.open(directory);
+                log = MessageLog.open(directory, files);
+                if (durability == Durability.FSYNC) {
+                    syncNames();
+                }
                 restoreFromLog(connection, messages);
                 messageCount.set(MessageQueries.count(connection));
                 connection.commit();
@@ -213,6 +242,17 @@ final class Writer {
         }
     }
 
+    /**
+     * A power loss keeps a file's synced data only if its name is durable too: the names of the files H2 and the log
+     * may just have created, and of the tenant's folder itself in its parent.
+     */
+    private void syncNames() throws IOException {
+        files.syncDirectory(directory);
+        if (directory.getParent() != null) {
+            files.syncDirectory(directory.getParent());
+        }
+    }
+
     /** After a crash: the logged messages H2 had not stored yet go into it, then the log is emptied. */
     private void restoreFromLog(Connection connection, MessageWriter messages) throws SQLException, IOException {
         List<LoggedMessage> logged = log.read();
@@ -239,6 +279,7 @@ final class Writer {
                 completions.add(
                         switch (op) {
                             case Append append -> apply(messages, append);
+                            case ChangeOp change -> apply(connection, messages, change);
                             case Task<?> task -> apply(connection, task);
                             case Stop stop -> throw new IllegalStateException("stop inside a batch");
                         });
@@ -256,7 +297,11 @@ final class Writer {
             return;
         }
         List<LoggedMessage> rows = messages.committed();
-        if (!makeDurable(rows, batch.stream().anyMatch(op -> op instanceof Task<?>))) {
+        // A deletion is stored in the database file at once, like accounts, and the log emptied: the deleted text
+        // must not wait in the log (up to CHECKPOINT_EVERY) after the deletion was acknowledged.
+        boolean checkpoint = batch.stream().anyMatch(op -> op instanceof Task<?>)
+                || rows.stream().anyMatch(row -> row.message().kind() == EntryKind.DELETE);
+        if (!makeDurable(rows, checkpoint)) {
             lastCommitFailed = true;
             batchStartedNanos = 0;
             StoreException failure =
@@ -272,6 +317,13 @@ final class Writer {
             observer.committed(batch.size(), nanos);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "tenant " + tenantId + ": commit observer failed", e);
+        }
+        if (!rows.isEmpty()) {
+            try {
+                onCommitted.accept(rows);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "tenant " + tenantId + ": commit listener failed", e);
+            }
         }
         // Runs on this thread the callers' non-async stages, if any: see H2TenantStore's note.
         completions.forEach(Runnable::run);
@@ -338,6 +390,21 @@ final class Writer {
         }
     }
 
+    /** A change runs several statements: a savepoint undoes all of them if one fails; the others in the batch stand. */
+    private Runnable apply(Connection connection, MessageWriter messages, ChangeOp change) throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            ChangeResult result = messages.change(change.room(), change.from(), change.change(), change.clientId());
+            connection.releaseSavepoint(savepoint);
+            return () -> change.result().complete(result);
+        } catch (SQLException e) {
+            connection.rollback(savepoint);
+            StoreException failure =
+                    new StoreException("tenant store " + tenantId + ": change failed: " + e.getMessage(), e);
+            return () -> change.result().completeExceptionally(failure);
+        }
+    }
+
     /** A task may run several statements: a savepoint undoes all of them if it fails. */
     private <T> Runnable apply(Connection connection, Task<T> task) throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
@@ -357,6 +424,7 @@ final class Writer {
     private static void fail(Op op, Throwable failure) {
         switch (op) {
             case Append append -> append.result().completeExceptionally(failure);
+            case ChangeOp change -> change.result().completeExceptionally(failure);
             case Task<?> task -> task.result().completeExceptionally(failure);
             case Stop stop -> {}
         }

@@ -3,6 +3,7 @@ package io.chat.socketio;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The rooms of one namespace and the delivery of its broadcasts, shaped like socket.io's adapter
@@ -41,6 +42,16 @@ public interface Adapter {
 
     /** Room name → this server's sockets in it, for the rooms that have any; a view that may change. */
     Map<String, Set<Socket>> rooms();
+
+    /**
+     * Completes once broadcasts of other servers to {@code room} reach this server, for a join to wait on before it
+     * tells its client (a message sent right after would otherwise miss this server). At once by default: a single
+     * server, or an adapter that receives every room's broadcasts. Never fails; only a join waits on it, never a
+     * broadcast.
+     */
+    default CompletableFuture<Void> receiving(String room) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /**
      * The namespace is gone ({@link SocketIoServer#removeNamespace}): an adapter for several servers stops listening

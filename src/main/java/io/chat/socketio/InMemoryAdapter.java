@@ -65,14 +65,18 @@ public final class InMemoryAdapter implements Adapter {
         });
     }
 
-    /** Encodes the packet once and queues the same bytes to every recipient; waits on none of them. */
+    /**
+     * Encodes the packet once and queues the same bytes to every recipient; waits on none of them. A socket whose
+     * CONNECT is not sent yet is no recipient: it is in its rooms already (its own one at least) while it connects, and
+     * a client must see its CONNECT first (socket.io's server does all of this in one turn of its loop).
+     */
     @Override
     public int broadcast(Packet packet, BroadcastOptions options) {
         List<EnginePacket> encoded =
                 PacketCodec.encode(packet.type(), packet.namespace(), packet.ackId(), packet.data());
         int queued = 0;
         for (Socket socket : fetchSockets(options)) {
-            if (options.volatileEvent() && socket.queuedBytes() > VOLATILE_DROP_BYTES) {
+            if (!socket.connected() || (options.volatileEvent() && socket.queuedBytes() > VOLATILE_DROP_BYTES)) {
                 continue;
             }
             socket.send(encoded);

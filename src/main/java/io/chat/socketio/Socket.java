@@ -218,8 +218,8 @@ public final class Socket {
                 }
                 return false;
             }
-            connected = true;
             sendConnect.run();
+            connected = true; // after: a broadcast that finds it connected is queued behind the CONNECT
             onConnected.run();
             return true;
         } finally {

@@ -2,6 +2,7 @@ package io.chat.tenant;
 
 import io.chat.history.TenantRecords;
 import io.chat.history.TenantStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +77,16 @@ public final class SharedTenantCatalog implements TenantCatalog {
     public void remove(TenantId id) {
         records.delete(id.value());
         changed.run();
+    }
+
+    @Override
+    public List<TenantRecords.Revocation> revokedWithin(Duration window, int limit) {
+        return records.revokedWithin(window, limit);
+    }
+
+    @Override
+    public void forgetRevocationsOlderThan(Duration age) {
+        records.forgetRevocationsOlderThan(age);
     }
 
     private static byte[] document(TenantDefinition definition) {

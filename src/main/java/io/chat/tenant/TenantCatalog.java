@@ -1,6 +1,8 @@
 package io.chat.tenant;
 
+import io.chat.history.TenantRecords;
 import io.chat.history.TenantStore;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -26,4 +28,15 @@ public interface TenantCatalog {
 
     /** Removes the tenant's definition and everything stored for it; its store is closed already. */
     void remove(TenantId id);
+
+    /**
+     * The sessions ended lately before their expiry, when other nodes share the catalog ({@link
+     * TenantRecords#revokedWithin}); none on one node, where every revocation is seen by the only node there is.
+     */
+    default List<TenantRecords.Revocation> revokedWithin(Duration window, int limit) {
+        return List.of();
+    }
+
+    /** Forgets the revocations older than {@code age} ({@link TenantRecords#forgetRevocationsOlderThan}). */
+    default void forgetRevocationsOlderThan(Duration age) {}
 }

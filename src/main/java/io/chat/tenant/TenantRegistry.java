@@ -1,8 +1,11 @@
 package io.chat.tenant;
 
+import io.chat.history.TenantRecords;
 import io.chat.history.TenantStore;
 import io.chat.tenant.auth.PasswordHasher;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -140,6 +143,28 @@ public final class TenantRegistry implements AutoCloseable {
     /** Looks a tenant up by an id from a request; an invalid id finds nothing. */
     public Optional<Tenant> find(String rawId) {
         return TenantId.parse(rawId).flatMap(this::find);
+    }
+
+    /** A session of a live tenant that ended lately before its expiry, under the id the catalog recorded it with. */
+    public record Revoked(long id, Tenant tenant, String tokenKey) {}
+
+    /**
+     * The sessions of live tenants ended in the last {@code window}, oldest first, as the catalog recorded them (see
+     * {@link TenantCatalog#revokedWithin}): for a node of a cluster to drop its sockets of a session whose ending it
+     * was not told. Empty on one node.
+     */
+    public List<Revoked> revokedWithin(Duration window, int limit) {
+        List<Revoked> revoked = new ArrayList<>();
+        for (TenantRecords.Revocation revocation : catalog.revokedWithin(window, limit)) {
+            find(revocation.tenantId())
+                    .ifPresent(tenant -> revoked.add(new Revoked(revocation.id(), tenant, revocation.tokenHash())));
+        }
+        return revoked;
+    }
+
+    /** Forgets the catalog's record of sessions ended more than {@code age} ago. */
+    public void forgetRevocationsOlderThan(Duration age) {
+        catalog.forgetRevocationsOlderThan(age);
     }
 
     public Collection<Tenant> all() {

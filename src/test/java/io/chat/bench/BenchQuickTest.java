@@ -35,7 +35,8 @@ class BenchQuickTest {
                 "| JVM ceiling (JDK-only VT server) |",
                 "| netty-socketio 2.0.13 |",
                 "| Node socket.io 4.8.4 |",
-                "| ours (platform) |")) {
+                "| ours (platform, process) |",
+                "| ours (platform, fsync) |")) {
             assertTrue(output.contains(row), "no row " + row + " in:\n" + output);
         }
         assertTrue(

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -30,10 +31,12 @@ import org.HdrHistogram.Histogram;
  * (loss, duplicates, order) and records now - T. The rate is swept upward until a step fails (p99 over the
  * limit, any loss, a dropped socket). A step is void when the generator fell behind its own schedule.
  *
- * <p>{@code durable} (W2) and {@code fairness} (W4) run on the real platform: {@link DurableChat}, {@link Fairness}.
+ * <p>{@code durable} (W2) and {@code fairness} (W4) run on the real platform: {@link DurableChat}, {@link Fairness};
+ * {@code cluster-fanout} (W5) on a cluster's nodes: {@link ClusterFanout}.
  *
  * <p>{@code capacity} (W3): opens idle sockets (from several 127.0.0.x source addresses), reports connects/s
- * and the server's RSS per socket, holds them, and checks they are all still open.
+ * and the server's RSS per socket, holds them, and checks they are all still open. With {@code --heap-profile FILE}
+ * (a JVM server), it also writes there the live heap each socket adds, by class ({@link HeapHistogram}).
  *
  * <p>Each step appends one tab-separated row to {@code --out} (see {@link #HEADER}).
  */
@@ -84,6 +87,8 @@ public final class LoadGen {
                     case "capacity" -> gen.capacity();
                     case "durable" -> new DurableChat(gen, opts, gen.base).run();
                     case "fairness" -> new Fairness(gen, opts, gen.base).run();
+                    case "start" -> new ColdStart(gen, opts).run();
+                    case "cluster-fanout" -> new ClusterFanout(gen, opts, gen.base).run();
                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                 };
         System.exit(code);
@@ -566,6 +571,9 @@ public final class LoadGen {
         String load = ProcStats.loadAverage();
         long rss0 = ProcStats.rssKib(pid());
         double cpu0 = ProcStats.cpuSeconds(pid());
+        // after RSS before was read: its full GC must not change the baseline
+        String heapProfile = opt("heap-profile", "");
+        Optional<HeapHistogram> heap0 = heapProfile.isEmpty() ? Optional.empty() : HeapHistogram.of(pid());
         System.out.printf(
                 Locale.ROOT,
                 "[%s] opening %d idle sockets (%d at a time, %d source addresses);" + " server RSS before %.0f MB%n",
@@ -602,6 +610,12 @@ public final class LoadGen {
             }
         }
         double kibPerSocket = open > 0 ? (rss1 - rss0) / (double) open : -1;
+        if (heap0.isPresent() && open > 0) {
+            Optional<HeapHistogram> heap1 = HeapHistogram.of(pid());
+            if (heap1.isPresent()) {
+                Files.writeString(Path.of(heapProfile), heap1.get().perSocket(heap0.get(), open, 60));
+            }
+        }
         boolean pass = failed == 0 && open == sockets;
         String row = String.join(
                 "\t",

@@ -14,14 +14,79 @@ final class ProcStats {
     /** utime + stime, in seconds, of {@code pid} ("self" for this JVM). */
     static double cpuSeconds(String pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", pid, "stat"));
             // the command name may contain spaces: fields start after the last ')'
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            String[] f = fields(pid);
             // f[0] is field 3 (state); utime is field 14, stime field 15
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** The sum of {@link #cpuSeconds} over comma-separated pids (every node of a cluster); -1 if one is unreadable. */
+    static double cpuSecondsOfAll(String pids) {
+        double sum = 0;
+        for (String pid : pids.split(",")) {
+            double cpu = cpuSeconds(pid.trim());
+            if (cpu < 0) {
+                return -1;
+            }
+            sum += cpu;
+        }
+        return sum;
+    }
+
+    /**
+     * A process and its live children, plus the children it has already reaped (cutime, cstime): PostgreSQL's
+     * postmaster with its backends, WAL writer, checkpointer. -1 when the process cannot be read.
+     */
+    static double treeCpuSeconds(String pid) {
+        try {
+            String[] own = fields(pid);
+            double sum = (Long.parseLong(own[11])
+                            + Long.parseLong(own[12])
+                            + Long.parseLong(own[13])
+                            + Long.parseLong(own[14]))
+                    / TICKS_PER_SECOND;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.toList()) {
+                    String child = proc.getFileName().toString();
+                    if (!child.chars().allMatch(Character::isDigit) || child.equals(pid)) {
+                        continue;
+                    }
+                    try {
+                        String[] f = fields(child);
+                        if (f[1].equals(pid)) {
+                            sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // exited while listed: its time is in the parent's cutime once reaped
+                    }
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** /proc/pid/stat from field 3 (state) on: f[1] is the parent pid, f[11..14] utime, stime, cutime, cstime. */
+    private static String[] fields(String pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    }
+
+    /** The sum of {@link #rssKib} over comma-separated pids; -1 if one is unreadable. */
+    static long rssKibOfAll(String pids) {
+        long sum = 0;
+        for (String pid : pids.split(",")) {
+            long rss = rssKib(pid.trim());
+            if (rss < 0) {
+                return -1;
+            }
+            sum += rss;
+        }
+        return sum;
     }
 
     /** VmRSS in KiB. */

@@ -97,6 +97,44 @@ public final class Report {
         }
     }
 
+    /** One W2 row: the rows of one server (durability) of the run. */
+    /** "ours-platform" (process durability, the default) or "ours-platform-fsync". */
+    static String platformName(String server) {
+        return server.endsWith("-fsync") ? "ours (platform, fsync)" : "ours (platform, process)";
+    }
+
+    /** START rows: p50_ms holds the launch-to-/health time, p99_ms the first CONNECT's (see ColdStart). */
+    private static void coldStart(StringBuilder b, List<Row> rows) {
+        List<Row> starts =
+                rows.stream().filter(r -> r.s("scenario").equals("START")).toList();
+        if (starts.isEmpty()) {
+            return;
+        }
+        double[] health =
+                starts.stream().mapToDouble(r -> r.d("p50_ms")).sorted().toArray();
+        double[] connect =
+                starts.stream().mapToDouble(r -> r.d("p99_ms")).sorted().toArray();
+        double[] cpu =
+                starts.stream().mapToDouble(r -> r.d("server_cpu_s")).sorted().toArray();
+        b.append(String.format(
+                Locale.ROOT,
+                "\n**Cold start** (`scripts/run` with a built jar, on a folder holding one tenant, pinned to one CPU; "
+                        + "%d starts): launch to `/health` 200 median %.0f ms, max %.0f ms (target <= %.0f ms), the "
+                        + "server's CPU time by then median %.2f s; first "
+                        + "socket into the tenant's namespace (upgrade, OPEN, CONNECT with a token, reply) median "
+                        + "%.1f ms, max %.1f ms (target <= %.0f ms); RSS after it %s MB; load %s.\n",
+                starts.size(),
+                health[health.length / 2],
+                health[health.length - 1],
+                ColdStart.HEALTH_TARGET_MS,
+                cpu[cpu.length / 2],
+                connect[connect.length / 2],
+                connect[connect.length - 1],
+                ColdStart.CONNECT_TARGET_MS,
+                starts.get(starts.size() - 1).s("server_rss_mb"),
+                starts.get(0).s("load")));
+    }
+
     static List<Row> read(Path tsv) throws IOException {
         List<Row> rows = new ArrayList<>();
         if (!Files.exists(tsv)) {
@@ -232,49 +270,17 @@ public final class Report {
         }
         List<Row> w2 = rows.stream().filter(r -> r.s("scenario").equals("W2")).toList();
         if (!w2.isEmpty()) {
-            Optional<Row> best = w2.stream()
-                    .filter(r -> r.pass() && !r.s("target_per_s").equals("verify"))
-                    .max((x, y) -> Double.compare(x.d("delivered_per_s"), y.d("delivered_per_s")));
-            List<Row> steps = w2.stream()
-                    .filter(r -> !r.s("target_per_s").equals("verify"))
-                    .toList();
-            Optional<Row> fail =
-                    steps.stream().filter(r -> !r.pass() && !r.isVoid()).findFirst();
             b.append(
                     "\n**W2 durable chat** (the platform: login, sockets in rooms of 10 (a full run: 5000), every message through "
-                            + "`message:send`, acked after the H2 commit): the highest acked rate with ack p99 <= 50 ms."
-                            + "\n\n| server | best acked msg/s | ack p50 ms | ack p99 ms | msgs per server CPU-s | server "
-                            + "RSS MB | steps (pass/fail/void) | first failing step | H2 check | load |\n"
-                            + "|---|---:|---:|---:|---:|---:|---|---|---|---|\n");
-            long pass = steps.stream().filter(Row::pass).count();
-            long isVoid = steps.stream().filter(Row::isVoid).count();
-            String verify = w2.stream()
-                    .filter(r -> r.s("target_per_s").equals("verify"))
-                    .map(r -> r.s("note"))
-                    .findFirst()
-                    .orElse("not run");
-            b.append(String.format(
-                    Locale.ROOT,
-                    "| ours (platform) | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s | %s |\n",
-                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s")))
-                            .orElse("none passed"),
-                    best.map(r -> r.s("p50_ms")).orElse("-"),
-                    best.map(r -> r.s("p99_ms")).orElse("-"),
-                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s")))
-                            .orElse("-"),
-                    best.map(r -> r.s("server_rss_mb")).orElse("-"),
-                    pass,
-                    steps.size() - pass - isVoid,
-                    isVoid,
-                    fail.map(r -> String.format(
-                                    Locale.ROOT,
-                                    "%,.0f/s: p99 %s ms%s",
-                                    r.d("target_per_s"),
-                                    r.s("p99_ms"),
-                                    r.s("note").isEmpty() ? "" : ", " + r.s("note")))
-                            .orElse("none"),
-                    verify,
-                    best.orElse(steps.isEmpty() ? w2.get(0) : steps.get(0)).s("load")));
+                            + "`message:send`, acked after the H2 commit; one row per `chat.durability`): the highest "
+                            + "acked rate with ack p99 <= 50 ms."
+                            + "\n\n" + DURABLE_HEADER);
+            // in the order run: process, then fsync
+            for (String server : w2.stream().map(r -> r.s("server")).distinct().toList()) {
+                b.append(durableRow(
+                        platformName(server),
+                        w2.stream().filter(r -> r.s("server").equals(server)).toList()));
+            }
         }
         List<Row> w3 = rows.stream().filter(r -> r.s("scenario").equals("W3")).toList();
         if (!w3.isEmpty()) {
@@ -296,7 +302,194 @@ public final class Report {
             }
         }
         fairness(rows).ifPresent(w4 -> b.append(w4.table()));
+        coldStart(b, rows);
+        if (rows.stream().anyMatch(r -> r.s("scenario").equals("W5"))) {
+            b.append(cluster(rows));
+        }
         return b.toString();
+    }
+
+    static final String DURABLE_HEADER =
+            "| server | best acked msg/s | ack p50 ms | ack p99 ms | msgs per server CPU-s | server "
+                    + "RSS MB | steps (pass/fail/void) | first failing step | history check | load |\n"
+                    + "|---|---:|---:|---:|---:|---:|---|---|---|---|\n";
+
+    /** A durable sweep's table row (W2 on H2, W5's on PostgreSQL): its best passing step and its history check. */
+    static String durableRow(String name, List<Row> sweep) {
+        Optional<Row> best = sweep.stream()
+                .filter(r -> r.pass() && !r.s("target_per_s").equals("verify"))
+                .max((x, y) -> Double.compare(x.d("delivered_per_s"), y.d("delivered_per_s")));
+        List<Row> steps = sweep.stream()
+                .filter(r -> !r.s("target_per_s").equals("verify"))
+                .toList();
+        Optional<Row> fail =
+                steps.stream().filter(r -> !r.pass() && !r.isVoid()).findFirst();
+        long pass = steps.stream().filter(Row::pass).count();
+        long isVoid = steps.stream().filter(Row::isVoid).count();
+        String verify = sweep.stream()
+                .filter(r -> r.s("target_per_s").equals("verify"))
+                .map(r -> r.s("note"))
+                .findFirst()
+                .orElse("not run");
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s | %s |\n",
+                name,
+                best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s")))
+                        .orElse("none passed"),
+                best.map(r -> r.s("p50_ms")).orElse("-"),
+                best.map(r -> r.s("p99_ms")).orElse("-"),
+                best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s")))
+                        .orElse("-"),
+                best.map(r -> r.s("server_rss_mb")).orElse("-"),
+                pass,
+                steps.size() - pass - isVoid,
+                isVoid,
+                fail.map(r -> String.format(
+                                Locale.ROOT,
+                                "%,.0f/s: p99 %s ms%s",
+                                r.d("target_per_s"),
+                                r.s("p99_ms"),
+                                r.s("note").isEmpty() ? "" : ", " + r.s("note")))
+                        .orElse("none"),
+                verify,
+                best.orElse(steps.isEmpty() ? sweep.get(0) : steps.get(0)).s("load"));
+    }
+
+    /** W5's fan-out rows, in table order, with their names. */
+    static final Map<String, String> W5_ROWS = new LinkedHashMap<>();
+
+    static {
+        W5_ROWS.put("h2-1node", "1 node, H2 (`scripts/run` defaults)");
+        W5_ROWS.put("pg-1node", "1 cluster node (PostgreSQL, Redis)");
+        W5_ROWS.put("pg-3nodes", "3 cluster nodes: senders on node 1, receivers on nodes 2-3");
+    }
+
+    static final String W5_DURABLE = "pg-durable";
+
+    /** The best passing W5 fan-out step of a row: the highest delivered rate. */
+    static Optional<Row> bestW5(List<Row> rows, String server) {
+        return rows.stream()
+                .filter(r -> r.s("scenario").equals("W5") && r.s("server").equals(server) && r.pass())
+                .max((a, b) -> Double.compare(a.d("delivered_per_s"), b.d("delivered_per_s")));
+    }
+
+    static String cluster(List<Row> rows) {
+        StringBuilder b = new StringBuilder(
+                "\n**W5 cluster** (the platform on this box, every server process on one core: the same tenant load on "
+                        + "each row, rooms of senders and receivers (the W5 line above; a full run: 20 rooms of 2 + 48), "
+                        + "`message:send` acked after commit, each message delivered to the room's receivers): the "
+                        + "highest delivered rate with delivery p99 within the W5 line's `--p99-ms` (50 ms unless "
+                        + "`W5_P99_MS` raised it to find where messages go missing) and every acked message delivered. "
+                        + "Deliveries per node CPU-s count the nodes only; Redis (one process) and PostgreSQL (every "
+                        + "postgres process) are per 1,000 messages. See docs/cluster-capacity.md.\n\n"
+                        + "| row | msgs/s | delivered/s | delivery p50 / p99 ms | ack p99 ms | deliveries per node CPU-s "
+                        + "| nodes CPU % | Redis CPU ms / 1,000 msgs | PostgreSQL CPU ms / 1,000 msgs "
+                        + "| steps (pass/fail/void) | where the sweep broke | load |\n"
+                        + "|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|---|\n");
+        for (Map.Entry<String, String> e : W5_ROWS.entrySet()) {
+            List<Row> steps = rows.stream()
+                    .filter(r -> r.s("scenario").equals("W5") && r.s("server").equals(e.getKey()))
+                    .toList();
+            if (steps.isEmpty()) {
+                continue;
+            }
+            Optional<Row> best = bestW5(rows, e.getKey());
+            long pass = steps.stream().filter(Row::pass).count();
+            long isVoid = steps.stream().filter(Row::isVoid).count();
+            double bestRate = best.map(r -> r.d("target_per_s")).orElse(0.0);
+            String broke = steps.stream()
+                    .filter(r -> !r.pass() && !r.isVoid() && r.d("target_per_s") > bestRate)
+                    .min((x, y) -> Double.compare(x.d("target_per_s"), y.d("target_per_s")))
+                    .map(r -> String.format(
+                            Locale.ROOT,
+                            "%,.0f msgs/s: delivery p99 %s ms, ack p99 %.1f ms, nodes CPU %.0f%%%s",
+                            noteValue(r, "msgs_per_s"),
+                            r.s("p99_ms"),
+                            noteValue(r, "ack_p99_ms"),
+                            noteValue(r, "nodes_cpu_pct"),
+                            r.d("lost") > 0 ? ", " + r.s("lost") + " missing" : ""))
+                    .orElse("none");
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d/%d | %s | %s |\n",
+                    e.getValue(),
+                    best.map(r -> String.format(Locale.ROOT, "%,.0f", noteValue(r, "msgs_per_s")))
+                            .orElse("none passed"),
+                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("delivered_per_s")))
+                            .orElse("-"),
+                    best.map(r -> r.s("p50_ms") + " / " + r.s("p99_ms")).orElse("-"),
+                    best.map(r -> String.format(Locale.ROOT, "%.1f", noteValue(r, "ack_p99_ms")))
+                            .orElse("-"),
+                    best.map(r -> String.format(Locale.ROOT, "%,.0f", r.d("per_cpu_s")))
+                            .orElse("-"),
+                    best.map(r -> String.format(Locale.ROOT, "%.0f", noteValue(r, "nodes_cpu_pct")))
+                            .orElse("-"),
+                    best.map(r -> cpuPerThousand(r, "redis")).orElse("-"),
+                    best.map(r -> cpuPerThousand(r, "postgres")).orElse("-"),
+                    pass,
+                    steps.size() - pass - isVoid,
+                    isVoid,
+                    broke,
+                    best.orElse(steps.get(0)).s("load")));
+        }
+        List<Row> durable = rows.stream()
+                .filter(r -> r.s("scenario").equals("W5") && r.s("server").equals(W5_DURABLE))
+                .toList();
+        if (!durable.isEmpty()) {
+            b.append("\nDurable acks on PostgreSQL from one node (W2's load, `message:send` acked after the PostgreSQL "
+                            + "commit; node, Redis and PostgreSQL on one core): the highest acked rate with ack p99 within "
+                            + "`--p99-ms` (the W5 line).\n\n")
+                    .append(DURABLE_HEADER)
+                    .append(durableRow("1 cluster node, PostgreSQL", durable));
+        }
+        return b.toString();
+    }
+
+    private static String cpuPerThousand(Row r, String process) {
+        double ms = noteValue(r, process + "_cpu_ms_per_1000");
+        return Double.isNaN(ms) ? "n/a" : String.format(Locale.ROOT, "%.1f", ms);
+    }
+
+    /** W5's rows are there and sane (never their size): each fan-out row measured, the PostgreSQL rows' costs too. */
+    static List<String> checkCluster(List<Row> rows) {
+        List<String> problems = new ArrayList<>();
+        for (String server : W5_ROWS.keySet()) {
+            List<Row> steps = rows.stream()
+                    .filter(r -> r.s("scenario").equals("W5") && r.s("server").equals(server))
+                    .toList();
+            if (steps.isEmpty()) {
+                problems.add("W5 " + server + ": no row");
+            }
+            for (Row r : steps) {
+                String id = "W5 " + server + " @" + r.s("target_per_s");
+                if (!(r.d("delivered_per_s") > 0
+                        && r.d("p50_ms") > 0
+                        && r.d("p50_ms") <= r.d("p99_ms")
+                        && r.d("per_cpu_s") > 0
+                        && r.d("server_rss_mb") > 0
+                        && noteValue(r, "msgs_per_s") > 0)) {
+                    problems.add(id + ": numbers not sane");
+                }
+                if (server.startsWith("pg-")
+                        && !(noteValue(r, "redis_cpu_ms_per_1000") >= 0
+                                && noteValue(r, "postgres_cpu_ms_per_1000") >= 0)) {
+                    problems.add(id + ": Redis or PostgreSQL CPU not measured");
+                }
+            }
+        }
+        List<Row> durable = rows.stream()
+                .filter(r -> r.s("scenario").equals("W5") && r.s("server").equals(W5_DURABLE))
+                .toList();
+        if (durable.stream()
+                .noneMatch(
+                        r -> r.s("target_per_s").equals("verify") && r.d("lost") == 0 && r.d("delivered_per_s") > 0)) {
+            problems.add("W5 durable: no history check, or acked messages missing from PostgreSQL");
+        }
+        if (durable.stream().noneMatch(r -> !r.s("target_per_s").equals("verify") && r.d("delivered_per_s") > 0)) {
+            problems.add("W5 durable: no step row");
+        }
+        return problems;
     }
 
     /** The number after "key=" in a row's note ("a=1; b=2"), NaN when absent. */
@@ -564,6 +757,24 @@ public final class Report {
             }
             if (scenario.equals("W4")) {
                 problems.addAll(checkFairness(rows));
+                continue;
+            }
+            if (scenario.equals("START")) {
+                List<Row> starts = rows.stream()
+                        .filter(r -> r.s("scenario").equals("START"))
+                        .toList();
+                if (starts.isEmpty()) {
+                    problems.add("START: no row");
+                }
+                for (Row r : starts) {
+                    if (!(r.d("p50_ms") > 0 && r.d("p99_ms") > 0 && r.d("server_rss_mb") > 0)) {
+                        problems.add("START " + r.s("target_per_s") + ": numbers not sane");
+                    }
+                }
+                continue;
+            }
+            if (scenario.equals("W5")) {
+                problems.addAll(checkCluster(rows));
                 continue;
             }
             for (String server : servers) {

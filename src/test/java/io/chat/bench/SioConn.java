@@ -58,6 +58,12 @@ final class SioConn {
             String prefix = nsp.equals("/") ? "40" : "40" + nsp + ",";
             conn.send(prefix + (auth == null ? "" : auth));
             String connected = conn.nextText();
+            // a cluster's node may pass on a broadcast (another node's user:online) between adding the socket and
+            // writing the CONNECT answer; socket.io-client buffers such events until connected: skip them
+            String event = nsp.equals("/") ? "42[" : "42" + nsp + ",";
+            while (connected != null && connected.startsWith(event)) {
+                connected = conn.nextText();
+            }
             if (connected == null || !connected.startsWith(prefix.equals("40") ? "40" : prefix)) {
                 throw new IOException("CONNECT refused: " + connected);
             }

@@ -8,6 +8,7 @@ import io.chat.history.CommitObserver;
 import io.chat.history.H2TenantStore;
 import io.chat.history.SessionRecord;
 import io.chat.history.UserRecord;
+import io.chat.http.TrustedProxies;
 import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
@@ -56,7 +57,7 @@ final class ChatFixture implements AutoCloseable {
                 Clock.systemUTC(),
                 chat);
         running = Launch.of(io)
-                .routes(routes -> routes.register("/api", new PublicApi(registry, chat)))
+                .routes(routes -> routes.register("/api", new PublicApi(registry, chat, TrustedProxies.none())))
                 .start();
     }
 

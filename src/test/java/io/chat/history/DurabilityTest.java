@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -112,6 +113,10 @@ class DurabilityTest {
                 assertEquals(f[2], stored.get((int) seq - 1).id(), "acknowledged message changed: " + line);
             }
             assertEquals(rooms.values().stream().mapToLong(List::size).sum(), store.messageCount());
+            // The search index caught up with the table after the kill: each room's last message is found.
+            for (List<StoredMessage> stored : rooms.values()) {
+                assertEquals(List.of(stored.getLast().seq()), searchUntilFound(store, stored.getLast()));
+            }
             // seq goes on from the last stored one; a resent clientId is still recognised.
             assertEquals(
                     lastSeq.get("room0") + 1,
@@ -134,6 +139,30 @@ class DurabilityTest {
                 "durability " + durability + ": " + acked.size() + " acknowledged writes checked after kill -9");
     }
 
+    /**
+     * The seqs a search for exactly {@code message} finds, asked until it finds some (a search waits for the index
+     * a bounded time only; a loaded machine may need more to re-index after the kill).
+     */
+    private static List<Long> searchUntilFound(H2TenantStore store, StoredMessage message) throws Exception {
+        SearchQuery query = new SearchQuery(
+                Set.of(message.room()),
+                '"' + message.text() + '"',
+                Optional.of(message.from()),
+                Optional.empty(),
+                10,
+                Optional.empty());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            List<Long> found = await(store.search(query)).hits().stream()
+                    .map(hit -> hit.message().seq())
+                    .toList();
+            if (!found.isEmpty() || System.nanoTime() > deadline) {
+                return found;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Page by page: a room may hold more than one page after a long run. */
     private static List<StoredMessage> everyMessage(H2TenantStore store, String room) {
         List<StoredMessage> all = new ArrayList<>();
@@ -147,14 +176,19 @@ class DurabilityTest {
         }
     }
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Just what the child needs: H2, the main classes and the test classes. */
-    private static String classpath() throws Exception {
+    /** Just what the child needs: H2, Lucene, the main classes and the test classes. */
+    static String classpath() throws Exception {
         List<String> entries = new ArrayList<>();
-        for (Class<?> type : List.of(org.h2.Driver.class, H2TenantStore.class, AppendingChild.class)) {
+        for (Class<?> type : List.of(
+                org.h2.Driver.class,
+                org.apache.lucene.index.IndexWriter.class,
+                org.apache.lucene.queryparser.simple.SimpleQueryParser.class,
+                H2TenantStore.class,
+                AppendingChild.class)) {
             entries.add(Path.of(type.getProtectionDomain()
                             .getCodeSource()
                             .getLocation()

@@ -46,6 +46,8 @@ public final class PostgresAppendBench {
                     PostgresDatabase.open(url, server.ownerUser(), server.ownerPassword(), reads, observer)) {
                 List<TenantStore> stores = new ArrayList<>();
                 for (int t = 0; t < tenants; t++) {
+                    PostgresFixture.register(database, "bench" + t);
+                    PostgresFixture.register(database, "bench" + t);
                     stores.add(database.forTenant("bench" + t));
                 }
                 Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);

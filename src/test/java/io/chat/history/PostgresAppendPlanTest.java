@@ -28,9 +28,11 @@ class PostgresAppendPlanTest {
     void anAppendBatchProbesItsClientIdsInsteadOfReadingTheTenantsMessages() throws Exception {
         PostgresFixture postgres = PostgresFixture.start("chat_plan");
         ExecutorService reads = PostgresFixture.readExecutor();
-        postgres.openDatabase(reads, CommitObserver.NONE).close(); // migrates
-        PostgresFixture.shutDown(reads);
         String tenant = PostgresFixture.freshTenantPrefix() + "acme";
+        try (PostgresDatabase database = postgres.openDatabase(reads, CommitObserver.NONE)) { // migrates
+            PostgresFixture.register(database, tenant);
+        }
+        PostgresFixture.shutDown(reads);
         Properties login = new Properties();
         login.setProperty("user", postgres.server.ownerUser());
         login.setProperty("password", postgres.server.ownerPassword());

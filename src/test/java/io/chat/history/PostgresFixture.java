@@ -33,6 +33,40 @@ final class PostgresFixture {
         return PostgresDatabase.open(url, server.ownerUser(), server.ownerPassword(), reads, observer);
     }
 
+    /** A test's node: its own reads, a tenant prefix no other test used, the database opened at the first store. */
+    Node node() {
+        return new Node();
+    }
+
+    final class Node {
+        private final ExecutorService reads = readExecutor();
+        private final String prefix = freshTenantPrefix();
+        private PostgresDatabase database;
+
+        private Node() {}
+
+        /** Tenant {@code tenant}'s store (registered in the catalog first, as its rows need). */
+        TenantStore open(String tenant, CommitObserver observer) {
+            if (database == null) {
+                database = openDatabase(reads, observer);
+            }
+            register(database, prefix + tenant);
+            return database.forTenant(prefix + tenant);
+        }
+
+        void close() throws InterruptedException {
+            if (database != null) {
+                database.close();
+            }
+            shutDown(reads);
+        }
+    }
+
+    /** A tenant's row in the catalog, which its rows need (V8); nothing when it is there already. */
+    static void register(PostgresDatabase database, String tenantId) {
+        database.tenantRecords().insert(tenantId, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A prefix no other test used: tenants named with it start empty. */
     static String freshTenantPrefix() {
         return "test" + TESTS.incrementAndGet() + "-" + System.nanoTime() + "-";

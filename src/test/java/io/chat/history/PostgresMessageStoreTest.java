@@ -1,15 +1,12 @@
 package io.chat.history;
 
-import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The message store contract, on a real PostgreSQL: one database for every tenant, row security between them. */
 class PostgresMessageStoreTest extends MessageStoreContract {
     private static PostgresFixture postgres;
 
-    private final ExecutorService reads = PostgresFixture.readExecutor();
-    private final String prefix = PostgresFixture.freshTenantPrefix();
-    private PostgresDatabase database;
+    private final PostgresFixture.Node node = postgres.node();
 
     @BeforeAll
     static void startPostgres() throws Exception {
@@ -18,17 +15,11 @@ class PostgresMessageStoreTest extends MessageStoreContract {
 
     @Override
     protected TenantStore openStore(String tenant, CommitObserver observer) {
-        if (database == null) {
-            database = postgres.openDatabase(reads, observer);
-        }
-        return database.forTenant(prefix + tenant);
+        return node.open(tenant, observer);
     }
 
     @Override
     protected void storesClosed() throws InterruptedException {
-        if (database != null) {
-            database.close();
-        }
-        PostgresFixture.shutDown(reads);
+        node.close();
     }
 }

@@ -117,7 +117,8 @@ class BrowserTest {
         created(server.admin("POST", "/admin/tenants", """
                 {"id":"acme","displayName":"Acme","auth":{"type":"password"},
                  "limits":{"messagesPerSecond":2000,"messageBurst":2000}}"""));
-        for (String user : List.of("alice", "bob", "dave")) {
+        // erin and frank: in acme too, for the membership scenario (rooms they keep do not show in the others')
+        for (String user : List.of("alice", "bob", "dave", "erin", "frank")) {
             user("acme", user);
         }
         server.passwordTenant("globex", "carol");
@@ -255,7 +256,7 @@ class BrowserTest {
     }
 
     private static void ensureInstalled(Path dir) throws Exception {
-        TestMachine.npmInstalled("BrowserTest", dir, "playwright-core", "socket.io-client");
+        TestMachine.npmInstalled("BrowserTest", dir, "playwright-core", "socket.io-client", "axe-core");
     }
 
     // --- running processes ----------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ class ClusterFaultsTest {
     private static final Duration PROMPT = Duration.ofSeconds(10);
 
     private static final Duration RECOVERY = Duration.ofSeconds(30);
+    /** A notice lost on Redis is made up for by the next periodic sync (every 5 s). */
+    private static final Duration MISSED_NOTICE = Duration.ofSeconds(30);
 
     private static PostgresServer postgres;
     private static RedisServer redis;
@@ -136,8 +138,12 @@ class ClusterFaultsTest {
     @Test
     void redisDownKeepsEachNodeServingItsOwnSocketsAndCrossNodeDeliveryResumesByItself() throws Exception {
         String tenant = TestTenants.newId("rd");
-        nodeA.passwordTenant(tenant, "alice", "carol", "bob");
+        nodeA.passwordTenant(tenant, "alice", "carol", "bob", "dave");
         awaitLive(nodeB, tenant);
+        String davesToken = nodeB.login(tenant, "dave");
+        ChatClient daveOnB = ChatClient.open(nodeB.url(), "/" + tenant, ChatClient.defaultOptions(davesToken));
+        clients.add(daveOnB);
+        daveOnB.awaitConnected();
         ChatClient alice = connect(nodeA, tenant, "alice");
         ChatClient carol = connect(nodeA, tenant, "carol");
         ChatClient bob = connect(nodeB, tenant, "bob");
@@ -173,6 +179,16 @@ class ClusterFaultsTest {
             assertEquals(204, logout.statusCode(), logout.body());
             System.out.println("faults: redis down, a logout answered after " + millisSince(loggingOut) + " ms");
             assertEquals("unauthorized", ChatClient.connectError(nodeB.url(), "/" + tenant, token));
+            // the notice of a logout through A is lost with Redis down: B still drops its socket of that session,
+            // from the database's record of ended sessions
+            long davesLogout = System.nanoTime();
+            assertEquals(
+                    204,
+                    nodeA.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null, davesToken)
+                            .statusCode());
+            awaitWithin(MISSED_NOTICE, daveOnB::isDisconnected);
+            System.out.println("faults: redis down, a logout through A dropped the socket on B after "
+                    + TimeUnit.NANOSECONDS.toMillis(daveOnB.disconnectedAtNanos() - davesLogout) + " ms");
             assertEquals(200, health(nodeA), "a node that serves its own sockets is up while Redis is down");
             assertEquals(200, health(nodeB));
             assertEquals(0.0, clusterConnected(nodeA), "the outage shows in /metrics");

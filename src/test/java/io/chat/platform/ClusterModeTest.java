@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +77,24 @@ class ClusterModeTest {
                 "GET", TestTenants.historyPath(tenant, "lobby", null, null), null, nodeB.login(tenant, "bob"));
         assertEquals(200, history.statusCode(), history.body());
         assertEquals(2, PlatformServer.json(history.body()).get("messages").size(), history.body());
+    }
+
+    @Test
+    void aMessageSentRightAfterAJoinOnTheOtherNodeReachesTheJoiner() {
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "cleo", "dan");
+        awaitLive(nodeB, tenant);
+        ChatClient cleo = connect(nodeA, tenant, "cleo");
+        ChatClient dan = connect(nodeB, tenant, "dan");
+        for (int i = 0; i < 10; i++) {
+            String room = "fresh-" + i;
+            cleo.join(room);
+            // node B has no member in the room until this join: its ack waits for B's SUBSCRIBE of the room
+            dan.join(room);
+            String text = "right after the join " + i;
+            cleo.send(room, text);
+            dan.awaitEvent("message", m -> m.path("text").asText().equals(text));
+        }
     }
 
     @Test
@@ -169,6 +188,33 @@ class ClusterModeTest {
             assertTrue(
                     !message.contains(ginaToken) && !message.contains(hankToken), "a token crossed Redis: " + message);
         }
+    }
+
+    /**
+     * The nodes' Redis refuses whoever has not logged in (a local user forged an announcement and a user's deletion
+     * on the Redis {@code scripts/cluster} started without a password), while the nodes, logged in, chat on.
+     */
+    @Test
+    void redisRefusesWhoeverHasNotLoggedIn() {
+        RedisServer redis = cluster.redis();
+        assertTrue(redis.anonymousCommand("PING").startsWith("-NOAUTH"), "PING without logging in");
+        String forged = "PUBLISH socket.io#/# forged";
+        assertTrue(redis.anonymousCommand(forged).startsWith("-NOAUTH"), "PUBLISH without logging in");
+        assertTrue(redis.anonymousCommand("AUTH default nothing").startsWith("-WRONGPASS"), "the default user is off");
+        assertEquals("+PONG", redis.command("PING"), "the nodes' user");
+        assertTrue(
+                redis.command("CONFIG GET requirepass").startsWith("-NOPERM"), "the nodes' user administers nothing");
+        assertTrue(redis.command("KEYS *").startsWith("-NOPERM"), "nor lists keys");
+
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "ivy", "jack");
+        awaitLive(nodeB, tenant);
+        ChatClient ivy = connect(nodeA, tenant, "ivy");
+        ChatClient jack = connect(nodeB, tenant, "jack");
+        ivy.join("lobby");
+        jack.join("lobby");
+        ivy.send("lobby", "through an authenticated Redis");
+        jack.awaitEvent("message", m -> m.path("text").asText().equals("through an authenticated Redis"));
     }
 
     private static String credentials(String user) {

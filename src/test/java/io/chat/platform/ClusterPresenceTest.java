@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.testing.ChildPlatform;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,16 +138,35 @@ class ClusterPresenceTest {
         ChatClient onB = nodes.connect(nodes.b, tenant, "alice");
         onA.join("lobby");
         onB.join("lobby");
-        int perNode = 10; // each node alone would take `burst` of these
+        assertOneBucketForBothNodes(
+                "message:send", burst, onA, onB, i -> json("room", "lobby", "text", "message " + i));
+    }
+
+    @Test
+    void theEventRateOfAUserCountsTheSocketsOfEveryNode() {
+        int burst = 4;
+        String tenant = nodes.tenant("{\"eventsPerSecond\":1,\"eventBurst\":" + burst + "}", "alice");
+        ChatClient onA = nodes.connect(nodes.a, tenant, "alice");
+        ChatClient onB = nodes.connect(nodes.b, tenant, "alice");
+        assertOneBucketForBothNodes("rooms:list", burst, onA, onB, i -> json());
+    }
+
+    /**
+     * Sends {@code event} ten times through each node at once: the user's bucket gives its burst once for both nodes
+     * and what refilled meanwhile (at 1/s), not twice the burst as two nodes alone give.
+     */
+    private static void assertOneBucketForBothNodes(
+            String event, int burst, ChatClient onA, ChatClient onB, IntFunction<ObjectNode> payload) {
+        int perNode = 10;
         long start = System.nanoTime();
         List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
         for (int i = 0; i < perNode; i++) {
-            acks.add(onA.request("message:send", json("room", "lobby", "text", "a" + i)));
-            acks.add(onB.request("message:send", json("room", "lobby", "text", "b" + i)));
+            acks.add(onA.request(event, payload.apply(2 * i)));
+            acks.add(onB.request(event, payload.apply(2 * i + 1)));
         }
         int accepted = 0;
         for (CompletableFuture<JsonNode> ack : acks) {
-            JsonNode answer = await(ack, "message:send ack");
+            JsonNode answer = await(ack, event + " ack");
             if (answer.path("ok").asBoolean()) {
                 accepted++;
             } else {
@@ -153,9 +174,8 @@ class ClusterPresenceTest {
             }
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
-        System.out.println("cluster rate: " + accepted + " of " + acks.size() + " sends accepted in under " + seconds
-                + " s, burst " + burst + " at 1/s");
-        // the burst once for both nodes, and what refilled meanwhile (not twice the burst, as two nodes alone give)
+        System.out.println("cluster rate: " + accepted + " of " + acks.size() + " " + event + " accepted in under "
+                + seconds + " s, burst " + burst + " at 1/s");
         assertTrue(accepted <= burst + seconds, accepted + " accepted");
         assertTrue(accepted >= burst, accepted + " accepted");
     }
@@ -183,6 +203,31 @@ class ClusterPresenceTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void theSocketCapHoldsAgainOnceRedisRestartedEmpty() throws Exception {
+        String tenant = nodes.tenant("{\"socketsPerUser\":2}", "alice", "bob");
+        nodes.connect(nodes.a, tenant, "alice");
+        nodes.connect(nodes.b, tenant, "alice");
+        ChatClient bob = nodes.connect(nodes.a, tenant, "bob");
+        nodes.restartRedis(); // every count of the cluster is gone with it; every socket stays
+        long restarted = System.nanoTime();
+        // each node puts its counts back once it finds Redis again: a third socket of alice is refused, wherever
+        TwoNodes.awaitWithin(Duration.ofSeconds(30), () -> {
+            try (ChatClient third = nodes.open(nodes.a, tenant, "alice")) {
+                try {
+                    return third.awaitConnectError().equals("too many connections");
+                } catch (AssertionError connected) {
+                    return false; // let in: the cluster's count is not back yet
+                }
+            }
+        });
+        System.out.println("cluster: socket cap held again "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms after Redis restarted empty");
+        assertEquals(
+                "too many connections", nodes.open(nodes.b, tenant, "alice").awaitConnectError());
+        assertTrue(bob.connected(), "no socket was dropped");
     }
 
     @Test

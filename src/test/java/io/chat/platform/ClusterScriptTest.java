@@ -123,6 +123,7 @@ class ClusterScriptTest {
             startedProcesses.addAll(processesOf(script, dir));
             assertSecretsArePrivate(dir);
             assertStoreAndBusAnswer(ready.group(3), ready.group(4), dir);
+            assertRedisPasswordNeverShown(ready.group(), startedProcesses, dir, stderr);
 
             // the admin entry balances to the nodes' admin listeners, with the one admin of every node
             assertEquals(
@@ -203,25 +204,47 @@ class ClusterScriptTest {
         return nodes;
     }
 
+    /**
+     * The secrets, and everything else the script writes (logs, pids, configs, the nodes' folders), are its user's
+     * only: the folders 0700, the files 0600 (logs/, run/ and haproxy.cfg were world-readable).
+     */
     private static void assertSecretsArePrivate(Path dir) throws IOException {
         Path secrets = dir.resolve("secrets.env");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+        assertEquals("rw-------", mode(secrets));
         assertTrue(Files.readString(secrets).contains("CHAT_POSTGRES_PASSWORD="), "the database password is kept");
+        assertEquals("rwx--x--x", mode(dir), "the cluster's folder: PostgreSQL's user passes, no one lists it");
+        for (String folder : List.of("logs", "run", "redis", "nodes", "postgres")) {
+            assertEquals("rwx------", mode(dir.resolve(folder)), folder);
+        }
+        for (String folder : List.of("logs", "run", "redis")) {
+            try (var files = Files.list(dir.resolve(folder))) {
+                for (Path file : files.toList()) {
+                    assertEquals("rw-------", mode(file), file.toString());
+                }
+            }
+        }
+        assertEquals("rw-------", mode(dir.resolve("haproxy.cfg")));
+        try (var nodes = Files.list(dir.resolve("nodes"))) {
+            for (Path node : nodes.toList()) {
+                assertEquals("rwx------", mode(node), node.toString());
+            }
+        }
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     /**
      * What the nodes are given works: the platform's role logs in to its database over TCP with the password the
-     * script keeps (with Debian's psql), and Redis answers PING.
+     * script keeps (with Debian's psql), and Redis answers the nodes' user, logged in with the password the script
+     * keeps, and no one else.
      */
     private static void assertStoreAndBusAnswer(String redisUrl, String jdbcUrl, Path dir) throws Exception {
         Matcher postgres =
                 Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(\\w+)").matcher(jdbcUrl);
         assertTrue(postgres.matches(), jdbcUrl);
-        String password = Files.readAllLines(dir.resolve("secrets.env")).stream()
-                .filter(l -> l.startsWith("CHAT_POSTGRES_PASSWORD="))
-                .map(l -> l.substring("CHAT_POSTGRES_PASSWORD=".length()))
-                .findFirst()
-                .orElseThrow();
+        String password = secret(dir, "CHAT_POSTGRES_PASSWORD");
         String psql =
                 io.chat.testing.TestMachine.executable("psql", "PostgreSQL's client (apt-get install postgresql)");
         ProcessBuilder query = new ProcessBuilder(
@@ -245,14 +268,70 @@ class ClusterScriptTest {
         assertTrue(run.waitFor(60, TimeUnit.SECONDS), "psql finished");
         assertEquals("chat chat", answer, "the platform's role in its database");
 
+        // Redis answers its nodes' user only: a stranger on the machine can neither read nor publish
         URI redis = URI.create(redisUrl);
+        assertEquals("chat", redis.getUserInfo(), "the user the nodes log in as, and no password: " + redisUrl);
+        assertTrue(redisReply(redis, "PING\r\n").startsWith("-NOAUTH"), "PING without logging in");
+        assertTrue(
+                redisReply(redis, "PUBLISH socket.io#/# forged\r\n").startsWith("-NOAUTH"),
+                "PUBLISH without logging in");
+        assertTrue(redisReply(redis, "AUTH default x\r\n").startsWith("-WRONGPASS"), "the default user is off");
+        String redisPassword = secret(dir, "CHAT_REDIS_PASSWORD");
+        assertEquals(
+                "+OK\r\n+PONG\r\n",
+                redisReply(redis, "AUTH chat " + redisPassword + "\r\nPING\r\n"),
+                "the nodes' user with the password in secrets.env");
+    }
+
+    /** The first lines Redis answers to {@code commands} (as many lines as commands), on a new connection. */
+    private static String redisReply(URI redis, String commands) throws IOException {
         try (java.net.Socket socket = new java.net.Socket(redis.getHost(), redis.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            byte[] reply = new byte[7];
-            int read = socket.getInputStream().readNBytes(reply, 0, reply.length);
-            assertEquals("+PONG\r\n", new String(reply, 0, read, StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(commands.getBytes(StandardCharsets.US_ASCII));
+            long lines = commands.chars().filter(c -> c == '\n').count();
+            StringBuilder reply = new StringBuilder();
+            int c;
+            while (lines > 0 && (c = socket.getInputStream().read()) >= 0) {
+                reply.append((char) c);
+                if (c == '\n') {
+                    lines--;
+                }
+            }
+            return reply.toString();
         }
+    }
+
+    private static String secret(Path dir, String name) throws IOException {
+        return Files.readAllLines(dir.resolve("secrets.env")).stream()
+                .filter(l -> l.startsWith(name + "="))
+                .map(l -> l.substring(name.length() + 1))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not in secrets.env"));
+    }
+
+    /**
+     * The Redis password is in no command line of the script's processes (anyone may read those), nor in the ready
+     * line, the script's stderr or a log; Redis's config file, which holds it, is its owner's only.
+     */
+    private static void assertRedisPasswordNeverShown(
+            String readyLine, Set<ProcessHandle> processes, Path dir, Path stderr) throws IOException {
+        String password = secret(dir, "CHAT_REDIS_PASSWORD");
+        assertFalse(readyLine.contains(password), readyLine);
+        assertFalse(Files.readString(stderr).contains(password), "the script's stderr shows the Redis password");
+        for (ProcessHandle process : processes) {
+            String commandLine = process.info().commandLine().orElse("");
+            assertFalse(commandLine.contains(password), "a command line shows the Redis password: " + process.pid());
+        }
+        try (var logs = Files.list(dir.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                assertFalse(
+                        new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).contains(password),
+                        log + " shows the Redis password");
+            }
+        }
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("redis/redis.conf"))));
     }
 
     /**

@@ -16,8 +16,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Two nodes of a cluster started as users start the platform ({@code Main.startPlatform} with {@code
- * CHAT_POSTGRES_URL} and {@code CHAT_REDIS_URL}), on the shared test PostgreSQL and a Redis of their own; the official
- * Java client with its default options. Closes the clients it opened, then the nodes and Redis.
+ * CHAT_POSTGRES_URL} and {@code CHAT_REDIS_URL}), on the shared test PostgreSQL and a Redis of their own that only
+ * its user (the nodes' URL holds the credentials) may use, as {@code scripts/cluster} starts it; the official Java
+ * client with its default options. Closes the clients it opened, then the nodes and Redis.
  */
 final class TwoNodes implements AutoCloseable {
     /** A change through one node reaches every node within this (three times it, on a busy machine). */
@@ -40,7 +41,7 @@ final class TwoNodes implements AutoCloseable {
         PostgresServer postgres = PostgresServer.shared();
         String url =
                 postgres.createDatabase(name + "_" + ProcessHandle.current().pid());
-        RedisServer redis = RedisServer.start(name);
+        RedisServer redis = RedisServer.startAuthenticated(name);
         PlatformServer a = null;
         try {
             Settings.Cluster cluster =
@@ -66,9 +67,19 @@ final class TwoNodes implements AutoCloseable {
                 .build();
     }
 
-    /** The Redis both nodes share, e.g. to listen to what crosses it. */
+    /** Stops the Redis both nodes share and starts it again, empty (it keeps nothing on disk). */
+    void restartRedis() throws Exception {
+        redis.stop();
+        redis.start();
+    }
+
+    /** The Redis both nodes share, with the nodes' credentials, e.g. to listen to what crosses it. */
     String redisUri() {
         return redis.uri();
+    }
+
+    RedisServer redis() {
+        return redis;
     }
 
     /** A password tenant made through node A with these limits (JSON, or null) and users, once live on node B. */

@@ -2,6 +2,7 @@ package io.chat.socketio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,26 @@ class JsonMappersAgreeTest {
         for (ObjectMapper mapper : BOTH) {
             mapper.readTree(deepest);
             assertThrows(JsonProcessingException.class, () -> mapper.readTree(deeper));
+        }
+    }
+
+    /**
+     * Each connection reads on a virtual thread of its own: buffers that Jackson kept per thread (its default pool,
+     * a ThreadLocal; pooledCount -1) would stay with every idle socket, ~16 KB each. A parse on a fresh virtual thread
+     * must give them back to a pool the threads share.
+     */
+    @Test
+    void buffersGoBackToASharedPool() throws InterruptedException {
+        for (ObjectMapper mapper : BOTH) {
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    mapper.readTree("{\"a\":[1,2,3]}");
+                } catch (JsonProcessingException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            reader.join();
+            assertTrue(mapper.getFactory()._getRecyclerPool().pooledCount() >= 1);
         }
     }
 

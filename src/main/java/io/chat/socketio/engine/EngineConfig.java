@@ -21,6 +21,7 @@ import java.util.function.Predicate;
  * @param maxPacketsPerPoll     packets in one long-polling response (Python's client refuses more than 16)
  * @param cors                  cross-origin settings for the polling transport
  * @param allowRequest          decides whether a handshake or upgrade request may proceed (e.g. an Origin allowlist)
+ * @param clientAddresses       the address a client is known and capped by; the TCP peer's by default
  */
 public record EngineConfig(
         String path,
@@ -33,7 +34,8 @@ public record EngineConfig(
         int maxSessionsPerAddress,
         int maxPacketsPerPoll,
         Cors cors,
-        Predicate<HandshakeRequest> allowRequest) {
+        Predicate<HandshakeRequest> allowRequest,
+        ClientAddresses clientAddresses) {
     /** Node's defaults: ping every 25 s, 20 s to answer, 1 MB payloads; 4 MiB of outbound queue. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
 
@@ -61,6 +63,7 @@ public record EngineConfig(
         Objects.requireNonNull(upgradeTimeout);
         Objects.requireNonNull(cors);
         Objects.requireNonNull(allowRequest);
+        Objects.requireNonNull(clientAddresses);
     }
 
     /** Node's defaults at {@code path}, and this engine's own limits. */
@@ -76,7 +79,8 @@ public record EngineConfig(
                 UNLIMITED,
                 DEFAULT_MAX_PACKETS_PER_POLL,
                 Cors.none(),
-                request -> true);
+                request -> true,
+                ClientAddresses.peer());
     }
 
     public EngineConfig withHeartbeat(Duration interval, Duration timeout) {
@@ -91,7 +95,8 @@ public record EngineConfig(
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
                 cors,
-                allowRequest);
+                allowRequest,
+                clientAddresses);
     }
 
     public EngineConfig withMaxPayload(int bytes) {
@@ -106,7 +111,8 @@ public record EngineConfig(
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
                 cors,
-                allowRequest);
+                allowRequest,
+                clientAddresses);
     }
 
     public EngineConfig withMaxQueueBytes(long bytes) {
@@ -121,7 +127,8 @@ public record EngineConfig(
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
                 cors,
-                allowRequest);
+                allowRequest,
+                clientAddresses);
     }
 
     public EngineConfig withMaxSessions(int total, int perAddress) {
@@ -136,7 +143,8 @@ public record EngineConfig(
                 perAddress,
                 maxPacketsPerPoll,
                 cors,
-                allowRequest);
+                allowRequest,
+                clientAddresses);
     }
 
     public EngineConfig withCors(Cors newCors) {
@@ -151,7 +159,8 @@ public record EngineConfig(
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
                 newCors,
-                allowRequest);
+                allowRequest,
+                clientAddresses);
     }
 
     public EngineConfig withAllowRequest(Predicate<HandshakeRequest> predicate) {
@@ -166,7 +175,25 @@ public record EngineConfig(
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
                 cors,
-                predicate);
+                predicate,
+                clientAddresses);
+    }
+
+    /** Clients known by this address instead of the TCP peer's (e.g. from a trusted balancer's X-Forwarded-For). */
+    public EngineConfig withClientAddresses(ClientAddresses addresses) {
+        return new EngineConfig(
+                path,
+                pingInterval,
+                pingTimeout,
+                maxPayload,
+                upgradeTimeout,
+                maxQueueBytes,
+                maxSessions,
+                maxSessionsPerAddress,
+                maxPacketsPerPoll,
+                cors,
+                allowRequest,
+                addresses);
     }
 
     /**

@@ -55,8 +55,12 @@ public final class EngineUpgrader extends WsUpgrader {
         if (!SUPPORTED_VERSION.equals(headers.first(WS_VERSION).orElse(SUPPORTED_VERSION))) {
             throw badRequest("Unsupported WebSocket version");
         }
-        HandshakeRequest request =
-                HandshakeRequests.of(headers, prologue.query(), ctx.remotePeer().address(), ctx.isSecure());
+        HandshakeRequest request = HandshakeRequests.of(
+                headers,
+                prologue.query(),
+                ctx.remotePeer().address(),
+                ctx.isSecure(),
+                engine.config().clientAddresses());
         if (!engine.config().allowRequest().test(request)) {
             throw RequestException.builder()
                     .type(DirectHandler.EventType.FORBIDDEN)

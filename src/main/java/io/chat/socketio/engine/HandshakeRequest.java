@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param headers       request headers, names in lower case, first value of each
  * @param query         query parameters, first value of each
- * @param remoteAddress the peer's address
+ * @param remoteAddress the client's address: the peer's, or the one {@link EngineConfig#clientAddresses()} says
  * @param secure        whether the connection is TLS
  * @param time          when the request arrived
  */

@@ -1,11 +1,13 @@
 package io.chat.socketio.engine;
 
 import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,14 +15,17 @@ import java.util.Map;
 final class HandshakeRequests {
     private HandshakeRequests() {}
 
-    static HandshakeRequest of(Headers headers, UriQuery query, SocketAddress remote, boolean secure) {
+    static HandshakeRequest of(
+            Headers headers, UriQuery query, SocketAddress remote, boolean secure, ClientAddresses addresses) {
         Map<String, String> headerMap = new HashMap<>();
         headers.forEach(h -> headerMap.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get()));
         Map<String, String> queryMap = new HashMap<>();
         query.names().forEach(name -> queryMap.put(name, query.first(name).orElse("")));
-        String address = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+        String peer = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()
                 : String.valueOf(remote);
+        // every line of the header: a balancer appends its own after the ones the client sent
+        String address = addresses.clientOf(peer, headers.all(HeaderNames.X_FORWARDED_FOR, List::of));
         return new HandshakeRequest(headerMap, queryMap, address, secure, Instant.now());
     }
 }

@@ -114,7 +114,11 @@ final class PollingHandler implements Handler {
 
     private void handshake(ServerRequest req, ServerResponse res) throws InterruptedException {
         HandshakeRequest request = HandshakeRequests.of(
-                req.headers(), req.query(), req.remotePeer().address(), req.isSecure());
+                req.headers(),
+                req.query(),
+                req.remotePeer().address(),
+                req.isSecure(),
+                server.config().clientAddresses());
         if (!server.config().allowRequest().test(request)) {
             fail(res, Failure.FORBIDDEN);
             return;

@@ -16,22 +16,15 @@ record Channels(String broadcast, String request, String response, String specif
 
     /** The channel of a broadcast to these rooms: the room's own one when exactly one. */
     String broadcastTo(Set<String> rooms) {
-        return rooms.size() == 1 ? broadcast + rooms.iterator().next() + "#" : broadcast;
+        return rooms.size() == 1 ? room(rooms.iterator().next()) : broadcast;
     }
 
     /**
-     * The pattern of every broadcast channel of the namespace; glob characters of the namespace name are escaped so
-     * that a namespace never receives another's broadcasts.
+     * The channel of broadcasts to exactly {@code room}: the one this server subscribes to while it has a socket in the
+     * room (the official classic adapter matches it with its pattern {@code key#nsp#*}).
      */
-    String broadcastPattern() {
-        StringBuilder pattern = new StringBuilder(broadcast.length() + 1);
-        for (char c : broadcast.toCharArray()) {
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-                pattern.append('\\');
-            }
-            pattern.append(c);
-        }
-        return pattern.append('*').toString();
+    String room(String room) {
+        return broadcast + room + "#";
     }
 
     /** The room a broadcast channel names ("" for the namespace's own channel), or null when it is not one of ours. */

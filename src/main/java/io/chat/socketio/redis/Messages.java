@@ -3,6 +3,7 @@ package io.chat.socketio.redis;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,6 +22,10 @@ final class Messages {
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MsgPack.MAX_DEPTH)
                     .build())
+            // one shared, bounded pool of parse/write buffers: Jackson's default keeps ~16 KB of them in a ThreadLocal
+            // of every thread that ever used the mapper, and each connection reads on a virtual thread of its own
+            // (16 KB held by every idle socket)
+            .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
             .build());
 
     private Messages() {}

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -101,9 +102,14 @@ final class MsgPack {
         }
     }
 
+    /**
+     * The JSON tree of {@code bytes}; malformed input is refused ({@link MalformedException}) before anything is
+     * allocated for it: a length or count prefix larger than the bytes left (each element takes at least one) is
+     * refused as it is read, so a few crafted bytes never make it allocate more than about their own size.
+     */
     static JsonNode decode(byte[] bytes) {
         try (MessageUnpacker in = MessagePack.newDefaultUnpacker(new ArrayBufferInput(bytes))) {
-            JsonNode node = read(in, 0);
+            JsonNode node = read(new Bounded(in, bytes.length), 0);
             if (in.hasNext()) {
                 throw new MalformedException("trailing bytes");
             }
@@ -116,10 +122,22 @@ final class MsgPack {
         }
     }
 
-    private static JsonNode read(MessageUnpacker in, int depth) throws IOException {
+    /** The unpacker of a message of {@code size} bytes. */
+    private record Bounded(MessageUnpacker in, long size) {
+        /** {@code length}, when at most the bytes left can hold it. */
+        int within(long length) {
+            if (length < 0 || length > size - in.getTotalReadBytes()) {
+                throw new MalformedException("a length past the message's end");
+            }
+            return (int) length;
+        }
+    }
+
+    private static JsonNode read(Bounded bounded, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new MalformedException("nested too deep");
         }
+        MessageUnpacker in = bounded.in();
         MessageFormat format = in.getNextFormat();
         return switch (format.getValueType()) {
             case NIL -> {
@@ -130,26 +148,29 @@ final class MsgPack {
             case INTEGER ->
                 format == MessageFormat.UINT64 ? integer(in.unpackBigInteger()) : NODES.numberNode(in.unpackLong());
             case FLOAT -> NODES.numberNode(in.unpackDouble());
-            case STRING -> NODES.textNode(in.unpackString());
-            case BINARY -> NODES.binaryNode(in.readPayload(in.unpackBinaryHeader()));
+            case STRING ->
+                NODES.textNode(
+                        new String(in.readPayload(bounded.within(in.unpackRawStringHeader())), StandardCharsets.UTF_8));
+            case BINARY -> NODES.binaryNode(in.readPayload(bounded.within(in.unpackBinaryHeader())));
             case ARRAY -> {
-                int size = in.unpackArrayHeader();
+                int size = bounded.within(in.unpackArrayHeader());
                 ArrayNode array = NODES.arrayNode(Math.min(size, 1024));
                 for (int i = 0; i < size; i++) {
-                    array.add(read(in, depth + 1));
+                    array.add(read(bounded, depth + 1));
                 }
                 yield array;
             }
             case MAP -> {
                 int size = in.unpackMapHeader();
+                bounded.within(2L * size);
                 ObjectNode object = NODES.objectNode();
                 for (int i = 0; i < size; i++) {
-                    JsonNode key = read(in, depth + 1);
-                    object.set(key.isTextual() ? key.textValue() : key.asText(), read(in, depth + 1));
+                    JsonNode key = read(bounded, depth + 1);
+                    object.set(key.isTextual() ? key.textValue() : key.asText(), read(bounded, depth + 1));
                 }
                 yield object;
             }
-            case EXTENSION -> extension(in, format);
+            case EXTENSION -> extension(bounded, format);
         };
     }
 
@@ -163,10 +184,10 @@ final class MsgPack {
      * ISO string; notepack 2's {@code undefined} (fixext1 type 0) null; its ArrayBuffer (ext type 0) binary; any
      * other extension {@code [type, bytes]}, as notepack returns it.
      */
-    private static JsonNode extension(MessageUnpacker in, MessageFormat format) throws IOException {
-        var header = in.unpackExtensionTypeHeader();
+    private static JsonNode extension(Bounded bounded, MessageFormat format) throws IOException {
+        var header = bounded.in().unpackExtensionTypeHeader();
         byte type = header.getType();
-        byte[] payload = in.readPayload(header.getLength());
+        byte[] payload = bounded.in().readPayload(bounded.within(Integer.toUnsignedLong(header.getLength())));
         ByteBuffer bytes = ByteBuffer.wrap(payload);
         if (type == -1) {
             return switch (payload.length) {

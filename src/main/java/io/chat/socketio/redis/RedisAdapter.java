@@ -51,6 +51,10 @@ public final class RedisAdapter implements Adapter {
     private final Requester requester;
     private final Responder responder;
     private final ConcurrentHashMap<String, ServerSideEmitHandler> serverSideHandlers = new ConcurrentHashMap<>();
+    /** The rooms with a socket here, each to its channel's subscription (complete once Redis confirmed it). */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> followed = new ConcurrentHashMap<>();
+    /** The namespace left the cluster: its rooms subscribe nothing any more. */
+    private volatile boolean left;
 
     RedisAdapter(Namespace namespace, RedisCluster cluster) {
         this.namespace = namespace;
@@ -71,16 +75,54 @@ public final class RedisAdapter implements Adapter {
     @Override
     public void addAll(Socket socket, Set<String> rooms) {
         local.addAll(socket, rooms);
+        rooms.forEach(this::followRoom);
     }
 
     @Override
     public void del(Socket socket, String room) {
         local.del(socket, room);
+        followRoom(room);
     }
 
     @Override
     public void delAll(Socket socket) {
+        Set<String> rooms = Set.copyOf(local.socketRooms(socket));
         local.delAll(socket);
+        rooms.forEach(this::followRoom);
+    }
+
+    /**
+     * Subscribes the room's channel when the room has a socket here and it is not subscribed, unsubscribes it when the
+     * room has none any more. Atomic per room ({@code compute}), each call looking at the rooms as they are then: the
+     * last call for a room leaves its subscription as its sockets are, whatever the threads' interleaving, and the
+     * room's SUBSCRIBE and UNSUBSCRIBE commands go to Redis in that order.
+     *
+     * <p>A socket's own room (its id) is subscribed too, unlike the sharded adapter's {@code "dynamic"} mode: the
+     * classic adapter publishes {@code io.to(socketId)} on that room's channel, and a Node server on the same Redis
+     * expects the socket's server to receive it. It costs one SUBSCRIBE per connection and one UNSUBSCRIBE per
+     * disconnection, pipelined and never waited for, while an exact channel adds nothing to the cost of a PUBLISH.
+     */
+    private void followRoom(String room) {
+        followed.compute(room, (name, subscription) -> {
+            boolean hasSockets = !left && local.rooms().containsKey(name);
+            if (hasSockets) {
+                return subscription != null ? subscription : cluster.subscribe(this, channels.room(name));
+            }
+            if (subscription != null) {
+                cluster.unsubscribe(this, channels.room(name));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Completes once broadcasts of the other servers to {@code room} reach this server: its channel's SUBSCRIBE is
+     * confirmed by Redis (at once when it was already), or the requests timeout passed (Redis down).
+     */
+    @Override
+    public CompletableFuture<Void> receiving(String room) {
+        CompletableFuture<Void> subscription = followed.get(room);
+        return subscription == null ? CompletableFuture.completedFuture(null) : subscription.copy();
     }
 
     /** Delivers to this server's sockets, then publishes for the others (unless the packet is not an event). */
@@ -124,7 +166,9 @@ public final class RedisAdapter implements Adapter {
     /** Leaves the cluster for this namespace (the namespace was removed): unsubscribes, fails pending requests. */
     @Override
     public void close() {
-        cluster.leave(this, channels);
+        left = true;
+        cluster.leave(
+                this, channels, followed.keySet().stream().map(channels::room).toList());
         closed();
     }
 
@@ -309,6 +353,10 @@ public final class RedisAdapter implements Adapter {
     }
 
     void onMessage(String channel, byte[] payload) {
+        if (channels.roomOf(channel) != null) {
+            onBroadcast(channel, payload);
+            return;
+        }
         JsonNode message = Messages.decode(payload);
         if (!message.isObject()) {
             return;

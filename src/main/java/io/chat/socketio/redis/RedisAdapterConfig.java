@@ -18,6 +18,10 @@ import java.util.function.Function;
  *                           ClusterStats#publishesDropped()}), and as many sent and awaiting Redis's answer: a slow
  *                           or lost Redis never makes a caller wait, nor the server hold unbounded memory
  * @param maxInboundMessages messages received and not yet handled, past which a new one is dropped and counted
+ * @param maxInboundBytes    the largest message accepted from Redis (a broadcast, a request, an answer such as a
+ *                           {@code fetchSockets} one), and the most bytes of received messages waiting to be handled:
+ *                           past either a message is dropped and counted, so that what arrives on the channels,
+ *                           which anyone who may publish there writes, never makes a server hold unbounded memory
  * @param reconnectDelayMax  the longest wait between two reconnection attempts (they start at 10 ms and double)
  * @param socketData         the public {@code data} of a socket in {@code fetchSockets} answers (JSON only: nothing
  *                           private leaves the server unless this says so); an empty object by default
@@ -30,6 +34,7 @@ public record RedisAdapterConfig(
         Duration requestsTimeout,
         int maxPendingPublishes,
         int maxInboundMessages,
+        InboundBytes maxInboundBytes,
         Duration reconnectDelayMax,
         Function<Socket, JsonNode> socketData,
         boolean shareCredentials) {
@@ -43,7 +48,31 @@ public record RedisAdapterConfig(
         if (maxPendingPublishes < 1 || maxInboundMessages < 1) {
             throw new IllegalArgumentException("queue bounds must be positive");
         }
+        Objects.requireNonNull(maxInboundBytes, "maxInboundBytes");
         Objects.requireNonNull(socketData, "socketData");
+    }
+
+    /**
+     * Bounds on the bytes received from Redis.
+     *
+     * @param message the largest message, in bytes
+     * @param waiting the most bytes of messages received and not yet handled
+     */
+    public record InboundBytes(int message, long waiting) {
+        /** 8 MiB: a {@code fetchSockets} answer lists one node's sockets of a namespace (some 150 bytes each). */
+        public static final int DEFAULT_MESSAGE = 8 << 20;
+
+        public static final long DEFAULT_WAITING = 128L << 20;
+
+        public InboundBytes {
+            if (message < 1 || waiting < message) {
+                throw new IllegalArgumentException("inbound byte bounds must be positive, waiting at least message");
+            }
+        }
+
+        public static InboundBytes defaults() {
+            return new InboundBytes(DEFAULT_MESSAGE, DEFAULT_WAITING);
+        }
     }
 
     public static RedisAdapterConfig defaults(String redisUri) {
@@ -53,6 +82,7 @@ public record RedisAdapterConfig(
                 Duration.ofSeconds(5),
                 16_384,
                 65_536,
+                InboundBytes.defaults(),
                 Duration.ofSeconds(1),
                 socket -> JsonNodeFactory.instance.objectNode(),
                 true);
@@ -65,6 +95,7 @@ public record RedisAdapterConfig(
                 timeout,
                 maxPendingPublishes,
                 maxInboundMessages,
+                maxInboundBytes,
                 reconnectDelayMax,
                 socketData,
                 shareCredentials);
@@ -77,6 +108,7 @@ public record RedisAdapterConfig(
                 requestsTimeout,
                 maxPendingPublishes,
                 maxInboundMessages,
+                maxInboundBytes,
                 reconnectDelayMax,
                 data,
                 shareCredentials);
@@ -89,6 +121,20 @@ public record RedisAdapterConfig(
                 requestsTimeout,
                 max,
                 maxInboundMessages,
+                maxInboundBytes,
+                reconnectDelayMax,
+                socketData,
+                shareCredentials);
+    }
+
+    public RedisAdapterConfig withMaxInboundBytes(InboundBytes bounds) {
+        return new RedisAdapterConfig(
+                redisUri,
+                key,
+                requestsTimeout,
+                maxPendingPublishes,
+                maxInboundMessages,
+                bounds,
                 reconnectDelayMax,
                 socketData,
                 shareCredentials);
@@ -106,6 +152,7 @@ public record RedisAdapterConfig(
                 requestsTimeout,
                 maxPendingPublishes,
                 maxInboundMessages,
+                maxInboundBytes,
                 reconnectDelayMax,
                 socketData,
                 false);

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +30,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -37,8 +40,18 @@ import java.util.function.Supplier;
  * subscribes (exactly one, because the other servers count servers by the subscribers of a request channel), the
  * namespaces' adapters, and one thread that handles what arrives, in Redis's order.
  *
+ * <p>What arrives is bounded before it is queued: a message larger than {@code maxInboundBytes.message}, or one that
+ * would make the waiting ones hold more than {@code maxInboundBytes.waiting} bytes or {@code maxInboundMessages}
+ * messages, is dropped and counted; one that does not decode is ignored and counted ({@link ClusterStats}). Either
+ * way the inbox thread goes on.
+ *
+ * <p>Every subscription is exact ({@code SUBSCRIBE}, no pattern: Redis walks every pattern of the server at each
+ * PUBLISH, see docs/cluster-capacity.md): per namespace its broadcast, request and response channels, plus one channel
+ * per room that has a socket of this server ({@code key#nsp#room#}, socket id rooms included). The channels of a
+ * server are thus bounded by 4 per namespace plus the rooms of its sockets.
+ *
  * <p>Lettuce reconnects both connections by itself (10 ms, doubling up to {@code reconnectDelayMax}) and subscribes
- * the channels and patterns again. While Redis is down, local delivery goes on, publishes fail at once and are
+ * the channels again. While Redis is down, local delivery goes on, publishes fail at once and are
  * counted, and cluster requests fail or time out.
  */
 public final class RedisCluster implements AutoCloseable {
@@ -54,10 +67,18 @@ public final class RedisCluster implements AutoCloseable {
     private final Publisher publisher;
     private final ThreadPoolExecutor inbox;
     private final ScheduledThreadPoolExecutor timers;
-    private final ConcurrentHashMap<String, RedisAdapter> byPattern = new ConcurrentHashMap<>();
+    /** The adapter of each namespace, by its broadcast channel. */
+    private final ConcurrentHashMap<String, RedisAdapter> adapters = new ConcurrentHashMap<>();
+    /** Every channel subscribed, to the adapter it is for: namespaces' own channels and rooms' channels. */
     private final ConcurrentHashMap<String, RedisAdapter> byChannel = new ConcurrentHashMap<>();
+
     private final LongAdder received = new LongAdder();
     private final LongAdder receivedDropped = new LongAdder();
+    private final LongAdder receivedOversized = new LongAdder();
+    private final LongAdder receivedMalformed = new LongAdder();
+    /** The bytes of the messages received and not handled yet. */
+    private final AtomicLong waitingBytes = new AtomicLong();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The SHA-1 of each script run here, for {@code EVALSHA}. */
     private final ConcurrentHashMap<String, String> scriptShas = new ConcurrentHashMap<>();
@@ -90,7 +111,10 @@ public final class RedisCluster implements AutoCloseable {
                 TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(config.maxInboundMessages()),
                 Thread.ofPlatform().name("redis-adapter-inbox").daemon().factory(),
-                (task, executor) -> receivedDropped.increment());
+                (task, executor) -> {
+                    receivedDropped.increment();
+                    waitingBytes.addAndGet(-((Inbound) task).size());
+                });
         StatefulRedisConnection<byte[], byte[]> pub = null;
         try {
             pub = publishingClient.connect(ByteArrayCodec.INSTANCE);
@@ -141,7 +165,13 @@ public final class RedisCluster implements AutoCloseable {
 
     public ClusterStats stats() {
         return new ClusterStats(
-                publisher.published(), publisher.dropped(), publisher.failed(), received.sum(), receivedDropped.sum());
+                publisher.published(),
+                publisher.dropped(),
+                publisher.failed(),
+                received.sum(),
+                receivedDropped.sum(),
+                receivedOversized.sum(),
+                receivedMalformed.sum());
     }
 
     /** Whether both connections are up now. */
@@ -236,26 +266,66 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes the namespace's own channels: its broadcasts to several rooms or to all ({@code key#nsp#}), its
+     * requests and responses. Its room channels are subscribed one by one ({@link #subscribe}).
+     */
     void join(RedisAdapter adapter, Channels channels) {
-        byPattern.put(channels.broadcastPattern(), adapter);
-        List<String> exact = List.of(channels.request(), channels.response(), channels.specificResponse());
+        adapters.put(channels.broadcast(), adapter);
+        List<String> exact =
+                List.of(channels.broadcast(), channels.request(), channels.response(), channels.specificResponse());
         exact.forEach(channel -> byChannel.put(channel, adapter));
-        subscribing.async().psubscribe(bytes(channels.broadcastPattern()));
         subscribing.async().subscribe(exact.stream().map(RedisCluster::bytes).toArray(byte[][]::new));
     }
 
     /**
-     * Unsubscribes the namespace, unless a namespace of the same name took its place meanwhile (its subscriptions,
-     * the same ones, stay).
+     * Unsubscribes the namespace and the room channels it still holds, unless a namespace of the same name took its
+     * place meanwhile (its subscriptions, the same ones, stay).
      */
-    void leave(RedisAdapter adapter, Channels channels) {
-        if (closed.get() || !byPattern.remove(channels.broadcastPattern(), adapter)) {
+    void leave(RedisAdapter adapter, Channels channels, Collection<String> roomChannels) {
+        if (closed.get() || !adapters.remove(channels.broadcast(), adapter)) {
             return;
         }
-        List<String> exact = List.of(channels.request(), channels.response(), channels.specificResponse());
-        exact.forEach(channel -> byChannel.remove(channel, adapter));
-        subscribing.async().punsubscribe(bytes(channels.broadcastPattern()));
-        subscribing.async().unsubscribe(exact.stream().map(RedisCluster::bytes).toArray(byte[][]::new));
+        List<String> exact = new ArrayList<>(
+                List.of(channels.broadcast(), channels.request(), channels.response(), channels.specificResponse()));
+        exact.addAll(roomChannels);
+        exact.removeIf(channel -> !byChannel.remove(channel, adapter));
+        if (!exact.isEmpty()) {
+            subscribing
+                    .async()
+                    .unsubscribe(exact.stream().map(RedisCluster::bytes).toArray(byte[][]::new));
+        }
+    }
+
+    /**
+     * Subscribes one room channel of {@code adapter}; completes once Redis confirmed it (from then on, every broadcast
+     * published to it reaches this server), or past the requests timeout (Redis down: Lettuce subscribes it once Redis
+     * is back, and local delivery must not wait for that). Never fails. The caller orders the subscribes and
+     * unsubscribes of one channel.
+     */
+    CompletableFuture<Void> subscribe(RedisAdapter adapter, String channel) {
+        byChannel.put(channel, adapter);
+        CompletableFuture<Void> confirmed;
+        try {
+            confirmed = subscribing.async().subscribe(bytes(channel)).toCompletableFuture();
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.DEBUG, "subscribing a room channel failed", e);
+            confirmed = CompletableFuture.completedFuture(null);
+        }
+        return confirmed
+                .handle((done, error) -> (Void) null)
+                .completeOnTimeout(null, config.requestsTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Unsubscribes one room channel of {@code adapter} (the last local socket left the room). */
+    void unsubscribe(RedisAdapter adapter, String channel) {
+        if (!closed.get() && byChannel.remove(channel, adapter)) {
+            try {
+                subscribing.async().unsubscribe(bytes(channel));
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.DEBUG, "unsubscribing a room channel failed", e);
+            }
+        }
     }
 
     private static byte[] bytes(String text) {
@@ -268,10 +338,10 @@ public final class RedisCluster implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (RedisAdapter adapter : List.copyOf(byPattern.values())) {
+        for (RedisAdapter adapter : List.copyOf(adapters.values())) {
             adapter.closed();
         }
-        byPattern.clear();
+        adapters.clear();
         byChannel.clear();
         inbox.shutdownNow();
         timers.shutdownNow();
@@ -291,36 +361,60 @@ public final class RedisCluster implements AutoCloseable {
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
-    private void handle(Runnable task) {
+    /** Queues a message of {@code size} bytes for the inbox thread, unless it is too large or too much waits. */
+    private void handle(int size, Runnable task) {
         received.increment();
-        inbox.execute(() -> {
+        RedisAdapterConfig.InboundBytes bounds = config.maxInboundBytes();
+        if (size > bounds.message()) {
+            receivedOversized.increment();
+            receivedDropped.increment();
+            LOGGER.log(System.Logger.Level.DEBUG, "a message from Redis larger than the bound dropped");
+            return;
+        }
+        if (waitingBytes.addAndGet(size) > bounds.waiting()) {
+            waitingBytes.addAndGet(-size);
+            receivedDropped.increment();
+            return;
+        }
+        inbox.execute(new Inbound(size, task));
+    }
+
+    /** A message waiting for the inbox thread; its bytes count as waiting until it has been handled. */
+    private final class Inbound implements Runnable {
+        private final int size;
+        private final Runnable task;
+
+        Inbound(int size, Runnable task) {
+            this.size = size;
+            this.task = task;
+        }
+
+        int size() {
+            return size;
+        }
+
+        @Override
+        public void run() {
             try {
                 task.run();
             } catch (MsgPack.MalformedException e) {
+                receivedMalformed.increment();
                 LOGGER.log(System.Logger.Level.DEBUG, "malformed message from Redis ignored");
             } catch (RuntimeException e) {
                 LOGGER.log(System.Logger.Level.WARNING, "handling a message from Redis failed", e);
+            } finally {
+                waitingBytes.addAndGet(-size);
             }
-        });
+        }
     }
 
     /** Runs on Lettuce's I/O thread: only hands the message over. */
     private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
         @Override
         public void message(byte[] channel, byte[] message) {
-            handle(() -> {
+            handle(message.length, () -> {
                 String name = new String(channel, StandardCharsets.UTF_8);
                 Optional.ofNullable(byChannel.get(name)).ifPresent(adapter -> adapter.onMessage(name, message));
-            });
-        }
-
-        @Override
-        public void message(byte[] pattern, byte[] channel, byte[] message) {
-            handle(() -> {
-                RedisAdapter adapter = byPattern.get(new String(pattern, StandardCharsets.UTF_8));
-                if (adapter != null) {
-                    adapter.onBroadcast(new String(channel, StandardCharsets.UTF_8), message);
-                }
             });
         }
     }

@@ -68,8 +68,15 @@ public final class PasswordHasher {
         }
         this.iterations = iterations;
         this.lane = null;
-        char[] random = B64.encodeToString(randomBytes(SALT_BYTES)).toCharArray();
-        this.dummyHash = hash(random);
+        // Random bytes in a hash's place: burnTime derives at the same cost, and no password matches them either,
+        // without the slow hash at construction (it was a third of a cold start's CPU to /health, by JFR).
+        this.dummyHash = SCHEME
+                + '$'
+                + iterations
+                + '$'
+                + B64.encodeToString(randomBytes(SALT_BYTES))
+                + '$'
+                + B64.encodeToString(randomBytes(HASH_BITS / 8));
     }
 
     private PasswordHasher(PasswordHasher shared) {

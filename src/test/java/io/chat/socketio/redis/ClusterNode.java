@@ -80,8 +80,10 @@ final class ClusterNode implements AutoCloseable {
     private static void install(Namespace ns) {
         RedisAdapter cluster = RedisCluster.of(ns);
         ns.on("join", (socket, args, ack) -> {
-            socket.join(args.get(0).asText());
-            ack.send("joined");
+            String room = args.get(0).asText();
+            socket.join(room);
+            // acked once the other servers' broadcasts to the room reach this one, as the chat's join does
+            ns.adapter().receiving(room).thenRun(() -> ack.send("joined"));
         });
         ns.on("leave", (socket, args, ack) -> {
             socket.leave(args.get(0).asText());

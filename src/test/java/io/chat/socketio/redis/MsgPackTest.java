@@ -100,8 +100,32 @@ class MsgPackTest {
         assertThrows(MsgPack.MalformedException.class, () -> decode("c0c0"), "trailing bytes");
     }
 
+    /**
+     * A length or count prefix larger than the bytes that follow is refused before anything is allocated for it: a
+     * few bytes published on a channel made the decoder allocate what their prefix claimed (256 MiB here, up to 2 GiB).
+     */
     @Test
-    void channelsAreTheAdaptersAndThePatternEscapesGlobCharacters() {
+    void aLengthPastTheMessagesEndIsRefusedWithoutAllocatingIt() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().threadId();
+        for (String hex : new String[] {
+            "c60fffffff00", // bin 32 of 256 MiB
+            "db0fffffff41", // str 32
+            "c90fffffff0100", // ext 32
+            "dd0fffffffc0", // array 32 of 268 million elements
+            "df0fffffffc0c0", // map 32
+            "c67fffffff00", // bin 32 of 2 GiB
+            "92c40541", // bin 8 of 5 bytes with one there, in an array
+        }) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            assertThrows(MsgPack.MalformedException.class, () -> decode(hex), hex);
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertTrue(allocated < 1 << 20, hex + " made the decoder allocate " + allocated + " bytes");
+        }
+    }
+
+    @Test
+    void channelsAreTheAdaptersAndExactWhateverTheNamespaceName() {
         Channels channels = Channels.of("socket.io", "/acme", "u1");
         assertEquals("socket.io#/acme#", channels.broadcast());
         assertEquals("socket.io#/acme#r#", channels.broadcastTo(java.util.Set.of("r")));
@@ -109,10 +133,10 @@ class MsgPackTest {
         assertEquals("socket.io-request#/acme#", channels.request());
         assertEquals("socket.io-response#/acme#", channels.response());
         assertEquals("socket.io-response#/acme#u1#", channels.specificResponse());
-        assertEquals("socket.io#/acme#*", channels.broadcastPattern());
+        assertEquals("socket.io#/acme#r#", channels.room("r"));
+        // subscribed exactly (SUBSCRIBE, not PSUBSCRIBE): glob characters of a namespace name mean nothing
         assertEquals(
-                "socket.io#/a\\*\\?\\[b\\]#*",
-                Channels.of("socket.io", "/a*?[b]", "u").broadcastPattern());
+                "socket.io#/a*?[b]#r#", Channels.of("socket.io", "/a*?[b]", "u").room("r"));
         assertEquals("", channels.roomOf("socket.io#/acme#"));
         assertEquals("r#x", channels.roomOf("socket.io#/acme#r#x#"));
         assertEquals(null, channels.roomOf("socket.io#/other#r#"));

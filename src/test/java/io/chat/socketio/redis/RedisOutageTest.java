@@ -40,6 +40,8 @@ class RedisOutageTest {
                     a.cluster().stats().publishesFailed() > failedBefore,
                     "publishes while Redis is down fail and are counted: "
                             + a.cluster().stats());
+            // a room first joined while Redis is down: the join is acked anyway (after the requests timeout at most)
+            onB.join("joined-while-down");
 
             redis.start();
             long restarted = System.nanoTime();
@@ -61,6 +63,21 @@ class RedisOutageTest {
             onB.ask("to-room", "r", "back from b");
             assertEquals("back from b", nextOther(onA));
             assertEquals(2, redis.subscribers("socket.io-request#/acme#"), "each server subscribed again, once");
+            assertEquals(2, redis.subscribers("socket.io#/acme#r#"), "each server's room channel subscribed again");
+            // and its channel is subscribed once Redis is back
+            TwoServersTest.waitForSubscribers(redis, "socket.io#/acme#joined-while-down#", 1);
+            onA.ask("to-room", "joined-while-down", "to the room joined while down");
+            assertEquals("to the room joined while down", next(onB, "to the room joined while down"));
+        }
+    }
+
+    /** The next room message equal to {@code expected}, skipping the "after" and others queued meanwhile. */
+    private static Object next(Client client, String expected) throws InterruptedException {
+        while (true) {
+            Object message = client.next("room-message").get(0);
+            if (expected.equals(message)) {
+                return message;
+            }
         }
     }
 

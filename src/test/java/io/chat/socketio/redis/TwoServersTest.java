@@ -153,18 +153,65 @@ class TwoServersTest {
     @Test
     void aNamespaceSubscribesWhenCreatedAndUnsubscribesWhenRemoved() throws Exception {
         String channel = "socket.io-request#/temp#";
-        int patterns = Integer.parseInt(redis.command("PUBSUB NUMPAT").substring(1));
         a.io().of("/temp");
         waitForSubscribers(redis, channel, 1);
-        assertEquals(
-                patterns + 1, Integer.parseInt(redis.command("PUBSUB NUMPAT").substring(1)));
+        waitForSubscribers(redis, "socket.io#/temp#", 1);
+        assertEquals(":0", redis.command("PUBSUB NUMPAT"), "exact channels only, no pattern");
         a.io().removeNamespace("/temp");
         waitForSubscribers(redis, channel, 0);
-        assertEquals(patterns, Integer.parseInt(redis.command("PUBSUB NUMPAT").substring(1)));
+        waitForSubscribers(redis, "socket.io#/temp#", 0);
         a.io().of("/temp");
         waitForSubscribers(redis, channel, 1);
         a.io().removeNamespace("/temp");
         waitForSubscribers(redis, channel, 0);
+    }
+
+    @Test
+    void aRoomJoinedOnOneServerGetsTheOtherServersMessageSentRightAfterTheJoin() throws Exception {
+        try (Client onB = Client.connect(b.url(), "/acme", "room-message")) {
+            io.chat.socketio.Socket atB = b.io().of("/acme").sockets().stream()
+                    .filter(socket -> socket.id().equals(onB.id()))
+                    .findFirst()
+                    .orElseThrow();
+            for (int i = 0; i < 30; i++) {
+                String room = "fresh-" + i;
+                // the join's way: join, wait for the adapter to receive the room, then tell; here A sends at once
+                atB.join(room);
+                b.adapter("/acme").receiving(room).get(Client.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertEquals(1, redis.subscribers("socket.io#/acme#" + room + "#"), "subscribed once receiving");
+                a.io().of("/acme").to(room).emit("room-message", "right after the join " + i);
+                assertEquals(
+                        "right after the join " + i, onB.next("room-message").get(0));
+            }
+        }
+    }
+
+    @Test
+    void aServerSubscribesTheChannelsOfItsSocketsRoomsOnly() throws Exception {
+        String solo = "socket.io#/acme#solo#";
+        try (Client onA = Client.connect(a.url(), "/acme", "room-message");
+                Client onB = Client.connect(b.url(), "/acme", "room-message")) {
+            String ownOfA = "socket.io#/acme#" + onA.id() + "#";
+            waitForSubscribers(redis, ownOfA, 1); // a socket's own room: io.to(id) from any server reaches it
+            onA.join("solo");
+            assertEquals(1, redis.subscribers(solo), "only the server with a member listens to the room");
+            assertEquals("*1", redis.command("PUBSUB CHANNELS " + solo), "the room's channel is listed, once");
+            long receivedByB = b.cluster().stats().received();
+            onA.ask("to-room", "solo", "only a");
+            assertEquals("only a", onA.next("room-message").get(0));
+            onB.ask("to-room", onA.id(), "to a's socket");
+            assertEquals("to a's socket", onA.next("room-message").get(0));
+            assertNull(onB.poll("room-message", 300));
+            assertEquals(receivedByB, b.cluster().stats().received(), "B got nothing of a room it has no member in");
+
+            onB.join("solo");
+            assertEquals(2, redis.subscribers(solo));
+            onB.ask("leave", "solo");
+            waitForSubscribers(redis, solo, 1);
+            onA.close();
+            waitForSubscribers(redis, solo, 0);
+            waitForSubscribers(redis, ownOfA, 0);
+        }
     }
 
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

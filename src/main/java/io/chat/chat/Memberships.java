@@ -1,0 +1,271 @@
+package io.chat.chat;
+
+import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
+import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.history.DirectoryEntry;
+import io.chat.history.ReadPosition;
+import io.chat.history.RoomStore.Remembered;
+import io.chat.history.RoomTopic;
+import io.chat.history.Topic;
+import io.chat.json.Json;
+import io.chat.socketio.Ack;
+import io.chat.socketio.Namespace;
+import io.chat.socketio.Socket;
+import io.chat.tenant.Tenant;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The rooms a user joined, remembered by the tenant's store until the user leaves them, so that every socket of the
+ * user, on any device and after any restart, is in the same rooms: a new socket is put in them at CONNECT and told
+ * ({@code rooms:mine}); a join or leave on one socket is applied to the user's other sockets, which are told
+ * ({@code room:remembered}, {@code room:forgotten}). Also the room directory and the rooms' topics.
+ *
+ * <p>Opt-in, per socket: only a socket whose CONNECT payload asks for it ({@code "rooms":"remembered"}) follows its
+ * user's rooms, and only its joins and leaves change them. Other sockets keep the contract's own rooms, each its own
+ * (a second tab that did not join a room gets nothing of it), as every client written before this one expects.
+ *
+ * <p>What touches presence (entering and leaving a room) is the chat's ({@link Rooms}); this class decides when.
+ */
+final class Memberships {
+    private static final System.Logger LOGGER = System.getLogger(Memberships.class.getName());
+
+    /** How the chat puts a socket in a room and takes it out, telling the room as it always does. */
+    interface Rooms {
+        /** Puts the socket in the room unless it is there; false when it cannot (closed, or in too many rooms). */
+        boolean enter(Socket socket, String room);
+
+        /** Takes the socket out of the room, if it is there. */
+        void exit(Socket socket, String room);
+    }
+
+    /** The CONNECT payload's field, and its value, that make a socket follow its user's rooms. */
+    static final String AUTH_FIELD = "rooms";
+
+    static final String AUTH_VALUE = "remembered";
+    /** Socket data: present when the socket follows its user's rooms. */
+    private static final String FOLLOWS = "chat.rooms.remembered";
+
+    private final Tenant tenant;
+    private final Namespace namespace;
+    private final Clock clock;
+    private final Rooms rooms;
+    /** The other nodes' sockets of the user follow through them (nothing on a single node). */
+    private final Peers peers;
+
+    Memberships(Tenant tenant, Namespace namespace, Clock clock, Rooms rooms, Peers peers) {
+        this.tenant = tenant;
+        this.namespace = namespace;
+        this.clock = clock;
+        this.rooms = rooms;
+        this.peers = peers;
+    }
+
+    /** At CONNECT: the socket follows its user's rooms if its payload asks for it. */
+    static void optIn(Socket socket) {
+        JsonNode rooms = socket.handshake().auth().get(AUTH_FIELD);
+        if (rooms != null && rooms.isTextual() && rooms.asText().equals(AUTH_VALUE)) {
+            socket.data().put(FOLLOWS, Boolean.TRUE);
+        }
+    }
+
+    /** Whether the socket follows its user's rooms (its joins and leaves are remembered). */
+    static boolean follows(Socket socket) {
+        return socket.data().containsKey(FOLLOWS);
+    }
+
+    /** A following socket connected: it enters its user's remembered rooms, then is told them ({@code rooms:mine}). */
+    void restore(Socket socket) {
+        String user = user(socket).username();
+        CompletableFuture<List<ReadPosition>> positions = positions(socket);
+        work(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
+            if (error != null) {
+                // the client still has rooms:mine to ask, and its own rejoins
+                LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=rooms-restore outcome=error");
+                return;
+            }
+            for (RoomTopic room : mine) {
+                rooms.enter(socket, room.room());
+            }
+            positions.thenAccept(read ->
+                    socket.emit("rooms:mine", Json.mapper().createObjectNode().set("rooms", list(mine, read))));
+        });
+    }
+
+    /** Stores that the socket's user joined the room; the caller has put the socket in it. */
+    CompletableFuture<Remembered> remember(Socket socket, String room) {
+        return tenant.store()
+                .remember(
+                        user(socket).username(),
+                        room,
+                        clock.instant(),
+                        tenant.limits().roomsPerSocket());
+    }
+
+    /** The user joined a room through {@code origin}: its other sockets here enter it too, and are told. */
+    void remembered(Socket origin, String room) {
+        String user = user(origin).username();
+        joinedHere(origin, user, room);
+        peers.membershipChanged(room, user, true);
+    }
+
+    /** Another node changed the user's rooms: its following sockets here follow. */
+    void changedElsewhere(String room, String user, boolean joined) {
+        if (joined) {
+            joinedHere(null, user, room);
+        } else {
+            forgottenHere(null, user, room);
+        }
+    }
+
+    private void joinedHere(Socket origin, String user, String room) {
+        for (Socket other : otherSockets(origin, user)) {
+            rooms.enter(other, room);
+            other.emit("room:remembered", roomEvent(room));
+        }
+    }
+
+    /**
+     * The user left a room through {@code origin} (which is out of it already): forgotten by the store, then its
+     * other sockets here leave it too, and are told; acks once the store has it.
+     */
+    void forget(Socket origin, String room, Ack ack) {
+        tenant.store().forget(user(origin).username(), room).whenCompleteAsync((forgotten, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "membership not stored");
+                return;
+            }
+            String user = user(origin).username();
+            forgottenHere(origin, user, room);
+            peers.membershipChanged(room, user, false);
+            ack.send(Acks.ok());
+        });
+    }
+
+    private void forgottenHere(Socket origin, String user, String room) {
+        for (Socket other : otherSockets(origin, user)) {
+            rooms.exit(other, room);
+            other.emit("room:forgotten", roomEvent(room));
+        }
+    }
+
+    void mine(Socket socket, List<JsonNode> args, Ack ack) {
+        RoomPayloads.optionalObject(args);
+        String user = user(socket).username();
+        CompletableFuture<List<ReadPosition>> positions = positions(socket);
+        work(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "rooms unavailable");
+                return;
+            }
+            positions.thenAccept(read -> {
+                ObjectNode body = Acks.ok();
+                body.set("rooms", list(mine, read));
+                ack.send(body);
+            });
+        });
+    }
+
+    void directory(Socket socket, List<JsonNode> args, Ack ack) {
+        JsonNode payload = RoomPayloads.optionalObject(args);
+        String after = RoomPayloads.after(payload);
+        int limit = RoomPayloads.limit(payload);
+        work(socket).read(tenant.store().directory(after, limit)).whenComplete((page, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "directory unavailable");
+                return;
+            }
+            ObjectNode body = Acks.ok();
+            ArrayNode list = body.putArray("rooms");
+            for (DirectoryEntry entry : page.rooms()) {
+                ObjectNode room = room(entry.room());
+                room.put("members", entry.members());
+                entry.lastMessageAt().ifPresent(at -> room.put("lastMessageAt", at.toString()));
+                list.add(room);
+            }
+            body.put("hasMore", page.hasMore());
+            ack.send(body);
+        });
+    }
+
+    /** Members only (a socket of the user is in the room): stored, then told to the room's other sockets. */
+    void topic(Socket socket, List<JsonNode> args, Ack ack) {
+        JsonNode payload = Payloads.object(args);
+        String room = Payloads.room(payload);
+        String text = RoomPayloads.topic(payload);
+        if (!socket.inRoom(room)) {
+            throw new Acks.Refusal(FORBIDDEN, "join the room first");
+        }
+        // as stored: to the millisecond, so that every later read of it is equal to what the room was told
+        Topic topic = new Topic(text, user(socket).username(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        tenant.store().setTopic(room, topic).whenCompleteAsync((done, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "topic not stored");
+                return;
+            }
+            ObjectNode event = roomEvent(room);
+            event.set("topic", topicJson(topic));
+            socket.to(room).emit("room:topic", event);
+            ack.send(Acks.ok().set("topic", topicJson(topic)));
+        });
+    }
+
+    /** {@code {"text","by","at"}}, for {@code room:join}'s answer and the events. */
+    static ObjectNode topicJson(Topic topic) {
+        return Json.mapper()
+                .createObjectNode()
+                .put("text", topic.text())
+                .put("by", topic.by())
+                .put("at", topic.at().toString());
+    }
+
+    /** The user's sockets here that follow its rooms, but {@code origin} (null: all of them). */
+    private List<Socket> otherSockets(Socket origin, String user) {
+        return namespace.sockets().stream()
+                .filter(other -> other != origin
+                        && follows(other)
+                        && user(other).username().equals(user))
+                .toList();
+    }
+
+    private static ChatUser user(Socket socket) {
+        return (ChatUser) socket.data().get(ChatUser.KEY);
+    }
+
+    private static SocketWork work(Socket socket) {
+        return (SocketWork) socket.data().get(SocketWork.KEY);
+    }
+
+    /** The rooms, each with its read position and unread count when they could be read. */
+    private static ArrayNode list(List<RoomTopic> mine, List<ReadPosition> read) {
+        ArrayNode list = Json.mapper().createArrayNode();
+        mine.forEach(room -> list.add(room(room)));
+        ReadPositions.annotate(list, read);
+        return list;
+    }
+
+    /** The user's read positions; none when the store cannot give them (the rooms are listed without counts). */
+    private CompletableFuture<List<ReadPosition>> positions(Socket socket) {
+        return work(socket)
+                .read(tenant.store().readPositions(user(socket).username()))
+                .exceptionally(error -> List.of());
+    }
+
+    private static ObjectNode room(RoomTopic room) {
+        ObjectNode json = Json.mapper().createObjectNode().put("name", room.room());
+        Optional<Topic> topic = room.topic();
+        topic.ifPresent(t -> json.set("topic", topicJson(t)));
+        return json;
+    }
+
+    private static ObjectNode roomEvent(String room) {
+        return Json.mapper().createObjectNode().put("room", room);
+    }
+}

@@ -1,0 +1,149 @@
+package io.chat.chat;
+
+import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
+import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
+import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.history.MessageStore;
+import io.chat.history.RoomTopic;
+import io.chat.history.SearchCursor;
+import io.chat.history.SearchHit;
+import io.chat.history.SearchPage;
+import io.chat.history.SearchQuery;
+import io.chat.socketio.Ack;
+import io.chat.socketio.Socket;
+import io.chat.tenant.Names;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code search} event: the messages of the rooms the user may read (the rooms the server remembers for them,
+ * and those the socket is in), found by words, optionally in one room and from one user, newest first, a page at a
+ * time. The store does the searching, on its read pool; this validates, bounds and answers.
+ */
+final class MessageSearch {
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = SearchQuery.MAX_LIMIT;
+
+    private final Supplier<MessageStore> store;
+    /** The rooms the server remembers for a user: read with the socket's tracked reads. */
+    private final Function<Socket, CompletableFuture<List<RoomTopic>>> remembered;
+
+    MessageSearch(Supplier<MessageStore> store, Function<Socket, CompletableFuture<List<RoomTopic>>> remembered) {
+        this.store = store;
+        this.remembered = remembered;
+    }
+
+    void search(Socket socket, List<JsonNode> args, Ack ack) {
+        JsonNode payload = Payloads.object(args);
+        String text = query(payload);
+        Optional<String> room = optional(payload, "room", Names::isRoom);
+        Optional<String> from = optional(payload, "from", Names::isUsername);
+        Optional<SearchCursor> before = cursor(payload.get("before"));
+        int limit = Payloads.limit(payload, DEFAULT_LIMIT, MAX_LIMIT);
+        remembered
+                .apply(socket)
+                .thenCompose(mine -> {
+                    Set<String> rooms = new HashSet<>();
+                    mine.forEach(kept -> rooms.add(kept.room()));
+                    socket.rooms().stream()
+                            .filter(name -> !name.equals(socket.id())) // its own, for its private events
+                            .limit(SearchQuery.MAX_ROOMS)
+                            .forEach(rooms::add);
+                    return store.get()
+                            .search(new SearchQuery(
+                                    rooms.stream().limit(SearchQuery.MAX_ROOMS).collect(Collectors.toSet()),
+                                    text,
+                                    from,
+                                    room,
+                                    limit,
+                                    before));
+                })
+                .whenComplete((page, error) -> {
+                    if (error != null) {
+                        Acks.fail(ack, UNAVAILABLE, "search unavailable");
+                        return;
+                    }
+                    ack.send(answer(page));
+                });
+    }
+
+    private static String query(JsonNode payload) {
+        JsonNode q = payload.get("q");
+        if (q == null || !q.isTextual()) {
+            throw new Acks.Refusal(BAD_REQUEST, "invalid q");
+        }
+        String text = q.asText();
+        if (text.length() > SearchQuery.MAX_TEXT) {
+            throw new Acks.Refusal(TOO_LARGE, "q over " + SearchQuery.MAX_TEXT + " characters");
+        }
+        if (!SearchQuery.hasWords(text)) {
+            throw new Acks.Refusal(BAD_REQUEST, "q has no words");
+        }
+        return text;
+    }
+
+    private static Optional<String> optional(JsonNode payload, String field, Predicate<String> valid) {
+        JsonNode value = payload.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || !valid.test(value.asText())) {
+            throw new Acks.Refusal(BAD_REQUEST, "invalid " + field);
+        }
+        return Optional.of(value.asText());
+    }
+
+    private static ObjectNode answer(SearchPage page) {
+        ObjectNode body = Acks.ok();
+        ArrayNode results = body.putArray("results");
+        for (SearchHit hit : page.hits()) {
+            ObjectNode result = MessageJson.of(hit.message());
+            hit.previous().ifPresent(previous -> result.set("context", MessageJson.of(previous)));
+            results.add(result);
+        }
+        page.next().ifPresent(next -> body.put("next", cursorText(next)));
+        return body;
+    }
+
+    /** The opaque cursor a client hands back as {@code before}: base64url of "ts-millis:seq:room". */
+    static String cursorText(SearchCursor cursor) {
+        String plain = cursor.ts().toEpochMilli() + ":" + cursor.seq() + ":" + cursor.room();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<SearchCursor> cursor(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        Acks.Refusal invalid = new Acks.Refusal(BAD_REQUEST, "invalid before");
+        if (!value.isTextual() || value.asText().length() > 400) {
+            throw invalid;
+        }
+        try {
+            String plain = new String(Base64.getUrlDecoder().decode(value.asText()), StandardCharsets.UTF_8);
+            String[] parts = plain.split(":", 3);
+            if (parts.length != 3 || !Names.isRoom(parts[2])) {
+                throw invalid;
+            }
+            return Optional.of(new SearchCursor(
+                    Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[2], Long.parseLong(parts[1])));
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw invalid;
+        }
+    }
+}

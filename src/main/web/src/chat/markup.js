@@ -1,0 +1,104 @@
+// A message's small, safe markdown: **bold**, *italic*, `inline code`, ``` code blocks ```, and http(s) links found
+// in the text. markdown-it parses (with raw HTML, markdown links and images off); what it gives back is turned into
+// plain nodes here, and only those become elements (never HTML strings): nothing a sender writes can add an element
+// of its own, an attribute or a script.
+import MarkdownIt from "markdown-it";
+
+const md = new MarkdownIt("zero", { html: false, linkify: true, breaks: false })
+  .enable(["emphasis", "backticks", "fence", "escape", "newline", "linkify"]);
+md.linkify.set({ fuzzyEmail: false });
+
+/** Schemes a link may have: anything else stays text. */
+const LINK = /^https?:\/\//i;
+
+/**
+ * The text as nodes: strings, and {tag: "strong"|"em"|"code"|"pre"|"a", children, href?}. Paragraphs and line breaks
+ * stay newlines (the message box keeps white space), so a message without markup reads exactly as it was written.
+ */
+export function parseMarkup(text) {
+  const blocks = md.parse(String(text ?? ""), {});
+  const out = [];
+  let paragraphs = 0;
+  for (const token of blocks) {
+    if (token.type === "paragraph_open" && paragraphs++ > 0) out.push("\n\n");
+    else if (token.type === "inline") out.push(...inline(token.children ?? []));
+    else if (token.type === "fence") {
+      if (out.length) out.push("\n");
+      out.push({ tag: "pre", children: [{ tag: "code", children: [token.content.replace(/\n$/, "")] }] });
+      paragraphs = 0;
+    }
+  }
+  return merge(out);
+}
+
+function inline(tokens) {
+  const root = { children: [] };
+  const stack = [root];
+  const top = () => stack[stack.length - 1];
+  for (const token of tokens) {
+    switch (token.type) {
+      case "text":
+        top().children.push(token.content);
+        break;
+      case "softbreak":
+      case "hardbreak":
+        top().children.push("\n");
+        break;
+      case "code_inline":
+        top().children.push({ tag: "code", children: [token.content] });
+        break;
+      case "strong_open":
+      case "em_open": {
+        const node = { tag: token.tag, children: [] };
+        top().children.push(node);
+        stack.push(node);
+        break;
+      }
+      case "link_open": {
+        const href = token.attrGet("href") ?? "";
+        const node = LINK.test(href) ? { tag: "a", href, children: [] } : { tag: null, children: [] };
+        top().children.push(node);
+        stack.push(node);
+        break;
+      }
+      case "strong_close":
+      case "em_close":
+      case "link_close":
+        if (stack.length > 1) stack.pop();
+        break;
+      default:
+        // anything else keeps its source text
+        if (token.content) top().children.push(token.content);
+    }
+  }
+  return flatten(root.children);
+}
+
+/** A link that was refused ({tag: null}) leaves its text in place. */
+function flatten(children) {
+  const out = [];
+  for (const child of children) {
+    if (typeof child === "string") out.push(child);
+    else if (child.tag === null) out.push(...flatten(child.children));
+    else out.push({ ...child, children: flatten(child.children) });
+  }
+  return merge(out);
+}
+
+function merge(nodes) {
+  const out = [];
+  for (const node of nodes) {
+    if (typeof node === "string" && typeof out[out.length - 1] === "string") out[out.length - 1] += node;
+    else if (node !== "") out.push(node);
+  }
+  return out;
+}
+
+/** The nodes as DOM, built with `h` (text nodes only for strings); links open apart from the app, without opener. */
+export function renderMarkup(h, text) {
+  const build = (node) => typeof node === "string" ? node
+    : node.tag === "a"
+      ? h("a", { href: node.href, target: "_blank", rel: "noopener noreferrer nofollow" }, ...node.children.map(build))
+      : h(node.tag, null, ...node.children.map(build));
+  return parseMarkup(text).map(build);
+}

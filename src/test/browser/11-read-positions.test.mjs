@@ -1,0 +1,65 @@
+// Read positions: unread badges right after sign-in on another device, a "New messages" line where erin stopped
+// reading, and a room read on one device no longer unread on the other (room:read, live).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  apiClient, assertNoProblems, env, eventually, joinRoom, launch, newPage, pane, signIn, TEST_TIMEOUT, uniqueRoom,
+} from "./helpers.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The unread badge of a room in the sidebar, as shown ("" when there is none). */
+async function badge(page, room) {
+  const item = page.locator(`.room-list .room-item[data-room="${room}"] .badge`);
+  return (await item.count()) ? (await item.locator("span").first().textContent()) : "";
+}
+
+test("unread counts follow erin across devices, with a New messages line", { timeout: TEST_TIMEOUT }, async () => {
+  const room = uniqueRoom("unread");
+  const elsewhere = uniqueRoom("elsewhere");
+  const laptop = await newPage(browser);
+  await signIn(laptop, env.tenantA, env.erin);
+  await joinRoom(laptop, room);
+  await joinRoom(laptop, elsewhere); // the view moves away: room's news are unread
+
+  const frank = await apiClient(env.tenantA, env.frank);
+  try {
+    await frank.sendAll(room, ["one", "two", "three"]);
+  } finally {
+    frank.close();
+  }
+  await eventually(async () => assert.equal(await badge(laptop, room), "3"));
+
+  // another device, a sign-in of its own: the server's count, right away
+  const phone = await newPage(browser);
+  await signIn(phone, env.tenantA, env.erin);
+  await eventually(async () => assert.equal(await badge(phone, room), "3"));
+
+  // opened there: the line sits above frank's first message, and the laptop's badge goes once it is marked read
+  await phone.bringToFront();
+  await phone.locator(`.room-list .room-item[data-room="${room}"] .room-button`).click();
+  await eventually(async () => {
+    const line = pane(phone, room).locator(".new-line");
+    assert.equal(await line.count(), 1);
+    const next = await line.evaluate((li) => li.nextElementSibling?.querySelector(".msg-text")?.textContent);
+    assert.equal(next, "one");
+  });
+  assert.equal(await badge(phone, room), "");
+  await eventually(async () => assert.equal(await badge(laptop, room), ""), 15_000);
+
+  // a third sign-in: nothing unread any more
+  const tablet = await newPage(browser);
+  await signIn(tablet, env.tenantA, env.erin);
+  await eventually(async () => assert.ok(await tablet.locator(`.room-list .room-item[data-room="${room}"]`).count()));
+  await tablet.waitForTimeout(500);
+  assert.equal(await badge(tablet, room), "");
+
+  assertNoProblems(laptop, phone, tablet);
+  for (const page of [laptop, phone, tablet]) await page.context().close();
+});

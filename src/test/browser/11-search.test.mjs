@@ -1,0 +1,54 @@
+// Search: the box finds a message of my rooms (not of a room I am not in), shows it as text (no markup from a
+// message), and a click opens its room at it, loading older history when it is not on screen.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  apiClient, assertNoProblems, env, eventually, joinRoom, launch, newPage, pane, signIn, TEST_TIMEOUT, uniqueRoom,
+} from "./helpers.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("alice finds bob's message in her room only, as text, and a click opens it", { timeout: TEST_TIMEOUT }, async () => {
+  const room = uniqueRoom("search");
+  const secret = uniqueRoom("secret");
+  const word = `zq${Date.now().toString(36)}`;
+  const needle = `the ${word} is <b>here</b> & <img src=x onerror=alert(1)>`;
+  const bob = await apiClient(env.tenantA, env.bob);
+  try {
+    await bob.sendAll(room, [needle]);
+    await bob.sendMany(room, Array.from({ length: 60 }, (_, i) => `filler ${i}`));
+    await bob.sendAll(secret, [`${word} in a room alice is not in`]);
+    // the official Node client asks too: bob is in both rooms
+    const seen = await bob.request("search", { q: word });
+    assert.deepEqual(seen.results.map((r) => r.room).sort(), [room, secret].sort());
+  } finally {
+    bob.close();
+  }
+
+  const alice = await newPage(browser);
+  await signIn(alice, env.tenantA, env.alice);
+  await joinRoom(alice, room);
+  await joinRoom(alice, uniqueRoom("elsewhere"));
+  await alice.getByLabel("Search", { exact: true }).fill(word);
+  await alice.getByLabel("Search", { exact: true }).press("Enter");
+  const results = alice.locator(".search-results .search-result");
+  await eventually(async () => assert.equal(await results.count(), 1));
+  assert.equal(await results.first().locator(".search-text").textContent(), needle);
+  assert.equal(await results.first().locator(".search-room").textContent(), `#${room}`);
+  assert.equal(await results.first().locator(".search-from").textContent(), env.bob.user);
+  assert.equal(await alice.locator(".search-results b, .search-results img").count(), 0, "no markup from a message");
+
+  await results.first().getByRole("button").click();
+  await eventually(async () => assert.equal(await alice.locator("#room-title").textContent(), `#${room}`));
+  await eventually(async () =>
+    assert.equal(await pane(alice, room).locator(".msg.found .msg-text").textContent(), needle), 20_000);
+
+  assertNoProblems(alice);
+  await alice.context().close();
+});

@@ -1,0 +1,42 @@
+package io.chat.chat;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** What passes for a reaction emoji: what people type as one, and nothing that hides or turns text around it. */
+class PayloadsTest {
+    @Test
+    void emojisAsPeopleTypeThemAreAccepted() {
+        for (String emoji : new String[] {
+            "👍", // one symbol
+            "👍🏽", // a skin tone
+            "❤️", // a variation selector
+            "👨‍👩‍👧", // zero-width joiners
+            "🏴󠁧󠁢󠁳󠁣󠁴󠁿", // tag characters (Scotland's flag)
+            "☃⃠" // an enclosing mark
+        }) {
+            assertTrue(Payloads.isEmoji(emoji), emoji);
+        }
+    }
+
+    @Test
+    void invisibleDirectionAndCombiningCharactersAreRefused() {
+        // each would make a reaction that looks like 👍 but counts apart, or turn the text after it around
+        for (String emoji : new String[] {
+            "👍\u202E", // right-to-left override
+            "\u2067👍", // right-to-left isolate
+            "👍\u200B", // zero-width space
+            "👍\u2060", // word joiner
+            "👍\uFEFF", // zero-width no-break space
+            "👍\u200E", // left-to-right mark
+            "👍\u0301\u0301\u0301" // combining accents stacked on it
+        }) {
+            assertFalse(Payloads.isEmoji(emoji), () -> emoji.codePoints()
+                    .mapToObj(Integer::toHexString)
+                    .toList()
+                    .toString());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.chat.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ReadPositionStore} guarantees: a position per user and room that only moves forward, is clamped
+ * to the room's last seq, is kept across a close and reopen, and goes with its user; unread counts of the user's
+ * remembered rooms that count only other users' messages after it, capped; marks coalesced into few writes; every
+ * tenant's apart. An implementation passes it by subclassing with {@link #openStore}.
+ */
+abstract class ReadPositionContract extends StoreContract {
+    private static final Instant T0 = Instant.parse("2026-12-03T08:00:00Z");
+
+    private static long send(TenantStore store, String room, String from, String text) {
+        return await(store.append(room, from, text, Optional.empty())).message().seq();
+    }
+
+    private static ReadPosition position(TenantStore store, String user, String room) {
+        return await(store.readPositions(user)).stream()
+                .filter(p -> p.room().equals(room))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void movesOnlyForwardIsClampedAndSurvivesAReopen() {
+        TenantStore store = open("acme");
+        await(store.remember("alice", "general", T0, 100));
+        for (int i = 1; i <= 5; i++) {
+            send(store, "general", "bob", "m" + i);
+        }
+        assertEquals(new ReadPosition("general", 0, 5), position(store, "alice", "general"), "never marked");
+        assertEquals(new ReadMark(3, true), await(store.markRead("alice", "general", 3)));
+        assertEquals(new ReadMark(3, false), await(store.markRead("alice", "general", 2)), "a lower seq is a no-op");
+        assertEquals(new ReadMark(3, false), await(store.markRead("alice", "general", 3)));
+        assertEquals(new ReadMark(5, true), await(store.markRead("alice", "general", 99)), "clamped to the last seq");
+        assertEquals(new ReadMark(0, false), await(store.markRead("alice", "empty", 7)), "a room with no history");
+        send(store, "general", "bob", "m6");
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertEquals(new ReadPosition("general", 5, 1), position(reopened, "alice", "general"));
+        assertEquals(new ReadMark(5, false), await(reopened.markRead("alice", "general", 4)));
+    }
+
+    @Test
+    void unreadCountsOtherUsersMessagesOnlyAndIsCapped() {
+        TenantStore store = open("acme");
+        await(store.remember("alice", "general", T0, 100));
+        await(store.remember("alice", "busy", T0, 100));
+        await(store.remember("alice", "quiet", T0, 100));
+        send(store, "general", "alice", "mine");
+        long first = send(store, "general", "bob", "one");
+        long edited = send(store, "general", "bob", "tow");
+        long deleted = send(store, "general", "bob", "oops");
+        await(store.change("general", "bob", new Change.Edit(edited, "two"), Optional.empty()));
+        await(store.change("general", "bob", new Change.Delete(deleted), Optional.empty()));
+        await(store.change("general", "alice", new Change.React(first, "👍"), Optional.empty()));
+        assertEquals(2, position(store, "alice", "general").unread(), "bob's two messages; not mine, edits, reactions");
+        assertEquals(List.of(), await(store.readPositions("bob")), "bob remembers no room: nothing listed");
+
+        await(store.markRead("alice", "general", first));
+        assertEquals(1, position(store, "alice", "general").unread());
+
+        List<CompletableFuture<AppendResult>> many = new ArrayList<>();
+        for (int i = 0; i < ReadPositionStore.MAX_UNREAD + 20; i++) {
+            many.add(store.append("busy", "carol", "n" + i, Optional.empty()));
+        }
+        many.forEach(StoreContract::await);
+        assertEquals(
+                ReadPositionStore.MAX_UNREAD, position(store, "alice", "busy").unread());
+        assertEquals(
+                List.of("busy", "general", "quiet"),
+                await(store.readPositions("alice")).stream()
+                        .map(ReadPosition::room)
+                        .toList(),
+                "every remembered room, by name");
+        assertEquals(new ReadPosition("quiet", 0, 0), position(store, "alice", "quiet"));
+    }
+
+    @Test
+    void marksAreCoalescedIntoFewWrites() {
+        TenantStore store = open("acme");
+        await(store.remember("alice", "general", T0, 100));
+        for (int i = 1; i <= 200; i++) {
+            send(store, "general", "bob", "m" + i);
+        }
+        int before = batches.get();
+        long writesBefore = batchedWrites.get();
+        List<CompletableFuture<ReadMark>> marks = new ArrayList<>();
+        for (int seq = 1; seq <= 200; seq++) {
+            marks.add(store.markRead("alice", "general", seq));
+        }
+        marks.forEach(StoreContract::await);
+        assertEquals(200, await(marks.getLast()).seq());
+        assertTrue(marks.stream().allMatch(mark -> await(mark).seq() >= 1));
+        long writes = batchedWrites.get() - writesBefore;
+        assertTrue(writes < 200, "200 marks made " + writes + " writes in " + (batches.get() - before) + " batches");
+        assertEquals(new ReadPosition("general", 200, 0), position(store, "alice", "general"));
+    }
+
+    @Test
+    void aDeletedUsersPositionsGoWithIt() {
+        TenantStore store = open("acme");
+        await(store.createUser(new UserRecord("alice", Optional.empty(), "x", T0)));
+        await(store.remember("alice", "general", T0, 100));
+        send(store, "general", "bob", "one");
+        await(store.markRead("alice", "general", 1));
+        assertTrue(await(store.deleteUser("alice")));
+        await(store.remember("alice", "general", T0, 100));
+        assertEquals(new ReadPosition("general", 0, 1), position(store, "alice", "general"));
+    }
+
+    @Test
+    void tenantsAreApart() {
+        TenantStore acme = open("acme");
+        TenantStore globex = open("globex");
+        await(acme.remember("alice", "general", T0, 100));
+        await(globex.remember("alice", "general", T0, 100));
+        send(acme, "general", "bob", "one");
+        send(acme, "general", "bob", "two");
+        send(globex, "general", "bob", "one");
+        assertEquals(new ReadMark(2, true), await(acme.markRead("alice", "general", 2)));
+        assertEquals(new ReadPosition("general", 0, 1), position(globex, "alice", "general"));
+        assertEquals(new ReadPosition("general", 2, 0), position(acme, "alice", "general"));
+        assertFalse(await(globex.markRead("alice", "general", 2)).seq() > 1, "clamped to globex's own last seq");
+    }
+}

@@ -1,0 +1,185 @@
+package io.chat.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chat.history.RoomStore.Remembered;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link RoomStore} guarantees: memberships remembered until forgotten, per user, bounded, and still there
+ * after a close and reopen; topics; a directory of the rooms with history or members, paged by name, with member
+ * counts and last message times; every tenant's apart. An implementation passes it by subclassing with
+ * {@link #openStore}.
+ */
+abstract class RoomStoreContract extends StoreContract {
+    private static final Instant T0 = Instant.parse("2026-12-03T08:00:00Z");
+
+    static List<String> names(List<RoomTopic> rooms) {
+        return rooms.stream().map(RoomTopic::room).toList();
+    }
+
+    static List<String> directoryNames(DirectoryPage page) {
+        return page.rooms().stream().map(entry -> entry.room().room()).toList();
+    }
+
+    @Test
+    void rememberedUntilForgottenAndAcrossAReopen() {
+        TenantStore store = open("acme");
+        assertEquals(Remembered.ADDED, await(store.remember("alice", "general", T0, 100)));
+        assertEquals(Remembered.ALREADY, await(store.remember("alice", "general", T0, 100)));
+        assertEquals(Remembered.ADDED, await(store.remember("alice", "dev", T0, 100)));
+        assertEquals(Remembered.ADDED, await(store.remember("bob", "general", T0, 100)));
+        assertEquals(List.of("dev", "general"), names(await(store.roomsOf("alice"))));
+        assertEquals(List.of(), names(await(store.roomsOf("carol"))));
+
+        assertTrue(await(store.forget("alice", "dev")));
+        assertFalse(await(store.forget("alice", "dev")));
+        assertFalse(await(store.forget("carol", "general")));
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertEquals(List.of("general"), names(await(reopened.roomsOf("alice"))));
+        assertEquals(List.of("general"), names(await(reopened.roomsOf("bob"))));
+        assertEquals(Remembered.ALREADY, await(reopened.remember("alice", "general", T0, 100)));
+    }
+
+    @Test
+    void aUserRemembersAtMostMaxRooms() {
+        TenantStore store = open("acme");
+        assertEquals(Remembered.ADDED, await(store.remember("alice", "a", T0, 2)));
+        assertEquals(Remembered.ADDED, await(store.remember("alice", "b", T0, 2)));
+        assertEquals(Remembered.FULL, await(store.remember("alice", "c", T0, 2)));
+        assertEquals(
+                Remembered.ALREADY, await(store.remember("alice", "a", T0, 2)), "a room already kept is no new one");
+        assertEquals(List.of("a", "b"), names(await(store.roomsOf("alice"))));
+        assertEquals(Remembered.ADDED, await(store.remember("bob", "c", T0, 2)), "per user");
+        assertTrue(await(store.forget("alice", "a")));
+        assertEquals(Remembered.ADDED, await(store.remember("alice", "c", T0, 2)));
+    }
+
+    @Test
+    void topicsAreSetReplacedClearedAndKept() {
+        TenantStore store = open("acme");
+        await(store.remember("alice", "general", T0, 100));
+        assertEquals(Optional.empty(), await(store.roomsOf("alice")).getFirst().topic());
+
+        Topic first = new Topic("Release on Friday 🚀", "alice", T0.plusSeconds(1));
+        await(store.setTopic("general", first));
+        assertEquals(
+                Optional.of(first), await(store.roomsOf("alice")).getFirst().topic());
+        Topic second = new Topic("Release moved", "bob", T0.plusSeconds(2));
+        await(store.setTopic("general", second));
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertEquals(
+                Optional.of(second), await(reopened.roomsOf("alice")).getFirst().topic());
+        assertEquals(
+                Optional.of(second),
+                await(reopened.directory("", 10)).rooms().getFirst().room().topic());
+        Topic cleared = new Topic("", "alice", T0.plusSeconds(3));
+        await(reopened.setTopic("general", cleared));
+        assertEquals(
+                Optional.of(cleared),
+                await(reopened.roomsOf("alice")).getFirst().topic());
+
+        // a topic for a room nobody remembers yet makes the room, without a member
+        await(reopened.setTopic("fresh", first));
+        assertEquals(List.of("general"), names(await(reopened.roomsOf("alice"))));
+    }
+
+    @Test
+    void directoryListsRoomsWithHistoryOrMembers() {
+        TenantStore store = open("acme");
+        MessageStoreContract.append(store, "archive", "carol", "old news"); // history, nobody remembers it
+        AppendResult last = MessageStoreContract.append(store, "general", "alice", "hi");
+        await(store.remember("alice", "general", T0, 100));
+        await(store.remember("bob", "general", T0, 100));
+        await(store.remember("bob", "quiet", T0, 100)); // a member, no history
+        await(store.remember("carol", "gone", T0, 100));
+        await(store.forget("carol", "gone")); // neither members nor history any more
+
+        DirectoryPage page = await(store.directory("", 100));
+        assertFalse(page.hasMore());
+        assertEquals(List.of("archive", "general", "quiet"), directoryNames(page));
+        DirectoryEntry archive = page.rooms().get(0);
+        DirectoryEntry general = page.rooms().get(1);
+        DirectoryEntry quiet = page.rooms().get(2);
+        assertEquals(0, archive.members());
+        assertTrue(archive.lastMessageAt().isPresent());
+        assertEquals(2, general.members());
+        assertEquals(Optional.of(last.message().ts()), general.lastMessageAt());
+        assertEquals(1, quiet.members());
+        assertEquals(Optional.empty(), quiet.lastMessageAt());
+    }
+
+    @Test
+    void directoryPagesByName() {
+        TenantStore store = open("acme");
+        for (String room : List.of("e", "a", "d", "b", "c")) {
+            await(store.remember("alice", room, T0, 100));
+        }
+        MessageStoreContract.append(store, "c", "alice", "history and a member: listed once");
+        DirectoryPage first = await(store.directory("", 2));
+        assertEquals(List.of("a", "b"), directoryNames(first));
+        assertTrue(first.hasMore());
+        DirectoryPage second = await(store.directory("b", 2));
+        assertEquals(List.of("c", "d"), directoryNames(second));
+        assertTrue(second.hasMore());
+        DirectoryPage third = await(store.directory("d", 2));
+        assertEquals(List.of("e"), directoryNames(third));
+        assertFalse(third.hasMore());
+        assertEquals(List.of(), directoryNames(await(store.directory("e", 2))));
+    }
+
+    @Test
+    void tenantsAreApart() {
+        TenantStore acme = open("acme");
+        TenantStore globex = open("globex");
+        await(acme.remember("alice", "secret", T0, 100));
+        await(acme.setTopic("secret", new Topic("acme only", "alice", T0)));
+        MessageStoreContract.append(acme, "acme-history", "alice", "x");
+        assertEquals(List.of(), names(await(globex.roomsOf("alice"))));
+        assertEquals(List.of(), directoryNames(await(globex.directory("", 100))));
+        assertFalse(await(globex.forget("alice", "secret")));
+        await(globex.remember("alice", "secret", T0, 100));
+        assertEquals(Optional.empty(), await(globex.roomsOf("alice")).getFirst().topic());
+        assertEquals(
+                1,
+                await(acme.directory("", 100)).rooms().stream()
+                        .filter(entry -> entry.room().room().equals("secret"))
+                        .findFirst()
+                        .orElseThrow()
+                        .members());
+    }
+
+    @Test
+    void deletingAUserForgetsItsRooms() {
+        TenantStore store = open("acme");
+        await(store.createUser(new UserRecord("alice", Optional.empty(), "pbkdf2$hash", T0)));
+        await(store.remember("alice", "general", T0, 100));
+        assertTrue(await(store.deleteUser("alice")));
+        assertEquals(List.of(), names(await(store.roomsOf("alice"))));
+    }
+
+    @Test
+    void badArgumentsThrowAtOnce() {
+        TenantStore store = open("acme");
+        String longRoom = "r".repeat(MessageStore.MAX_ROOM + 1);
+        assertThrows(NullPointerException.class, () -> store.remember(null, "a", T0, 1));
+        assertThrows(IllegalArgumentException.class, () -> store.remember("alice", longRoom, T0, 1));
+        assertThrows(IllegalArgumentException.class, () -> store.remember("alice", "a", T0, -1));
+        assertThrows(IllegalArgumentException.class, () -> store.forget("alice", longRoom));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.setTopic("a", new Topic("t".repeat(RoomStore.MAX_TOPIC + 1), "alice", T0)));
+        assertThrows(IllegalArgumentException.class, () -> store.directory("", 0));
+        assertThrows(NullPointerException.class, () -> store.directory(null, 10));
+    }
+}

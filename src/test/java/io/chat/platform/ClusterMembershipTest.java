@@ -1,0 +1,133 @@
+package io.chat.platform;
+
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.ChatClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socket.client.IO;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Remembered rooms in a cluster: one store for both nodes (PostgreSQL, migration V7), and a join or leave through one
+ * node followed by the user's sockets on the other (a server-side event over Redis); so is a read position (V11).
+ */
+class ClusterMembershipTest {
+    private static TwoNodes cluster;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TwoNodes.start("cluster_membership");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(ChatClient::close);
+    }
+
+    private ChatClient following(PlatformServer node, String tenant, String token) {
+        IO.Options options = ChatClient.defaultOptions(token);
+        options.auth = Map.of("token", token, "rooms", "remembered");
+        ChatClient client = ChatClient.open(node.url(), "/" + tenant, options);
+        clients.add(client);
+        client.awaitConnected();
+        client.awaitEvent("rooms:mine");
+        return client;
+    }
+
+    private static List<String> names(JsonNode rooms) {
+        List<String> names = new ArrayList<>();
+        rooms.forEach(room -> names.add(room.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    void aJoinOrLeaveThroughOneNodeIsFollowedOnTheOther() {
+        String tenant = cluster.tenant(null, "alice", "bob");
+        String alice = cluster.a.login(tenant, "alice");
+        ChatClient onA = following(cluster.a, tenant, alice);
+        ChatClient onB = following(cluster.b, tenant, alice);
+        ChatClient bob = following(cluster.b, tenant, cluster.b.login(tenant, "bob"));
+        assertOk(bob.join("general"));
+
+        assertOk(onA.join("general"));
+        assertEquals("general", onB.awaitEvent("room:remembered").get("room").asText());
+        bob.send("general", "to alice on both nodes");
+        onB.awaitEvent("message", m -> m.get("text").asText().equals("to alice on both nodes"));
+        onA.awaitEvent("message", m -> m.get("text").asText().equals("to alice on both nodes"));
+
+        // the topic and the directory come from the one store, whichever node answers
+        assertOk(onA.call("room:topic", json("room", "general", "topic", "shared")));
+        bob.awaitEvent("room:topic");
+        JsonNode listed =
+                assertOk(bob.call("rooms:directory", json())).get("rooms").get(0);
+        assertEquals("shared", listed.get("topic").get("text").asText());
+        assertEquals(2, listed.get("members").asInt());
+
+        assertOk(onA.call("room:leave", json("room", "general")));
+        assertEquals("general", onB.awaitEvent("room:forgotten").get("room").asText());
+        bob.awaitEvent("room:left", e -> e.get("user").asText().equals("alice"));
+        bob.send("general", "alice has gone");
+        onB.sync();
+        assertTrue(onB.received("message").stream()
+                .noneMatch(m -> m.get("text").asText().equals("alice has gone")));
+
+        // a new socket on either node starts without it, with bob's room kept
+        assertEquals(
+                List.of(),
+                names(following(cluster.b, tenant, alice)
+                        .awaitEvent("rooms:mine")
+                        .get("rooms")));
+        assertEquals(
+                List.of("general"),
+                names(assertOk(bob.call("rooms:mine", json())).get("rooms")));
+    }
+
+    @Test
+    void aReadThroughOneNodeReachesTheUsersSocketsOnTheOther() {
+        String tenant = cluster.tenant(null, "alice", "bob");
+        String alice = cluster.a.login(tenant, "alice");
+        ChatClient onA = following(cluster.a, tenant, alice);
+        ChatClient onB = following(cluster.b, tenant, cluster.b.login(tenant, "alice")); // another device
+        ChatClient bob = following(cluster.b, tenant, cluster.b.login(tenant, "bob"));
+        assertOk(bob.join("general"));
+        assertOk(onA.join("general"));
+        onB.awaitEvent("room:remembered");
+        for (int i = 1; i <= 3; i++) {
+            bob.send("general", "m" + i);
+        }
+
+        assertEquals(
+                2,
+                assertOk(onA.call("room:read", json("room", "general", "seq", 2)))
+                        .get("seq")
+                        .asLong());
+        JsonNode moved = onB.awaitEvent("room:read");
+        assertEquals("general", moved.get("room").asText());
+        assertEquals(2, moved.get("seq").asLong());
+        // the one store: the other node counts from the same position
+        JsonNode general = assertOk(onB.call("rooms:mine", json())).get("rooms").get(0);
+        assertEquals(2, general.get("lastRead").asLong());
+        assertEquals(1, general.get("unread").asInt());
+        JsonNode atConnect = following(cluster.b, tenant, alice)
+                .awaitEvent("rooms:mine")
+                .get("rooms")
+                .get(0);
+        assertEquals(1, atConnect.get("unread").asInt());
+    }
+}

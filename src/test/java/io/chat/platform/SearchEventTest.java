@@ -1,0 +1,165 @@
+package io.chat.platform;
+
+import static io.chat.platform.ChatAssertions.assertError;
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.ChatClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socket.client.IO;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code search} event with the official Java client at its default options: the rooms the user remembers and
+ * the socket's rooms only, by room and sender, with context, paged; edits and deletions followed; another tenant
+ * never; bad payloads refused.
+ */
+@PlatformTest
+class SearchEventTest {
+    private static PlatformServer server;
+
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(ChatClient::close);
+    }
+
+    private String tenant() {
+        String id = TestTenants.newId("se");
+        TestTenants.passwordTenant(server, id, null, "alice", "bob");
+        return id;
+    }
+
+    private ChatClient connect(String tenant, String user) {
+        ChatClient client =
+                ChatClient.open(server.url(), "/" + tenant, ChatClient.defaultOptions(server.login(tenant, user)));
+        clients.add(client);
+        client.awaitConnected();
+        return client;
+    }
+
+    /** A socket that follows its user's remembered rooms (rooms:mine). */
+    private ChatClient following(String tenant, String user) {
+        String token = server.login(tenant, user);
+        IO.Options options = ChatClient.defaultOptions(token);
+        options.auth = Map.of("token", token, "rooms", "remembered");
+        ChatClient client = ChatClient.open(server.url(), "/" + tenant, options);
+        clients.add(client);
+        client.awaitConnected();
+        client.awaitEvent("rooms:mine");
+        return client;
+    }
+
+    private static List<String> texts(JsonNode ack) {
+        List<String> texts = new ArrayList<>();
+        assertOk(ack)
+                .get("results")
+                .forEach(result -> texts.add(result.get("text").asText()));
+        return texts;
+    }
+
+    @Test
+    void findsTheUsersRoomsOnlyWithContextByRoomAndSender() {
+        String tenant = tenant();
+        ChatClient alice = connect(tenant, "alice");
+        ChatClient bob = connect(tenant, "bob");
+        assertOk(alice.join("general"));
+        assertOk(bob.join("general"));
+        assertOk(bob.join("secret"));
+        alice.send("general", "who has the keys?");
+        bob.send("general", "the launch is at noon");
+        bob.send("secret", "launch codes: 1234");
+        alice.send("general", "Launch party after");
+
+        JsonNode ack = assertOk(alice.call("search", json("q", "launch")));
+        assertEquals(List.of("Launch party after", "the launch is at noon"), texts(ack), "not bob's secret room");
+        JsonNode newest = ack.get("results").get(0);
+        assertEquals("general", newest.get("room").asText());
+        assertEquals(3, newest.get("seq").asLong());
+        assertEquals("alice", newest.get("from").asText());
+        ChatAssertions.assertTs(newest.get("ts"));
+        assertEquals("the launch is at noon", newest.get("context").get("text").asText());
+        assertFalse(ack.has("next"));
+
+        assertEquals(List.of("the launch is at noon"), texts(alice.call("search", json("q", "launch", "from", "bob"))));
+        assertEquals(List.of(), texts(alice.call("search", json("q", "launch", "room", "secret"))));
+        assertEquals(List.of("launch codes: 1234"), texts(bob.call("search", json("q", "launch", "room", "secret"))));
+        assertEquals(List.of(), texts(alice.call("search", json("q", "codes"))));
+    }
+
+    @Test
+    void rememberedRoomsAreSearchedWithoutJoiningAgain() {
+        String tenant = tenant();
+        ChatClient first = following(tenant, "alice");
+        assertOk(first.join("dev"));
+        first.send("dev", "the build is green");
+        first.close();
+
+        ChatClient plain = connect(tenant, "alice"); // joins nothing: dev is remembered
+        assertEquals(List.of("the build is green"), texts(plain.call("search", json("q", "build"))));
+    }
+
+    @Test
+    void pagesEditsAndDeletions() {
+        String tenant = tenant();
+        ChatClient alice = connect(tenant, "alice");
+        assertOk(alice.join("general"));
+        for (int i = 1; i <= 5; i++) {
+            alice.send("general", "note " + i);
+        }
+        JsonNode first = assertOk(alice.call("search", json("q", "note", "limit", 2)));
+        assertEquals(List.of("note 5", "note 4"), texts(first));
+        JsonNode second = assertOk(alice.call(
+                "search",
+                json("q", "note", "limit", 2, "before", first.get("next").asText())));
+        assertEquals(List.of("note 3", "note 2"), texts(second));
+        JsonNode last = assertOk(alice.call(
+                "search",
+                json("q", "note", "limit", 2, "before", second.get("next").asText())));
+        assertEquals(List.of("note 1"), texts(last));
+        assertFalse(last.has("next"));
+
+        assertOk(alice.call("message:edit", json("room", "general", "seq", 1, "text", "memo one")));
+        assertOk(alice.call("message:delete", json("room", "general", "seq", 2)));
+        assertEquals(List.of("note 5", "note 4", "note 3"), texts(alice.call("search", json("q", "note"))));
+        JsonNode memo = assertOk(alice.call("search", json("q", "memo")));
+        assertEquals(List.of("memo one"), texts(memo));
+        assertTrue(memo.get("results").get(0).get("edited").asBoolean());
+    }
+
+    @Test
+    void anotherTenantIsNeverSearched() {
+        String acme = tenant();
+        String globex = tenant();
+        ChatClient alice = connect(acme, "alice");
+        ChatClient other = connect(globex, "alice");
+        assertOk(alice.join("general"));
+        assertOk(other.join("general"));
+        other.send("general", "merger rumours");
+        alice.send("general", "nothing new");
+        assertEquals(List.of(), texts(alice.call("search", json("q", "merger"))));
+        assertEquals(List.of("merger rumours"), texts(other.call("search", json("q", "merger"))));
+    }
+
+    @Test
+    void badQueriesAreRefused() {
+        ChatClient alice = connect(tenant(), "alice");
+        assertError(alice.call("search", json()), "bad_request");
+        assertError(alice.call("search", json("q", 5)), "bad_request");
+        assertError(alice.call("search", json("q", "")), "bad_request");
+        assertError(alice.call("search", json("q", "?! -- \"\"")), "bad_request");
+        assertError(alice.call("search", json("q", "a".repeat(201))), "too_large");
+        assertError(alice.call("search", json("q", "x", "limit", 51)), "bad_request");
+        assertError(alice.call("search", json("q", "x", "before", "not a cursor!")), "bad_request");
+        assertError(alice.call("search", json("q", "x", "room", "")), "bad_request");
+        assertError(alice.call("search", json("q", "x", "from", 7)), "bad_request");
+        assertOk(alice.call("search", json("q", "a".repeat(200))));
+    }
+}
