@@ -35,24 +35,25 @@ final class SessionCookie {
             Instant expiresAt) {
         Duration left = Duration.between(Instant.now(), expiresAt);
         res.headers()
-                .addCookie(SetCookie.builder(NAME, token)
-                        .path(path(tenant))
+                .addCookie(cookie(proxies, req, tenant, token)
                         .maxAge(left.isNegative() ? Duration.ofSeconds(1) : left)
-                        .httpOnly(true)
-                        .secure(proxies.viaHttps(req))
-                        .sameSite(SetCookie.SameSite.STRICT)
                         .build());
     }
 
     static void clear(ServerResponse res, TrustedProxies proxies, ServerRequest req, String tenant) {
         res.headers()
-                .addCookie(SetCookie.builder(NAME, "")
-                        .path(path(tenant))
+                .addCookie(cookie(proxies, req, tenant, "")
                         .expires(Instant.EPOCH) // Helidon writes no Max-Age=0
-                        .httpOnly(true)
-                        .secure(proxies.viaHttps(req))
-                        .sameSite(SetCookie.SameSite.STRICT)
                         .build());
+    }
+
+    /** The attributes of both: clearing replaces the cookie only with the same name and path. */
+    private static SetCookie.Builder cookie(TrustedProxies proxies, ServerRequest req, String tenant, String value) {
+        return SetCookie.builder(NAME, value)
+                .path(path(tenant))
+                .httpOnly(true)
+                .secure(proxies.viaHttps(req))
+                .sameSite(SetCookie.SameSite.STRICT);
     }
 
     static Optional<String> read(ServerRequest req) {
