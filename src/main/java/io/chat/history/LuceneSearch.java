@@ -223,16 +223,9 @@ final class LuceneSearch implements AutoCloseable {
             IndexWriter index = new IndexWriter(directory, config);
             try {
                 if (fresh) {
-                    // a new index's files are all there once the store is open, not at the indexer's first commit;
-                    // an opener's interrupt is put back after it (an interrupted fsync would fail it, and lose the
-                    // flag)
-                    boolean interrupted = Thread.interrupted();
-                    try {
+                    // a new index's files are all there once the store is open, not at the indexer's first commit
+                    try (InterruptSetAside opener = InterruptSetAside.take()) {
                         index.commit();
-                    } finally {
-                        if (interrupted) {
-                            Thread.currentThread().interrupt();
-                        }
                     }
                 }
                 return new LuceneSearch(tenantId, reads, directory, index);
@@ -339,26 +332,53 @@ final class LuceneSearch implements AutoCloseable {
         }
         stopping = true;
         wake.release();
-        // a caller's interrupt is put back at the end: the index's last commit (its fsyncs) must not see it
-        boolean interrupted = Thread.interrupted();
-        while (thread.isAlive()) {
+        // the index's last commit (its fsyncs) must not see a caller's interrupt
+        try (InterruptSetAside caller = InterruptSetAside.take()) {
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    caller.interruptedMeanwhile();
+                }
+            }
             try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+                searchers.close();
+                index.close(); // commits
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "tenant " + tenantId + ": search index not closed cleanly", e);
+            } finally {
+                Database.closeQuietly(directory);
+                releaseWaiters(Long.MAX_VALUE);
             }
         }
-        try {
-            searchers.close();
-            index.close(); // commits
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "tenant " + tenantId + ": search index not closed cleanly", e);
-        } finally {
-            Database.closeQuietly(directory);
-            releaseWaiters(Long.MAX_VALUE);
+    }
+
+    /**
+     * A thread's interrupt set aside while Lucene writes files, and put back after: an interrupt inside its file I/O
+     * would fail an fsync (or close the index) and the flag would be lost.
+     */
+    private static final class InterruptSetAside implements AutoCloseable {
+        private boolean interrupted;
+
+        private InterruptSetAside(boolean interrupted) {
+            this.interrupted = interrupted;
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+
+        /** Clears the current thread's interrupt flag, to be set again at {@link #close} if it was set. */
+        static InterruptSetAside take() {
+            return new InterruptSetAside(Thread.interrupted());
+        }
+
+        /** An interrupt that came meanwhile (and was taken by the call it interrupted) is put back too. */
+        void interruptedMeanwhile() {
+            interrupted = true;
+        }
+
+        @Override
+        public void close() {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
