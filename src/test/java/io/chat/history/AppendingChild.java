@@ -1,14 +1,9 @@
 package io.chat.history;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Run in a child JVM by {@link DurabilityTest}: appends as fast as it can from several threads and prints "room seq
@@ -26,10 +21,9 @@ public final class AppendingChild {
         Path directory = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
         Durability durability = Durability.parse(args[2]);
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        ExecutorService reads = Executors.newFixedThreadPool(2);
-        H2TenantStore store = H2TenantStore.open(directory, "child", reads, CommitObserver.NONE, durability);
-        out.println("OPEN");
+        PrintStream out = KilledChild.progress();
+        H2TenantStore store = KilledChild.openStore(directory, durability);
+        out.println(KilledChild.OPEN);
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread.ofPlatform().start(() -> {

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,52 +35,19 @@ class DurabilityTest {
     @EnumSource(Durability.class)
     void everyAcknowledgedAppendSurvivesKillMinus9(Durability durability) throws Exception {
         Path directory = tenants.resolve("crash");
-        Process child = new ProcessBuilder(
-                        javaBinary(),
-                        "-cp",
-                        classpath(),
-                        AppendingChild.class.getName(),
-                        directory.toString(),
-                        "8",
-                        durability.name())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
-            try (BufferedReader in =
-                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (Exception e) {
-                // the child was killed: its pipe ends here
-            }
-            lines.add("EOF");
-        });
-        List<String> acked = new ArrayList<>();
         ExecutorService reads = Executors.newFixedThreadPool(2);
-        try {
-            assertEquals("OPEN", lines.poll(20, TimeUnit.SECONDS), "child did not open its store");
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong("kill.ms", 15_000));
-            while (acked.size() < ACKS_BEFORE_KILL && System.nanoTime() < deadline) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    acked.add(line);
-                }
-            }
-            // A second server on the same folder is refused while the first one runs.
-            StoreLockedException locked = assertThrows(
-                    StoreLockedException.class,
-                    () -> H2TenantStore.open(directory, "crash", reads, CommitObserver.NONE));
-            assertTrue(locked.getMessage().contains("another process"), locked.getMessage());
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(20, TimeUnit.SECONDS));
-        }
-        reader.join(10_000);
-        for (String line = lines.poll(); line != null && !line.equals("EOF"); line = lines.poll()) {
-            acked.add(line); // written to the pipe before the kill: acknowledged too
-        }
+        List<String> acked = KilledChild.acknowledged(
+                AppendingChild.class,
+                List.of(directory.toString(), "8", durability.name()),
+                ACKS_BEFORE_KILL,
+                Duration.ofMillis(Long.getLong("kill.ms", 15_000)),
+                () -> {
+                    // A second server on the same folder is refused while the first one runs.
+                    StoreLockedException locked = assertThrows(
+                            StoreLockedException.class,
+                            () -> H2TenantStore.open(directory, "crash", reads, CommitObserver.NONE));
+                    assertTrue(locked.getMessage().contains("another process"), locked.getMessage());
+                });
         assertTrue(acked.size() > 100, "too few acknowledged appends: " + acked.size());
 
         try (H2TenantStore store = H2TenantStore.open(directory, "crash", reads, CommitObserver.NONE)) {
@@ -174,29 +136,5 @@ class DurabilityTest {
             }
             all.addAll(page);
         }
-    }
-
-    static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** Just what the child needs: H2, Lucene, the main classes and the test classes. */
-    static String classpath() throws Exception {
-        List<String> entries = new ArrayList<>();
-        for (Class<?> type : List.of(
-                org.h2.Driver.class,
-                org.apache.lucene.index.IndexWriter.class,
-                org.apache.lucene.queryparser.simple.SimpleQueryParser.class,
-                H2TenantStore.class,
-                AppendingChild.class)) {
-            entries.add(Path.of(type.getProtectionDomain()
-                            .getCodeSource()
-                            .getLocation()
-                            .toURI())
-                    .toString());
-        }
-        return String.join(
-                File.pathSeparator,
-                Stream.of(entries.toArray(String[]::new)).distinct().toList());
     }
 }

@@ -1,14 +1,9 @@
 package io.chat.history;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Run in a child JVM by {@link EditDurabilityTest}: each thread appends a message, edits it and reacts to it, as fast
@@ -24,10 +19,9 @@ public final class EditingChild {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        ExecutorService reads = Executors.newFixedThreadPool(2);
-        H2TenantStore store = H2TenantStore.open(directory, "child", reads, CommitObserver.NONE);
-        out.println("OPEN");
+        PrintStream out = KilledChild.progress();
+        H2TenantStore store = KilledChild.openStore(directory, Durability.PROCESS);
+        out.println(KilledChild.OPEN);
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread.ofPlatform().start(() -> {

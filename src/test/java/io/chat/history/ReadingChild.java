@@ -1,14 +1,9 @@
 package io.chat.history;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Run in a child JVM by {@link ReadPositionDurabilityTest}: each thread appends a message to its room and marks it
@@ -20,13 +15,12 @@ public final class ReadingChild {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        ExecutorService reads = Executors.newFixedThreadPool(2);
-        H2TenantStore store = H2TenantStore.open(directory, "child", reads, CommitObserver.NONE);
+        PrintStream out = KilledChild.progress();
+        H2TenantStore store = KilledChild.openStore(directory, Durability.PROCESS);
         for (int t = 0; t < threads; t++) {
             store.remember("reader" + t, "room" + t % 2, Instant.now(), 100).join();
         }
-        out.println("OPEN");
+        out.println(KilledChild.OPEN);
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int id = t;
