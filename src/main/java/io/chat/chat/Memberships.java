@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The rooms a user joined, remembered by the tenant's store until the user leaves them, so that every socket of the
@@ -53,6 +54,9 @@ final class Memberships {
     /** Socket data: present when the socket follows its user's rooms. */
     private static final String FOLLOWS = "chat.rooms.remembered";
 
+    /** Refuses a room name no event may use (a socket's own room). */
+    private final Consumer<String> roomCheck;
+
     private final Tenant tenant;
     private final Namespace namespace;
     private final Clock clock;
@@ -60,7 +64,8 @@ final class Memberships {
     /** The other nodes' sockets of the user follow through them (nothing on a single node). */
     private final Peers peers;
 
-    Memberships(Tenant tenant, Namespace namespace, Clock clock, Rooms rooms, Peers peers) {
+    Memberships(Tenant tenant, Namespace namespace, Clock clock, Rooms rooms, Peers peers, Consumer<String> roomCheck) {
+        this.roomCheck = roomCheck;
         this.tenant = tenant;
         this.namespace = namespace;
         this.clock = clock;
@@ -200,6 +205,7 @@ final class Memberships {
         JsonNode payload = Payloads.object(args);
         String room = Payloads.room(payload);
         String text = RoomPayloads.topic(payload);
+        roomCheck.accept(room);
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }

@@ -88,7 +88,7 @@ final class TenantChat {
         this.tenantBucket = Bucket.tokens(
                 tenant.limits().tenantMessagesPerSecond(), tenant.limits().tenantMessageBurst(), System.nanoTime());
         this.peers = peersFactory.of(tenant, namespace, new Departures());
-        this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers);
+        this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers, this::refuseSocketRoom);
         this.readPositions = new ReadPositions(tenant, namespace, peers, this::refuseSocketRoom);
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -17,7 +18,8 @@ import java.util.function.Supplier;
  * occupies every thread.
  *
  * <p>The queue is bounded twice: by count (memory), and by age (a read that waited {@code maxWait} is failed, not
- * run: its caller is better told at once than served late). A refused read fails at once with
+ * run: its caller is better told at once than served late). The age is enforced by a timer, not only when a slot comes
+ * free: while every slot is held by slow reads, a waiting read still fails after {@code maxWait}. A refused read fails at once with
  * {@link ReadsBusyException}; it never waits for room. A read whose future was completed by its caller (cancelled,
  * e.g. because the socket that asked for it is gone) leaves the queue and never touches the database.
  */
@@ -57,10 +59,12 @@ final class ReadQueue {
             } else if (waiting.size() < maxWaiting) {
                 waiting.add(read);
                 read.result().whenComplete((value, error) -> {
-                    if (error instanceof CancellationException) {
-                        withdraw(read);
+                    if (error instanceof CancellationException && withdraw(read)) {
+                        countSkipped();
                     }
                 });
+                CompletableFuture.delayedExecutor(maxWaitNanos, TimeUnit.NANOSECONDS)
+                        .execute(() -> expire(read));
                 return read.result();
             } else {
                 return CompletableFuture.failedFuture(new ReadsBusyException(tenantId));
@@ -121,7 +125,7 @@ final class ReadQueue {
                 }
             }
             if (candidate.result().isDone()) {
-                countSkipped(); // completed by its caller before withdraw() ran
+                countSkipped(); // cancelled by its caller before withdraw() ran
                 continue;
             }
             if (now - candidate.queuedAt() > maxWaitNanos) {
@@ -132,16 +136,21 @@ final class ReadQueue {
         }
     }
 
-    /** A waiting read completed by its caller (cancelled) leaves the queue: its slot in the bound is free at once. */
-    private void withdraw(Read<?> read) {
-        synchronized (this) {
-            for (Iterator<Read<?>> it = waiting.iterator(); it.hasNext(); ) {
-                if (it.next() == read) {
-                    it.remove();
-                    skipped++;
-                    return;
-                }
+    /** A read still waiting when its age runs out fails: a read already handed to the executor runs to its end. */
+    private void expire(Read<?> read) {
+        if (withdraw(read)) {
+            read.result().completeExceptionally(new ReadsBusyException(tenantId));
+        }
+    }
+
+    /** Takes {@code read} out of the queue, freeing its place in the bound at once; false when it was not waiting. */
+    private synchronized boolean withdraw(Read<?> read) {
+        for (Iterator<Read<?>> it = waiting.iterator(); it.hasNext(); ) {
+            if (it.next() == read) {
+                it.remove();
+                return true;
             }
         }
+        return false;
     }
 }

@@ -226,6 +226,10 @@ class MembershipTest {
         assertError(alice.call("room:topic", json("room", "general", "topic", "two\nlines")), "bad_request");
         assertError(alice.call("room:topic", json("room", "general")), "bad_request");
         assertError(alice.call("room:topic", json("room", "bad room", "topic", "x")), "bad_request");
+        // a socket is alone in the room named by its id: no event may name it (it was stored as a topic before)
+        JsonNode own = alice.call("room:topic", json("room", alice.socket().id(), "topic", "x"));
+        assertError(own, "forbidden");
+        assertEquals("room not allowed", own.get("error").get("message").asText());
 
         JsonNode joined = assertOk(carol.join("general"));
         assertEquals(ack.get("topic"), joined.get("topic"));
