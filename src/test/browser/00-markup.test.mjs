@@ -33,6 +33,18 @@ test("http and https links are found in the text; other schemes and markdown lin
   assert.ok(!JSON.stringify(parseMarkup("![img](https://example.com/x.png)")).includes('"img"'));
 });
 
+test("a link holding a direction control stays text: it would show one address and open another", () => {
+  for (const text of ["Docs: https://evil.example/\u202Emoc.elgoog.www//:sptth then reply",
+    "https://evil.example/\u2067x\u2069", "https://evil.example/%E2%80%AEmoc.elgoog"]) {
+    const nodes = parseMarkup(text);
+    assert.ok(nodes.every((node) => typeof node === "string"), JSON.stringify(nodes));
+    assert.ok(nodes.join("").includes("https://evil.example/%E2"), JSON.stringify(nodes));
+  }
+  // a control outside the link leaves the link alone (the link is isolated from it when shown)
+  assert.deepEqual(parseMarkup("\u202Eabc https://example.com/"), [
+    "\u202Eabc ", { tag: "a", href: "https://example.com/", children: ["https://example.com/"] }]);
+});
+
 test("raw HTML is text", () => {
   assert.deepEqual(parseMarkup("<img src=x onerror=alert(1)>"), ["<img src=x onerror=alert(1)>"]);
   assert.deepEqual(parseMarkup("<script>alert(2)</script> & <b>bold</b>"), ["<script>alert(2)</script> & <b>bold</b>"]);

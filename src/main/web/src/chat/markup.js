@@ -12,6 +12,12 @@ md.linkify.set({ fuzzyEmail: false });
 const LINK = /^https?:\/\//i;
 
 /**
+ * Direction embeddings, overrides and isolates: in a link they make it show one address and open another
+ * ("https://evil.example/\u202Emoc.elgoog.www//:sptth" reads as google.com), so such a link stays text.
+ */
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
+
+/**
  * The text as nodes: strings, and {tag: "strong"|"em"|"code"|"pre"|"a", children, href?}. Paragraphs and line breaks
  * stay newlines (the message box keeps white space), so a message without markup reads exactly as it was written.
  */
@@ -61,9 +67,12 @@ function inline(tokens) {
         stack.push(node);
         break;
       }
+      case "link_close":
+        if (stack.length > 1 && spoofs(top())) Object.assign(top(), { tag: null, children: [top().href] });
+        if (stack.length > 1) stack.pop();
+        break;
       case "strong_close":
       case "em_close":
-      case "link_close":
         if (stack.length > 1) stack.pop();
         break;
       default:
@@ -72,6 +81,20 @@ function inline(tokens) {
     }
   }
   return flatten(root.children);
+}
+
+/**
+ * A link whose address or text holds a direction control: what it shows may not be where it goes. It is shown as its
+ * address with the controls escaped (%E2%80%AE), so the trick is visible and nothing is clickable.
+ */
+function spoofs(link) {
+  let href = link.href ?? "";
+  try {
+    href = decodeURI(href);
+  } catch {
+    // a malformed escape: the raw address is checked as it is
+  }
+  return BIDI.test(href) || link.children.some((child) => typeof child === "string" && BIDI.test(child));
 }
 
 /** A link that was refused ({tag: null}) leaves its text in place. */
@@ -98,7 +121,8 @@ function merge(nodes) {
 export function renderMarkup(h, text) {
   const build = (node) => typeof node === "string" ? node
     : node.tag === "a"
-      ? h("a", { href: node.href, target: "_blank", rel: "noopener noreferrer nofollow" }, ...node.children.map(build))
+      ? h("a", { href: node.href, target: "_blank", rel: "noopener noreferrer nofollow", dir: "ltr" },
+        ...node.children.map(build))
       : h(node.tag, null, ...node.children.map(build));
   return parseMarkup(text).map(build);
 }
