@@ -135,9 +135,12 @@ public final class PublicApi implements HttpService {
         if (!SessionCookie.sameOrigin(req)) {
             throw ApiError.forbidden("cross-origin request");
         }
+        if (tenant.suspended()) {
+            // as login answers it, and the cookie stays: the session is not over, the tenant is only paused
+            throw ApiError.forbidden("tenant suspended");
+        }
         Optional<String> token = SessionCookie.read(req);
-        Optional<AuthenticatedUser> user =
-                token.isEmpty() || tenant.suspended() ? Optional.empty() : tenant.authenticate(token.get());
+        Optional<AuthenticatedUser> user = token.flatMap(tenant::authenticate);
         if (user.isEmpty()) {
             // answered here, not thrown: an error handler's answer would lose the cookie's clearing
             SessionCookie.clear(res, proxies, req, tenant.id().value());

@@ -132,6 +132,21 @@ class SessionCookieTest {
     }
 
     @Test
+    void aSuspendedTenantPausesTheCookieAndDoesNotClearIt() {
+        server.passwordTenant("paused", "alice");
+        String cookie = pair(setCookie(rememberedLogin("paused")));
+        TestTenants.expect(200, server.admin("POST", "/admin/tenants/paused/suspend", null));
+        HttpResponse<String> suspended = resume("paused", cookie);
+        assertEquals(403, suspended.statusCode(), suspended.body());
+        assertEquals(
+                "tenant suspended",
+                json(suspended.body()).get("error").get("message").asText());
+        assertEquals(List.of(), suspended.headers().allValues("Set-Cookie"), "the browser keeps its cookie");
+        TestTenants.expect(200, server.admin("POST", "/admin/tenants/paused/resume", null));
+        assertEquals(200, resume("paused", cookie).statusCode());
+    }
+
+    @Test
     void anotherSiteCannotLogInWithRememberNorResume() {
         HttpResponse<String> login = rememberedLogin("acme", "Origin", "https://evil.example");
         assertEquals(403, login.statusCode(), login.body());
