@@ -193,7 +193,7 @@ export class RoomPane {
               "aria-label": "Delete this message",
               onclick: () => this.actions.remove(this.state.name, message.seq) })) : null),
         deleted ? h("p", { class: "msg-text msg-placeholder", text: "Message deleted" })
-          : h("div", { class: "msg-text" }, ...renderMarkup(h, message.text)),
+          : h("div", { class: "msg-text" }, ...renderMarkup(h, message.text, { me: this.me })),
         deleted ? null : this.renderReactions(message)));
   }
 
