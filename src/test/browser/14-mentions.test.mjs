@@ -155,6 +155,18 @@ test("autocomplete, highlight, mention badge, notification while hidden, quick s
   await eventually(async () => assert.equal(await dialog.isVisible(), false));
   assert.equal(await bob.locator("#room-title").textContent(), `#${elsewhere}`);
 
+  // an edit that names bob counts, live, by the message's latest text
+  const editor = await apiClient(env.tenantA, env.alice);
+  try {
+    const [plain] = await editor.sendAll(room, ["see the notes"]);
+    await eventually(async () => assert.equal(await roomBadge(bob, room), "1"));
+    assert.equal(await roomBadge(bob, room, "mention-badge"), "");
+    await editor.request("message:edit", { room, seq: plain.seq, text: `see the notes, @${env.bob.user}` });
+    await eventually(async () => assert.equal(await roomBadge(bob, room, "mention-badge"), "1"));
+  } finally {
+    editor.close();
+  }
+
   assertNoProblems(alice, bob, phone);
   for (const page of [alice, bob, phone]) await page.context().close();
 });

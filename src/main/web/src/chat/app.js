@@ -322,7 +322,13 @@ export class ChatApp {
 
   /** Renders messages just added to a room; counts them unread when the room is not in view. */
   shown(room, added) {
-    room.pane.update(room.state.takeChanged());
+    const changed = room.state.takeChanged();
+    room.pane.update(changed);
+    if (changed.length && room.state.name !== this.viewName) {
+      // an edit may add or take away a mention of me: counted again by the latest texts (never below the server's)
+      room.state.mentions = this.reads.mentionsWith(room.state, []);
+      this.renderRooms();
+    }
     if (!added.length) return;
     room.pane.insert(added);
     for (const message of added) this.typing.stop(room.state.name, message.from);
@@ -657,6 +663,7 @@ export class ChatApp {
 
   view(name, { focus = true } = {}) {
     this.editor?.cancel();
+    this.mentionBox?.close();
     const previous = this.rooms.get(this.viewName);
     previous?.pane.hide();
     previous?.pane.showNewLine(null);
