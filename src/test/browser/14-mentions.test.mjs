@@ -114,6 +114,24 @@ test("autocomplete, highlight, mention badge, notification while hidden, quick s
   await eventually(async () => assert.equal(await pane(phone, room).locator(".mention-me").count(), 3));
   assert.equal(await pane(phone, room).locator(".msg-text img").count(), 0);
   assert.equal(await pane(phone, room).locator(".mention-room").count(), 1);
+  // at phone width the mention list and the quick switcher fit the screen and pass axe
+  const phoneComposer = phone.getByLabel(`Message #${room}`);
+  await phoneComposer.fill("");
+  await phoneComposer.pressSequentially("@");
+  const phoneList = phone.getByRole("listbox", { name: "Mention someone" });
+  await eventually(async () => assert.ok(await phoneList.isVisible()));
+  const within = (box) => box.x >= 0 && box.x + box.width <= 390;
+  assert.ok(within(await phoneList.boundingBox()), "the mention list within the screen");
+  await assertAccessible(phone, "mention list at phone width");
+  await phoneComposer.press("Escape");
+  await phoneComposer.fill("");
+  await phone.keyboard.press("Control+k");
+  const phoneDialog = phone.getByRole("dialog", { name: "Go to a room" });
+  await eventually(async () => assert.ok(await phoneDialog.isVisible()));
+  assert.ok(within(await phoneDialog.boundingBox()), "the switcher within the screen");
+  await assertAccessible(phone, "quick switcher at phone width");
+  await phone.keyboard.press("Escape");
+  await eventually(async () => assert.equal(await phoneDialog.isVisible(), false));
 
   // a hidden tab is notified of a mention, with plain text; not of other messages, nor of bob's own
   await bob.evaluate(() => window.__setHidden(true));
