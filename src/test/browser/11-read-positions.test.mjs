@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  apiClient, assertNoProblems, env, eventually, joinRoom, launch, newPage, pane, signIn, TEST_TIMEOUT, uniqueRoom,
+  apiClient, assertNoProblems, env, eventually, joinRoom, launch, newPage, pane, roomBadge, signIn, TEST_TIMEOUT,
+  uniqueRoom,
 } from "./helpers.mjs";
 
 let browser;
@@ -13,12 +14,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** The unread badge of a room in the sidebar, as shown ("" when there is none). */
-async function badge(page, room) {
-  const item = page.locator(`.room-list .room-item[data-room="${room}"] .badge`);
-  return (await item.count()) ? (await item.locator("span").first().textContent()) : "";
-}
 
 test("unread counts follow erin across devices, with a New messages line", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("unread");
@@ -34,12 +29,12 @@ test("unread counts follow erin across devices, with a New messages line", { tim
   } finally {
     frank.close();
   }
-  await eventually(async () => assert.equal(await badge(laptop, room), "3"));
+  await eventually(async () => assert.equal(await roomBadge(laptop, room), "3"));
 
   // another device, a sign-in of its own: the server's count, right away
   const phone = await newPage(browser);
   await signIn(phone, env.tenantA, env.erin);
-  await eventually(async () => assert.equal(await badge(phone, room), "3"));
+  await eventually(async () => assert.equal(await roomBadge(phone, room), "3"));
 
   // opened there: the line sits above frank's first message, and the laptop's badge goes once it is marked read
   await phone.bringToFront();
@@ -50,15 +45,15 @@ test("unread counts follow erin across devices, with a New messages line", { tim
     const next = await line.evaluate((li) => li.nextElementSibling?.querySelector(".msg-text")?.textContent);
     assert.equal(next, "one");
   });
-  assert.equal(await badge(phone, room), "");
-  await eventually(async () => assert.equal(await badge(laptop, room), ""), 15_000);
+  assert.equal(await roomBadge(phone, room), "");
+  await eventually(async () => assert.equal(await roomBadge(laptop, room), ""), 15_000);
 
   // a third sign-in: nothing unread any more
   const tablet = await newPage(browser);
   await signIn(tablet, env.tenantA, env.erin);
   await eventually(async () => assert.ok(await tablet.locator(`.room-list .room-item[data-room="${room}"]`).count()));
   await tablet.waitForTimeout(500);
-  assert.equal(await badge(tablet, room), "");
+  assert.equal(await roomBadge(tablet, room), "");
 
   assertNoProblems(laptop, phone, tablet);
   for (const page of [laptop, phone, tablet]) await page.context().close();

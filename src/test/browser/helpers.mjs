@@ -2,6 +2,9 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
 
@@ -47,6 +50,18 @@ function chromiumPath() {
   } catch {
     throw new Error("chromium is not installed (apt-get install chromium); BrowserTest installs it when run as root");
   }
+}
+
+/** One Chromium for a test file: launched before its tests and closed after them; call the result for it. */
+export function sharedBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
 }
 
 export async function launch() {
@@ -111,6 +126,15 @@ export async function joinRoom(page, room) {
     assert.equal(await page.locator("#room-title").textContent(), `#${room}`);
     assert.doesNotMatch(await pane(page, room).locator(".edge-text").textContent(), /Joining/);
   });
+}
+
+/**
+ * A badge of a room in the sidebar, as shown ("" when there is none): its unread count (`badge`) or its mentions of
+ * me (`mention-badge`), the number without the words for screen readers.
+ */
+export async function roomBadge(page, room, kind = "badge") {
+  const item = page.locator(`.room-list .room-item[data-room="${room}"] .${kind}`);
+  return (await item.count()) ? (await item.locator("span:not(.visually-hidden):not([aria-hidden])").first().textContent()) : "";
 }
 
 /** The messages pane of a room. */
@@ -288,4 +312,19 @@ export async function control(action) {
   if (!env.control) throw new Error("CONTROL_URL is not set: this test needs BrowserTest to restart the server");
   const response = await fetch(`${env.control}/${action}`, { method: "POST" });
   assert.equal(response.status, 200, `control ${action}: ${await response.text()}`);
+}
+
+// evaluated through the debugging protocol: the page's Content-Security-Policy (script-src 'self') stays as it is
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe on the whole page: no serious or critical violation. */
+export async function assertAccessible(page, what) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(violations, [], `axe, ${what}`);
 }

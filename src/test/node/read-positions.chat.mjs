@@ -2,6 +2,7 @@
 // against the chat server (run by io.chat.platform.ReadPositionNodeTest, not by NodeClientTest: it needs a tenant).
 // PHASE=live: two sockets of alice; a read on one reaches the other live; a non-member and bad payloads are refused.
 // PHASE=restarted: after the server restarted, a new socket of alice gets the right unread count at CONNECT.
+// Mentions: alice names dave while he is offline; dave signs in (live, and again after the restart): mentions 1.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
@@ -53,7 +54,7 @@ if (env("PHASE") === "live") {
     // alice's own message is never unread to her
     assert.equal((await ack(tabA, "message:send", { room: "general", text: "mine" }))[0].message.seq, 4);
     let [mine] = await ack(tabA, "rooms:mine", {});
-    assert.deepEqual(room(mine, "general"), { name: "general", lastRead: 0, unread: 3 });
+    assert.deepEqual(room(mine, "general"), { name: "general", lastRead: 0, unread: 3, mentions: 0 });
 
     const live = once(tabB, "room:read");
     const [marked] = await ack(tabA, "room:read", { room: "general", seq: 2 });
@@ -63,7 +64,7 @@ if (env("PHASE") === "live") {
     // a lower seq is a no-op, a seq past the room's last is clamped to it
     assert.deepEqual((await ack(tabB, "room:read", { room: "general", seq: 1 }))[0], { ok: true, room: "general", seq: 2 });
     [mine] = await ack(tabB, "rooms:mine", {});
-    assert.deepEqual(room(mine, "general"), { name: "general", lastRead: 2, unread: 1 });
+    assert.deepEqual(room(mine, "general"), { name: "general", lastRead: 2, unread: 1, mentions: 0 });
 
     for (let i = 5; i <= 7; i++) {
       await ack(bob, "message:send", { room: "general", text: `m${i}` });
@@ -88,15 +89,34 @@ if (env("PHASE") === "live") {
       assert.equal(answer.error.code, "bad_request", JSON.stringify(payload));
     }
   });
+
+  test("alice mentions dave while he is offline; dave's next sign-in counts it", async () => {
+    const { socket: dave, mine: before } = await follow(env("TOKEN_DAVE"));
+    assert.equal((await ack(dave, "room:join", { room: "mentions" }))[0].ok, true);
+    dave.close();
+    const alice = await plain(env("TOKEN_ALICE"));
+    assert.equal((await ack(alice, "room:join", { room: "mentions" }))[0].ok, true);
+    for (const text of ["hello @dave", "@davey is not him", "nor dave@example.com", "nor @Dave_x"]) {
+      assert.equal((await ack(alice, "message:send", { room: "mentions", text }))[0].ok, true);
+    }
+    assert.equal(before.rooms.find((r) => r.name === "mentions"), undefined);
+    const { mine } = await follow(env("TOKEN_DAVE"));
+    assert.deepEqual(room(mine, "mentions"), { name: "mentions", lastRead: 0, unread: 4, mentions: 1 });
+  });
 } else {
+  test("after a restart, dave's mention is still counted", async () => {
+    const { mine } = await follow(env("TOKEN_DAVE"));
+    assert.deepEqual(room(mine, "mentions"), { name: "mentions", lastRead: 0, unread: 4, mentions: 1 });
+  });
+
   test("after a restart, a new socket of alice gets her unread count at CONNECT and in rooms:mine", async () => {
     const { socket, mine } = await follow(env("TOKEN_ALICE"));
-    assert.deepEqual(room(mine, "general"), { name: "general", lastRead: 7, unread: 3 });
+    assert.deepEqual(room(mine, "general"), { name: "general", lastRead: 7, unread: 3, mentions: 0 });
     const { socket: other } = await follow(env("TOKEN_ALICE_2"));
     const live = once(other, "room:read");
     assert.equal((await ack(socket, "room:read", { room: "general", seq: 10 }))[0].seq, 10);
     assert.deepEqual((await live)[0], { room: "general", seq: 10 });
     const [again] = await ack(other, "rooms:mine", {});
-    assert.deepEqual(room(again, "general"), { name: "general", lastRead: 10, unread: 0 });
+    assert.deepEqual(room(again, "general"), { name: "general", lastRead: 10, unread: 0, mentions: 0 });
   });
 }

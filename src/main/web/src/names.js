@@ -26,3 +26,6 @@ export function userFromToken(token) {
     return null;
   }
 }
+
+/** Whether a conversation is a direct message (its id starts with `@`, which no room name may). */
+export const isDm = (room) => typeof room === "string" && room.startsWith("@");

@@ -1,6 +1,7 @@
 // Everything the client remembers lives in sessionStorage (per tab, gone with the tab): never in a URL, a cookie or
 // a log. Two exceptions: the server's "keep me signed in" cookie, which this page cannot read (see api.js resume),
 // and the short name of the last workspace signed in to with it, in localStorage (not a secret: it is in the URL).
+// Also in localStorage: the answer to "Enable notifications" (the browser's own permission answer), asked once.
 import { isTenant } from "./names.js";
 
 const SESSION = "chat.session";
@@ -113,5 +114,25 @@ export function saveLastTenant(tenant) {
     else localStorage.setItem(LAST_TENANT, tenant);
   } catch {
     // storage disabled: "/" shows the sign-in form, the workspace's own URL still resumes
+  }
+}
+
+const NOTIFICATIONS = "chat.notifications";
+
+/** The answer given once to "Enable notifications" ("granted", "denied" or "default"), or null when never asked. */
+export function loadNotificationAnswer() {
+  try {
+    const answer = localStorage.getItem(NOTIFICATIONS);
+    return ["granted", "denied", "default"].includes(answer) ? answer : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveNotificationAnswer(answer) {
+  try {
+    localStorage.setItem(NOTIFICATIONS, String(answer));
+  } catch {
+    // storage disabled: the control shows again on the next visit
   }
 }

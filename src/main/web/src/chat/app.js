@@ -26,6 +26,9 @@ import { MAX_TOPIC, TopicLine } from "./topic.js";
 import { TypingTracker } from "./typing.js";
 import { MessageEditor } from "./edits.js";
 import { SearchPanel } from "./search.js";
+import { MentionComplete } from "./mention-complete.js";
+import { Notifier } from "./notifications.js";
+import { QuickSwitcher } from "./switcher.js";
 
 const TYPING_EVERY_MS = 2000;
 const DIRECTORY_EVERY_MS = 30000;
@@ -76,7 +79,13 @@ export class ChatApp {
       open: (room, seq) => this.openMessage(room, seq),
       describe: (error) => describe(error),
     });
-    this.ui = buildLayout({ tenant: this.tenant, me: this.me, topic: this.topic, search: this.search });
+    this.notifier = new Notifier({ me: this.me, open: (room) => this.rooms.has(room) && this.view(room) });
+    this.switcher = new QuickSwitcher({
+      rooms: () => [...this.rooms.values()].map(({ state }) => ({ name: state.name, unread: state.unread, label: state.label })),
+      open: (room) => this.view(room),
+    });
+    this.ui = buildLayout({ tenant: this.tenant, me: this.me, topic: this.topic, search: this.search,
+      notifier: this.notifier, switcher: this.switcher });
     this.connection = new Connection(this.tenant, session.token, {
       state: (state, detail) => this.showConnection(state, detail),
       connected: () => this.onConnected(),
@@ -122,6 +131,7 @@ export class ChatApp {
     this.outbox?.stop();
     clearInterval(this.directoryTimer);
     document.removeEventListener("visibilitychange", this.onVisibility);
+    document.removeEventListener("keydown", this.onShortcut);
     window.removeEventListener("focus", this.onFocus);
     this.reads?.stop();
     window.removeEventListener("beforeunload", this.onBeforeUnload);
@@ -152,7 +162,16 @@ export class ChatApp {
       event.preventDefault();
       this.sendFromComposer();
     });
+    this.mentionBox = new MentionComplete(ui.composerInput, () => this.peopleOf(this.viewName));
+    ui.composer.append(this.mentionBox.el);
+    this.onShortcut = (event) => {
+      if (!QuickSwitcher.isShortcut(event)) return;
+      event.preventDefault();
+      this.switcher.show();
+    };
+    document.addEventListener("keydown", this.onShortcut);
     ui.composerInput.addEventListener("keydown", (event) => {
+      if (this.mentionBox.onKey(event)) return;
       if (this.editor.onComposerKey(event)) return;
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -239,6 +258,8 @@ export class ChatApp {
     if (payload == null || typeof payload !== "object") return;
     switch (name) {
       case "message":
+        if (this.rooms.has(payload.room)) this.notifier.message(payload.room, payload);
+        return this.onMessage(payload);
       case "message:edited":
       case "message:deleted":
       case "reaction:toggled":
@@ -301,13 +322,20 @@ export class ChatApp {
 
   /** Renders messages just added to a room; counts them unread when the room is not in view. */
   shown(room, added) {
-    room.pane.update(room.state.takeChanged());
+    const changed = room.state.takeChanged();
+    room.pane.update(changed);
+    if (changed.length && room.state.name !== this.viewName) {
+      // an edit may add or take away a mention of me: counted again by the latest texts (never below the server's)
+      room.state.mentions = this.reads.mentionsWith(room.state, []);
+      this.renderRooms();
+    }
     if (!added.length) return;
     room.pane.insert(added);
     for (const message of added) this.typing.stop(room.state.name, message.from);
     const fromOthers = added.filter((m) => m.from !== this.me).length;
     if (fromOthers && (room.state.name !== this.viewName || document.hidden)) {
       room.state.unread = this.reads.unreadWith(room.state, fromOthers);
+      room.state.mentions = this.reads.mentionsWith(room.state, added);
       this.renderRooms();
     }
     if (room.state.name === this.viewName) this.reads.seen();
@@ -635,6 +663,7 @@ export class ChatApp {
 
   view(name, { focus = true } = {}) {
     this.editor?.cancel();
+    this.mentionBox?.close();
     const previous = this.rooms.get(this.viewName);
     previous?.pane.hide();
     previous?.pane.showNewLine(null);
@@ -667,6 +696,8 @@ export class ChatApp {
     if (room && !document.hidden) {
       room.state.unread = 0;
       room.state.serverUnread = 0;
+      room.state.mentions = 0;
+      room.state.serverMentions = 0;
       room.state.seenThrough = room.state.cursor; // read here, even before the server has the mark
     }
     this.renderRooms();
@@ -755,6 +786,16 @@ export class ChatApp {
       join: (name) => this.join(name),
       more: more ? () => this.refreshDirectory({ after: more }) : null,
     });
+  }
+
+  /** Whom I may mention in a room: its people this tab knows (in it, gone, or who wrote what it holds), not me. */
+  peopleOf(name) {
+    const state = this.rooms.get(name)?.state;
+    if (!state) return [];
+    const people = new Set([...state.members, ...state.departed]);
+    for (const message of state.messages.values()) if (typeof message.from === "string") people.add(message.from);
+    people.delete(this.me);
+    return [...people];
   }
 
   renderPeople() {

@@ -2,7 +2,7 @@
 // sidebar, the room in view with its composer, and the people in it. Returns references to its parts.
 import { h } from "../dom.js";
 
-export function buildLayout({ tenant, me, topic, search }) {
+export function buildLayout({ tenant, me, topic, search, notifier, switcher }) {
   const ref = {};
   ref.roomsToggle = h("button", { type: "button", class: "drawer-toggle", "aria-controls": "sidebar",
     "aria-expanded": "false", text: "Rooms" });
@@ -43,6 +43,9 @@ export function buildLayout({ tenant, me, topic, search }) {
     search?.el,
     h("h2", { text: "Your rooms" }),
     ref.roomList,
+    switcher ? h("button", { type: "button", class: "link-button switcher-open", text: "Go to a room (Ctrl+K)",
+      onclick: () => switcher.show() }) : null,
+    notifier?.control,
     ref.joinForm,
     h("div", { class: "section-title" }, h("h2", { text: "Browse rooms" }), ref.refreshRooms),
     ref.directory);
@@ -68,6 +71,6 @@ export function buildLayout({ tenant, me, topic, search }) {
     ref.closePeople, ref.peopleTitle, ref.people);
 
   ref.root = h("div", { class: "chat" }, header, ref.announcements,
-    h("div", { class: "layout" }, ref.sidebar, main, ref.peoplePanel));
+    h("div", { class: "layout" }, ref.sidebar, main, ref.peoplePanel), switcher?.el);
   return ref;
 }

@@ -2,11 +2,12 @@
 import { h, replaceChildren } from "../dom.js";
 import { avatar } from "./avatar.js";
 
-/** My rooms: a button to view each (with its unread count) and a button to leave it. */
+/** My rooms: a button to view each (with its unread count and mentions of me) and a button to leave it. */
 export function renderRoomList(ul, rooms, viewName, actions) {
   replaceChildren(ul, rooms.map((room) => {
     const current = room.name === viewName;
     const unread = room.unread > 0 && !current;
+    const mentions = room.mentions > 0 && !current;
     return h("li", { class: `room-item${current ? " current" : ""}`, dataset: { room: room.name } },
       h("button", {
         type: "button",
@@ -19,6 +20,11 @@ export function renderRoomList(ul, rooms, viewName, actions) {
         unread ? h("span", { class: "badge", dataset: { unread: room.unread } },
           h("span", { text: room.unread >= 99 ? "99+" : String(room.unread) }), // the server counts up to 99
           h("span", { class: "visually-hidden", text: room.unread === 1 ? " unread message" : " unread messages" }))
+          : null,
+        mentions ? h("span", { class: "mention-badge", dataset: { mentions: room.mentions } },
+          h("span", { "aria-hidden": "true", text: "@" }),
+          h("span", { text: room.mentions >= 99 ? "99+" : String(room.mentions) }),
+          h("span", { class: "visually-hidden", text: room.mentions === 1 ? " mention of you" : " mentions of you" }))
           : null),
       h("button", {
         type: "button",

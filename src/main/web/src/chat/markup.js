@@ -3,6 +3,7 @@
 // plain nodes here, and only those become elements (never HTML strings): nothing a sender writes can add an element
 // of its own, an attribute or a script.
 import MarkdownIt from "markdown-it";
+import { mentionSpans, ROOM_MENTION } from "./mentions.js";
 
 const md = new MarkdownIt("zero", { html: false, linkify: true, breaks: false })
   .enable(["emphasis", "backticks", "fence", "escape", "newline", "linkify"]);
@@ -117,12 +118,31 @@ function merge(nodes) {
   return out;
 }
 
-/** The nodes as DOM, built with `h` (text nodes only for strings); links open apart from the app, without opener. */
-export function renderMarkup(h, text) {
-  const build = (node) => typeof node === "string" ? node
+/**
+ * The nodes as DOM, built with `h` (text nodes only for strings); links open apart from the app, without opener.
+ * Mentions of `me` and of the room are marked (a span around their text) in plain text, not in code or links.
+ */
+export function renderMarkup(h, text, { me = null } = {}) {
+  const build = (node, plain) => typeof node === "string" ? (plain ? highlight(h, node, me) : node)
     : node.tag === "a"
       ? h("a", { href: node.href, target: "_blank", rel: "noopener noreferrer nofollow", dir: "ltr" },
-        ...node.children.map(build))
-      : h(node.tag, null, ...node.children.map(build));
-  return parseMarkup(text).map(build);
+        ...node.children.map((child) => build(child, false)))
+      : h(node.tag, null, ...node.children.map((child) => build(child, plain && node.tag !== "code")));
+  return parseMarkup(text).map((node) => build(node, true));
+}
+
+/** A string with its mentions of me and of the room in spans; text nodes only (the span's text is the mention). */
+function highlight(h, text, me) {
+  const spans = mentionSpans(text, me);
+  if (!spans.length) return text;
+  const out = [];
+  let from = 0;
+  for (const { start, end, name } of spans) {
+    out.push(text.slice(from, start));
+    out.push(h("span", { class: `mention ${name === ROOM_MENTION && name !== me ? "mention-room" : "mention-me"}`,
+      text: text.slice(start, end) }));
+    from = end;
+  }
+  out.push(text.slice(from));
+  return out.filter((part) => part !== "");
 }

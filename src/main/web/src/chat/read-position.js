@@ -1,5 +1,7 @@
-// How far I have read each room, kept by the server for every tab and device (`room:read`, `rooms:mine`'s lastRead
-// and unread): the unread badges right after login, the "New messages" line, and marking read what I have seen.
+// How far I have read each room, kept by the server for every tab and device (`room:read`, `rooms:mine`'s lastRead,
+// unread and mentions): the unread and mention badges right after login, the "New messages" line, and marking read
+// what I have seen.
+import { mentionsMe } from "./mentions.js";
 
 /** A pause before a room in view is marked read, so that reading a busy room sends one mark a second, not one a message. */
 export const MARK_DELAY_MS = 1000;
@@ -22,6 +24,18 @@ export class ReadTracker {
       state.unread = room.unread;
       state.serverUnread = room.unread;
     }
+    if (Number.isSafeInteger(room.mentions) && room.mentions >= 0) {
+      state.mentions = room.mentions;
+      state.serverMentions = room.mentions;
+    }
+  }
+
+  /** The room's mentions of me once `added` came in: as unreadWith, over the messages that mention me. */
+  mentionsWith(state, added) {
+    const me = this.app.me;
+    if (state.lastRead == null) return state.mentions + added.filter((m) => m.from !== me && mentionsMe(m.text, me)).length;
+    const read = Math.max(state.lastRead ?? 0, state.seenThrough ?? 0);
+    return Math.max(state.serverMentions ?? 0, mentionsAfter(state, read, me));
   }
 
   /**
@@ -50,6 +64,8 @@ export class ReadTracker {
     state.lastRead = payload.seq;
     state.serverUnread = 0;
     state.unread = unreadAfter(state, payload.seq, this.app.me);
+    state.serverMentions = 0;
+    state.mentions = mentionsAfter(state, payload.seq, this.app.me);
     this.app.renderRooms();
   }
 
@@ -83,11 +99,16 @@ export class ReadTracker {
 }
 
 /** The messages of others the room holds after `seq` (not deleted): what is unread once `seq` is read. */
-export function unreadAfter(state, seq, me) {
+export function unreadAfter(state, seq, me, counts = () => true) {
   let count = 0;
   for (const s of state.order) {
     const message = state.messages.get(s);
-    if (s > seq && message && message.from !== me && message.deleted !== true) count += 1;
+    if (s > seq && message && message.from !== me && message.deleted !== true && counts(message)) count += 1;
   }
   return count;
+}
+
+/** Those of them that mention me or the room (their latest text, as the server counts). */
+export function mentionsAfter(state, seq, me) {
+  return unreadAfter(state, seq, me, (message) => mentionsMe(message.text, me));
 }

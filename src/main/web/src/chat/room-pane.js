@@ -36,8 +36,9 @@ export class RoomPane {
     this.loading = false;
     /** The "New messages" line goes above the first message of others after this seq (null: no line). */
     this.newAfter = null;
-    this.newLine = h("li", { class: "new-line", role: "separator", "aria-label": "New messages" },
-      h("span", { text: "New messages" }));
+    // an item of the list that reads "New messages" (a role of its own would make the list hold a non-item: axe's
+    // "list" rule)
+    this.newLine = h("li", { class: "new-line" }, h("span", { text: "New messages" }));
 
     this.edgeButton = h("button", { type: "button", class: "link-button", text: "Load older messages",
       onclick: () => this.actions.loadOlder(this.state.name) });
@@ -193,7 +194,7 @@ export class RoomPane {
               "aria-label": "Delete this message",
               onclick: () => this.actions.remove(this.state.name, message.seq) })) : null),
         deleted ? h("p", { class: "msg-text msg-placeholder", text: "Message deleted" })
-          : h("div", { class: "msg-text" }, ...renderMarkup(h, message.text)),
+          : h("div", { class: "msg-text" }, ...renderMarkup(h, message.text, { me: this.me })),
         deleted ? null : this.renderReactions(message)));
   }
 

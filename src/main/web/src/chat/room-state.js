@@ -47,6 +47,8 @@ export class RoomState {
     /** users seen in the room this session who have left it since */
     this.departed = new Set();
     this.unread = 0;
+    /** unread messages that mention me or the room (the server's count after login, then live) */
+    this.mentions = 0;
     /** The server's read position of mine here (null until rooms:mine told it). */
     this.lastRead = null;
     /** the connection (Connection.epoch) on which the room was last joined: my messages wait for it */

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * How far each user has read each room, synced across their sockets and devices: {@code room:read} moves the user's
  * position forward (stored, then acknowledged, then sent as {@code room:read} to the user's other sockets, on every
- * node), and {@code rooms:mine} carries each remembered room's position and unread count ({@link #annotate}).
+ * node), and {@code rooms:mine} carries each remembered room's position, unread count and mentions of the user
+ * ({@link #annotate}).
  *
  * <p>Only a socket in the room may mark it read (the rooms a user may read are those its sockets joined), and the store
  * clamps a seq past the room's last message to it, so a position never claims what does not exist.
@@ -80,14 +81,19 @@ final class ReadPositions {
         }
     }
 
-    /** Adds {@code lastRead} and {@code unread} to each room of a {@code rooms:mine} list that has a position. */
+    /**
+     * Adds {@code lastRead}, {@code unread} and {@code mentions} to each room of a {@code rooms:mine} list that has a
+     * position.
+     */
     static void annotate(ArrayNode rooms, List<ReadPosition> positions) {
         Map<String, ReadPosition> byRoom = new HashMap<>();
         positions.forEach(position -> byRoom.put(position.room(), position));
         for (JsonNode room : rooms) {
             ReadPosition position = byRoom.get(room.path("name").asText());
             if (position != null && room instanceof ObjectNode json) {
-                json.put("lastRead", position.lastRead()).put("unread", position.unread());
+                json.put("lastRead", position.lastRead())
+                        .put("unread", position.unread())
+                        .put("mentions", position.mentions());
             }
         }
     }

@@ -1,4 +1,7 @@
 package io.chat.history;
 
-/** One remembered room of a user: the highest seq they have read there (0: none) and the messages after it, capped. */
-public record ReadPosition(String room, long lastRead, int unread) {}
+/**
+ * One remembered room of a user: the highest seq they have read there (0: none), the messages after it, capped, and
+ * those of them that mention the user ({@link Mentions}), capped alike.
+ */
+public record ReadPosition(String room, long lastRead, int unread, int mentions) {}

@@ -42,6 +42,26 @@ final class SqlReadPositions implements ReadPositionStore {
     /** How long the first mark since the last flush waits for others before its flush is queued. */
     static final long FLUSH_DELAY_MS = 200;
 
+    /**
+     * The unread count of one room (parameters: {@code window}'s): one bounded walk of the (room, seq) key, whatever
+     * the history. No order: any {@code MAX_UNREAD} matches make the count, so the walk stops at them or at the
+     * window's end.
+     */
+    static final String UNREAD_COUNT = """
+            SELECT COUNT(*) FROM (
+                SELECT seq FROM messages WHERE room = ? AND seq > ? AND seq <= ?
+                AND kind = 0 AND NOT deleted AND sender <> ?
+                FETCH FIRST %d ROWS ONLY) t""".formatted(MAX_UNREAD);
+
+    /**
+     * The window's unread messages that may mention someone (an {@code @} in their latest text), the same walk as the
+     * unread count's. {@code LIKE} on the text works on both stores' columns (H2's VARCHAR, PostgreSQL's UTF-8 bytea),
+     * so only those texts leave the database; {@link Mentions} decides.
+     */
+    static final String MENTION_CANDIDATES = """
+            SELECT text FROM messages WHERE room = ? AND seq > ? AND seq <= ?
+            AND kind = 0 AND NOT deleted AND sender <> ? AND text LIKE '%@%'""";
+
     private record Key(String user, String room) {}
 
     /** The highest seq asked for one (user, room) since the last flush, and who waits for it. */
@@ -150,32 +170,51 @@ final class SqlReadPositions implements ReadPositionStore {
                 select.setString(1, user);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        positions.add(new ReadPosition(rows.getString(1), rows.getLong(2), 0));
+                        positions.add(new ReadPosition(rows.getString(1), rows.getLong(2), 0, 0));
                     }
                 }
             }
-            // one bounded walk of the (room, seq) key per room, whatever the history
-            // no order: any MAX_UNREAD matches make the count, so the walk stops at them or at the window's end
-            try (PreparedStatement count = connection.prepareStatement("""
-                    SELECT COUNT(*) FROM (
-                        SELECT seq FROM messages WHERE room = ? AND seq > ? AND seq <= ?
-                        AND kind = 0 AND NOT deleted AND sender <> ?
-                        FETCH FIRST %d ROWS ONLY) t""".formatted(MAX_UNREAD))) {
+            try (PreparedStatement count = connection.prepareStatement(UNREAD_COUNT);
+                    PreparedStatement mentions = connection.prepareStatement(MENTION_CANDIDATES)) {
                 List<ReadPosition> counted = new ArrayList<>(positions.size());
                 for (ReadPosition position : positions) {
-                    count.setString(1, position.room());
-                    count.setLong(2, position.lastRead());
-                    count.setLong(3, position.lastRead() + UNREAD_WINDOW);
-                    count.setString(4, user);
-                    try (ResultSet rows = count.executeQuery()) {
-                        rows.next();
-                        int unread = (int) rows.getLong(1);
-                        counted.add(new ReadPosition(position.room(), position.lastRead(), unread));
-                    }
+                    int unread = (int) count(count, position, user);
+                    // no unread message, no mention among them: the texts are read only when there is something to find
+                    int mentioned = unread == 0 ? 0 : mentions(mentions, position, user);
+                    counted.add(new ReadPosition(position.room(), position.lastRead(), unread, mentioned));
                 }
                 return counted;
             }
         });
+    }
+
+    private static long count(PreparedStatement count, ReadPosition position, String user) throws SQLException {
+        window(count, position, user);
+        try (ResultSet rows = count.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static int mentions(PreparedStatement candidates, ReadPosition position, String user) throws SQLException {
+        window(candidates, position, user);
+        int mentioned = 0;
+        try (ResultSet rows = candidates.executeQuery()) {
+            while (mentioned < MAX_UNREAD && rows.next()) {
+                if (Mentions.mentions(MessageQueries.text(rows, 1), user)) {
+                    mentioned++;
+                }
+            }
+        }
+        return mentioned;
+    }
+
+    /** The unread window's parameters: room, after the position, at most {@link #UNREAD_WINDOW} past it, not user's. */
+    private static void window(PreparedStatement statement, ReadPosition position, String user) throws SQLException {
+        statement.setString(1, position.room());
+        statement.setLong(2, position.lastRead());
+        statement.setLong(3, position.lastRead() + UNREAD_WINDOW);
+        statement.setString(4, user);
     }
 
     private static long position(Connection connection, String user, String room) throws SQLException {

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What read positions cost on H2: the unread counts of a user in 100 rooms with long histories (each count one walk of
- * at most {@link ReadPositionStore#UNREAD_WINDOW} entries of the (room, seq) key), and how many writer batches a burst
- * of marks from many users takes. A figure, not a test: {@code -Dtest=ReadPositionBench -Dbench.perRoom=N}.
+ * at most {@link ReadPositionStore#UNREAD_WINDOW} entries of the (room, seq) key), with the mentions among them (every
+ * message names someone, so every text in the window is read; one in 20 names the reader), and how many writer batches
+ * a burst of marks from many users takes. A figure, not a test: {@code -Dtest=ReadPositionBench -Dbench.perRoom=N};
+ * {@code -Dbench.pad=N} puts N characters before each message's words (the cost of long texts).
  */
 class ReadPositionBench {
     @Test
@@ -23,6 +25,7 @@ class ReadPositionBench {
         int rooms = 100;
         int perRoom = Integer.getInteger("bench.perRoom", 2_000);
         int users = Integer.getInteger("bench.users", 500);
+        String pad = "x".repeat(Integer.getInteger("bench.pad", 0));
         Path dir = Files.createTempDirectory("read-bench");
         ExecutorService reads = Executors.newFixedThreadPool(4);
         AtomicInteger batches = new AtomicInteger();
@@ -30,7 +33,11 @@ class ReadPositionBench {
                 H2TenantStore.open(dir, "bench", reads, (size, nanos) -> batches.incrementAndGet())) {
             List<CompletableFuture<AppendResult>> inFlight = new ArrayList<>();
             for (int i = 0; i < rooms * perRoom; i++) {
-                inFlight.add(store.append("room-" + (i % rooms), "user" + (i % 50), "message " + i, Optional.empty()));
+                inFlight.add(store.append(
+                        "room-" + (i % rooms),
+                        "user" + (i % 50),
+                        pad + "message " + i + ((i / rooms) % 20 == 0 ? " for @reader" : " for @user" + (i % 7)),
+                        Optional.empty()));
                 if (inFlight.size() == 5_000) {
                     inFlight.forEach(CompletableFuture::join);
                     inFlight.clear();
@@ -40,24 +47,9 @@ class ReadPositionBench {
             for (int r = 0; r < rooms; r++) {
                 store.remember("reader", "room-" + r, Instant.now(), 100).join();
             }
-            System.out.println("[bench] plan: "
-                    + store.<String>read(connection -> {
-                                try (var explain = connection.prepareStatement("""
-                                EXPLAIN SELECT COUNT(*) FROM (
-                                    SELECT seq FROM messages WHERE room = ? AND seq > ? AND seq <= ?
-                                    AND kind = 0 AND NOT deleted AND sender <> ?
-                                    FETCH FIRST 99 ROWS ONLY) t""")) {
-                                    explain.setString(1, "room-1");
-                                    explain.setLong(2, 0);
-                                    explain.setLong(3, 1000);
-                                    explain.setString(4, "reader");
-                                    try (var rows = explain.executeQuery()) {
-                                        rows.next();
-                                        return rows.getString(1).replace('\n', ' ');
-                                    }
-                                }
-                            })
-                            .join());
+            for (String query : List.of(SqlReadPositions.UNREAD_COUNT, SqlReadPositions.MENTION_CANDIDATES)) {
+                System.out.println("[bench] plan: " + plan(store, query));
+            }
             for (long position : new long[] {0, perRoom / 2, perRoom - 10}) {
                 if (position > 0) {
                     for (int r = 0; r < rooms; r++) {
@@ -65,14 +57,21 @@ class ReadPositionBench {
                     }
                 }
                 for (int run = 0; run < 3; run++) {
+                    // the unread counts alone (what readPositions ran before mentions), then readPositions, in turn
+                    long unreadOnly = System.nanoTime();
+                    countUnreadOnly(store, rooms, position);
+                    unreadOnly = System.nanoTime() - unreadOnly;
                     long start = System.nanoTime();
                     List<ReadPosition> counted = store.readPositions("reader").join();
                     System.out.printf(
-                            "[bench] unread of 100 rooms x %d entries at position %d: %.1f ms (first room %d unread)%n",
+                            "[bench] 100 rooms x %d entries at position %d: unread only %.1f ms, unread and mentions"
+                                    + " %.1f ms (first room %d unread, %d mentions)%n",
                             perRoom,
                             position,
+                            unreadOnly / 1e6,
                             (System.nanoTime() - start) / 1e6,
-                            counted.getFirst().unread());
+                            counted.getFirst().unread(),
+                            counted.getFirst().mentions());
                 }
             }
             int before = batches.get();
@@ -90,5 +89,41 @@ class ReadPositionBench {
         } finally {
             reads.shutdown();
         }
+    }
+
+    private static void countUnreadOnly(H2TenantStore store, int rooms, long position) {
+        store.<Long>read(connection -> {
+                    long total = 0;
+                    try (var count = connection.prepareStatement(SqlReadPositions.UNREAD_COUNT)) {
+                        for (int r = 0; r < rooms; r++) {
+                            count.setString(1, "room-" + r);
+                            count.setLong(2, position);
+                            count.setLong(3, position + ReadPositionStore.UNREAD_WINDOW);
+                            count.setString(4, "reader");
+                            try (var rows = count.executeQuery()) {
+                                rows.next();
+                                total += rows.getLong(1);
+                            }
+                        }
+                    }
+                    return total;
+                })
+                .join();
+    }
+
+    private static String plan(H2TenantStore store, String query) {
+        return store.<String>read(connection -> {
+                    try (var explain = connection.prepareStatement("EXPLAIN " + query)) {
+                        explain.setString(1, "room-1");
+                        explain.setLong(2, 0);
+                        explain.setLong(3, 1000);
+                        explain.setString(4, "reader");
+                        try (var rows = explain.executeQuery()) {
+                            rows.next();
+                            return rows.getString(1).replace('\n', ' ');
+                        }
+                    }
+                })
+                .join();
     }
 }

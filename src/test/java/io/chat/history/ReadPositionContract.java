@@ -38,7 +38,7 @@ abstract class ReadPositionContract extends StoreContract {
         for (int i = 1; i <= 5; i++) {
             send(store, "general", "bob", "m" + i);
         }
-        assertEquals(new ReadPosition("general", 0, 5), position(store, "alice", "general"), "never marked");
+        assertEquals(new ReadPosition("general", 0, 5, 0), position(store, "alice", "general"), "never marked");
         assertEquals(new ReadMark(3, true), await(store.markRead("alice", "general", 3)));
         assertEquals(new ReadMark(3, false), await(store.markRead("alice", "general", 2)), "a lower seq is a no-op");
         assertEquals(new ReadMark(3, false), await(store.markRead("alice", "general", 3)));
@@ -48,7 +48,7 @@ abstract class ReadPositionContract extends StoreContract {
         store.close();
 
         TenantStore reopened = open("acme");
-        assertEquals(new ReadPosition("general", 5, 1), position(reopened, "alice", "general"));
+        assertEquals(new ReadPosition("general", 5, 1, 0), position(reopened, "alice", "general"));
         assertEquals(new ReadMark(5, false), await(reopened.markRead("alice", "general", 4)));
     }
 
@@ -84,7 +84,50 @@ abstract class ReadPositionContract extends StoreContract {
                         .map(ReadPosition::room)
                         .toList(),
                 "every remembered room, by name");
-        assertEquals(new ReadPosition("quiet", 0, 0), position(store, "alice", "quiet"));
+        assertEquals(new ReadPosition("quiet", 0, 0, 0), position(store, "alice", "quiet"));
+    }
+
+    @Test
+    void mentionsCountUnreadMessagesNamingTheUserAsAWholeTokenOrRoom() {
+        TenantStore store = open("acme");
+        await(store.remember("alice", "general", T0, 100));
+        await(store.remember("bob", "general", T0, 100));
+        send(store, "general", "bob", "hi @alice");
+        send(store, "general", "bob", "@ALICE, case does not matter");
+        send(store, "general", "bob", "thanks @alice.");
+        send(store, "general", "bob", "(@Alice)");
+        send(store, "general", "bob", "@room: everyone");
+        send(store, "general", "bob", "@alicex is someone else, and @alice_ too");
+        send(store, "general", "bob", "mail bob@alice.com or x.@alice or é@alice");
+        send(store, "general", "bob", "@rooms @ alice alice @");
+        send(store, "general", "alice", "my own @alice and @room");
+        long edited = send(store, "general", "bob", "to be named");
+        long unnamed = send(store, "general", "bob", "@alice by mistake");
+        long deleted = send(store, "general", "bob", "@alice, gone");
+        await(store.change("general", "bob", new Change.Edit(edited, "now @alice"), Optional.empty()));
+        await(store.change("general", "bob", new Change.Edit(unnamed, "nobody"), Optional.empty()));
+        await(store.change("general", "bob", new Change.Delete(deleted), Optional.empty()));
+        await(store.change("general", "bob", new Change.React(edited, "👍"), Optional.empty()));
+        ReadPosition alice = position(store, "alice", "general");
+        assertEquals(6, alice.mentions(), "four by name, @room, and an edit's latest text: " + alice);
+        assertEquals(10, alice.unread());
+        assertEquals(1, position(store, "bob", "general").mentions(), "alice's @room; not bob's own messages");
+
+        await(store.markRead("alice", "general", 4));
+        assertEquals(2, position(store, "alice", "general").mentions(), "only after the position: @room, the edit");
+        await(store.markRead("alice", "general", edited));
+        assertEquals(0, position(store, "alice", "general").mentions());
+
+        await(store.remember("alice", "busy", T0, 100));
+        List<CompletableFuture<AppendResult>> many = new ArrayList<>();
+        for (int i = 0; i < ReadPositionStore.MAX_UNREAD + 20; i++) {
+            many.add(store.append("busy", "carol", i % 2 == 0 ? "@alice " + i : "@room " + i, Optional.empty()));
+        }
+        many.forEach(StoreContract::await);
+        assertEquals(
+                new ReadPosition("busy", 0, ReadPositionStore.MAX_UNREAD, ReadPositionStore.MAX_UNREAD),
+                position(store, "alice", "busy"),
+                "capped like unread");
     }
 
     @Test
@@ -105,7 +148,7 @@ abstract class ReadPositionContract extends StoreContract {
         assertTrue(marks.stream().allMatch(mark -> await(mark).seq() >= 1));
         long writes = batchedWrites.get() - writesBefore;
         assertTrue(writes < 200, "200 marks made " + writes + " writes in " + (batches.get() - before) + " batches");
-        assertEquals(new ReadPosition("general", 200, 0), position(store, "alice", "general"));
+        assertEquals(new ReadPosition("general", 200, 0, 0), position(store, "alice", "general"));
     }
 
     @Test
@@ -117,7 +160,7 @@ abstract class ReadPositionContract extends StoreContract {
         await(store.markRead("alice", "general", 1));
         assertTrue(await(store.deleteUser("alice")));
         await(store.remember("alice", "general", T0, 100));
-        assertEquals(new ReadPosition("general", 0, 1), position(store, "alice", "general"));
+        assertEquals(new ReadPosition("general", 0, 1, 0), position(store, "alice", "general"));
     }
 
     @Test
@@ -130,8 +173,8 @@ abstract class ReadPositionContract extends StoreContract {
         send(acme, "general", "bob", "two");
         send(globex, "general", "bob", "one");
         assertEquals(new ReadMark(2, true), await(acme.markRead("alice", "general", 2)));
-        assertEquals(new ReadPosition("general", 0, 1), position(globex, "alice", "general"));
-        assertEquals(new ReadPosition("general", 2, 0), position(acme, "alice", "general"));
+        assertEquals(new ReadPosition("general", 0, 1, 0), position(globex, "alice", "general"));
+        assertEquals(new ReadPosition("general", 2, 0, 0), position(acme, "alice", "general"));
         assertFalse(await(globex.markRead("alice", "general", 2)).seq() > 1, "clamped to globex's own last seq");
     }
 }
