@@ -58,3 +58,38 @@ test("unread counts follow erin across devices, with a New messages line", { tim
   assertNoProblems(laptop, phone, tablet);
   for (const page of [laptop, phone, tablet]) await page.context().close();
 });
+
+test("a room joined in this tab is marked read as it is read, not only after the next sign-in", { timeout: TEST_TIMEOUT },
+  async () => {
+    const room = uniqueRoom("fresh");
+    const laptop = await newPage(browser);
+    await signIn(laptop, env.tenantA, env.erin);
+    await joinRoom(laptop, room); // after rooms:mine answered: the server's position here comes with no list
+    await laptop.bringToFront();
+    const frank = await apiClient(env.tenantA, env.frank);
+    try {
+      await frank.sendAll(room, ["read here", "and this"]);
+    } finally {
+      frank.close();
+    }
+    await eventually(async () => assert.equal(await pane(laptop, room).locator(".msg-text").count(), 2));
+
+    // another device: read on the laptop, so nothing unread here (it showed 2 before)
+    const phone = await newPage(browser);
+    await eventually(async () => {
+      const api = await apiClient(env.tenantA, env.erin);
+      try {
+        const mine = await api.request("rooms:mine", {});
+        assert.equal(mine.rooms.find((r) => r.name === room)?.unread, 0);
+      } finally {
+        api.close();
+      }
+    }, 15_000);
+    await signIn(phone, env.tenantA, env.erin);
+    await eventually(async () => assert.ok(await phone.locator(`.room-list .room-item[data-room="${room}"]`).count()));
+    await phone.waitForTimeout(500);
+    assert.equal(await roomBadge(phone, room), "");
+
+    assertNoProblems(laptop, phone);
+    for (const page of [laptop, phone]) await page.context().close();
+  });

@@ -555,6 +555,7 @@ export class ChatApp {
       state.confirmed = true;
       this.reads.fromServer(state, room);
     }
+    this.reads.listed = true;
     for (const [name, { state }] of [...this.rooms]) {
       if (names.has(name) || this.outbox.forRoom(name).length || (state.joinSerial ?? 0) > joinedBefore) continue;
       // joined from this page, or seen remembered by the server before (this tab was closed meanwhile), and no longer

@@ -13,6 +13,8 @@ export class ReadTracker {
   constructor(app) {
     this.app = app;
     this.timer = null;
+    /** rooms:mine answered: every room it named has the server's position; one without was not in the list. */
+    this.listed = false;
   }
 
   /** A room of `rooms:mine`: the server's position and count (an older server sends neither). */
@@ -82,8 +84,11 @@ export class ReadTracker {
     const room = this.app.rooms.get(this.app.viewName);
     if (!room || document.hidden || !document.hasFocus() || !this.app.connection.connected) return;
     const { state } = room;
-    // the server's position first (rooms:mine): marking before it came would hide the "New messages" line
-    if (state.lastRead == null || !state.joined || !(state.cursor > state.lastRead)) return;
+    // the server's position first (rooms:mine): marking before it came would hide the "New messages" line. A room the
+    // list did not name (joined from this tab or another after it came) gets no position until the next sign-in:
+    // marked from 0, which is safe, the server's position only moves forward and its ack tells where it is
+    const position = state.lastRead ?? (this.listed ? 0 : null);
+    if (position == null || !state.joined || !(state.cursor > position)) return;
     const seq = state.cursor;
     this.app.connection.request("room:read", { room: state.name, seq }).then((ack) => {
       if (Number.isSafeInteger(ack.seq)) state.lastRead = Math.max(state.lastRead ?? 0, ack.seq);
