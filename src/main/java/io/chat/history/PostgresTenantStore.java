@@ -90,7 +90,7 @@ final class PostgresTenantStore implements TenantStore {
     @Override
     public CompletableFuture<SearchPage> search(SearchQuery query) {
         Objects.requireNonNull(query, "query");
-        return read(connection -> PostgresSearch.search(connection, query));
+        return read(connection -> PostgresSearch.search(connection, query, tenantId));
     }
 
     /** In the node writer's transaction (its group commit), after the batch's appends: see {@link PostgresChanges}. */
