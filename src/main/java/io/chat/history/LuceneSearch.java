@@ -111,6 +111,9 @@ final class LuceneSearch implements AutoCloseable {
     private final String tenantId;
     private final Reads reads;
     private final Analyzer analyzer = new StandardAnalyzer();
+    /** How long a search may take: {@link SearchQuery#TIME_LIMIT}, shorter in a test of the limit. */
+    private volatile Duration timeLimit = SearchQuery.TIME_LIMIT;
+
     private final Directory directory;
     private final IndexWriter index;
     private final SearcherManager searchers;
@@ -281,7 +284,7 @@ final class LuceneSearch implements AutoCloseable {
         try {
             // a searcher of its own: the time bound is the searcher's
             IndexSearcher searcher = new IndexSearcher(shared.getIndexReader());
-            long deadline = System.nanoTime() + SearchQuery.TIME_LIMIT.toNanos();
+            long deadline = System.nanoTime() + timeLimit.toNanos();
             searcher.setTimeout(() -> System.nanoTime() - deadline > 0);
             int lastDoc = searcher.getIndexReader().maxDoc() - 1;
             if (lastDoc < 0) {
@@ -343,6 +346,11 @@ final class LuceneSearch implements AutoCloseable {
         return new FieldDoc(
                 lastDoc, Float.NaN, new Object[] {cursor.ts().toEpochMilli(), new BytesRef(cursor.room()), cursor.seq()
                 });
+    }
+
+    /** Test access: searches from now on give up after {@code limit}. */
+    void timeLimit(Duration limit) {
+        timeLimit = limit;
     }
 
     /** Stops the indexer (what it has taken in is committed; the rest is caught up at the next open). */
