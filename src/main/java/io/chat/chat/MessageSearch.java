@@ -83,22 +83,25 @@ final class MessageSearch {
         if (!searching.add(searcher)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");
         }
-        CompletableFuture<SearchPage> search = remembered.apply(socket).thenCompose(mine -> {
-            Set<String> rooms = new HashSet<>();
-            mine.forEach(kept -> rooms.add(kept.room()));
-            socket.rooms().stream()
-                    .filter(name -> !name.equals(socket.id())) // its own, for its private events
-                    .limit(SearchQuery.MAX_ROOMS)
-                    .forEach(rooms::add);
-            SearchQuery query = new SearchQuery(
-                    rooms.stream().limit(SearchQuery.MAX_ROOMS).collect(Collectors.toSet()),
-                    text,
-                    from,
-                    room,
-                    limit,
-                    before);
-            return work.apply(socket).read(line.submit(() -> store.get().search(query)));
-        });
+        // from here every failure, even one thrown at once, ends in the answer below, which frees the user's search
+        CompletableFuture<SearchPage> search = CompletableFuture.completedFuture(socket)
+                .thenCompose(remembered)
+                .thenCompose(mine -> {
+                    Set<String> rooms = new HashSet<>();
+                    mine.forEach(kept -> rooms.add(kept.room()));
+                    socket.rooms().stream()
+                            .filter(name -> !name.equals(socket.id())) // its own, for its private events
+                            .limit(SearchQuery.MAX_ROOMS)
+                            .forEach(rooms::add);
+                    SearchQuery query = new SearchQuery(
+                            rooms.stream().limit(SearchQuery.MAX_ROOMS).collect(Collectors.toSet()),
+                            text,
+                            from,
+                            room,
+                            limit,
+                            before);
+                    return work.apply(socket).read(line.submit(() -> store.get().search(query)));
+                });
         search.whenComplete((page, error) -> {
             searching.remove(searcher);
             if (error == null) {
