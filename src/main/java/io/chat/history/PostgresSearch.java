@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * parsed as a tsquery, so no tsquery syntax reaches PostgreSQL): each term is {@code phraseto_tsquery('simple', ..)}
  * (its words in order), required ones joined by {@code &&}, excluded ones as {@code && !!}. Row security keeps it to
  * the tenant; edits and deletions rewrite the column with the row (a deleted message's text is empty, so are its
- * words). The statement is cancelled by PostgreSQL after {@link SearchQuery#TIME_LIMIT}.
+ * words). The statement is cancelled by PostgreSQL after its time limit ({@link SearchQuery#TIME_LIMIT}).
  */
 final class PostgresSearch {
     /** PostgreSQL's SQLSTATE for a statement cancelled (by statement_timeout). */
@@ -24,7 +25,8 @@ final class PostgresSearch {
 
     private PostgresSearch() {}
 
-    static SearchPage search(Connection connection, SearchQuery query, String tenantId) throws SQLException {
+    static SearchPage search(Connection connection, SearchQuery query, String tenantId, Duration timeLimit)
+            throws SQLException {
         if (query.searched().isEmpty()) {
             return SearchPage.empty();
         }
@@ -40,8 +42,8 @@ final class PostgresSearch {
         sql.append(" ORDER BY m.ts DESC, m.room DESC, m.seq DESC LIMIT ?");
         List<StoredMessage> messages = new ArrayList<>(query.limit() + 1);
         try (Statement timeout = connection.createStatement()) {
-            timeout.execute(
-                    "SET LOCAL statement_timeout = " + SearchQuery.TIME_LIMIT.toMillis()); // the read's transaction
+            // for the rest of the read's transaction; 0 would mean no limit
+            timeout.execute("SET LOCAL statement_timeout = " + Math.max(1, timeLimit.toMillis()));
         }
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             int at = 1;
