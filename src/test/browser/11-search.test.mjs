@@ -44,6 +44,22 @@ test("alice finds bob's message in her room only, as text, and a click opens it"
   assert.equal(await results.first().locator(".search-from").textContent(), env.bob.user);
   assert.equal(await alice.locator(".search-results b, .search-results img").count(), 0, "no markup from a message");
 
+  // a search sent while another is in flight waits for it (the server refuses a second search of a user in flight)
+  await alice.evaluate((word) => {
+    const input = document.querySelector("#search-query");
+    const form = document.querySelector(".search-form");
+    input.value = "zzznowhere";
+    form.requestSubmit();
+    input.value = word;
+    form.requestSubmit();
+  }, word);
+  const status = alice.locator(".search-status");
+  await eventually(async () => assert.equal(await status.textContent(), "1 result"));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assert.equal(await status.textContent(), "1 result", "not a failure of the second");
+  assert.equal(await results.count(), 1);
+  assert.equal(await results.first().locator(".search-text").textContent(), needle);
+
   await results.first().getByRole("button").click();
   await eventually(async () => assert.equal(await alice.locator("#room-title").textContent(), `#${room}`));
   await eventually(async () =>

@@ -15,6 +15,8 @@ export class SearchPanel {
     this.actions = actions;
     this.query = null;
     this.next = null;
+    this.turn = 0; // the latest run's number: an older run's answer is dropped
+    this.inFlight = Promise.resolve(); // the search sent last, settled either way
     this.input = h("input", { id: "search-query", name: "q", type: "search", autocomplete: "off",
       maxlength: String(MAX_QUERY), placeholder: "Search messages", spellcheck: "false" });
     this.status = h("p", { class: "hint search-status", role: "status", "aria-live": "polite" });
@@ -42,12 +44,18 @@ export class SearchPanel {
       this.more.hidden = true;
     }
     this.query = query;
+    const turn = ++this.turn;
     setText(this.status, "Searching…");
     try {
       const payload = { q: query.slice(0, MAX_QUERY) };
       if (before) payload.before = before;
-      const ack = await this.actions.request("search", payload);
-      if (this.query !== query) return; // a newer search started meanwhile
+      // one at a time: the server refuses a second search of mine while one is in flight
+      await this.inFlight;
+      if (turn !== this.turn) return; // a newer search started meanwhile
+      const pending = this.actions.request("search", payload);
+      this.inFlight = pending.then(() => {}, () => {});
+      const ack = await pending;
+      if (turn !== this.turn) return;
       for (const result of ack.results) this.results.append(this.render(result));
       this.next = ack.next ?? null;
       this.more.hidden = !this.next;

@@ -1,6 +1,7 @@
 package io.chat.chat;
 
 import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
+import static io.chat.chat.Acks.ErrorCode.RATE_LIMITED;
 import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
 import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
 
@@ -13,6 +14,8 @@ import io.chat.history.SearchCursor;
 import io.chat.history.SearchHit;
 import io.chat.history.SearchPage;
 import io.chat.history.SearchQuery;
+import io.chat.history.SearchTerms;
+import io.chat.history.SearchTimeoutException;
 import io.chat.socketio.Ack;
 import io.chat.socketio.Socket;
 import io.chat.tenant.Names;
@@ -25,6 +28,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -34,6 +39,11 @@ import java.util.stream.Collectors;
  * The {@code search} event: the messages of the rooms the user may read (the rooms the server remembers for them,
  * and those the socket is in), found by words, optionally in one room and from one user, newest first, a page at a
  * time. The store does the searching, on its read pool; this validates, bounds and answers.
+ *
+ * <p>Bounds, so that a hostile member's searches cannot starve the tenant's history and logins: the query's shape
+ * ({@link SearchTerms}), one search in flight per user (a second is refused {@code rate_limited}), one search of the
+ * tenant at a time on its read connections ({@link SearchLine}), each given up by the store after
+ * {@link SearchQuery#TIME_LIMIT}; a search is one of the socket's reads, dropped if it disconnects while it waits.
  */
 final class MessageSearch {
     static final int DEFAULT_LIMIT = 20;
@@ -42,10 +52,24 @@ final class MessageSearch {
     private final Supplier<MessageStore> store;
     /** The rooms the server remembers for a user: read with the socket's tracked reads. */
     private final Function<Socket, CompletableFuture<List<RoomTopic>>> remembered;
+    /** The socket's reads, cancelled when it disconnects. */
+    private final Function<Socket, SocketWork> work;
+    /** The user a socket is. */
+    private final Function<Socket, String> user;
 
-    MessageSearch(Supplier<MessageStore> store, Function<Socket, CompletableFuture<List<RoomTopic>>> remembered) {
+    private final SearchLine line = new SearchLine();
+    /** Users with a search in flight on this node. */
+    private final Set<String> searching = ConcurrentHashMap.newKeySet();
+
+    MessageSearch(
+            Supplier<MessageStore> store,
+            Function<Socket, CompletableFuture<List<RoomTopic>>> remembered,
+            Function<Socket, SocketWork> work,
+            Function<Socket, String> user) {
         this.store = store;
         this.remembered = remembered;
+        this.work = work;
+        this.user = user;
     }
 
     void search(Socket socket, List<JsonNode> args, Ack ack) {
@@ -55,8 +79,13 @@ final class MessageSearch {
         Optional<String> from = optional(payload, "from", Names::isUsername);
         Optional<SearchCursor> before = cursor(payload.get("before"));
         int limit = Payloads.limit(payload, DEFAULT_LIMIT, MAX_LIMIT);
-        remembered
-                .apply(socket)
+        String searcher = user.apply(socket);
+        if (!searching.add(searcher)) {
+            throw new Acks.Refusal(RATE_LIMITED, "slow down");
+        }
+        // from here every failure, even one thrown at once, ends in the answer below, which frees the user's search
+        CompletableFuture<SearchPage> search = CompletableFuture.completedFuture(socket)
+                .thenCompose(remembered)
                 .thenCompose(mine -> {
                     Set<String> rooms = new HashSet<>();
                     mine.forEach(kept -> rooms.add(kept.room()));
@@ -64,22 +93,33 @@ final class MessageSearch {
                             .filter(name -> !name.equals(socket.id())) // its own, for its private events
                             .limit(SearchQuery.MAX_ROOMS)
                             .forEach(rooms::add);
-                    return store.get()
-                            .search(new SearchQuery(
-                                    rooms.stream().limit(SearchQuery.MAX_ROOMS).collect(Collectors.toSet()),
-                                    text,
-                                    from,
-                                    room,
-                                    limit,
-                                    before));
-                })
-                .whenComplete((page, error) -> {
-                    if (error != null) {
-                        Acks.fail(ack, UNAVAILABLE, "search unavailable");
-                        return;
-                    }
-                    ack.send(answer(page));
+                    SearchQuery query = new SearchQuery(
+                            rooms.stream().limit(SearchQuery.MAX_ROOMS).collect(Collectors.toSet()),
+                            text,
+                            from,
+                            room,
+                            limit,
+                            before);
+                    return work.apply(socket).read(line.submit(() -> store.get().search(query)));
                 });
+        search.whenComplete((page, error) -> {
+            searching.remove(searcher);
+            if (error == null) {
+                ack.send(answer(page));
+            } else if (cause(error) instanceof SearchTimeoutException) {
+                Acks.fail(ack, UNAVAILABLE, "search timed out");
+            } else {
+                Acks.fail(ack, UNAVAILABLE, "search unavailable");
+            }
+        });
+    }
+
+    private static Throwable cause(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static String query(JsonNode payload) {
@@ -91,8 +131,10 @@ final class MessageSearch {
         if (text.length() > SearchQuery.MAX_TEXT) {
             throw new Acks.Refusal(TOO_LARGE, "q over " + SearchQuery.MAX_TEXT + " characters");
         }
-        if (!SearchQuery.hasWords(text)) {
-            throw new Acks.Refusal(BAD_REQUEST, "q has no words");
+        try {
+            SearchTerms.parse(text);
+        } catch (SearchTerms.Refused e) {
+            throw new Acks.Refusal(BAD_REQUEST, e.getMessage()); // one of its fixed texts
         }
         return text;
     }

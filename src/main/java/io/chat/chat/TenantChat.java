@@ -161,8 +161,11 @@ final class TenantChat {
         onLimited("rooms:directory", memberships::directory);
         onLimited("room:topic", memberships::topic);
         onLimited(ReadPositions.EVENT, readPositions::mark);
-        MessageSearch search = new MessageSearch(tenant::store, socket -> work(socket)
-                .read(tenant.store().roomsOf(user(socket).username())));
+        MessageSearch search = new MessageSearch(
+                tenant::store,
+                socket -> work(socket).read(tenant.store().roomsOf(user(socket).username())),
+                TenantChat::work,
+                socket -> user(socket).username());
         onLimited("search", search::search);
         namespace.onUnknownEvent((socket, args, ack) -> {
             if (ack.requested()) {

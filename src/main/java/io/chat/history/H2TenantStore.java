@@ -364,6 +364,11 @@ public final class H2TenantStore implements TenantStore {
         return readQueue.submit(() -> reads.call(tenantId, work));
     }
 
+    /** Test access: searches from now on give up after {@code limit}. */
+    void searchTimeLimit(Duration limit) {
+        search.timeLimit(limit);
+    }
+
     /** Test access: runs SQL in the writer's transaction. */
     <T> CompletableFuture<T> write(SqlWork<T> work) {
         return writer.task(work);

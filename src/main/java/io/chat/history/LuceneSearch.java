@@ -37,7 +37,6 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.queryparser.simple.SimpleQueryParser;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FieldDoc;
@@ -54,6 +53,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
 
 /**
  * The H2 store's search: a Lucene index in the tenant's folder ({@value #FOLDER}), one document per message in its
@@ -94,13 +94,6 @@ final class LuceneSearch implements AutoCloseable {
             new SortField(TS, SortField.Type.LONG, true),
             new SortField(ROOM_ORDER, SortField.Type.STRING, true),
             new SortField(SEQ, SortField.Type.LONG, true));
-    private static final int PARSER_FLAGS = SimpleQueryParser.AND_OPERATOR
-            | SimpleQueryParser.NOT_OPERATOR
-            | SimpleQueryParser.OR_OPERATOR
-            | SimpleQueryParser.PHRASE_OPERATOR
-            | SimpleQueryParser.PRECEDENCE_OPERATORS
-            | SimpleQueryParser.ESCAPE_OPERATOR
-            | SimpleQueryParser.WHITESPACE_OPERATOR;
     // entries after a seq, each with the current state of the message it is or changes
     private static final String ENTRIES_AFTER = """
             SELECT m.seq, m.kind, m.target, m.sender, m.text, m.ts, m.deleted, t.sender, t.text, t.ts, t.deleted
@@ -118,6 +111,9 @@ final class LuceneSearch implements AutoCloseable {
     private final String tenantId;
     private final Reads reads;
     private final Analyzer analyzer = new StandardAnalyzer();
+    /** How long a search may take: {@link SearchQuery#TIME_LIMIT}, shorter in a test of the limit. */
+    private volatile Duration timeLimit = SearchQuery.TIME_LIMIT;
+
     private final Directory directory;
     private final IndexWriter index;
     private final SearcherManager searchers;
@@ -275,19 +271,21 @@ final class LuceneSearch implements AutoCloseable {
         if (rooms.isEmpty()) {
             return SearchPage.empty();
         }
-        SimpleQueryParser parser = new SimpleQueryParser(analyzer, Map.of(TEXT, 1f), PARSER_FLAGS);
-        parser.setDefaultOperator(Occur.MUST);
-        Query words = parser.parse(query.text());
-        if (words == null) {
-            return SearchPage.empty(); // nothing left once tokenized
+        Optional<Query> words = words(query.terms());
+        if (words.isEmpty()) {
+            return SearchPage.empty(); // a required term with nothing left once tokenized
         }
         BooleanQuery.Builder match = new BooleanQuery.Builder()
-                .add(words, Occur.MUST)
+                .add(words.get(), Occur.MUST)
                 .add(new TermInSetQuery(ROOM, rooms.stream().map(BytesRef::new).toList()), Occur.FILTER);
         query.from().ifPresent(from -> match.add(new TermQuery(new Term(FROM, from)), Occur.FILTER));
         List<SearchSql.Key> keys = new ArrayList<>(query.limit() + 1);
-        IndexSearcher searcher = searchers.acquire();
+        IndexSearcher shared = searchers.acquire();
         try {
+            // a searcher of its own: the time bound is the searcher's
+            IndexSearcher searcher = new IndexSearcher(shared.getIndexReader());
+            long deadline = System.nanoTime() + timeLimit.toNanos();
+            searcher.setTimeout(() -> System.nanoTime() - deadline > 0);
             int lastDoc = searcher.getIndexReader().maxDoc() - 1;
             if (lastDoc < 0) {
                 return SearchPage.empty();
@@ -296,6 +294,9 @@ final class LuceneSearch implements AutoCloseable {
                     ? searcher.searchAfter(
                             after(query.before().get(), lastDoc), match.build(), query.limit() + 1, NEWEST_FIRST)
                     : searcher.search(match.build(), query.limit() + 1, NEWEST_FIRST);
+            if (searcher.timedOut()) {
+                throw new SearchTimeoutException(tenantId);
+            }
             for (ScoreDoc hit : top.scoreDocs) {
                 Object[] sortValues = ((FieldDoc) hit).fields;
                 keys.add(new SearchSql.Key(((BytesRef) sortValues[1]).utf8ToString(), (Long) sortValues[2]));
@@ -310,8 +311,31 @@ final class LuceneSearch implements AutoCloseable {
             }
             return new SearchPage(SearchSql.hits(connection, page), next);
         } finally {
-            searchers.release(searcher);
+            searchers.release(shared);
         }
+    }
+
+    /**
+     * The query of {@code terms}, each term tokenized as the text was (one word: a term query; several: a phrase),
+     * or empty when a required term has no word left (nothing can match it).
+     */
+    private Optional<Query> words(SearchTerms terms) {
+        QueryBuilder tokens = new QueryBuilder(analyzer);
+        BooleanQuery.Builder words = new BooleanQuery.Builder();
+        for (String term : terms.required()) {
+            Query word = tokens.createPhraseQuery(TEXT, term);
+            if (word == null) {
+                return Optional.empty();
+            }
+            words.add(word, Occur.MUST);
+        }
+        for (String term : terms.excluded()) {
+            Query word = tokens.createPhraseQuery(TEXT, term);
+            if (word != null) {
+                words.add(word, Occur.MUST_NOT);
+            }
+        }
+        return Optional.of(words.build());
     }
 
     /**
@@ -322,6 +346,11 @@ final class LuceneSearch implements AutoCloseable {
         return new FieldDoc(
                 lastDoc, Float.NaN, new Object[] {cursor.ts().toEpochMilli(), new BytesRef(cursor.room()), cursor.seq()
                 });
+    }
+
+    /** Test access: searches from now on give up after {@code limit}. */
+    void timeLimit(Duration limit) {
+        timeLimit = limit;
     }
 
     /** Stops the indexer (what it has taken in is committed; the rest is caught up at the next open). */

@@ -49,6 +49,8 @@ final class PostgresTenantStore implements TenantStore {
 
     private boolean closed; // guarded by admission
     private volatile boolean open = true;
+    /** How long a search may take: {@link SearchQuery#TIME_LIMIT}, shorter in a test of the limit. */
+    private volatile Duration searchTimeLimit = SearchQuery.TIME_LIMIT;
 
     private PostgresTenantStore(String tenantId, PostgresDatabase database, Executor readExecutor, Runnable onClosed) {
         this.tenantId = tenantId;
@@ -90,7 +92,8 @@ final class PostgresTenantStore implements TenantStore {
     @Override
     public CompletableFuture<SearchPage> search(SearchQuery query) {
         Objects.requireNonNull(query, "query");
-        return read(connection -> PostgresSearch.search(connection, query));
+        Duration limit = searchTimeLimit;
+        return read(connection -> PostgresSearch.search(connection, query, tenantId, limit));
     }
 
     /** In the node writer's transaction (its group commit), after the batch's appends: see {@link PostgresChanges}. */
@@ -278,6 +281,11 @@ final class PostgresTenantStore implements TenantStore {
             }
             return database.read(tenantId, work);
         });
+    }
+
+    /** Test access: searches from now on give up after {@code limit} (at least a millisecond). */
+    void searchTimeLimit(Duration limit) {
+        searchTimeLimit = limit;
     }
 
     /** Runs SQL in the writer's transaction, as this tenant (test access too). */

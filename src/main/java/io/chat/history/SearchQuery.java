@@ -1,5 +1,6 @@
 package io.chat.history;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +12,9 @@ import java.util.Set;
  * {@code before} when given (the {@code next} cursor of the previous page).
  *
  * <p>{@code text}: words (every one must appear, case-insensitively, as a whole word), {@code "a quoted phrase"},
- * {@code -word} to leave out messages with it. At least one letter or digit, at most {@link #MAX_TEXT} UTF-16 units.
+ * {@code -word} to leave out messages with it, read by {@link SearchTerms} (and within its bounds); at most
+ * {@link #MAX_TEXT} UTF-16 units. A store gives up a search that takes longer than {@link #TIME_LIMIT}: it fails
+ * with {@link SearchTimeoutException}.
  */
 public record SearchQuery(
         Set<String> rooms,
@@ -26,6 +29,8 @@ public record SearchQuery(
     public static final int MAX_ROOMS = 1_000;
     /** The largest page of results. */
     public static final int MAX_LIMIT = 50;
+    /** The longest a store searches before it gives up. */
+    public static final Duration TIME_LIMIT = Duration.ofSeconds(1);
 
     public SearchQuery {
         rooms = Set.copyOf(rooms);
@@ -40,9 +45,7 @@ public record SearchQuery(
         if (text.length() > MAX_TEXT) {
             throw new IllegalArgumentException("query longer than " + MAX_TEXT);
         }
-        if (!hasWords(text)) {
-            throw new IllegalArgumentException("query without words");
-        }
+        SearchTerms.parse(text); // throws when out of its bounds
         from.ifPresent(user -> Arguments.check("from", user, AccountStore.MAX_USER));
         room.ifPresent(name -> Arguments.check("room", name, MessageStore.MAX_ROOM));
         if (limit < 1 || limit > MAX_LIMIT) {
@@ -50,9 +53,9 @@ public record SearchQuery(
         }
     }
 
-    /** Whether {@code text} holds something to search for: a letter or a digit. */
-    public static boolean hasWords(String text) {
-        return text.codePoints().anyMatch(Character::isLetterOrDigit);
+    /** What {@code text} asks for (the stores build their queries from it). */
+    SearchTerms terms() {
+        return SearchTerms.parse(text);
     }
 
     /** The rooms searched: {@code rooms}, or only {@code room} when given and one of them (else none). */

@@ -1,14 +1,19 @@
 package io.chat.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +43,7 @@ class H2SearchStoreTest extends SearchStoreContract {
     void aLostIndexIsRebuiltFromTheTable() throws IOException {
         TenantStore store = open("acme");
         send(store, "general", "alice", "rebuild me");
-        await(store.change("general", "alice", new Change.Edit(1, "rebuilt text"), java.util.Optional.empty()));
+        await(store.change("general", "alice", new Change.Edit(1, "rebuilt text"), Optional.empty()));
         send(store, "general", "bob", "second rebuild");
         store.close();
         deleteTree(tenants.resolve("acme").resolve(LuceneSearch.FOLDER));
@@ -62,6 +67,27 @@ class H2SearchStoreTest extends SearchStoreContract {
         }
         TenantStore reopened = open("acme");
         assertEquals(List.of(1L), seqs(await(reopened.search(query(Set.of("general"), "corrupt")))));
+    }
+
+    @Test
+    void aSearchPastItsTimeLimitFailsAsTimedOut() {
+        H2TenantStore store = (H2TenantStore) open("acme");
+        for (int i = 0; i < 50; i++) {
+            store.append("general", "alice", "status report " + i, Optional.empty());
+        }
+        send(store, "general", "alice", "last report");
+        assertEquals(
+                20,
+                await(store.search(query(Set.of("general"), "report"))).hits().size());
+        store.searchTimeLimit(Duration.ZERO);
+        CompletionException failed =
+                assertThrows(CompletionException.class, () -> store.search(query(Set.of("general"), "report"))
+                        .join());
+        assertInstanceOf(SearchTimeoutException.class, failed.getCause());
+        store.searchTimeLimit(SearchQuery.TIME_LIMIT);
+        assertEquals(
+                20,
+                await(store.search(query(Set.of("general"), "report"))).hits().size());
     }
 
     private static void deleteTree(Path folder) throws IOException {

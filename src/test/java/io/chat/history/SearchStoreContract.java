@@ -28,6 +28,11 @@ abstract class SearchStoreContract extends StoreContract {
         return page.hits().stream().map(hit -> hit.message().seq()).toList();
     }
 
+    /** The seqs of the messages of "general" that {@code text} finds. */
+    static List<Long> found(TenantStore store, String text) {
+        return seqs(await(store.search(query(GENERAL, text))));
+    }
+
     static void send(TenantStore store, String room, String from, String text) {
         await(store.append(room, from, text, Optional.empty()));
     }
@@ -182,6 +187,58 @@ abstract class SearchStoreContract extends StoreContract {
                 IllegalArgumentException.class,
                 () -> new SearchQuery(
                         GENERAL, "x", Optional.empty(), Optional.empty(), SearchQuery.MAX_LIMIT + 1, Optional.empty()));
+    }
+
+    @Test
+    void bothStoresReadTheQueryAlikeWithoutOrOrGrouping() {
+        TenantStore store = open("acme");
+        send(store, "general", "alice", "deploy failed");
+        send(store, "general", "bob", "rollback done");
+        send(store, "general", "carol", "deploy or rollback, your call");
+        send(store, "general", "alice", "rollback deploy");
+
+        assertEquals(List.of(), found(store, "failed | done"), "| is no OR");
+        assertEquals(List.of(), found(store, "failed OR done"), "OR is a word");
+        assertEquals(List.of(3L), found(store, "deploy or rollback"), "or too");
+        assertEquals(List.of(1L), found(store, "(deploy failed)"), "no grouping");
+        assertEquals(List.of(1L), found(store, "(deploy) -(rollback)"));
+        assertEquals(List.of(4L), found(store, "rollback|deploy"), "words in order");
+        assertEquals(List.of(4L, 3L, 1L), found(store, "deploy deploy DEPLOY"));
+        assertEquals(List.of(2L), found(store, "rollback -\"deploy\" -your"));
+        assertEquals(List.of(4L, 1L), found(store, "deploy -\"your call\""));
+    }
+
+    @Test
+    void aQueryOfOnlyExclusionsOrTooManyWordsIsRefused() {
+        assertRefused(SearchTerms.NO_WORDS, "-deploy -rollback");
+        assertRefused(SearchTerms.NO_WORDS, "-\"deploy failed\" | ( )");
+        assertRefused(SearchTerms.TERM_TOO_LONG, "\"" + "a ".repeat(99).strip() + "\"");
+        assertRefused(SearchTerms.TERM_TOO_LONG, "\"one two three four five six seven eight nine\"");
+        assertRefused(SearchTerms.TERM_TOO_LONG, "a|b|c|d|e|f|g|h|i");
+        assertRefused(SearchTerms.TERM_TOO_LONG, "deploy -\"a b c d e f g h i\"");
+        assertRefused(SearchTerms.TOO_MANY_TERMS, "a b c d e f g h i j k l m n o p q");
+        assertRefused(SearchTerms.TOO_MANY_TERMS, "a b c d e f g h i j k l m n o p -q");
+        query(GENERAL, "\"one two three four five six seven eight\"");
+        query(GENERAL, "a b c d e f g h i j k l m n o -p");
+        query(GENERAL, "a ".repeat(60) + "A B");
+    }
+
+    @Test
+    void aPhraseOnLongMessagesFindsItsWordsInOrder() {
+        TenantStore store = open("acme");
+        String run = "a ".repeat(98).strip();
+        String text = String.join(" b ", java.util.Collections.nCopies(20, run));
+        for (int i = 0; i < 200; i++) {
+            store.append("general", "alice", text, Optional.empty());
+        }
+        send(store, "general", "alice", "a b a");
+        assertEquals(List.of(201L), found(store, "\"b a\" -\"a a\""));
+        assertEquals(List.of(), found(store, "\"a a a a a a b b\""), "never matches");
+    }
+
+    private static void assertRefused(String message, String text) {
+        SearchTerms.Refused refused = assertThrows(SearchTerms.Refused.class, () -> query(GENERAL, text), text);
+        assertEquals(message, refused.getMessage(), text);
     }
 
     private static List<String> rooms(SearchPage page) {

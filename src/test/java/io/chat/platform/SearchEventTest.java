@@ -57,7 +57,8 @@ class SearchEventTest {
         return client;
     }
 
-    private static List<String> texts(JsonNode ack) {
+    /** The texts of a search's results, failing unless it succeeded. */
+    static List<String> texts(JsonNode ack) {
         List<String> texts = new ArrayList<>();
         assertOk(ack)
                 .get("results")
@@ -160,6 +161,11 @@ class SearchEventTest {
         assertError(alice.call("search", json("q", "x", "before", "not a cursor!")), "bad_request");
         assertError(alice.call("search", json("q", "x", "room", "")), "bad_request");
         assertError(alice.call("search", json("q", "x", "from", 7)), "bad_request");
+        assertError(alice.call("search", json("q", "-deploy -\"rollback now\"")), "bad_request");
+        assertError(alice.call("search", json("q", "\"one two three four five six seven eight nine\"")), "bad_request");
+        assertError(alice.call("search", json("q", "a|b|c|d|e|f|g|h|i")), "bad_request");
+        assertError(alice.call("search", json("q", "a b c d e f g h i j k l m n o p -q")), "bad_request");
         assertOk(alice.call("search", json("q", "a".repeat(200))));
+        assertOk(alice.call("search", json("q", "(a | b) or c")));
     }
 }
