@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.socket.client.IO;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,12 +50,8 @@ class DirectMessagesTest {
 
     /** A socket that follows its user's rooms, as the web client's. */
     private ChatClient connect(String tenant, String user) {
-        String token = server.login(tenant, user);
-        IO.Options options = ChatClient.defaultOptions(token);
-        options.auth = Map.of("token", token, "rooms", "remembered");
-        ChatClient client = ChatClient.open(server.url(), "/" + tenant, options);
+        ChatClient client = ChatClient.following(server.url(), "/" + tenant, server.login(tenant, user));
         clients.add(client);
-        client.awaitConnected();
         client.awaitEvent("rooms:mine");
         return client;
     }
