@@ -1,15 +1,10 @@
 // Rooms that last: joined on one device, there on another and after a reload until left anywhere; the room
 // directory with topics; the topic line the members edit. Two people, three browser contexts (devices).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
 import {
-  assertNoProblems, env, eventually, expectConnected, joinRoom, launch, newPage, signIn, TEST_TIMEOUT, uniqueRoom,
+  assertAccessible, assertNoProblems, env, eventually, expectConnected, joinRoom, launch, newPage, signIn, TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
-
-// evaluated through the debugging protocol: the page's Content-Security-Policy (script-src 'self') stays as it is
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let browser;
 before(async () => {
@@ -25,18 +20,6 @@ async function roomNames(page) {
 
 async function topicLine(page) {
   return page.locator("#room-topic").textContent();
-}
-
-/** axe on the whole page: no serious or critical violation. */
-async function assertAccessible(page, what) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-  assert.deepEqual(violations, [], `axe, ${what}`);
 }
 
 test("rooms joined on one device are on the others, with their topic, until left anywhere", { timeout: TEST_TIMEOUT }, async () => {

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
 
@@ -288,4 +290,19 @@ export async function control(action) {
   if (!env.control) throw new Error("CONTROL_URL is not set: this test needs BrowserTest to restart the server");
   const response = await fetch(`${env.control}/${action}`, { method: "POST" });
   assert.equal(response.status, 200, `control ${action}: ${await response.text()}`);
+}
+
+// evaluated through the debugging protocol: the page's Content-Security-Policy (script-src 'self') stays as it is
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe on the whole page: no serious or critical violation. */
+export async function assertAccessible(page, what) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(violations, [], `axe, ${what}`);
 }
