@@ -8,7 +8,8 @@
  * executor, the writer's queue, the argument checks and the health probe. Search ({@code MessageStore.search}): a
  * Lucene index in each H2 tenant's folder ({@code LuceneSearch}, following the messages table), a generated
  * {@code tsvector} column with a GIN index on PostgreSQL ({@code PostgresSearch}); both read results back with
- * {@code SearchSql}.
+ * {@code SearchSql}. Conversations (direct messages, group DMs: {@code ConversationStore}, {@code SqlConversations}) are
+ * rooms with a stored member list, written with their members' memberships in one transaction.
  *
  * <p>The only package that touches JDBC ({@code java.sql}), H2, the PostgreSQL driver, the pool (HikariCP), the
  * migrations (Flyway) or Lucene. It depends on nothing else of ours; callers see records ({@code StoredMessage},
