@@ -202,3 +202,22 @@ export function bytesOf(value) {
   }
   return null;
 }
+
+/** An environment variable the JUnit test that runs the script sets; throws when it is not set. */
+export function need(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/**
+ * A socket of the tenant `TENANT` (of the environment) that follows its user's rooms, on the client's default
+ * options, kept in `sockets` to be closed; resolves with it and its first rooms:mine once connected.
+ */
+export async function follow(token, sockets) {
+  const socket = io(`${SERVER_URL}/${need("TENANT")}`, { auth: { token, rooms: "remembered" }, forceNew: true });
+  sockets.push(socket);
+  const mine = once(socket, "rooms:mine", 15000);
+  await once(socket, "connect", 15000);
+  return { socket, mine: (await mine)[0] };
+}

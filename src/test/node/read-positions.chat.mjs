@@ -6,25 +6,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { once, ack } from "./helpers.mjs";
+import { follow as followIn, need, once, ack } from "./helpers.mjs";
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
+const env = need;
 const SERVER_URL = env("SERVER_URL").replace(/\/+$/, "");
 const TENANT = env("TENANT");
 const sockets = [];
+const follow = (token) => followIn(token, sockets);
 
-/** A socket that follows its user's rooms; resolves with it and its first rooms:mine once connected. */
-async function follow(token) {
-  const socket = io(`${SERVER_URL}/${TENANT}`, { auth: { token, rooms: "remembered" }, forceNew: true });
-  sockets.push(socket);
-  const mine = once(socket, "rooms:mine", 15000);
-  await once(socket, "connect", 15000);
-  return { socket, mine: (await mine)[0] };
-}
 
 async function plain(token) {
   const socket = io(`${SERVER_URL}/${TENANT}`, { auth: { token }, forceNew: true });

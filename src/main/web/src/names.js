@@ -6,6 +6,11 @@ export const MAX_TEXT = 4000;
 
 export const isTenant = (value) => TENANT_PATTERN.test(value);
 export const isRoom = (value) => ROOM_PATTERN.test(value);
+/** A direct message or group DM: `@` and 26 characters of lowercase base32 (never a room name). */
+export const CONVERSATION_PATTERN = /^@[a-z2-7]{26}$/;
+export const isConversation = (value) => typeof value === "string" && CONVERSATION_PATTERN.test(value);
+/** A room or a conversation: what the rooms list holds. */
+export const isChat = (value) => isRoom(value) || isConversation(value);
 
 /** The tenant named by the page's URL: `/t/acme`, or `?tenant=acme`; null when none or invalid. */
 export function tenantFromLocation(location = window.location) {
@@ -27,5 +32,3 @@ export function userFromToken(token) {
   }
 }
 
-/** Whether a conversation is a direct message (its id starts with `@`, which no room name may). */
-export const isDm = (room) => typeof room === "string" && room.startsWith("@");

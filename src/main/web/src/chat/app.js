@@ -1,6 +1,6 @@
 // The chat screen: wires the connection, the rooms' states and the views together.
 import { h, replaceChildren, setText } from "../dom.js";
-import { isRoom, MAX_TEXT } from "../names.js";
+import { isChat, isConversation, isRoom, MAX_TEXT } from "../names.js";
 import {
   clearSession,
   loadOutbox,
@@ -29,6 +29,7 @@ import { SearchPanel } from "./search.js";
 import { MentionComplete } from "./mention-complete.js";
 import { Notifier } from "./notifications.js";
 import { QuickSwitcher } from "./switcher.js";
+import { conversationLabel, renderReceipt, UserPicker } from "./direct.js";
 
 const TYPING_EVERY_MS = 2000;
 const DIRECTORY_EVERY_MS = 30000;
@@ -81,11 +82,17 @@ export class ChatApp {
     });
     this.notifier = new Notifier({ me: this.me, open: (room) => this.rooms.has(room) && this.view(room) });
     this.switcher = new QuickSwitcher({
-      rooms: () => [...this.rooms.values()].map(({ state }) => ({ name: state.name, unread: state.unread, label: state.label })),
+      rooms: () => [...this.rooms.values()].map(({ state }) => ({ name: state.name, unread: state.unread,
+        label: isConversation(state.name) ? conversationLabel(state, this.me) : undefined })),
       open: (room) => this.view(room),
     });
+    this.picker = new UserPicker({
+      request: (event, payload) => this.connection.request(event, payload),
+      open: (users) => this.openDm(users),
+      me: this.me,
+    });
     this.ui = buildLayout({ tenant: this.tenant, me: this.me, topic: this.topic, search: this.search,
-      notifier: this.notifier, switcher: this.switcher });
+      notifier: this.notifier, switcher: this.switcher, picker: this.picker });
     this.connection = new Connection(this.tenant, session.token, {
       state: (state, detail) => this.showConnection(state, detail),
       connected: () => this.onConnected(),
@@ -97,7 +104,7 @@ export class ChatApp {
   start() {
     replaceChildren(this.root, this.ui.root);
     this.wireUi();
-    const remembered = loadRooms(this.tenant).filter(isRoom);
+    const remembered = loadRooms(this.tenant).filter(isChat);
     const confirmed = loadConfirmedRooms(this.tenant);
     for (const name of remembered.length ? remembered : [DEFAULT_ROOM]) {
       this.addRoom(name).state.confirmed = confirmed.has(name);
@@ -285,9 +292,12 @@ export class ChatApp {
         return this.renderPeople();
       case "announcement":
         return this.showAnnouncement(payload);
-      case "room:remembered": // I joined it in another tab or on another device
-        if (isRoom(payload.room) && !this.rooms.has(payload.room)) this.adopt(payload.room);
+      case "room:remembered": // I joined it in another tab or on another device, or someone opened a DM with me
+        if (isChat(payload.room) && !this.rooms.has(payload.room)) this.adopt(payload.room);
+        this.setMembers(payload.room, payload.members);
         return;
+      case "dm:read": // a receipt: another member read this conversation up to seq
+        return this.onReceipt(payload);
       case "room:forgotten": // I left it in another tab or on another device
         if (this.rooms.has(payload.room)) this.removeRoom(payload.room);
         this.refreshDirectory();
@@ -339,6 +349,7 @@ export class ChatApp {
       this.renderRooms();
     }
     if (room.state.name === this.viewName) this.reads.seen();
+    this.renderReceipt(room.state.name);
   }
 
   // --- rooms ----------------------------------------------------------------------------------------------
@@ -399,6 +410,7 @@ export class ChatApp {
       for (const user of state.members) this.online.add(user);
       room.pane.insert(added);
       room.pane.updateEdge();
+      this.renderReceipt(state.name);
       if (state.name === this.viewName) {
         room.pane.show();
         this.renderPeople();
@@ -546,13 +558,15 @@ export class ChatApp {
     } catch {
       return; // an older server, or not now: the rooms I show are joined as before
     }
-    const mine = Array.isArray(ack.rooms) ? ack.rooms.filter((r) => r && isRoom(r.name)) : [];
+    const mine = Array.isArray(ack.rooms) ? ack.rooms.filter((r) => r && isChat(r.name)) : [];
     const names = new Set(mine.map((r) => r.name));
     for (const room of mine) {
       if (!this.rooms.has(room.name)) this.addRoom(room.name);
       const { state } = this.rooms.get(room.name);
       state.topic = room.topic ?? null;
       state.confirmed = true;
+      this.setMembers(room.name, room.members);
+      if (room.readBy && typeof room.readBy === "object") state.readBy = { ...room.readBy };
       this.reads.fromServer(state, room);
     }
     this.reads.listed = true;
@@ -575,11 +589,87 @@ export class ChatApp {
     this.reads.seen();
   }
 
+  /** A conversation's members, as the server told them (for its label and receipts). */
+  setMembers(name, members) {
+    const room = this.rooms.get(name);
+    if (!room || !isConversation(name) || !Array.isArray(members)) return;
+    room.state.dmMembers = members.filter((m) => typeof m === "string");
+    this.renderRooms();
+    if (name !== this.viewName) return;
+    const title = this.title(name);
+    setText(this.ui.roomTitle, title);
+    setText(this.ui.composerLabel, `Message ${title}`);
+    this.ui.composerInput.placeholder = `Message ${title}`;
+    setText(this.ui.peopleTitle, `People in ${title}`);
+    this.renderReceipt(name);
+  }
+
+  onReceipt(payload) {
+    const room = this.rooms.get(payload.room);
+    if (!room || typeof payload.user !== "string" || payload.user === this.me || !Number.isSafeInteger(payload.seq)) return;
+    room.state.readBy = { ...(room.state.readBy ?? {}), [payload.user]: payload.seq };
+    this.renderReceipt(payload.room);
+  }
+
+  renderReceipt(name) {
+    const room = this.rooms.get(name);
+    if (room && isConversation(name)) renderReceipt(room.pane, room.state, this.me);
+  }
+
+  /** Opens (or finds) the conversation with these people, and shows it. */
+  async openDm(users) {
+    if (!this.connection.connected) {
+      this.notice("Offline: a conversation can be started once the connection is back.");
+      return;
+    }
+    try {
+      const ack = await this.connection.request("dm:open", { users });
+      if (!isConversation(ack.room)) return;
+      if (!this.rooms.has(ack.room)) this.addRoom(ack.room);
+      this.setMembers(ack.room, ack.members);
+      this.saveRooms();
+      this.view(ack.room);
+      await this.sync(this.rooms.get(ack.room).state);
+      await this.fromServer(ack.room);
+    } catch (error) {
+      this.notice(`Could not start the conversation: ${error.code === "not_found" ? "no such person." : describe(error)}`);
+    }
+  }
+
+  /** How a room is named in the title and composer: `#general`, or a conversation's other members. */
+  title(name) {
+    const room = this.rooms.get(name);
+    if (room && isConversation(name)) return conversationLabel(room.state, this.me);
+    return `#${name}`;
+  }
+
   /** A room I joined elsewhere: shown and joined here too, without taking the view. */
   adopt(name) {
     const room = this.addRoom(name);
     this.saveRooms();
-    if (this.connection.connected) this.sync(room.state);
+    if (this.connection.connected) {
+      const joining = this.sync(room.state);
+      // a conversation someone opened with me may have history: its read position and receipts, as rooms:mine has them
+      if (isConversation(name)) joining.then(() => this.fromServer(name));
+    }
+  }
+
+  /** A room's read position, unread count and (for a conversation) members and receipts, from `rooms:mine`. */
+  async fromServer(name) {
+    let ack;
+    try {
+      ack = await this.connection.request("rooms:mine", {});
+    } catch {
+      return; // marked read once the next rooms:mine has the position
+    }
+    const entry = Array.isArray(ack.rooms) ? ack.rooms.find((r) => r && r.name === name) : null;
+    const room = this.rooms.get(name);
+    if (!entry || !room) return;
+    this.reads.fromServer(room.state, entry);
+    if (entry.readBy && typeof entry.readBy === "object") room.state.readBy = { ...entry.readBy };
+    this.setMembers(name, entry.members);
+    if (name === this.viewName) this.reads.seen();
+    this.renderRooms();
   }
 
   setTopic(name, topic) {
@@ -604,6 +694,7 @@ export class ChatApp {
   }
 
   renderTopic() {
+    if (isConversation(this.viewName)) return this.topic.show(null, null); // conversations have no topic
     this.topic.show(this.viewName, this.rooms.get(this.viewName)?.state.topic ?? null);
   }
 
@@ -671,12 +762,13 @@ export class ChatApp {
     this.viewName = name;
     const room = this.rooms.get(name);
     const ui = this.ui;
-    setText(ui.roomTitle, room ? `#${name}` : "No room");
-    setText(ui.composerLabel, room ? `Message #${name}` : "Message");
-    ui.composerInput.placeholder = room ? `Message #${name}` : "Join a room to write";
+    const title = room ? this.title(name) : null;
+    setText(ui.roomTitle, room ? title : "No room");
+    setText(ui.composerLabel, room ? `Message ${title}` : "Message");
+    ui.composerInput.placeholder = room ? `Message ${title}` : "Join a room to write";
     ui.composerInput.disabled = !room;
     ui.sendButton.disabled = !room;
-    setText(ui.peopleTitle, room ? `People in #${name}` : "People");
+    setText(ui.peopleTitle, room ? `People in ${title}` : "People");
     if (room) {
       room.pane.show();
       saveView(this.tenant, name);
@@ -766,6 +858,7 @@ export class ChatApp {
     if (!room) return;
     const added = room.state.acknowledged(message);
     room.pane.acknowledged(entry.clientId, message, added);
+    this.renderReceipt(entry.room);
     if (room.state.hasGap()) this.catchUp(room.state);
   }
 
@@ -773,12 +866,15 @@ export class ChatApp {
 
   renderRooms() {
     const states = [...this.rooms.values()].map((r) => r.state);
-    renderRoomList(this.ui.roomList, states, this.viewName, {
+    renderRoomList(this.ui.roomList, states.filter((s) => !isConversation(s.name)), this.viewName, {
       view: (name) => this.view(name),
       leave: (name) => this.leave(name),
     });
+    renderRoomList(this.ui.dmList, states.filter((s) => isConversation(s.name)), this.viewName, {
+      view: (name) => this.view(name),
+    }, { label: (state) => conversationLabel(state, this.me), empty: "No direct messages yet." });
     const unread = states.reduce((sum, s) => sum + (s.name === this.viewName && !document.hidden ? 0 : s.unread), 0);
-    document.title = `${unread ? `(${unread}) ` : ""}${this.viewName ? `#${this.viewName} · ` : ""}${this.tenant} · Chat`;
+    document.title = `${unread ? `(${unread}) ` : ""}${this.viewName ? `${this.title(this.viewName)} · ` : ""}${this.tenant} · Chat`;
   }
 
   renderDirectory() {
@@ -800,7 +896,9 @@ export class ChatApp {
   }
 
   renderPeople() {
-    renderPeople(this.ui.people, this.rooms.get(this.viewName)?.state ?? null, this.me, this.online);
+    renderPeople(this.ui.people, this.rooms.get(this.viewName)?.state ?? null, this.me, this.online, {
+      message: (user) => this.openDm([user]),
+    });
   }
 
   renderTyping() {

@@ -2,7 +2,7 @@
 // sidebar, the room in view with its composer, and the people in it. Returns references to its parts.
 import { h } from "../dom.js";
 
-export function buildLayout({ tenant, me, topic, search, notifier, switcher }) {
+export function buildLayout({ tenant, me, topic, search, notifier, switcher, picker }) {
   const ref = {};
   ref.roomsToggle = h("button", { type: "button", class: "drawer-toggle", "aria-controls": "sidebar",
     "aria-expanded": "false", text: "Rooms" });
@@ -26,6 +26,7 @@ export function buildLayout({ tenant, me, topic, search, notifier, switcher }) {
     "aria-live": "polite" });
 
   ref.roomList = h("ul", { class: "room-list", "aria-label": "Your rooms" });
+  ref.dmList = h("ul", { class: "room-list dm-list", "aria-label": "Direct messages" });
   ref.joinInput = h("input", { id: "join-room", name: "room", type: "text", autocomplete: "off",
     maxlength: "64", placeholder: "e.g. general", spellcheck: "false",
     "aria-describedby": "join-hint" });
@@ -43,6 +44,9 @@ export function buildLayout({ tenant, me, topic, search, notifier, switcher }) {
     search?.el,
     h("h2", { text: "Your rooms" }),
     ref.roomList,
+    h("div", { class: "section-title" }, h("h2", { text: "Direct messages" }), picker?.toggle),
+    picker?.form,
+    ref.dmList,
     switcher ? h("button", { type: "button", class: "link-button switcher-open", text: "Go to a room (Ctrl+K)",
       onclick: () => switcher.show() }) : null,
     notifier?.control,

@@ -2,21 +2,26 @@
 import { h, replaceChildren } from "../dom.js";
 import { avatar } from "./avatar.js";
 
-/** My rooms: a button to view each (with its unread count and mentions of me) and a button to leave it. */
-export function renderRoomList(ul, rooms, viewName, actions) {
+/**
+ * My rooms: a button to view each (with its unread count and mentions of me) and a button to leave it. With `label`,
+ * my conversations: each named by `label(room)`, with an `@`, and no leave button (they cannot be left).
+ */
+export function renderRoomList(ul, rooms, viewName, actions, { label = null, empty = "No rooms yet: join one below." } = {}) {
   replaceChildren(ul, rooms.map((room) => {
     const current = room.name === viewName;
     const unread = room.unread > 0 && !current;
     const mentions = room.mentions > 0 && !current;
-    return h("li", { class: `room-item${current ? " current" : ""}`, dataset: { room: room.name } },
+    const name = label ? label(room) : room.name;
+    return h("li", { class: `room-item${current ? " current" : ""}`,
+      dataset: label ? { room: room.name, dm: name } : { room: room.name } },
       h("button", {
         type: "button",
         class: "room-button",
         "aria-current": current ? "true" : null,
         onclick: () => actions.view(room.name),
       },
-        h("span", { class: "hash", "aria-hidden": "true", text: "#" }),
-        h("span", { class: "room-name", text: room.name }),
+        h("span", { class: "hash", "aria-hidden": "true", text: label ? "@" : "#" }),
+        h("span", { class: "room-name", text: name }),
         unread ? h("span", { class: "badge", dataset: { unread: room.unread } },
           h("span", { text: room.unread >= 99 ? "99+" : String(room.unread) }), // the server counts up to 99
           h("span", { class: "visually-hidden", text: room.unread === 1 ? " unread message" : " unread messages" }))
@@ -26,7 +31,7 @@ export function renderRoomList(ul, rooms, viewName, actions) {
           h("span", { text: room.mentions >= 99 ? "99+" : String(room.mentions) }),
           h("span", { class: "visually-hidden", text: room.mentions === 1 ? " mention of you" : " mentions of you" }))
           : null),
-      h("button", {
+      label ? null : h("button", {
         type: "button",
         class: "leave-button",
         title: `Leave #${room.name}`,
@@ -35,7 +40,7 @@ export function renderRoomList(ul, rooms, viewName, actions) {
         onclick: () => actions.leave(room.name),
       }));
   }));
-  if (!rooms.length) ul.append(h("li", { class: "empty", text: "No rooms yet: join one below." }));
+  if (!rooms.length) ul.append(h("li", { class: "empty", text: empty }));
 }
 
 /**
@@ -65,7 +70,7 @@ export function renderDirectory(ul, listed, joined, actions) {
 }
 
 /** The people of the room: those in it (online), then those who were here this session (left or offline). */
-export function renderPeople(ul, room, me, online) {
+export function renderPeople(ul, room, me, online, actions = {}) {
   if (!room) {
     replaceChildren(ul);
     return;
@@ -74,7 +79,10 @@ export function renderPeople(ul, room, me, online) {
   const gone = [...room.departed].filter((u) => !room.members.has(u)).sort();
   const item = (user, status, label) => h("li", { class: `person ${status}`, dataset: { user, status } },
     avatar(user, "small"),
-    h("span", { class: "person-name", text: user }),
+    user !== me && actions.message
+      ? h("button", { type: "button", class: "person-name person-button", title: `Message ${user}`,
+        "aria-label": `${user}: send a direct message`, text: user, onclick: () => actions.message(user) })
+      : h("span", { class: "person-name", text: user }),
     user === me ? h("span", { class: "you", text: "(you)" }) : null,
     h("span", { class: "presence", title: label },
       h("span", { class: "dot", "aria-hidden": "true" }),

@@ -3,7 +3,7 @@
 // (localStorage) and the control goes. A notification's text is plain text; clicking it focuses the tab and opens the
 // room.
 import { h } from "../dom.js";
-import { isDm } from "../names.js";
+import { isConversation } from "../names.js";
 import { loadNotificationAnswer, saveNotificationAnswer } from "../storage.js";
 import { mentionsMe } from "./mentions.js";
 
@@ -46,10 +46,10 @@ export class Notifier {
   message(room, message) {
     if (!Notifier.supported() || window.Notification.permission !== "granted" || !document.hidden) return;
     if (!message || message.from === this.me || typeof message.text !== "string") return;
-    if (!isDm(room) && !mentionsMe(message.text, this.me)) return;
+    if (!isConversation(room) && !mentionsMe(message.text, this.me)) return;
     const text = [...message.text];
     const body = text.length > MAX_BODY ? `${text.slice(0, MAX_BODY).join("")}…` : message.text;
-    const title = isDm(room) ? String(message.from) : `${message.from} in #${room}`;
+    const title = isConversation(room) ? String(message.from) : `${message.from} in #${room}`;
     try {
       const notification = new window.Notification(title, { body, tag: `${room}:${message.seq}` });
       notification.onclick = () => {

@@ -2,7 +2,7 @@
 // type; arrow keys move, Enter opens the room, Escape closes. A modal <dialog> holding a combobox and its listbox.
 import { h } from "../dom.js";
 import { renderOptions, step } from "./listbox.js";
-import { isDm } from "../names.js";
+import { isConversation } from "../names.js";
 
 const LIST_ID = "switcher-options";
 
@@ -68,7 +68,7 @@ export class QuickSwitcher {
       active: this.active,
       className: "switcher-option",
       data: (room) => ({ room: room.name }),
-      content: (room) => [h("span", { class: "hash", "aria-hidden": "true", text: isDm(room.name) ? "" : "#" }),
+      content: (room) => [h("span", { class: "hash", "aria-hidden": "true", text: isConversation(room.name) ? "" : "#" }),
         label(room),
         room.unread > 0
           ? h("span", { class: "switcher-unread", text: ` ${room.unread >= 99 ? "99+" : room.unread} unread` }) : null],

@@ -184,8 +184,13 @@ public final class PublicApi implements HttpService {
             throw ApiError.rateLimited("slow down", 1);
         }
         String room = req.path().pathParameters().get("room");
-        if (!Names.isRoom(room)) {
+        if (!Names.isRoomOrConversation(room)) {
             throw ApiError.notFound("unknown room");
+        }
+        // a conversation's history is its members' only: the same answer whether it exists or not
+        if (Names.isConversation(room)
+                && !tenant.store().conversationMembers(room).join().contains(user.username())) {
+            throw ApiError.forbidden("not a member");
         }
         OptionalLong before;
         int limit;

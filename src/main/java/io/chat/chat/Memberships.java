@@ -6,6 +6,7 @@ import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.history.ConversationStore.Conversation;
 import io.chat.history.DirectoryEntry;
 import io.chat.history.ReadPosition;
 import io.chat.history.RoomStore.Remembered;
@@ -15,10 +16,13 @@ import io.chat.json.Json;
 import io.chat.socketio.Ack;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
+import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -89,7 +93,7 @@ final class Memberships {
     /** A following socket connected: it enters its user's remembered rooms, then is told them ({@code rooms:mine}). */
     void restore(Socket socket) {
         String user = user(socket).username();
-        CompletableFuture<List<ReadPosition>> positions = positions(socket);
+        CompletableFuture<Annotations> positions = annotations(socket);
         work(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
             if (error != null) {
                 // the client still has rooms:mine to ask, and its own rejoins
@@ -121,6 +125,18 @@ final class Memberships {
         peers.membershipChanged(room, user, true);
     }
 
+    /**
+     * A conversation was opened through {@code origin} (which is in it already): every member's other following
+     * sockets, here and on every node, enter it and are told, with its members.
+     */
+    void opened(Socket origin, String room, List<String> members) {
+        String opener = user(origin).username();
+        for (String member : members) {
+            joinedHere(member.equals(opener) ? origin : null, member, room);
+            peers.membershipChanged(room, member, true);
+        }
+    }
+
     /** Another node changed the user's rooms: its following sockets here follow. */
     void changedElsewhere(String room, String user, boolean joined) {
         if (joined) {
@@ -131,10 +147,23 @@ final class Memberships {
     }
 
     private void joinedHere(Socket origin, String user, String room) {
-        for (Socket other : otherSockets(origin, user)) {
-            rooms.enter(other, room);
-            other.emit("room:remembered", roomEvent(room));
+        List<Socket> others = otherSockets(origin, user);
+        if (others.isEmpty()) {
+            return;
         }
+        others.forEach(other -> rooms.enter(other, room));
+        if (!Names.isConversation(room)) {
+            others.forEach(other -> other.emit("room:remembered", roomEvent(room)));
+            return;
+        }
+        // a conversation's members come with it, as the store has them (the event alone if it cannot say)
+        tenant.store().conversationMembers(room).whenCompleteAsync((members, error) -> {
+            ObjectNode event = roomEvent(room);
+            if (error == null) {
+                members.forEach(event.putArray("members")::add);
+            }
+            others.forEach(other -> other.emit("room:remembered", event));
+        });
     }
 
     /**
@@ -164,7 +193,7 @@ final class Memberships {
     void mine(Socket socket, List<JsonNode> args, Ack ack) {
         RoomPayloads.optionalObject(args);
         String user = user(socket).username();
-        CompletableFuture<List<ReadPosition>> positions = positions(socket);
+        CompletableFuture<Annotations> positions = annotations(socket);
         work(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "rooms unavailable");
@@ -200,12 +229,18 @@ final class Memberships {
         });
     }
 
-    /** Members only (a socket of the user is in the room): stored, then told to the room's other sockets. */
+    /**
+     * Members only (a socket of the user is in the room): stored, then told to the room's other sockets. A
+     * conversation has no topic.
+     */
     void topic(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = Payloads.object(args);
         String room = Payloads.room(payload);
         String text = RoomPayloads.topic(payload);
         roomCheck.accept(room);
+        if (Names.isConversation(room)) {
+            throw new Acks.Refusal(FORBIDDEN, "conversations have no topic");
+        }
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
@@ -249,19 +284,44 @@ final class Memberships {
         return (SocketWork) socket.data().get(SocketWork.KEY);
     }
 
-    /** The rooms, each with its read position and unread count when they could be read. */
-    private static ArrayNode list(List<RoomTopic> mine, List<ReadPosition> read) {
+    /**
+     * The rooms, each with its read position and unread count when they could be read; a conversation with its
+     * members and the others' read positions ({@code readBy}).
+     */
+    private static ArrayNode list(List<RoomTopic> mine, Annotations annotations) {
         ArrayNode list = Json.mapper().createArrayNode();
         mine.forEach(room -> list.add(room(room)));
-        ReadPositions.annotate(list, read);
+        ReadPositions.annotate(list, annotations.read());
+        Map<String, Conversation> conversations = new HashMap<>();
+        annotations.conversations().forEach(c -> conversations.put(c.room(), c));
+        for (JsonNode room : list) {
+            Conversation conversation = conversations.get(room.path("name").asText());
+            if (conversation != null && room instanceof ObjectNode json) {
+                conversation.members().forEach(json.putArray("members")::add);
+                ObjectNode readBy = json.putObject("readBy");
+                conversation.readBy().entrySet().stream()
+                        .filter(entry -> !entry.getKey().equals(annotations.user()))
+                        .sorted(Map.Entry.comparingByKey())
+                        .forEach(entry -> readBy.put(entry.getKey(), entry.getValue()));
+            }
+        }
         return list;
     }
 
-    /** The user's read positions; none when the store cannot give them (the rooms are listed without counts). */
-    private CompletableFuture<List<ReadPosition>> positions(Socket socket) {
-        return work(socket)
-                .read(tenant.store().readPositions(user(socket).username()))
-                .exceptionally(error -> List.of());
+    /** What {@code rooms:mine} adds to the user's rooms. */
+    private record Annotations(String user, List<ReadPosition> read, List<Conversation> conversations) {}
+
+    /**
+     * The user's read positions and conversations; none when the store cannot give them (the rooms are listed without
+     * counts; a conversation without its members).
+     */
+    private CompletableFuture<Annotations> annotations(Socket socket) {
+        String user = user(socket).username();
+        CompletableFuture<List<ReadPosition>> read =
+                work(socket).read(tenant.store().readPositions(user)).exceptionally(error -> List.of());
+        CompletableFuture<List<Conversation>> conversations =
+                work(socket).read(tenant.store().conversationsOf(user)).exceptionally(error -> List.of());
+        return read.thenCombine(conversations, (positions, mine) -> new Annotations(user, positions, mine));
     }
 
     private static ObjectNode room(RoomTopic room) {

@@ -75,7 +75,7 @@ final class MessageSearch {
     void search(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = Payloads.object(args);
         String text = query(payload);
-        Optional<String> room = optional(payload, "room", Names::isRoom);
+        Optional<String> room = optional(payload, "room", Names::isRoomOrConversation);
         Optional<String> from = optional(payload, "from", Names::isUsername);
         Optional<SearchCursor> before = cursor(payload.get("before"));
         int limit = Payloads.limit(payload, DEFAULT_LIMIT, MAX_LIMIT);
@@ -179,7 +179,7 @@ final class MessageSearch {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(value.asText()), StandardCharsets.UTF_8);
             String[] parts = plain.split(":", 3);
-            if (parts.length != 3 || !Names.isRoom(parts[2])) {
+            if (parts.length != 3 || !Names.isRoomOrConversation(parts[2])) {
                 throw invalid;
             }
             return Optional.of(new SearchCursor(

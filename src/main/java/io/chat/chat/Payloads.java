@@ -25,7 +25,7 @@ final class Payloads {
 
     static String room(JsonNode payload) {
         JsonNode room = payload.get("room");
-        if (room == null || !room.isTextual() || !Names.isRoom(room.asText())) {
+        if (room == null || !room.isTextual() || !Names.isRoomOrConversation(room.asText())) {
             throw new Acks.Refusal(BAD_REQUEST, "invalid room");
         }
         return room.asText();

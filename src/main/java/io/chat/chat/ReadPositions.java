@@ -11,6 +11,7 @@ import io.chat.json.Json;
 import io.chat.socketio.Ack;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
+import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
 final class ReadPositions {
     /** The live event, and the event's name on the wire. */
     static final String EVENT = "room:read";
+
+    /** A conversation's read receipt: {@code {"room","user","seq"}} to its members' sockets. */
+    static final String RECEIPT = "dm:read";
 
     private final Tenant tenant;
     private final Namespace namespace;
@@ -62,6 +66,17 @@ final class ReadPositions {
             if (mark.moved()) {
                 tellHere(socket, user, room, mark.seq());
                 peers.readMoved(room, user, mark.seq());
+                if (Names.isConversation(room)) {
+                    // read receipts: the conversation's other sockets, on every node (the user's own may get it too)
+                    socket.to(room)
+                            .emit(
+                                    RECEIPT,
+                                    Json.mapper()
+                                            .createObjectNode()
+                                            .put("room", room)
+                                            .put("user", user)
+                                            .put("seq", mark.seq()));
+                }
             }
             ack.send(Acks.ok().put("room", room).put("seq", mark.seq()));
         });

@@ -21,6 +21,7 @@ import io.chat.socketio.DisconnectReason;
 import io.chat.socketio.EventHandler;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
+import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
 import io.chat.tenant.auth.CredentialUncheckedException;
@@ -73,6 +74,8 @@ final class TenantChat {
     private final ReadPositions readPositions;
 
     private final SocketRooms socketRooms = new SocketRooms();
+    /** Direct messages and group DMs: rooms for their stored members only. */
+    private final Conversations conversations;
 
     TenantChat(
             Tenant tenant,
@@ -90,6 +93,7 @@ final class TenantChat {
         this.peers = peersFactory.of(tenant, namespace, new Departures());
         this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers, this::refuseSocketRoom);
         this.readPositions = new ReadPositions(tenant, namespace, peers, this::refuseSocketRoom);
+        this.conversations = new Conversations(tenant, clock, memberships, socketRooms);
     }
 
     /** A killed node's users, found gone by the cluster: told to every node's sockets. */
@@ -167,6 +171,8 @@ final class TenantChat {
                 TenantChat::work,
                 socket -> user(socket).username());
         onLimited("search", search::search);
+        onLimited("dm:open", conversations::open);
+        onLimited("users:list", conversations::users);
         namespace.onUnknownEvent((socket, args, ack) -> {
             if (ack.requested()) {
                 Acks.fail(ack, NOT_FOUND, "unknown event");
@@ -374,6 +380,10 @@ final class TenantChat {
         String room = Payloads.room(payload);
         OptionalLong since = Payloads.seq(payload, "since");
         refuseSocketRoom(room);
+        whenMember(socket, room, "room:join", ack, () -> joinRoom(socket, room, since, ack));
+    }
+
+    private void joinRoom(Socket socket, String room, OptionalLong since, Ack ack) {
         // a socket in the room already is its user's member (restored at CONNECT, or joined before): nothing to store;
         // nor for a socket that keeps rooms of its own
         CompletableFuture<Remembered> remembered = CompletableFuture.completedFuture(Remembered.ALREADY);
@@ -430,6 +440,9 @@ final class TenantChat {
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
         refuseSocketRoom(room);
+        if (Names.isConversation(room)) {
+            throw new Acks.Refusal(FORBIDDEN, "conversations cannot be left");
+        }
         socketRooms.exit(socket, room);
         if (Memberships.follows(socket)) {
             memberships.forget(socket, room, ack); // acks once the store has forgotten it
@@ -492,6 +505,9 @@ final class TenantChat {
             ObjectNode body = Acks.ok();
             ArrayNode rooms = body.putArray("rooms");
             for (Map.Entry<String, Integer> entry : listing.rooms().entrySet()) {
+                if (Names.isConversation(entry.getKey())) {
+                    continue; // its members are no one else's business
+                }
                 rooms.addObject().put("name", entry.getKey()).put("members", entry.getValue());
             }
             if (listing.truncated()) {
@@ -556,26 +572,29 @@ final class TenantChat {
         OptionalLong before = Payloads.seq(payload, "before");
         int limit = Payloads.limit(payload, FETCH_DEFAULT, FETCH_MAX);
         refuseSocketRoom(room);
-        work(socket).read(tenant.store().before(room, before, limit)).whenComplete((page, error) -> {
-            if (error != null) {
-                Acks.fail(ack, UNAVAILABLE, "history unavailable");
-                return;
-            }
-            ObjectNode body = Acks.ok();
-            body.set("messages", MessageJson.of(page.messages()));
-            body.put("hasMore", page.hasMore());
-            ack.send(body);
-        });
+        whenMember(socket, room, "history:fetch", ack, () -> work(socket)
+                .read(tenant.store().before(room, before, limit))
+                .whenComplete((page, error) -> {
+                    if (error != null) {
+                        Acks.fail(ack, UNAVAILABLE, "history unavailable");
+                        return;
+                    }
+                    ObjectNode body = Acks.ok();
+                    body.set("messages", MessageJson.of(page.messages()));
+                    body.put("hasMore", page.hasMore());
+                    ack.send(body);
+                }));
     }
 
     private void presenceList(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
         refuseSocketRoom(room);
-        peers.members(room, presence.members(room)).thenAccept(members -> {
-            ObjectNode body = Acks.ok();
-            members.forEach(body.putArray("users")::add);
-            ack.send(body);
-        });
+        whenMember(socket, room, "presence:list", ack, () -> peers.members(room, presence.members(room))
+                .thenAccept(members -> {
+                    ObjectNode body = Acks.ok();
+                    members.forEach(body.putArray("users")::add);
+                    ack.send(body);
+                }));
     }
 
     private void typing(Socket socket, List<JsonNode> args, Ack ack) {
@@ -629,6 +648,36 @@ final class TenantChat {
         if (namespace.socket(room).isPresent()) {
             throw new Acks.Refusal(FORBIDDEN, "room not allowed");
         }
+    }
+
+    /**
+     * Runs {@code then} when the socket's user may read the room: at once for a room, or a conversation the socket is
+     * in (it entered as a member); else once the store says the user is one of the conversation's members. A non-member
+     * is told {@code forbidden} {@value Conversations#NOT_A_MEMBER}, whether the conversation exists or not.
+     */
+    private void whenMember(Socket socket, String room, String event, Ack ack, Runnable then) {
+        if (!Names.isConversation(room) || socket.inRoom(room)) {
+            then.run();
+            return;
+        }
+        String user = user(socket).username();
+        work(socket).read(tenant.store().conversationMembers(room)).whenComplete((members, error) -> {
+            try {
+                if (error != null) {
+                    throw new Acks.Refusal(UNAVAILABLE, "try again later");
+                }
+                if (!members.contains(user)) {
+                    throw new Acks.Refusal(FORBIDDEN, Conversations.NOT_A_MEMBER);
+                }
+                if (socket.connected()) {
+                    then.run();
+                }
+            } catch (Acks.Refusal refusal) {
+                Acks.fail(ack, refusal.code(), refusal.getMessage());
+            } catch (RuntimeException e) {
+                failed(event, e, ack);
+            }
+        });
     }
 
     /** Runs {@code then} once {@code answer} is true: at once on a single node, when the cluster answers otherwise. */

@@ -78,7 +78,32 @@ final class AccountSql {
         }
     }
 
-    /** Its sessions go with it (the sessions table's foreign key cascades), the rooms it remembered and how far it read them. */
+    /** A page of users by name after {@code after}, whose names start with {@code prefix} (any when empty). */
+    static AccountStore.UserPage users(Connection connection, String after, String prefix, int limit)
+            throws SQLException {
+        String pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + USER_COLUMNS
+                + " FROM users WHERE username > ? AND username LIKE ? ESCAPE '\\' ORDER BY username"
+                + " FETCH FIRST ? ROWS ONLY")) {
+            statement.setString(1, after);
+            statement.setString(2, pattern);
+            statement.setInt(3, limit + 1);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<UserRecord> users = new ArrayList<>();
+                while (rows.next()) {
+                    users.add(user(rows));
+                }
+                boolean hasMore = users.size() > limit;
+                return new AccountStore.UserPage(hasMore ? users.subList(0, limit) : users, hasMore);
+            }
+        }
+    }
+
+    /**
+     * Its sessions go with it (the sessions table's foreign key cascades), the rooms it remembered, how far it read
+     * them, and its place in every conversation's member list (the conversations and their history stay with the
+     * other members; a user made again with the name is none of their members).
+     */
     static Boolean deleteUser(Connection connection, String username) throws SQLException {
         try (PreparedStatement memberships =
                 connection.prepareStatement("DELETE FROM memberships WHERE username = ?")) {
@@ -89,6 +114,11 @@ final class AccountSql {
                 connection.prepareStatement("DELETE FROM read_positions WHERE username = ?")) {
             positions.setString(1, username);
             positions.executeUpdate();
+        }
+        try (PreparedStatement conversations =
+                connection.prepareStatement("DELETE FROM conversation_members WHERE username = ?")) {
+            conversations.setString(1, username);
+            conversations.executeUpdate();
         }
         try (PreparedStatement statement = connection.prepareStatement("DELETE FROM users WHERE username = ?")) {
             statement.setString(1, username);

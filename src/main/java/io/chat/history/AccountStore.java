@@ -25,4 +25,17 @@ public interface AccountStore {
 
     /** All users, by name. */
     CompletableFuture<List<UserRecord>> users();
+
+    /**
+     * At most {@code limit} (1..{@link MessageStore#MAX_PAGE}) users whose names sort after {@code after} (all when
+     * empty) and start with {@code prefix} (any when empty), by name; {@code hasMore} tells whether more follow.
+     */
+    CompletableFuture<UserPage> users(String after, String prefix, int limit);
+
+    /** A page of {@link #users(String, String, int)}. */
+    record UserPage(List<UserRecord> users, boolean hasMore) {
+        public UserPage {
+            users = List.copyOf(users);
+        }
+    }
 }

@@ -190,6 +190,13 @@ public final class ClusterMigration implements AutoCloseable {
                             page.getLast().user(), page.getLast().room(), PAGE)) {
                 target.readPositions(page);
             }
+            // who may read each conversation (ConversationStore): at most 8 a conversation
+            for (List<H2TenantExport.ConversationMemberRow> page = source.conversationMembers("", "", PAGE);
+                    !page.isEmpty();
+                    page = source.conversationMembers(
+                            page.getLast().user(), page.getLast().room(), PAGE)) {
+                target.conversationMembers(page);
+            }
             for (List<H2TenantExport.RoomRow> page = source.rooms("", PAGE);
                     !page.isEmpty();
                     page = source.rooms(page.getLast().room(), PAGE)) {

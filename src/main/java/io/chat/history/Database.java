@@ -120,7 +120,16 @@ final class Database {
                 seq BIGINT NOT NULL,
                 PRIMARY KEY (username, room)
             )""".formatted(MAX_USER, MAX_ROOM),
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE read_positions TO " + APP_USER);
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE read_positions TO " + APP_USER,
+            // Conversations (SqlConversations): the members of each direct message or group DM, by room.
+            """
+            CREATE TABLE IF NOT EXISTS conversation_members (
+                room VARCHAR(%d) NOT NULL,
+                username VARCHAR(%d) NOT NULL,
+                PRIMARY KEY (room, username)
+            )""".formatted(MAX_ROOM, MAX_USER),
+            "CREATE INDEX IF NOT EXISTS conversation_members_user ON conversation_members (username)",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE conversation_members TO " + APP_USER);
 
     private Database() {}
 

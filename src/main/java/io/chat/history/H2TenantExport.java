@@ -44,9 +44,17 @@ final class H2TenantExport implements AutoCloseable {
     /** How far a user read a room (SqlReadPositions). */
     record ReadPositionRow(String user, String room, long seq) {}
 
+    /** A conversation's member. */
+    record ConversationMemberRow(String user, String room) {}
+
     private static final String READ_POSITIONS = """
             SELECT username, room, seq FROM read_positions
             WHERE username > ? OR (username = ? AND room > ?) ORDER BY username, room LIMIT ?""";
+    /** The members of the conversations, by user then room (the value column is none: 0). */
+    private static final String CONVERSATION_MEMBERS = """
+            SELECT username, room, 0 FROM conversation_members
+            WHERE username > ? OR (username = ? AND room > ?) ORDER BY username, room LIMIT ?""";
+
     private static final String MEMBERSHIPS = """
             SELECT username, room, joined_at FROM memberships
             WHERE username > ? OR (username = ? AND room > ?) ORDER BY username, room LIMIT ?""";
@@ -205,6 +213,16 @@ final class H2TenantExport implements AutoCloseable {
     /** Up to {@code limit} read positions after ({@code user}, {@code room}), by user then room. */
     List<ReadPositionRow> readPositions(String user, String room, int limit) {
         return byUserAndRoom(READ_POSITIONS, user, room, limit, ReadPositionRow::new);
+    }
+
+    /** Up to {@code limit} conversation members after ({@code user}, {@code room}), by user then room. */
+    List<ConversationMemberRow> conversationMembers(String user, String room, int limit) {
+        return byUserAndRoom(
+                CONVERSATION_MEMBERS,
+                user,
+                room,
+                limit,
+                (member, conversation, none) -> new ConversationMemberRow(member, conversation));
     }
 
     /** A row of a table keyed by (username, room) with one number beside them. */

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Errors: a null or over-long argument throws at once (NullPointerException,
  * IllegalArgumentException); a failure of the store completes the future with a {@link StoreException}.
  */
-public final class H2TenantStore implements TenantStore {
+public final class H2TenantStore implements TenantStore, SqlConversations.Delegate {
     /** Folders open in this JVM: H2 would let a second open share the database instead of refusing it. */
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -59,6 +59,14 @@ public final class H2TenantStore implements TenantStore {
     private final Writer writer;
     private final ReadQueue readQueue;
     private final SqlRooms rooms = new SqlRooms(this::read, this::write, SqlRooms.Dialect.H2);
+    private final SqlConversations conversations = new SqlConversations(this::read, this::write, SqlRooms.Dialect.H2);
+
+    /** The conversations and the user picker's pages ({@link SqlConversations.Delegate}). */
+    @Override
+    public SqlConversations conversations() {
+        return conversations;
+    }
+
     private final SqlReadPositions readPositions =
             new SqlReadPositions(this::read, this::write, SqlReadPositions.H2_UPSERT);
     private final LuceneSearch search;

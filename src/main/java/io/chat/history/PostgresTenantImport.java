@@ -33,6 +33,9 @@ final class PostgresTenantImport {
     private static final String READ_POSITIONS = """
             INSERT INTO read_positions (username, room, seq)
             SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])""";
+    private static final String CONVERSATION_MEMBERS = """
+            INSERT INTO conversation_members (username, room)
+            SELECT * FROM unnest(?::text[], ?::text[])""";
     private static final String ROOMS = """
             INSERT INTO rooms (room, topic, topic_by, topic_at, created_at)
             SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])""";
@@ -149,6 +152,18 @@ final class PostgresTenantImport {
                 text(rows.stream().map(H2TenantExport.ReadPositionRow::user).toArray(String[]::new)),
                 text(rows.stream().map(H2TenantExport.ReadPositionRow::room).toArray(String[]::new)),
                 bigint(rows.stream().map(H2TenantExport.ReadPositionRow::seq).toArray(Long[]::new)));
+    }
+
+    void conversationMembers(List<H2TenantExport.ConversationMemberRow> rows) throws SQLException {
+        insert(
+                CONVERSATION_MEMBERS,
+                rows.size(),
+                text(rows.stream()
+                        .map(H2TenantExport.ConversationMemberRow::user)
+                        .toArray(String[]::new)),
+                text(rows.stream()
+                        .map(H2TenantExport.ConversationMemberRow::room)
+                        .toArray(String[]::new)));
     }
 
     void rooms(List<H2TenantExport.RoomRow> rows) throws SQLException {

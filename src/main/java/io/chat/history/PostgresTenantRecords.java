@@ -24,7 +24,15 @@ final class PostgresTenantRecords implements TenantRecords {
      * later append must insert its counter again, which the counters' key to {@code tenants} refuses (V8).
      */
     private static final List<String> TENANT_TABLES = List.of(
-            "sessions", "users", "room_counters", "messages", "reactions", "memberships", "rooms", "read_positions");
+            "sessions",
+            "users",
+            "room_counters",
+            "messages",
+            "reactions",
+            "memberships",
+            "rooms",
+            "read_positions",
+            "conversation_members");
 
     private final HikariDataSource pool;
 

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #messageCount()}: the tenant's messages when the store was opened plus those this node appended since;
  * another node's appends are seen at the next open.
  */
-final class PostgresTenantStore implements TenantStore {
+final class PostgresTenantStore implements TenantStore, SqlConversations.Delegate {
     static final int READS_RUNNING = 4;
     private static final Duration READ_WAIT = H2TenantStore.MAX_READ_WAIT;
 
@@ -40,6 +40,14 @@ final class PostgresTenantStore implements TenantStore {
     private final PostgresWriter writer;
     private final ReadQueue readQueue;
     private final SqlRooms rooms = new SqlRooms(this::read, this::write, SqlRooms.Dialect.POSTGRES);
+    private final SqlConversations conversations =
+            new SqlConversations(this::read, this::write, SqlRooms.Dialect.POSTGRES);
+
+    @Override
+    public SqlConversations conversations() {
+        return conversations;
+    }
+
     private final SqlReadPositions readPositions =
             new SqlReadPositions(this::read, this::write, SqlReadPositions.POSTGRES_UPSERT);
     private final Runnable onClosed;

@@ -39,7 +39,7 @@ public interface RoomStore {
     CompletableFuture<Void> setTopic(String room, Topic topic);
 
     /**
-     * The rooms with history or remembered members whose names sort after {@code after} (all when empty), at most
+     * The rooms (not conversations) with history or remembered members whose names sort after {@code after} (all when empty), at most
      * {@code limit}, by name; {@code hasMore} tells whether more follow.
      */
     CompletableFuture<DirectoryPage> directory(String after, int limit);

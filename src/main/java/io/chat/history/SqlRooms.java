@@ -33,7 +33,7 @@ final class SqlRooms implements RoomStore {
      * taking one parameter (names after it). The two inserts: each adds its row unless one with the same key exists,
      * and says 1 when it added it; on PostgreSQL they must not fail when another node adds the same row meanwhile.
      */
-    record Dialect(String historyRooms, String addMembership, String addRoom) {
+    record Dialect(String historyRooms, String addMembership, String addRoom, String addConversationMember) {
         /** One writer per database: nothing else adds rows between the MERGE's check and its insert (see seekDirectory). */
         static final Dialect H2 = new Dialect("SELECT DISTINCT room FROM messages WHERE room > ?", """
                 MERGE INTO memberships m
@@ -43,14 +43,27 @@ final class SqlRooms implements RoomStore {
                 MERGE INTO rooms r
                 USING (VALUES (CAST(? AS VARCHAR), CAST(? AS BIGINT))) AS v (room, created_at)
                 ON r.room = v.room
-                WHEN NOT MATCHED THEN INSERT (room, created_at) VALUES (v.room, v.created_at)""");
+                WHEN NOT MATCHED THEN INSERT (room, created_at) VALUES (v.room, v.created_at)""", """
+                MERGE INTO conversation_members c
+                USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR))) AS v (room, username)
+                ON c.room = v.room AND c.username = v.username
+                WHEN NOT MATCHED THEN INSERT (room, username) VALUES (v.room, v.username)""");
 
         /** room_counters has one row per room with messages: no scan of the messages. */
         static final Dialect POSTGRES = new Dialect(
                 "SELECT room FROM room_counters WHERE room > ?",
                 "INSERT INTO memberships (username, room, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                "INSERT INTO rooms (room, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
+                "INSERT INTO rooms (room, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                "INSERT INTO conversation_members (room, username) VALUES (?, ?) ON CONFLICT DO NOTHING");
     }
+
+    /**
+     * The first character of every conversation's room name (see {@link ConversationStore}), which no public room
+     * name has: the directory leaves them out. Every conversation's name sorts before {@link #AFTER_CONVERSATIONS}.
+     */
+    static final String CONVERSATIONS = "@";
+
+    private static final String AFTER_CONVERSATIONS = "@~";
 
     private final Runner reads;
     private final Runner writes;
@@ -157,6 +170,7 @@ final class SqlRooms implements RoomStore {
                     (SELECT g.ts FROM messages g WHERE g.room = n.room ORDER BY g.seq DESC FETCH FIRST 1 ROWS ONLY)
                 FROM (SELECT room FROM memberships WHERE room > ? UNION %s) n
                 LEFT JOIN rooms r ON r.room = n.room
+                WHERE LEFT(n.room, 1) <> '@'
                 ORDER BY n.room
                 FETCH FIRST ? ROWS ONLY""".formatted(dialect.historyRooms());
         return reads.run(connection -> {
@@ -196,12 +210,17 @@ final class SqlRooms implements RoomStore {
                         break;
                     }
                     from = rows.getString(1);
+                    if (from.startsWith(CONVERSATIONS)) {
+                        from = AFTER_CONVERSATIONS; // never listed: one probe skips them all
+                        continue;
+                    }
                     names.add(from);
                 }
             }
         }
         try (PreparedStatement members = connection.prepareStatement(
-                "SELECT DISTINCT room FROM memberships WHERE room > ? ORDER BY room FETCH FIRST ? ROWS ONLY")) {
+                "SELECT DISTINCT room FROM memberships WHERE room > ? AND LEFT(room, 1) <> '@'"
+                        + " ORDER BY room FETCH FIRST ? ROWS ONLY")) {
             members.setString(1, after);
             members.setInt(2, limit + 1);
             try (ResultSet rows = members.executeQuery()) {

@@ -11,7 +11,13 @@ import java.util.concurrent.CompletableFuture;
  * when the tenant has too many reads waiting, the others when the store is closed, overloaded or failing.
  */
 public interface TenantStore
-        extends MessageStore, AccountStore, SessionStore, RoomStore, ReadPositionStore, AutoCloseable {
+        extends MessageStore,
+                AccountStore,
+                SessionStore,
+                RoomStore,
+                ReadPositionStore,
+                ConversationStore,
+                AutoCloseable {
     /**
      * Whether the store can serve its tenant now, without waiting on the tenant's reads. The future may stay
      * incomplete while the database hangs: callers bound their wait.

@@ -9,7 +9,8 @@
  * Lucene index in each H2 tenant's folder ({@code LuceneSearch}, following the messages table), a generated
  * {@code tsvector} column with a GIN index on PostgreSQL ({@code PostgresSearch}); both build their query from one
  * parse of the text ({@code SearchTerms}: bounded terms, no store's own query syntax), give up after
- * {@code SearchQuery.TIME_LIMIT} and read results back with {@code SearchSql}.
+ * {@code SearchQuery.TIME_LIMIT} and read results back with {@code SearchSql}. Conversations (direct messages, group DMs: {@code ConversationStore}, {@code SqlConversations}) are
+ * rooms with a stored member list, written with their members' memberships in one transaction.
  *
  * <p>The only package that touches JDBC ({@code java.sql}), H2, the PostgreSQL driver, the pool (HikariCP), the
  * migrations (Flyway) or Lucene. It depends on nothing else of ours; callers see records ({@code StoredMessage},

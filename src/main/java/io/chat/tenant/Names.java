@@ -7,6 +7,11 @@ public final class Names {
     public static final int MAX_USERNAME_LENGTH = 32;
     private static final Pattern USERNAME = Pattern.compile("^[a-z0-9._-]{1," + MAX_USERNAME_LENGTH + "}$");
     private static final Pattern ROOM = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+    /**
+     * A conversation's room (a direct message or group DM): {@code @} and 26 characters of lowercase base32. No room
+     * name has an {@code @}, so no one can join one by naming it as a room.
+     */
+    private static final Pattern CONVERSATION = Pattern.compile("^@[a-z2-7]{26}$");
     /** Longer passwords are refused: each costs a slow hash, so an unbounded one is a cheap attack. */
     public static final int MAX_PASSWORD_LENGTH = 1024;
 
@@ -29,5 +34,14 @@ public final class Names {
 
     public static boolean isRoom(String candidate) {
         return candidate != null && ROOM.matcher(candidate).matches();
+    }
+
+    public static boolean isConversation(String candidate) {
+        return candidate != null && CONVERSATION.matcher(candidate).matches();
+    }
+
+    /** A room or a conversation: what the events that take a room accept (a conversation for its members only). */
+    public static boolean isRoomOrConversation(String candidate) {
+        return isRoom(candidate) || isConversation(candidate);
     }
 }

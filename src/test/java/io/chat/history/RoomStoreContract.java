@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.history.ConversationStore.Conversation;
+import io.chat.history.ConversationStore.Opened;
 import io.chat.history.RoomStore.Remembered;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link RoomStore} guarantees: memberships remembered until forgotten, per user, bounded, and still there
  * after a close and reopen; topics; a directory of the rooms with history or members, paged by name, with member
- * counts and last message times; every tenant's apart. An implementation passes it by subclassing with
+ * counts and last message times; conversations (a {@link ConversationStore}): members stored with every member's
+ * remembered room in one step, never in the directory, left by a deleted user; the user picker's pages; every tenant's
+ * apart. An implementation passes it by subclassing with
  * {@link #openStore}.
  */
 abstract class RoomStoreContract extends StoreContract {
@@ -181,5 +186,142 @@ abstract class RoomStoreContract extends StoreContract {
                 () -> store.setTopic("a", new Topic("t".repeat(RoomStore.MAX_TOPIC + 1), "alice", T0)));
         assertThrows(IllegalArgumentException.class, () -> store.directory("", 0));
         assertThrows(NullPointerException.class, () -> store.directory(null, 10));
+    }
+
+    // --- conversations (ConversationStore): rooms whose readers are a stored member list ---
+
+    private static final String DM = "@aaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private static final String GROUP = "@bbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    @Test
+    void openedForEveryMemberOnceAndAcrossAReopen() {
+        TenantStore store = open("acme");
+        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("bob", "alice"), T0, 100)));
+        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("alice", "bob"), T0, 100)));
+        assertEquals(List.of("alice", "bob"), await(store.conversationMembers(DM)));
+        assertEquals(List.of(DM), names(await(store.roomsOf("alice"))));
+        assertEquals(List.of(DM), names(await(store.roomsOf("bob"))));
+        assertEquals(List.of(), await(store.conversationMembers(GROUP)), "no such conversation");
+        assertEquals(List.of(), await(store.conversationMembers("general")), "a room is no conversation");
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertEquals(List.of("alice", "bob"), await(reopened.conversationMembers(DM)));
+        assertEquals(List.of(DM), names(await(reopened.roomsOf("bob"))));
+    }
+
+    @Test
+    void listedWithMembersAndTheirReadPositions() {
+        TenantStore store = open("acme");
+        await(store.openConversation(GROUP, List.of("alice", "bob", "carol"), T0, 100));
+        await(store.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        await(store.remember("alice", "general", T0, 100));
+        await(store.append(GROUP, "alice", "hi both", Optional.empty()));
+        await(store.append(GROUP, "bob", "hi", Optional.empty()));
+        await(store.markRead("bob", GROUP, 1));
+        await(store.markRead("carol", GROUP, 2));
+
+        List<Conversation> alices = await(store.conversationsOf("alice"));
+        assertEquals(
+                List.of(
+                        new Conversation(DM, List.of("alice", "bob"), Map.of()),
+                        new Conversation(GROUP, List.of("alice", "bob", "carol"), Map.of("bob", 1L, "carol", 2L))),
+                alices);
+        assertEquals(
+                List.of(GROUP),
+                await(store.conversationsOf("carol")).stream()
+                        .map(Conversation::room)
+                        .toList());
+        assertEquals(List.of(), await(store.conversationsOf("dave")));
+    }
+
+    @Test
+    void boundedByTheRoomsEveryMemberMayRemember() {
+        TenantStore store = open("acme");
+        await(store.remember("bob", "a", T0, 100));
+        await(store.remember("bob", "b", T0, 100));
+        assertEquals(Opened.FULL, await(store.openConversation(DM, List.of("alice", "bob"), T0, 2)));
+        assertEquals(List.of(), await(store.conversationMembers(DM)), "nothing stored");
+        assertEquals(List.of(), await(store.roomsOf("alice")), "not for the others either");
+        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("alice", "bob"), T0, 3)));
+        assertEquals(
+                Opened.OPENED,
+                await(store.openConversation(DM, List.of("alice", "bob"), T0, 3)),
+                "a conversation already remembered is no new room");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.openConversation(DM, List.of("alice"), T0, 3),
+                "a conversation has two members at least");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.openConversation(DM, List.of("a", "b", "c", "d", "e", "f", "g", "h", "i"), T0, 3));
+        assertThrows(IllegalArgumentException.class, () -> store.openConversation(DM, List.of("a", "a"), T0, 3));
+    }
+
+    @Test
+    void neverInTheDirectory() {
+        TenantStore store = open("acme");
+        await(store.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        await(store.append(DM, "alice", "private", Optional.empty()));
+        await(store.remember("alice", "general", T0, 100));
+        await(store.append("zeta", "bob", "public", Optional.empty()));
+        assertEquals(List.of("general", "zeta"), directoryNames(await(store.directory("", 100))));
+        assertEquals(List.of("zeta"), directoryNames(await(store.directory("general", 1))));
+        assertFalse(await(store.directory("general", 1)).hasMore());
+    }
+
+    @Test
+    void aDeletedUserLeavesEveryMemberList() {
+        TenantStore store = open("acme");
+        await(store.createUser(new UserRecord("bob", Optional.empty(), "hash", T0)));
+        await(store.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        await(store.append(DM, "bob", "before", Optional.empty()));
+        assertTrue(await(store.deleteUser("bob")));
+        assertEquals(List.of("alice"), await(store.conversationMembers(DM)));
+        assertEquals(List.of(DM), names(await(store.roomsOf("alice"))), "kept for the others");
+        assertEquals(
+                1,
+                await(store.before(DM, java.util.OptionalLong.empty(), 10))
+                        .messages()
+                        .size());
+        await(store.createUser(new UserRecord("bob", Optional.empty(), "hash", T0)));
+        assertEquals(
+                Opened.CLOSED,
+                await(store.openConversation(DM, List.of("alice", "bob"), T0, 100)),
+                "a new bob is not the old one");
+        assertEquals(List.of(), await(store.roomsOf("bob")));
+    }
+
+    @Test
+    void usersArePagedByNameAndPrefix() {
+        TenantStore store = open("acme");
+        for (String name : List.of("carol", "alice", "bob", "al_x", "alx")) {
+            await(store.createUser(new UserRecord(name, Optional.of(name.toUpperCase()), "hash", T0)));
+        }
+        AccountStore.UserPage first = await(store.users("", "", 2));
+        assertEquals(List.of("al_x", "alice"), usernames(first));
+        assertTrue(first.hasMore());
+        AccountStore.UserPage rest = await(store.users("alice", "", 10));
+        assertEquals(List.of("alx", "bob", "carol"), usernames(rest));
+        assertFalse(rest.hasMore());
+        assertEquals(List.of("al_x"), usernames(await(store.users("", "al_", 10))), "_ is no wildcard");
+        assertEquals(List.of("al_x", "alice", "alx"), usernames(await(store.users("", "al", 10))));
+        assertEquals(
+                Optional.of("BOB"),
+                await(store.users("", "b", 10)).users().getFirst().displayName());
+    }
+
+    @Test
+    void everyTenantsApart() {
+        TenantStore acme = open("acme");
+        TenantStore globex = open("globex");
+        await(acme.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        assertEquals(List.of(), await(globex.conversationMembers(DM)));
+        assertEquals(List.of(), await(globex.conversationsOf("alice")));
+        assertEquals(Opened.OPENED, await(globex.openConversation(DM, List.of("alice", "bob"), T0, 100)));
+    }
+
+    private static List<String> usernames(AccountStore.UserPage page) {
+        return page.users().stream().map(UserRecord::username).toList();
     }
 }

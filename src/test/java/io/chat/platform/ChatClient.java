@@ -89,6 +89,18 @@ public final class ChatClient implements AutoCloseable {
         return client;
     }
 
+    /**
+     * A socket that follows its user's remembered rooms ({@code "rooms":"remembered"}), on the client's default
+     * options; waits for CONNECT (the server's {@code rooms:mine} comes next).
+     */
+    public static ChatClient following(String url, String namespace, String token) {
+        IO.Options options = defaultOptions(token);
+        options.auth = Map.of("token", token, "rooms", "remembered");
+        ChatClient client = open(url, namespace, options);
+        client.awaitConnected();
+        return client;
+    }
+
     /** A namespace socket of a shared {@link Manager} (one Engine.IO connection for several namespaces). */
     public static ChatClient open(Manager manager, String namespace, String token) {
         Manager.Options options = new Manager.Options();

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Remembered rooms in a cluster: one store for both nodes (PostgreSQL, migration V7), and a join or leave through one
- * node followed by the user's sockets on the other (a server-side event over Redis); so is a read position (V11).
+ * node followed by the user's sockets on the other (a server-side event over Redis); so is a read position (V11), and a
+ * direct message opened through one node (V13), with its receipts.
  */
 class ClusterMembershipTest {
     private static TwoNodes cluster;
@@ -96,6 +97,36 @@ class ClusterMembershipTest {
         assertEquals(
                 List.of("general"),
                 names(assertOk(bob.call("rooms:mine", json())).get("rooms")));
+    }
+
+    @Test
+    void aDirectMessageOpenedOnOneNodeReachesItsMembersOnTheOtherAndNoOneElse() {
+        String tenant = cluster.tenant(null, "alice", "bob", "carol");
+        ChatClient alice = following(cluster.a, tenant, cluster.a.login(tenant, "alice"));
+        ChatClient bob = following(cluster.b, tenant, cluster.b.login(tenant, "bob"));
+        ChatClient carol = following(cluster.b, tenant, cluster.b.login(tenant, "carol"));
+
+        JsonNode opened = assertOk(alice.call("dm:open", json("users", List.of("bob"))));
+        String room = opened.get("room").asText();
+        JsonNode remembered = bob.awaitEvent("room:remembered");
+        assertEquals(room, remembered.get("room").asText());
+        assertEquals(List.of("alice", "bob"), ChatClient.strings(remembered.get("members")));
+        alice.send(room, "across the nodes");
+        bob.awaitEvent("message", m -> m.get("text").asText().equals("across the nodes"));
+        long seq = bob.send(room, "got it").get("seq").asLong();
+        alice.awaitEvent("message", m -> m.get("text").asText().equals("got it"));
+
+        assertOk(bob.call("room:read", json("room", room, "seq", seq)));
+        JsonNode receipt = alice.awaitEvent("dm:read");
+        assertEquals("bob", receipt.get("user").asText());
+        assertEquals(seq, receipt.get("seq").asLong());
+
+        // the other node's store says who the members are: carol is none
+        ChatAssertions.assertError(carol.call("history:fetch", json("room", room)), "forbidden");
+        ChatAssertions.assertError(carol.call("room:join", json("room", room)), "forbidden");
+        carol.sync();
+        assertTrue(carol.received("message").isEmpty());
+        assertTrue(carol.received("room:remembered").isEmpty());
     }
 
     @Test

@@ -88,6 +88,32 @@ class JwtTenantTest {
         }
     }
 
+    /**
+     * The identity provider owns a JWT tenant's users: a direct message may name any valid user name (who may never
+     * have connected), and the picker lists no one (the tenant stores no users).
+     */
+    @Test
+    void aDirectMessageOnAJwtTenantNamesAnyValidUser() {
+        try (ChatClient alice = ChatClient.connect(server.url(), "/" + hsTenant, Jwts.hs256(SECRET, claims("alice")));
+                ChatClient zed = ChatClient.connect(server.url(), "/" + hsTenant, Jwts.hs256(SECRET, claims("zed")))) {
+            JsonNode opened = assertOk(alice.call("dm:open", json("users", List.of("zed"))));
+            assertEquals(List.of("alice", "zed"), strings(opened.get("members")));
+            String room = opened.get("room").asText();
+            alice.send(room, "hello zed");
+            assertOk(zed.join(room));
+            assertEquals(
+                    "hello zed",
+                    assertOk(zed.call("history:fetch", json("room", room)))
+                            .get("messages")
+                            .get(0)
+                            .get("text")
+                            .asText());
+            ChatAssertions.assertError(alice.call("dm:open", json("users", List.of("Not A Name"))), "bad_request");
+            assertEquals(
+                    0, assertOk(alice.call("users:list", json())).get("users").size());
+        }
+    }
+
     @Test
     void validHs256TokenConnectsAndTheSubIsTheUser() {
         assertSendsAs(hsTenant, Jwts.hs256(SECRET, claims("alice")), "alice");

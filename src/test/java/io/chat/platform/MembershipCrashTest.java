@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A membership or topic change acknowledged is there after {@code kill -9} (H2 holds committed changes in memory up to
+ * A membership, topic or conversation (dm:open) change acknowledged is there after {@code kill -9} (H2 holds committed changes in memory up to
  * its write delay, 500 ms: the store checkpoints a batch with such a change before it completes it). The server is
  * killed right after the last acknowledgement.
  */
@@ -31,17 +31,21 @@ class MembershipCrashTest {
         ChildPlatform child = ChildPlatform.start(
                 tenants, dir.resolve("first.log"), PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD);
         String token;
+        String conversation;
         try {
             expect(
                     201,
                     child.admin(
                             "POST", "/admin/tenants", "{\"id\":\"" + TENANT + "\",\"auth\":{\"type\":\"password\"}}"));
-            expect(
-                    201,
-                    child.admin(
-                            "POST",
-                            "/admin/tenants/" + TENANT + "/users",
-                            "{\"username\":\"alice\",\"password\":\"" + PlatformServer.password("alice") + "\"}"));
+            for (String user : List.of("alice", "bob")) {
+                expect(
+                        201,
+                        child.admin(
+                                "POST",
+                                "/admin/tenants/" + TENANT + "/users",
+                                "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user)
+                                        + "\"}"));
+            }
             token = login(child);
             try (ChatClient alice = following(child, token)) {
                 for (String room : List.of("a", "b", "c")) {
@@ -49,6 +53,9 @@ class MembershipCrashTest {
                 }
                 assertOk(alice.call("room:leave", json("room", "b")));
                 assertOk(alice.call("room:topic", json("room", "c", "topic", "kept")));
+                conversation = assertOk(alice.call("dm:open", json("users", List.of("bob"))))
+                        .get("room")
+                        .asText();
                 assertTrue(child.kill(), "the child did not die"); // at once: within H2's write delay
             }
         } finally {
@@ -61,8 +68,10 @@ class MembershipCrashTest {
             JsonNode rooms = alice.awaitEvent("rooms:mine").get("rooms");
             List<String> names = new ArrayList<>();
             rooms.forEach(room -> names.add(room.get("name").asText()));
-            assertEquals(List.of("a", "c"), names);
-            assertEquals("kept", rooms.get(1).get("topic").get("text").asText());
+            assertEquals(List.of(conversation, "a", "c"), names, "a conversation's name sorts first");
+            assertEquals(
+                    List.of("alice", "bob"), ChatClient.strings(rooms.get(0).get("members")));
+            assertEquals("kept", rooms.get(2).get("topic").get("text").asText());
         } finally {
             again.kill();
         }

@@ -50,6 +50,8 @@ class MigrateToClusterTest {
     private static final Map<String, Map<String, List<JsonNode>>> HISTORY = new LinkedHashMap<>();
     /** A message alice sent with a clientId, before the move. */
     private static JsonNode sentWithClientId;
+    /** The conversation bob opened with alice, before the move. */
+    private static String conversation;
 
     @BeforeAll
     static void buildASingleNodeFolder() throws Exception {
@@ -99,6 +101,10 @@ class MigrateToClusterTest {
                 ChatAssertions.assertOk(bob.call("room:topic", ChatClient.json("room", "kept", "topic", "moved too")));
                 // how far bob read the lobby (his read position) moves too
                 ChatAssertions.assertOk(bob.call("room:read", ChatClient.json("room", "lobby", "seq", 1)));
+                // a conversation with alice: its members move too (a non-member is refused it in the cluster)
+                conversation = ChatAssertions.assertOk(bob.call("dm:open", ChatClient.json("users", List.of("alice"))))
+                        .get("room")
+                        .asText();
             }
             HISTORY.put(
                     acme,
@@ -165,11 +171,15 @@ class MigrateToClusterTest {
             // the rooms bob keeps moved, with their topic and his read position
             try (ChatClient bob = following(node.url(), acme, node.login(acme, "bob"))) {
                 JsonNode rooms = bob.awaitEvent("rooms:mine").get("rooms");
-                assertEquals(2, rooms.size(), rooms.toString());
-                assertEquals("kept", rooms.get(0).get("name").asText());
-                assertEquals("moved too", rooms.get(0).get("topic").get("text").asText());
-                assertEquals("lobby", rooms.get(1).get("name").asText());
-                assertEquals(1, rooms.get(1).get("lastRead").asLong(), "bob's read position moved too");
+                assertEquals(3, rooms.size(), rooms.toString());
+                assertEquals(conversation, rooms.get(0).get("name").asText());
+                assertEquals(
+                        List.of("alice", "bob"), ChatClient.strings(rooms.get(0).get("members")));
+                assertEquals("kept", rooms.get(1).get("name").asText());
+                assertEquals("moved too", rooms.get(1).get("topic").get("text").asText());
+                assertEquals("lobby", rooms.get(2).get("name").asText());
+                assertEquals(1, rooms.get(2).get("lastRead").asLong(), "bob's read position moved too");
+                ChatAssertions.assertOk(bob.call("history:fetch", ChatClient.json("room", conversation)));
             }
 
             try (ChatClient alice = ChatClient.connect(node.url(), "/" + acme, node.login(acme, "alice"))) {

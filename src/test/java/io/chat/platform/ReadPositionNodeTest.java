@@ -1,18 +1,9 @@
 package io.chat.platform;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
-import io.chat.testing.ExternalProcess;
-import io.chat.testing.ExternalProcess.Result;
-import io.chat.testing.TestMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReadPositionNodeTest {
     private static final long NODE_TIMEOUT_MINUTES = 3;
-    private static final Pattern TEST_COUNT = Pattern.compile("^\\S*\\s*tests (\\d+)\\s*$");
 
     private Path tenants;
     private PlatformServer server;
@@ -62,23 +52,9 @@ class ReadPositionNodeTest {
     }
 
     private void runNode(String phase, Map<String, String> base) throws Exception {
-        Path dir = TestMachine.projectDir("src/test/node", "package.json");
-        TestMachine.npmInstalled("ReadPositionNodeTest", dir, "socket.io-client");
-        String node = TestMachine.executable("node", "Node.js 20+ with npm (apt-get install nodejs npm)");
         Map<String, String> env = new HashMap<>(base);
         env.put("SERVER_URL", server.url());
         env.put("PHASE", phase);
-        Result result = ExternalProcess.run(
-                "ReadPositionNodeTest",
-                List.of(node, "--test", "--test-reporter=spec", "read-positions.chat.mjs"),
-                dir,
-                env,
-                NODE_TIMEOUT_MINUTES);
-        if (result.timedOut()) {
-            fail("node did not finish within " + NODE_TIMEOUT_MINUTES + " min; last output:\n" + result.tail());
-        }
-        assertEquals(0, result.exitCode(), () -> phase + " failed; last output:\n" + result.tail());
-        assertTrue(
-                result.count(TEST_COUNT).orElse(0) > 0, () -> phase + " ran no tests; last output:\n" + result.tail());
+        NodeScripts.run("ReadPositionNodeTest", "read-positions.chat.mjs", phase, env, NODE_TIMEOUT_MINUTES);
     }
 }

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.socket.client.IO;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,12 +45,8 @@ class SearchEventTest {
 
     /** A socket that follows its user's remembered rooms (rooms:mine). */
     private ChatClient following(String tenant, String user) {
-        String token = server.login(tenant, user);
-        IO.Options options = ChatClient.defaultOptions(token);
-        options.auth = Map.of("token", token, "rooms", "remembered");
-        ChatClient client = ChatClient.open(server.url(), "/" + tenant, options);
+        ChatClient client = ChatClient.following(server.url(), "/" + tenant, server.login(tenant, user));
         clients.add(client);
-        client.awaitConnected();
         client.awaitEvent("rooms:mine");
         return client;
     }

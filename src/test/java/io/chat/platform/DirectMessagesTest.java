@@ -1,0 +1,247 @@
+package io.chat.platform;
+
+import static io.chat.platform.ChatAssertions.assertError;
+import static io.chat.platform.ChatAssertions.assertOk;
+import static io.chat.platform.ChatClient.json;
+import static io.chat.platform.ChatClient.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Direct messages and group DMs with the official Java client at its default options: {@code dm:open}, the same
+ * conversation for the same members, live both ways, and nothing of it for anyone else (a third user of the tenant,
+ * a user of another tenant) through any event or REST; the limits and bad payloads; a restart keeps it all.
+ */
+class DirectMessagesTest {
+    private Path tenants;
+    private PlatformServer server;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        tenants = Files.createTempDirectory("dm-tenants");
+        server = PlatformServer.start(tenants);
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(ChatClient::close);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private String tenant(String limitsJson, String... users) {
+        String id = TestTenants.newId("dm");
+        TestTenants.passwordTenant(server, id, limitsJson, users);
+        return id;
+    }
+
+    /** A socket that follows its user's rooms, as the web client's. */
+    private ChatClient connect(String tenant, String user) {
+        ChatClient client = ChatClient.following(server.url(), "/" + tenant, server.login(tenant, user));
+        clients.add(client);
+        client.awaitEvent("rooms:mine");
+        return client;
+    }
+
+    private static JsonNode open(ChatClient client, String... users) {
+        return client.call("dm:open", json("users", List.of(users)));
+    }
+
+    private HttpResponse<String> restHistory(String tenant, String room, String token) {
+        return server.call("GET", "/api/tenants/" + tenant + "/rooms/" + room + "/messages", null, token);
+    }
+
+    private static JsonNode mine(ChatClient client, String room) {
+        for (JsonNode entry : assertOk(client.call("rooms:mine", json())).get("rooms")) {
+            if (entry.get("name").asText().equals(room)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aConversationIsItsMembersAlone() {
+        String tenant = tenant(null, "alice", "bob", "carol");
+        String other = tenant(null, "mallory", "alice");
+        ChatClient alice = connect(tenant, "alice");
+        ChatClient bob = connect(tenant, "bob");
+        ChatClient carol = connect(tenant, "carol");
+        ChatClient mallory = connect(other, "mallory");
+
+        JsonNode opened = assertOk(open(alice, "bob"));
+        String room = opened.get("room").asText();
+        assertTrue(room.matches("@[a-z2-7]{26}"), room);
+        assertEquals(List.of("alice", "bob"), strings(opened.get("members")));
+        JsonNode remembered = bob.awaitEvent("room:remembered");
+        assertEquals(room, remembered.get("room").asText());
+        assertEquals(List.of("alice", "bob"), strings(remembered.get("members")));
+        // the same members, however named, are the same conversation
+        assertEquals(
+                room, assertOk(open(bob, "alice", "alice", "bob")).get("room").asText());
+
+        alice.send(room, "just between us");
+        assertEquals("just between us", bob.awaitEvent("message").get("text").asText());
+        long seq = bob.send(room, "sure").get("seq").asLong();
+        alice.awaitEvent("message", m -> m.get("text").asText().equals("sure"));
+
+        // a third user of the tenant: every event that names it is forbidden, and nothing of it arrives
+        for (String event : List.of("room:join", "history:fetch", "presence:list")) {
+            assertError(carol.call(event, json("room", room)), "forbidden");
+        }
+        assertError(carol.call("message:send", json("room", room, "text", "let me in")), "forbidden");
+        assertError(carol.call("typing", json("room", room)), "forbidden");
+        assertError(carol.call("room:read", json("room", room, "seq", 1)), "forbidden");
+        assertError(carol.call("message:edit", json("room", room, "seq", 1, "text", "x")), "forbidden");
+        assertError(carol.call("reaction:toggle", json("room", room, "seq", 1, "emoji", "👍")), "forbidden");
+        assertEquals(
+                0,
+                assertOk(carol.call("search", json("q", "between", "room", room)))
+                        .get("results")
+                        .size());
+        assertEquals(
+                0,
+                assertOk(carol.call("search", json("q", "between")))
+                        .get("results")
+                        .size());
+        assertEquals(
+                1,
+                assertOk(alice.call("search", json("q", "between")))
+                        .get("results")
+                        .size());
+        assertEquals(
+                403, restHistory(tenant, room, server.login(tenant, "carol")).statusCode());
+        assertEquals(200, restHistory(tenant, room, server.login(tenant, "bob")).statusCode());
+        // a conversation that does not exist gets the same answer
+        assertError(carol.call("room:join", json("room", "@aaaaaaaaaaaaaaaaaaaaaaaaaa")), "forbidden");
+        carol.sync();
+        assertTrue(carol.received("message").isEmpty());
+        assertTrue(carol.received("room:remembered").isEmpty());
+        assertTrue(carol.received("room:joined").isEmpty());
+
+        // another tenant's user: its own namespace has no such conversation, nor alice's peer list
+        assertError(mallory.call("room:join", json("room", room)), "forbidden");
+        assertError(mallory.call("history:fetch", json("room", room)), "forbidden");
+        assertEquals(
+                403, restHistory(other, room, server.login(other, "mallory")).statusCode());
+        assertError(open(mallory, "bob"), "not_found");
+
+        // never listed
+        for (ChatClient anyone : List.of(alice, carol)) {
+            assertFalse(assertOk(anyone.call("rooms:list", json())).toString().contains(room));
+            assertFalse(
+                    assertOk(anyone.call("rooms:directory", json())).toString().contains(room));
+        }
+        // it cannot be left or given a topic
+        assertError(alice.call("room:leave", json("room", room)), "forbidden");
+        assertError(alice.call("room:topic", json("room", room, "topic", "ours")), "forbidden");
+
+        // read receipts: bob read alice's message, alice is told, and rooms:mine says so
+        assertOk(bob.call("room:read", json("room", room, "seq", seq)));
+        JsonNode receipt = alice.awaitEvent("dm:read");
+        assertEquals(room, receipt.get("room").asText());
+        assertEquals("bob", receipt.get("user").asText());
+        assertEquals(seq, receipt.get("seq").asLong());
+        JsonNode entry = mine(alice, room);
+        assertEquals(List.of("alice", "bob"), strings(entry.get("members")));
+        assertEquals(seq, entry.get("readBy").get("bob").asLong());
+        assertFalse(entry.get("readBy").has("alice"), "the others' positions only");
+        assertEquals(1, entry.get("unread").asInt(), "bob's reply");
+        assertTrue(carol.received("dm:read").isEmpty());
+    }
+
+    @Test
+    void aGroupOfUpToEight() {
+        String tenant = tenant(null, "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9");
+        ChatClient first = connect(tenant, "a1");
+        ChatClient ninth = connect(tenant, "a9");
+        JsonNode group = assertOk(open(first, "a2", "a3", "a4", "a5", "a6", "a7", "a8"));
+        assertEquals(8, group.get("members").size());
+        String room = group.get("room").asText();
+        ChatClient third = connect(tenant, "a3");
+        assertEquals(
+                List.of("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"),
+                strings(mine(third, room).get("members")));
+        first.send(room, "all of us");
+        third.awaitEvent("message", m -> m.get("text").asText().equals("all of us"));
+        assertError(ninth.call("room:join", json("room", room)), "forbidden");
+        assertError(open(first, "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"), "too_large");
+    }
+
+    @Test
+    void badPayloadsAndLimits() {
+        String tenant = tenant("{\"roomsPerSocket\":2}", "alice", "bob", "carol", "al_x");
+        ChatClient alice = connect(tenant, "alice");
+        assertError(alice.call("dm:open", json()), "bad_request");
+        assertError(alice.call("dm:open", json("users", "bob")), "bad_request");
+        assertError(open(alice), "bad_request");
+        assertError(open(alice, "alice"), "bad_request");
+        assertError(open(alice, "Bob Smith"), "bad_request");
+        assertError(alice.call("dm:open", json("users", List.of(1, 2))), "bad_request");
+        assertError(open(alice, "nobody"), "not_found");
+        assertError(alice.call("room:join", json("room", "@short")), "bad_request");
+        assertError(alice.call("room:join", json("room", "@AAAAAAAAAAAAAAAAAAAAAAAAAA")), "bad_request");
+
+        // a conversation counts toward the rooms each member may remember
+        ChatClient bob = connect(tenant, "bob");
+        assertOk(bob.join("one"));
+        assertOk(bob.join("two"));
+        assertError(open(alice, "bob"), "too_large");
+        assertOk(open(alice, "carol"));
+
+        // the picker's pages
+        JsonNode page = assertOk(alice.call("users:list", json("limit", 2)));
+        assertEquals(List.of("al_x", "alice"), page.get("users").findValuesAsText("username"));
+        assertTrue(page.get("hasMore").asBoolean());
+        JsonNode rest = assertOk(alice.call("users:list", json("after", "alice")));
+        assertEquals(List.of("bob", "carol"), rest.get("users").findValuesAsText("username"));
+        assertFalse(rest.get("hasMore").asBoolean());
+        assertEquals(
+                List.of("al_x"),
+                assertOk(alice.call("users:list", json("q", "al_")))
+                        .get("users")
+                        .findValuesAsText("username"));
+        assertEquals(4, assertOk(alice.call("users:list", json())).get("users").size());
+        assertError(alice.call("users:list", json("limit", 101)), "bad_request");
+        assertError(alice.call("users:list", json("q", "A%")), "bad_request");
+        assertError(alice.call("users:list", json("after", 5)), "bad_request");
+    }
+
+    @Test
+    void aConversationSurvivesARestart() {
+        String tenant = tenant(null, "alice", "bob", "carol");
+        ChatClient alice = connect(tenant, "alice");
+        String room = assertOk(open(alice, "bob")).get("room").asText();
+        alice.send(room, "before the restart");
+
+        clients.forEach(ChatClient::close);
+        clients.clear();
+        server.close();
+        server = PlatformServer.start(tenants);
+
+        ChatClient bob = connect(tenant, "bob");
+        assertEquals(List.of("alice", "bob"), strings(mine(bob, room).get("members")));
+        assertEquals(1, mine(bob, room).get("unread").asInt());
+        JsonNode history = assertOk(bob.call("history:fetch", json("room", room)));
+        assertEquals(
+                "before the restart", history.get("messages").get(0).get("text").asText());
+        ChatClient aliceAgain = connect(tenant, "alice");
+        bob.send(room, "after it");
+        aliceAgain.awaitEvent("message", m -> m.get("text").asText().equals("after it"));
+        ChatClient carol = connect(tenant, "carol");
+        assertError(carol.call("history:fetch", json("room", room)), "forbidden");
+    }
+}
