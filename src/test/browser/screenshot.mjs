@@ -85,7 +85,7 @@ await say(dave, room, "I have to run, ping me if the smoke test fails.");
 await dave.context().close();
 await say(bob, room, "Great. Who announces it in #general?");
 await say(alice, room, "I will, right after the smoke test on production.\nChecklist: https://wiki.acme.example/release-2.4");
-await say(carol, room, "p99 commit latency on the dashboard: 4 ms");
+await say(carol, room, "@alice p99 commit latency on the dashboard: 4 ms");
 await say(carol, "general", "Lunch at 12:30, anyone?");
 await say(carol, "general", "The new coffee machine has arrived!");
 
@@ -101,6 +101,14 @@ if (admin) {
   });
   await alice.locator(".announcement").waitFor();
 }
+
+// bob writes to alice apart, from the people list: her sidebar shows the conversation, unread
+await bob.getByRole("button", { name: "alice: send a direct message" }).click();
+await bob.locator("#room-title", { hasText: "alice" }).waitFor();
+await bob.getByLabel("Message alice").fill("Can you look at my PR before 16:00? Two lines in the deploy script.");
+await bob.getByLabel("Message alice").press("Enter");
+await alice.locator('.room-item[data-dm] .badge').waitFor();
+await bob.locator(`.room-item[data-room="${room}"] .room-button`).click();
 
 // bob starts typing: alice sees it
 await bob.getByLabel(`Message #${room}`).pressSequentially("Nice work every", { delay: 40 });
