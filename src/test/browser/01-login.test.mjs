@@ -1,18 +1,12 @@
 // Signing in and out: errors people understand, a token for JWT workspaces, the session kept per tab.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  admin, apiLogin, assertNoProblems, connectionState, env, eventually, expectConnected, jwt, launch, newPage, signIn,
-  TEST_TIMEOUT,
+  admin, apiLogin, assertNoProblems, connectionState, env, eventually, expectConnected, jwt, newPage, sharedBrowser,
+  signIn, TEST_TIMEOUT,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 async function attempt(page, tenant, user, password) {
   await page.getByLabel("Workspace").fill(tenant);
@@ -28,7 +22,7 @@ async function status(page) {
 }
 
 test("wrong password, unknown tenant and rate limiting each say so", { timeout: TEST_TIMEOUT }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await page.goto(`${env.server}/`);
 
   await attempt(page, env.tenantA, env.alice.user, "not-the-password");
@@ -49,7 +43,7 @@ test("wrong password, unknown tenant and rate limiting each say so", { timeout: 
 });
 
 test("the tenant comes from /t/{tenant} or ?tenant=", { timeout: TEST_TIMEOUT }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await page.goto(`${env.server}/?tenant=${env.tenantB}`);
   assert.equal(await page.getByLabel("Workspace").inputValue(), env.tenantB);
   await page.goto(`${env.server}/t/${env.tenantA}`);
@@ -58,13 +52,13 @@ test("the tenant comes from /t/{tenant} or ?tenant=", { timeout: TEST_TIMEOUT },
 });
 
 test("a suspended tenant: the open page says so and comes back on resume; signing in is refused", { timeout: TEST_TIMEOUT }, async () => {
-  const open = await newPage(browser);
+  const open = await newPage(browser());
   await signIn(open, env.suspendedTenant, env.erin);
   await admin("POST", `/admin/tenants/${env.suspendedTenant}/suspend`);
   await eventually(async () => assert.equal(await connectionState(open), "suspended"));
   assert.equal(await open.locator("#connection").textContent(), "Workspace suspended");
 
-  const other = await newPage(browser);
+  const other = await newPage(browser());
   await other.goto(`${env.server}/t/${env.suspendedTenant}`);
   await attempt(other, env.suspendedTenant, env.erin.user, env.erin.password);
   assert.match(await status(other), /“[a-z-]+” is suspended/);
@@ -77,7 +71,7 @@ test("a suspended tenant: the open page says so and comes back on resume; signin
 });
 
 test("sign in, reload keeps the session and rooms, log out ends it", { timeout: TEST_TIMEOUT }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await signIn(page, env.tenantA, env.dave);
   assert.equal(new URL(page.url()).pathname, `/t/${env.tenantA}`);
   assert.doesNotMatch(page.url(), /token/i);
@@ -112,7 +106,7 @@ test("sign in, reload keeps the session and rooms, log out ends it", { timeout: 
 });
 
 test("a JWT workspace: paste a token; a bad token is refused clearly", { timeout: TEST_TIMEOUT }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await page.goto(`${env.server}/t/${env.jwtTenant}`);
   // a password on a token workspace points to the token field
   await attempt(page, env.jwtTenant, "zoe", "some-password");

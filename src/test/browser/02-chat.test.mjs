@@ -1,24 +1,18 @@
 // Two people chatting in one room, each in their own browser context.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  admin, apiClient, assertNoProblems, env, eventually, joinRoom, launch, messageSeqs, messageTexts, newPage, pane,
-  people, send, signIn, TEST_TIMEOUT, uniqueRoom,
+  admin, apiClient, assertNoProblems, env, eventually, joinRoom, messageSeqs, messageTexts, newPage, pane, people,
+  send, sharedBrowser, signIn, TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("alice and bob see each other's messages, typing and presence", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("team");
-  const alice = await newPage(browser);
+  const alice = await newPage(browser());
   // bob lives in India, in British English: his page shows times in his time zone
-  const bob = await newPage(browser, { timezoneId: "Asia/Kolkata", locale: "en-GB" });
+  const bob = await newPage(browser(), { timezoneId: "Asia/Kolkata", locale: "en-GB" });
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, room);
   await signIn(bob, env.tenantA, env.bob);
@@ -69,8 +63,8 @@ test("alice and bob see each other's messages, typing and presence", { timeout: 
 test("a script message is shown literally and runs nothing", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("xss");
   const payload = "<img src=x onerror=alert(1)>";
-  const alice = await newPage(browser);
-  const bob = await newPage(browser);
+  const alice = await newPage(browser());
+  const bob = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, room);
   await signIn(bob, env.tenantA, env.bob);
@@ -106,7 +100,7 @@ test("history: the last 50 on join, older pages on scrolling up, the same after 
   await seeder.sendAll(room, texts);
   seeder.close();
 
-  const alice = await newPage(browser, { height: 700 });
+  const alice = await newPage(browser(), { height: 700 });
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, room);
   await eventually(async () => assert.equal((await messageSeqs(alice, room)).length, 50));
@@ -140,7 +134,7 @@ test("history: the last 50 on join, older pages on scrolling up, the same after 
 test("unread counts on rooms not in view", { timeout: TEST_TIMEOUT }, async () => {
   const quiet = uniqueRoom("quiet");
   const busy = uniqueRoom("busy");
-  const alice = await newPage(browser);
+  const alice = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, busy);
   await joinRoom(alice, quiet);
@@ -167,7 +161,7 @@ test("unread counts on rooms not in view", { timeout: TEST_TIMEOUT }, async () =
 test("a refused message shows Retry, and the retry sends it once with the same clientId", { timeout: TEST_TIMEOUT }, async () => {
   // the slow tenant allows one message per second with a burst of one
   const room = uniqueRoom("retry");
-  const frank = await newPage(browser);
+  const frank = await newPage(browser());
   await signIn(frank, env.slowTenant, env.frank);
   await joinRoom(frank, room);
   await send(frank, room, "first");
@@ -197,7 +191,7 @@ test("a refused message shows Retry, and the retry sends it once with the same c
 
 test("keyboard only: sign in, join a room and send with Enter", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("keys");
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await page.goto(`${env.server}/t/${env.tenantA}`);
   // focus starts in the username field; Tab order: username, password, token, sign in
   assert.equal(await page.evaluate(() => document.activeElement.id), "username");
@@ -231,7 +225,7 @@ test("keyboard only: sign in, join a room and send with Enter", { timeout: TEST_
 
 test("phone width: one column, rooms and people in drawers, nothing wider than the screen", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("phone");
-  const page = await newPage(browser, { width: 375, height: 740, isMobile: true, hasTouch: true });
+  const page = await newPage(browser(), { width: 375, height: 740, isMobile: true, hasTouch: true });
   await signIn(page, env.tenantA, env.dave);
   const rooms = page.getByRole("button", { name: "Rooms", exact: true });
   assert.equal(await page.locator("#sidebar").isVisible(), false);

@@ -1,25 +1,19 @@
 // The server restarts under open pages: they show it, reconnect by themselves and fetch exactly what they
 // missed (room:join with since, paging forward), with no duplicates and no gaps.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  apiClient, assertNoProblems, connectionState, control, env, eventually, expectConnected, joinRoom, launch,
-  messageSeqs, messageTexts, newPage, pane, people, send, signIn, TEST_TIMEOUT, uniqueRoom,
+  apiClient, assertNoProblems, connectionState, control, env, eventually, expectConnected, joinRoom, messageSeqs,
+  messageTexts, newPage, pane, people, send, sharedBrowser, signIn, TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("after a server restart both pages catch up on everything they missed", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("restart");
   const other = uniqueRoom("restart-other");
-  const alice = await newPage(browser);
-  const bob = await newPage(browser);
+  const alice = await newPage(browser());
+  const bob = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, other);
   await joinRoom(alice, room);
@@ -75,7 +69,7 @@ test("after a server restart both pages catch up on everything they missed", { t
 
 test("a message sent while disconnected fails, then is sent once when the connection is back", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("outage");
-  const alice = await newPage(browser);
+  const alice = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, room);
   await send(alice, room, "one");

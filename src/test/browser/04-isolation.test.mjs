@@ -1,24 +1,18 @@
 // Tenants are separate worlds: nothing of tenant A reaches a user of tenant B, even with the same room names.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  apiLogin, assertNoProblems, env, eventually, joinRoom, launch, messageTexts, newPage, pane, people, send, signIn,
-  TEST_TIMEOUT, uniqueRoom,
+  apiLogin, assertNoProblems, env, eventually, joinRoom, messageTexts, newPage, pane, people, send, sharedBrowser,
+  signIn, TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("a user of tenant B never sees anything of tenant A", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("shared-name");
   const secret = `acme-only secret ${Date.now()}`;
-  const alice = await newPage(browser);
-  const carol = await newPage(browser);
+  const alice = await newPage(browser());
+  const carol = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await signIn(carol, env.tenantB, env.carol);
   await joinRoom(alice, room);
@@ -46,7 +40,7 @@ test("a user of tenant B never sees anything of tenant A", { timeout: TEST_TIMEO
 
   // A's token does not open B: the page asks to sign in again and shows nothing of A
   const token = (await apiLogin(env.tenantA, env.alice)).body.token;
-  const intruder = await newPage(browser);
+  const intruder = await newPage(browser());
   await intruder.goto(`${env.server}/t/${env.tenantB}`);
   await intruder.evaluate(([tenant, t]) => sessionStorage.setItem("chat.session",
     JSON.stringify({ tenant, user: "alice", token: t, kind: "password" })), [env.tenantB, token]);

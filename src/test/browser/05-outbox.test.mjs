@@ -1,19 +1,14 @@
 // My messages on their way: stored in the order I typed them across reconnects, kept across a reload while
 // unsent, and discarded on request.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  admin, apiClient, assertNoProblems, connectionState, control, env, eventually, expectConnected, joinRoom, launch, messageTexts,
-  newPage, newTenant, outboxEntries, pane, send, signIn, storedMessages, TEST_TIMEOUT, uniqueRoom,
+  admin, apiClient, assertNoProblems, connectionState, control, env, eventually, expectConnected, joinRoom,
+  messageTexts, newPage, newTenant, outboxEntries, pane, send, sharedBrowser, signIn, storedMessages, TEST_TIMEOUT,
+  uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 const TYPING_EVERY_MS = 40;
 const AT_LEAST = 150;
@@ -57,7 +52,7 @@ function typeInPage(every) {
 test("messages typed ~40 ms apart across a server restart are stored in the order typed, each once", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("order");
   const busy = uniqueRoom("order-busy");
-  const alice = await newPage(browser);
+  const alice = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, busy);
   await joinRoom(alice, room);
@@ -107,7 +102,7 @@ test("a message not sent is still there after a reload, then sent; Discard remov
   // a tenant of its own, suspended meanwhile: the page loads and signs in from its session, but cannot send
   const tenant = await newTenant("outbox", env.alice);
   const room = uniqueRoom("reload");
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await signIn(page, tenant, env.alice);
   await joinRoom(page, room);
   await send(page, room, "before");
@@ -152,7 +147,7 @@ test("a message not sent is still there after a reload, then sent; Discard remov
 test("logging out forgets the messages not sent: they are not sent when signing in again", { timeout: TEST_TIMEOUT }, async () => {
   const tenant = await newTenant("logout", env.alice);
   const room = uniqueRoom("forget");
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await signIn(page, tenant, env.alice);
   await joinRoom(page, room);
   await admin("POST", `/admin/tenants/${tenant}/suspend`);

@@ -2,19 +2,13 @@
 // connect timeout), with the web client's own Socket.IO options: polling first, then the upgrade to WebSocket.
 // The connection must stay up the whole time: no "Reconnecting", one WebSocket never closed, nothing lost.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  assertNoProblems, connectionStates, env, eventually, joinRoom, launch, messageTexts, newPage,
-  recordConnectionStates, send, signIn, TEST_TIMEOUT, uniqueRoom,
+  assertNoProblems, connectionStates, env, eventually, joinRoom, messageTexts, newPage, recordConnectionStates, send,
+  sharedBrowser, signIn, TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** longer than 3 ping intervals of 25 s, and than the 10 s upgrade timeout */
 const CHAT_FOR_MS = 80_000;
@@ -48,8 +42,8 @@ function watchTransport(page) {
 
 test("two users chat for over a minute over one upgraded WebSocket that never drops", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("long");
-  const alice = await newPage(browser);
-  const bob = await newPage(browser);
+  const alice = await newPage(browser());
+  const bob = await newPage(browser());
   const pages = { alice, bob };
   const transports = {};
   for (const [name, page] of Object.entries(pages)) {

@@ -2,19 +2,13 @@
 // answer is "not now", never "leave the room" (nor "joined" when it was not).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  admin, apiClient, assertNoProblems, control, env, eventually, expectConnected, launch, newPage, pane, send, signIn,
-  storedMessages, TEST_TIMEOUT,
+  admin, apiClient, assertNoProblems, control, env, eventually, expectConnected, newPage, pane, send, sharedBrowser,
+  signIn, storedMessages, TEST_TIMEOUT,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 const ROOMS = 60;
 /** far below the defaults (50/s, 200): 60 rooms are three times the burst, as 300 rooms are with the defaults */
@@ -46,7 +40,7 @@ test("a reload with 60 rooms past the event limit keeps every room and sends the
   const tenant = await limitedTenant();
   const rooms = Array.from({ length: ROOMS }, (_, i) => `room-${i + 1}`);
   const last = rooms[ROOMS - 1];
-  const alice = await newPage(browser);
+  const alice = await newPage(browser());
   await signIn(alice, tenant, env.alice);
   // the first visit's #general is remembered by the server (and would come back with the reload): left first
   await alice.getByRole("button", { name: "Leave #general" }).click();

@@ -1,18 +1,12 @@
 // Editing and deleting one's own messages, seen live by a second person and after a reload.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  assertNoProblems, env, eventually, joinRoom, launch, messageTexts, newPage, pane, send, signIn, TEST_TIMEOUT,
-  uniqueRoom,
+  assertNoProblems, env, eventually, joinRoom, messageTexts, newPage, pane, send, sharedBrowser, signIn,
+  TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** The state of each stored message shown: "sent", "edited" or "deleted". */
 async function states(page, room) {
@@ -22,8 +16,8 @@ async function states(page, room) {
 
 test("alice edits and deletes her messages; bob sees it live and after a reload", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("edits");
-  const alice = await newPage(browser);
-  const bob = await newPage(browser);
+  const alice = await newPage(browser());
+  const bob = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, room);
   await signIn(bob, env.tenantA, env.bob);

@@ -1,19 +1,13 @@
 // Rooms that last: joined on one device, there on another and after a reload until left anywhere; the room
 // directory with topics; the topic line the members edit. Two people, three browser contexts (devices).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  assertAccessible, assertNoProblems, env, eventually, expectConnected, joinRoom, launch, newPage, signIn, TEST_TIMEOUT,
-  uniqueRoom,
+  assertAccessible, assertNoProblems, env, eventually, expectConnected, joinRoom, newPage, sharedBrowser, signIn,
+  TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 async function roomNames(page) {
   return page.locator(".room-list .room-item").evaluateAll((items) => items.map((li) => li.dataset.room));
@@ -25,7 +19,7 @@ async function topicLine(page) {
 
 test("rooms joined on one device are on the others, with their topic, until left anywhere", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("lasting");
-  const laptop = await newPage(browser);
+  const laptop = await newPage(browser());
   await signIn(laptop, env.tenantA, env.erin);
   await joinRoom(laptop, room);
   assert.equal(await topicLine(laptop), "No topic yet");
@@ -38,7 +32,7 @@ test("rooms joined on one device are on the others, with their topic, until left
   await eventually(async () => assert.equal(await topicLine(laptop), "Plans for the launch 🚀"));
 
   // another device, a sign-in of its own (nothing in its storage): the room is there, with its topic
-  const phone = await newPage(browser, { width: 390, height: 800 });
+  const phone = await newPage(browser(), { width: 390, height: 800 });
   await signIn(phone, env.tenantA, env.erin);
   await eventually(async () => assert.ok((await roomNames(phone)).includes(room), "the room is remembered"));
   await phone.getByRole("button", { name: "Rooms" }).click();
@@ -53,7 +47,7 @@ test("rooms joined on one device are on the others, with their topic, until left
   await eventually(async () => assert.ok((await roomNames(phone)).includes(room)));
 
   // frank finds it in the directory, with its topic and one member, and joins it
-  const frank = await newPage(browser);
+  const frank = await newPage(browser());
   await signIn(frank, env.tenantA, env.frank);
   await frank.getByRole("button", { name: "Refresh the room directory" }).click();
   const entry = frank.getByRole("button", { name: new RegExp(`^Join #${room} \\(1 person\\)$`) });
@@ -71,7 +65,7 @@ test("rooms joined on one device are on the others, with their topic, until left
   await eventually(async () => assert.equal(await topicLine(phone), "Launch moved to Monday"));
 
   // a tab that is closed while erin leaves elsewhere: opened again, it must not bring the room back from its storage
-  const desk = await newPage(browser);
+  const desk = await newPage(browser());
   await signIn(desk, env.tenantA, env.erin);
   await eventually(async () => assert.ok((await roomNames(desk)).includes(room)));
   const deskUrl = desk.url();
@@ -80,7 +74,7 @@ test("rooms joined on one device are on the others, with their topic, until left
   // erin leaves on the laptop: the phone drops the room too, and a new sign-in does not bring it back
   await laptop.getByRole("button", { name: `Leave #${room}` }).click();
   await eventually(async () => assert.ok(!(await roomNames(phone)).includes(room), "left on the phone too"));
-  const tablet = await newPage(browser);
+  const tablet = await newPage(browser());
   await signIn(tablet, env.tenantA, env.erin);
   await tablet.waitForTimeout(1000);
   assert.ok(!(await roomNames(tablet)).includes(room), "not remembered any more");

@@ -1,18 +1,12 @@
 // Reactions: picked from the picker, toggled on a chip, counts and who shown to both people live and after a reload.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  assertNoProblems, env, eventually, joinRoom, launch, messageTexts, newPage, pane, send, signIn, TEST_TIMEOUT,
-  uniqueRoom,
+  assertNoProblems, env, eventually, joinRoom, messageTexts, newPage, pane, send, sharedBrowser, signIn,
+  TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** The chips of the first message: [{text, who, mine}]. */
 async function chips(page, room) {
@@ -22,8 +16,8 @@ async function chips(page, room) {
 
 test("bob reacts to alice's message, alice adds hers, bob takes his back", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("react");
-  const alice = await newPage(browser);
-  const bob = await newPage(browser);
+  const alice = await newPage(browser());
+  const bob = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, room);
   await signIn(bob, env.tenantA, env.bob);

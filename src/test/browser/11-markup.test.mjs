@@ -1,25 +1,19 @@
 // Message markup and flow: bold, code and links shown as such (links open apart, without opener), raw HTML as text;
 // a sender's consecutive messages grouped under one name, the day shown once above them.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  assertNoProblems, env, eventually, joinRoom, launch, messageTexts, newPage, pane, send, signIn, TEST_TIMEOUT,
-  uniqueRoom,
+  assertNoProblems, env, eventually, joinRoom, messageTexts, newPage, pane, send, sharedBrowser, signIn,
+  TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("markup renders as elements for the reader, links are safe, messages are grouped by sender and day",
   { timeout: TEST_TIMEOUT }, async () => {
     const room = uniqueRoom("markup");
-    const alice = await newPage(browser);
-    const bob = await newPage(browser);
+    const alice = await newPage(browser());
+    const bob = await newPage(browser());
     await signIn(alice, env.tenantA, env.alice);
     await joinRoom(alice, room);
     await signIn(bob, env.tenantA, env.bob);

@@ -1,24 +1,18 @@
 // Read positions: unread badges right after sign-in on another device, a "New messages" line where erin stopped
 // reading, and a room read on one device no longer unread on the other (room:read, live).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  apiClient, assertNoProblems, env, eventually, joinRoom, launch, newPage, pane, roomBadge, signIn, TEST_TIMEOUT,
-  uniqueRoom,
+  apiClient, assertNoProblems, env, eventually, joinRoom, newPage, pane, roomBadge, sharedBrowser, signIn,
+  TEST_TIMEOUT, uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("unread counts follow erin across devices, with a New messages line", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("unread");
   const elsewhere = uniqueRoom("elsewhere");
-  const laptop = await newPage(browser);
+  const laptop = await newPage(browser());
   await signIn(laptop, env.tenantA, env.erin);
   await joinRoom(laptop, room);
   await joinRoom(laptop, elsewhere); // the view moves away: room's news are unread
@@ -32,7 +26,7 @@ test("unread counts follow erin across devices, with a New messages line", { tim
   await eventually(async () => assert.equal(await roomBadge(laptop, room), "3"));
 
   // another device, a sign-in of its own: the server's count, right away
-  const phone = await newPage(browser);
+  const phone = await newPage(browser());
   await signIn(phone, env.tenantA, env.erin);
   await eventually(async () => assert.equal(await roomBadge(phone, room), "3"));
 
@@ -49,7 +43,7 @@ test("unread counts follow erin across devices, with a New messages line", { tim
   await eventually(async () => assert.equal(await roomBadge(laptop, room), ""), 15_000);
 
   // a third sign-in: nothing unread any more
-  const tablet = await newPage(browser);
+  const tablet = await newPage(browser());
   await signIn(tablet, env.tenantA, env.erin);
   await eventually(async () => assert.ok(await tablet.locator(`.room-list .room-item[data-room="${room}"]`).count()));
   await tablet.waitForTimeout(500);
@@ -62,7 +56,7 @@ test("unread counts follow erin across devices, with a New messages line", { tim
 test("a room joined in this tab is marked read as it is read, not only after the next sign-in", { timeout: TEST_TIMEOUT },
   async () => {
     const room = uniqueRoom("fresh");
-    const laptop = await newPage(browser);
+    const laptop = await newPage(browser());
     await signIn(laptop, env.tenantA, env.erin);
     await joinRoom(laptop, room); // after rooms:mine answered: the server's position here comes with no list
     await laptop.bringToFront();
@@ -75,7 +69,7 @@ test("a room joined in this tab is marked read as it is read, not only after the
     await eventually(async () => assert.equal(await pane(laptop, room).locator(".msg-text").count(), 2));
 
     // another device: read on the laptop, so nothing unread here (it showed 2 before)
-    const phone = await newPage(browser);
+    const phone = await newPage(browser());
     await eventually(async () => {
       const api = await apiClient(env.tenantA, env.erin);
       try {

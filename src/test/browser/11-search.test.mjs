@@ -1,18 +1,13 @@
 // Search: the box finds a message of my rooms (not of a room I am not in), shows it as text (no markup from a
 // message), and a click opens its room at it, loading older history when it is not on screen.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  apiClient, assertNoProblems, env, eventually, joinRoom, launch, newPage, pane, signIn, TEST_TIMEOUT, uniqueRoom,
+  apiClient, assertNoProblems, env, eventually, joinRoom, newPage, pane, sharedBrowser, signIn, TEST_TIMEOUT,
+  uniqueRoom,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("alice finds bob's message in her room only, as text, and a click opens it", { timeout: TEST_TIMEOUT }, async () => {
   const room = uniqueRoom("search");
@@ -31,7 +26,7 @@ test("alice finds bob's message in her room only, as text, and a click opens it"
     bob.close();
   }
 
-  const alice = await newPage(browser);
+  const alice = await newPage(browser());
   await signIn(alice, env.tenantA, env.alice);
   await joinRoom(alice, room);
   await joinRoom(alice, uniqueRoom("elsewhere"));

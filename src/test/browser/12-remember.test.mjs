@@ -1,16 +1,12 @@
 // "Keep me signed in": a new tab and a restarted browser are signed in without the form, until logout; unticked, the
 // session stays in its tab.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { assertNoProblems, env, expectConnected, launch, newPage, TEST_TIMEOUT } from "./helpers.mjs";
+import { test } from "node:test";
+import {
+  assertNoProblems, env, expectConnected, newPage, sharedBrowser, TEST_TIMEOUT,
+} from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 async function signInWith(page, { user, password }, keep) {
   await page.goto(`${env.server}/t/${env.tenantA}`);
@@ -24,7 +20,7 @@ async function signInWith(page, { user, password }, keep) {
 }
 
 test("a second tab and a browser restart are signed in; logout ends it everywhere", { timeout: TEST_TIMEOUT }, async () => {
-  const first = await newPage(browser);
+  const first = await newPage(browser());
   await signInWith(first, env.alice, true);
   const context = first.context();
 
@@ -43,7 +39,7 @@ test("a second tab and a browser restart are signed in; logout ends it everywher
 
   // a browser restart keeps persistent cookies and localStorage: a new context with the same state
   const state = await context.storageState();
-  const restarted = await newPage(browser, { storageState: state });
+  const restarted = await newPage(browser(), { storageState: state });
   await restarted.goto(`${env.server}/`);
   await expectConnected(restarted);
 
@@ -59,7 +55,7 @@ test("a second tab and a browser restart are signed in; logout ends it everywher
 });
 
 test("unticked, a new tab asks to sign in", { timeout: TEST_TIMEOUT }, async () => {
-  const first = await newPage(browser);
+  const first = await newPage(browser());
   await signInWith(first, env.bob, false);
   const second = await first.context().newPage();
   await second.goto(`${env.server}/t/${env.tenantA}`);

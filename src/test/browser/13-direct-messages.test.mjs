@@ -2,18 +2,12 @@
 // under alice's message once he read it; dave (a third user) sees none of it and starts his own from the picker. axe on
 // the page with a conversation in view, at desktop and phone width.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  assertAccessible, assertNoProblems, env, eventually, launch, newPage, newTenant, signIn, TEST_TIMEOUT,
+  assertAccessible, assertNoProblems, env, eventually, newPage, newTenant, sharedBrowser, signIn, TEST_TIMEOUT,
 } from "./helpers.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** The conversation with these people in the sidebar's "Direct messages" list. */
 function dmItem(page, label) {
@@ -37,9 +31,9 @@ async function write(page, to, text) {
 
 test("a direct message from the people list, live both ways, unread, seen, and no one else's", { timeout: TEST_TIMEOUT }, async () => {
   const tenant = await newTenant("dm", env.alice, env.bob, env.dave);
-  const alice = await newPage(browser);
+  const alice = await newPage(browser());
   await signIn(alice, tenant, env.alice);
-  const bob = await newPage(browser);
+  const bob = await newPage(browser());
   await signIn(bob, tenant, env.bob);
 
   // both are in the first visit's room: alice messages bob from its people list
@@ -71,7 +65,7 @@ test("a direct message from the people list, live both ways, unread, seen, and n
   assert.equal(await alice.locator(".dm-list .room-item").count(), 1);
 
   // dave sees none of it, and starts his own with alice from the picker, at phone width
-  const dave = await newPage(browser, { width: 390, height: 800 });
+  const dave = await newPage(browser(), { width: 390, height: 800 });
   await signIn(dave, tenant, env.dave);
   await dave.getByRole("button", { name: "Rooms" }).click();
   await eventually(async () => assert.equal(await dave.locator(".dm-list .room-item").count(), 0));

@@ -32,11 +32,11 @@ class BusyReadsTest {
             try (ChatClient alice = ChatClient.connect(fixture.url(), "/busy", token)) {
                 fixture.holdReads();
                 // filled right before each request: a queued read fails once it waited 3 s, freeing its place
-                List<CompletableFuture<MessagePage>> queued = new ArrayList<>(fill(tenant));
+                List<CompletableFuture<MessagePage>> queued = new ArrayList<>(fillReadQueue(tenant));
                 long t0 = System.nanoTime();
                 JsonNode ack = alice.call("history:fetch", json("room", "general"));
                 long socketMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                queued.addAll(fill(tenant));
+                queued.addAll(fillReadQueue(tenant));
                 t0 = System.nanoTime();
                 HttpResponse<String> rest = HttpClient.newHttpClient()
                         .send(
@@ -67,18 +67,6 @@ class BusyReadsTest {
                 }
             }
         }
-    }
-
-    /** Reads until the tenant's queue refuses one: its bound, whatever it is, is reached. */
-    private static List<CompletableFuture<MessagePage>> fill(Tenant tenant) {
-        List<CompletableFuture<MessagePage>> queued = new ArrayList<>();
-        CompletableFuture<MessagePage> next;
-        do {
-            next = tenant.store().before("general", OptionalLong.empty(), 10);
-            queued.add(next);
-        } while (!next.isDone() && queued.size() < 100_000);
-        assertTrue(next.isCompletedExceptionally(), "the queue has a bound");
-        return queued;
     }
 
     @Test
