@@ -3,6 +3,7 @@ package io.chat.chat;
 import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
 import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
 import static io.chat.chat.Acks.ErrorCode.NOT_FOUND;
+import static io.chat.chat.Acks.ErrorCode.RATE_LIMITED;
 import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
 import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
 
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Direct messages and group DMs: rooms named {@code @} + 26 characters (see {@link #id}) whose readers are a stored
@@ -53,8 +55,16 @@ final class Conversations {
     private final Clock clock;
     private final Memberships memberships;
     private final Memberships.Rooms rooms;
+    /** Takes a token from the user's bucket of new conversations; false when there is none. */
+    private final Predicate<String> newConversation;
 
-    Conversations(Tenant tenant, Clock clock, Memberships memberships, Memberships.Rooms rooms) {
+    Conversations(
+            Tenant tenant,
+            Clock clock,
+            Memberships memberships,
+            Memberships.Rooms rooms,
+            Predicate<String> newConversation) {
+        this.newConversation = newConversation;
         this.tenant = tenant;
         this.clock = clock;
         this.memberships = memberships;
@@ -90,19 +100,27 @@ final class Conversations {
         members.add(self);
         List<String> sorted = members.stream().sorted().toList();
         String room = id(sorted);
+        CompletableFuture<List<String>> stored =
+                work(socket).read(tenant.store().conversationMembers(room));
         work(socket)
                 .read(existing(others))
-                .thenCompose(exist -> {
+                .thenCombine(stored, (exist, storedMembers) -> {
                     if (!exist) {
                         throw new Acks.Refusal(NOT_FOUND, "no such user");
                     }
-                    return tenant.store()
-                            .openConversation(
-                                    room,
-                                    sorted,
-                                    clock.instant(),
-                                    tenant.limits().roomsPerSocket());
+                    // only a new conversation takes a token (one opened meanwhile by another is reopened, token spent)
+                    if (storedMembers.isEmpty() && !newConversation.test(self)) {
+                        throw new Acks.Refusal(RATE_LIMITED, "too many new conversations");
+                    }
+                    return storedMembers;
                 })
+                .thenCompose(storedMembers -> tenant.store()
+                        .openConversation(
+                                room,
+                                sorted,
+                                self,
+                                clock.instant(),
+                                tenant.limits().roomsPerSocket()))
                 .whenCompleteAsync((opened, error) -> {
                     if (error != null) {
                         Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -119,12 +137,21 @@ final class Conversations {
                         case OPENED -> {
                             rooms.enter(socket, room); // a socket in too many rooms gets it on its next connect
                             memberships.opened(socket, room, sorted);
-                            ObjectNode body = Acks.ok().put("room", room);
-                            sorted.forEach(body.putArray("members")::add);
-                            ack.send(body);
+                            ack.send(answer(room, sorted));
+                        }
+                        case REOPENED -> {
+                            rooms.enter(socket, room);
+                            memberships.remembered(socket, room); // the opener's sockets only
+                            ack.send(answer(room, sorted));
                         }
                     }
                 });
+    }
+
+    private static ObjectNode answer(String room, List<String> members) {
+        ObjectNode body = Acks.ok().put("room", room);
+        members.forEach(body.putArray("members")::add);
+        return body;
     }
 
     /**

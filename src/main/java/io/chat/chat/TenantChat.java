@@ -93,7 +93,7 @@ final class TenantChat {
         this.peers = peersFactory.of(tenant, namespace, new Departures());
         this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers, this::refuseSocketRoom);
         this.readPositions = new ReadPositions(tenant, namespace, peers, this::refuseSocketRoom);
-        this.conversations = new Conversations(tenant, clock, memberships, socketRooms);
+        this.conversations = new Conversations(tenant, clock, memberships, socketRooms, this::tryNewConversation);
     }
 
     /** A killed node's users, found gone by the cluster: told to every node's sockets. */
@@ -250,6 +250,12 @@ final class TenantChat {
     boolean tryEvent(String username) {
         long now = System.nanoTime();
         return buckets.of(username, now).events().tryTake(now);
+    }
+
+    /** Takes a token from the user's bucket of new conversations. */
+    private boolean tryNewConversation(String username) {
+        long now = System.nanoTime();
+        return buckets.of(username, now).conversations().tryTake(now);
     }
 
     // --- connection ----------------------------------------------------------------------------------------
@@ -440,9 +446,7 @@ final class TenantChat {
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
         refuseSocketRoom(room);
-        if (Names.isConversation(room)) {
-            throw new Acks.Refusal(FORBIDDEN, "conversations cannot be left");
-        }
+        // a conversation's leave hides it: its members stay stored, and dm:open or room:join brings it back
         socketRooms.exit(socket, room);
         if (Memberships.follows(socket)) {
             memberships.forget(socket, room, ack); // acks once the store has forgotten it

@@ -3,12 +3,13 @@ package io.chat.chat;
 import io.chat.limits.Bucket;
 import io.chat.limits.KeyedLimits;
 import io.chat.tenant.Limits;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The rate limits of one tenant's users, each user's sockets and REST calls together: a message bucket and an event
- * bucket per user name, in a {@link KeyedLimits} table. A user whose buckets have both refilled is dropped at the next
+ * The rate limits of one tenant's users, each user's sockets and REST calls together: a message bucket, an event
+ * bucket and a bucket of new conversations ({@code dm:open}) per user name, in a {@link KeyedLimits} table. A user whose buckets have both refilled is dropped at the next
  * sweep: a full bucket is what a new one would be, so dropping it changes no answer, and the table holds the users
  * active lately rather than every user ever seen. Sweeps run at most once a {@link #SWEEP_INTERVAL_NANOS}, when a user
  * without buckets arrives (the table grows only then), on that caller's thread.
@@ -16,37 +17,46 @@ import java.util.function.Supplier;
 final class UserBuckets {
     static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
+    /**
+     * New conversations a user may open an hour, and at once: each one is remembered for every member, so it bounds
+     * how fast one user can fill others' rooms (a member hides one with {@code room:leave}). Not a tenant setting.
+     */
+    static final int NEW_CONVERSATIONS_PER_HOUR = 20;
+
+    static final int NEW_CONVERSATIONS_BURST = 20;
+
     /** One user's buckets. */
-    record Pair(Bucket messages, Bucket events) {
-        static Pair of(Limits limits, long nowNanos) {
-            return new Pair(
+    record Held(Bucket messages, Bucket events, Bucket conversations) {
+        static Held of(Limits limits, long nowNanos) {
+            return new Held(
                     Bucket.tokens(limits.messagesPerSecond(), limits.messageBurst(), nowNanos),
-                    Bucket.tokens(limits.eventsPerSecond(), limits.eventBurst(), nowNanos));
+                    Bucket.tokens(limits.eventsPerSecond(), limits.eventBurst(), nowNanos),
+                    Bucket.tokens(NEW_CONVERSATIONS_PER_HOUR, Duration.ofHours(1), NEW_CONVERSATIONS_BURST, nowNanos));
         }
 
         boolean full(long nowNanos) {
-            return messages.full(nowNanos) && events.full(nowNanos);
+            return messages.full(nowNanos) && events.full(nowNanos) && conversations.full(nowNanos);
         }
     }
 
-    private static final KeyedLimits.Idle<Pair> IDLE = new KeyedLimits.Idle<>() {
+    private static final KeyedLimits.Idle<Held> IDLE = new KeyedLimits.Idle<>() {
         @Override
-        public boolean idle(Pair pair, long nowNanos) {
+        public boolean idle(Held pair, long nowNanos) {
             return pair.full(nowNanos);
         }
 
         @Override
-        public long since(Pair pair) {
+        public long since(Held pair) {
             return 0; // the table has no bound on keys: nothing is evicted by age
         }
     };
 
-    private final KeyedLimits<Pair> byUser;
+    private final KeyedLimits<Held> byUser;
 
     UserBuckets(Supplier<Limits> limits, long nowNanos) {
         // no bound on users (each has passed authentication); user names are at most 32 characters, JWT claims longer
         this.byUser = new KeyedLimits<>(
-                now -> Pair.of(limits.get(), now),
+                now -> Held.of(limits.get(), now),
                 IDLE,
                 Integer.MAX_VALUE,
                 Integer.MAX_VALUE,
@@ -54,7 +64,7 @@ final class UserBuckets {
                 nowNanos);
     }
 
-    Pair of(String username, long nowNanos) {
+    Held of(String username, long nowNanos) {
         return byUser.of(username, nowNanos);
     }
 

@@ -20,13 +20,15 @@ public interface ConversationStore {
     int MAX_MEMBERS = 8;
 
     /**
-     * Stores the conversation {@code room} of {@code members} (2..{@link #MAX_MEMBERS} distinct users) unless it is
-     * stored, and remembers it for every member ({@link RoomStore#remember}) in the same transaction:
-     * {@link Opened#OPENED}; {@link Opened#FULL} when a member who does not remember it yet has {@code maxRooms}
-     * rooms already (nothing is stored); {@link Opened#CLOSED} when the room is stored with other members (one of
-     * them was deleted since).
+     * Stores the conversation {@code room} of {@code members} (2..{@link #MAX_MEMBERS} distinct users, {@code opener}
+     * one of them) and remembers it for every member ({@link RoomStore#remember}) in the same transaction:
+     * {@link Opened#OPENED}. When it is stored already, remembers it again for {@code opener} only (a member who hid it
+     * by forgetting it stays so): {@link Opened#REOPENED}. {@link Opened#FULL} when a member it would be remembered
+     * for, who does not remember it yet, has {@code maxRooms} rooms already (nothing is stored);
+     * {@link Opened#CLOSED} when the room is stored with other members (one of them was deleted since).
      */
-    CompletableFuture<Opened> openConversation(String room, List<String> members, Instant at, int maxRooms);
+    CompletableFuture<Opened> openConversation(
+            String room, List<String> members, String opener, Instant at, int maxRooms);
 
     /** The members of {@code room} by name; empty when it is no conversation. */
     CompletableFuture<List<String>> conversationMembers(String room);
@@ -45,6 +47,7 @@ public interface ConversationStore {
     /** What {@link #openConversation} did. */
     enum Opened {
         OPENED,
+        REOPENED,
         FULL,
         CLOSED
     }

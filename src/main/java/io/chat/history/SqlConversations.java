@@ -28,8 +28,8 @@ final class SqlConversations implements ConversationStore {
 
         @Override
         default CompletableFuture<Opened> openConversation(
-                String room, List<String> members, Instant at, int maxRooms) {
-            return conversations().openConversation(room, members, at, maxRooms);
+                String room, List<String> members, String opener, Instant at, int maxRooms) {
+            return conversations().openConversation(room, members, opener, at, maxRooms);
         }
 
         @Override
@@ -59,33 +59,41 @@ final class SqlConversations implements ConversationStore {
     }
 
     @Override
-    public CompletableFuture<Opened> openConversation(String room, List<String> members, Instant at, int maxRooms) {
+    public CompletableFuture<Opened> openConversation(
+            String room, List<String> members, String opener, Instant at, int maxRooms) {
         check("room", room, MessageStore.MAX_ROOM);
         Objects.requireNonNull(members, "members");
+        Objects.requireNonNull(opener, "opener");
         Objects.requireNonNull(at, "at");
         if (members.size() < 2 || members.size() > MAX_MEMBERS || new HashSet<>(members).size() != members.size()) {
             throw new IllegalArgumentException("2 to " + MAX_MEMBERS + " distinct members");
         }
         members.forEach(member -> check("member", member, AccountStore.MAX_USER));
+        if (!members.contains(opener)) {
+            throw new IllegalArgumentException("the opener is a member");
+        }
         if (maxRooms < 0) {
             throw new IllegalArgumentException("maxRooms must not be negative");
         }
         List<String> sorted = members.stream().sorted().toList();
-        return writes.run(connection -> open(connection, room, sorted, at.toEpochMilli(), maxRooms));
+        return writes.run(connection -> open(connection, room, sorted, opener, at.toEpochMilli(), maxRooms));
     }
 
-    private Opened open(Connection connection, String room, List<String> members, long at, int maxRooms)
+    private Opened open(Connection connection, String room, List<String> members, String opener, long at, int maxRooms)
             throws SQLException {
         List<String> stored = members(connection, room);
         if (!stored.isEmpty() && !stored.equals(members)) {
             return Opened.CLOSED;
         }
+        // a stored conversation comes back for its opener only: the members who hid it are not pushed it again
+        boolean created = stored.isEmpty();
+        List<String> remembering = created ? members : List.of(opener);
         List<String> joining = new ArrayList<>();
         try (PreparedStatement known =
                         connection.prepareStatement("SELECT 1 FROM memberships WHERE username = ? AND room = ?");
                 PreparedStatement count =
                         connection.prepareStatement("SELECT COUNT(*) FROM memberships WHERE username = ?")) {
-            for (String member : members) {
+            for (String member : remembering) {
                 known.setString(1, member);
                 known.setString(2, room);
                 try (ResultSet rows = known.executeQuery()) {
@@ -103,11 +111,13 @@ final class SqlConversations implements ConversationStore {
                 joining.add(member);
             }
         }
-        try (PreparedStatement add = connection.prepareStatement(dialect.addConversationMember())) {
-            for (String member : members) {
-                add.setString(1, room);
-                add.setString(2, member);
-                add.executeUpdate();
+        if (created) {
+            try (PreparedStatement add = connection.prepareStatement(dialect.addConversationMember())) {
+                for (String member : members) {
+                    add.setString(1, room);
+                    add.setString(2, member);
+                    add.executeUpdate();
+                }
             }
         }
         try (PreparedStatement remember = connection.prepareStatement(dialect.addMembership())) {
@@ -118,7 +128,7 @@ final class SqlConversations implements ConversationStore {
                 remember.executeUpdate();
             }
         }
-        return Opened.OPENED;
+        return created ? Opened.OPENED : Opened.REOPENED;
     }
 
     /** The user picker's page (see {@link AccountStore#users(String, String, int)}). */

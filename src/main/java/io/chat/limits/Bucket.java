@@ -47,6 +47,17 @@ public final class Bucket {
         return new Bucket(burst, perSecond / 1e9, 0, nowNanos);
     }
 
+    /**
+     * A token bucket refilled slower than a token a second: {@code burst} tokens, full at first, {@code permits}
+     * given back evenly over each {@code period}.
+     */
+    public static Bucket tokens(int permits, Duration period, int burst, long nowNanos) {
+        if (permits < 0 || period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("permits must not be negative, period must be positive");
+        }
+        return new Bucket(burst, (double) permits / period.toNanos(), 0, nowNanos);
+    }
+
     /** {@code capacity} permits per fixed {@code window}, which starts at the first take of a full bucket. */
     public static Bucket window(int capacity, Duration window, long nowNanos) {
         if (window.isNegative() || window.isZero()) {

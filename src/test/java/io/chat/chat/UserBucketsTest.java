@@ -28,9 +28,9 @@ class UserBucketsTest {
         assertEquals(10_000, buckets.size());
 
         long later = t0 + UserBuckets.SWEEP_INTERVAL_NANOS;
-        UserBuckets.Pair messaging = buckets.of("user-1", later);
+        UserBuckets.Held messaging = buckets.of("user-1", later);
         assertTrue(messaging.messages().tryTake(later)); // not full until 1 s later
-        UserBuckets.Pair emptied = buckets.of("user-2", later);
+        UserBuckets.Held emptied = buckets.of("user-2", later);
         for (int i = 0; i < 20; i++) {
             assertTrue(emptied.events().tryTake(later));
         }
@@ -41,7 +41,7 @@ class UserBucketsTest {
         assertSame(emptied, buckets.of("user-2", later + 2), "a bucket still refilling is kept, tokens and all");
         assertFalse(emptied.events().tryTake(later + 2));
 
-        UserBuckets.Pair again = buckets.of("user-3", later + 3);
+        UserBuckets.Held again = buckets.of("user-3", later + 3);
         assertTrue(again.full(later + 3), "a dropped user starts again with a full bucket, as it had");
     }
 
@@ -52,8 +52,24 @@ class UserBucketsTest {
         buckets.of("alice", t0);
         buckets.of("bob", t0 + UserBuckets.SWEEP_INTERVAL_NANOS - 1);
         assertEquals(2, buckets.size());
-        UserBuckets.Pair carol = buckets.of("carol", t0 + UserBuckets.SWEEP_INTERVAL_NANOS);
+        UserBuckets.Held carol = buckets.of("carol", t0 + UserBuckets.SWEEP_INTERVAL_NANOS);
         assertEquals(1, buckets.size(), "alice and bob were full: only carol is left");
         assertNotSame(carol, buckets.of("alice", t0 + UserBuckets.SWEEP_INTERVAL_NANOS + 1));
+    }
+
+    @Test
+    void newConversationsRefillOverAnHour() {
+        long t0 = 7 * SECOND;
+        UserBuckets buckets = new UserBuckets(() -> LIMITS, t0);
+        UserBuckets.Held eve = buckets.of("eve", t0);
+        for (int i = 0; i < UserBuckets.NEW_CONVERSATIONS_BURST; i++) {
+            assertTrue(eve.conversations().tryTake(t0));
+        }
+        assertFalse(eve.conversations().tryTake(t0), "the burst is used up");
+        long oneRefill = 3_600 * SECOND / UserBuckets.NEW_CONVERSATIONS_PER_HOUR;
+        assertFalse(eve.conversations().tryTake(t0 + oneRefill - SECOND));
+        assertTrue(eve.conversations().tryTake(t0 + oneRefill), "one an hour / 20: every 3 minutes");
+        buckets.of("newcomer", t0 + UserBuckets.SWEEP_INTERVAL_NANOS + oneRefill);
+        assertSame(eve, buckets.of("eve", t0 + UserBuckets.SWEEP_INTERVAL_NANOS + oneRefill), "kept while refilling");
     }
 }

@@ -196,8 +196,8 @@ abstract class RoomStoreContract extends StoreContract {
     @Test
     void openedForEveryMemberOnceAndAcrossAReopen() {
         TenantStore store = open("acme");
-        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("bob", "alice"), T0, 100)));
-        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("alice", "bob"), T0, 100)));
+        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("bob", "alice"), "bob", T0, 100)));
+        assertEquals(Opened.REOPENED, await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100)));
         assertEquals(List.of("alice", "bob"), await(store.conversationMembers(DM)));
         assertEquals(List.of(DM), names(await(store.roomsOf("alice"))));
         assertEquals(List.of(DM), names(await(store.roomsOf("bob"))));
@@ -213,8 +213,8 @@ abstract class RoomStoreContract extends StoreContract {
     @Test
     void listedWithMembersAndTheirReadPositions() {
         TenantStore store = open("acme");
-        await(store.openConversation(GROUP, List.of("alice", "bob", "carol"), T0, 100));
-        await(store.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        await(store.openConversation(GROUP, List.of("alice", "bob", "carol"), "alice", T0, 100));
+        await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100));
         await(store.remember("alice", "general", T0, 100));
         await(store.append(GROUP, "alice", "hi both", Optional.empty()));
         await(store.append(GROUP, "bob", "hi", Optional.empty()));
@@ -240,28 +240,63 @@ abstract class RoomStoreContract extends StoreContract {
         TenantStore store = open("acme");
         await(store.remember("bob", "a", T0, 100));
         await(store.remember("bob", "b", T0, 100));
-        assertEquals(Opened.FULL, await(store.openConversation(DM, List.of("alice", "bob"), T0, 2)));
+        assertEquals(Opened.FULL, await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 2)));
         assertEquals(List.of(), await(store.conversationMembers(DM)), "nothing stored");
         assertEquals(List.of(), await(store.roomsOf("alice")), "not for the others either");
-        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("alice", "bob"), T0, 3)));
+        assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 3)));
         assertEquals(
-                Opened.OPENED,
-                await(store.openConversation(DM, List.of("alice", "bob"), T0, 3)),
+                Opened.REOPENED,
+                await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 3)),
                 "a conversation already remembered is no new room");
         assertThrows(
                 IllegalArgumentException.class,
-                () -> store.openConversation(DM, List.of("alice"), T0, 3),
+                () -> store.openConversation(DM, List.of("alice", "bob"), "carol", T0, 3),
+                "the opener is a member");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.openConversation(DM, List.of("alice"), "alice", T0, 3),
                 "a conversation has two members at least");
         assertThrows(
                 IllegalArgumentException.class,
-                () -> store.openConversation(DM, List.of("a", "b", "c", "d", "e", "f", "g", "h", "i"), T0, 3));
-        assertThrows(IllegalArgumentException.class, () -> store.openConversation(DM, List.of("a", "a"), T0, 3));
+                () -> store.openConversation(DM, List.of("a", "b", "c", "d", "e", "f", "g", "h", "i"), "a", T0, 3));
+        assertThrows(IllegalArgumentException.class, () -> store.openConversation(DM, List.of("a", "a"), "a", T0, 3));
+    }
+
+    @Test
+    void aHiddenConversationComesBackForItsOpenerOnly() {
+        TenantStore store = open("acme");
+        await(store.openConversation(GROUP, List.of("alice", "bob", "carol"), "carol", T0, 100));
+        assertTrue(await(store.forget("alice", GROUP)), "alice hides it");
+        assertTrue(await(store.forget("bob", GROUP)), "bob too");
+        assertEquals(List.of(), names(await(store.roomsOf("alice"))));
+        assertEquals(List.of("alice", "bob", "carol"), await(store.conversationMembers(GROUP)), "still members");
+
+        assertEquals(
+                Opened.REOPENED,
+                await(store.openConversation(GROUP, List.of("alice", "bob", "carol"), "carol", T0, 100)));
+        assertEquals(List.of(), names(await(store.roomsOf("alice"))), "not pushed back on alice");
+        assertEquals(List.of(), names(await(store.roomsOf("bob"))));
+
+        await(store.remember("bob", "x", T0, 100));
+        assertEquals(
+                Opened.FULL,
+                await(store.openConversation(GROUP, List.of("alice", "bob", "carol"), "bob", T0, 1)),
+                "the opener's own limit");
+        assertEquals(
+                Opened.REOPENED, await(store.openConversation(GROUP, List.of("alice", "bob", "carol"), "bob", T0, 2)));
+        assertEquals(List.of(GROUP, "x"), names(await(store.roomsOf("bob"))));
+        assertEquals(List.of(), names(await(store.roomsOf("alice"))));
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertEquals(List.of(GROUP, "x"), names(await(reopened.roomsOf("bob"))));
+        assertEquals(List.of(), names(await(reopened.roomsOf("alice"))));
     }
 
     @Test
     void neverInTheDirectory() {
         TenantStore store = open("acme");
-        await(store.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100));
         await(store.append(DM, "alice", "private", Optional.empty()));
         await(store.remember("alice", "general", T0, 100));
         await(store.append("zeta", "bob", "public", Optional.empty()));
@@ -274,7 +309,7 @@ abstract class RoomStoreContract extends StoreContract {
     void aDeletedUserLeavesEveryMemberList() {
         TenantStore store = open("acme");
         await(store.createUser(new UserRecord("bob", Optional.empty(), "hash", T0)));
-        await(store.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100));
         await(store.append(DM, "bob", "before", Optional.empty()));
         assertTrue(await(store.deleteUser("bob")));
         assertEquals(List.of("alice"), await(store.conversationMembers(DM)));
@@ -287,7 +322,7 @@ abstract class RoomStoreContract extends StoreContract {
         await(store.createUser(new UserRecord("bob", Optional.empty(), "hash", T0)));
         assertEquals(
                 Opened.CLOSED,
-                await(store.openConversation(DM, List.of("alice", "bob"), T0, 100)),
+                await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100)),
                 "a new bob is not the old one");
         assertEquals(List.of(), await(store.roomsOf("bob")));
     }
@@ -315,10 +350,10 @@ abstract class RoomStoreContract extends StoreContract {
     void everyTenantsApart() {
         TenantStore acme = open("acme");
         TenantStore globex = open("globex");
-        await(acme.openConversation(DM, List.of("alice", "bob"), T0, 100));
+        await(acme.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100));
         assertEquals(List.of(), await(globex.conversationMembers(DM)));
         assertEquals(List.of(), await(globex.conversationsOf("alice")));
-        assertEquals(Opened.OPENED, await(globex.openConversation(DM, List.of("alice", "bob"), T0, 100)));
+        assertEquals(Opened.OPENED, await(globex.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100)));
     }
 
     private static List<String> usernames(AccountStore.UserPage page) {

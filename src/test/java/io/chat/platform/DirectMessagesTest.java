@@ -145,8 +145,7 @@ class DirectMessagesTest {
             assertFalse(
                     assertOk(anyone.call("rooms:directory", json())).toString().contains(room));
         }
-        // it cannot be left or given a topic
-        assertError(alice.call("room:leave", json("room", room)), "forbidden");
+        // it cannot be given a topic (leaving hides it: aHiddenConversationFreesItsPlace)
         assertError(alice.call("room:topic", json("room", room, "topic", "ours")), "forbidden");
 
         // read receipts: bob read alice's message, alice is told, and rooms:mine says so
@@ -243,5 +242,100 @@ class DirectMessagesTest {
         aliceAgain.awaitEvent("message", m -> m.get("text").asText().equals("after it"));
         ChatClient carol = connect(tenant, "carol");
         assertError(carol.call("history:fetch", json("room", room)), "forbidden");
+    }
+
+    /**
+     * The review's attack: eve opens conversations with alice and others until alice remembers as many rooms as she
+     * may. Alice hides one (room:leave): its place is free, she joins a room, and eve's reopening of it does not push
+     * it back on her; she is still a member and brings it back herself.
+     */
+    @Test
+    void aHiddenConversationFreesItsPlace() {
+        String tenant = tenant("{\"roomsPerSocket\":3}", "alice", "eve", "u1", "u2", "u3");
+        ChatClient alice = connect(tenant, "alice");
+        ChatClient aliceTab = connect(tenant, "alice");
+        ChatClient eve = connect(tenant, "eve");
+        List<String> rooms = new ArrayList<>();
+        for (List<String> others : List.of(List.of("alice"), List.of("alice", "u1"), List.of("alice", "u2"))) {
+            String room = assertOk(open(eve, others.toArray(String[]::new)))
+                    .get("room")
+                    .asText();
+            rooms.add(room);
+            assertOk(eve.call("room:leave", json("room", room))); // eve hides hers to go on
+        }
+        assertError(open(eve, "alice", "u3"), "too_large"); // alice is full
+        assertError(alice.call("room:join", json("room", "general")), "too_large");
+
+        String hidden = rooms.get(1);
+        alice.send(hidden, "last words");
+        assertOk(alice.call("room:leave", json("room", hidden)));
+        assertEquals(hidden, aliceTab.awaitEvent("room:forgotten").get("room").asText());
+        assertEquals(null, mine(alice, hidden), "forgotten");
+        assertOk(alice.call("room:join", json("room", "general")));
+
+        // eve reopens it: for eve only
+        aliceTab.sync();
+        int rememberedBefore = aliceTab.received("room:remembered").size();
+        assertEquals(hidden, assertOk(open(eve, "alice", "u1")).get("room").asText());
+        assertTrue(mine(eve, hidden) != null, "back for eve");
+        eve.send(hidden, "come back");
+        alice.sync();
+        aliceTab.sync();
+        assertEquals(rememberedBefore, aliceTab.received("room:remembered").size(), "not pushed back on alice");
+        assertEquals(null, mine(alice, hidden));
+        assertTrue(alice.received("message").stream()
+                .noneMatch(m -> m.get("text").asText().equals("come back")));
+
+        // still a member: she reads it, and opening it again brings it back, history and all
+        assertEquals(
+                2,
+                assertOk(alice.call("history:fetch", json("room", hidden)))
+                        .get("messages")
+                        .size());
+        assertOk(alice.call("room:leave", json("room", "general")));
+        JsonNode back = assertOk(open(alice, "eve", "u1"));
+        assertEquals(List.of("alice", "eve", "u1"), strings(back.get("members")));
+        assertEquals(
+                hidden,
+                aliceTab.awaitEvent(
+                                "room:remembered", e -> e.get("room").asText().equals(hidden))
+                        .get("room")
+                        .asText());
+        assertEquals(List.of("alice", "eve", "u1"), strings(mine(alice, hidden).get("members")));
+        ChatClient u1 = connect(tenant, "u1");
+        assertTrue(mine(u1, hidden) != null, "u1 never hid it");
+        eve.send(hidden, "welcome back");
+        alice.awaitEvent("message", m -> m.get("text").asText().equals("welcome back"));
+    }
+
+    /** New conversations are rate-limited per user; reopening one takes nothing from that bucket. */
+    @Test
+    void newConversationsAreRateLimited() {
+        String tenant = tenant("{\"eventBurst\":100}", "eve", "u1", "u2", "u3", "u4", "u5");
+        ChatClient eve = connect(tenant, "eve");
+        List<String> others = List.of("u1", "u2", "u3", "u4", "u5");
+        List<List<String>> sets = new ArrayList<>();
+        for (int mask = 1; mask < 32 && sets.size() < 21; mask++) {
+            List<String> set = new ArrayList<>();
+            for (int i = 0; i < others.size(); i++) {
+                if ((mask & (1 << i)) != 0) {
+                    set.add(others.get(i));
+                }
+            }
+            sets.add(set);
+        }
+        for (List<String> set : sets.subList(0, 20)) {
+            assertOk(open(eve, set.toArray(String[]::new)));
+        }
+        JsonNode refused = open(eve, sets.get(20).toArray(String[]::new));
+        assertError(refused, "rate_limited");
+        assertEquals(
+                "too many new conversations",
+                refused.get("error").get("message").asText(),
+                refused.toString());
+        assertOk(open(eve, sets.get(3).toArray(String[]::new))); // reopening takes no token
+        // another user's bucket is their own
+        ChatClient u1 = connect(tenant, "u1");
+        assertOk(open(u1, "u2", "u3", "u4", "u5"));
     }
 }
