@@ -1,6 +1,7 @@
 // Direct messages: alice starts one with bob from the people list, both write live, bob's unread badge, "Seen by bob"
 // under alice's message once he read it; dave (a third user) sees none of it and starts his own from the picker. axe on
-// the page with a conversation in view, at desktop and phone width.
+// the page with a conversation in view, at desktop and phone width. Hiding a conversation from the sidebar: a new
+// message does not bring it back; opening it again from the people list does, with what was written meanwhile.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
@@ -29,18 +30,25 @@ async function write(page, to, text) {
   await input.press("Enter");
 }
 
-test("a direct message from the people list, live both ways, unread, seen, and no one else's", { timeout: TEST_TIMEOUT }, async () => {
-  const tenant = await newTenant("dm", env.alice, env.bob, env.dave);
+/**
+ * alice and bob (and `more` users) signed in on a new tenant, both in the first visit's room: alice messages bob from
+ * its people list.
+ */
+async function aliceMessagesBob(prefix, text, ...more) {
+  const tenant = await newTenant(prefix, env.alice, env.bob, ...more);
   const alice = await newPage(browser());
   await signIn(alice, tenant, env.alice);
   const bob = await newPage(browser());
   await signIn(bob, tenant, env.bob);
-
-  // both are in the first visit's room: alice messages bob from its people list
   await eventually(async () => assert.ok(await alice.getByRole("button", { name: "bob: send a direct message" }).count()));
   await alice.getByRole("button", { name: "bob: send a direct message" }).click();
   await eventually(async () => assert.equal(await alice.locator("#room-title").textContent(), "bob"));
-  await write(alice, "bob", "hi bob, just between us");
+  await write(alice, "bob", text);
+  return { tenant, alice, bob };
+}
+
+test("a direct message from the people list, live both ways, unread, seen, and no one else's", { timeout: TEST_TIMEOUT }, async () => {
+  const { tenant, alice, bob } = await aliceMessagesBob("dm", "hi bob, just between us", env.dave);
 
   // bob: the conversation arrives by itself, unread
   await eventually(async () => assert.equal(await dmBadge(bob, "alice"), "1"));
@@ -83,4 +91,37 @@ test("a direct message from the people list, live both ways, unread, seen, and n
 
   assertNoProblems(alice, bob, dave);
   for (const page of [alice, bob, dave]) await page.context().close();
+});
+
+test("a conversation hidden from the sidebar stays hidden until opened again", { timeout: TEST_TIMEOUT }, async () => {
+  const { alice, bob } = await aliceMessagesBob("dmhide", "first");
+  await eventually(async () => assert.equal(await dmBadge(bob, "alice"), "1"));
+
+  // bob hides it
+  await bob.bringToFront();
+  await dmItem(bob, "alice").hover();
+  await bob.getByRole("button", { name: "Hide conversation with alice" }).click();
+  await eventually(async () => assert.equal(await dmItem(bob, "alice").count(), 0));
+
+  // alice writes again: it does not come back for bob, not even after a reload
+  await write(alice, "bob", "are you there?");
+  await eventually(async () => assert.deepEqual(await texts(alice), ["first", "are you there?"]));
+  await bob.waitForTimeout(1_000);
+  assert.equal(await dmItem(bob, "alice").count(), 0, "a new message does not bring it back");
+  await bob.reload();
+  await eventually(async () => assert.ok(await bob.getByRole("button", { name: "alice: send a direct message" }).count()));
+  await bob.waitForTimeout(500);
+  assert.equal(await dmItem(bob, "alice").count(), 0, "nor does signing in again");
+  assert.equal(await alice.locator(".dm-list .room-item").count(), 1, "alice keeps it");
+
+  // bob opens it again from the people list: back, with what alice wrote meanwhile
+  await bob.getByRole("button", { name: "alice: send a direct message" }).click();
+  await eventually(async () => assert.equal(await bob.locator("#room-title").textContent(), "alice"));
+  await eventually(async () => assert.deepEqual(await texts(bob), ["first", "are you there?"]));
+  assert.equal(await dmItem(bob, "alice").count(), 1);
+  await write(bob, "alice", "back");
+  await eventually(async () => assert.deepEqual(await texts(alice), ["first", "are you there?", "back"]));
+
+  assertNoProblems(alice, bob);
+  for (const page of [alice, bob]) await page.context().close();
 });

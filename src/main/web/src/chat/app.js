@@ -632,7 +632,7 @@ export class ChatApp {
       await this.sync(this.rooms.get(ack.room).state);
       await this.fromServer(ack.room);
     } catch (error) {
-      this.notice(`Could not start the conversation: ${error.code === "not_found" ? "no such person." : describe(error)}`);
+      this.notice(`Could not start the conversation: ${describeOpenFailure(error)}`);
     }
   }
 
@@ -872,6 +872,7 @@ export class ChatApp {
     });
     renderRoomList(this.ui.dmList, states.filter((s) => isConversation(s.name)), this.viewName, {
       view: (name) => this.view(name),
+      leave: (name) => this.leave(name), // hides it: its messages no longer come until I open it again
     }, { label: (state) => conversationLabel(state, this.me), empty: "No direct messages yet." });
     const unread = states.reduce((sum, s) => sum + (s.name === this.viewName && !document.hidden ? 0 : s.unread), 0);
     document.title = `${unread ? `(${unread}) ` : ""}${this.viewName ? `${this.title(this.viewName)} · ` : ""}${this.tenant} · Chat`;
@@ -966,6 +967,18 @@ function describeSendFailure(error) {
     default:
       return describe(error);
   }
+}
+
+/** Why `dm:open` failed, for people. */
+function describeOpenFailure(error) {
+  if (error.code === "not_found") return "no such person.";
+  if (error.code === "rate_limited" && error.message === "too many new conversations") {
+    return "you started many new conversations lately. Wait a few minutes, then retry.";
+  }
+  if (error.code === "too_large" && error.message === "too many rooms") {
+    return "someone in it has too many rooms and conversations. Hiding some frees places.";
+  }
+  return describe(error);
 }
 
 /** A failure as a sentence for people. */

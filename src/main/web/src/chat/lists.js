@@ -4,7 +4,8 @@ import { avatar } from "./avatar.js";
 
 /**
  * My rooms: a button to view each (with its unread count and mentions of me) and a button to leave it. With `label`,
- * my conversations: each named by `label(room)`, with an `@`, and no leave button (they cannot be left).
+ * my conversations: each named by `label(room)`, with an `@`, and a button to hide it (the server forgets it for me
+ * and stops sending me its messages; opening it again from the people list or the picker brings it back).
  */
 export function renderRoomList(ul, rooms, viewName, actions, { label = null, empty = "No rooms yet: join one below." } = {}) {
   replaceChildren(ul, rooms.map((room) => {
@@ -31,11 +32,11 @@ export function renderRoomList(ul, rooms, viewName, actions, { label = null, emp
           h("span", { text: room.mentions >= 99 ? "99+" : String(room.mentions) }),
           h("span", { class: "visually-hidden", text: room.mentions === 1 ? " mention of you" : " mentions of you" }))
           : null),
-      label ? null : h("button", {
+      h("button", {
         type: "button",
         class: "leave-button",
-        title: `Leave #${room.name}`,
-        "aria-label": `Leave #${room.name}`,
+        title: label ? `Hide conversation with ${name}` : `Leave #${room.name}`,
+        "aria-label": label ? `Hide conversation with ${name}` : `Leave #${room.name}`,
         text: "×",
         onclick: () => actions.leave(room.name),
       }));

@@ -32,8 +32,12 @@ import java.util.function.Predicate;
 
 /**
  * Direct messages and group DMs: rooms named {@code @} + 26 characters (see {@link #id}) whose readers are a stored
- * member list ({@link ConversationStore}), never whoever names them. {@code dm:open} stores one and puts its members'
- * following sockets in it ({@link Memberships#opened}); every event that takes a room lets members only in (the chat's {@code whenMember}); {@code users:list} pages the tenant's users for the client's picker.
+ * member list ({@link ConversationStore}), never whoever names them. {@code dm:open} stores a new one and puts its
+ * members' following sockets in it ({@link Memberships#opened}), or brings one that exists back for its opener only
+ * (a member hides one with {@code room:leave}, and no one else may push it back); a new one takes a token of the
+ * opener's bucket of new conversations, so no one fills others' rooms faster than it allows. Every event that takes a
+ * room lets members only in (the chat's {@code whenMember}); {@code users:list} pages the tenant's users for the
+ * client's picker.
  */
 final class Conversations {
     /** What a non-member is told about a conversation, whether it exists or not. */
