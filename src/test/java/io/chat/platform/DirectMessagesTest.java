@@ -304,6 +304,11 @@ class DirectMessagesTest {
         assertEquals(List.of("alice", "eve", "u1"), strings(mine(alice, hidden).get("members")));
         ChatClient u1 = connect(tenant, "u1");
         assertTrue(mine(u1, hidden) != null, "u1 never hid it");
+        // a member's room:join brings it back too
+        assertOk(u1.call("room:leave", json("room", hidden)));
+        assertEquals(null, mine(u1, hidden));
+        assertOk(u1.call("room:join", json("room", hidden)));
+        assertTrue(mine(u1, hidden) != null, "remembered again by the join");
         eve.send(hidden, "welcome back");
         alice.awaitEvent("message", m -> m.get("text").asText().equals("welcome back"));
     }
