@@ -127,6 +127,19 @@ class ClusterMembershipTest {
         carol.sync();
         assertTrue(carol.received("message").isEmpty());
         assertTrue(carol.received("room:remembered").isEmpty());
+
+        // bob hides it on node b: his socket on node a leaves it too; alice's reopening does not push it back
+        ChatClient bobOnA = following(cluster.a, tenant, cluster.a.login(tenant, "bob"));
+        assertOk(bob.call("room:leave", json("room", room)));
+        assertEquals(room, bobOnA.awaitEvent("room:forgotten").get("room").asText());
+        assertOk(alice.call("dm:open", json("users", List.of("bob"))));
+        alice.send(room, "still there?");
+        bob.sync();
+        bobOnA.sync();
+        assertTrue(bob.received("message").stream()
+                .noneMatch(m -> m.get("text").asText().equals("still there?")));
+        assertTrue(bobOnA.received("room:remembered").isEmpty());
+        assertTrue(bobOnA.received("message").isEmpty());
     }
 
     @Test
