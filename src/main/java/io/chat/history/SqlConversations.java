@@ -80,6 +80,12 @@ final class SqlConversations implements ConversationStore {
         if (!stored.isEmpty() && !stored.equals(members)) {
             return Opened.CLOSED;
         }
+        if (stored.isEmpty() && hasHistory(connection, room)) {
+            // every member was deleted (deleting a user removes its rows): users created again with those names are
+            // none of its members, and its id is the hash of their names, so opening it again must not reach its
+            // history
+            return Opened.CLOSED;
+        }
         List<String> joining = new ArrayList<>();
         try (PreparedStatement known =
                         connection.prepareStatement("SELECT 1 FROM memberships WHERE username = ? AND room = ?");
@@ -119,6 +125,16 @@ final class SqlConversations implements ConversationStore {
             }
         }
         return Opened.OPENED;
+    }
+
+    private static boolean hasHistory(Connection connection, String room) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM messages WHERE room = ? FETCH FIRST 1 ROWS ONLY")) {
+            select.setString(1, room);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
     }
 
     /** The user picker's page (see {@link AccountStore#users(String, String, int)}). */
