@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +58,10 @@ final class Memberships {
     static final String AUTH_VALUE = "remembered";
     /** Socket data: present when the socket follows its user's rooms. */
     private static final String FOLLOWS = "chat.rooms.remembered";
+
+    /** The read of each user's positions under way, shared by the sockets that ask meanwhile (see positions). */
+    private final ConcurrentHashMap<String, CompletableFuture<List<ReadPosition>>> positionsUnderWay =
+            new ConcurrentHashMap<>();
 
     /** Refuses a room name no event may use (a socket's own room). */
     private final Consumer<String> roomCheck;
@@ -317,11 +322,39 @@ final class Memberships {
      */
     private CompletableFuture<Annotations> annotations(Socket socket) {
         String user = user(socket).username();
-        CompletableFuture<List<ReadPosition>> read =
-                work(socket).read(tenant.store().readPositions(user)).exceptionally(error -> List.of());
+        CompletableFuture<List<ReadPosition>> read = positions(user).exceptionally(error -> List.of());
         CompletableFuture<List<Conversation>> conversations =
                 work(socket).read(tenant.store().conversationsOf(user)).exceptionally(error -> List.of());
         return read.thenCombine(conversations, (positions, mine) -> new Annotations(user, positions, mine));
+    }
+
+    /**
+     * The user's read positions and counts, one read at a time per user: the sockets that ask while one is under way
+     * (a burst of {@code rooms:mine}, reconnecting tabs) share it. Counting reads up to 1,000 rows a room (mentions
+     * read texts), so without this one user's requests could hold every read slot of the tenant. Each caller gets a
+     * copy: a socket that disconnects drops its copy, not the read the others wait for.
+     */
+    private CompletableFuture<List<ReadPosition>> positions(String user) {
+        CompletableFuture<List<ReadPosition>> started = new CompletableFuture<>();
+        CompletableFuture<List<ReadPosition>> shared = positionsUnderWay.putIfAbsent(user, started);
+        if (shared == null) {
+            shared = started;
+            CompletableFuture<List<ReadPosition>> read;
+            try {
+                read = tenant.store().readPositions(user);
+            } catch (RuntimeException e) {
+                read = CompletableFuture.failedFuture(e); // never left under way: the next ask reads again
+            }
+            read.whenComplete((positions, error) -> {
+                positionsUnderWay.remove(user, started);
+                if (error != null) {
+                    started.completeExceptionally(error);
+                } else {
+                    started.complete(positions);
+                }
+            });
+        }
+        return shared.thenApply(positions -> positions);
     }
 
     private static ObjectNode room(RoomTopic room) {

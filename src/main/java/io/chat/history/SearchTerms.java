@@ -100,7 +100,9 @@ public record SearchTerms(List<String> required, List<String> excluded) {
 
     /**
      * How many words a tokenizer may make of {@code term}, at most: runs of letters and digits (with their marks), where a Han or
-     * Hiragana character and an emoji are words of their own (Lucene's tokenizer makes them so).
+     * Hiragana character, an emoji (also one shown as text, such as ©), another symbol (Ⓐ) and a letter number (Ⅻ) are
+     * words of their own (Lucene's tokenizer makes them so; a review counted 21 tokens in {@code a©©...} where the
+     * count said 1).
      */
     static int words(String term) {
         int words = 0;
@@ -109,7 +111,10 @@ public record SearchTerms(List<String> required, List<String> excluded) {
             int c = term.codePointAt(at);
             at += Character.charCount(c);
             Character.UnicodeScript script = Character.UnicodeScript.of(c);
-            if (Character.isEmojiPresentation(c)
+            int type = Character.getType(c);
+            if (Character.isEmoji(c)
+                    || type == Character.OTHER_SYMBOL
+                    || type == Character.LETTER_NUMBER
                     || script == Character.UnicodeScript.HAN
                     || script == Character.UnicodeScript.HIRAGANA) {
                 words++;

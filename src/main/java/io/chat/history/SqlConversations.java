@@ -85,6 +85,12 @@ final class SqlConversations implements ConversationStore {
         if (!stored.isEmpty() && !stored.equals(members)) {
             return Opened.CLOSED;
         }
+        if (stored.isEmpty() && hasHistory(connection, room)) {
+            // every member was deleted (deleting a user removes its rows): users created again with those names are
+            // none of its members, and its id is the hash of their names, so opening it again must not reach its
+            // history
+            return Opened.CLOSED;
+        }
         // a stored conversation comes back for its opener only: the members who hid it are not pushed it again
         boolean created = stored.isEmpty();
         List<String> remembering = created ? members : List.of(opener);
@@ -129,6 +135,16 @@ final class SqlConversations implements ConversationStore {
             }
         }
         return created ? Opened.OPENED : Opened.REOPENED;
+    }
+
+    private static boolean hasHistory(Connection connection, String room) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM messages WHERE room = ? FETCH FIRST 1 ROWS ONLY")) {
+            select.setString(1, room);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
     }
 
     /** The user picker's page (see {@link AccountStore#users(String, String, int)}). */

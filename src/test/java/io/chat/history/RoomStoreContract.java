@@ -328,6 +328,28 @@ abstract class RoomStoreContract extends StoreContract {
     }
 
     @Test
+    void aConversationWhoseMembersWereAllDeletedIsClosedToUsersOfTheSameNames() {
+        TenantStore store = open("acme");
+        for (String name : List.of("alice", "bob")) {
+            await(store.createUser(new UserRecord(name, Optional.empty(), "hash", T0)));
+        }
+        await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100));
+        await(store.append(DM, "alice", "the vault code is 4711", Optional.empty()));
+        assertTrue(await(store.deleteUser("alice")));
+        assertTrue(await(store.deleteUser("bob")));
+        assertEquals(List.of(), await(store.conversationMembers(DM)));
+        for (String name : List.of("alice", "bob")) {
+            await(store.createUser(new UserRecord(name, Optional.empty(), "hash", T0)));
+        }
+        assertEquals(
+                Opened.CLOSED,
+                await(store.openConversation(DM, List.of("alice", "bob"), "alice", T0, 100)),
+                "its history is not theirs");
+        assertEquals(List.of(), await(store.conversationMembers(DM)));
+        assertEquals(List.of(), await(store.roomsOf("alice")));
+    }
+
+    @Test
     void usersArePagedByNameAndPrefix() {
         TenantStore store = open("acme");
         for (String name : List.of("carol", "alice", "bob", "al_x", "alx")) {
