@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Errors: a null or over-long argument throws at once (NullPointerException,
  * IllegalArgumentException); a failure of the store completes the future with a {@link StoreException}.
  */
-public final class H2TenantStore implements TenantStore, SqlConversations.Delegate {
+public final class H2TenantStore
+        implements TenantStore, SqlConversations.Delegate, SqlRooms.Delegate, SqlReadPositions.Delegate {
     /** Folders open in this JVM: H2 would let a second open share the database instead of refusing it. */
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +66,16 @@ public final class H2TenantStore implements TenantStore, SqlConversations.Delega
     @Override
     public SqlConversations conversations() {
         return conversations;
+    }
+
+    @Override
+    public SqlRooms rooms() {
+        return rooms;
+    }
+
+    @Override
+    public SqlReadPositions positions() {
+        return readPositions;
     }
 
     private final SqlReadPositions readPositions =
@@ -267,46 +278,6 @@ public final class H2TenantStore implements TenantStore, SqlConversations.Delega
     public CompletableFuture<Integer> deleteExpiredSessions(Instant now) {
         Objects.requireNonNull(now, "now");
         return writer.task(connection -> AccountSql.deleteExpiredSessions(connection, now));
-    }
-
-    @Override
-    public CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
-        return rooms.remember(user, room, at, maxRooms);
-    }
-
-    @Override
-    public CompletableFuture<Boolean> forget(String user, String room) {
-        return rooms.forget(user, room);
-    }
-
-    @Override
-    public CompletableFuture<List<RoomTopic>> roomsOf(String user) {
-        return rooms.roomsOf(user);
-    }
-
-    @Override
-    public CompletableFuture<Optional<Topic>> topic(String room) {
-        return rooms.topic(room);
-    }
-
-    @Override
-    public CompletableFuture<Void> setTopic(String room, Topic topic) {
-        return rooms.setTopic(room, topic);
-    }
-
-    @Override
-    public CompletableFuture<DirectoryPage> directory(String after, int limit) {
-        return rooms.directory(after, limit);
-    }
-
-    @Override
-    public CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
-        return readPositions.markRead(user, room, seq);
-    }
-
-    @Override
-    public CompletableFuture<List<ReadPosition>> readPositions(String user) {
-        return readPositions.readPositions(user);
     }
 
     /** Messages stored, counted at open and kept up to date in memory. */

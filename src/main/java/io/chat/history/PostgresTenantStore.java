@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #messageCount()}: the tenant's messages when the store was opened plus those this node appended since;
  * another node's appends are seen at the next open.
  */
-final class PostgresTenantStore implements TenantStore, SqlConversations.Delegate {
+final class PostgresTenantStore
+        implements TenantStore, SqlConversations.Delegate, SqlRooms.Delegate, SqlReadPositions.Delegate {
     static final int READS_RUNNING = 4;
     private static final Duration READ_WAIT = H2TenantStore.MAX_READ_WAIT;
 
@@ -46,6 +47,16 @@ final class PostgresTenantStore implements TenantStore, SqlConversations.Delegat
     @Override
     public SqlConversations conversations() {
         return conversations;
+    }
+
+    @Override
+    public SqlRooms rooms() {
+        return rooms;
+    }
+
+    @Override
+    public SqlReadPositions positions() {
+        return readPositions;
     }
 
     private final SqlReadPositions readPositions =
@@ -188,46 +199,6 @@ final class PostgresTenantStore implements TenantStore, SqlConversations.Delegat
     public CompletableFuture<Integer> deleteExpiredSessions(Instant now) {
         Objects.requireNonNull(now, "now");
         return write(connection -> AccountSql.deleteExpiredSessions(connection, now));
-    }
-
-    @Override
-    public CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
-        return rooms.remember(user, room, at, maxRooms);
-    }
-
-    @Override
-    public CompletableFuture<Boolean> forget(String user, String room) {
-        return rooms.forget(user, room);
-    }
-
-    @Override
-    public CompletableFuture<List<RoomTopic>> roomsOf(String user) {
-        return rooms.roomsOf(user);
-    }
-
-    @Override
-    public CompletableFuture<Optional<Topic>> topic(String room) {
-        return rooms.topic(room);
-    }
-
-    @Override
-    public CompletableFuture<Void> setTopic(String room, Topic topic) {
-        return rooms.setTopic(room, topic);
-    }
-
-    @Override
-    public CompletableFuture<DirectoryPage> directory(String after, int limit) {
-        return rooms.directory(after, limit);
-    }
-
-    @Override
-    public CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
-        return readPositions.markRead(user, room, seq);
-    }
-
-    @Override
-    public CompletableFuture<List<ReadPosition>> readPositions(String user) {
-        return readPositions.readPositions(user);
     }
 
     /** The node's writer runs and the database answers (see {@link PostgresDatabase#checkHealth()}). */

@@ -25,6 +25,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * times their rooms.
  */
 final class SqlReadPositions implements ReadPositionStore {
+    /** A store whose read positions are these: {@link ReadPositionStore} by delegation, written once for both. */
+    interface Delegate extends ReadPositionStore {
+        SqlReadPositions positions();
+
+        @Override
+        default CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
+            return positions().markRead(user, room, seq);
+        }
+
+        @Override
+        default CompletableFuture<List<ReadPosition>> readPositions(String user) {
+            return positions().readPositions(user);
+        }
+    }
+
     /** Adds or moves forward one position: parameters user, room, seq. */
     static final String H2_UPSERT = """
             MERGE INTO read_positions p

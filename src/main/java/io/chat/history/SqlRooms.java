@@ -23,6 +23,41 @@ import java.util.concurrent.CompletableFuture;
  * queue.
  */
 final class SqlRooms implements RoomStore {
+    /** A store whose rooms are these: {@link RoomStore} by delegation, written once for both stores. */
+    interface Delegate extends RoomStore {
+        SqlRooms rooms();
+
+        @Override
+        default CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
+            return rooms().remember(user, room, at, maxRooms);
+        }
+
+        @Override
+        default CompletableFuture<Boolean> forget(String user, String room) {
+            return rooms().forget(user, room);
+        }
+
+        @Override
+        default CompletableFuture<List<RoomTopic>> roomsOf(String user) {
+            return rooms().roomsOf(user);
+        }
+
+        @Override
+        default CompletableFuture<Optional<Topic>> topic(String room) {
+            return rooms().topic(room);
+        }
+
+        @Override
+        default CompletableFuture<Void> setTopic(String room, Topic topic) {
+            return rooms().setTopic(room, topic);
+        }
+
+        @Override
+        default CompletableFuture<DirectoryPage> directory(String after, int limit) {
+            return rooms().directory(after, limit);
+        }
+    }
+
     /** Runs work on the store's reads or its writer. */
     interface Runner {
         <T> CompletableFuture<T> run(SqlWork<T> work);
