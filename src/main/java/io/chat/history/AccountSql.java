@@ -47,12 +47,28 @@ final class AccountSql {
             statement.setString(3, user.passwordHash());
             statement.setLong(4, user.createdAt().toEpochMilli());
             statement.executeUpdate();
+            awaitClockPast(user.createdAt().toEpochMilli());
             return null;
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw new DuplicateUserException(user.username());
             }
             throw e;
+        }
+    }
+
+    /**
+     * Waits, before the user is committed, until this store's clock (which times every entry it writes) is past the
+     * user's creation millisecond, so that every entry it writes once the user exists is later than that
+     * ({@link EarlierAccount}): at most a millisecond, as the caller read the same clock just before. A creation time
+     * further ahead (another clock) is not waited for.
+     */
+    private static void awaitClockPast(long createdAtMillis) {
+        if (createdAtMillis - System.currentTimeMillis() > 1) {
+            return;
+        }
+        while (System.currentTimeMillis() <= createdAtMillis) {
+            Thread.onSpinWait();
         }
     }
 

@@ -31,7 +31,11 @@ final class ChangeSql {
     private static final String BY_CLIENT_ID =
             MessageQueries.ENTRIES + "WHERE m.sender = ? AND m.room = ? AND m.client_id = ?";
     private static final String BY_SEQ = MessageQueries.ENTRIES + "WHERE m.room = ? AND m.seq = ?";
-    private static final String TARGET = "SELECT sender, kind, deleted FROM messages WHERE room = ? AND seq = ?";
+    /** The target, and whether its author is an earlier account with the name (see {@link EarlierAccount}). */
+    private static final String TARGET = "SELECT sender, kind, deleted, "
+            + EarlierAccount.test("messages.sender", "messages.ts")
+            + " FROM messages WHERE room = ? AND seq = ?";
+
     private static final String INSERT =
             "INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String EDIT = "UPDATE messages SET text = ?, edited_ts = ? WHERE room = ? AND seq = ?";
@@ -200,7 +204,8 @@ final class ChangeSql {
                 if (!rows.next() || rows.getInt(2) != EntryKind.MESSAGE.code) {
                     return Optional.of(ChangeResult.Reason.NO_SUCH_MESSAGE);
                 }
-                if (!(change instanceof Change.React) && !rows.getString(1).equals(from)) {
+                // a message of an earlier account with the author's name is someone else's
+                if (!(change instanceof Change.React) && (!rows.getString(1).equals(from) || rows.getBoolean(4))) {
                     return Optional.of(ChangeResult.Reason.NOT_AUTHOR);
                 }
                 if (rows.getBoolean(3)) {

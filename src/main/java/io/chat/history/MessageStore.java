@@ -56,7 +56,8 @@ public interface MessageStore {
      * Stores {@code change} to the message at seq {@code change.target()} of the room as a new entry of the room's
      * sequence (the next seq, committed, durable and deduplicated by {@code clientId} as an append is), and applies it
      * to that message: an edit replaces its text and marks it edited, a deletion removes its text from the store. Only
-     * the message's author ({@code from}) may change it; a deleted message cannot be changed. Completes with
+     * the message's author ({@code from}) may change it, not a user made again with a deleted author's name
+     * ({@code EarlierAccount}); a deleted message cannot be changed. Completes with
      * {@link ChangeResult.Refused} (nothing stored) otherwise.
      */
     CompletableFuture<ChangeResult> change(String room, String from, Change change, Optional<String> clientId);

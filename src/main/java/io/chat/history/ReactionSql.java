@@ -18,6 +18,10 @@ import java.util.Set;
  * The {@code reactions} table, the same for both stores: one row per (message, emoji, user), toggled by a
  * {@link Change.React}; read back as each message's {@link StoredMessage.Reaction}s, emojis in the order they were first
  * used, users in the order they reacted.
+ *
+ * <p>A reaction of an earlier account with a name made again ({@link EarlierAccount}: the row's time at or before the
+ * user's creation) is nobody's now: counted, never listed under the name, and not the new account's to remove; the new
+ * account's toggle of that emoji adds its own reaction in that row's place (one row per name and emoji).
  */
 final class ReactionSql {
     private ReactionSql() {}
@@ -25,8 +29,9 @@ final class ReactionSql {
     /** Whether adding {@code emoji} of {@code user} to the message stays within the limits (removing always does). */
     static Optional<ChangeResult.Reason> checkAdd(
             Connection connection, String room, long seq, String user, String emoji) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT emoji, username FROM reactions WHERE room = ? AND seq = ?")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT emoji, username, "
+                + EarlierAccount.test("reactions.username", "reactions.ts")
+                + " FROM reactions WHERE room = ? AND seq = ?")) {
             select.setString(1, room);
             select.setLong(2, seq);
             Set<String> emojis = new java.util.HashSet<>();
@@ -34,7 +39,7 @@ final class ReactionSql {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     String rowEmoji = rows.getString(1);
-                    boolean own = rows.getString(2).equals(user);
+                    boolean own = rows.getString(2).equals(user) && !rows.getBoolean(3);
                     if (own && rowEmoji.equals(emoji)) {
                         return Optional.empty(); // a removal
                     }
@@ -51,10 +56,13 @@ final class ReactionSql {
         }
     }
 
-    /** Removes the user's reaction with that emoji if there is one, else adds it ({@code reaction}: its entry). */
+    /**
+     * Removes the user's reaction with that emoji if there is one, else adds it ({@code reaction}: its entry), in the
+     * place of an earlier account's with the name if there is one.
+     */
     static void toggle(Connection connection, StoredMessage reaction) throws SQLException {
-        if (delete(connection, reaction) == 0) {
-            insert(connection, reaction);
+        if (delete(connection, reaction, true) == 0) {
+            set(connection, reaction, true);
         }
     }
 
@@ -63,15 +71,17 @@ final class ReactionSql {
      * way to reach the state a toggle left.
      */
     static void set(Connection connection, StoredMessage reaction, boolean present) throws SQLException {
-        delete(connection, reaction);
+        delete(connection, reaction, false);
         if (present) {
             insert(connection, reaction);
         }
     }
 
-    private static int delete(Connection connection, StoredMessage reaction) throws SQLException {
+    /** Deletes the user's row with that emoji: any, or {@code ownOnly} not an earlier account's; returns how many. */
+    private static int delete(Connection connection, StoredMessage reaction, boolean ownOnly) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND username = ?")) {
+                "DELETE FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND username = ?"
+                        + (ownOnly ? " AND NOT " + EarlierAccount.test("reactions.username", "reactions.ts") : ""))) {
             delete.setString(1, reaction.room());
             delete.setLong(2, reaction.target());
             delete.setString(3, reaction.text());
@@ -129,12 +139,19 @@ final class ReactionSql {
             return bySeq;
         }
         String placeholders = String.join(", ", java.util.Collections.nCopies(seqs.size(), "?"));
-        // every emoji's first MAX_LISTED_REACTORS users and its count, whatever the room's size
-        String sql = "SELECT seq, emoji, username, total FROM (SELECT seq, emoji, username, entry_seq,"
-                + " ROW_NUMBER() OVER (PARTITION BY seq, emoji ORDER BY entry_seq) AS n,"
-                + " COUNT(*) OVER (PARTITION BY seq, emoji) AS total"
-                + " FROM reactions WHERE room = ? AND seq IN (" + placeholders + ")) listed"
-                + " WHERE n <= " + MessageStore.MAX_LISTED_REACTORS + " ORDER BY seq, entry_seq";
+        // every emoji (in the order first used), its count, and its first MAX_LISTED_REACTORS users who are not an
+        // earlier account with their name, whatever the room's size: an emoji only earlier accounts used is listed
+        // with no users (its first row, unnamed)
+        String sql =
+                "SELECT seq, emoji, username, total, earlier FROM (SELECT seq, emoji, username, entry_seq, earlier,"
+                        + " ROW_NUMBER() OVER (PARTITION BY seq, emoji, earlier ORDER BY entry_seq) AS n,"
+                        + " ROW_NUMBER() OVER (PARTITION BY seq, emoji ORDER BY entry_seq) AS place,"
+                        + " COUNT(*) OVER (PARTITION BY seq, emoji) AS total"
+                        + " FROM (SELECT seq, emoji, username, entry_seq, CASE WHEN "
+                        + EarlierAccount.test("reactions.username", "reactions.ts") + " THEN 1 ELSE 0 END AS earlier"
+                        + " FROM reactions WHERE room = ? AND seq IN (" + placeholders + ")) fenced) listed"
+                        + " WHERE (earlier = 0 AND n <= " + MessageStore.MAX_LISTED_REACTORS + ") OR place = 1"
+                        + " ORDER BY seq, entry_seq";
         Map<Long, Map<String, List<String>>> grouped = new HashMap<>();
         Map<Long, Map<String, Integer>> totals = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
@@ -146,9 +163,11 @@ final class ReactionSql {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     long seq = rows.getLong(1);
-                    grouped.computeIfAbsent(seq, s -> new LinkedHashMap<>())
-                            .computeIfAbsent(rows.getString(2), emoji -> new ArrayList<>())
-                            .add(rows.getString(3));
+                    List<String> users = grouped.computeIfAbsent(seq, s -> new LinkedHashMap<>())
+                            .computeIfAbsent(rows.getString(2), emoji -> new ArrayList<>());
+                    if (rows.getInt(5) == 0) {
+                        users.add(rows.getString(3));
+                    }
                     totals.computeIfAbsent(seq, s -> new HashMap<>()).put(rows.getString(2), rows.getInt(4));
                 }
             }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -305,6 +306,76 @@ abstract class MessageChangeContract extends StoreContract {
                         new StoredMessage.Reaction("🎉", firstListed, reactors),
                         new StoredMessage.Reaction("👍", List.of("zed"), 1)),
                 history(store, "general").getFirst().reactions());
+    }
+
+    private static void makeUser(TenantStore store, String name, Instant createdAt) {
+        await(store.createUser(new UserRecord(name, Optional.empty(), "hash", createdAt)));
+    }
+
+    @Test
+    void aNameMadeAgainIsAnotherPersonWhoNeitherChangesNorOwnsTheEarlierAccountsEntries() {
+        TenantStore store = open("acme");
+        makeUser(store, "alice", Instant.parse("2020-01-01T00:00:00Z"));
+        StoredMessage earlier =
+                append(store, "general", "alice", "the first alice's").message();
+        changed(change(store, "general", "alice", new Change.Edit(1, "the first alice's, edited")));
+        changed(change(store, "general", "bob", new Change.React(1, "👍")));
+        changed(change(store, "general", "alice", new Change.React(1, "👍")));
+        StoredMessage reacted = changed(change(store, "general", "alice", new Change.React(1, "🎉")));
+        assertTrue(await(store.deleteUser("alice")));
+        // made again in the millisecond of the earlier account's last entry: that entry is still the earlier account's
+        makeUser(store, "alice", reacted.ts());
+
+        assertRefused(ChangeResult.Reason.NOT_AUTHOR, change(store, "general", "alice", new Change.Edit(1, "mine?")));
+        assertRefused(ChangeResult.Reason.NOT_AUTHOR, change(store, "general", "alice", new Change.Delete(1)));
+        // the earlier account's reactions are counted, listed under no name, and not the new account's to remove
+        List<StoredMessage.Reaction> unnamed = List.of(
+                new StoredMessage.Reaction("👍", List.of("bob"), 2), new StoredMessage.Reaction("🎉", List.of(), 1));
+        assertEquals(unnamed, history(store, "general").getFirst().reactions());
+        StoredMessage added = changed(change(store, "general", "alice", new Change.React(1, "🎉")));
+        assertEquals(
+                List.of(
+                        new StoredMessage.Reaction("👍", List.of("bob"), 2),
+                        new StoredMessage.Reaction("🎉", List.of("alice"), 1)),
+                added.reactions(),
+                "her toggle adds her own reaction, in the earlier account's place");
+        StoredMessage removed = changed(change(store, "general", "alice", new Change.React(1, "🎉")));
+        assertEquals(List.of(new StoredMessage.Reaction("👍", List.of("bob"), 2)), removed.reactions());
+
+        // the new account's own messages are hers, even one written in the millisecond after she was made
+        StoredMessage hers =
+                append(store, "general", "alice", "the second alice's").message();
+        assertTrue(hers.ts().isAfter(reacted.ts()), hers + " after " + reacted);
+        changed(change(store, "general", "alice", new Change.Edit(hers.seq(), "the second alice's, edited")));
+        changed(change(store, "general", "alice", new Change.Delete(hers.seq())));
+        assertEquals(
+                "the first alice's, edited",
+                history(store, "general").getFirst().text());
+        assertEquals(earlier.id(), history(store, "general").getFirst().id());
+
+        // a message in the very millisecond the name is made again belongs to the earlier account
+        StoredMessage last =
+                append(store, "general", "alice", "the second alice's last").message();
+        assertTrue(await(store.deleteUser("alice")));
+        makeUser(store, "alice", last.ts());
+        assertRefused(
+                ChangeResult.Reason.NOT_AUTHOR, change(store, "general", "alice", new Change.Edit(last.seq(), "x")));
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertRefused(
+                ChangeResult.Reason.NOT_AUTHOR, change(reopened, "general", "alice", new Change.Delete(earlier.seq())));
+        assertEquals(
+                List.of(new StoredMessage.Reaction("👍", List.of("bob"), 2)),
+                history(reopened, "general").getFirst().reactions());
+        // names made and used at once, each made in the store clock's next millisecond: the new account's message is
+        // later (the store is done making a user only once its clock passed the creation millisecond), and its own
+        for (int i = 0; i < 20; i++) {
+            String name = "user" + i;
+            makeUser(reopened, name, Instant.ofEpochMilli(System.currentTimeMillis() + 1));
+            long seq = append(reopened, "general", name, "mine").message().seq();
+            changed(change(reopened, "general", name, new Change.Edit(seq, "mine, edited")));
+        }
     }
 
     private static void assertRefused(ChangeResult.Reason reason, ChangeResult result) {
