@@ -207,7 +207,9 @@ export class RoomPane {
       const count = Number.isInteger(r.count) && r.count >= r.users.length ? r.count : r.users.length;
       const mine = r.users.includes(this.me);
       const more = count - r.users.length;
-      const who = r.users.join(", ") + (more > 0 ? ` and ${more} more` : "");
+      // none listed: only deleted users whose names were given again reacted (they are counted, not named)
+      const who = r.users.length === 0 ? `${more} ${more === 1 ? "person" : "people"}`
+        : r.users.join(", ") + (more > 0 ? ` and ${more} more` : "");
       return h("button", { type: "button", class: `reaction${mine ? " mine" : ""}`, title: who,
         "aria-pressed": mine ? "true" : "false",
         "aria-label": `${r.emoji} ${count}: ${who}${mine ? ". Press to remove yours" : ". Press to add yours"}`,

@@ -15,12 +15,20 @@ public interface AccountStore {
     int MAX_DISPLAY_NAME = 1_000;
     int MAX_PASSWORD_HASH = 1_000;
 
-    /** Completes exceptionally with {@link DuplicateUserException} if the user exists. */
+    /**
+     * Completes exceptionally with {@link DuplicateUserException} if the user exists. A user made with a deleted user's
+     * name is another person: the entries of that name at or before {@code createdAt} are not theirs to change, nor
+     * its reactions theirs (see {@link MessageStore#change}); the store completes only once its own clock, which times
+     * the entries it writes, has passed that millisecond (createdAt read from the same clock just before).
+     */
     CompletableFuture<Void> createUser(UserRecord user);
 
     CompletableFuture<Optional<UserRecord>> user(String username);
 
-    /** Deletes the user and all of its sessions; false if there was no such user. Its messages stay. */
+    /**
+     * Deletes the user and all of its sessions; false if there was no such user. Its messages and reactions stay, and
+     * stay its own: a user made again with the name does not get them (see {@link #createUser}).
+     */
     CompletableFuture<Boolean> deleteUser(String username);
 
     /** All users, by name. */

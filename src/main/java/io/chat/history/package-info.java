@@ -10,7 +10,9 @@
  * {@code tsvector} column with a GIN index on PostgreSQL ({@code PostgresSearch}); both build their query from one
  * parse of the text ({@code SearchTerms}: bounded terms, no store's own query syntax), give up after
  * {@code SearchQuery.TIME_LIMIT} and read results back with {@code SearchSql}. Conversations (direct messages, group DMs: {@code ConversationStore}, {@code SqlConversations}) are
- * rooms with a stored member list, written with their members' memberships in one transaction.
+ * rooms with a stored member list, written with their members' memberships in one transaction. A user made with a
+ * deleted user's name is another person ({@code EarlierAccount}, by the user's {@code created_at}): the earlier
+ * account's messages are not the new one's to edit or delete, nor its reactions the new one's.
  *
  * <p>The only package that touches JDBC ({@code java.sql}), H2, the PostgreSQL driver, the pool (HikariCP), the
  * migrations (Flyway) or Lucene. It depends on nothing else of ours; callers see records ({@code StoredMessage},

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -180,6 +181,55 @@ class MessageChangesTest {
         assertError(react(alice, "general", 99, "👍"), "not_found");
         assertOk(react(alice, "general", 1, "👨‍👩‍👧"));
         assertOk(react(alice, "general", 1, "🇫🇷"));
+    }
+
+    @Test
+    void aUserMadeAgainWithADeletedUsersNameNeitherChangesNorOwnsWhatTheFirstLeft() throws Exception {
+        String tenant = tenant();
+        ChatClient first = connect(tenant, "alice");
+        ChatClient bob = connect(tenant, "bob");
+        assertOk(first.join("general"));
+        assertOk(bob.join("general"));
+        first.send("general", "the first alice's");
+        assertOk(react(first, "general", 1, "👍"));
+        assertOk(react(bob, "general", 1, "👍"));
+        TestTenants.expect(204, server.admin("DELETE", "/admin/tenants/" + tenant + "/users/alice", null));
+        first.disconnected().get(10, TimeUnit.SECONDS);
+        TestTenants.addUser(server, tenant, "alice");
+
+        ChatClient second = connect(tenant, "alice");
+        assertOk(second.join("general"));
+        JsonNode refused = edit(second, "general", 1, "mine now");
+        assertError(refused, "forbidden");
+        assertEquals("not your message", refused.get("error").get("message").asText());
+        assertEquals(refused, delete(second, "general", 1));
+        // the first alice's reaction is counted, named no more, and not the second's to remove
+        JsonNode message = assertOk(second.call("history:fetch", json("room", "general")))
+                .get("messages")
+                .get(0);
+        assertEquals("the first alice's", message.get("text").asText());
+        assertEquals(
+                json("emoji", "👍", "count", 2, "users", List.of("bob")),
+                message.get("reactions").get(0));
+        JsonNode added = assertOk(react(second, "general", 1, "👍")).get("entry");
+        assertEquals(
+                json("emoji", "👍", "count", 2, "users", List.of("bob", "alice")),
+                added.get("reactions").get(0));
+        assertEquals(
+                added,
+                bob.awaitEvent(
+                        "reaction:toggled",
+                        e -> e.get("seq").asLong() == added.get("seq").asLong()));
+
+        // her own message is hers
+        long seq = second.send("general", "the second alice's").get("seq").asLong();
+        assertEquals(
+                "the second alice's, edited",
+                assertOk(edit(second, "general", seq, "the second alice's, edited"))
+                        .get("entry")
+                        .get("text")
+                        .asText());
+        assertOk(delete(second, "general", seq));
     }
 
     @Test
