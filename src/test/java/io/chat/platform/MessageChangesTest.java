@@ -46,6 +46,18 @@ class MessageChangesTest {
         return client;
     }
 
+    private record InGeneral(String tenant, ChatClient alice, ChatClient bob) {}
+
+    /** A new tenant's alice and bob, both connected and in room general. */
+    private InGeneral aliceAndBobInGeneral() {
+        String tenant = tenant();
+        ChatClient alice = connect(tenant, "alice");
+        ChatClient bob = connect(tenant, "bob");
+        assertOk(alice.join("general"));
+        assertOk(bob.join("general"));
+        return new InGeneral(tenant, alice, bob);
+    }
+
     private static JsonNode edit(ChatClient client, String room, long seq, String text) {
         return client.call("message:edit", json("room", room, "seq", seq, "text", text));
     }
@@ -56,11 +68,10 @@ class MessageChangesTest {
 
     @Test
     void editsAndDeletionsReachTheOtherMemberLiveAndShowInHistory() {
-        String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
-        assertOk(alice.join("general"));
-        assertOk(bob.join("general"));
+        InGeneral in = aliceAndBobInGeneral();
+        String tenant = in.tenant();
+        ChatClient alice = in.alice();
+        ChatClient bob = in.bob();
         JsonNode typo = alice.send("general", "helo");
         alice.send("general", "to be deleted");
 
@@ -102,11 +113,10 @@ class MessageChangesTest {
 
     @Test
     void aClientThatWasAwayGetsTheChangesWhenItCatchesUp() {
-        String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
-        assertOk(alice.join("general"));
-        assertOk(bob.join("general"));
+        InGeneral in = aliceAndBobInGeneral();
+        String tenant = in.tenant();
+        ChatClient alice = in.alice();
+        ChatClient bob = in.bob();
         alice.send("general", "one");
         alice.send("general", "two");
         bob.awaitEvent("message", m -> m.get("seq").asLong() == 2);
@@ -138,11 +148,10 @@ class MessageChangesTest {
 
     @Test
     void reactionsAreToggledLiveShownInHistoryAndCaughtUp() {
-        String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
-        assertOk(alice.join("general"));
-        assertOk(bob.join("general"));
+        InGeneral in = aliceAndBobInGeneral();
+        String tenant = in.tenant();
+        ChatClient alice = in.alice();
+        ChatClient bob = in.bob();
         alice.send("general", "ship it?");
 
         JsonNode first = assertOk(react(bob, "general", 1, "👍")).get("entry");
@@ -185,11 +194,10 @@ class MessageChangesTest {
 
     @Test
     void aUserMadeAgainWithADeletedUsersNameNeitherChangesNorOwnsWhatTheFirstLeft() throws Exception {
-        String tenant = tenant();
-        ChatClient first = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
-        assertOk(first.join("general"));
-        assertOk(bob.join("general"));
+        InGeneral in = aliceAndBobInGeneral();
+        String tenant = in.tenant();
+        ChatClient first = in.alice();
+        ChatClient bob = in.bob();
         first.send("general", "the first alice's");
         assertOk(react(first, "general", 1, "👍"));
         assertOk(react(bob, "general", 1, "👍"));
