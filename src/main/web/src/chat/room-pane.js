@@ -23,12 +23,14 @@ export class RoomPane {
   /**
    * @param state   the room's RoomState
    * @param me      my username
+   * @param people  the display names (People)
    * @param actions {loadOlder(room), retry(clientId), discard(clientId), edit(room, seq), remove(room, seq),
    *                react(room, seq, emoji)}
    */
-  constructor(state, me, actions) {
+  constructor(state, me, people, actions) {
     this.state = state;
     this.me = me;
+    this.people = people;
     this.actions = actions;
     this.bySeq = new Map();
     this.byClientId = new Map();
@@ -181,7 +183,7 @@ export class RoomPane {
       avatar(message.from),
       h("div", { class: "msg-body" },
         h("div", { class: "msg-meta" },
-          h("span", { class: "msg-from", text: message.from }),
+          this.people.nameOf(message.from, { class: "msg-from" }),
           h("time", { datetime: message.ts, title: longTime(message.ts), text: shortTime(message.ts) }),
           edited ? h("span", { class: "msg-edited", text: "(edited)",
             title: typeof message.editedTs === "string" ? `Edited ${longTime(message.editedTs)}` : "Edited" }) : null,
@@ -207,7 +209,7 @@ export class RoomPane {
       const count = Number.isInteger(r.count) && r.count >= r.users.length ? r.count : r.users.length;
       const mine = r.users.includes(this.me);
       const more = count - r.users.length;
-      const who = r.users.join(", ") + (more > 0 ? ` and ${more} more` : "");
+      const who = this.people.labels(r.users) + (more > 0 ? ` and ${more} more` : "");
       return h("button", { type: "button", class: `reaction${mine ? " mine" : ""}`, title: who,
         "aria-pressed": mine ? "true" : "false",
         "aria-label": `${r.emoji} ${count}: ${who}${mine ? ". Press to remove yours" : ". Press to add yours"}`,

@@ -220,6 +220,52 @@ class DirectMessagesTest {
     }
 
     @Test
+    void displayNamesAreLookedUpByName() {
+        String tenant = tenant(null, "alice", "bob");
+        TestTenants.expect(
+                201,
+                server.admin(
+                        "POST",
+                        "/admin/tenants/" + tenant + "/users",
+                        "{\"username\":\"carol\",\"password\":\"password-carol\",\"displayName\":\"Carol Díaz 🌵\"}"));
+        for (String hidden : List.of("evil\u202Egnp.exe", "two\nlines", "zero\u200Bwidth", "   ")) {
+            TestTenants.expect(
+                    400,
+                    server.admin(
+                            "POST",
+                            "/admin/tenants/" + tenant + "/users",
+                            new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .createObjectNode()
+                                    .put("username", "mallory")
+                                    .put("password", "password-mallory")
+                                    .put("displayName", hidden)
+                                    .toString()));
+        }
+        ChatClient alice = connect(tenant, "alice");
+        JsonNode found = assertOk(alice.call("users:get", json("users", List.of("carol", "bob", "nobody", "carol"))));
+        assertEquals(List.of("bob", "carol"), found.get("users").findValuesAsText("username"));
+        assertFalse(found.get("users").get(0).has("displayName"));
+        assertEquals(
+                "Carol Díaz 🌵", found.get("users").get(1).get("displayName").asText());
+        assertFalse(found.has("hasMore"));
+
+        assertError(alice.call("users:get", json()), "bad_request");
+        assertError(alice.call("users:get", json("users", List.of())), "bad_request");
+        assertError(alice.call("users:get", json("users", List.of("Carol"))), "bad_request");
+        assertError(alice.call("users:get", json("users", "carol")), "bad_request");
+        List<String> tooMany =
+                java.util.stream.IntStream.range(0, 101).mapToObj(i -> "u" + i).toList();
+        assertError(alice.call("users:get", json("users", tooMany)), "too_large");
+        // another tenant's users are not this tenant's
+        String other = tenant(null, "dave");
+        assertEquals(
+                0,
+                assertOk(connect(other, "dave").call("users:get", json("users", List.of("carol", "alice"))))
+                        .get("users")
+                        .size());
+    }
+
+    @Test
     void aConversationSurvivesARestart() {
         String tenant = tenant(null, "alice", "bob", "carol");
         ChatClient alice = connect(tenant, "alice");
