@@ -13,9 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What a platform test makes for itself: password tenants with ids unique in the JVM, and sockets of the official
  * Java client, closed after the test. Registered as an instance field with {@link RegisterExtension}, either on the
- * server of a {@link PlatformTest} class ({@link #on}), or on a server of the test's own ({@link #ownServer}),
- * started before each test like {@link PlatformTest}'s ({@link PlatformServer#start(Path)}, that is {@code Main}'s
- * setup) on a new tenants folder and closed after it, for a test that restarts it on the same folder.
+ * server of a {@link PlatformTest} class ({@link #on}), or, for a test that restarts its server, on a server of each
+ * test's own ({@link #ownServer}): started before the test on a new tenants folder through
+ * {@link PlatformServer#start(Path)} ({@code Main}'s setup, as a {@link PlatformTest}'s server is) and closed after it.
  */
 final class ChatFixture implements BeforeEachCallback, AfterEachCallback {
     private final String tenantPrefix;

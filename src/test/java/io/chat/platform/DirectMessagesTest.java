@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a user of another tenant) through any event or REST; the limits and bad payloads; a restart keeps it all.
  */
 class DirectMessagesTest {
+    /** A server of each test's own: aConversationSurvivesARestart restarts it. */
     @RegisterExtension
-    final ChatFixture chat = ChatFixture.ownServer("dm"); // aConversationSurvivesARestart restarts it
+    final ChatFixture chat = ChatFixture.ownServer("dm");
 
     private static JsonNode open(ChatClient client, String... users) {
         return client.call("dm:open", json("users", List.of(users)));

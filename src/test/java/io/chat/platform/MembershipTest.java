@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and after a server restart, until the user leaves them on any socket.
  */
 class MembershipTest {
+    /** A server of each test's own: joinedRoomsLastAcrossSocketsReconnectsAndRestarts restarts it. */
     @RegisterExtension
-    final ChatFixture chat =
-            ChatFixture.ownServer("mem"); // joinedRoomsLastAcrossSocketsReconnectsAndRestarts restarts it
+    final ChatFixture chat = ChatFixture.ownServer("mem");
 
     private static List<String> names(JsonNode rooms) {
         List<String> names = new ArrayList<>();
