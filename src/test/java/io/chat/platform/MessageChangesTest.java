@@ -10,10 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code message:edit} and {@code message:delete} with the official Java client at its default options (polling, then
@@ -24,25 +23,11 @@ import org.junit.jupiter.api.Test;
 class MessageChangesTest {
     private static PlatformServer server;
 
-    private final List<ChatClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void closeClients() {
-        clients.forEach(ChatClient::close);
-    }
+    @RegisterExtension
+    final ChatFixture chat = ChatFixture.on(server, "ed");
 
     private String tenant() {
-        String id = TestTenants.newId("ed");
-        TestTenants.passwordTenant(server, id, null, "alice", "bob");
-        return id;
-    }
-
-    private ChatClient connect(String tenant, String user) {
-        ChatClient client =
-                ChatClient.open(server.url(), "/" + tenant, ChatClient.defaultOptions(server.login(tenant, user)));
-        clients.add(client);
-        client.awaitConnected();
-        return client;
+        return chat.tenant(null, "alice", "bob");
     }
 
     private static JsonNode edit(ChatClient client, String room, long seq, String text) {
@@ -56,8 +41,8 @@ class MessageChangesTest {
     @Test
     void editsAndDeletionsReachTheOtherMemberLiveAndShowInHistory() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient alice = chat.connect(tenant, "alice");
+        ChatClient bob = chat.connect(tenant, "bob");
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
         JsonNode typo = alice.send("general", "helo");
@@ -102,8 +87,8 @@ class MessageChangesTest {
     @Test
     void aClientThatWasAwayGetsTheChangesWhenItCatchesUp() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient alice = chat.connect(tenant, "alice");
+        ChatClient bob = chat.connect(tenant, "bob");
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
         alice.send("general", "one");
@@ -116,7 +101,7 @@ class MessageChangesTest {
         assertOk(delete(alice, "general", 2));
         alice.send("general", "three");
 
-        ChatClient back = connect(tenant, "bob");
+        ChatClient back = chat.connect(tenant, "bob");
         JsonNode join = assertOk(back.call("room:join", json("room", "general", "since", lastSeen)));
         JsonNode entries = join.get("messages");
         assertEquals(range(3, 5), seqs(entries));
@@ -138,8 +123,8 @@ class MessageChangesTest {
     @Test
     void reactionsAreToggledLiveShownInHistoryAndCaughtUp() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient alice = chat.connect(tenant, "alice");
+        ChatClient bob = chat.connect(tenant, "bob");
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
         alice.send("general", "ship it?");
@@ -166,7 +151,7 @@ class MessageChangesTest {
         bob.close();
 
         assertOk(react(alice, "general", 1, "🎉")); // removed while bob is away
-        ChatClient back = connect(tenant, "bob");
+        ChatClient back = chat.connect(tenant, "bob");
         JsonNode caughtUp = assertOk(back.call("room:join", json("room", "general", "since", lastSeen)))
                 .get("messages");
         assertEquals(List.of(5L), seqs(caughtUp));
@@ -185,8 +170,8 @@ class MessageChangesTest {
     @Test
     void onlyTheAuthorChangesAMessageAndBadPayloadsAreRefused() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient alice = chat.connect(tenant, "alice");
+        ChatClient bob = chat.connect(tenant, "bob");
         assertOk(alice.join("general"));
         alice.send("general", "alice's");
 
