@@ -194,27 +194,29 @@ class DirectMessagesTest {
 
     @Test
     void displayNamesAreLookedUpByName() {
-        String tenant = tenant(null, "alice", "bob");
+        String tenant = chat.tenant(null, "alice", "bob");
         TestTenants.expect(
                 201,
-                server.admin(
-                        "POST",
-                        "/admin/tenants/" + tenant + "/users",
-                        "{\"username\":\"carol\",\"password\":\"password-carol\",\"displayName\":\"Carol Díaz 🌵\"}"));
+                chat.server()
+                        .admin(
+                                "POST",
+                                "/admin/tenants/" + tenant + "/users",
+                                "{\"username\":\"carol\",\"password\":\"password-carol\",\"displayName\":\"Carol Díaz 🌵\"}"));
         for (String hidden : List.of("evil\u202Egnp.exe", "two\nlines", "zero\u200Bwidth", "   ")) {
             TestTenants.expect(
                     400,
-                    server.admin(
-                            "POST",
-                            "/admin/tenants/" + tenant + "/users",
-                            new com.fasterxml.jackson.databind.ObjectMapper()
-                                    .createObjectNode()
-                                    .put("username", "mallory")
-                                    .put("password", "password-mallory")
-                                    .put("displayName", hidden)
-                                    .toString()));
+                    chat.server()
+                            .admin(
+                                    "POST",
+                                    "/admin/tenants/" + tenant + "/users",
+                                    new com.fasterxml.jackson.databind.ObjectMapper()
+                                            .createObjectNode()
+                                            .put("username", "mallory")
+                                            .put("password", "password-mallory")
+                                            .put("displayName", hidden)
+                                            .toString()));
         }
-        ChatClient alice = connect(tenant, "alice");
+        ChatClient alice = chat.followingUser(tenant, "alice");
         JsonNode found = assertOk(alice.call("users:get", json("users", List.of("carol", "bob", "nobody", "carol"))));
         assertEquals(List.of("bob", "carol"), found.get("users").findValuesAsText("username"));
         assertFalse(found.get("users").get(0).has("displayName"));
@@ -230,10 +232,10 @@ class DirectMessagesTest {
                 java.util.stream.IntStream.range(0, 101).mapToObj(i -> "u" + i).toList();
         assertError(alice.call("users:get", json("users", tooMany)), "too_large");
         // another tenant's users are not this tenant's
-        String other = tenant(null, "dave");
+        String other = chat.tenant(null, "dave");
         assertEquals(
                 0,
-                assertOk(connect(other, "dave").call("users:get", json("users", List.of("carol", "alice"))))
+                assertOk(chat.followingUser(other, "dave").call("users:get", json("users", List.of("carol", "alice"))))
                         .get("users")
                         .size());
     }
