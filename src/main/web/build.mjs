@@ -14,7 +14,7 @@ await build({
   entryPoints: [resolve(here, "src/main.js")],
   bundle: true,
   format: "esm",
-  minify: true,
+  minify: process.env.WEB_MINIFY !== "0",
   // the server serves everything in web/ to anyone: a source map only for a local debugging build
   sourcemap: process.env.WEB_SOURCEMAP === "1",
   target: ["es2020"],

@@ -290,11 +290,13 @@ export async function storedMessages(client, room) {
   }
 }
 
-/** A tenant of its own for one test (password logins, default limits), with the given users. */
+/** A tenant of its own for one test (password logins, default limits), with the given users (and display names). */
 export async function newTenant(prefix, ...users) {
   const id = `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`.slice(0, 32);
   await admin("POST", "/admin/tenants", { id, auth: { type: "password" } });
-  for (const { user, password } of users) await admin("POST", `/admin/tenants/${id}/users`, { username: user, password });
+  for (const { user, password, displayName } of users) {
+    await admin("POST", `/admin/tenants/${id}/users`, { username: user, password, ...(displayName ? { displayName } : {}) });
+  }
   return id;
 }
 

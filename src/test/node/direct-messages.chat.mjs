@@ -52,4 +52,11 @@ test("alice and bob talk in a direct message; carol sees nothing of it", async (
   assert.ok(!JSON.stringify(listed).includes(opened.room));
   assert.deepEqual(carolMessages, []);
   assert.deepEqual(carolRemembered, []);
+
+  // who the members are, for people: the stored users among the names, by name (no one else's invented)
+  const [named] = await ack(carol, "users:get", { users: opened.members.concat("nobody") });
+  assert.equal(named.ok, true, JSON.stringify(named));
+  assert.deepEqual(named.users.map((u) => u.username), ["alice", "bob"]);
+  const [bad] = await ack(carol, "users:get", { users: ["Not A Name"] });
+  assert.equal(bad.error.code, "bad_request");
 });

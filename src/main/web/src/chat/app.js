@@ -30,6 +30,7 @@ import { MentionComplete } from "./mention-complete.js";
 import { Notifier } from "./notifications.js";
 import { QuickSwitcher } from "./switcher.js";
 import { conversationLabel, renderReceipt, UserPicker } from "./direct.js";
+import { People } from "./people.js";
 
 const TYPING_EVERY_MS = 2000;
 const DIRECTORY_EVERY_MS = 30000;
@@ -75,21 +76,34 @@ export class ChatApp {
       if (room === this.viewName) this.renderTyping();
     });
     this.topic = new TopicLine({ save: (room, text) => this.saveTopic(room, text) });
+    this.people = new People({
+      // paced like my joins: a reconnect's burst of them stays within the server's event limit
+      request: async (event, payload) => {
+        await this.pacer.take();
+        return this.connection.request(event, payload);
+      },
+      onChange: () => this.renamed(),
+    });
+    const label = (user) => this.people.label(user);
     this.search = new SearchPanel({
       request: (event, payload) => this.connection.request(event, payload),
       open: (room, seq) => this.openMessage(room, seq),
       describe: (error) => describe(error),
+      person: label,
+      // a conversation I hid is not in my list: its members are unknown here
+      room: (name) => (isConversation(name) && !this.rooms.has(name) ? "Direct message" : this.title(name)),
     });
-    this.notifier = new Notifier({ me: this.me, open: (room) => this.rooms.has(room) && this.view(room) });
+    this.notifier = new Notifier({ me: this.me, label, open: (room) => this.rooms.has(room) && this.view(room) });
     this.switcher = new QuickSwitcher({
       rooms: () => [...this.rooms.values()].map(({ state }) => ({ name: state.name, unread: state.unread,
-        label: isConversation(state.name) ? conversationLabel(state, this.me) : undefined })),
+        label: isConversation(state.name) ? conversationLabel(state, this.me, this.people) : undefined })),
       open: (room) => this.view(room),
     });
     this.picker = new UserPicker({
       request: (event, payload) => this.connection.request(event, payload),
       open: (users) => this.openDm(users),
       me: this.me,
+      people: this.people,
     });
     this.ui = buildLayout({ tenant: this.tenant, me: this.me, topic: this.topic, search: this.search,
       notifier: this.notifier, switcher: this.switcher, picker: this.picker });
@@ -356,7 +370,7 @@ export class ChatApp {
 
   addRoom(name) {
     const state = new RoomState(name);
-    const pane = new RoomPane(state, this.me, {
+    const pane = new RoomPane(state, this.me, this.people, {
       loadOlder: (room) => this.loadOlder(room),
       retry: (clientId) => this.retrySend(name, clientId),
       discard: (clientId) => this.outbox.discard(clientId),
@@ -596,12 +610,18 @@ export class ChatApp {
     room.state.dmMembers = members.filter((m) => typeof m === "string");
     this.renderRooms();
     if (name !== this.viewName) return;
-    const title = this.title(name);
+    this.showTitle();
+    this.renderReceipt(name);
+  }
+
+  /** The room in view's name where it shows (a conversation's changes with its members and their display names). */
+  showTitle() {
+    if (!this.rooms.has(this.viewName)) return;
+    const title = this.title(this.viewName);
     setText(this.ui.roomTitle, title);
     setText(this.ui.composerLabel, `Message ${title}`);
     this.ui.composerInput.placeholder = `Message ${title}`;
     setText(this.ui.peopleTitle, `People in ${title}`);
-    this.renderReceipt(name);
   }
 
   onReceipt(payload) {
@@ -613,7 +633,7 @@ export class ChatApp {
 
   renderReceipt(name) {
     const room = this.rooms.get(name);
-    if (room && isConversation(name)) renderReceipt(room.pane, room.state, this.me);
+    if (room && isConversation(name)) renderReceipt(room.pane, room.state, this.me, this.people);
   }
 
   /** Opens (or finds) the conversation with these people, and shows it. */
@@ -639,7 +659,7 @@ export class ChatApp {
   /** How a room is named in the title and composer: `#general`, or a conversation's other members. */
   title(name) {
     const room = this.rooms.get(name);
-    if (room && isConversation(name)) return conversationLabel(room.state, this.me);
+    if (room && isConversation(name)) return conversationLabel(room.state, this.me, this.people);
     return `#${name}`;
   }
 
@@ -873,7 +893,7 @@ export class ChatApp {
     renderRoomList(this.ui.dmList, states.filter((s) => isConversation(s.name)), this.viewName, {
       view: (name) => this.view(name),
       leave: (name) => this.leave(name), // hides it: its messages no longer come until I open it again
-    }, { label: (state) => conversationLabel(state, this.me), empty: "No direct messages yet." });
+    }, { label: (state) => conversationLabel(state, this.me, this.people), empty: "No direct messages yet." });
     const unread = states.reduce((sum, s) => sum + (s.name === this.viewName && !document.hidden ? 0 : s.unread), 0);
     document.title = `${unread ? `(${unread}) ` : ""}${this.viewName ? `${this.title(this.viewName)} · ` : ""}${this.tenant} · Chat`;
   }
@@ -897,13 +917,23 @@ export class ChatApp {
   }
 
   renderPeople() {
-    renderPeople(this.ui.people, this.rooms.get(this.viewName)?.state ?? null, this.me, this.online, {
+    renderPeople(this.ui.people, this.rooms.get(this.viewName)?.state ?? null, this.me, this.online,
+      (user) => this.people.label(user), {
       message: (user) => this.openDm([user]),
     });
   }
 
   renderTyping() {
-    setText(this.ui.typing, this.viewName ? this.typing.text(this.viewName) : "");
+    setText(this.ui.typing, this.viewName ? this.typing.text(this.viewName, (user) => this.people.label(user)) : "");
+  }
+
+  /** Display names arrived: what shows them as text is drawn again (message authors update by themselves). */
+  renamed() {
+    this.renderRooms();
+    this.renderPeople();
+    this.renderTyping();
+    if (this.viewName) this.renderReceipt(this.viewName);
+    this.showTitle();
   }
 
   showAnnouncement(payload) {

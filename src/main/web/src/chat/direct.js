@@ -7,17 +7,17 @@ import { USER_PATTERN } from "../names.js";
 export const MAX_OTHERS = 7;
 const PICKER_PAGE = 20;
 
-/** A conversation's name for people: its other members, or "Just you" when none is left. */
-export function conversationLabel(state, me) {
+/** A conversation's name for people: its other members (by display name), or "Conversation" when none is left. */
+export function conversationLabel(state, me, people) {
   const others = (state.dmMembers ?? []).filter((u) => u !== me);
-  return others.length ? others.join(", ") : "Conversation";
+  return others.length ? people.labels(others) : "Conversation";
 }
 
 /**
  * The "Seen" line: under my last message, the other members whose read position reaches it ("Seen" when all of them
  * in a conversation of two, else "Seen by bob, carol").
  */
-export function renderReceipt(pane, state, me) {
+export function renderReceipt(pane, state, me, people) {
   for (const old of pane.list.querySelectorAll(".receipt")) old.remove();
   const mine = [...state.order].reverse().find((seq) => {
     const m = state.messages.get(seq);
@@ -28,14 +28,15 @@ export function renderReceipt(pane, state, me) {
   const readers = others.filter((u) => (state.readBy?.[u] ?? 0) >= mine);
   const li = pane.bySeq.get(mine);
   if (!readers.length || !li) return;
-  const text = others.length === 1 ? `Seen by ${readers[0]}` : `Seen by ${readers.join(", ")}`;
+  const text = `Seen by ${people.labels(readers)}`;
   li.querySelector(".msg-body")?.append(h("p", { class: "receipt", text }));
 }
 
 /** The user picker: type to filter the workspace's people, pick up to 7, start the conversation. */
 export class UserPicker {
-  constructor({ request, open, me }) {
+  constructor({ request, open, me, people }) {
     this.request = request;
+    this.people = people;
     this.openConversation = open;
     this.me = me;
     this.picked = new Set();
@@ -84,6 +85,7 @@ export class UserPicker {
     try {
       const ack = await this.request("users:list", q ? { q, limit: PICKER_PAGE } : { limit: PICKER_PAGE });
       if (asked !== this.input.value.trim().toLowerCase()) return; // typed on meanwhile
+      if (Array.isArray(ack.users)) this.people.learn(ack.users);
       this.render(Array.isArray(ack.users) ? ack.users.filter((u) => u && u.username !== this.me) : []);
     } catch {
       this.status.textContent = "Could not list people right now.";

@@ -70,24 +70,27 @@ export function renderDirectory(ul, listed, joined, actions) {
   }
 }
 
-/** The people of the room: those in it (online), then those who were here this session (left or offline). */
-export function renderPeople(ul, room, me, online, actions = {}) {
+/**
+ * The people of the room: those in it (online), then those who were here this session (left or offline), each by
+ * display name (`label`).
+ */
+export function renderPeople(ul, room, me, online, label, actions = {}) {
   if (!room) {
     replaceChildren(ul);
     return;
   }
   const here = [...room.members].sort();
   const gone = [...room.departed].filter((u) => !room.members.has(u)).sort();
-  const item = (user, status, label) => h("li", { class: `person ${status}`, dataset: { user, status } },
+  const item = (user, status, where) => h("li", { class: `person ${status}`, dataset: { user, status } },
     avatar(user, "small"),
     user !== me && actions.message
-      ? h("button", { type: "button", class: "person-name person-button", title: `Message ${user}`,
-        "aria-label": `${user}: send a direct message`, text: user, onclick: () => actions.message(user) })
-      : h("span", { class: "person-name", text: user }),
+      ? h("button", { type: "button", class: "person-name person-button", title: `Message @${user}`, dir: "auto",
+        "aria-label": `${label(user)}: send a direct message`, text: label(user), onclick: () => actions.message(user) })
+      : h("span", { class: "person-name", dir: "auto", title: `@${user}`, text: label(user) }),
     user === me ? h("span", { class: "you", text: "(you)" }) : null,
-    h("span", { class: "presence", title: label },
+    h("span", { class: "presence", title: where },
       h("span", { class: "dot", "aria-hidden": "true" }),
-      h("span", { class: "presence-text", text: label })));
+      h("span", { class: "presence-text", text: where })));
   replaceChildren(ul,
     here.map((user) => item(user, "online", "online")),
     gone.map((user) => online.has(user) ? item(user, "away", "left the room") : item(user, "offline", "offline")));

@@ -12,9 +12,11 @@ const MAX_BODY = 200;
 
 export class Notifier {
   /** @param open (room) → the room comes into view */
-  constructor({ me, open }) {
+  /** @param label (user) → the name people know them by */
+  constructor({ me, open, label = (user) => String(user) }) {
     this.me = me;
     this.open = open;
+    this.label = label;
     this.control = h("button", { type: "button", class: "link-button notify-enable", text: "Enable notifications",
       onclick: () => this.enable() });
     this.update();
@@ -49,7 +51,8 @@ export class Notifier {
     if (!isConversation(room) && !mentionsMe(message.text, this.me)) return;
     const text = [...message.text];
     const body = text.length > MAX_BODY ? `${text.slice(0, MAX_BODY).join("")}…` : message.text;
-    const title = isConversation(room) ? String(message.from) : `${message.from} in #${room}`;
+    const from = this.label(message.from);
+    const title = isConversation(room) ? from : `${from} in #${room}`;
     try {
       const notification = new window.Notification(title, { body, tag: `${room}:${message.seq}` });
       notification.onclick = () => {

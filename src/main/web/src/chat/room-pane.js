@@ -23,12 +23,14 @@ export class RoomPane {
   /**
    * @param state   the room's RoomState
    * @param me      my username
+   * @param people  the display names (People)
    * @param actions {loadOlder(room), retry(clientId), discard(clientId), edit(room, seq), remove(room, seq),
    *                react(room, seq, emoji)}
    */
-  constructor(state, me, actions) {
+  constructor(state, me, people, actions) {
     this.state = state;
     this.me = me;
+    this.people = people;
     this.actions = actions;
     this.bySeq = new Map();
     this.byClientId = new Map();
@@ -181,7 +183,7 @@ export class RoomPane {
       avatar(message.from),
       h("div", { class: "msg-body" },
         h("div", { class: "msg-meta" },
-          h("span", { class: "msg-from", text: message.from }),
+          this.people.nameOf(message.from, { class: "msg-from" }),
           h("time", { datetime: message.ts, title: longTime(message.ts), text: shortTime(message.ts) }),
           edited ? h("span", { class: "msg-edited", text: "(edited)",
             title: typeof message.editedTs === "string" ? `Edited ${longTime(message.editedTs)}` : "Edited" }) : null,
@@ -209,7 +211,7 @@ export class RoomPane {
       const more = count - r.users.length;
       // none listed: only deleted users whose names were given again reacted (they are counted, not named)
       const who = r.users.length === 0 ? `${more} ${more === 1 ? "person" : "people"}`
-        : r.users.join(", ") + (more > 0 ? ` and ${more} more` : "");
+        : this.people.labels(r.users) + (more > 0 ? ` and ${more} more` : "");
       return h("button", { type: "button", class: `reaction${mine ? " mine" : ""}`, title: who,
         "aria-pressed": mine ? "true" : "false",
         "aria-label": `${r.emoji} ${count}: ${who}${mine ? ". Press to remove yours" : ". Press to add yours"}`,

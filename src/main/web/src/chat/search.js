@@ -9,7 +9,8 @@ export const MAX_QUERY = 200;
 
 export class SearchPanel {
   /**
-   * @param actions {request(event, payload) → Promise<ack>, open(room, seq), describe(error) → text}
+   * @param actions {request(event, payload) → Promise<ack>, open(room, seq), describe(error) → text,
+   *                person(user) → display name, room(name) → "#general" or a conversation's members}
    */
   constructor(actions) {
     this.actions = actions;
@@ -68,15 +69,17 @@ export class SearchPanel {
 
   render(result) {
     const context = result.context
-      ? h("span", { class: "search-context", text: `${result.context.from}: ${result.context.text}` })
+      ? h("span", { class: "search-context", text: `${this.actions.person(result.context.from)}: ${result.context.text}` })
       : null;
+    const where = this.actions.room(result.room);
+    const who = this.actions.person(result.from);
     return h("li", { class: "search-result", dataset: { room: result.room, seq: result.seq } },
       h("button", { type: "button", class: "search-open",
-        "aria-label": `Open message of ${result.from} in #${result.room}`,
+        "aria-label": `Open message of ${who} in ${where}`,
         onclick: () => this.actions.open(result.room, result.seq) },
       h("span", { class: "search-meta" },
-        h("span", { class: "search-room", text: `#${result.room}` }),
-        h("span", { class: "search-from", text: result.from }),
+        h("span", { class: "search-room", dir: "auto", text: where }),
+        h("span", { class: "search-from", dir: "auto", text: who }),
         h("time", { datetime: result.ts, title: longTime(result.ts), text: shortTime(result.ts) })),
       context,
       h("span", { class: "search-text", text: result.text })));

@@ -29,9 +29,9 @@ export class TypingTracker {
     this.rooms.clear();
   }
 
-  /** "bob is typing…", "bob and carol are typing…", "3 people are typing…", or "". */
-  text(room) {
-    const users = [...(this.rooms.get(room)?.keys() ?? [])].sort();
+  /** "bob is typing…", "bob and carol are typing…", "3 people are typing…", or "" (each named by `label`). */
+  text(room, label = (user) => user) {
+    const users = [...(this.rooms.get(room)?.keys() ?? [])].sort().map(label);
     if (users.length === 0) return "";
     if (users.length === 1) return `${users[0]} is typing…`;
     if (users.length === 2) return `${users[0]} and ${users[1]} are typing…`;

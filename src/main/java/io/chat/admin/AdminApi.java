@@ -111,9 +111,8 @@ public final class AdminApi implements HttpService {
                 .filter(Names::isPassword)
                 .orElseThrow(() -> ApiError.badRequest("password needs 8 to 1024 characters"));
         Optional<String> displayName = JsonHttp.text(body, "displayName");
-        if (displayName.isPresent()
-                && (displayName.get().isBlank() || displayName.get().length() > 100)) {
-            throw ApiError.badRequest("displayName is 1-100 characters");
+        if (displayName.isPresent() && !Names.isDisplayName(displayName.get(), 100)) {
+            throw ApiError.badRequest("displayName is 1-100 printable characters");
         }
         try {
             tenant.createUser(username, password, displayName);

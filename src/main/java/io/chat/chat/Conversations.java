@@ -217,6 +217,34 @@ final class Conversations {
         });
     }
 
+    /**
+     * {@code users:get} {@code {"users":[...]}}: the display names of up to {@link #USERS_PAGE_MAX} named users, for
+     * showing who wrote, reacted or is online; names of no stored user are left out of the answer.
+     */
+    void named(Socket socket, List<JsonNode> args, Ack ack) {
+        JsonNode users = Payloads.object(args).get("users");
+        if (users == null || !users.isArray() || users.isEmpty()) {
+            throw new Acks.Refusal(BAD_REQUEST, "invalid users");
+        }
+        if (users.size() > USERS_PAGE_MAX) {
+            throw new Acks.Refusal(TOO_LARGE, "at most " + USERS_PAGE_MAX + " users");
+        }
+        List<String> names = new ArrayList<>(users.size());
+        for (JsonNode user : users) {
+            if (!user.isTextual() || !Names.isUsername(user.asText())) {
+                throw new Acks.Refusal(BAD_REQUEST, "invalid users");
+            }
+            names.add(user.asText());
+        }
+        work(socket).read(tenant.store().namedUsers(names)).whenComplete((found, error) -> {
+            if (error != null) {
+                Acks.fail(ack, UNAVAILABLE, "users unavailable");
+                return;
+            }
+            ack.send(answer(new UserPage(found, false)).without("hasMore"));
+        });
+    }
+
     private static ObjectNode answer(UserPage page) {
         ObjectNode body = Acks.ok();
         ArrayNode list = body.putArray("users");

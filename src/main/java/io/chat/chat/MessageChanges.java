@@ -45,44 +45,45 @@ final class MessageChanges {
     }
 
     void edit(Socket socket, List<JsonNode> args, Ack ack) {
-        JsonNode payload = Payloads.object(args);
-        String room = Payloads.room(payload);
-        long target = Payloads.target(payload);
-        String text = Payloads.text(payload);
-        Optional<String> clientId = Payloads.clientId(payload);
-        gate.admit(
+        admit(
                 socket,
-                room,
-                "message:edit",
+                args,
                 ack,
-                () -> store(socket, room, new Change.Edit(target, text), clientId, "message:edited", ack));
+                "message:edit",
+                "message:edited",
+                (payload, target) -> new Change.Edit(target, Payloads.text(payload)));
     }
 
     void delete(Socket socket, List<JsonNode> args, Ack ack) {
-        JsonNode payload = Payloads.object(args);
-        String room = Payloads.room(payload);
-        long target = Payloads.target(payload);
-        Optional<String> clientId = Payloads.clientId(payload);
-        gate.admit(
-                socket,
-                room,
-                "message:delete",
-                ack,
-                () -> store(socket, room, new Change.Delete(target), clientId, "message:deleted", ack));
+        admit(socket, args, ack, "message:delete", "message:deleted", (payload, target) -> new Change.Delete(target));
     }
 
     void react(Socket socket, List<JsonNode> args, Ack ack) {
+        admit(
+                socket,
+                args,
+                ack,
+                "reaction:toggle",
+                "reaction:toggled",
+                (payload, target) -> new Change.React(target, Payloads.emoji(payload)));
+    }
+
+    /** Reads a change's own fields from the payload, after its room and target and before its clientId. */
+    private interface ChangeOf {
+        Change read(JsonNode payload, long target);
+    }
+
+    /**
+     * The payload validated in the order every change reads it (room, target, the change's own fields, clientId),
+     * then the gate, then the store.
+     */
+    private void admit(Socket socket, List<JsonNode> args, Ack ack, String event, String changed, ChangeOf changeOf) {
         JsonNode payload = Payloads.object(args);
         String room = Payloads.room(payload);
         long target = Payloads.target(payload);
-        String emoji = Payloads.emoji(payload);
+        Change change = changeOf.read(payload, target);
         Optional<String> clientId = Payloads.clientId(payload);
-        gate.admit(
-                socket,
-                room,
-                "reaction:toggle",
-                ack,
-                () -> store(socket, room, new Change.React(target, emoji), clientId, "reaction:toggled", ack));
+        gate.admit(socket, room, event, ack, () -> store(socket, room, change, clientId, changed, ack));
     }
 
     private void store(Socket socket, String room, Change change, Optional<String> clientId, String event, Ack ack) {

@@ -173,6 +173,7 @@ final class TenantChat {
         onLimited("search", search::search);
         onLimited("dm:open", conversations::open);
         onLimited("users:list", conversations::users);
+        onLimited("users:get", conversations::named);
         namespace.onUnknownEvent((socket, args, ack) -> {
             if (ack.requested()) {
                 Acks.fail(ack, NOT_FOUND, "unknown event");

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -91,6 +92,24 @@ final class AccountSql {
                 users.add(user(rows));
             }
             return users;
+        }
+    }
+
+    /** The stored users among these distinct names, by name. */
+    static List<UserRecord> namedUsers(Connection connection, List<String> usernames) throws SQLException {
+        String marks = String.join(", ", Collections.nCopies(usernames.size(), "?"));
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT " + USER_COLUMNS + " FROM users WHERE username IN (" + marks + ") ORDER BY username")) {
+            for (int i = 0; i < usernames.size(); i++) {
+                statement.setString(i + 1, usernames.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                List<UserRecord> users = new ArrayList<>();
+                while (rows.next()) {
+                    users.add(user(rows));
+                }
+                return users;
+            }
         }
     }
 

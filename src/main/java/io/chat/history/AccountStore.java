@@ -40,6 +40,12 @@ public interface AccountStore {
      */
     CompletableFuture<UserPage> users(String after, String prefix, int limit);
 
+    /**
+     * The stored users among {@code usernames} (1..{@link MessageStore#MAX_PAGE} names), by name; names of no stored
+     * user are left out.
+     */
+    CompletableFuture<List<UserRecord>> namedUsers(List<String> usernames);
+
     /** A page of {@link #users(String, String, int)}. */
     record UserPage(List<UserRecord> users, boolean hasMore) {
         public UserPage {

@@ -46,6 +46,11 @@ final class SqlConversations implements ConversationStore {
         default CompletableFuture<UserPage> users(String after, String prefix, int limit) {
             return conversations().users(after, prefix, limit);
         }
+
+        @Override
+        default CompletableFuture<List<UserRecord>> namedUsers(List<String> usernames) {
+            return conversations().namedUsers(usernames);
+        }
     }
 
     private final SqlRooms.Runner reads;
@@ -153,6 +158,15 @@ final class SqlConversations implements ConversationStore {
         check("prefix", prefix, AccountStore.MAX_USER);
         checkLimit(limit);
         return reads.run(connection -> AccountSql.users(connection, after, prefix, limit));
+    }
+
+    /** The display names' lookup (see {@link AccountStore#namedUsers(List)}). */
+    CompletableFuture<List<UserRecord>> namedUsers(List<String> usernames) {
+        Objects.requireNonNull(usernames, "usernames");
+        checkLimit(usernames.size());
+        usernames.forEach(name -> check("username", name, AccountStore.MAX_USER));
+        List<String> distinct = usernames.stream().distinct().toList();
+        return reads.run(connection -> AccountSql.namedUsers(connection, distinct));
     }
 
     @Override

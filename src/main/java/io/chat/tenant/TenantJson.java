@@ -32,7 +32,7 @@ public final class TenantJson {
         TenantId id = TenantId.parse(text(body, "id").orElseThrow(() -> new InvalidRequest("id is required")))
                 .orElseThrow(() -> new InvalidRequest("invalid tenant id"));
         String displayName = text(body, "displayName").orElse(id.value());
-        if (displayName.isBlank() || displayName.length() > MAX_DISPLAY_NAME) {
+        if (!Names.isDisplayName(displayName, MAX_DISPLAY_NAME)) {
             throw new InvalidRequest("invalid displayName");
         }
         JsonNode auth = body.get("auth");

@@ -369,6 +369,22 @@ abstract class RoomStoreContract extends StoreContract {
     }
 
     @Test
+    void namedUsersAreTheStoredOnesAmongTheNames() {
+        TenantStore store = open("acme");
+        await(store.createUser(new UserRecord("carol", Optional.of("Carol C."), "hash", T0)));
+        await(store.createUser(new UserRecord("bob", Optional.empty(), "hash", T0)));
+        await(open("globex").createUser(new UserRecord("alice", Optional.of("Alice"), "hash", T0)));
+        List<UserRecord> found = await(store.namedUsers(List.of("carol", "alice", "bob", "carol", "nobody")));
+        assertEquals(
+                List.of("bob", "carol"),
+                found.stream().map(UserRecord::username).toList(),
+                "by name, no repeats");
+        assertEquals(Optional.empty(), found.get(0).displayName());
+        assertEquals(Optional.of("Carol C."), found.get(1).displayName());
+        assertThrows(IllegalArgumentException.class, () -> store.namedUsers(List.of()));
+    }
+
+    @Test
     void everyTenantsApart() {
         TenantStore acme = open("acme");
         TenantStore globex = open("globex");

@@ -10,13 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Direct messages and group DMs with the official Java client at its default options: {@code dm:open}, the same
@@ -24,44 +21,16 @@ import org.junit.jupiter.api.Test;
  * a user of another tenant) through any event or REST; the limits and bad payloads; a restart keeps it all.
  */
 class DirectMessagesTest {
-    private Path tenants;
-    private PlatformServer server;
-    private final List<ChatClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        tenants = Files.createTempDirectory("dm-tenants");
-        server = PlatformServer.start(tenants);
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(ChatClient::close);
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private String tenant(String limitsJson, String... users) {
-        String id = TestTenants.newId("dm");
-        TestTenants.passwordTenant(server, id, limitsJson, users);
-        return id;
-    }
-
-    /** A socket that follows its user's rooms, as the web client's. */
-    private ChatClient connect(String tenant, String user) {
-        ChatClient client = ChatClient.following(server.url(), "/" + tenant, server.login(tenant, user));
-        clients.add(client);
-        client.awaitEvent("rooms:mine");
-        return client;
-    }
+    /** A server of each test's own: aConversationSurvivesARestart restarts it. */
+    @RegisterExtension
+    final ChatFixture chat = ChatFixture.ownServer("dm");
 
     private static JsonNode open(ChatClient client, String... users) {
         return client.call("dm:open", json("users", List.of(users)));
     }
 
     private HttpResponse<String> restHistory(String tenant, String room, String token) {
-        return server.call("GET", "/api/tenants/" + tenant + "/rooms/" + room + "/messages", null, token);
+        return chat.server().call("GET", "/api/tenants/" + tenant + "/rooms/" + room + "/messages", null, token);
     }
 
     private static JsonNode mine(ChatClient client, String room) {
@@ -75,12 +44,12 @@ class DirectMessagesTest {
 
     @Test
     void aConversationIsItsMembersAlone() {
-        String tenant = tenant(null, "alice", "bob", "carol");
-        String other = tenant(null, "mallory", "alice");
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
-        ChatClient carol = connect(tenant, "carol");
-        ChatClient mallory = connect(other, "mallory");
+        String tenant = chat.tenant(null, "alice", "bob", "carol");
+        String other = chat.tenant(null, "mallory", "alice");
+        ChatClient alice = chat.followingUser(tenant, "alice");
+        ChatClient bob = chat.followingUser(tenant, "bob");
+        ChatClient carol = chat.followingUser(tenant, "carol");
+        ChatClient mallory = chat.followingUser(other, "mallory");
 
         JsonNode opened = assertOk(open(alice, "bob"));
         String room = opened.get("room").asText();
@@ -123,8 +92,11 @@ class DirectMessagesTest {
                         .get("results")
                         .size());
         assertEquals(
-                403, restHistory(tenant, room, server.login(tenant, "carol")).statusCode());
-        assertEquals(200, restHistory(tenant, room, server.login(tenant, "bob")).statusCode());
+                403,
+                restHistory(tenant, room, chat.server().login(tenant, "carol")).statusCode());
+        assertEquals(
+                200,
+                restHistory(tenant, room, chat.server().login(tenant, "bob")).statusCode());
         // a conversation that does not exist gets the same answer
         assertError(carol.call("room:join", json("room", "@aaaaaaaaaaaaaaaaaaaaaaaaaa")), "forbidden");
         carol.sync();
@@ -136,7 +108,8 @@ class DirectMessagesTest {
         assertError(mallory.call("room:join", json("room", room)), "forbidden");
         assertError(mallory.call("history:fetch", json("room", room)), "forbidden");
         assertEquals(
-                403, restHistory(other, room, server.login(other, "mallory")).statusCode());
+                403,
+                restHistory(other, room, chat.server().login(other, "mallory")).statusCode());
         assertError(open(mallory, "bob"), "not_found");
 
         // never listed
@@ -164,13 +137,13 @@ class DirectMessagesTest {
 
     @Test
     void aGroupOfUpToEight() {
-        String tenant = tenant(null, "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9");
-        ChatClient first = connect(tenant, "a1");
-        ChatClient ninth = connect(tenant, "a9");
+        String tenant = chat.tenant(null, "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9");
+        ChatClient first = chat.followingUser(tenant, "a1");
+        ChatClient ninth = chat.followingUser(tenant, "a9");
         JsonNode group = assertOk(open(first, "a2", "a3", "a4", "a5", "a6", "a7", "a8"));
         assertEquals(8, group.get("members").size());
         String room = group.get("room").asText();
-        ChatClient third = connect(tenant, "a3");
+        ChatClient third = chat.followingUser(tenant, "a3");
         assertEquals(
                 List.of("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"),
                 strings(mine(third, room).get("members")));
@@ -182,8 +155,8 @@ class DirectMessagesTest {
 
     @Test
     void badPayloadsAndLimits() {
-        String tenant = tenant("{\"roomsPerSocket\":2}", "alice", "bob", "carol", "al_x");
-        ChatClient alice = connect(tenant, "alice");
+        String tenant = chat.tenant("{\"roomsPerSocket\":2}", "alice", "bob", "carol", "al_x");
+        ChatClient alice = chat.followingUser(tenant, "alice");
         assertError(alice.call("dm:open", json()), "bad_request");
         assertError(alice.call("dm:open", json("users", "bob")), "bad_request");
         assertError(open(alice), "bad_request");
@@ -195,7 +168,7 @@ class DirectMessagesTest {
         assertError(alice.call("room:join", json("room", "@AAAAAAAAAAAAAAAAAAAAAAAAAA")), "bad_request");
 
         // a conversation counts toward the rooms each member may remember
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient bob = chat.followingUser(tenant, "bob");
         assertOk(bob.join("one"));
         assertOk(bob.join("two"));
         assertError(open(alice, "bob"), "too_large");
@@ -220,27 +193,72 @@ class DirectMessagesTest {
     }
 
     @Test
+    void displayNamesAreLookedUpByName() {
+        String tenant = chat.tenant(null, "alice", "bob");
+        TestTenants.expect(
+                201,
+                chat.server()
+                        .admin(
+                                "POST",
+                                "/admin/tenants/" + tenant + "/users",
+                                "{\"username\":\"carol\",\"password\":\"password-carol\",\"displayName\":\"Carol Díaz 🌵\"}"));
+        for (String hidden : List.of("evil\u202Egnp.exe", "two\nlines", "zero\u200Bwidth", "   ")) {
+            TestTenants.expect(
+                    400,
+                    chat.server()
+                            .admin(
+                                    "POST",
+                                    "/admin/tenants/" + tenant + "/users",
+                                    new com.fasterxml.jackson.databind.ObjectMapper()
+                                            .createObjectNode()
+                                            .put("username", "mallory")
+                                            .put("password", "password-mallory")
+                                            .put("displayName", hidden)
+                                            .toString()));
+        }
+        ChatClient alice = chat.followingUser(tenant, "alice");
+        JsonNode found = assertOk(alice.call("users:get", json("users", List.of("carol", "bob", "nobody", "carol"))));
+        assertEquals(List.of("bob", "carol"), found.get("users").findValuesAsText("username"));
+        assertFalse(found.get("users").get(0).has("displayName"));
+        assertEquals(
+                "Carol Díaz 🌵", found.get("users").get(1).get("displayName").asText());
+        assertFalse(found.has("hasMore"));
+
+        assertError(alice.call("users:get", json()), "bad_request");
+        assertError(alice.call("users:get", json("users", List.of())), "bad_request");
+        assertError(alice.call("users:get", json("users", List.of("Carol"))), "bad_request");
+        assertError(alice.call("users:get", json("users", "carol")), "bad_request");
+        List<String> tooMany =
+                java.util.stream.IntStream.range(0, 101).mapToObj(i -> "u" + i).toList();
+        assertError(alice.call("users:get", json("users", tooMany)), "too_large");
+        // another tenant's users are not this tenant's
+        String other = chat.tenant(null, "dave");
+        assertEquals(
+                0,
+                assertOk(chat.followingUser(other, "dave").call("users:get", json("users", List.of("carol", "alice"))))
+                        .get("users")
+                        .size());
+    }
+
+    @Test
     void aConversationSurvivesARestart() {
-        String tenant = tenant(null, "alice", "bob", "carol");
-        ChatClient alice = connect(tenant, "alice");
+        String tenant = chat.tenant(null, "alice", "bob", "carol");
+        ChatClient alice = chat.followingUser(tenant, "alice");
         String room = assertOk(open(alice, "bob")).get("room").asText();
         alice.send(room, "before the restart");
 
-        clients.forEach(ChatClient::close);
-        clients.clear();
-        server.close();
-        server = PlatformServer.start(tenants);
+        chat.restart();
 
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient bob = chat.followingUser(tenant, "bob");
         assertEquals(List.of("alice", "bob"), strings(mine(bob, room).get("members")));
         assertEquals(1, mine(bob, room).get("unread").asInt());
         JsonNode history = assertOk(bob.call("history:fetch", json("room", room)));
         assertEquals(
                 "before the restart", history.get("messages").get(0).get("text").asText());
-        ChatClient aliceAgain = connect(tenant, "alice");
+        ChatClient aliceAgain = chat.followingUser(tenant, "alice");
         bob.send(room, "after it");
         aliceAgain.awaitEvent("message", m -> m.get("text").asText().equals("after it"));
-        ChatClient carol = connect(tenant, "carol");
+        ChatClient carol = chat.followingUser(tenant, "carol");
         assertError(carol.call("history:fetch", json("room", room)), "forbidden");
     }
 
@@ -251,10 +269,10 @@ class DirectMessagesTest {
      */
     @Test
     void aHiddenConversationFreesItsPlace() {
-        String tenant = tenant("{\"roomsPerSocket\":3}", "alice", "eve", "u1", "u2", "u3");
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient aliceTab = connect(tenant, "alice");
-        ChatClient eve = connect(tenant, "eve");
+        String tenant = chat.tenant("{\"roomsPerSocket\":3}", "alice", "eve", "u1", "u2", "u3");
+        ChatClient alice = chat.followingUser(tenant, "alice");
+        ChatClient aliceTab = chat.followingUser(tenant, "alice");
+        ChatClient eve = chat.followingUser(tenant, "eve");
         List<String> rooms = new ArrayList<>();
         for (List<String> others : List.of(List.of("alice"), List.of("alice", "u1"), List.of("alice", "u2"))) {
             String room = assertOk(open(eve, others.toArray(String[]::new)))
@@ -302,7 +320,7 @@ class DirectMessagesTest {
                         .get("room")
                         .asText());
         assertEquals(List.of("alice", "eve", "u1"), strings(mine(alice, hidden).get("members")));
-        ChatClient u1 = connect(tenant, "u1");
+        ChatClient u1 = chat.followingUser(tenant, "u1");
         assertTrue(mine(u1, hidden) != null, "u1 never hid it");
         // a member's room:join brings it back too
         assertOk(u1.call("room:leave", json("room", hidden)));
@@ -316,8 +334,8 @@ class DirectMessagesTest {
     /** New conversations are rate-limited per user; reopening one takes nothing from that bucket. */
     @Test
     void newConversationsAreRateLimited() {
-        String tenant = tenant("{\"eventBurst\":100}", "eve", "u1", "u2", "u3", "u4", "u5");
-        ChatClient eve = connect(tenant, "eve");
+        String tenant = chat.tenant("{\"eventBurst\":100}", "eve", "u1", "u2", "u3", "u4", "u5");
+        ChatClient eve = chat.followingUser(tenant, "eve");
         List<String> others = List.of("u1", "u2", "u3", "u4", "u5");
         List<List<String>> sets = new ArrayList<>();
         for (int mask = 1; mask < 32 && sets.size() < 21; mask++) {
@@ -340,7 +358,7 @@ class DirectMessagesTest {
                 refused.toString());
         assertOk(open(eve, sets.get(3).toArray(String[]::new))); // reopening takes no token
         // another user's bucket is their own
-        ChatClient u1 = connect(tenant, "u1");
+        ChatClient u1 = chat.followingUser(tenant, "u1");
         assertOk(open(u1, "u2", "u3", "u4", "u5"));
     }
 }

@@ -10,15 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.socket.client.IO;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Lasting membership, the room directory and topics, with the official Java client on its default options
@@ -26,39 +21,9 @@ import org.junit.jupiter.api.Test;
  * and after a server restart, until the user leaves them on any socket.
  */
 class MembershipTest {
-    private Path tenants;
-    private PlatformServer server;
-    private final List<ChatClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        tenants = Files.createTempDirectory("membership-tenants");
-        server = PlatformServer.start(tenants);
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(ChatClient::close);
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private String tenant(String limitsJson, String... users) {
-        String id = TestTenants.newId("mem");
-        TestTenants.passwordTenant(server, id, limitsJson, users);
-        return id;
-    }
-
-    /** A socket that follows its user's rooms (it asks for it at CONNECT), on the client's default options. */
-    private ChatClient connect(String tenant, String token) {
-        IO.Options options = ChatClient.defaultOptions(token);
-        options.auth = Map.of("token", token, "rooms", "remembered");
-        ChatClient client = ChatClient.open(server.url(), "/" + tenant, options);
-        clients.add(client);
-        client.awaitConnected();
-        return client;
-    }
+    /** A server of each test's own: joinedRoomsLastAcrossSocketsReconnectsAndRestarts restarts it. */
+    @RegisterExtension
+    final ChatFixture chat = ChatFixture.ownServer("mem");
 
     private static List<String> names(JsonNode rooms) {
         List<String> names = new ArrayList<>();
@@ -73,21 +38,21 @@ class MembershipTest {
 
     @Test
     void joinedRoomsLastAcrossSocketsReconnectsAndRestarts() {
-        String tenant = tenant(null, "alice", "bob");
-        String alice = server.login(tenant, "alice");
-        String bob = server.login(tenant, "bob");
+        String tenant = chat.tenant(null, "alice", "bob");
+        String alice = chat.server().login(tenant, "alice");
+        String bob = chat.server().login(tenant, "bob");
 
-        ChatClient first = connect(tenant, alice);
+        ChatClient first = chat.following(tenant, alice);
         assertEquals(List.of(), told(first));
         assertOk(first.join("general"));
         assertOk(first.join("dev"));
         first.close();
 
-        ChatClient second = connect(tenant, alice);
+        ChatClient second = chat.following(tenant, alice);
         assertEquals(List.of("dev", "general"), told(second));
         // in the room without joining it: it can send there, and gets the room's messages
         second.send("general", "back again");
-        ChatClient bobs = connect(tenant, bob);
+        ChatClient bobs = chat.following(tenant, bob);
         assertOk(bobs.join("general"));
         bobs.send("general", "hello alice");
         second.awaitEvent("message", m -> m.get("text").asText().equals("hello alice"));
@@ -96,13 +61,10 @@ class MembershipTest {
                 names(assertOk(second.call("rooms:mine", json())).get("rooms")));
 
         // a restart on the same folder: the session and the rooms are still there
-        clients.forEach(ChatClient::close);
-        clients.clear();
-        server.close();
-        server = PlatformServer.start(tenants);
-        ChatClient third = connect(tenant, alice);
+        chat.restart();
+        ChatClient third = chat.following(tenant, alice);
         assertEquals(List.of("dev", "general"), told(third));
-        ChatClient bobAgain = connect(tenant, bob);
+        ChatClient bobAgain = chat.following(tenant, bob);
         assertEquals(List.of("general"), told(bobAgain));
         assertEquals(
                 List.of("alice", "bob"),
@@ -117,18 +79,18 @@ class MembershipTest {
 
     @Test
     void aJoinOrLeaveOnOneTabIsSeenByTheOthers() {
-        String tenant = tenant(null, "alice", "bob");
-        String alice = server.login(tenant, "alice");
-        ChatClient tabA = connect(tenant, alice);
-        ChatClient tabB = connect(tenant, server.login(tenant, "alice")); // another device: another session
+        String tenant = chat.tenant(null, "alice", "bob");
+        String alice = chat.server().login(tenant, "alice");
+        ChatClient tabA = chat.following(tenant, alice);
+        ChatClient tabB =
+                chat.following(tenant, chat.server().login(tenant, "alice")); // another device: another session
         told(tabA);
         told(tabB);
-        ChatClient bob = connect(tenant, server.login(tenant, "bob"));
+        ChatClient bob = chat.following(tenant, chat.server().login(tenant, "bob"));
         told(bob);
         assertOk(bob.join("general"));
         // a socket that did not ask to follow its user's rooms keeps its own, as before
-        ChatClient plain = ChatClient.connect(server.url(), "/" + tenant, alice);
-        clients.add(plain);
+        ChatClient plain = chat.closeAfter(ChatClient.connect(chat.server().url(), "/" + tenant, alice));
 
         assertOk(tabA.join("general"));
         assertEquals("general", tabB.awaitEvent("room:remembered").get("room").asText());
@@ -157,18 +119,18 @@ class MembershipTest {
         assertTrue(plain.received("rooms:mine").isEmpty(), "told nothing it did not ask for");
 
         tabB.close();
-        ChatClient tabC = connect(tenant, alice);
+        ChatClient tabC = chat.following(tenant, alice);
         assertEquals(List.of(), told(tabC), "forgotten for good");
     }
 
     @Test
     void theDirectoryListsRoomsWithHistoryOrMembers() {
-        String tenant = tenant(null, "alice", "bob");
-        ChatClient bob = connect(tenant, server.login(tenant, "bob"));
+        String tenant = chat.tenant(null, "alice", "bob");
+        ChatClient bob = chat.following(tenant, chat.server().login(tenant, "bob"));
         assertOk(bob.join("archive"));
         JsonNode sent = bob.send("archive", "for the record");
         assertOk(bob.call("room:leave", json("room", "archive")));
-        ChatClient alice = connect(tenant, server.login(tenant, "alice"));
+        ChatClient alice = chat.following(tenant, chat.server().login(tenant, "alice"));
         assertOk(alice.join("general"));
         assertOk(alice.join("quiet"));
         assertOk(alice.call("room:leave", json("room", "quiet"))); // no history, no member: not listed
@@ -197,8 +159,8 @@ class MembershipTest {
         assertError(alice.call("rooms:directory", "not an object"), "bad_request");
 
         // another tenant sees none of it
-        String other = tenant(null, "alice");
-        ChatClient elsewhere = connect(other, server.login(other, "alice"));
+        String other = chat.tenant(null, "alice");
+        ChatClient elsewhere = chat.following(other, chat.server().login(other, "alice"));
         assertEquals(
                 List.of(),
                 names(assertOk(elsewhere.call("rooms:directory", json())).get("rooms")));
@@ -206,10 +168,10 @@ class MembershipTest {
 
     @Test
     void membersSetTheTopicEveryoneSeesIt() {
-        String tenant = tenant(null, "alice", "bob", "carol");
-        ChatClient alice = connect(tenant, server.login(tenant, "alice"));
-        ChatClient bob = connect(tenant, server.login(tenant, "bob"));
-        ChatClient carol = connect(tenant, server.login(tenant, "carol"));
+        String tenant = chat.tenant(null, "alice", "bob", "carol");
+        ChatClient alice = chat.following(tenant, chat.server().login(tenant, "alice"));
+        ChatClient bob = chat.following(tenant, chat.server().login(tenant, "bob"));
+        ChatClient carol = chat.following(tenant, chat.server().login(tenant, "carol"));
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
 
@@ -253,14 +215,14 @@ class MembershipTest {
 
     @Test
     void aUserRemembersAsManyRoomsAsASocketMayBeIn() {
-        String tenant = tenant("{\"roomsPerSocket\":2}", "alice");
-        String token = server.login(tenant, "alice");
-        ChatClient tab = connect(tenant, token);
+        String tenant = chat.tenant("{\"roomsPerSocket\":2}", "alice");
+        String token = chat.server().login(tenant, "alice");
+        ChatClient tab = chat.following(tenant, token);
         assertOk(tab.join("a"));
         assertOk(tab.join("b"));
         assertError(tab.join("c"), "too_large");
         tab.close();
-        ChatClient again = connect(tenant, token);
+        ChatClient again = chat.following(tenant, token);
         assertEquals(List.of("a", "b"), told(again));
         assertError(again.join("c"), "too_large");
         assertOk(again.call("room:leave", json("room", "a")));

@@ -10,11 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code message:edit} and {@code message:delete} with the official Java client at its default options (polling, then
@@ -25,25 +24,11 @@ import org.junit.jupiter.api.Test;
 class MessageChangesTest {
     private static PlatformServer server;
 
-    private final List<ChatClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void closeClients() {
-        clients.forEach(ChatClient::close);
-    }
+    @RegisterExtension
+    final ChatFixture chat = ChatFixture.on(server, "ed");
 
     private String tenant() {
-        String id = TestTenants.newId("ed");
-        TestTenants.passwordTenant(server, id, null, "alice", "bob");
-        return id;
-    }
-
-    private ChatClient connect(String tenant, String user) {
-        ChatClient client =
-                ChatClient.open(server.url(), "/" + tenant, ChatClient.defaultOptions(server.login(tenant, user)));
-        clients.add(client);
-        client.awaitConnected();
-        return client;
+        return chat.tenant(null, "alice", "bob");
     }
 
     private record InGeneral(String tenant, ChatClient alice, ChatClient bob) {}
@@ -51,8 +36,8 @@ class MessageChangesTest {
     /** A new tenant's alice and bob, both connected and in room general. */
     private InGeneral aliceAndBobInGeneral() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient alice = chat.connect(tenant, "alice");
+        ChatClient bob = chat.connect(tenant, "bob");
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
         return new InGeneral(tenant, alice, bob);
@@ -127,7 +112,7 @@ class MessageChangesTest {
         assertOk(delete(alice, "general", 2));
         alice.send("general", "three");
 
-        ChatClient back = connect(tenant, "bob");
+        ChatClient back = chat.connect(tenant, "bob");
         JsonNode join = assertOk(back.call("room:join", json("room", "general", "since", lastSeen)));
         JsonNode entries = join.get("messages");
         assertEquals(range(3, 5), seqs(entries));
@@ -176,7 +161,7 @@ class MessageChangesTest {
         bob.close();
 
         assertOk(react(alice, "general", 1, "🎉")); // removed while bob is away
-        ChatClient back = connect(tenant, "bob");
+        ChatClient back = chat.connect(tenant, "bob");
         JsonNode caughtUp = assertOk(back.call("room:join", json("room", "general", "since", lastSeen)))
                 .get("messages");
         assertEquals(List.of(5L), seqs(caughtUp));
@@ -205,7 +190,7 @@ class MessageChangesTest {
         first.disconnected().get(10, TimeUnit.SECONDS);
         TestTenants.addUser(server, tenant, "alice");
 
-        ChatClient second = connect(tenant, "alice");
+        ChatClient second = chat.connect(tenant, "alice");
         assertOk(second.join("general"));
         JsonNode refused = edit(second, "general", 1, "mine now");
         assertError(refused, "forbidden");
@@ -243,8 +228,8 @@ class MessageChangesTest {
     @Test
     void onlyTheAuthorChangesAMessageAndBadPayloadsAreRefused() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient alice = chat.connect(tenant, "alice");
+        ChatClient bob = chat.connect(tenant, "bob");
         assertOk(alice.join("general"));
         alice.send("general", "alice's");
 

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code search} event with the official Java client at its default options: the rooms the user remembers and
@@ -22,33 +22,11 @@ import org.junit.jupiter.api.Test;
 class SearchEventTest {
     private static PlatformServer server;
 
-    private final List<ChatClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void closeClients() {
-        clients.forEach(ChatClient::close);
-    }
+    @RegisterExtension
+    final ChatFixture chat = ChatFixture.on(server, "se");
 
     private String tenant() {
-        String id = TestTenants.newId("se");
-        TestTenants.passwordTenant(server, id, null, "alice", "bob");
-        return id;
-    }
-
-    private ChatClient connect(String tenant, String user) {
-        ChatClient client =
-                ChatClient.open(server.url(), "/" + tenant, ChatClient.defaultOptions(server.login(tenant, user)));
-        clients.add(client);
-        client.awaitConnected();
-        return client;
-    }
-
-    /** A socket that follows its user's remembered rooms (rooms:mine). */
-    private ChatClient following(String tenant, String user) {
-        ChatClient client = ChatClient.following(server.url(), "/" + tenant, server.login(tenant, user));
-        clients.add(client);
-        client.awaitEvent("rooms:mine");
-        return client;
+        return chat.tenant(null, "alice", "bob");
     }
 
     /** The texts of a search's results, failing unless it succeeded. */
@@ -63,8 +41,8 @@ class SearchEventTest {
     @Test
     void findsTheUsersRoomsOnlyWithContextByRoomAndSender() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
-        ChatClient bob = connect(tenant, "bob");
+        ChatClient alice = chat.connect(tenant, "alice");
+        ChatClient bob = chat.connect(tenant, "bob");
         assertOk(alice.join("general"));
         assertOk(bob.join("general"));
         assertOk(bob.join("secret"));
@@ -92,19 +70,19 @@ class SearchEventTest {
     @Test
     void rememberedRoomsAreSearchedWithoutJoiningAgain() {
         String tenant = tenant();
-        ChatClient first = following(tenant, "alice");
+        ChatClient first = chat.followingUser(tenant, "alice");
         assertOk(first.join("dev"));
         first.send("dev", "the build is green");
         first.close();
 
-        ChatClient plain = connect(tenant, "alice"); // joins nothing: dev is remembered
+        ChatClient plain = chat.connect(tenant, "alice"); // joins nothing: dev is remembered
         assertEquals(List.of("the build is green"), texts(plain.call("search", json("q", "build"))));
     }
 
     @Test
     void pagesEditsAndDeletions() {
         String tenant = tenant();
-        ChatClient alice = connect(tenant, "alice");
+        ChatClient alice = chat.connect(tenant, "alice");
         assertOk(alice.join("general"));
         for (int i = 1; i <= 5; i++) {
             alice.send("general", "note " + i);
@@ -133,8 +111,8 @@ class SearchEventTest {
     void anotherTenantIsNeverSearched() {
         String acme = tenant();
         String globex = tenant();
-        ChatClient alice = connect(acme, "alice");
-        ChatClient other = connect(globex, "alice");
+        ChatClient alice = chat.connect(acme, "alice");
+        ChatClient other = chat.connect(globex, "alice");
         assertOk(alice.join("general"));
         assertOk(other.join("general"));
         other.send("general", "merger rumours");
@@ -145,7 +123,7 @@ class SearchEventTest {
 
     @Test
     void badQueriesAreRefused() {
-        ChatClient alice = connect(tenant(), "alice");
+        ChatClient alice = chat.connect(tenant(), "alice");
         assertError(alice.call("search", json()), "bad_request");
         assertError(alice.call("search", json("q", 5)), "bad_request");
         assertError(alice.call("search", json("q", "")), "bad_request");

@@ -1,0 +1,61 @@
+// Display names: bob and carol have them (carol's right-to-left), alice has none. alice sees them on bob's messages
+// (the user name in the title), in the people list, as the name of a conversation and its "Seen by" line, in typing,
+// and in a search result of the conversation (named by its people, not by its id). axe with the names shown.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  apiClient, assertAccessible, assertNoProblems, env, eventually, newPage, newTenant, sharedBrowser, signIn, TEST_TIMEOUT,
+} from "./helpers.mjs";
+
+const browser = sharedBrowser();
+const BOB = "Bob Brown 🐝";
+const CAROL = "كارول";
+
+test("display names instead of user names, wherever a person is shown", { timeout: TEST_TIMEOUT }, async () => {
+  const tenant = await newTenant("names", env.alice, { ...env.bob, displayName: BOB }, { ...env.carol, displayName: CAROL });
+  const word = `zq${Date.now().toString(36)}`;
+  const alice = await newPage(browser());
+  await signIn(alice, tenant, env.alice);
+  const carol = await apiClient(tenant, env.carol);
+  const bob = await newPage(browser());
+  try {
+    await carol.sendAll("general", ["hello from carol"]);
+    await signIn(bob, tenant, env.bob);
+    const input = bob.getByLabel("Message #general");
+    await input.fill("hello from bob");
+    await input.press("Enter");
+
+    const from = alice.locator(".room-pane:not([hidden]) .message-list:not(.outbox) .msg .msg-from");
+    await eventually(async () => assert.deepEqual(await from.allTextContents(), [CAROL, BOB]));
+    assert.equal(await from.nth(1).getAttribute("title"), `@${env.bob.user}`);
+    assert.equal(await from.nth(0).getAttribute("dir"), "auto", "a right-to-left name stays in its box");
+    await eventually(async () => assert.ok(
+      await alice.getByRole("button", { name: `${BOB}: send a direct message` }).count(), "the people list"));
+
+    // typing, by display name
+    await bob.getByLabel("Message #general").pressSequentially("typing", { delay: 20 });
+    await eventually(async () => assert.equal(await alice.locator(".typing").textContent(), `${BOB} is typing…`));
+
+    // a conversation is named by its people's display names
+    await alice.getByRole("button", { name: `${BOB}: send a direct message` }).click();
+    await eventually(async () => assert.equal(await alice.locator("#room-title").textContent(), BOB));
+    await alice.getByLabel(`Message ${BOB}`).fill(`a secret ${word}`);
+    await alice.getByLabel(`Message ${BOB}`).press("Enter");
+    await eventually(async () => assert.equal(
+      await alice.locator(`.dm-list .room-item[data-dm="${BOB}"]`).count(), 1, "the sidebar's conversation"));
+    await eventually(async () => assert.equal(await bob.locator(".dm-list .room-item[data-dm=\"alice\"]").count(), 1));
+    await bob.locator(".dm-list .room-item[data-dm=\"alice\"] .room-button").click();
+    await eventually(async () => assert.equal(await alice.locator(".receipt").textContent(), `Seen by ${BOB}`));
+
+    // search: the conversation's result names its people, not `#@…`
+    await alice.getByLabel("Search", { exact: true }).fill(word);
+    await alice.getByLabel("Search", { exact: true }).press("Enter");
+    const result = alice.locator(".search-results .search-result").first();
+    await eventually(async () => assert.equal(await result.locator(".search-room").textContent(), BOB));
+    assert.equal(await result.locator(".search-from").textContent(), env.alice.user, "alice has no display name");
+    await assertAccessible(alice, "display names shown");
+    assertNoProblems(alice, bob);
+  } finally {
+    carol.close();
+  }
+});
