@@ -7,8 +7,11 @@ package io.chat.history;
  * millisecond of the name's stored user is an earlier account's. Exact on a node's clock, since an entry's time is its
  * store's clock when written: an earlier account's entries were written before the name was made again, so no later
  * than its {@code created_at}, and {@link AccountSql#createUser} returns only once that clock has passed the creation
- * millisecond, so that every entry of the new account is later. A name with no stored user (every name of a JWT
- * tenant, whose identity provider owns its names) has no earlier account: its entries are its own by name alone.
+ * millisecond, so that every entry of the new account is later. Not covered: an entry of the deleted account still in
+ * flight (sent just before its sockets were disconnected, or on a cluster node not yet told) and written after the name
+ * was made again counts as the new account's; so may an entry timed by another node's clock within the nodes' clock
+ * skew of the creation. A name with no stored user (every name of a JWT tenant, whose identity provider owns its names)
+ * has no earlier account: its entries are its own by name alone.
  */
 final class EarlierAccount {
     private EarlierAccount() {}
