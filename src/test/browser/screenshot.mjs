@@ -103,16 +103,16 @@ if (admin) {
 }
 
 // bob writes to alice apart, from the people list: her sidebar shows the conversation, unread
-await bob.getByRole("button", { name: "alice: send a direct message" }).click();
-await bob.locator("#room-title", { hasText: "alice" }).waitFor();
-await bob.getByLabel("Message alice").fill("Can you look at my PR before 16:00? Two lines in the deploy script.");
-await bob.getByLabel("Message alice").press("Enter");
+await bob.getByRole("button", { name: "Alice Martin: send a direct message" }).click();
+await bob.locator("#room-title", { hasText: "Alice Martin" }).waitFor();
+await bob.getByLabel("Message Alice Martin").fill("Can you look at my PR before 16:00? Two lines in the deploy script.");
+await bob.getByLabel("Message Alice Martin").press("Enter");
 await alice.locator('.room-item[data-dm] .badge').waitFor();
 await bob.locator(`.room-item[data-room="${room}"] .room-button`).click();
 
 // bob starts typing: alice sees it
 await bob.getByLabel(`Message #${room}`).pressSequentially("Nice work every", { delay: 40 });
-await alice.locator(".typing").filter({ hasText: "bob is typing" }).waitFor();
+await alice.locator(".typing").filter({ hasText: "Bob Okafor is typing" }).waitFor();
 await alice.getByLabel(`Message #${room}`).fill("");
 await alice.evaluate(() => document.activeElement?.blur());
 await alice.mouse.move(1270, 750);

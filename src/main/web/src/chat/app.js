@@ -105,7 +105,7 @@ export class ChatApp {
       me: this.me,
       people: this.people,
     });
-    this.ui = buildLayout({ tenant: this.tenant, me: this.me, topic: this.topic, search: this.search,
+    this.ui = buildLayout({ tenant: this.tenant, me: this.me, people: this.people, topic: this.topic, search: this.search,
       notifier: this.notifier, switcher: this.switcher, picker: this.picker });
     this.connection = new Connection(this.tenant, session.token, {
       state: (state, detail) => this.showConnection(state, detail),

@@ -2,7 +2,7 @@
 // sidebar, the room in view with its composer, and the people in it. Returns references to its parts.
 import { h } from "../dom.js";
 
-export function buildLayout({ tenant, me, topic, search, notifier, switcher, picker }) {
+export function buildLayout({ tenant, me, people, topic, search, notifier, switcher, picker }) {
   const ref = {};
   ref.roomsToggle = h("button", { type: "button", class: "drawer-toggle", "aria-controls": "sidebar",
     "aria-expanded": "false", text: "Rooms" });
@@ -19,7 +19,7 @@ export function buildLayout({ tenant, me, topic, search, notifier, switcher, pic
       h("span", { class: "tenant", "aria-label": `workspace ${tenant}`, text: tenant })),
     ref.connection,
     h("div", { class: "me" }, h("span", { class: "visually-hidden", text: "Signed in as " }),
-      h("span", { class: "me-name", text: me })),
+      people.nameOf(me, { class: "me-name" })),
     ref.logout);
 
   ref.announcements = h("div", { class: "announcements", role: "region", "aria-label": "Announcements",

@@ -90,7 +90,8 @@ export function renderPeople(ul, room, me, online, label, actions = {}) {
     user === me ? h("span", { class: "you", text: "(you)" }) : null,
     h("span", { class: "presence", title: where },
       h("span", { class: "dot", "aria-hidden": "true" }),
-      h("span", { class: "presence-text", text: where })));
+      // the green dot says it: the room's usual case leaves the name its room
+      h("span", { class: status === "online" ? "presence-text visually-hidden" : "presence-text", text: where })));
   replaceChildren(ul,
     here.map((user) => item(user, "online", "online")),
     gone.map((user) => online.has(user) ? item(user, "away", "left the room") : item(user, "offline", "offline")));

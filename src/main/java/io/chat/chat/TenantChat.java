@@ -270,6 +270,7 @@ final class TenantChat {
             throw new ConnectRejection("unauthorized");
         }
         AuthenticatedUser user = checked(token.asText()).orElseThrow(() -> new ConnectRejection("unauthorized"));
+        admitConnect(user.username());
         // the last check: once a place is reserved, nothing may refuse the socket without giving it back
         SocketQuota.Result quotaResult = quota.reserve(
                 user.username(),
@@ -308,6 +309,22 @@ final class TenantChat {
                     .createObjectNode()
                     .put("code", UNAVAILABLE.wire())
                     .put("retryAfter", CONNECT_RETRY_AFTER_SECONDS);
+            throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
+        }
+    }
+
+    /**
+     * Takes a token from the user's CONNECT bucket; past it the CONNECT is refused as "unavailable" with a pause
+     * (clients already wait and connect again on that answer), the code saying why.
+     */
+    private void admitConnect(String username) {
+        long now = System.nanoTime();
+        Bucket connects = buckets.of(username, now).connects();
+        if (!connects.tryTake(now)) {
+            ObjectNode data = Json.mapper()
+                    .createObjectNode()
+                    .put("code", RATE_LIMITED.wire())
+                    .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, connects.retryAfterSeconds(now)));
             throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
         }
     }

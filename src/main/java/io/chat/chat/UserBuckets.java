@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * The rate limits of one tenant's users, each user's sockets and REST calls together: a message bucket, an event
- * bucket and a bucket of new conversations ({@code dm:open}) per user name, in a {@link KeyedLimits} table. A user whose buckets have both refilled is dropped at the next
+ * bucket, a bucket of new conversations ({@code dm:open}) and one of CONNECTs per user name, in a {@link KeyedLimits} table. A user whose buckets have both refilled is dropped at the next
  * sweep: a full bucket is what a new one would be, so dropping it changes no answer, and the table holds the users
  * active lately rather than every user ever seen. Sweeps run at most once a {@link #SWEEP_INTERVAL_NANOS}, when a user
  * without buckets arrives (the table grows only then), on that caller's thread.
@@ -25,17 +25,33 @@ final class UserBuckets {
 
     static final int NEW_CONVERSATIONS_BURST = 20;
 
+    /**
+     * CONNECTs a user may make a second once the burst is spent. Each one can tell the whole tenant the user came
+     * online and, once closed, went offline: a loop of them would fan out without bound. Not a tenant setting.
+     */
+    static final int CONNECTS_PER_SECOND = 1;
+
+    /** CONNECTs at once beyond the user's sockets: every socket of the user reconnecting after a restart, and more. */
+    static final int CONNECT_BURST_SPARE = 50;
+
     /** One user's buckets. */
-    record Held(Bucket messages, Bucket events, Bucket conversations) {
+    record Held(Bucket messages, Bucket events, Bucket conversations, Bucket connects) {
         static Held of(Limits limits, long nowNanos) {
             return new Held(
                     Bucket.tokens(limits.messagesPerSecond(), limits.messageBurst(), nowNanos),
                     Bucket.tokens(limits.eventsPerSecond(), limits.eventBurst(), nowNanos),
-                    Bucket.tokens(NEW_CONVERSATIONS_PER_HOUR, Duration.ofHours(1), NEW_CONVERSATIONS_BURST, nowNanos));
+                    Bucket.tokens(NEW_CONVERSATIONS_PER_HOUR, Duration.ofHours(1), NEW_CONVERSATIONS_BURST, nowNanos),
+                    Bucket.tokens(
+                            CONNECTS_PER_SECOND,
+                            (int) Math.min(Integer.MAX_VALUE, (long) limits.socketsPerUser() + CONNECT_BURST_SPARE),
+                            nowNanos));
         }
 
         boolean full(long nowNanos) {
-            return messages.full(nowNanos) && events.full(nowNanos) && conversations.full(nowNanos);
+            return messages.full(nowNanos)
+                    && events.full(nowNanos)
+                    && conversations.full(nowNanos)
+                    && connects.full(nowNanos);
         }
     }
 

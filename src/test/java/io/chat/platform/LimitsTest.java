@@ -5,6 +5,8 @@ import static io.chat.platform.ChatAssertions.assertOk;
 import static io.chat.platform.ChatClient.await;
 import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -237,6 +239,33 @@ class LimitsTest {
         first.close();
         TestTenants.awaitSockets(server, tenant, 3);
         connect(tenant, alice).sync();
+    }
+
+    @Test
+    void connectsOfOneUserPastTheirBurstWaitAndOtherUsersStillConnect() {
+        String tenant = TestTenants.newId("lim-connects");
+        TestTenants.passwordTenant(server, tenant, "{\"socketsPerUser\":2}", "alice", "bob");
+        String alice = server.login(tenant, "alice");
+        int burst = 2 + 50; // socketsPerUser and the spare
+        int connected = 0;
+        JsonNode refusal = null;
+        // one socket at a time, as a reconnect loop makes them: each CONNECT would tell the tenant alice came online
+        for (int i = 0; i < burst + 20 && refusal == null; i++) {
+            try (ChatClient client = ChatClient.open(server.url(), "/" + tenant, ChatClient.options(alice))) {
+                try {
+                    client.awaitConnected();
+                    connected++;
+                } catch (AssertionError refused) {
+                    refusal = client.awaitConnectErrorBody();
+                }
+            }
+        }
+        assertTrue(connected >= burst, "the burst connects: " + connected);
+        assertNotNull(refusal, "a loop past the burst is refused");
+        assertEquals("unavailable", refusal.get("message").asText(), refusal.toString());
+        assertEquals("rate_limited", refusal.get("data").get("code").asText());
+        assertTrue(refusal.get("data").get("retryAfter").asInt() >= 1);
+        connect(tenant, server.login(tenant, "bob")).sync();
     }
 
     @Test
