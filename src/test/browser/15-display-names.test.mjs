@@ -1,6 +1,7 @@
 // Display names: bob and carol have them (carol's right-to-left), alice has none. alice sees them on bob's messages
 // (the user name in the title), in the people list, as the name of a conversation and its "Seen by" line, in typing,
-// and in a search result of the conversation (named by its people, not by its id). axe with the names shown.
+// and in a search result of the conversation (named by its people, not by its id); a word of a display name finds
+// its person in the mention list; a draft stays with its room. axe with the names shown.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
@@ -36,9 +37,19 @@ test("display names instead of user names, wherever a person is shown", { timeou
     await bob.getByLabel("Message #general").pressSequentially("typing", { delay: 20 });
     await eventually(async () => assert.equal(await alice.locator(".typing").textContent(), `${BOB} is typing…`));
 
-    // a conversation is named by its people's display names
+    // a word of a display name finds its person in the mention list, shown beside the user name
+    await alice.getByLabel("Message #general").fill("@bro");
+    await eventually(async () => assert.deepEqual(
+      await alice.locator(".mention-option").allTextContents(), [`@${env.bob.user} ${BOB}`]));
+    await alice.getByLabel("Message #general").press("Escape");
+    await alice.getByLabel("Message #general").fill("a draft for #general");
+
+    // a conversation is named by its people's display names, and a draft stays with its room
     await alice.getByRole("button", { name: `${BOB}: send a direct message` }).click();
     await eventually(async () => assert.equal(await alice.locator("#room-title").textContent(), BOB));
+    assert.equal(await alice.getByLabel(`Message ${BOB}`).inputValue(), "", "the draft stayed in #general");
+    await eventually(async () => assert.match(await alice.locator(".room-pane:not([hidden]) .edge-text").textContent(),
+      /this conversation/));
     await alice.getByLabel(`Message ${BOB}`).fill(`a secret ${word}`);
     await alice.getByLabel(`Message ${BOB}`).press("Enter");
     await eventually(async () => assert.equal(
@@ -46,6 +57,9 @@ test("display names instead of user names, wherever a person is shown", { timeou
     await eventually(async () => assert.equal(await bob.locator(".dm-list .room-item[data-dm=\"alice\"]").count(), 1));
     await bob.locator(".dm-list .room-item[data-dm=\"alice\"] .room-button").click();
     await eventually(async () => assert.equal(await alice.locator(".receipt").textContent(), `Seen by ${BOB}`));
+
+    await alice.locator(".room-item[data-room=\"general\"] .room-button").click();
+    assert.equal(await alice.getByLabel("Message #general").inputValue(), "a draft for #general");
 
     // search: the conversation's result names its people, not `#@…`
     await alice.getByLabel("Search", { exact: true }).fill(word);

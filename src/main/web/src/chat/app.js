@@ -183,7 +183,8 @@ export class ChatApp {
       event.preventDefault();
       this.sendFromComposer();
     });
-    this.mentionBox = new MentionComplete(ui.composerInput, () => this.peopleOf(this.viewName));
+    this.mentionBox = new MentionComplete(ui.composerInput, () => this.peopleOf(this.viewName),
+      (user) => this.people.label(user));
     ui.composer.append(this.mentionBox.el);
     this.onShortcut = (event) => {
       if (!QuickSwitcher.isShortcut(event)) return;
@@ -202,7 +203,9 @@ export class ChatApp {
     ui.composerInput.addEventListener("input", () => {
       this.autoGrow();
       const now = Date.now();
-      if (this.viewName && ui.composerInput.value.trim() && now - this.lastTypingSent > TYPING_EVERY_MS) {
+      // editing an old message is not writing a new one: no one is told
+      if (this.viewName && !this.editor?.editing && ui.composerInput.value.trim()
+        && now - this.lastTypingSent > TYPING_EVERY_MS) {
         this.lastTypingSent = now;
         this.connection.notify("typing", { room: this.viewName });
       }
@@ -777,6 +780,10 @@ export class ChatApp {
     this.editor?.cancel();
     this.mentionBox?.close();
     const previous = this.rooms.get(this.viewName);
+    // a draft stays with its room: a line meant for a conversation never follows me into another room
+    if (previous) previous.state.draft = this.ui.composerInput.value;
+    this.ui.composerInput.value = this.rooms.get(name)?.state.draft ?? "";
+    this.autoGrow();
     previous?.pane.hide();
     previous?.pane.showNewLine(null);
     this.viewName = name;

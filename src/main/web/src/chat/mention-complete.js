@@ -13,10 +13,12 @@ export class MentionComplete {
   /**
    * @param input the composer's textarea
    * @param people () → the names to offer (the room's people, known to this tab), without me
+   * @param label  (name) → the name people know them by (a display name): a word of it finds them too
    */
-  constructor(input, people) {
+  constructor(input, people, label = (name) => name) {
     this.input = input;
     this.people = people;
+    this.label = label;
     this.options = [];
     this.active = 0;
     this.at = null;
@@ -41,7 +43,8 @@ export class MentionComplete {
     const query = at.query.toLowerCase();
     const names = [...new Set(this.people())].sort((a, b) => a.localeCompare(b));
     names.push(ROOM_MENTION);
-    const options = names.filter((name) => name.toLowerCase().startsWith(query)).slice(0, MAX_OPTIONS);
+    const options = names.filter((name) => name.toLowerCase().startsWith(query) || (name !== ROOM_MENTION
+      && this.label(name).toLowerCase().split(/\s+/).some((word) => word.startsWith(query)))).slice(0, MAX_OPTIONS);
     if (!options.length) return this.close();
     const previous = this.options[this.active];
     this.at = at;
@@ -57,7 +60,8 @@ export class MentionComplete {
       className: "mention-option",
       data: (name) => ({ name }),
       content: (name) => [h("span", { class: "mention-at", "aria-hidden": "true", text: "@" }), name,
-        name === ROOM_MENTION ? h("span", { class: "mention-hint", text: " everyone in the room" }) : null],
+        name === ROOM_MENTION ? h("span", { class: "mention-hint", text: " everyone in the room" })
+          : this.label(name) !== name ? h("span", { class: "mention-hint", dir: "auto", text: ` ${this.label(name)}` }) : null],
       pick: (i) => this.pick(i),
     });
     this.el.hidden = false;

@@ -4,6 +4,7 @@ import { h, setText } from "../dom.js";
 import { between, dayKey, dayLabel, longTime, shortTime } from "../time.js";
 import { avatar } from "./avatar.js";
 import { renderMarkup } from "./markup.js";
+import { isConversation } from "../names.js";
 
 const NEAR_TOP_PX = 80;
 /** The reaction picker's emojis (any other one a message has can be added to with its chip). */
@@ -52,7 +53,7 @@ export class RoomPane {
       class: "scroller",
       role: "log",
       "aria-live": "polite",
-      "aria-label": `Messages in #${state.name}`,
+      "aria-label": isConversation(state.name) ? "Messages in this conversation" : `Messages in #${state.name}`,
       tabindex: "0",
       onscroll: () => this.onScroll(),
     }, this.edge, this.list, this.outbox);
@@ -92,10 +93,11 @@ export class RoomPane {
 
   updateEdge() {
     const { hasOlder, joined, name } = this.state;
+    const where = isConversation(name) ? "this conversation" : `#${name}`;
     this.edgeButton.hidden = !hasOlder || this.loading;
     setText(this.edgeText, !joined ? "Joining…" : this.loading ? "Loading older messages…"
-      : hasOlder ? "" : this.list.childElementCount ? `This is the beginning of #${name}.`
-      : `No messages in #${name} yet. Say hello!`);
+      : hasOlder ? "" : this.list.childElementCount ? `This is the beginning of ${where}.`
+      : `No messages in ${where} yet. Say hello!`);
   }
 
   /** Renders messages the state just added (any seqs: older, newer or in between), keeping the view steady. */
