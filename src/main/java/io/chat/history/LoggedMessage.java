@@ -13,12 +13,11 @@ record LoggedMessage(StoredMessage message, Optional<String> clientId, boolean r
         this(message, clientId, false);
     }
 
-    /** A change as its writer read it back: a reaction's entry carries its target's reactions after the toggle. */
-    static LoggedMessage ofChange(StoredMessage entry, Optional<String> clientId) {
-        boolean added = entry.kind() == EntryKind.REACTION
-                && entry.reactions().stream()
-                        .anyMatch(reaction -> reaction.emoji().equals(entry.text())
-                                && reaction.users().contains(entry.from()));
-        return new LoggedMessage(entry, clientId, added);
+    /**
+     * A change as its writer stored it; for a reaction, {@code reactionPresent} tells whether the user's reaction is
+     * there after the toggle (asked of the database: the entry lists only the first reactors of an emoji).
+     */
+    static LoggedMessage ofChange(StoredMessage entry, Optional<String> clientId, boolean reactionPresent) {
+        return new LoggedMessage(entry, clientId, entry.kind() == EntryKind.REACTION && reactionPresent);
     }
 }

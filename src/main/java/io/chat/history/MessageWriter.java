@@ -108,7 +108,8 @@ final class MessageWriter implements AutoCloseable {
             lastSeqByRoom.put(room, entry.seq());
             touchedRooms.add(room);
             key.ifPresent(k -> batchClientIds.put(k, entry));
-            batchRows.add(LoggedMessage.ofChange(entry, clientId));
+            boolean present = entry.kind() == EntryKind.REACTION && ReactionSql.present(connection, entry);
+            batchRows.add(LoggedMessage.ofChange(entry, clientId, present));
         }
         return result;
     }

@@ -77,6 +77,20 @@ final class ReactionSql {
         }
     }
 
+    /** Whether the entry's user has a reaction with its emoji on its target (after the entry's toggle). */
+    static boolean present(Connection connection, StoredMessage reaction) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND username = ?")) {
+            select.setString(1, reaction.room());
+            select.setLong(2, reaction.target());
+            select.setString(3, reaction.text());
+            select.setString(4, reaction.from());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
     /** Deletes the user's row with that emoji: any, or {@code ownOnly} not an earlier account's; returns how many. */
     private static int delete(Connection connection, StoredMessage reaction, boolean ownOnly) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(

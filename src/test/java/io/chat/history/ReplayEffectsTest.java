@@ -79,6 +79,42 @@ class ReplayEffectsTest {
     }
 
     @Test
+    void aReactionPastTheListedReactorsIsLoggedAsAddedAndSurvivesTheReplay() throws Exception {
+        Database.Connections opened = Database.open(directory, 1, StoreFiles.DISK);
+        Connection connection = opened.writer();
+        try (MessageWriter writer = new MessageWriter(connection)) {
+            long target = writer.append("room", "ann", "popular", Optional.empty())
+                    .message()
+                    .seq();
+            int reactors = MessageStore.MAX_LISTED_REACTORS + 1;
+            for (int i = 0; i < reactors; i++) {
+                writer.change("room", "user-" + i, new Change.React(target, "👍"), Optional.empty());
+            }
+            connection.commit();
+            List<LoggedMessage> logged = writer.committed();
+            assertTrue(logged.getLast().reactionAdded(), "the 51st reactor, not listed, added theirs");
+
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("DELETE FROM reactions WHERE username = 'user-" + (reactors - 1) + "'");
+            }
+            connection.commit();
+            assertEquals(0, writer.restore(logged));
+            connection.commit();
+            StoredMessage message = ReactionSql.attach(
+                            connection,
+                            "room",
+                            MessageQueries.since(connection, "room", 0, 1).messages())
+                    .getFirst();
+            assertEquals(reactors, message.reactions().getFirst().count(), "the acknowledged reaction is back");
+        } finally {
+            Database.closeQuietly(opened.health());
+            opened.readers().forEach(Database::closeQuietly);
+            Database.closeQuietly(connection);
+            Database.closeQuietly(opened.checkpointer());
+        }
+    }
+
+    @Test
     void theLogKeepsWhetherAReactionWasAddedOrTakenBack() throws Exception {
         StoredMessage added = reaction("id-1", 2);
         StoredMessage removed = reaction("id-2", 3);
