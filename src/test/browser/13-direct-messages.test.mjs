@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  assertAccessible, assertNoProblems, env, eventually, newPage, newTenant, sharedBrowser, signIn, TEST_TIMEOUT,
+  apiClient, assertAccessible, assertNoProblems, env, eventually, newPage, newTenant, sharedBrowser, signIn, TEST_TIMEOUT,
 } from "./helpers.mjs";
 
 const browser = sharedBrowser();
@@ -48,7 +48,7 @@ async function aliceMessagesBob(prefix, text, ...more) {
 }
 
 test("a direct message from the people list, live both ways, unread, seen, and no one else's", { timeout: TEST_TIMEOUT }, async () => {
-  const { tenant, alice, bob } = await aliceMessagesBob("dm", "hi bob, just between us", env.dave);
+  const { tenant, alice, bob } = await aliceMessagesBob("dm", "hi bob, just between us", env.dave, env.carol);
 
   // bob: the conversation arrives by itself, unread
   await eventually(async () => assert.equal(await dmBadge(bob, "alice"), "1"));
@@ -88,6 +88,18 @@ test("a direct message from the people list, live both ways, unread, seen, and n
   await eventually(async () => assert.equal(await dmBadge(alice, "dave"), "1"));
   assert.equal(await dmItem(bob, "dave").count(), 0, "bob is not in dave's conversation");
   assert.equal(await bob.getByText("hello from dave").count(), 0);
+
+  // at phone width the closed sidebar's button shows that another room has news
+  const rooms = dave.getByRole("button", { name: "Rooms", exact: true });
+  assert.equal(await rooms.getAttribute("data-news"), null);
+  const carol = await apiClient(tenant, env.carol);
+  try {
+    await carol.sendAll("general", ["news in #general"]);
+  } finally {
+    carol.close();
+  }
+  await eventually(async () => assert.equal(await rooms.getAttribute("data-news"), "unread"));
+  assert.equal(await rooms.getAttribute("title"), "Unread messages");
 
   assertNoProblems(alice, bob, dave);
   for (const page of [alice, bob, dave]) await page.context().close();

@@ -242,6 +242,7 @@ export class ChatApp {
 
   async onConnected() {
     this.online.add(this.me);
+    this.people.resume(); // names asked while the connection was down go now
     // my unsent messages go again, in order, each room's once it is joined on this connection
     this.outbox.connected();
     // the rooms the server remembers for me (joined on any device, left nowhere) first: they are the list
@@ -902,6 +903,14 @@ export class ChatApp {
       leave: (name) => this.leave(name), // hides it: its messages no longer come until I open it again
     }, { label: (state) => conversationLabel(state, this.me, this.people), empty: "No direct messages yet." });
     const unread = states.reduce((sum, s) => sum + (s.name === this.viewName && !document.hidden ? 0 : s.unread), 0);
+    // at phone width the sidebar is a drawer: its button tells that another room has news, and whether it is for me
+    const elsewhere = states.filter((s) => s.name !== this.viewName);
+    const news = elsewhere.some((s) => s.mentions > 0 || (isConversation(s.name) && s.unread > 0)) ? "mention"
+      : elsewhere.some((s) => s.unread > 0) ? "unread" : null;
+    if (news) this.ui.roomsToggle.dataset.news = news;
+    else delete this.ui.roomsToggle.dataset.news;
+    // its description, not its name: "Rooms" stays the button's name
+    this.ui.roomsToggle.title = news === "mention" ? "New messages for you" : news ? "Unread messages" : "";
     document.title = `${unread ? `(${unread}) ` : ""}${this.viewName ? `${this.title(this.viewName)} · ` : ""}${this.tenant} · Chat`;
   }
 

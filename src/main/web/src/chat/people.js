@@ -62,6 +62,11 @@ export class People {
     return el;
   }
 
+  /** Asks at once for the names that wait (a request failed while the connection was down). */
+  resume() {
+    if (this.wanted.size) this.ask();
+  }
+
   // --- internals ------------------------------------------------------------------------------------------
 
   titled(el, user) {
