@@ -19,16 +19,17 @@ test("unread counts follow erin across devices, with a New messages line", { tim
 
   const frank = await apiClient(env.tenantA, env.frank);
   try {
-    await frank.sendAll(room, ["one", "two", "three"]);
+    // more than a screen: opening the room shows where erin stopped, not the newest
+    await frank.sendAll(room, ["one", ...Array.from({ length: 39 }, (_, i) => `more ${i + 2}`)]);
   } finally {
     frank.close();
   }
-  await eventually(async () => assert.equal(await roomBadge(laptop, room), "3"));
+  await eventually(async () => assert.equal(await roomBadge(laptop, room), "40"));
 
   // another device, a sign-in of its own: the server's count, right away
   const phone = await newPage(browser());
   await signIn(phone, env.tenantA, env.erin);
-  await eventually(async () => assert.equal(await roomBadge(phone, room), "3"));
+  await eventually(async () => assert.equal(await roomBadge(phone, room), "40"));
 
   // opened there: the line sits above frank's first message, and the laptop's badge goes once it is marked read
   await phone.bringToFront();
@@ -38,6 +39,11 @@ test("unread counts follow erin across devices, with a New messages line", { tim
     assert.equal(await line.count(), 1);
     const next = await line.evaluate((li) => li.nextElementSibling?.querySelector(".msg-text")?.textContent);
     assert.equal(next, "one");
+    assert.ok(await line.evaluate((li) => {
+      const view = li.closest(".scroller").getBoundingClientRect();
+      const at = li.getBoundingClientRect();
+      return at.top >= view.top - 1 && at.bottom <= view.bottom + 1;
+    }), "the line is in view");
   });
   assert.equal(await roomBadge(phone, room), "");
   await eventually(async () => assert.equal(await roomBadge(laptop, room), ""), 15_000);

@@ -55,6 +55,7 @@ export class ReadTracker {
   opened(room) {
     const { state, pane } = room;
     pane.showNewLine(state.lastRead != null && state.unread > 0 ? state.lastRead : null);
+    pane.revealNewLine();
   }
 
   /** Another tab or device of mine read up to `seq`. */

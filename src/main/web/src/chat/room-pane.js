@@ -167,6 +167,19 @@ export class RoomPane {
     if (li) this.list.insertBefore(this.newLine, li);
   }
 
+  /**
+   * Opened with unread messages: when the "New messages" line is above the view, it is brought to the top, where I
+   * stopped reading, rather than leaving me at the newest message with what I missed out of sight.
+   */
+  revealNewLine() {
+    if (this.el.hidden || !this.newLine.isConnected) return;
+    const s = this.scroller;
+    const above = this.newLine.getBoundingClientRect().top - s.getBoundingClientRect().top;
+    if (above >= 0) return; // in view already
+    s.scrollTop = Math.max(0, s.scrollTop + above - 8);
+    this.atBottom = s.scrollHeight - s.scrollTop - s.clientHeight < NEAR_BOTTOM_PX;
+  }
+
   scrollToBottom() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
     this.atBottom = true;
