@@ -67,6 +67,13 @@ test("display names instead of user names, wherever a person is shown", { timeou
     const result = alice.locator(".search-results .search-result").first();
     await eventually(async () => assert.equal(await result.locator(".search-room").textContent(), BOB));
     assert.equal(await result.locator(".search-from").textContent(), env.alice.user, "alice has no display name");
+
+    // the picker finds a person by a word of their display name
+    await alice.getByRole("button", { name: "New message" }).click();
+    await alice.getByLabel("New message to").fill("brown");
+    await eventually(async () => assert.equal(
+      await alice.getByRole("checkbox", { name: `${BOB} (${env.bob.user})` }).count(), 1));
+    await alice.getByRole("button", { name: "Cancel" }).click();
     await assertAccessible(alice, "display names shown");
     assertNoProblems(alice, bob);
   } finally {

@@ -1,11 +1,12 @@
 // Direct messages and group DMs: the conversations' names, the "New message" user picker (users:list,
 // up to 7 people), and the "Seen by" line under my last message that the others have read.
 import { h, replaceChildren } from "../dom.js";
-import { USER_PATTERN } from "../names.js";
 
 /** Others a conversation may have besides me (the server's limit: 8 members). */
 export const MAX_OTHERS = 7;
 const PICKER_PAGE = 20;
+/** The longest text the server looks people up by (`users:list` `name`). */
+const MAX_SOUGHT = 100;
 
 /** A conversation's name for people: its other members (by display name), or "Conversation" when none is left. */
 export function conversationLabel(state, me, people) {
@@ -41,7 +42,7 @@ export class UserPicker {
     this.me = me;
     this.picked = new Set();
     this.input = h("input", { id: "dm-filter", type: "text", autocomplete: "off", spellcheck: "false",
-      maxlength: "32", placeholder: "Type a name" });
+      maxlength: String(MAX_SOUGHT), placeholder: "Type a name" });
     this.list = h("ul", { class: "picker-list", "aria-label": "People" });
     this.status = h("p", { class: "hint", "aria-live": "polite" });
     this.start = h("button", { type: "submit", text: "Start" });
@@ -76,15 +77,12 @@ export class UserPicker {
   }
 
   async load() {
-    const q = this.input.value.trim().toLowerCase();
-    if (q && !USER_PATTERN.test(q)) {
-      this.render([]);
-      return;
-    }
-    const asked = q;
+    // a user name or a word of a display name ("chen" finds Carol Chen)
+    const name = this.input.value.trim();
+    const asked = this.input.value;
     try {
-      const ack = await this.request("users:list", q ? { q, limit: PICKER_PAGE } : { limit: PICKER_PAGE });
-      if (asked !== this.input.value.trim().toLowerCase()) return; // typed on meanwhile
+      const ack = await this.request("users:list", name ? { name, limit: PICKER_PAGE } : { limit: PICKER_PAGE });
+      if (asked !== this.input.value) return; // typed on meanwhile
       if (Array.isArray(ack.users)) this.people.learn(ack.users);
       this.render(Array.isArray(ack.users) ? ack.users.filter((u) => u && u.username !== this.me) : []);
     } catch {

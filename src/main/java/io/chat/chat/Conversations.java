@@ -51,6 +51,8 @@ final class Conversations {
 
     static final int USERS_PAGE = 50;
     static final int USERS_PAGE_MAX = 100;
+    /** The longest {@code name} a {@code users:list} looks for: a display name's. */
+    static final int MAX_SOUGHT = 100;
 
     private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
     private static final int ID_CHARS = 26;
@@ -202,13 +204,17 @@ final class Conversations {
                 .thenApply(done -> found.stream().allMatch(user -> user.join().isPresent()));
     }
 
-    /** {@code users:list} {@code {"after"?,"q"?,"limit"?}}: the tenant's stored users by name, for the picker. */
+    /**
+     * {@code users:list} {@code {"after"?,"q"?,"name"?,"limit"?}}: the tenant's stored users by name, for the picker;
+     * {@code name} finds them by user name or a word of their display name, as people are looked for.
+     */
     void users(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = RoomPayloads.optionalObject(args);
         String after = name(payload, "after");
         String prefix = name(payload, "q");
+        String sought = sought(payload);
         int limit = payload.isObject() ? Payloads.limit(payload, USERS_PAGE, USERS_PAGE_MAX) : USERS_PAGE;
-        work(socket).read(tenant.store().users(after, prefix, limit)).whenComplete((page, error) -> {
+        work(socket).read(tenant.store().users(after, prefix, sought, limit)).whenComplete((page, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "users unavailable");
                 return;
@@ -254,6 +260,20 @@ final class Conversations {
         }
         body.put("hasMore", page.hasMore());
         return body;
+    }
+
+    /** What a person is looked for by: printable, at most {@link #MAX_SOUGHT} characters, or empty when absent. */
+    private static String sought(JsonNode payload) {
+        JsonNode value = payload.get("name");
+        if (value == null
+                || value.isNull()
+                || (value.isTextual() && value.asText().isEmpty())) {
+            return "";
+        }
+        if (!value.isTextual() || !Names.isDisplayName(value.asText(), MAX_SOUGHT)) {
+            throw new Acks.Refusal(BAD_REQUEST, "invalid name");
+        }
+        return value.asText().strip();
     }
 
     /** A user name or a prefix of one (which is one too), or empty when absent. */

@@ -95,6 +95,11 @@ final class AccountSql {
         }
     }
 
+    /** {@code text} matched as itself by LIKE ... ESCAPE '\\'. */
+    private static String literal(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
     /** The stored users among these distinct names, by name. */
     static List<UserRecord> namedUsers(Connection connection, List<String> usernames) throws SQLException {
         String marks = String.join(", ", Collections.nCopies(usernames.size(), "?"));
@@ -114,15 +119,21 @@ final class AccountSql {
     }
 
     /** A page of users by name after {@code after}, whose names start with {@code prefix} (any when empty). */
-    static AccountStore.UserPage users(Connection connection, String after, String prefix, int limit)
+    static AccountStore.UserPage users(Connection connection, String after, String prefix, String name, int limit)
             throws SQLException {
-        String pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String sought = literal(name.toLowerCase(java.util.Locale.ROOT));
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + USER_COLUMNS
-                + " FROM users WHERE username > ? AND username LIKE ? ESCAPE '\\' ORDER BY username"
-                + " FETCH FIRST ? ROWS ONLY")) {
+                + " FROM users WHERE username > ? AND username LIKE ? ESCAPE '\\'"
+                + " AND (? = '' OR username LIKE ? ESCAPE '\\' OR LOWER(display_name) LIKE ? ESCAPE '\\'"
+                + " OR LOWER(display_name) LIKE ? ESCAPE '\\')"
+                + " ORDER BY username FETCH FIRST ? ROWS ONLY")) {
             statement.setString(1, after);
-            statement.setString(2, pattern);
-            statement.setInt(3, limit + 1);
+            statement.setString(2, literal(prefix) + "%");
+            statement.setString(3, name);
+            statement.setString(4, sought + "%");
+            statement.setString(5, sought + "%");
+            statement.setString(6, "% " + sought + "%");
+            statement.setInt(7, limit + 1);
             try (ResultSet rows = statement.executeQuery()) {
                 List<UserRecord> users = new ArrayList<>();
                 while (rows.next()) {

@@ -38,7 +38,15 @@ public interface AccountStore {
      * At most {@code limit} (1..{@link MessageStore#MAX_PAGE}) users whose names sort after {@code after} (all when
      * empty) and start with {@code prefix} (any when empty), by name; {@code hasMore} tells whether more follow.
      */
-    CompletableFuture<UserPage> users(String after, String prefix, int limit);
+    default CompletableFuture<UserPage> users(String after, String prefix, int limit) {
+        return users(after, prefix, "", limit);
+    }
+
+    /**
+     * {@link #users(String, String, int)} narrowed to the users {@code name} finds (any when empty): its lower case
+     * starts their user name or a word of their display name (compared in lower case), as a person is looked for.
+     */
+    CompletableFuture<UserPage> users(String after, String prefix, String name, int limit);
 
     /**
      * The stored users among {@code usernames} (1..{@link MessageStore#MAX_PAGE} names), by name; names of no stored

@@ -43,8 +43,8 @@ final class SqlConversations implements ConversationStore {
         }
 
         @Override
-        default CompletableFuture<UserPage> users(String after, String prefix, int limit) {
-            return conversations().users(after, prefix, limit);
+        default CompletableFuture<UserPage> users(String after, String prefix, String name, int limit) {
+            return conversations().users(after, prefix, name, limit);
         }
 
         @Override
@@ -152,12 +152,13 @@ final class SqlConversations implements ConversationStore {
         }
     }
 
-    /** The user picker's page (see {@link AccountStore#users(String, String, int)}). */
-    CompletableFuture<AccountStore.UserPage> users(String after, String prefix, int limit) {
+    /** The user picker's page (see {@link AccountStore#users(String, String, String, int)}). */
+    CompletableFuture<AccountStore.UserPage> users(String after, String prefix, String name, int limit) {
+        check("name", name, AccountStore.MAX_DISPLAY_NAME);
         check("after", after, AccountStore.MAX_USER);
         check("prefix", prefix, AccountStore.MAX_USER);
         checkLimit(limit);
-        return reads.run(connection -> AccountSql.users(connection, after, prefix, limit));
+        return reads.run(connection -> AccountSql.users(connection, after, prefix, name, limit));
     }
 
     /** The display names' lookup (see {@link AccountStore#namedUsers(List)}). */

@@ -369,6 +369,22 @@ abstract class RoomStoreContract extends StoreContract {
     }
 
     @Test
+    void usersAreFoundByUserNameOrAWordOfTheirDisplayName() {
+        TenantStore store = open("acme");
+        await(store.createUser(new UserRecord("carol", Optional.of("Carol Chen"), "hash", T0)));
+        await(store.createUser(new UserRecord("cc", Optional.of("Ana_Maria 100%"), "hash", T0)));
+        await(store.createUser(new UserRecord("dave", Optional.empty(), "hash", T0)));
+        assertEquals(List.of("carol"), usernames(await(store.users("", "", "chen", 10))), "a later word");
+        assertEquals(List.of("carol"), usernames(await(store.users("", "", "CAR", 10))), "user name, any case");
+        assertEquals(List.of("cc"), usernames(await(store.users("", "", "ana_", 10))));
+        assertEquals(List.of(), usernames(await(store.users("", "", "ana%", 10))), "% is no wildcard");
+        assertEquals(List.of("cc"), usernames(await(store.users("", "", "100%", 10))));
+        assertEquals(List.of("dave"), usernames(await(store.users("", "", "da", 10))));
+        assertEquals(List.of("carol", "cc", "dave"), usernames(await(store.users("", "", "", 10))));
+        assertEquals(List.of(), usernames(await(store.users("", "", "hen", 10))), "a word's start only");
+    }
+
+    @Test
     void namedUsersAreTheStoredOnesAmongTheNames() {
         TenantStore store = open("acme");
         await(store.createUser(new UserRecord("carol", Optional.of("Carol C."), "hash", T0)));

@@ -190,6 +190,14 @@ class DirectMessagesTest {
         assertError(alice.call("users:list", json("limit", 101)), "bad_request");
         assertError(alice.call("users:list", json("q", "A%")), "bad_request");
         assertError(alice.call("users:list", json("after", 5)), "bad_request");
+        assertEquals(
+                List.of("al_x"),
+                assertOk(alice.call("users:list", json("name", "AL_")))
+                        .get("users")
+                        .findValuesAsText("username"),
+                "a user name, any case");
+        assertError(alice.call("users:list", json("name", "x\u202E")), "bad_request");
+        assertError(alice.call("users:list", json("name", 5)), "bad_request");
     }
 
     @Test
@@ -223,6 +231,12 @@ class DirectMessagesTest {
         assertEquals(
                 "Carol Díaz 🌵", found.get("users").get(1).get("displayName").asText());
         assertFalse(found.has("hasMore"));
+        assertEquals(
+                List.of("carol"),
+                assertOk(alice.call("users:list", json("name", "Díaz")))
+                        .get("users")
+                        .findValuesAsText("username"),
+                "a word of a display name finds its person");
 
         assertError(alice.call("users:get", json()), "bad_request");
         assertError(alice.call("users:get", json("users", List.of())), "bad_request");
