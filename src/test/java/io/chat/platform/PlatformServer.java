@@ -131,7 +131,18 @@ public final class PlatformServer implements AutoCloseable {
 
     /** Provisions a password tenant with the given users (password = user + "-password"). */
     public void passwordTenant(String id, String... users) {
-        expect(201, admin("POST", "/admin/tenants", "{\"id\":\"" + id + "\",\"auth\":{\"type\":\"password\"}}"));
+        limitedPasswordTenant(id, null, users);
+    }
+
+    /** {@link #passwordTenant}, with these limits (a JSON object) instead of the defaults when not null. */
+    public void limitedPasswordTenant(String id, String limitsJson, String... users) {
+        expect(
+                201,
+                admin(
+                        "POST",
+                        "/admin/tenants",
+                        "{\"id\":\"" + id + "\",\"auth\":{\"type\":\"password\"}"
+                                + (limitsJson == null ? "" : ",\"limits\":" + limitsJson) + "}"));
         for (String user : users) {
             expect(
                     201,

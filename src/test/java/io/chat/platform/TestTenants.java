@@ -21,12 +21,7 @@ final class TestTenants {
 
     /** A password tenant with limits (a JSON object, or null for the defaults) and users (password = user+"-password"). */
     static void passwordTenant(PlatformServer server, String id, String limitsJson, String... users) {
-        String body = "{\"id\":\"" + id + "\",\"auth\":{\"type\":\"password\"}"
-                + (limitsJson == null ? "" : ",\"limits\":" + limitsJson) + "}";
-        expect(201, server.admin("POST", "/admin/tenants", body));
-        for (String user : users) {
-            addUser(server, id, user);
-        }
+        server.limitedPasswordTenant(id, limitsJson, users);
     }
 
     static void addUser(PlatformServer server, String tenant, String user) {
