@@ -247,19 +247,26 @@ final class Conversations {
                 Acks.fail(ack, UNAVAILABLE, "users unavailable");
                 return;
             }
-            ack.send(answer(new UserPage(found, false)).without("hasMore"));
+            ObjectNode body = Acks.ok();
+            listUsers(body, found);
+            ack.send(body);
         });
     }
 
     private static ObjectNode answer(UserPage page) {
         ObjectNode body = Acks.ok();
+        listUsers(body, page.users());
+        body.put("hasMore", page.hasMore());
+        return body;
+    }
+
+    /** {@code "users":[{"username","displayName"?}]}, as {@code users:list} and {@code users:get} answer them. */
+    private static void listUsers(ObjectNode body, List<UserRecord> users) {
         ArrayNode list = body.putArray("users");
-        for (UserRecord user : page.users()) {
+        for (UserRecord user : users) {
             ObjectNode entry = list.addObject().put("username", user.username());
             user.displayName().ifPresent(name -> entry.put("displayName", name));
         }
-        body.put("hasMore", page.hasMore());
-        return body;
     }
 
     /** What a person is looked for by: printable, at most {@link #MAX_SOUGHT} characters, or empty when absent. */

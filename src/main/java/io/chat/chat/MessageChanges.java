@@ -96,7 +96,7 @@ final class MessageChanges {
             }
             switch (result) {
                 case ChangeResult.Refused(ChangeResult.Reason reason) -> refuse(ack, reason);
-                case ChangeResult.Changed(var entry, boolean duplicate) -> {
+                case ChangeResult.Changed(var entry, boolean duplicate, boolean reactionAdded) -> {
                     ObjectNode json = MessageJson.of(entry);
                     if (!duplicate) {
                         delivered.delivered(socket.to(room).emit(event, json));

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -121,7 +122,7 @@ final class AccountSql {
     /** A page of users by name after {@code after}, whose names start with {@code prefix} (any when empty). */
     static AccountStore.UserPage users(Connection connection, String after, String prefix, String name, int limit)
             throws SQLException {
-        String sought = literal(name.toLowerCase(java.util.Locale.ROOT));
+        String sought = literal(name.toLowerCase(Locale.ROOT));
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + USER_COLUMNS
                 + " FROM users WHERE username > ? AND username LIKE ? ESCAPE '\\'"
                 + " AND (? = '' OR username LIKE ? ESCAPE '\\' OR LOWER(display_name) LIKE ? ESCAPE '\\'"

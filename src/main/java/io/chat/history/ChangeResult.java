@@ -6,11 +6,16 @@ import java.util.Objects;
 public sealed interface ChangeResult {
     /**
      * The change's entry; {@code duplicate} when its (user, room, clientId) was used before and {@code entry} is what
-     * was stored then (nothing new was stored).
+     * was stored then (nothing new was stored); {@code reactionAdded} when it is a reaction whose toggle added the
+     * user's reaction (the entry lists only an emoji's first reactors, so it cannot tell).
      */
-    record Changed(StoredMessage entry, boolean duplicate) implements ChangeResult {
+    record Changed(StoredMessage entry, boolean duplicate, boolean reactionAdded) implements ChangeResult {
         public Changed {
             Objects.requireNonNull(entry, "entry");
+        }
+
+        public Changed(StoredMessage entry, boolean duplicate) {
+            this(entry, duplicate, false);
         }
     }
 

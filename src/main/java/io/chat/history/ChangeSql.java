@@ -81,7 +81,7 @@ final class ChangeSql {
                     case Change.Delete delete -> "";
                     case Change.React react -> react.emoji();
                 };
-        write(
+        boolean reactionAdded = write(
                 connection,
                 new StoredMessage(
                         UUID.randomUUID().toString(),
@@ -96,20 +96,20 @@ final class ChangeSql {
                         false),
                 clientId);
         // read back as catch-up shows it: the ack and the broadcast are what a client catching up gets
-        return new ChangeResult.Changed(entry(connection, room, seq), false);
+        return new ChangeResult.Changed(entry(connection, room, seq), false, reactionAdded);
     }
 
     /**
      * Inserts the change's row and applies it to its target: for an edit, the entry's text is the new text (kept only
      * in the target's row), for a reaction its emoji (kept in the entry's row too).
      */
-    void write(Connection connection, StoredMessage entry, Optional<String> clientId) throws SQLException {
+    boolean write(Connection connection, StoredMessage entry, Optional<String> clientId) throws SQLException {
         insertRow(connection, entry, clientId);
         if (entry.kind() == EntryKind.REACTION) {
-            ReactionSql.toggle(connection, entry);
-        } else {
-            applyToTarget(connection, entry);
+            return ReactionSql.toggle(connection, entry);
         }
+        applyToTarget(connection, entry);
+        return false;
     }
 
     /** The change's own row in the room's sequence, without its effect on the target. */

@@ -13,11 +13,8 @@ record LoggedMessage(StoredMessage message, Optional<String> clientId, boolean r
         this(message, clientId, false);
     }
 
-    /**
-     * A change as its writer stored it; for a reaction, {@code reactionPresent} tells whether the user's reaction is
-     * there after the toggle (asked of the database: the entry lists only the first reactors of an emoji).
-     */
-    static LoggedMessage ofChange(StoredMessage entry, Optional<String> clientId, boolean reactionPresent) {
-        return new LoggedMessage(entry, clientId, entry.kind() == EntryKind.REACTION && reactionPresent);
+    /** A change as its writer stored it, with whether its toggle added a reaction (see {@link ChangeResult.Changed}). */
+    static LoggedMessage ofChange(StoredMessage entry, Optional<String> clientId, boolean reactionAdded) {
+        return new LoggedMessage(entry, clientId, reactionAdded);
     }
 }

@@ -104,12 +104,12 @@ final class MessageWriter implements AutoCloseable {
         }
         ChangeResult result = changes.apply(
                 connection, numbering, room, from, change, clientId, Instant.ofEpochMilli(System.currentTimeMillis()));
-        if (result instanceof ChangeResult.Changed(StoredMessage entry, boolean duplicate) && !duplicate) {
+        if (result instanceof ChangeResult.Changed(StoredMessage entry, boolean duplicate, boolean reactionAdded)
+                && !duplicate) {
             lastSeqByRoom.put(room, entry.seq());
             touchedRooms.add(room);
             key.ifPresent(k -> batchClientIds.put(k, entry));
-            boolean present = entry.kind() == EntryKind.REACTION && ReactionSql.present(connection, entry);
-            batchRows.add(LoggedMessage.ofChange(entry, clientId, present));
+            batchRows.add(LoggedMessage.ofChange(entry, clientId, reactionAdded));
         }
         return result;
     }

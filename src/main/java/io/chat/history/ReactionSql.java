@@ -60,10 +60,12 @@ final class ReactionSql {
      * Removes the user's reaction with that emoji if there is one, else adds it ({@code reaction}: its entry), in the
      * place of an earlier account's with the name if there is one.
      */
-    static void toggle(Connection connection, StoredMessage reaction) throws SQLException {
-        if (delete(connection, reaction, true) == 0) {
-            set(connection, reaction, true);
+    static boolean toggle(Connection connection, StoredMessage reaction) throws SQLException {
+        if (delete(connection, reaction, true) > 0) {
+            return false;
         }
+        set(connection, reaction, true);
+        return true;
     }
 
     /**
@@ -77,40 +79,28 @@ final class ReactionSql {
         }
     }
 
-    /** Whether the entry's user has a reaction with its emoji on its target (after the entry's toggle). */
-    static boolean present(Connection connection, StoredMessage reaction) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND username = ?")) {
-            select.setString(1, reaction.room());
-            select.setLong(2, reaction.target());
-            select.setString(3, reaction.text());
-            select.setString(4, reaction.from());
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
-            }
-        }
-    }
-
     /** Deletes the user's row with that emoji: any, or {@code ownOnly} not an earlier account's; returns how many. */
     private static int delete(Connection connection, StoredMessage reaction, boolean ownOnly) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND username = ?"
                         + (ownOnly ? " AND NOT " + EarlierAccount.test("reactions.username", "reactions.ts") : ""))) {
-            delete.setString(1, reaction.room());
-            delete.setLong(2, reaction.target());
-            delete.setString(3, reaction.text());
-            delete.setString(4, reaction.from());
+            bindKey(delete, reaction);
             return delete.executeUpdate();
         }
+    }
+
+    /** Parameters 1-4: the reaction's row key (room, message seq, emoji, user). */
+    private static void bindKey(PreparedStatement statement, StoredMessage reaction) throws SQLException {
+        statement.setString(1, reaction.room());
+        statement.setLong(2, reaction.target());
+        statement.setString(3, reaction.text());
+        statement.setString(4, reaction.from());
     }
 
     private static void insert(Connection connection, StoredMessage reaction) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO reactions (room, seq, emoji, username, ts, entry_seq) VALUES (?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, reaction.room());
-            insert.setLong(2, reaction.target());
-            insert.setString(3, reaction.text());
-            insert.setString(4, reaction.from());
+            bindKey(insert, reaction);
             insert.setLong(5, reaction.ts().toEpochMilli());
             insert.setLong(6, reaction.seq());
             insert.executeUpdate();

@@ -71,10 +71,7 @@ class ReplayEffectsTest {
                 assertEquals(List.of(), gone.reactions());
             }
         } finally {
-            Database.closeQuietly(opened.health());
-            opened.readers().forEach(Database::closeQuietly);
-            Database.closeQuietly(connection);
-            Database.closeQuietly(opened.checkpointer());
+            close(opened);
         }
     }
 
@@ -107,10 +104,7 @@ class ReplayEffectsTest {
                     .getFirst();
             assertEquals(reactors, message.reactions().getFirst().count(), "the acknowledged reaction is back");
         } finally {
-            Database.closeQuietly(opened.health());
-            opened.readers().forEach(Database::closeQuietly);
-            Database.closeQuietly(connection);
-            Database.closeQuietly(opened.checkpointer());
+            close(opened);
         }
     }
 
@@ -130,6 +124,13 @@ class ReplayEffectsTest {
                     read.stream().map(LoggedMessage::reactionAdded).toList());
             assertEquals(Optional.of("c1"), read.get(1).clientId());
         }
+    }
+
+    private static void close(Database.Connections opened) {
+        Database.closeQuietly(opened.health());
+        opened.readers().forEach(Database::closeQuietly);
+        Database.closeQuietly(opened.writer());
+        Database.closeQuietly(opened.checkpointer());
     }
 
     private static StoredMessage reaction(String id, long seq) {
