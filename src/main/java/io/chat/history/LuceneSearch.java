@@ -79,11 +79,10 @@ final class LuceneSearch implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LuceneSearch.class.getName());
     private static final int BATCH = 2_000;
-    private static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
+    private static final Duration REFRESH_EVERY = Duration.ofSeconds(5);
     private static final Duration ROUND_PAUSE = Duration.ofMillis(100);
-    private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
+    private static final Duration COMMIT_EVERY = Duration.ofSeconds(10);
     private static final String SEQ_KEY = "seq:";
-    private static final String KEY = "key";
     private static final String ROOM = "room";
     private static final String ROOM_ORDER = "room_order";
     private static final String FROM = "from";
@@ -536,25 +535,39 @@ final class LuceneSearch implements AutoCloseable {
             List<Entry> entries = reads.read(connection -> entriesAfter(connection, room, after))
                     .join();
             for (Entry entry : entries) {
-                Term key = new Term(KEY, key(room, entry.message()));
-                if (entry.kind() == EntryKind.REACTION) {
-                    continue;
-                } else if (entry.deleted() || entry.text() == null) {
-                    index.deleteDocuments(key);
-                } else {
-                    index.updateDocument(key, document(room, entry));
+                if (entry.kind() == EntryKind.MESSAGE) {
+                    // its first document: no earlier one to replace, so no delete to buffer and apply at each flush
+                    if (searchable(entry)) {
+                        index.addDocument(document(room, entry));
+                    }
+                } else if (entry.kind() != EntryKind.REACTION) {
+                    // an edit or deletion: the message's document is replaced or removed (rare: a query, not a key)
+                    index.deleteDocuments(message(room, entry.message()));
+                    if (searchable(entry)) {
+                        index.addDocument(document(room, entry));
+                    }
                 }
+                // entry by entry: a round that fails half-way is taken up after the last entry it indexed
+                indexed.put(room, entry.seq());
+                any = true;
             }
-            if (entries.isEmpty()) {
-                return any;
-            }
-            any = true;
-            indexed.put(room, entries.getLast().seq());
             if (entries.size() < BATCH) {
-                return true;
+                return any;
             }
         }
         return any;
+    }
+
+    private static boolean searchable(Entry entry) {
+        return !entry.deleted() && entry.text() != null;
+    }
+
+    /** The document of the message at {@code seq} of {@code room}. */
+    private static Query message(String room, long seq) {
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(ROOM, room)), Occur.FILTER)
+                .add(LongPoint.newExactQuery(SEQ, seq), Occur.FILTER)
+                .build();
     }
 
     /** An entry of the room and the state of the message it is (a message) or changes (an edit or deletion). */
@@ -596,17 +609,11 @@ final class LuceneSearch implements AutoCloseable {
         return entries;
     }
 
-    private static String key(String room, long seq) {
-        return seq + "@" + room;
-    }
-
     private static Document document(String room, Entry entry) {
         Document document = new Document();
-        document.add(new StringField(KEY, key(room, entry.message()), Field.Store.NO));
         document.add(new StringField(ROOM, room, Field.Store.NO));
         document.add(new SortedDocValuesField(ROOM_ORDER, new BytesRef(room)));
         document.add(new StringField(FROM, entry.from(), Field.Store.NO));
-        document.add(new LongPoint(TS, entry.ts()));
         document.add(new NumericDocValuesField(TS, entry.ts()));
         document.add(new LongPoint(SEQ, entry.message()));
         document.add(new NumericDocValuesField(SEQ, entry.message()));
