@@ -3,6 +3,7 @@ package io.chat.history;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -80,14 +81,31 @@ final class WriteQueue<O> {
         }
     }
 
-    /**
-     * Fills {@code batch} (cleared first) with the next writes, waiting for the first one: at most {@code max}.
-     * Returns true when the stop marker came: it is not in the batch, and nothing follows it.
-     */
+    /** {@link #nextBatch(List, int, long)} without gathering: what is queued once the first write came. */
     boolean nextBatch(List<O> batch, int max) {
+        return nextBatch(batch, max, System.nanoTime());
+    }
+
+    /**
+     * Fills {@code batch} (cleared first) with the next writes, waiting for the first one: at most {@code max}, and,
+     * until {@code gatherUntilNanos} ({@link System#nanoTime}) if that is still ahead, what comes meanwhile. Returns
+     * true when the stop marker came: it is not in the batch, and nothing follows it.
+     */
+    boolean nextBatch(List<O> batch, int max, long gatherUntilNanos) {
         batch.clear();
         batch.add(takeIgnoringInterrupts());
         queue.drainTo(batch, max - 1);
+        long wait;
+        while (batch.size() < max
+                && batch.getLast() != stopMarker
+                && (wait = gatherUntilNanos - System.nanoTime()) > 0) {
+            O next = pollIgnoringInterrupts(wait);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+            queue.drainTo(batch, max - batch.size());
+        }
         boolean stop = batch.getLast() == stopMarker;
         if (stop) {
             batch.removeLast();
@@ -101,6 +119,15 @@ final class WriteQueue<O> {
             if (op != stopMarker) {
                 failer.accept(op);
             }
+        }
+    }
+
+    private O pollIgnoringInterrupts(long nanos) {
+        try {
+            return queue.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            LOG.log(Level.WARNING, owner + ": store writer interrupted; ignored");
+            return null; // the batch goes as it is
         }
     }
 
