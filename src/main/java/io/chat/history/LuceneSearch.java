@@ -371,7 +371,11 @@ final class LuceneSearch implements AutoCloseable {
             }
             try {
                 searchers.close();
-                index.close(); // commits
+                // with the marks of what it holds (the indexer has ended: its marks are ours to read): a close's own
+                // commit would keep the last periodic commit's marks, and the next open would add their
+                // documents again
+                commitIndex();
+                index.close();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "tenant " + tenantId + ": search index not closed cleanly", e);
             } finally {
