@@ -18,7 +18,9 @@ final class Client implements EngineListener {
     private final SocketIoServer server;
     private final EngineSession session;
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>(2);
+    /** While the connection is in no namespace; null once it is in one. */
     private volatile ScheduledFuture<?> connectTimeout;
+
     private Packet pendingBinary;
     private List<byte[]> pendingAttachments;
     private long pendingAttachmentBytes;
@@ -104,7 +106,7 @@ final class Client implements EngineListener {
 
     @Override
     public void onClose(EngineSession engineSession, CloseReason reason) {
-        connectTimeout.cancel(false);
+        cancelConnectTimeout();
         DisconnectReason why = DisconnectReason.of(reason);
         for (Socket socket : List.copyOf(sockets.values())) {
             socket.closed(why);
@@ -143,6 +145,18 @@ final class Client implements EngineListener {
         namespace.get().connect(this, new Handshake(session.handshake(), auth));
     }
 
+    /**
+     * Cancels the timer and lets go of it: a connected socket may live for days, and the spent timer (its task and
+     * what that holds, about 110 bytes) would stay with it (issue 15).
+     */
+    private void cancelConnectTimeout() {
+        ScheduledFuture<?> timeout = connectTimeout;
+        if (timeout != null) {
+            connectTimeout = null;
+            timeout.cancel(false);
+        }
+    }
+
     private void connectTimedOut() {
         if (sockets.isEmpty()) {
             session.close(CloseReason.FORCED_CLOSE);
@@ -153,7 +167,7 @@ final class Client implements EngineListener {
     synchronized void addSocket(Socket socket) {
         refusedConnects = 0;
         sockets.put(socket.namespace().name(), socket);
-        connectTimeout.cancel(false);
+        cancelConnectTimeout();
         session.unrestrict();
     }
 

@@ -19,8 +19,10 @@ import java.util.Set;
  * What keeps the big arrays of a heap dump alive: reads an HPROF file ({@code jcmd <pid> GC.heap_dump FILE}) and
  * prints its byte[] and char[] of at least {@code minLength} elements grouped by the chain of referrers up to a GC
  * root (class and field at each step), the groups that hold the most bytes first. Found that each idle socket kept
- * Jackson's per-thread buffers (issue 15). Usage: {@code HeapDumpPaths <file.hprof> [minLength 1024] [groups 20]};
- * needs a heap of about four times the dump's size.
+ * Jackson's per-thread buffers (issue 15). Usage: {@code HeapDumpPaths <file.hprof> [minLength 1024] [groups 20]
+ * [class]}: with a class name (as in a class histogram, {@code java.util.Stack}), its instances instead of the big
+ * arrays, grouped the same way (who holds each socket's small objects). Needs a heap of about four times the
+ * dump's size.
  */
 public final class HeapDumpPaths {
     private static final int MAX_DEPTH = 14;
@@ -39,11 +41,14 @@ public final class HeapDumpPaths {
     private final Map<Long, String> bigArrays = new HashMap<>();
     private final Map<Long, String> roots = new HashMap<>();
     private final Map<Long, List<Long>> referrers = new HashMap<>();
+    /** Group this class's instances rather than the big arrays; null for the arrays. */
+    private String targetClass;
 
     public static void main(String[] args) throws IOException {
         int minLength = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
         int groups = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         HeapDumpPaths dump = new HeapDumpPaths();
+        dump.targetClass = args.length > 3 ? args[3] : null;
         try (InputStream file = new BufferedInputStream(Files.newInputStream(Path.of(args[0])), 1 << 20)) {
             dump.read(new DataInputStream(file), minLength);
         }
@@ -225,7 +230,19 @@ public final class HeapDumpPaths {
 
     private void print(int groups) {
         Map<String, long[]> byPath = new HashMap<>();
+        if (targetClass != null) {
+            instanceClass.forEach((id, type) -> {
+                if (targetClass.equals(label(id))) {
+                    long[] group = byPath.computeIfAbsent(targetClass + pathToRoot(id), path -> new long[2]);
+                    group[0]++;
+                    group[1] += instanceFields.get(id).length;
+                }
+            });
+        }
         bigArrays.forEach((id, array) -> {
+            if (targetClass != null) {
+                return;
+            }
             long[] group = byPath.computeIfAbsent(array + pathToRoot(id), path -> new long[2]);
             int length = Integer.parseInt(array.substring(5, array.length() - 1));
             group[0]++;

@@ -8,7 +8,6 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Builds a {@link HandshakeRequest} from what Helidon knows of a request, polling or upgrade alike. */
@@ -18,7 +17,8 @@ final class HandshakeRequests {
     static HandshakeRequest of(
             Headers headers, UriQuery query, SocketAddress remote, boolean secure, ClientAddresses addresses) {
         Map<String, String> headerMap = new HashMap<>();
-        headers.forEach(h -> headerMap.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get()));
+        // a known header's lower-case name is Helidon's constant: kept for the session's life, no copy per session
+        headers.forEach(h -> headerMap.putIfAbsent(h.headerName().lowerCase(), h.get()));
         Map<String, String> queryMap = new HashMap<>();
         query.names().forEach(name -> queryMap.put(name, query.first(name).orElse("")));
         String peer = remote instanceof InetSocketAddress inet && inet.getAddress() != null
