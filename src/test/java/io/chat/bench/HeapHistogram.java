@@ -1,8 +1,5 @@
 package io.chat.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,31 +20,20 @@ record HeapHistogram(Map<String, Long> instances, Map<String, Long> bytes) {
 
     /** The histogram of the JVM {@code pid}; empty when it is not a JVM or jcmd fails. */
     static Optional<HeapHistogram> of(String pid) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        try {
-            Process process = new ProcessBuilder(jcmd.toString(), pid, "GC.class_histogram")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                return Optional.empty();
+        return Jcmd.run(pid, "GC.class_histogram").flatMap(HeapHistogram::parse);
+    }
+
+    private static Optional<HeapHistogram> parse(String out) {
+        Map<String, Long> instances = new HashMap<>();
+        Map<String, Long> bytes = new HashMap<>();
+        for (String line : out.split("\n")) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                instances.merge(m.group(3), Long.parseLong(m.group(1)), Long::sum);
+                bytes.merge(m.group(3), Long.parseLong(m.group(2)), Long::sum);
             }
-            Map<String, Long> instances = new HashMap<>();
-            Map<String, Long> bytes = new HashMap<>();
-            for (String line : out.split("\n")) {
-                Matcher m = ROW.matcher(line);
-                if (m.matches()) {
-                    instances.merge(m.group(3), Long.parseLong(m.group(1)), Long::sum);
-                    bytes.merge(m.group(3), Long.parseLong(m.group(2)), Long::sum);
-                }
-            }
-            return bytes.isEmpty() ? Optional.empty() : Optional.of(new HeapHistogram(instances, bytes));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
         }
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(new HeapHistogram(instances, bytes));
     }
 
     /** The live heap each of {@code sockets} added since {@code before}: the total, then the {@code top} classes. */
