@@ -46,8 +46,8 @@ public final class EngineUpgrader extends WsUpgrader {
             return super.upgrade(ctx, prologue, headers);
         }
         EngineServer engine = server.get();
-        String eio = prologue.query().first("EIO").orElse("");
-        String transport = prologue.query().first("transport").orElse("");
+        String eio = QueryParameters.value(prologue.query(), "EIO");
+        String transport = QueryParameters.value(prologue.query(), "transport");
         if (!"4".equals(eio) || !"websocket".equals(transport)) {
             throw badRequest("Bad request");
         }
@@ -67,7 +67,7 @@ public final class EngineUpgrader extends WsUpgrader {
                     .message("Forbidden")
                     .build();
         }
-        Optional<String> sid = prologue.query().first("sid").asOptional();
+        Optional<String> sid = QueryParameters.first(prologue.query(), "sid");
         if (!engine.admit(request, sid.isEmpty())) {
             // before switching protocols: a client told 503 retries, one whose socket just closes may wait its
             // whole connect timeout

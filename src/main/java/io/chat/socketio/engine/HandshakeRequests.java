@@ -20,7 +20,7 @@ final class HandshakeRequests {
         // a known header's lower-case name is Helidon's constant: kept for the session's life, no copy per session
         headers.forEach(h -> headerMap.putIfAbsent(h.headerName().lowerCase(), h.get()));
         Map<String, String> queryMap = new HashMap<>();
-        query.names().forEach(name -> queryMap.put(name, query.first(name).orElse("")));
+        query.names().forEach(name -> queryMap.put(name, QueryParameters.value(query, name)));
         String peer = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()
                 : String.valueOf(remote);

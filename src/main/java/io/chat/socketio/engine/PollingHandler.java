@@ -62,7 +62,7 @@ final class PollingHandler implements Handler {
             fail(res, invalid.get());
             return;
         }
-        Optional<String> sid = req.query().first("sid").asOptional();
+        Optional<String> sid = QueryParameters.first(req.query(), "sid");
         if (sid.isEmpty()) {
             handshake(req, res);
             return;
@@ -90,7 +90,7 @@ final class PollingHandler implements Handler {
     }
 
     private Optional<Failure> validate(ServerRequest req, Method method) {
-        String transport = req.query().first("transport").orElse("");
+        String transport = QueryParameters.value(req.query(), "transport");
         if (!"polling".equals(transport) && !"websocket".equals(transport)) {
             return Optional.of(Failure.UNKNOWN_TRANSPORT);
         }
@@ -99,7 +99,7 @@ final class PollingHandler implements Handler {
             if (method != Method.GET) {
                 return Optional.of(Failure.BAD_HANDSHAKE_METHOD);
             }
-            if (!"4".equals(req.query().first("EIO").orElse(""))) {
+            if (!"4".equals(QueryParameters.value(req.query(), "EIO"))) {
                 return Optional.of(Failure.UNSUPPORTED_PROTOCOL_VERSION);
             }
         } else if (method != Method.GET && method != Method.POST) {
