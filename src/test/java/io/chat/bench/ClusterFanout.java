@@ -107,6 +107,7 @@ final class ClusterFanout {
                 p99Limit);
         long[] seq = new long[senderCount];
         step(label, chat, sides, seq, start, dblOpt("prewarm", 5), 1, p99Limit, false);
+        Jcmd.collectBeforeMeasuring(opt("server-pid", "0"));
         double rate = start;
         double lastPass = -1;
         double firstFail = -1;

@@ -145,6 +145,7 @@ final class DurableChat {
                 p99Limit);
         long[] seq = new long[sockets];
         step(label, clients, seq, start, Double.parseDouble(opt("prewarm", "5")), 1, p99Limit, false);
+        Jcmd.collectBeforeMeasuring(opt("server-pid", "0"));
         double rate = start;
         double lastPass = -1;
         double firstFail = -1;

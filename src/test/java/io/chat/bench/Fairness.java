@@ -75,6 +75,7 @@ final class Fairness {
                 flood.rate(),
                 floodLimit);
         phase(label, "prewarm", quiet, flood, 0, dblOpt("prewarm", 5), floodLimit, false);
+        Jcmd.collectBeforeMeasuring(opts.getOrDefault("server-pid", "0"));
         phase(label, "alone", quiet, null, warmup, measure, floodLimit, true);
         phase(label, "flood", quiet, flood, warmup, measure, floodLimit, true);
         for (Side side : new Side[] {quiet, flood}) {

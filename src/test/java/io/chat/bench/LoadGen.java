@@ -206,11 +206,7 @@ public final class LoadGen {
                     p99Limit);
             reporting = true;
         }
-        // The first young collections after the sockets connect copy every socket's state until it is promoted
-        // (SerialGC, 1000 sockets: one pause of 110-180 ms, -Xlog:gc) and land in whichever step runs then: the
-        // sweep failed its first step on that alone. A server pays them once after its sockets connect; a full GC
-        // here pays them before the first measured step (a JVM server; jcmd fails harmlessly on Node).
-        Jcmd.run(pid(), "GC.run");
+        Jcmd.collectBeforeMeasuring(pid());
         double rate = start;
         double lastPass = -1;
         double firstFail = -1;
