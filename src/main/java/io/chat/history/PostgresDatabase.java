@@ -18,7 +18,7 @@ import org.flywaydb.core.Flyway;
 /**
  * The cluster's store: one PostgreSQL database shared by every tenant and every node, opened once per node. It
  * migrates the schema (Flyway, {@code db/postgres/V*.sql}, as the owner login), holds the node's connection pool and
- * its one writer thread (group commit for every tenant of the node), and hands out each tenant's view,
+ * its one writer thread (group commit for every tenant of the node) and the search index's cleaner, and hands out each tenant's view,
  * {@link #forTenant}.
  *
  * <p>Tenant isolation is the database's: every table has a {@code tenant_id} column and a row-level security policy
@@ -61,12 +61,14 @@ public final class PostgresDatabase implements AutoCloseable {
     private final Executor readExecutor;
     private final Set<String> openTenants = ConcurrentHashMap.newKeySet();
     private final PostgresTenantRecords tenantRecords;
+    private final PostgresSearchIndexCleaner searchIndexCleaner;
     private volatile boolean closed;
 
     private PostgresDatabase(HikariDataSource pool, Executor readExecutor, CommitObserver observer) {
         this.pool = pool;
         this.readExecutor = readExecutor;
         this.writer = new PostgresWriter(pool, observer);
+        this.searchIndexCleaner = new PostgresSearchIndexCleaner(pool);
         this.health = new HealthProbe("postgres", this::answers, () -> {}, HEALTH_REUSE);
         this.tenantRecords = new PostgresTenantRecords(pool);
     }
@@ -134,6 +136,7 @@ public final class PostgresDatabase implements AutoCloseable {
             checkRuntimeRole(pool, runtime.isPresent());
             PostgresDatabase database = new PostgresDatabase(pool, readExecutor, observer);
             database.writer.start();
+            database.searchIndexCleaner.start();
             return database;
         } catch (RuntimeException e) {
             pool.close();
@@ -186,6 +189,7 @@ public final class PostgresDatabase implements AutoCloseable {
         if (!writer.isWriterThread()) {
             writer.stop().join();
         }
+        searchIndexCleaner.close();
         health.close();
         pool.close();
     }

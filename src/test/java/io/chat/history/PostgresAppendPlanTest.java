@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +31,8 @@ class PostgresAppendPlanTest {
             PostgresFixture.register(database, tenant);
         }
         PostgresFixture.shutDown(reads);
-        Properties login = new Properties();
-        login.setProperty("user", postgres.server.ownerUser());
-        login.setProperty("password", postgres.server.ownerPassword());
-        login.setProperty("options", "-c role=" + PostgresDatabase.RUNTIME_ROLE);
-        try (Connection connection = DriverManager.getConnection(postgres.url, login)) {
-            connection.setAutoCommit(false); // one transaction: its own counters, young tables without statistics
+        // one transaction: its own counters, young tables without statistics
+        try (Connection connection = postgres.runtimeConnection()) {
             PostgresAppends.append(connection, requests(tenant, "old", STORED));
             long before = messageRowsRead(connection);
             // more batches than the 5 custom plans a plan cache tries before it settles on a generic plan

@@ -1,6 +1,10 @@
 package io.chat.history;
 
 import io.chat.testing.PostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +30,17 @@ final class PostgresFixture {
     static PostgresFixture start(String database) throws Exception {
         PostgresServer server = PostgresServer.shared();
         return new PostgresFixture(server, server.createDatabase(database + "_" + DATABASES.incrementAndGet()));
+    }
+
+    /** A connection as the pool's: the owner's login working as chat_app, not auto-commit. */
+    Connection runtimeConnection() throws SQLException {
+        Properties login = new Properties();
+        login.setProperty("user", server.ownerUser());
+        login.setProperty("password", server.ownerPassword());
+        login.setProperty("options", "-c role=" + PostgresDatabase.RUNTIME_ROLE);
+        Connection connection = DriverManager.getConnection(url, login);
+        connection.setAutoCommit(false);
+        return connection;
     }
 
     /** A node's database on the class's PostgreSQL. */
