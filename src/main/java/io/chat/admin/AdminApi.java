@@ -147,7 +147,7 @@ public final class AdminApi implements HttpService {
     }
 
     private Tenant tenant(ServerRequest req) {
-        return TenantRequests.tenant(registry, req, "id");
+        return TenantRequests.latestTenant(registry, req, "id");
     }
 
     private ObjectNode view(Tenant tenant) {

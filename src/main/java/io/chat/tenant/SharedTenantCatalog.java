@@ -26,6 +26,11 @@ public final class SharedTenantCatalog implements TenantCatalog {
     }
 
     @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
     public List<TenantDefinition> load() {
         List<TenantDefinition> definitions = new ArrayList<>();
         for (TenantRecords.Entry entry : records.all()) {

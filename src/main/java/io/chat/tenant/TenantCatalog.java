@@ -37,6 +37,11 @@ public interface TenantCatalog {
         return List.of();
     }
 
+    /** True when other nodes change it too: a tenant missing here may have been created elsewhere a moment ago. */
+    default boolean shared() {
+        return false;
+    }
+
     /** Forgets the revocations older than {@code age} ({@link TenantRecords#forgetRevocationsOlderThan}). */
     default void forgetRevocationsOlderThan(Duration age) {}
 }

@@ -145,6 +145,29 @@ public final class TenantRegistry implements AutoCloseable {
         return TenantId.parse(rawId).flatMap(this::find);
     }
 
+    /**
+     * {@link #find(String)}; when the tenant is not live here but other nodes share the catalog, this node first
+     * {@linkplain #sync syncs}: a tenant another node created a moment ago is found before its notice arrives (an
+     * admin's "create the tenant, then its users" may reach two nodes). It reads the whole catalog: for authenticated
+     * callers only. If the catalog cannot be read, what is live here answers.
+     */
+    public Optional<Tenant> findLatest(String rawId) {
+        Optional<TenantId> id = TenantId.parse(rawId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Tenant> live = find(id.get());
+        if (live.isPresent() || !catalog.shared()) {
+            return live;
+        }
+        try {
+            sync();
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "tenant=" + id.get() + " event=lookup-sync outcome=failed");
+        }
+        return find(id.get());
+    }
+
     /** A session of a live tenant that ended lately before its expiry, under the id the catalog recorded it with. */
     public record Revoked(long id, Tenant tenant, String tokenKey) {}
 

@@ -74,6 +74,16 @@ class TenantSyncTest {
         assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
     }
 
+    @Test
+    void anAdminLookupFindsATenantAnotherNodeCreatedBeforeItsNoticeArrives() throws Exception {
+        nodeA.provision(definition("acme"));
+        assertTrue(nodeB.find("acme").isEmpty(), "no sync yet");
+        assertEquals("acme", nodeB.findLatest("acme").orElseThrow().id().value());
+        assertEquals(List.of("opened acme"), eventsOfB);
+        assertTrue(nodeB.findLatest("nobody").isEmpty());
+        assertTrue(nodeB.findLatest("Not A Valid Id").isEmpty());
+    }
+
     private TenantRegistry node(String name, List<String> events) {
         Path stores;
         try {
@@ -82,6 +92,11 @@ class TenantSyncTest {
             throw new java.io.UncheckedIOException(e);
         }
         TenantCatalog catalog = new TenantCatalog() {
+            @Override
+            public boolean shared() {
+                return true;
+            }
+
             @Override
             public List<TenantDefinition> load() {
                 return List.copyOf(shared.values());
