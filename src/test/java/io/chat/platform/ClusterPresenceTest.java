@@ -213,20 +213,22 @@ class ClusterPresenceTest {
         ChatClient bob = nodes.connect(nodes.a, tenant, "bob");
         nodes.restartRedis(); // every count of the cluster is gone with it; every socket stays
         long restarted = System.nanoTime();
-        // each node puts its counts back once it finds Redis again: a third socket of alice is refused, wherever
-        TwoNodes.awaitWithin(Duration.ofSeconds(30), () -> {
-            try (ChatClient third = nodes.open(nodes.a, tenant, "alice")) {
-                try {
-                    return third.awaitConnectError().equals("too many connections");
-                } catch (AssertionError connected) {
-                    return false; // let in: the cluster's count is not back yet
+        // each node puts its counts back once it finds Redis again: a third socket of alice is refused, wherever. Node
+        // A's refusal alone does not show that B is back: a third socket let in on A and just closed may still count
+        // (fresh-clone CI saw B let the next one in), so each node is awaited
+        for (PlatformServer node : List.of(nodes.a, nodes.b)) {
+            TwoNodes.awaitWithin(Duration.ofSeconds(30), () -> {
+                try (ChatClient third = nodes.open(node, tenant, "alice")) {
+                    try {
+                        return third.awaitConnectError().equals("too many connections");
+                    } catch (AssertionError connected) {
+                        return false; // let in: the cluster's count is not back yet
+                    }
                 }
-            }
-        });
+            });
+        }
         System.out.println("cluster: socket cap held again "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms after Redis restarted empty");
-        assertEquals(
-                "too many connections", nodes.open(nodes.b, tenant, "alice").awaitConnectError());
         assertTrue(bob.connected(), "no socket was dropped");
     }
 
