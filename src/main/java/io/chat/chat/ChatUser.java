@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param tokenKey  the stored hash of the credential, to find the sockets to drop when it is revoked
  * @param expiresAt when a CONNECT with the credential stops being accepted (a JWT's {@code exp} plus the clock
  *                  leeway): the socket is disconnected then
+ * @param noticesSeen the count of {@link RevocationNotices} before the credential was checked
  */
-record ChatUser(String username, String tokenKey, Instant expiresAt) {
+record ChatUser(String username, String tokenKey, Instant expiresAt, long noticesSeen) {
     static final String KEY = "chat.user";
 }

@@ -63,6 +63,7 @@ final class TenantChat {
 
     private final Presence presence = new Presence();
     private final SocketQuota quota = new SocketQuota();
+    private final RevocationNotices revocations = new RevocationNotices();
     private final UserBuckets buckets;
     /** Every user of the tenant together, so that one tenant cannot take the whole server from the others. */
     private final Bucket tenantBucket;
@@ -269,6 +270,7 @@ final class TenantChat {
         if (token == null || !token.isTextual()) {
             throw new ConnectRejection("unauthorized");
         }
+        long noticesSeen = revocations.count();
         AuthenticatedUser user = checked(token.asText()).orElseThrow(() -> new ConnectRejection("unauthorized"));
         admitConnect(user.username());
         // the last check: once a place is reserved, nothing may refuse the socket without giving it back
@@ -292,7 +294,11 @@ final class TenantChat {
         socket.data()
                 .put(
                         ChatUser.KEY,
-                        new ChatUser(user.username(), Tenant.tokenKey(token.asText()), tenant.acceptedUntil(user)));
+                        new ChatUser(
+                                user.username(),
+                                Tenant.tokenKey(token.asText()),
+                                tenant.acceptedUntil(user),
+                                noticesSeen));
         socket.data().put(SocketWork.KEY, new SocketWork());
         Memberships.optIn(socket);
     }
@@ -362,9 +368,12 @@ final class TenantChat {
         if (presence.connected(user)) {
             whenTrue(peers.online(user), () -> socket.broadcast().emit("user:online", userEvent(user)));
         }
-        // the token was checked before this socket was registered: a revocation in between did not see the socket
+        // the token was checked before this socket was registered: a revocation told in between did not see the socket.
+        // A suspension is a flag; a session is read again only when a revocation was told since (RevocationNotices)
+        ChatUser chatUser = user(socket);
         try {
-            if (!tenant.notRevoked(user(socket).tokenKey())) {
+            if (tenant.suspended()
+                    || revocations.since(chatUser.noticesSeen()) && !tenant.notRevoked(chatUser.tokenKey())) {
                 socket.disconnect(false);
                 return;
             }
@@ -636,6 +645,7 @@ final class TenantChat {
     // --- revocation and announcements ------------------------------------------------------------------------
 
     void disconnectToken(String tokenKey) {
+        revocations.told();
         for (Socket socket : List.copyOf(namespace.sockets())) {
             if (user(socket).tokenKey().equals(tokenKey)) {
                 socket.disconnect(false);
@@ -644,6 +654,7 @@ final class TenantChat {
     }
 
     void disconnectUser(String username) {
+        revocations.told();
         for (Socket socket : List.copyOf(namespace.sockets())) {
             if (user(socket).username().equals(username)) {
                 socket.disconnect(false);
@@ -652,6 +663,7 @@ final class TenantChat {
     }
 
     void disconnectAll() {
+        revocations.told();
         namespace.disconnectSockets(false);
     }
 
