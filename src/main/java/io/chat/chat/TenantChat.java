@@ -128,6 +128,7 @@ final class TenantChat {
 
     /** The namespace is gone from this node. */
     void close() {
+        revocations.told(); // a CONNECT under way reads its session again, from a store closing with the tenant
         peers.close();
     }
 
