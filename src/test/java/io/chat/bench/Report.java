@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -662,18 +663,35 @@ public final class Report {
         return svg.toString();
     }
 
-    private static final Pattern SECTION = Pattern.compile("(?m)^\\*\\*(W\\d) [^*]*\\*\\*");
+    /** A scenario's bold title: W1-W5, and the cold start's paragraph (START). */
+    private static final Pattern SECTION = Pattern.compile("(?m)^\\*\\*(W\\d|Cold start)\\b[^*]*\\*\\*");
+    /** A scenario's line in the header ("- W5: --rooms ..."). */
+    private static final Pattern HEADER_LINE = Pattern.compile("(?m)^- (W\\d|START):[^\\n]*\\n");
+    /** The order of a full run's summary. */
+    private static final List<String> ORDER = List.of("W1", "W2", "W3", "W4", "START", "W5");
+
     private static final String REPRODUCE = "\nReproduce: ";
+
+    private static String scenario(String title) {
+        return title.equals("Cold start") ? "START" : title;
+    }
+
+    /** An empty map whose keys, scenarios, come in a full run's order. */
+    private static Map<String, String> byScenario() {
+        return new TreeMap<>(
+                Comparator.comparingInt((String name) -> ORDER.contains(name) ? ORDER.indexOf(name) : ORDER.size())
+                        .thenComparing(Comparator.naturalOrder()));
+    }
 
     /** A summary's sections by scenario, each from its bold title up to the next one; the header before them. */
     static Map<String, String> sections(String summary) {
-        Map<String, String> sections = new TreeMap<>();
+        Map<String, String> sections = byScenario();
         Matcher m = SECTION.matcher(summary);
         List<int[]> starts = new ArrayList<>();
         List<String> names = new ArrayList<>();
         while (m.find()) {
             starts.add(new int[] {m.start(), m.end()});
-            names.add(m.group(1));
+            names.add(scenario(m.group(1)));
         }
         for (int i = 0; i < starts.size(); i++) {
             int end = i + 1 < starts.size() ? starts.get(i + 1)[0] : summary.length();
@@ -682,16 +700,39 @@ public final class Report {
         return sections;
     }
 
+    /** The header's line for each scenario it describes. */
+    private static Map<String, String> headerLines(String header) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        Matcher m = HEADER_LINE.matcher(header);
+        while (m.find()) {
+            lines.put(m.group(1), m.group());
+        }
+        return lines;
+    }
+
     /**
-     * The new summary, plus each scenario table of the README's earlier block that this run did not measure,
-     * marked with the run it came from: a partial run (say {@code --scenarios W4}) must not erase the others.
+     * The new summary, plus each scenario of the README's earlier block that this run did not measure (its table or
+     * paragraph, marked with the run it came from, and its line in the header): a partial run (say {@code --scenarios
+     * W4}) must not erase the others.
      */
     static String merged(String oldBlock, String summary) {
         Matcher oldRun = Pattern.compile("Run `([^`]+)`").matcher(oldBlock);
         String oldName = oldRun.find() ? oldRun.group(1) : "earlier";
         int reproduce = oldBlock.indexOf(REPRODUCE);
-        Map<String, String> old = sections(reproduce >= 0 ? oldBlock.substring(0, reproduce) : oldBlock);
-        Map<String, String> all = new TreeMap<>(sections(summary));
+        String oldSummary = reproduce >= 0 ? oldBlock.substring(0, reproduce) : oldBlock;
+        Map<String, String> old = sections(oldSummary);
+        Map<String, String> all = sections(summary);
+        Map<String, String> oldHeader = headerLines(header(oldSummary));
+        String header = header(summary);
+        Map<String, String> lines = headerLines(header);
+        int at = lines.isEmpty()
+                ? Math.max(0, header.indexOf("- load"))
+                : header.indexOf(lines.values().iterator().next());
+        for (String line : lines.values()) {
+            header = header.replace(line, "");
+        }
+        Map<String, String> ordered = byScenario();
+        ordered.putAll(lines);
         for (Map.Entry<String, String> e : old.entrySet()) {
             if (!all.containsKey(e.getKey())) {
                 String section = e.getValue();
@@ -702,11 +743,20 @@ public final class Report {
                                 ? section
                                 : section.substring(0, title.end()) + " (from run `" + oldName + "`)"
                                         + section.substring(title.end()));
+                if (oldHeader.containsKey(e.getKey())) {
+                    ordered.put(e.getKey(), oldHeader.get(e.getKey()));
+                }
             }
         }
-        Matcher first = SECTION.matcher(summary);
-        String header = first.find() ? summary.substring(0, first.start()) : summary;
+        // every scenario's line, in a full run's order, where the new run's first one was
+        header = header.substring(0, at) + String.join("", ordered.values()) + header.substring(at);
         return header.stripTrailing() + "\n\n" + String.join("\n\n", all.values()) + "\n";
+    }
+
+    /** What comes before the first scenario's section. */
+    private static String header(String summary) {
+        Matcher first = SECTION.matcher(summary);
+        return first.find() ? summary.substring(0, first.start()) : summary;
     }
 
     static void updateReadme(Path readme, String summary, String name) throws IOException {
