@@ -1,9 +1,10 @@
 # Sourced by the admin scripts: talks to the admin API with curl.
-# Environment: CHAT_ADMIN_URL (default http://127.0.0.1:8081), CHAT_ADMIN_USER, CHAT_ADMIN_PASSWORD.
+# Environment: CHAT_ADMIN_URL (default http://127.0.0.1:$CHAT_ADMIN_PORT, the port scripts/run and scripts/cluster
+# take, 8081 unless set), CHAT_ADMIN_USER, CHAT_ADMIN_PASSWORD.
 # Prints the JSON answer on stdout; errors on stderr; exits non-zero on failure. The password never appears
 # on a command line (curl reads it from a file descriptor) and is never printed.
 
-ADMIN_URL="${CHAT_ADMIN_URL:-http://127.0.0.1:8081}"
+ADMIN_URL="${CHAT_ADMIN_URL:-http://127.0.0.1:${CHAT_ADMIN_PORT:-8081}}"
 
 die() {
   echo "error: $*" >&2

@@ -17,5 +17,9 @@ if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR
     fi
   done
   echo "building the server (mvn package)..." >&2
-  (cd "$ROOT" && mvn -B -q -DskipTests package) >&2 || { echo "error: the build failed" >&2; exit 1; }
+  # quiet means quiet: not the JDK 24+ warnings about the sun.misc.Unsafe in Maven's own Guava
+  MVN_JVM=${MAVEN_OPTS:-}
+  [ "$(jdk_major "$JAVA_HOME")" -lt 24 ] || MVN_JVM+=" --sun-misc-unsafe-memory-access=allow"
+  (cd "$ROOT" && MAVEN_OPTS=$MVN_JVM mvn -B -q -DskipTests package) >&2 ||
+    { echo "error: the build failed" >&2; exit 1; }
 fi

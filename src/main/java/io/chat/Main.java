@@ -35,9 +35,12 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.staticcontent.StaticContentService;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.logging.LogManager;
 
 /**
  * The one place where objects are created and wired: settings, the object graph, start ({@link Launch}). Tests
@@ -60,13 +64,16 @@ public final class Main {
     public static void main(String[] args) {
         try {
             Arguments arguments = Arguments.parse(args);
-            if (!arguments.migrateToCluster()) {
-                // Helidon's console handler writes to stdout; the migration's stdout holds its report alone, so it
-                // keeps the JDK's logging (stderr)
+            if (arguments.migrateToCluster()) {
+                // Helidon's console handler writes to stdout, where the migration's report goes alone
+                try (InputStream config = Main.class.getResourceAsStream("/migrate-logging.properties")) {
+                    LogManager.getLogManager().readConfiguration(config);
+                }
+            } else {
                 LogConfig.configureRuntime();
             }
             run(arguments);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
         }
@@ -175,7 +182,8 @@ public final class Main {
         try {
             // before the port listens: once /health answers UP (and a client can sign in), the demo is all there
             demo = settings.demo()
-                    ? DemoTenant.ensure(registry, settings.tenantsDir(), clock.instant())
+                    ? DemoTenant.ensure(
+                            registry, settings.tenantsDir(), clock.instant().truncatedTo(ChronoUnit.MILLIS))
                     : Optional.empty();
             running = Launch.of(io)
                     .port(settings.port())

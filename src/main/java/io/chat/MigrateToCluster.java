@@ -105,7 +105,7 @@ final class MigrateToCluster {
     private static List<TenantDefinition> readableTenants(FolderTenantCatalog catalog) {
         FolderTenantCatalog.Contents contents = catalog.contents();
         if (!contents.unreadable().isEmpty()) {
-            throw new Refused("cannot read the tenant.json of " + String.join(", ", contents.unreadable())
+            throw new Refused("cannot use the tenant.json of " + String.join(", ", contents.unreadable())
                     + ": fix it or move the folder away; nothing was migrated");
         }
         List<TenantDefinition> tenants = new ArrayList<>(contents.definitions());

@@ -8,6 +8,7 @@ import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantRegistry;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,7 +110,7 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     }
 
     public void announce(Tenant tenant, String text) {
-        chat(tenant).ifPresent(chat -> chat.announce(text, clock.instant()));
+        chat(tenant).ifPresent(chat -> chat.announce(text, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }
 
     /** Live figures of a tenant's namespace. */

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * One tenant's presence, sockets and message rate across the cluster. Online users, room members and sockets are
  * counted per node in Redis ({@link ClusterScripts}); the lists ({@code presence:list}, {@code rooms:list}) are
  * socket.io's way, every node's sockets fetched through the Redis adapter with the user in their public data,
- * answering with what came when a node is slow.
+ * answering with what came when a node is slow; callers asking for the same room meanwhile share one fetch.
  */
 final class TenantPeers implements Peers {
     private static final System.Logger LOGGER = System.getLogger(TenantPeers.class.getName());
@@ -64,6 +64,9 @@ final class TenantPeers implements Peers {
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     /** The fields the last reconciliation set (only the reconciling thread reads and writes it). */
     private Set<String> reconciled = Set.of();
+    /** The cluster's sockets of a room, or of the tenant ({@link BroadcastOptions#ALL}), one fetch at a time each. */
+    private final SharedFetches<BroadcastOptions, List<Member>> clusterSockets =
+            new SharedFetches<>(this::fetchSockets);
 
     TenantPeers(ClusterPeers cluster, Tenant tenant, Namespace namespace, Departures departures) {
         this.cluster = cluster;
@@ -143,7 +146,7 @@ final class TenantPeers implements Peers {
 
     @Override
     public CompletableFuture<List<String>> members(String room, List<String> here) {
-        return sockets(BroadcastOptions.rooms(Set.of(room))).thenApply(sockets -> {
+        return clusterSockets.get(BroadcastOptions.rooms(Set.of(room))).thenApply(sockets -> {
             Set<String> users = new TreeSet<>(here);
             sockets.forEach(socket -> users.add(socket.user()));
             return List.copyOf(users);
@@ -152,7 +155,7 @@ final class TenantPeers implements Peers {
 
     @Override
     public CompletableFuture<Map<String, Integer>> roomSizes(Map<String, Integer> here) {
-        return sockets(BroadcastOptions.ALL).thenApply(sockets -> {
+        return clusterSockets.get(BroadcastOptions.ALL).thenApply(sockets -> {
             if (sockets.isEmpty()) {
                 return here; // the cluster did not answer (or no socket at all)
             }
@@ -177,9 +180,14 @@ final class TenantPeers implements Peers {
      * The sockets {@code options} select on every node, with what came from the nodes that answered in time; empty
      * when the cluster cannot be asked (the caller falls back on this node's own figures).
      */
-    private CompletableFuture<List<Member>> sockets(BroadcastOptions options) {
-        return adapter.fetchAllSockets(options)
-                .thenApply(snapshots -> snapshots.stream()
+    private CompletableFuture<List<Member>> fetchSockets(BroadcastOptions options) {
+        CompletableFuture<List<SocketSnapshot>> fetched;
+        try {
+            fetched = adapter.fetchAllSockets(options);
+        } catch (RuntimeException e) {
+            fetched = CompletableFuture.failedFuture(e);
+        }
+        return fetched.thenApply(snapshots -> snapshots.stream()
                         .map(TenantPeers::member)
                         .flatMap(Optional::stream)
                         .toList())

@@ -44,7 +44,10 @@ public final class FolderTenantCatalog implements TenantCatalog {
         return catalog;
     }
 
-    /** The folder's tenants: the definitions that can be read, and the ids of the tenant folders whose cannot. */
+    /**
+     * The folder's tenants: the definitions that can be read, and the tenant folders whose cannot, each as its id and
+     * why, e.g. {@code demo2 (it names tenant demo)}.
+     */
     public record Contents(List<TenantDefinition> definitions, List<String> unreadable) {}
 
     @Override
@@ -70,14 +73,14 @@ public final class FolderTenantCatalog implements TenantCatalog {
                     LOGGER.log(
                             System.Logger.Level.WARNING,
                             "tenant=" + id.get() + " event=load outcome=skipped" + " reason=unreadable-definition");
-                    unreadable.add(id.get().value());
+                    unreadable.add(id.get().value() + " (not a tenant definition)");
                     continue;
                 }
                 if (!definition.id().equals(id.get())) {
                     LOGGER.log(
                             System.Logger.Level.WARNING,
                             "tenant=" + id.get() + " event=load outcome=skipped" + " reason=id-mismatch");
-                    unreadable.add(id.get().value());
+                    unreadable.add(id.get().value() + " (it names tenant " + definition.id() + ")");
                     continue;
                 }
                 definitions.add(definition);

@@ -90,7 +90,7 @@ class ClusterFaultsTest {
     void postgresDownFailsSendsAtOnceAndBothNodesRecoverByThemselves() throws Exception {
         String tenant = TestTenants.newId("pg");
         nodeA.passwordTenant(tenant, "alice", "bob");
-        awaitLive(nodeB, tenant);
+        TwoNodes.awaitServed(nodeB, tenant, RECOVERY);
         ChatClient alice = connect(nodeA, tenant, "alice");
         ChatClient bob = connect(nodeB, tenant, "bob");
         alice.join("lobby");
@@ -139,7 +139,7 @@ class ClusterFaultsTest {
     void redisDownKeepsEachNodeServingItsOwnSocketsAndCrossNodeDeliveryResumesByItself() throws Exception {
         String tenant = TestTenants.newId("rd");
         nodeA.passwordTenant(tenant, "alice", "carol", "bob", "dave");
-        awaitLive(nodeB, tenant);
+        TwoNodes.awaitServed(nodeB, tenant, RECOVERY);
         String davesToken = nodeB.login(tenant, "dave");
         ChatClient daveOnB = ChatClient.open(nodeB.url(), "/" + tenant, ChatClient.defaultOptions(davesToken));
         clients.add(daveOnB);
@@ -297,12 +297,6 @@ class ClusterFaultsTest {
 
     private static long millisSince(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
-    }
-
-    private static void awaitLive(PlatformServer node, String tenant) {
-        awaitWithin(
-                RECOVERY,
-                () -> node.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 200);
     }
 
     private ChatClient connect(PlatformServer node, String tenant, String user) {

@@ -99,7 +99,7 @@ class ClusterModeTest {
     void aMessageSentRightAfterAJoinOnTheOtherNodeReachesTheJoiner() {
         String tenant = TestTenants.newId("cl");
         nodeA.passwordTenant(tenant, "cleo", "dan");
-        awaitLive(nodeB, tenant);
+        TwoNodes.awaitServed(nodeB, tenant, ACROSS_NODES);
         ChatClient cleo = connect(nodeA, tenant, "cleo");
         ChatClient dan = connect(nodeB, tenant, "dan");
         for (int i = 0; i < 10; i++) {
@@ -117,7 +117,7 @@ class ClusterModeTest {
     void aLogoutThroughOneNodeDropsTheSocketOnTheOther() {
         String tenant = TestTenants.newId("cl");
         nodeA.passwordTenant(tenant, "carol");
-        awaitLive(nodeB, tenant);
+        TwoNodes.awaitServed(nodeB, tenant, ACROSS_NODES);
         String token = nodeB.login(tenant, "carol");
         ChatClient onB = connectWith(nodeB, tenant, token);
 
@@ -149,7 +149,7 @@ class ClusterModeTest {
     void deletingAUserOrSuspendingTheTenantThroughOneNodeDropsSocketsOnTheOther() {
         String tenant = TestTenants.newId("cl");
         nodeA.passwordTenant(tenant, "dave", "erin");
-        awaitLive(nodeB, tenant);
+        TwoNodes.awaitServed(nodeB, tenant, ACROSS_NODES);
         ChatClient dave = connect(nodeB, tenant, "dave");
         ChatClient erin = connect(nodeB, tenant, "erin");
 
@@ -187,7 +187,7 @@ class ClusterModeTest {
     void noSocketsTokenCrossesRedis() throws Exception {
         String tenant = TestTenants.newId("cl");
         nodeA.passwordTenant(tenant, "gina", "hank");
-        awaitLive(nodeB, tenant);
+        TwoNodes.awaitServed(nodeB, tenant, ACROSS_NODES);
         String ginaToken = nodeA.login(tenant, "gina");
         String hankToken = nodeB.login(tenant, "hank");
         List<String> crossed = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -236,7 +236,7 @@ class ClusterModeTest {
 
         String tenant = TestTenants.newId("cl");
         nodeA.passwordTenant(tenant, "ivy", "jack");
-        awaitLive(nodeB, tenant);
+        TwoNodes.awaitServed(nodeB, tenant, ACROSS_NODES);
         ChatClient ivy = connect(nodeA, tenant, "ivy");
         ChatClient jack = connect(nodeB, tenant, "jack");
         ivy.join("lobby");
@@ -247,12 +247,6 @@ class ClusterModeTest {
 
     private static String credentials(String user) {
         return "{\"username\":\"" + user + "\",\"password\":\"" + PlatformServer.password(user) + "\"}";
-    }
-
-    private static void awaitLive(PlatformServer node, String tenant) {
-        awaitWithin(
-                ACROSS_NODES,
-                () -> node.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 200);
     }
 
     private ChatClient connect(PlatformServer node, String tenant, String user) {

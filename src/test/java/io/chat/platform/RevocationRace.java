@@ -47,12 +47,7 @@ final class RevocationRace {
     List<String> failedRounds(String tenantPrefix, int rounds) throws Exception {
         String tenant = TestTenants.newId(tenantPrefix);
         TestTenants.passwordTenant(revoking, tenant, null, "alice");
-        // on a cluster, the other node serves the tenant once it has read the shared catalog (an admin call syncs it)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (using.admin("GET", "/admin/tenants/" + tenant, null).statusCode() != 200) {
-            assertTrue(System.nanoTime() < deadline, "tenant " + tenant + " not served by the using node");
-            Thread.sleep(50);
-        }
+        TwoNodes.awaitServed(using, tenant, TwoNodes.ACROSS_NODES);
         List<String> failures = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             boolean deleteUser = round % 2 == 1;

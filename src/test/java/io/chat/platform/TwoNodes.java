@@ -86,10 +86,17 @@ final class TwoNodes implements AutoCloseable {
     String tenant(String limitsJson, String... users) {
         String tenant = TestTenants.newId("cp");
         TestTenants.passwordTenant(a, tenant, limitsJson, users);
-        awaitWithin(
-                ACROSS_NODES,
-                () -> b.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 200);
+        awaitServed(b, tenant, ACROSS_NODES);
         return tenant;
+    }
+
+    /**
+     * Waits until {@code node} serves a tenant made through another node: it does once it has read the shared
+     * catalog, which its admin lookup of the tenant syncs.
+     */
+    static void awaitServed(PlatformServer node, String tenant, Duration bound) {
+        awaitWithin(
+                bound, () -> node.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 200);
     }
 
     /** A third node of the same cluster in a child JVM, to be killed; the caller kills it. */
