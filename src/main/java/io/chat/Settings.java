@@ -255,6 +255,13 @@ public record Settings(
         public static final int DEFAULT_PER_ADDRESS = 1_000;
         /** File descriptors left for everything else: the tenants' database files, the admin listener, jars. */
         static final int FD_RESERVE = 512;
+        /**
+         * The heap one connection may make the server hold before its client proved anything: Helidon's 8 KiB read
+         * buffer and what it read ahead (23 KiB a connection for a stranger's unfinished polling POST, class
+         * histogram), the first 4 KiB of a message, and the session's own state, with a margin. The default cap keeps
+         * a crowd of strangers within the heap (a 512 MiB heap ran out at about 10,300 strangers' unfinished frames).
+         */
+        static final long HEAP_PER_CONNECTION = 48 * 1024;
 
         public ConnectionCaps {
             if (total < 0 || perAddress < 1 || tcpPerAddress < 0) {
@@ -276,13 +283,14 @@ public record Settings(
             return tcpPerAddress > 0 ? tcpPerAddress : (int) Math.min(Integer.MAX_VALUE, 2L * perAddress);
         }
 
-        /** The total cap, {@code total} or the one derived from the file descriptor limit. */
+        /** The total cap, {@code total} or the one derived from the file descriptor limit and the heap. */
         public int effectiveTotal() {
             if (total > 0) {
                 return total;
             }
-            long fds = fileDescriptorLimit();
-            return (int) Math.max(64, Math.min(1_000_000, fds - FD_RESERVE));
+            long fds = fileDescriptorLimit() - FD_RESERVE;
+            long heap = Runtime.getRuntime().maxMemory() / HEAP_PER_CONNECTION;
+            return (int) Math.max(64, Math.min(1_000_000, Math.min(fds, heap)));
         }
 
         private static long fileDescriptorLimit() {

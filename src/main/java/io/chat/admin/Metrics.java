@@ -74,6 +74,10 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
         FunctionCounter.builder("chat.connections.closed.queue.full", engine, EngineServer::queueOverflows)
                 .description("Connections closed for a full outbound queue.")
                 .register(registry);
+        FunctionCounter.builder("chat.connections.closed.restricted.full", engine, EngineServer::restrictedRefusals)
+                .description("Connections not yet in a namespace closed because such connections held the most"
+                        + " bytes they may hold together.")
+                .register(registry);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Gauge.builder("jvm.heap.used.bytes", memory, m -> m.getHeapMemoryUsage().getUsed())

@@ -40,7 +40,29 @@ final class Payloads {
         if (Limits.textLength(value) > Limits.MAX_TEXT_LENGTH) {
             throw new Acks.Refusal(TOO_LARGE, "text over 4000 characters");
         }
+        if (hasLoneSurrogate(value)) {
+            throw new Acks.Refusal(BAD_REQUEST, "invalid text");
+        }
         return value;
+    }
+
+    /**
+     * Whether {@code value} holds half a surrogate pair (JSON's {@code "\ud800"} escape allows one): it has no UTF-8
+     * form, and the JSON writer would merge it with the character after it, so people would be shown another text than
+     * the one stored, searched and scanned for mentions.
+     */
+    static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Optional<String> clientId(JsonNode payload) {
@@ -48,7 +70,10 @@ final class Payloads {
         if (id == null || id.isNull()) {
             return Optional.empty();
         }
-        if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > MAX_CLIENT_ID) {
+        if (!id.isTextual()
+                || id.asText().isEmpty()
+                || id.asText().length() > MAX_CLIENT_ID
+                || hasLoneSurrogate(id.asText())) {
             throw new Acks.Refusal(BAD_REQUEST, "invalid clientId");
         }
         return Optional.of(id.asText());

@@ -56,7 +56,7 @@ final class RoomPayloads {
         if (Limits.textLength(value) > MAX_TOPIC) {
             throw new Acks.Refusal(TOO_LARGE, "topic over " + MAX_TOPIC + " characters");
         }
-        if (value.codePoints().anyMatch(RoomPayloads::forbiddenInTopic)) {
+        if (value.codePoints().anyMatch(RoomPayloads::forbiddenInTopic) || Payloads.hasLoneSurrogate(value)) {
             throw new Acks.Refusal(BAD_REQUEST, "invalid topic");
         }
         return value;

@@ -1,5 +1,6 @@
 package io.chat.tenant;
 
+import io.chat.tenant.auth.ShownNames;
 import java.util.regex.Pattern;
 
 /** The contract's rules for user names, passwords and room names. */
@@ -26,28 +27,9 @@ public final class Names {
                 && USERNAME.matcher(candidate).matches();
     }
 
-    /**
-     * A name shown to people: 1 to {@code max} characters, not blank, with no control, format or separator
-     * characters (which covers the bidirectional overrides and isolates that would make it read as someone else's).
-     */
+    /** A name shown to people: 1 to {@code max} characters, none that hides or rearranges text ({@link ShownNames}). */
     public static boolean isDisplayName(String candidate, int max) {
-        return candidate != null
-                && !candidate.isBlank()
-                && candidate.length() <= max
-                && candidate.codePoints().noneMatch(Names::hidden);
-    }
-
-    private static boolean hidden(int codePoint) {
-        return switch (Character.getType(codePoint)) {
-            case Character.CONTROL,
-                    Character.FORMAT,
-                    Character.LINE_SEPARATOR,
-                    Character.PARAGRAPH_SEPARATOR,
-                    Character.SURROGATE,
-                    Character.UNASSIGNED,
-                    Character.PRIVATE_USE -> true;
-            default -> false;
-        };
+        return ShownNames.isShown(candidate, max);
     }
 
     public static boolean isPassword(String candidate) {

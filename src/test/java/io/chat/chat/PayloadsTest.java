@@ -1,8 +1,12 @@
 package io.chat.chat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** What passes for a reaction emoji: what people type as one, and nothing that hides or turns text around it. */
@@ -38,5 +42,23 @@ class PayloadsTest {
                     .toList()
                     .toString());
         }
+    }
+
+    @Test
+    void textWithHalfASurrogatePairIsRefusedAndWholePairsPass() {
+        // JSON lets a client send "\ud800" alone; written back out it merged with the next character ("\ud800 " came
+        // back as U+10020: another text than the one stored, searched and scanned for mentions)
+        for (String text : new String[] {"lone \uD800 high", "\uDC00x", "end \uD83D", "\uDE00\uD83D"}) {
+            Acks.Refusal refusal = assertThrows(Acks.Refusal.class, () -> Payloads.text(textPayload(text)), text);
+            assertEquals(Acks.ErrorCode.BAD_REQUEST, refusal.code());
+            assertTrue(Payloads.hasLoneSurrogate(text));
+        }
+        for (String text : new String[] {"😀", "a😀b", "plain", "\uD83D\uDE00\uD83D\uDE00"}) {
+            assertEquals(text, Payloads.text(textPayload(text)));
+        }
+    }
+
+    private static JsonNode textPayload(String text) {
+        return Json.mapper().createObjectNode().put("text", text);
     }
 }

@@ -31,7 +31,9 @@ class RoomPayloadsTest {
             "\u2066x",
             "\u2067x",
             "\u2068x",
-            "x\u2069"
+            "x\u2069",
+            "lone \uD800 high",
+            "\uDC00x"
         }) {
             Acks.Refusal refusal = assertThrows(Acks.Refusal.class, () -> topic(text), text);
             assertEquals(Acks.ErrorCode.BAD_REQUEST, refusal.code());

@@ -35,6 +35,8 @@ public final class EngineServer {
     private final LongAdder queueOverflows = new LongAdder();
     private final LongAdder sessionsOpened = new LongAdder();
     private final LongAdder sessionsRefused = new LongAdder();
+    private final RestrictedBytes restrictedBytes =
+            RestrictedBytes.forHeap(Runtime.getRuntime().maxMemory());
     private final SessionAdmission admission;
     /** Set when shutdown begins: from then on handshakes and upgrades are refused before anything starts. */
     private volatile boolean stopping;
@@ -81,6 +83,18 @@ public final class EngineServer {
 
     public long sessionsOpened() {
         return sessionsOpened.sum();
+    }
+
+    /**
+     * Messages of restricted sessions refused because the bytes all of them may hold at once were taken (the
+     * connection is closed: WebSocket 1013, polling 503).
+     */
+    public long restrictedRefusals() {
+        return restrictedBytes.refusals();
+    }
+
+    RestrictedBytes restrictedBytes() {
+        return restrictedBytes;
     }
 
     /** Handshakes refused because a session cap was reached or the server was stopping. */

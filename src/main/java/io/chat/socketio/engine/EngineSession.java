@@ -39,6 +39,8 @@ public final class EngineSession {
     private volatile EngineListener listener;
     /** The largest message accepted now: the configured one, or less while the layer above restricts it. */
     private volatile int maxMessageBytes;
+
+    private volatile boolean restricted;
     /** Outbound bytes that may wait before the session is closed, likewise. */
     private volatile long maxQueueBytes;
 
@@ -101,12 +103,19 @@ public final class EngineSession {
     public void restrict(int bytes) {
         maxMessageBytes = Math.min(bytes, server.config().maxPayload());
         maxQueueBytes = Math.min(bytes, server.config().maxQueueBytes());
+        restricted = true;
     }
 
     /** Back to the configured limits. */
     public void unrestrict() {
         maxMessageBytes = server.config().maxPayload();
         maxQueueBytes = server.config().maxQueueBytes();
+        restricted = false;
+    }
+
+    /** Restricted: its messages also take their bytes from what all restricted sessions may hold together. */
+    boolean restricted() {
+        return restricted;
     }
 
     int maxPacketsPerPoll() {

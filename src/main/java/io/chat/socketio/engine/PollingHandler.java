@@ -31,7 +31,10 @@ final class PollingHandler implements Handler {
         BAD_REQUEST(3, "Bad request", Status.BAD_REQUEST_400),
         FORBIDDEN(4, "Forbidden", Status.FORBIDDEN_403),
         UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", Status.BAD_REQUEST_400),
-        /** Not one of Node's: a session cap is reached or the server is stopping; the client retries later. */
+        /**
+         * Not one of Node's: a session cap is reached, the server is stopping, or the bytes of restricted sessions are
+         * all taken; the client retries later.
+         */
         UNAVAILABLE(3, "Server unavailable", Status.SERVICE_UNAVAILABLE_503);
 
         final int code;
@@ -157,6 +160,15 @@ final class PollingHandler implements Handler {
             return;
         }
         byte[] body;
+        // a restricted session's body takes its bytes (past the free ones) from what all of them may hold together
+        long taken =
+                session.restricted() ? Math.max(0, session.maxMessageBytes() + 1L - RestrictedBytes.FREE_BYTES) : 0;
+        if (taken > 0 && !server.restrictedBytes().take(taken)) {
+            transport.endPost();
+            fail(res, Failure.UNAVAILABLE);
+            session.close(CloseReason.TRANSPORT_ERROR);
+            return;
+        }
         try {
             int max = session.maxMessageBytes();
             try (InputStream in = req.content().inputStream()) {
@@ -170,6 +182,7 @@ final class PollingHandler implements Handler {
             // packets are handled before the answer, so two POSTs of one client can never interleave
             dispatch(session, body);
         } finally {
+            server.restrictedBytes().give(taken);
             // before the answer: the client sends its next POST as soon as it has it
             transport.endPost();
         }

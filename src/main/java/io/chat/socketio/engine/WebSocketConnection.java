@@ -71,7 +71,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
         this.request = request;
         this.upgradeOf = upgradeOf;
         this.reader = ctx.dataReader();
-        this.frames = new WebSocketFrameReader(WebSocketFrameReader.Input.of(reader), this::maxMessageBytes);
+        this.frames = new WebSocketFrameReader(
+                WebSocketFrameReader.Input.of(reader),
+                this::maxMessageBytes,
+                server.restrictedBytes(),
+                this::restricted);
     }
 
     @Override
@@ -110,6 +114,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
             }
         } finally {
             running = false;
+            frames.release();
             EngineSession current = session;
             if (attached && current != null) {
                 current.transportClosed(this, endReason);
@@ -176,6 +181,15 @@ final class WebSocketConnection implements ServerConnection, Transport {
             current = upgradeOf.orElse(null);
         }
         return current == null ? server.config().maxPayload() : current.maxMessageBytes();
+    }
+
+    /** Whether the session (or, before an upgrade completes, the session being upgraded) is restricted. */
+    private boolean restricted() {
+        EngineSession current = session;
+        if (current == null) {
+            current = upgradeOf.orElse(null);
+        }
+        return current != null && current.restricted();
     }
 
     // --- writing -----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -26,6 +27,10 @@ final class WebSocketFrameReader {
 
     private final Input in;
     private final IntSupplier maxMessageBytes;
+    private final RestrictedBytes restrictedBytes;
+    private final BooleanSupplier restricted;
+    /** What the message being read took from {@link #restrictedBytes}; given back once it was handed on. */
+    private long taken;
     /** The opcode of the message being assembled, or -1 between messages. */
     private int messageOpcode = -1;
 
@@ -39,8 +44,25 @@ final class WebSocketFrameReader {
      *                        may change while it lives)
      */
     WebSocketFrameReader(Input in, IntSupplier maxMessageBytes) {
+        this(in, maxMessageBytes, new RestrictedBytes(Long.MAX_VALUE), () -> false);
+    }
+
+    /**
+     * @param restrictedBytes what the messages of restricted sessions take their bytes from
+     * @param restricted      whether the session is restricted now, asked for each frame
+     */
+    WebSocketFrameReader(
+            Input in, IntSupplier maxMessageBytes, RestrictedBytes restrictedBytes, BooleanSupplier restricted) {
         this.in = in;
         this.maxMessageBytes = maxMessageBytes;
+        this.restrictedBytes = restrictedBytes;
+        this.restricted = restricted;
+    }
+
+    /** Gives back what the message being read took: the connection calls it once it stops reading. */
+    void release() {
+        restrictedBytes.give(taken);
+        taken = 0;
     }
 
     /** Bytes in order; blocks until they are there, and throws (unchecked) when the input ends. */
@@ -100,6 +122,9 @@ final class WebSocketFrameReader {
      * message goes on assembling across calls.
      */
     Frame next() {
+        if (messageOpcode < 0) {
+            release(); // the last message was handed on
+        }
         while (true) {
             int b0 = in.read() & 0xFF;
             int b1 = in.read() & 0xFF;
@@ -132,6 +157,9 @@ final class WebSocketFrameReader {
                 // before the payload is read: an oversize frame is never held in memory
                 throw new Violation(WebSocketFrames.CLOSE_TOO_BIG, "message too big");
             }
+            if (!control && restricted.getAsBoolean()) {
+                take(assembledLength + length);
+            }
             byte[] mask = in.readBytes(4);
             byte[] payload = length == 0 ? new byte[0] : in.readBytes((int) length);
             for (int i = 0; i < payload.length; i++) {
@@ -155,6 +183,17 @@ final class WebSocketFrameReader {
                 }
                 default -> throw new Violation(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
             }
+        }
+    }
+
+    /** Takes from {@link #restrictedBytes} what a message of {@code messageBytes} needs past free and taken bytes. */
+    private void take(long messageBytes) {
+        long needed = messageBytes - RestrictedBytes.FREE_BYTES - taken;
+        if (needed > 0) {
+            if (!restrictedBytes.take(needed)) {
+                throw new Violation(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, "server busy");
+            }
+            taken += needed;
         }
     }
 

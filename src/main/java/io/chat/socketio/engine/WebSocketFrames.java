@@ -18,6 +18,7 @@ final class WebSocketFrames {
     static final int CLOSE_POLICY = 1008;
     static final int CLOSE_TOO_BIG = 1009;
     static final int CLOSE_INTERNAL = 1011;
+    static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
     private WebSocketFrames() {}
 

@@ -38,6 +38,8 @@ final class TenantJwtProvider implements AuthenticationProvider {
     // Tenants bring one key and no JWKS: an empty key set makes Helidon use the tenant's key as its default JWK,
     // which also makes Helidon require the token's alg to equal that key's alg.
     private static final JwkKeys NO_KEYS = JwkKeys.builder().build();
+    /** The longest user name a token may carry. */
+    static final int MAX_USERNAME_LENGTH = 128;
 
     private final Jwk key;
     private final String algorithm;
@@ -131,10 +133,14 @@ final class TenantJwtProvider implements AuthenticationProvider {
         }
         Optional<String> username = jwt.payloadClaim(userClaim)
                 .filter(v -> v.getValueType() == JsonValue.ValueType.STRING)
-                .map(v -> ((JsonString) v).getString())
-                .filter(s -> !s.isBlank());
+                .map(v -> ((JsonString) v).getString());
         if (username.isEmpty()) {
             return BearerAuthentication.failed("no user claim");
+        }
+        // the claim is the user's name everywhere (rooms, mentions, conversation keys, the store's 255-character
+        // columns): one that hides characters, e.g. a newline joining two names into one conversation's key, is refused
+        if (!ShownNames.isShown(username.get(), MAX_USERNAME_LENGTH)) {
+            return BearerAuthentication.failed("bad user claim");
         }
         Optional<Instant> expiresAt = jwt.expirationTime();
         if (expiresAt.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.socketio.engine.WebSocketFrameReader.Binary;
 import io.chat.socketio.engine.WebSocketFrameReader.Close;
@@ -556,5 +557,63 @@ class WebSocketFrameReaderTest {
         assertEquals(
                 new Close(WebSocketFrames.CLOSE_POLICY, "upgrade timeout"),
                 only(frame(FIN, WebSocketFrames.OP_CLOSE, payload)));
+    }
+
+    // --- what restricted sessions may hold together ----------------------------------------------------------
+
+    @Test
+    void aRestrictedMessagePastTheFreeBytesTakesThemFromTheBudgetAndGivesThemBackOnceHandedOn() {
+        RestrictedBytes budget = new RestrictedBytes(20_000);
+        int size = RestrictedBytes.FREE_BYTES + 10_000;
+        byte[] two = concat(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', size)), text("small"));
+        WebSocketFrameReader reader = new WebSocketFrameReader(new BytesInput(two), () -> LIMIT, budget, () -> true);
+        assertEquals(size, textOf(reader.next()).length());
+        assertEquals(10_000, budget.held(), "the message's bytes past the free ones, until it is handed on");
+        assertEquals("small", textOf(reader.next()));
+        assertEquals(0, budget.held());
+    }
+
+    @Test
+    void aRestrictedMessageThatFindsTheBudgetTakenIsRefusedBeforeItsPayloadIsRead() {
+        RestrictedBytes budget = new RestrictedBytes(20_000);
+        assertTrue(budget.take(15_000)); // other strangers' half-sent messages
+        byte[] header = Arrays.copyOf(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 30_000)), 8); // no payload
+        WebSocketFrameReader reader = new WebSocketFrameReader(new BytesInput(header), () -> LIMIT, budget, () -> true);
+        Violation refused = assertThrows(Violation.class, reader::next);
+        assertEquals(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, refused.code());
+        assertEquals(15_000, budget.held());
+        assertEquals(1, budget.refusals());
+    }
+
+    @Test
+    void anUnfinishedFragmentedMessageHoldsWhatItTookUntilTheConnectionReleasesIt() {
+        RestrictedBytes budget = new RestrictedBytes(100_000);
+        byte[] first = frame(0, WebSocketFrames.OP_TEXT, repeat('a', 10_000));
+        byte[] second = frame(0, WebSocketFrames.OP_CONTINUATION, repeat('b', 10_000));
+        WebSocketFrameReader reader =
+                new WebSocketFrameReader(new BytesInput(concat(first, second)), () -> LIMIT, budget, () -> true);
+        assertThrows(DataReader.InsufficientDataAvailableException.class, reader::next); // the peer stops sending
+        assertEquals(20_000 - RestrictedBytes.FREE_BYTES, budget.held());
+        reader.release();
+        assertEquals(0, budget.held());
+    }
+
+    @Test
+    void anUnrestrictedSessionTakesNothing() {
+        RestrictedBytes budget = new RestrictedBytes(1);
+        WebSocketFrameReader reader = new WebSocketFrameReader(
+                new BytesInput(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 50_000))),
+                () -> LIMIT,
+                budget,
+                () -> false);
+        assertEquals(50_000, textOf(reader.next()).length());
+        assertEquals(0, budget.held());
+    }
+
+    @Test
+    void theBudgetIsASixteenthOfTheHeapBetweenFourAndSixtyFourMiB() {
+        assertEquals(4L << 20, RestrictedBytes.forHeap(32L << 20).capacity());
+        assertEquals(32L << 20, RestrictedBytes.forHeap(512L << 20).capacity());
+        assertEquals(64L << 20, RestrictedBytes.forHeap(8L << 30).capacity());
     }
 }

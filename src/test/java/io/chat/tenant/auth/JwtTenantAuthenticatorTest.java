@@ -161,6 +161,20 @@ class JwtTenantAuthenticatorTest {
     }
 
     @Test
+    void aUserClaimThatHidesCharactersOrIsTooLongIsRefused() throws Exception {
+        // "alice\nbob" would open the conversation that alice, bob and carol's key names (members joined by newlines)
+        for (String sub : List.of("alice\nbob", "bob\u202Eevil", "\u001b[31mred", "lone\uD800", "x".repeat(129))) {
+            assertEquals(Optional.empty(), hsTenant().authenticate(hs256(claims(sub))), sub);
+        }
+        // what identity providers put there stays valid: mail addresses, opaque ids, other scripts
+        for (String sub : List.of("alice@example.com", "auth0|64f1c2", "Zoë Martín", "x".repeat(128))) {
+            assertEquals(
+                    sub,
+                    hsTenant().authenticate(hs256(claims(sub))).orElseThrow().username());
+        }
+    }
+
+    @Test
     void missingSubIsRefusedForTheDefaultClaim() throws Exception {
         Map<String, Object> claims = claims("x");
         claims.remove("sub");

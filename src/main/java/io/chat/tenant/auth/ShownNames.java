@@ -1,0 +1,31 @@
+package io.chat.tenant.auth;
+
+/**
+ * The rule for a name people are shown (a display name, a {@code jwt} tenant's user name): not blank, not too long, and
+ * no character that hides or rearranges text around it: controls (a newline would also join two names into one key
+ * where names are joined by newlines), format characters (the bidirectional overrides and isolates that would make it
+ * read as someone else's), line and paragraph separators, lone surrogates, unassigned and private-use code points.
+ */
+public final class ShownNames {
+    private ShownNames() {}
+
+    public static boolean isShown(String candidate, int max) {
+        return candidate != null
+                && !candidate.isBlank()
+                && candidate.length() <= max
+                && candidate.codePoints().noneMatch(ShownNames::hidden);
+    }
+
+    private static boolean hidden(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE,
+                    Character.UNASSIGNED,
+                    Character.PRIVATE_USE -> true;
+            default -> false;
+        };
+    }
+}
