@@ -11,6 +11,7 @@ import io.chat.history.ClusterMigration;
 import io.chat.history.ReadsBusyException;
 import io.chat.history.TenantStores;
 import io.chat.http.ApiError;
+import io.chat.http.ClientAddress;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.ConnectionGate;
 import io.chat.http.HeaderDeadline;
@@ -21,6 +22,7 @@ import io.chat.http.SecurityHeaders;
 import io.chat.http.WebIndex;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
+import io.chat.socketio.engine.ClientAddresses;
 import io.chat.socketio.engine.EngineConfig;
 import io.chat.tenant.DemoTenant;
 import io.chat.tenant.FolderTenantCatalog;
@@ -128,7 +130,7 @@ public final class Main {
         EngineConfig engine = EngineConfig.defaults("/socket.io/")
                 .withMaxSessions(maxConnections, settings.connections().perAddress())
                 // behind a trusted balancer, a client is capped by its own address, not the balancer's
-                .withClientAddresses(settings.trustedProxies()::clientOf)
+                .withClientAddresses(ClientAddresses.of(settings.trustedProxies()::clientOf, ClientAddress::network))
                 // no allowlist: any page may poll (a session's credential is in its CONNECT packet, never a cookie)
                 .withCors(EngineConfig.Cors.any());
         if (!settings.allowedOrigins().isEmpty()) {

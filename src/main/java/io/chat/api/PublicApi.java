@@ -6,6 +6,7 @@ import io.chat.chat.ChatService;
 import io.chat.chat.MessageJson;
 import io.chat.history.MessagePage;
 import io.chat.http.ApiError;
+import io.chat.http.ClientAddress;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
 import io.chat.http.TrustedProxies;
@@ -92,11 +93,13 @@ public final class PublicApi implements HttpService {
             throw ApiError.forbidden("tenant suspended");
         }
         LoginResult result;
-        try (LoginSlots.Slot held = loginSlots.acquire(proxies.clientOf(req)).orElseThrow(() -> {
-            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
-            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
-            return ApiError.rateLimited("too many login attempts", 1);
-        })) {
+        try (LoginSlots.Slot held = loginSlots
+                .acquire(ClientAddress.network(proxies.clientOf(req)))
+                .orElseThrow(() -> {
+                    // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
+                    LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
+                    return ApiError.rateLimited("too many login attempts", 1);
+                })) {
             result = tenant.login(username.get(), password.get());
         }
         switch (result) {

@@ -46,7 +46,7 @@ public final class ConnectionGate implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        String address = ClientAddress.of(ctx.remotePeer());
+        String address = ClientAddress.network(ClientAddress.of(ctx.remotePeer()));
         if (!counts.tryTake(address)) {
             if (refused.incrementAndGet() % 1_000 == 1) {
                 // the address is the socket's, not a string the client chose; one line per thousand refusals

@@ -3,7 +3,6 @@ package io.chat.http;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,14 +72,14 @@ public final class TrustedProxies {
         if (ranges.isEmpty() || forwardedFor.isEmpty()) {
             return peer;
         }
-        Optional<InetAddress> hop = literal(peer);
+        Optional<InetAddress> hop = ClientAddress.literal(peer);
         if (hop.isEmpty() || !trusts(hop.get())) {
             return peer;
         }
         String client = peer;
         List<String> hops = hops(forwardedFor);
         for (int i = hops.size() - 1; i >= 0 && i >= hops.size() - MAX_HOPS; i--) {
-            hop = literal(hops.get(i));
+            hop = ClientAddress.literal(hops.get(i));
             if (hop.isEmpty()) {
                 return client;
             }
@@ -100,7 +99,7 @@ public final class TrustedProxies {
         if (req.isSecure()) {
             return true;
         }
-        Optional<InetAddress> peer = literal(ClientAddress.of(req.remotePeer()));
+        Optional<InetAddress> peer = ClientAddress.literal(ClientAddress.of(req.remotePeer()));
         return peer.isPresent()
                 && trusts(peer.get())
                 && req.headers()
@@ -124,61 +123,11 @@ public final class TrustedProxies {
         return ranges.stream().anyMatch(range -> range.contains(bytes));
     }
 
-    /**
-     * An IP address written as one, never looked up: a dotted IPv4 address, or an IPv6 one (hex digits, colons and
-     * an embedded IPv4 address; no zone). Anything else is empty.
-     */
-    static Optional<InetAddress> literal(String text) {
-        if (text.isEmpty() || text.length() > ClientAddress.MAX_LENGTH) {
-            return Optional.empty();
-        }
-        try {
-            if (text.indexOf(':') < 0) {
-                return ipv4(text).map(bytes -> {
-                    try {
-                        return InetAddress.getByAddress(bytes);
-                    } catch (UnknownHostException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            }
-            for (char c : text.toCharArray()) {
-                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-                    return Optional.empty();
-                }
-            }
-            // with a colon and none but these characters, the JDK parses it as an IPv6 literal and never resolves it
-            return Optional.of(InetAddress.getByName(text));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<byte[]> ipv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            return Optional.empty();
-        }
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return Optional.empty();
-            }
-            int value = Integer.parseInt(part);
-            if (value > 255) {
-                return Optional.empty();
-            }
-            bytes[i] = (byte) value;
-        }
-        return Optional.of(bytes);
-    }
-
     /** An address and how many of its leading bits a match shares (all of them for a single address). */
     private record Range(byte[] network, int prefix) {
         static Optional<Range> parse(String entry) {
             int slash = entry.indexOf('/');
-            Optional<InetAddress> address = literal(slash < 0 ? entry : entry.substring(0, slash));
+            Optional<InetAddress> address = ClientAddress.literal(slash < 0 ? entry : entry.substring(0, slash));
             if (address.isEmpty()) {
                 return Optional.empty();
             }

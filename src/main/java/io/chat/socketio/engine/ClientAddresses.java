@@ -1,6 +1,7 @@
 package io.chat.socketio.engine;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The address a client is known by ({@link HandshakeRequest#remoteAddress()}, the key of the per-address session cap):
@@ -15,8 +16,31 @@ public interface ClientAddresses {
      */
     String clientOf(String peer, List<String> forwardedFor);
 
+    /**
+     * What the per-address session cap counts a client's address under: the address itself by default; an
+     * application may count the addresses one subscriber holds together (an IPv6 /64).
+     */
+    default String capKey(String address) {
+        return address;
+    }
+
     /** The TCP peer's address, whatever the request says. */
     static ClientAddresses peer() {
         return (peer, forwardedFor) -> peer;
+    }
+
+    /** Addresses as {@code clientOf} says, counted by the cap under {@code capKey}'s key. */
+    static ClientAddresses of(ClientAddresses clientOf, UnaryOperator<String> capKey) {
+        return new ClientAddresses() {
+            @Override
+            public String clientOf(String peer, List<String> forwardedFor) {
+                return clientOf.clientOf(peer, forwardedFor);
+            }
+
+            @Override
+            public String capKey(String address) {
+                return capKey.apply(address);
+            }
+        };
     }
 }

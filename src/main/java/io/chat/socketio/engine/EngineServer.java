@@ -47,7 +47,8 @@ public final class EngineServer {
         this.scheduler = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("engine.io-timer").daemon().factory());
         this.scheduler.setRemoveOnCancelPolicy(true);
-        this.admission = new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress());
+        this.admission =
+                new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress(), config.clientAddresses());
     }
 
     /**

@@ -12,10 +12,12 @@ final class SessionAdmission {
     private final int maxPerAddress;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final ClientAddresses addresses;
 
-    SessionAdmission(int maxSessions, int maxPerAddress) {
+    SessionAdmission(int maxSessions, int maxPerAddress, ClientAddresses addresses) {
         this.maxSessions = maxSessions;
         this.maxPerAddress = maxPerAddress;
+        this.addresses = addresses;
     }
 
     /** Takes a slot for a new session of {@code address}; false (nothing taken) when a cap is reached. */
@@ -25,7 +27,7 @@ final class SessionAdmission {
             return false;
         }
         boolean[] admitted = {false};
-        perAddress.compute(address, (a, count) -> {
+        perAddress.compute(addresses.capKey(address), (a, count) -> {
             int current = count == null ? 0 : count;
             if (current >= maxPerAddress) {
                 return count;
@@ -41,7 +43,7 @@ final class SessionAdmission {
 
     /** Gives back the slot of a session that ended. */
     void release(String address) {
-        perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+        perAddress.computeIfPresent(addresses.capKey(address), (a, count) -> count <= 1 ? null : count - 1);
         open.decrementAndGet();
     }
 
