@@ -31,21 +31,16 @@ class BusyReadsTest {
             String token = ChatFixture.session(tenant, "alice", Instant.now().plusSeconds(3600));
             try (ChatClient alice = ChatClient.connect(fixture.url(), "/busy", token)) {
                 fixture.holdReads();
-                // filled right before each request: a queued read fails once it waited 3 s, freeing its place
-                List<CompletableFuture<MessagePage>> queued = new ArrayList<>(fillReadQueue(tenant));
-                long t0 = System.nanoTime();
-                JsonNode ack = alice.call("history:fetch", json("room", "general"));
-                long socketMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                queued.addAll(fillReadQueue(tenant));
-                t0 = System.nanoTime();
-                HttpResponse<String> rest = HttpClient.newHttpClient()
+                List<CompletableFuture<MessagePage>> queued = new ArrayList<>();
+                JsonNode ack = refusedWhileTheQueueIsFull(
+                        tenant, queued, () -> alice.call("history:fetch", json("room", "general")));
+                HttpResponse<String> rest = refusedWhileTheQueueIsFull(tenant, queued, () -> HttpClient.newHttpClient()
                         .send(
                                 HttpRequest.newBuilder(
                                                 URI.create(fixture.url() + "/api/tenants/busy/rooms/general/messages"))
                                         .header("Authorization", "Bearer " + token)
                                         .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                long restMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                                HttpResponse.BodyHandlers.ofString()));
                 assertEquals("unavailable", ack.path("error").path("code").asText(), ack.toString());
                 assertEquals(503, rest.statusCode(), rest.body());
                 assertEquals(
@@ -55,8 +50,6 @@ class BusyReadsTest {
                                 .path("code")
                                 .asText());
                 assertEquals("1", rest.headers().firstValue("Retry-After").orElse(""));
-                assertTrue(socketMillis < 2_000, "refused on the socket in " + socketMillis + " ms");
-                assertTrue(restMillis < 2_000, "refused over REST in " + restMillis + " ms");
 
                 fixture.releaseReads();
                 for (CompletableFuture<MessagePage> read : queued) {
@@ -103,6 +96,31 @@ class BusyReadsTest {
             // once the store answers, the same token connects: it was never refused
             try (ChatClient again = ChatClient.connect(fixture.url(), "/busy", token)) {
                 assertTrue(again.socket().connected());
+            }
+        }
+    }
+
+    interface Request<T> {
+        T send() throws Exception;
+    }
+
+    /**
+     * The answer to {@code request} made right after the tenant's read queue was filled, given while every read of
+     * that fill still waited: refused at once, not queued. A queued read fails once it waited 3 s, freeing its place;
+     * when a stall of the machine let one do so before the answer came, the request may have queued in its place, and
+     * the fill and the request are made again (at most 3 times).
+     */
+    private static <T> T refusedWhileTheQueueIsFull(
+            Tenant tenant, List<CompletableFuture<MessagePage>> queued, Request<T> request) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            queued.addAll(fillReadQueue(tenant));
+            List<CompletableFuture<MessagePage>> waiting =
+                    queued.stream().filter(read -> !read.isDone()).toList();
+            T answer = request.send();
+            boolean stillFull = waiting.stream().noneMatch(CompletableFuture::isDone);
+            if (stillFull || attempt == 3) {
+                assertTrue(stillFull, "a queued read ended before the answer came, 3 times (a place freed up)");
+                return answer;
             }
         }
     }

@@ -160,9 +160,11 @@ final class PollingHandler implements Handler {
             return;
         }
         byte[] body;
-        // a restricted session's body takes its bytes (past the free ones) from what all of them may hold together
-        long taken =
-                session.restricted() ? Math.max(0, session.maxMessageBytes() + 1L - RestrictedBytes.FREE_BYTES) : 0;
+        // a restricted session's body takes its bytes (past the free ones) from what all of them may hold together: as
+        // many as it declares, or as many as it may have when it declares none (chunked)
+        long most = Math.min(
+                session.maxMessageBytes() + 1L, req.headers().contentLength().orElse(Long.MAX_VALUE));
+        long taken = session.restricted() ? Math.max(0, most - RestrictedBytes.FREE_BYTES) : 0;
         if (taken > 0 && !server.restrictedBytes().take(taken)) {
             transport.endPost();
             fail(res, Failure.UNAVAILABLE);
