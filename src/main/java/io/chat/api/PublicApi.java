@@ -31,6 +31,12 @@ public final class PublicApi implements HttpService {
     private static final int HISTORY_DEFAULT = 50;
     private static final int HISTORY_MAX = 100;
     /**
+     * A login's or resume's body, read before anyone is signed in: a user name, a password of at most 1024 characters
+     * even written all as JSON escapes (6 bytes a character), and a flag fit. 64 KiB, the general bound, let strangers'
+     * unfinished logins hold 94 KB of heap each (a hostile review ran a 512 MiB heap out with 6,000 of them).
+     */
+    static final int MAX_LOGIN_BODY_BYTES = 8 * 1024;
+    /**
      * Logins per client address: 2 in progress at once (clients behind one proxy share an address; two hashes at a
      * time is plenty for people typing passwords), up to 32 more waiting their turn for at most 10 s, then 429.
      * At most 4,096 addresses and 1,024 waiting logins in all.
@@ -68,7 +74,7 @@ public final class PublicApi implements HttpService {
 
     private void login(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
-        JsonNode body = JsonHttp.readBody(req);
+        JsonNode body = JsonHttp.readBody(req, MAX_LOGIN_BODY_BYTES);
         Optional<String> username = JsonHttp.text(body, "username");
         Optional<String> password = JsonHttp.text(body, "password");
         if (!body.isObject()
@@ -134,7 +140,8 @@ public final class PublicApi implements HttpService {
      */
     private void resume(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
-        JsonHttp.readBody(req); // JSON only: a cross-site page cannot send it without a CORS permission
+        // JSON only: a cross-site page cannot send it without a CORS permission
+        JsonHttp.readBody(req, MAX_LOGIN_BODY_BYTES);
         if (!SessionCookie.sameOrigin(req)) {
             throw ApiError.forbidden("cross-origin request");
         }

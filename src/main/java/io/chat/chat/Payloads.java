@@ -125,8 +125,11 @@ final class Payloads {
                 || text.codePointCount(0, text.length()) > MAX_EMOJI_CODE_POINTS) {
             return false;
         }
+        int[] cps = text.codePoints().toArray();
         boolean symbol = false;
-        for (int cp : text.codePoints().toArray()) {
+        for (int i = 0; i < cps.length; i++) {
+            int cp = cps[i];
+            int before = i > 0 ? cps[i - 1] : -1;
             switch (Character.getType(cp)) {
                 case Character.OTHER_SYMBOL -> symbol = true;
                 case Character.MODIFIER_SYMBOL, Character.ENCLOSING_MARK -> {
@@ -134,15 +137,28 @@ final class Payloads {
                         return false; // ASCII ^ and ` are modifier symbols
                     }
                 }
-                // only the marks and format characters emojis are made of: others are invisible (a reaction that
-                // looks like another but counts apart), stack accents, or turn the text after them around
+                // only the marks and format characters emojis are made of, each where emojis have it: others are
+                // invisible (a reaction that looks like another but counts apart), stack accents, or turn the text
+                // after them around
                 case Character.NON_SPACING_MARK -> {
-                    if (!isVariationSelector(cp)) {
+                    // a variation selector right after what it selects the look of
+                    if (!isVariationSelector(cp)
+                            || before < 0
+                            || isVariationSelector(before)
+                            || isJoinerOrTag(before)) {
                         return false;
                     }
                 }
                 case Character.FORMAT -> {
-                    if (cp != ZERO_WIDTH_JOINER && !isTag(cp)) {
+                    if (cp == ZERO_WIDTH_JOINER) {
+                        // between two emojis: not first, not last, not beside another joiner
+                        if (before < 0
+                                || before == ZERO_WIDTH_JOINER
+                                || i + 1 >= cps.length
+                                || Character.getType(cps[i + 1]) != Character.OTHER_SYMBOL) {
+                            return false;
+                        }
+                    } else if (!isTag(cp) || !inFlagTagSequence(cps, i)) {
                         return false;
                     }
                 }
@@ -154,6 +170,32 @@ final class Payloads {
         return symbol;
     }
 
+    /**
+     * Whether the tag at {@code i} is in a subdivision flag's sequence as it is written: the black flag, then tag
+     * letters and digits, then the cancel tag as the last code point (a tag elsewhere hides ASCII text in the emoji).
+     */
+    private static boolean inFlagTagSequence(int[] cps, int i) {
+        int start = i;
+        while (start > 0 && isTag(cps[start - 1])) {
+            start--;
+        }
+        if (start == 0 || cps[start - 1] != BLACK_FLAG || cps[cps.length - 1] != CANCEL_TAG) {
+            return false;
+        }
+        for (int j = start; j < cps.length - 1; j++) {
+            if (!isTag(cps[j]) || cps[j] == CANCEL_TAG) {
+                return false;
+            }
+        }
+        return cps.length - 1 > start; // at least one tag before the cancel tag
+    }
+
+    private static boolean isJoinerOrTag(int cp) {
+        return cp == ZERO_WIDTH_JOINER || isTag(cp);
+    }
+
+    private static final int BLACK_FLAG = 0x1F3F4;
+    private static final int CANCEL_TAG = 0xE007F;
     private static final int ZERO_WIDTH_JOINER = 0x200D;
 
     private static boolean isVariationSelector(int cp) {

@@ -54,17 +54,28 @@ public final class JsonHttp {
      * {@link #notJson}), too large (413) or not parseable (400).
      */
     public static JsonNode readBody(ServerRequest req) {
+        return readBody(req, MAX_BODY_BYTES);
+    }
+
+    /**
+     * As {@link #readBody(ServerRequest)}, with a smaller bound: what a request of someone not signed in may make the
+     * server hold (with the connection's own buffers, within the heap each connection is allowed).
+     */
+    public static JsonNode readBody(ServerRequest req, int maxBytes) {
         if (notJson(req)) {
             throw ApiError.unsupportedMediaType();
         }
+        if (req.headers().contentLength().orElse(0) > maxBytes) {
+            throw ApiError.tooLarge("body over " + maxBytes / 1024 + " KiB"); // refused before a byte of it is read
+        }
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
+            body = in.readNBytes(maxBytes + 1);
         } catch (IOException | RuntimeException e) {
             throw ApiError.badRequest("unreadable body");
         }
-        if (body.length > MAX_BODY_BYTES) {
-            throw ApiError.tooLarge("body over 64 KiB");
+        if (body.length > maxBytes) {
+            throw ApiError.tooLarge("body over " + maxBytes / 1024 + " KiB");
         }
         JsonNode node;
         try {

@@ -35,7 +35,15 @@ class PayloadsTest {
             "👍\u2060", // word joiner
             "👍\uFEFF", // zero-width no-break space
             "👍\u200E", // left-to-right mark
-            "👍\u0301\u0301\u0301" // combining accents stacked on it
+            "👍\u0301\u0301\u0301", // combining accents stacked on it
+            "👍\u200D", // a joiner with nothing after it
+            "\u200D👍", // a joiner with nothing before it
+            "👍\u200D\u200D👍", // two joiners
+            "👍\uDB40\uDC61\uDB40\uDC62", // tag letters hiding "ab" outside a flag
+            "👍\uDB40\uDC7F", // a cancel tag alone
+            "🏴\uDB40\uDC67\uDB40\uDC62", // a flag's tags without their cancel tag
+            "👍\uFE0F\uFE0F", // two variation selectors
+            "\uFE0F👍" // a variation selector before anything
         }) {
             assertFalse(Payloads.isEmoji(emoji), () -> emoji.codePoints()
                     .mapToObj(Integer::toHexString)

@@ -83,7 +83,15 @@ class HttpAbuseTest {
                         + "\r\nConnection: close\r\n\r\n",
                 payload);
         assertEquals(413, poll.status(), poll.text());
-        // a body announced far larger than what comes: answered by the 64 KiB limit, not waited for
+        // a login is read before anyone is signed in: 8 KiB at most, refused on its Content-Length before it is read
+        byte[] nineKiB = ("{\"username\":\"alice\",\"password\":\"" + "p".repeat(9 * 1024) + "\"}")
+                .getBytes(StandardCharsets.US_ASCII);
+        Answer overLogin = raw(
+                "POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + nineKiB.length + "\r\nConnection: close\r\n\r\n",
+                new byte[0]);
+        assertEquals(413, overLogin.status(), overLogin.text());
+        // a body announced far larger than what comes: answered by the limit, not waited for
         Answer lying = raw(
                 "POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         + "Content-Length: 999999999\r\nConnection: close\r\n\r\n",

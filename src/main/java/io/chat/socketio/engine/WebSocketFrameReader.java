@@ -216,15 +216,29 @@ final class WebSocketFrameReader {
             return message(payload);
         }
         if (assembled == null) {
-            assembled = new byte[Math.max(payload.length * 2, 1024)];
+            // room for the next fragment too, never past the largest message (a restricted session's 32 KiB)
+            assembled = new byte[assemblyRoom(Math.max(payload.length * 2, 1024), maxPayload)];
         }
         if (assembledLength + payload.length > assembled.length) {
             assembled = Arrays.copyOf(
-                    assembled, Math.min(maxPayload, Math.max(assembled.length * 2, assembledLength + payload.length)));
+                    assembled,
+                    assemblyRoom(Math.max(assembled.length * 2, assembledLength + payload.length), maxPayload));
         }
         System.arraycopy(payload, 0, assembled, assembledLength, payload.length);
         assembledLength += payload.length;
         return fin ? message(Arrays.copyOf(assembled, assembledLength)) : null;
+    }
+
+    /**
+     * The size of the assembly buffer to make: {@code wanted}, at most the largest message. A restricted session's
+     * takes that much (past the free bytes) from the strangers' budget first: the buffer is what it holds.
+     */
+    private int assemblyRoom(int wanted, int maxPayload) {
+        int room = Math.min(maxPayload, wanted);
+        if (restricted.getAsBoolean()) {
+            take(room);
+        }
+        return room;
     }
 
     /** The whole message; the assembly starts afresh. */
