@@ -106,7 +106,15 @@ public final class PublicApi implements HttpService {
                     LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
                     return ApiError.rateLimited("too many login attempts", 1);
                 })) {
+            if (!chat.takeLoginAttempt(tenant, username.get())) {
+                LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=rate-limited");
+                int perMinute = tenant.limits().loginFailuresPerMinute();
+                throw ApiError.rateLimited("too many failed logins", (60 + perMinute - 1) / perMinute);
+            }
             result = tenant.login(username.get(), password.get());
+        }
+        if (result instanceof LoginResult.Success) {
+            chat.loginSucceeded(tenant, username.get());
         }
         switch (result) {
             case LoginResult.Success success -> {

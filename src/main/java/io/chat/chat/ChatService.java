@@ -44,6 +44,16 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
         this.peers = Objects.requireNonNull(cluster, "cluster");
     }
 
+    /** Counts a login attempt of {@code user} across the cluster (see {@link Peers.Factory#takeLoginAttempt}). */
+    public boolean takeLoginAttempt(Tenant tenant, String user) {
+        return peers.takeLoginAttempt(tenant, user);
+    }
+
+    /** {@code user} signed in: their attempts count afresh across the cluster. */
+    public void loginSucceeded(Tenant tenant, String user) {
+        peers.loginSucceeded(tenant, user);
+    }
+
     /**
      * The public data of a socket of a tenant's namespace that other nodes see ({@code fetchSockets}' {@code data}):
      * its user's name, nothing else; an empty object for a socket that is not (yet) a chat user's.

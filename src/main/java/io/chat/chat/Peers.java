@@ -116,6 +116,18 @@ public interface Peers {
     @FunctionalInterface
     interface Factory {
         Peers of(Tenant tenant, Namespace namespace, Departures departures);
+
+        /**
+         * Counts one login attempt of {@code user} against the tenant's {@code loginFailuresPerMinute} across every
+         * node: false when none is left. A single node counts them in the tenant alone (its own limit, which a
+         * cluster keeps as well).
+         */
+        default boolean takeLoginAttempt(Tenant tenant, String user) {
+            return true;
+        }
+
+        /** {@code user} signed in: the cluster's count of their attempts starts again, as the tenant's does. */
+        default void loginSucceeded(Tenant tenant, String user) {}
     }
 
     /** A single node: nobody else holds anything. */

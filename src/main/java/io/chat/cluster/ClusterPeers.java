@@ -28,6 +28,8 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     static final String SEPARATOR = "\u0000";
 
     private static final System.Logger LOGGER = System.getLogger(ClusterPeers.class.getName());
+    /** How long a login waits for the cluster's count of its user's attempts. */
+    private static final long LOGIN_WAIT_MILLIS = 1_000;
 
     private final RedisCluster redis;
     private final Duration deadAfter;
@@ -53,6 +55,41 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
         beat(); // in the set of nodes before the first socket is counted
         long every = beatEvery.toMillis();
         beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A token bucket in Redis per tenant and user, holding the tenant's {@code loginFailuresPerMinute} and refilled at
+     * that rate: each node's own count alone let a guesser try that many times per node. Redis unreachable (or slower
+     * than {@link #LOGIN_WAIT_MILLIS}): allowed, the node's own count still holds.
+     */
+    @Override
+    public boolean takeLoginAttempt(Tenant tenant, String user) {
+        int perMinute = tenant.limits().loginFailuresPerMinute();
+        try {
+            long answer = redis.evalInteger(
+                            ClusterScripts.TAKE,
+                            PREFIX,
+                            loginKey(tenant, user),
+                            Double.toString(perMinute / 60.0),
+                            Integer.toString(perMinute))
+                    .get(LOGIN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return answer == 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-login-limit outcome=failed");
+            return true;
+        }
+    }
+
+    @Override
+    public void loginSucceeded(Tenant tenant, String user) {
+        redis.evalInteger(ClusterScripts.FORGET, PREFIX, loginKey(tenant, user)).exceptionally(error -> 0L);
+    }
+
+    private static String loginKey(Tenant tenant, String user) {
+        return "login" + SEPARATOR + tenant.id().namespace() + SEPARATOR + user;
     }
 
     @Override

@@ -110,6 +110,12 @@ final class ClusterScripts {
             return 0
             """;
 
+    /** ARGV: prefix, key. Removes the key (a user's login attempts, once they signed in). */
+    static final String FORGET = """
+            redis.call('DEL', ARGV[1] .. ARGV[2])
+            return 0
+            """;
+
     /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
     static final String LEAVE = """
             redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.testing.ChildPlatform;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,6 +150,29 @@ class ClusterPresenceTest {
         ChatClient onA = nodes.connect(nodes.a, tenant, "alice");
         ChatClient onB = nodes.connect(nodes.b, tenant, "alice");
         assertOneBucketForBothNodes("rooms:list", burst, onA, onB, i -> json());
+    }
+
+    @Test
+    void theLoginAttemptsOfAUserCountOnEveryNodeAndASuccessStartsThemAfresh() {
+        // 3 attempts a minute in all: a guesser going round the nodes gets 3, not 3 a node
+        String tenant = nodes.tenant("{\"loginFailuresPerMinute\":3}", "alice");
+        String wrong = "{\"username\":\"alice\",\"password\":\"not-her-password\"}";
+        String path = "/api/tenants/" + tenant + "/sessions";
+        assertEquals(401, nodes.a.call("POST", path, wrong, null).statusCode());
+        assertEquals(401, nodes.b.call("POST", path, wrong, null).statusCode());
+        assertEquals(401, nodes.a.call("POST", path, wrong, null).statusCode());
+        HttpResponse<String> fourth = nodes.b.call("POST", path, wrong, null);
+        assertEquals(429, fourth.statusCode(), fourth.body());
+        assertEquals("20", fourth.headers().firstValue("Retry-After").orElse(""), "a minute's 3 attempts: one in 20 s");
+
+        String other = nodes.tenant("{\"loginFailuresPerMinute\":3}", "bob");
+        String otherPath = "/api/tenants/" + other + "/sessions";
+        String bobsWrong = "{\"username\":\"bob\",\"password\":\"not-his-password\"}";
+        assertEquals(401, nodes.a.call("POST", otherPath, bobsWrong, null).statusCode());
+        assertEquals(401, nodes.b.call("POST", otherPath, bobsWrong, null).statusCode());
+        nodes.a.login(other, "bob"); // the third attempt, right: the count starts again on every node
+        assertEquals(401, nodes.b.call("POST", otherPath, bobsWrong, null).statusCode());
+        assertEquals(401, nodes.a.call("POST", otherPath, bobsWrong, null).statusCode());
     }
 
     /**
