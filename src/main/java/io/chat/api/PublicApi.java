@@ -68,13 +68,18 @@ public final class PublicApi implements HttpService {
                 .get("/tenants/{tenant}/rooms/{room}/messages", this::history);
     }
 
+    /** A login body over {@link #MAX_LOGIN_BODY_BYTES}: no user name and password are that long (400, as before). */
+    private static ApiError notALogin() {
+        return ApiError.badRequest("invalid username or password");
+    }
+
     private Tenant tenant(ServerRequest req) {
         return TenantRequests.tenant(registry, req, "tenant");
     }
 
     private void login(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
-        JsonNode body = JsonHttp.readBody(req, MAX_LOGIN_BODY_BYTES);
+        JsonNode body = JsonHttp.readBody(req, MAX_LOGIN_BODY_BYTES, PublicApi::notALogin);
         Optional<String> username = JsonHttp.text(body, "username");
         Optional<String> password = JsonHttp.text(body, "password");
         if (!body.isObject()
@@ -149,7 +154,7 @@ public final class PublicApi implements HttpService {
     private void resume(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
         // JSON only: a cross-site page cannot send it without a CORS permission
-        JsonHttp.readBody(req, MAX_LOGIN_BODY_BYTES);
+        JsonHttp.readBody(req, MAX_LOGIN_BODY_BYTES, PublicApi::notALogin);
         if (!SessionCookie.sameOrigin(req)) {
             throw ApiError.forbidden("cross-origin request");
         }

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** JSON in and out of the REST APIs, with the contract's error shape {@code {"error":{"code","message"}}}. */
 public final class JsonHttp {
@@ -36,6 +37,10 @@ public final class JsonHttp {
         send(res, status, body);
     }
 
+    private static ApiError overGeneralBound() {
+        return ApiError.tooLarge("body over 64 KiB");
+    }
+
     /**
      * Whether a request carries something other than JSON: a content type other than {@code application/json}, or
      * a body with no content type. A browser sends a cross-site form or {@code text/plain} body without asking
@@ -54,19 +59,25 @@ public final class JsonHttp {
      * {@link #notJson}), too large (413) or not parseable (400).
      */
     public static JsonNode readBody(ServerRequest req) {
-        return readBody(req, MAX_BODY_BYTES);
+        return readBody(req, MAX_BODY_BYTES, JsonHttp::overGeneralBound);
     }
 
     /**
      * As {@link #readBody(ServerRequest)}, with a smaller bound: what a request of someone not signed in may make the
-     * server hold (with the connection's own buffers, within the heap each connection is allowed).
+     * server hold (with the connection's own buffers, within the heap each connection is allowed). A body over it
+     * throws {@code overBound}'s error (past the general 64 KiB, 413 all the same), before a byte of it is read when
+     * its Content-Length says so.
      */
-    public static JsonNode readBody(ServerRequest req, int maxBytes) {
+    public static JsonNode readBody(ServerRequest req, int maxBytes, Supplier<ApiError> overBound) {
         if (notJson(req)) {
             throw ApiError.unsupportedMediaType();
         }
-        if (req.headers().contentLength().orElse(0) > maxBytes) {
-            throw ApiError.tooLarge("body over " + maxBytes / 1024 + " KiB"); // refused before a byte of it is read
+        long declared = req.headers().contentLength().orElse(0);
+        if (declared > MAX_BODY_BYTES) {
+            throw overGeneralBound();
+        }
+        if (declared > maxBytes) {
+            throw overBound.get();
         }
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
@@ -75,7 +86,7 @@ public final class JsonHttp {
             throw ApiError.badRequest("unreadable body");
         }
         if (body.length > maxBytes) {
-            throw ApiError.tooLarge("body over " + maxBytes / 1024 + " KiB");
+            throw overBound.get();
         }
         JsonNode node;
         try {

@@ -84,13 +84,14 @@ class HttpAbuseTest {
                 payload);
         assertEquals(413, poll.status(), poll.text());
         // a login is read before anyone is signed in: 8 KiB at most, refused on its Content-Length before it is read
+        // (400: no user name and password are that long)
         byte[] nineKiB = ("{\"username\":\"alice\",\"password\":\"" + "p".repeat(9 * 1024) + "\"}")
                 .getBytes(StandardCharsets.US_ASCII);
         Answer overLogin = raw(
                 "POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         + "Content-Length: " + nineKiB.length + "\r\nConnection: close\r\n\r\n",
                 new byte[0]);
-        assertEquals(413, overLogin.status(), overLogin.text());
+        assertEquals(400, overLogin.status(), overLogin.text());
         // a body announced far larger than what comes: answered by the limit, not waited for
         Answer lying = raw(
                 "POST /api/tenants/web/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
