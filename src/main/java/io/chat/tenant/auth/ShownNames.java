@@ -4,9 +4,15 @@ package io.chat.tenant.auth;
  * The rule for a name people are shown (a display name, a {@code jwt} tenant's user name): not blank, not too long, and
  * no character that hides or rearranges text around it: controls (a newline would also join two names into one key
  * where names are joined by newlines), format characters (the bidirectional overrides and isolates that would make it
- * read as someone else's), line and paragraph separators, lone surrogates, unassigned and private-use code points.
+ * read as someone else's), line and paragraph separators, lone surrogates, unassigned and private-use code points,
+ * and the letters that show as nothing (the Hangul fillers, the combining grapheme joiner, Khmer's inherent vowels):
+ * a name of them looks blank, and one with them looks like another's. Variation selectors stay (an emoji in a display
+ * name has one).
  */
 public final class ShownNames {
+    /** Letters and marks of Unicode's default-ignorable code points, which no format-character test catches. */
+    private static final String INVISIBLE_LETTERS = "\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0";
+
     private ShownNames() {}
 
     public static boolean isShown(String candidate, int max) {
@@ -17,6 +23,9 @@ public final class ShownNames {
     }
 
     private static boolean hidden(int codePoint) {
+        if (INVISIBLE_LETTERS.indexOf(codePoint) >= 0) {
+            return true;
+        }
         return switch (Character.getType(codePoint)) {
             case Character.CONTROL,
                     Character.FORMAT,
