@@ -111,12 +111,13 @@ public final class PublicApi implements HttpService {
                     LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
                     return ApiError.rateLimited("too many login attempts", 1);
                 })) {
-            if (!chat.takeLoginAttempt(tenant, username.get())) {
-                LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=login outcome=rate-limited");
-                int perMinute = tenant.limits().loginFailuresPerMinute();
-                throw ApiError.rateLimited("too many failed logins", (60 + perMinute - 1) / perMinute);
-            }
-            result = tenant.login(username.get(), password.get());
+            // the cluster's count of the user's attempts first; refused, it answers as the tenant's own count does,
+            // with
+            // the seconds one attempt takes to come back
+            int perMinute = tenant.limits().loginFailuresPerMinute();
+            result = chat.takeLoginAttempt(tenant, username.get())
+                    ? tenant.login(username.get(), password.get())
+                    : new LoginResult.RateLimited((60 + perMinute - 1) / perMinute);
         }
         if (result instanceof LoginResult.Success) {
             chat.loginSucceeded(tenant, username.get());

@@ -176,20 +176,20 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     /** The session's current limit: before an upgrade completes, the limit of the session being upgraded. */
     private int maxMessageBytes() {
-        EngineSession current = session;
-        if (current == null) {
-            current = upgradeOf.orElse(null);
-        }
+        EngineSession current = currentSession();
         return current == null ? server.config().maxPayload() : current.maxMessageBytes();
     }
 
     /** Whether the session (or, before an upgrade completes, the session being upgraded) is restricted. */
     private boolean restricted() {
-        EngineSession current = session;
-        if (current == null) {
-            current = upgradeOf.orElse(null);
-        }
+        EngineSession current = currentSession();
         return current != null && current.restricted();
+    }
+
+    /** The session this connection carries, or before an upgrade completes the session being upgraded; else null. */
+    private EngineSession currentSession() {
+        EngineSession current = session;
+        return current != null ? current : upgradeOf.orElse(null);
     }
 
     // --- writing -----------------------------------------------------------------------------------------
