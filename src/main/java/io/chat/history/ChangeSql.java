@@ -28,8 +28,12 @@ final class ChangeSql {
         long next(String room) throws SQLException;
     }
 
+    /** Where the entry with a clientId is: H2 finds it by its key's index first (see {@link ClientKeys}). */
     private static final String BY_CLIENT_ID =
             MessageQueries.ENTRIES + "WHERE m.sender = ? AND m.room = ? AND m.client_id = ?";
+
+    static final String BY_CLIENT_KEY = MessageQueries.ENTRIES + "WHERE m." + ClientKeys.COLUMN
+            + " = ? AND m.sender = ? AND m.room = ? AND m.client_id = ?";
     private static final String BY_SEQ = MessageQueries.ENTRIES + "WHERE m.room = ? AND m.seq = ?";
     /** The target, and whether its author is an earlier account with the name (see {@link EarlierAccount}). */
     private static final String TARGET = "SELECT sender, kind, deleted, "
@@ -38,19 +42,33 @@ final class ChangeSql {
 
     private static final String INSERT =
             "INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_KEYED = "INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind,"
+            + " target, " + ClientKeys.COLUMN + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String EDIT = "UPDATE messages SET text = ?, edited_ts = ? WHERE room = ? AND seq = ?";
     private static final String DELETE = "UPDATE messages SET text = ?, deleted = TRUE WHERE room = ? AND seq = ?";
 
-    private final boolean textAsBytes;
-    private final boolean uuidIds;
+    /** How each store keeps an entry's columns. */
+    enum Dialect {
+        /** Text and ids as VARCHAR; a clientId found by its {@link ClientKeys} key. */
+        H2(false, false, true),
+        /** Text as UTF-8 {@code bytea}, ids as {@code uuid}; a clientId found by the unique index on the strings. */
+        POSTGRES(true, true, false);
 
-    /**
-     * @param textAsBytes PostgreSQL keeps text as UTF-8 {@code bytea}, H2 as VARCHAR
-     * @param uuidIds     PostgreSQL's id column is a {@code uuid}, H2's a VARCHAR
-     */
-    ChangeSql(boolean textAsBytes, boolean uuidIds) {
-        this.textAsBytes = textAsBytes;
-        this.uuidIds = uuidIds;
+        private final boolean textAsBytes;
+        private final boolean uuidIds;
+        private final boolean keyedClientIds;
+
+        Dialect(boolean textAsBytes, boolean uuidIds, boolean keyedClientIds) {
+            this.textAsBytes = textAsBytes;
+            this.uuidIds = uuidIds;
+            this.keyedClientIds = keyedClientIds;
+        }
+    }
+
+    private final Dialect dialect;
+
+    ChangeSql(Dialect dialect) {
+        this.dialect = dialect;
     }
 
     /** Checks and stores the change; refuses it without writing anything. */
@@ -114,10 +132,10 @@ final class ChangeSql {
 
     /** The change's own row in the room's sequence, without its effect on the target. */
     void insertRow(Connection connection, StoredMessage entry, Optional<String> clientId) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        try (PreparedStatement insert = connection.prepareStatement(dialect.keyedClientIds ? INSERT_KEYED : INSERT)) {
             insert.setString(1, entry.room());
             insert.setLong(2, entry.seq());
-            if (uuidIds) {
+            if (dialect.uuidIds) {
                 insert.setObject(3, UUID.fromString(entry.id()));
             } else {
                 insert.setString(3, entry.id());
@@ -128,6 +146,9 @@ final class ChangeSql {
             insert.setString(7, clientId.orElse(null));
             insert.setInt(8, entry.kind().code);
             insert.setLong(9, entry.target());
+            if (dialect.keyedClientIds) {
+                ClientKeys.set(insert, 10, entry.from(), entry.room(), clientId);
+            }
             insert.executeUpdate();
         }
     }
@@ -166,10 +187,15 @@ final class ChangeSql {
     /** The entry stored under the clientId, in its state now. */
     Optional<StoredMessage> byClientId(Connection connection, String from, String room, String clientId)
             throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(BY_CLIENT_ID)) {
-            select.setString(1, from);
-            select.setString(2, room);
-            select.setString(3, clientId);
+        try (PreparedStatement select =
+                connection.prepareStatement(dialect.keyedClientIds ? BY_CLIENT_KEY : BY_CLIENT_ID)) {
+            int at = 1;
+            if (dialect.keyedClientIds) {
+                select.setLong(at++, ClientKeys.of(from, room, clientId));
+            }
+            select.setString(at++, from);
+            select.setString(at++, room);
+            select.setString(at, clientId);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
@@ -220,7 +246,7 @@ final class ChangeSql {
     }
 
     private void setText(PreparedStatement statement, int index, String text) throws SQLException {
-        if (textAsBytes) {
+        if (dialect.textAsBytes) {
             statement.setBytes(index, text.getBytes(StandardCharsets.UTF_8));
         } else {
             statement.setString(index, text);

@@ -20,6 +20,7 @@ import java.util.Properties;
  * <p>Must run on a thread that nobody interrupts: an interrupt inside H2's file I/O closes the database.
  */
 final class Database {
+    private static final System.Logger LOGGER = System.getLogger(Database.class.getName());
     static final String FILE_NAME = "chat";
     static final String ADMIN_USER = "CHAT_ADMIN";
     static final String APP_USER = "CHAT_APP";
@@ -74,8 +75,10 @@ final class Database {
                 PRIMARY KEY (room, seq, emoji, username)
             )""".formatted(MAX_ROOM, MessageStore.MAX_EMOJI, MAX_USER),
             "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE reactions TO " + APP_USER,
-            // clientId idempotency, enforced by the database too; NULLs (no clientId) are distinct in H2.
-            "CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages (sender, room, client_id)",
+            // clientId idempotency: a hash of (sender, room, client_id), looked up by the writer before it inserts
+            // (ClientKeys); stores made before it lose their unique index on the three strings once keyed
+            "ALTER TABLE messages ADD COLUMN IF NOT EXISTS " + ClientKeys.COLUMN + " BIGINT",
+            "CREATE INDEX IF NOT EXISTS " + ClientKeys.INDEX + " ON messages (" + ClientKeys.COLUMN + ")",
             """
             CREATE TABLE IF NOT EXISTS users (
                 username VARCHAR(%d) PRIMARY KEY,
@@ -180,6 +183,13 @@ final class Database {
             Connection admin = connect(directory, adminUrl(directory, files), ADMIN_USER, credentials.adminPassword());
             opened.add(admin);
             createSchema(admin, credentials.appPassword());
+            int keyed = ClientKeys.upgrade(admin);
+            if (keyed > 0) {
+                LOGGER.log(
+                        System.Logger.Level.INFO,
+                        "tenant store in " + directory + ": the clientIds of " + keyed
+                                + " entries keyed (once, for a store made before the key)");
+            }
             Connection writer = connect(directory, runtimeUrl(directory, files), APP_USER, credentials.appPassword());
             opened.add(writer);
             writer.setAutoCommit(false);

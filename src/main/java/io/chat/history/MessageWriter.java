@@ -23,14 +23,15 @@ import java.util.UUID;
  */
 final class MessageWriter implements AutoCloseable {
     private static final int MAX_CACHED_ROOMS = 10_000;
-    /** H2's error code for a unique index violation (DUPLICATE_KEY_1). */
-    private static final int DUPLICATE_KEY = 23505;
+    static final String CLIENT_ID_TAKEN =
+            "SELECT 1 FROM messages WHERE " + ClientKeys.COLUMN + " = ? AND sender = ? AND room = ? AND client_id = ?";
 
     private final PreparedStatement insert;
     private final PreparedStatement lastSeq;
     private final PreparedStatement exists;
+    private final PreparedStatement clientIdTaken;
     private final Connection connection;
-    private final ChangeSql changes = new ChangeSql(false, false);
+    private final ChangeSql changes = new ChangeSql(ChangeSql.Dialect.H2);
     /** Numbers a change after the room's cached last seq; the writer thread is the only writer, so no lock. */
     private final ChangeSql.Numbering numbering = new ChangeSql.Numbering() {
         @Override
@@ -59,12 +60,13 @@ final class MessageWriter implements AutoCloseable {
 
     MessageWriter(Connection connection) throws SQLException {
         this.connection = connection;
-        insert = connection.prepareStatement(
-                "INSERT INTO messages (room, seq, id, sender, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insert = connection.prepareStatement("INSERT INTO messages (room, seq, id, sender, text, ts, client_id, "
+                + ClientKeys.COLUMN + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         // ORDER BY room DESC, seq DESC walks the primary key backwards: see MessageQueries.
         lastSeq = connection.prepareStatement(
                 "SELECT seq FROM messages WHERE room = ? ORDER BY room DESC, seq DESC LIMIT 1");
         exists = connection.prepareStatement("SELECT 1 FROM messages WHERE room = ? AND seq = ?");
+        clientIdTaken = connection.prepareStatement(CLIENT_ID_TAKEN);
     }
 
     AppendResult append(String room, String from, String text, Optional<String> clientId) throws SQLException {
@@ -72,22 +74,17 @@ final class MessageWriter implements AutoCloseable {
         if (key.isPresent() && batchClientIds.containsKey(key.get())) {
             return new AppendResult(batchClientIds.get(key.get()), true);
         }
+        // this thread is the only writer of messages: nothing can store the clientId between this look and the insert
+        if (key.isPresent() && taken(key.get())) {
+            Optional<StoredMessage> earlier = earlier(key.get());
+            if (earlier.isPresent()) {
+                return new AppendResult(earlier.get(), true);
+            }
+        }
         long seq = lastSeq(room) + 1;
         StoredMessage message = new StoredMessage(
                 UUID.randomUUID().toString(), room, seq, from, text, Instant.ofEpochMilli(System.currentTimeMillis()));
-        try {
-            insert(message, clientId);
-        } catch (SQLException e) {
-            // Most sends carry a fresh clientId: try the insert first and look for an earlier row only when
-            // the unique index refuses it, rather than query before every insert.
-            if (key.isPresent() && e.getErrorCode() == DUPLICATE_KEY) {
-                Optional<StoredMessage> earlier = earlier(key.get());
-                if (earlier.isPresent()) {
-                    return new AppendResult(earlier.get(), true);
-                }
-            }
-            throw e;
-        }
+        insert(message, clientId);
         // Only now: a failed INSERT is undone by H2 on its own and must not advance the room.
         lastSeqByRoom.put(room, seq);
         touchedRooms.add(room);
@@ -184,7 +181,19 @@ final class MessageWriter implements AutoCloseable {
         insert.setString(5, message.text());
         insert.setLong(6, message.ts().toEpochMilli());
         insert.setString(7, clientId.orElse(null));
+        ClientKeys.set(insert, 8, message.from(), message.room(), clientId);
         insert.executeUpdate();
+    }
+
+    /** Whether an entry holds the clientId: one probe of the key's index, no join (most sends carry a new one). */
+    private boolean taken(ClientKey key) throws SQLException {
+        clientIdTaken.setLong(1, ClientKeys.of(key.from(), key.room(), key.clientId()));
+        clientIdTaken.setString(2, key.from());
+        clientIdTaken.setString(3, key.room());
+        clientIdTaken.setString(4, key.clientId());
+        try (ResultSet rows = clientIdTaken.executeQuery()) {
+            return rows.next();
+        }
     }
 
     /** The transaction committed: returns the messages it added, in order. */
@@ -229,5 +238,6 @@ final class MessageWriter implements AutoCloseable {
         Database.closeQuietly(insert);
         Database.closeQuietly(lastSeq);
         Database.closeQuietly(exists);
+        Database.closeQuietly(clientIdTaken);
     }
 }

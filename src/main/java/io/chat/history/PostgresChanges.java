@@ -14,7 +14,7 @@ import java.util.Optional;
  * another node is seen once the lock is had (READ COMMITTED: each statement sees what was committed before it).
  */
 final class PostgresChanges {
-    private static final ChangeSql CHANGES = new ChangeSql(true, true);
+    private static final ChangeSql CHANGES = new ChangeSql(ChangeSql.Dialect.POSTGRES);
 
     private PostgresChanges() {}
 
