@@ -104,23 +104,23 @@ public final class PublicApi implements HttpService {
             throw ApiError.forbidden("tenant suspended");
         }
         LoginResult result;
-        try (LoginSlots.Slot held = loginSlots
-                .acquire(ClientAddress.network(proxies.clientOf(req)))
-                .orElseThrow(() -> {
-                    // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
-                    LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
-                    return ApiError.rateLimited("too many login attempts", 1);
-                })) {
+        String network = ClientAddress.network(proxies.clientOf(req));
+        try (LoginSlots.Slot held = loginSlots.acquire(network).orElseThrow(() -> {
+            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
+            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
+            return ApiError.rateLimited("too many login attempts", 1);
+        })) {
             // the cluster's count of the user's attempts first; refused, it answers as the tenant's own count does,
-            // with
-            // the seconds one attempt takes to come back
+            // with the seconds one attempt takes to come back
             int perMinute = tenant.limits().loginFailuresPerMinute();
-            result = chat.takeLoginAttempt(tenant, username.get())
-                    ? tenant.login(username.get(), password.get())
+            result = chat.takeLoginAttempt(tenant, username.get(), network)
+                    ? tenant.login(username.get(), password.get(), network)
                     : new LoginResult.RateLimited((60 + perMinute - 1) / perMinute);
         }
         if (result instanceof LoginResult.Success) {
             chat.loginSucceeded(tenant, username.get());
+        } else if (result instanceof LoginResult.BadCredentials) {
+            chat.loginFailed(tenant, username.get(), network);
         }
         switch (result) {
             case LoginResult.Success success -> {

@@ -45,8 +45,13 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     }
 
     /** Counts a login attempt of {@code user} across the cluster (see {@link Peers.Factory#takeLoginAttempt}). */
-    public boolean takeLoginAttempt(Tenant tenant, String user) {
-        return peers.takeLoginAttempt(tenant, user);
+    public boolean takeLoginAttempt(Tenant tenant, String user, String network) {
+        return peers.takeLoginAttempt(tenant, user, network);
+    }
+
+    /** A wrong password for {@code user} from {@code network}, told to the cluster's count. */
+    public void loginFailed(Tenant tenant, String user, String network) {
+        peers.loginFailed(tenant, user, network);
     }
 
     /** {@code user} signed in: their attempts count afresh across the cluster. */

@@ -118,13 +118,18 @@ public interface Peers {
         Peers of(Tenant tenant, Namespace namespace, Departures departures);
 
         /**
-         * Counts one login attempt of {@code user} against the tenant's {@code loginFailuresPerMinute} across every
-         * node: false when none is left. A single node counts them in the tenant alone (its own limit, which a
+         * Counts one login attempt of {@code user} from {@code network} against the tenant's
+         * {@code loginFailuresPerMinute} across every node, as the tenant counts them on one (see its
+         * {@code LoginAttempts}: the user's attempts, then as many again for addresses that have not failed them this
+         * minute): false when none is left. A single node counts them in the tenant alone (its own limit, which a
          * cluster keeps as well).
          */
-        default boolean takeLoginAttempt(Tenant tenant, String user) {
+        default boolean takeLoginAttempt(Tenant tenant, String user, String network) {
             return true;
         }
+
+        /** A wrong password for {@code user} from {@code network}: that address has failed them for a minute. */
+        default void loginFailed(Tenant tenant, String user, String network) {}
 
         /** {@code user} signed in: the cluster's count of their attempts starts again, as the tenant's does. */
         default void loginSucceeded(Tenant tenant, String user) {}

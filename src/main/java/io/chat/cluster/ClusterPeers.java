@@ -30,6 +30,8 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(ClusterPeers.class.getName());
     /** How long a login waits for the cluster's count of its user's attempts. */
     private static final long LOGIN_WAIT_MILLIS = 1_000;
+    /** How long an address that failed a user's login is marked: the minute of loginFailuresPerMinute. */
+    private static final long FAILED_MARK_MILLIS = 60_000;
 
     private final RedisCluster redis;
     private final Duration deadAfter;
@@ -58,18 +60,21 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     }
 
     /**
-     * A token bucket in Redis per tenant and user, holding the tenant's {@code loginFailuresPerMinute} and refilled at
-     * that rate: each node's own count alone let a guesser try that many times per node. Redis unreachable (or slower
-     * than {@link #LOGIN_WAIT_MILLIS}): allowed, the node's own count still holds.
+     * Token buckets in Redis per tenant and user, holding the tenant's {@code loginFailuresPerMinute} and refilled at
+     * that rate, as the tenant counts on one node ({@link ClusterScripts#LOGIN_TAKE}): the user's attempts, then as many
+     * again for addresses with no failure mark; each node's own count alone let a guesser try that many times per
+     * node. Redis unreachable (or slower than {@link #LOGIN_WAIT_MILLIS}): allowed, the node's own count still holds.
      */
     @Override
-    public boolean takeLoginAttempt(Tenant tenant, String user) {
+    public boolean takeLoginAttempt(Tenant tenant, String user, String network) {
         int perMinute = tenant.limits().loginFailuresPerMinute();
         try {
             long answer = redis.evalInteger(
-                            ClusterScripts.TAKE,
+                            ClusterScripts.LOGIN_TAKE,
                             PREFIX,
                             loginKey(tenant, user),
+                            loginKey(tenant, user) + SEPARATOR + "unfailed",
+                            failedKey(tenant, user, network),
                             Double.toString(perMinute / 60.0),
                             Integer.toString(perMinute))
                     .get(LOGIN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -78,18 +83,46 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-login-limit outcome=failed");
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            LOGGER.log(
+                    System.Logger.Level.WARNING,
+                    "event=cluster-login-limit outcome=failed error="
+                            + cause.getClass().getSimpleName());
             return true;
         }
     }
 
     @Override
+    public void loginFailed(Tenant tenant, String user, String network) {
+        redis.evalInteger(
+                        ClusterScripts.MARK,
+                        PREFIX,
+                        failedKey(tenant, user, network),
+                        Long.toString(FAILED_MARK_MILLIS))
+                .exceptionally(error -> {
+                    // the address then gets the second allowance on the other nodes: each node's own mark still holds
+                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-login-mark outcome=failed");
+                    return 0L;
+                });
+    }
+
+    @Override
     public void loginSucceeded(Tenant tenant, String user) {
-        redis.evalInteger(ClusterScripts.FORGET, PREFIX, loginKey(tenant, user)).exceptionally(error -> 0L);
+        redis.evalInteger(
+                        ClusterScripts.FORGET,
+                        PREFIX,
+                        loginKey(tenant, user),
+                        loginKey(tenant, user) + SEPARATOR + "unfailed")
+                .exceptionally(error -> 0L);
     }
 
     private static String loginKey(Tenant tenant, String user) {
         return "login" + SEPARATOR + tenant.id().namespace() + SEPARATOR + user;
+    }
+
+    /** A user name holds no separator, so the network (an IPv6 one holds colons) is all that follows it. */
+    private static String failedKey(Tenant tenant, String user, String network) {
+        return "loginfailed" + SEPARATOR + tenant.id().namespace() + SEPARATOR + user + SEPARATOR + network;
     }
 
     @Override

@@ -110,9 +110,21 @@ final class ClusterScripts {
             return 0
             """;
 
-    /** ARGV: prefix, key. Removes the key (a user's login attempts, once they signed in). */
+    /** ARGV: prefix, keys. Removes the keys (a user's login attempts, once they signed in). */
     static final String FORGET = """
-            redis.call('DEL', ARGV[1] .. ARGV[2])
+            for i = 2, #ARGV do
+              redis.call('DEL', ARGV[1] .. ARGV[i])
+            end
+            return 0
+            """;
+
+    /**
+     * ARGV: prefix, key, milliseconds. Sets a mark that lasts that long (an address failed a user's login): a hash, as
+     * the nodes' Redis user may not write strings (scripts/lib/redis-node.acl).
+     */
+    static final String MARK = """
+            redis.call('HSET', ARGV[1] .. ARGV[2], 'at', '1')
+            redis.call('PEXPIRE', ARGV[1] .. ARGV[2], ARGV[3])
             return 0
             """;
 
@@ -122,14 +134,8 @@ final class ClusterScripts {
             return 0
             """;
 
-    /**
-     * ARGV: prefix, user bucket's key, its rate per second, its burst, tenant bucket's key, its rate, its burst. Token
-     * buckets in Redis, refilled by Redis's clock: takes one token from the user's, then (if there was one) from the
-     * tenant's, as a single node does with its own buckets. Answers 0 when both gave one, 1 (user's empty), 2
-     * (tenant's empty). A bucket expires once it would be full again, as a new one is. Without the last three
-     * arguments only the user's bucket is taken from.
-     */
-    static final String TAKE = """
+    /** take(key, rate, burst): a token bucket in Redis, refilled by Redis's clock (the start of the scripts below). */
+    private static final String BUCKETS = """
             local now = redis.call('TIME')
             now = tonumber(now[1]) * 1000000 + tonumber(now[2])
             local function take(key, rate, burst)
@@ -143,8 +149,31 @@ final class ClusterScripts {
               redis.call('PEXPIRE', key, math.ceil((burst - tokens) * 1000 / rate) + 1000)
               return taken
             end
+            """;
+
+    /**
+     * ARGV: prefix, user bucket's key, its rate per second, its burst, tenant bucket's key, its rate, its burst. Token
+     * buckets in Redis, refilled by Redis's clock: takes one token from the user's, then (if there was one) from the
+     * tenant's, as a single node does with its own buckets. Answers 0 when both gave one, 1 (user's empty), 2
+     * (tenant's empty). A bucket expires once it would be full again, as a new one is. Without the last three
+     * arguments only the user's bucket is taken from.
+     */
+    static final String TAKE = BUCKETS + """
             if not take(ARGV[1] .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])) then return 1 end
             if ARGV[5] and not take(ARGV[1] .. ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])) then return 2 end
             return 0
+            """;
+
+    /**
+     * ARGV: prefix, the user's key, the key of attempts from addresses that have not failed, this address's failure
+     * mark ({@link #MARK}), rate per second, burst. A login attempt as one node counts it (the tenant's
+     * LoginAttempts): one from the user's bucket; that empty, one from the second bucket unless this address failed
+     * the user lately. Answers 0 when taken, 1 when refused.
+     */
+    static final String LOGIN_TAKE = BUCKETS + """
+            if take(ARGV[1] .. ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6])) then return 0 end
+            if redis.call('EXISTS', ARGV[1] .. ARGV[4]) == 1 then return 1 end
+            if take(ARGV[1] .. ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])) then return 0 end
+            return 1
             """;
 }

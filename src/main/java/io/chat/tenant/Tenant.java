@@ -5,7 +5,6 @@ import io.chat.history.SessionRecord;
 import io.chat.history.TenantStore;
 import io.chat.history.UserRecord;
 import io.chat.limits.Bucket;
-import io.chat.limits.KeyedLimits;
 import io.chat.tenant.auth.AuthenticatedUser;
 import io.chat.tenant.auth.PasswordHasher;
 import io.chat.tenant.auth.SessionTokens;
@@ -14,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,14 +32,7 @@ public final class Tenant {
     private final TenantStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
-    /** The window of {@link Limits#loginFailuresPerMinute}. */
-    static final Duration LOGIN_FAILURE_WINDOW = Duration.ofMinutes(1);
-    /**
-     * Failed logins per user name and minute, a window bucket each, on the tenant's clock. 4,096 names of at most 32
-     * characters: under 1 MB. A new name costs a slow hash in the tenant's lane (see PasswordHasher), so far fewer are
-     * tried in a minute on a small machine, and evicting a live window takes a flood the size of the table.
-     */
-    private final KeyedLimits<Bucket> throttle;
+    private final LoginAttempts loginAttempts;
 
     private final ConcurrentHashMap<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     /**
@@ -63,12 +56,8 @@ public final class Tenant {
         // a lane of its own: a login flood on another tenant delays this one's logins by about one hash, no more
         this.hasher = hasher.lane();
         this.clock = clock;
-        this.throttle = KeyedLimits.ofBuckets(
-                now -> Bucket.window(this.definition.limits().loginFailuresPerMinute(), LOGIN_FAILURE_WINDOW, now),
-                4_096,
-                Names.MAX_USERNAME_LENGTH,
-                LOGIN_FAILURE_WINDOW.toNanos(),
-                Bucket.epochNanos(clock.instant()));
+        this.loginAttempts = new LoginAttempts(
+                () -> this.definition.limits().loginFailuresPerMinute(), Bucket.epochNanos(clock.instant()));
         this.authenticator = Authenticators.forTenant(definition.auth(), this::sessionUser, clock);
     }
 
@@ -115,8 +104,11 @@ public final class Tenant {
         return SessionTokens.hash(token);
     }
 
-    /** Logs a user in; {@code username} must be a valid name ({@link Names#isUsername}), checked by the caller. */
-    public LoginResult login(String username, String password) {
+    /**
+     * Logs a user in; {@code username} must be a valid name ({@link Names#isUsername}), checked by the caller.
+     * {@code network} is where the attempt comes from as per-address limits count it ({@code ClientAddress.network}).
+     */
+    public LoginResult login(String username, String password, String network) {
         if (!Names.isUsername(username)) {
             throw new IllegalArgumentException("not a username");
         }
@@ -124,22 +116,22 @@ public final class Tenant {
             return new LoginResult.NotPasswordTenant();
         }
         Instant now = clock.instant();
-        // counted before the slow hash, so concurrent guesses cannot all slip under the limit
         long nanos = Bucket.epochNanos(now);
-        Bucket failures = throttle.of(username, nanos);
-        if (!failures.tryTake(nanos)) {
+        OptionalLong refused = loginAttempts.take(username, network, nanos);
+        if (refused.isPresent()) {
             counters.failedLogin();
-            return new LoginResult.RateLimited(failures.retryAfterSeconds(nanos));
+            return new LoginResult.RateLimited(refused.getAsLong());
         }
         Optional<UserRecord> user = store.user(username).join();
         boolean valid = user.isPresent()
                 ? hasher.verify(password.toCharArray(), user.get().passwordHash())
                 : hasher.burnTime(password.toCharArray());
         if (!valid) {
+            loginAttempts.failed(username, network, nanos);
             counters.failedLogin();
             return new LoginResult.BadCredentials();
         }
-        throttle.remove(username);
+        loginAttempts.succeeded(username);
         String token = SessionTokens.newToken();
         Instant expiresAt = now.plus(SESSION_TTL).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         SessionRecord session = new SessionRecord(SessionTokens.hash(token), username, expiresAt);

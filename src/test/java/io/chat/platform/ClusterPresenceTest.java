@@ -164,6 +164,10 @@ class ClusterPresenceTest {
         HttpResponse<String> fourth = nodes.b.call("POST", path, wrong, null);
         assertEquals(429, fourth.statusCode(), fourth.body());
         assertEquals("20", fourth.headers().firstValue("Retry-After").orElse(""), "a minute's 3 attempts: one in 20 s");
+        // alice herself, at another address, is not locked out by the guesser, on either node
+        String right = "{\"username\":\"alice\",\"password\":\"alice-password\"}";
+        HttpResponse<String> hers = nodes.b.callFromOtherAddress("POST", path, right);
+        assertEquals(201, hers.statusCode(), hers.body());
 
         String other = nodes.tenant("{\"loginFailuresPerMinute\":3}", "bob");
         String otherPath = "/api/tenants/" + other + "/sessions";

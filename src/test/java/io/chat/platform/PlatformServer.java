@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chat.Main;
 import io.chat.Running;
 import io.chat.Settings;
+import io.chat.testing.OtherAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +31,7 @@ public final class PlatformServer implements AutoCloseable {
     private final Running running;
     private final List<String> announcements;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient otherAddress = OtherAddress.client();
 
     private PlatformServer(Path tenantsDir, Running running, List<String> announcements) {
         this.tenantsDir = tenantsDir;
@@ -118,9 +120,22 @@ public final class PlatformServer implements AutoCloseable {
         return send(request.build());
     }
 
+    /** A plain HTTP call to the public port from another loopback address ({@link OtherAddress}). */
+    public HttpResponse<String> callFromOtherAddress(String method, String path, String jsonBody) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
+                .header("Content-Type", "application/json")
+                .build();
+        return send(otherAddress, request);
+    }
+
     public HttpResponse<String> send(HttpRequest request) {
+        return send(http, request);
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

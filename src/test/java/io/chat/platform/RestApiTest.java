@@ -189,8 +189,16 @@ class RestApiTest {
                 limited.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After"));
         long seconds = Long.parseLong(retryAfter.trim());
         assertTrue(seconds >= 1 && seconds <= 60, retryAfter);
-        // the right password is refused too while limited
+        // the right password is refused too while limited, from the address that failed
         assertError(429, login("throttled", credentials("alice", "alice-password")));
+        // not from another: a guesser cannot lock alice out of her own machine
+        assertEquals(
+                201,
+                server.callFromOtherAddress(
+                                "POST", "/api/tenants/throttled/sessions", credentials("alice", "alice-password"))
+                        .statusCode());
+        // which started her count again
+        assertError(401, login("throttled", credentials("alice", "wrong-again-password")));
         // another user of the same tenant is not affected
         assertEquals(201, login("throttled", credentials("bob", "bob-password")).statusCode());
         // nor is the same user name in another tenant

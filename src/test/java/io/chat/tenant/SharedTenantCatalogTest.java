@@ -68,7 +68,7 @@ class SharedTenantCatalogTest {
 
         assertEquals(1, nodeB.sync());
         Tenant onB = nodeB.find("acme").orElseThrow();
-        assertInstanceOf(LoginResult.Success.class, onB.login("alice", "correct horse"));
+        assertInstanceOf(LoginResult.Success.class, onB.login("alice", "correct horse", "127.0.0.1"));
 
         nodeA.suspend(onA.id());
         assertEquals(1, nodeB.sync());
@@ -81,7 +81,7 @@ class SharedTenantCatalogTest {
         onA.createUser("alice", "correct horse", Optional.empty());
         nodeB.sync();
         Tenant onB = nodeB.find("acme").orElseThrow();
-        String token = ((LoginResult.Success) onB.login("alice", "correct horse")).token();
+        String token = ((LoginResult.Success) onB.login("alice", "correct horse", "127.0.0.1")).token();
         assertTrue(onB.authenticate(token).isPresent());
         assertTrue(onA.authenticate(token).isPresent());
 

@@ -77,7 +77,7 @@ class TenantEventsTest {
         Tenant acme = registry.provision(TenantJson.fromRequest(
                 Json.mapper().readTree("{\"id\":\"acme\",\"auth\":{\"type\":\"password\"}}"), Instant.now()));
         acme.createUser("alice", "correct horse", Optional.empty());
-        String token = ((LoginResult.Success) acme.login("alice", "correct horse")).token();
+        String token = ((LoginResult.Success) acme.login("alice", "correct horse", "127.0.0.1")).token();
         tokens.put(Tenant.tokenKey(token), token);
         assertTrue(acme.authenticate(token).isPresent());
 

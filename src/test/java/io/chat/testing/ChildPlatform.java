@@ -2,7 +2,6 @@ package io.chat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,14 +40,7 @@ public final class ChildPlatform {
         this.log = log;
         this.adminUser = adminUser;
         this.adminPassword = adminPassword;
-        try {
-            this.other = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .localAddress(InetAddress.getByName("127.0.0.2"))
-                    .build();
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        this.other = OtherAddress.client();
     }
 
     /** A public call from 127.0.0.2. */
