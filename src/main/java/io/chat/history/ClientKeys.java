@@ -3,6 +3,7 @@ package io.chat.history;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,7 +32,9 @@ final class ClientKeys {
     /** The unique index on (sender, room, client_id) of stores made before the key: dropped once every key is set. */
     private static final String EARLIER_INDEX = "MESSAGES_CLIENT";
 
+    private static final System.Logger LOGGER = System.getLogger(ClientKeys.class.getName());
     private static final int BACKFILL_BATCH = 10_000;
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     private ClientKeys() {}
 
@@ -63,38 +67,57 @@ final class ClientKeys {
 
     /**
      * A store made before the key gets it: every entry with a clientId is given its key, then the unique index on the
-     * three strings goes. Run as the admin at open, before the writer starts; a start stopped half way finds the earlier
-     * index still there and goes on where it stopped. Returns how many entries got their key.
+     * three strings goes. Run as the admin at open, before the writer starts; walks the primary key room by room, a
+     * batch of entries per transaction, saying how far it got every {@link #PROGRESS_EVERY}; a start stopped half way
+     * finds the earlier index still there and goes on (keyed entries are skipped). Returns how many entries got their
+     * key. Measured (ClientKeyUpgradeBench, 1,000,000 entries in 200 rooms): 41 s, once; keying them in SQL (H2's
+     * HASH) took as long: the row updates cost, not the hash.
      */
-    static int upgrade(Connection admin) throws SQLException {
+    static int upgrade(Connection admin, Path directory) throws SQLException {
         if (!hasEarlierIndex(admin)) {
             return 0;
         }
+        try (Statement statement = admin.createStatement()) {
+            // made again once every entry is keyed: one build costs less than keeping it up to date meanwhile (61 s)
+            statement.execute("DROP INDEX IF EXISTS " + INDEX);
+        }
         boolean autoCommit = admin.getAutoCommit();
         admin.setAutoCommit(false);
-        int keyed = 0;
-        try (PreparedStatement select = admin.prepareStatement("SELECT room, seq, sender, client_id FROM messages"
-                        + " WHERE client_id IS NOT NULL AND client_key IS NULL LIMIT " + BACKFILL_BATCH);
+        Progress progress = new Progress(directory);
+        try (PreparedStatement nextRoom =
+                        admin.prepareStatement("SELECT room FROM messages WHERE room > ? ORDER BY room, seq LIMIT 1");
+                PreparedStatement page = admin.prepareStatement("SELECT seq, sender, client_id FROM messages"
+                        + " WHERE room = ? AND seq > ? AND client_id IS NOT NULL AND " + COLUMN + " IS NULL"
+                        + " ORDER BY room, seq LIMIT " + BACKFILL_BATCH);
                 PreparedStatement update =
-                        admin.prepareStatement("UPDATE messages SET client_key = ? WHERE room = ? AND seq = ?")) {
-            int batch;
-            do {
-                batch = 0;
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        update.setLong(1, of(rows.getString(3), rows.getString(1), rows.getString(4)));
-                        update.setString(2, rows.getString(1));
-                        update.setLong(3, rows.getLong(2));
-                        update.addBatch();
-                        batch++;
+                        admin.prepareStatement("UPDATE messages SET " + COLUMN + " = ? WHERE room = ? AND seq = ?")) {
+            Optional<String> room = next(nextRoom, "");
+            while (room.isPresent()) {
+                long after = 0;
+                int batch;
+                do {
+                    batch = 0;
+                    page.setString(1, room.get());
+                    page.setLong(2, after);
+                    try (ResultSet rows = page.executeQuery()) {
+                        while (rows.next()) {
+                            after = rows.getLong(1);
+                            update.setLong(1, of(rows.getString(2), room.get(), rows.getString(3)));
+                            update.setString(2, room.get());
+                            update.setLong(3, after);
+                            update.addBatch();
+                            batch++;
+                        }
                     }
-                }
-                update.executeBatch();
-                admin.commit();
-                keyed += batch;
-            } while (batch == BACKFILL_BATCH);
-            try (Statement drop = admin.createStatement()) {
-                drop.execute("DROP INDEX IF EXISTS " + EARLIER_INDEX);
+                    update.executeBatch();
+                    admin.commit();
+                    progress.keyed(batch);
+                } while (batch == BACKFILL_BATCH);
+                room = next(nextRoom, room.get());
+            }
+            try (Statement statement = admin.createStatement()) {
+                statement.execute("CREATE INDEX IF NOT EXISTS " + INDEX + " ON messages (" + COLUMN + ")");
+                statement.execute("DROP INDEX IF EXISTS " + EARLIER_INDEX);
             }
             admin.commit();
         } catch (SQLException | RuntimeException e) {
@@ -103,7 +126,36 @@ final class ClientKeys {
         } finally {
             admin.setAutoCommit(autoCommit);
         }
-        return keyed;
+        return progress.keyed;
+    }
+
+    /** How many entries are keyed so far, said every {@link #PROGRESS_EVERY}. */
+    private static final class Progress {
+        private final Path directory;
+        private int keyed;
+        private long lastReport = System.nanoTime();
+
+        Progress(Path directory) {
+            this.directory = directory;
+        }
+
+        void keyed(int more) {
+            keyed += more;
+            if (System.nanoTime() - lastReport > PROGRESS_EVERY.toNanos()) {
+                lastReport = System.nanoTime();
+                LOGGER.log(
+                        System.Logger.Level.INFO,
+                        "tenant store in " + directory + ": keying clientIds (once, for a store made before the key), "
+                                + keyed + " so far");
+            }
+        }
+    }
+
+    private static Optional<String> next(PreparedStatement nextRoom, String after) throws SQLException {
+        nextRoom.setString(1, after);
+        try (ResultSet rows = nextRoom.executeQuery()) {
+            return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+        }
     }
 
     private static boolean hasEarlierIndex(Connection admin) throws SQLException {

@@ -183,7 +183,7 @@ final class Database {
             Connection admin = connect(directory, adminUrl(directory, files), ADMIN_USER, credentials.adminPassword());
             opened.add(admin);
             createSchema(admin, credentials.appPassword());
-            int keyed = ClientKeys.upgrade(admin);
+            int keyed = ClientKeys.upgrade(admin, directory);
             if (keyed > 0) {
                 LOGGER.log(
                         System.Logger.Level.INFO,

@@ -63,12 +63,14 @@ class H2ClientKeyTest {
     void aStoreMadeBeforeTheKeyKeepsItsClientIds() throws Exception {
         Path directory = tenants.resolve("acme");
         List<AppendResult> first = new ArrayList<>();
+        // not ASCII alone: a room name and a clientId with characters of two and four UTF-8 bytes
+        List<String> clientIds = List.of("c0", "c-\u00fc-\uD834\uDD1E", "c2");
         try (TenantStore store = H2TenantStore.open(directory, "acme", reads, CommitObserver.NONE)) {
             for (int i = 0; i < 3; i++) {
-                first.add(store.append("general", "alice", "hi " + i, Optional.of("c" + i))
+                first.add(store.append("général", "alice", "hi " + i, Optional.of(clientIds.get(i)))
                         .get(10, TimeUnit.SECONDS));
             }
-            store.append("general", "bob", "no clientId", Optional.empty()).get(10, TimeUnit.SECONDS);
+            store.append("général", "bob", "no clientId", Optional.empty()).get(10, TimeUnit.SECONDS);
         }
         // as a store was before the key: no keys, the unique index on the three strings
         try (Connection admin = admin(directory, Database.adminUrl(directory, StoreFiles.DISK));
@@ -80,13 +82,13 @@ class H2ClientKeyTest {
         }
         try (TenantStore store = H2TenantStore.open(directory, "acme", reads, CommitObserver.NONE)) {
             for (int i = 0; i < 3; i++) {
-                AppendResult again = store.append("general", "alice", "hi " + i, Optional.of("c" + i))
+                AppendResult again = store.append("général", "alice", "hi " + i, Optional.of(clientIds.get(i)))
                         .get(10, TimeUnit.SECONDS);
                 assertTrue(again.duplicate());
                 assertEquals(first.get(i).message().seq(), again.message().seq());
             }
             AppendResult fresh =
-                    store.append("general", "alice", "new", Optional.of("c9")).get(10, TimeUnit.SECONDS);
+                    store.append("général", "alice", "new", Optional.of("c9")).get(10, TimeUnit.SECONDS);
             assertFalse(fresh.duplicate());
             assertEquals(5, fresh.message().seq());
             try (Connection admin = admin(directory, Database.runtimeUrl(directory, StoreFiles.DISK));
