@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,33 @@ class JsonMappersAgreeTest {
             });
             reader.join();
             assertTrue(mapper.getFactory()._getRecyclerPool().pooledCount() >= 1);
+        }
+    }
+
+    /**
+     * Written as UTF-8 (as every frame and response is), a text reads back as it was: Jackson 2.18.1's
+     * COMBINE_UNICODE_SURROGATES_IN_UTF8 took any character from U+E000 up as the first half of a surrogate pair and
+     * merged it with the next one (an emoji's variation selector, CJK full-width punctuation, a byte order mark; found by
+     * a hostile review: {@code "❤️ love"} came back as {@code "❤\uDB8F\uDC20love"}-like garbage). Fixed in 2.18.2.
+     */
+    @Test
+    void textsWrittenAsUtf8ReadBackAsTheyWere() throws java.io.IOException {
+        List<String> texts = List.of(
+                "\u2764\uFE0F love",
+                "\u4F60\u597D\uFF0C\u4E16\u754C",
+                "\uFF23\uFF29\uFF24",
+                "\uFEFFx",
+                "\uFFFDx",
+                "\uE000x",
+                "\uD83D\uDE00x",
+                "caf\u00e9");
+        for (ObjectMapper mapper : BOTH) {
+            for (String text : texts) {
+                byte[] written =
+                        mapper.writeValueAsBytes(mapper.createObjectNode().put("t", text));
+                assertEquals(text, mapper.readTree(written).get("t").asText());
+                assertEquals("{\"t\":\"" + text + "\"}", new String(written, StandardCharsets.UTF_8));
+            }
         }
     }
 
