@@ -118,7 +118,7 @@ public final class PublicApi implements HttpService {
                     : new LoginResult.RateLimited((60 + perMinute - 1) / perMinute);
         }
         if (result instanceof LoginResult.Success) {
-            chat.loginSucceeded(tenant, username.get());
+            chat.loginSucceeded(tenant, username.get(), network);
         } else if (result instanceof LoginResult.BadCredentials) {
             chat.loginFailed(tenant, username.get(), network);
         }

@@ -55,8 +55,8 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     }
 
     /** {@code user} signed in: their attempts count afresh across the cluster. */
-    public void loginSucceeded(Tenant tenant, String user) {
-        peers.loginSucceeded(tenant, user);
+    public void loginSucceeded(Tenant tenant, String user, String network) {
+        peers.loginSucceeded(tenant, user, network);
     }
 
     /**

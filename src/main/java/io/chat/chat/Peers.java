@@ -131,8 +131,8 @@ public interface Peers {
         /** A wrong password for {@code user} from {@code network}: that address has failed them for a minute. */
         default void loginFailed(Tenant tenant, String user, String network) {}
 
-        /** {@code user} signed in: the cluster's count of their attempts starts again, as the tenant's does. */
-        default void loginSucceeded(Tenant tenant, String user) {}
+        /** {@code user} signed in from {@code network}: the cluster's counts start again, as the tenant's do. */
+        default void loginSucceeded(Tenant tenant, String user, String network) {}
     }
 
     /** A single node: nobody else holds anything. */

@@ -76,7 +76,8 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
                             loginKey(tenant, user) + SEPARATOR + "unfailed",
                             failedKey(tenant, user, network),
                             Double.toString(perMinute / 60.0),
-                            Integer.toString(perMinute))
+                            Integer.toString(perMinute),
+                            Long.toString(FAILED_MARK_MILLIS))
                     .get(LOGIN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             return answer == 0;
         } catch (InterruptedException e) {
@@ -107,12 +108,13 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     }
 
     @Override
-    public void loginSucceeded(Tenant tenant, String user) {
+    public void loginSucceeded(Tenant tenant, String user, String network) {
         redis.evalInteger(
                         ClusterScripts.FORGET,
                         PREFIX,
                         loginKey(tenant, user),
-                        loginKey(tenant, user) + SEPARATOR + "unfailed")
+                        loginKey(tenant, user) + SEPARATOR + "unfailed",
+                        failedKey(tenant, user, network))
                 .exceptionally(error -> 0L);
     }
 

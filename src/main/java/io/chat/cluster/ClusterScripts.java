@@ -166,14 +166,17 @@ final class ClusterScripts {
 
     /**
      * ARGV: prefix, the user's key, the key of attempts from addresses that have not failed, this address's failure
-     * mark ({@link #MARK}), rate per second, burst. A login attempt as one node counts it (the tenant's
-     * LoginAttempts): one from the user's bucket; that empty, one from the second bucket unless this address failed
-     * the user lately. Answers 0 when taken, 1 when refused.
+     * mark ({@link #MARK}), rate per second, burst, the mark's milliseconds. A login attempt as one node counts it
+     * (the tenant's LoginAttempts): one from the user's bucket; that empty, one from the second bucket unless this
+     * address failed the user lately, marking the address at once (one such attempt at a time per address). Answers 0
+     * when taken, 1 when refused.
      */
     static final String LOGIN_TAKE = BUCKETS + """
             if take(ARGV[1] .. ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6])) then return 0 end
             if redis.call('EXISTS', ARGV[1] .. ARGV[4]) == 1 then return 1 end
-            if take(ARGV[1] .. ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])) then return 0 end
-            return 1
+            if not take(ARGV[1] .. ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])) then return 1 end
+            redis.call('HSET', ARGV[1] .. ARGV[4], 'at', '1')
+            redis.call('PEXPIRE', ARGV[1] .. ARGV[4], ARGV[7])
+            return 0
             """;
 }

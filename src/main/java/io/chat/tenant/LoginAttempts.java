@@ -61,6 +61,9 @@ final class LoginAttempts {
         }
         if (!failedHere(user, network, nowNanos)
                 && fromUnfailedAddresses.of(user, nowNanos).tryTake(nowNanos)) {
+            // marked now, not after the slow hash: an address gets one attempt of this allowance at a time, however
+            // many it sends together; a success takes the mark off
+            failed(user, network, nowNanos);
             return OptionalLong.empty();
         }
         return OptionalLong.of(attempts.retryAfterSeconds(nowNanos));
@@ -71,10 +74,14 @@ final class LoginAttempts {
         failedFrom.of(pair(user, network), nowNanos).tryTake(nowNanos);
     }
 
-    /** The user logged in: their counts start again (an address that failed stays marked for its minute). */
-    void succeeded(String user) {
+    /**
+     * The user logged in from the network: their counts start again, and this address is not marked (another that
+     * failed stays marked for its minute).
+     */
+    void succeeded(String user, String network) {
         byUser.remove(user);
         fromUnfailedAddresses.remove(user);
+        failedFrom.remove(pair(user, network));
     }
 
     private boolean failedHere(String user, String network, long nowNanos) {

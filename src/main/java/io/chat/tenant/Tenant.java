@@ -131,7 +131,7 @@ public final class Tenant {
             counters.failedLogin();
             return new LoginResult.BadCredentials();
         }
-        loginAttempts.succeeded(username);
+        loginAttempts.succeeded(username, network);
         String token = SessionTokens.newToken();
         Instant expiresAt = now.plus(SESSION_TTL).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         SessionRecord session = new SessionRecord(SessionTokens.hash(token), username, expiresAt);

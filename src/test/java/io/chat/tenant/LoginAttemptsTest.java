@@ -22,7 +22,7 @@ class LoginAttemptsTest {
         assertTrue(refused.isPresent(), "the guesser's fourth attempt");
         assertTrue(refused.getAsLong() >= 1 && refused.getAsLong() <= 60, "Retry-After " + refused.getAsLong());
         assertEquals(OptionalLong.empty(), attempts.take("alice", ALICE, now), "alice, from her own address");
-        attempts.succeeded("alice");
+        attempts.succeeded("alice", ALICE);
         // her login started her count again; the guesser's address stays marked for its minute
         guessWrong(GUESSER, 3);
         assertTrue(attempts.take("alice", GUESSER, now).isPresent());
@@ -41,6 +41,18 @@ class LoginAttemptsTest {
         assertTrue(attempts.take("alice", ALICE, now).isPresent(), "both allowances used up this minute");
         now += 61 * SECOND;
         assertEquals(OptionalLong.empty(), attempts.take("alice", GUESSER, now), "a minute later, anyone");
+    }
+
+    @Test
+    void anAddressTriesOneAtATimeFromTheSecondAllowance() {
+        guessWrong(GUESSER, 3);
+        String fresh = "192.0.2.50";
+        assertEquals(OptionalLong.empty(), attempts.take("alice", fresh, now));
+        // a second attempt sent with the first, before its hash answered: refused, not a second token
+        assertTrue(attempts.take("alice", fresh, now).isPresent());
+        // the first was alice's right password: her address is not held against her
+        attempts.succeeded("alice", fresh);
+        assertEquals(OptionalLong.empty(), attempts.take("alice", fresh, now));
     }
 
     @Test
