@@ -27,7 +27,10 @@ final class LoginAttempts {
 
     private final KeyedLimits<Bucket> byUser;
     private final KeyedLimits<Bucket> fromUnfailedAddresses;
-    /** One permit per (user, network), taken by a failed login: used up means that address failed this minute. */
+    /**
+     * One permit per (user, network), taken by a failed login and by an attempt on the second allowance (a success
+     * gives it back): used up means that address failed, or is trying, this minute.
+     */
     private final KeyedLimits<Bucket> failedFrom;
 
     LoginAttempts(IntSupplier perMinute, long nowNanos) {
