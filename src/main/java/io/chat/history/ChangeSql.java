@@ -32,8 +32,8 @@ final class ChangeSql {
     private static final String BY_CLIENT_ID =
             MessageQueries.ENTRIES + "WHERE m.sender = ? AND m.room = ? AND m.client_id = ?";
 
-    static final String BY_CLIENT_KEY = MessageQueries.ENTRIES + "WHERE m." + ClientKeys.COLUMN
-            + " = ? AND m.sender = ? AND m.room = ? AND m.client_id = ?";
+    static final String BY_CLIENT_KEY =
+            MessageQueries.ENTRIES + "WHERE m." + ClientKeys.MATCH.replace(" AND ", " AND m.");
     private static final String BY_SEQ = MessageQueries.ENTRIES + "WHERE m.room = ? AND m.seq = ?";
     /** The target, and whether its author is an earlier account with the name (see {@link EarlierAccount}). */
     private static final String TARGET = "SELECT sender, kind, deleted, "

@@ -29,6 +29,8 @@ import java.util.Optional;
 final class ClientKeys {
     static final String COLUMN = "client_key";
     static final String INDEX = "messages_client_key";
+    /** The entry with a clientId, by its key's index first: (key, sender, room, clientId) are its parameters. */
+    static final String MATCH = COLUMN + " = ? AND sender = ? AND room = ? AND client_id = ?";
     /** The unique index on (sender, room, client_id) of stores made before the key: dropped once every key is set. */
     private static final String EARLIER_INDEX = "MESSAGES_CLIENT";
 

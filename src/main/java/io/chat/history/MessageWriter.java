@@ -23,8 +23,7 @@ import java.util.UUID;
  */
 final class MessageWriter implements AutoCloseable {
     private static final int MAX_CACHED_ROOMS = 10_000;
-    static final String CLIENT_ID_TAKEN =
-            "SELECT 1 FROM messages WHERE " + ClientKeys.COLUMN + " = ? AND sender = ? AND room = ? AND client_id = ?";
+    static final String CLIENT_ID_TAKEN = "SELECT 1 FROM messages WHERE " + ClientKeys.MATCH;
 
     private final PreparedStatement insert;
     private final PreparedStatement lastSeq;
@@ -75,7 +74,9 @@ final class MessageWriter implements AutoCloseable {
             return new AppendResult(batchClientIds.get(key.get()), true);
         }
         // this thread is the only writer of messages: nothing can store the clientId between this look and the insert
-        if (key.isPresent() && taken(key.get())) {
+        // the key's hash once per send: the probe and the insert share it
+        Optional<Long> hash = key.map(k -> ClientKeys.of(k.from(), k.room(), k.clientId()));
+        if (key.isPresent() && taken(key.get(), hash.get())) {
             Optional<StoredMessage> earlier = earlier(key.get());
             if (earlier.isPresent()) {
                 return new AppendResult(earlier.get(), true);
@@ -84,7 +85,7 @@ final class MessageWriter implements AutoCloseable {
         long seq = lastSeq(room) + 1;
         StoredMessage message = new StoredMessage(
                 UUID.randomUUID().toString(), room, seq, from, text, Instant.ofEpochMilli(System.currentTimeMillis()));
-        insert(message, clientId);
+        insert(message, clientId, hash);
         // Only now: a failed INSERT is undone by H2 on its own and must not advance the room.
         lastSeqByRoom.put(room, seq);
         touchedRooms.add(room);
@@ -129,7 +130,12 @@ final class MessageWriter implements AutoCloseable {
                 continue;
             }
             if (row.message().kind() == EntryKind.MESSAGE) {
-                insert(row.message(), row.clientId());
+                insert(
+                        row.message(),
+                        row.clientId(),
+                        row.clientId()
+                                .map(id -> ClientKeys.of(
+                                        row.message().from(), row.message().room(), id)));
             } else {
                 changes.insertRow(connection, row.message(), row.clientId());
             }
@@ -173,7 +179,8 @@ final class MessageWriter implements AutoCloseable {
         return true;
     }
 
-    private void insert(StoredMessage message, Optional<String> clientId) throws SQLException {
+    /** {@code hash}: the clientId's {@link ClientKeys} key, present when the clientId is. */
+    private void insert(StoredMessage message, Optional<String> clientId, Optional<Long> hash) throws SQLException {
         insert.setString(1, message.room());
         insert.setLong(2, message.seq());
         insert.setString(3, message.id());
@@ -181,13 +188,17 @@ final class MessageWriter implements AutoCloseable {
         insert.setString(5, message.text());
         insert.setLong(6, message.ts().toEpochMilli());
         insert.setString(7, clientId.orElse(null));
-        ClientKeys.set(insert, 8, message.from(), message.room(), clientId);
+        if (hash.isPresent()) {
+            insert.setLong(8, hash.get());
+        } else {
+            insert.setNull(8, java.sql.Types.BIGINT);
+        }
         insert.executeUpdate();
     }
 
     /** Whether an entry holds the clientId: one probe of the key's index, no join (most sends carry a new one). */
-    private boolean taken(ClientKey key) throws SQLException {
-        clientIdTaken.setLong(1, ClientKeys.of(key.from(), key.room(), key.clientId()));
+    private boolean taken(ClientKey key, long hash) throws SQLException {
+        clientIdTaken.setLong(1, hash);
         clientIdTaken.setString(2, key.from());
         clientIdTaken.setString(3, key.room());
         clientIdTaken.setString(4, key.clientId());
