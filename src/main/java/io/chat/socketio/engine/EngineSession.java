@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One Engine.IO session: its outbound queue, its current transport, its heartbeat.
@@ -181,17 +182,24 @@ public final class EngineSession {
      */
     List<EnginePacket> drain(long maxBytes, int maxPackets) {
         List<EnginePacket> taken = new ArrayList<>();
+        drain(maxBytes, maxPackets, taken::add);
+        return taken;
+    }
+
+    /** As {@link #drain(long, int)}, handing each packet to {@code sink} in order instead of collecting them. */
+    void drain(long maxBytes, int maxPackets, Consumer<EnginePacket> sink) {
         long bytes = 0;
+        int count = 0;
         EnginePacket packet;
-        while (bytes < maxBytes && taken.size() < maxPackets && (packet = outbox.poll()) != null) {
-            taken.add(packet);
+        while (bytes < maxBytes && count < maxPackets && (packet = outbox.poll()) != null) {
+            sink.accept(packet);
+            count++;
             bytes += packet.size();
             if (packet.flushAfter()) {
                 break;
             }
         }
         queuedBytes.addAndGet(-bytes);
-        return taken;
     }
 
     void listener(EngineListener listener) {

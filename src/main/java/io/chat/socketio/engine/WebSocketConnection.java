@@ -196,7 +196,9 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     @Override
     public void wake() {
-        if (writeScheduled.compareAndSet(false, true)) {
+        // a broadcast wakes every recipient: while a writer is scheduled already, a read is all it costs (a failed
+        // compare-and-set still takes the cache line)
+        if (!writeScheduled.get() && writeScheduled.compareAndSet(false, true)) {
             server.executor().execute(this::writeLoop);
         }
     }
@@ -204,7 +206,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private void writeLoop() {
         try {
             while (true) {
-                List<BufferData> batch = collect();
+                Frames batch = collect();
                 if (batch.isEmpty()) {
                     writeScheduled.set(false);
                     if (!somethingToWrite() || !writeScheduled.compareAndSet(false, true)) {
@@ -212,7 +214,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
                     }
                     continue;
                 }
-                ctx.dataWriter().writeNow(batch.toArray(BufferData[]::new));
+                ctx.dataWriter().writeNow(BufferData.create(batch.joined()));
                 if (closeSent && !closeWritten.isDone()) {
                     closeWritten.complete(null);
                     afterCloseSent();
@@ -242,32 +244,65 @@ final class WebSocketConnection implements ServerConnection, Transport {
                 || (pendingClose != null && !closeSent);
     }
 
-    private List<BufferData> collect() {
-        List<BufferData> batch = new ArrayList<>();
+    private Frames collect() {
+        Frames batch = new Frames();
         if (closeSent) {
             probeReply.set(null);
             pong.set(null);
             return batch;
         }
-        for (AtomicReference<byte[]> direct : List.of(probeReply, pong)) {
-            byte[] frame = direct.getAndSet(null);
-            if (frame != null) {
-                batch.add(BufferData.create(frame));
-            }
-        }
+        batch.addIfSet(probeReply.getAndSet(null));
+        batch.addIfSet(pong.getAndSet(null));
         EngineSession current = session;
         if (attached && current != null) {
-            for (EnginePacket packet : current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE)) {
-                batch.add(BufferData.create(packet.wsFrame()));
+            current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE, packet -> {
+                batch.add(packet.wsFrame());
                 pauseAfterBatch = packet.flushAfter();
-            }
+            });
         }
         byte[] close = pendingClose;
         if (close != null && (current == null || !attached || !current.hasQueued())) {
-            batch.add(BufferData.create(close));
+            batch.add(close);
             closeSent = true;
         }
         return batch;
+    }
+
+    /**
+     * The frames of one write, joined into one array: Helidon would copy a list of buffers into one array anyway
+     * (a slower copy, through a composite buffer), and a batch of one frame, the usual case, is written as it is.
+     */
+    private static final class Frames {
+        private final List<byte[]> frames = new ArrayList<>();
+        private int bytes;
+
+        void add(byte[] frame) {
+            frames.add(frame);
+            bytes += frame.length;
+        }
+
+        void addIfSet(byte[] frame) {
+            if (frame != null) {
+                add(frame);
+            }
+        }
+
+        boolean isEmpty() {
+            return frames.isEmpty();
+        }
+
+        byte[] joined() {
+            if (frames.size() == 1) {
+                return frames.getFirst();
+            }
+            byte[] joined = new byte[bytes];
+            int at = 0;
+            for (byte[] frame : frames) {
+                System.arraycopy(frame, 0, joined, at, frame.length);
+                at += frame.length;
+            }
+            return joined;
+        }
     }
 
     @Override
