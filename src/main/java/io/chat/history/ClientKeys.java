@@ -60,8 +60,18 @@ final class ClientKeys {
     /** Sets the key of an entry's clientId, or NULL for an entry sent without one. */
     static void set(PreparedStatement statement, int index, String sender, String room, Optional<String> clientId)
             throws SQLException {
-        if (clientId.isPresent()) {
-            statement.setLong(index, of(sender, room, clientId.get()));
+        set(statement, index, of(sender, room, clientId));
+    }
+
+    /** The key of an entry's clientId, when it has one. */
+    static Optional<Long> of(String sender, String room, Optional<String> clientId) {
+        return clientId.map(id -> of(sender, room, id));
+    }
+
+    /** Sets a key computed already, or NULL for an entry without a clientId. */
+    static void set(PreparedStatement statement, int index, Optional<Long> key) throws SQLException {
+        if (key.isPresent()) {
+            statement.setLong(index, key.get());
         } else {
             statement.setNull(index, Types.BIGINT);
         }

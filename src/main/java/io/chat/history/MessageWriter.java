@@ -133,9 +133,7 @@ final class MessageWriter implements AutoCloseable {
                 insert(
                         row.message(),
                         row.clientId(),
-                        row.clientId()
-                                .map(id -> ClientKeys.of(
-                                        row.message().from(), row.message().room(), id)));
+                        ClientKeys.of(row.message().from(), row.message().room(), row.clientId()));
             } else {
                 changes.insertRow(connection, row.message(), row.clientId());
             }
@@ -188,11 +186,7 @@ final class MessageWriter implements AutoCloseable {
         insert.setString(5, message.text());
         insert.setLong(6, message.ts().toEpochMilli());
         insert.setString(7, clientId.orElse(null));
-        if (hash.isPresent()) {
-            insert.setLong(8, hash.get());
-        } else {
-            insert.setNull(8, java.sql.Types.BIGINT);
-        }
+        ClientKeys.set(insert, 8, hash);
         insert.executeUpdate();
     }
 
