@@ -767,7 +767,7 @@ public final class Report {
             summary = merged(text.substring(a + BEGIN.length(), z), summary);
         }
         String block =
-                BEGIN + "\n" + summary + "\nReproduce: `scripts/bench` (about 33 minutes; `scripts/bench --quick` "
+                BEGIN + "\n" + summary + "\nReproduce: `scripts/bench` (about 30 minutes; `scripts/bench --quick` "
                         + "is the smoke run). Full tables and a chart: `bench-results/<time>/`.\n" + END;
         if (a >= 0 && z > a) {
             text = text.substring(0, a) + block + text.substring(z + END.length());
