@@ -145,10 +145,22 @@ public final class EngineSession {
         transport.wake();
     }
 
-    /** Closes the session from the server's side. Idempotent. */
+    /**
+     * Closes the session from the server's side. Idempotent. What is queued still reaches the client, then the
+     * close: on a WebSocket before its close frame; on long-polling in the polls to come, the last one ending
+     * with the close packet, so the sid stays findable until then (or briefly, if no poll comes).
+     */
     public void close(CloseReason reason) {
-        if (end(reason)) {
-            transport.closeFromServer();
+        Optional<PollingTransport> onPolling = pollingTransport();
+        if (onPolling.isEmpty()) {
+            if (end(reason)) {
+                transport.closeFromServer();
+            }
+            return;
+        }
+        if (end(reason, false)) {
+            onPolling.get().closeFromServer();
+            unregisterLater();
         }
     }
 
@@ -270,12 +282,17 @@ public final class EngineSession {
         // so the session stays findable until it comes (or briefly, if it never does)
         if (end(reason, false)) {
             onPolling.get().releaseAfterClientClose();
-            server.scheduler()
-                    .schedule(
-                            () -> server.removeSession(this),
-                            server.config().pingTimeout().toMillis(),
-                            TimeUnit.MILLISECONDS);
+            unregisterLater();
         }
+    }
+
+    /** A closed polling session's sid stays valid for its last poll, for as long as a poll may take to come. */
+    private void unregisterLater() {
+        server.scheduler()
+                .schedule(
+                        () -> server.removeSession(this),
+                        server.config().pingTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     private boolean end(CloseReason reason) {
@@ -295,6 +312,8 @@ public final class EngineSession {
         if (unregister) {
             server.removeSession(this);
         }
+        // a WebSocket still probing or upgrading must not complete the upgrade onto the ended session
+        upgrade.abandon().ifPresent(WebSocketConnection::closeFromServer);
         EngineListener current = listener;
         if (current != null) {
             try {
@@ -349,10 +368,17 @@ public final class EngineSession {
 
         @Override
         public void switchTo(WebSocketConnection candidate) {
+            // polling first: once retire() returns, no poll drains the queue and no POST delivers any more, so
+            // the WebSocket is the session's one reader and one writer from here on
+            polling.retire();
             candidate.attach(EngineSession.this);
             transport = candidate;
-            polling.retire();
-            candidate.wake();
+            if (closed.get()) {
+                // the session ended while the upgrade completed: end() may have closed the polling transport
+                candidate.closeFromServer();
+            } else {
+                candidate.wake();
+            }
         }
 
         @Override
@@ -403,12 +429,13 @@ public final class EngineSession {
     }
 
     private void onPong() {
+        // one section: a ping() between the cancel and the next schedule would leave its timeout uncancelled
         synchronized (heartbeatLock) {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
+            schedulePing();
         }
-        schedulePing();
     }
 
     void unregister() {

@@ -154,10 +154,20 @@ final class PollingHandler implements Handler {
 
     private void post(ServerRequest req, ServerResponse res, EngineSession session, PollingTransport transport)
             throws IOException {
-        if (!transport.startPost()) {
-            fail(res, Failure.BAD_REQUEST);
-            session.close(CloseReason.TRANSPORT_ERROR);
-            return;
+        switch (transport.startPost()) {
+            case STARTED -> {
+                // go on below
+            }
+            case OVERLAP -> {
+                fail(res, Failure.BAD_REQUEST);
+                session.close(CloseReason.TRANSPORT_ERROR);
+                return;
+            }
+            case SUPERSEDED -> {
+                // as any request for a session already on its WebSocket
+                fail(res, Failure.BAD_REQUEST);
+                return;
+            }
         }
         byte[] body;
         // a restricted session's body takes its bytes (past the free ones) from what all of them may hold together: as

@@ -62,8 +62,10 @@ final class PollingTransport implements Transport {
     }
 
     /**
-     * The session moved to WebSocket. A client pauses polling before it completes an upgrade, so a GET still
-     * waiting now came late for the old transport and is refused like any later one.
+     * The session moves to WebSocket. A client pauses polling before it completes an upgrade, so a GET still
+     * waiting now came late for the old transport and is refused like any later one. Returns once no poll
+     * drains the session's queue and no POST delivers packets any more (polls drain under the lock; a POST
+     * under way is waited for), so the WebSocket takes over alone.
      */
     void retire() {
         lock.lock();
@@ -71,6 +73,9 @@ final class PollingTransport implements Transport {
             superseded = true;
             finished = true;
             changed.signalAll();
+            while (postPending) {
+                changed.awaitUninterruptibly();
+            }
         } finally {
             lock.unlock();
         }
@@ -112,43 +117,45 @@ final class PollingTransport implements Transport {
         }
     }
 
-    /** Waits for packets and encodes them as one polling payload. */
+    /**
+     * Waits for packets and encodes them as one polling payload. Once the transport is finished, the poll that
+     * takes the last queued packets ends with the farewell (the close packet, or a noop after the client's close).
+     */
     PollResult poll() throws InterruptedException {
+        List<EnginePacket> packets;
+        boolean last;
         lock.lock();
         try {
             if (pollPending) {
                 return new PollResult.Overlap();
             }
             pollPending = true;
-            while (!finished && !noopRequested && !session.hasQueued()) {
-                changed.await();
+            try {
+                while (!finished && !noopRequested && !session.hasQueued()) {
+                    changed.await();
+                }
+            } finally {
+                pollPending = false;
             }
             if (superseded) {
                 return new PollResult.Superseded();
             }
+            // under the lock, so that retire() cannot hand the queue to a WebSocket while a poll takes from it
+            packets = session.drain(Long.MAX_VALUE, session.maxPacketsPerPoll());
+            last = finished && !session.hasQueued();
+            if (last) {
+                packets.add(farewell);
+            }
         } finally {
             lock.unlock();
         }
-        try {
-            List<EnginePacket> packets = session.drain(Long.MAX_VALUE, session.maxPacketsPerPoll());
-            if (packets.isEmpty()) {
-                if (finished) {
-                    if (!session.isOpen()) {
-                        session.unregister();
-                    }
-                    return new PollResult.Payload(farewell.payload());
-                }
-                return new PollResult.Payload(EnginePacket.NOOP_PACKET.payload());
-            }
-            return new PollResult.Payload(encode(packets));
-        } finally {
-            lock.lock();
-            try {
-                pollPending = false;
-            } finally {
-                lock.unlock();
-            }
+        if (packets.isEmpty()) {
+            return new PollResult.Payload(EnginePacket.NOOP_PACKET.payload());
         }
+        if (last && !session.isOpen()) {
+            session.unregister();
+        }
+        return new PollResult.Payload(encode(packets));
     }
 
     /** The upgrade failed: polls wait for packets again. */
@@ -161,15 +168,27 @@ final class PollingTransport implements Transport {
         }
     }
 
-    /** Marks a POST in progress; false when one already is (the caller answers 400). */
-    boolean startPost() {
+    /** Whether a POST may deliver its packets. */
+    enum PostStart {
+        STARTED,
+        /** Another POST of the session is under way: the protocol says the client is broken. */
+        OVERLAP,
+        /** The session moved to WebSocket: the POST came late for this transport. */
+        SUPERSEDED
+    }
+
+    /** Marks a POST in progress, unless one already is or the transport was retired. */
+    PostStart startPost() {
         lock.lock();
         try {
+            if (superseded) {
+                return PostStart.SUPERSEDED;
+            }
             if (postPending) {
-                return false;
+                return PostStart.OVERLAP;
             }
             postPending = true;
-            return true;
+            return PostStart.STARTED;
         } finally {
             lock.unlock();
         }
@@ -179,6 +198,7 @@ final class PollingTransport implements Transport {
         lock.lock();
         try {
             postPending = false;
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

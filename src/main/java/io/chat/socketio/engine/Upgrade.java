@@ -1,6 +1,7 @@
 package io.chat.socketio.engine;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The polling→WebSocket upgrade of one session, in one place as engine.io's server keeps it
@@ -12,8 +13,8 @@ import java.time.Duration;
  * </pre>
  * Only one candidate transport at a time; a session opened on a WebSocket starts, and stays, UPGRADED. Soon
  * after the probe is answered, polls are released with a NOOP so the client can pause polling; {@code "5"}
- * completes the upgrade and cancels its timeout. When the timeout passes first, the candidate is closed, and
- * the upgrade is over once it has ended.
+ * completes the upgrade and cancels its timeout. When the timeout passes first, or the session ends, the
+ * candidate is closed and may no longer complete the upgrade; the upgrade is over once it has ended.
  * <p>
  * It does no I/O itself: what the transitions do to the transports is its {@link Effects}. Thread-safe.
  *
@@ -64,6 +65,9 @@ final class Upgrade<C> {
     private final Duration noopDelay;
     private State state;
     private C candidate;
+    /** The candidate is being closed (timed out, or its session ended): it may no longer complete the upgrade. */
+    private boolean candidateClosing;
+
     private Runnable cancelTimeout;
 
     /**
@@ -91,6 +95,7 @@ final class Upgrade<C> {
             }
             state = State.PROBING;
             candidate = newCandidate;
+            candidateClosing = false;
             cancelTimeout = timer.schedule(() -> timedOut(newCandidate), timeout);
             return true;
         }
@@ -107,7 +112,7 @@ final class Upgrade<C> {
             return false;
         }
         synchronized (this) {
-            if (from != candidate || (state != State.PROBING && state != State.UPGRADING)) {
+            if (from != candidate || candidateClosing || (state != State.PROBING && state != State.UPGRADING)) {
                 return false;
             }
             if (probe) {
@@ -135,21 +140,36 @@ final class Upgrade<C> {
         }
         state = State.POLLING;
         candidate = null;
+        candidateClosing = false;
         cancelTimeout.run();
         effects.resumePolling();
     }
 
     private synchronized void pausePolling(C from) {
-        if (state == State.UPGRADING && from == candidate) {
+        if (state == State.UPGRADING && from == candidate && !candidateClosing) {
             effects.pausePolling();
         }
     }
 
+    /**
+     * The session ended: the candidate, if one is under way, may no longer complete the upgrade, and the caller
+     * closes it (it then {@link #end ends}).
+     */
+    synchronized Optional<C> abandon() {
+        if (candidate == null || candidateClosing) {
+            return Optional.empty();
+        }
+        candidateClosing = true;
+        return Optional.of(candidate);
+    }
+
     private void timedOut(C from) {
         synchronized (this) {
-            if (from != candidate) {
+            // checked and marked at once: a "5" that completes the upgrade first leaves no candidate to time out
+            if (from != candidate || candidateClosing) {
                 return;
             }
+            candidateClosing = true;
         }
         effects.timedOut(from);
     }

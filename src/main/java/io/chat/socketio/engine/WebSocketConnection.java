@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +31,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private static final System.Logger LOGGER = System.getLogger(WebSocketConnection.class.getName());
     private static final long MAX_BATCH_BYTES = 256 * 1024;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    /**
+     * How long a closing connection may take to write what was queued before its close frame. A peer that stops
+     * reading would otherwise hold the socket, its writer and its queue after its session has ended (and given
+     * back its place under the session limits).
+     */
+    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
     /**
      * After a packet that must reach the client in a read of its own, what follows waits this long. With
      * TCP_NODELAY two writes microseconds apart can still land in one read of the client; a millisecond keeps
@@ -62,6 +69,10 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private boolean pauseAfterBatch;
 
     private volatile Thread readerThread;
+    /** The timer that cuts a closing connection off; cancelled when the connection ends, so it holds nothing. */
+    private volatile ScheduledFuture<?> closeDeadline;
+
+    private volatile boolean ended;
     private final CompletableFuture<Void> closeWritten = new CompletableFuture<>();
 
     WebSocketConnection(
@@ -114,6 +125,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
             }
         } finally {
             running = false;
+            ended = true;
+            ScheduledFuture<?> deadline = closeDeadline;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             frames.release();
             EngineSession current = session;
             if (attached && current != null) {
@@ -315,6 +331,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
         if (closeRequested.compareAndSet(false, true)) {
             pendingClose = WebSocketFrames.closeFrame(code, reason);
             wake();
+            ScheduledFuture<?> deadline =
+                    server.scheduler().schedule(this::forceClose, CLOSE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            closeDeadline = deadline;
+            if (ended) {
+                deadline.cancel(false);
+            }
         }
     }
 

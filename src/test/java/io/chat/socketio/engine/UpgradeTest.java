@@ -8,6 +8,7 @@ import io.chat.socketio.engine.Upgrade.State;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -190,6 +191,41 @@ class UpgradeTest {
         upgrade.end("ws");
         assertEquals(State.POLLING, upgrade.state());
         assertEquals(List.of("answerProbe ws", "timedOut ws", "resumePolling"), effects);
+    }
+
+    @Test
+    void aCandidateTheTimeoutIsClosingCannotCompleteTheUpgrade() {
+        upgrade.begin("ws");
+        upgrade.receive("ws", "2probe");
+        timer.fire(TIMEOUT);
+        // the client's "5" was on its way when the timeout closed the candidate
+        assertFalse(upgrade.receive("ws", "5"));
+        assertFalse(upgrade.receive("ws", "2probe"));
+        assertEquals(State.UPGRADING, upgrade.state());
+        upgrade.end("ws");
+        assertEquals(List.of("answerProbe ws", "timedOut ws", "resumePolling"), effects);
+    }
+
+    @Test
+    void anEndedSessionAbandonsItsCandidateWhichCannotCompleteTheUpgrade() {
+        upgrade.begin("ws");
+        upgrade.receive("ws", "2probe");
+        assertEquals(Optional.of("ws"), upgrade.abandon(), "the session closes it");
+        assertEquals(Optional.empty(), upgrade.abandon(), "once");
+        assertFalse(upgrade.receive("ws", "5"));
+        timer.fire(NOOP_DELAY);
+        timer.fire(TIMEOUT);
+        assertEquals(List.of("answerProbe ws"), effects, "no pause, no second close");
+        upgrade.end("ws");
+        assertEquals(State.POLLING, upgrade.state());
+    }
+
+    @Test
+    void nothingToAbandonWithoutACandidate() {
+        assertEquals(Optional.empty(), upgrade.abandon());
+        upgrade.begin("ws");
+        upgrade.receive("ws", "5");
+        assertEquals(Optional.empty(), upgrade.abandon(), "the upgraded transport is the session's own to close");
     }
 
     @Test
