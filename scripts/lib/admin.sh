@@ -11,6 +11,11 @@ die() {
   exit 1
 }
 
+# option_value "$@" in an option loop: fails with a usage error unless the option ($1) has a value ($2).
+option_value() {
+  [ $# -ge 2 ] && [ -n "$2" ] && [[ "$2" != --* ]] || { echo "error: $1 needs a value (see --help)" >&2; exit 2; }
+}
+
 need_credentials() {
   command -v curl >/dev/null 2>&1 || die "curl is not installed"
   [ -n "${CHAT_ADMIN_USER:-}" ] || die "set CHAT_ADMIN_USER (and CHAT_ADMIN_PASSWORD): the admin credentials"
@@ -53,10 +58,19 @@ admin_call() {
   if [ -n "$body" ]; then
     args+=(-H 'Content-Type: application/json' --data-binary @-)
   fi
-  status=$(printf '%s' "$body" | curl "${args[@]}" 3< <(printf 'user = "%s:%s"\n' "$CHAT_ADMIN_USER" "$CHAT_ADMIN_PASSWORD")) || {
-    rm -f "$out"
-    die "cannot reach the admin API at $ADMIN_URL (is the server running?)"
+  local failure
+  failure=$(mktemp)
+  status=$(printf '%s' "$body" | curl "${args[@]}" 3< <(printf 'user = "%s:%s"\n' "$CHAT_ADMIN_USER" "$CHAT_ADMIN_PASSWORD") 2>"$failure") || {
+    local why
+    why=$(head -c 300 "$failure")
+    rm -f "$out" "$failure"
+    die "cannot reach the admin API at $ADMIN_URL (is the server running? CHAT_ADMIN_URL or CHAT_ADMIN_PORT sets where): ${why#curl: }"
   }
+  rm -f "$failure"
+  if [ "$status" = "401" ]; then
+    rm -f "$out"
+    die "HTTP 401: the admin API at $ADMIN_URL refused these credentials (check CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD)"
+  fi
   if [ "${status:0:1}" != "2" ]; then
     echo "error: HTTP $status from $method $path" >&2
     cat "$out" >&2

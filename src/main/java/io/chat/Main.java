@@ -199,8 +199,14 @@ public final class Main {
                             .get("/t/{tenant}", new WebIndex())
                             .register(
                                     "/",
+                                    // held in memory from the start: served out of the jar, Helidon 4.2
+                                    // copies each file to a temporary one on its first request, and two
+                                    // first requests at once could leave a file cut short for the process's life
                                     StaticContentService.builder("web")
                                             .welcomeFileName("index.html")
+                                            .addCacheInMemory("index.html")
+                                            .addCacheInMemory("app.js")
+                                            .addCacheInMemory("app.css")
                                             .build()))
                     .listeners(server -> server
                             // Helidon's own answers (a request it cannot parse, a refused upgrade) too

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
  */
 public record TenantId(String value) {
     private static final Pattern VALID = Pattern.compile("^[a-z][a-z0-9-]{1,30}[a-z0-9]$");
+    /** {@link #VALID} in words, for whoever typed an id that is not. */
+    public static final String RULE = "3-32 characters of a-z, 0-9 and -, starting with a letter, not ending with -";
 
     public TenantId {
         if (value == null || !VALID.matcher(value).matches()) {

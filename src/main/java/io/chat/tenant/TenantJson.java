@@ -30,7 +30,7 @@ public final class TenantJson {
             throw new InvalidRequest("body must be a JSON object");
         }
         TenantId id = TenantId.parse(text(body, "id").orElseThrow(() -> new InvalidRequest("id is required")))
-                .orElseThrow(() -> new InvalidRequest("invalid tenant id"));
+                .orElseThrow(() -> new InvalidRequest("invalid tenant id: " + TenantId.RULE));
         String displayName = text(body, "displayName").orElse(id.value());
         if (!Names.isDisplayName(displayName, MAX_DISPLAY_NAME)) {
             throw new InvalidRequest("invalid displayName");

@@ -246,7 +246,7 @@ class ScriptsTest {
         server.passwordTenant("script-fail");
 
         Run wrongPassword = run(Map.of("CHAT_ADMIN_PASSWORD", "wrong-admin-password"), "list-tenants", null);
-        failure(wrongPassword, "401");
+        failure(wrongPassword, "401", "check CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD");
         Run wrongProvision =
                 run(Map.of("CHAT_ADMIN_PASSWORD", "wrong-admin-password"), "provision-tenant", null, "never-made");
         failure(wrongProvision, "401");
@@ -284,7 +284,7 @@ class ScriptsTest {
         failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"));
         failure(run("announce", null, "script-fail", ""));
         // the scripts keep no copy of the server's rules for names: they print the server's refusal
-        failure(run("provision-tenant", null, "Bad_Id"), "HTTP 400");
+        failure(run("provision-tenant", null, "Bad_Id"), "HTTP 400", "3-32 characters");
         failure(run("add-user", "alice-password\n", "script-fail", "Not Valid"), "HTTP 400");
         failure(run("add-user", "short\n", "script-fail", "carol"), "HTTP 400");
         // and a name that is no URL path segment reaches no other endpoint
@@ -302,6 +302,13 @@ class ScriptsTest {
         failure(run("provision-tenant", null, "script-fail2", "--limit", "messageBurst=many"));
         failure(run("provision-tenant", null, "script-fail3", "--jwt-issuer", "x"));
         failure(run("provision-tenant", null, "script-fail4", "--unknown-option"));
+        // an option without its value is a usage error that names the option, not a shell message
+        Run noName = run("provision-tenant", null, "script-fail5", "--name");
+        failure(noName, "--name needs a value");
+        assertEquals(2, noName.exit(), noName::toString);
+        assertFalse(noName.stderr().contains("line "), noName::toString);
+        failure(run("provision-tenant", null, "script-fail5", "--name", "--password-auth"), "--name needs a value");
+        failure(run("add-user", null, "script-fail", "frank", "--display-name"), "--display-name needs a value");
         assertFalse(Files.exists(server.tenantsDir().resolve("script-fail2")));
         assertFalse(Files.exists(server.tenantsDir().resolve("script-fail3")));
 
@@ -318,6 +325,8 @@ class ScriptsTest {
         Map<String, String> noUser = new java.util.HashMap<>();
         noUser.put("CHAT_ADMIN_USER", null);
         failure(run(noUser, "list-tenants", null), "CHAT_ADMIN_USER");
-        failure(run(Map.of("CHAT_ADMIN_URL", "http://127.0.0.1:1"), "list-tenants", null), "cannot reach");
+        Run noServer = run(Map.of("CHAT_ADMIN_URL", "http://127.0.0.1:1"), "list-tenants", null);
+        failure(noServer, "cannot reach");
+        assertFalse(noServer.stderr().startsWith("curl:"), "the script's message, not curl's alone: " + noServer);
     }
 }
