@@ -83,7 +83,8 @@ public final class AdminCredentials {
             Files.write(temp, Json.mapper().writeValueAsBytes(node));
             Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             announce.accept("Admin credentials generated (shown once, stored only hashed in " + file + "):\n"
-                    + "  CHAT_ADMIN_USER=" + name + "\n  CHAT_ADMIN_PASSWORD=" + generated);
+                    + "  CHAT_ADMIN_USER=" + name + "\n  CHAT_ADMIN_PASSWORD=" + generated
+                    + "\n(export both for the admin scripts: scripts/provision-tenant, scripts/add-user, ...)");
             return credentials;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the admin credentials", e);

@@ -94,6 +94,58 @@ class SessionEndTest {
         }
     }
 
+    @Test
+    void aQueueLongerThanOnePollEndsWithTheClosePacketInTheLastOne() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            String query = connectOnPolling(server);
+            // 20 acks queued with no GET waiting: more than one poll carries (16), then the server closes
+            StringBuilder events = new StringBuilder();
+            for (int id = 1; id <= 20; id++) {
+                events.append(id == 1 ? "" : "\u001e")
+                        .append("42/test,")
+                        .append(id)
+                        .append("[\"echo\",")
+                        .append(id)
+                        .append(']');
+            }
+            http(server, "POST", query, events.toString());
+            server.io().engine().sessions().iterator().next().close(CloseReason.FORCED_CLOSE);
+            String first = http(server, "GET", query, null).body();
+            String second = http(server, "GET", query, null).body();
+            assertEquals(16, first.split("\u001e").length, first);
+            assertTrue(first.startsWith("43/test,1[1]") && !first.endsWith("\u001e1"), first);
+            assertTrue(second.startsWith("43/test,17[17]") && second.endsWith("43/test,20[20]\u001e1"), second);
+            assertEquals(400, http(server, "GET", query, null).statusCode());
+        }
+    }
+
+    @Test
+    void aClosedPollingSessionThatIsNeverPolledAgainIsForgottenAfterThePingTimeout() throws Exception {
+        EngineConfig quick =
+                EngineConfig.defaults("/socket.io/").withHeartbeat(Duration.ofSeconds(25), Duration.ofMillis(500));
+        try (FixtureServer server = FixtureServer.start(quick)) {
+            String query = connectOnPolling(server);
+            EngineSession session = server.io().engine().sessions().iterator().next();
+            session.close(CloseReason.FORCED_CLOSE);
+            assertEquals(0, server.io().engine().sessionCount(), "closed: no longer counted as open");
+            Thread.sleep(1_500);
+            assertEquals(400, http(server, "GET", query, null).statusCode(), "the sid is gone");
+            assertTrue(server.io().engine().sessions().isEmpty());
+        }
+    }
+
+    /** A polling session connected to the test namespace, its welcome taken; returns its query string. */
+    private static String connectOnPolling(FixtureServer server) throws IOException, InterruptedException {
+        String sid = sid(http(server, "GET", "EIO=4&transport=polling", null).body());
+        String query = "EIO=4&transport=polling&sid=" + sid;
+        http(server, "POST", query, "40/test,");
+        String got = "";
+        while (!got.contains("welcome")) {
+            got += http(server, "GET", query, null).body();
+        }
+        return query;
+    }
+
     private static HttpResponse<String> http(FixtureServer server, String method, String query, String body)
             throws IOException, InterruptedException {
         return http(HTTP, server, method, query, body);

@@ -19,4 +19,12 @@ public enum CloseReason {
     public String text() {
         return text;
     }
+
+    /**
+     * Whether the client may still be listening for what was queued: not when it stopped answering pings, nor
+     * when it stopped taking what it was sent.
+     */
+    boolean clientListening() {
+        return this != PING_TIMEOUT && this != QUEUE_OVERFLOW;
+    }
 }

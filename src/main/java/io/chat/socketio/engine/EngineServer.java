@@ -73,8 +73,9 @@ public final class EngineServer {
         return List.copyOf(sessions.values());
     }
 
+    /** Sessions open now (a closed polling session's sid may stay known a little longer, for its last poll). */
     public int sessionCount() {
-        return sessions.size();
+        return (int) sessions.values().stream().filter(EngineSession::isOpen).count();
     }
 
     /** Sessions closed because their outbound queue passed {@link EngineConfig#maxQueueBytes()}. */

@@ -47,6 +47,8 @@ public final class EngineSession {
 
     private ScheduledFuture<?> heartbeat;
     private long heartbeatBase;
+    /** Which ping cycle is current: a timer task of an earlier one that runs anyway (cancelled too late) does nothing. */
+    private long heartbeatRound;
 
     EngineSession(
             String id, HandshakeRequest handshake, EngineServer server, Transport transport, PollingTransport polling) {
@@ -148,11 +150,12 @@ public final class EngineSession {
     /**
      * Closes the session from the server's side. Idempotent. What is queued still reaches the client, then the
      * close: on a WebSocket before its close frame; on long-polling in the polls to come, the last one ending
-     * with the close packet, so the sid stays findable until then (or briefly, if no poll comes).
+     * with the close packet, so the sid stays findable until then (or briefly, if no poll comes), unless the
+     * client is not listening any more (a ping timeout, an overflowed queue).
      */
     public void close(CloseReason reason) {
         Optional<PollingTransport> onPolling = pollingTransport();
-        if (onPolling.isEmpty()) {
+        if (onPolling.isEmpty() || !reason.clientListening()) {
             if (end(reason)) {
                 transport.closeFromServer();
             }
@@ -312,8 +315,12 @@ public final class EngineSession {
         if (unregister) {
             server.removeSession(this);
         }
-        // a WebSocket still probing or upgrading must not complete the upgrade onto the ended session
+        // a WebSocket still probing or upgrading must not complete the upgrade onto the ended session, and one
+        // that completed it meanwhile is closed here or by switchTo(), which sets the transport, then reads closed
         upgrade.abandon().ifPresent(WebSocketConnection::closeFromServer);
+        if (transport instanceof WebSocketConnection webSocket) {
+            webSocket.closeFromServer();
+        }
         EngineListener current = listener;
         if (current != null) {
             try {
@@ -368,9 +375,14 @@ public final class EngineSession {
 
         @Override
         public void switchTo(WebSocketConnection candidate) {
-            // polling first: once retire() returns, no poll drains the queue and no POST delivers any more, so
-            // the WebSocket is the session's one reader and one writer from here on
-            polling.retire();
+            // polling first: once retired, no poll drains the queue and no POST delivers any more, so the
+            // WebSocket is the session's one reader and one writer from here on
+            if (!polling.retire()) {
+                // a POST still under way: the client did not pause polling before "5", as the protocol asks
+                candidate.closeFromServer();
+                close(CloseReason.TRANSPORT_ERROR);
+                return;
+            }
             candidate.attach(EngineSession.this);
             transport = candidate;
             if (closed.get()) {
@@ -399,14 +411,15 @@ public final class EngineSession {
                 return;
             }
             heartbeatBase = System.nanoTime();
+            long round = ++heartbeatRound;
             heartbeat = server.scheduler()
-                    .schedule(this::ping, server.config().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    .schedule(() -> ping(round), server.config().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void ping() {
+    private void ping(long round) {
         synchronized (heartbeatLock) {
-            if (closed.get()) {
+            if (closed.get() || round != heartbeatRound) {
                 return;
             }
             // the deadline counts from when the ping was due, so a late timer does not stretch it
@@ -414,7 +427,8 @@ public final class EngineSession {
                     + server.config().pingInterval().toNanos()
                     + server.config().pingTimeout().toNanos();
             heartbeat = server.scheduler()
-                    .schedule(this::pingTimedOut, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    .schedule(
+                            () -> pingTimedOut(round), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         send(EnginePacket.PING_PACKET);
     }
@@ -423,7 +437,12 @@ public final class EngineSession {
      * On the timer thread: the sid stops being valid at once (a request arriving now gets 400), and the rest of
      * the closing, which runs listeners, happens off the timer thread.
      */
-    private void pingTimedOut() {
+    private void pingTimedOut(long round) {
+        synchronized (heartbeatLock) {
+            if (round != heartbeatRound) {
+                return;
+            }
+        }
         server.removeSession(this);
         server.executor().execute(() -> close(CloseReason.PING_TIMEOUT));
     }

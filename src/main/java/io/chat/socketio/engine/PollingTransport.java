@@ -62,20 +62,21 @@ final class PollingTransport implements Transport {
     }
 
     /**
-     * The session moves to WebSocket. A client pauses polling before it completes an upgrade, so a GET still
-     * waiting now came late for the old transport and is refused like any later one. Returns once no poll
-     * drains the session's queue and no POST delivers packets any more (polls drain under the lock; a POST
-     * under way is waited for), so the WebSocket takes over alone.
+     * The session moves to WebSocket, unless a POST is still delivering packets (false: a client pauses polling,
+     * its POST answered, before it completes an upgrade, so one that did not is broken). A client pauses polling
+     * too, so a GET still waiting now came late for the old transport and is refused like any later one. Polls
+     * drain under the lock: once this returns true, no poll takes from the session's queue any more.
      */
-    void retire() {
+    boolean retire() {
         lock.lock();
         try {
+            if (postPending) {
+                return false;
+            }
             superseded = true;
             finished = true;
             changed.signalAll();
-            while (postPending) {
-                changed.awaitUninterruptibly();
-            }
+            return true;
         } finally {
             lock.unlock();
         }
@@ -198,7 +199,6 @@ final class PollingTransport implements Transport {
         lock.lock();
         try {
             postPending = false;
-            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,11 +33,14 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private static final long MAX_BATCH_BYTES = 256 * 1024;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
     /**
-     * How long a closing connection may take to write what was queued before its close frame. A peer that stops
-     * reading would otherwise hold the socket, its writer and its queue after its session has ended (and given
-     * back its place under the session limits).
+     * A closing connection still writes what was queued before its close frame, but is cut off when its writer
+     * moves nothing for this long, or when the whole takes longer than {@link #CLOSE_LIMIT}: a peer that stops
+     * reading (or reads a trickle) would otherwise hold the socket, its writer and its queue after its session
+     * has ended and given back its place under the session limits.
      */
-    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
+    private static final Duration CLOSE_STALL = Duration.ofSeconds(5);
+
+    private static final Duration CLOSE_LIMIT = Duration.ofSeconds(60);
     /**
      * After a packet that must reach the client in a read of its own, what follows waits this long. With
      * TCP_NODELAY two writes microseconds apart can still land in one read of the client; a millisecond keeps
@@ -71,6 +75,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private volatile Thread readerThread;
     /** The timer that cuts a closing connection off; cancelled when the connection ends, so it holds nothing. */
     private volatile ScheduledFuture<?> closeDeadline;
+    /** Writes done, by the one writer at a time; the close deadline reads it to tell a stalled writer. */
+    private volatile int writes;
 
     private volatile boolean ended;
     private final CompletableFuture<Void> closeWritten = new CompletableFuture<>();
@@ -231,6 +237,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
                     continue;
                 }
                 ctx.dataWriter().writeNow(BufferData.create(batch.joined()));
+                writes++;
                 if (closeSent && !closeWritten.isDone()) {
                     closeWritten.complete(null);
                     afterCloseSent();
@@ -238,11 +245,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
                 if (pauseAfterBatch) {
                     pauseAfterBatch = false;
                     // still the one writer: writeScheduled stays set, so nobody else writes in the pause
-                    server.scheduler()
-                            .schedule(
-                                    () -> server.executor().execute(this::writeLoop),
-                                    ALONE_PAUSE_MICROS,
-                                    TimeUnit.MICROSECONDS);
+                    later(() -> server.executor().execute(this::writeLoop), ALONE_PAUSE_MICROS, TimeUnit.MICROSECONDS);
                     return;
                 }
             }
@@ -323,7 +326,9 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     @Override
     public void closeFromServer() {
-        requestClose(WebSocketFrames.CLOSE_NORMAL, "");
+        if (!ended) {
+            requestClose(WebSocketFrames.CLOSE_NORMAL, "");
+        }
     }
 
     /** Queues a close frame after everything already queued; the connection ends once it is written. */
@@ -331,18 +336,43 @@ final class WebSocketConnection implements ServerConnection, Transport {
         if (closeRequested.compareAndSet(false, true)) {
             pendingClose = WebSocketFrames.closeFrame(code, reason);
             wake();
-            ScheduledFuture<?> deadline =
-                    server.scheduler().schedule(this::forceClose, CLOSE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            closeDeadline = deadline;
-            if (ended) {
-                deadline.cancel(false);
-            }
+            watchClosing(System.nanoTime() + CLOSE_LIMIT.toNanos(), writes);
         }
+    }
+
+    /** Cuts the closing connection off unless its writer moves on within {@link #CLOSE_STALL}, and by the limit. */
+    private void watchClosing(long limitNanos, int writesBefore) {
+        later(
+                        () -> {
+                            int now = writes;
+                            if (now == writesBefore || System.nanoTime() - limitNanos >= 0) {
+                                forceClose();
+                            } else if (!ended) {
+                                watchClosing(limitNanos, now);
+                            }
+                        },
+                        CLOSE_STALL.toMillis(),
+                        TimeUnit.MILLISECONDS)
+                .ifPresent(deadline -> {
+                    closeDeadline = deadline;
+                    if (ended) {
+                        deadline.cancel(false);
+                    }
+                });
     }
 
     private void afterCloseSent() {
         // the peer should answer with its close frame; if it does not, do not wait for it forever
-        server.scheduler().schedule(this::forceClose, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        later(this::forceClose, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a task on the engine's timer; empty once the timer has stopped (the server is shutting down). */
+    private Optional<ScheduledFuture<?>> later(Runnable task, long delay, TimeUnit unit) {
+        try {
+            return Optional.of(server.scheduler().schedule(task, delay, unit));
+        } catch (RejectedExecutionException e) {
+            return Optional.empty();
+        }
     }
 
     /** On the reader thread: send a close frame now and stop reading. */
