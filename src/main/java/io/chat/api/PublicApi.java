@@ -238,6 +238,10 @@ public final class PublicApi implements HttpService {
         }
         // a tenant whose reads are queued to their bound fails at once: Main maps that to 503 for every route
         MessagePage page = tenant.store().before(room, before, limit).join();
+        // the read may have waited in the tenant's queue: a logout that answered meanwhile wins (docs/CONTRACT.md)
+        if (!tenant.notRevoked(Tenant.tokenKey(token.get()))) {
+            throw ApiError.unauthorized("invalid or missing token");
+        }
         ObjectNode body = Json.mapper().createObjectNode();
         body.set("messages", MessageJson.of(page.messages()));
         body.put("hasMore", page.hasMore());

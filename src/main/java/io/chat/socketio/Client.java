@@ -136,13 +136,18 @@ final class Client implements EngineListener {
         if (sockets.containsKey(name)) {
             return;
         }
+        Handshake handshake = Handshake.of(session.handshake(), packet.data().orElseGet(Json.NODES::objectNode));
+        // the socket keeps it for life: no larger than what a connection may send before it is in a namespace
+        if (handshake.authBytes() > server.config().maxBytesBeforeConnect()) {
+            sendConnectError(name, "auth too large", Optional.empty());
+            return;
+        }
         Optional<Namespace> namespace = server.resolve(name, packet.data());
         if (namespace.isEmpty()) {
             sendConnectError(name, "Invalid namespace", Optional.empty());
             return;
         }
-        JsonNode auth = packet.data().orElseGet(Json.NODES::objectNode);
-        namespace.get().connect(this, new Handshake(session.handshake(), auth));
+        namespace.get().connect(this, handshake);
     }
 
     /**

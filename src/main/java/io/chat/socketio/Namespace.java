@@ -28,6 +28,9 @@ public final class Namespace {
     private final List<Consumer<Socket>> abandonedHandlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
+    /** Set by {@link #remove}: a CONNECT whose middleware was still running then is refused. */
+    private volatile boolean removed;
+
     private final Adapter adapter;
     private volatile EventHandler unknownEventHandler = IGNORE;
 
@@ -178,6 +181,14 @@ public final class Namespace {
             return Optional.empty();
         }
         sockets.put(socket.id(), socket);
+        if (removed) {
+            // the namespace went (a tenant deleted) while the middleware ran: remove() may not have seen the
+            // socket, so it is refused here (put, then read removed; remove() sets removed, then disconnects)
+            sockets.remove(socket.id(), socket);
+            abandoned(socket);
+            client.sendConnectError(name, "Invalid namespace", Optional.empty());
+            return Optional.empty();
+        }
         client.addSocket(socket);
         socket.join(socket.id());
         boolean connected = socket.establish(() -> client.sendConnect(name, socket.id()), () -> {
@@ -186,6 +197,12 @@ public final class Namespace {
             }
         });
         return connected ? Optional.of(socket) : Optional.empty();
+    }
+
+    /** The namespace is gone from its server: its sockets are disconnected and no socket connects any more. */
+    void remove() {
+        removed = true;
+        disconnectSockets(false);
     }
 
     void removeSocket(Socket socket) {

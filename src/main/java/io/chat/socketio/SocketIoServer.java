@@ -82,7 +82,7 @@ public final class SocketIoServer {
     public void removeNamespace(String name) {
         Namespace removed = namespaces.remove(name);
         if (removed != null) {
-            removed.disconnectSockets(false);
+            removed.remove();
             removed.adapter().close();
         }
     }

@@ -37,12 +37,13 @@ import java.util.function.Supplier;
 final class ChatFixture implements AutoCloseable {
     private final ExecutorService readThreads = Executors.newFixedThreadPool(4);
     private volatile CompletableFuture<Void> readsReleased = CompletableFuture.completedFuture(null);
+    final SocketIoServer io;
     final ChatService chat;
     final TenantRegistry registry;
     private final Running running;
 
     ChatFixture() throws IOException {
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
+        io = SocketIoServer.create(SocketIoConfig.defaults());
         chat = new ChatService(io, Clock.systemUTC());
         registry = new TenantRegistry(
                 FolderTenantCatalog.create(

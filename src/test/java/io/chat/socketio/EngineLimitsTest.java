@@ -71,6 +71,23 @@ class EngineLimitsTest {
     }
 
     @Test
+    void aConnectsAuthIsBoundedInEveryState() throws IOException {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+                RawWebSocket ws = connected(server)) {
+            // in /test the connection may send 1 MB messages; a CONNECT to another namespace still carries at most
+            // 32 KiB of auth, since the socket would keep it for its life
+            String pad = "[" + "{},".repeat(15_000) + "{}]";
+            ws.sendText("40/private,{\"pad\":" + pad + "}");
+            String refused = ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("44/private,"))
+                    .text();
+            assertEquals("44/private,{\"message\":\"auth too large\"}", refused);
+            // the connection goes on
+            ws.sendText("42/test,9[\"echo\",\"still here\"]");
+            ws.readUntil(f -> f.opcode() == 1 && f.text().equals("43/test,9[\"still here\"]"));
+        }
+    }
+
+    @Test
     void aConnectionThatKeepsGuessingIsClosed() throws IOException {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
                 RawWebSocket ws = open(server)) {

@@ -129,7 +129,10 @@ public final class RedisAdapter implements Adapter {
     @Override
     public int broadcast(Packet packet, BroadcastOptions options) {
         int queued = local.broadcast(packet, options);
-        if ((packet.type() == PacketType.EVENT || packet.type() == PacketType.BINARY_EVENT)
+        // a namespace that left (a deleted tenant) tells no other node: a socket it still had, or one that
+        // connected as it went, must not reach a tenant of the same name provisioned again
+        if (!left
+                && (packet.type() == PacketType.EVENT || packet.type() == PacketType.BINARY_EVENT)
                 && packet.data().isPresent()) {
             ArrayNode message = Messages.NODES.arrayNode(3);
             message.add(cluster.uid());
