@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Races between revoking and using (each found by a hostile review, each failing before its fix): a tenant deleted
  * while a CONNECT's middleware runs, a logout that answers while a REST read waits in the tenant's queue.
  */
-class RevocationRacesTest {
+class InFlightRevocationTest {
     private static final String ISSUER = "https://idp.races.example";
     private static final String SECRET = "a-secret-of-at-least-32-bytes-for-the-races-test";
     private static ChatFixture fixture;
