@@ -1,14 +1,19 @@
 package io.chat.chat;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * What runs on behalf of one socket and must stop when it disconnects: the history reads it is waiting for (a
- * cancelled read leaves its tenant's read queue and never reaches the database) and the timer that disconnects it
- * when its credential expires.
+ * cancelled read leaves its tenant's read queue and never reaches the database), the timer that disconnects it
+ * when its credential expires, and the rooms presence counts it in.
  */
 final class SocketWork {
     static final String KEY = "chat.work";
@@ -16,6 +21,16 @@ final class SocketWork {
     private final Set<CompletableFuture<?>> reads = ConcurrentHashMap.newKeySet();
     private volatile ScheduledFuture<?> expiry;
     private volatile boolean stopped;
+    /**
+     * The rooms presence counts this socket in, guarded by {@link #presenceLock}: a room is counted and uncounted
+     * once each, whichever of entering, leaving and disconnecting comes first. Its own lock, held only around the
+     * count: the disconnect runs under the socket's lifecycle lock, which an entry takes inside this object's
+     * monitor (to join the room), so the disconnect cannot take that monitor.
+     */
+    private final Set<String> counted = new HashSet<>();
+
+    private final Object presenceLock = new Object();
+    private boolean countingStopped;
 
     /** Tracks a read until it completes; returns it. */
     <T> CompletableFuture<T> read(CompletableFuture<T> read) {
@@ -31,6 +46,41 @@ final class SocketWork {
         expiry = timer;
         if (stopped) {
             timer.cancel(false);
+        }
+    }
+
+    /**
+     * Counts the socket in {@code room} with {@code enter} (which answers whether it was the user's first socket
+     * there), unless it is counted there already or has disconnected; returns what {@code enter} answered, or false.
+     */
+    boolean enterCounted(String room, BooleanSupplier enter) {
+        synchronized (presenceLock) {
+            return !countingStopped && counted.add(room) && enter.getAsBoolean();
+        }
+    }
+
+    /** Uncounts the socket from {@code room} with {@code exit} if it was counted there; returns what it answered. */
+    boolean exitCounted(String room, BooleanSupplier exit) {
+        synchronized (presenceLock) {
+            return counted.remove(room) && exit.getAsBoolean();
+        }
+    }
+
+    /**
+     * The socket disconnects: uncounts it from every room it was counted in, with {@code exit}, and counts it in no
+     * room any more; returns the rooms where {@code exit} answered true (the user's last socket left).
+     */
+    List<String> exitAllCounted(Predicate<String> exit) {
+        synchronized (presenceLock) {
+            countingStopped = true;
+            List<String> lastOut = new ArrayList<>();
+            for (String room : counted) {
+                if (exit.test(room)) {
+                    lastOut.add(room);
+                }
+            }
+            counted.clear();
+            return lastOut;
         }
     }
 

@@ -393,13 +393,14 @@ final class TenantChat {
     }
 
     private void disconnecting(Socket socket) {
-        work(socket).stop();
+        SocketWork work = work(socket);
+        work.stop();
         ChatUser user = user(socket);
-        for (String room : socket.rooms()) {
-            if (!room.equals(socket.id()) && presence.exit(room, user.username())) {
-                whenTrue(peers.exited(room, user.username()), () -> socket.to(room)
-                        .emit("room:left", roomEvent(room, user.username())));
-            }
+        // the rooms presence counted the socket in, not socket.rooms(): an entry under way counts it or not, never
+        // after this (SocketWork.enterCounted)
+        for (String room : work.exitAllCounted(room -> presence.exit(room, user.username()))) {
+            whenTrue(peers.exited(room, user.username()), () -> socket.to(room)
+                    .emit("room:left", roomEvent(room, user.username())));
         }
         if (presence.disconnected(user.username())) {
             whenTrue(peers.offline(user.username()), () -> socket.broadcast()
@@ -503,7 +504,7 @@ final class TenantChat {
                     return false; // closed meanwhile
                 }
                 String user = user(socket).username();
-                if (presence.enter(room, user)) {
+                if (work(socket).enterCounted(room, () -> presence.enter(room, user))) {
                     whenTrue(peers.entered(room, user), () -> socket.to(room)
                             .emit("room:joined", roomEvent(room, user)));
                 }
@@ -519,7 +520,7 @@ final class TenantChat {
                 }
                 socket.leave(room);
                 String user = user(socket).username();
-                if (presence.exit(room, user)) {
+                if (work(socket).exitCounted(room, () -> presence.exit(room, user))) {
                     whenTrue(
                             peers.exited(room, user),
                             () -> namespace.to(room).emit("room:left", roomEvent(room, user)));
