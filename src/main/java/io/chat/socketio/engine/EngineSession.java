@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +25,7 @@ public final class EngineSession {
     private final String id;
     private final HandshakeRequest handshake;
     private final EngineServer server;
-    private final ConcurrentLinkedQueue<EnginePacket> outbox = new ConcurrentLinkedQueue<>();
+    private final Outbox outbox = new Outbox();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
@@ -187,6 +186,7 @@ public final class EngineSession {
         return true;
     }
 
+    /** Only the current consumer calls it. */
     boolean hasQueued() {
         return !outbox.isEmpty();
     }

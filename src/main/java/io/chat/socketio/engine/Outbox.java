@@ -1,0 +1,84 @@
+package io.chat.socketio.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A session's outbound packets: any number of senders, one consumer at a time (Vyukov's linked queue). Adding is
+ * one atomic swap; taking is no atomic operation at all, where {@code ConcurrentLinkedQueue} spends a
+ * compare-and-set on each side for every packet, a broadcast's recipients each paying for both.
+ * <p>
+ * The consumer may change threads (a poll, then the upgraded WebSocket's writer) only with a happens-before edge
+ * between the two (the polling transport's lock, which its retirement takes); two consumers at once break the
+ * queue. An add that has swapped the tail but not yet linked its node is not seen by {@link #poll} or
+ * {@link #isEmpty} until it does; its sender wakes the transport after that, so nothing is left behind.
+ * <p>
+ * Unpadded on purpose: JCTools' equivalent pads each queue with 376 bytes against false sharing, paid by every
+ * idle socket.
+ */
+final class Outbox {
+    private static final VarHandle TAIL;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TAIL = lookup.findVarHandle(Outbox.class, "tail", Node.class);
+            NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final class Node {
+        private EnginePacket packet;
+
+        @SuppressWarnings("unused") // through NEXT
+        private Node next;
+
+        Node(EnginePacket packet) {
+            this.packet = packet;
+        }
+    }
+
+    /** The last node added; senders swap it. */
+    @SuppressWarnings("FieldMayBeFinal") // through TAIL
+    private volatile Node tail;
+
+    /** The consumer's: the node before the next packet to take (its own packet already taken). */
+    private Node head;
+
+    Outbox() {
+        Node stub = new Node(null);
+        head = stub;
+        tail = stub;
+    }
+
+    /** Any thread. */
+    void add(EnginePacket packet) {
+        Node node = new Node(packet);
+        Node previous = (Node) TAIL.getAndSet(this, node);
+        // the release publishes the node's packet with the link
+        NEXT.setRelease(previous, node);
+    }
+
+    /** The consumer only: the oldest packet, or null when none is linked yet. */
+    EnginePacket poll() {
+        Node first = (Node) NEXT.getAcquire(head);
+        if (first == null) {
+            return null;
+        }
+        EnginePacket packet = first.packet;
+        first.packet = null;
+        Node taken = head;
+        head = first;
+        // a taken node that reached the old generation must not keep the young ones after it alive
+        NEXT.setOpaque(taken, taken);
+        return packet;
+    }
+
+    /** The consumer only. */
+    boolean isEmpty() {
+        return NEXT.getAcquire(head) == null;
+    }
+}
