@@ -187,6 +187,7 @@ public final class Main {
                     ? DemoTenant.ensure(
                             registry, settings.tenantsDir(), clock.instant().truncatedTo(ChronoUnit.MILLIS))
                     : Optional.empty();
+            WebIndex webIndex = new WebIndex();
             running = Launch.of(io)
                     .port(settings.port())
                     .maxTcpConnections(maxConnections)
@@ -194,9 +195,12 @@ public final class Main {
                     .gate(gate)
                     .routes(routing -> routing.addFilter(closeAfterResponse)
                             .addFilter(new SecurityHeaders())
+                            // HEAD too: link checkers, previews and monitors ask with it first
                             .get("/health", health::handle)
+                            .head("/health", health::handle)
                             .register("/api", publicApi)
-                            .get("/t/{tenant}", new WebIndex())
+                            .get("/t/{tenant}", webIndex)
+                            .head("/t/{tenant}", webIndex)
                             .register(
                                     "/",
                                     // held in memory from the start: served out of the jar, Helidon 4.2

@@ -58,6 +58,24 @@ class ResponseHeadersTest {
     }
 
     @Test
+    void headAnswersAsGetDoesWithoutTheBody() throws Exception {
+        // link checkers, previews and monitors ask with HEAD first
+        for (String path : List.of("/", "/t/framed", "/app.css", "/health")) {
+            HttpResponse<String> get = get(path);
+            HttpResponse<String> head = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + path))
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(get.statusCode(), head.statusCode(), path);
+            assertEquals("", head.body(), path);
+            assertEquals(
+                    get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"), path);
+            assertProtected("HEAD " + path, head);
+        }
+    }
+
+    @Test
     void aPollingOnlyClientStillChats() {
         IO.Options polling = ChatClient.options(server.login("framed", "alice"));
         polling.transports = new String[] {"polling"};
