@@ -49,3 +49,16 @@ test("raw HTML is text", () => {
   assert.deepEqual(parseMarkup("<img src=x onerror=alert(1)>"), ["<img src=x onerror=alert(1)>"]);
   assert.deepEqual(parseMarkup("<script>alert(2)</script> & <b>bold</b>"), ["<script>alert(2)</script> & <b>bold</b>"]);
 });
+
+// markdown-it shows a punycode host decoded ("https://xn--e1awd7f.com" reads "https://еріс.com", Cyrillic, which looks
+// like epic.com) while the link opens the punycode host: the text would differ from the target, as with a direction
+// control
+test("a link to an internationalized host shows the address it opens, not a look-alike", () => {
+  const links = (text) => parseMarkup(text).filter((node) => typeof node === "object" && node.tag === "a");
+  for (const text of ["https://xn--e1awd7f.com/login", "https://еріс.com/login", "https://www.xn--80ak6aa92e.com"]) {
+    const found = links(text);
+    assert.equal(found.length, 1, text);
+    assert.deepEqual(found[0].children, [found[0].href], `${text}: shown ${JSON.stringify(found[0].children)}, opens ${found[0].href}`);
+  }
+  assert.deepEqual(parseMarkup("see https://example.com/a"), ["see ", { tag: "a", href: "https://example.com/a", children: ["https://example.com/a"] }]);
+});

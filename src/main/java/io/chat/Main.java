@@ -18,6 +18,7 @@ import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
 import io.chat.http.LogText;
 import io.chat.http.ReceiveListeners;
+import io.chat.http.RequestFraming;
 import io.chat.http.SecurityHeaders;
 import io.chat.http.WebIndex;
 import io.chat.socketio.SocketIoConfig;
@@ -173,7 +174,8 @@ public final class Main {
         // them (Http1ConnectionListenerUtil.ListFrameListener overrides no method).
         CloseAfterResponse closeAfterResponse = new CloseAfterResponse();
         Http1Config http1 = Http1Config.builder()
-                .addReceiveListener(ReceiveListeners.of(headerDeadline, closeAfterResponse))
+                // last: a refusal of the request's framing comes once its headers' deadline is disarmed
+                .addReceiveListener(ReceiveListeners.of(headerDeadline, closeAfterResponse, new RequestFraming()))
                 .build();
         // one address may not hold every connection of the public port, nor any connection without a request
         int tcpPerAddress = settings.connections().effectiveTcpPerAddress();

@@ -18,6 +18,9 @@ const LINK = /^https?:\/\//i;
  */
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 
+/** An address whose host has a punycode (internationalized) label. */
+const PUNYCODE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:[^/?#.]*\.)*xn--/i;
+
 /**
  * The text as nodes: strings, and {tag: "strong"|"em"|"code"|"pre"|"a", children, href?}. Paragraphs and line breaks
  * stay newlines (the message box keeps white space), so a message without markup reads exactly as it was written.
@@ -70,6 +73,9 @@ function inline(tokens) {
       }
       case "link_close":
         if (stack.length > 1 && spoofs(top())) Object.assign(top(), { tag: null, children: [top().href] });
+        // an internationalized host shows as it is opened (punycode): markdown-it shows it decoded, and a look-alike
+        // ("https://еріс.com", Cyrillic) would read as another site
+        else if (stack.length > 1 && top().tag === "a" && PUNYCODE.test(top().href)) top().children = [top().href];
         if (stack.length > 1) stack.pop();
         break;
       case "strong_close":

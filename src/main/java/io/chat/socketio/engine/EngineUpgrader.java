@@ -16,6 +16,7 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsUpgrader;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,6 +53,10 @@ public final class EngineUpgrader extends WsUpgrader {
             throw badRequest("Bad request");
         }
         String key = headers.first(WS_KEY).orElseThrow(() -> badRequest("Bad request"));
+        if (!validKey(key)) {
+            // RFC 6455 4.1: 16 bytes in base64; anything else failed only when hashed, as a 500 with a stack trace
+            throw badRequest("Bad request");
+        }
         if (!SUPPORTED_VERSION.equals(headers.first(WS_VERSION).orElse(SUPPORTED_VERSION))) {
             throw badRequest("Unsupported WebSocket version");
         }
@@ -121,6 +126,15 @@ public final class EngineUpgrader extends WsUpgrader {
             }
         }
         return Optional.empty();
+    }
+
+    /** A {@code Sec-WebSocket-Key}: base64 of 16 bytes. */
+    static boolean validKey(String key) {
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static RequestException badRequest(String message) {
