@@ -87,6 +87,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
         this.server = server;
         this.request = request;
         this.upgradeOf = upgradeOf;
+        // on the connection's thread, before its first WebSocket read: an idle socket keeps this buffer for its life
+        SocketReadBuffer.shrink(ctx.serverSocket());
         this.reader = ctx.dataReader();
         this.frames = new WebSocketFrameReader(
                 WebSocketFrameReader.Input.of(reader),

@@ -1,0 +1,59 @@
+package io.chat.socketio.engine;
+
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PlainSocket;
+import java.lang.reflect.Field;
+import java.util.Optional;
+
+/**
+ * Shrinks the read buffer Helidon 4.2 gives every connection (a final {@code byte[8192]} in {@link PlainSocket},
+ * made at accept and kept for the socket's life) to {@link #BYTES} once the connection is a WebSocket. An idle chat
+ * socket reads nothing for minutes, and that buffer was the largest part of what one costs: W3 measured 17.2-17.5
+ * KiB of RSS per idle socket at 10,000 sockets with it, 12.0-12.1 KiB with this (docs/performance.md). A frame
+ * larger than the buffer is read in several reads, as from any socket.
+ * <p>
+ * Helidon has no setting for it, so the field is replaced through reflection, on the connection's own thread before
+ * its first WebSocket read (the reads happen on that thread too). A Helidon that renames the field, or a JDK that
+ * refuses to change a final field, leaves the buffer as it was, logged once; {@code SocketReadBufferTest} fails on
+ * such an upgrade so that it is noticed.
+ */
+final class SocketReadBuffer {
+    private static final System.Logger LOGGER = System.getLogger(SocketReadBuffer.class.getName());
+
+    /** Holds a typical chat message's frame in one read. */
+    static final int BYTES = 2048;
+
+    private static final Optional<Field> FIELD = find();
+
+    private SocketReadBuffer() {}
+
+    /** True when the socket's buffer is now {@link #BYTES} long. */
+    static boolean shrink(HelidonSocket socket) {
+        if (FIELD.isEmpty() || !(socket instanceof PlainSocket plain)) {
+            return false;
+        }
+        try {
+            FIELD.get().set(plain, new byte[BYTES]);
+            return true;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Field> find() {
+        try {
+            Field field = PlainSocket.class.getDeclaredField("readBuffer");
+            if (field.getType() != byte[].class) {
+                throw new NoSuchFieldException("readBuffer is not a byte[]");
+            }
+            field.setAccessible(true);
+            return Optional.of(field);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOGGER.log(
+                    System.Logger.Level.INFO,
+                    "Helidon's per-connection read buffer cannot be shrunk ("
+                            + e.getClass().getSimpleName() + "): each WebSocket keeps 8 KiB more while idle");
+            return Optional.empty();
+        }
+    }
+}
