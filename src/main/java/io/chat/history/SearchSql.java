@@ -40,7 +40,7 @@ final class SearchSql {
             for (Key key : keys) {
                 Optional<StoredMessage> message = one(statement, key);
                 if (message.isPresent()) {
-                    hits.add(new SearchHit(message.get(), previous(connection, key)));
+                    hits.add(withReactions(connection, message.get(), previous(connection, key)));
                 }
             }
         }
@@ -51,9 +51,18 @@ final class SearchSql {
     static List<SearchHit> withContext(Connection connection, List<StoredMessage> messages) throws SQLException {
         List<SearchHit> hits = new ArrayList<>(messages.size());
         for (StoredMessage message : messages) {
-            hits.add(new SearchHit(message, previous(connection, new Key(message.room(), message.seq()))));
+            hits.add(withReactions(
+                    connection, message, previous(connection, new Key(message.room(), message.seq()))));
         }
         return hits;
+    }
+
+    /** A hit and its context with their reactions, as history shows them (one read for both). */
+    private static SearchHit withReactions(
+            Connection connection, StoredMessage message, Optional<StoredMessage> previous) throws SQLException {
+        List<StoredMessage> both = ReactionSql.attach(
+                connection, message.room(), previous.map(p -> List.of(message, p)).orElse(List.of(message)));
+        return new SearchHit(both.getFirst(), previous.map(p -> both.get(1)));
     }
 
     private static Optional<StoredMessage> previous(Connection connection, Key key) throws SQLException {
