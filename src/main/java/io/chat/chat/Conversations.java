@@ -126,7 +126,9 @@ final class Conversations {
                                 sorted,
                                 self,
                                 clock.instant(),
-                                tenant.limits().roomsPerSocket()))
+                                tenant.limits().roomsPerSocket(),
+                                // checked again in the write: a user deleted since the read is no member
+                                !(tenant.definition().auth() instanceof AuthConfig.Jwt)))
                 .whenCompleteAsync((opened, error) -> {
                     if (error != null) {
                         Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -140,6 +142,7 @@ final class Conversations {
                     switch (opened) {
                         case FULL -> Acks.fail(ack, TOO_LARGE, "too many rooms");
                         case CLOSED -> Acks.fail(ack, FORBIDDEN, "conversation closed");
+                        case NO_SUCH_USER -> Acks.fail(ack, NOT_FOUND, "no such user");
                         case OPENED -> {
                             rooms.enter(socket, room); // a socket in too many rooms gets it on its next connect
                             memberships.opened(socket, room, sorted);

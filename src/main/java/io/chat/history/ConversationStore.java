@@ -27,8 +27,19 @@ public interface ConversationStore {
      * for, who does not remember it yet, has {@code maxRooms} rooms already (nothing is stored);
      * {@link Opened#CLOSED} when the room is stored with other members (one of them was deleted since).
      */
+    default CompletableFuture<Opened> openConversation(
+            String room, List<String> members, String opener, Instant at, int maxRooms) {
+        return openConversation(room, members, opener, at, maxRooms, false);
+    }
+
+    /**
+     * As {@link #openConversation(String, List, String, Instant, int)}; with {@code storedUsersOnly} (a password
+     * tenant), {@link Opened#NO_SUCH_USER} when a member is not a stored user when the transaction runs (nothing is
+     * stored): a user deleted after the caller checked them must not become a member, nor a user made again with
+     * their name.
+     */
     CompletableFuture<Opened> openConversation(
-            String room, List<String> members, String opener, Instant at, int maxRooms);
+            String room, List<String> members, String opener, Instant at, int maxRooms, boolean storedUsersOnly);
 
     /** The members of {@code room} by name; empty when it is no conversation. */
     CompletableFuture<List<String>> conversationMembers(String room);
@@ -49,6 +60,7 @@ public interface ConversationStore {
         OPENED,
         REOPENED,
         FULL,
-        CLOSED
+        CLOSED,
+        NO_SUCH_USER
     }
 }

@@ -28,8 +28,8 @@ final class SqlConversations implements ConversationStore {
 
         @Override
         default CompletableFuture<Opened> openConversation(
-                String room, List<String> members, String opener, Instant at, int maxRooms) {
-            return conversations().openConversation(room, members, opener, at, maxRooms);
+                String room, List<String> members, String opener, Instant at, int maxRooms, boolean storedUsersOnly) {
+            return conversations().openConversation(room, members, opener, at, maxRooms, storedUsersOnly);
         }
 
         @Override
@@ -65,7 +65,7 @@ final class SqlConversations implements ConversationStore {
 
     @Override
     public CompletableFuture<Opened> openConversation(
-            String room, List<String> members, String opener, Instant at, int maxRooms) {
+            String room, List<String> members, String opener, Instant at, int maxRooms, boolean storedUsersOnly) {
         check("room", room, MessageStore.MAX_ROOM);
         Objects.requireNonNull(members, "members");
         Objects.requireNonNull(opener, "opener");
@@ -81,7 +81,24 @@ final class SqlConversations implements ConversationStore {
             throw new IllegalArgumentException("maxRooms must not be negative");
         }
         List<String> sorted = members.stream().sorted().toList();
-        return writes.run(connection -> open(connection, room, sorted, opener, at.toEpochMilli(), maxRooms));
+        return writes.run(connection -> storedUsersOnly && !allStored(connection, sorted)
+                ? Opened.NO_SUCH_USER
+                : open(connection, room, sorted, opener, at.toEpochMilli(), maxRooms));
+    }
+
+    /** Whether every one of {@code members} is a stored user, read in the writer's transaction. */
+    private static boolean allStored(Connection connection, List<String> members) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM users WHERE username = ?")) {
+            for (String member : members) {
+                select.setString(1, member);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private Opened open(Connection connection, String room, List<String> members, String opener, long at, int maxRooms)
