@@ -444,8 +444,12 @@ final class TenantChat {
         CompletableFuture<Void> receiving = namespace.adapter().receiving(room);
         CompletableFuture.allOf(kept, history, topic, receiving).whenCompleteAsync((done, failed) -> {
             Remembered membership = kept.isCompletedExceptionally() ? null : kept.join();
-            if (membership == null || membership == Remembered.FULL) {
+            if (membership == null || membership == Remembered.FULL || membership == Remembered.NOT_MEMBER) {
                 socketRooms.exit(socket, room); // not kept: not joined either
+                if (membership == Remembered.NOT_MEMBER) {
+                    Acks.fail(ack, FORBIDDEN, Conversations.NOT_A_MEMBER);
+                    return;
+                }
                 Acks.fail(
                         ack,
                         membership == null ? UNAVAILABLE : TOO_LARGE,

@@ -48,6 +48,8 @@ public interface RoomStore {
     enum Remembered {
         ADDED,
         ALREADY,
-        FULL
+        FULL,
+        /** A conversation the user is not a member of (deleted since the caller checked): nothing is stored. */
+        NOT_MEMBER
     }
 }

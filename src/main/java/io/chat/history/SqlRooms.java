@@ -301,6 +301,19 @@ final class SqlRooms implements RoomStore {
 
     private Remembered remember(Connection connection, String user, String room, long at, int maxRooms)
             throws SQLException {
+        // a conversation is remembered by its members only, as they are when this writes (not when the caller read)
+        if (room.startsWith(CONVERSATIONS)) {
+            try (PreparedStatement member = connection.prepareStatement(
+                    "SELECT 1 FROM conversation_members WHERE room = ? AND username = ?")) {
+                member.setString(1, room);
+                member.setString(2, user);
+                try (ResultSet rows = member.executeQuery()) {
+                    if (!rows.next()) {
+                        return Remembered.NOT_MEMBER;
+                    }
+                }
+            }
+        }
         try (PreparedStatement known =
                 connection.prepareStatement("SELECT 1 FROM memberships WHERE username = ? AND room = ?")) {
             known.setString(1, user);
