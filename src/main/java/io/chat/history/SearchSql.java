@@ -51,8 +51,7 @@ final class SearchSql {
     static List<SearchHit> withContext(Connection connection, List<StoredMessage> messages) throws SQLException {
         List<SearchHit> hits = new ArrayList<>(messages.size());
         for (StoredMessage message : messages) {
-            hits.add(withReactions(
-                    connection, message, previous(connection, new Key(message.room(), message.seq()))));
+            hits.add(withReactions(connection, message, previous(connection, new Key(message.room(), message.seq()))));
         }
         return hits;
     }
@@ -61,7 +60,9 @@ final class SearchSql {
     private static SearchHit withReactions(
             Connection connection, StoredMessage message, Optional<StoredMessage> previous) throws SQLException {
         List<StoredMessage> both = ReactionSql.attach(
-                connection, message.room(), previous.map(p -> List.of(message, p)).orElse(List.of(message)));
+                connection,
+                message.room(),
+                previous.map(p -> List.of(message, p)).orElse(List.of(message)));
         return new SearchHit(both.getFirst(), previous.map(p -> both.get(1)));
     }
 

@@ -303,8 +303,8 @@ final class SqlRooms implements RoomStore {
             throws SQLException {
         // a conversation is remembered by its members only, as they are when this writes (not when the caller read)
         if (room.startsWith(CONVERSATIONS)) {
-            try (PreparedStatement member = connection.prepareStatement(
-                    "SELECT 1 FROM conversation_members WHERE room = ? AND username = ?")) {
+            try (PreparedStatement member =
+                    connection.prepareStatement("SELECT 1 FROM conversation_members WHERE room = ? AND username = ?")) {
                 member.setString(1, room);
                 member.setString(2, user);
                 try (ResultSet rows = member.executeQuery()) {

@@ -10,6 +10,7 @@ import io.chat.api.PublicApi;
 import io.chat.history.CommitObserver;
 import io.chat.history.H2TenantStore;
 import io.chat.http.TrustedProxies;
+import io.chat.json.Json;
 import io.chat.platform.ChatClient;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
@@ -19,7 +20,6 @@ import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantJson;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.PasswordHasher;
-import io.chat.json.Json;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class ConversationOpenRaceTest {
     /** The reads of the dm:open, captured so that the test runs them in its own order. */
     private final List<Runnable> captured = new ArrayList<>();
+
     private volatile boolean capturing;
 
     @Test
@@ -74,16 +75,15 @@ class ConversationOpenRaceTest {
                     Json.mapper().readTree("{\"id\":\"dmrace\",\"auth\":{\"type\":\"password\"}}"), Instant.now()));
             tenant.createUser("alice", "correct horse battery", Optional.empty());
             tenant.createUser("bob", "correct horse battery", Optional.empty());
-            String aliceToken = ((LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1"))
-                    .token();
+            String aliceToken =
+                    ((LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1")).token();
             try (ChatClient alice = ChatClient.connect(url, "/dmrace", aliceToken)) {
                 alice.sync();
                 Thread.sleep(300); // the store's own reads (its search index) done
                 synchronized (captured) {
                     capturing = true;
                 }
-                CompletableFuture<JsonNode> opened = alice.request(
-                        "dm:open", ChatClient.json("users", List.of("bob")));
+                CompletableFuture<JsonNode> opened = alice.request("dm:open", ChatClient.json("users", List.of("bob")));
                 // the two reads of dm:open: the stored members, then bob's record
                 synchronized (captured) {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -100,8 +100,8 @@ class ConversationOpenRaceTest {
                 String room = ack.path("room").asText();
                 // bob is deleted: the open should fail ("no such user"), or at least bob must be no member
                 tenant.createUser("bob", "another person entirely", Optional.empty());
-                List<String> members = tenant.store().conversationMembers(
-                                room.isEmpty() ? Conversations.id(List.of("alice", "bob")) : room)
+                List<String> members = tenant.store()
+                        .conversationMembers(room.isEmpty() ? Conversations.id(List.of("alice", "bob")) : room)
                         .get(10, TimeUnit.SECONDS);
                 assertTrue(
                         !members.contains("bob"),

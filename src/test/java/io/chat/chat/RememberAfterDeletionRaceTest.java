@@ -90,11 +90,15 @@ class RememberAfterDeletionRaceTest {
             tenant.createUser("alice", "correct horse battery", Optional.empty());
             tenant.createUser("bob", "correct horse battery", Optional.empty());
             String room = Conversations.id(List.of("alice", "bob"));
-            tenant.store().openConversation(room, List.of("alice", "bob"), "alice", Instant.now(), 100).join();
-            tenant.store().append(room, "bob", "for alice only", Optional.empty()).join();
+            tenant.store()
+                    .openConversation(room, List.of("alice", "bob"), "alice", Instant.now(), 100)
+                    .join();
+            tenant.store()
+                    .append(room, "bob", "for alice only", Optional.empty())
+                    .join();
             tenant.store().forget("alice", room).join(); // alice hid it
-            String aliceToken = ((LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1"))
-                    .token();
+            String aliceToken =
+                    ((LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1")).token();
             ChatClient alice = ChatClient.following(url, "/joinrace", aliceToken);
             alice.awaitEvent("rooms:mine");
             Thread.sleep(300);
@@ -114,7 +118,8 @@ class RememberAfterDeletionRaceTest {
             blockNextCommit.set(true);
             tenant.store().append("general", "bob", "anything", Optional.empty());
             assertTrue(writerBlocked.await(5, TimeUnit.SECONDS));
-            CompletableFuture<Boolean> deletion = CompletableFuture.supplyAsync(() -> registry.deleteUser(tenant, "alice"));
+            CompletableFuture<Boolean> deletion =
+                    CompletableFuture.supplyAsync(() -> registry.deleteUser(tenant, "alice"));
             Thread.sleep(300); // queued on the writer
             captured.getFirst().run(); // alice is still a member: the join goes on and asks to remember the room
             Thread.sleep(300);
@@ -124,15 +129,16 @@ class RememberAfterDeletionRaceTest {
 
             // another person, made with the name
             tenant.createUser("alice", "another person entirely", Optional.empty());
-            String newToken = ((LoginResult.Success) tenant.login("alice", "another person entirely", "127.0.0.1"))
-                    .token();
+            String newToken =
+                    ((LoginResult.Success) tenant.login("alice", "another person entirely", "127.0.0.1")).token();
             try (ChatClient newAlice = ChatClient.following(url, "/joinrace", newToken)) {
                 newAlice.awaitEvent("rooms:mine");
                 JsonNode fetched = newAlice.call("history:fetch", ChatClient.json("room", room));
                 assertFalse(fetched.toString().contains("for alice only"), "the new alice reads it: " + fetched);
             }
             assertFalse(
-                    tenant.store().roomsOf("alice").join().stream().anyMatch(r -> r.room().equals(room)),
+                    tenant.store().roomsOf("alice").join().stream()
+                            .anyMatch(r -> r.room().equals(room)),
                     "the new alice remembers the deleted alice's conversation");
 
         } finally {

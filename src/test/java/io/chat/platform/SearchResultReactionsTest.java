@@ -36,10 +36,14 @@ class SearchResultReactionsTest {
         JsonNode inHistory = fetched.get("messages").get(1);
         assertTrue(inHistory.has("reactions"), "history has it: " + inHistory);
 
-        JsonNode hit = assertOk(alice.call("search", json("q", "deploy"))).get("results").get(0);
+        JsonNode hit = assertOk(alice.call("search", json("q", "deploy")))
+                .get("results")
+                .get(0);
         assertEquals(seq, hit.get("seq").asLong());
         assertEquals(inHistory.get("reactions"), hit.get("reactions"), "search result " + hit);
-        assertEquals(fetched.get("messages").get(0).get("reactions"), hit.get("context").get("reactions"),
+        assertEquals(
+                fetched.get("messages").get(0).get("reactions"),
+                hit.get("context").get("reactions"),
                 "context " + hit.get("context"));
     }
 }
