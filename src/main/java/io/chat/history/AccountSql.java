@@ -152,6 +152,8 @@ final class AccountSql {
      * other members; a user made again with the name is none of their members).
      */
     static Boolean deleteUser(Connection connection, String username) throws SQLException {
+        // first: a conversation opened or remembered for the user (on another node too) commits before this, or waits
+        lockUser(connection, username);
         try (PreparedStatement memberships =
                 connection.prepareStatement("DELETE FROM memberships WHERE username = ?")) {
             memberships.setString(1, username);
@@ -170,6 +172,22 @@ final class AccountSql {
         try (PreparedStatement statement = connection.prepareStatement("DELETE FROM users WHERE username = ?")) {
             statement.setString(1, username);
             return statement.executeUpdate() > 0;
+        }
+    }
+
+    /**
+     * Whether {@code username} is a stored user, its row locked until the transaction ends: a write that makes the
+     * user a member of something and a deletion of the user take turns (on PostgreSQL, whichever node runs them; on H2
+     * its one writer orders them anyway), so the member is either stored before the deletion, which then removes it,
+     * or refused.
+     */
+    static boolean lockUser(Connection connection, String username) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM users WHERE username = ? FOR UPDATE")) {
+            select.setString(1, username);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
         }
     }
 

@@ -86,16 +86,11 @@ final class SqlConversations implements ConversationStore {
                 : open(connection, room, sorted, opener, at.toEpochMilli(), maxRooms));
     }
 
-    /** Whether every one of {@code members} is a stored user, read in the writer's transaction. */
+    /** Whether every one of {@code members} (in order, so that two opens lock alike) is a stored user, kept so. */
     private static boolean allStored(Connection connection, List<String> members) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM users WHERE username = ?")) {
-            for (String member : members) {
-                select.setString(1, member);
-                try (ResultSet rows = select.executeQuery()) {
-                    if (!rows.next()) {
-                        return false;
-                    }
-                }
+        for (String member : members) {
+            if (!AccountSql.lockUser(connection, member)) {
+                return false;
             }
         }
         return true;

@@ -301,8 +301,10 @@ final class SqlRooms implements RoomStore {
 
     private Remembered remember(Connection connection, String user, String room, long at, int maxRooms)
             throws SQLException {
-        // a conversation is remembered by its members only, as they are when this writes (not when the caller read)
+        // a conversation is remembered by its members only, as they are when this writes (not when the caller read);
+        // the user's row locked first, so that a deletion of the user runs wholly before or after this
         if (room.startsWith(CONVERSATIONS)) {
+            AccountSql.lockUser(connection, user);
             try (PreparedStatement member =
                     connection.prepareStatement("SELECT 1 FROM conversation_members WHERE room = ? AND username = ?")) {
                 member.setString(1, room);

@@ -65,8 +65,13 @@ final class PostgresFixture {
             if (database == null) {
                 database = openDatabase(reads, observer);
             }
-            register(database, prefix + tenant);
-            return database.forTenant(prefix + tenant);
+            register(database, tenantId(tenant));
+            return database.forTenant(tenantId(tenant));
+        }
+
+        /** The id {@link #open} gives tenant {@code tenant} in the database. */
+        String tenantId(String tenant) {
+            return prefix + tenant;
         }
 
         void close() throws InterruptedException {
