@@ -50,7 +50,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     private final ConnectionContext ctx;
     private final EngineServer server;
-    private final HandshakeRequest request;
+    /**
+     * The request of the session this connection opens, until it is opened; null for an upgrade, whose session has
+     * its own: an upgrading client's headers (cookies included) are not kept twice for the socket's life.
+     */
+    private HandshakeRequest opening;
+
     private final Optional<EngineSession> upgradeOf;
     private final DataReader reader;
     private final WebSocketFrameReader frames;
@@ -85,7 +90,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
             ConnectionContext ctx, EngineServer server, HandshakeRequest request, Optional<EngineSession> upgradeOf) {
         this.ctx = ctx;
         this.server = server;
-        this.request = request;
+        this.opening = upgradeOf.isEmpty() ? request : null;
         this.upgradeOf = upgradeOf;
         // on the connection's thread, before its first WebSocket read: an idle socket keeps this buffer for its life
         SocketReadBuffer.shrink(ctx.serverSocket());
@@ -114,6 +119,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
         CloseReason endReason = CloseReason.TRANSPORT_CLOSE;
         try {
             if (upgradeOf.isEmpty()) {
+                HandshakeRequest request = opening;
+                opening = null;
                 server.openSession(request, this);
             }
             while (running && dispatch(frames.next())) {
