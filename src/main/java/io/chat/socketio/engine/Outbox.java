@@ -10,8 +10,15 @@ import java.lang.invoke.VarHandle;
  * <p>
  * The consumer may change threads (a poll, then the upgraded WebSocket's writer) only with a happens-before edge
  * between the two (the polling transport's lock, which its retirement takes); two consumers at once break the
- * queue. An add that has swapped the tail but not yet linked its node is not seen by {@link #poll} or
- * {@link #isEmpty} until it does; its sender wakes the transport after that, so nothing is left behind.
+ * queue.
+ * <p>
+ * Emptiness is read from the tail, not from the head's link: the tail swap is a full fence (a volatile read-modify-
+ * write), so a sender that swapped it and then reads its transport's writer flag, and a writer that cleared that
+ * flag and then asks {@link #isEmpty}, cannot both miss each other (a release-stored link could still sit in the
+ * sender's store buffer then, and the packet would wait with no writer: {@code OutboxWakeUpTest}). An add that has
+ * swapped the tail but not linked its node yet (a sender descheduled between the two) makes the queue not empty, and
+ * {@link #poll} waits the instant until it links, so that what was sent before a close is never taken for nothing
+ * ({@code OutboxHalfAddTest}).
  * <p>
  * Unpadded on purpose: JCTools' equivalent pads each queue with 376 bytes against false sharing, paid by every
  * idle socket.
@@ -62,11 +69,17 @@ final class Outbox {
         NEXT.setRelease(previous, node);
     }
 
-    /** The consumer only: the oldest packet, or null when none is linked yet. */
+    /** The consumer only: the oldest packet, or null when none was added. */
     EnginePacket poll() {
         Node first = (Node) NEXT.getAcquire(head);
         if (first == null) {
-            return null;
+            if (tail == head) {
+                return null;
+            }
+            // swapped in but not linked yet: its sender is between two instructions
+            while ((first = (Node) NEXT.getAcquire(head)) == null) {
+                Thread.onSpinWait();
+            }
         }
         EnginePacket packet = first.packet;
         first.packet = null;
@@ -77,8 +90,8 @@ final class Outbox {
         return packet;
     }
 
-    /** The consumer only. */
+    /** The consumer only (another thread may ask, for a hint: it may read a stale head and say not empty). */
     boolean isEmpty() {
-        return NEXT.getAcquire(head) == null;
+        return tail == head;
     }
 }
