@@ -153,7 +153,7 @@ final class AccountSql {
      */
     static Boolean deleteUser(Connection connection, String username) throws SQLException {
         // first: a conversation opened or remembered for the user (on another node too) commits before this, or waits
-        lockUser(connection, username);
+        lockUser(connection, username, "SELECT 1 FROM users WHERE username = ? FOR UPDATE");
         try (PreparedStatement memberships =
                 connection.prepareStatement("DELETE FROM memberships WHERE username = ?")) {
             memberships.setString(1, username);
@@ -181,9 +181,8 @@ final class AccountSql {
      * its one writer orders them anyway), so the member is either stored before the deletion, which then removes it,
      * or refused.
      */
-    static boolean lockUser(Connection connection, String username) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT 1 FROM users WHERE username = ? FOR UPDATE")) {
+    static boolean lockUser(Connection connection, String username, String lockSql) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(lockSql)) {
             select.setString(1, username);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next();

@@ -87,9 +87,9 @@ final class SqlConversations implements ConversationStore {
     }
 
     /** Whether every one of {@code members} (in order, so that two opens lock alike) is a stored user, kept so. */
-    private static boolean allStored(Connection connection, List<String> members) throws SQLException {
+    private boolean allStored(Connection connection, List<String> members) throws SQLException {
         for (String member : members) {
-            if (!AccountSql.lockUser(connection, member)) {
+            if (!AccountSql.lockUser(connection, member, dialect.lockMember())) {
                 return false;
             }
         }

@@ -68,28 +68,43 @@ final class SqlRooms implements RoomStore {
      * taking one parameter (names after it). The two inserts: each adds its row unless one with the same key exists,
      * and says 1 when it added it; on PostgreSQL they must not fail when another node adds the same row meanwhile.
      */
-    record Dialect(String historyRooms, String addMembership, String addRoom, String addConversationMember) {
+    record Dialect(
+            String historyRooms,
+            String addMembership,
+            String addRoom,
+            String addConversationMember,
+            String lockMember) {
         /** One writer per database: nothing else adds rows between the MERGE's check and its insert (see seekDirectory). */
-        static final Dialect H2 = new Dialect("SELECT DISTINCT room FROM messages WHERE room > ?", """
+        static final Dialect H2 = new Dialect(
+                "SELECT DISTINCT room FROM messages WHERE room > ?",
+                """
                 MERGE INTO memberships m
                 USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT))) AS v (username, room, joined_at)
                 ON m.username = v.username AND m.room = v.room
-                WHEN NOT MATCHED THEN INSERT (username, room, joined_at) VALUES (v.username, v.room, v.joined_at)""", """
+                WHEN NOT MATCHED THEN INSERT (username, room, joined_at) VALUES (v.username, v.room, v.joined_at)""",
+                """
                 MERGE INTO rooms r
                 USING (VALUES (CAST(? AS VARCHAR), CAST(? AS BIGINT))) AS v (room, created_at)
                 ON r.room = v.room
-                WHEN NOT MATCHED THEN INSERT (room, created_at) VALUES (v.room, v.created_at)""", """
+                WHEN NOT MATCHED THEN INSERT (room, created_at) VALUES (v.room, v.created_at)""",
+                """
                 MERGE INTO conversation_members c
                 USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR))) AS v (room, username)
                 ON c.room = v.room AND c.username = v.username
-                WHEN NOT MATCHED THEN INSERT (room, username) VALUES (v.room, v.username)""");
+                WHEN NOT MATCHED THEN INSERT (room, username) VALUES (v.room, v.username)""",
+                // one writer: nothing to take turns with but the deletion, which runs on the same thread
+                "SELECT 1 FROM users WHERE username = ? FOR UPDATE");
 
         /** room_counters has one row per room with messages: no scan of the messages. */
         static final Dialect POSTGRES = new Dialect(
                 "SELECT room FROM room_counters WHERE room > ?",
                 "INSERT INTO memberships (username, room, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 "INSERT INTO rooms (room, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                "INSERT INTO conversation_members (room, username) VALUES (?, ?) ON CONFLICT DO NOTHING");
+                "INSERT INTO conversation_members (room, username) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                // shared: opens and remembers (and a login's session, whose foreign key takes the same lock) never wait
+                // for each other, whatever order a group commit's batch takes them in; a deletion's FOR UPDATE waits
+                // for them and they for it
+                "SELECT 1 FROM users WHERE username = ? FOR KEY SHARE");
     }
 
     /**
@@ -304,7 +319,7 @@ final class SqlRooms implements RoomStore {
         // a conversation is remembered by its members only, as they are when this writes (not when the caller read);
         // the user's row locked first, so that a deletion of the user runs wholly before or after this
         if (room.startsWith(CONVERSATIONS)) {
-            AccountSql.lockUser(connection, user);
+            AccountSql.lockUser(connection, user, dialect.lockMember());
             try (PreparedStatement member =
                     connection.prepareStatement("SELECT 1 FROM conversation_members WHERE room = ? AND username = ?")) {
                 member.setString(1, room);

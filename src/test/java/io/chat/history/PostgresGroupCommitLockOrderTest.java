@@ -1,0 +1,188 @@
+package io.chat.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.chat.history.ConversationStore.Opened;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code dm:open} locks its members' rows in name order "so that two opens lock alike"
+ * ({@code SqlConversations.allStored}), but a node's writer runs every queued write in one transaction (group
+ * commit, {@code PostgresWriter}): the rows an earlier write of the batch locked stay locked while a later one locks
+ * its own, so the batch as a whole locks in the order its writes were queued. Two nodes whose batches each open two
+ * conversations deadlock: node 1 holds bob (its first open) and waits for alice (its second), node 2 holds alice and
+ * waits for bob. PostgreSQL breaks the cycle after deadlock_timeout by failing one statement: one open (here, the one
+ * that waited first) fails under its savepoint and its user gets an error, where before 7e98e33 both succeeded.
+ * The other node's batch is a connection of its own, as in {@code PostgresMemberDeletionRaceTest}.
+ */
+class PostgresGroupCommitLockOrderTest {
+    private static final Instant T0 = Instant.parse("2026-12-05T08:00:00Z");
+    private static final String TENANT = "acme";
+    private static PostgresFixture postgres;
+
+    private final PostgresFixture.Node node = postgres.node();
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = PostgresFixture.start("chat_group_commit_locks");
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        node.close();
+    }
+
+    @Test
+    void twoNodesEachOpeningTwoConversationsInOneBatchDoNotFailEachOther() throws Exception {
+        PostgresTenantStore store = (PostgresTenantStore) node.open(TENANT, CommitObserver.NONE);
+        for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
+            store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
+        }
+        try (Connection otherNode = postgres.runtimeConnection()) {
+            setTenant(otherNode, node.tenantId(TENANT));
+            SqlConversations otherWriter = onlyOn(otherNode);
+            // the other node's batch, first write: dm:open(alice, carol), done but not committed (alice, carol locked)
+            assertEquals(
+                    Opened.OPENED,
+                    otherWriter
+                            .openConversation("@alice,carol", List.of("alice", "carol"), "alice", T0, 100, true)
+                            .join());
+
+            // this node's batch: dm:open(bob, dave), then dm:open(alice, erin), queued while the writer is busy
+            CountDownLatch busy = new CountDownLatch(1);
+            CompletableFuture<Object> hold = store.write(connection -> {
+                try {
+                    busy.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            CompletableFuture<Opened> first =
+                    store.openConversation("@bob,dave", List.of("bob", "dave"), "bob", T0, 100, true);
+            CompletableFuture<Opened> second =
+                    store.openConversation("@alice,erin", List.of("alice", "erin"), "erin", T0, 100, true);
+            busy.countDown();
+            hold.get(10, TimeUnit.SECONDS);
+            Thread.sleep(300); // the batch: bob and dave locked, waiting for alice
+
+            // the other node's batch, second write: dm:open(bob, frank) wants bob
+            CompletableFuture<Opened> otherSecond = CompletableFuture.supplyAsync(() -> otherWriter
+                    .openConversation("@bob,frank", List.of("bob", "frank"), "frank", T0, 100, true)
+                    .join());
+            String otherOutcome = outcome(otherSecond);
+            try {
+                otherNode.commit();
+            } catch (SQLException aborted) {
+                otherNode.rollback();
+            }
+
+            assertEquals(
+                    List.of("OPENED", "OPENED", "OPENED"),
+                    List.of(otherOutcome, outcome(first), outcome(second)),
+                    "every open of both nodes' batches succeeds (one of them was the deadlock's victim)");
+        }
+    }
+
+    /**
+     * The same with a login instead of a first open: the other node's batch saved bob's session, whose foreign key
+     * holds bob's row FOR KEY SHARE until it commits, which FOR UPDATE waits for (an open or remember for bob, or
+     * bob's deletion); then its dm:open(alice, carol) waits for this node's dm:open(alice, erin).
+     */
+    @Test
+    void aLoginOnOneNodeAndTwoOpensOnAnotherDoNotFailEachOther() throws Exception {
+        PostgresTenantStore store = (PostgresTenantStore) node.open(TENANT, CommitObserver.NONE);
+        for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
+            store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
+        }
+        try (Connection otherNode = postgres.runtimeConnection()) {
+            setTenant(otherNode, node.tenantId(TENANT));
+            SqlConversations otherWriter = onlyOn(otherNode);
+            // the other node's batch, first write: bob signs in
+            AccountSql.saveSession(otherNode, new SessionRecord("token-of-bob", "bob", T0.plusSeconds(86_400)));
+
+            CountDownLatch busy = new CountDownLatch(1);
+            CompletableFuture<Object> hold = store.write(connection -> {
+                try {
+                    busy.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            CompletableFuture<Opened> first =
+                    store.openConversation("@alice,erin", List.of("alice", "erin"), "erin", T0, 100, true);
+            CompletableFuture<Opened> second =
+                    store.openConversation("@bob,dave", List.of("bob", "dave"), "dave", T0, 100, true);
+            busy.countDown();
+            hold.get(10, TimeUnit.SECONDS);
+            Thread.sleep(300); // the batch: alice and erin locked, waiting for bob (the login's key share)
+
+            CompletableFuture<Opened> otherSecond = CompletableFuture.supplyAsync(() -> otherWriter
+                    .openConversation("@alice,carol", List.of("alice", "carol"), "carol", T0, 100, true)
+                    .join());
+            String otherOutcome = outcome(otherSecond);
+            try {
+                otherNode.commit();
+            } catch (SQLException aborted) {
+                otherNode.rollback();
+            }
+
+            assertEquals(
+                    List.of("OPENED", "OPENED", "OPENED"),
+                    List.of(otherOutcome, outcome(first), outcome(second)),
+                    "a login and the opens of both nodes succeed");
+        }
+    }
+
+    private static String outcome(CompletableFuture<?> future) throws InterruptedException {
+        try {
+            Object value = future.get(30, TimeUnit.SECONDS);
+            return value == null ? "done" : value.toString();
+        } catch (ExecutionException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql) {
+                    return "failed: SQLState " + sql.getSQLState() + " " + sql.getMessage();
+                }
+            }
+            return "failed: " + e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "still waiting";
+        }
+    }
+
+    /** The other node's writer: its writes run in one transaction on {@code connection}, uncommitted until it is. */
+    private static SqlConversations onlyOn(Connection connection) {
+        SqlRooms.Runner runner = new SqlRooms.Runner() {
+            @Override
+            public <T> CompletableFuture<T> run(SqlWork<T> work) {
+                try {
+                    return CompletableFuture.completedFuture(work.apply(connection));
+                } catch (SQLException e) {
+                    return CompletableFuture.failedFuture(
+                            new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e));
+                }
+            }
+        };
+        return new SqlConversations(runner, runner, SqlRooms.Dialect.POSTGRES);
+    }
+
+    private static void setTenant(Connection connection, String tenant) throws SQLException {
+        try (PreparedStatement setting = connection.prepareStatement("SELECT set_config('chat.tenant', ?, true)")) {
+            setting.setString(1, tenant);
+            setting.execute();
+        }
+    }
+}
