@@ -146,6 +146,9 @@ final class AccountSql {
         }
     }
 
+    /** The user's row, locked against every other lock of it (a deletion's; on H2, where one writer runs all, any). */
+    static final String LOCK_USER_EXCLUSIVELY = "SELECT 1 FROM users WHERE username = ? FOR UPDATE";
+
     /**
      * Its sessions go with it (the sessions table's foreign key cascades), the rooms it remembered, how far it read
      * them, and its place in every conversation's member list (the conversations and their history stay with the
@@ -153,7 +156,7 @@ final class AccountSql {
      */
     static Boolean deleteUser(Connection connection, String username) throws SQLException {
         // first: a conversation opened or remembered for the user (on another node too) commits before this, or waits
-        lockUser(connection, username, "SELECT 1 FROM users WHERE username = ? FOR UPDATE");
+        lockUser(connection, username, LOCK_USER_EXCLUSIVELY);
         try (PreparedStatement memberships =
                 connection.prepareStatement("DELETE FROM memberships WHERE username = ?")) {
             memberships.setString(1, username);

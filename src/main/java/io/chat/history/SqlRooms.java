@@ -93,7 +93,7 @@ final class SqlRooms implements RoomStore {
                 ON c.room = v.room AND c.username = v.username
                 WHEN NOT MATCHED THEN INSERT (room, username) VALUES (v.room, v.username)""",
                 // one writer: nothing to take turns with but the deletion, which runs on the same thread
-                "SELECT 1 FROM users WHERE username = ? FOR UPDATE");
+                AccountSql.LOCK_USER_EXCLUSIVELY);
 
         /** room_counters has one row per room with messages: no scan of the messages. */
         static final Dialect POSTGRES = new Dialect(

@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -37,23 +39,27 @@ import java.util.function.Supplier;
 final class ChatFixture implements AutoCloseable {
     private final ExecutorService readThreads = Executors.newFixedThreadPool(4);
     private volatile CompletableFuture<Void> readsReleased = CompletableFuture.completedFuture(null);
+    /** Reads taken off the executor while {@link #captureReads()} is on, for the test to run in its own order. */
+    private final List<Runnable> captured = new ArrayList<>();
+
+    private boolean capturing; // guarded by captured
+
     final SocketIoServer io;
     final ChatService chat;
     final TenantRegistry registry;
     private final Running running;
 
     ChatFixture() throws IOException {
+        this(CommitObserver.NONE);
+    }
+
+    /** With {@code commits} told of every commit of the tenants' stores, on the writer's thread. */
+    ChatFixture(CommitObserver commits) throws IOException {
         io = SocketIoServer.create(SocketIoConfig.defaults());
         chat = new ChatService(io, Clock.systemUTC());
         registry = new TenantRegistry(
                 FolderTenantCatalog.create(
-                        Files.createTempDirectory("tenants"),
-                        H2TenantStore.opener(
-                                task -> readThreads.execute(() -> {
-                                    readsReleased.join();
-                                    task.run();
-                                }),
-                                CommitObserver.NONE)),
+                        Files.createTempDirectory("tenants"), H2TenantStore.opener(this::read, commits)),
                 new PasswordHasher(),
                 Clock.systemUTC(),
                 chat);
@@ -64,6 +70,40 @@ final class ChatFixture implements AutoCloseable {
 
     String url() {
         return "http://localhost:" + running.port();
+    }
+
+    private void read(Runnable task) {
+        synchronized (captured) {
+            if (capturing) {
+                captured.add(task);
+                captured.notifyAll();
+                return;
+            }
+        }
+        readThreads.execute(() -> {
+            readsReleased.join();
+            task.run();
+        });
+    }
+
+    /** The store's reads from now on are kept, not run, until {@link #capturedReads}. */
+    void captureReads() {
+        synchronized (captured) {
+            captured.clear();
+            capturing = true;
+        }
+    }
+
+    /** Waits up to 5 s for {@code count} captured reads, then stops capturing; the reads kept, in order. */
+    List<Runnable> capturedReads(int count) throws InterruptedException {
+        synchronized (captured) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (captured.size() < count && System.nanoTime() < deadline) {
+                captured.wait(100);
+            }
+            capturing = false;
+            return List.copyOf(captured);
+        }
     }
 
     /** Reads wait on the read executor until {@link #releaseReads()}. */

@@ -4,31 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chat.Launch;
-import io.chat.Running;
-import io.chat.api.PublicApi;
-import io.chat.history.CommitObserver;
-import io.chat.history.H2TenantStore;
-import io.chat.http.TrustedProxies;
-import io.chat.json.Json;
 import io.chat.platform.ChatClient;
-import io.chat.socketio.SocketIoConfig;
-import io.chat.socketio.SocketIoServer;
-import io.chat.tenant.FolderTenantCatalog;
 import io.chat.tenant.LoginResult;
 import io.chat.tenant.Tenant;
-import io.chat.tenant.TenantJson;
-import io.chat.tenant.TenantRegistry;
-import io.chat.tenant.auth.PasswordHasher;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -38,60 +19,21 @@ import org.junit.jupiter.api.Test;
  * name is then a member of it (the contract: "A user created again with that name is none of its members").
  */
 class ConversationOpenRaceTest {
-    /** The reads of the dm:open, captured so that the test runs them in its own order. */
-    private final List<Runnable> captured = new ArrayList<>();
-
-    private volatile boolean capturing;
-
     @Test
     void aUserDeletedWhileDmOpenIsUnderWayIsNoMemberOfIt() throws Exception {
-        ExecutorService readThreads = Executors.newFixedThreadPool(4);
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
-        ChatService chat = new ChatService(io, Clock.systemUTC());
-        TenantRegistry registry = new TenantRegistry(
-                FolderTenantCatalog.create(
-                        Files.createTempDirectory("tenants"),
-                        H2TenantStore.opener(
-                                task -> {
-                                    synchronized (captured) {
-                                        if (capturing) {
-                                            captured.add(task);
-                                            captured.notifyAll();
-                                            return;
-                                        }
-                                    }
-                                    readThreads.execute(task);
-                                },
-                                CommitObserver.NONE)),
-                new PasswordHasher(),
-                Clock.systemUTC(),
-                chat);
-        Running running = Launch.of(io)
-                .routes(routes -> routes.register("/api", new PublicApi(registry, chat, TrustedProxies.none())))
-                .start();
-        String url = "http://localhost:" + running.port();
-        try {
-            Tenant tenant = registry.provision(TenantJson.fromRequest(
-                    Json.mapper().readTree("{\"id\":\"dmrace\",\"auth\":{\"type\":\"password\"}}"), Instant.now()));
+        try (ChatFixture fixture = new ChatFixture()) {
+            Tenant tenant = fixture.passwordTenant("dmrace");
             tenant.createUser("alice", "correct horse battery", Optional.empty());
             tenant.createUser("bob", "correct horse battery", Optional.empty());
             String aliceToken =
                     ((LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1")).token();
-            try (ChatClient alice = ChatClient.connect(url, "/dmrace", aliceToken)) {
+            try (ChatClient alice = ChatClient.connect(fixture.url(), "/dmrace", aliceToken)) {
                 alice.sync();
                 Thread.sleep(300); // the store's own reads (its search index) done
-                synchronized (captured) {
-                    capturing = true;
-                }
+                fixture.captureReads();
                 CompletableFuture<JsonNode> opened = alice.request("dm:open", ChatClient.json("users", List.of("bob")));
                 // the two reads of dm:open: the stored members, then bob's record
-                synchronized (captured) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (captured.size() < 2 && System.nanoTime() < deadline) {
-                        captured.wait(100);
-                    }
-                    capturing = false;
-                }
+                List<Runnable> captured = fixture.capturedReads(2);
                 assertEquals(2, captured.size(), "dm:open's two reads");
                 captured.get(1).run(); // bob exists
                 assertTrue(tenant.deleteUser("bob")); // the admin deletes bob meanwhile
@@ -109,11 +51,6 @@ class ConversationOpenRaceTest {
                                 + members + " (ack " + ack + ")");
                 assertEquals("not_found", ack.path("error").path("code").asText(), "bob was deleted: " + ack);
             }
-        } finally {
-            running.stop();
-            registry.close();
-            chat.close();
-            readThreads.shutdown();
         }
     }
 }

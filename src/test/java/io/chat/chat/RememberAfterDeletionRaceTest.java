@@ -5,31 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chat.Launch;
-import io.chat.Running;
-import io.chat.api.PublicApi;
-import io.chat.history.H2TenantStore;
-import io.chat.http.TrustedProxies;
-import io.chat.json.Json;
+import io.chat.history.CommitObserver;
 import io.chat.platform.ChatClient;
-import io.chat.socketio.SocketIoConfig;
-import io.chat.socketio.SocketIoServer;
-import io.chat.tenant.FolderTenantCatalog;
 import io.chat.tenant.LoginResult;
 import io.chat.tenant.Tenant;
-import io.chat.tenant.TenantJson;
-import io.chat.tenant.TenantRegistry;
-import io.chat.tenant.auth.PasswordHasher;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -42,51 +26,25 @@ import org.junit.jupiter.api.Test;
  * that name is put in the conversation at CONNECT ({@code Memberships.restore} trusts the remembered rooms) and reads it.
  */
 class RememberAfterDeletionRaceTest {
-    private final List<Runnable> captured = new ArrayList<>();
-    private volatile boolean capturing;
     private final AtomicBoolean blockNextCommit = new AtomicBoolean();
     private final CountDownLatch writerBlocked = new CountDownLatch(1);
     private final CountDownLatch releaseWriter = new CountDownLatch(1);
 
     @Test
     void aUserMadeAgainIsNotPutInAConversationTheDeletedUserJoinedMeanwhile() throws Exception {
-        ExecutorService readThreads = Executors.newFixedThreadPool(4);
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
-        ChatService chat = new ChatService(io, Clock.systemUTC());
-        TenantRegistry registry = new TenantRegistry(
-                FolderTenantCatalog.create(
-                        Files.createTempDirectory("tenants"),
-                        H2TenantStore.opener(
-                                task -> {
-                                    synchronized (captured) {
-                                        if (capturing) {
-                                            captured.add(task);
-                                            captured.notifyAll();
-                                            return;
-                                        }
-                                    }
-                                    readThreads.execute(task);
-                                },
-                                (batchSize, nanos) -> {
-                                    if (blockNextCommit.compareAndSet(true, false)) {
-                                        writerBlocked.countDown();
-                                        try {
-                                            releaseWriter.await(10, TimeUnit.SECONDS);
-                                        } catch (InterruptedException e) {
-                                            Thread.currentThread().interrupt();
-                                        }
-                                    }
-                                })),
-                new PasswordHasher(),
-                Clock.systemUTC(),
-                chat);
-        Running running = Launch.of(io)
-                .routes(routes -> routes.register("/api", new PublicApi(registry, chat, TrustedProxies.none())))
-                .start();
-        String url = "http://localhost:" + running.port();
-        try {
-            Tenant tenant = registry.provision(TenantJson.fromRequest(
-                    Json.mapper().readTree("{\"id\":\"joinrace\",\"auth\":{\"type\":\"password\"}}"), Instant.now()));
+        // a commit's observer runs on the writer: holding it keeps the next writes (the admin's deletion) queued
+        CommitObserver holdingTheWriter = (batchSize, nanos) -> {
+            if (blockNextCommit.compareAndSet(true, false)) {
+                writerBlocked.countDown();
+                try {
+                    releaseWriter.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (ChatFixture fixture = new ChatFixture(holdingTheWriter)) {
+            Tenant tenant = fixture.passwordTenant("joinrace");
             tenant.createUser("alice", "correct horse battery", Optional.empty());
             tenant.createUser("bob", "correct horse battery", Optional.empty());
             String room = Conversations.id(List.of("alice", "bob"));
@@ -99,27 +57,19 @@ class RememberAfterDeletionRaceTest {
             tenant.store().forget("alice", room).join(); // alice hid it
             String aliceToken =
                     ((LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1")).token();
-            ChatClient alice = ChatClient.following(url, "/joinrace", aliceToken);
+            ChatClient alice = ChatClient.following(fixture.url(), "/joinrace", aliceToken);
             alice.awaitEvent("rooms:mine");
             Thread.sleep(300);
-            synchronized (captured) {
-                capturing = true;
-            }
+            fixture.captureReads();
             alice.request("room:join", ChatClient.json("room", room)); // whenMember's read: captured
-            synchronized (captured) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (captured.isEmpty() && System.nanoTime() < deadline) {
-                    captured.wait(100);
-                }
-                capturing = false;
-            }
+            List<Runnable> captured = fixture.capturedReads(1);
             assertEquals(1, captured.size(), "whenMember's read");
             // the writer is busy (a commit's observer holds it), the admin's deletion waits behind it
             blockNextCommit.set(true);
             tenant.store().append("general", "bob", "anything", Optional.empty());
             assertTrue(writerBlocked.await(5, TimeUnit.SECONDS));
             CompletableFuture<Boolean> deletion =
-                    CompletableFuture.supplyAsync(() -> registry.deleteUser(tenant, "alice"));
+                    CompletableFuture.supplyAsync(() -> fixture.registry.deleteUser(tenant, "alice"));
             Thread.sleep(300); // queued on the writer
             captured.getFirst().run(); // alice is still a member: the join goes on and asks to remember the room
             Thread.sleep(300);
@@ -131,7 +81,7 @@ class RememberAfterDeletionRaceTest {
             tenant.createUser("alice", "another person entirely", Optional.empty());
             String newToken =
                     ((LoginResult.Success) tenant.login("alice", "another person entirely", "127.0.0.1")).token();
-            try (ChatClient newAlice = ChatClient.following(url, "/joinrace", newToken)) {
+            try (ChatClient newAlice = ChatClient.following(fixture.url(), "/joinrace", newToken)) {
                 newAlice.awaitEvent("rooms:mine");
                 JsonNode fetched = newAlice.call("history:fetch", ChatClient.json("room", room));
                 assertFalse(fetched.toString().contains("for alice only"), "the new alice reads it: " + fetched);
@@ -143,10 +93,6 @@ class RememberAfterDeletionRaceTest {
 
         } finally {
             releaseWriter.countDown();
-            running.stop();
-            registry.close();
-            chat.close();
-            readThreads.shutdown();
         }
     }
 }

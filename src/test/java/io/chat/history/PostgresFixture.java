@@ -3,6 +3,7 @@ package io.chat.history;
 import io.chat.testing.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +41,19 @@ final class PostgresFixture {
         login.setProperty("options", "-c role=" + PostgresDatabase.RUNTIME_ROLE);
         Connection connection = DriverManager.getConnection(url, login);
         connection.setAutoCommit(false);
+        return connection;
+    }
+
+    /**
+     * Another node's connection, working for {@code tenantId} in one open transaction: what it writes holds its locks
+     * until the test commits it.
+     */
+    Connection otherNode(String tenantId) throws SQLException {
+        Connection connection = runtimeConnection();
+        try (PreparedStatement setting = connection.prepareStatement("SELECT set_config('chat.tenant', ?, true)")) {
+            setting.setString(1, tenantId);
+            setting.execute();
+        }
         return connection;
     }
 

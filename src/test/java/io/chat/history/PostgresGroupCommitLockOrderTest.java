@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.chat.history.ConversationStore.Opened;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +51,7 @@ class PostgresGroupCommitLockOrderTest {
         for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
             store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
         }
-        try (Connection otherNode = postgres.runtimeConnection()) {
-            setTenant(otherNode, node.tenantId(TENANT));
+        try (Connection otherNode = postgres.otherNode(node.tenantId(TENANT))) {
             SqlConversations otherWriter = onlyOn(otherNode);
             // the other node's batch, first write: dm:open(alice, carol), done but not committed (alice, carol locked)
             assertEquals(
@@ -61,22 +61,11 @@ class PostgresGroupCommitLockOrderTest {
                             .join());
 
             // this node's batch: dm:open(bob, dave), then dm:open(alice, erin), queued while the writer is busy
-            CountDownLatch busy = new CountDownLatch(1);
-            CompletableFuture<Object> hold = store.write(connection -> {
-                try {
-                    busy.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            });
-            CompletableFuture<Opened> first =
-                    store.openConversation("@bob,dave", List.of("bob", "dave"), "bob", T0, 100, true);
-            CompletableFuture<Opened> second =
-                    store.openConversation("@alice,erin", List.of("alice", "erin"), "erin", T0, 100, true);
-            busy.countDown();
-            hold.get(10, TimeUnit.SECONDS);
-            Thread.sleep(300); // the batch: bob and dave locked, waiting for alice
+            List<CompletableFuture<Opened>> batch = inOneBatch(
+                    store,
+                    () -> store.openConversation("@bob,dave", List.of("bob", "dave"), "bob", T0, 100, true),
+                    () -> store.openConversation("@alice,erin", List.of("alice", "erin"), "erin", T0, 100, true));
+            // the batch: bob and dave locked, waiting for alice
 
             // the other node's batch, second write: dm:open(bob, frank) wants bob
             CompletableFuture<Opened> otherSecond = CompletableFuture.supplyAsync(() -> otherWriter
@@ -91,7 +80,7 @@ class PostgresGroupCommitLockOrderTest {
 
             assertEquals(
                     List.of("OPENED", "OPENED", "OPENED"),
-                    List.of(otherOutcome, outcome(first), outcome(second)),
+                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1))),
                     "every open of both nodes' batches succeeds (one of them was the deadlock's victim)");
         }
     }
@@ -107,28 +96,16 @@ class PostgresGroupCommitLockOrderTest {
         for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
             store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
         }
-        try (Connection otherNode = postgres.runtimeConnection()) {
-            setTenant(otherNode, node.tenantId(TENANT));
+        try (Connection otherNode = postgres.otherNode(node.tenantId(TENANT))) {
             SqlConversations otherWriter = onlyOn(otherNode);
             // the other node's batch, first write: bob signs in
             AccountSql.saveSession(otherNode, new SessionRecord("token-of-bob", "bob", T0.plusSeconds(86_400)));
 
-            CountDownLatch busy = new CountDownLatch(1);
-            CompletableFuture<Object> hold = store.write(connection -> {
-                try {
-                    busy.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            });
-            CompletableFuture<Opened> first =
-                    store.openConversation("@alice,erin", List.of("alice", "erin"), "erin", T0, 100, true);
-            CompletableFuture<Opened> second =
-                    store.openConversation("@bob,dave", List.of("bob", "dave"), "dave", T0, 100, true);
-            busy.countDown();
-            hold.get(10, TimeUnit.SECONDS);
-            Thread.sleep(300); // the batch: alice and erin locked, waiting for bob (the login's key share)
+            List<CompletableFuture<Opened>> batch = inOneBatch(
+                    store,
+                    () -> store.openConversation("@alice,erin", List.of("alice", "erin"), "erin", T0, 100, true),
+                    () -> store.openConversation("@bob,dave", List.of("bob", "dave"), "dave", T0, 100, true));
+            // the batch: alice and erin locked, waiting for bob (the login's key share)
 
             CompletableFuture<Opened> otherSecond = CompletableFuture.supplyAsync(() -> otherWriter
                     .openConversation("@alice,carol", List.of("alice", "carol"), "carol", T0, 100, true)
@@ -142,9 +119,35 @@ class PostgresGroupCommitLockOrderTest {
 
             assertEquals(
                     List.of("OPENED", "OPENED", "OPENED"),
-                    List.of(otherOutcome, outcome(first), outcome(second)),
+                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1))),
                     "a login and the opens of both nodes succeed");
         }
+    }
+
+    /**
+     * Queues {@code writes} on {@code store}'s writer while it is held busy, so that its next transaction takes them
+     * all; returns once that batch has had time to take its first locks.
+     */
+    @SafeVarargs
+    private static List<CompletableFuture<Opened>> inOneBatch(
+            PostgresTenantStore store, Supplier<CompletableFuture<Opened>>... writes) throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CompletableFuture<Object> hold = store.write(connection -> {
+            try {
+                busy.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        List<CompletableFuture<Opened>> queued = new ArrayList<>();
+        for (Supplier<CompletableFuture<Opened>> write : writes) {
+            queued.add(write.get());
+        }
+        busy.countDown();
+        hold.get(10, TimeUnit.SECONDS);
+        Thread.sleep(300);
+        return queued;
     }
 
     private static String outcome(CompletableFuture<?> future) throws InterruptedException {
@@ -177,12 +180,5 @@ class PostgresGroupCommitLockOrderTest {
             }
         };
         return new SqlConversations(runner, runner, SqlRooms.Dialect.POSTGRES);
-    }
-
-    private static void setTenant(Connection connection, String tenant) throws SQLException {
-        try (PreparedStatement setting = connection.prepareStatement("SELECT set_config('chat.tenant', ?, true)")) {
-            setting.setString(1, tenant);
-            setting.execute();
-        }
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.chat.history.ConversationStore.Opened;
 import io.chat.history.RoomStore.Remembered;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -52,11 +51,7 @@ class PostgresMemberDeletionRaceTest {
 
     /** Another node's deletion of {@code user}, under way: its transaction holds what it deleted until committed. */
     private Connection deletionUnderWay(String tenant, String user) throws SQLException {
-        Connection other = postgres.runtimeConnection();
-        try (PreparedStatement setting = other.prepareStatement("SELECT set_config('chat.tenant', ?, true)")) {
-            setting.setString(1, node.tenantId(tenant));
-            setting.execute();
-        }
+        Connection other = postgres.otherNode(node.tenantId(tenant));
         AccountSql.deleteUser(other, user);
         return other;
     }
