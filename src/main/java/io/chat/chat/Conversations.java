@@ -15,7 +15,6 @@ import io.chat.history.ConversationStore;
 import io.chat.history.UserRecord;
 import io.chat.socketio.Ack;
 import io.chat.socketio.Socket;
-import io.chat.tenant.AuthConfig;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +127,7 @@ final class Conversations {
                                 clock.instant(),
                                 tenant.limits().roomsPerSocket(),
                                 // checked again in the write: a user deleted since the read is no member
-                                !(tenant.definition().auth() instanceof AuthConfig.Jwt)))
+                                tenant.definition().auth().storesUsers()))
                 .whenCompleteAsync((opened, error) -> {
                     if (error != null) {
                         Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -198,7 +197,7 @@ final class Conversations {
      * identity provider owns the users, so any valid name is one (as any valid token's subject may connect).
      */
     private CompletableFuture<Boolean> existing(List<String> others) {
-        if (tenant.definition().auth() instanceof AuthConfig.Jwt) {
+        if (!tenant.definition().auth().storesUsers()) {
             return CompletableFuture.completedFuture(true);
         }
         List<CompletableFuture<Optional<UserRecord>>> found =

@@ -120,7 +120,9 @@ final class Memberships {
                         user(socket).username(),
                         room,
                         clock.instant(),
-                        tenant.limits().roomsPerSocket());
+                        tenant.limits().roomsPerSocket(),
+                        // checked in the write: a join reaching the store after its user's deletion stores nothing
+                        tenant.definition().auth().storesUsers());
     }
 
     /** The user joined a room through {@code origin}: its other sockets here enter it too, and are told. */

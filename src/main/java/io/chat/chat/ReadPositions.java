@@ -58,7 +58,8 @@ final class ReadPositions {
         }
         String user = user(socket).username();
         // completes on the store's writer thread: nothing of this runs there
-        tenant.store().markRead(user, room, seq).whenCompleteAsync((mark, error) -> {
+        boolean storedUsersOnly = tenant.definition().auth().storesUsers();
+        tenant.store().markRead(user, room, seq, storedUsersOnly).whenCompleteAsync((mark, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "read position not stored");
                 return;

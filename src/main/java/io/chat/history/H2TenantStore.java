@@ -78,8 +78,7 @@ public final class H2TenantStore
         return readPositions;
     }
 
-    private final SqlReadPositions readPositions =
-            new SqlReadPositions(this::read, this::write, SqlReadPositions.H2_UPSERT);
+    private final SqlReadPositions readPositions = new SqlReadPositions(this::read, this::write, SqlRooms.Dialect.H2);
     private final LuceneSearch search;
 
     private H2TenantStore(Path folder, String tenantId, Executor readExecutor, Writer writer, StoreFiles files) {

@@ -60,7 +60,7 @@ final class PostgresTenantStore
     }
 
     private final SqlReadPositions readPositions =
-            new SqlReadPositions(this::read, this::write, SqlReadPositions.POSTGRES_UPSERT);
+            new SqlReadPositions(this::read, this::write, SqlRooms.Dialect.POSTGRES);
     private final Runnable onClosed;
     private final AtomicLong messageCount = new AtomicLong();
     /** Makes "not closed, so queue it" atomic with close's barrier: nothing is queued behind it. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -24,6 +25,11 @@ import javax.sql.DataSource;
  * session change runs under a savepoint, so that its failure undoes it alone. If the batch fails for its data (a
  * value the database refuses, a constraint, a deadlock between nodes), each write is tried again in a transaction
  * of its own, so that one bad write fails alone; if the database is unreachable, the whole batch fails at once.
+ * A write that lost a race with another node's transaction (a deadlock's victim, a serialization failure: SQLState
+ * 40P01, 40001) is not failed for it: it is run again alone once its batch has committed (which ends the race, since the
+ * batch's locks are then released), up to {@link #ATTEMPTS} times in all. Its caller waits longer, and writes queued
+ * after it in its batch may be committed before it: writes that must keep their order are queued one after the other's
+ * future, as callers do.
  * A batch whose commit was cut off (the connection died during COMMIT) is reported failed although it may have been
  * committed: a resend with the same clientId then finds the stored message.
  *
@@ -33,6 +39,8 @@ import javax.sql.DataSource;
 final class PostgresWriter {
     private static final System.Logger LOG = System.getLogger(PostgresWriter.class.getName());
     static final int MAX_BATCH = 1_000;
+    /** How many times a write that keeps losing races with other nodes is run before it fails. */
+    static final int ATTEMPTS = 3;
     /** Past this many queued writes, new ones fail at once rather than grow the heap without bound. */
     static final int MAX_PENDING = 100_000;
     /** A batch running longer than this makes the stores unhealthy. */
@@ -140,10 +148,14 @@ final class PostgresWriter {
             long start = System.nanoTime();
             batchStartedNanos = start == 0 ? 1 : start;
             try {
-                commit(writes, start);
+                commit(writes, start).forEach(this::writeAlone);
             } catch (SQLException | RuntimeException e) {
-                if (writes.size() > 1 && failedForItsData(e)) {
-                    LOG.log(Level.WARNING, "postgres store: batch of " + writes.size() + " failed; writing alone", e);
+                if (failedForItsData(e) && (writes.size() > 1 || lostARace(e))) {
+                    // the state, not the message: a constraint's message quotes the values that broke it
+                    LOG.log(
+                            Level.WARNING,
+                            "postgres store: batch of " + writes.size() + " failed with SQLState "
+                                    + ((SQLException) e).getSQLState() + "; writing each alone");
                     writes.forEach(this::writeAlone);
                 } else {
                     LOG.log(Level.WARNING, "postgres store: batch of " + writes.size() + " failed", e);
@@ -161,20 +173,38 @@ final class PostgresWriter {
         }
     }
 
+    /** Runs {@code op} in a transaction of its own, again while it loses races with other nodes. */
     private void writeAlone(Op op) {
-        try {
-            commit(List.of(op), System.nanoTime());
-        } catch (SQLException | RuntimeException e) {
-            fail(op, failure(e));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (commit(List.of(op), System.nanoTime()).isEmpty()) {
+                    return;
+                }
+                if (attempt == ATTEMPTS) {
+                    fail(
+                            op,
+                            new StoreException("postgres store: write lost " + ATTEMPTS + " races with other writers"));
+                    return;
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (attempt == ATTEMPTS || !lostARace(e)) {
+                    fail(op, failure(e));
+                    return;
+                }
+            }
         }
     }
 
-    /** One transaction; the futures complete only after its commit. */
-    private void commit(List<Op> writes, long start) throws SQLException {
+    /**
+     * One transaction; the futures complete only after its commit. Returns the tasks that lost a race inside it
+     * (undone under their savepoints, their futures not completed), to be run again once it has committed.
+     */
+    private List<Op> commit(List<Op> writes, long start) throws SQLException {
         List<Runnable> completions = new ArrayList<>(writes.size());
+        List<Op> lostRaces = new ArrayList<>(0);
         try (Connection connection = pool.getConnection()) {
             try {
-                apply(connection, writes, completions);
+                apply(connection, writes, completions, lostRaces);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
@@ -188,10 +218,12 @@ final class PostgresWriter {
         }
         // Runs on this thread the callers' non-async stages, if any: see PostgresTenantStore's note.
         completions.forEach(Runnable::run);
+        return lostRaces;
     }
 
     /** Appends first, all in one call (tenant by tenant in tenant order: the nodes' common lock order), then tasks. */
-    private static void apply(Connection connection, List<Op> writes, List<Runnable> completions) throws SQLException {
+    private static void apply(Connection connection, List<Op> writes, List<Runnable> completions, List<Op> lostRaces)
+            throws SQLException {
         List<Append> appends = new ArrayList<>();
         for (Op op : writes) {
             if (op instanceof Append append) {
@@ -219,23 +251,34 @@ final class PostgresWriter {
                     tenant = task.tenant();
                     setTenant(connection, tenant);
                 }
-                completions.add(apply(connection, task));
+                if (!applied(connection, task, completions)) {
+                    lostRaces.add(task);
+                }
             }
         }
     }
 
-    /** A task may run several statements: a savepoint undoes all of them if it fails, and the batch goes on. */
-    private static <T> Runnable apply(Connection connection, Task<T> task) throws SQLException {
+    /**
+     * A task may run several statements: a savepoint undoes all of them if it fails, and the batch goes on. Adds the
+     * task's completion to {@code completions}, or returns false, adding nothing, if it lost a race (undone, to run
+     * again).
+     */
+    private static <T> boolean applied(Connection connection, Task<T> task, List<Runnable> completions)
+            throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
             T value = task.work().apply(connection);
             connection.releaseSavepoint(savepoint);
-            return () -> task.result().complete(value);
+            completions.add(() -> task.result().complete(value));
         } catch (SQLException | RuntimeException e) {
             connection.rollback(savepoint);
+            if (lostARace(e)) {
+                return false;
+            }
             RuntimeException failure = e instanceof RuntimeException re ? re : failure(e);
-            return () -> task.result().completeExceptionally(failure);
+            completions.add(() -> task.result().completeExceptionally(failure));
         }
+        return true;
     }
 
     /** The transaction's tenant, until it ends: row security lets its statements see and write that tenant only. */
@@ -253,6 +296,21 @@ final class PostgresWriter {
                 && (sql.getSQLState().startsWith("22")
                         || sql.getSQLState().startsWith("23")
                         || sql.getSQLState().startsWith("40"));
+    }
+
+    /**
+     * A deadlock's victim or a serialization failure (SQLState 40P01, 40001), of this write or of a cause it wraps: the
+     * database undid it for another transaction's sake, not for its data.
+     */
+    private static final Set<String> LOST_RACE = Set.of("40P01", "40001");
+
+    private static boolean lostARace(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && LOST_RACE.contains(String.valueOf(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static StoreException failure(Throwable e) {

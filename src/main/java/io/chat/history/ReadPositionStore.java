@@ -30,7 +30,16 @@ public interface ReadPositionStore {
      * Moves {@code user}'s position in {@code room} to {@code seq}, clamped to the room's last seq (a position never
      * points past what exists), unless it is there or further already. Completes with the position now stored.
      */
-    CompletableFuture<ReadMark> markRead(String user, String room, long seq);
+    default CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
+        return markRead(user, room, seq, false);
+    }
+
+    /**
+     * As {@link #markRead(String, String, long)}; with {@code storedUsersOnly} (a password tenant), a user not stored
+     * when the write runs keeps no position (the mark reports the position unmoved): a mark that reaches the store
+     * after its user's deletion must not leave a position to a user made again with the name.
+     */
+    CompletableFuture<ReadMark> markRead(String user, String room, long seq, boolean storedUsersOnly);
 
     /**
      * The position and unread count of every room {@code user} remembers ({@link RoomStore#roomsOf}), by room name. A

@@ -24,7 +24,17 @@ public interface RoomStore {
      * {@link Remembered#FULL} when the user has {@code maxRooms} rooms already (nothing is stored). Nodes of a cluster
      * remembering rooms of one user at the same instant may each pass the bound once.
      */
-    CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms);
+    default CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
+        return remember(user, room, at, maxRooms, false);
+    }
+
+    /**
+     * As {@link #remember(String, String, Instant, int)}; with {@code storedUsersOnly} (a password tenant),
+     * {@link Remembered#NOT_MEMBER} when {@code user} is not a stored user when the write runs (nothing is stored): a
+     * join that reaches the store after its user's deletion must not leave the room to a user made again with the
+     * name.
+     */
+    CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms, boolean storedUsersOnly);
 
     /** Forgets that {@code user} joined {@code room}; false when it was not remembered. */
     CompletableFuture<Boolean> forget(String user, String room);
@@ -49,7 +59,10 @@ public interface RoomStore {
         ADDED,
         ALREADY,
         FULL,
-        /** A conversation the user is not a member of (deleted since the caller checked): nothing is stored. */
+        /**
+         * A conversation the user is not a member of (deleted since the caller checked), or a user no longer stored:
+         * nothing is stored.
+         */
         NOT_MEMBER
     }
 }

@@ -30,8 +30,8 @@ final class SqlReadPositions implements ReadPositionStore {
         SqlReadPositions positions();
 
         @Override
-        default CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
-            return positions().markRead(user, room, seq);
+        default CompletableFuture<ReadMark> markRead(String user, String room, long seq, boolean storedUsersOnly) {
+            return positions().markRead(user, room, seq, storedUsersOnly);
         }
 
         @Override
@@ -77,7 +77,7 @@ final class SqlReadPositions implements ReadPositionStore {
             SELECT text FROM messages WHERE room = ? AND seq > ? AND seq <= ?
             AND kind = 0 AND NOT deleted AND sender <> ? AND text LIKE '%@%'""";
 
-    private record Key(String user, String room) {}
+    private record Key(String user, String room, boolean storedUsersOnly) {}
 
     /** The highest seq asked for one (user, room) since the last flush, and who waits for it. */
     private static final class Pending {
@@ -87,19 +87,19 @@ final class SqlReadPositions implements ReadPositionStore {
 
     private final SqlRooms.Runner reads;
     private final SqlRooms.Runner writes;
-    private final String upsert;
+    private final SqlRooms.Dialect dialect;
     private final Object lock = new Object();
     private Map<Key, Pending> pending = new HashMap<>(); // guarded by lock
     private boolean flushQueued; // guarded by lock
 
-    SqlReadPositions(SqlRooms.Runner reads, SqlRooms.Runner writes, String upsert) {
+    SqlReadPositions(SqlRooms.Runner reads, SqlRooms.Runner writes, SqlRooms.Dialect dialect) {
         this.reads = reads;
         this.writes = writes;
-        this.upsert = upsert;
+        this.dialect = dialect;
     }
 
     @Override
-    public CompletableFuture<ReadMark> markRead(String user, String room, long seq) {
+    public CompletableFuture<ReadMark> markRead(String user, String room, long seq, boolean storedUsersOnly) {
         check("user", user, AccountStore.MAX_USER);
         check("room", room, MessageStore.MAX_ROOM);
         if (seq < 0) {
@@ -108,7 +108,7 @@ final class SqlReadPositions implements ReadPositionStore {
         CompletableFuture<ReadMark> result = new CompletableFuture<>();
         boolean queue;
         synchronized (lock) {
-            Pending marks = pending.computeIfAbsent(new Key(user, room), key -> new Pending());
+            Pending marks = pending.computeIfAbsent(new Key(user, room, storedUsersOnly), key -> new Pending());
             marks.seq = Math.max(marks.seq, seq);
             marks.waiters.add(result);
             queue = !flushQueued;
@@ -158,13 +158,18 @@ final class SqlReadPositions implements ReadPositionStore {
         }
     }
 
+    /**
+     * Moves the position forward; with {@code storedUsersOnly}, if its user is still stored (locked, so that a deletion
+     * of the user runs wholly before or after this).
+     */
     private ReadMark store(Connection connection, Key key, long seq) throws SQLException {
         long previous = position(connection, key.user(), key.room());
         long clamped = Math.min(seq, lastSeq(connection, key.room()));
-        if (clamped <= previous) {
+        if (clamped <= previous
+                || (key.storedUsersOnly() && !AccountSql.lockUser(connection, key.user(), dialect.lockMember()))) {
             return new ReadMark(previous, false);
         }
-        try (PreparedStatement write = connection.prepareStatement(upsert)) {
+        try (PreparedStatement write = connection.prepareStatement(dialect.upsertReadPosition())) {
             write.setString(1, key.user());
             write.setString(2, key.room());
             write.setLong(3, clamped);

@@ -28,8 +28,9 @@ final class SqlRooms implements RoomStore {
         SqlRooms rooms();
 
         @Override
-        default CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
-            return rooms().remember(user, room, at, maxRooms);
+        default CompletableFuture<Remembered> remember(
+                String user, String room, Instant at, int maxRooms, boolean storedUsersOnly) {
+            return rooms().remember(user, room, at, maxRooms, storedUsersOnly);
         }
 
         @Override
@@ -67,13 +68,16 @@ final class SqlRooms implements RoomStore {
      * What differs between the databases. {@code historyRooms}: the names of the rooms with messages, as a query
      * taking one parameter (names after it). The two inserts: each adds its row unless one with the same key exists,
      * and says 1 when it added it; on PostgreSQL they must not fail when another node adds the same row meanwhile.
+     * {@code lockMember}: a user's row, locked so that a deletion of the user waits for the write or it for the
+     * deletion. {@code upsertReadPosition}: see {@link SqlReadPositions}.
      */
     record Dialect(
             String historyRooms,
             String addMembership,
             String addRoom,
             String addConversationMember,
-            String lockMember) {
+            String lockMember,
+            String upsertReadPosition) {
         /** One writer per database: nothing else adds rows between the MERGE's check and its insert (see seekDirectory). */
         static final Dialect H2 = new Dialect(
                 "SELECT DISTINCT room FROM messages WHERE room > ?",
@@ -93,7 +97,8 @@ final class SqlRooms implements RoomStore {
                 ON c.room = v.room AND c.username = v.username
                 WHEN NOT MATCHED THEN INSERT (room, username) VALUES (v.room, v.username)""",
                 // one writer: nothing to take turns with but the deletion, which runs on the same thread
-                AccountSql.LOCK_USER_EXCLUSIVELY);
+                AccountSql.LOCK_USER_EXCLUSIVELY,
+                SqlReadPositions.H2_UPSERT);
 
         /** room_counters has one row per room with messages: no scan of the messages. */
         static final Dialect POSTGRES = new Dialect(
@@ -104,7 +109,8 @@ final class SqlRooms implements RoomStore {
                 // shared: opens and remembers (and a login's session, whose foreign key takes the same lock) never wait
                 // for each other, whatever order a group commit's batch takes them in; a deletion's FOR UPDATE waits
                 // for them and they for it
-                "SELECT 1 FROM users WHERE username = ? FOR KEY SHARE");
+                "SELECT 1 FROM users WHERE username = ? FOR KEY SHARE",
+                SqlReadPositions.POSTGRES_UPSERT);
     }
 
     /**
@@ -126,14 +132,15 @@ final class SqlRooms implements RoomStore {
     }
 
     @Override
-    public CompletableFuture<Remembered> remember(String user, String room, Instant at, int maxRooms) {
+    public CompletableFuture<Remembered> remember(
+            String user, String room, Instant at, int maxRooms, boolean storedUsersOnly) {
         check("user", user, AccountStore.MAX_USER);
         check("room", room, MessageStore.MAX_ROOM);
         Objects.requireNonNull(at, "at");
         if (maxRooms < 0) {
             throw new IllegalArgumentException("maxRooms must not be negative");
         }
-        return writes.run(connection -> remember(connection, user, room, at.toEpochMilli(), maxRooms));
+        return writes.run(connection -> remember(connection, user, room, at.toEpochMilli(), maxRooms, storedUsersOnly));
     }
 
     @Override
@@ -314,12 +321,18 @@ final class SqlRooms implements RoomStore {
         return new DirectoryPage(rooms, names.size() > limit);
     }
 
-    private Remembered remember(Connection connection, String user, String room, long at, int maxRooms)
+    private Remembered remember(
+            Connection connection, String user, String room, long at, int maxRooms, boolean storedUsersOnly)
             throws SQLException {
         // a conversation is remembered by its members only, as they are when this writes (not when the caller read);
         // the user's row locked first, so that a deletion of the user runs wholly before or after this
-        if (room.startsWith(CONVERSATIONS)) {
-            AccountSql.lockUser(connection, user, dialect.lockMember());
+        boolean conversation = room.startsWith(CONVERSATIONS);
+        if (conversation || storedUsersOnly) {
+            if (!AccountSql.lockUser(connection, user, dialect.lockMember()) && storedUsersOnly) {
+                return Remembered.NOT_MEMBER;
+            }
+        }
+        if (conversation) {
             try (PreparedStatement member =
                     connection.prepareStatement("SELECT 1 FROM conversation_members WHERE room = ? AND username = ?")) {
                 member.setString(1, room);

@@ -1,6 +1,7 @@
 package io.chat.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.history.ConversationStore.Opened;
 import java.sql.Connection;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
  * its own, so the batch as a whole locks in the order its writes were queued. Two nodes whose batches each open two
  * conversations deadlock: node 1 holds bob (its first open) and waits for alice (its second), node 2 holds alice and
  * waits for bob. PostgreSQL breaks the cycle after deadlock_timeout by failing one statement: one open (here, the one
- * that waited first) fails under its savepoint and its user gets an error, where before 7e98e33 both succeeded.
- * The other node's batch is a connection of its own, as in {@code PostgresMemberDeletionRaceTest}.
+ * that waited first) fails under its savepoint and, before 7e98e33, its user got an error. Opens and logins now lock
+ * so that they no longer meet in a cycle; a deletion still can, and its writer then runs it again once its batch has
+ * committed. The other node's batch is a connection of its own, as in {@code PostgresMemberDeletionRaceTest}.
  */
 class PostgresGroupCommitLockOrderTest {
     private static final Instant T0 = Instant.parse("2026-12-05T08:00:00Z");
@@ -47,18 +49,10 @@ class PostgresGroupCommitLockOrderTest {
 
     @Test
     void twoNodesEachOpeningTwoConversationsInOneBatchDoNotFailEachOther() throws Exception {
-        PostgresTenantStore store = (PostgresTenantStore) node.open(TENANT, CommitObserver.NONE);
-        for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
-            store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
-        }
+        PostgresTenantStore store = storeWith("alice", "bob", "carol", "dave", "erin", "frank");
         try (Connection otherNode = postgres.otherNode(node.tenantId(TENANT))) {
             SqlConversations otherWriter = onlyOn(otherNode);
-            // the other node's batch, first write: dm:open(alice, carol), done but not committed (alice, carol locked)
-            assertEquals(
-                    Opened.OPENED,
-                    otherWriter
-                            .openConversation("@alice,carol", List.of("alice", "carol"), "alice", T0, 100, true)
-                            .join());
+            openAliceAndCarol(otherWriter);
 
             // this node's batch: dm:open(bob, dave), then dm:open(alice, erin), queued while the writer is busy
             List<CompletableFuture<Opened>> batch = inOneBatch(
@@ -68,7 +62,7 @@ class PostgresGroupCommitLockOrderTest {
             // the batch: bob and dave locked, waiting for alice
 
             // the other node's batch, second write: dm:open(bob, frank) wants bob
-            CompletableFuture<Opened> otherSecond = CompletableFuture.supplyAsync(() -> otherWriter
+            CompletableFuture<Opened> otherSecond = onItsOwnThread(() -> otherWriter
                     .openConversation("@bob,frank", List.of("bob", "frank"), "frank", T0, 100, true)
                     .join());
             String otherOutcome = outcome(otherSecond);
@@ -92,10 +86,7 @@ class PostgresGroupCommitLockOrderTest {
      */
     @Test
     void aLoginOnOneNodeAndTwoOpensOnAnotherDoNotFailEachOther() throws Exception {
-        PostgresTenantStore store = (PostgresTenantStore) node.open(TENANT, CommitObserver.NONE);
-        for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
-            store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
-        }
+        PostgresTenantStore store = storeWith("alice", "bob", "carol", "dave", "erin");
         try (Connection otherNode = postgres.otherNode(node.tenantId(TENANT))) {
             SqlConversations otherWriter = onlyOn(otherNode);
             // the other node's batch, first write: bob signs in
@@ -107,7 +98,7 @@ class PostgresGroupCommitLockOrderTest {
                     () -> store.openConversation("@bob,dave", List.of("bob", "dave"), "dave", T0, 100, true));
             // the batch: alice and erin locked, waiting for bob (the login's key share)
 
-            CompletableFuture<Opened> otherSecond = CompletableFuture.supplyAsync(() -> otherWriter
+            CompletableFuture<Opened> otherSecond = onItsOwnThread(() -> otherWriter
                     .openConversation("@alice,carol", List.of("alice", "carol"), "carol", T0, 100, true)
                     .join());
             String otherOutcome = outcome(otherSecond);
@@ -125,14 +116,73 @@ class PostgresGroupCommitLockOrderTest {
     }
 
     /**
+     * A deletion still locks its user FOR UPDATE, so a cycle with another node remains possible: this node's batch
+     * deletes bob (locked), then carol, whom the other node's open holds FOR KEY SHARE; the other node's next open
+     * wants bob. The deletion of carol waited first, so PostgreSQL makes it the victim: it is undone under its
+     * savepoint, the batch commits, and the writer runs it again alone, where it waits for the other node's commit
+     * and succeeds. Its caller sees a slower success, not an error.
+     */
+    @Test
+    void aDeletionThatADeadlockUndoesIsRunAgainOnceItsBatchHasCommitted() throws Exception {
+        PostgresTenantStore store = storeWith("alice", "bob", "carol", "frank");
+        try (Connection otherNode = postgres.otherNode(node.tenantId(TENANT))) {
+            SqlConversations otherWriter = onlyOn(otherNode);
+            openAliceAndCarol(otherWriter);
+
+            List<CompletableFuture<Boolean>> batch =
+                    inOneBatch(store, () -> store.deleteUser("bob"), () -> store.deleteUser("carol"));
+            // the batch: bob locked, waiting for carol
+
+            CompletableFuture<Opened> otherSecond = onItsOwnThread(() -> otherWriter
+                    .openConversation("@bob,frank", List.of("bob", "frank"), "frank", T0, 100, true)
+                    .join());
+            String otherOutcome = outcome(otherSecond);
+            otherNode.commit();
+
+            assertEquals(
+                    List.of("NO_SUCH_USER", "true", "true"),
+                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1))),
+                    "the other node's open finds bob deleted; both deletions succeed, the victim on its second run");
+            assertEquals(List.of(), stillStored(store, "bob", "carol"));
+        }
+    }
+
+    private PostgresTenantStore storeWith(String... users) {
+        PostgresTenantStore store = (PostgresTenantStore) node.open(TENANT, CommitObserver.NONE);
+        for (String user : users) {
+            store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
+        }
+        return store;
+    }
+
+    /** The other node's first write: dm:open(alice, carol), done but not committed (alice and carol locked). */
+    private static void openAliceAndCarol(SqlConversations otherWriter) {
+        assertEquals(
+                Opened.OPENED,
+                otherWriter
+                        .openConversation("@alice,carol", List.of("alice", "carol"), "alice", T0, 100, true)
+                        .join());
+    }
+
+    private static List<String> stillStored(PostgresTenantStore store, String... names) {
+        List<String> found = new ArrayList<>();
+        for (String name : names) {
+            store.user(name).join().ifPresent(user -> found.add(user.username()));
+        }
+        return found;
+    }
+
+    /**
      * Queues {@code writes} on {@code store}'s writer while it is held busy, so that its next transaction takes them
      * all; returns once that batch has had time to take its first locks.
      */
     @SafeVarargs
-    private static List<CompletableFuture<Opened>> inOneBatch(
-            PostgresTenantStore store, Supplier<CompletableFuture<Opened>>... writes) throws Exception {
+    private static <T> List<CompletableFuture<T>> inOneBatch(
+            PostgresTenantStore store, Supplier<CompletableFuture<T>>... writes) throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch busy = new CountDownLatch(1);
         CompletableFuture<Object> hold = store.write(connection -> {
+            holding.countDown();
             try {
                 busy.await();
             } catch (InterruptedException e) {
@@ -140,14 +190,22 @@ class PostgresGroupCommitLockOrderTest {
             }
             return null;
         });
-        List<CompletableFuture<Opened>> queued = new ArrayList<>();
-        for (Supplier<CompletableFuture<Opened>> write : writes) {
+        // queued only once the hold runs: the writer has taken its batch, so they cannot join the hold's
+        assertTrue(holding.await(10, TimeUnit.SECONDS), "the writer runs the hold");
+        List<CompletableFuture<T>> queued = new ArrayList<>();
+        for (Supplier<CompletableFuture<T>> write : writes) {
             queued.add(write.get());
         }
         busy.countDown();
         hold.get(10, TimeUnit.SECONDS);
         Thread.sleep(300);
         return queued;
+    }
+
+    /** The other node's write on a thread of its own: it blocks on this node's locks, as no common-pool task should. */
+    private static <T> CompletableFuture<T> onItsOwnThread(Supplier<T> write) {
+        return CompletableFuture.supplyAsync(
+                write, task -> Thread.ofPlatform().daemon().start(task));
     }
 
     private static String outcome(CompletableFuture<?> future) throws InterruptedException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.history.RoomStore.Remembered;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +162,28 @@ abstract class ReadPositionContract extends StoreContract {
         assertTrue(await(store.deleteUser("alice")));
         await(store.remember("alice", "general", T0, 100));
         assertEquals(new ReadPosition("general", 0, 1, 0), position(store, "alice", "general"));
+    }
+
+    /**
+     * A mark queued (coalesced, waiting for its flush) when its user is deleted reaches the writer after the deletion:
+     * with {@code storedUsersOnly} (a password tenant) it stores nothing, so that a user made again with the name
+     * starts unread; without (a JWT tenant, whose users are not stored) every name keeps its position.
+     */
+    @Test
+    void aMarkThatReachesTheStoreAfterItsUsersDeletionLeavesNothingToANamesake() {
+        TenantStore store = open("acme");
+        await(store.createUser(new UserRecord("alice", Optional.empty(), "x", T0)));
+        await(store.remember("alice", "general", T0, 100, true));
+        send(store, "general", "bob", "one");
+        CompletableFuture<ReadMark> late = store.markRead("alice", "general", 1, true);
+        assertTrue(await(store.deleteUser("alice")), "the deletion is written before the mark's flush");
+        assertEquals(new ReadMark(0, false), await(late));
+        await(store.createUser(new UserRecord("alice", Optional.empty(), "y", T0)));
+        assertEquals(Remembered.ADDED, await(store.remember("alice", "general", T0, 100, true)));
+        assertEquals(new ReadPosition("general", 0, 1, 0), position(store, "alice", "general"));
+
+        assertEquals(new ReadMark(0, false), await(store.markRead("nobody", "general", 1, true)), "never stored");
+        assertEquals(new ReadMark(1, true), await(store.markRead("nobody", "general", 1, false)), "a JWT user");
     }
 
     @Test

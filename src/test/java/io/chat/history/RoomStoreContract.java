@@ -173,6 +173,22 @@ abstract class RoomStoreContract extends StoreContract {
         assertEquals(List.of(), names(await(store.roomsOf("alice"))));
     }
 
+    /**
+     * With {@code storedUsersOnly} (a password tenant), a join that reaches the store after its user's deletion stores
+     * nothing: a user made again with the name does not inherit the room. Without (a JWT tenant), any name is one.
+     */
+    @Test
+    void aJoinOfAUserNoLongerStoredIsNotRemembered() {
+        TenantStore store = open("acme");
+        await(store.createUser(new UserRecord("alice", Optional.empty(), "pbkdf2$hash", T0)));
+        assertEquals(Remembered.ADDED, await(store.remember("alice", "general", T0, 100, true)));
+        assertTrue(await(store.deleteUser("alice")));
+        assertEquals(Remembered.NOT_MEMBER, await(store.remember("alice", "random", T0, 100, true)));
+        await(store.createUser(new UserRecord("alice", Optional.empty(), "pbkdf2$hash", T0)));
+        assertEquals(List.of(), names(await(store.roomsOf("alice"))), "the namesake starts with no room");
+        assertEquals(Remembered.ADDED, await(store.remember("jwt-user", "random", T0, 100, false)));
+    }
+
     @Test
     void badArgumentsThrowAtOnce() {
         TenantStore store = open("acme");
