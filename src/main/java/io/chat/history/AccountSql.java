@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -147,7 +148,7 @@ final class AccountSql {
     }
 
     /** The user's row, locked against every other lock of it (a deletion's; on H2, where one writer runs all, any). */
-    static final String LOCK_USER_EXCLUSIVELY = "SELECT 1 FROM users WHERE username = ? FOR UPDATE";
+    static final String LOCK_USER_EXCLUSIVELY = "SELECT created_at FROM users WHERE username = ? FOR UPDATE";
 
     /**
      * Its sessions go with it (the sessions table's foreign key cascades), the rooms it remembered, how far it read
@@ -185,10 +186,16 @@ final class AccountSql {
      * or refused.
      */
     static boolean lockUser(Connection connection, String username, String lockSql) throws SQLException {
+        return lockedUserCreatedAt(connection, username, lockSql).isPresent();
+    }
+
+    /** As {@link #lockUser}; the stored user's creation time (epoch milliseconds), empty when there is none. */
+    static OptionalLong lockedUserCreatedAt(Connection connection, String username, String lockSql)
+            throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(lockSql)) {
             select.setString(1, username);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
+                return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
             }
         }
     }

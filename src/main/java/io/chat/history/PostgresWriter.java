@@ -26,10 +26,8 @@ import javax.sql.DataSource;
  * value the database refuses, a constraint, a deadlock between nodes), each write is tried again in a transaction
  * of its own, so that one bad write fails alone; if the database is unreachable, the whole batch fails at once.
  * A write that lost a race with another node's transaction (a deadlock's victim, a serialization failure: SQLState
- * 40P01, 40001) is not failed for it: it is run again alone once its batch has committed (which ends the race, since the
- * batch's locks are then released), up to {@link #ATTEMPTS} times in all. Its caller waits longer, and writes queued
- * after it in its batch may be committed before it: writes that must keep their order are queued one after the other's
- * future, as callers do.
+ * 40P01, 40001) is not failed for it: the writes before it commit, then it and the writes after it run again, in queue
+ * order (see {@link #inOrder}); its caller waits longer.
  * A batch whose commit was cut off (the connection died during COMMIT) is reported failed although it may have been
  * committed: a resend with the same clientId then finds the stored message.
  *
@@ -41,6 +39,10 @@ final class PostgresWriter {
     static final int MAX_BATCH = 1_000;
     /** How many times a write that keeps losing races with other nodes is run before it fails. */
     static final int ATTEMPTS = 3;
+    /** A batch past this long runs no lost write again (a deadlock alone costs PostgreSQL's deadlock_timeout, 1 s). */
+    private static final Duration RETRY_BUDGET = Duration.ofSeconds(3);
+    /** A deadlock's victim, a serialization failure: undone for another transaction's sake, not for its data. */
+    private static final Set<String> LOST_RACE = Set.of("40P01", "40001");
     /** Past this many queued writes, new ones fail at once rather than grow the heap without bound. */
     static final int MAX_PENDING = 100_000;
     /** A batch running longer than this makes the stores unhealthy. */
@@ -148,20 +150,7 @@ final class PostgresWriter {
             long start = System.nanoTime();
             batchStartedNanos = start == 0 ? 1 : start;
             try {
-                commit(writes, start).forEach(this::writeAlone);
-            } catch (SQLException | RuntimeException e) {
-                if (failedForItsData(e) && (writes.size() > 1 || lostARace(e))) {
-                    // the state, not the message: a constraint's message quotes the values that broke it
-                    LOG.log(
-                            Level.WARNING,
-                            "postgres store: batch of " + writes.size() + " failed with SQLState "
-                                    + ((SQLException) e).getSQLState() + "; writing each alone");
-                    writes.forEach(this::writeAlone);
-                } else {
-                    LOG.log(Level.WARNING, "postgres store: batch of " + writes.size() + " failed", e);
-                    StoreException failure = failure(e);
-                    writes.forEach(op -> fail(op, failure));
-                }
+                inOrder(writes, start);
             } finally {
                 batchStartedNanos = 0;
             }
@@ -173,56 +162,91 @@ final class PostgresWriter {
         }
     }
 
-    /** Runs {@code op} in a transaction of its own, again while it loses races with other nodes. */
-    private void writeAlone(Op op) {
-        for (int attempt = 1; ; attempt++) {
+    /**
+     * Commits {@code writes} in queue order. A task that loses a race ends its transaction's share of them: the writes
+     * before it commit, then it and every write after it run in the next transaction, in their order (so that a
+     * room's leave never lands before its join, nor an edit before an earlier edit). The loser runs at most
+     * {@link #ATTEMPTS} times in all, and not again once the batch has spent {@link #RETRY_BUDGET}: the writer is the
+     * node's only one, and every tenant waits for it.
+     */
+    private void inOrder(List<Op> writes, long start) {
+        List<Op> pending = writes;
+        Op loser = null;
+        int losses = 0;
+        while (!pending.isEmpty()) {
             try {
-                if (commit(List.of(op), System.nanoTime()).isEmpty()) {
-                    return;
-                }
-                if (attempt == ATTEMPTS) {
-                    fail(
-                            op,
-                            new StoreException("postgres store: write lost " + ATTEMPTS + " races with other writers"));
+                pending = commit(pending, start);
+                if (pending.isEmpty()) {
                     return;
                 }
             } catch (SQLException | RuntimeException e) {
-                if (attempt == ATTEMPTS || !lostARace(e)) {
-                    fail(op, failure(e));
+                if (pending.size() > 1 && failedForItsData(e)) {
+                    // the state, not the message: a constraint's message quotes the values that broke it
+                    LOG.log(
+                            Level.WARNING,
+                            "postgres store: batch of " + pending.size() + " failed with SQLState "
+                                    + ((SQLException) e).getSQLState() + "; writing each alone");
+                    pending.forEach(op -> inOrder(List.of(op), start));
                     return;
                 }
+                if (!lostARace(e)) {
+                    if (failedForItsData(e)) {
+                        LOG.log(
+                                Level.WARNING,
+                                "postgres store: write failed with SQLState " + ((SQLException) e).getSQLState());
+                    } else {
+                        LOG.log(Level.WARNING, "postgres store: batch of " + pending.size() + " failed", e);
+                    }
+                    StoreException failure = failure(e);
+                    pending.forEach(op -> fail(op, failure));
+                    return;
+                }
+                // one write, undone whole: it lost a race as a task does
+            }
+            Op head = pending.getFirst();
+            losses = head == loser ? losses + 1 : 1;
+            loser = head;
+            if (losses >= ATTEMPTS || System.nanoTime() - start > RETRY_BUDGET.toNanos()) {
+                fail(head, new StoreException("postgres store: write lost its races with other writers"));
+                pending = pending.subList(1, pending.size());
             }
         }
     }
 
     /**
-     * One transaction; the futures complete only after its commit. Returns the tasks that lost a race inside it
-     * (undone under their savepoints, their futures not completed), to be run again once it has committed.
+     * One transaction; the futures of what it applied complete only after its commit. Returns what it did not apply:
+     * empty, or the task that lost a race (undone under its savepoint, its future not completed) and every write
+     * after it, to run once it has committed.
      */
     private List<Op> commit(List<Op> writes, long start) throws SQLException {
         List<Runnable> completions = new ArrayList<>(writes.size());
-        List<Op> lostRaces = new ArrayList<>(0);
+        List<Op> rest;
         try (Connection connection = pool.getConnection()) {
             try {
-                apply(connection, writes, completions, lostRaces);
+                rest = apply(connection, writes, completions);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             }
         }
-        try {
-            observer.committed(writes.size(), System.nanoTime() - start);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "postgres store: commit observer failed", e);
+        if (rest.size() < writes.size()) {
+            try {
+                observer.committed(writes.size() - rest.size(), System.nanoTime() - start);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "postgres store: commit observer failed", e);
+            }
         }
         // Runs on this thread the callers' non-async stages, if any: see PostgresTenantStore's note.
         completions.forEach(Runnable::run);
-        return lostRaces;
+        return rest;
     }
 
-    /** Appends first, all in one call (tenant by tenant in tenant order: the nodes' common lock order), then tasks. */
-    private static void apply(Connection connection, List<Op> writes, List<Runnable> completions, List<Op> lostRaces)
+    /**
+     * Appends first, all in one call (tenant by tenant in tenant order: the nodes' common lock order), then tasks, in
+     * queue order until one loses a race. Returns the writes not applied: that task and the tasks after it.
+     */
+    private static List<Op> apply(Connection connection, List<Op> writes, List<Runnable> completions)
             throws SQLException {
         List<Append> appends = new ArrayList<>();
         for (Op op : writes) {
@@ -245,17 +269,20 @@ final class PostgresWriter {
             }
         }
         String tenant = null; // the appends left some tenant set: each task sets its own
-        for (Op op : writes) {
-            if (op instanceof Task<?> task) {
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i) instanceof Task<?> task) {
                 if (!task.tenant().equals(tenant)) {
                     tenant = task.tenant();
                     setTenant(connection, tenant);
                 }
                 if (!applied(connection, task, completions)) {
-                    lostRaces.add(task);
+                    return writes.subList(i, writes.size()).stream()
+                            .filter(op -> op instanceof Task<?>)
+                            .toList();
                 }
             }
         }
+        return List.of();
     }
 
     /**
@@ -302,8 +329,6 @@ final class PostgresWriter {
      * A deadlock's victim or a serialization failure (SQLState 40P01, 40001), of this write or of a cause it wraps: the
      * database undid it for another transaction's sake, not for its data.
      */
-    private static final Set<String> LOST_RACE = Set.of("40P01", "40001");
-
     private static boolean lostARace(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && LOST_RACE.contains(String.valueOf(sql.getSQLState()))) {

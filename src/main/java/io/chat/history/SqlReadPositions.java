@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -82,6 +83,9 @@ final class SqlReadPositions implements ReadPositionStore {
     /** The highest seq asked for one (user, room) since the last flush, and who waits for it. */
     private static final class Pending {
         long seq = -1;
+        /** When the earliest of them was made (this store's clock): a user made again since then is not their user. */
+        long markedAt = Long.MAX_VALUE;
+
         final List<CompletableFuture<ReadMark>> waiters = new ArrayList<>();
     }
 
@@ -110,6 +114,7 @@ final class SqlReadPositions implements ReadPositionStore {
         synchronized (lock) {
             Pending marks = pending.computeIfAbsent(new Key(user, room, storedUsersOnly), key -> new Pending());
             marks.seq = Math.max(marks.seq, seq);
+            marks.markedAt = Math.min(marks.markedAt, System.currentTimeMillis());
             marks.waiters.add(result);
             queue = !flushQueued;
             flushQueued = true;
@@ -132,7 +137,7 @@ final class SqlReadPositions implements ReadPositionStore {
                     Map<Key, Pending> batch = taken.updateAndGet(t -> t != null ? t : take());
                     Map<Key, ReadMark> stored = new HashMap<>();
                     for (Map.Entry<Key, Pending> entry : batch.entrySet()) {
-                        stored.put(entry.getKey(), store(connection, entry.getKey(), entry.getValue().seq));
+                        stored.put(entry.getKey(), store(connection, entry.getKey(), entry.getValue()));
                     }
                     return stored;
                 })
@@ -159,14 +164,14 @@ final class SqlReadPositions implements ReadPositionStore {
     }
 
     /**
-     * Moves the position forward; with {@code storedUsersOnly}, if its user is still stored (locked, so that a deletion
-     * of the user runs wholly before or after this).
+     * Moves the position forward; with {@code storedUsersOnly}, only if the marks' user is still stored (locked, so that
+     * a deletion of the user runs wholly before or after this) and was made before them: marks waiting for their flush
+     * while their user was deleted and made again belong to nobody now ({@link EarlierAccount}'s fence).
      */
-    private ReadMark store(Connection connection, Key key, long seq) throws SQLException {
+    private ReadMark store(Connection connection, Key key, Pending marks) throws SQLException {
         long previous = position(connection, key.user(), key.room());
-        long clamped = Math.min(seq, lastSeq(connection, key.room()));
-        if (clamped <= previous
-                || (key.storedUsersOnly() && !AccountSql.lockUser(connection, key.user(), dialect.lockMember()))) {
+        long clamped = Math.min(marks.seq, lastSeq(connection, key.room()));
+        if (clamped <= previous || (key.storedUsersOnly() && !madeBefore(connection, key.user(), marks.markedAt))) {
             return new ReadMark(previous, false);
         }
         try (PreparedStatement write = connection.prepareStatement(dialect.upsertReadPosition())) {
@@ -235,6 +240,11 @@ final class SqlReadPositions implements ReadPositionStore {
         statement.setLong(2, position.lastRead());
         statement.setLong(3, position.lastRead() + UNREAD_WINDOW);
         statement.setString(4, user);
+    }
+
+    private boolean madeBefore(Connection connection, String user, long markedAt) throws SQLException {
+        OptionalLong createdAt = AccountSql.lockedUserCreatedAt(connection, user, dialect.lockMember());
+        return createdAt.isPresent() && createdAt.getAsLong() < markedAt;
     }
 
     private static long position(Connection connection, String user, String room) throws SQLException {

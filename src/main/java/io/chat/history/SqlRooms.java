@@ -69,7 +69,7 @@ final class SqlRooms implements RoomStore {
      * taking one parameter (names after it). The two inserts: each adds its row unless one with the same key exists,
      * and says 1 when it added it; on PostgreSQL they must not fail when another node adds the same row meanwhile.
      * {@code lockMember}: a user's row, locked so that a deletion of the user waits for the write or it for the
-     * deletion. {@code upsertReadPosition}: see {@link SqlReadPositions}.
+     * deletion; it selects the user's {@code created_at}. {@code upsertReadPosition}: see {@link SqlReadPositions}.
      */
     record Dialect(
             String historyRooms,
@@ -109,7 +109,7 @@ final class SqlRooms implements RoomStore {
                 // shared: opens and remembers (and a login's session, whose foreign key takes the same lock) never wait
                 // for each other, whatever order a group commit's batch takes them in; a deletion's FOR UPDATE waits
                 // for them and they for it
-                "SELECT 1 FROM users WHERE username = ? FOR KEY SHARE",
+                "SELECT created_at FROM users WHERE username = ? FOR KEY SHARE",
                 SqlReadPositions.POSTGRES_UPSERT);
     }
 

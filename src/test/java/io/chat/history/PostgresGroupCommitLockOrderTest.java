@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.history.ConversationStore.Opened;
+import io.chat.history.RoomStore.Remembered;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -119,8 +120,8 @@ class PostgresGroupCommitLockOrderTest {
      * A deletion still locks its user FOR UPDATE, so a cycle with another node remains possible: this node's batch
      * deletes bob (locked), then carol, whom the other node's open holds FOR KEY SHARE; the other node's next open
      * wants bob. The deletion of carol waited first, so PostgreSQL makes it the victim: it is undone under its
-     * savepoint, the batch commits, and the writer runs it again alone, where it waits for the other node's commit
-     * and succeeds. Its caller sees a slower success, not an error.
+     * savepoint, the writes before it commit, and the writer runs it again in its next transaction, where it waits
+     * for the other node's commit and succeeds. Its caller sees a slower success, not an error.
      */
     @Test
     void aDeletionThatADeadlockUndoesIsRunAgainOnceItsBatchHasCommitted() throws Exception {
@@ -144,6 +145,44 @@ class PostgresGroupCommitLockOrderTest {
                     List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1))),
                     "the other node's open finds bob deleted; both deletions succeed, the victim on its second run");
             assertEquals(List.of(), stillStored(store, "bob", "carol"));
+        }
+    }
+
+    /**
+     * A write that lost a race runs again before the writes queued after it, never after them: this node's batch is
+     * alice's join of Y, her join of X, then her leave of X (a client's join, whose ack it does not wait for, then its
+     * leave). The other node made room X first and made Y after this node: a cycle on the two new rooms' rows, whose
+     * victim is the join of X. The leave must still come after the join: alice ends in Y only.
+     */
+    @Test
+    void aWriteThatLostARaceRunsAgainBeforeTheWritesQueuedAfterIt() throws Exception {
+        PostgresTenantStore store = storeWith("alice", "bob");
+        try (Connection otherNode = postgres.otherNode(node.tenantId(TENANT))) {
+            SqlRooms otherWriter = new SqlRooms(runnerOn(otherNode), runnerOn(otherNode), SqlRooms.Dialect.POSTGRES);
+            assertEquals(
+                    Remembered.ADDED, otherWriter.remember("bob", "x", T0, 100).join());
+
+            List<CompletableFuture<Object>> batch = inOneBatch(
+                    store,
+                    () -> store.remember("alice", "y", T0, 100, true).thenApply(Object.class::cast),
+                    () -> store.remember("alice", "x", T0, 100, true).thenApply(Object.class::cast),
+                    () -> store.forget("alice", "x").thenApply(Object.class::cast));
+            // the batch: room y made, waiting for the other node's room x
+
+            CompletableFuture<Remembered> otherSecond = onItsOwnThread(
+                    () -> otherWriter.remember("bob", "y", T0, 100).join());
+            String otherOutcome = outcome(otherSecond);
+            otherNode.commit();
+
+            assertEquals(
+                    List.of("ADDED", "ADDED", "ADDED", "true"),
+                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1)), outcome(batch.get(2))),
+                    "every write succeeds, the join of x on its second run, before the leave");
+            assertEquals(
+                    List.of("y"),
+                    store.roomsOf("alice").join().stream()
+                            .map(room -> room.room())
+                            .toList());
         }
     }
 
@@ -226,7 +265,12 @@ class PostgresGroupCommitLockOrderTest {
 
     /** The other node's writer: its writes run in one transaction on {@code connection}, uncommitted until it is. */
     private static SqlConversations onlyOn(Connection connection) {
-        SqlRooms.Runner runner = new SqlRooms.Runner() {
+        SqlRooms.Runner runner = runnerOn(connection);
+        return new SqlConversations(runner, runner, SqlRooms.Dialect.POSTGRES);
+    }
+
+    private static SqlRooms.Runner runnerOn(Connection connection) {
+        return new SqlRooms.Runner() {
             @Override
             public <T> CompletableFuture<T> run(SqlWork<T> work) {
                 try {
@@ -237,6 +281,5 @@ class PostgresGroupCommitLockOrderTest {
                 }
             }
         };
-        return new SqlConversations(runner, runner, SqlRooms.Dialect.POSTGRES);
     }
 }

@@ -182,6 +182,15 @@ abstract class ReadPositionContract extends StoreContract {
         assertEquals(Remembered.ADDED, await(store.remember("alice", "general", T0, 100, true)));
         assertEquals(new ReadPosition("general", 0, 1, 0), position(store, "alice", "general"));
 
+        // marked, then deleted and made again before the mark's flush: the new alice is another person
+        CompletableFuture<ReadMark> older = store.markRead("alice", "general", 1, true);
+        assertTrue(await(store.deleteUser("alice")));
+        await(store.createUser(new UserRecord("alice", Optional.empty(), "z", Instant.now())));
+        assertEquals(new ReadMark(0, false), await(older));
+        await(store.remember("alice", "general", T0, 100, true));
+        assertEquals(new ReadPosition("general", 0, 1, 0), position(store, "alice", "general"));
+        assertEquals(new ReadMark(1, true), await(store.markRead("alice", "general", 1, true)), "her own mark");
+
         assertEquals(new ReadMark(0, false), await(store.markRead("nobody", "general", 1, true)), "never stored");
         assertEquals(new ReadMark(1, true), await(store.markRead("nobody", "general", 1, false)), "a JWT user");
     }
