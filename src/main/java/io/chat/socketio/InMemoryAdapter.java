@@ -18,8 +18,19 @@ public final class InMemoryAdapter implements Adapter {
     /** Outbound bytes past which a volatile packet is dropped rather than queued. */
     private static final long VOLATILE_DROP_BYTES = 64 * 1024;
 
+    /** Past this many members a room's set is a concurrent one, changed in place; up to it, a small immutable one. */
+    private static final int SMALL_ROOM = 8;
+
     private final Namespace namespace;
+    /**
+     * Room to sockets. Every socket is alone in a room of its own and most rooms are small: a room of up to
+     * {@link #SMALL_ROOM} sockets is an immutable set, replaced whole on a join or leave (inside {@code compute}, so
+     * changes of one room take turns), a larger one a concurrent set. A concurrent set of one socket costs an idle
+     * socket about 200 bytes; {@code Set.of(socket)}, 24 (W3, docs/performance.md). Either can be iterated while it
+     * changes.
+     */
     private final ConcurrentHashMap<String, Set<Socket>> rooms = new ConcurrentHashMap<>();
+    /** Socket to the rooms it is in (a few): an immutable set, replaced whole inside {@code compute}. */
     private final ConcurrentHashMap<Socket, Set<String>> sids = new ConcurrentHashMap<>();
 
     public InMemoryAdapter(Namespace namespace) {
@@ -28,24 +39,32 @@ public final class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(Socket socket, Set<String> added) {
-        // sized for the common case, kept for every socket's life: its own room and a few more (a set grows as
-        // needed); the default table (16 slots) costs an idle socket about 100 bytes more per set
-        Set<String> joined = sids.computeIfAbsent(socket, s -> ConcurrentHashMap.newKeySet(2));
         for (String room : added) {
-            if (joined.add(room)) {
-                rooms.compute(room, (name, sockets) -> {
-                    Set<Socket> set = sockets == null ? ConcurrentHashMap.newKeySet(1) : sockets;
-                    set.add(socket);
-                    return set;
-                });
+            boolean[] joined = {false};
+            sids.compute(socket, (s, in) -> {
+                if (in != null && in.contains(room)) {
+                    return in;
+                }
+                joined[0] = true;
+                return with(in == null ? Set.of() : in, room);
+            });
+            if (joined[0]) {
+                rooms.compute(room, (name, sockets) -> withMember(sockets, socket));
             }
         }
     }
 
     @Override
     public void del(Socket socket, String room) {
-        Set<String> joined = sids.get(socket);
-        if (joined != null && joined.remove(room)) {
+        boolean[] left = {false};
+        sids.computeIfPresent(socket, (s, in) -> {
+            if (!in.contains(room)) {
+                return in;
+            }
+            left[0] = true;
+            return without(in, room);
+        });
+        if (left[0]) {
             leave(room, socket);
         }
     }
@@ -62,9 +81,58 @@ public final class InMemoryAdapter implements Adapter {
 
     private void leave(String room, Socket socket) {
         rooms.computeIfPresent(room, (name, sockets) -> {
-            sockets.remove(socket);
-            return sockets.isEmpty() ? null : sockets;
+            if (isLarge(sockets)) {
+                sockets.remove(socket);
+                return sockets.isEmpty() ? null : sockets;
+            }
+            Set<Socket> rest = without(sockets, socket);
+            return rest.isEmpty() ? null : rest;
         });
+    }
+
+    private static Set<Socket> withMember(Set<Socket> sockets, Socket socket) {
+        if (sockets == null) {
+            return Set.of(socket);
+        }
+        if (isLarge(sockets)) {
+            sockets.add(socket);
+            return sockets;
+        }
+        if (sockets.contains(socket)) {
+            return sockets;
+        }
+        if (sockets.size() < SMALL_ROOM) {
+            return with(sockets, socket);
+        }
+        Set<Socket> large = ConcurrentHashMap.newKeySet(2 * SMALL_ROOM);
+        large.addAll(sockets);
+        large.add(socket);
+        return large;
+    }
+
+    private static boolean isLarge(Set<Socket> sockets) {
+        return sockets instanceof ConcurrentHashMap.KeySetView<?, ?>;
+    }
+
+    /** An immutable copy of {@code set} with {@code element} (not in it). */
+    @SuppressWarnings("unchecked")
+    private static <T> Set<T> with(Set<T> set, T element) {
+        Object[] elements = set.toArray(new Object[set.size() + 1]);
+        elements[set.size()] = element;
+        return (Set<T>) Set.of(elements);
+    }
+
+    /** An immutable copy of {@code set} without {@code element} (which is in it). */
+    @SuppressWarnings("unchecked")
+    private static <T> Set<T> without(Set<T> set, T element) {
+        Object[] rest = new Object[set.size() - 1];
+        int i = 0;
+        for (T each : set) {
+            if (!each.equals(element)) {
+                rest[i++] = each;
+            }
+        }
+        return (Set<T>) Set.of(rest);
     }
 
     /**
@@ -90,7 +158,7 @@ public final class InMemoryAdapter implements Adapter {
     @Override
     public Set<String> socketRooms(Socket socket) {
         Set<String> joined = sids.get(socket);
-        return joined == null ? Set.of() : Collections.unmodifiableSet(joined);
+        return joined == null ? Set.of() : joined;
     }
 
     @Override

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.chat.socketio.engine.CloseReason;
 import io.chat.socketio.engine.EnginePacket;
+import io.chat.socketio.engine.VarHandles;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +21,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** One client's presence in one namespace. Many sockets of many namespaces may share one connection. */
 public final class Socket {
@@ -31,11 +34,13 @@ public final class Socket {
     private final Client client;
     private final Handshake handshake;
     private final ConcurrentHashMap<String, Object> data = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>(4);
-    private final List<Consumer<DisconnectReason>> disconnectHandlers = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>(2);
-    private final AtomicLong nextAckId = new AtomicLong();
-    private final AtomicBoolean disconnected = new AtomicBoolean();
+    // Made by their first use: most sockets of a server never have handlers of their own, a disconnect handler or an
+    // ack of their own pending, and an idle socket pays for each empty one (W3, docs/performance.md).
+    private volatile ConcurrentHashMap<String, EventHandler> handlers;
+    private volatile CopyOnWriteArrayList<Consumer<DisconnectReason>> disconnectHandlers;
+    private volatile ConcurrentHashMap<Long, PendingAck> pendingAcks;
+    private volatile long nextAckId; // taken through NEXT_ACK_ID
+    private volatile boolean disconnected; // set once, through DISCONNECTED
     private volatile boolean connected;
     /**
      * Orders connecting against closing: a revocation (another thread) may find the socket in its namespace before
@@ -46,6 +51,34 @@ public final class Socket {
     private final ReentrantLock lifecycle = new ReentrantLock();
 
     private record PendingAck(CompletableFuture<List<JsonNode>> future, ScheduledFuture<?> timer) {}
+
+    private static final VarHandle HANDLERS =
+            VarHandles.field(MethodHandles.lookup(), "handlers", ConcurrentHashMap.class);
+    private static final VarHandle DISCONNECT_HANDLERS =
+            VarHandles.field(MethodHandles.lookup(), "disconnectHandlers", CopyOnWriteArrayList.class);
+    private static final VarHandle PENDING_ACKS =
+            VarHandles.field(MethodHandles.lookup(), "pendingAcks", ConcurrentHashMap.class);
+    private static final VarHandle NEXT_ACK_ID = VarHandles.field(MethodHandles.lookup(), "nextAckId", long.class);
+    private static final VarHandle DISCONNECTED =
+            VarHandles.field(MethodHandles.lookup(), "disconnected", boolean.class);
+
+    /** The value of the field {@code handle} holds, made by {@code made} and set if it was null (the first wins). */
+    @SuppressWarnings("unchecked")
+    private <T> T lazily(VarHandle handle, Supplier<T> made) {
+        T value = (T) handle.getVolatile(this);
+        if (value == null) {
+            T fresh = made.get();
+            value = (T) handle.compareAndExchange(this, null, fresh);
+            if (value == null) {
+                value = fresh;
+            }
+        }
+        return value;
+    }
+
+    private ConcurrentHashMap<Long, PendingAck> pendingAcks() {
+        return lazily(PENDING_ACKS, () -> new ConcurrentHashMap<>(2));
+    }
 
     Socket(String id, Namespace namespace, Client client, Handshake handshake) {
         this.id = id;
@@ -72,7 +105,7 @@ public final class Socket {
     }
 
     public boolean connected() {
-        return connected && !disconnected.get();
+        return connected && !disconnected;
     }
 
     /** The rooms this socket is in. */
@@ -96,18 +129,20 @@ public final class Socket {
 
     /** Registers the handler of one event for this socket (it takes precedence over the namespace's). */
     public void on(String event, EventHandler handler) {
-        handlers.put(event, handler);
+        this.<ConcurrentHashMap<String, EventHandler>>lazily(HANDLERS, () -> new ConcurrentHashMap<>(4))
+                .put(event, handler);
     }
 
     public void onDisconnect(Consumer<DisconnectReason> handler) {
-        disconnectHandlers.add(handler);
+        this.<CopyOnWriteArrayList<Consumer<DisconnectReason>>>lazily(DISCONNECT_HANDLERS, CopyOnWriteArrayList::new)
+                .add(handler);
     }
 
     /** Joins a room; a closed socket joins nothing (a handler may still run while another thread closes it). */
     public void join(String room) {
         lifecycle.lock();
         try {
-            if (!disconnected.get()) {
+            if (!disconnected) {
                 namespace.adapter().addAll(this, Set.of(room));
             }
         } finally {
@@ -131,21 +166,21 @@ public final class Socket {
      */
     public CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, String event, Object... args) {
         ArrayNode payload = Events.payload(event, args);
-        long ackId = nextAckId.getAndIncrement();
+        long ackId = (long) NEXT_ACK_ID.getAndAdd(this, 1L);
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
         ScheduledFuture<?> timer = namespace
                 .server()
                 .scheduler()
                 .schedule(
                         () -> {
-                            PendingAck pending = pendingAcks.remove(ackId);
+                            PendingAck pending = pendingAcks().remove(ackId);
                             if (pending != null) {
                                 pending.future().completeExceptionally(new TimeoutException("operation has timed out"));
                             }
                         },
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
-        pendingAcks.put(ackId, new PendingAck(future, timer));
+        pendingAcks().put(ackId, new PendingAck(future, timer));
         if (!connected()) {
             failPendingAcks();
         } else {
@@ -207,11 +242,11 @@ public final class Socket {
     boolean establish(Runnable sendConnect, Runnable onConnected) {
         lifecycle.lock();
         try {
-            if (!disconnected.get() && !client.session().isOpen()) {
+            if (!disconnected && !client.session().isOpen()) {
                 // the connection closed before the socket was in the client's list, so nothing closed the socket
                 closed(DisconnectReason.TRANSPORT_CLOSE);
             }
-            if (disconnected.get()) {
+            if (disconnected) {
                 if (client.session().isOpen()) {
                     sendConnect.run();
                     sendDisconnect();
@@ -235,7 +270,8 @@ public final class Socket {
             args.add(payload.get(i));
         }
         Ack ack = packet.ackId().isPresent() ? new ClientAck(packet.ackId().getAsLong()) : NoAck.INSTANCE;
-        EventHandler handler = handlers.get(event);
+        ConcurrentHashMap<String, EventHandler> own = handlers;
+        EventHandler handler = own == null ? null : own.get(event);
         if (handler == null) {
             handler = namespace.handler(event);
         }
@@ -247,7 +283,9 @@ public final class Socket {
     }
 
     void acknowledged(Packet packet) {
-        PendingAck pending = pendingAcks.remove(packet.ackId().orElseThrow());
+        ConcurrentHashMap<Long, PendingAck> pendingAcks = this.pendingAcks;
+        PendingAck pending =
+                pendingAcks == null ? null : pendingAcks.remove(packet.ackId().orElseThrow());
         if (pending == null) {
             return;
         }
@@ -268,7 +306,7 @@ public final class Socket {
     }
 
     private void close(DisconnectReason reason) {
-        if (!disconnected.compareAndSet(false, true)) {
+        if (!DISCONNECTED.compareAndSet(this, false, true)) {
             return;
         }
         boolean wasConnected = connected;
@@ -285,13 +323,19 @@ public final class Socket {
             namespace.abandoned(this);
             return;
         }
-        for (Consumer<DisconnectReason> handler : disconnectHandlers) {
+        List<Consumer<DisconnectReason>> onDisconnect = disconnectHandlers;
+        for (Consumer<DisconnectReason> handler :
+                onDisconnect == null ? List.<Consumer<DisconnectReason>>of() : onDisconnect) {
             runSafely(() -> handler.accept(reason));
         }
         namespace.disconnected(this, reason);
     }
 
     private void failPendingAcks() {
+        ConcurrentHashMap<Long, PendingAck> pendingAcks = this.pendingAcks;
+        if (pendingAcks == null) {
+            return;
+        }
         for (Long key : List.copyOf(pendingAcks.keySet())) {
             PendingAck pending = pendingAcks.remove(key);
             if (pending != null) {

@@ -232,6 +232,47 @@ class JavaClientRoomsTest {
         assertEquals(Integer.valueOf(2), test.roomSizes().get(room));
     }
 
+    /**
+     * The adapter keeps a room of up to 8 sockets as a small immutable set and a larger one as a concurrent set: a
+     * room that grows past that and shrinks back reaches exactly its members on either side, and is gone when empty.
+     * Not with twelve long-polling clients: the Java client's shared default OkHttp client runs at most 5 requests per
+     * host at once, and each of them holds a poll open.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = Mode.class,
+            names = {"WEBSOCKET", "POLLING_UPGRADE"})
+    void aRoomGrowingPastEightMembersAndShrinkingBackReachesExactlyItsMembers(Mode mode) {
+        String room = room("grows");
+        List<TestClient> members = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            TestClient member = client(mode);
+            member.join(room);
+            members.add(member);
+        }
+        Namespace test = server.io().namespace("/test").orElseThrow();
+        assertEquals(Integer.valueOf(12), test.roomSizes().get(room));
+        TestClient sender = members.getFirst();
+        sender.emit("to-room", room, "to twelve");
+        for (TestClient member : members.subList(1, 12)) {
+            assertEquals("to twelve", member.nextString("room-message"));
+        }
+        for (TestClient member : members.subList(3, 12)) {
+            member.leave(room);
+        }
+        assertEquals(Integer.valueOf(3), test.roomSizes().get(room));
+        sender.emit("to-room", room, "to three");
+        assertEquals("to three", members.get(1).nextString("room-message"));
+        assertEquals("to three", members.get(2).nextString("room-message"));
+        for (TestClient member : members.subList(3, 12)) {
+            member.assertNothing("room-message");
+        }
+        for (TestClient member : members.subList(0, 3)) {
+            member.leave(room);
+        }
+        assertEquals(null, test.roomSizes().get(room), "an empty room is gone");
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void messagesFromOneSenderArriveInOrder(Mode mode) {

@@ -1,14 +1,13 @@
 package io.chat.socketio.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -22,14 +21,18 @@ public final class EngineSession {
 
     private static final Duration UPGRADE_NOOP_DELAY = Duration.ofMillis(100);
 
+    private static final VarHandle QUEUED_BYTES = VarHandles.field(MethodHandles.lookup(), "queuedBytes", long.class);
+    private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", boolean.class);
+    private static final VarHandle OVERFLOWED = VarHandles.field(MethodHandles.lookup(), "overflowed", boolean.class);
+
     private final String id;
     private final HandshakeRequest handshake;
     private final EngineServer server;
     private final Outbox outbox = new Outbox();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean overflowed = new AtomicBoolean();
-    private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>();
+    // plain fields updated through VarHandles, not atomics: an idle session pays for every object it holds (W3)
+    private volatile long queuedBytes; // through QUEUED_BYTES
+    private volatile boolean closed; // set once, through CLOSED
+    private volatile boolean overflowed; // set once, through OVERFLOWED
     private final Object heartbeatLock = new Object();
     private volatile Transport transport;
     /** The long-polling transport the session was opened on; null if it was opened on a WebSocket. */
@@ -84,17 +87,17 @@ public final class EngineSession {
     }
 
     public boolean isOpen() {
-        return !closed.get();
+        return !closed;
+    }
+
+    /** Adds {@code bytes} (less than 0: taken out) to the bytes queued; returns the new total. */
+    private long addQueued(long bytes) {
+        return (long) QUEUED_BYTES.getAndAdd(this, bytes) + bytes;
     }
 
     /** Outbound bytes waiting for the transport. */
     public long queuedBytes() {
-        return queuedBytes.get();
-    }
-
-    /** Free-form per-session state for the layer above. */
-    public ConcurrentHashMap<String, Object> attributes() {
-        return attributes;
+        return queuedBytes;
     }
 
     /**
@@ -167,13 +170,13 @@ public final class EngineSession {
     }
 
     private boolean enqueue(EnginePacket packet) {
-        if (closed.get()) {
+        if (closed) {
             return false;
         }
-        long queued = queuedBytes.addAndGet(packet.size());
+        long queued = addQueued(packet.size());
         long limit = maxQueueBytes;
         if (queued > limit) {
-            if (!overflowed.compareAndSet(false, true)) {
+            if (!OVERFLOWED.compareAndSet(this, false, true)) {
                 return false;
             }
             server.countQueueOverflow();
@@ -214,7 +217,7 @@ public final class EngineSession {
                 break;
             }
         }
-        queuedBytes.addAndGet(-bytes);
+        addQueued(-bytes);
     }
 
     void listener(EngineListener listener) {
@@ -246,7 +249,7 @@ public final class EngineSession {
     }
 
     void receiveBinary(byte[] data) {
-        if (!closed.get()) {
+        if (!closed) {
             try {
                 listener.onBinary(this, data);
             } catch (RuntimeException e) {
@@ -256,7 +259,7 @@ public final class EngineSession {
     }
 
     private void deliver(String text) {
-        if (!closed.get()) {
+        if (!closed) {
             try {
                 listener.onMessage(this, text);
             } catch (RuntimeException e) {
@@ -303,7 +306,7 @@ public final class EngineSession {
     }
 
     private boolean end(CloseReason reason, boolean unregister) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, false, true)) {
             return false;
         }
         server.sessionEnded(this);
@@ -336,7 +339,7 @@ public final class EngineSession {
 
     /** A WebSocket asks to take over this polling session; only one may try at a time. */
     boolean beginUpgrade(WebSocketConnection candidate) {
-        return !closed.get() && upgrade.begin(candidate);
+        return !closed && upgrade.begin(candidate);
     }
 
     /**
@@ -385,7 +388,7 @@ public final class EngineSession {
             }
             candidate.attach(EngineSession.this);
             transport = candidate;
-            if (closed.get()) {
+            if (closed) {
                 // the session ended while the upgrade completed: end() may have closed the polling transport
                 candidate.closeFromServer();
             } else {
@@ -407,7 +410,7 @@ public final class EngineSession {
 
     private void schedulePing() {
         synchronized (heartbeatLock) {
-            if (closed.get()) {
+            if (closed) {
                 return;
             }
             heartbeatBase = System.nanoTime();
@@ -419,7 +422,7 @@ public final class EngineSession {
 
     private void ping(long round) {
         synchronized (heartbeatLock) {
-            if (closed.get() || round != heartbeatRound) {
+            if (closed || round != heartbeatRound) {
                 return;
             }
             // the deadline counts from when the ping was due, so a late timer does not stretch it

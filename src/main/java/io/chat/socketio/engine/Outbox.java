@@ -24,18 +24,8 @@ import java.lang.invoke.VarHandle;
  * idle socket.
  */
 final class Outbox {
-    private static final VarHandle TAIL;
-    private static final VarHandle NEXT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(Outbox.class, "tail", Node.class);
-            NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle TAIL = VarHandles.field(MethodHandles.lookup(), "tail", Node.class);
+    private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), Node.class, "next", Node.class);
 
     private static final class Node {
         private EnginePacket packet;

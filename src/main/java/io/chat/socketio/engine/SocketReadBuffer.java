@@ -9,8 +9,10 @@ import java.util.Optional;
  * Shrinks the read buffer Helidon 4.2 gives every connection (a final {@code byte[8192]} in {@link PlainSocket},
  * made at accept and kept for the socket's life) to {@link #BYTES} once the connection is a WebSocket. An idle chat
  * socket reads nothing for minutes, and that buffer was the largest part of what one costs: W3 measured 17.2-17.5
- * KiB of RSS per idle socket at 10,000 sockets with it, 12.0-12.1 KiB with this (docs/performance.md). A frame
- * larger than the buffer is read in several reads, as from any socket.
+ * KiB of RSS per idle socket at 10,000 sockets with it, 12.0-12.1 KiB with 2 KiB, and 256 B took another 1.9 KiB off
+ * (docs/performance.md). While a frame longer than that is read, the connection gives the socket a buffer of the
+ * frame's size, at most {@link #BUSY_BYTES}, and shrinks it again once the frame is whole (WebSocketConnection), so
+ * that a long message takes few reads and a waiting socket keeps 256 bytes.
  * <p>
  * Helidon has no setting for it, so the field is replaced through reflection, on the connection's own thread before
  * its first WebSocket read (the reads happen on that thread too). A Helidon that renames the field, or a JDK that
@@ -20,8 +22,11 @@ import java.util.Optional;
 final class SocketReadBuffer {
     private static final System.Logger LOGGER = System.getLogger(SocketReadBuffer.class.getName());
 
-    /** Holds a typical chat message's frame in one read. */
-    static final int BYTES = 2048;
+    /** What an idle socket keeps: holds a typical small chat frame in one read. */
+    static final int BYTES = 256;
+
+    /** The most a frame's payload gets while it is read (a bigger frame takes several reads). */
+    static final int BUSY_BYTES = 8192;
 
     private static final Optional<Field> FIELD = find();
 
@@ -29,11 +34,19 @@ final class SocketReadBuffer {
 
     /** True when the socket's buffer is now {@link #BYTES} long. */
     static boolean shrink(HelidonSocket socket) {
+        return set(socket, BYTES);
+    }
+
+    /**
+     * Gives the socket a buffer of {@code bytes}; only on the thread that reads it, between reads (Helidon reads the
+     * field at each read). True when it did.
+     */
+    static boolean set(HelidonSocket socket, int bytes) {
         if (FIELD.isEmpty() || !(socket instanceof PlainSocket plain)) {
             return false;
         }
         try {
-            FIELD.get().set(plain, new byte[BYTES]);
+            FIELD.get().set(plain, new byte[bytes]);
             return true;
         } catch (IllegalAccessException | RuntimeException e) {
             return false;

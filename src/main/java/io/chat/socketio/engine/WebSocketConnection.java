@@ -4,8 +4,11 @@ import io.chat.socketio.engine.WebSocketFrameReader.Frame;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +19,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The WebSocket transport, owning the connection after the HTTP upgrade: I/O and dispatch only. The
@@ -48,6 +49,13 @@ final class WebSocketConnection implements ServerConnection, Transport {
      */
     private static final long ALONE_PAUSE_MICROS = 1_000;
 
+    private static final VarHandle PROBE_REPLY = VarHandles.field(MethodHandles.lookup(), "probeReply", byte[].class);
+    private static final VarHandle PONG = VarHandles.field(MethodHandles.lookup(), "pong", byte[].class);
+    private static final VarHandle WRITE_SCHEDULED =
+            VarHandles.field(MethodHandles.lookup(), "writeScheduled", boolean.class);
+    private static final VarHandle CLOSE_REQUESTED =
+            VarHandles.field(MethodHandles.lookup(), "closeRequested", boolean.class);
+
     private final ConnectionContext ctx;
     private final EngineServer server;
     /**
@@ -64,11 +72,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
      * at most: a peer that pings (or probes) without reading cannot make them pile up; as RFC 6455 allows, only the
      * latest ping is answered.
      */
-    private final AtomicReference<byte[]> probeReply = new AtomicReference<>();
+    private volatile byte[] probeReply; // taken through PROBE_REPLY
 
-    private final AtomicReference<byte[]> pong = new AtomicReference<>();
-    private final AtomicBoolean writeScheduled = new AtomicBoolean();
-    private final AtomicBoolean closeRequested = new AtomicBoolean();
+    private volatile byte[] pong; // taken through PONG
+    // plain fields updated through VarHandles, not atomics: an idle connection pays for every object it holds (W3)
+    private volatile boolean writeScheduled; // through WRITE_SCHEDULED
+    private volatile boolean closeRequested; // set once, through CLOSE_REQUESTED
     private volatile EngineSession session;
     private volatile boolean attached;
     private volatile byte[] pendingClose;
@@ -93,10 +102,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
         this.opening = upgradeOf.isEmpty() ? request : null;
         this.upgradeOf = upgradeOf;
         // on the connection's thread, before its first WebSocket read: an idle socket keeps this buffer for its life
-        SocketReadBuffer.shrink(ctx.serverSocket());
+        HelidonSocket socket = ctx.serverSocket();
+        boolean resizable = SocketReadBuffer.shrink(socket);
         this.reader = ctx.dataReader();
+        WebSocketFrameReader.Input input = WebSocketFrameReader.Input.of(reader);
         this.frames = new WebSocketFrameReader(
-                WebSocketFrameReader.Input.of(reader),
+                resizable ? new SizedInput(input, reader, socket) : input,
                 this::maxMessageBytes,
                 server.restrictedBytes(),
                 this::restricted);
@@ -134,8 +145,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
             endReason = CloseReason.TRANSPORT_CLOSE;
         } catch (RuntimeException e) {
             // socket closed under us (shutdown, forced close) or a read failed
-            endReason = closeRequested.get() ? CloseReason.FORCED_CLOSE : CloseReason.TRANSPORT_ERROR;
-            if (!(e.getCause() instanceof java.io.IOException) && !closeRequested.get()) {
+            endReason = closeRequested ? CloseReason.FORCED_CLOSE : CloseReason.TRANSPORT_ERROR;
+            if (!(e.getCause() instanceof java.io.IOException) && !closeRequested) {
                 LOGGER.log(System.Logger.Level.DEBUG, "websocket read failed", e);
             }
         } finally {
@@ -161,7 +172,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
             case WebSocketFrameReader.Text text -> receive(text.text(), null);
             case WebSocketFrameReader.Binary binary -> receive(null, binary.data());
             case WebSocketFrameReader.Ping ping -> {
-                pong.set(WebSocketFrames.frame(WebSocketFrames.OP_PONG, ping.payload()));
+                pong = WebSocketFrames.frame(WebSocketFrames.OP_PONG, ping.payload());
                 wake();
             }
             case WebSocketFrameReader.Close close -> {
@@ -192,10 +203,10 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     /** On the reader thread: the probe's reply, written before anything else is read. */
     void answerProbe() {
-        probeReply.set(EnginePacket.PROBE_REPLY.wsFrame());
+        probeReply = EnginePacket.PROBE_REPLY.wsFrame();
         // nothing else writes to this socket before the upgrade completes, and a client may act on the reply
         // at once
-        if (writeScheduled.compareAndSet(false, true)) {
+        if (WRITE_SCHEDULED.compareAndSet(this, false, true)) {
             writeLoop();
         }
     }
@@ -229,7 +240,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
     public void wake() {
         // a broadcast wakes every recipient: while a writer is scheduled already, a read is all it costs (a failed
         // compare-and-set still takes the cache line)
-        if (!writeScheduled.get() && writeScheduled.compareAndSet(false, true)) {
+        if (!writeScheduled && WRITE_SCHEDULED.compareAndSet(this, false, true)) {
             server.executor().execute(this::writeLoop);
         }
     }
@@ -239,8 +250,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
             while (true) {
                 Frames batch = collect();
                 if (batch.isEmpty()) {
-                    writeScheduled.set(false);
-                    if (!somethingToWrite() || !writeScheduled.compareAndSet(false, true)) {
+                    writeScheduled = false;
+                    if (!somethingToWrite() || !WRITE_SCHEDULED.compareAndSet(this, false, true)) {
                         return;
                     }
                     continue;
@@ -259,15 +270,15 @@ final class WebSocketConnection implements ServerConnection, Transport {
                 }
             }
         } catch (RuntimeException e) {
-            writeScheduled.set(false);
+            writeScheduled = false;
             LOGGER.log(System.Logger.Level.DEBUG, "websocket write failed", e);
             forceClose();
         }
     }
 
     private boolean somethingToWrite() {
-        return probeReply.get() != null
-                || pong.get() != null
+        return probeReply != null
+                || pong != null
                 || (attached && session.hasQueued() && !closeSent)
                 || (pendingClose != null && !closeSent);
     }
@@ -275,12 +286,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private Frames collect() {
         Frames batch = new Frames();
         if (closeSent) {
-            probeReply.set(null);
-            pong.set(null);
+            probeReply = null;
+            pong = null;
             return batch;
         }
-        batch.addIfSet(probeReply.getAndSet(null));
-        batch.addIfSet(pong.getAndSet(null));
+        batch.addIfSet((byte[]) PROBE_REPLY.getAndSet(this, (byte[]) null));
+        batch.addIfSet((byte[]) PONG.getAndSet(this, (byte[]) null));
         EngineSession current = session;
         if (attached && current != null) {
             current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE, packet -> {
@@ -342,7 +353,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     /** Queues a close frame after everything already queued; the connection ends once it is written. */
     private void requestClose(int code, String reason) {
-        if (closeRequested.compareAndSet(false, true)) {
+        if (CLOSE_REQUESTED.compareAndSet(this, false, true)) {
             pendingClose = WebSocketFrames.closeFrame(code, reason);
             wake();
             watchClosing(System.nanoTime() + CLOSE_LIMIT.toNanos(), writes);
@@ -422,7 +433,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     private void forceClose() {
         running = false;
-        closeRequested.set(true);
+        closeRequested = true;
         try {
             ctx.serverSocket().close();
         } catch (RuntimeException e) {
@@ -448,6 +459,50 @@ final class WebSocketConnection implements ServerConnection, Transport {
         Thread thread = readerThread;
         if (interrupt && thread != null) {
             forceClose();
+        }
+    }
+
+    /**
+     * Keeps the socket's read buffer at {@link SocketReadBuffer#BYTES} while it waits for a frame (an idle socket
+     * waits for minutes), and gives it one the size of a longer frame's rest (at most {@link
+     * SocketReadBuffer#BUSY_BYTES}) while that frame is read, dropped once it is whole.
+     */
+    private static final class SizedInput implements WebSocketFrameReader.Input {
+        private final WebSocketFrameReader.Input in;
+        private final DataReader reader;
+        private final HelidonSocket socket;
+        private boolean busy;
+
+        SizedInput(WebSocketFrameReader.Input in, DataReader reader, HelidonSocket socket) {
+            this.in = in;
+            this.reader = reader;
+            this.socket = socket;
+        }
+
+        @Override
+        public byte read() {
+            return in.read();
+        }
+
+        @Override
+        public byte[] readBytes(int length) {
+            return in.readBytes(length);
+        }
+
+        @Override
+        public void frameAhead(long bytes) {
+            long toRead = bytes - reader.available();
+            if (toRead > SocketReadBuffer.BYTES) {
+                busy = SocketReadBuffer.set(socket, (int) Math.min(toRead, SocketReadBuffer.BUSY_BYTES));
+            }
+        }
+
+        @Override
+        public void frameDone() {
+            if (busy) {
+                busy = false;
+                SocketReadBuffer.shrink(socket);
+            }
         }
     }
 }

@@ -71,6 +71,12 @@ final class WebSocketFrameReader {
 
         byte[] readBytes(int length);
 
+        /** A frame's header was read: {@code bytes} more (mask and payload) follow. */
+        default void frameAhead(long bytes) {}
+
+        /** The last frame was read whole: the next read waits for a new frame, maybe for long. */
+        default void frameDone() {}
+
         /** Helidon's reader of a connection. */
         static Input of(DataReader reader) {
             return new Input() {
@@ -126,6 +132,7 @@ final class WebSocketFrameReader {
             release(); // the last message was handed on
         }
         while (true) {
+            in.frameDone();
             int b0 = in.read() & 0xFF;
             int b1 = in.read() & 0xFF;
             boolean fin = (b0 & 0x80) != 0;
@@ -160,6 +167,7 @@ final class WebSocketFrameReader {
             if (!control && restricted.getAsBoolean()) {
                 take(assembledLength + length);
             }
+            in.frameAhead(4 + length);
             byte[] mask = in.readBytes(4);
             byte[] payload = length == 0 ? new byte[0] : in.readBytes((int) length);
             for (int i = 0; i < payload.length; i++) {

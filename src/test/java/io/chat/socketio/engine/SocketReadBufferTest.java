@@ -41,6 +41,25 @@ class SocketReadBufferTest {
                 received.write(chunk);
             }
             assertArrayEquals(sent, received.toByteArray());
+
+            // a long frame's read: a buffer of its size (at most BUSY_BYTES) between reads, then back to BYTES
+            assertTrue(SocketReadBuffer.set(socket, SocketReadBuffer.BUSY_BYTES));
+            byte[] longFrame = new byte[3 * SocketReadBuffer.BUSY_BYTES + 5];
+            new Random(8).nextBytes(longFrame);
+            out.write(longFrame);
+            out.flush();
+            received.reset();
+            int largest = 0;
+            while (received.size() < longFrame.length) {
+                byte[] chunk = socket.get();
+                largest = Math.max(largest, chunk.length);
+                received.write(chunk);
+            }
+            assertArrayEquals(longFrame, received.toByteArray());
+            assertTrue(largest > SocketReadBuffer.BYTES, "reads as large as the busy buffer: " + largest);
+            assertTrue(largest <= SocketReadBuffer.BUSY_BYTES, "no read larger than the busy buffer: " + largest);
+            assertTrue(SocketReadBuffer.shrink(socket));
+            assertEquals(SocketReadBuffer.BYTES, readBuffer(socket).length);
         }
     }
 
