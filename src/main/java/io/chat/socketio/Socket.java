@@ -315,7 +315,8 @@ public final class Socket {
             // like Node's "disconnecting": the socket is still in its rooms, so handlers can tell them
             namespace.disconnecting(this, reason);
         }
-        namespace.adapter().delAll(this);
+        // whatever the adapter does (a cluster's adapter publishes too), the socket's cleanup below must run
+        runSafely(() -> namespace.adapter().delAll(this));
         namespace.removeSocket(this);
         client.removeSocket(this);
         failPendingAcks();

@@ -233,8 +233,9 @@ class JavaClientRoomsTest {
     }
 
     /**
-     * The adapter keeps a room of up to 8 sockets as a small immutable set and a larger one as a concurrent set: a
-     * room that grows past that and shrinks back reaches exactly its members on either side, and is gone when empty.
+     * The adapter keeps a room of up to 8 sockets as a small immutable set and a larger one as a concurrent set (until
+     * it is empty): a room that grows past that and shrinks reaches exactly its members all along, and is gone when
+     * empty.
      * Not with twelve long-polling clients: the Java client's shared default OkHttp client runs at most 5 requests per
      * host at once, and each of them holds a poll open.
      */
@@ -242,7 +243,7 @@ class JavaClientRoomsTest {
     @EnumSource(
             value = Mode.class,
             names = {"WEBSOCKET", "POLLING_UPGRADE"})
-    void aRoomGrowingPastEightMembersAndShrinkingBackReachesExactlyItsMembers(Mode mode) {
+    void aRoomGrowingPastEightMembersAndShrinkingReachesExactlyItsMembers(Mode mode) {
         String room = room("grows");
         List<TestClient> members = new ArrayList<>();
         for (int i = 0; i < 12; i++) {

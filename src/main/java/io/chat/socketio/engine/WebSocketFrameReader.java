@@ -164,10 +164,15 @@ final class WebSocketFrameReader {
                 // before the payload is read: an oversize frame is never held in memory
                 throw new Violation(WebSocketFrames.CLOSE_TOO_BIG, "message too big");
             }
-            if (!control && restricted.getAsBoolean()) {
+            boolean stranger = restricted.getAsBoolean();
+            if (!control && stranger) {
                 take(assembledLength + length);
             }
-            in.frameAhead(4 + length);
+            if (!stranger) {
+                // a session not yet trusted reads in the idle buffer's steps: a buffer of its frame's size is not
+                // counted in the strangers' byte budget
+                in.frameAhead(4 + length);
+            }
             byte[] mask = in.readBytes(4);
             byte[] payload = length == 0 ? new byte[0] : in.readBytes((int) length);
             for (int i = 0; i < payload.length; i++) {
