@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -81,6 +82,11 @@ final class WriteQueue<O> {
         }
     }
 
+    /** Whether writes are waiting to be taken. */
+    boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
     /** {@link #nextBatch(List, int, long)} without gathering: what is queued once the first write came. */
     boolean nextBatch(List<O> batch, int max) {
         return nextBatch(batch, max, System.nanoTime());
@@ -107,6 +113,29 @@ final class WriteQueue<O> {
             queue.drainTo(batch, max - batch.size());
         }
         boolean stop = batch.getLast() == stopMarker;
+        if (stop) {
+            batch.removeLast();
+        }
+        return stop;
+    }
+
+    /**
+     * Adds to {@code batch} (a batch {@link #nextBatch} returned, without the stop marker) what is queued by
+     * {@code untilNanos} ({@link System#nanoTime}), at most {@code max} in all: sleeps until then once, without being
+     * woken by each write that comes meanwhile (on a shared core each wake-up is a context switch), then takes what
+     * came. Returns true when the stop marker came: it is not in the batch, and nothing follows it. Nobody interrupts
+     * the writer; an interrupt ends the sleep early and is ignored.
+     */
+    boolean addHeld(List<O> batch, int max, long untilNanos) {
+        for (long wait; (wait = untilNanos - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                LOG.log(Level.WARNING, owner + ": store writer interrupted; ignored");
+                break;
+            }
+        }
+        queue.drainTo(batch, max - batch.size());
+        boolean stop = !batch.isEmpty() && batch.getLast() == stopMarker;
         if (stop) {
             batch.removeLast();
         }

@@ -56,4 +56,39 @@ class WriteQueueTest {
         assertTrue(queue.nextBatch(batch, 10, System.nanoTime() + FAR));
         assertEquals(List.of("a"), batch);
     }
+
+    @Test
+    void holdingTakesWhatCameUntilThenWithoutPassingFull() throws Exception {
+        WriteQueue<String> queue = new WriteQueue<>("test", 100, STOP);
+        assertNull(queue.offer("a"));
+        List<String> batch = new ArrayList<>();
+        assertFalse(queue.nextBatch(batch, 3));
+        CompletableFuture<Void> later = CompletableFuture.runAsync(
+                () -> {
+                    assertNull(queue.offer("b"));
+                    assertNull(queue.offer("c"));
+                    assertNull(queue.offer("d")); // past the batch: the next one's
+                },
+                CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
+        long start = System.nanoTime();
+        assertFalse(queue.addHeld(batch, 3, start + Duration.ofMillis(300).toNanos()));
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos());
+        later.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("a", "b", "c"), batch);
+        assertFalse(queue.nextBatch(batch, 3));
+        assertEquals(List.of("d"), batch);
+    }
+
+    @Test
+    void holdingEndsTheBatchAtTheStopMarker() {
+        WriteQueue<String> queue = new WriteQueue<>("test", 100, STOP);
+        assertNull(queue.offer("a"));
+        List<String> batch = new ArrayList<>();
+        assertFalse(queue.nextBatch(batch, 10));
+        assertNull(queue.offer("b"));
+        queue.stop();
+        assertTrue(queue.addHeld(
+                batch, 10, System.nanoTime() + Duration.ofMillis(20).toNanos()));
+        assertEquals(List.of("a", "b"), batch);
+    }
 }
