@@ -63,19 +63,9 @@ class PostgresGroupCommitLockOrderTest {
             // the batch: bob and dave locked, waiting for alice
 
             // the other node's batch, second write: dm:open(bob, frank) wants bob
-            CompletableFuture<Opened> otherSecond = onItsOwnThread(() -> otherWriter
-                    .openConversation("@bob,frank", List.of("bob", "frank"), "frank", T0, 100, true)
-                    .join());
-            String otherOutcome = outcome(otherSecond);
-            try {
-                otherNode.commit();
-            } catch (SQLException aborted) {
-                otherNode.rollback();
-            }
-
             assertEquals(
                     List.of("OPENED", "OPENED", "OPENED"),
-                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1))),
+                    outcomes(otherNode, () -> openBobAndFrank(otherWriter), batch),
                     "every open of both nodes' batches succeeds (one of them was the deadlock's victim)");
         }
     }
@@ -99,19 +89,14 @@ class PostgresGroupCommitLockOrderTest {
                     () -> store.openConversation("@bob,dave", List.of("bob", "dave"), "dave", T0, 100, true));
             // the batch: alice and erin locked, waiting for bob (the login's key share)
 
-            CompletableFuture<Opened> otherSecond = onItsOwnThread(() -> otherWriter
-                    .openConversation("@alice,carol", List.of("alice", "carol"), "carol", T0, 100, true)
-                    .join());
-            String otherOutcome = outcome(otherSecond);
-            try {
-                otherNode.commit();
-            } catch (SQLException aborted) {
-                otherNode.rollback();
-            }
-
             assertEquals(
                     List.of("OPENED", "OPENED", "OPENED"),
-                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1))),
+                    outcomes(
+                            otherNode,
+                            () -> otherWriter
+                                    .openConversation("@alice,carol", List.of("alice", "carol"), "carol", T0, 100, true)
+                                    .join(),
+                            batch),
                     "a login and the opens of both nodes succeed");
         }
     }
@@ -134,15 +119,9 @@ class PostgresGroupCommitLockOrderTest {
                     inOneBatch(store, () -> store.deleteUser("bob"), () -> store.deleteUser("carol"));
             // the batch: bob locked, waiting for carol
 
-            CompletableFuture<Opened> otherSecond = onItsOwnThread(() -> otherWriter
-                    .openConversation("@bob,frank", List.of("bob", "frank"), "frank", T0, 100, true)
-                    .join());
-            String otherOutcome = outcome(otherSecond);
-            otherNode.commit();
-
             assertEquals(
                     List.of("NO_SUCH_USER", "true", "true"),
-                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1))),
+                    outcomes(otherNode, () -> openBobAndFrank(otherWriter), batch),
                     "the other node's open finds bob deleted; both deletions succeed, the victim on its second run");
             assertEquals(List.of(), stillStored(store, "bob", "carol"));
         }
@@ -169,20 +148,16 @@ class PostgresGroupCommitLockOrderTest {
                     () -> store.forget("alice", "x").thenApply(Object.class::cast));
             // the batch: room y made, waiting for the other node's room x
 
-            CompletableFuture<Remembered> otherSecond = onItsOwnThread(
-                    () -> otherWriter.remember("bob", "y", T0, 100).join());
-            String otherOutcome = outcome(otherSecond);
-            otherNode.commit();
-
             assertEquals(
                     List.of("ADDED", "ADDED", "ADDED", "true"),
-                    List.of(otherOutcome, outcome(batch.get(0)), outcome(batch.get(1)), outcome(batch.get(2))),
+                    outcomes(
+                            otherNode,
+                            () -> otherWriter.remember("bob", "y", T0, 100).join(),
+                            batch),
                     "every write succeeds, the join of x on its second run, before the leave");
             assertEquals(
                     List.of("y"),
-                    store.roomsOf("alice").join().stream()
-                            .map(room -> room.room())
-                            .toList());
+                    store.roomsOf("alice").join().stream().map(RoomTopic::room).toList());
         }
     }
 
@@ -192,6 +167,13 @@ class PostgresGroupCommitLockOrderTest {
             store.createUser(new UserRecord(user, Optional.empty(), "hash", T0)).join();
         }
         return store;
+    }
+
+    /** The other node's second write in two tests: dm:open(bob, frank), which wants bob. */
+    private static Opened openBobAndFrank(SqlConversations otherWriter) {
+        return otherWriter
+                .openConversation("@bob,frank", List.of("bob", "frank"), "frank", T0, 100, true)
+                .join();
     }
 
     /** The other node's first write: dm:open(alice, carol), done but not committed (alice and carol locked). */
@@ -241,10 +223,26 @@ class PostgresGroupCommitLockOrderTest {
         return queued;
     }
 
-    /** The other node's write on a thread of its own: it blocks on this node's locks, as no common-pool task should. */
-    private static <T> CompletableFuture<T> onItsOwnThread(Supplier<T> write) {
-        return CompletableFuture.supplyAsync(
-                write, task -> Thread.ofPlatform().daemon().start(task));
+    /**
+     * Runs the other node's second write on a thread of its own (it blocks on this node's locks, as no common-pool task
+     * should), then commits the other node's transaction (rolled back if PostgreSQL made it a deadlock's victim);
+     * returns that write's outcome, then those of this node's {@code batch}.
+     */
+    private static List<String> outcomes(
+            Connection otherNode, Supplier<?> secondWrite, List<? extends CompletableFuture<?>> batch)
+            throws InterruptedException, SQLException {
+        List<String> outcomes = new ArrayList<>();
+        outcomes.add(outcome(CompletableFuture.supplyAsync(
+                secondWrite, task -> Thread.ofPlatform().daemon().start(task))));
+        try {
+            otherNode.commit();
+        } catch (SQLException aborted) {
+            otherNode.rollback();
+        }
+        for (CompletableFuture<?> write : batch) {
+            outcomes.add(outcome(write));
+        }
+        return outcomes;
     }
 
     private static String outcome(CompletableFuture<?> future) throws InterruptedException {
