@@ -584,33 +584,41 @@ public final class LoadGen {
                 sources.length,
                 rss0 / 1024.0);
         SioConn[] conns = new SioConn[sockets];
-        long t0 = System.nanoTime();
-        int failed = connectAll(sockets, concurrency, i -> {
+        Opener opener = i -> {
             SioConn conn = SioConn.connect(host, port, path, addresses[i % addresses.length], 512, null);
             conns[i] = conn;
             Thread.ofVirtual().start(() -> conn.readLoop((p, n) -> {}));
-        });
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        };
+        // half, held, then the rest: the growth over the second half is what one more socket costs, without the
+        // fixed part (a heap's young generation touched once, compiled code) that the first sockets pay for
+        int half = sockets / 2;
+        long t0 = System.nanoTime();
+        int failed = connectAll(half, concurrency, opener);
+        double firstSeconds = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep((long) (hold * 1000));
+        long rssHalf = ProcStats.rssKib(pid());
+        int openHalf = countOpen(conns);
+        long t1 = System.nanoTime();
+        failed += connectAll(sockets - half, concurrency, i -> opener.open(half + i));
+        double seconds = firstSeconds + (System.nanoTime() - t1) / 1e9;
         double connectsPerSecond = (sockets - failed) / seconds;
         double cpu1 = ProcStats.cpuSeconds(pid());
         System.out.printf(
                 Locale.ROOT,
-                "[%s] %d open in %.1f s (%,.0f connects/s, %d failed); holding %.0f s%n",
+                "[%s] %d open in %.1f s (%,.0f connects/s, %d failed); %d at the half-way hold; holding %.0f s%n",
                 label,
                 sockets - failed,
                 seconds,
                 connectsPerSecond,
                 failed,
+                openHalf,
                 hold);
         Thread.sleep((long) (hold * 1000));
         long rss1 = ProcStats.rssKib(pid());
-        int open = 0;
-        for (SioConn c : conns) {
-            if (c != null && c.open) {
-                open++;
-            }
-        }
+        int open = countOpen(conns);
         double kibPerSocket = open > 0 ? (rss1 - rss0) / (double) open : -1;
+        double kibPerSocketHalf = openHalf > 0 ? (rssHalf - rss0) / (double) openHalf : -1;
+        double kibPerAddedSocket = open > openHalf ? (rss1 - rssHalf) / (double) (open - openHalf) : -1;
         if (heap0.isPresent() && open > 0) {
             Optional<HeapHistogram> heap1 = HeapHistogram.of(pid());
             if (heap1.isPresent()) {
@@ -639,17 +647,33 @@ public final class LoadGen {
                 "false",
                 Boolean.toString(pass),
                 load,
-                String.format(Locale.ROOT, "%d held; %.1f KiB RSS/socket", open, kibPerSocket));
+                String.format(
+                        Locale.ROOT,
+                        "%d held; %.1f KiB RSS/socket added from %d to %d; %.1f KiB RSS/socket at %d, %.1f at %d",
+                        open,
+                        kibPerAddedSocket,
+                        openHalf,
+                        open,
+                        kibPerSocketHalf,
+                        openHalf,
+                        kibPerSocket,
+                        open));
         appendRow(row);
         System.out.printf(
                 Locale.ROOT,
-                "[%s] %d of %d still open after %.0f s; server RSS %.0f MB -> %.1f KiB per" + " socket | %s%n",
+                "[%s] %d of %d still open after %.0f s; server RSS %.0f MB -> %.1f KiB per socket added after the"
+                        + " first %d (%.1f per socket at %d, %.1f at %d) | %s%n",
                 label,
                 open,
                 sockets,
                 hold,
                 rss1 / 1024.0,
+                kibPerAddedSocket,
+                openHalf,
+                kibPerSocketHalf,
+                openHalf,
                 kibPerSocket,
+                open,
                 pass ? "pass" : "FAIL");
         for (SioConn c : conns) {
             if (c != null) {
@@ -660,6 +684,16 @@ public final class LoadGen {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static int countOpen(SioConn[] conns) {
+        int open = 0;
+        for (SioConn c : conns) {
+            if (c != null && c.open) {
+                open++;
+            }
+        }
+        return open;
+    }
 
     interface Opener {
         void open(int i) throws IOException;

@@ -285,19 +285,24 @@ public final class Report {
         }
         List<Row> w3 = rows.stream().filter(r -> r.s("scenario").equals("W3")).toList();
         if (!w3.isEmpty()) {
-            b.append("\n**W3 capacity** (idle Socket.IO sockets opened and held; RSS per socket = server RSS growth / "
-                    + "sockets held):\n\n| server | sockets | connects/s | held | server RSS MB after | "
-                    + "RSS per socket | pass | load |\n|---|---:|---:|---|---:|---|---|---|\n");
+            b.append("\n**W3 capacity** (idle Socket.IO sockets opened and held, half of them, a hold, then the rest; "
+                    + "RSS per socket added = server RSS growth over the second half / the sockets it added, what one "
+                    + "more socket costs; the whole run's growth / sockets also counts the server's fixed part, such as "
+                    + "a JVM's young generation touched once):\n\n| server | sockets | connects/s | held | server RSS "
+                    + "MB after | RSS per socket added | whole run (at half, at the end) | pass | load |\n"
+                    + "|---|---:|---:|---|---:|---|---|---|---|\n");
             for (Row r : w3) {
+                String[] note = r.s("note").split("; ");
                 b.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %,.0f | %s | %s | %s | %s | %s |\n",
+                        "| %s | %s | %,.0f | %s | %s | %s | %s | %s | %s |\n",
                         NAMES.getOrDefault(r.s("server"), r.s("server")),
                         r.s("target_per_s"),
                         r.d("delivered_per_s"),
-                        r.s("note").replaceAll(";.*", ""),
+                        note[0],
                         r.s("server_rss_mb"),
-                        r.s("note").replaceAll(".*; ", ""),
+                        note.length > 1 ? note[1] : "",
+                        note.length > 2 ? note[2] : "",
                         r.s("pass"),
                         r.s("load")));
             }
