@@ -79,17 +79,20 @@ final class WebSocketFrameReader {
 
         /** Helidon's reader of a connection. */
         static Input of(DataReader reader) {
-            return new Input() {
-                @Override
-                public byte read() {
-                    return reader.read();
-                }
+            return new OfDataReader(reader);
+        }
 
-                @Override
-                public byte[] readBytes(int length) {
-                    return reader.readBytes(length);
-                }
-            };
+        /** Named, not anonymous: scripts/lib/jvm.options names it (an idle socket waits under its read). */
+        record OfDataReader(DataReader reader) implements Input {
+            @Override
+            public byte read() {
+                return reader.read();
+            }
+
+            @Override
+            public byte[] readBytes(int length) {
+                return reader.readBytes(length);
+            }
         }
     }
 
