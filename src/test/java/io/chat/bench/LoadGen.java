@@ -595,14 +595,17 @@ public final class LoadGen {
         long t0 = System.nanoTime();
         int failed = connectAll(half, concurrency, opener);
         double firstSeconds = (System.nanoTime() - t0) / 1e9;
+        // the server's CPU while connecting, not while holding
+        double connectCpu = ProcStats.cpuSeconds(pid()) - cpu0;
         Thread.sleep((long) (hold * 1000));
         long rssHalf = ProcStats.rssKib(pid());
         int openHalf = countOpen(conns);
+        double cpuSecondHalf = ProcStats.cpuSeconds(pid());
         long t1 = System.nanoTime();
         failed += connectAll(sockets - half, concurrency, i -> opener.open(half + i));
         double seconds = firstSeconds + (System.nanoTime() - t1) / 1e9;
         double connectsPerSecond = (sockets - failed) / seconds;
-        double cpu1 = ProcStats.cpuSeconds(pid());
+        connectCpu += ProcStats.cpuSeconds(pid()) - cpuSecondHalf;
         System.out.printf(
                 Locale.ROOT,
                 "[%s] %d open in %.1f s (%,.0f connects/s, %d failed); %d at the half-way hold; holding %.0f s%n",
@@ -619,6 +622,16 @@ public final class LoadGen {
         double kibPerSocket = open > 0 ? (rss1 - rss0) / (double) open : -1;
         double kibPerSocketHalf = openHalf > 0 ? (rssHalf - rss0) / (double) openHalf : -1;
         double kibPerAddedSocket = open > openHalf ? (rss1 - rssHalf) / (double) (open - openHalf) : -1;
+        String perSocket = String.format(
+                Locale.ROOT,
+                "%.1f KiB RSS/socket added from %d to %d; %.1f KiB RSS/socket at %d, %.1f at %d",
+                kibPerAddedSocket,
+                openHalf,
+                open,
+                kibPerSocketHalf,
+                openHalf,
+                kibPerSocket,
+                open);
         if (heap0.isPresent() && open > 0) {
             Optional<HeapHistogram> heap1 = HeapHistogram.of(pid());
             if (heap1.isPresent()) {
@@ -639,41 +652,25 @@ public final class LoadGen {
                 Integer.toString(sockets - open),
                 "0",
                 "0",
-                fmt2(cpu1 - cpu0),
-                fmt(open / Math.max(cpu1 - cpu0, 0.01)),
+                fmt2(connectCpu),
+                fmt(open / Math.max(connectCpu, 0.01)),
                 fmt(rss1 / 1024.0),
                 "",
                 "",
                 "false",
                 Boolean.toString(pass),
                 load,
-                String.format(
-                        Locale.ROOT,
-                        "%d held; %.1f KiB RSS/socket added from %d to %d; %.1f KiB RSS/socket at %d, %.1f at %d",
-                        open,
-                        kibPerAddedSocket,
-                        openHalf,
-                        open,
-                        kibPerSocketHalf,
-                        openHalf,
-                        kibPerSocket,
-                        open));
+                open + " held; " + perSocket);
         appendRow(row);
         System.out.printf(
                 Locale.ROOT,
-                "[%s] %d of %d still open after %.0f s; server RSS %.0f MB -> %.1f KiB per socket added after the"
-                        + " first %d (%.1f per socket at %d, %.1f at %d) | %s%n",
+                "[%s] %d of %d still open after %.0f s; server RSS %.0f MB: %s | %s%n",
                 label,
                 open,
                 sockets,
                 hold,
                 rss1 / 1024.0,
-                kibPerAddedSocket,
-                openHalf,
-                kibPerSocketHalf,
-                openHalf,
-                kibPerSocket,
-                open,
+                perSocket,
                 pass ? "pass" : "FAIL");
         for (SioConn c : conns) {
             if (c != null) {

@@ -293,6 +293,10 @@ public final class Report {
                     + "|---|---:|---:|---|---:|---|---|---|---|\n");
             for (Row r : w3) {
                 String[] note = r.s("note").split("; ");
+                if (note.length == 2) {
+                    // a run before the second half was measured apart: its one figure is the whole run's
+                    note = new String[] {note[0], "", note[1]};
+                }
                 b.append(String.format(
                         Locale.ROOT,
                         "| %s | %s | %,.0f | %s | %s | %s | %s | %s | %s |\n",

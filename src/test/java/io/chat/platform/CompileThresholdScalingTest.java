@@ -4,12 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.chat.Launch;
+import io.chat.Running;
+import io.chat.socketio.SocketIoConfig;
+import io.chat.socketio.SocketIoServer;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Executable;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,6 +71,92 @@ class CompileThresholdScalingTest {
                         pattern + ": no such method");
             }
         }
+    }
+
+    /**
+     * The frames an idle WebSocket's virtual thread is parked under, from a thread dump of a real one: each is named
+     * in the file. Ours and Helidon's always; the JDK's on the JDK the file was written against (25; an older one
+     * may read a socket through other frames, which then stay interpreted, costing memory, nothing else).
+     */
+    @Test
+    void everyFrameOfAnIdleSocketIsNamed() throws Exception {
+        List<String> patterns = patterns();
+        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
+        io.of("/");
+        Running running = Launch.of(io).port(0).start();
+        HttpClient client = HttpClient.newHttpClient();
+        try {
+            CompletableFuture<String> connected = new CompletableFuture<>();
+            WebSocket socket = client.newWebSocketBuilder()
+                    .buildAsync(
+                            URI.create("ws://127.0.0.1:" + running.port() + "/socket.io/?EIO=4&transport=websocket"),
+                            new WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                    if (data.toString().startsWith("40")) {
+                                        connected.complete(data.toString());
+                                    }
+                                    ws.request(1);
+                                    return null;
+                                }
+                            })
+                    .get(10, TimeUnit.SECONDS);
+            socket.sendText("40", true).get(10, TimeUnit.SECONDS);
+            connected.get(10, TimeUnit.SECONDS);
+            List<String> frames = List.of();
+            for (int attempt = 0; attempt < 50 && !parked(frames); attempt++) {
+                Thread.sleep(100);
+                frames = idleSocketFrames();
+            }
+            assertTrue(parked(frames), "an idle socket's thread, parked: " + frames);
+            boolean jdkToo = Runtime.version().feature() >= 25;
+            for (String frame : frames) {
+                boolean ours = frame.startsWith("io.chat.") || frame.startsWith("io.helidon.");
+                if (ours || jdkToo) {
+                    assertTrue(
+                            patterns.stream().anyMatch(pattern -> matches(pattern, frame)), frame + " in " + OPTIONS);
+                }
+            }
+        } finally {
+            client.shutdownNow();
+            running.stop();
+        }
+    }
+
+    private static boolean parked(List<String> frames) {
+        return !frames.isEmpty() && frames.getFirst().equals("java.lang.VirtualThread::park");
+    }
+
+    private static boolean matches(String pattern, String frame) {
+        return pattern.equals(frame)
+                || pattern.endsWith("::*") && frame.startsWith(pattern.substring(0, pattern.length() - 1));
+    }
+
+    /** The stack (top first, as {@code class::method}) of the virtual thread reading a WebSocket; empty if none. */
+    private static List<String> idleSocketFrames() throws Exception {
+        Path dump = Files.createTempDirectory("threads").resolve("threads.json");
+        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        JsonNode containers =
+                new ObjectMapper().readTree(dump.toFile()).path("threadDump").path("threadContainers");
+        Files.delete(dump);
+        for (JsonNode container : containers) {
+            for (JsonNode thread : container.path("threads")) {
+                List<String> frames = new ArrayList<>();
+                for (JsonNode frame : thread.path("stack")) {
+                    // "java.base/java.lang.VirtualThread.park(VirtualThread.java:742)"
+                    String text = frame.asText();
+                    String head = text.substring(0, text.indexOf('('));
+                    String qualified = head.substring(head.lastIndexOf('/') + 1);
+                    int dot = qualified.lastIndexOf('.');
+                    frames.add(qualified.substring(0, dot) + "::" + qualified.substring(dot + 1));
+                }
+                if (frames.contains("io.chat.socketio.engine.WebSocketConnection::handle")) {
+                    return frames;
+                }
+            }
+        }
+        return List.of();
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 public final class EngineUpgrader extends WsUpgrader {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    private static final MessageDigest SHA1 = sha1();
+    private static final Optional<MessageDigest> SHA1 = prototype();
 
     private final List<EngineServer> servers;
 
@@ -140,12 +140,7 @@ public final class EngineUpgrader extends WsUpgrader {
      * life (W3).
      */
     static String accept(String key) {
-        MessageDigest digest;
-        try {
-            digest = (MessageDigest) SHA1.clone();
-        } catch (CloneNotSupportedException e) {
-            digest = sha1();
-        }
+        MessageDigest digest = SHA1.map(EngineUpgrader::copy).orElseGet(EngineUpgrader::sha1);
         return Base64.getEncoder()
                 .encodeToString(digest.digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII)));
     }
@@ -155,6 +150,30 @@ public final class EngineUpgrader extends WsUpgrader {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+
+    private static MessageDigest copy(MessageDigest prototype) {
+        try {
+            return (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("checked at start", e);
+        }
+    }
+
+    /** The digest to clone, if the provider's can be: SUN's can; another may not, and each upgrade then looks one up. */
+    private static Optional<MessageDigest> prototype() {
+        MessageDigest digest = sha1();
+        try {
+            digest.clone();
+            return Optional.of(digest);
+        } catch (CloneNotSupportedException e) {
+            System.getLogger(EngineUpgrader.class.getName())
+                    .log(
+                            System.Logger.Level.INFO,
+                            "SHA-1 digests of this JVM cannot be cloned: each WebSocket keeps the JDK's per-thread"
+                                    + " provider cache (~160 bytes) for its life");
+            return Optional.empty();
         }
     }
 

@@ -83,7 +83,13 @@ final class WebSocketFrameReader {
         }
 
         /** Named, not anonymous: scripts/lib/jvm.options names it (an idle socket waits under its read). */
-        record OfDataReader(DataReader reader) implements Input {
+        final class OfDataReader implements Input {
+            private final DataReader reader;
+
+            OfDataReader(DataReader reader) {
+                this.reader = reader;
+            }
+
             @Override
             public byte read() {
                 return reader.read();
