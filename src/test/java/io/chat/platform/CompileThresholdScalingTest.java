@@ -11,18 +11,14 @@ import io.chat.Launch;
 import io.chat.Running;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
+import io.chat.testing.RawWebSocket;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Executable;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code scripts/lib/jvm.options}, the JVM options scripts/run, scripts/cluster and the benchmark give the platform:
  * each method it asks the JIT to compile early still exists (a Helidon or JDK upgrade that renames one would leave an
- * idle socket's frames interpreted again, and the JVM says nothing of a pattern that matches no method), and the JVM
- * takes the file.
+ * idle socket's frames interpreted again, and the JVM says nothing of a pattern that matches no method), every frame
+ * an idle socket's thread parks under is named, and the JVM takes the file.
  */
 class CompileThresholdScalingTest {
     private static final Path OPTIONS = Path.of("scripts/lib/jvm.options");
@@ -84,25 +80,10 @@ class CompileThresholdScalingTest {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
         io.of("/");
         Running running = Launch.of(io).port(0).start();
-        HttpClient client = HttpClient.newHttpClient();
-        try {
-            CompletableFuture<String> connected = new CompletableFuture<>();
-            WebSocket socket = client.newWebSocketBuilder()
-                    .buildAsync(
-                            URI.create("ws://127.0.0.1:" + running.port() + "/socket.io/?EIO=4&transport=websocket"),
-                            new WebSocket.Listener() {
-                                @Override
-                                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                                    if (data.toString().startsWith("40")) {
-                                        connected.complete(data.toString());
-                                    }
-                                    ws.request(1);
-                                    return null;
-                                }
-                            })
-                    .get(10, TimeUnit.SECONDS);
-            socket.sendText("40", true).get(10, TimeUnit.SECONDS);
-            connected.get(10, TimeUnit.SECONDS);
+        try (RawWebSocket socket = RawWebSocket.connect(running.port(), "/socket.io/?EIO=4&transport=websocket")) {
+            assertTrue(socket.readFrame().text().startsWith("0{"), "Engine.IO open");
+            socket.sendText("40");
+            assertTrue(socket.readFrame().text().startsWith("40"), "Socket.IO connect");
             List<String> frames = List.of();
             for (int attempt = 0; attempt < 50 && !parked(frames); attempt++) {
                 Thread.sleep(100);
@@ -118,7 +99,6 @@ class CompileThresholdScalingTest {
                 }
             }
         } finally {
-            client.shutdownNow();
             running.stop();
         }
     }
