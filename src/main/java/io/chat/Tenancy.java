@@ -109,7 +109,8 @@ record Tenancy(
                 new SharedTenantCatalog(postgres.tenantRecords(), postgres::forTenant, link::tenantsChanged);
         return new Tenancy(
                 catalog,
-                TenantRegistry.TenantListener.all(chat, metrics, link),
+                // the other nodes told first: this node's own revocations wait for its sockets' writes
+                TenantRegistry.TenantListener.all(link, chat, metrics),
                 Optional.of(link),
                 List.of(link, peers, postgres, redis));
     }

@@ -88,7 +88,7 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
 
     @Override
     public void suspended(Tenant tenant) {
-        chat(tenant).ifPresent(TenantChat::disconnectAll);
+        chat(tenant).ifPresent(chat -> chat.disconnectAll().join());
     }
 
     @Override
@@ -105,14 +105,18 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
         io.removeNamespace(tenant.id().namespace());
     }
 
+    /**
+     * Drops the user's sockets; returns once the writes they had started are stored and answered (at most {@link
+     * TenantChat#REVOKED_WRITES_WAIT}): none is stored on their behalf after this. So for the two below.
+     */
     @Override
     public void userDeleted(Tenant tenant, String username) {
-        chat(tenant).ifPresent(chat -> chat.disconnectUser(username));
+        chat(tenant).ifPresent(chat -> chat.disconnectUser(username).join());
     }
 
     @Override
     public void tokenRevoked(Tenant tenant, String tokenKey) {
-        chat(tenant).ifPresent(chat -> chat.disconnectToken(tokenKey));
+        chat(tenant).ifPresent(chat -> chat.disconnectToken(tokenKey).join());
     }
 
     /**

@@ -253,7 +253,8 @@ final class Memberships {
         }
         // as stored: to the millisecond, so that every later read of it is equal to what the room was told
         Topic topic = new Topic(text, user(socket).username(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        tenant.store().setTopic(room, topic).whenCompleteAsync((done, error) -> {
+        // one of the socket's writes: refused once its credential is revoked, and waited for by the revocation
+        work(socket).write(() -> tenant.store().setTopic(room, topic).whenCompleteAsync((done, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "topic not stored");
                 return;
@@ -262,7 +263,7 @@ final class Memberships {
             event.set("topic", topicJson(topic));
             socket.to(room).emit("room:topic", event);
             ack.send(Acks.ok().set("topic", topicJson(topic)));
-        });
+        }));
     }
 
     /** {@code {"text","by","at"}}, for {@code room:join}'s answer and the events. */

@@ -14,6 +14,7 @@ import io.chat.socketio.Ack;
 import io.chat.socketio.Socket;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +27,11 @@ import java.util.function.Supplier;
 final class MessageChanges {
     /** What {@code message:send} checks before it stores: membership of the room, then its rate limits. */
     interface Gate {
-        /** Runs {@code then} (perhaps later, on another thread) once allowed; refuses otherwise. */
-        void admit(Socket socket, String room, String event, Ack ack, Runnable then);
+        /**
+         * Starts {@code then}'s write (perhaps later, on another thread) once allowed; refuses otherwise. The future
+         * {@code then} returns completes once the write is stored and answered.
+         */
+        void admit(Socket socket, String room, String event, Ack ack, Supplier<CompletableFuture<?>> then);
     }
 
     private final Supplier<MessageStore> store;
@@ -86,10 +90,11 @@ final class MessageChanges {
         gate.admit(socket, room, event, ack, () -> store(socket, room, change, clientId, changed, ack));
     }
 
-    private void store(Socket socket, String room, Change change, Optional<String> clientId, String event, Ack ack) {
+    private CompletableFuture<?> store(
+            Socket socket, String room, Change change, Optional<String> clientId, String event, Ack ack) {
         String user = ((ChatUser) socket.data().get(ChatUser.KEY)).username();
         // completes on the store's writer thread, in commit order: the fan-out keeps each room in seq order
-        store.get().change(room, user, change, clientId).whenComplete((result, error) -> {
+        return store.get().change(room, user, change, clientId).whenComplete((result, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "not stored");
                 return;

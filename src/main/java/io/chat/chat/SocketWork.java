@@ -7,16 +7,26 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * What runs on behalf of one socket and must stop when it disconnects: the history reads it is waiting for (a
  * cancelled read leaves its tenant's read queue and never reaches the database), the timer that disconnects it
- * when its credential expires, and the rooms presence counts it in.
+ * when its credential expires, and the rooms presence counts it in. And the writes it started (messages, changes,
+ * topics), which a revocation of its credential stops and waits for ({@link #stopWrites}).
  */
 final class SocketWork {
     static final String KEY = "chat.work";
+    /** {@link #writes}' sign bit: no write starts any more. */
+    private static final int WRITES_STOPPED = Integer.MIN_VALUE;
+
+    /** Writes started and not yet completed, with {@link #WRITES_STOPPED} once {@link #stopWrites} ran. */
+    private final AtomicInteger writes = new AtomicInteger();
+    /** Completes when writes have stopped and none is left; set before {@link #WRITES_STOPPED}, once. */
+    private volatile CompletableFuture<Void> writesSettled;
 
     private final Set<CompletableFuture<?>> reads = ConcurrentHashMap.newKeySet();
     private volatile ScheduledFuture<?> expiry;
@@ -82,6 +92,49 @@ final class SocketWork {
             counted.clear();
             return lastOut;
         }
+    }
+
+    /**
+     * Starts a write on the socket's behalf ({@code write} returns a future that completes once the write is stored
+     * and answered) and counts it until it completes; refused once {@link #stopWrites} ran. Lock-free: one message
+     * takes one compare-and-set here and one atomic decrement when it is done.
+     */
+    void write(Supplier<? extends CompletableFuture<?>> write) {
+        int now;
+        do {
+            now = writes.get();
+            if (now < 0) {
+                throw new Acks.Refusal(Acks.ErrorCode.FORBIDDEN, "signed out");
+            }
+        } while (!writes.compareAndSet(now, now + 1));
+        CompletableFuture<?> started;
+        try {
+            started = write.get();
+        } catch (RuntimeException | Error e) {
+            writeDone();
+            throw e;
+        }
+        started.whenComplete((value, error) -> writeDone());
+    }
+
+    private void writeDone() {
+        if (writes.decrementAndGet() == WRITES_STOPPED) {
+            writesSettled.complete(null);
+        }
+    }
+
+    /**
+     * The socket's credential was revoked: no write starts after this; the future completes once the writes started
+     * before it have completed (at once when there are none). Idempotent.
+     */
+    synchronized CompletableFuture<Void> stopWrites() {
+        if (writesSettled == null) {
+            writesSettled = new CompletableFuture<>();
+            if (writes.getAndUpdate(now -> now | WRITES_STOPPED) == 0) {
+                writesSettled.complete(null);
+            }
+        }
+        return writesSettled;
     }
 
     /** The socket is gone: its waiting reads are cancelled and its expiry timer too. Idempotent. */

@@ -28,6 +28,7 @@ import io.chat.tenant.auth.CredentialUncheckedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The contract's events on one tenant's namespace. Everything a socket touches hangs off this object, bound to
@@ -54,6 +57,11 @@ final class TenantChat {
 
     /** Seconds a client waits before it tries a CONNECT again that the store could not check (as Retry-After). */
     static final int CONNECT_RETRY_AFTER_SECONDS = 1;
+    /**
+     * How long a revocation waits for the writes its sockets had started before it drops them anyway: far longer than
+     * a commit takes, short enough that a store that hangs does not hold a logout.
+     */
+    static final Duration REVOKED_WRITES_WAIT = Duration.ofSeconds(5);
 
     private final Tenant tenant;
     private final Namespace namespace;
@@ -570,9 +578,10 @@ final class TenantChat {
     /**
      * What a write to a room's history must pass, after its payload is valid: a room joined, then the user's message
      * bucket, the tenant's, and the cluster's. Runs {@code then} at once on a single node, when the cluster answers
-     * otherwise. Shared by {@code message:send} and the changes ({@link MessageChanges}).
+     * otherwise, as one of the socket's writes ({@link SocketWork#write}: refused once its credential is revoked).
+     * Shared by {@code message:send} and the changes ({@link MessageChanges}).
      */
-    private void admitMessage(Socket socket, String room, String event, Ack ack, Runnable then) {
+    private void admitMessage(Socket socket, String room, String event, Ack ack, Supplier<CompletableFuture<?>> then) {
         refuseSocketRoom(room);
         String user = user(socket).username();
         if (!socket.inRoom(room)) {
@@ -584,12 +593,14 @@ final class TenantChat {
         if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");
         }
-        afterClusterToken(event, peers.takeMessage(user), ack, then);
+        afterClusterToken(
+                event, peers.takeMessage(user), ack, () -> work(socket).write(then));
     }
 
-    private void store(Socket socket, String room, String user, String text, Optional<String> clientId, Ack ack) {
+    private CompletableFuture<?> store(
+            Socket socket, String room, String user, String text, Optional<String> clientId, Ack ack) {
         // completes on the store's writer thread, in commit order: the fan-out keeps each room in seq order
-        tenant.store().append(room, user, text, clientId).whenComplete((result, error) -> {
+        return tenant.store().append(room, user, text, clientId).whenComplete((result, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "message not stored");
                 return;
@@ -650,27 +661,49 @@ final class TenantChat {
 
     // --- revocation and announcements ------------------------------------------------------------------------
 
-    void disconnectToken(String tokenKey) {
-        revocations.told();
-        for (Socket socket : List.copyOf(namespace.sockets())) {
-            if (user(socket).tokenKey().equals(tokenKey)) {
-                socket.disconnect(false);
-            }
-        }
+    /**
+     * Drops the sockets that connected with a revoked credential. Each stops taking writes at once; it is disconnected
+     * once the writes it had started are stored and answered (acks before the disconnect), and the future completes
+     * then: whoever revoked waits for it, so that nothing is stored on the credential's behalf after the revocation
+     * answered ({@link ChatService}).
+     */
+    CompletableFuture<Void> disconnectToken(String tokenKey) {
+        return disconnectWhen(socket -> user(socket).tokenKey().equals(tokenKey));
     }
 
-    void disconnectUser(String username) {
-        revocations.told();
-        for (Socket socket : List.copyOf(namespace.sockets())) {
-            if (user(socket).username().equals(username)) {
-                socket.disconnect(false);
-            }
-        }
+    CompletableFuture<Void> disconnectUser(String username) {
+        return disconnectWhen(socket -> user(socket).username().equals(username));
     }
 
-    void disconnectAll() {
+    CompletableFuture<Void> disconnectAll() {
         revocations.told();
-        namespace.disconnectSockets(false);
+        return settled(List.copyOf(namespace.sockets())).thenRun(() -> namespace.disconnectSockets(false));
+    }
+
+    private CompletableFuture<Void> disconnectWhen(Predicate<Socket> revoked) {
+        revocations.told();
+        List<CompletableFuture<Void>> each = new ArrayList<>();
+        for (Socket socket : List.copyOf(namespace.sockets())) {
+            if (revoked.test(socket)) {
+                each.add(settled(List.of(socket)).thenRun(() -> socket.disconnect(false)));
+            }
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Stops the sockets' writes; completes once those started have (or after {@link #REVOKED_WRITES_WAIT}, when the
+     * store is that slow), on this thread when none was under way, else on {@link #expiries} (not the store's writer
+     * thread, which completes the last of them).
+     */
+    private CompletableFuture<Void> settled(List<Socket> sockets) {
+        CompletableFuture<?>[] writes =
+                sockets.stream().map(socket -> work(socket).stopWrites()).toArray(CompletableFuture[]::new);
+        CompletableFuture<Void> all = CompletableFuture.allOf(writes);
+        return all.isDone()
+                ? all
+                : all.completeOnTimeout(null, REVOKED_WRITES_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                        .thenRunAsync(() -> {}, expiries);
     }
 
     void announce(String text, Instant ts) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.history.MessageStore;
+import io.chat.history.StoredMessage;
 import io.chat.platform.ChatClient;
 import io.chat.platform.Jwts;
 import io.chat.tenant.LoginResult;
@@ -12,8 +15,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Races between revoking and using (each found by a hostile review, each failing before its fix): a tenant deleted
- * while a CONNECT's middleware runs, a logout that answers while a REST read waits in the tenant's queue.
+ * while a CONNECT's middleware runs, a logout that answers while a REST read waits in the tenant's queue, or while
+ * the socket's messages are being stored.
  */
 class InFlightRevocationTest {
     private static final String ISSUER = "https://idp.races.example";
@@ -104,5 +115,104 @@ class InFlightRevocationTest {
         assertEquals(204, logout.statusCode());
         fixture.releaseReads();
         assertEquals(401, history.get(10, TimeUnit.SECONDS).statusCode());
+    }
+
+    /**
+     * "Once logout has answered, no request with the token succeeds" (docs/CONTRACT.md), for the socket's own writes: a
+     * client sends {@code message:send} flat out (no waiting for acks) while its token is logged out. Every message
+     * stored is one the client was told was stored (its ack came before the disconnect), and none is stored after
+     * the logout answered. Before the socket's writes were waited for, sends that had passed their checks were stored
+     * after the disconnect, their acks lost.
+     */
+    @Test
+    void theSocketsWritesUnderWayWhenLogoutAnswersAreStoredAndAckedNoneAfter() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String id = "logout-writes-" + round;
+            Tenant tenant = fixture.tenant("{\"id\":\"" + id + "\",\"auth\":{\"type\":\"password\"},\"limits\":"
+                    + "{\"messagesPerSecond\":100000,\"messageBurst\":100000,\"tenantMessagesPerSecond\":100000,"
+                    + "\"tenantMessageBurst\":100000}}");
+            tenant.createUser("alice", "correct horse battery", Optional.empty());
+            LoginResult.Success login =
+                    (LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1");
+            try (ChatClient alice = ChatClient.connect(fixture.url(), "/" + id, login.token())) {
+                alice.join("general");
+                Map<String, CompletableFuture<JsonNode>> acks = new ConcurrentHashMap<>();
+                AtomicBoolean stop = new AtomicBoolean();
+                // at most 200 sends unanswered: what the revocation waits for stays far under its bound on a slow box
+                Semaphore unanswered = new Semaphore(200);
+                Thread sender = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; !stop.get() && !alice.isDisconnected() && i < 100_000; i++) {
+                        if (!acquire(unanswered)) {
+                            i--;
+                            continue;
+                        }
+                        String text = "m" + i;
+                        acks.put(
+                                text,
+                                alice.request("message:send", ChatClient.json("room", "general", "text", text))
+                                        .whenComplete((ack, error) -> unanswered.release()));
+                    }
+                });
+                Thread.sleep(300);
+                HttpResponse<String> logout = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(fixture.url() + "/api/tenants/" + id + "/sessions/current"))
+                                        .header("Authorization", "Bearer " + login.token())
+                                        .DELETE()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, logout.statusCode());
+                Set<String> storedWhenAnswered = storedTexts(tenant);
+                alice.disconnected().get(10, TimeUnit.SECONDS);
+                stop.set(true);
+                sender.join();
+                Thread.sleep(500); // a write the revocation did not wait for would be committed by now
+                Set<String> stored = storedTexts(tenant);
+                assertEquals(Set.of(), difference(stored, storedWhenAnswered), "stored after the logout answered");
+                Set<String> acked = new HashSet<>();
+                acks.forEach((text, ack) -> {
+                    JsonNode answer = ack.getNow(null);
+                    if (answer != null && answer.path("ok").asBoolean()) {
+                        acked.add(text);
+                    }
+                });
+                assertTrue(stored.size() > 0, "the flood was under way");
+                assertEquals(Set.of(), difference(stored, acked), "stored, its ack never reached the client");
+                assertEquals(Set.of(), difference(acked, stored), "acked, not stored");
+            }
+        }
+    }
+
+    private static boolean acquire(Semaphore semaphore) {
+        try {
+            return semaphore.tryAcquire(10, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** What {@code of} holds that {@code without} does not: ten of them at most, and how many in all. */
+    private static Set<String> difference(Set<String> of, Set<String> without) {
+        Set<String> more = new HashSet<>(of);
+        more.removeAll(without);
+        if (more.size() <= 10) {
+            return more;
+        }
+        Set<String> some = new TreeSet<>(more.stream().limit(10).toList());
+        some.add("... " + more.size() + " in all");
+        return some;
+    }
+
+    private static Set<String> storedTexts(Tenant tenant) {
+        Set<String> texts = new HashSet<>();
+        for (StoredMessage message : tenant.store()
+                .before("general", OptionalLong.empty(), MessageStore.MAX_PAGE)
+                .join()
+                .messages()) {
+            texts.add(message.text());
+        }
+        return texts;
     }
 }

@@ -2,13 +2,20 @@ package io.chat.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Presence counts a socket in a room once and uncounts it once, whichever of entering, leaving and disconnecting
+ * A revocation stops the socket's writes and waits for those under way (below). Presence counts a socket in a room once and uncounts it once, whichever of entering, leaving and disconnecting
  * comes first: an entry that finishes after its socket disconnected counts nothing (it left a ghost member), and a
  * disconnect uncounts only the rooms that were counted (it told a room a user left whose other socket was there).
  */
@@ -45,5 +52,90 @@ class SocketWorkTest {
                 "alice's other socket is still in general");
         assertEquals(List.of("alice"), presence.members("general"));
         assertEquals(List.of(), presence.members("random"));
+    }
+
+    @Test
+    void aRevocationWaitsForTheWritesStartedBeforeIt() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        work.write(() -> first);
+        work.write(() -> second);
+        CompletableFuture<Void> settled = work.stopWrites();
+        assertFalse(settled.isDone(), "two writes under way");
+        first.complete(null);
+        assertFalse(settled.isDone(), "one write under way");
+        second.completeExceptionally(new IllegalStateException("the store failed"));
+        assertTrue(settled.isDone(), "a failed write is over too");
+        assertSame(settled, work.stopWrites(), "idempotent");
+    }
+
+    @Test
+    void noWriteStartsAfterARevocation() {
+        assertTrue(work.stopWrites().isDone(), "nothing was under way");
+        AtomicBoolean started = new AtomicBoolean();
+        Acks.Refusal refusal = assertThrows(
+                Acks.Refusal.class,
+                () -> work.write(() -> {
+                    started.set(true);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        assertEquals(Acks.ErrorCode.FORBIDDEN, refusal.code());
+        assertFalse(started.get());
+    }
+
+    @Test
+    void aWriteThatFailsToStartIsNotWaitedFor() {
+        assertThrows(
+                IllegalStateException.class,
+                () -> work.write(() -> {
+                    throw new IllegalStateException("refused at once");
+                }));
+        assertTrue(work.stopWrites().isDone());
+    }
+
+    /** Writes starting on many threads while the revocation runs: it waits for exactly those that started. */
+    @Test
+    void writesRacingARevocationAreEitherRefusedOrWaitedFor() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            SocketWork racing = new SocketWork();
+            List<CompletableFuture<Void>> started = new CopyOnWriteArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                writers.add(Thread.ofPlatform().start(() -> {
+                    awaitQuietly(go);
+                    for (int i = 0; i < 50; i++) {
+                        try {
+                            racing.write(() -> {
+                                CompletableFuture<Void> write = new CompletableFuture<>();
+                                started.add(write);
+                                return write;
+                            });
+                        } catch (Acks.Refusal refused) {
+                            return;
+                        }
+                    }
+                }));
+            }
+            go.countDown();
+            CompletableFuture<Void> settled = racing.stopWrites();
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            List<CompletableFuture<Void>> startedBefore = List.copyOf(started);
+            for (CompletableFuture<Void> write : startedBefore) {
+                assertFalse(settled.isDone(), "settled with a write under way");
+                write.complete(null);
+            }
+            assertTrue(settled.isDone(), "every write that started is done");
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
