@@ -50,7 +50,8 @@ public final class Socket {
      */
     private final ReentrantLock lifecycle = new ReentrantLock();
 
-    private record PendingAck(CompletableFuture<List<JsonNode>> future, ScheduledFuture<?> timer) {}
+    /** An emit's ack the client has not sent yet; its timer is cancelled when the future completes. */
+    private record PendingAck(CompletableFuture<List<JsonNode>> future) {}
 
     private static final VarHandle HANDLERS =
             VarHandles.field(MethodHandles.lookup(), "handlers", ConcurrentHashMap.class);
@@ -168,6 +169,8 @@ public final class Socket {
         ArrayNode payload = Events.payload(event, args);
         long ackId = (long) NEXT_ACK_ID.getAndAdd(this, 1L);
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
+        // registered before its timer is set: a timer that fires at once (a zero timeout) finds it
+        pendingAcks().put(ackId, new PendingAck(future));
         ScheduledFuture<?> timer = namespace
                 .server()
                 .scheduler()
@@ -180,7 +183,7 @@ public final class Socket {
                         },
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
-        pendingAcks().put(ackId, new PendingAck(future, timer));
+        future.whenComplete((answer, error) -> timer.cancel(false));
         if (!connected()) {
             failPendingAcks();
         } else {
@@ -289,7 +292,6 @@ public final class Socket {
         if (pending == null) {
             return;
         }
-        pending.timer().cancel(false);
         List<JsonNode> args = new ArrayList<>();
         packet.data().ifPresent(node -> node.forEach(args::add));
         pending.future().complete(args);
@@ -340,7 +342,6 @@ public final class Socket {
         for (Long key : List.copyOf(pendingAcks.keySet())) {
             PendingAck pending = pendingAcks.remove(key);
             if (pending != null) {
-                pending.timer().cancel(false);
                 pending.future().completeExceptionally(new TimeoutException("socket has been disconnected"));
             }
         }

@@ -266,6 +266,23 @@ class JavaClientEventsTest {
         }
     }
 
+    /** A zero timeout fires at once: before its ack was registered first, it found nothing and never fired. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aZeroTimeoutTimesOutToo(Mode mode) {
+        TestClient client = null;
+        try {
+            client = JavaClients.connected(server, "/test", mode);
+            for (int i = 0; i < 20; i++) {
+                JSONObject result = assertInstanceOf(JSONObject.class, client.call("ask-client", 0)[0]);
+                assertEquals("timeout", string(result, "error"));
+            }
+            assertTrue(client.socket.connected());
+        } finally {
+            closeAll(client);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void throwingHandlerDoesNotBreakTheConnection(Mode mode) {

@@ -55,7 +55,7 @@ final class Requester {
         for (String id : List.copyOf(pending.keySet())) {
             Pending request = pending.remove(id);
             if (request != null) {
-                request.timer.cancel(false);
+                request.cancelTimer();
                 request.future.completeExceptionally(cause);
             }
         }
@@ -105,11 +105,16 @@ final class Requester {
         /** Completes with the results gathered; called with this object's lock held. */
         final void complete() {
             if (pending.remove(requestId, this)) {
-                ScheduledFuture<?> scheduled = timer;
-                if (scheduled != null) {
-                    scheduled.cancel(false);
-                }
+                cancelTimer();
                 future.complete(List.copyOf(results));
+            }
+        }
+
+        /** Null until {@link #register} set it: an answer (or the namespace's close) may come first. */
+        final void cancelTimer() {
+            ScheduledFuture<?> scheduled = timer;
+            if (scheduled != null) {
+                scheduled.cancel(false);
             }
         }
 
