@@ -119,7 +119,8 @@ final class Conversations {
                     }
                     return storedMembers;
                 })
-                .thenCompose(storedMembers -> tenant.store()
+                // one of the socket's writes: refused once its credential is revoked, and waited for by the revocation
+                .thenCompose(storedMembers -> work(socket).write(() -> tenant.store()
                         .openConversation(
                                 room,
                                 sorted,
@@ -127,7 +128,7 @@ final class Conversations {
                                 clock.instant(),
                                 tenant.limits().roomsPerSocket(),
                                 // checked again in the write: a user deleted since the read is no member
-                                tenant.definition().auth().storesUsers()))
+                                tenant.definition().auth().storesUsers())))
                 .whenCompleteAsync((opened, error) -> {
                     if (error != null) {
                         Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -304,6 +305,6 @@ final class Conversations {
     }
 
     private static SocketWork work(Socket socket) {
-        return (SocketWork) socket.data().get(SocketWork.KEY);
+        return SocketWork.of(socket);
     }
 }

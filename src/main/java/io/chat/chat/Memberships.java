@@ -178,16 +178,19 @@ final class Memberships {
      * other sockets here leave it too, and are told; acks once the store has it.
      */
     void forget(Socket origin, String room, Ack ack) {
-        tenant.store().forget(user(origin).username(), room).whenCompleteAsync((forgotten, error) -> {
-            if (error != null) {
-                Acks.fail(ack, UNAVAILABLE, "membership not stored");
-                return;
-            }
-            String user = user(origin).username();
-            forgottenHere(origin, user, room);
-            peers.membershipChanged(room, user, false);
-            ack.send(Acks.ok());
-        });
+        // one of the socket's writes: refused once its credential is revoked, and waited for by the revocation
+        work(origin)
+                .write(() -> tenant.store().forget(user(origin).username(), room))
+                .whenCompleteAsync((forgotten, error) -> {
+                    if (error != null) {
+                        Acks.fail(ack, UNAVAILABLE, "membership not stored");
+                        return;
+                    }
+                    String user = user(origin).username();
+                    forgottenHere(origin, user, room);
+                    peers.membershipChanged(room, user, false);
+                    ack.send(Acks.ok());
+                });
     }
 
     private void forgottenHere(Socket origin, String user, String room) {
@@ -289,7 +292,7 @@ final class Memberships {
     }
 
     private static SocketWork work(Socket socket) {
-        return (SocketWork) socket.data().get(SocketWork.KEY);
+        return SocketWork.of(socket);
     }
 
     /**

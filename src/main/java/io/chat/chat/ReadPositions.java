@@ -59,28 +59,32 @@ final class ReadPositions {
         String user = user(socket).username();
         // completes on the store's writer thread: nothing of this runs there
         boolean storedUsersOnly = tenant.definition().auth().storesUsers();
-        tenant.store().markRead(user, room, seq, storedUsersOnly).whenCompleteAsync((mark, error) -> {
-            if (error != null) {
-                Acks.fail(ack, UNAVAILABLE, "read position not stored");
-                return;
-            }
-            if (mark.moved()) {
-                tellHere(socket, user, room, mark.seq());
-                peers.readMoved(room, user, mark.seq());
-                if (Names.isConversation(room)) {
-                    // read receipts: the conversation's other sockets, on every node (the user's own may get it too)
-                    socket.to(room)
-                            .emit(
-                                    RECEIPT,
-                                    Json.mapper()
-                                            .createObjectNode()
-                                            .put("room", room)
-                                            .put("user", user)
-                                            .put("seq", mark.seq()));
-                }
-            }
-            ack.send(Acks.ok().put("room", room).put("seq", mark.seq()));
-        });
+        // one of the socket's writes: refused once its credential is revoked, and waited for by the revocation
+        SocketWork.of(socket)
+                .write(() -> tenant.store().markRead(user, room, seq, storedUsersOnly))
+                .whenCompleteAsync((mark, error) -> {
+                    if (error != null) {
+                        Acks.fail(ack, UNAVAILABLE, "read position not stored");
+                        return;
+                    }
+                    if (mark.moved()) {
+                        tellHere(socket, user, room, mark.seq());
+                        peers.readMoved(room, user, mark.seq());
+                        if (Names.isConversation(room)) {
+                            // read receipts: the conversation's other sockets, on every node (the user's own may get it
+                            // too)
+                            socket.to(room)
+                                    .emit(
+                                            RECEIPT,
+                                            Json.mapper()
+                                                    .createObjectNode()
+                                                    .put("room", room)
+                                                    .put("user", user)
+                                                    .put("seq", mark.seq()));
+                        }
+                    }
+                    ack.send(Acks.ok().put("room", room).put("seq", mark.seq()));
+                });
     }
 
     /** Another node moved the user's position: its sockets here are told. */

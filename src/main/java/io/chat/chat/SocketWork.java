@@ -1,5 +1,8 @@
 package io.chat.chat;
 
+import io.chat.socketio.Socket;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -23,9 +25,25 @@ final class SocketWork {
     /** {@link #writes}' sign bit: no write starts any more. */
     private static final int WRITES_STOPPED = Integer.MIN_VALUE;
 
-    /** Writes started and not yet completed, with {@link #WRITES_STOPPED} once {@link #stopWrites} ran. */
-    private final AtomicInteger writes = new AtomicInteger();
-    /** Completes when writes have stopped and none is left; set before {@link #WRITES_STOPPED}, once. */
+    private static final VarHandle WRITES;
+    private static final VarHandle WRITES_SETTLED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WRITES = lookup.findVarHandle(SocketWork.class, "writes", int.class);
+            WRITES_SETTLED = lookup.findVarHandle(SocketWork.class, "writesSettled", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Writes started and not yet completed, with {@link #WRITES_STOPPED} once {@link #stopWrites} ran; through
+     * {@link #WRITES} (a field, not an AtomicInteger: every socket of the platform has one).
+     */
+    private volatile int writes;
+    /** Completes when writes have stopped and none is left; set once, before {@link #WRITES_STOPPED}. */
     private volatile CompletableFuture<Void> writesSettled;
 
     private final Set<CompletableFuture<?>> reads = ConcurrentHashMap.newKeySet();
@@ -94,20 +112,25 @@ final class SocketWork {
         }
     }
 
+    /** The socket's own: set when its CONNECT is accepted. */
+    static SocketWork of(Socket socket) {
+        return (SocketWork) socket.data().get(KEY);
+    }
+
     /**
-     * Starts a write on the socket's behalf ({@code write} returns a future that completes once the write is stored
-     * and answered) and counts it until it completes; refused once {@link #stopWrites} ran. Lock-free: one message
-     * takes one compare-and-set here and one atomic decrement when it is done.
+     * Starts a write on the socket's behalf ({@code write} returns a future that completes once the write is stored,
+     * and answered where it answers then) and counts it until it completes; returns that future. Refused once
+     * {@link #stopWrites} ran. Lock-free: one compare-and-set here, one atomic decrement when the write is done.
      */
-    void write(Supplier<? extends CompletableFuture<?>> write) {
+    <F extends CompletableFuture<?>> F write(Supplier<F> write) {
         int now;
         do {
-            now = writes.get();
+            now = writes;
             if (now < 0) {
-                throw new Acks.Refusal(Acks.ErrorCode.FORBIDDEN, "signed out");
+                throw signedOut();
             }
-        } while (!writes.compareAndSet(now, now + 1));
-        CompletableFuture<?> started;
+        } while (!WRITES.compareAndSet(this, now, now + 1));
+        F started;
         try {
             started = write.get();
         } catch (RuntimeException | Error e) {
@@ -115,26 +138,42 @@ final class SocketWork {
             throw e;
         }
         started.whenComplete((value, error) -> writeDone());
+        return started;
     }
 
     private void writeDone() {
-        if (writes.decrementAndGet() == WRITES_STOPPED) {
+        if ((int) WRITES.getAndAdd(this, -1) - 1 == WRITES_STOPPED) {
             writesSettled.complete(null);
         }
+    }
+
+    /** Whether {@link #stopWrites} ran: the socket's credential is revoked and it is about to be disconnected. */
+    boolean writesStopped() {
+        return writes < 0;
+    }
+
+    /** What an event of a socket whose writes have stopped is told. */
+    static Acks.Refusal signedOut() {
+        return new Acks.Refusal(Acks.ErrorCode.FORBIDDEN, "signed out");
     }
 
     /**
      * The socket's credential was revoked: no write starts after this; the future completes once the writes started
      * before it have completed (at once when there are none). Idempotent.
      */
-    synchronized CompletableFuture<Void> stopWrites() {
-        if (writesSettled == null) {
-            writesSettled = new CompletableFuture<>();
-            if (writes.getAndUpdate(now -> now | WRITES_STOPPED) == 0) {
-                writesSettled.complete(null);
-            }
+    CompletableFuture<Void> stopWrites() {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        if (!WRITES_SETTLED.compareAndSet(this, null, settled)) {
+            return writesSettled;
         }
-        return writesSettled;
+        int before;
+        do {
+            before = writes;
+        } while (!WRITES.compareAndSet(this, before, before | WRITES_STOPPED));
+        if (before == 0) {
+            settled.complete(null);
+        }
+        return settled;
     }
 
     /** The socket is gone: its waiting reads are cancelled and its expiry timer too. Idempotent. */

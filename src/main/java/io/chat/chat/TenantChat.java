@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -59,9 +60,9 @@ final class TenantChat {
     static final int CONNECT_RETRY_AFTER_SECONDS = 1;
     /**
      * How long a revocation waits for the writes its sockets had started before it drops them anyway: far longer than
-     * a commit takes, short enough that a store that hangs does not hold a logout.
+     * a commit takes, and under the contract's 2 s for a revoked socket's disconnect.
      */
-    static final Duration REVOKED_WRITES_WAIT = Duration.ofSeconds(5);
+    static final Duration REVOKED_WRITES_WAIT = Duration.ofMillis(1_500);
 
     private final Tenant tenant;
     private final Namespace namespace;
@@ -195,6 +196,9 @@ final class TenantChat {
     private void on(String event, EventHandler handler) {
         namespace.on(event, (socket, args, ack) -> {
             try {
+                if (work(socket).writesStopped()) {
+                    throw SocketWork.signedOut(); // revoked, about to be disconnected: no event of it is served
+                }
                 handler.handle(socket, args, ack);
             } catch (Acks.Refusal refusal) {
                 Acks.fail(ack, refusal.code(), refusal.getMessage());
@@ -223,7 +227,7 @@ final class TenantChat {
                 throw new Acks.Refusal(RATE_LIMITED, "slow down");
             }
             afterClusterToken(event, peers.takeEvent(user), ack, () -> {
-                if (socket.connected()) {
+                if (socket.connected() && !work(socket).writesStopped()) {
                     handler.handle(socket, args, ack);
                 }
             });
@@ -435,7 +439,12 @@ final class TenantChat {
                 throw new Acks.Refusal(TOO_LARGE, "too many rooms");
             }
             if (Memberships.follows(socket)) {
-                remembered = memberships.remember(socket, room);
+                try {
+                    remembered = work(socket).write(() -> memberships.remember(socket, room));
+                } catch (Acks.Refusal signedOut) {
+                    socketRooms.exit(socket, room);
+                    throw signedOut;
+                }
             }
         }
         CompletableFuture<Remembered> kept = remembered;
@@ -692,9 +701,10 @@ final class TenantChat {
     }
 
     /**
-     * Stops the sockets' writes; completes once those started have (or after {@link #REVOKED_WRITES_WAIT}, when the
-     * store is that slow), on this thread when none was under way, else on {@link #expiries} (not the store's writer
-     * thread, which completes the last of them).
+     * Stops the sockets' writes; completes (never exceptionally) once those started have, or after {@link
+     * #REVOKED_WRITES_WAIT} when the store is that slow: on this thread when none was under way, else on {@link
+     * #expiries} (not the store's writer thread, which completes the last of them), or the thread that completes them
+     * once that executor has stopped.
      */
     private CompletableFuture<Void> settled(List<Socket> sockets) {
         CompletableFuture<?>[] writes =
@@ -703,7 +713,15 @@ final class TenantChat {
         return all.isDone()
                 ? all
                 : all.completeOnTimeout(null, REVOKED_WRITES_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                        .thenRunAsync(() -> {}, expiries);
+                        .thenRunAsync(() -> {}, this::offTheWriter);
+    }
+
+    private void offTheWriter(Runnable task) {
+        try {
+            expiries.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            task.run();
+        }
     }
 
     void announce(String text, Instant ts) {
@@ -767,7 +785,7 @@ final class TenantChat {
     }
 
     private static SocketWork work(Socket socket) {
-        return (SocketWork) socket.data().get(SocketWork.KEY);
+        return SocketWork.of(socket);
     }
 
     private static ObjectNode roomEvent(String room, String user) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -171,18 +172,26 @@ public final class Socket {
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
         // registered before its timer is set: a timer that fires at once (a zero timeout) finds it
         pendingAcks().put(ackId, new PendingAck(future));
-        ScheduledFuture<?> timer = namespace
-                .server()
-                .scheduler()
-                .schedule(
-                        () -> {
-                            PendingAck pending = pendingAcks().remove(ackId);
-                            if (pending != null) {
-                                pending.future().completeExceptionally(new TimeoutException("operation has timed out"));
-                            }
-                        },
-                        timeout.toMillis(),
-                        TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer;
+        try {
+            timer = namespace
+                    .server()
+                    .scheduler()
+                    .schedule(
+                            () -> {
+                                PendingAck pending = pendingAcks().remove(ackId);
+                                if (pending != null) {
+                                    pending.future()
+                                            .completeExceptionally(new TimeoutException("operation has timed out"));
+                                }
+                            },
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            pendingAcks().remove(ackId);
+            future.completeExceptionally(new TimeoutException("server is shutting down"));
+            return future;
+        }
         future.whenComplete((answer, error) -> timer.cancel(false));
         if (!connected()) {
             failPendingAcks();

@@ -119,7 +119,8 @@ class InFlightRevocationTest {
 
     /**
      * "Once logout has answered, no request with the token succeeds" (docs/CONTRACT.md), for the socket's own writes: a
-     * client sends {@code message:send} flat out (no waiting for acks) while its token is logged out. Every message
+     * client sends {@code message:send} and joins new rooms flat out (200 unanswered at most) while its token is logged
+     * out. No join is stored after the logout answered either. Every message
      * stored is one the client was told was stored (its ack came before the disconnect), and none is stored after
      * the logout answered. Before the socket's writes were waited for, sends that had passed their checks were stored
      * after the disconnect, their acks lost.
@@ -130,27 +131,37 @@ class InFlightRevocationTest {
             String id = "logout-writes-" + round;
             Tenant tenant = fixture.tenant("{\"id\":\"" + id + "\",\"auth\":{\"type\":\"password\"},\"limits\":"
                     + "{\"messagesPerSecond\":100000,\"messageBurst\":100000,\"tenantMessagesPerSecond\":100000,"
-                    + "\"tenantMessageBurst\":100000}}");
+                    + "\"tenantMessageBurst\":100000,\"eventsPerSecond\":100000,\"eventBurst\":100000,"
+                    + "\"roomsPerSocket\":100000}}");
             tenant.createUser("alice", "correct horse battery", Optional.empty());
             LoginResult.Success login =
                     (LoginResult.Success) tenant.login("alice", "correct horse battery", "127.0.0.1");
-            try (ChatClient alice = ChatClient.connect(fixture.url(), "/" + id, login.token())) {
+            // a socket that keeps its rooms: its joins are stored too
+            try (ChatClient alice = ChatClient.following(fixture.url(), "/" + id, login.token())) {
                 alice.join("general");
                 Map<String, CompletableFuture<JsonNode>> acks = new ConcurrentHashMap<>();
                 AtomicBoolean stop = new AtomicBoolean();
                 // at most 200 sends unanswered: what the revocation waits for stays far under its bound on a slow box
                 Semaphore unanswered = new Semaphore(200);
                 Thread sender = Thread.ofPlatform().start(() -> {
-                    for (int i = 0; !stop.get() && !alice.isDisconnected() && i < 100_000; i++) {
+                    // under MessageStore.MAX_PAGE, the most storedTexts reads
+                    for (int i = 0; !stop.get() && !alice.isDisconnected() && i < 6_000; i++) {
                         if (!acquire(unanswered)) {
                             i--;
                             continue;
                         }
                         String text = "m" + i;
-                        acks.put(
-                                text,
-                                alice.request("message:send", ChatClient.json("room", "general", "text", text))
-                                        .whenComplete((ack, error) -> unanswered.release()));
+                        CompletableFuture<JsonNode> ack =
+                                switch (i % 10) {
+                                    case 4, 8 -> alice.request("room:join", ChatClient.json("room", "r" + i));
+                                    default -> {
+                                        CompletableFuture<JsonNode> sent = alice.request(
+                                                "message:send", ChatClient.json("room", "general", "text", text));
+                                        acks.put(text, sent);
+                                        yield sent;
+                                    }
+                                };
+                        ack.whenComplete((answer, error) -> unanswered.release());
                     }
                 });
                 Thread.sleep(300);
@@ -164,12 +175,17 @@ class InFlightRevocationTest {
                                 HttpResponse.BodyHandlers.ofString());
                 assertEquals(204, logout.statusCode());
                 Set<String> storedWhenAnswered = storedTexts(tenant);
+                Set<String> roomsWhenAnswered = rooms(tenant);
                 alice.disconnected().get(10, TimeUnit.SECONDS);
                 stop.set(true);
                 sender.join();
                 Thread.sleep(500); // a write the revocation did not wait for would be committed by now
                 Set<String> stored = storedTexts(tenant);
                 assertEquals(Set.of(), difference(stored, storedWhenAnswered), "stored after the logout answered");
+                assertEquals(
+                        Set.of(),
+                        difference(rooms(tenant), roomsWhenAnswered),
+                        "joins stored after the logout answered");
                 Set<String> acked = new HashSet<>();
                 acks.forEach((text, ack) -> {
                     JsonNode answer = ack.getNow(null);
@@ -203,6 +219,12 @@ class InFlightRevocationTest {
         Set<String> some = new TreeSet<>(more.stream().limit(10).toList());
         some.add("... " + more.size() + " in all");
         return some;
+    }
+
+    private static Set<String> rooms(Tenant tenant) {
+        Set<String> rooms = new TreeSet<>();
+        tenant.store().roomsOf("alice").join().forEach(kept -> rooms.add(kept.room()));
+        return rooms;
     }
 
     private static Set<String> storedTexts(Tenant tenant) {

@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +72,9 @@ class SocketWorkTest {
 
     @Test
     void noWriteStartsAfterARevocation() {
+        assertFalse(work.writesStopped());
         assertTrue(work.stopWrites().isDone(), "nothing was under way");
+        assertTrue(work.writesStopped(), "every event of the socket is refused from now on");
         AtomicBoolean started = new AtomicBoolean();
         Acks.Refusal refusal = assertThrows(
                 Acks.Refusal.class,
@@ -99,7 +102,8 @@ class SocketWorkTest {
         for (int round = 0; round < 200; round++) {
             SocketWork racing = new SocketWork();
             List<CompletableFuture<Void>> started = new CopyOnWriteArrayList<>();
-            CountDownLatch go = new CountDownLatch(1);
+            // the writers and this thread leave the barrier together: the revocation runs while they write
+            CyclicBarrier go = new CyclicBarrier(5);
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 writers.add(Thread.ofPlatform().start(() -> {
@@ -117,7 +121,7 @@ class SocketWorkTest {
                     }
                 }));
             }
-            go.countDown();
+            awaitQuietly(go);
             CompletableFuture<Void> settled = racing.stopWrites();
             for (Thread writer : writers) {
                 writer.join();
@@ -131,11 +135,11 @@ class SocketWorkTest {
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
+    private static void awaitQuietly(CyclicBarrier barrier) {
         try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            barrier.await();
+        } catch (InterruptedException | BrokenBarrierException e) {
+            throw new AssertionError(e);
         }
     }
 }

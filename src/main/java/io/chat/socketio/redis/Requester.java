@@ -85,6 +85,9 @@ final class Requester {
     private CompletableFuture<List<JsonNode>> register(Pending request, Duration timeout) {
         pending.put(request.requestId, request);
         request.timer = timers.schedule(request::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (request.future.isDone()) {
+            request.cancelTimer(); // answered (or failed) before its timer was set: cancelTimer found none then
+        }
         return request.future;
     }
 
@@ -110,7 +113,7 @@ final class Requester {
             }
         }
 
-        /** Null until {@link #register} set it: an answer (or the namespace's close) may come first. */
+        /** Null until {@link #register} set it: an answer (or the namespace's close) may come first; it cancels then. */
         final void cancelTimer() {
             ScheduledFuture<?> scheduled = timer;
             if (scheduled != null) {
