@@ -144,7 +144,14 @@ public final class Tenant {
 
     /** Revokes a session token; true when it was valid. No use of the token succeeds once this returned. */
     public boolean logout(String token) {
+        if (!SessionTokens.wellFormed(token)) {
+            return false;
+        }
         String key = SessionTokens.hash(token);
+        // a stranger's token costs a read, not a write on the tenant's one writer (each batch of which checkpoints)
+        if (!sessions.containsKey(key) && store.session(key).join().isEmpty()) {
+            return false;
+        }
         boolean stored = store.deleteSession(key).join();
         boolean cached = forget(() -> sessions.remove(key) != null);
         return cached || stored;

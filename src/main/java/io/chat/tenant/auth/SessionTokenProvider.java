@@ -26,6 +26,9 @@ final class SessionTokenProvider implements AuthenticationProvider {
         if (token.isEmpty()) {
             return BearerAuthentication.failed("no bearer token");
         }
+        if (!SessionTokens.wellFormed(token.get())) {
+            return BearerAuthentication.failed("unknown session"); // no lookup for what no login ever gave
+        }
         Optional<AuthenticatedUser> user;
         try {
             // A plain digest is enough: the token is 256 random bits, there is nothing to brute-force.

@@ -15,6 +15,8 @@ import java.util.HexFormat;
  */
 public final class SessionTokens {
     private static final int TOKEN_BYTES = 32;
+    /** {@link #TOKEN_BYTES} in base64url without padding. */
+    private static final int TOKEN_LENGTH = 43;
     // SecureRandom is thread-safe; one shared instance avoids re-seeding per token.
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -26,6 +28,25 @@ public final class SessionTokens {
         byte[] bytes = new byte[TOKEN_BYTES];
         RANDOM.nextBytes(bytes);
         return BASE64URL.encodeToString(bytes);
+    }
+
+    /**
+     * Whether {@code token} has the form {@link #newToken} gives (43 base64url characters): anything else is no session,
+     * known without a lookup.
+     */
+    public static boolean wellFormed(String token) {
+        if (token.length() != TOKEN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < TOKEN_LENGTH; i++) {
+            char c = token.charAt(i);
+            boolean base64url =
+                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!base64url) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The form a token is stored and looked up in: lowercase hex SHA-256 of its UTF-8 bytes (64 characters). */

@@ -1,6 +1,7 @@
 package io.chat.tenant.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,5 +31,17 @@ class SessionTokensTest {
         assertNotEquals(hash, SessionTokens.hash(SessionTokens.newToken()));
         // a known vector, so the stored form never changes silently
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", SessionTokens.hash("abc"));
+    }
+
+    @Test
+    void onlyWhatNewTokenGivesIsWellFormed() {
+        for (int i = 0; i < 1_000; i++) {
+            assertTrue(SessionTokens.wellFormed(SessionTokens.newToken()));
+        }
+        for (String malformed : new String[] {
+            "", "abc", "a".repeat(42), "a".repeat(44), "a".repeat(42) + "=", "a".repeat(42) + "+", "a".repeat(42) + "é"
+        }) {
+            assertFalse(SessionTokens.wellFormed(malformed), malformed);
+        }
     }
 }
