@@ -16,6 +16,8 @@ import java.util.function.Predicate;
  * @param maxPayload            the largest message (and polling POST body) accepted, in bytes
  * @param upgradeTimeout        how long a polling→websocket upgrade may take
  * @param maxQueueBytes         outbound bytes queued for one session before it is closed
+ * @param maxBacklogBytes       outbound bytes all sessions together may hold past each one's first {@link
+ *                              OutboundBacklog#FREE_BYTES}; past it a session that adds to its backlog is closed
  * @param maxSessions           open sessions in all; past it a handshake is refused with 503
  * @param maxSessionsPerAddress open sessions of one client address; past it a handshake is refused with 503
  * @param maxPacketsPerPoll     packets in one long-polling response (Python's client refuses more than 16)
@@ -30,6 +32,7 @@ public record EngineConfig(
         int maxPayload,
         Duration upgradeTimeout,
         long maxQueueBytes,
+        long maxBacklogBytes,
         int maxSessions,
         int maxSessionsPerAddress,
         int maxPacketsPerPoll,
@@ -53,6 +56,7 @@ public record EngineConfig(
         }
         if (maxPayload < 1
                 || maxQueueBytes < 1
+                || maxBacklogBytes < 1
                 || maxSessions < 1
                 || maxSessionsPerAddress < 1
                 || maxPacketsPerPoll < 1) {
@@ -75,6 +79,7 @@ public record EngineConfig(
                 1_000_000,
                 DEFAULT_UPGRADE_TIMEOUT,
                 4L * 1024 * 1024,
+                OutboundBacklog.defaultCapacity(Runtime.getRuntime().maxMemory()),
                 UNLIMITED,
                 UNLIMITED,
                 DEFAULT_MAX_PACKETS_PER_POLL,
@@ -91,6 +96,25 @@ public record EngineConfig(
                 maxPayload,
                 upgradeTimeout,
                 maxQueueBytes,
+                maxBacklogBytes,
+                maxSessions,
+                maxSessionsPerAddress,
+                maxPacketsPerPoll,
+                cors,
+                allowRequest,
+                clientAddresses);
+    }
+
+    /** What all sessions' outbound backlogs may hold together (see {@link OutboundBacklog}). */
+    public EngineConfig withMaxBacklogBytes(long bytes) {
+        return new EngineConfig(
+                path,
+                pingInterval,
+                pingTimeout,
+                maxPayload,
+                upgradeTimeout,
+                maxQueueBytes,
+                bytes,
                 maxSessions,
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
@@ -107,6 +131,7 @@ public record EngineConfig(
                 bytes,
                 upgradeTimeout,
                 maxQueueBytes,
+                maxBacklogBytes,
                 maxSessions,
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
@@ -123,6 +148,7 @@ public record EngineConfig(
                 maxPayload,
                 upgradeTimeout,
                 bytes,
+                maxBacklogBytes,
                 maxSessions,
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
@@ -139,6 +165,7 @@ public record EngineConfig(
                 maxPayload,
                 upgradeTimeout,
                 maxQueueBytes,
+                maxBacklogBytes,
                 total,
                 perAddress,
                 maxPacketsPerPoll,
@@ -155,6 +182,7 @@ public record EngineConfig(
                 maxPayload,
                 upgradeTimeout,
                 maxQueueBytes,
+                maxBacklogBytes,
                 maxSessions,
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
@@ -171,6 +199,7 @@ public record EngineConfig(
                 maxPayload,
                 upgradeTimeout,
                 maxQueueBytes,
+                maxBacklogBytes,
                 maxSessions,
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,
@@ -188,6 +217,7 @@ public record EngineConfig(
                 maxPayload,
                 upgradeTimeout,
                 maxQueueBytes,
+                maxBacklogBytes,
                 maxSessions,
                 maxSessionsPerAddress,
                 maxPacketsPerPoll,

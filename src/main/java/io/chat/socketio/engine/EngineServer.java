@@ -33,10 +33,12 @@ public final class EngineServer {
     private final Executor executor = Thread::startVirtualThread;
 
     private final LongAdder queueOverflows = new LongAdder();
+    private final LongAdder backlogOverflows = new LongAdder();
     private final LongAdder sessionsOpened = new LongAdder();
     private final LongAdder sessionsRefused = new LongAdder();
     private final RestrictedBytes restrictedBytes =
             RestrictedBytes.forHeap(Runtime.getRuntime().maxMemory());
+    private final OutboundBacklog outboundBacklog;
     private final SessionAdmission admission;
     /** Set when shutdown begins: from then on handshakes and upgrades are refused before anything starts. */
     private volatile boolean stopping;
@@ -47,6 +49,7 @@ public final class EngineServer {
         this.scheduler = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("engine.io-timer").daemon().factory());
         this.scheduler.setRemoveOnCancelPolicy(true);
+        this.outboundBacklog = new OutboundBacklog(config.maxBacklogBytes());
         this.admission =
                 new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress(), config.clientAddresses());
     }
@@ -83,6 +86,18 @@ public final class EngineServer {
         return queueOverflows.sum();
     }
 
+    /**
+     * Of {@link #queueOverflows}, the sessions closed because all sessions' backlogs together passed {@link
+     * EngineConfig#maxBacklogBytes()}, their own queue under its limit.
+     */
+    public long backlogOverflows() {
+        return backlogOverflows.sum();
+    }
+
+    void countBacklogOverflow() {
+        backlogOverflows.increment();
+    }
+
     public long sessionsOpened() {
         return sessionsOpened.sum();
     }
@@ -97,6 +112,15 @@ public final class EngineServer {
 
     RestrictedBytes restrictedBytes() {
         return restrictedBytes;
+    }
+
+    OutboundBacklog outboundBacklog() {
+        return outboundBacklog;
+    }
+
+    /** The sessions as they are, not copied: for a walk that tolerates changes under it. */
+    Collection<EngineSession> sessionsNow() {
+        return sessions.values();
     }
 
     /** Handshakes refused because a session cap was reached or the server was stopping. */

@@ -175,12 +175,24 @@ public final class EngineSession {
         }
         long queued = addQueued(packet.size());
         long limit = maxQueueBytes;
-        if (queued > limit) {
+        // a backlog past the free bytes is checked against what every session's may hold together (OutboundBacklog):
+        // a crowd of slow readers under their own limits could hold the heap otherwise
+        boolean overBudget =
+                queued > OutboundBacklog.FREE_BYTES && server.outboundBacklog().full(server.sessionsNow());
+        if (queued > limit || overBudget) {
             if (!OVERFLOWED.compareAndSet(this, false, true)) {
                 return false;
             }
             server.countQueueOverflow();
-            LOGGER.log(System.Logger.Level.INFO, "engine.io session closed: outbound queue over " + limit + " bytes");
+            if (queued <= limit) {
+                server.countBacklogOverflow();
+            }
+            LOGGER.log(
+                    System.Logger.Level.INFO,
+                    queued <= limit
+                            ? "engine.io session closed: outbound backlog of all sessions over "
+                                    + server.outboundBacklog().capacity() + " bytes"
+                            : "engine.io session closed: outbound queue over " + limit + " bytes");
             // closing may write; never do that on the sender's thread, which may be another connection's
             server.executor().execute(() -> close(CloseReason.QUEUE_OVERFLOW));
             return false;
@@ -196,7 +208,8 @@ public final class EngineSession {
 
     /**
      * Takes queued packets, up to about {@code maxBytes} and at most {@code maxPackets} (at least one). Only the
-     * current consumer calls it.
+     * current consumer calls it; their bytes count as queued until it calls {@link #sent} with {@link
+     * EnginePacket#size()}'s sum (a slow reader's write holds them as much as the queue did).
      */
     List<EnginePacket> drain(long maxBytes, int maxPackets) {
         List<EnginePacket> taken = new ArrayList<>();
@@ -204,8 +217,11 @@ public final class EngineSession {
         return taken;
     }
 
-    /** As {@link #drain(long, int)}, handing each packet to {@code sink} in order instead of collecting them. */
-    void drain(long maxBytes, int maxPackets, Consumer<EnginePacket> sink) {
+    /**
+     * As {@link #drain(long, int)}, handing each packet to {@code sink} in order instead of collecting them; returns
+     * their bytes, for {@link #sent}.
+     */
+    long drain(long maxBytes, int maxPackets, Consumer<EnginePacket> sink) {
         long bytes = 0;
         int count = 0;
         EnginePacket packet;
@@ -217,6 +233,11 @@ public final class EngineSession {
                 break;
             }
         }
+        return bytes;
+    }
+
+    /** Drained packets of {@code bytes} in all have been written (or their write failed): they are held no more. */
+    void sent(long bytes) {
         addQueued(-bytes);
     }
 

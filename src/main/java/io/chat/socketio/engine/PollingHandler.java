@@ -140,8 +140,12 @@ final class PollingHandler implements Handler {
             throws InterruptedException {
         switch (transport.poll()) {
             case PollingTransport.PollResult.Payload payload -> {
-                res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
-                res.send(payload.bytes());
+                try {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                    res.send(payload.bytes());
+                } finally {
+                    session.sent(payload.held());
+                }
             }
             case PollingTransport.PollResult.Overlap overlap -> {
                 // two GETs at once: the protocol says the client is broken

@@ -256,7 +256,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
                     }
                     continue;
                 }
-                ctx.dataWriter().writeNow(BufferData.create(batch.joined()));
+                try {
+                    ctx.dataWriter().writeNow(BufferData.create(batch.joined()));
+                } finally {
+                    batch.sent();
+                }
                 writes++;
                 if (closeSent && !closeWritten.isDone()) {
                     closeWritten.complete(null);
@@ -294,10 +298,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
         batch.addIfSet((byte[]) PONG.getAndSet(this, (byte[]) null));
         EngineSession current = session;
         if (attached && current != null) {
-            current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE, packet -> {
+            long bytes = current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE, packet -> {
                 batch.add(packet.wsFrame());
                 pauseAfterBatch = packet.flushAfter();
             });
+            batch.heldFor(current, bytes);
         }
         byte[] close = pendingClose;
         if (close != null && (current == null || !attached || !current.hasQueued())) {
@@ -314,6 +319,22 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private static final class Frames {
         private final List<byte[]> frames = new ArrayList<>();
         private int bytes;
+        /** The session whose queued bytes this batch holds until it is written, and how many. */
+        private EngineSession heldFor;
+
+        private long held;
+
+        void heldFor(EngineSession session, long sessionBytes) {
+            heldFor = session;
+            held = sessionBytes;
+        }
+
+        /** The write is over: the session's bytes are not held any more. */
+        void sent() {
+            if (heldFor != null) {
+                heldFor.sent(held);
+            }
+        }
 
         void add(byte[] frame) {
             frames.add(frame);
