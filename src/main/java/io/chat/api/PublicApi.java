@@ -3,7 +3,7 @@ package io.chat.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.chat.ChatService;
-import io.chat.chat.MessageJson;
+import io.chat.chat.MessagePages;
 import io.chat.history.MessagePage;
 import io.chat.http.ApiError;
 import io.chat.http.ClientAddress;
@@ -242,9 +242,6 @@ public final class PublicApi implements HttpService {
         if (!tenant.notRevoked(Tenant.tokenKey(token.get()))) {
             throw ApiError.unauthorized("invalid or missing token");
         }
-        ObjectNode body = Json.mapper().createObjectNode();
-        body.set("messages", MessageJson.of(page.messages()));
-        body.put("hasMore", page.hasMore());
-        JsonHttp.send(res, Status.OK_200, body);
+        JsonHttp.send(res, Status.OK_200, MessagePages.putNewest(Json.mapper().createObjectNode(), page));
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.history.EntryKind;
 import io.chat.history.StoredMessage;
 import io.chat.json.Json;
-import java.util.List;
 
 /**
  * A stored entry as the contract shows it: a message is {@code {"id","room","seq","from","text","ts"}}, plus
@@ -13,7 +12,8 @@ import java.util.List;
  * edit or deletion adds {@code "kind":"edit"|"delete"} and {@code "target"} (the message's seq), and shows that
  * message's state now in {@code text}, {@code edited}, {@code editedTs} and {@code deleted}; a reaction is
  * {@code "kind":"reaction"} with its emoji as {@code text}. A message with reactions (and every change of it) has
- * {@code "reactions":[{"emoji","count","users":[...]}]}, absent when there are none.
+ * {@code "reactions":[{"emoji","count","users":[...]}]}, absent when there are none. A list of entries is answered
+ * through {@link MessagePages}, which bounds its bytes.
  */
 public final class MessageJson {
     private MessageJson() {}
@@ -50,11 +50,5 @@ public final class MessageJson {
             }
         }
         return node;
-    }
-
-    public static ArrayNode of(List<StoredMessage> messages) {
-        ArrayNode array = Json.mapper().createArrayNode();
-        messages.forEach(m -> array.add(of(m)));
-        return array;
     }
 }

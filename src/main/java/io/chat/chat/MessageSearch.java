@@ -6,7 +6,6 @@ import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
 import static io.chat.chat.Acks.ErrorCode.UNAVAILABLE;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.history.MessageStore;
 import io.chat.history.RoomTopic;
@@ -16,6 +15,7 @@ import io.chat.history.SearchPage;
 import io.chat.history.SearchQuery;
 import io.chat.history.SearchTerms;
 import io.chat.history.SearchTimeoutException;
+import io.chat.history.StoredMessage;
 import io.chat.socketio.Ack;
 import io.chat.socketio.Socket;
 import io.chat.tenant.Names;
@@ -150,16 +150,28 @@ final class MessageSearch {
         return Optional.of(value.asText());
     }
 
+    /**
+     * The page's results that fit in {@link MessagePages#MAX_BYTES} (a result and its context together), newest first;
+     * when some were cut, {@code next} starts after the last one kept.
+     */
     private static ObjectNode answer(SearchPage page) {
         ObjectNode body = Acks.ok();
-        ArrayNode results = body.putArray("results");
-        for (SearchHit hit : page.hits()) {
-            ObjectNode result = MessageJson.of(hit.message());
-            hit.previous().ifPresent(previous -> result.set("context", MessageJson.of(previous)));
-            results.add(result);
+        List<SearchHit> hits = page.hits();
+        MessagePages.Fit fit = MessagePages.first(hits, MessageSearch::result, MessagePages.MAX_BYTES);
+        body.putArray("results").addAll(fit.json());
+        Optional<SearchCursor> next = page.next();
+        if (fit.cut()) {
+            StoredMessage last = hits.get(fit.json().size() - 1).message();
+            next = Optional.of(new SearchCursor(last.ts(), last.room(), last.seq())); // as the stores make theirs
         }
-        page.next().ifPresent(next -> body.put("next", cursorText(next)));
+        next.ifPresent(cursor -> body.put("next", cursorText(cursor)));
         return body;
+    }
+
+    private static ObjectNode result(SearchHit hit) {
+        ObjectNode result = MessageJson.of(hit.message());
+        hit.previous().ifPresent(previous -> result.set("context", MessageJson.of(previous)));
+        return result;
     }
 
     /** The opaque cursor a client hands back as {@code before}: base64url of "ts-millis:seq:room". */

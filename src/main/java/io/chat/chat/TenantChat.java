@@ -46,6 +46,7 @@ import java.util.function.Supplier;
  */
 final class TenantChat {
     private static final System.Logger LOGGER = System.getLogger(TenantChat.class.getName());
+    // pages' counts; their bytes are bounded too, in the one place every answer of entries goes through (MessagePages)
     private static final int JOIN_HISTORY = 50;
     private static final int SINCE_PAGE = 500;
     private static final int FETCH_DEFAULT = 50;
@@ -485,8 +486,11 @@ final class TenantChat {
                 MessagePage page = history.join();
                 ObjectNode body = Acks.ok().put("room", room);
                 members.forEach(body.putArray("members")::add);
-                body.set("messages", MessageJson.of(page.messages()));
-                body.put("hasMore", page.hasMore());
+                if (since.isPresent()) {
+                    MessagePages.putOldest(body, page);
+                } else {
+                    MessagePages.putNewest(body, page);
+                }
                 topic.join().ifPresent(t -> body.set("topic", Memberships.topicJson(t)));
                 ack.send(body);
             });
@@ -636,10 +640,7 @@ final class TenantChat {
                         Acks.fail(ack, UNAVAILABLE, "history unavailable");
                         return;
                     }
-                    ObjectNode body = Acks.ok();
-                    body.set("messages", MessageJson.of(page.messages()));
-                    body.put("hasMore", page.hasMore());
-                    ack.send(body);
+                    ack.send(MessagePages.putNewest(Acks.ok(), page));
                 }));
     }
 
