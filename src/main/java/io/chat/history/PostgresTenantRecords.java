@@ -1,6 +1,7 @@
 package io.chat.history;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The tenants' definitions in PostgreSQL's {@code tenants} table. Admin actions, rare and synchronous: each call takes
@@ -18,6 +20,11 @@ final class PostgresTenantRecords implements TenantRecords {
     private static final String UNIQUE_VIOLATION = "23505";
     /** A tenant's delete may remove millions of rows: longer than the pool's per-statement bound. */
     private static final String DELETE_TIMEOUT = "10min";
+    /**
+     * The transaction-scoped advisory lock that serializes the nodes' inserts of tenants ("chattent"): each reads
+     * every definition once it holds it, and the next one's read sees what it inserted (read committed).
+     */
+    private static final long INSERT_LOCK = 0x6368_6174_7465_6e74L;
     /**
      * The tenant's tables, children first (sessions reference users); the room counters before the messages: deleting
      * a counter waits for an append in flight that holds it, so its messages are committed, and deleted, next; any
@@ -42,22 +49,33 @@ final class PostgresTenantRecords implements TenantRecords {
 
     @Override
     public List<Entry> all() {
-        return inTransaction(connection -> {
-            List<Entry> entries = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, definition FROM tenants");
-                    ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    entries.add(new Entry(rows.getString(1), rows.getBytes(2)));
-                }
+        return inTransaction(PostgresTenantRecords::entries);
+    }
+
+    private static List<Entry> entries(Connection connection) throws SQLException {
+        List<Entry> entries = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, definition FROM tenants");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                entries.add(new Entry(rows.getString(1), rows.getBytes(2)));
             }
-            return entries;
-        });
+        }
+        return entries;
     }
 
     @Override
-    public boolean insert(String id, byte[] document) {
+    public boolean insert(String id, byte[] document, Consumer<List<Entry>> check) {
         try {
             return inTransaction(connection -> {
+                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, INSERT_LOCK);
+                    lock.execute();
+                }
+                List<Entry> stored = entries(connection);
+                if (stored.stream().anyMatch(entry -> entry.id().equals(id))) {
+                    return false;
+                }
+                check.accept(stored); // throws to refuse: the transaction is rolled back
                 try (PreparedStatement insert =
                         connection.prepareStatement("INSERT INTO tenants (id, definition) VALUES (?, ?)")) {
                     insert.setString(1, id);

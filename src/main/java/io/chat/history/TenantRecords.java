@@ -2,6 +2,7 @@ package io.chat.history;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The tenants' definitions kept in a database every node shares, as documents the tenant package writes and reads:
@@ -14,8 +15,13 @@ public interface TenantRecords {
     /** Every tenant's definition. */
     List<Entry> all();
 
-    /** Stores a new tenant's definition; false when the id is taken. */
-    boolean insert(String id, byte[] document);
+    /**
+     * Stores a new tenant's definition; false when the id is taken. Before it does, in the same transaction and while
+     * every other node's insert waits, {@code check} is given every definition stored: it throws to refuse the new one
+     * (nothing is stored, and its exception reaches the caller), so that a rule across tenants holds with two nodes
+     * provisioning at once.
+     */
+    boolean insert(String id, byte[] document, Consumer<List<Entry>> check);
 
     /** Replaces a tenant's definition; false when there is no such tenant. */
     boolean update(String id, byte[] document);

@@ -32,8 +32,12 @@ public final class SharedTenantCatalog implements TenantCatalog {
 
     @Override
     public List<TenantDefinition> load() {
+        return definitions(records.all());
+    }
+
+    private static List<TenantDefinition> definitions(List<TenantRecords.Entry> entries) {
         List<TenantDefinition> definitions = new ArrayList<>();
-        for (TenantRecords.Entry entry : records.all()) {
+        for (TenantRecords.Entry entry : entries) {
             Optional<TenantId> id = TenantId.parse(entry.id());
             if (id.isEmpty()) {
                 LOGGER.log(System.Logger.Level.WARNING, "event=load outcome=skipped reason=invalid-tenant-id");
@@ -57,9 +61,17 @@ public final class SharedTenantCatalog implements TenantCatalog {
         return definitions;
     }
 
+    /**
+     * Also refuses ({@link InvalidRequest}) a JWT tenant that would accept the tokens of a tenant stored by any node
+     * ({@link SharedJwtKeys}): checked in the insert's transaction, while the other nodes' inserts wait, so two nodes
+     * provisioning such tenants at once store one of them.
+     */
     @Override
     public void create(TenantDefinition definition) {
-        if (!records.insert(definition.id().value(), document(definition))) {
+        if (!records.insert(
+                definition.id().value(),
+                document(definition),
+                stored -> SharedJwtKeys.check(definition, definitions(stored)))) {
             throw new TenantRegistry.TenantExists();
         }
         changed.run();

@@ -17,6 +17,8 @@ public interface TenantCatalog {
      * Stores a new tenant's definition, durable when this returns.
      *
      * @throws TenantRegistry.TenantExists if the id is taken
+     * @throws InvalidRequest if a catalog other nodes share holds a JWT tenant that would accept the new tenant's
+     *     tokens ({@link SharedJwtKeys}; the registry has checked its own live tenants already)
      */
     void create(TenantDefinition definition);
 

@@ -87,10 +87,15 @@ public final class TenantRegistry implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Opens every tenant the catalog holds. */
+    /**
+     * Opens every tenant the catalog holds. JWT tenants that accept each other's tokens (stored before that was
+     * refused, see {@link SharedJwtKeys}) are opened all the same, with a warning naming them.
+     */
     public void loadAll() {
         synchronized (changes) {
-            catalog.load().forEach(this::open);
+            List<TenantDefinition> definitions = catalog.load();
+            definitions.forEach(this::open);
+            SharedJwtKeys.warn(definitions, "load");
         }
     }
 
@@ -104,10 +109,12 @@ public final class TenantRegistry implements AutoCloseable {
             Map<TenantId, TenantDefinition> stored = new HashMap<>();
             catalog.load().forEach(definition -> stored.put(definition.id(), definition));
             int changed = 0;
+            List<TenantDefinition> opened = new ArrayList<>();
             for (TenantDefinition definition : stored.values()) {
                 Tenant live = tenants.get(definition.id());
                 if (live == null) {
                     open(definition);
+                    opened.add(definition);
                     LOGGER.log(System.Logger.Level.INFO, "tenant=" + definition.id() + " event=sync-open outcome=ok");
                     changed++;
                 } else if (!live.definition().equals(definition)) {
@@ -131,6 +138,10 @@ public final class TenantRegistry implements AutoCloseable {
                     LOGGER.log(System.Logger.Level.INFO, "tenant=" + id + " event=sync-close outcome=ok");
                     changed++;
                 }
+            }
+            for (TenantDefinition definition : opened) {
+                SharedJwtKeys.acceptedBy(definition, liveDefinitions())
+                        .ifPresent(other -> SharedJwtKeys.warn(definition.id(), other, "sync-open"));
             }
             return changed;
         }
@@ -198,12 +209,21 @@ public final class TenantRegistry implements AutoCloseable {
         return tenants.isEmpty();
     }
 
-    /** Creates a tenant: definition and store; its namespace is live when this returns. */
+    /**
+     * Creates a tenant: definition and store; its namespace is live when this returns.
+     *
+     * @throws TenantExists if the id is taken
+     * @throws InvalidRequest if it is a JWT tenant that would accept another's tokens, or another's its own
+     *     ({@link SharedJwtKeys}): the same issuer and key, and not each its own audience. Checked here against
+     *     every live tenant, suspended ones too, under the lock that serializes changes; a shared catalog checks
+     *     the other nodes' tenants as it stores it.
+     */
     public Tenant provision(TenantDefinition definition) {
         synchronized (changes) {
             if (tenants.containsKey(definition.id())) {
                 throw new TenantExists();
             }
+            SharedJwtKeys.check(definition, liveDefinitions());
             catalog.create(definition);
             Tenant tenant = open(definition);
             LOGGER.log(System.Logger.Level.INFO, "tenant=" + definition.id() + " event=provision outcome=ok");
@@ -284,6 +304,10 @@ public final class TenantRegistry implements AutoCloseable {
             }
             tenants.clear();
         }
+    }
+
+    private List<TenantDefinition> liveDefinitions() {
+        return tenants.values().stream().map(Tenant::definition).toList();
     }
 
     private Tenant open(TenantDefinition definition) {

@@ -98,7 +98,7 @@ final class PostgresFixture {
 
     /** A tenant's row in the catalog, which its rows need (V8); nothing when it is there already. */
     static void register(PostgresDatabase database, String tenantId) {
-        database.tenantRecords().insert(tenantId, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        database.tenantRecords().insert(tenantId, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), stored -> {});
     }
 
     /** A prefix no other test used: tenants named with it start empty. */

@@ -8,15 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,6 +118,102 @@ class AdminApiTest {
                         409,
                         provision("{\"id\":\"dup-tenant\",\"auth\":{\"type\":\"jwt\","
                                 + "\"issuer\":\"i\",\"secret\":\"" + SECRET + "\"}}")));
+    }
+
+    /**
+     * Two JWT tenants with one issuer and one key (one Keycloak realm for several customers) would accept each
+     * other's tokens: the second is refused, unless both have an audience and the two differ. Before this rule the
+     * second was created and one token opened both namespaces.
+     */
+    @Test
+    void aJwtTenantWithTheIssuerAndKeyOfAnotherIs400UnlessEachHasItsOwnAudience() {
+        String issuer = "https://one-realm.admin-test.example";
+        String secret = "the-realm-secret-every-customer-shares!!";
+        assertEquals(
+                201,
+                provision(jwtTenant("realm-one", issuer, null, "secret", secret))
+                        .statusCode());
+        String refused = "another jwt tenant has this issuer and key: give each its own audience";
+        for (String audience : new String[] {null, "realm-two"}) {
+            HttpResponse<String> second = provision(jwtTenant("realm-two", issuer, audience, "secret", secret));
+            assertEquals("bad_request", assertError(400, second), "audience " + audience);
+            assertEquals(
+                    refused, json(second.body()).get("error").get("message").asText());
+            assertEquals(
+                    404, server.admin("GET", "/admin/tenants/realm-two", null).statusCode());
+        }
+        String oneToken = Jwts.hs256(secret, Jwts.claims(issuer, "alice"));
+        ChatClient.connect(server.url(), "/realm-one", oneToken).close();
+        assertEquals("Invalid namespace", ChatClient.connectError(server.url(), "/realm-two", oneToken));
+        // another key, or another issuer, is another identity provider
+        assertEquals(
+                201,
+                provision(jwtTenant("realm-other-key", issuer, null, "secret", secret.replace('!', '?')))
+                        .statusCode());
+        assertEquals(
+                201,
+                provision(jwtTenant("realm-other-iss", issuer + "/other", null, "secret", secret))
+                        .statusCode());
+
+        // each with an audience of its own: both are created, and neither accepts the other's tokens
+        String shared = "https://shared-realm.admin-test.example";
+        assertEquals(
+                201,
+                provision(jwtTenant("realm-aud-a", shared, "chat-a", "secret", secret))
+                        .statusCode());
+        assertEquals(
+                201,
+                provision(jwtTenant("realm-aud-b", shared, "chat-b", "secret", secret))
+                        .statusCode());
+        for (String audience : new String[] {"chat-a", null}) {
+            assertEquals(
+                    "bad_request",
+                    assertError(400, provision(jwtTenant("realm-aud-c", shared, audience, "secret", secret))),
+                    "audience " + audience);
+        }
+        for (String[] pair :
+                new String[][] {{"chat-a", "realm-aud-a", "realm-aud-b"}, {"chat-b", "realm-aud-b", "realm-aud-a"}}) {
+            Map<String, Object> claims = Jwts.claims(shared, "bob");
+            claims.put("aud", pair[0]);
+            String token = Jwts.hs256(secret, claims);
+            ChatClient.connect(server.url(), "/" + pair[1], token).close();
+            assertEquals(
+                    "unauthorized",
+                    ChatClient.connectError(server.url(), "/" + pair[2], token),
+                    "a token for " + pair[1] + " must not open " + pair[2]);
+        }
+
+        // RS256: the same public key, however its PEM is wrapped
+        KeyPair rsa = Jwts.rsaKeyPair();
+        String pem = Jwts.pem(rsa.getPublic());
+        String rsIssuer = "https://rs-realm.admin-test.example";
+        assertEquals(
+                201,
+                provision(jwtTenant("realm-rs-one", rsIssuer, null, "publicKeyPem", pem))
+                        .statusCode());
+        String rewrapped = pem.replace("\n", "\r\n").replaceFirst("-----\r\n", "-----\r\n\r\n");
+        assertEquals(
+                "bad_request",
+                assertError(400, provision(jwtTenant("realm-rs-two", rsIssuer, null, "publicKeyPem", rewrapped))));
+        assertEquals(
+                201,
+                provision(jwtTenant(
+                                "realm-rs-other",
+                                rsIssuer,
+                                null,
+                                "publicKeyPem",
+                                Jwts.pem(Jwts.rsaKeyPair().getPublic())))
+                        .statusCode());
+        // an id that exists is still 409, whatever its auth
+        assertEquals("conflict", assertError(409, provision(jwtTenant("realm-one", issuer, null, "secret", secret))));
+    }
+
+    private static String jwtTenant(String id, String issuer, String audience, String keyField, String key) {
+        ObjectNode auth = ChatClient.json("type", "jwt", "issuer", issuer, keyField, key);
+        if (audience != null) {
+            auth.put("audience", audience);
+        }
+        return ChatClient.json("id", id, "auth", auth).toString();
     }
 
     @Test

@@ -25,6 +25,8 @@ class JwtTenantTest {
     private static final String AUDIENCE = "chat-platform";
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes-for-hs256";
     private static final String OTHER_SECRET = "another-secret-also-at-least-32-bytes-long!!";
+    /** The claim tenant's: with the HS256 tenant's issuer, secret and no audience it would accept its tokens. */
+    private static final String CLAIM_SECRET = "the-claim-tenant-secret-of-32-bytes-or-more";
 
     private static PlatformServer server;
     private static KeyPair rsa;
@@ -52,8 +54,16 @@ class JwtTenantTest {
                         "id",
                         claimTenant,
                         "auth",
-                        json("type", "jwt", "issuer", ISSUER, "secret", SECRET, "userClaim", "preferred_username")),
-                SECRET);
+                        json(
+                                "type",
+                                "jwt",
+                                "issuer",
+                                ISSUER,
+                                "secret",
+                                CLAIM_SECRET,
+                                "userClaim",
+                                "preferred_username")),
+                CLAIM_SECRET);
     }
 
     private static void provision(ObjectNode definition, String secret) {
@@ -131,10 +141,10 @@ class JwtTenantTest {
     void theConfiguredUserClaimIsTheUser() {
         Map<String, Object> claims = Jwts.claims(ISSUER, "subject-1234");
         claims.put("preferred_username", "dave");
-        assertSendsAs(claimTenant, Jwts.hs256(SECRET, claims), "dave");
+        assertSendsAs(claimTenant, Jwts.hs256(CLAIM_SECRET, claims), "dave");
         assertEquals(
                 "unauthorized",
-                unauthorized(claimTenant, Jwts.hs256(SECRET, Jwts.claims(ISSUER, "erin"))),
+                unauthorized(claimTenant, Jwts.hs256(CLAIM_SECRET, Jwts.claims(ISSUER, "erin"))),
                 "a token without the configured claim names no user");
     }
 

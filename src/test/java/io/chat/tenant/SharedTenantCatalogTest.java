@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,6 +74,32 @@ class SharedTenantCatalogTest {
         nodeA.suspend(onA.id());
         assertEquals(1, nodeB.sync());
         assertTrue(onB.suspended());
+    }
+
+    /**
+     * A JWT tenant that would accept the tokens of one another node stored is refused, before this node has synced it,
+     * and of two provisioned on two nodes at once one is stored (the insert's check runs under a database lock).
+     */
+    @Test
+    void aJwtTenantSharingTheIssuerAndKeyOfAnotherNodesTenantIsRefused() throws Exception {
+        String issuer = "https://realm.example";
+        String secret = "one-secret-for-every-tenant-of-the-realm";
+        nodeA.provision(SharedJwtKeysTest.jwt("cust-a", issuer, null, secret));
+        InvalidRequest refused = assertThrows(
+                InvalidRequest.class,
+                () -> nodeB.provision(SharedJwtKeysTest.jwt("cust-b", issuer, "b", secret)),
+                "node B has not synced cust-a yet");
+        assertEquals(SharedJwtKeys.REFUSED, refused.getMessage());
+        assertEquals(1, nodeB.sync());
+        assertEquals(List.of("cust-a"), ids(nodeB));
+
+        SharedJwtKeysTest.assertOneOfTwoAtOnceIsStored(nodeA, nodeB, secret);
+        nodeA.sync();
+        assertEquals(6, ids(nodeA).size(), ids(nodeA).toString());
+    }
+
+    private static List<String> ids(TenantRegistry node) {
+        return node.all().stream().map(tenant -> tenant.id().value()).sorted().toList();
     }
 
     @Test

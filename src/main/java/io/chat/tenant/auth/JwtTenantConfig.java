@@ -1,6 +1,8 @@
 package io.chat.tenant.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -58,6 +60,44 @@ public record JwtTenantConfig(
     /** The same tenant with another user claim. */
     public JwtTenantConfig withUserClaim(String claim) {
         return new JwtTenantConfig(issuer, audience, secret, publicKeyPem, claim);
+    }
+
+    /**
+     * Whether one token can pass both this tenant's checks and {@code other}'s: the same issuer and the same key (the
+     * secret's bytes, or the RSA key however its PEM is wrapped), and not two audiences that differ. Tokens name their
+     * issuer and audience but not the tenant, so two such tenants open each other's namespaces. The user claim does
+     * not tell them apart (one token may carry both claims).
+     */
+    public boolean acceptsTokensOf(JwtTenantConfig other) {
+        if (!issuer.equals(other.issuer)) {
+            return false;
+        }
+        if (audience.isPresent() && other.audience.isPresent() && !audience.equals(other.audience)) {
+            return false;
+        }
+        if (secret.isPresent() && other.secret.isPresent()) {
+            return MessageDigest.isEqual(
+                    secret.get().getBytes(StandardCharsets.UTF_8),
+                    other.secret.get().getBytes(StandardCharsets.UTF_8));
+        }
+        if (publicKeyPem.isPresent() && other.publicKeyPem.isPresent()) {
+            return sameRsaKey(publicKeyPem.get(), other.publicKeyPem.get());
+        }
+        return false; // HS256 and RS256: alg must match the key, so no token passes both
+    }
+
+    private static boolean sameRsaKey(String pem, String otherPem) {
+        if (pem.equals(otherPem)) {
+            return true;
+        }
+        try {
+            RSAPublicKey key = RsaPem.parse(pem);
+            RSAPublicKey otherKey = RsaPem.parse(otherPem);
+            return key.getModulus().equals(otherKey.getModulus())
+                    && key.getPublicExponent().equals(otherKey.getPublicExponent());
+        } catch (IllegalArgumentException e) {
+            return false; // a PEM that is no key verifies no token
+        }
     }
 
     /** Never shows the secret (records print every component by default). */
