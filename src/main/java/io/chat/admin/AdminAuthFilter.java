@@ -39,7 +39,11 @@ import java.util.UUID;
 public final class AdminAuthFilter implements Filter {
     private static final System.Logger LOGGER = System.getLogger(AdminAuthFilter.class.getName());
     private static final String REALM = "chat-admin";
-    /** Failed admin logins allowed per client address and minute; past it, 429 without checking (no slow hash). */
+    /**
+     * Failed admin logins allowed per client address and minute; past it, 429 without checking (no slow hash). Each
+     * request with credentials takes one before it is checked, and gives it back when they were right: concurrent
+     * guesses cannot all reach the hash before the first failure is counted.
+     */
     static final int FAILURES_PER_MINUTE = 10;
 
     private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
@@ -112,9 +116,13 @@ public final class AdminAuthFilter implements Filter {
                 .build());
         String client = ClientAddress.of(req);
         long now = Bucket.epochNanos(clock.instant());
-        Bucket failed = failures.peek(client);
-        long retryAfter = failed == null ? 0 : failed.retryAfterSeconds(now);
-        if (retryAfter > 0) {
+        // only offered credentials count: a client's first request without them is the usual 401 challenge, and is
+        // told to wait only while the address's failures are used up
+        boolean offered = headers.containsKey("Authorization");
+        Bucket attempts = offered ? failures.of(client, now) : failures.peek(client);
+        boolean allowed = attempts == null || (offered ? attempts.tryTake(now) : attempts.waitNanos(now) == 0);
+        if (!allowed) {
+            long retryAfter = attempts.retryAfterSeconds(now);
             LOGGER.log(
                     System.Logger.Level.INFO,
                     "event=admin-auth outcome=rate-limited path="
@@ -124,12 +132,11 @@ public final class AdminAuthFilter implements Filter {
         }
         AuthenticationResponse response = context.atnClientBuilder().submit();
         if (response.status().isSuccess() && context.isAuthenticated()) {
+            if (offered) {
+                attempts.giveBack(); // the right credentials: not a failure (every admin request carries them)
+            }
             chain.proceed();
             return;
-        }
-        if (headers.containsKey("Authorization")) {
-            // only offered credentials count: a client's first request without them is the usual 401 challenge
-            failures.of(client, now).tryTake(now);
         }
         LOGGER.log(
                 System.Logger.Level.INFO,

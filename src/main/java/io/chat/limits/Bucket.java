@@ -84,6 +84,14 @@ public final class Bucket {
         return true;
     }
 
+    /**
+     * Gives back a permit {@link #tryTake} took for an attempt that turned out not to count (it succeeded), never past
+     * the capacity. A window bucket made full again starts its next window at its next take, as a new one would.
+     */
+    public synchronized void giveBack() {
+        tokens = Math.min(capacity, tokens + 1);
+    }
+
     /** Nanoseconds until a permit is there, 0 when one is there now. Takes nothing. */
     public synchronized long waitNanos(long nowNanos) {
         refill(nowNanos);

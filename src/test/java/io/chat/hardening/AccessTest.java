@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,6 +61,24 @@ class AccessTest {
             request.header("Authorization", authorization);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** How many of {@code answers} were 401 and how many 429 (each with Retry-After); any other answer fails. */
+    private static int[] unauthorizedAndLimited(List<Future<HttpResponse<String>>> answers) throws Exception {
+        int[] counts = new int[2];
+        for (Future<HttpResponse<String>> answer : answers) {
+            HttpResponse<String> response = answer.get();
+            switch (response.statusCode()) {
+                case 401 -> counts[0]++;
+                case 429 -> {
+                    counts[1]++;
+                    assertTrue(response.headers().firstValue("Retry-After").isPresent());
+                    assertTrue(response.body().contains("rate_limited"), response.body());
+                }
+                default -> throw new AssertionError("answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+        return counts;
     }
 
     @Test
@@ -122,6 +141,44 @@ class AccessTest {
         }
     }
 
+    /**
+     * Wrong admin passwords sent together: each takes its count before its slow hash, so at most ten a minute are
+     * checked (401) and the others answer 429 at once; before, all forty were hashed and answered 401. Requests that
+     * authenticate give their count back: any number of them leave all ten for failures.
+     */
+    @Test
+    void concurrentWrongAdminPasswordsGetTenChecksAndTheRest429() throws Exception {
+        try (PlatformServer server = PlatformServer.start()) {
+            String tenants = server.adminUrl() + "/admin/tenants";
+            String right = basic(PlatformServer.ADMIN_USER, PlatformServer.ADMIN_PASSWORD);
+            for (int i = 0; i < 15; i++) {
+                assertEquals(200, request(tenants, "GET", null, null, right).statusCode());
+            }
+            int guesses = 40;
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService guessers = Executors.newFixedThreadPool(guesses);
+            try {
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (int i = 0; i < guesses; i++) {
+                    String guess = basic(PlatformServer.ADMIN_USER, "parallel-guess-" + i);
+                    answers.add(guessers.submit(() -> {
+                        start.await();
+                        return request(tenants, "GET", null, null, guess);
+                    }));
+                }
+                start.countDown();
+                int[] answered = unauthorizedAndLimited(answers);
+                int checked = answered[0];
+                int limited = answered[1];
+                assertEquals(10, checked, "wrong passwords hashed and refused: " + checked + ", 429: " + limited);
+                assertEquals(guesses - 10, limited);
+            } finally {
+                guessers.shutdownNow();
+            }
+            assertEquals(429, request(tenants, "GET", null, null, right).statusCode(), "until the minute is over");
+        }
+    }
+
     @Test
     void adminRoutesAreNotOnThePublicPort() throws Exception {
         try (PlatformServer server = PlatformServer.start()) {
@@ -181,20 +238,9 @@ class AccessTest {
                         HttpResponse.BodyHandlers.ofString());
                 bobMillis = (System.nanoTime() - start) / 1_000_000;
             }
-            int unauthorized = 0;
-            int limited = 0;
-            for (Future<HttpResponse<String>> f : flood) {
-                HttpResponse<String> response = f.get();
-                switch (response.statusCode()) {
-                    case 401 -> unauthorized++;
-                    case 429 -> {
-                        limited++;
-                        assertTrue(response.headers().firstValue("Retry-After").isPresent());
-                    }
-                    default ->
-                        throw new AssertionError("flood answered " + response.statusCode() + ": " + response.body());
-                }
-            }
+            int[] answered = unauthorizedAndLimited(flood);
+            int unauthorized = answered[0];
+            int limited = answered[1];
             System.out.println("login flood: " + attempts + " concurrent guesses -> " + unauthorized + " x 401, "
                     + limited + " x 429; bob logged in in " + bobMillis + " ms");
             // the user's 10, then 10 more from addresses that had not failed her yet (the second allowance, one at a

@@ -35,6 +35,22 @@ class BucketTest {
     }
 
     @Test
+    void aPermitGivenBackIsTakenAgainButNeverPastTheCapacity() {
+        Bucket bucket = Bucket.window(2, Duration.ofMinutes(1), T0);
+        assertTrue(bucket.tryTake(T0));
+        bucket.giveBack();
+        assertTrue(bucket.full(T0), "as if nothing was taken");
+        bucket.giveBack();
+        assertTrue(bucket.tryTake(T0 + SECOND));
+        assertTrue(bucket.tryTake(T0 + SECOND));
+        assertFalse(bucket.tryTake(T0 + SECOND), "a give-back of a full bucket adds nothing");
+        bucket.giveBack();
+        assertTrue(bucket.tryTake(T0 + 2 * SECOND));
+        assertFalse(bucket.tryTake(T0 + 2 * SECOND));
+        assertEquals(59 * SECOND, bucket.waitNanos(T0 + 2 * SECOND), "the window still runs from its first take");
+    }
+
+    @Test
     void anOlderTimeRefillsNothingAndMovesNothingBack() {
         Bucket bucket = Bucket.tokens(1, 1, T0);
         assertTrue(bucket.tryTake(T0 + SECOND));
