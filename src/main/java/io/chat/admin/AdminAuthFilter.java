@@ -130,7 +130,15 @@ public final class AdminAuthFilter implements Filter {
             ApiError.rateLimited("too many failed admin logins", retryAfter).send(res);
             return;
         }
-        AuthenticationResponse response = context.atnClientBuilder().submit();
+        AuthenticationResponse response;
+        try {
+            response = context.atnClientBuilder().submit();
+        } catch (RuntimeException e) {
+            if (offered) {
+                attempts.giveBack(); // the check failed, not the credentials
+            }
+            throw e;
+        }
         if (response.status().isSuccess() && context.isAuthenticated()) {
             if (offered) {
                 attempts.giveBack(); // the right credentials: not a failure (every admin request carries them)

@@ -242,6 +242,9 @@ public final class PublicApi implements HttpService {
         if (!tenant.notRevoked(Tenant.tokenKey(token.get()))) {
             throw ApiError.unauthorized("invalid or missing token");
         }
-        JsonHttp.send(res, Status.OK_200, MessagePages.putNewest(Json.mapper().createObjectNode(), page));
+        JsonHttp.send(
+                res,
+                Status.OK_200,
+                MessagePages.putNewest(Json.mapper().createObjectNode(), page, MessagePages.MAX_BYTES));
     }
 }

@@ -36,25 +36,36 @@ public final class MessagePages {
 
     /**
      * A page read forward from a seq ({@code room:join} with {@code since}): its oldest entries that fit, oldest first,
-     * as {@code "messages"}, and {@code "hasMore"}, true when the store had more or the page was cut (the client asks
-     * again with {@code since} = the last seq it got).
+     * as {@code "messages"}, at most {@code budget} bytes of them, and {@code "hasMore"}, true when the store had more
+     * or the page was cut (the client asks again with {@code since} = the last seq it got).
      */
-    public static ObjectNode putOldest(ObjectNode body, MessagePage page) {
-        Fit fit = first(page.messages(), MessageJson::of, MAX_BYTES);
+    public static ObjectNode putOldest(ObjectNode body, MessagePage page, long budget) {
+        Fit fit = first(page.messages(), MessageJson::of, budget);
         body.putArray("messages").addAll(fit.json());
         return body.put("hasMore", page.hasMore() || fit.cut());
     }
 
     /**
      * A page of the newest messages before a seq ({@code history:fetch}, REST history, a plain {@code room:join}): its
-     * newest messages that fit, oldest first, as {@code "messages"}, and {@code "hasMore"}, true when older ones exist
+     * newest messages that fit in {@code budget} bytes, oldest first, as {@code "messages"}, and {@code "hasMore"}, true
+     * when older ones exist
      * (those the store did not read, or those cut here: the client asks again with {@code before} = the oldest seq it
      * got).
      */
-    public static ObjectNode putNewest(ObjectNode body, MessagePage page) {
-        Fit fit = first(page.messages().reversed(), MessageJson::of, MAX_BYTES);
+    public static ObjectNode putNewest(ObjectNode body, MessagePage page, long budget) {
+        Fit fit = first(page.messages().reversed(), MessageJson::of, budget);
         body.putArray("messages").addAll(fit.json().reversed());
         return body.put("hasMore", page.hasMore() || fit.cut());
+    }
+
+    /**
+     * The bytes of a page for a socket with {@code outboundRoom} bytes left before its connection's queue is full:
+     * {@link #MAX_BYTES}, or half the room when that is less. A client that asks for many pages at once (the web client
+     * catches up its rooms together when it reconnects) gets smaller ones rather than a connection closed for a full
+     * queue, each page taking half of what the ones before left (one entry always goes, however small the room).
+     */
+    public static long budget(long outboundRoom) {
+        return Math.min(MAX_BYTES, outboundRoom / 2);
     }
 
     /** The JSON of the first items, in their order, and whether some were left out. */

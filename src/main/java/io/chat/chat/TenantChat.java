@@ -486,10 +486,11 @@ final class TenantChat {
                 MessagePage page = history.join();
                 ObjectNode body = Acks.ok().put("room", room);
                 members.forEach(body.putArray("members")::add);
+                long budget = MessagePages.budget(socket.outboundRoom());
                 if (since.isPresent()) {
-                    MessagePages.putOldest(body, page);
+                    MessagePages.putOldest(body, page, budget);
                 } else {
-                    MessagePages.putNewest(body, page);
+                    MessagePages.putNewest(body, page, budget);
                 }
                 topic.join().ifPresent(t -> body.set("topic", Memberships.topicJson(t)));
                 ack.send(body);
@@ -640,7 +641,7 @@ final class TenantChat {
                         Acks.fail(ack, UNAVAILABLE, "history unavailable");
                         return;
                     }
-                    ack.send(MessagePages.putNewest(Acks.ok(), page));
+                    ack.send(MessagePages.putNewest(Acks.ok(), page, MessagePages.budget(socket.outboundRoom())));
                 }));
     }
 

@@ -144,7 +144,9 @@ public final class InMemoryAdapter implements Adapter {
     @Override
     public int broadcast(Packet packet, BroadcastOptions options) {
         List<EnginePacket> encoded =
-                PacketCodec.encode(packet.type(), packet.namespace(), packet.ackId(), packet.data());
+                PacketCodec.encode(packet.type(), packet.namespace(), packet.ackId(), packet.data()).stream()
+                        .map(EnginePacket::shared)
+                        .toList();
         int queued = 0;
         for (Socket socket : fetchSockets(options)) {
             if (!socket.connected() || (options.volatileEvent() && socket.queuedBytes() > VOLATILE_DROP_BYTES)) {

@@ -241,6 +241,11 @@ public final class Socket {
         return client.session().queuedBytes();
     }
 
+    /** Bytes this socket's connection may still queue before it is closed for a full queue (0 when none). */
+    public long outboundRoom() {
+        return client.session().queueRoom();
+    }
+
     private void sendDisconnect() {
         send(PacketCodec.encode(PacketType.DISCONNECT, namespace.name(), OptionalLong.empty(), Optional.empty()));
     }

@@ -73,12 +73,12 @@ class MessagePagesTest {
         assertTrue(one > 24_000, "4000 × U+0001 are 24,000 bytes of JSON: " + one);
         int fits = (int) ((MessagePages.MAX_BYTES + 1) / (one + 1));
 
-        ObjectNode forward = MessagePages.putOldest(Json.mapper().createObjectNode(), page);
+        ObjectNode forward = MessagePages.putOldest(Json.mapper().createObjectNode(), page, MessagePages.MAX_BYTES);
         assertEquals(IntStream.rangeClosed(1, fits).mapToObj(Long::valueOf).toList(), seqs(forward.get("messages")));
         assertTrue(forward.get("hasMore").asBoolean());
         assertTrue(bytes(forward.get("messages")) - 2 <= MessagePages.MAX_BYTES);
 
-        ObjectNode back = MessagePages.putNewest(Json.mapper().createObjectNode(), page);
+        ObjectNode back = MessagePages.putNewest(Json.mapper().createObjectNode(), page, MessagePages.MAX_BYTES);
         assertEquals(
                 IntStream.rangeClosed(200 - fits + 1, 200)
                         .mapToObj(Long::valueOf)
@@ -90,11 +90,11 @@ class MessagePagesTest {
     @Test
     void aPageThatFitsIsAnsweredAsTheStoreReadIt() {
         MessagePage small = new MessagePage(messages(500, "hi"), false);
-        ObjectNode forward = MessagePages.putOldest(Json.mapper().createObjectNode(), small);
+        ObjectNode forward = MessagePages.putOldest(Json.mapper().createObjectNode(), small, MessagePages.MAX_BYTES);
         assertEquals(500, forward.get("messages").size());
         assertFalse(forward.get("hasMore").asBoolean());
         MessagePage more = new MessagePage(messages(50, "hi"), true);
-        ObjectNode back = MessagePages.putNewest(Json.mapper().createObjectNode(), more);
+        ObjectNode back = MessagePages.putNewest(Json.mapper().createObjectNode(), more, MessagePages.MAX_BYTES);
         assertEquals(IntStream.rangeClosed(1, 50).mapToObj(Long::valueOf).toList(), seqs(back.get("messages")));
         assertTrue(back.get("hasMore").asBoolean());
         assertEquals(List.of("messages", "hasMore"), fieldNames(back));
@@ -104,5 +104,18 @@ class MessagePagesTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /** Pages asked for together share the connection's queue: each takes at most half of what is left. */
+    @Test
+    void aPageTakesAtMostHalfTheRoomLeft() {
+        assertEquals(MessagePages.MAX_BYTES, MessagePages.budget(4L << 20));
+        assertEquals(512 * 1024, MessagePages.budget(1L << 20));
+        assertEquals(0, MessagePages.budget(0));
+        long room = 4L << 20;
+        for (int page = 0; page < 40; page++) {
+            room -= MessagePages.budget(room);
+        }
+        assertTrue(room > 0, "forty pages at once leave the queue room");
     }
 }

@@ -18,16 +18,18 @@ public final class EnginePacket {
     private final byte[] payload;
     private final boolean binary;
     private final boolean flushAfter;
+    private final boolean shared;
     private volatile byte[] wsFrame;
 
     private EnginePacket(byte[] payload, boolean binary) {
-        this(payload, binary, false);
+        this(payload, binary, false, false);
     }
 
-    private EnginePacket(byte[] payload, boolean binary, boolean flushAfter) {
+    private EnginePacket(byte[] payload, boolean binary, boolean flushAfter, boolean shared) {
         this.payload = payload;
         this.binary = binary;
         this.flushAfter = flushAfter;
+        this.shared = shared;
     }
 
     /**
@@ -36,7 +38,19 @@ public final class EnginePacket {
      * followed at once by an event) need that; it costs one write.
      */
     public EnginePacket flushedAlone() {
-        return new EnginePacket(payload, binary, true);
+        return new EnginePacket(payload, binary, true, shared);
+    }
+
+    /**
+     * The same packet, to be queued to many sessions (a broadcast): its bytes are in the heap once however many
+     * queue it, so it is left out of what all sessions' backlogs hold together ({@link OutboundBacklog}).
+     */
+    public EnginePacket shared() {
+        return new EnginePacket(payload, binary, flushAfter, true);
+    }
+
+    boolean isShared() {
+        return shared;
     }
 
     boolean flushAfter() {

@@ -22,6 +22,7 @@ public final class EngineSession {
     private static final Duration UPGRADE_NOOP_DELAY = Duration.ofMillis(100);
 
     private static final VarHandle QUEUED_BYTES = VarHandles.field(MethodHandles.lookup(), "queuedBytes", long.class);
+    private static final VarHandle OWN_BYTES = VarHandles.field(MethodHandles.lookup(), "ownBytes", long.class);
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", boolean.class);
     private static final VarHandle OVERFLOWED = VarHandles.field(MethodHandles.lookup(), "overflowed", boolean.class);
 
@@ -31,6 +32,9 @@ public final class EngineSession {
     private final Outbox outbox = new Outbox();
     // plain fields updated through VarHandles, not atomics: an idle session pays for every object it holds (W3)
     private volatile long queuedBytes; // through QUEUED_BYTES
+    /** Of {@link #queuedBytes}, those of packets queued to this session alone (not shared by a broadcast). */
+    private volatile long ownBytes; // through OWN_BYTES
+
     private volatile boolean closed; // set once, through CLOSED
     private volatile boolean overflowed; // set once, through OVERFLOWED
     private final Object heartbeatLock = new Object();
@@ -93,6 +97,11 @@ public final class EngineSession {
     /** Adds {@code bytes} (less than 0: taken out) to the bytes queued; returns the new total. */
     private long addQueued(long bytes) {
         return (long) QUEUED_BYTES.getAndAdd(this, bytes) + bytes;
+    }
+
+    /** Bytes that may still be queued before the session is closed for a full queue (0 when none). */
+    public long queueRoom() {
+        return Math.max(0, maxQueueBytes - queuedBytes);
     }
 
     /** Outbound bytes waiting for the transport. */
@@ -175,30 +184,38 @@ public final class EngineSession {
         }
         long queued = addQueued(packet.size());
         long limit = maxQueueBytes;
-        // a backlog past the free bytes is checked against what every session's may hold together (OutboundBacklog):
-        // a crowd of slow readers under their own limits could hold the heap otherwise
-        boolean overBudget =
-                queued > OutboundBacklog.FREE_BYTES && server.outboundBacklog().full(server.sessionsNow());
-        if (queued > limit || overBudget) {
-            if (!OVERFLOWED.compareAndSet(this, false, true)) {
-                return false;
-            }
-            server.countQueueOverflow();
-            if (queued <= limit) {
-                server.countBacklogOverflow();
-            }
-            LOGGER.log(
-                    System.Logger.Level.INFO,
-                    queued <= limit
-                            ? "engine.io session closed: outbound backlog of all sessions over "
-                                    + server.outboundBacklog().capacity() + " bytes"
-                            : "engine.io session closed: outbound queue over " + limit + " bytes");
-            // closing may write; never do that on the sender's thread, which may be another connection's
-            server.executor().execute(() -> close(CloseReason.QUEUE_OVERFLOW));
+        if (queued > limit) {
+            overflow("engine.io session closed: outbound queue over " + limit + " bytes", false);
             return false;
+        }
+        // a backlog of its own past the free bytes has all sessions' looked at (OutboundBacklog): a crowd of slow
+        // readers each under its own limit could hold the heap otherwise; the largest go first (maybe this one)
+        if (!packet.isShared()
+                && (long) OWN_BYTES.getAndAdd(this, (long) packet.size()) + packet.size()
+                        > OutboundBacklog.FREE_BYTES) {
+            server.outboundBacklog().shedIfFull(server.sessionsNow());
         }
         outbox.add(packet);
         return true;
+    }
+
+    /** Closes the session for what it holds (once; never on the sender's thread); {@code backlog}: for the crowd's. */
+    void overflow(String why, boolean backlog) {
+        if (!OVERFLOWED.compareAndSet(this, false, true)) {
+            return;
+        }
+        server.countQueueOverflow();
+        if (backlog) {
+            server.countBacklogOverflow();
+        }
+        LOGGER.log(System.Logger.Level.INFO, why);
+        // closing may write; never do that on the sender's thread, which may be another connection's
+        server.executor().execute(() -> close(CloseReason.QUEUE_OVERFLOW));
+    }
+
+    /** Of {@link #queuedBytes}, those queued to this session alone (see {@link EnginePacket#shared}). */
+    long ownBytes() {
+        return ownBytes;
     }
 
     /** Only the current consumer calls it. */
@@ -208,8 +225,8 @@ public final class EngineSession {
 
     /**
      * Takes queued packets, up to about {@code maxBytes} and at most {@code maxPackets} (at least one). Only the
-     * current consumer calls it; their bytes count as queued until it calls {@link #sent} with {@link
-     * EnginePacket#size()}'s sum (a slow reader's write holds them as much as the queue did).
+     * current consumer calls it; their bytes count as queued until it calls {@link #sent} with their {@link
+     * EnginePacket#size()}s (a slow reader's write holds them as much as the queue did).
      */
     List<EnginePacket> drain(long maxBytes, int maxPackets) {
         List<EnginePacket> taken = new ArrayList<>();
@@ -217,11 +234,8 @@ public final class EngineSession {
         return taken;
     }
 
-    /**
-     * As {@link #drain(long, int)}, handing each packet to {@code sink} in order instead of collecting them; returns
-     * their bytes, for {@link #sent}.
-     */
-    long drain(long maxBytes, int maxPackets, Consumer<EnginePacket> sink) {
+    /** As {@link #drain(long, int)}, handing each packet to {@code sink} in order instead of collecting them. */
+    void drain(long maxBytes, int maxPackets, Consumer<EnginePacket> sink) {
         long bytes = 0;
         int count = 0;
         EnginePacket packet;
@@ -233,12 +247,17 @@ public final class EngineSession {
                 break;
             }
         }
-        return bytes;
     }
 
-    /** Drained packets of {@code bytes} in all have been written (or their write failed): they are held no more. */
-    void sent(long bytes) {
+    /**
+     * Drained packets of {@code bytes} in all, {@code own} of them this session's alone (not {@link
+     * EnginePacket#isShared}), have been written (or their write failed): they are held no more.
+     */
+    void sent(long bytes, long own) {
         addQueued(-bytes);
+        if (own != 0) {
+            OWN_BYTES.getAndAdd(this, -own);
+        }
     }
 
     void listener(EngineListener listener) {

@@ -298,11 +298,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
         batch.addIfSet((byte[]) PONG.getAndSet(this, (byte[]) null));
         EngineSession current = session;
         if (attached && current != null) {
-            long bytes = current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE, packet -> {
-                batch.add(packet.wsFrame());
+            batch.heldFor(current);
+            current.drain(MAX_BATCH_BYTES, Integer.MAX_VALUE, packet -> {
+                batch.add(packet);
                 pauseAfterBatch = packet.flushAfter();
             });
-            batch.heldFor(current, bytes);
         }
         byte[] close = pendingClose;
         if (close != null && (current == null || !attached || !current.hasQueued())) {
@@ -319,20 +319,29 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private static final class Frames {
         private final List<byte[]> frames = new ArrayList<>();
         private int bytes;
-        /** The session whose queued bytes this batch holds until it is written, and how many. */
+        /** The session whose queued bytes this batch holds until it is written, and how many (of them its own). */
         private EngineSession heldFor;
 
         private long held;
+        private long own;
 
-        void heldFor(EngineSession session, long sessionBytes) {
+        void heldFor(EngineSession session) {
             heldFor = session;
-            held = sessionBytes;
+        }
+
+        /** A packet of {@link #heldFor}'s queue. */
+        void add(EnginePacket packet) {
+            add(packet.wsFrame());
+            held += packet.size();
+            if (!packet.isShared()) {
+                own += packet.size();
+            }
         }
 
         /** The write is over: the session's bytes are not held any more. */
         void sent() {
             if (heldFor != null) {
-                heldFor.sent(held);
+                heldFor.sent(held, own);
             }
         }
 
