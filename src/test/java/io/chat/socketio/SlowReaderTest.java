@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A reader that stops reading is closed when its queue overflows; the sender never waits on it. */
@@ -50,9 +51,7 @@ class SlowReaderTest {
         List<RawWebSocket> stalled = new ArrayList<>();
         try (FixtureServer server = FixtureServer.start(engine);
                 RawWebSocket reader = connect(server)) {
-            for (int i = 0; i < 8; i++) {
-                stalled.add(connect(server));
-            }
+            connect(server, 8, Optional.empty(), stalled);
             String chunk = "x".repeat(10_000);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             int asked = 0;
@@ -77,9 +76,7 @@ class SlowReaderTest {
             assertEquals(stalled.size(), server.io().engine().backlogOverflows(), asked + " asked");
             echo(reader, 1_000_000);
         } finally {
-            for (RawWebSocket ws : stalled) {
-                ws.close();
-            }
+            closeAll(stalled);
         }
     }
 
@@ -90,11 +87,7 @@ class SlowReaderTest {
         List<RawWebSocket> slow = new ArrayList<>();
         try (FixtureServer server = FixtureServer.start(engine);
                 RawWebSocket sender = connect(server)) {
-            for (int i = 0; i < 8; i++) {
-                RawWebSocket ws = connect(server);
-                slow.add(ws);
-                join(ws, "room");
-            }
+            connect(server, 8, Optional.of("room"), slow);
             String chunk = "x".repeat(10_000);
             // 400 messages of 10 KB to 8 readers that do not read yet: past what the kernel takes (about 3 MB a
             // socket on loopback), 8 queues of about 1 MB each by count, 1 MB in the heap
@@ -112,9 +105,25 @@ class SlowReaderTest {
             }
             assertEquals(0, server.io().engine().queueOverflows());
         } finally {
-            for (RawWebSocket ws : slow) {
-                ws.close();
+            closeAll(slow);
+        }
+    }
+
+    /** Connects {@code count} sockets into {@code into}, each joining {@code room} if there is one. */
+    private static void connect(FixtureServer server, int count, Optional<String> room, List<RawWebSocket> into)
+            throws IOException {
+        for (int i = 0; i < count; i++) {
+            RawWebSocket ws = connect(server);
+            into.add(ws);
+            if (room.isPresent()) {
+                join(ws, room.get());
             }
+        }
+    }
+
+    private static void closeAll(List<RawWebSocket> sockets) throws IOException {
+        for (RawWebSocket ws : sockets) {
+            ws.close();
         }
     }
 
