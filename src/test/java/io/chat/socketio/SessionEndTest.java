@@ -64,10 +64,14 @@ class SessionEndTest {
             String ping = "2" + "x".repeat(30_000);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (server.io().engine().queueOverflows() == 0 && System.nanoTime() < deadline) {
-                ws.sendText(ping);
+                try {
+                    ws.sendText(ping);
+                } catch (IOException reset) {
+                    break; // closed already: an overflowed session's socket is cut off at once (Transport.abort)
+                }
             }
             assertEquals(1, server.io().engine().queueOverflows());
-            // the writer is stuck on the full socket behind the close frame: the deadline closes the socket
+            // what it had queued is dropped, not written to a reader that does not read
             awaitNoConnections(server);
         }
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -19,6 +20,8 @@ import java.util.function.Function;
  * {@link EngineUpgrader}.
  */
 public final class EngineServer {
+    private static final System.Logger LOGGER = System.getLogger(EngineServer.class.getName());
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EngineConfig config;
@@ -50,6 +53,8 @@ public final class EngineServer {
                 1, Thread.ofPlatform().name("engine.io-timer").daemon().factory());
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.outboundBacklog = new OutboundBacklog(config.maxBacklogBytes());
+        this.scheduler.scheduleWithFixedDelay(
+                this::countBacklog, OutboundBacklog.EVERY_MILLIS, OutboundBacklog.EVERY_MILLIS, TimeUnit.MILLISECONDS);
         this.admission =
                 new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress(), config.clientAddresses());
     }
@@ -118,9 +123,13 @@ public final class EngineServer {
         return outboundBacklog;
     }
 
-    /** The sessions as they are, not copied: for a walk that tolerates changes under it. */
-    Collection<EngineSession> sessionsNow() {
-        return sessions.values();
+    private void countBacklog() {
+        try {
+            outboundBacklog.countIfBehind(sessions.values());
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again
+            LOGGER.log(System.Logger.Level.WARNING, "outbound backlog count failed", e);
+        }
     }
 
     /** Handshakes refused because a session cap was reached or the server was stopping. */

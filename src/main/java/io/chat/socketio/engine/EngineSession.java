@@ -22,7 +22,7 @@ public final class EngineSession {
     private static final Duration UPGRADE_NOOP_DELAY = Duration.ofMillis(100);
 
     private static final VarHandle QUEUED_BYTES = VarHandles.field(MethodHandles.lookup(), "queuedBytes", long.class);
-    private static final VarHandle OWN_BYTES = VarHandles.field(MethodHandles.lookup(), "ownBytes", long.class);
+    private static final VarHandle CHARGED_BYTES = VarHandles.field(MethodHandles.lookup(), "chargedBytes", long.class);
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", boolean.class);
     private static final VarHandle OVERFLOWED = VarHandles.field(MethodHandles.lookup(), "overflowed", boolean.class);
 
@@ -32,8 +32,13 @@ public final class EngineSession {
     private final Outbox outbox = new Outbox();
     // plain fields updated through VarHandles, not atomics: an idle session pays for every object it holds (W3)
     private volatile long queuedBytes; // through QUEUED_BYTES
-    /** Of {@link #queuedBytes}, those of packets queued to this session alone (not shared by a broadcast). */
-    private volatile long ownBytes; // through OWN_BYTES
+    /**
+     * What {@link #queuedBytes} are charged in all sessions' backlog ({@link OutboundBacklog}): a packet's size, or
+     * its share of a broadcast's ({@link EnginePacket#shared}).
+     */
+    private volatile long chargedBytes; // through CHARGED_BYTES
+    /** When a write of this session's last ended (System.nanoTime): a reader that stopped has not moved for long. */
+    private volatile long lastSent = System.nanoTime();
 
     private volatile boolean closed; // set once, through CLOSED
     private volatile boolean overflowed; // set once, through OVERFLOWED
@@ -165,6 +170,12 @@ public final class EngineSession {
      * client is not listening any more (a ping timeout, an overflowed queue).
      */
     public void close(CloseReason reason) {
+        if (reason == CloseReason.QUEUE_OVERFLOW) {
+            if (end(reason)) {
+                transport.abort(); // what it holds goes now: it is no longer counted once ended
+            }
+            return;
+        }
         Optional<PollingTransport> onPolling = pollingTransport();
         if (onPolling.isEmpty() || !reason.clientListening()) {
             if (end(reason)) {
@@ -188,12 +199,11 @@ public final class EngineSession {
             overflow("engine.io session closed: outbound queue over " + limit + " bytes", false);
             return false;
         }
-        // a backlog of its own past the free bytes has all sessions' looked at (OutboundBacklog): a crowd of slow
-        // readers each under its own limit could hold the heap otherwise; the largest go first (maybe this one)
-        if (!packet.isShared()
-                && (long) OWN_BYTES.getAndAdd(this, (long) packet.size()) + packet.size()
-                        > OutboundBacklog.FREE_BYTES) {
-            server.outboundBacklog().shedIfFull(server.sessionsNow());
+        // past its free bytes, all sessions' backlogs are counted soon (OutboundBacklog): a crowd of slow readers each
+        // under its own limit could hold the heap otherwise
+        if ((long) CHARGED_BYTES.getAndAdd(this, (long) packet.charge()) + packet.charge()
+                > OutboundBacklog.FREE_BYTES) {
+            server.outboundBacklog().behind();
         }
         outbox.add(packet);
         return true;
@@ -213,9 +223,14 @@ public final class EngineSession {
         server.executor().execute(() -> close(CloseReason.QUEUE_OVERFLOW));
     }
 
-    /** Of {@link #queuedBytes}, those queued to this session alone (see {@link EnginePacket#shared}). */
-    long ownBytes() {
-        return ownBytes;
+    /** What this session's backlog is charged in all sessions' ({@link #chargedBytes}). */
+    long chargedBytes() {
+        return chargedBytes;
+    }
+
+    /** When a write of this session's last ended (System.nanoTime), or when it opened. */
+    long lastSent() {
+        return lastSent;
     }
 
     /** Only the current consumer calls it. */
@@ -250,14 +265,13 @@ public final class EngineSession {
     }
 
     /**
-     * Drained packets of {@code bytes} in all, {@code own} of them this session's alone (not {@link
-     * EnginePacket#isShared}), have been written (or their write failed): they are held no more.
+     * Drained packets of {@code bytes} in all, charged {@code charged} ({@link EnginePacket#charge}), have been written
+     * (or their write failed): they are held no more.
      */
-    void sent(long bytes, long own) {
+    void sent(long bytes, long charged) {
         addQueued(-bytes);
-        if (own != 0) {
-            OWN_BYTES.getAndAdd(this, -own);
-        }
+        CHARGED_BYTES.getAndAdd(this, -charged);
+        lastSent = System.nanoTime();
     }
 
     void listener(EngineListener listener) {

@@ -3,38 +3,36 @@ package io.chat.socketio.engine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the outbound queues of all sessions may hold together. A session's own limit ({@link
  * EngineConfig#maxQueueBytes()}) bounds one slow reader, not a crowd of them: 135 signed-in sockets that asked for
  * large history pages and stopped reading ran a 512 MiB heap out (a review).
  *
- * <p>Counted: each session's bytes queued to it alone (answers, its own events: {@link EngineSession#ownBytes}) past
- * its first {@link #FREE_BYTES}, the usual backlog of a healthy socket. Not counted: a broadcast's packet ({@link
- * EnginePacket#shared}), which is in the heap once however many sessions queue it (counted per session, one large
- * message to a big room would read as gigabytes). When the sum passes the capacity, the sessions holding the most
- * are closed, as a full queue of their own closes one, until it is down to three quarters: the slowest readers go,
- * whoever asked last. The sum is counted again at most once every {@link #RECOUNT_NANOS}, by one thread at a time,
- * and only when a session past its free bytes adds to them: nothing on the path of a socket that keeps up.
+ * <p>Each session is charged what it holds queued or being written ({@link EngineSession#chargedBytes}): a packet's
+ * size, or its share of a broadcast's, whose bytes are in the heap once however many sessions queue them ({@link
+ * EnginePacket#shared}: counted whole per recipient, one large message to a big room read as hundreds of megabytes).
+ * Past its first {@link #FREE_BYTES}, the usual backlog of a healthy socket, a session's charge counts. A session
+ * that passes them marks the backlog to be counted; the engine's timer counts it at most every {@link #EVERY_MILLIS}
+ * when so marked ({@link #countIfBehind}), off every socket's path. Over the capacity, the sessions whose writes have
+ * not moved for longest (the readers that stopped, not one slowly taking a large answer) are closed, as a full queue
+ * of their own closes one, until three quarters are left; a closed session's queue goes at once ({@link
+ * Transport#abort}).
  */
 final class OutboundBacklog {
-    /** The bytes a session may have queued to it alone (or being written) before they count. */
+    /** The bytes a session may be charged before they count. */
     static final long FREE_BYTES = 8 * 1024;
-
-    private static final long RECOUNT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How often the timer looks whether the backlog must be counted. */
+    static final long EVERY_MILLIS = 25;
 
     private final long capacity;
-    private final ReentrantLock counting = new ReentrantLock();
-    private volatile long countedAt;
+    private volatile boolean behind;
 
     OutboundBacklog(long capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
         this.capacity = capacity;
-        this.countedAt = System.nanoTime() - RECOUNT_NANOS;
     }
 
     /** An eighth of the heap, at least 16 MiB. */
@@ -46,47 +44,54 @@ final class OutboundBacklog {
         return capacity;
     }
 
-    /** A session behind and what it held when counted (a session's count moves while they are sorted). */
-    private record Behind(EngineSession session, long excess) {}
+    /** A session is past its free bytes: the next look counts all of them. A read, and a write only the first time. */
+    void behind() {
+        if (!behind) {
+            behind = true;
+        }
+    }
+
+    /** A session behind, as it was when counted (its figures move while they are sorted). */
+    private record Behind(EngineSession session, long excess, long lastSent) {}
 
     /**
-     * Counts the sessions' backlogs past their free bytes (unless counted less than 10 ms ago, or being counted);
-     * over the capacity, closes the largest holders until the rest is at most three quarters of it.
+     * On the engine's timer: when a session was past its free bytes since the last look, counts every session's
+     * charge past them and, over the capacity, closes those whose writes have not moved for longest until the rest is
+     * at most three quarters of it. Returns how many it closed.
      */
-    void shedIfFull(Iterable<EngineSession> sessions) {
-        if (System.nanoTime() - countedAt < RECOUNT_NANOS || !counting.tryLock()) {
-            return;
+    int countIfBehind(Iterable<EngineSession> sessions) {
+        if (!behind) {
+            return 0;
         }
-        try {
-            long backlog = 0;
-            for (EngineSession session : sessions) {
-                backlog += Math.max(0, session.ownBytes() - FREE_BYTES);
+        behind = false;
+        long backlog = 0;
+        List<Behind> counted = new ArrayList<>();
+        for (EngineSession session : sessions) {
+            long excess = session.chargedBytes() - FREE_BYTES;
+            if (excess > 0 && session.isOpen()) {
+                backlog += excess;
+                counted.add(new Behind(session, excess, session.lastSent()));
+                behind = true; // still behind: look again next time
             }
-            if (backlog > capacity) {
-                List<Behind> behind = new ArrayList<>();
-                for (EngineSession session : sessions) {
-                    long excess = session.ownBytes() - FREE_BYTES;
-                    if (excess > 0 && session.isOpen()) {
-                        behind.add(new Behind(session, excess));
-                    }
-                }
-                behind.sort(Comparator.comparingLong(Behind::excess).reversed());
-                long left = behind.stream().mapToLong(Behind::excess).sum();
-                for (Behind largest : behind) {
-                    if (left <= capacity / 4 * 3) {
-                        break;
-                    }
-                    largest.session()
-                            .overflow(
-                                    "engine.io session closed: among the largest outbound backlogs when all sessions'"
-                                            + " passed " + capacity + " bytes",
-                                    true);
-                    left -= largest.excess();
-                }
-            }
-            countedAt = System.nanoTime();
-        } finally {
-            counting.unlock();
         }
+        if (backlog <= capacity) {
+            return 0;
+        }
+        counted.sort(Comparator.comparingLong(Behind::lastSent)
+                .thenComparing(Comparator.comparingLong(Behind::excess).reversed()));
+        int closed = 0;
+        for (Behind stalled : counted) {
+            if (backlog <= capacity / 4 * 3) {
+                break;
+            }
+            stalled.session()
+                    .overflow(
+                            "engine.io session closed: its writes stalled longest when all sessions' backlog"
+                                    + " passed " + capacity + " bytes",
+                            true);
+            backlog -= stalled.excess();
+            closed++;
+        }
+        return closed;
     }
 }

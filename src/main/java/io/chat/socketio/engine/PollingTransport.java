@@ -26,10 +26,10 @@ final class PollingTransport implements Transport {
     /** What a GET poll comes to. */
     sealed interface PollResult {
         /**
-         * The payload to answer with 200; {@code held}: the session's queued bytes it carries ({@code own}: of them
-         * its own, not a broadcast's), given back ({@link EngineSession#sent}) once the answer is written.
+         * The payload to answer with 200; {@code held}: the session's queued bytes it carries, {@code charged}: what
+         * they are charged ({@link EnginePacket#charge}), given back ({@link EngineSession#sent}) once it is written.
          */
-        record Payload(byte[] bytes, long held, long own) implements PollResult {}
+        record Payload(byte[] bytes, long held, long charged) implements PollResult {}
 
         /** Another GET was already waiting: the protocol says the client is broken. */
         record Overlap() implements PollResult {}
@@ -128,7 +128,7 @@ final class PollingTransport implements Transport {
     PollResult poll() throws InterruptedException {
         List<EnginePacket> packets;
         long held;
-        long own;
+        long charged;
         boolean last;
         lock.lock();
         try {
@@ -149,10 +149,7 @@ final class PollingTransport implements Transport {
             // under the lock, so that retire() cannot hand the queue to a WebSocket while a poll takes from it
             packets = session.drain(Long.MAX_VALUE, session.maxPacketsPerPoll());
             held = packets.stream().mapToLong(EnginePacket::size).sum();
-            own = packets.stream()
-                    .filter(p -> !p.isShared())
-                    .mapToLong(EnginePacket::size)
-                    .sum();
+            charged = packets.stream().mapToLong(EnginePacket::charge).sum();
             last = finished && !session.hasQueued();
             if (last) {
                 packets.add(farewell);
@@ -166,7 +163,7 @@ final class PollingTransport implements Transport {
         if (last && !session.isOpen()) {
             session.unregister();
         }
-        return new PollResult.Payload(encode(packets), held, own);
+        return new PollResult.Payload(encode(packets), held, charged);
     }
 
     /** The upgrade failed: polls wait for packets again. */

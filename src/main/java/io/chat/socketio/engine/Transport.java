@@ -12,4 +12,13 @@ sealed interface Transport permits PollingTransport, WebSocketConnection {
 
     /** The session ended on the server's side: deliver what is queued, then say goodbye. */
     void closeFromServer();
+
+    /**
+     * The session ended because its client stopped taking what it was sent (its queue, or all sessions' backlog,
+     * full): what is queued is not delivered, so that it is freed now rather than after a wait for a reader that
+     * does not read.
+     */
+    default void abort() {
+        closeFromServer();
+    }
 }

@@ -319,11 +319,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private static final class Frames {
         private final List<byte[]> frames = new ArrayList<>();
         private int bytes;
-        /** The session whose queued bytes this batch holds until it is written, and how many (of them its own). */
+        /** The session whose queued bytes this batch holds until it is written, how many, and what they are charged. */
         private EngineSession heldFor;
 
         private long held;
-        private long own;
+        private long charged;
 
         void heldFor(EngineSession session) {
             heldFor = session;
@@ -333,15 +333,13 @@ final class WebSocketConnection implements ServerConnection, Transport {
         void add(EnginePacket packet) {
             add(packet.wsFrame());
             held += packet.size();
-            if (!packet.isShared()) {
-                own += packet.size();
-            }
+            charged += packet.charge();
         }
 
         /** The write is over: the session's bytes are not held any more. */
         void sent() {
             if (heldFor != null) {
-                heldFor.sent(held, own);
+                heldFor.sent(held, charged);
             }
         }
 
@@ -379,6 +377,11 @@ final class WebSocketConnection implements ServerConnection, Transport {
         if (!ended) {
             requestClose(WebSocketFrames.CLOSE_NORMAL, "");
         }
+    }
+
+    @Override
+    public void abort() {
+        forceClose();
     }
 
     /** Queues a close frame after everything already queued; the connection ends once it is written. */
