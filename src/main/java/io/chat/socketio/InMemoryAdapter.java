@@ -143,15 +143,10 @@ public final class InMemoryAdapter implements Adapter {
      */
     @Override
     public int broadcast(Packet packet, BroadcastOptions options) {
-        Collection<Socket> recipients = fetchSockets(options);
-        // each recipient is charged its share of the bytes, which are in the heap once however many queue them
-        int holders = recipients.size();
         List<EnginePacket> encoded =
-                PacketCodec.encode(packet.type(), packet.namespace(), packet.ackId(), packet.data()).stream()
-                        .map(each -> each.shared(holders))
-                        .toList();
+                PacketCodec.encode(packet.type(), packet.namespace(), packet.ackId(), packet.data());
         int queued = 0;
-        for (Socket socket : recipients) {
+        for (Socket socket : fetchSockets(options)) {
             if (!socket.connected() || (options.volatileEvent() && socket.queuedBytes() > VOLATILE_DROP_BYTES)) {
                 continue;
             }

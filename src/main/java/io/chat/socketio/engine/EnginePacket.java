@@ -18,20 +18,16 @@ public final class EnginePacket {
     private final byte[] payload;
     private final boolean binary;
     private final boolean flushAfter;
-    /** What each session that queues it is charged ({@link OutboundBacklog}): its size, or a share of it. */
-    private final int charge;
-
     private volatile byte[] wsFrame;
 
     private EnginePacket(byte[] payload, boolean binary) {
-        this(payload, binary, false, payload.length);
+        this(payload, binary, false);
     }
 
-    private EnginePacket(byte[] payload, boolean binary, boolean flushAfter, int charge) {
+    private EnginePacket(byte[] payload, boolean binary, boolean flushAfter) {
         this.payload = payload;
         this.binary = binary;
         this.flushAfter = flushAfter;
-        this.charge = charge;
     }
 
     /**
@@ -40,26 +36,11 @@ public final class EnginePacket {
      * followed at once by an event) need that; it costs one write.
      */
     public EnginePacket flushedAlone() {
-        return new EnginePacket(payload, binary, true, charge);
-    }
-
-    /**
-     * The same packet, to be queued to {@code holders} sessions (a broadcast): its bytes are in the heap once however
-     * many queue it, so each is charged its share of them in what all sessions' backlogs hold together ({@link
-     * OutboundBacklog}); one holder is charged all of it.
-     */
-    public EnginePacket shared(int holders) {
-        int share = holders <= 1 ? payload.length : (payload.length + holders - 1) / holders;
-        return new EnginePacket(payload, binary, flushAfter, share);
+        return new EnginePacket(payload, binary, true);
     }
 
     boolean flushAfter() {
         return flushAfter;
-    }
-
-    /** The bytes a session that queues it is charged: its size, or its share of a broadcast's. */
-    int charge() {
-        return charge;
     }
 
     /** A text packet of the given type and data. */

@@ -54,7 +54,7 @@ public final class EngineServer {
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.outboundBacklog = new OutboundBacklog(config.maxBacklogBytes());
         this.scheduler.scheduleWithFixedDelay(
-                this::countBacklog, OutboundBacklog.EVERY_MILLIS, OutboundBacklog.EVERY_MILLIS, TimeUnit.MILLISECONDS);
+                this::countBacklog, OutboundBacklog.TICK_MILLIS, OutboundBacklog.TICK_MILLIS, TimeUnit.MILLISECONDS);
         this.admission =
                 new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress(), config.clientAddresses());
     }
@@ -125,9 +125,9 @@ public final class EngineServer {
 
     private void countBacklog() {
         try {
-            outboundBacklog.countIfBehind(sessions.values());
-        } catch (RuntimeException e) {
-            // a periodic task that throws is never run again
+            outboundBacklog.tick(sessions.values());
+        } catch (Throwable e) {
+            // a periodic task that throws is never run again (an OutOfMemoryError too: the moment this is for)
             LOGGER.log(System.Logger.Level.WARNING, "outbound backlog count failed", e);
         }
     }

@@ -22,7 +22,6 @@ public final class EngineSession {
     private static final Duration UPGRADE_NOOP_DELAY = Duration.ofMillis(100);
 
     private static final VarHandle QUEUED_BYTES = VarHandles.field(MethodHandles.lookup(), "queuedBytes", long.class);
-    private static final VarHandle CHARGED_BYTES = VarHandles.field(MethodHandles.lookup(), "chargedBytes", long.class);
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", boolean.class);
     private static final VarHandle OVERFLOWED = VarHandles.field(MethodHandles.lookup(), "overflowed", boolean.class);
 
@@ -33,12 +32,12 @@ public final class EngineSession {
     // plain fields updated through VarHandles, not atomics: an idle session pays for every object it holds (W3)
     private volatile long queuedBytes; // through QUEUED_BYTES
     /**
-     * What {@link #queuedBytes} are charged in all sessions' backlog ({@link OutboundBacklog}): a packet's size, or
-     * its share of a broadcast's ({@link EnginePacket#shared}).
+     * Since when, on {@link OutboundBacklog}'s clock, this session has had bytes queued and none written: the later of
+     * when its queue last went from empty to not and when a write of it last ended.
      */
-    private volatile long chargedBytes; // through CHARGED_BYTES
-    /** When a write of this session's last ended (System.nanoTime): a reader that stopped has not moved for long. */
-    private volatile long lastSent = System.nanoTime();
+    private volatile long busySince;
+
+    private volatile long lastSent;
 
     private volatile boolean closed; // set once, through CLOSED
     private volatile boolean overflowed; // set once, through OVERFLOWED
@@ -170,9 +169,9 @@ public final class EngineSession {
      * client is not listening any more (a ping timeout, an overflowed queue).
      */
     public void close(CloseReason reason) {
-        if (reason == CloseReason.QUEUE_OVERFLOW) {
+        if (!reason.clientListening()) {
             if (end(reason)) {
-                transport.abort(); // what it holds goes now: it is no longer counted once ended
+                transport.abort(); // a client not listening: what it holds goes now, not after a wait for it to read
             }
             return;
         }
@@ -199,10 +198,12 @@ public final class EngineSession {
             overflow("engine.io session closed: outbound queue over " + limit + " bytes", false);
             return false;
         }
-        // past its free bytes, all sessions' backlogs are counted soon (OutboundBacklog): a crowd of slow readers each
-        // under its own limit could hold the heap otherwise
-        if ((long) CHARGED_BYTES.getAndAdd(this, (long) packet.charge()) + packet.charge()
-                > OutboundBacklog.FREE_BYTES) {
+        if (queued == packet.size()) {
+            busySince = server.outboundBacklog().now(); // it was empty
+        }
+        // past its free bytes, all sessions' backlogs are counted at the engine timer's next look (OutboundBacklog): a
+        // crowd of slow readers each under its own limit could hold the heap otherwise
+        if (queued > OutboundBacklog.FREE_BYTES) {
             server.outboundBacklog().behind();
         }
         outbox.add(packet);
@@ -223,14 +224,12 @@ public final class EngineSession {
         server.executor().execute(() -> close(CloseReason.QUEUE_OVERFLOW));
     }
 
-    /** What this session's backlog is charged in all sessions' ({@link #chargedBytes}). */
-    long chargedBytes() {
-        return chargedBytes;
-    }
-
-    /** When a write of this session's last ended (System.nanoTime), or when it opened. */
-    long lastSent() {
-        return lastSent;
+    /**
+     * Since when (on {@link OutboundBacklog}'s clock) the session has had bytes queued and not one of its writes ended;
+     * meaningful while {@link #queuedBytes} is not 0.
+     */
+    long stalledSince() {
+        return Math.max(busySince, lastSent);
     }
 
     /** Only the current consumer calls it. */
@@ -264,14 +263,10 @@ public final class EngineSession {
         }
     }
 
-    /**
-     * Drained packets of {@code bytes} in all, charged {@code charged} ({@link EnginePacket#charge}), have been written
-     * (or their write failed): they are held no more.
-     */
-    void sent(long bytes, long charged) {
+    /** Drained packets of {@code bytes} in all have been written (or their write failed): they are held no more. */
+    void sent(long bytes) {
         addQueued(-bytes);
-        CHARGED_BYTES.getAndAdd(this, -charged);
-        lastSent = System.nanoTime();
+        lastSent = server.outboundBacklog().now();
     }
 
     void listener(EngineListener listener) {

@@ -9,23 +9,27 @@ import java.util.List;
  * EngineConfig#maxQueueBytes()}) bounds one slow reader, not a crowd of them: 135 signed-in sockets that asked for
  * large history pages and stopped reading ran a 512 MiB heap out (a review).
  *
- * <p>Each session is charged what it holds queued or being written ({@link EngineSession#chargedBytes}): a packet's
- * size, or its share of a broadcast's, whose bytes are in the heap once however many sessions queue them ({@link
- * EnginePacket#shared}: counted whole per recipient, one large message to a big room read as hundreds of megabytes).
- * Past its first {@link #FREE_BYTES}, the usual backlog of a healthy socket, a session's charge counts. A session
- * that passes them marks the backlog to be counted; the engine's timer counts it at most every {@link #EVERY_MILLIS}
- * when so marked ({@link #countIfBehind}), off every socket's path. Over the capacity, the sessions whose writes have
- * not moved for longest (the readers that stopped, not one slowly taking a large answer) are closed, as a full queue
- * of their own closes one, until three quarters are left; a closed session's queue goes at once ({@link
- * Transport#abort}).
+ * <p>The engine's timer looks every {@link #TICK_MILLIS} ({@link #tick}). When a session passed its first {@link
+ * #FREE_BYTES} queued or being written since the last look ({@link #behind}), it sums every open session's bytes past
+ * them. Over the capacity, it closes the stalled sessions, those with bytes queued and no write ended for {@link
+ * #STALLED_MILLIS}, longest stalled first, as a full queue of their own closes one, until the sum is down to three
+ * quarters or no stalled one is left; a closed session's queue goes at once ({@link Transport#abort}). A session that
+ * is only busy (a burst to a big room, a large page on its way) is counted, never closed: what is closed is what holds
+ * memory and does not move. A broadcast's packet is counted for each session that holds it, though its bytes are in
+ * the heap once: an overestimate, which only decides when to look for stalled sessions, never which to close. The
+ * clock is this timer's ({@link #now}), so that nothing on a socket's path reads the system's.
  */
 final class OutboundBacklog {
-    /** The bytes a session may be charged before they count. */
+    /** The bytes a session may hold before they count. */
     static final long FREE_BYTES = 8 * 1024;
-    /** How often the timer looks whether the backlog must be counted. */
-    static final long EVERY_MILLIS = 25;
+    /** How often the engine's timer looks, and the resolution of {@link #now}. */
+    static final long TICK_MILLIS = 25;
+    /** How long a session holds bytes with no write of it ending before it counts as stalled. */
+    static final long STALLED_MILLIS = 1_000;
 
     private final long capacity;
+    private final long started = System.nanoTime();
+    private volatile long now;
     private volatile boolean behind;
 
     OutboundBacklog(long capacity) {
@@ -44,52 +48,60 @@ final class OutboundBacklog {
         return capacity;
     }
 
-    /** A session is past its free bytes: the next look counts all of them. A read, and a write only the first time. */
+    /** Milliseconds since the engine started, as of the timer's last look. */
+    long now() {
+        return now;
+    }
+
+    /** A session is past its free bytes: the next look sums them. A read, and a write the first time only. */
     void behind() {
         if (!behind) {
             behind = true;
         }
     }
 
-    /** A session behind, as it was when counted (its figures move while they are sorted). */
-    private record Behind(EngineSession session, long excess, long lastSent) {}
+    /** A stalled session, as it was when summed (its figures move while they are sorted). */
+    private record Stalled(EngineSession session, long excess, long since) {}
 
     /**
-     * On the engine's timer: when a session was past its free bytes since the last look, counts every session's
-     * charge past them and, over the capacity, closes those whose writes have not moved for longest until the rest is
-     * at most three quarters of it. Returns how many it closed.
+     * The timer's look: advances {@link #now}; when a session was past its free bytes, sums every open session's
+     * bytes past them and, over the capacity, closes stalled ones, longest stalled first, until the sum is at most
+     * three quarters of it. Returns how many it closed.
      */
-    int countIfBehind(Iterable<EngineSession> sessions) {
+    int tick(Iterable<EngineSession> sessions) {
+        long at = (System.nanoTime() - started) / 1_000_000;
+        now = at;
         if (!behind) {
             return 0;
         }
         behind = false;
         long backlog = 0;
-        List<Behind> counted = new ArrayList<>();
+        List<Stalled> stalled = new ArrayList<>();
         for (EngineSession session : sessions) {
-            long excess = session.chargedBytes() - FREE_BYTES;
+            long excess = session.queuedBytes() - FREE_BYTES;
             if (excess > 0 && session.isOpen()) {
                 backlog += excess;
-                counted.add(new Behind(session, excess, session.lastSent()));
                 behind = true; // still behind: look again next time
+                long since = session.stalledSince();
+                if (at - since >= STALLED_MILLIS) {
+                    stalled.add(new Stalled(session, excess, since));
+                }
             }
         }
         if (backlog <= capacity) {
             return 0;
         }
-        counted.sort(Comparator.comparingLong(Behind::lastSent)
-                .thenComparing(Comparator.comparingLong(Behind::excess).reversed()));
+        stalled.sort(Comparator.comparingLong(Stalled::since));
         int closed = 0;
-        for (Behind stalled : counted) {
+        for (Stalled longest : stalled) {
             if (backlog <= capacity / 4 * 3) {
                 break;
             }
-            stalled.session()
+            longest.session()
                     .overflow(
-                            "engine.io session closed: its writes stalled longest when all sessions' backlog"
-                                    + " passed " + capacity + " bytes",
+                            "engine.io session closed: stalled with all sessions' backlog over " + capacity + " bytes",
                             true);
-            backlog -= stalled.excess();
+            backlog -= longest.excess();
             closed++;
         }
         return closed;

@@ -144,7 +144,7 @@ final class PollingHandler implements Handler {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
                     res.send(payload.bytes());
                 } finally {
-                    session.sent(payload.held(), payload.charged());
+                    session.sent(payload.held());
                 }
             }
             case PollingTransport.PollResult.Overlap overlap -> {

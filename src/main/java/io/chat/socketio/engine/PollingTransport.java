@@ -26,10 +26,10 @@ final class PollingTransport implements Transport {
     /** What a GET poll comes to. */
     sealed interface PollResult {
         /**
-         * The payload to answer with 200; {@code held}: the session's queued bytes it carries, {@code charged}: what
-         * they are charged ({@link EnginePacket#charge}), given back ({@link EngineSession#sent}) once it is written.
+         * The payload to answer with 200; {@code held}: the session's queued bytes it carries, given back ({@link
+         * EngineSession#sent}) once it is written.
          */
-        record Payload(byte[] bytes, long held, long charged) implements PollResult {}
+        record Payload(byte[] bytes, long held) implements PollResult {}
 
         /** Another GET was already waiting: the protocol says the client is broken. */
         record Overlap() implements PollResult {}
@@ -128,7 +128,6 @@ final class PollingTransport implements Transport {
     PollResult poll() throws InterruptedException {
         List<EnginePacket> packets;
         long held;
-        long charged;
         boolean last;
         lock.lock();
         try {
@@ -149,7 +148,6 @@ final class PollingTransport implements Transport {
             // under the lock, so that retire() cannot hand the queue to a WebSocket while a poll takes from it
             packets = session.drain(Long.MAX_VALUE, session.maxPacketsPerPoll());
             held = packets.stream().mapToLong(EnginePacket::size).sum();
-            charged = packets.stream().mapToLong(EnginePacket::charge).sum();
             last = finished && !session.hasQueued();
             if (last) {
                 packets.add(farewell);
@@ -158,12 +156,12 @@ final class PollingTransport implements Transport {
             lock.unlock();
         }
         if (packets.isEmpty()) {
-            return new PollResult.Payload(EnginePacket.NOOP_PACKET.payload(), 0, 0);
+            return new PollResult.Payload(EnginePacket.NOOP_PACKET.payload(), 0);
         }
         if (last && !session.isOpen()) {
             session.unregister();
         }
-        return new PollResult.Payload(encode(packets), held, charged);
+        return new PollResult.Payload(encode(packets), held);
     }
 
     /** The upgrade failed: polls wait for packets again. */

@@ -319,11 +319,10 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private static final class Frames {
         private final List<byte[]> frames = new ArrayList<>();
         private int bytes;
-        /** The session whose queued bytes this batch holds until it is written, how many, and what they are charged. */
+        /** The session whose queued bytes this batch holds until it is written, and how many. */
         private EngineSession heldFor;
 
         private long held;
-        private long charged;
 
         void heldFor(EngineSession session) {
             heldFor = session;
@@ -333,13 +332,12 @@ final class WebSocketConnection implements ServerConnection, Transport {
         void add(EnginePacket packet) {
             add(packet.wsFrame());
             held += packet.size();
-            charged += packet.charge();
         }
 
         /** The write is over: the session's bytes are not held any more. */
         void sent() {
             if (heldFor != null) {
-                heldFor.sent(held, charged);
+                heldFor.sent(held);
             }
         }
 
