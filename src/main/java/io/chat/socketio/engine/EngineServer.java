@@ -128,7 +128,11 @@ public final class EngineServer {
             outboundBacklog.tick(sessions.values());
         } catch (Throwable e) {
             // a periodic task that throws is never run again (an OutOfMemoryError too: the moment this is for)
-            LOGGER.log(System.Logger.Level.WARNING, "outbound backlog count failed", e);
+            try {
+                LOGGER.log(System.Logger.Level.WARNING, "outbound backlog count failed", e);
+            } catch (Throwable logging) {
+                // the count goes on at the next look all the same
+            }
         }
     }
 

@@ -176,7 +176,7 @@ public final class EngineSession {
             return;
         }
         Optional<PollingTransport> onPolling = pollingTransport();
-        if (onPolling.isEmpty() || !reason.clientListening()) {
+        if (onPolling.isEmpty()) {
             if (end(reason)) {
                 transport.closeFromServer();
             }

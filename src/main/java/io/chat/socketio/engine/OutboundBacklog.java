@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What the outbound queues of all sessions may hold together. A session's own limit ({@link
  * EngineConfig#maxQueueBytes()}) bounds one slow reader, not a crowd of them: 135 signed-in sockets that asked for
- * large history pages and stopped reading ran a 512 MiB heap out (a review).
+ * large history pages and stopped reading ran a 512 MiB heap out (a review). It is not a hard limit: what it closes is
+ * stalled sessions only, so a client that reads a trickle (a write ending every second) keeps up to its own 4 MiB.
  *
  * <p>The engine's timer looks every {@link #TICK_MILLIS} ({@link #tick}). When a session passed its first {@link
  * #FREE_BYTES} queued or being written since the last look ({@link #behind}), it sums every open session's bytes past
@@ -27,10 +28,18 @@ final class OutboundBacklog {
     /** How long a session holds bytes with no write of it ending before it counts as stalled. */
     static final long STALLED_MILLIS = 1_000;
 
+    /** A look later than this after the one before: the timer (or the whole JVM, a collection) was held up. */
+    private static final long LATE_MILLIS = 4 * TICK_MILLIS;
+
     private final long capacity;
     private final long started = System.nanoTime();
     private volatile long now;
     private volatile boolean behind;
+    /**
+     * Since when the timer has looked on time: sessions are stamped with its clock, so after a pause every one with
+     * bytes queued would look stalled; none is judged until the clock has run on time for {@link #STALLED_MILLIS}.
+     */
+    private long onTimeSince; // the timer's thread only
 
     OutboundBacklog(long capacity) {
         if (capacity < 1) {
@@ -70,6 +79,9 @@ final class OutboundBacklog {
      */
     int tick(Iterable<EngineSession> sessions) {
         long at = (System.nanoTime() - started) / 1_000_000;
+        if (at - now > LATE_MILLIS) {
+            onTimeSince = at;
+        }
         now = at;
         if (!behind) {
             return 0;
@@ -83,7 +95,7 @@ final class OutboundBacklog {
                 backlog += excess;
                 behind = true; // still behind: look again next time
                 long since = session.stalledSince();
-                if (at - since >= STALLED_MILLIS) {
+                if (at - since >= STALLED_MILLIS && at - onTimeSince >= STALLED_MILLIS) {
                     stalled.add(new Stalled(session, excess, since));
                 }
             }
