@@ -106,8 +106,8 @@ final class Conversations {
         List<String> sorted = members.stream().sorted().toList();
         String room = id(sorted);
         CompletableFuture<List<String>> stored =
-                work(socket).read(tenant.store().conversationMembers(room));
-        work(socket)
+                SocketWork.of(socket).read(tenant.store().conversationMembers(room));
+        SocketWork.of(socket)
                 .read(existing(others))
                 .thenCombine(stored, (exist, storedMembers) -> {
                     if (!exist) {
@@ -120,7 +120,7 @@ final class Conversations {
                     return storedMembers;
                 })
                 // one of the socket's writes: refused once its credential is revoked, and waited for by the revocation
-                .thenCompose(storedMembers -> work(socket).write(() -> tenant.store()
+                .thenCompose(storedMembers -> SocketWork.of(socket).write(() -> tenant.store()
                         .openConversation(
                                 room,
                                 sorted,
@@ -217,13 +217,15 @@ final class Conversations {
         String prefix = name(payload, "q");
         String sought = sought(payload);
         int limit = payload.isObject() ? Payloads.limit(payload, USERS_PAGE, USERS_PAGE_MAX) : USERS_PAGE;
-        work(socket).read(tenant.store().users(after, prefix, sought, limit)).whenComplete((page, error) -> {
-            if (error != null) {
-                Acks.fail(ack, UNAVAILABLE, "users unavailable");
-                return;
-            }
-            ack.send(answer(page));
-        });
+        SocketWork.of(socket)
+                .read(tenant.store().users(after, prefix, sought, limit))
+                .whenComplete((page, error) -> {
+                    if (error != null) {
+                        Acks.fail(ack, UNAVAILABLE, "users unavailable");
+                        return;
+                    }
+                    ack.send(answer(page));
+                });
     }
 
     /**
@@ -245,7 +247,7 @@ final class Conversations {
             }
             names.add(user.asText());
         }
-        work(socket).read(tenant.store().namedUsers(names)).whenComplete((found, error) -> {
+        SocketWork.of(socket).read(tenant.store().namedUsers(names)).whenComplete((found, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "users unavailable");
                 return;
@@ -302,9 +304,5 @@ final class Conversations {
 
     private static ChatUser user(Socket socket) {
         return (ChatUser) socket.data().get(ChatUser.KEY);
-    }
-
-    private static SocketWork work(Socket socket) {
-        return SocketWork.of(socket);
     }
 }

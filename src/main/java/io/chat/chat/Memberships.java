@@ -99,7 +99,7 @@ final class Memberships {
     void restore(Socket socket) {
         String user = user(socket).username();
         CompletableFuture<Annotations> positions = annotations(socket);
-        work(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
+        SocketWork.of(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
             if (error != null) {
                 // the client still has rooms:mine to ask, and its own rejoins
                 LOGGER.log(System.Logger.Level.WARNING, "tenant=" + tenant.id() + " event=rooms-restore outcome=error");
@@ -179,7 +179,7 @@ final class Memberships {
      */
     void forget(Socket origin, String room, Ack ack) {
         // one of the socket's writes: refused once its credential is revoked, and waited for by the revocation
-        work(origin)
+        SocketWork.of(origin)
                 .write(() -> tenant.store().forget(user(origin).username(), room))
                 .whenCompleteAsync((forgotten, error) -> {
                     if (error != null) {
@@ -204,7 +204,7 @@ final class Memberships {
         RoomPayloads.optionalObject(args);
         String user = user(socket).username();
         CompletableFuture<Annotations> positions = annotations(socket);
-        work(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
+        SocketWork.of(socket).read(tenant.store().roomsOf(user)).whenComplete((mine, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "rooms unavailable");
                 return;
@@ -221,7 +221,7 @@ final class Memberships {
         JsonNode payload = RoomPayloads.optionalObject(args);
         String after = RoomPayloads.after(payload);
         int limit = RoomPayloads.limit(payload);
-        work(socket).read(tenant.store().directory(after, limit)).whenComplete((page, error) -> {
+        SocketWork.of(socket).read(tenant.store().directory(after, limit)).whenComplete((page, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "directory unavailable");
                 return;
@@ -257,7 +257,7 @@ final class Memberships {
         // as stored: to the millisecond, so that every later read of it is equal to what the room was told
         Topic topic = new Topic(text, user(socket).username(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         // one of the socket's writes: refused once its credential is revoked, and waited for by the revocation
-        work(socket).write(() -> tenant.store().setTopic(room, topic).whenCompleteAsync((done, error) -> {
+        SocketWork.of(socket).write(() -> tenant.store().setTopic(room, topic).whenCompleteAsync((done, error) -> {
             if (error != null) {
                 Acks.fail(ack, UNAVAILABLE, "topic not stored");
                 return;
@@ -289,10 +289,6 @@ final class Memberships {
 
     private static ChatUser user(Socket socket) {
         return (ChatUser) socket.data().get(ChatUser.KEY);
-    }
-
-    private static SocketWork work(Socket socket) {
-        return SocketWork.of(socket);
     }
 
     /**
@@ -330,7 +326,7 @@ final class Memberships {
         String user = user(socket).username();
         CompletableFuture<List<ReadPosition>> read = positions(user).exceptionally(error -> List.of());
         CompletableFuture<List<Conversation>> conversations =
-                work(socket).read(tenant.store().conversationsOf(user)).exceptionally(error -> List.of());
+                SocketWork.of(socket).read(tenant.store().conversationsOf(user)).exceptionally(error -> List.of());
         return read.thenCombine(conversations, (positions, mine) -> new Annotations(user, positions, mine));
     }
 

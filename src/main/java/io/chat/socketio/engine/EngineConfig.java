@@ -3,6 +3,7 @@ package io.chat.socketio.engine;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -89,141 +90,95 @@ public record EngineConfig(
     }
 
     public EngineConfig withHeartbeat(Duration interval, Duration timeout) {
-        return new EngineConfig(
-                path,
-                interval,
-                timeout,
-                maxPayload,
-                upgradeTimeout,
-                maxQueueBytes,
-                maxBacklogBytes,
-                maxSessions,
-                maxSessionsPerAddress,
-                maxPacketsPerPoll,
-                cors,
-                allowRequest,
-                clientAddresses);
+        return new Draft(this).set(d -> {
+            d.pingInterval = interval;
+            d.pingTimeout = timeout;
+        });
     }
 
     /** What all sessions' outbound backlogs may hold together (see {@link OutboundBacklog}). */
     public EngineConfig withMaxBacklogBytes(long bytes) {
-        return new EngineConfig(
-                path,
-                pingInterval,
-                pingTimeout,
-                maxPayload,
-                upgradeTimeout,
-                maxQueueBytes,
-                bytes,
-                maxSessions,
-                maxSessionsPerAddress,
-                maxPacketsPerPoll,
-                cors,
-                allowRequest,
-                clientAddresses);
+        return new Draft(this).set(d -> d.maxBacklogBytes = bytes);
     }
 
     public EngineConfig withMaxPayload(int bytes) {
-        return new EngineConfig(
-                path,
-                pingInterval,
-                pingTimeout,
-                bytes,
-                upgradeTimeout,
-                maxQueueBytes,
-                maxBacklogBytes,
-                maxSessions,
-                maxSessionsPerAddress,
-                maxPacketsPerPoll,
-                cors,
-                allowRequest,
-                clientAddresses);
+        return new Draft(this).set(d -> d.maxPayload = bytes);
     }
 
     public EngineConfig withMaxQueueBytes(long bytes) {
-        return new EngineConfig(
-                path,
-                pingInterval,
-                pingTimeout,
-                maxPayload,
-                upgradeTimeout,
-                bytes,
-                maxBacklogBytes,
-                maxSessions,
-                maxSessionsPerAddress,
-                maxPacketsPerPoll,
-                cors,
-                allowRequest,
-                clientAddresses);
+        return new Draft(this).set(d -> d.maxQueueBytes = bytes);
     }
 
     public EngineConfig withMaxSessions(int total, int perAddress) {
-        return new EngineConfig(
-                path,
-                pingInterval,
-                pingTimeout,
-                maxPayload,
-                upgradeTimeout,
-                maxQueueBytes,
-                maxBacklogBytes,
-                total,
-                perAddress,
-                maxPacketsPerPoll,
-                cors,
-                allowRequest,
-                clientAddresses);
+        return new Draft(this).set(d -> {
+            d.maxSessions = total;
+            d.maxSessionsPerAddress = perAddress;
+        });
     }
 
     public EngineConfig withCors(Cors newCors) {
-        return new EngineConfig(
-                path,
-                pingInterval,
-                pingTimeout,
-                maxPayload,
-                upgradeTimeout,
-                maxQueueBytes,
-                maxBacklogBytes,
-                maxSessions,
-                maxSessionsPerAddress,
-                maxPacketsPerPoll,
-                newCors,
-                allowRequest,
-                clientAddresses);
+        return new Draft(this).set(d -> d.cors = newCors);
     }
 
     public EngineConfig withAllowRequest(Predicate<HandshakeRequest> predicate) {
-        return new EngineConfig(
-                path,
-                pingInterval,
-                pingTimeout,
-                maxPayload,
-                upgradeTimeout,
-                maxQueueBytes,
-                maxBacklogBytes,
-                maxSessions,
-                maxSessionsPerAddress,
-                maxPacketsPerPoll,
-                cors,
-                predicate,
-                clientAddresses);
+        return new Draft(this).set(d -> d.allowRequest = predicate);
     }
 
     /** Clients known by this address instead of the TCP peer's (e.g. from a trusted balancer's X-Forwarded-For). */
     public EngineConfig withClientAddresses(ClientAddresses addresses) {
-        return new EngineConfig(
-                path,
-                pingInterval,
-                pingTimeout,
-                maxPayload,
-                upgradeTimeout,
-                maxQueueBytes,
-                maxBacklogBytes,
-                maxSessions,
-                maxSessionsPerAddress,
-                maxPacketsPerPoll,
-                cors,
-                allowRequest,
-                addresses);
+        return new Draft(this).set(d -> d.clientAddresses = addresses);
+    }
+
+    /** A copy of a config's settings to change some of: one place that lists them all, for every {@code with...}. */
+    private static final class Draft {
+        private final String path;
+        private Duration pingInterval;
+        private Duration pingTimeout;
+        private int maxPayload;
+        private final Duration upgradeTimeout;
+        private long maxQueueBytes;
+        private long maxBacklogBytes;
+        private int maxSessions;
+        private int maxSessionsPerAddress;
+        private final int maxPacketsPerPoll;
+        private Cors cors;
+        private Predicate<HandshakeRequest> allowRequest;
+        private ClientAddresses clientAddresses;
+
+        Draft(EngineConfig from) {
+            path = from.path;
+            pingInterval = from.pingInterval;
+            pingTimeout = from.pingTimeout;
+            maxPayload = from.maxPayload;
+            upgradeTimeout = from.upgradeTimeout;
+            maxQueueBytes = from.maxQueueBytes;
+            maxBacklogBytes = from.maxBacklogBytes;
+            maxSessions = from.maxSessions;
+            maxSessionsPerAddress = from.maxSessionsPerAddress;
+            maxPacketsPerPoll = from.maxPacketsPerPoll;
+            cors = from.cors;
+            allowRequest = from.allowRequest;
+            clientAddresses = from.clientAddresses;
+        }
+
+        /** The config with {@code change} applied (validated as any config is). */
+        EngineConfig set(Consumer<Draft> change) {
+            change.accept(this);
+            return new EngineConfig(
+                    path,
+                    pingInterval,
+                    pingTimeout,
+                    maxPayload,
+                    upgradeTimeout,
+                    maxQueueBytes,
+                    maxBacklogBytes,
+                    maxSessions,
+                    maxSessionsPerAddress,
+                    maxPacketsPerPoll,
+                    cors,
+                    allowRequest,
+                    clientAddresses);
+        }
     }
 
     /**
