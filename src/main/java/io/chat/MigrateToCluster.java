@@ -7,6 +7,7 @@ import io.chat.history.ClusterMigration.Counts;
 import io.chat.history.StoreException;
 import io.chat.json.Json;
 import io.chat.tenant.FolderTenantCatalog;
+import io.chat.tenant.SharedTenantCatalog;
 import io.chat.tenant.TenantDefinition;
 import io.chat.tenant.TenantId;
 import io.chat.tenant.TenantJson;
@@ -20,12 +21,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * {@code scripts/migrate-to-cluster}: moves a single node's tenants folder into the cluster's PostgreSQL database,
  * tenant by tenant ({@link ClusterMigration} does each in one transaction). Checks first, writes after: it refuses a
- * folder a server holds, a definition it cannot read, and, unless told to skip them, any tenant the cluster has
- * already; then nothing is written. Prints progress on {@code err} and, once all is moved, one JSON object on
+ * folder a server holds, a definition it cannot read, a JWT tenant that would accept another's tokens in the cluster
+ * (as provisioning refuses it), and, unless told to skip them, any tenant the cluster has already; then nothing is
+ * written. Prints progress on {@code err} and, once all is moved, one JSON object on
  * {@code out}; a failure is one line on {@code err} and a non-zero status.
  */
 final class MigrateToCluster {
@@ -70,6 +73,7 @@ final class MigrateToCluster {
             refuseWhileHeld(catalog, tenants);
             try (ClusterMigration migration = cluster.get()) {
                 Set<String> existing = refuseExisting(migration, tenants);
+                refuseSharedJwtKeys(migration, tenants, existing);
                 Report report = new Report(existing);
                 for (TenantDefinition definition : tenants) {
                     if (existing.contains(definition.id().value())) {
@@ -136,6 +140,26 @@ final class MigrateToCluster {
         return existing;
     }
 
+    /**
+     * Refuses a JWT tenant that would accept another's tokens in the cluster (the same issuer and key, not each its own
+     * audience), as provisioning does: a single node only warned of such tenants stored before the rule.
+     */
+    private static void refuseSharedJwtKeys(
+            ClusterMigration migration, List<TenantDefinition> tenants, Set<String> existing) {
+        List<TenantDefinition> moving = tenants.stream()
+                .filter(definition -> !existing.contains(definition.id().value()))
+                .toList();
+        List<List<TenantId>> pairs = SharedTenantCatalog.sharedJwtKeys(moving, migration.tenants());
+        if (!pairs.isEmpty()) {
+            throw new Refused("jwt tenants "
+                    + pairs.stream()
+                            .map(pair -> pair.get(0) + " and " + pair.get(1))
+                            .collect(Collectors.joining(", "))
+                    + " would accept each other's tokens (the same issuer and key): give each its own audience in"
+                    + " its tenant.json; nothing was migrated");
+        }
+    }
+
     private void move(
             ClusterMigration migration, FolderTenantCatalog catalog, TenantDefinition definition, Report report) {
         String id = definition.id().value();
@@ -147,6 +171,7 @@ final class MigrateToCluster {
                     catalog.folderOf(definition.id()),
                     TenantJson.toFile(definition),
                     clock.instant(),
+                    stored -> SharedTenantCatalog.checkJwtKeys(definition, stored),
                     new ProgressLines(id));
         } catch (StoreException e) {
             throw new Refused("tenant " + id + ": " + e.getMessage() + "; nothing of " + id + " was written"

@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Moves tenants from their single-node H2 stores into the cluster's PostgreSQL database: each tenant's definition,
@@ -115,6 +116,18 @@ public final class ClusterMigration implements AutoCloseable {
         }
     }
 
+    /** Every tenant definition the cluster has. */
+    public List<TenantRecords.Entry> tenants() {
+        try {
+            List<TenantRecords.Entry> entries = PostgresTenantRecords.entries(connection);
+            connection.rollback();
+            return entries;
+        } catch (SQLException e) {
+            PostgresWriter.rollbackQuietly(connection);
+            throw new StoreException("cannot read the cluster's tenants: " + e.getMessage(), e);
+        }
+    }
+
     /** The ids among {@code ids} that the cluster already has. */
     public Set<String> existing(Collection<String> ids) {
         try (PreparedStatement select = connection.prepareStatement("SELECT id FROM tenants WHERE id = ANY (?)")) {
@@ -134,15 +147,25 @@ public final class ClusterMigration implements AutoCloseable {
 
     /**
      * Moves one tenant in one transaction: its definition {@code document} (as the cluster's catalog stores it), and
-     * everything its store in {@code folder} holds; sessions expired at {@code now} stay behind.
+     * everything its store in {@code folder} holds; sessions expired at {@code now} stay behind. {@code check} is
+     * given the cluster's definitions read under the lock the nodes' provisioning takes ({@link TenantRecords#insert}),
+     * which the transaction holds until it ends: it throws to refuse the tenant. Provisioning on the cluster waits
+     * while a tenant is copied.
      *
      * @throws StoreLockedException if the store is open (a server runs on the folder); nothing is written
-     * @throws StoreException       on any other failure; nothing of the tenant is written
+     * @throws StoreException       on any other failure, {@code check}'s included; nothing of the tenant is written
      */
-    public Counts migrate(String tenantId, Path folder, byte[] document, Instant now, Progress progress) {
+    public Counts migrate(
+            String tenantId,
+            Path folder,
+            byte[] document,
+            Instant now,
+            Consumer<List<TenantRecords.Entry>> check,
+            Progress progress) {
         Objects.requireNonNull(progress, "progress");
         try {
             PostgresTenantImport target = new PostgresTenantImport(connection, tenantId);
+            check.accept(PostgresTenantRecords.lockedEntries(connection));
             target.definition(tenantId, document);
             Counts counts = H2TenantExport.hasDatabase(folder)
                     ? copyStore(tenantId, folder, now, progress, target)
@@ -155,7 +178,7 @@ public final class ClusterMigration implements AutoCloseable {
             if (cause instanceof StoreException store) {
                 throw store;
             }
-            throw new StoreException("tenant " + tenantId + ": " + cause.getMessage(), cause);
+            throw new StoreException(cause.getMessage(), cause); // the caller names the tenant
         }
     }
 

@@ -52,7 +52,19 @@ final class PostgresTenantRecords implements TenantRecords {
         return inTransaction(PostgresTenantRecords::entries);
     }
 
-    private static List<Entry> entries(Connection connection) throws SQLException {
+    /**
+     * Every definition, read once this transaction holds {@link #INSERT_LOCK}: until it ends, no other insert of a
+     * tenant (a node's provisioning, a migration) can slip in between this read and the caller's own insert.
+     */
+    static List<Entry> lockedEntries(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, INSERT_LOCK);
+            lock.execute();
+        }
+        return entries(connection);
+    }
+
+    static List<Entry> entries(Connection connection) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT id, definition FROM tenants");
                 ResultSet rows = select.executeQuery()) {
@@ -67,11 +79,7 @@ final class PostgresTenantRecords implements TenantRecords {
     public boolean insert(String id, byte[] document, Consumer<List<Entry>> check) {
         try {
             return inTransaction(connection -> {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, INSERT_LOCK);
-                    lock.execute();
-                }
-                List<Entry> stored = entries(connection);
+                List<Entry> stored = lockedEntries(connection);
                 if (stored.stream().anyMatch(entry -> entry.id().equals(id))) {
                     return false;
                 }

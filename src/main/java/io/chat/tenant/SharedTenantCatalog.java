@@ -4,6 +4,7 @@ import io.chat.history.TenantRecords;
 import io.chat.history.TenantStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -69,12 +70,33 @@ public final class SharedTenantCatalog implements TenantCatalog {
     @Override
     public void create(TenantDefinition definition) {
         if (!records.insert(
-                definition.id().value(),
-                document(definition),
-                stored -> SharedJwtKeys.check(definition, definitions(stored)))) {
+                definition.id().value(), document(definition), stored -> checkJwtKeys(definition, stored))) {
             throw new TenantRegistry.TenantExists();
         }
         changed.run();
+    }
+
+    /**
+     * Refuses ({@link InvalidRequest}, {@link SharedJwtKeys#REFUSED}) {@code candidate} when a tenant of {@code stored}
+     * would accept its tokens.
+     */
+    public static void checkJwtKeys(TenantDefinition candidate, List<TenantRecords.Entry> stored) {
+        SharedJwtKeys.check(candidate, definitions(stored));
+    }
+
+    /**
+     * The tenants that would accept each other's tokens ({@link SharedJwtKeys}) if {@code candidates} joined
+     * {@code stored}: pairs of candidates, and each candidate with the first stored tenant that accepts its tokens.
+     */
+    public static List<List<TenantId>> sharedJwtKeys(
+            Collection<TenantDefinition> candidates, List<TenantRecords.Entry> stored) {
+        List<List<TenantId>> pairs = new ArrayList<>(SharedJwtKeys.pairs(candidates));
+        List<TenantDefinition> storedDefinitions = definitions(stored);
+        for (TenantDefinition candidate : candidates) {
+            SharedJwtKeys.acceptedBy(candidate, storedDefinitions)
+                    .ifPresent(other -> pairs.add(List.of(candidate.id(), other)));
+        }
+        return pairs;
     }
 
     @Override

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chat.Main;
 import io.chat.PostgresLogin;
 import io.chat.Settings;
+import io.chat.tenant.TenantJson;
+import io.chat.testing.JwtTenants;
 import io.chat.testing.PostgresServer;
 import io.chat.testing.RedisServer;
 import java.io.ByteArrayOutputStream;
@@ -296,6 +298,58 @@ class MigrateToClusterTest {
             rows.next();
             assertEquals(0, rows.getLong(1), "refused before it even touched the database");
         }
+    }
+
+    @Test
+    void jwtTenantsThatWouldAcceptEachOthersTokensAreRefusedAsProvisioningRefusesThem() throws Exception {
+        String database = database("jwt");
+        String issuer = "https://idp.example/realm";
+        String secret = "a-shared-hs256-secret-of-at-least-32-bytes";
+        String clusterTenant = TestTenants.newId("jwt");
+        Path cluster = Files.createTempDirectory("migrate-jwt-cluster");
+        writeJwtTenant(cluster, clusterTenant, issuer, null, secret);
+        Result first = migrate(cluster, database, false);
+        assertEquals(0, first.status(), first.err());
+
+        // one folder tenant sharing the cluster tenant's issuer and key, without an audience: refused, nothing written
+        Path folder = Files.createTempDirectory("migrate-jwt-folder");
+        String sharing = TestTenants.newId("jwt");
+        String separate = TestTenants.newId("jwt");
+        writeJwtTenant(folder, sharing, issuer, null, secret);
+        writeJwtTenant(folder, separate, issuer, "its-own", secret);
+        Map<String, Long> before = rowCounts(database);
+        Result refused = migrate(folder, database, false);
+        assertEquals(1, refused.status(), refused.err());
+        assertTrue(
+                refused.err().contains(sharing + " and " + clusterTenant)
+                        && refused.err().contains("nothing was migrated")
+                        && !refused.err().contains(secret),
+                refused.err());
+        assertEquals(before, rowCounts(database), "a refused run writes nothing");
+
+        // two folder tenants sharing a key between themselves: refused too; with audiences of their own, migrated
+        Path pair = Files.createTempDirectory("migrate-jwt-pair");
+        String one = TestTenants.newId("jwt");
+        String other = TestTenants.newId("jwt");
+        writeJwtTenant(pair, one, issuer + "/pair", null, secret);
+        writeJwtTenant(pair, other, issuer + "/pair", null, secret);
+        Result pairRefused = migrate(pair, database, false);
+        assertEquals(1, pairRefused.status(), pairRefused.err());
+        assertTrue(pairRefused.err().contains("would accept each other's tokens"), pairRefused.err());
+        assertEquals(before, rowCounts(database));
+        writeJwtTenant(pair, one, issuer + "/pair", "one", secret);
+        writeJwtTenant(pair, other, issuer + "/pair", "other", secret);
+        Result moved = migrate(pair, database, false);
+        assertEquals(0, moved.status(), moved.err());
+        assertEquals(
+                2, PlatformServer.json(moved.out()).get("total").get("tenants").asLong());
+    }
+
+    /** A JWT tenant's folder as a single node keeps it: its tenant.json alone (no store yet). */
+    private static void writeJwtTenant(Path root, String id, String issuer, String audience, String secret)
+            throws IOException {
+        Path dir = Files.createDirectories(root.resolve(id));
+        Files.write(dir.resolve("tenant.json"), TenantJson.toFile(JwtTenants.definition(id, issuer, audience, secret)));
     }
 
     private record Result(int status, String out, String err) {}

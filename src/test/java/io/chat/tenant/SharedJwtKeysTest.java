@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.history.CommitObserver;
 import io.chat.history.H2TenantStore;
-import io.chat.json.Json;
 import io.chat.tenant.auth.JwtTenantConfig;
 import io.chat.tenant.auth.PasswordHasher;
+import io.chat.testing.JwtTenants;
 import io.chat.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -161,18 +160,8 @@ class SharedJwtKeysTest {
         return registry;
     }
 
-    static TenantDefinition jwt(String id, String issuer, String audience, String secret) throws Exception {
-        var auth = Json.mapper()
-                .createObjectNode()
-                .put("type", "jwt")
-                .put("issuer", issuer)
-                .put("secret", secret);
-        if (audience != null) {
-            auth.put("audience", audience);
-        }
-        var body = Json.mapper().createObjectNode().put("id", id);
-        body.set("auth", auth);
-        return TenantJson.fromRequest(body, Instant.now());
+    static TenantDefinition jwt(String id, String issuer, String audience, String secret) {
+        return JwtTenants.definition(id, issuer, audience, secret);
     }
 
     private static PublicKey rsaKey() throws Exception {
