@@ -142,7 +142,7 @@ public final class Main {
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
         ChatService chat = new ChatService(io, clock);
-        Metrics metrics = new Metrics(chat, io.engine());
+        Metrics metrics = new Metrics(chat, io.engine(), io::attachmentBudgetRefusals);
         Tenancy tenants;
         try {
             tenants = Tenancy.of(settings, io, chat, metrics, storeReads);

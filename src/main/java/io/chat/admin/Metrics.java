@@ -48,7 +48,11 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
     private final DistributionSummary batchSize;
     private volatile LongSupplier clusterPublishesFailed = () -> 0;
 
-    public Metrics(ChatService chat, EngineServer engine) {
+    /**
+     * @param attachmentRefusals connections closed because the binary packets waiting for their attachments held the
+     *                           most bytes they may hold together (the Socket.IO layer's count)
+     */
+    public Metrics(ChatService chat, EngineServer engine, LongSupplier attachmentRefusals) {
         this.chat = chat;
         // Micrometer names: dots become underscores, a timer gets _seconds, a counter _total
         // (chat_store_commit_seconds)
@@ -77,6 +81,10 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
         FunctionCounter.builder("chat.connections.closed.restricted.full", engine, EngineServer::restrictedRefusals)
                 .description("Connections not yet in a namespace closed because such connections held the most"
                         + " bytes they may hold together.")
+                .register(registry);
+        FunctionCounter.builder("chat.connections.closed.attachments.full", attachmentRefusals, LongSupplier::getAsLong)
+                .description("Connections closed because the binary packets of all connections waiting for their"
+                        + " attachments held the most bytes they may hold together.")
                 .register(registry);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

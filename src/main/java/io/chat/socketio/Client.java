@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,9 +27,8 @@ final class Client implements EngineListener {
     /** While the connection is in no namespace; null once it is in one. */
     private volatile ScheduledFuture<?> connectTimeout;
 
-    private Packet pendingBinary;
-    private List<byte[]> pendingAttachments;
-    private long pendingAttachmentBytes;
+    /** A binary packet waiting for its attachments; changed under this (the reader adds, a timer or a close ends it). */
+    private volatile Assembly assembly;
     /** CONNECTs refused in a row; only the connection's reader thread touches it. */
     private int refusedConnects;
 
@@ -55,7 +55,7 @@ final class Client implements EngineListener {
 
     @Override
     public void onMessage(EngineSession engineSession, String text) {
-        if (pendingBinary != null) {
+        if (assembling()) {
             // a text packet while attachments are still expected: the client broke the protocol
             session.close(CloseReason.PARSE_ERROR);
             return;
@@ -73,9 +73,7 @@ final class Client implements EngineListener {
                 session.close(CloseReason.PARSE_ERROR);
                 return;
             }
-            pendingBinary = packet;
-            pendingAttachments = new ArrayList<>(packet.attachments());
-            pendingAttachmentBytes = 0;
+            startAssembly(packet, Assembly.textBytes(text));
             return;
         }
         handle(packet);
@@ -83,35 +81,123 @@ final class Client implements EngineListener {
 
     @Override
     public void onBinary(EngineSession engineSession, byte[] data) {
-        if (pendingBinary == null) {
-            session.close(CloseReason.PARSE_ERROR);
-            return;
+        Packet complete;
+        List<byte[]> attachments;
+        synchronized (this) {
+            Assembly current = assembly;
+            if (current == null) {
+                session.close(CloseReason.PARSE_ERROR);
+                return;
+            }
+            if (current.attachmentBytes + data.length > server.config().engine().maxPayload()) {
+                // one packet's attachments together stay within the size of one message
+                endAssembly();
+                session.close(CloseReason.PARSE_ERROR);
+                return;
+            }
+            if (!server.attachmentBytes().take(data.length)) {
+                endAssembly();
+                session.close(CloseReason.TRANSPORT_ERROR);
+                return;
+            }
+            current.add(data);
+            if (current.attachments.size() < current.packet.attachments()) {
+                return;
+            }
+            endAssembly(); // handed on: its bytes are the handler's now
+            complete = current.packet;
+            attachments = current.attachments;
         }
-        pendingAttachmentBytes += data.length;
-        if (pendingAttachmentBytes > server.config().engine().maxPayload()) {
-            // one packet's attachments together stay within the size of one message
-            session.close(CloseReason.PARSE_ERROR);
-            return;
-        }
-        pendingAttachments.add(data);
-        if (pendingAttachments.size() < pendingBinary.attachments()) {
-            return;
-        }
-        Packet packet = pendingBinary;
-        List<byte[]> attachments = pendingAttachments;
-        pendingBinary = null;
-        pendingAttachments = null;
         try {
-            JsonNode data2 = PacketCodec.reconstruct(packet.data().orElseThrow(), attachments);
-            handle(new Packet(packet.type(), packet.namespace(), packet.ackId(), Optional.of(data2), 0));
+            JsonNode data2 = PacketCodec.reconstruct(complete.data().orElseThrow(), attachments);
+            handle(new Packet(complete.type(), complete.namespace(), complete.ackId(), Optional.of(data2), 0));
         } catch (PacketCodec.ParseException e) {
             session.close(CloseReason.PARSE_ERROR);
         }
     }
 
+    /**
+     * A binary packet waiting for its attachments, with what it took from the server's {@linkplain
+     * SocketIoServer#attachmentBytes budget}: a client that announces attachments and sends fewer would otherwise hold
+     * the packet, up to the engine's message size and as many per connection, for as long as it answers pings.
+     */
+    private static final class Assembly {
+        final Packet packet;
+        final List<byte[]> attachments;
+        ScheduledFuture<?> deadline;
+        /** Taken from the budget: the packet's text and the attachments so far. */
+        long held;
+
+        long attachmentBytes;
+
+        Assembly(Packet packet, long textBytes) {
+            this.packet = packet;
+            this.attachments = new ArrayList<>(Math.min(packet.attachments(), 16));
+            this.held = textBytes;
+        }
+
+        /** What the packet's text holds: its tree's strings and numbers, two bytes a character at most. */
+        static long textBytes(String text) {
+            return 2L * text.length();
+        }
+
+        void add(byte[] data) {
+            attachments.add(data);
+            attachmentBytes += data.length;
+            held += data.length;
+        }
+    }
+
+    private void startAssembly(Packet packet, long textBytes) {
+        if (!server.attachmentBytes().take(textBytes)) {
+            session.close(CloseReason.TRANSPORT_ERROR);
+            return;
+        }
+        Assembly started = new Assembly(packet, textBytes);
+        synchronized (this) {
+            assembly = started;
+            try {
+                started.deadline = server.scheduler()
+                        .schedule(
+                                () -> attachmentsTimedOut(started),
+                                server.config().attachmentsTimeout().toMillis(),
+                                TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                endAssembly(); // the server is stopping
+            }
+        }
+    }
+
+    private boolean assembling() {
+        return assembly != null;
+    }
+
+    /** Ends the packet being assembled, if any: its bytes go back to the budget, its timer is cancelled. */
+    private synchronized void endAssembly() {
+        Assembly current = assembly;
+        if (current != null) {
+            assembly = null;
+            if (current.deadline != null) {
+                current.deadline.cancel(false);
+            }
+            server.attachmentBytes().give(current.held);
+        }
+    }
+
+    private void attachmentsTimedOut(Assembly timedOut) {
+        synchronized (this) {
+            if (assembly != timedOut) {
+                return; // completed (or ended) meanwhile
+            }
+            endAssembly();
+        }
+        session.close(CloseReason.PARSE_ERROR);
+    }
+
     @Override
     public void onClose(EngineSession engineSession, CloseReason reason) {
         cancelConnectTimeout();
+        endAssembly();
         DisconnectReason why = DisconnectReason.of(reason);
         for (Socket socket : sockets.values()) {
             socket.closed(why);

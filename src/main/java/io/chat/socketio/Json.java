@@ -14,10 +14,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 public final class Json {
     /** Deeper JSON than this is refused as a parse error; no chat payload comes near it. */
     public static final int MAX_NESTING_DEPTH = 64;
+    /**
+     * More JSON tokens in one packet than this are refused as a parse error: a tree costs far more than its text
+     * (1 MB of {@code [{},{},...]} made ~30 MB of heap), so the message size alone does not bound what a packet
+     * holds. A chat event has a few dozen; 10,000 keep a packet's tree under ~1 MB besides its strings.
+     */
+    public static final long MAX_TOKENS = 10_000;
 
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxTokenCount(MAX_TOKENS)
                     .build())
             // one shared, bounded pool of parse/write buffers: Jackson's default keeps ~16 KB of them in a ThreadLocal
             // of every thread that ever used the mapper, and each connection reads on a virtual thread of its own

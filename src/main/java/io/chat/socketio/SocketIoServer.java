@@ -1,6 +1,7 @@
 package io.chat.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.socketio.engine.ByteBudget;
 import io.chat.socketio.engine.EngineServer;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -27,6 +28,10 @@ public final class SocketIoServer {
     private final EngineServer engine;
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
+    /** What the binary packets waiting for their attachments hold, all connections together. */
+    private final ByteBudget attachmentBytes =
+            ByteBudget.forHeap(Runtime.getRuntime().maxMemory());
+
     private volatile BiPredicate<String, Optional<JsonNode>> dynamicMatcher = (name, auth) -> false;
     private volatile Consumer<Namespace> dynamicSetup = namespace -> {};
     private volatile Function<Namespace, Adapter> adapterFactory = InMemoryAdapter::new;
@@ -141,6 +146,15 @@ public final class SocketIoServer {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    ByteBudget attachmentBytes() {
+        return attachmentBytes;
+    }
+
+    /** Connections closed because the binary packets of all waited for more attachments than the server holds. */
+    public long attachmentBudgetRefusals() {
+        return attachmentBytes.refusals();
     }
 
     static String newId() {

@@ -36,7 +36,7 @@ class MetricsTest {
     void wire() throws Exception {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
         chat = new ChatService(io, Clock.systemUTC());
-        metrics = new Metrics(chat, io.engine());
+        metrics = new Metrics(chat, io.engine(), io::attachmentBudgetRefusals);
         registry = new TenantRegistry(
                 FolderTenantCatalog.create(
                         Files.createTempDirectory("metrics-tenants"), H2TenantStore.opener(reads, metrics)),
@@ -118,7 +118,8 @@ class MetricsTest {
         assertTrue(text.contains("# TYPE chat_store_commit_batch_size histogram\n"), text);
         for (String server : new String[] {
             "chat_outbound_queue_bytes", "chat_connections",
-            "chat_connections_closed_queue_full_total", "jvm_heap_used_bytes",
+            "chat_connections_closed_queue_full_total", "chat_connections_closed_restricted_full_total",
+            "chat_connections_closed_attachments_full_total", "jvm_heap_used_bytes",
             "jvm_heap_committed_bytes", "jvm_threads_live"
         }) {
             assertTrue(Pattern.compile("(?m)^" + server + " \\d").matcher(text).find(), server);

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -71,12 +72,97 @@ class EngineLimitsTest {
     }
 
     @Test
+    void aPacketOfMoreJsonTokensThanTheLimitIsRefused() throws IOException {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+                RawWebSocket ws = connected(server)) {
+            // 1,000 empty objects (2,000 tokens) are answered
+            ws.sendText("42/test,7[\"echo\",[" + emptyObjects(1_000) + "]]");
+            assertTrue(ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("43/test,7"))
+                    .text()
+                    .startsWith("43/test,7[[{},{}"));
+            // 6,000 (12,000 tokens, 36 kB of text that would be ~0.5 MB of tree) close the connection
+            ws.sendText("42/test,8[\"echo\",[" + emptyObjects(6_000) + "]]");
+            assertClosed(ws);
+        }
+    }
+
+    @Test
+    void aBinaryPacketWhoseAttachmentsDoNotAllComeIsClosedAndGivesItsBytesBack() throws Exception {
+        SocketIoConfig config = SocketIoConfig.defaults()
+                .withEngine(EngineConfig.defaults("/socket.io/"))
+                .withAttachmentsTimeout(Duration.ofSeconds(1));
+        try (FixtureServer server = FixtureServer.start(config);
+                RawWebSocket ws = connected(server)) {
+            // two attachments announced, one sent, and the connection kept open
+            ws.sendText("452-/test,6[\"echo\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+            ws.sendFrame(true, 0x2, new byte[100_000]);
+            long started = System.nanoTime();
+            assertClosed(ws);
+            assertTrue(System.nanoTime() - started < 3_500_000_000L, "closed at the 1 s timeout");
+            awaitNothingHeld(server);
+        }
+    }
+
+    @Test
+    void binaryPacketsWaitingForAttachmentsHoldNoMoreThanTheServersBudgetAllTogether() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            long capacity = server.io().attachmentBytes().capacity();
+            // each: a ~900 kB text announcing two attachments (1.8 MB held), then the first of them; never the second
+            String text = "452-/test,6[\"echo\",\"" + "z".repeat(900_000)
+                    + "\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]";
+            int needed = (int) (capacity / 1_900_000) + 2;
+            List<RawWebSocket> sockets = new ArrayList<>();
+            int closed = 0;
+            try {
+                for (int i = 0; i < needed + 3; i++) {
+                    RawWebSocket ws = connected(server);
+                    sockets.add(ws);
+                    ws.sendText(text);
+                    ws.sendFrame(true, 0x2, new byte[100_000]);
+                    assertTrue(
+                            server.io().attachmentBytes().held() <= capacity,
+                            "held " + server.io().attachmentBytes().held() + " of " + capacity);
+                }
+                for (RawWebSocket ws : sockets) {
+                    ws.timeout(300);
+                    try {
+                        ws.readUntilClosed();
+                        closed++;
+                    } catch (java.net.SocketTimeoutException e) {
+                        // still open: its packet is within the budget
+                    }
+                }
+                assertTrue(closed >= 3, "the connections past the budget were closed: " + closed);
+                assertTrue(server.io().attachmentBudgetRefusals() >= 3);
+            } finally {
+                for (RawWebSocket ws : sockets) {
+                    ws.close();
+                }
+            }
+            awaitNothingHeld(server);
+        }
+    }
+
+    private static String emptyObjects(int count) {
+        return String.join(",", java.util.Collections.nCopies(count, "{}"));
+    }
+
+    private static void awaitNothingHeld(FixtureServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.io().attachmentBytes().held() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.io().attachmentBytes().held(), "every byte given back");
+    }
+
+    @Test
     void aConnectsAuthIsBoundedInEveryState() throws IOException {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
                 RawWebSocket ws = connected(server)) {
             // in /test the connection may send 1 MB messages; a CONNECT to another namespace still carries at most
             // 32 KiB of auth, since the socket would keep it for its life
-            String pad = "[" + "{},".repeat(15_000) + "{}]";
+            // (in bytes: a pad of many small objects is past the packet's token limit, a parse error of its own)
+            String pad = "\"" + "p".repeat(40_000) + "\"";
             ws.sendText("40/private,{\"pad\":" + pad + "}");
             String refused = ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("44/private,"))
                     .text();

@@ -45,8 +45,11 @@ public final class FixtureServer implements AutoCloseable {
     }
 
     public static FixtureServer start(EngineConfig engine) {
-        SocketIoServer io = SocketIoServer.create(
-                SocketIoConfig.defaults().withEngine(engine).withConnectTimeout(Duration.ofSeconds(5)));
+        return start(SocketIoConfig.defaults().withEngine(engine).withConnectTimeout(Duration.ofSeconds(5)));
+    }
+
+    public static FixtureServer start(SocketIoConfig config) {
+        SocketIoServer io = SocketIoServer.create(config);
         install(io.of("/test"));
         Namespace secured = io.of("/private");
         secured.use(socket -> {

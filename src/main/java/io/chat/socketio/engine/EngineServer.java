@@ -39,8 +39,8 @@ public final class EngineServer {
     private final LongAdder backlogOverflows = new LongAdder();
     private final LongAdder sessionsOpened = new LongAdder();
     private final LongAdder sessionsRefused = new LongAdder();
-    private final RestrictedBytes restrictedBytes =
-            RestrictedBytes.forHeap(Runtime.getRuntime().maxMemory());
+    private final ByteBudget restrictedBytes =
+            ByteBudget.forHeap(Runtime.getRuntime().maxMemory());
     private final OutboundBacklog outboundBacklog;
     private final SessionAdmission admission;
     /** Set when shutdown begins: from then on handshakes and upgrades are refused before anything starts. */
@@ -115,7 +115,7 @@ public final class EngineServer {
         return restrictedBytes.refusals();
     }
 
-    RestrictedBytes restrictedBytes() {
+    ByteBudget restrictedBytes() {
         return restrictedBytes;
     }
 

@@ -178,7 +178,7 @@ final class PollingHandler implements Handler {
         // many as it declares, or as many as it may have when it declares none (chunked)
         long most = Math.min(
                 session.maxMessageBytes() + 1L, req.headers().contentLength().orElse(Long.MAX_VALUE));
-        long taken = session.restricted() ? Math.max(0, most - RestrictedBytes.FREE_BYTES) : 0;
+        long taken = session.restricted() ? Math.max(0, most - ByteBudget.FREE_BYTES) : 0;
         if (taken > 0 && !server.restrictedBytes().take(taken)) {
             transport.endPost();
             fail(res, Failure.UNAVAILABLE);

@@ -27,7 +27,7 @@ final class WebSocketFrameReader {
 
     private final Input in;
     private final IntSupplier maxMessageBytes;
-    private final RestrictedBytes restrictedBytes;
+    private final ByteBudget restrictedBytes;
     private final BooleanSupplier restricted;
     /** What the message being read took from {@link #restrictedBytes}; given back once it was handed on. */
     private long taken;
@@ -44,7 +44,7 @@ final class WebSocketFrameReader {
      *                        may change while it lives)
      */
     WebSocketFrameReader(Input in, IntSupplier maxMessageBytes) {
-        this(in, maxMessageBytes, new RestrictedBytes(Long.MAX_VALUE), () -> false);
+        this(in, maxMessageBytes, new ByteBudget(Long.MAX_VALUE), () -> false);
     }
 
     /**
@@ -52,7 +52,7 @@ final class WebSocketFrameReader {
      * @param restricted      whether the session is restricted now, asked for each frame
      */
     WebSocketFrameReader(
-            Input in, IntSupplier maxMessageBytes, RestrictedBytes restrictedBytes, BooleanSupplier restricted) {
+            Input in, IntSupplier maxMessageBytes, ByteBudget restrictedBytes, BooleanSupplier restricted) {
         this.in = in;
         this.maxMessageBytes = maxMessageBytes;
         this.restrictedBytes = restrictedBytes;
@@ -210,7 +210,7 @@ final class WebSocketFrameReader {
 
     /** Takes from {@link #restrictedBytes} what a message of {@code messageBytes} needs past free and taken bytes. */
     private void take(long messageBytes) {
-        long needed = messageBytes - RestrictedBytes.FREE_BYTES - taken;
+        long needed = messageBytes - ByteBudget.FREE_BYTES - taken;
         if (needed > 0) {
             if (!restrictedBytes.take(needed)) {
                 throw new Violation(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, "server busy");

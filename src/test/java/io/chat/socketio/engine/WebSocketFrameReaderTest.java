@@ -563,8 +563,8 @@ class WebSocketFrameReaderTest {
 
     @Test
     void aRestrictedMessagePastTheFreeBytesTakesThemFromTheBudgetAndGivesThemBackOnceHandedOn() {
-        RestrictedBytes budget = new RestrictedBytes(20_000);
-        int size = RestrictedBytes.FREE_BYTES + 10_000;
+        ByteBudget budget = new ByteBudget(20_000);
+        int size = ByteBudget.FREE_BYTES + 10_000;
         byte[] two = concat(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', size)), text("small"));
         WebSocketFrameReader reader = new WebSocketFrameReader(new BytesInput(two), () -> LIMIT, budget, () -> true);
         assertEquals(size, textOf(reader.next()).length());
@@ -575,7 +575,7 @@ class WebSocketFrameReaderTest {
 
     @Test
     void aRestrictedMessageThatFindsTheBudgetTakenIsRefusedBeforeItsPayloadIsRead() {
-        RestrictedBytes budget = new RestrictedBytes(20_000);
+        ByteBudget budget = new ByteBudget(20_000);
         assertTrue(budget.take(15_000)); // other strangers' half-sent messages
         byte[] header = Arrays.copyOf(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 30_000)), 8); // no payload
         WebSocketFrameReader reader = new WebSocketFrameReader(new BytesInput(header), () -> LIMIT, budget, () -> true);
@@ -587,20 +587,20 @@ class WebSocketFrameReaderTest {
 
     @Test
     void anUnfinishedFragmentedMessageHoldsWhatItTookUntilTheConnectionReleasesIt() {
-        RestrictedBytes budget = new RestrictedBytes(100_000);
+        ByteBudget budget = new ByteBudget(100_000);
         byte[] first = frame(0, WebSocketFrames.OP_TEXT, repeat('a', 10_000));
         byte[] second = frame(0, WebSocketFrames.OP_CONTINUATION, repeat('b', 10_000));
         WebSocketFrameReader reader =
                 new WebSocketFrameReader(new BytesInput(concat(first, second)), () -> LIMIT, budget, () -> true);
         assertThrows(DataReader.InsufficientDataAvailableException.class, reader::next); // the peer stops sending
-        assertEquals(20_000 - RestrictedBytes.FREE_BYTES, budget.held());
+        assertEquals(20_000 - ByteBudget.FREE_BYTES, budget.held());
         reader.release();
         assertEquals(0, budget.held());
     }
 
     @Test
     void anUnrestrictedSessionTakesNothing() {
-        RestrictedBytes budget = new RestrictedBytes(1);
+        ByteBudget budget = new ByteBudget(1);
         WebSocketFrameReader reader = new WebSocketFrameReader(
                 new BytesInput(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 50_000))),
                 () -> LIMIT,
@@ -612,8 +612,8 @@ class WebSocketFrameReaderTest {
 
     @Test
     void theBudgetIsASixteenthOfTheHeapBetweenFourAndSixtyFourMiB() {
-        assertEquals(4L << 20, RestrictedBytes.forHeap(32L << 20).capacity());
-        assertEquals(32L << 20, RestrictedBytes.forHeap(512L << 20).capacity());
-        assertEquals(64L << 20, RestrictedBytes.forHeap(8L << 30).capacity());
+        assertEquals(4L << 20, ByteBudget.forHeap(32L << 20).capacity());
+        assertEquals(32L << 20, ByteBudget.forHeap(512L << 20).capacity());
+        assertEquals(64L << 20, ByteBudget.forHeap(8L << 30).capacity());
     }
 }
