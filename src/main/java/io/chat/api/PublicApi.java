@@ -197,9 +197,11 @@ public final class PublicApi implements HttpService {
     private void history(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
         Optional<String> token = JsonHttp.bearer(req);
-        AuthenticatedUser user = (token.isEmpty() || tenant.suspended()
-                        ? Optional.<AuthenticatedUser>empty()
-                        : tenant.authenticate(token.get()))
+        if (tenant.suspended()) {
+            // not 401: that tells a client to forget its session, which resumes with the tenant (as login and resume)
+            throw ApiError.forbidden("tenant suspended");
+        }
+        AuthenticatedUser user = token.flatMap(tenant::authenticate)
                 .orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
         // the user's event bucket, as a socket's history:fetch: REST is no way around the limit. Checked first, as
         // for an event, so malformed requests count too. A token comes back within 1/eventsPerSecond s <= 1 s.

@@ -164,10 +164,11 @@ final class Conversations {
     }
 
     /**
-     * The other members: 1 to {@link #MAX_OTHERS} distinct valid user names once duplicates and the caller are left
-     * out (both are ignored, not refused).
+     * The other members: 1 to {@link #MAX_OTHERS} distinct valid user names ({@link Tenant#isUserName}: on a JWT
+     * tenant, any name its tokens may carry) once duplicates and the caller are left out (both are ignored, not
+     * refused).
      */
-    private static List<String> others(JsonNode payload, String self) {
+    private List<String> others(JsonNode payload, String self) {
         JsonNode users = payload.get("users");
         if (users == null || !users.isArray() || users.isEmpty()) {
             throw new Acks.Refusal(BAD_REQUEST, "invalid users");
@@ -177,7 +178,7 @@ final class Conversations {
         }
         TreeSet<String> others = new TreeSet<>();
         for (JsonNode user : users) {
-            if (!user.isTextual() || !Names.isUsername(user.asText())) {
+            if (!user.isTextual() || !tenant.isUserName(user.asText())) {
                 throw new Acks.Refusal(BAD_REQUEST, "invalid users");
             }
             if (!user.asText().equals(self)) {
@@ -242,7 +243,7 @@ final class Conversations {
         }
         List<String> names = new ArrayList<>(users.size());
         for (JsonNode user : users) {
-            if (!user.isTextual() || !Names.isUsername(user.asText())) {
+            if (!user.isTextual() || !tenant.isUserName(user.asText())) {
                 throw new Acks.Refusal(BAD_REQUEST, "invalid users");
             }
             names.add(user.asText());

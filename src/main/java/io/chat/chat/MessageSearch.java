@@ -56,6 +56,8 @@ final class MessageSearch {
     private final Function<Socket, SocketWork> work;
     /** The user a socket is. */
     private final Function<Socket, String> user;
+    /** Whether a name is one a user of the tenant may have: {@code from}'s check. */
+    private final Predicate<String> userName;
 
     private final SearchLine line = new SearchLine();
     /** Users with a search in flight on this node. */
@@ -65,18 +67,20 @@ final class MessageSearch {
             Supplier<MessageStore> store,
             Function<Socket, CompletableFuture<List<RoomTopic>>> remembered,
             Function<Socket, SocketWork> work,
-            Function<Socket, String> user) {
+            Function<Socket, String> user,
+            Predicate<String> userName) {
         this.store = store;
         this.remembered = remembered;
         this.work = work;
         this.user = user;
+        this.userName = userName;
     }
 
     void search(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = Payloads.object(args);
         String text = query(payload);
         Optional<String> room = optional(payload, "room", Names::isRoomOrConversation);
-        Optional<String> from = optional(payload, "from", Names::isUsername);
+        Optional<String> from = optional(payload, "from", userName);
         Optional<SearchCursor> before = cursor(payload.get("before"));
         int limit = Payloads.limit(payload, DEFAULT_LIMIT, MAX_LIMIT);
         String searcher = user.apply(socket);

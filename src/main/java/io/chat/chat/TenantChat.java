@@ -181,7 +181,8 @@ final class TenantChat {
                 tenant::store,
                 socket -> work(socket).read(tenant.store().roomsOf(user(socket).username())),
                 TenantChat::work,
-                socket -> user(socket).username());
+                socket -> user(socket).username(),
+                tenant::isUserName);
         onLimited("search", search::search);
         onLimited("dm:open", conversations::open);
         onLimited("users:list", conversations::users);

@@ -27,6 +27,14 @@ public final class Names {
                 && USERNAME.matcher(candidate).matches();
     }
 
+    /**
+     * A user name a JWT tenant's identity provider may give (its tokens' user claim): up to 128 characters, none
+     * that hides or rearranges text; an email address, say.
+     */
+    public static boolean isJwtUsername(String candidate) {
+        return ShownNames.isShown(candidate, ShownNames.MAX_JWT_USERNAME_LENGTH);
+    }
+
     /** A name shown to people: 1 to {@code max} characters, none that hides or rearranges text ({@link ShownNames}). */
     public static boolean isDisplayName(String candidate, int max) {
         return ShownNames.isShown(candidate, max);

@@ -69,6 +69,14 @@ public final class Tenant {
         return definition;
     }
 
+    /**
+     * Whether one of this tenant's users may be called {@code name}: a password tenant's user names, or on a JWT tenant
+     * any name its identity provider may give (the names its tokens may carry).
+     */
+    public boolean isUserName(String name) {
+        return definition.auth() instanceof AuthConfig.Password ? Names.isUsername(name) : Names.isJwtUsername(name);
+    }
+
     public boolean suspended() {
         return definition.suspended();
     }

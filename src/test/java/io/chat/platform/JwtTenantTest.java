@@ -118,9 +118,37 @@ class JwtTenantTest {
                             .get(0)
                             .get("text")
                             .asText());
-            ChatAssertions.assertError(alice.call("dm:open", json("users", List.of("Not A Name"))), "bad_request");
+            // a name no token may carry (a line break, over 128 characters) is refused
+            ChatAssertions.assertError(alice.call("dm:open", json("users", List.of("two\nlines"))), "bad_request");
+            ChatAssertions.assertError(alice.call("dm:open", json("users", List.of("x".repeat(129)))), "bad_request");
             assertEquals(
                     0, assertOk(alice.call("users:list", json())).get("users").size());
+        }
+    }
+
+    /**
+     * A subject that is not a password tenant's user name (an email address, a name with a space) is a user as any
+     * other: others open a conversation with it and search its messages (a review: only its own dm:open worked).
+     */
+    @Test
+    void aUserWhoseNameIsAnEmailAddressIsOneToOpenAConversationWithAndSearchBy() {
+        String email = "Alice.Smith@example.com";
+        try (ChatClient alice = ChatClient.connect(server.url(), "/" + hsTenant, Jwts.hs256(SECRET, claims(email)));
+                ChatClient bob = ChatClient.connect(server.url(), "/" + hsTenant, Jwts.hs256(SECRET, claims("bob")))) {
+            JsonNode opened = assertOk(bob.call("dm:open", json("users", List.of(email))));
+            assertEquals(List.of(email, "bob"), strings(opened.get("members")));
+            String room = opened.get("room").asText();
+            assertOk(alice.join(room));
+            alice.send(room, "quarterly figures attached");
+            JsonNode found = assertOk(bob.call("search", json("q", "quarterly", "from", email)));
+            assertEquals(1, found.get("results").size(), found.toString());
+            assertEquals(email, found.get("results").get(0).get("from").asText());
+            assertEquals(
+                    0,
+                    assertOk(bob.call("users:get", json("users", List.of(email))))
+                            .get("users")
+                            .size(),
+                    "a name is valid, and the tenant stores no users");
         }
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.socket.client.IO;
 import io.socket.client.Manager;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -222,8 +223,14 @@ class RevocationTest {
         TestTenants.expect(200, server.admin("POST", "/admin/tenants/" + tenant + "/suspend", null));
         assertDisconnectedWithin2s(alice, start);
         assertEquals("tenant suspended", ChatClient.connectError(server.url(), "/" + tenant, token));
+        // REST says why, and not 401, which would tell the client to forget a session that resumes with the tenant
+        HttpResponse<String> history =
+                server.call("GET", TestTenants.historyPath(tenant, "lobby", null, null), null, token);
+        assertEquals(403, history.statusCode(), history.body());
+        assertTrue(history.body().contains("\"tenant suspended\""), history.body());
         TestTenants.expect(200, server.admin("POST", "/admin/tenants/" + tenant + "/resume", null));
         ChatClient again = connect(tenant, token);
+        TestTenants.historyPage(server, tenant, "lobby", token, null, null);
 
         start = System.nanoTime();
         TestTenants.expect(204, server.admin("DELETE", "/admin/tenants/" + tenant, null));

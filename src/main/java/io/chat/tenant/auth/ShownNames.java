@@ -10,6 +10,9 @@ package io.chat.tenant.auth;
  * name has one).
  */
 public final class ShownNames {
+    /** The longest user name a JWT tenant's tokens may carry (its user claim). */
+    public static final int MAX_JWT_USERNAME_LENGTH = 128;
+
     /** Letters and marks of Unicode's default-ignorable code points, which no format-character test catches. */
     private static final String INVISIBLE_LETTERS = "\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0";
 

@@ -39,7 +39,7 @@ final class TenantJwtProvider implements AuthenticationProvider {
     // which also makes Helidon require the token's alg to equal that key's alg.
     private static final JwkKeys NO_KEYS = JwkKeys.builder().build();
     /** The longest user name a token may carry. */
-    static final int MAX_USERNAME_LENGTH = 128;
+    static final int MAX_USERNAME_LENGTH = ShownNames.MAX_JWT_USERNAME_LENGTH;
 
     private final Jwk key;
     private final String algorithm;
