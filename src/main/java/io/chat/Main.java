@@ -11,6 +11,7 @@ import io.chat.history.ClusterMigration;
 import io.chat.history.ReadsBusyException;
 import io.chat.history.TenantStores;
 import io.chat.http.ApiError;
+import io.chat.http.CachePolicy;
 import io.chat.http.ClientAddress;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.ConnectionGate;
@@ -197,6 +198,7 @@ public final class Main {
                     .gate(gate)
                     .routes(routing -> routing.addFilter(closeAfterResponse)
                             .addFilter(new SecurityHeaders())
+                            .addFilter(new CachePolicy())
                             // HEAD too: link checkers, previews and monitors ask with it first
                             .get("/health", health::handle)
                             .head("/health", health::handle)

@@ -57,6 +57,43 @@ class ResponseHeadersTest {
         assertTrue(get("/socket.io/?EIO=4&transport=polling").body().startsWith("0{\"sid\":"));
     }
 
+    /**
+     * Browsers revalidate the web client's files on every use (a review: with no Cache-Control they may reuse an old
+     * app.js by heuristic after an upgrade), and never store the API's answers (tokens, history).
+     */
+    @Test
+    void theWebClientIsRevalidatedAndTheApiIsNeverStored() throws Exception {
+        for (String path : List.of("/", "/t/framed", "/app.css", "/app.js")) {
+            HttpResponse<String> response = get(path);
+            if (response.statusCode() == 404) {
+                continue; // a build without the web client
+            }
+            assertEquals(200, response.statusCode(), path);
+            assertEquals(
+                    "no-cache", response.headers().firstValue("Cache-Control").orElse(""), path);
+            var etag = response.headers().firstValue("ETag");
+            if (etag.isPresent()) {
+                HttpResponse<String> again = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(server.url() + path))
+                                .header("If-None-Match", etag.get())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(304, again.statusCode(), path + ": revalidated, not sent again");
+            }
+        }
+        HttpResponse<String> login = server.call(
+                "POST",
+                "/api/tenants/framed/sessions",
+                "{\"username\":\"alice\",\"password\":\"" + PlatformServer.password("alice") + "\"}",
+                null);
+        assertEquals(201, login.statusCode(), login.body());
+        assertEquals("no-store", login.headers().firstValue("Cache-Control").orElse(""), "a token is never stored");
+        String token = PlatformServer.json(login.body()).get("token").asText();
+        HttpResponse<String> history = server.call("GET", "/api/tenants/framed/rooms/general/messages", null, token);
+        assertEquals(200, history.statusCode(), history.body());
+        assertEquals("no-store", history.headers().firstValue("Cache-Control").orElse(""), "nor a history");
+    }
+
     @Test
     void headAnswersAsGetDoesWithoutTheBody() throws Exception {
         // link checkers, previews and monitors ask with HEAD first
