@@ -142,7 +142,7 @@ public final class Main {
                             request -> request.origin().map(origins::contains).orElse(true));
         }
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults().withEngine(engine));
-        ChatService chat = new ChatService(io, clock);
+        ChatService chat = new ChatService(io, clock, ClientAddress::network);
         Metrics metrics = new Metrics(chat, io.engine(), io::attachmentBudgetRefusals);
         Tenancy tenants;
         try {

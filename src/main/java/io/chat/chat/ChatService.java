@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.UnaryOperator;
 
 /**
  * Binds each live tenant to its Socket.IO namespace and keeps the two in step: provisioned → live at once,
@@ -27,10 +28,16 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     private final ScheduledThreadPoolExecutor expiries;
     /** Who else holds a tenant's presence, sockets and rate: nobody on a single node; set once, before any tenant. */
     private volatile Peers.Factory peers = Peers.ALONE;
+    /** Refused CONNECTs per client network, all tenants together. */
+    private final ConnectRefusals connectRefusals;
 
-    public ChatService(SocketIoServer io, Clock clock) {
+    /**
+     * @param network what a client address counts under in per-address limits (an IPv6 address by its /64)
+     */
+    public ChatService(SocketIoServer io, Clock clock, UnaryOperator<String> network) {
         this.io = io;
         this.clock = clock;
+        this.connectRefusals = new ConnectRefusals(network, System.nanoTime());
         this.expiries = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("chat-expiry").daemon().factory());
         this.expiries.setRemoveOnCancelPolicy(true);
@@ -81,7 +88,8 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
 
     @Override
     public void opened(Tenant tenant) {
-        TenantChat chat = new TenantChat(tenant, io.of(tenant.id().namespace()), clock, expiries, peers);
+        TenantChat chat =
+                new TenantChat(tenant, io.of(tenant.id().namespace()), clock, expiries, peers, connectRefusals);
         chat.install();
         chats.put(tenant.id(), chat);
     }

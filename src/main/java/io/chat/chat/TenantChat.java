@@ -85,6 +85,8 @@ final class TenantChat {
     private final ReadPositions readPositions;
 
     private final SocketRooms socketRooms = new SocketRooms();
+    /** Refused CONNECTs per client network, every tenant's together. */
+    private final ConnectRefusals connectRefusals;
     /** Direct messages and group DMs: rooms for their stored members only. */
     private final Conversations conversations;
 
@@ -93,8 +95,10 @@ final class TenantChat {
             Namespace namespace,
             Clock clock,
             ScheduledExecutorService expiries,
-            Peers.Factory peersFactory) {
+            Peers.Factory peersFactory,
+            ConnectRefusals connectRefusals) {
         this.tenant = tenant;
+        this.connectRefusals = connectRefusals;
         this.namespace = namespace;
         this.clock = clock;
         this.expiries = expiries;
@@ -286,7 +290,7 @@ final class TenantChat {
             throw new ConnectRejection("unauthorized");
         }
         long noticesSeen = revocations.count();
-        AuthenticatedUser user = checked(token.asText()).orElseThrow(() -> new ConnectRejection("unauthorized"));
+        AuthenticatedUser user = checkedFrom(socket, token.asText());
         admitConnect(user.username());
         // the last check: once a place is reserved, nothing may refuse the socket without giving it back
         SocketQuota.Result quotaResult = quota.reserve(
@@ -316,6 +320,34 @@ final class TenantChat {
                                 noticesSeen));
         socket.data().put(SocketWork.KEY, new SocketWork());
         Memberships.optIn(socket);
+    }
+
+    /**
+     * The token's user; "unauthorized" when it is refused, and "unavailable" with a wait, before any check, once the
+     * client's network had its refusals of the minute ({@link ConnectRefusals}).
+     */
+    private AuthenticatedUser checkedFrom(Socket socket, String token) {
+        long now = System.nanoTime();
+        Bucket refusals = connectRefusals.of(socket.handshake().address(), now);
+        if (!refusals.tryTake(now)) {
+            ObjectNode data = Json.mapper()
+                    .createObjectNode()
+                    .put("code", RATE_LIMITED.wire())
+                    .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, refusals.retryAfterSeconds(now)));
+            throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
+        }
+        Optional<AuthenticatedUser> user;
+        try {
+            user = checked(token);
+        } catch (RuntimeException e) {
+            refusals.giveBack(); // not checked: no refusal
+            throw e;
+        }
+        if (user.isEmpty()) {
+            throw new ConnectRejection("unauthorized"); // the permit stays taken: one refusal of the minute
+        }
+        refusals.giveBack();
+        return user.get();
     }
 
     /**

@@ -35,6 +35,11 @@ public final class Handshake {
         return request;
     }
 
+    /** The client's address: the peer's, or the one a trusted proxy named (socket.io's {@code handshake.address}). */
+    public String address() {
+        return request.remoteAddress();
+    }
+
     /** The CONNECT packet's auth object; a new tree at each call. */
     public JsonNode auth() {
         try {

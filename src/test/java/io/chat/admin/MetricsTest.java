@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.chat.ChatService;
 import io.chat.history.H2TenantStore;
+import io.chat.http.ClientAddress;
 import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
 import io.chat.socketio.SocketIoServer;
@@ -35,7 +36,7 @@ class MetricsTest {
     @BeforeEach
     void wire() throws Exception {
         SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
-        chat = new ChatService(io, Clock.systemUTC());
+        chat = new ChatService(io, Clock.systemUTC(), ClientAddress::network);
         metrics = new Metrics(chat, io.engine(), io::attachmentBudgetRefusals);
         registry = new TenantRegistry(
                 FolderTenantCatalog.create(

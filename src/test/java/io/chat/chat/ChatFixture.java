@@ -8,6 +8,7 @@ import io.chat.history.CommitObserver;
 import io.chat.history.H2TenantStore;
 import io.chat.history.SessionRecord;
 import io.chat.history.UserRecord;
+import io.chat.http.ClientAddress;
 import io.chat.http.TrustedProxies;
 import io.chat.json.Json;
 import io.chat.socketio.SocketIoConfig;
@@ -56,7 +57,7 @@ final class ChatFixture implements AutoCloseable {
     /** With {@code commits} told of every commit of the tenants' stores, on the writer's thread. */
     ChatFixture(CommitObserver commits) throws IOException {
         io = SocketIoServer.create(SocketIoConfig.defaults());
-        chat = new ChatService(io, Clock.systemUTC());
+        chat = new ChatService(io, Clock.systemUTC(), ClientAddress::network);
         registry = new TenantRegistry(
                 FolderTenantCatalog.create(
                         Files.createTempDirectory("tenants"), H2TenantStore.opener(this::read, commits)),
