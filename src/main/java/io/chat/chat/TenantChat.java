@@ -329,13 +329,7 @@ final class TenantChat {
     private AuthenticatedUser checkedFrom(Socket socket, String token) {
         long now = System.nanoTime();
         Bucket refusals = connectRefusals.of(socket.handshake().address(), now);
-        if (!refusals.tryTake(now)) {
-            ObjectNode data = Json.mapper()
-                    .createObjectNode()
-                    .put("code", RATE_LIMITED.wire())
-                    .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, refusals.retryAfterSeconds(now)));
-            throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
-        }
+        admitConnect(refusals, now);
         Optional<AuthenticatedUser> user;
         try {
             user = checked(token);
@@ -372,12 +366,16 @@ final class TenantChat {
      */
     private void admitConnect(String username) {
         long now = System.nanoTime();
-        Bucket connects = buckets.of(username, now).connects();
-        if (!connects.tryTake(now)) {
+        admitConnect(buckets.of(username, now).connects(), now);
+    }
+
+    /** Takes a permit of {@code bucket}, else refuses the CONNECT as "unavailable" with the wait, code rate_limited. */
+    private static void admitConnect(Bucket bucket, long now) {
+        if (!bucket.tryTake(now)) {
             ObjectNode data = Json.mapper()
                     .createObjectNode()
                     .put("code", RATE_LIMITED.wire())
-                    .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, connects.retryAfterSeconds(now)));
+                    .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, bucket.retryAfterSeconds(now)));
             throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
         }
     }
