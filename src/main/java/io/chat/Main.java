@@ -198,7 +198,7 @@ public final class Main {
                     .gate(gate)
                     .routes(routing -> routing.addFilter(closeAfterResponse)
                             .addFilter(new SecurityHeaders())
-                            .addFilter(new CachePolicy())
+                            .addFilter(CachePolicy.publicListener())
                             // HEAD too: link checkers, previews and monitors ask with it first
                             .get("/health", health::handle)
                             .head("/health", health::handle)
@@ -225,6 +225,7 @@ public final class Main {
                                     .addProtocol(http1)
                                     .routing(admin -> {
                                         admin.addFilter(closeAfterResponse)
+                                                .addFilter(CachePolicy.neverStore())
                                                 .addFilter(new AdminAuthFilter(adminCredentials))
                                                 .register("/admin", adminApi)
                                                 .get("/metrics", metrics::handle);

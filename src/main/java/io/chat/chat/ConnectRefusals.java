@@ -6,44 +6,48 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
- * CONNECTs refused for their credential, per client network, all tenants together. Each CONNECT with a token costs a
- * check (a session token a store lookup on its tenant's read threads), and a connection's own count of refusals ends
- * at its close, so guessed tokens on fresh connections from one address slowed every user of the tenant (a review:
- * 2,226 refusals a second from one address took a history read's p99 from 22 to 104 ms). Past {@link #PER_MINUTE} a
- * minute, the network's CONNECTs are answered "unavailable" with a wait, before any check: a client retries on that
- * answer (it does not sign its user out, as "unauthorized" would), so a user behind the same address only waits.
+ * Session tokens refused at CONNECT, per tenant and client network. Each such check is a lookup in the tenant's store
+ * (on its read threads), and a connection's own count of refusals ends with it, so tokens guessed on fresh connections
+ * from one address slowed every user of the tenant (a review: 2,226 refusals a second from one address took a history
+ * read's p99 from 22 to 104 ms). Past {@link #BURST} refusals, then one a second, the network's CONNECTs to the tenant
+ * are answered "unavailable" with a wait, before any lookup: a client retries on that answer (it does not sign its
+ * user out, as "unauthorized" would), so a user behind the same address only waits a second.
  *
- * <p>A CONNECT takes a permit before its check and gives it back when its credential was good: concurrent guesses
- * cannot all reach the store before the first refusal counts.
+ * <p>Only refusals count, once checked: good tokens, however many at once (an office behind one address reconnecting
+ * after a restart), never do. Concurrent guesses from one address can each reach the store before their refusals
+ * count, as many as the connections that address may hold. JWTs are checked by their signature, not looked up, and
+ * do not count; nor do other tenants' refusals from the same address.
  */
 final class ConnectRefusals {
+    /** Refusals at once, then {@link #PER_MINUTE} a minute. */
+    static final int BURST = 60;
+
     static final int PER_MINUTE = 60;
-    private static final Duration WINDOW = Duration.ofMinutes(1);
-    /** Networks remembered at once, a bucket each (~0.5 MB at most), and the longest a network is written. */
-    private static final int MAX_NETWORKS = 4_096;
+    /** Keys remembered at once, a bucket each (~0.5 MB at most), and the longest key (a tenant id and a network). */
+    private static final int MAX_KEYS = 4_096;
 
-    private static final int MAX_NETWORK_LENGTH = 64;
+    private static final int MAX_KEY_LENGTH = 128;
 
-    private final KeyedLimits<Bucket> byNetwork;
+    private final KeyedLimits<Bucket> byKey;
     private final UnaryOperator<String> network;
 
     /** @param network what an address counts under (an IPv6 address by its /64) */
     ConnectRefusals(UnaryOperator<String> network, long nowNanos) {
         this.network = network;
-        this.byNetwork = KeyedLimits.ofBuckets(
-                now -> Bucket.window(PER_MINUTE, WINDOW, now),
-                MAX_NETWORKS,
-                MAX_NETWORK_LENGTH,
-                WINDOW.toNanos(),
+        this.byKey = KeyedLimits.ofBuckets(
+                now -> Bucket.tokens(PER_MINUTE, Duration.ofMinutes(1), BURST, now),
+                MAX_KEYS,
+                MAX_KEY_LENGTH,
+                Duration.ofSeconds(10).toNanos(),
                 nowNanos);
     }
 
     /**
-     * The bucket of {@code address}'s network: a CONNECT takes a permit ({@link Bucket#tryTake}) before its check, and
-     * gives it back ({@link Bucket#giveBack}) unless its credential was refused.
+     * The refusals of {@code tenant}'s CONNECTs from {@code address}'s network: a CONNECT waits while it has none left
+     * ({@link Bucket#waitNanos}), and a refused token takes one ({@link Bucket#tryTake}).
      */
-    Bucket of(String address, long nowNanos) {
-        String key = network.apply(address);
-        return byNetwork.of(key.length() <= MAX_NETWORK_LENGTH ? key : key.substring(0, MAX_NETWORK_LENGTH), nowNanos);
+    Bucket of(String tenant, String address, long nowNanos) {
+        String key = tenant + ' ' + network.apply(address);
+        return byKey.of(key.length() <= MAX_KEY_LENGTH ? key : key.substring(0, MAX_KEY_LENGTH), nowNanos);
     }
 }

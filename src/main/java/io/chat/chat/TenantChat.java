@@ -323,24 +323,24 @@ final class TenantChat {
     }
 
     /**
-     * The token's user; "unauthorized" when it is refused, and "unavailable" with a wait, before any check, once the
-     * client's network had its refusals of the minute ({@link ConnectRefusals}).
+     * The token's user; "unauthorized" when it is refused, and "unavailable" with a wait, before any lookup, while the
+     * client's network has no session-token refusals left for this tenant ({@link ConnectRefusals}).
      */
     private AuthenticatedUser checkedFrom(Socket socket, String token) {
         long now = System.nanoTime();
-        Bucket refusals = connectRefusals.of(socket.handshake().address(), now);
-        admitConnect(refusals, now);
-        Optional<AuthenticatedUser> user;
-        try {
-            user = checked(token);
-        } catch (RuntimeException e) {
-            refusals.giveBack(); // not checked: no refusal
-            throw e;
+        Bucket refusals = tenant.storesTokens()
+                ? connectRefusals.of(tenant.id().value(), socket.handshake().address(), now)
+                : null;
+        if (refusals != null && refusals.waitNanos(now) > 0) {
+            throw rateLimitedConnect(refusals, now);
         }
+        Optional<AuthenticatedUser> user = checked(token);
         if (user.isEmpty()) {
-            throw new ConnectRejection("unauthorized"); // the permit stays taken: one refusal of the minute
+            if (refusals != null) {
+                refusals.tryTake(now);
+            }
+            throw new ConnectRejection("unauthorized");
         }
-        refusals.giveBack();
         return user.get();
     }
 
@@ -366,18 +366,19 @@ final class TenantChat {
      */
     private void admitConnect(String username) {
         long now = System.nanoTime();
-        admitConnect(buckets.of(username, now).connects(), now);
+        Bucket connects = buckets.of(username, now).connects();
+        if (!connects.tryTake(now)) {
+            throw rateLimitedConnect(connects, now);
+        }
     }
 
-    /** Takes a permit of {@code bucket}, else refuses the CONNECT as "unavailable" with the wait, code rate_limited. */
-    private static void admitConnect(Bucket bucket, long now) {
-        if (!bucket.tryTake(now)) {
-            ObjectNode data = Json.mapper()
-                    .createObjectNode()
-                    .put("code", RATE_LIMITED.wire())
-                    .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, bucket.retryAfterSeconds(now)));
-            throw new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
-        }
+    /** A CONNECT refused as "unavailable" with {@code bucket}'s wait, the code saying why (rate_limited). */
+    private static ConnectRejection rateLimitedConnect(Bucket bucket, long now) {
+        ObjectNode data = Json.mapper()
+                .createObjectNode()
+                .put("code", RATE_LIMITED.wire())
+                .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, bucket.retryAfterSeconds(now)));
+        return new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
     }
 
     private void releasePlace(Socket socket) {

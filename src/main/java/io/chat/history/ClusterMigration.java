@@ -147,10 +147,10 @@ public final class ClusterMigration implements AutoCloseable {
 
     /**
      * Moves one tenant in one transaction: its definition {@code document} (as the cluster's catalog stores it), and
-     * everything its store in {@code folder} holds; sessions expired at {@code now} stay behind. {@code check} is
-     * given the cluster's definitions read under the lock the nodes' provisioning takes ({@link TenantRecords#insert}),
-     * which the transaction holds until it ends: it throws to refuse the tenant. Provisioning on the cluster waits
-     * while a tenant is copied.
+     * everything its store in {@code folder} holds; sessions expired at {@code now} stay behind. Once all is copied,
+     * {@code check} is given the cluster's definitions (this tenant's among them) read under the lock the nodes'
+     * provisioning takes ({@link TenantRecords#insert}), held from there to the commit: it throws to refuse the
+     * tenant.
      *
      * @throws StoreLockedException if the store is open (a server runs on the folder); nothing is written
      * @throws StoreException       on any other failure, {@code check}'s included; nothing of the tenant is written
@@ -165,11 +165,13 @@ public final class ClusterMigration implements AutoCloseable {
         Objects.requireNonNull(progress, "progress");
         try {
             PostgresTenantImport target = new PostgresTenantImport(connection, tenantId);
-            check.accept(PostgresTenantRecords.lockedEntries(connection));
             target.definition(tenantId, document);
             Counts counts = H2TenantExport.hasDatabase(folder)
                     ? copyStore(tenantId, folder, now, progress, target)
                     : Counts.NONE;
+            // last, so that the lock is held for the check and the commit only: a node's provisioning waits for it
+            // (at most its lock_timeout), and the tenant's own row, not yet committed, is seen by this check alone
+            check.accept(PostgresTenantRecords.lockedEntries(connection));
             connection.commit();
             return counts;
         } catch (SQLException | RuntimeException e) {
@@ -247,8 +249,7 @@ public final class ClusterMigration implements AutoCloseable {
                 rooms++;
             }
             if (messages != total) {
-                throw new StoreException(
-                        "tenant " + tenantId + ": read " + messages + " messages but the store counts " + total);
+                throw new StoreException("read " + messages + " messages but the store counts " + total);
             }
             return new Counts(users, sessions, rooms, messages);
         }

@@ -12,16 +12,33 @@ import io.helidon.webserver.http.RoutingResponse;
  * What browsers may keep of public responses. The web client's files ({@code app.js} has no content hash in its
  * name) are revalidated on every use ({@code no-cache}, answered 304 through their {@code ETag}): without the header a
  * browser may reuse a cached copy by heuristic for a tenth of the file's age, and run an old {@code app.js} against
- * a newer server. The API's answers (tokens, history) are never stored ({@code no-store}).
+ * a newer server. The API's answers (tokens, history) and the admin listener's are never stored ({@code no-store}).
  */
 public final class CachePolicy implements Filter {
     private static final Header REVALIDATE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
     private static final Header NEVER_STORE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store");
 
+    private final boolean publicListener;
+
+    private CachePolicy(boolean publicListener) {
+        this.publicListener = publicListener;
+    }
+
+    /** The public listener's: {@code no-store} under {@code /api}, {@code no-cache} elsewhere. */
+    public static CachePolicy publicListener() {
+        return new CachePolicy(true);
+    }
+
+    /** {@code no-store} on every answer: the admin listener's (tenant definitions, users, metrics). */
+    public static CachePolicy neverStore() {
+        return new CachePolicy(false);
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        res.header(path.equals("/api") || path.startsWith("/api/") ? NEVER_STORE : REVALIDATE);
+        boolean api = path.equals("/api") || path.startsWith("/api/");
+        res.header(publicListener && !api ? REVALIDATE : NEVER_STORE);
         chain.proceed();
     }
 }

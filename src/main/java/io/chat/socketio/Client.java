@@ -29,6 +29,8 @@ final class Client implements EngineListener {
 
     /** A binary packet waiting for its attachments; changed under this (the reader adds, a timer or a close ends it). */
     private volatile Assembly assembly;
+    /** Set once the session ended, under this: a packet that starts to wait for attachments after it holds nothing. */
+    private boolean closed;
     /** CONNECTs refused in a row; only the connection's reader thread touches it. */
     private int refusedConnects;
 
@@ -81,36 +83,41 @@ final class Client implements EngineListener {
 
     @Override
     public void onBinary(EngineSession engineSession, byte[] data) {
-        Packet complete;
-        List<byte[]> attachments;
+        // decided under this client's lock, acted on after it: a close runs the sockets' disconnect, which takes their
+        // locks, and a disconnect under way holds its socket's lock while it waits for this one (removeSocket)
+        CloseReason refused = null;
+        Assembly complete = null;
         synchronized (this) {
             Assembly current = assembly;
             if (current == null) {
-                session.close(CloseReason.PARSE_ERROR);
-                return;
-            }
-            if (current.attachmentBytes + data.length > server.config().engine().maxPayload()) {
+                refused = CloseReason.PARSE_ERROR;
+            } else if (current.attachmentBytes + data.length
+                    > server.config().engine().maxPayload()) {
                 // one packet's attachments together stay within the size of one message
                 endAssembly();
-                session.close(CloseReason.PARSE_ERROR);
-                return;
-            }
-            if (!server.attachmentBytes().take(data.length)) {
+                refused = CloseReason.PARSE_ERROR;
+            } else if (!server.attachmentBytes().take(data.length)) {
                 endAssembly();
-                session.close(CloseReason.TRANSPORT_ERROR);
-                return;
+                refused = CloseReason.TRANSPORT_ERROR;
+            } else {
+                current.add(data);
+                if (current.attachments.size() == current.packet.attachments()) {
+                    endAssembly(); // handed on: its bytes are the handler's now
+                    complete = current;
+                }
             }
-            current.add(data);
-            if (current.attachments.size() < current.packet.attachments()) {
-                return;
-            }
-            endAssembly(); // handed on: its bytes are the handler's now
-            complete = current.packet;
-            attachments = current.attachments;
         }
+        if (refused != null) {
+            session.close(refused);
+            return;
+        }
+        if (complete == null) {
+            return;
+        }
+        Packet packet = complete.packet;
         try {
-            JsonNode data2 = PacketCodec.reconstruct(complete.data().orElseThrow(), attachments);
-            handle(new Packet(complete.type(), complete.namespace(), complete.ackId(), Optional.of(data2), 0));
+            JsonNode data2 = PacketCodec.reconstruct(packet.data().orElseThrow(), complete.attachments);
+            handle(new Packet(packet.type(), packet.namespace(), packet.ackId(), Optional.of(data2), 0));
         } catch (PacketCodec.ParseException e) {
             session.close(CloseReason.PARSE_ERROR);
         }
@@ -155,6 +162,10 @@ final class Client implements EngineListener {
         }
         Assembly started = new Assembly(packet, textBytes);
         synchronized (this) {
+            if (closed) {
+                server.attachmentBytes().give(textBytes); // closed meanwhile (a ping timeout, say): nothing to wait for
+                return;
+            }
             assembly = started;
             try {
                 started.deadline = server.scheduler()
@@ -191,13 +202,18 @@ final class Client implements EngineListener {
             }
             endAssembly();
         }
-        session.close(CloseReason.PARSE_ERROR);
+        // off the timer's one thread: the close runs the sockets' disconnect handlers (presence, rooms, a cluster's
+        // publish), as the engine's own closes do
+        Thread.startVirtualThread(() -> session.close(CloseReason.PARSE_ERROR));
     }
 
     @Override
     public void onClose(EngineSession engineSession, CloseReason reason) {
         cancelConnectTimeout();
-        endAssembly();
+        synchronized (this) {
+            closed = true;
+            endAssembly();
+        }
         DisconnectReason why = DisconnectReason.of(reason);
         for (Socket socket : sockets.values()) {
             socket.closed(why);

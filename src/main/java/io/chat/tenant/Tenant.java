@@ -185,6 +185,11 @@ public final class Tenant {
         return deleted;
     }
 
+    /** Whether checking a token reads the store: a password tenant's session tokens (a JWT is checked by its signature). */
+    public boolean storesTokens() {
+        return definition.auth() instanceof AuthConfig.Password;
+    }
+
     /**
      * Whether a credential accepted at CONNECT has not been revoked since (logout, user deleted, tenant suspended):
      * the chat layer asks once the socket is registered, so a revocation that ran between the check and the
@@ -195,8 +200,7 @@ public final class Tenant {
         if (suspended()) {
             return false;
         }
-        return !(definition.auth() instanceof AuthConfig.Password)
-                || sessionUser(tokenKey).isPresent();
+        return !storesTokens() || sessionUser(tokenKey).isPresent();
     }
 
     /** Runs a removal from the cache, after the database rows are gone; true when something was cached. */

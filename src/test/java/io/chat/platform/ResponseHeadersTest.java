@@ -92,6 +92,9 @@ class ResponseHeadersTest {
         HttpResponse<String> history = server.call("GET", "/api/tenants/framed/rooms/general/messages", null, token);
         assertEquals(200, history.statusCode(), history.body());
         assertEquals("no-store", history.headers().firstValue("Cache-Control").orElse(""), "nor a history");
+        HttpResponse<String> admin = server.admin("GET", "/admin/tenants", null);
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertEquals("no-store", admin.headers().firstValue("Cache-Control").orElse(""), "nor the admin API's");
     }
 
     @Test

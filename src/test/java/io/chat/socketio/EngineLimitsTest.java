@@ -103,6 +103,52 @@ class EngineLimitsTest {
         }
     }
 
+    /**
+     * A stray attachment while the server disconnects the socket: the disconnect holds the socket's lock and waits for
+     * the client's, and the stray frame's close, under the client's lock, waited for the socket's (a review: the
+     * disconnect never returned, and with it the one thread that expires every session's token).
+     */
+    @Test
+    void aStrayAttachmentDuringAServerDisconnectDoesNotDeadlock() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            java.util.concurrent.CompletableFuture<Socket> connected = new java.util.concurrent.CompletableFuture<>();
+            server.io()
+                    .of("/slow-goodbye")
+                    .onConnection(connected::complete)
+                    .onDisconnecting((socket, reason) -> sleep(500));
+            try (RawWebSocket ws = open(server)) {
+                ws.sendText("40/slow-goodbye,");
+                ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("40/slow-goodbye,"));
+                Socket socket = connected.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                Thread disconnecting = Thread.ofPlatform().start(() -> socket.disconnect(false));
+                sleep(150);
+                ws.sendFrame(true, 0x2, new byte[] {1, 2, 3}); // no binary packet announced it
+                disconnecting.join(5_000);
+                assertFalse(disconnecting.isAlive(), "the server's disconnect returned");
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aCompleteBinaryPacketGivesItsBytesBack() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+                RawWebSocket ws = connected(server)) {
+            ws.sendText("452-/test,6[\"echo\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+            ws.sendFrame(true, 0x2, new byte[] {1});
+            ws.sendFrame(true, 0x2, new byte[] {2});
+            ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("462-/test,6"));
+            awaitNothingHeld(server);
+        }
+    }
+
     @Test
     void binaryPacketsWaitingForAttachmentsHoldNoMoreThanTheServersBudgetAllTogether() throws Exception {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
@@ -119,9 +165,6 @@ class EngineLimitsTest {
                     sockets.add(ws);
                     ws.sendText(text);
                     ws.sendFrame(true, 0x2, new byte[100_000]);
-                    assertTrue(
-                            server.io().attachmentBytes().held() <= capacity,
-                            "held " + server.io().attachmentBytes().held() + " of " + capacity);
                 }
                 for (RawWebSocket ws : sockets) {
                     ws.timeout(300);
