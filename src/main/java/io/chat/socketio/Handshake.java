@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
  * on the wire, which a client could choose.
  */
 public final class Handshake {
+    private static final String NO_AUTH = "{}";
+
     private final HandshakeRequest request;
     private final String authJson;
 
@@ -25,7 +27,9 @@ public final class Handshake {
     /** A handshake of {@code auth}, kept as its JSON text of {@link #authBytes()} bytes. */
     static Handshake of(HandshakeRequest request, JsonNode auth) {
         try {
-            return new Handshake(request, Json.mapper().writeValueAsString(auth));
+            String json = Json.mapper().writeValueAsString(auth);
+            // no auth (the usual case) is one string for every socket, not a copy each (W3)
+            return new Handshake(request, json.equals(NO_AUTH) ? NO_AUTH : json);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -26,19 +26,26 @@ final class HandshakeRequests {
             Headers headers, UriQuery query, SocketAddress remote, boolean secure, ClientAddresses addresses) {
         Map<String, String> headerMap = new HashMap<>();
         // a known header's lower-case name is Helidon's constant: kept for the session's life, no copy per session
+        // names and values many sessions share (a host, a user agent, EIO=4) are held once (Canonical)
         headers.forEach(h -> {
             String name = h.headerName().lowerCase();
-            if (!UPGRADE_ONLY.contains(name)) {
-                headerMap.putIfAbsent(name, h.get());
+            if (!UPGRADE_ONLY.contains(name) && !headerMap.containsKey(name)) {
+                headerMap.put(Canonical.of(name), Canonical.of(h.get()));
             }
         });
         Map<String, String> queryMap = new HashMap<>();
-        query.names().forEach(name -> queryMap.put(name, QueryParameters.value(query, name)));
+        query.names()
+                .forEach(name -> queryMap.put(Canonical.of(name), Canonical.of(QueryParameters.value(query, name))));
         String peer = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()
                 : String.valueOf(remote);
         // every line of the header: a balancer appends its own after the ones the client sent
-        String address = addresses.clientOf(peer, headers.all(HeaderNames.X_FORWARDED_FOR, List::of));
-        return new HandshakeRequest(headerMap, queryMap, address, secure, Instant.now());
+        String address = Canonical.of(addresses.clientOf(peer, headers.all(HeaderNames.X_FORWARDED_FOR, List::of)));
+        return new HandshakeRequest(
+                Canonical.of(Map.copyOf(headerMap)),
+                Canonical.of(Map.copyOf(queryMap)),
+                address,
+                secure,
+                Instant.now());
     }
 }
