@@ -19,6 +19,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The WebSocket transport, owning the connection after the HTTP upgrade: I/O and dispatch only. The
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * caller's thread: senders queue, and one writer task at a time drains everything queued into a single
  * socket write, so a broadcast to a busy socket costs the sender nothing and many frames share one syscall.
  */
-final class WebSocketConnection implements ServerConnection, Transport {
+final class WebSocketConnection implements ServerConnection, Transport, IntSupplier, BooleanSupplier {
     private static final System.Logger LOGGER = System.getLogger(WebSocketConnection.class.getName());
     /**
      * A write's bytes at most (one larger packet goes alone): a write that ends is how a session shows it is not
@@ -60,6 +62,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
             VarHandles.field(MethodHandles.lookup(), "writeScheduled", boolean.class);
     private static final VarHandle CLOSE_REQUESTED =
             VarHandles.field(MethodHandles.lookup(), "closeRequested", boolean.class);
+    private static final VarHandle CLOSE_WRITTEN =
+            VarHandles.field(MethodHandles.lookup(), "closeWritten", CompletableFuture.class);
 
     private final ConnectionContext ctx;
     private final EngineServer server;
@@ -98,7 +102,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
     private volatile int writes;
 
     private volatile boolean ended;
-    private final CompletableFuture<Void> closeWritten = new CompletableFuture<>();
+    /** Completed once the close frame is written; made by the first to ask (an idle socket never closes, W3). */
+    private volatile CompletableFuture<Void> closeWritten; // through CLOSE_WRITTEN
 
     WebSocketConnection(
             ConnectionContext ctx, EngineServer server, HandshakeRequest request, Optional<EngineSession> upgradeOf) {
@@ -112,10 +117,7 @@ final class WebSocketConnection implements ServerConnection, Transport {
         this.reader = ctx.dataReader();
         WebSocketFrameReader.Input input = WebSocketFrameReader.Input.of(reader);
         this.frames = new WebSocketFrameReader(
-                resizable ? new SizedInput(input, reader, socket) : input,
-                this::maxMessageBytes,
-                server.restrictedBytes(),
-                this::restricted);
+                resizable ? new SizedInput(input, reader, socket) : input, this, server.restrictedBytes(), this);
     }
 
     @Override
@@ -221,6 +223,21 @@ final class WebSocketConnection implements ServerConnection, Transport {
         requestClose(WebSocketFrames.CLOSE_POLICY, "upgrade timeout");
     }
 
+    /**
+     * For the frame reader, which asks before each frame (the connection itself, not a lambda of it: 16 bytes each per
+     * idle socket, W3): {@link #maxMessageBytes()}.
+     */
+    @Override
+    public int getAsInt() {
+        return maxMessageBytes();
+    }
+
+    /** For the frame reader, likewise: {@link #restricted()}. */
+    @Override
+    public boolean getAsBoolean() {
+        return restricted();
+    }
+
     /** The session's current limit: before an upgrade completes, the limit of the session being upgraded. */
     private int maxMessageBytes() {
         EngineSession current = currentSession();
@@ -267,8 +284,8 @@ final class WebSocketConnection implements ServerConnection, Transport {
                     batch.sent();
                 }
                 writes++;
-                if (closeSent && !closeWritten.isDone()) {
-                    closeWritten.complete(null);
+                if (closeSent && !closeWritten().isDone()) {
+                    closeWritten().complete(null);
                     afterCloseSent();
                 }
                 if (pauseAfterBatch) {
@@ -459,12 +476,24 @@ final class WebSocketConnection implements ServerConnection, Transport {
 
     private void awaitFlush() {
         try {
-            closeWritten.get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            closeWritten().get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             // the peer is gone or not reading; the connection ends anyway
         }
+    }
+
+    private CompletableFuture<Void> closeWritten() {
+        CompletableFuture<Void> written = closeWritten;
+        if (written == null) {
+            CompletableFuture<Void> fresh = new CompletableFuture<>();
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Void> raced =
+                    (CompletableFuture<Void>) CLOSE_WRITTEN.compareAndExchange(this, null, fresh);
+            written = raced == null ? fresh : raced;
+        }
+        return written;
     }
 
     private void forceClose() {
