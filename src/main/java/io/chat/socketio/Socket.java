@@ -34,9 +34,10 @@ public final class Socket {
     private final Namespace namespace;
     private final Client client;
     private final Handshake handshake;
-    private final ConcurrentHashMap<String, Object> data = new ConcurrentHashMap<>();
     // Made by their first use: most sockets of a server never have handlers of their own, a disconnect handler or an
-    // ack of their own pending, and an idle socket pays for each empty one (W3, docs/performance.md).
+    // ack of their own pending (nor, on a bare engine, data), and an idle socket pays for each empty one (W3,
+    // docs/performance.md).
+    private volatile ConcurrentHashMap<String, Object> data;
     private volatile ConcurrentHashMap<String, EventHandler> handlers;
     private volatile CopyOnWriteArrayList<Consumer<DisconnectReason>> disconnectHandlers;
     private volatile ConcurrentHashMap<Long, PendingAck> pendingAcks;
@@ -54,6 +55,7 @@ public final class Socket {
     /** An emit's ack the client has not sent yet; its timer is cancelled when the future completes. */
     private record PendingAck(CompletableFuture<List<JsonNode>> future) {}
 
+    private static final VarHandle DATA = VarHandles.field(MethodHandles.lookup(), "data", ConcurrentHashMap.class);
     private static final VarHandle HANDLERS =
             VarHandles.field(MethodHandles.lookup(), "handlers", ConcurrentHashMap.class);
     private static final VarHandle DISCONNECT_HANDLERS =
@@ -103,7 +105,8 @@ public final class Socket {
 
     /** Application state of this socket (e.g. the authenticated user), set by middleware or handlers. */
     public ConcurrentHashMap<String, Object> data() {
-        return data;
+        // sized for the few entries a socket has (the platform's: its user, quota place, work queue): a table of 8
+        return lazily(DATA, () -> new ConcurrentHashMap<>(4));
     }
 
     public boolean connected() {
