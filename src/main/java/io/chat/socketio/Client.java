@@ -6,6 +6,7 @@ import io.chat.socketio.engine.CloseReason;
 import io.chat.socketio.engine.EngineListener;
 import io.chat.socketio.engine.EngineSession;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,11 @@ final class Client implements EngineListener {
     private final SocketIoServer server;
     private final EngineSession session;
     /**
-     * Its sockets by namespace, replaced whole under this client's lock (a connection is in one or two namespaces;
-     * an immutable map of one costs an idle socket ~100 bytes less than a concurrent one, W3).
+     * Its sockets by namespace, replaced whole under this client's lock: null while it is in none, the socket itself
+     * while in one (the usual case: a map of one costs an idle socket 32 bytes more, W3), an immutable map while in more.
+     * Read through {@link #socket(String)}, {@link #inNamespace()} and {@link #sockets()}.
      */
-    private volatile Map<String, Socket> sockets = Map.of();
+    private volatile Object sockets;
     /** While the connection is in no namespace; null once it is in one. */
     private volatile ScheduledFuture<?> connectTimeout;
 
@@ -70,7 +72,7 @@ final class Client implements EngineListener {
             return;
         }
         if (packet.type().isBinary() && packet.attachments() > 0) {
-            if (!sockets.containsKey(packet.namespace())) {
+            if (socket(packet.namespace()) == null) {
                 // attachments for a namespace this client is not in would be buffered for nobody
                 session.close(CloseReason.PARSE_ERROR);
                 return;
@@ -215,7 +217,7 @@ final class Client implements EngineListener {
             endAssembly();
         }
         DisconnectReason why = DisconnectReason.of(reason);
-        for (Socket socket : sockets.values()) {
+        for (Socket socket : sockets()) {
             socket.closed(why);
         }
     }
@@ -225,7 +227,7 @@ final class Client implements EngineListener {
             connect(packet);
             return;
         }
-        Socket socket = sockets.get(packet.namespace());
+        Socket socket = socket(packet.namespace());
         if (socket == null) {
             // not connected to that namespace (or just left it): nothing to deliver to
             return;
@@ -240,7 +242,7 @@ final class Client implements EngineListener {
 
     private void connect(Packet packet) {
         String name = packet.namespace();
-        if (sockets.containsKey(name)) {
+        if (socket(name) != null) {
             return;
         }
         Handshake handshake = Handshake.of(session.handshake(), packet.data().orElseGet(Json.NODES::objectNode));
@@ -270,7 +272,7 @@ final class Client implements EngineListener {
     }
 
     private void connectTimedOut() {
-        if (sockets.isEmpty()) {
+        if (!inNamespace()) {
             session.close(CloseReason.FORCED_CLOSE);
         }
     }
@@ -278,25 +280,70 @@ final class Client implements EngineListener {
     /** Synchronized with {@link #removeSocket}: limits and the connect timer follow whether any socket is left. */
     synchronized void addSocket(Socket socket) {
         refusedConnects = 0;
-        Map<String, Socket> more = new HashMap<>(sockets);
+        Map<String, Socket> more = byNamespace();
         more.put(socket.namespace().name(), socket);
-        sockets = Map.copyOf(more);
+        sockets = held(more);
         cancelConnectTimeout();
         session.unrestrict();
     }
 
     synchronized void removeSocket(Socket socket) {
         String name = socket.namespace().name();
-        if (sockets.get(name) != socket) {
+        if (socket(name) != socket) {
             return;
         }
-        Map<String, Socket> fewer = new HashMap<>(sockets);
+        Map<String, Socket> fewer = byNamespace();
         fewer.remove(name);
-        sockets = Map.copyOf(fewer);
+        sockets = held(fewer);
         if (fewer.isEmpty() && session.isOpen()) {
             // in no namespace again (disconnected by the server, or it left): back to the limits of a stranger
             waitForNamespace();
         }
+    }
+
+    /** Its socket in namespace {@code name}, or null. */
+    private Socket socket(String name) {
+        Object held = sockets;
+        if (held instanceof Socket one) {
+            return one.namespace().name().equals(name) ? one : null;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Socket> many = (Map<String, Socket>) held;
+        return many == null ? null : many.get(name);
+    }
+
+    /** Whether it is in a namespace. */
+    private boolean inNamespace() {
+        return sockets != null;
+    }
+
+    /** Its sockets now. */
+    private Collection<Socket> sockets() {
+        Object held = sockets;
+        if (held instanceof Socket one) {
+            return List.of(one);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Socket> many = (Map<String, Socket>) held;
+        return many == null ? List.of() : many.values();
+    }
+
+    /** A modifiable copy of its sockets by namespace (under the lock). */
+    private Map<String, Socket> byNamespace() {
+        Map<String, Socket> copy = new HashMap<>();
+        for (Socket socket : sockets()) {
+            copy.put(socket.namespace().name(), socket);
+        }
+        return copy;
+    }
+
+    /** What {@link #sockets} holds for these: null, the one socket, or an immutable map. */
+    private static Object held(Map<String, Socket> byNamespace) {
+        return switch (byNamespace.size()) {
+            case 0 -> null;
+            case 1 -> byNamespace.values().iterator().next();
+            default -> Map.copyOf(byNamespace);
+        };
     }
 
     void sendConnect(String namespace, String socketId) {
