@@ -4,7 +4,6 @@ import io.chat.socketio.engine.WebSocketFrameReader.Frame;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
-import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import java.lang.invoke.MethodHandles;
@@ -31,7 +30,8 @@ import java.util.function.IntSupplier;
  * caller's thread: senders queue, and one writer task at a time drains everything queued into a single
  * socket write, so a broadcast to a busy socket costs the sender nothing and many frames share one syscall.
  */
-final class WebSocketConnection implements ServerConnection, Transport, IntSupplier, BooleanSupplier {
+final class WebSocketConnection
+        implements ServerConnection, Transport, IntSupplier, BooleanSupplier, WebSocketFrameReader.Input {
     private static final System.Logger LOGGER = System.getLogger(WebSocketConnection.class.getName());
     /**
      * A write's bytes at most (one larger packet goes alone): a write that ends is how a session shows it is not
@@ -76,6 +76,10 @@ final class WebSocketConnection implements ServerConnection, Transport, IntSuppl
     private final Optional<EngineSession> upgradeOf;
     private final DataReader reader;
     private final WebSocketFrameReader frames;
+    /** Whether the socket's read buffer can be resized ({@link SocketReadBuffer}); fixed at the upgrade. */
+    private final boolean resizable;
+    /** The read buffer is sized for a long frame being read; only the reader thread touches it. */
+    private boolean busy;
     /**
      * Frames the connection itself answers with (the probe reply, a pong), outside the session's queue. One of each
      * at most: a peer that pings (or probes) without reading cannot make them pile up; as RFC 6455 allows, only the
@@ -112,12 +116,9 @@ final class WebSocketConnection implements ServerConnection, Transport, IntSuppl
         this.opening = upgradeOf.isEmpty() ? request : null;
         this.upgradeOf = upgradeOf;
         // on the connection's thread, before its first WebSocket read: an idle socket keeps this buffer for its life
-        HelidonSocket socket = ctx.serverSocket();
-        boolean resizable = SocketReadBuffer.shrink(socket);
+        this.resizable = SocketReadBuffer.shrink(ctx.serverSocket());
         this.reader = ctx.dataReader();
-        WebSocketFrameReader.Input input = WebSocketFrameReader.Input.of(reader);
-        this.frames = new WebSocketFrameReader(
-                resizable ? new SizedInput(input, reader, socket) : input, this, server.restrictedBytes(), this);
+        this.frames = new WebSocketFrameReader(this, this, server.restrictedBytes(), this);
     }
 
     @Override
@@ -527,47 +528,37 @@ final class WebSocketConnection implements ServerConnection, Transport, IntSuppl
         }
     }
 
-    /**
-     * Keeps the socket's read buffer at {@link SocketReadBuffer#BYTES} while it waits for a frame (an idle socket
-     * waits for minutes), and gives it one the size of a longer frame's rest (at most {@link
-     * SocketReadBuffer#BUSY_BYTES}) while that frame is read, dropped once it is whole.
-     */
-    private static final class SizedInput implements WebSocketFrameReader.Input {
-        private final WebSocketFrameReader.Input in;
-        private final DataReader reader;
-        private final HelidonSocket socket;
-        private boolean busy;
+    // --- the frame reader's input: the connection itself, not two wrappers of its reader (48 bytes and a stack frame
+    // per idle socket, W3). It keeps the socket's read buffer at SocketReadBuffer.BYTES while it waits for a frame (an
+    // idle socket waits for minutes), and gives it one the size of a longer frame's rest (at most
+    // SocketReadBuffer.BUSY_BYTES) while that frame is read, dropped once it is whole.
 
-        SizedInput(WebSocketFrameReader.Input in, DataReader reader, HelidonSocket socket) {
-            this.in = in;
-            this.reader = reader;
-            this.socket = socket;
+    @Override
+    public byte read() {
+        return reader.read();
+    }
+
+    @Override
+    public byte[] readBytes(int length) {
+        return reader.readBytes(length);
+    }
+
+    @Override
+    public void frameAhead(long bytes) {
+        if (!resizable) {
+            return;
         }
-
-        @Override
-        public byte read() {
-            return in.read();
+        long toRead = bytes - reader.available();
+        if (toRead > SocketReadBuffer.BYTES) {
+            busy = SocketReadBuffer.set(ctx.serverSocket(), (int) Math.min(toRead, SocketReadBuffer.BUSY_BYTES));
         }
+    }
 
-        @Override
-        public byte[] readBytes(int length) {
-            return in.readBytes(length);
-        }
-
-        @Override
-        public void frameAhead(long bytes) {
-            long toRead = bytes - reader.available();
-            if (toRead > SocketReadBuffer.BYTES) {
-                busy = SocketReadBuffer.set(socket, (int) Math.min(toRead, SocketReadBuffer.BUSY_BYTES));
-            }
-        }
-
-        @Override
-        public void frameDone() {
-            if (busy) {
-                busy = false;
-                SocketReadBuffer.shrink(socket);
-            }
+    @Override
+    public void frameDone() {
+        if (busy) {
+            busy = false;
+            SocketReadBuffer.shrink(ctx.serverSocket());
         }
     }
 }
