@@ -1,10 +1,13 @@
 package io.chat.socketio;
 
 import io.chat.socketio.engine.EnginePacket;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,15 +26,22 @@ public final class InMemoryAdapter implements Adapter {
 
     private final Namespace namespace;
     /**
-     * Room to sockets. Every socket is alone in a room of its own and most rooms are small: a room of up to
-     * {@link #SMALL_ROOM} sockets is an immutable set, replaced whole on a join or leave (inside {@code compute}, so
-     * changes of one room take turns), a larger one a concurrent set, changed in place until the room is empty. A concurrent set of one socket costs an idle
-     * socket about 200 bytes; {@code Set.of(socket)}, 24 (W3, docs/performance.md). Either can be iterated while it
-     * changes.
+     * Room to sockets. Every socket is alone in a room of its own and most rooms are small: a room of one socket holds
+     * the socket itself, a room of up to {@link #SMALL_ROOM} sockets an immutable set, replaced whole on a join or
+     * leave (inside {@code compute}, so changes of one room take turns), a larger one a concurrent set, changed in
+     * place until the room is empty. A concurrent set of one socket costs an idle socket about 200 bytes; {@code
+     * Set.of(socket)}, 24; the socket itself, nothing (W3, docs/performance.md). Each can be iterated while it changes.
+     * Read as a set through {@link #asSet}.
      */
-    private final ConcurrentHashMap<String, Set<Socket>> rooms = new ConcurrentHashMap<>();
-    /** Socket to the rooms it is in (a few): an immutable set, replaced whole inside {@code compute}. */
-    private final ConcurrentHashMap<Socket, Set<String>> sids = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> rooms = new ConcurrentHashMap<>();
+    /**
+     * Socket to the rooms it is in (a few): the room's name itself while it is in one (its own, usually: no set of its
+     * own per idle socket, W3), else an immutable set, replaced whole inside {@code compute}. Read through {@link
+     * #roomsOf}.
+     */
+    private final ConcurrentHashMap<Socket, Object> sids = new ConcurrentHashMap<>();
+    /** {@link #rooms}, each room's sockets as a set, unmodifiable. */
+    private final Map<String, Set<Socket>> roomsView = new RoomsView();
 
     public InMemoryAdapter(Namespace namespace) {
         this.namespace = namespace;
@@ -46,31 +56,33 @@ public final class InMemoryAdapter implements Adapter {
     @Override
     public void addAll(Socket socket, Set<String> added) {
         for (String room : added) {
-            sids.compute(socket, (s, in) -> {
-                if (in != null && in.contains(room)) {
-                    return in;
+            sids.compute(socket, (s, held) -> {
+                Set<String> in = roomsOf(held);
+                if (in.contains(room)) {
+                    return held;
                 }
                 rooms.compute(room, (name, sockets) -> withMember(sockets, socket));
-                return with(in == null ? Set.of() : in, room);
+                return packed(with(in, room));
             });
         }
     }
 
     @Override
     public void del(Socket socket, String room) {
-        sids.computeIfPresent(socket, (s, in) -> {
+        sids.computeIfPresent(socket, (s, held) -> {
+            Set<String> in = roomsOf(held);
             if (!in.contains(room)) {
-                return in;
+                return held;
             }
             leave(room, socket);
-            return without(in, room);
+            return packed(without(in, room));
         });
     }
 
     @Override
     public void delAll(Socket socket) {
-        sids.computeIfPresent(socket, (s, in) -> {
-            for (String room : in) {
+        sids.computeIfPresent(socket, (s, held) -> {
+            for (String room : roomsOf(held)) {
                 leave(room, socket);
             }
             return null;
@@ -78,29 +90,31 @@ public final class InMemoryAdapter implements Adapter {
     }
 
     private void leave(String room, Socket socket) {
-        rooms.computeIfPresent(room, (name, sockets) -> {
+        rooms.computeIfPresent(room, (name, held) -> {
+            Set<Socket> sockets = asSet(held);
             if (isLarge(sockets)) {
                 sockets.remove(socket);
                 return sockets.isEmpty() ? null : sockets;
             }
             if (!sockets.contains(socket)) {
-                return sockets;
+                return held;
             }
             Set<Socket> rest = without(sockets, socket);
-            return rest.isEmpty() ? null : rest;
+            return rest.isEmpty() ? null : packed(rest);
         });
     }
 
-    private static Set<Socket> withMember(Set<Socket> sockets, Socket socket) {
-        if (sockets == null) {
-            return Set.of(socket);
+    private static Object withMember(Object held, Socket socket) {
+        if (held == null) {
+            return socket;
         }
+        Set<Socket> sockets = asSet(held);
         if (isLarge(sockets)) {
             sockets.add(socket);
             return sockets;
         }
         if (sockets.contains(socket)) {
-            return sockets;
+            return held;
         }
         if (sockets.size() < SMALL_ROOM) {
             return with(sockets, socket);
@@ -113,6 +127,29 @@ public final class InMemoryAdapter implements Adapter {
 
     private static boolean isLarge(Set<Socket> sockets) {
         return sockets instanceof ConcurrentHashMap.KeySetView<?, ?>;
+    }
+
+    /** A room's sockets as {@link #rooms} holds them: the one socket itself, or a set. */
+    @SuppressWarnings("unchecked")
+    private static Set<Socket> asSet(Object held) {
+        if (held == null) {
+            return Collections.emptySet();
+        }
+        return held instanceof Socket one ? Set.of(one) : (Set<Socket>) held;
+    }
+
+    /** A socket's rooms as {@link #sids} holds them: the one room's name itself, or a set. */
+    @SuppressWarnings("unchecked")
+    private static Set<String> roomsOf(Object held) {
+        if (held == null) {
+            return Set.of();
+        }
+        return held instanceof String one ? Set.of(one) : (Set<String>) held;
+    }
+
+    /** What {@link #rooms} or {@link #sids} holds for an immutable set: its one element alone, else the set. */
+    private static Object packed(Set<?> set) {
+        return set.size() == 1 ? set.iterator().next() : set;
     }
 
     /** An immutable copy of {@code set} with {@code element} (not in it). */
@@ -158,8 +195,7 @@ public final class InMemoryAdapter implements Adapter {
 
     @Override
     public Set<String> socketRooms(Socket socket) {
-        Set<String> joined = sids.get(socket);
-        return joined == null ? Set.of() : joined;
+        return roomsOf(sids.get(socket));
     }
 
     @Override
@@ -190,7 +226,7 @@ public final class InMemoryAdapter implements Adapter {
 
     @Override
     public Map<String, Set<Socket>> rooms() {
-        return Collections.unmodifiableMap(rooms);
+        return roomsView;
     }
 
     private Collection<Socket> candidates(Set<String> selected) {
@@ -208,6 +244,62 @@ public final class InMemoryAdapter implements Adapter {
     }
 
     private Set<Socket> members(String room) {
-        return rooms.getOrDefault(room, Collections.emptySet());
+        return asSet(rooms.get(room));
+    }
+
+    /** The rooms as a map of sets, unmodifiable; a view that changes with them. */
+    private final class RoomsView extends AbstractMap<String, Set<Socket>> {
+        @Override
+        public Set<Socket> get(Object room) {
+            Object held = rooms.get(room);
+            return held == null ? null : asSet(held);
+        }
+
+        @Override
+        public boolean containsKey(Object room) {
+            return rooms.containsKey(room);
+        }
+
+        @Override
+        public int size() {
+            return rooms.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return rooms.isEmpty();
+        }
+
+        @Override
+        public Set<String> keySet() {
+            return Collections.unmodifiableSet(rooms.keySet());
+        }
+
+        @Override
+        public Set<Entry<String, Set<Socket>>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, Set<Socket>>> iterator() {
+                    Iterator<Map.Entry<String, Object>> each = rooms.entrySet().iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return each.hasNext();
+                        }
+
+                        @Override
+                        public Entry<String, Set<Socket>> next() {
+                            Map.Entry<String, Object> room = each.next();
+                            return new SimpleImmutableEntry<>(room.getKey(), asSet(room.getValue()));
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return rooms.size();
+                }
+            };
+        }
     }
 }
