@@ -9,9 +9,9 @@ import java.io.UncheckedIOException;
  * What a socket knew when it connected: the HTTP request that opened its connection and the {@code auth}
  * object of its CONNECT packet (an empty object when the client sent none).
  * <p>
- * A socket keeps its handshake for life, so the auth object is kept as its JSON text and parsed again when
- * asked for (at connect, and when another node asks about the socket): as a tree it took about 30 times its size
- * on the wire, which a client could choose.
+ * A socket keeps the auth object for life (its connection keeps the request; the socket makes its handshake when
+ * asked), so the auth object is kept as its JSON text and parsed again when asked for (at connect, and when another
+ * node asks about the socket): as a tree it took about 30 times its size on the wire, which a client could choose.
  */
 public final class Handshake {
     private static final String NO_AUTH = "{}";
@@ -33,6 +33,16 @@ public final class Handshake {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A handshake of auth JSON text {@link #of(HandshakeRequest, JsonNode)} made before. */
+    static Handshake ofJson(HandshakeRequest request, String authJson) {
+        return new Handshake(request, authJson);
+    }
+
+    /** The auth object as JSON text. */
+    String authJson() {
+        return authJson;
     }
 
     public HandshakeRequest request() {

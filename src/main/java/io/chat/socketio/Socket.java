@@ -33,7 +33,11 @@ public final class Socket {
     private final String id;
     private final Namespace namespace;
     private final Client client;
-    private final Handshake handshake;
+    /**
+     * The auth object of its CONNECT as JSON text: with its connection's request, all of its {@link Handshake}, which
+     * {@link #handshake()} makes when asked rather than one kept per socket (24 bytes per idle socket, W3).
+     */
+    private final String authJson;
     // Made by their first use: most sockets of a server never have handlers of their own, a disconnect handler or an
     // ack of their own pending (nor, on a bare engine, data), and an idle socket pays for each empty one (W3,
     // docs/performance.md).
@@ -88,7 +92,8 @@ public final class Socket {
         this.id = id;
         this.namespace = namespace;
         this.client = client;
-        this.handshake = handshake;
+        // the handshake's request is the connection's (Client.connect), which handshake() asks for again
+        this.authJson = handshake == null ? null : handshake.authJson();
     }
 
     public String id() {
@@ -99,8 +104,9 @@ public final class Socket {
         return namespace;
     }
 
+    /** What it knew when it connected; an equal one at each call. */
     public Handshake handshake() {
-        return handshake;
+        return Handshake.ofJson(client.session().handshake(), authJson);
     }
 
     /** Application state of this socket (e.g. the authenticated user), set by middleware or handlers. */
