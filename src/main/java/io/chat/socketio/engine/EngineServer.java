@@ -43,6 +43,7 @@ public final class EngineServer {
             ByteBudget.forHeap(Runtime.getRuntime().maxMemory());
     private final OutboundBacklog outboundBacklog;
     private final SessionAdmission admission;
+    private final Heartbeats heartbeats;
     /** Set when shutdown begins: from then on handshakes and upgrades are refused before anything starts. */
     private volatile boolean stopping;
 
@@ -57,6 +58,8 @@ public final class EngineServer {
                 this::countBacklog, OutboundBacklog.TICK_MILLIS, OutboundBacklog.TICK_MILLIS, TimeUnit.MILLISECONDS);
         this.admission =
                 new SessionAdmission(config.maxSessions(), config.maxSessionsPerAddress(), config.clientAddresses());
+        this.heartbeats = new Heartbeats(
+                scheduler, config.pingInterval().toNanos(), config.pingTimeout().toNanos());
     }
 
     /**
@@ -223,6 +226,10 @@ public final class EngineServer {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    Heartbeats heartbeats() {
+        return heartbeats;
     }
 
     Executor executor() {

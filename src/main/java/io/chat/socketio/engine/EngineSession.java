@@ -56,15 +56,16 @@ public final class EngineSession {
     /** Outbound bytes that may wait before the session is closed, likewise. */
     private volatile long maxQueueBytes;
 
-    /**
-     * The heartbeat's three fields are guarded by the session itself (nothing else locks it), not by a lock object of
-     * their own, which every idle socket paid 16 bytes for (W3).
+    /*
+     * Its place in the engine's Heartbeats (one timer task for all sessions: a task of its own cost an idle socket
+     * about 100 bytes, W3), guarded by that object: the neighbours in its list, since when it waits for its ping
+     * (System.nanoTime()) and what it waits for.
      */
-    private ScheduledFuture<?> heartbeat;
+    EngineSession heartbeatPrev;
+    EngineSession heartbeatNext;
 
-    private long heartbeatBase;
-    /** Which ping cycle is current: a timer task of an earlier one that runs anyway (cancelled too late) does nothing. */
-    private long heartbeatRound;
+    long heartbeatBase;
+    byte heartbeatState = Heartbeats.NONE;
 
     EngineSession(
             String id, HandshakeRequest handshake, EngineServer server, Transport transport, PollingTransport polling) {
@@ -368,11 +369,7 @@ public final class EngineSession {
             return false;
         }
         server.sessionEnded(this);
-        synchronized (this) {
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
-            }
-        }
+        server.heartbeats().stop(this);
         if (unregister) {
             server.removeSession(this);
         }
@@ -467,46 +464,16 @@ public final class EngineSession {
     // --- heartbeat ---------------------------------------------------------------------------------------
 
     void startHeartbeat() {
-        schedulePing();
+        server.heartbeats().restart(this);
     }
 
-    private void schedulePing() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            heartbeatBase = System.nanoTime();
-            long round = ++heartbeatRound;
-            // a Callable, not a Runnable: the timer wraps a Runnable in an adapter, 24 bytes more per idle socket (W3)
-            heartbeat = server.scheduler()
-                    .schedule(
-                            () -> {
-                                ping(round);
-                                return null;
-                            },
-                            server.config().pingInterval().toMillis(),
-                            TimeUnit.MILLISECONDS);
-        }
+    /** For {@link Heartbeats}: whether the session has ended. */
+    boolean heartbeatClosed() {
+        return closed;
     }
 
-    private void ping(long round) {
-        synchronized (this) {
-            if (closed || round != heartbeatRound) {
-                return;
-            }
-            // the deadline counts from when the ping was due, so a late timer does not stretch it
-            long deadline = heartbeatBase
-                    + server.config().pingInterval().toNanos()
-                    + server.config().pingTimeout().toNanos();
-            heartbeat = server.scheduler()
-                    .schedule(
-                            () -> {
-                                pingTimedOut(round);
-                                return null;
-                            },
-                            Math.max(0, deadline - System.nanoTime()),
-                            TimeUnit.NANOSECONDS);
-        }
+    /** On the timer thread, when the ping is due ({@link Heartbeats}, which then waits for its pong). */
+    void pingDue() {
         send(EnginePacket.PING_PACKET);
     }
 
@@ -514,24 +481,14 @@ public final class EngineSession {
      * On the timer thread: the sid stops being valid at once (a request arriving now gets 400), and the rest of
      * the closing, which runs listeners, happens off the timer thread.
      */
-    private void pingTimedOut(long round) {
-        synchronized (this) {
-            if (round != heartbeatRound) {
-                return;
-            }
-        }
+    void pingTimedOut() {
         server.removeSession(this);
         server.executor().execute(() -> close(CloseReason.PING_TIMEOUT));
     }
 
     private void onPong() {
-        // one section: a ping() between the cancel and the next schedule would leave its timeout uncancelled
-        synchronized (this) {
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
-            }
-            schedulePing();
-        }
+        // the next ping is due pingInterval from now, and the timeout of this one is off
+        server.heartbeats().restart(this);
     }
 
     void unregister() {
