@@ -1,6 +1,5 @@
 package io.chat.socketio.engine;
 
-import io.helidon.common.buffers.DataReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -76,30 +75,6 @@ final class WebSocketFrameReader {
 
         /** The last frame was read whole: the next read waits for a new frame, maybe for long. */
         default void frameDone() {}
-
-        /** Helidon's reader of a connection. */
-        static Input of(DataReader reader) {
-            return new OfDataReader(reader);
-        }
-
-        /** Named, not anonymous: scripts/lib/jvm.options names it (an idle socket waits under its read). */
-        final class OfDataReader implements Input {
-            private final DataReader reader;
-
-            OfDataReader(DataReader reader) {
-                this.reader = reader;
-            }
-
-            @Override
-            public byte read() {
-                return reader.read();
-            }
-
-            @Override
-            public byte[] readBytes(int length) {
-                return reader.readBytes(length);
-            }
-        }
     }
 
     /** What the reader hands on: a whole data message or a control frame the connection must answer. */

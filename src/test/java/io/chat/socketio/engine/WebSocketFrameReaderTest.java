@@ -142,7 +142,7 @@ class WebSocketFrameReaderTest {
             }
             return next;
         });
-        return new WebSocketFrameReader(WebSocketFrameReader.Input.of(dataReader), () -> LIMIT);
+        return new WebSocketFrameReader(input(dataReader), () -> LIMIT);
     }
 
     private static Frame only(byte[] bytes) {
@@ -615,5 +615,20 @@ class WebSocketFrameReaderTest {
         assertEquals(4L << 20, ByteBudget.forHeap(32L << 20).capacity());
         assertEquals(32L << 20, ByteBudget.forHeap(512L << 20).capacity());
         assertEquals(64L << 20, ByteBudget.forHeap(8L << 30).capacity());
+    }
+
+    /** Helidon's reader as the frame reader's input, as the connection hands it on (without its buffer sizing). */
+    private static WebSocketFrameReader.Input input(DataReader reader) {
+        return new WebSocketFrameReader.Input() {
+            @Override
+            public byte read() {
+                return reader.read();
+            }
+
+            @Override
+            public byte[] readBytes(int length) {
+                return reader.readBytes(length);
+            }
+        };
     }
 }
