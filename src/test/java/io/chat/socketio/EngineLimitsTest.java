@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chat.socketio.engine.ByteBudget;
 import io.chat.socketio.engine.EngineConfig;
 import io.chat.testing.RawWebSocket;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -184,6 +186,63 @@ class EngineLimitsTest {
             }
             awaitNothingHeld(server);
         }
+    }
+
+    @Test
+    void messagesConnectedClientsAreSendingHoldNoMoreThanTheServersBudgetAllTogether() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            long capacity = ByteBudget.forHeap(Runtime.getRuntime().maxMemory()).capacity();
+            // each: a ~900 kB event (as the Socket.IO layer allows once connected) sent but for its last kilobyte
+            byte[] whole = RawWebSocket.frame(
+                    true, 0x1, ("42/test,[\"echo\",\"" + "w".repeat(900_000) + "\"]").getBytes(StandardCharsets.UTF_8));
+            byte[] allButTheEnd = Arrays.copyOf(whole, whole.length - 1_000);
+            int needed = (int) (capacity / (whole.length - 64 * 1024 - 14)) + 1;
+            List<RawWebSocket> sockets = new ArrayList<>();
+            int refused = 0;
+            try {
+                for (int i = 0; i < needed + 3; i++) {
+                    RawWebSocket ws = connected(server);
+                    sockets.add(ws);
+                    ws.sendRaw(allButTheEnd);
+                }
+                for (RawWebSocket ws : sockets) {
+                    ws.timeout(300);
+                    try {
+                        RawWebSocket.Frame close = ws.readUntilClosed();
+                        assertTrue(close != null && close.closeCode() == 1013, "closed 1013 (try again later)");
+                        refused++;
+                    } catch (java.net.SocketTimeoutException e) {
+                        // still open: its message is within the budget
+                    }
+                }
+                assertTrue(refused >= 3, "the connections past the budget were closed: " + refused);
+                assertTrue(refused <= 4, "the connections within it were not: " + refused);
+                assertTrue(server.io().engine().unrestrictedRefusals() >= 3);
+            } finally {
+                for (RawWebSocket ws : sockets) {
+                    ws.close();
+                }
+            }
+            // what they took comes back as their connections end: a large message is answered again
+            assertTrue(eventuallyEchoed(server, "v".repeat(500_000)), "a large message answered once they ended");
+        }
+    }
+
+    /** Whether a new connected client's echo of {@code text} is answered within 5 s, trying again while refused. */
+    private static boolean eventuallyEchoed(FixtureServer server, String text) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (RawWebSocket ws = connected(server)) {
+                ws.sendText("42/test,9[\"echo\",\"" + text + "\"]");
+                RawWebSocket.Frame answer =
+                        ws.readUntil(f -> f.opcode() == 0x8 || f.text().startsWith("43/test,9"));
+                if (answer.opcode() == 1) {
+                    return answer.text().equals("43/test,9[\"" + text + "\"]");
+                }
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     private static String emptyObjects(int count) {

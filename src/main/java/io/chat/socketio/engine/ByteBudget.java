@@ -6,29 +6,44 @@ package io.chat.socketio.engine;
  * was handed on; when none are left its connection is closed at once, so a server full of half-sent messages refuses
  * more of them instead of running out of memory.
  *
- * <p>The engine's own ({@link EngineServer}) is for the messages of sessions still restricted ({@link
- * EngineSession#restrict}: not yet through the layer above's checks). Each such session reads its first {@link
- * #FREE_BYTES} of a message without asking (a CONNECT with its token fits); past that, a message (a WebSocket message,
- * or a polling POST body) takes from it.
+ * <p>The engine has two ({@link MessageBudgets}): one for the messages of sessions still restricted ({@link
+ * EngineSession#restrict}: not yet through the layer above's checks), one for the others. A message (a WebSocket
+ * message, or a polling POST body) reads its first {@link #freePerMessage()} bytes without asking (a restricted
+ * session's CONNECT with its token fits, and any chat event of a session in a namespace); past that, it takes from
+ * its session's budget.
  */
 public final class ByteBudget {
-    /** The bytes of a message a restricted session reads without taking from the budget. */
-    static final int FREE_BYTES = 4 * 1024;
-
     private final long capacity;
+    private final int freePerMessage;
     private long held; // guarded by this
     private long refusals; // guarded by this
 
     public ByteBudget(long capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive");
+        this(capacity, 0);
+    }
+
+    /** @param freePerMessage the bytes of each message read without taking from the budget */
+    public ByteBudget(long capacity, int freePerMessage) {
+        if (capacity < 1 || freePerMessage < 0) {
+            throw new IllegalArgumentException("capacity must be positive, free bytes not negative");
         }
         this.capacity = capacity;
+        this.freePerMessage = freePerMessage;
     }
 
     /** A sixteenth of the heap, between 4 and 64 MiB (2,048 messages of 32 KiB, the Socket.IO layer's limit before CONNECT). */
     public static ByteBudget forHeap(long maxHeapBytes) {
-        return new ByteBudget(Math.clamp(maxHeapBytes / 16, 4L << 20, 64L << 20));
+        return forHeap(maxHeapBytes, 0);
+    }
+
+    /** {@link #forHeap(long)}, each message reading its first {@code freePerMessage} bytes without asking. */
+    static ByteBudget forHeap(long maxHeapBytes, int freePerMessage) {
+        return new ByteBudget(Math.clamp(maxHeapBytes / 16, 4L << 20, 64L << 20), freePerMessage);
+    }
+
+    /** The bytes of each message read without taking from this budget. */
+    int freePerMessage() {
+        return freePerMessage;
     }
 
     /** Takes {@code bytes} if that many are left: true when taken. */

@@ -39,8 +39,8 @@ public final class EngineServer {
     private final LongAdder backlogOverflows = new LongAdder();
     private final LongAdder sessionsOpened = new LongAdder();
     private final LongAdder sessionsRefused = new LongAdder();
-    private final ByteBudget restrictedBytes =
-            ByteBudget.forHeap(Runtime.getRuntime().maxMemory());
+    private final MessageBudgets messageBudgets =
+            MessageBudgets.forHeap(Runtime.getRuntime().maxMemory());
     private final OutboundBacklog outboundBacklog;
     private final SessionAdmission admission;
     private final Heartbeats heartbeats;
@@ -115,11 +115,19 @@ public final class EngineServer {
      * connection is closed: WebSocket 1013, polling 503).
      */
     public long restrictedRefusals() {
-        return restrictedBytes.refusals();
+        return messageBudgets.restricted().refusals();
     }
 
-    ByteBudget restrictedBytes() {
-        return restrictedBytes;
+    /**
+     * Messages of the other sessions refused because the bytes all of them may hold at once past each message's free
+     * ones were taken (closed likewise).
+     */
+    public long unrestrictedRefusals() {
+        return messageBudgets.unrestricted().refusals();
+    }
+
+    MessageBudgets messageBudgets() {
+        return messageBudgets;
     }
 
     OutboundBacklog outboundBacklog() {

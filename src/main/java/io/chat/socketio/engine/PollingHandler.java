@@ -174,12 +174,13 @@ final class PollingHandler implements Handler {
             }
         }
         byte[] body;
-        // a restricted session's body takes its bytes (past the free ones) from what all of them may hold together: as
-        // many as it declares, or as many as it may have when it declares none (chunked)
+        // a body takes its bytes (past the free ones) from what all its session's kind may hold together: as many as
+        // it declares, or as many as it may have when it declares none (chunked)
         long most = Math.min(
                 session.maxMessageBytes() + 1L, req.headers().contentLength().orElse(Long.MAX_VALUE));
-        long taken = session.restricted() ? Math.max(0, most - ByteBudget.FREE_BYTES) : 0;
-        if (taken > 0 && !server.restrictedBytes().take(taken)) {
+        ByteBudget budget = server.messageBudgets().of(session.restricted());
+        long taken = Math.max(0, most - budget.freePerMessage());
+        if (taken > 0 && !budget.take(taken)) {
             transport.endPost();
             fail(res, Failure.UNAVAILABLE);
             session.close(CloseReason.TRANSPORT_ERROR);
@@ -198,7 +199,7 @@ final class PollingHandler implements Handler {
             // packets are handled before the answer, so two POSTs of one client can never interleave
             dispatch(session, body);
         } finally {
-            server.restrictedBytes().give(taken);
+            budget.give(taken);
             // before the answer: the client sends its next POST as soon as it has it
             transport.endPost();
         }

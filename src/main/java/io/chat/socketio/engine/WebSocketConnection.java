@@ -118,7 +118,7 @@ final class WebSocketConnection
         // on the connection's thread, before its first WebSocket read: an idle socket keeps this buffer for its life
         this.resizable = SocketReadBuffer.shrink(ctx.serverSocket());
         this.reader = ctx.dataReader();
-        this.frames = new WebSocketFrameReader(this, this, server.restrictedBytes(), this);
+        this.frames = new WebSocketFrameReader(this, this, server.messageBudgets(), this);
     }
 
     @Override

@@ -26,10 +26,12 @@ final class WebSocketFrameReader {
 
     private final Input in;
     private final IntSupplier maxMessageBytes;
-    private final ByteBudget restrictedBytes;
+    private final MessageBudgets budgets;
     private final BooleanSupplier restricted;
-    /** What the message being read took from {@link #restrictedBytes}; given back once it was handed on. */
+    /** What the message being read took from {@link #takenFrom}; given back once it was handed on. */
     private long taken;
+
+    private ByteBudget takenFrom;
     /** The opcode of the message being assembled, or -1 between messages. */
     private int messageOpcode = -1;
 
@@ -43,24 +45,24 @@ final class WebSocketFrameReader {
      *                        may change while it lives)
      */
     WebSocketFrameReader(Input in, IntSupplier maxMessageBytes) {
-        this(in, maxMessageBytes, new ByteBudget(Long.MAX_VALUE), () -> false);
+        this(in, maxMessageBytes, MessageBudgets.unbounded(), () -> false);
     }
 
     /**
-     * @param restrictedBytes what the messages of restricted sessions take their bytes from
-     * @param restricted      whether the session is restricted now, asked for each frame
+     * @param budgets    what the messages take their bytes from
+     * @param restricted whether the session is restricted now, asked for each frame
      */
-    WebSocketFrameReader(
-            Input in, IntSupplier maxMessageBytes, ByteBudget restrictedBytes, BooleanSupplier restricted) {
+    WebSocketFrameReader(Input in, IntSupplier maxMessageBytes, MessageBudgets budgets, BooleanSupplier restricted) {
         this.in = in;
         this.maxMessageBytes = maxMessageBytes;
-        this.restrictedBytes = restrictedBytes;
+        this.budgets = budgets;
         this.restricted = restricted;
+        this.takenFrom = budgets.unrestricted();
     }
 
     /** Gives back what the message being read took: the connection calls it once it stops reading. */
     void release() {
-        restrictedBytes.give(taken);
+        takenFrom.give(taken);
         taken = 0;
     }
 
@@ -149,8 +151,8 @@ final class WebSocketFrameReader {
                 throw new Violation(WebSocketFrames.CLOSE_TOO_BIG, "message too big");
             }
             boolean stranger = restricted.getAsBoolean();
-            if (!control && stranger) {
-                take(assembledLength + length);
+            if (!control) {
+                take(assembledLength + length, stranger);
             }
             if (!stranger) {
                 // a session not yet trusted reads in the idle buffer's steps: a buffer of its frame's size is not
@@ -183,11 +185,19 @@ final class WebSocketFrameReader {
         }
     }
 
-    /** Takes from {@link #restrictedBytes} what a message of {@code messageBytes} needs past free and taken bytes. */
-    private void take(long messageBytes) {
-        long needed = messageBytes - ByteBudget.FREE_BYTES - taken;
+    /**
+     * Takes from the session's budget what a message of {@code messageBytes} needs past its free bytes and what it took
+     * already (a session trusted halfway through a message takes afresh from the other budget).
+     */
+    private void take(long messageBytes, boolean stranger) {
+        ByteBudget budget = budgets.of(stranger);
+        if (budget != takenFrom) {
+            release();
+            takenFrom = budget;
+        }
+        long needed = messageBytes - budget.freePerMessage() - taken;
         if (needed > 0) {
-            if (!restrictedBytes.take(needed)) {
+            if (!budget.take(needed)) {
                 throw new Violation(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, "server busy");
             }
             taken += needed;
@@ -227,14 +237,12 @@ final class WebSocketFrameReader {
     }
 
     /**
-     * The size of the assembly buffer to make: {@code wanted}, at most the largest message. A restricted session's
-     * takes that much (past the free bytes) from the strangers' budget first: the buffer is what it holds.
+     * The size of the assembly buffer to make: {@code wanted}, at most the largest message; that much (past the free
+     * bytes) is taken from the session's budget first: the buffer is what it holds.
      */
     private int assemblyRoom(int wanted, int maxPayload) {
         int room = Math.min(maxPayload, wanted);
-        if (restricted.getAsBoolean()) {
-            take(room);
-        }
+        take(room, restricted.getAsBoolean());
         return room;
     }
 

@@ -563,10 +563,11 @@ class WebSocketFrameReaderTest {
 
     @Test
     void aRestrictedMessagePastTheFreeBytesTakesThemFromTheBudgetAndGivesThemBackOnceHandedOn() {
-        ByteBudget budget = new ByteBudget(20_000);
-        int size = ByteBudget.FREE_BYTES + 10_000;
+        ByteBudget budget = new ByteBudget(20_000, MessageBudgets.RESTRICTED_FREE_BYTES);
+        int size = MessageBudgets.RESTRICTED_FREE_BYTES + 10_000;
         byte[] two = concat(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', size)), text("small"));
-        WebSocketFrameReader reader = new WebSocketFrameReader(new BytesInput(two), () -> LIMIT, budget, () -> true);
+        WebSocketFrameReader reader =
+                new WebSocketFrameReader(new BytesInput(two), () -> LIMIT, restricted(budget), () -> true);
         assertEquals(size, textOf(reader.next()).length());
         assertEquals(10_000, budget.held(), "the message's bytes past the free ones, until it is handed on");
         assertEquals("small", textOf(reader.next()));
@@ -575,10 +576,11 @@ class WebSocketFrameReaderTest {
 
     @Test
     void aRestrictedMessageThatFindsTheBudgetTakenIsRefusedBeforeItsPayloadIsRead() {
-        ByteBudget budget = new ByteBudget(20_000);
+        ByteBudget budget = new ByteBudget(20_000, MessageBudgets.RESTRICTED_FREE_BYTES);
         assertTrue(budget.take(15_000)); // other strangers' half-sent messages
         byte[] header = Arrays.copyOf(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 30_000)), 8); // no payload
-        WebSocketFrameReader reader = new WebSocketFrameReader(new BytesInput(header), () -> LIMIT, budget, () -> true);
+        WebSocketFrameReader reader =
+                new WebSocketFrameReader(new BytesInput(header), () -> LIMIT, restricted(budget), () -> true);
         Violation refused = assertThrows(Violation.class, reader::next);
         assertEquals(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, refused.code());
         assertEquals(15_000, budget.held());
@@ -587,27 +589,66 @@ class WebSocketFrameReaderTest {
 
     @Test
     void anUnfinishedFragmentedMessageHoldsWhatItTookUntilTheConnectionReleasesIt() {
-        ByteBudget budget = new ByteBudget(100_000);
+        ByteBudget budget = new ByteBudget(100_000, MessageBudgets.RESTRICTED_FREE_BYTES);
         byte[] first = frame(0, WebSocketFrames.OP_TEXT, repeat('a', 10_000));
         byte[] second = frame(0, WebSocketFrames.OP_CONTINUATION, repeat('b', 10_000));
-        WebSocketFrameReader reader =
-                new WebSocketFrameReader(new BytesInput(concat(first, second)), () -> LIMIT, budget, () -> true);
+        WebSocketFrameReader reader = new WebSocketFrameReader(
+                new BytesInput(concat(first, second)), () -> LIMIT, restricted(budget), () -> true);
         assertThrows(DataReader.InsufficientDataAvailableException.class, reader::next); // the peer stops sending
-        assertEquals(20_000 - ByteBudget.FREE_BYTES, budget.held());
+        assertEquals(20_000 - MessageBudgets.RESTRICTED_FREE_BYTES, budget.held());
         reader.release();
         assertEquals(0, budget.held());
     }
 
     @Test
-    void anUnrestrictedSessionTakesNothing() {
-        ByteBudget budget = new ByteBudget(1);
+    void anUnrestrictedSessionTakesFromItsOwnBudgetOnlyPastItsLargerFreeBytes() {
+        ByteBudget strangers = new ByteBudget(1, MessageBudgets.RESTRICTED_FREE_BYTES);
+        ByteBudget members = new ByteBudget(200_000, MessageBudgets.UNRESTRICTED_FREE_BYTES);
+        int small = MessageBudgets.UNRESTRICTED_FREE_BYTES; // a chat event of the most characters fits
+        int large = MessageBudgets.UNRESTRICTED_FREE_BYTES + 30_000;
+        byte[] frames = concat(
+                frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', small)),
+                frame(FIN, WebSocketFrames.OP_TEXT, repeat('b', large)),
+                text("small"));
         WebSocketFrameReader reader = new WebSocketFrameReader(
-                new BytesInput(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 50_000))),
-                () -> LIMIT,
-                budget,
-                () -> false);
-        assertEquals(50_000, textOf(reader.next()).length());
-        assertEquals(0, budget.held());
+                new BytesInput(frames), () -> LIMIT, new MessageBudgets(strangers, members), () -> false);
+        assertEquals(small, textOf(reader.next()).length());
+        assertEquals(0, members.held());
+        assertEquals(large, textOf(reader.next()).length());
+        assertEquals(30_000, members.held(), "the message's bytes past the free ones, until it is handed on");
+        assertEquals("small", textOf(reader.next()));
+        assertEquals(0, members.held());
+        assertEquals(0, strangers.held());
+    }
+
+    @Test
+    void anUnrestrictedMessageThatFindsItsBudgetTakenIsRefusedBeforeItsPayloadIsRead() {
+        ByteBudget members = new ByteBudget(100_000, MessageBudgets.UNRESTRICTED_FREE_BYTES);
+        assertTrue(members.take(80_000)); // other members' half-sent messages
+        byte[] header = Arrays.copyOf(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 90_000)), 14); // no payload
+        WebSocketFrameReader reader = new WebSocketFrameReader(
+                new BytesInput(header), () -> LIMIT, new MessageBudgets(new ByteBudget(1), members), () -> false);
+        Violation refused = assertThrows(Violation.class, reader::next);
+        assertEquals(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, refused.code());
+        assertEquals(80_000, members.held());
+        assertEquals(1, members.refusals());
+    }
+
+    @Test
+    void aSessionTrustedBetweenTwoMessagesGivesBackToTheBudgetItTookFrom() {
+        ByteBudget strangers = new ByteBudget(100_000, MessageBudgets.RESTRICTED_FREE_BYTES);
+        ByteBudget members = new ByteBudget(200_000, MessageBudgets.UNRESTRICTED_FREE_BYTES);
+        int size = MessageBudgets.RESTRICTED_FREE_BYTES + 10_000;
+        boolean[] restricted = {true};
+        byte[] frames = concat(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', size)), text("after"));
+        WebSocketFrameReader reader = new WebSocketFrameReader(
+                new BytesInput(frames), () -> LIMIT, new MessageBudgets(strangers, members), () -> restricted[0]);
+        assertEquals(size, textOf(reader.next()).length());
+        assertEquals(10_000, strangers.held());
+        restricted[0] = false; // the CONNECT went through
+        assertEquals("after", textOf(reader.next()));
+        assertEquals(0, strangers.held());
+        assertEquals(0, members.held());
     }
 
     @Test
@@ -615,6 +656,11 @@ class WebSocketFrameReaderTest {
         assertEquals(4L << 20, ByteBudget.forHeap(32L << 20).capacity());
         assertEquals(32L << 20, ByteBudget.forHeap(512L << 20).capacity());
         assertEquals(64L << 20, ByteBudget.forHeap(8L << 30).capacity());
+    }
+
+    /** {@code budget} for restricted sessions, none for the others. */
+    private static MessageBudgets restricted(ByteBudget budget) {
+        return new MessageBudgets(budget, new ByteBudget(Long.MAX_VALUE));
     }
 
     /** Helidon's reader as the frame reader's input, as the connection hands it on (without its buffer sizing). */

@@ -1,0 +1,34 @@
+package io.chat.socketio.engine;
+
+/**
+ * What the messages being read (WebSocket messages, polling POST bodies) take their bytes from, all connections
+ * together: sessions still restricted from one budget, a small message each free; the others from a second one, a
+ * larger message each free (every chat event fits), so that a crowd of signed-in connections each holding a half-sent
+ * message of the largest size cannot run the heap out either, and strangers cannot take what members need.
+ */
+record MessageBudgets(ByteBudget restricted, ByteBudget unrestricted) {
+    /** The bytes of a message a restricted session reads without taking from its budget (a CONNECT with its token). */
+    static final int RESTRICTED_FREE_BYTES = 4 * 1024;
+    /**
+     * The bytes of a message any other session reads without taking from its budget: a chat event of the most
+     * characters, each escaped in JSON, fits.
+     */
+    static final int UNRESTRICTED_FREE_BYTES = 64 * 1024;
+
+    /** Each a sixteenth of the heap, between 4 and 64 MiB. */
+    static MessageBudgets forHeap(long maxHeapBytes) {
+        return new MessageBudgets(
+                ByteBudget.forHeap(maxHeapBytes, RESTRICTED_FREE_BYTES),
+                ByteBudget.forHeap(maxHeapBytes, UNRESTRICTED_FREE_BYTES));
+    }
+
+    /** No bound: for readers outside a server. */
+    static MessageBudgets unbounded() {
+        ByteBudget none = new ByteBudget(Long.MAX_VALUE);
+        return new MessageBudgets(none, none);
+    }
+
+    ByteBudget of(boolean restrictedSession) {
+        return restrictedSession ? restricted : unrestricted;
+    }
+}
