@@ -15,10 +15,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Json {
     /** Deeper JSON than this is refused as a parse error; no body or payload of ours comes near it. */
     public static final int MAX_NESTING_DEPTH = 64;
+    /**
+     * More tokens than this in one document is refused as a parse error: a body's size alone does not bound its tree
+     * (64 KiB of {@code [{},{},...]} is ~20,000 nodes); no body or tenant definition of ours comes near it.
+     */
+    public static final long MAX_TOKENS = 10_000;
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxTokenCount(MAX_TOKENS)
                     .build())
             // one shared, bounded pool of parse/write buffers: Jackson's default keeps ~16 KB of them in a ThreadLocal
             // of every thread that ever used the mapper, and each connection reads on a virtual thread of its own

@@ -29,6 +29,17 @@ class JsonMappersAgreeTest {
         }
     }
 
+    @Test
+    void theSameTokenLimit() throws JsonProcessingException {
+        assertEquals(Json.MAX_TOKENS, io.chat.json.Json.MAX_TOKENS);
+        String most = "[" + "0,".repeat((int) Json.MAX_TOKENS - 3) + "0]"; // the brackets are tokens too
+        String more = "[" + "0,".repeat((int) Json.MAX_TOKENS) + "0]";
+        for (ObjectMapper mapper : BOTH) {
+            mapper.readTree(most);
+            assertThrows(JsonProcessingException.class, () -> mapper.readTree(more));
+        }
+    }
+
     /**
      * Each connection reads on a virtual thread of its own: buffers that Jackson kept per thread (its default pool,
      * a ThreadLocal; pooledCount -1) would stay with every idle socket, ~16 KB each. A parse on a fresh virtual thread
