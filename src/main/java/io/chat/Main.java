@@ -15,6 +15,7 @@ import io.chat.http.CachePolicy;
 import io.chat.http.ClientAddress;
 import io.chat.http.CloseAfterResponse;
 import io.chat.http.ConnectionGate;
+import io.chat.http.FilteredHeaders;
 import io.chat.http.HeaderDeadline;
 import io.chat.http.JsonHttp;
 import io.chat.http.LogText;
@@ -276,7 +277,7 @@ public final class Main {
         ApiError.install(routing);
         routing.error(HttpException.class, (req, res, error) -> {
             if (!res.isSent()) {
-                SecurityHeaders.restore(req, res);
+                FilteredHeaders.restore(req, res);
                 Status status = error.status();
                 if (status.code() == Status.NOT_MODIFIED_304.code()) {
                     // the static files' answer to a revalidation: HTTP forbids a body, Helidon logs SEVERE for one
@@ -299,7 +300,7 @@ public final class Main {
                 return;
             }
             if (!res.isSent()) {
-                SecurityHeaders.restore(req, res);
+                FilteredHeaders.restore(req, res);
             }
             LOGGER.log(
                     System.Logger.Level.WARNING,

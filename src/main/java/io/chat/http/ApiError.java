@@ -103,8 +103,8 @@ public final class ApiError extends RuntimeException {
     }
 
     /**
-     * Answers every {@link ApiError} a handler (or filter) of {@code routing} throws, with the public listener's
-     * security headers put back (Helidon clears a response's headers before an error handler runs).
+     * Answers every {@link ApiError} a handler (or filter) of {@code routing} throws, with the headers the filters
+     * had put on the response put back (Helidon clears a response's headers before an error handler runs).
      */
     public static void install(HttpRouting.Builder routing) {
         routing.error(ApiError.class, (req, res, error) -> answer(req, res, error));
@@ -113,7 +113,7 @@ public final class ApiError extends RuntimeException {
     /** Answers {@code error} unless a response was already sent. */
     public static void answer(ServerRequest req, ServerResponse res, ApiError error) {
         if (!res.isSent()) {
-            SecurityHeaders.restore(req, res);
+            FilteredHeaders.restore(req, res);
             error.send(res);
         }
     }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.util.List;
 
 /**
  * What browsers may keep of public responses. The web client's files ({@code app.js} has no content hash in its
@@ -15,8 +16,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * a newer server. The API's answers (tokens, history) and the admin listener's are never stored ({@code no-store}).
  */
 public final class CachePolicy implements Filter {
-    private static final Header REVALIDATE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
-    private static final Header NEVER_STORE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final List<Header> REVALIDATE = List.of(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache"));
+    private static final List<Header> NEVER_STORE = List.of(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
 
     private final boolean publicListener;
 
@@ -38,7 +39,7 @@ public final class CachePolicy implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
         boolean api = path.equals("/api") || path.startsWith("/api/");
-        res.header(publicListener && !api ? REVALIDATE : NEVER_STORE);
+        FilteredHeaders.put(req, res, publicListener && !api ? REVALIDATE : NEVER_STORE);
         chain.proceed();
     }
 }

@@ -10,8 +10,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 
 /**
@@ -33,24 +31,10 @@ public final class SecurityHeaders implements Filter {
             HeaderValues.create(CONTENT_TYPE_OPTIONS, "nosniff"),
             HeaderValues.create(REFERRER_POLICY, "no-referrer"));
 
-    /** Marks, in a request's context, that its response carries these headers. */
-    private record Applied() {}
-
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        req.context().register(new Applied());
-        addTo(res);
+        FilteredHeaders.put(req, res, HEADERS);
         chain.proceed();
-    }
-
-    /**
-     * Puts the headers back on an error response: Helidon clears a response's headers before its error handlers
-     * run. Does nothing for a request this filter did not see (another listener).
-     */
-    public static void restore(ServerRequest req, ServerResponse res) {
-        if (req.context().get(Applied.class).isPresent()) {
-            addTo(res);
-        }
     }
 
     /**
@@ -77,9 +61,5 @@ public final class SecurityHeaders implements Filter {
         HEADERS.forEach(header ->
                 lines.append(header.name()).append(": ").append(header.get()).append("\r\n"));
         return lines.toString();
-    }
-
-    private static void addTo(ServerResponse res) {
-        HEADERS.forEach(res::header);
     }
 }

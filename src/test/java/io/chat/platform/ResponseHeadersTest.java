@@ -97,6 +97,26 @@ class ResponseHeadersTest {
         assertEquals("no-store", admin.headers().firstValue("Cache-Control").orElse(""), "nor the admin API's");
     }
 
+    /** Helidon clears a response's headers before its error handlers: the errors' answers get the policy back. */
+    @Test
+    void errorAnswersKeepTheirCachePolicy() throws Exception {
+        HttpResponse<String> noToken = get("/api/tenants/framed/rooms/general/messages");
+        assertEquals(401, noToken.statusCode(), noToken.body());
+        assertEquals("no-store", noToken.headers().firstValue("Cache-Control").orElse(""), "an API error");
+        HttpResponse<String> unknownTenant = get("/api/tenants/nobody-here/rooms/general/messages");
+        assertEquals(404, unknownTenant.statusCode(), unknownTenant.body());
+        assertEquals(
+                "no-store", unknownTenant.headers().firstValue("Cache-Control").orElse(""), "an API 404");
+        HttpResponse<String> missing = get("/nothing-here");
+        assertEquals(404, missing.statusCode());
+        assertEquals("no-cache", missing.headers().firstValue("Cache-Control").orElse(""), "a public 404");
+        assertProtected("a public 404", missing);
+        HttpResponse<String> adminMissing = server.admin("GET", "/admin/tenants/nobody-here", null);
+        assertEquals(404, adminMissing.statusCode(), adminMissing.body());
+        assertEquals(
+                "no-store", adminMissing.headers().firstValue("Cache-Control").orElse(""), "an admin 404");
+    }
+
     @Test
     void headAnswersAsGetDoesWithoutTheBody() throws Exception {
         // link checkers, previews and monitors ask with HEAD first
