@@ -46,6 +46,12 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
     private final ChatService chat;
     private final Timer commitSeconds;
     private final DistributionSummary batchSize;
+    /**
+     * Held here: Micrometer holds a counter's object weakly, and the caller's lambda has no other holder (the first
+     * collection froze its counter at its value then; a hostile review).
+     */
+    private final LongSupplier attachmentRefusals;
+
     private volatile LongSupplier clusterPublishesFailed = () -> 0;
 
     /**
@@ -54,6 +60,7 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
      */
     public Metrics(ChatService chat, EngineServer engine, LongSupplier attachmentRefusals) {
         this.chat = chat;
+        this.attachmentRefusals = attachmentRefusals;
         // Micrometer names: dots become underscores, a timer gets _seconds, a counter _total
         // (chat_store_commit_seconds)
         commitSeconds = Timer.builder("chat.store.commit")

@@ -2,9 +2,11 @@ package io.chat.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chat.socketio.engine.ByteBudget;
 import io.chat.socketio.engine.CloseReason;
 import io.chat.socketio.engine.EngineListener;
 import io.chat.socketio.engine.EngineSession;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -72,12 +74,16 @@ final class Client implements EngineListener {
             return;
         }
         if (packet.type().isBinary() && packet.attachments() > 0) {
-            if (socket(packet.namespace()) == null) {
+            Socket socket = socket(packet.namespace());
+            if (socket == null) {
                 // attachments for a namespace this client is not in would be buffered for nobody
                 session.close(CloseReason.PARSE_ERROR);
                 return;
             }
-            startAssembly(packet, Assembly.textBytes(text));
+            startAssembly(
+                    packet,
+                    Assembly.packetBytes(text, packet),
+                    socket.namespace().attachmentBytes());
             return;
         }
         handle(packet);
@@ -98,7 +104,7 @@ final class Client implements EngineListener {
                 // one packet's attachments together stay within the size of one message
                 endAssembly();
                 refused = CloseReason.PARSE_ERROR;
-            } else if (!server.attachmentBytes().take(data.length)) {
+            } else if (!current.budget.take(data.length)) {
                 endAssembly();
                 refused = CloseReason.TRANSPORT_ERROR;
             } else {
@@ -126,28 +132,56 @@ final class Client implements EngineListener {
     }
 
     /**
-     * A binary packet waiting for its attachments, with what it took from the server's {@linkplain
-     * SocketIoServer#attachmentBytes budget}: a client that announces attachments and sends fewer would otherwise hold
-     * the packet, up to the engine's message size and as many per connection, for as long as it answers pings.
+     * A binary packet waiting for its attachments, with what it took from its namespace's part of the server's
+     * {@linkplain SocketIoServer#attachmentBytes budget}: a client that announces attachments and sends fewer would
+     * otherwise hold the packet, up to the engine's message size and as many per connection, for as long as it answers
+     * pings.
      */
     private static final class Assembly {
+        /**
+         * What a node of a parsed tree holds besides its text, at most: an ObjectNode with its LinkedHashMap and entry
+         * ~90 bytes (measured: 4,990 empty objects held ~465 KB), an array's or a number's less.
+         */
+        static final int NODE_BYTES = 100;
+
         final Packet packet;
         final List<byte[]> attachments;
+        final ByteBudget budget;
         ScheduledFuture<?> deadline;
-        /** Taken from the budget: the packet's text and the attachments so far. */
+        /** Taken from the budget: the packet and the attachments so far. */
         long held;
 
         long attachmentBytes;
 
-        Assembly(Packet packet, long textBytes) {
+        Assembly(Packet packet, long packetBytes, ByteBudget budget) {
             this.packet = packet;
             this.attachments = new ArrayList<>(Math.min(packet.attachments(), 16));
-            this.held = textBytes;
+            this.held = packetBytes;
+            this.budget = budget;
         }
 
-        /** What the packet's text holds: its tree's strings and numbers, two bytes a character at most. */
-        static long textBytes(String text) {
-            return 2L * text.length();
+        /**
+         * What the packet holds while it waits: its tree, whose strings and numbers take two bytes a character of the
+         * text at most, and each of whose nodes takes {@link #NODE_BYTES} (a text of many small nodes, {@code
+         * [{},{},...]}, is a tree ~30 times its size).
+         */
+        static long packetBytes(String text, Packet packet) {
+            return 2L * text.length()
+                    + NODE_BYTES * packet.data().map(Assembly::nodes).orElse(0L);
+        }
+
+        private static long nodes(JsonNode tree) {
+            long count = 0;
+            ArrayDeque<JsonNode> pending = new ArrayDeque<>();
+            pending.push(tree);
+            while (!pending.isEmpty()) {
+                JsonNode node = pending.pop();
+                count++;
+                if (node.isContainerNode()) {
+                    node.elements().forEachRemaining(pending::push);
+                }
+            }
+            return count;
         }
 
         void add(byte[] data) {
@@ -157,15 +191,15 @@ final class Client implements EngineListener {
         }
     }
 
-    private void startAssembly(Packet packet, long textBytes) {
-        if (!server.attachmentBytes().take(textBytes)) {
+    private void startAssembly(Packet packet, long packetBytes, ByteBudget budget) {
+        if (!budget.take(packetBytes)) {
             session.close(CloseReason.TRANSPORT_ERROR);
             return;
         }
-        Assembly started = new Assembly(packet, textBytes);
+        Assembly started = new Assembly(packet, packetBytes, budget);
         synchronized (this) {
             if (closed) {
-                server.attachmentBytes().give(textBytes); // closed meanwhile (a ping timeout, say): nothing to wait for
+                budget.give(packetBytes); // closed meanwhile (a ping timeout, say): nothing to wait for
                 return;
             }
             assembly = started;
@@ -193,7 +227,7 @@ final class Client implements EngineListener {
             if (current.deadline != null) {
                 current.deadline.cancel(false);
             }
-            server.attachmentBytes().give(current.held);
+            current.budget.give(current.held);
         }
     }
 

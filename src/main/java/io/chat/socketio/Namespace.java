@@ -1,5 +1,6 @@
 package io.chat.socketio;
 
+import io.chat.socketio.engine.ByteBudget;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -32,12 +33,24 @@ public final class Namespace {
     private volatile boolean removed;
 
     private final Adapter adapter;
+    /**
+     * What its connections' binary packets waiting for attachments may hold of the server's budget for them all: a
+     * quarter, so that one namespace's clients (a tenant's) cannot take it from every other namespace's.
+     */
+    private final ByteBudget attachmentBytes;
+
     private volatile EventHandler unknownEventHandler = IGNORE;
 
     Namespace(String name, SocketIoServer server) {
         this.name = name;
         this.server = server;
         this.adapter = server.newAdapter(this);
+        this.attachmentBytes =
+                server.attachmentBytes().part(server.attachmentBytes().capacity() / 4);
+    }
+
+    ByteBudget attachmentBytes() {
+        return attachmentBytes;
     }
 
     public String name() {

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -33,9 +34,11 @@ class MetricsTest {
     private Metrics metrics;
     private TenantRegistry registry;
 
+    private SocketIoServer io;
+
     @BeforeEach
     void wire() throws Exception {
-        SocketIoServer io = SocketIoServer.create(SocketIoConfig.defaults());
+        io = SocketIoServer.create(SocketIoConfig.defaults());
         chat = new ChatService(io, Clock.systemUTC(), ClientAddress::network);
         metrics = new Metrics(chat, io.engine(), io::attachmentBudgetRefusals);
         registry = new TenantRegistry(
@@ -118,13 +121,33 @@ class MetricsTest {
         assertTrue(text.contains("# TYPE chat_store_commit_seconds histogram\n"), text);
         assertTrue(text.contains("# TYPE chat_store_commit_batch_size histogram\n"), text);
         for (String server : new String[] {
-            "chat_outbound_queue_bytes", "chat_connections",
-            "chat_connections_closed_queue_full_total", "chat_connections_closed_restricted_full_total",
-            "chat_connections_closed_attachments_full_total", "jvm_heap_used_bytes",
-            "jvm_heap_committed_bytes", "jvm_threads_live"
+            "chat_outbound_queue_bytes",
+            "chat_connections",
+            "chat_connections_closed_queue_full_total",
+            "chat_connections_closed_restricted_full_total",
+            "chat_connections_closed_attachments_full_total",
+            "chat_connections_closed_messages_full_total",
+            "jvm_heap_used_bytes",
+            "jvm_heap_committed_bytes",
+            "jvm_threads_live"
         }) {
             assertTrue(Pattern.compile("(?m)^" + server + " \\d").matcher(text).find(), server);
         }
+    }
+
+    /** Micrometer holds a counter's object weakly: a supplier nothing else holds must still be read after a collection. */
+    @Test
+    void aCounterOfASuppliedValueStaysLiveAfterACollection() throws Exception {
+        AtomicLong refusals = new AtomicLong();
+        Metrics counted = new Metrics(chat, io.engine(), refusals::get);
+        refusals.set(3);
+        assertEquals(3, (long) value(counted.render(), "chat_connections_closed_attachments_full_total"));
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        refusals.set(8);
+        assertEquals(8, (long) value(counted.render(), "chat_connections_closed_attachments_full_total"));
     }
 
     private Tenant provision(String id) throws Exception {

@@ -189,6 +189,69 @@ class EngineLimitsTest {
     }
 
     @Test
+    void aWaitingPacketOfManySmallNodesIsChargedForItsTreeNotItsText() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"));
+                RawWebSocket ws = connected(server)) {
+            // 15 KB of text, ~465 KB of tree (a hostile review: charged 30 KB, so the budget admitted 15 times its
+            // size)
+            String text = "451-/test,6[\"echo\",{\"_placeholder\":true,\"num\":0},[" + emptyObjects(4_990) + "]]";
+            ws.sendText(text);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.io().attachmentBytes().held() < 4_990L * 100 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long held = server.io().attachmentBytes().held();
+            assertTrue(held >= 4_990L * 100 && held < 4_990L * 100 + 3L * text.length(), "charged " + held);
+            ws.sendFrame(true, 0x2, new byte[] {1});
+            ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("461-/test,6"));
+            awaitNothingHeld(server);
+        }
+    }
+
+    @Test
+    void oneNamespacesWaitingPacketsCannotTakeTheWholeBudgetFromAnother() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            long quarter = server.io().attachmentBytes().capacity() / 4;
+            String big = "z".repeat(900_000);
+            List<RawWebSocket> sockets = new ArrayList<>();
+            int closed = 0;
+            try {
+                for (int i = 0; i < quarter / 1_800_000 + 3; i++) {
+                    RawWebSocket ws = connected(server);
+                    sockets.add(ws);
+                    ws.sendText("451-/test,6[\"echo\",\"" + big + "\",{\"_placeholder\":true,\"num\":0}]");
+                }
+                for (RawWebSocket ws : sockets) {
+                    ws.timeout(300);
+                    try {
+                        ws.readUntilClosed();
+                        closed++;
+                    } catch (java.net.SocketTimeoutException e) {
+                        // still open: within the namespace's part
+                    }
+                }
+                assertTrue(closed >= 2, "past the namespace's quarter of the budget: closed " + closed);
+                // another namespace's client still has the rest
+                RawWebSocket other = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket");
+                sockets.add(other);
+                other.readFrame();
+                other.sendText("40/dyn-other,");
+                other.readUntil(f -> f.opcode() == 1 && f.text().startsWith("40/dyn-other,"));
+                other.sendText("451-/dyn-other,6[\"echo\",\"" + big + "\",{\"_placeholder\":true,\"num\":0}]");
+                other.sendFrame(true, 0x2, new byte[] {1});
+                assertTrue(other.readUntil(f -> f.opcode() == 1 && f.text().startsWith("461-/dyn-other,6"))
+                        .text()
+                        .contains(big));
+            } finally {
+                for (RawWebSocket ws : sockets) {
+                    ws.close();
+                }
+            }
+            awaitNothingHeld(server);
+        }
+    }
+
+    @Test
     void messagesConnectedClientsAreSendingHoldNoMoreThanTheServersBudgetAllTogether() throws Exception {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
             long capacity = ByteBudget.forHeap(Runtime.getRuntime().maxMemory()).capacity();

@@ -15,6 +15,9 @@ package io.chat.socketio.engine;
 public final class ByteBudget {
     private final long capacity;
     private final int freePerMessage;
+    /** The budget this one is a part of (its takes come from both), or null. */
+    private final ByteBudget whole;
+
     private long held; // guarded by this
     private long refusals; // guarded by this
 
@@ -24,11 +27,25 @@ public final class ByteBudget {
 
     /** @param freePerMessage the bytes of each message read without taking from the budget */
     public ByteBudget(long capacity, int freePerMessage) {
+        this(capacity, freePerMessage, null);
+    }
+
+    private ByteBudget(long capacity, int freePerMessage, ByteBudget whole) {
         if (capacity < 1 || freePerMessage < 0) {
             throw new IllegalArgumentException("capacity must be positive, free bytes not negative");
         }
         this.capacity = capacity;
         this.freePerMessage = freePerMessage;
+        this.whole = whole;
+    }
+
+    /**
+     * A part of this budget for one group of its users (a namespace's connections): its takes come from this budget
+     * too, and it holds at most {@code capacity} of it, so that one group cannot take the whole from the others. Its
+     * refusals count here too.
+     */
+    public ByteBudget part(long capacity) {
+        return new ByteBudget(Math.min(capacity, this.capacity), freePerMessage, this);
     }
 
     /** A sixteenth of the heap, between 4 and 64 MiB (2,048 messages of 32 KiB, the Socket.IO layer's limit before CONNECT). */
@@ -46,18 +63,38 @@ public final class ByteBudget {
         return freePerMessage;
     }
 
-    /** Takes {@code bytes} if that many are left: true when taken. */
-    public synchronized boolean take(long bytes) {
-        if (bytes > capacity - held) {
-            refusals++;
+    /** Takes {@code bytes} if that many are left (here, and in the whole this is a part of): true when taken. */
+    public boolean take(long bytes) {
+        synchronized (this) {
+            if (bytes > capacity - held) {
+                refusals++;
+                if (whole != null) {
+                    whole.countRefusal();
+                }
+                return false;
+            }
+            held += bytes;
+        }
+        if (whole != null && !whole.take(bytes)) {
+            synchronized (this) {
+                held -= bytes;
+            }
             return false;
         }
-        held += bytes;
         return true;
     }
 
-    public synchronized void give(long bytes) {
-        held = Math.max(0, held - bytes);
+    public void give(long bytes) {
+        synchronized (this) {
+            held = Math.max(0, held - bytes);
+        }
+        if (whole != null) {
+            whole.give(bytes);
+        }
+    }
+
+    private synchronized void countRefusal() {
+        refusals++;
     }
 
     public synchronized long held() {
