@@ -199,7 +199,9 @@ final class PollingHandler implements Handler {
             // packets are handled before the answer, so two POSTs of one client can never interleave
             dispatch(session, body);
         } finally {
-            budget.give(taken);
+            if (taken > 0) {
+                budget.give(taken);
+            }
             // before the answer: the client sends its next POST as soon as it has it
             transport.endPost();
         }

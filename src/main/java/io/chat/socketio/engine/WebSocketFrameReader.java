@@ -62,8 +62,10 @@ final class WebSocketFrameReader {
 
     /** Gives back what the message being read took: the connection calls it once it stops reading. */
     void release() {
-        takenFrom.give(taken);
-        taken = 0;
+        if (taken != 0) { // most messages take nothing: no lock shared by every connection on their way
+            takenFrom.give(taken);
+            taken = 0;
+        }
     }
 
     /** Bytes in order; blocks until they are there, and throws (unchecked) when the input ends. */
