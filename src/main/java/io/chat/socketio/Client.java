@@ -318,7 +318,7 @@ final class Client implements EngineListener {
         more.put(socket.namespace().name(), socket);
         sockets = held(more);
         cancelConnectTimeout();
-        session.unrestrict();
+        session.unrestrict(socket.namespace().messageBytes());
     }
 
     synchronized void removeSocket(Socket socket) {

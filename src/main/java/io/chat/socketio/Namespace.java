@@ -38,6 +38,8 @@ public final class Namespace {
      * quarter, so that one namespace's clients (a tenant's) cannot take it from every other namespace's.
      */
     private final ByteBudget attachmentBytes;
+    /** Likewise, what its connections' messages may hold past their first 64 KiB of the engine's budget for them. */
+    private final ByteBudget messageBytes;
 
     private volatile EventHandler unknownEventHandler = IGNORE;
 
@@ -47,10 +49,16 @@ public final class Namespace {
         this.adapter = server.newAdapter(this);
         this.attachmentBytes =
                 server.attachmentBytes().part(server.attachmentBytes().capacity() / 4);
+        ByteBudget engineMessageBytes = server.engine().unrestrictedMessageBytes();
+        this.messageBytes = engineMessageBytes.part(engineMessageBytes.capacity() / 4);
     }
 
     ByteBudget attachmentBytes() {
         return attachmentBytes;
+    }
+
+    ByteBudget messageBytes() {
+        return messageBytes;
     }
 
     public String name() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chat.socketio.engine.ByteBudget;
 import io.chat.socketio.engine.EngineConfig;
 import io.chat.testing.RawWebSocket;
 import java.io.IOException;
@@ -252,18 +251,18 @@ class EngineLimitsTest {
     }
 
     @Test
-    void messagesConnectedClientsAreSendingHoldNoMoreThanTheServersBudgetAllTogether() throws Exception {
+    void messagesConnectedClientsAreSendingHoldNoMoreThanTheirNamespacesPartOfTheServersBudget() throws Exception {
         try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
-            long capacity = ByteBudget.forHeap(Runtime.getRuntime().maxMemory()).capacity();
+            long quarter = server.io().engine().unrestrictedMessageBytes().capacity() / 4;
             // each: a ~900 kB event (as the Socket.IO layer allows once connected) sent but for its last kilobyte
             byte[] whole = RawWebSocket.frame(
                     true, 0x1, ("42/test,[\"echo\",\"" + "w".repeat(900_000) + "\"]").getBytes(StandardCharsets.UTF_8));
             byte[] allButTheEnd = Arrays.copyOf(whole, whole.length - 1_000);
-            int needed = (int) (capacity / (whole.length - 64 * 1024 - 14)) + 1;
+            int fit = (int) (quarter / (whole.length - 64 * 1024 - 14));
             List<RawWebSocket> sockets = new ArrayList<>();
             int refused = 0;
             try {
-                for (int i = 0; i < needed + 3; i++) {
+                for (int i = 0; i < fit + 3; i++) {
                     RawWebSocket ws = connected(server);
                     sockets.add(ws);
                     ws.sendRaw(allButTheEnd);
@@ -278,29 +277,38 @@ class EngineLimitsTest {
                         // still open: its message is within the budget
                     }
                 }
-                assertTrue(refused >= 3, "the connections past the budget were closed: " + refused);
+                assertTrue(refused >= 3, "the connections past the namespace's part were closed: " + refused);
                 assertTrue(refused <= 4, "the connections within it were not: " + refused);
                 assertTrue(server.io().engine().unrestrictedRefusals() >= 3);
+                // another namespace's clients still have the rest of the budget
+                assertTrue(eventuallyEchoed(server, "/dyn-other", "u".repeat(500_000)), "another namespace unhurt");
             } finally {
                 for (RawWebSocket ws : sockets) {
                     ws.close();
                 }
             }
             // what they took comes back as their connections end: a large message is answered again
-            assertTrue(eventuallyEchoed(server, "v".repeat(500_000)), "a large message answered once they ended");
+            assertTrue(
+                    eventuallyEchoed(server, "/test", "v".repeat(500_000)), "a large message answered once they ended");
         }
     }
 
-    /** Whether a new connected client's echo of {@code text} is answered within 5 s, trying again while refused. */
-    private static boolean eventuallyEchoed(FixtureServer server, String text) throws Exception {
+    /**
+     * Whether a new client connected to {@code namespace} gets its echo of {@code text} answered within 5 s, trying again
+     * while refused.
+     */
+    private static boolean eventuallyEchoed(FixtureServer server, String namespace, String text) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
-            try (RawWebSocket ws = connected(server)) {
-                ws.sendText("42/test,9[\"echo\",\"" + text + "\"]");
+            try (RawWebSocket ws = open(server)) {
+                ws.sendText("40" + namespace + ",");
+                ws.readUntil(f -> f.opcode() == 1 && f.text().startsWith("40" + namespace + ","));
+                ws.sendText("42" + namespace + ",9[\"echo\",\"" + text + "\"]");
+                String ack = "43" + namespace + ",9";
                 RawWebSocket.Frame answer =
-                        ws.readUntil(f -> f.opcode() == 0x8 || f.text().startsWith("43/test,9"));
+                        ws.readUntil(f -> f.opcode() == 0x8 || f.text().startsWith(ack));
                 if (answer.opcode() == 1) {
-                    return answer.text().equals("43/test,9[\"" + text + "\"]");
+                    return answer.text().equals(ack + "[\"" + text + "\"]");
                 }
             }
             Thread.sleep(100);

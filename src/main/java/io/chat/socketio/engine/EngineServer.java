@@ -126,6 +126,14 @@ public final class EngineServer {
         return messageBudgets.unrestricted().refusals();
     }
 
+    /**
+     * What the messages of unrestricted sessions may hold together past their free bytes: give each group of sessions
+     * a {@link ByteBudget#part part} of it ({@link EngineSession#unrestrict}).
+     */
+    public ByteBudget unrestrictedMessageBytes() {
+        return messageBudgets.unrestricted();
+    }
+
     MessageBudgets messageBudgets() {
         return messageBudgets;
     }

@@ -52,7 +52,11 @@ public final class EngineSession {
     /** The largest message accepted now: the configured one, or less while the layer above restricts it. */
     private volatile int maxMessageBytes;
 
-    private volatile boolean restricted;
+    /**
+     * What its messages past their free bytes take from: the engine's budget for restricted sessions, or the part of
+     * the other sessions' budget the layer above gave it (its group's: a tenant's namespace), or that whole budget.
+     */
+    private volatile ByteBudget messageBytes;
     /** Outbound bytes that may wait before the session is closed, likewise. */
     private volatile long maxQueueBytes;
 
@@ -89,6 +93,7 @@ public final class EngineSession {
                         UPGRADE_NOOP_DELAY);
         this.maxMessageBytes = server.config().maxPayload();
         this.maxQueueBytes = server.config().maxQueueBytes();
+        this.messageBytes = server.messageBudgets().unrestricted();
     }
 
     public String id() {
@@ -131,19 +136,28 @@ public final class EngineSession {
     public void restrict(int bytes) {
         maxMessageBytes = Math.min(bytes, server.config().maxPayload());
         maxQueueBytes = Math.min(bytes, server.config().maxQueueBytes());
-        restricted = true;
+        messageBytes = server.messageBudgets().restricted();
     }
 
-    /** Back to the configured limits. */
-    public void unrestrict() {
+    /**
+     * Back to the configured limits, its messages past their free bytes taking from {@code messageBytes}: a {@link
+     * ByteBudget#part part} of {@link EngineServer#unrestrictedMessageBytes()}, so that one group of sessions cannot
+     * take it all from the others.
+     */
+    public void unrestrict(ByteBudget messageBytes) {
         maxMessageBytes = server.config().maxPayload();
         maxQueueBytes = server.config().maxQueueBytes();
-        restricted = false;
+        this.messageBytes = messageBytes;
     }
 
     /** Restricted: its messages also take their bytes from what all restricted sessions may hold together. */
     boolean restricted() {
-        return restricted;
+        return messageBytes == server.messageBudgets().restricted();
+    }
+
+    /** What its messages past their free bytes take from now. */
+    ByteBudget messageBytes() {
+        return messageBytes;
     }
 
     int maxPacketsPerPoll() {

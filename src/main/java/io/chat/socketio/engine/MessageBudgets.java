@@ -4,7 +4,8 @@ package io.chat.socketio.engine;
  * What the messages being read (WebSocket messages, polling POST bodies) take their bytes from, all connections
  * together: sessions still restricted from one budget, a small message each free; the others from a second one, a
  * larger message each free (every chat event fits), so that a crowd of signed-in connections each holding a half-sent
- * message of the largest size cannot run the heap out either, and strangers cannot take what members need.
+ * message of the largest size cannot run the heap out either, and strangers cannot take what members need. The layer
+ * above gives each group of unrestricted sessions a part of the second ({@link EngineSession#unrestrict}).
  */
 record MessageBudgets(ByteBudget restricted, ByteBudget unrestricted) {
     /** The bytes of a message a restricted session reads without taking from its budget (a CONNECT with its token). */
@@ -23,12 +24,5 @@ record MessageBudgets(ByteBudget restricted, ByteBudget unrestricted) {
     }
 
     /** No bound: for readers outside a server. */
-    static MessageBudgets unbounded() {
-        ByteBudget none = new ByteBudget(Long.MAX_VALUE);
-        return new MessageBudgets(none, none);
-    }
-
-    ByteBudget of(boolean restrictedSession) {
-        return restrictedSession ? restricted : unrestricted;
-    }
+    static final ByteBudget UNBOUNDED = new ByteBudget(Long.MAX_VALUE);
 }

@@ -178,7 +178,7 @@ final class PollingHandler implements Handler {
         // it declares, or as many as it may have when it declares none (chunked)
         long most = Math.min(
                 session.maxMessageBytes() + 1L, req.headers().contentLength().orElse(Long.MAX_VALUE));
-        ByteBudget budget = server.messageBudgets().of(session.restricted());
+        ByteBudget budget = session.messageBytes();
         long taken = Math.max(0, most - budget.freePerMessage());
         if (taken > 0 && !budget.take(taken)) {
             transport.endPost();

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The WebSocket transport, owning the connection after the HTTP upgrade: I/O and dispatch only. The
@@ -31,7 +32,12 @@ import java.util.function.IntSupplier;
  * socket write, so a broadcast to a busy socket costs the sender nothing and many frames share one syscall.
  */
 final class WebSocketConnection
-        implements ServerConnection, Transport, IntSupplier, BooleanSupplier, WebSocketFrameReader.Input {
+        implements ServerConnection,
+                Transport,
+                IntSupplier,
+                BooleanSupplier,
+                Supplier<ByteBudget>,
+                WebSocketFrameReader.Input {
     private static final System.Logger LOGGER = System.getLogger(WebSocketConnection.class.getName());
     /**
      * A write's bytes at most (one larger packet goes alone): a write that ends is how a session shows it is not
@@ -118,7 +124,7 @@ final class WebSocketConnection
         // on the connection's thread, before its first WebSocket read: an idle socket keeps this buffer for its life
         this.resizable = SocketReadBuffer.shrink(ctx.serverSocket());
         this.reader = ctx.dataReader();
-        this.frames = new WebSocketFrameReader(this, this, server.messageBudgets(), this);
+        this.frames = new WebSocketFrameReader(this, this, this, this);
     }
 
     @Override
@@ -237,6 +243,13 @@ final class WebSocketConnection
     @Override
     public boolean getAsBoolean() {
         return restricted();
+    }
+
+    /** For the frame reader, likewise: what the session's messages take their bytes from now. */
+    @Override
+    public ByteBudget get() {
+        EngineSession current = currentSession();
+        return current == null ? server.unrestrictedMessageBytes() : current.messageBytes();
     }
 
     /** The session's current limit: before an upgrade completes, the limit of the session being upgraded. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Client→server frame decoding (RFC 6455), the counterpart of {@link WebSocketFrames}: reads frames, unmasks
@@ -26,7 +27,7 @@ final class WebSocketFrameReader {
 
     private final Input in;
     private final IntSupplier maxMessageBytes;
-    private final MessageBudgets budgets;
+    private final Supplier<ByteBudget> budget;
     private final BooleanSupplier restricted;
     /** What the message being read took from {@link #takenFrom}; given back once it was handed on. */
     private long taken;
@@ -45,19 +46,20 @@ final class WebSocketFrameReader {
      *                        may change while it lives)
      */
     WebSocketFrameReader(Input in, IntSupplier maxMessageBytes) {
-        this(in, maxMessageBytes, MessageBudgets.unbounded(), () -> false);
+        this(in, maxMessageBytes, () -> MessageBudgets.UNBOUNDED, () -> false);
     }
 
     /**
-     * @param budgets    what the messages take their bytes from
-     * @param restricted whether the session is restricted now, asked for each frame
+     * @param budget     what the session's messages take their bytes from now, asked for each frame
+     * @param restricted whether the session is restricted now, likewise
      */
-    WebSocketFrameReader(Input in, IntSupplier maxMessageBytes, MessageBudgets budgets, BooleanSupplier restricted) {
+    WebSocketFrameReader(
+            Input in, IntSupplier maxMessageBytes, Supplier<ByteBudget> budget, BooleanSupplier restricted) {
         this.in = in;
         this.maxMessageBytes = maxMessageBytes;
-        this.budgets = budgets;
+        this.budget = budget;
         this.restricted = restricted;
-        this.takenFrom = budgets.unrestricted();
+        this.takenFrom = MessageBudgets.UNBOUNDED;
     }
 
     /** Gives back what the message being read took: the connection calls it once it stops reading. */
@@ -154,7 +156,7 @@ final class WebSocketFrameReader {
             }
             boolean stranger = restricted.getAsBoolean();
             if (!control) {
-                take(assembledLength + length, stranger);
+                take(assembledLength + length);
             }
             if (!stranger) {
                 // a session not yet trusted reads in the idle buffer's steps: a buffer of its frame's size is not
@@ -189,17 +191,17 @@ final class WebSocketFrameReader {
 
     /**
      * Takes from the session's budget what a message of {@code messageBytes} needs past its free bytes and what it took
-     * already (a session trusted halfway through a message takes afresh from the other budget).
+     * already (a session whose budget changed halfway through a message takes afresh from its new one).
      */
-    private void take(long messageBytes, boolean stranger) {
-        ByteBudget budget = budgets.of(stranger);
-        if (budget != takenFrom) {
+    private void take(long messageBytes) {
+        ByteBudget current = budget.get();
+        if (current != takenFrom) {
             release();
-            takenFrom = budget;
+            takenFrom = current;
         }
-        long needed = messageBytes - budget.freePerMessage() - taken;
+        long needed = messageBytes - current.freePerMessage() - taken;
         if (needed > 0) {
-            if (!budget.take(needed)) {
+            if (!current.take(needed)) {
                 throw new Violation(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, "server busy");
             }
             taken += needed;
@@ -244,7 +246,7 @@ final class WebSocketFrameReader {
      */
     private int assemblyRoom(int wanted, int maxPayload) {
         int room = Math.min(maxPayload, wanted);
-        take(room, restricted.getAsBoolean());
+        take(room);
         return room;
     }
 

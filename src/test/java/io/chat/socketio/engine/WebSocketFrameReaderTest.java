@@ -567,7 +567,7 @@ class WebSocketFrameReaderTest {
         int size = MessageBudgets.RESTRICTED_FREE_BYTES + 10_000;
         byte[] two = concat(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', size)), text("small"));
         WebSocketFrameReader reader =
-                new WebSocketFrameReader(new BytesInput(two), () -> LIMIT, restricted(budget), () -> true);
+                new WebSocketFrameReader(new BytesInput(two), () -> LIMIT, () -> budget, () -> true);
         assertEquals(size, textOf(reader.next()).length());
         assertEquals(10_000, budget.held(), "the message's bytes past the free ones, until it is handed on");
         assertEquals("small", textOf(reader.next()));
@@ -580,7 +580,7 @@ class WebSocketFrameReaderTest {
         assertTrue(budget.take(15_000)); // other strangers' half-sent messages
         byte[] header = Arrays.copyOf(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 30_000)), 8); // no payload
         WebSocketFrameReader reader =
-                new WebSocketFrameReader(new BytesInput(header), () -> LIMIT, restricted(budget), () -> true);
+                new WebSocketFrameReader(new BytesInput(header), () -> LIMIT, () -> budget, () -> true);
         Violation refused = assertThrows(Violation.class, reader::next);
         assertEquals(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, refused.code());
         assertEquals(15_000, budget.held());
@@ -592,8 +592,8 @@ class WebSocketFrameReaderTest {
         ByteBudget budget = new ByteBudget(100_000, MessageBudgets.RESTRICTED_FREE_BYTES);
         byte[] first = frame(0, WebSocketFrames.OP_TEXT, repeat('a', 10_000));
         byte[] second = frame(0, WebSocketFrames.OP_CONTINUATION, repeat('b', 10_000));
-        WebSocketFrameReader reader = new WebSocketFrameReader(
-                new BytesInput(concat(first, second)), () -> LIMIT, restricted(budget), () -> true);
+        WebSocketFrameReader reader =
+                new WebSocketFrameReader(new BytesInput(concat(first, second)), () -> LIMIT, () -> budget, () -> true);
         assertThrows(DataReader.InsufficientDataAvailableException.class, reader::next); // the peer stops sending
         assertEquals(20_000 - MessageBudgets.RESTRICTED_FREE_BYTES, budget.held());
         reader.release();
@@ -610,8 +610,8 @@ class WebSocketFrameReaderTest {
                 frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', small)),
                 frame(FIN, WebSocketFrames.OP_TEXT, repeat('b', large)),
                 text("small"));
-        WebSocketFrameReader reader = new WebSocketFrameReader(
-                new BytesInput(frames), () -> LIMIT, new MessageBudgets(strangers, members), () -> false);
+        WebSocketFrameReader reader =
+                new WebSocketFrameReader(new BytesInput(frames), () -> LIMIT, () -> members, () -> false);
         assertEquals(small, textOf(reader.next()).length());
         assertEquals(0, members.held());
         assertEquals(large, textOf(reader.next()).length());
@@ -626,8 +626,8 @@ class WebSocketFrameReaderTest {
         ByteBudget members = new ByteBudget(100_000, MessageBudgets.UNRESTRICTED_FREE_BYTES);
         assertTrue(members.take(80_000)); // other members' half-sent messages
         byte[] header = Arrays.copyOf(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', 90_000)), 14); // no payload
-        WebSocketFrameReader reader = new WebSocketFrameReader(
-                new BytesInput(header), () -> LIMIT, new MessageBudgets(new ByteBudget(1), members), () -> false);
+        WebSocketFrameReader reader =
+                new WebSocketFrameReader(new BytesInput(header), () -> LIMIT, () -> members, () -> false);
         Violation refused = assertThrows(Violation.class, reader::next);
         assertEquals(WebSocketFrames.CLOSE_TRY_AGAIN_LATER, refused.code());
         assertEquals(80_000, members.held());
@@ -642,7 +642,7 @@ class WebSocketFrameReaderTest {
         boolean[] restricted = {true};
         byte[] frames = concat(frame(FIN, WebSocketFrames.OP_TEXT, repeat('a', size)), text("after"));
         WebSocketFrameReader reader = new WebSocketFrameReader(
-                new BytesInput(frames), () -> LIMIT, new MessageBudgets(strangers, members), () -> restricted[0]);
+                new BytesInput(frames), () -> LIMIT, () -> restricted[0] ? strangers : members, () -> restricted[0]);
         assertEquals(size, textOf(reader.next()).length());
         assertEquals(10_000, strangers.held());
         restricted[0] = false; // the CONNECT went through
@@ -656,11 +656,6 @@ class WebSocketFrameReaderTest {
         assertEquals(4L << 20, ByteBudget.forHeap(32L << 20).capacity());
         assertEquals(32L << 20, ByteBudget.forHeap(512L << 20).capacity());
         assertEquals(64L << 20, ByteBudget.forHeap(8L << 30).capacity());
-    }
-
-    /** {@code budget} for restricted sessions, none for the others. */
-    private static MessageBudgets restricted(ByteBudget budget) {
-        return new MessageBudgets(budget, new ByteBudget(Long.MAX_VALUE));
     }
 
     /** Helidon's reader as the frame reader's input, as the connection hands it on (without its buffer sizing). */
