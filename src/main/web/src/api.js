@@ -60,12 +60,21 @@ export async function login(tenant, username, password, remember = false) {
 /** POST /api/tenants/{t}/sessions/resume → {token, user, expiresAt}, or null when this browser keeps no session. */
 export async function resume(tenant) {
   try {
-    const response = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/sessions/resume`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: "{}",
-    });
-    return response.status === 200 ? await response.json() : null;
+    // 429: the address had too many tokens refused (someone guessing behind the same address); the cookie stays,
+    // and a refusal comes back within a second or two
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/sessions/resume`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{}",
+      });
+      if (response.status !== 429) {
+        return response.status === 200 ? await response.json() : null;
+      }
+      const seconds = Math.min(5, Math.max(1, Number(response.headers.get("Retry-After")) || 1));
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
+    return null;
   } catch {
     return null;
   }

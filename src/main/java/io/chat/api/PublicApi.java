@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.chat.ChatService;
 import io.chat.chat.MessagePages;
+import io.chat.chat.TooManyRefusedTokens;
 import io.chat.history.MessagePage;
 import io.chat.http.ApiError;
 import io.chat.http.ClientAddress;
@@ -24,6 +25,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /** The public REST API under {@code /api}: login, logout, room history. */
 public final class PublicApi implements HttpService {
@@ -71,6 +73,20 @@ public final class PublicApi implements HttpService {
     /** A login body over {@link #MAX_LOGIN_BODY_BYTES}: no user name and password are that long (400, as before). */
     private static ApiError notALogin() {
         return ApiError.badRequest("invalid username or password");
+    }
+
+    /**
+     * {@code check} of a session token the request brought, counted as a CONNECT's ({@link ChatService#checkToken}):
+     * 429 with {@code Retry-After}, before any lookup, while the client's network has no refusals left for the tenant.
+     */
+    private <T> Optional<T> checkToken(ServerRequest req, Tenant tenant, Supplier<Optional<T>> check) {
+        try {
+            return chat.checkToken(tenant, proxies.clientOf(req), check);
+        } catch (TooManyRefusedTokens e) {
+            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
+            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=token outcome=rate-limited");
+            throw ApiError.rateLimited("too many refused tokens", e.retryAfterSeconds());
+        }
     }
 
     private Tenant tenant(ServerRequest req) {
@@ -164,7 +180,9 @@ public final class PublicApi implements HttpService {
             throw ApiError.forbidden("tenant suspended");
         }
         Optional<String> token = SessionCookie.read(req);
-        Optional<AuthenticatedUser> user = token.flatMap(tenant::authenticate);
+        // past its network's refusals, 429 (thrown: the cookie stays, it may well be good)
+        Optional<AuthenticatedUser> user =
+                token.isEmpty() ? Optional.empty() : checkToken(req, tenant, () -> tenant.authenticate(token.get()));
         if (user.isEmpty()) {
             // answered here, not thrown: an error handler's answer would lose the cookie's clearing
             SessionCookie.clear(res, proxies, req, tenant.id().value());
@@ -186,7 +204,17 @@ public final class PublicApi implements HttpService {
         // handler's answer would lose the cookie's clearing)
         SessionCookie.clear(res, proxies, req, tenant.id().value());
         // the registry tells the chat, which disconnects the token's sockets, as for a user's deletion
-        if (token.isEmpty() || !registry.logout(tenant, token.get())) {
+        boolean revoked;
+        try {
+            revoked = token.isPresent()
+                    && checkToken(req, tenant, () -> Optional.of(true)
+                                    .filter(yes -> registry.logout(tenant, token.get())))
+                            .isPresent();
+        } catch (ApiError tooMany) {
+            tooMany.send(res); // answered here, keeping the cookie's clearing
+            return;
+        }
+        if (!revoked) {
             JsonHttp.error(res, Status.UNAUTHORIZED_401, "unauthorized", "invalid or missing token");
             return;
         }
@@ -201,7 +229,7 @@ public final class PublicApi implements HttpService {
             // not 401: that tells a client to forget its session, which resumes with the tenant (as login and resume)
             throw ApiError.forbidden("tenant suspended");
         }
-        AuthenticatedUser user = token.flatMap(tenant::authenticate)
+        AuthenticatedUser user = token.flatMap(t -> checkToken(req, tenant, () -> tenant.authenticate(t)))
                 .orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
         // the user's event bucket, as a socket's history:fetch: REST is no way around the limit. Checked first, as
         // for an event, so malformed requests count too. A token comes back within 1/eventsPerSecond s <= 1 s.

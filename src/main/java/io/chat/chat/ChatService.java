@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,8 +29,8 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     private final ScheduledThreadPoolExecutor expiries;
     /** Who else holds a tenant's presence, sockets and rate: nobody on a single node; set once, before any tenant. */
     private volatile Peers.Factory peers = Peers.ALONE;
-    /** Refused CONNECTs per client network, all tenants together. */
-    private final ConnectRefusals connectRefusals;
+    /** Session tokens refused per tenant and client network, at CONNECT and over REST alike. */
+    private final TokenRefusals tokenRefusals;
 
     /**
      * @param network what a client address counts under in per-address limits (an IPv6 address by its /64)
@@ -37,7 +38,7 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     public ChatService(SocketIoServer io, Clock clock, UnaryOperator<String> network) {
         this.io = io;
         this.clock = clock;
-        this.connectRefusals = new ConnectRefusals(network, System.nanoTime());
+        this.tokenRefusals = new TokenRefusals(network, System.nanoTime());
         this.expiries = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("chat-expiry").daemon().factory());
         this.expiries.setRemoveOnCancelPolicy(true);
@@ -49,6 +50,19 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
      */
     public void shareWith(Peers.Factory cluster) {
         this.peers = Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /**
+     * Checks a session token a client at {@code address} sent {@code tenant} outside a CONNECT (REST history, resume,
+     * logout) as a CONNECT's is: {@code check} looks it up, and its refusal (empty) counts against the client's network
+     * ({@link TokenRefusals}). Each lookup is a read of the tenant's store, so random tokens from one address slowed
+     * every user of the tenant (a review: ~1,900 such requests at once made signed-in users' history reads fail).
+     *
+     * @throws TooManyRefusedTokens before any lookup, while the network has no refusals left for the tenant (tenants
+     *     that store no tokens, JWT ones, never count: their tokens are checked by signature)
+     */
+    public <T> Optional<T> checkToken(Tenant tenant, String address, Supplier<Optional<T>> check) {
+        return tokenRefusals.check(tenant, address, check);
     }
 
     /** Counts a login attempt of {@code user} across the cluster (see {@link Peers.Factory#takeLoginAttempt}). */
@@ -88,8 +102,7 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
 
     @Override
     public void opened(Tenant tenant) {
-        TenantChat chat =
-                new TenantChat(tenant, io.of(tenant.id().namespace()), clock, expiries, peers, connectRefusals);
+        TenantChat chat = new TenantChat(tenant, io.of(tenant.id().namespace()), clock, expiries, peers, tokenRefusals);
         chat.install();
         chats.put(tenant.id(), chat);
     }

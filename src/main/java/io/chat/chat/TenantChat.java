@@ -86,7 +86,7 @@ final class TenantChat {
 
     private final SocketRooms socketRooms = new SocketRooms();
     /** Refused CONNECTs per client network, every tenant's together. */
-    private final ConnectRefusals connectRefusals;
+    private final TokenRefusals tokenRefusals;
     /** Direct messages and group DMs: rooms for their stored members only. */
     private final Conversations conversations;
 
@@ -96,9 +96,9 @@ final class TenantChat {
             Clock clock,
             ScheduledExecutorService expiries,
             Peers.Factory peersFactory,
-            ConnectRefusals connectRefusals) {
+            TokenRefusals tokenRefusals) {
         this.tenant = tenant;
-        this.connectRefusals = connectRefusals;
+        this.tokenRefusals = tokenRefusals;
         this.namespace = namespace;
         this.clock = clock;
         this.expiries = expiries;
@@ -324,24 +324,16 @@ final class TenantChat {
 
     /**
      * The token's user; "unauthorized" when it is refused, and "unavailable" with a wait, before any lookup, while the
-     * client's network has no session-token refusals left for this tenant ({@link ConnectRefusals}).
+     * client's network has no session-token refusals left for this tenant ({@link TokenRefusals}).
      */
     private AuthenticatedUser checkedFrom(Socket socket, String token) {
-        long now = System.nanoTime();
-        Bucket refusals = tenant.storesTokens()
-                ? connectRefusals.of(tenant.id().value(), socket.handshake().address(), now)
-                : null;
-        if (refusals != null && refusals.waitNanos(now) > 0) {
-            throw rateLimitedConnect(refusals, now);
+        try {
+            return tokenRefusals
+                    .check(tenant, socket.handshake().address(), () -> checked(token))
+                    .orElseThrow(() -> new ConnectRejection("unauthorized"));
+        } catch (TooManyRefusedTokens e) {
+            throw rateLimitedConnect(e.retryAfterSeconds());
         }
-        Optional<AuthenticatedUser> user = checked(token);
-        if (user.isEmpty()) {
-            if (refusals != null) {
-                refusals.tryTake(now);
-            }
-            throw new ConnectRejection("unauthorized");
-        }
-        return user.get();
     }
 
     /**
@@ -368,16 +360,16 @@ final class TenantChat {
         long now = System.nanoTime();
         Bucket connects = buckets.of(username, now).connects();
         if (!connects.tryTake(now)) {
-            throw rateLimitedConnect(connects, now);
+            throw rateLimitedConnect(connects.retryAfterSeconds(now));
         }
     }
 
-    /** A CONNECT refused as "unavailable" with {@code bucket}'s wait, the code saying why (rate_limited). */
-    private static ConnectRejection rateLimitedConnect(Bucket bucket, long now) {
+    /** A CONNECT refused as "unavailable" with a wait, the code saying why (rate_limited). */
+    private static ConnectRejection rateLimitedConnect(long retryAfterSeconds) {
         ObjectNode data = Json.mapper()
                 .createObjectNode()
                 .put("code", RATE_LIMITED.wire())
-                .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, bucket.retryAfterSeconds(now)));
+                .put("retryAfter", Math.max(CONNECT_RETRY_AFTER_SECONDS, retryAfterSeconds));
         return new ConnectRejection(UNAVAILABLE.wire(), Optional.of(data));
     }
 

@@ -23,6 +23,7 @@ class ConnectGuessingTest {
     @BeforeAll
     static void provision() {
         server.passwordTenant("guessed", "alice");
+        server.passwordTenant("guessed-rest", "bob");
     }
 
     @Test
@@ -53,6 +54,36 @@ class ConnectGuessingTest {
         try (ChatClient alice = ChatClient.connect(server.url(), "/guessed", token)) {
             assertTrue(alice.socket().connected());
         }
+    }
+
+    /**
+     * REST takes from the same refusals (a review: ~1,900 requests at once with random tokens made signed-in users'
+     * history reads fail, each a lookup): history and logout guesses, then 429 with Retry-After before any lookup, for
+     * CONNECTs from there too; a second later a good token is served.
+     */
+    @Test
+    void restGuessesTakeFromTheSameRefusalsAndArePausedWith429() throws Exception {
+        String token = server.login("guessed-rest", "bob");
+        for (int i = 0; i < 60; i++) {
+            var refused = i % 2 == 0
+                    ? server.call("GET", "/api/tenants/guessed-rest/rooms/general/messages", null, guess())
+                    : server.call("DELETE", "/api/tenants/guessed-rest/sessions/current", null, guess());
+            assertEquals(401, refused.statusCode(), "guess " + i + ": " + refused.body());
+        }
+        var paused = server.call("GET", "/api/tenants/guessed-rest/rooms/general/messages", null, guess());
+        assertEquals(429, paused.statusCode(), paused.body());
+        assertEquals("1", paused.headers().firstValue("Retry-After").orElse(""));
+        assertTrue(paused.body().contains("\"rate_limited\""), paused.body());
+        var pausedLogout = server.call("DELETE", "/api/tenants/guessed-rest/sessions/current", null, guess());
+        assertEquals(429, pausedLogout.statusCode(), pausedLogout.body());
+        try (ChatClient guesser = ChatClient.open(server.url(), "/guessed-rest", ChatClient.options(guess()))) {
+            assertEquals(
+                    "unavailable",
+                    guesser.awaitConnectErrorBody().path("message").asText());
+        }
+        Thread.sleep(1_100);
+        var served = server.call("GET", "/api/tenants/guessed-rest/rooms/general/messages", null, token);
+        assertEquals(200, served.statusCode(), served.body());
     }
 
     /** A token as the server makes them: 43 characters of base64url, so it is looked up. */

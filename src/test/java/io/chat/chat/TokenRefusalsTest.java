@@ -9,13 +9,13 @@ import io.chat.http.ClientAddress;
 import io.chat.limits.Bucket;
 import org.junit.jupiter.api.Test;
 
-class ConnectRefusalsTest {
+class TokenRefusalsTest {
     @Test
     void aTenantsRefusalsFromANetworkComeBackOneASecondAndAnIpv6AddressCountsByItsSlash64() {
         long now = 1_000_000_000L;
-        ConnectRefusals refusals = new ConnectRefusals(ClientAddress::network, now);
+        TokenRefusals refusals = new TokenRefusals(ClientAddress::network, now);
         Bucket one = refusals.of("acme", "198.51.100.7", now);
-        for (int i = 0; i < ConnectRefusals.BURST; i++) {
+        for (int i = 0; i < TokenRefusals.BURST; i++) {
             assertEquals(0, one.waitNanos(now), "refusal " + i);
             assertTrue(one.tryTake(now));
         }
