@@ -91,7 +91,7 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
                 .register(registry);
         FunctionCounter.builder("chat.connections.closed.messages.full", engine, EngineServer::unrestrictedRefusals)
                 .description("Connections in a namespace closed because the messages such connections were sending"
-                        + " held the most bytes past their first 64 KiB they may hold together.")
+                        + " held the most bytes past their first 8 KiB they may hold together.")
                 .register(registry);
         FunctionCounter.builder("chat.connections.closed.attachments.full", attachmentRefusals, LongSupplier::getAsLong)
                 .description("Connections closed because the binary packets of all connections waiting for their"

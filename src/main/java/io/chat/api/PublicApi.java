@@ -79,9 +79,9 @@ public final class PublicApi implements HttpService {
      * {@code check} of a session token the request brought, counted as a CONNECT's ({@link ChatService#checkToken}):
      * 429 with {@code Retry-After}, before any lookup, while the client's network has no refusals left for the tenant.
      */
-    private <T> Optional<T> checkToken(ServerRequest req, Tenant tenant, Supplier<Optional<T>> check) {
+    private <T> Optional<T> checkToken(ServerRequest req, Tenant tenant, String token, Supplier<Optional<T>> check) {
         try {
-            return chat.checkToken(tenant, proxies.clientOf(req), check);
+            return chat.checkToken(tenant, proxies.clientOf(req), token, check);
         } catch (TooManyRefusedTokens e) {
             // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
             LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=token outcome=rate-limited");
@@ -181,8 +181,9 @@ public final class PublicApi implements HttpService {
         }
         Optional<String> token = SessionCookie.read(req);
         // past its network's refusals, 429 (thrown: the cookie stays, it may well be good)
-        Optional<AuthenticatedUser> user =
-                token.isEmpty() ? Optional.empty() : checkToken(req, tenant, () -> tenant.authenticate(token.get()));
+        Optional<AuthenticatedUser> user = token.isEmpty()
+                ? Optional.empty()
+                : checkToken(req, tenant, token.get(), () -> tenant.authenticate(token.get()));
         if (user.isEmpty()) {
             // answered here, not thrown: an error handler's answer would lose the cookie's clearing
             SessionCookie.clear(res, proxies, req, tenant.id().value());
@@ -207,7 +208,7 @@ public final class PublicApi implements HttpService {
         boolean revoked;
         try {
             revoked = token.isPresent()
-                    && checkToken(req, tenant, () -> Optional.of(true)
+                    && checkToken(req, tenant, token.get(), () -> Optional.of(true)
                                     .filter(yes -> registry.logout(tenant, token.get())))
                             .isPresent();
         } catch (ApiError tooMany) {
@@ -229,7 +230,7 @@ public final class PublicApi implements HttpService {
             // not 401: that tells a client to forget its session, which resumes with the tenant (as login and resume)
             throw ApiError.forbidden("tenant suspended");
         }
-        AuthenticatedUser user = token.flatMap(t -> checkToken(req, tenant, () -> tenant.authenticate(t)))
+        AuthenticatedUser user = token.flatMap(t -> checkToken(req, tenant, t, () -> tenant.authenticate(t)))
                 .orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
         // the user's event bucket, as a socket's history:fetch: REST is no way around the limit. Checked first, as
         // for an event, so malformed requests count too. A token comes back within 1/eventsPerSecond s <= 1 s.

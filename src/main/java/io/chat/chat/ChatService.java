@@ -55,14 +55,14 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
     /**
      * Checks a session token a client at {@code address} sent {@code tenant} outside a CONNECT (REST history, resume,
      * logout) as a CONNECT's is: {@code check} looks it up, and its refusal (empty) counts against the client's network
-     * ({@link TokenRefusals}). Each lookup is a read of the tenant's store, so random tokens from one address slowed
+     * ({@link TokenRefusals}); {@code check} checks {@code token}. Each lookup is a read of the tenant's store, so random tokens from one address slowed
      * every user of the tenant (a review: ~1,900 such requests at once made signed-in users' history reads fail).
      *
      * @throws TooManyRefusedTokens before any lookup, while the network has no refusals left for the tenant (tenants
      *     that store no tokens, JWT ones, never count: their tokens are checked by signature)
      */
-    public <T> Optional<T> checkToken(Tenant tenant, String address, Supplier<Optional<T>> check) {
-        return tokenRefusals.check(tenant, address, check);
+    public <T> Optional<T> checkToken(Tenant tenant, String address, String token, Supplier<Optional<T>> check) {
+        return tokenRefusals.check(tenant, address, token, check);
     }
 
     /** Counts a login attempt of {@code user} across the cluster (see {@link Peers.Factory#takeLoginAttempt}). */

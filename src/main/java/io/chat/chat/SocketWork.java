@@ -58,6 +58,15 @@ final class SocketWork {
     private final Set<String> counted = new HashSet<>();
 
     private final Object presenceLock = new Object();
+
+    /**
+     * Events of this socket refused (rate-limited, malformed, unknown) since {@link #refusalWindow} (System.nanoTime()).
+     * Plain fields: counted where its events are dispatched, one at a time (the connection's reader, or its polling
+     * POSTs, which never overlap).
+     */
+    private int refusals;
+
+    private long refusalWindow;
     private boolean countingStopped;
 
     /** Tracks a read until it completes; returns it. */
@@ -184,5 +193,18 @@ final class SocketWork {
         if (timer != null) {
             timer.cancel(false);
         }
+    }
+
+    /**
+     * Counts one refused event: true once the socket passed {@code most} refusals within {@code windowNanos}, which no
+     * client does by mistake (each costs a parse and an answer, so one socket could keep a core busy with refused
+     * events as well as with served ones).
+     */
+    boolean refusedTooOften(long nowNanos, int most, long windowNanos) {
+        if (refusals == 0 || nowNanos - refusalWindow > windowNanos) {
+            refusalWindow = nowNanos;
+            refusals = 0;
+        }
+        return ++refusals > most;
     }
 }

@@ -48,15 +48,16 @@ final class TokenRefusals {
     }
 
     /**
-     * {@code check} of a session token of {@code tenant} from a client at {@code address}, unless the client's network
-     * has no refusals left for the tenant ({@link Bucket#waitNanos}); a refusal (empty) takes one ({@link
-     * Bucket#tryTake}). Tenants that store no tokens (JWT) are checked without counting.
+     * {@code check} of {@code token}, a session token of {@code tenant} from a client at {@code address}, unless the
+     * client's network has no refusals left for the tenant ({@link Bucket#waitNanos}); a refusal (empty) takes one
+     * ({@link Bucket#tryTake}). What costs no lookup is checked without counting: a session held in memory (so a user
+     * signed in on this node is served whatever others at their address guess), a tenant that stores no tokens (JWT).
      *
      * @throws TooManyRefusedTokens before {@code check}, while the network has none left
      */
-    <T> Optional<T> check(Tenant tenant, String address, Supplier<Optional<T>> check) {
-        if (!tenant.storesTokens()) {
-            return check.get();
+    <T> Optional<T> check(Tenant tenant, String address, String token, Supplier<Optional<T>> check) {
+        if (!tenant.storesTokens() || tenant.holdsToken(token)) {
+            return check.get(); // no lookup: a signature, or a session in memory
         }
         long now = System.nanoTime();
         Bucket refusals = of(tenant.id().value(), address, now);

@@ -38,7 +38,7 @@ public final class Namespace {
      * quarter, so that one namespace's clients (a tenant's) cannot take it from every other namespace's.
      */
     private final ByteBudget attachmentBytes;
-    /** Likewise, what its connections' messages may hold past their first 64 KiB of the engine's budget for them. */
+    /** Likewise, what its connections' messages may hold past their first 8 KiB of the engine's budget for them. */
     private final ByteBudget messageBytes;
 
     private volatile EventHandler unknownEventHandler = IGNORE;

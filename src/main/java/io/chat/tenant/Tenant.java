@@ -191,6 +191,14 @@ public final class Tenant {
     }
 
     /**
+     * Whether {@code token} is a session held in memory: checking it costs no read of the store (a session signed in
+     * or used on this node, until its logout or a sweep). False for tenants that store no tokens.
+     */
+    public boolean holdsToken(String token) {
+        return storesTokens() && SessionTokens.wellFormed(token) && sessions.containsKey(SessionTokens.hash(token));
+    }
+
+    /**
      * Whether a credential accepted at CONNECT has not been revoked since (logout, user deleted, tenant suspended):
      * the chat layer asks once the socket is registered, so a revocation that ran between the check and the
      * registration, and so did not see the socket, is caught. JWTs are not revoked one by one. Expiry is not judged

@@ -102,8 +102,10 @@ class RequestFramingTest {
                 List.of(400, 200),
                 statuses(login("Content-Length: 2\r\n", "{}")
                         + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        // a chunked body is refused unread (411: Helidon would hold a chunk of any declared size whole), and the
+        // request after it is still read where it starts
         assertEquals(
-                List.of(400, 200),
+                List.of(411, 200),
                 statuses(login("Transfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n")
                         + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     }

@@ -57,6 +57,31 @@ class ChatEventsTest {
         return connect(tenant, tokens.computeIfAbsent(user, u -> server.login(tenant, u)));
     }
 
+    /**
+     * A socket that keeps sending events the server refuses (unknown, malformed, rate-limited: each parsed and answered,
+     * so one socket kept a core busy; a review sent 20,000 in under a second) is disconnected past 1,000 refusals in
+     * 10 s; the same user's other socket, and what it sends, are unhurt.
+     */
+    @Test
+    void aSocketFloodingRefusedEventsIsDisconnected() throws Exception {
+        String tenant = tenant("alice");
+        Map<String, String> tokens = new HashMap<>();
+        ChatClient flooder = connect(tenant, "alice", tokens);
+        ChatClient other = connect(tenant, "alice", tokens);
+        assertOk(other.call("room:join", json("room", "general")));
+        for (int i = 0; i < 900; i++) {
+            flooder.emit(i % 2 == 0 ? "no:such-event" : "message:send", json("nothing", i));
+        }
+        // still connected under the bound: its next answer comes
+        assertError(flooder.call("no:such-event", json("n", 1)), "not_found");
+        for (int i = 0; i < 200; i++) {
+            flooder.emit("no:such-event", json("n", i));
+        }
+        assertEquals("io server disconnect", flooder.awaitDisconnect());
+        assertTrue(other.connected());
+        assertOk(other.call("message:send", send("general", "still here")));
+    }
+
     private static ObjectNode send(String room, String text) {
         return json("room", room, "text", text);
     }

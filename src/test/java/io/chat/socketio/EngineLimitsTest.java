@@ -258,7 +258,7 @@ class EngineLimitsTest {
             byte[] whole = RawWebSocket.frame(
                     true, 0x1, ("42/test,[\"echo\",\"" + "w".repeat(900_000) + "\"]").getBytes(StandardCharsets.UTF_8));
             byte[] allButTheEnd = Arrays.copyOf(whole, whole.length - 1_000);
-            int fit = (int) (quarter / (whole.length - 64 * 1024 - 14));
+            int fit = (int) (quarter / (whole.length - 8 * 1024 - 14)); // past its 8 KiB free
             List<RawWebSocket> sockets = new ArrayList<>();
             int refused = 0;
             try {
@@ -290,6 +290,53 @@ class EngineLimitsTest {
             // what they took comes back as their connections end: a large message is answered again
             assertTrue(
                     eventuallyEchoed(server, "/test", "v".repeat(500_000)), "a large message answered once they ended");
+        }
+    }
+
+    /**
+     * A POST still arriving when its session ends is cut off, and gives back what it took (a review held one 420 s past
+     * its session's end, with its bytes: with a few thousand, a heap ran out).
+     */
+    @Test
+    void aPostStillArrivingWhenItsSessionEndsIsCutOffAndGivesItsBytesBack() throws Exception {
+        try (FixtureServer server = FixtureServer.start(EngineConfig.defaults("/socket.io/"))) {
+            var budget = server.io().engine().unrestrictedMessageBytes();
+            String sid = sid(handshake(server).body());
+            post(server, sid, "40/test,");
+            assertTrue(poll(server, sid).stream().anyMatch(p -> p.startsWith("40/test,")));
+            try (java.net.Socket lingering = new java.net.Socket("127.0.0.1", server.port())) {
+                lingering
+                        .getOutputStream()
+                        .write(("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: x\r\n"
+                                        + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 200000\r\n\r\n4"
+                                        + "x".repeat(99))
+                                .getBytes(StandardCharsets.US_ASCII));
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (budget.held() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(budget.held() > 0, "the POST took its declared bytes past the free ones");
+                // a second POST while the first is under way: the protocol says the client is broken, the session ends
+                HttpResponse<String> overlap = HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
+                                .POST(HttpRequest.BodyPublishers.ofString("4y"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, overlap.statusCode());
+                lingering.setSoTimeout(5_000);
+                try {
+                    int read = lingering.getInputStream().read();
+                    assertEquals(-1, read, "the connection ended without an answer");
+                } catch (java.net.SocketException reset) {
+                    // ended, as a reset
+                }
+                deadline = System.nanoTime() + 5_000_000_000L;
+                while (budget.held() != 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(0, budget.held(), "its bytes given back");
+            }
         }
     }
 

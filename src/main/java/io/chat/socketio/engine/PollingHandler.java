@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The HTTP side of Engine.IO: handshake, long-polling GET and POST, and the protocol's error answers. */
 final class PollingHandler implements Handler {
@@ -35,7 +36,13 @@ final class PollingHandler implements Handler {
          * Not one of Node's: a session cap is reached, the server is stopping, or the bytes of restricted sessions are
          * all taken; the client retries later.
          */
-        UNAVAILABLE(3, "Server unavailable", Status.SERVICE_UNAVAILABLE_503);
+        UNAVAILABLE(3, "Server unavailable", Status.SERVICE_UNAVAILABLE_503),
+        /**
+         * Not one of Node's: a POST without {@code Content-Length} (chunked). Helidon would hold a chunk whole, of any
+         * size it declares, before the handler saw a byte of it (a review: one stranger's chunk ran the heap out);
+         * every official client declares its body's length.
+         */
+        LENGTH_REQUIRED(3, "Bad request", Status.LENGTH_REQUIRED_411);
 
         final int code;
         final String message;
@@ -158,6 +165,11 @@ final class PollingHandler implements Handler {
 
     private void post(ServerRequest req, ServerResponse res, EngineSession session, PollingTransport transport)
             throws IOException {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isEmpty()) {
+            fail(res, Failure.LENGTH_REQUIRED);
+            return;
+        }
         switch (transport.startPost()) {
             case STARTED -> {
                 // go on below
@@ -174,12 +186,12 @@ final class PollingHandler implements Handler {
             }
         }
         byte[] body;
-        // a body takes its bytes (past the free ones) from what all its session's kind may hold together: as many as
-        // it declares, or as many as it may have when it declares none (chunked)
-        long most = Math.min(
-                session.maxMessageBytes() + 1L, req.headers().contentLength().orElse(Long.MAX_VALUE));
+        // read once: a CONNECT that completes meanwhile must not let this body be read past what it was charged for
+        int max = session.maxMessageBytes();
         ByteBudget budget = session.messageBytes();
-        long taken = Math.max(0, most - budget.freePerMessage());
+        // a body takes its bytes (past the free ones) from what all its session's kind may hold together: as many as
+        // it declares (at most one over the limit, to tell it is over)
+        long taken = Math.max(0, Math.min(max + 1L, declared.getAsLong()) - budget.freePerMessage());
         if (taken > 0 && !budget.take(taken)) {
             transport.endPost();
             fail(res, Failure.UNAVAILABLE);
@@ -187,9 +199,13 @@ final class PollingHandler implements Handler {
             return;
         }
         try {
-            int max = session.maxMessageBytes();
+            // not past the session's end (PollingTransport.abortBodyRead): a body held unfinished holds its bytes. Nor
+            // past a heartbeat's span, since while it arrives its client can POST no pong, and the session ends
+            transport.readingBody();
             try (InputStream in = req.content().inputStream()) {
                 body = in.readNBytes(max + 1);
+            } finally {
+                transport.bodyRead();
             }
             if (body.length > max) {
                 res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).send();

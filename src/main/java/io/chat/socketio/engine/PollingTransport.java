@@ -18,6 +18,9 @@ final class PollingTransport implements Transport {
     private EngineSession session;
     private boolean pollPending;
     private boolean postPending;
+    /** The thread reading a POST's body, while it reads (guarded by {@link #lock}); interrupted to end the read. */
+    private Thread bodyReader;
+
     private boolean finished;
     private boolean noopRequested;
     private EnginePacket farewell = EnginePacket.CLOSE_PACKET;
@@ -62,6 +65,7 @@ final class PollingTransport implements Transport {
         } finally {
             lock.unlock();
         }
+        abortBodyRead(); // a POST still arriving for a session that ended would hold its bytes for as long as it liked
     }
 
     /**
@@ -204,6 +208,44 @@ final class PollingTransport implements Transport {
         lock.lock();
         try {
             postPending = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The calling thread starts reading a POST's body, until {@link #bodyRead}. */
+    void readingBody() {
+        lock.lock();
+        try {
+            bodyReader = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The body's read ended (whole or not): from now on {@link #abortBodyRead} leaves the thread alone. */
+    void bodyRead() {
+        lock.lock();
+        try {
+            bodyReader = null;
+            Thread.interrupted(); // an abort that came as the read ended: nothing left for it to stop
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the body's read under way, if any: its thread is interrupted, which on a virtual thread blocked on a socket
+     * closes the socket, so the read fails and the connection ends (Helidon gives a request's body no deadline of its
+     * own, and a session's end did not reach it: a review held one 420 s past its session, with its bytes).
+     */
+    void abortBodyRead() {
+        lock.lock();
+        try {
+            if (bodyReader != null) {
+                bodyReader.interrupt();
+                bodyReader = null;
+            }
         } finally {
             lock.unlock();
         }
