@@ -47,10 +47,8 @@ public final class Namespace {
         this.name = name;
         this.server = server;
         this.adapter = server.newAdapter(this);
-        this.attachmentBytes =
-                server.attachmentBytes().part(server.attachmentBytes().capacity() / 4);
-        ByteBudget engineMessageBytes = server.engine().unrestrictedMessageBytes();
-        this.messageBytes = engineMessageBytes.part(engineMessageBytes.capacity() / 4);
+        this.attachmentBytes = server.attachmentBytes().part(4);
+        this.messageBytes = server.engine().unrestrictedMessageBytes().part(4);
     }
 
     ByteBudget attachmentBytes() {

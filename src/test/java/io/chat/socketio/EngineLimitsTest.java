@@ -167,15 +167,7 @@ class EngineLimitsTest {
                     ws.sendText(text);
                     ws.sendFrame(true, 0x2, new byte[100_000]);
                 }
-                for (RawWebSocket ws : sockets) {
-                    ws.timeout(300);
-                    try {
-                        ws.readUntilClosed();
-                        closed++;
-                    } catch (java.net.SocketTimeoutException e) {
-                        // still open: its packet is within the budget
-                    }
-                }
+                closed = closedOf(sockets).size();
                 assertTrue(closed >= 3, "the connections past the budget were closed: " + closed);
                 assertTrue(server.io().attachmentBudgetRefusals() >= 3);
             } finally {
@@ -220,15 +212,7 @@ class EngineLimitsTest {
                     sockets.add(ws);
                     ws.sendText("451-/test,6[\"echo\",\"" + big + "\",{\"_placeholder\":true,\"num\":0}]");
                 }
-                for (RawWebSocket ws : sockets) {
-                    ws.timeout(300);
-                    try {
-                        ws.readUntilClosed();
-                        closed++;
-                    } catch (java.net.SocketTimeoutException e) {
-                        // still open: within the namespace's part
-                    }
-                }
+                closed = closedOf(sockets).size();
                 assertTrue(closed >= 2, "past the namespace's quarter of the budget: closed " + closed);
                 // another namespace's client still has the rest
                 RawWebSocket other = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket");
@@ -267,16 +251,11 @@ class EngineLimitsTest {
                     sockets.add(ws);
                     ws.sendRaw(allButTheEnd);
                 }
-                for (RawWebSocket ws : sockets) {
-                    ws.timeout(300);
-                    try {
-                        RawWebSocket.Frame close = ws.readUntilClosed();
-                        assertTrue(close != null && close.closeCode() == 1013, "closed 1013 (try again later)");
-                        refused++;
-                    } catch (java.net.SocketTimeoutException e) {
-                        // still open: its message is within the budget
-                    }
+                List<RawWebSocket.Frame> closes = closedOf(sockets);
+                for (RawWebSocket.Frame close : closes) {
+                    assertTrue(close != null && close.closeCode() == 1013, "closed 1013 (try again later)");
                 }
+                refused = closes.size();
                 assertTrue(refused >= 3, "the connections past the namespace's part were closed: " + refused);
                 assertTrue(refused <= 4, "the connections within it were not: " + refused);
                 assertTrue(server.io().engine().unrestrictedRefusals() >= 3);
@@ -361,6 +340,23 @@ class EngineLimitsTest {
             Thread.sleep(100);
         }
         return false;
+    }
+
+    /**
+     * How the server ended those of {@code sockets} it closed (a close frame, or null for the TCP connection's end),
+     * each given 300 ms; the ones still open are within their budget.
+     */
+    private static List<RawWebSocket.Frame> closedOf(List<RawWebSocket> sockets) throws IOException {
+        List<RawWebSocket.Frame> closes = new ArrayList<>();
+        for (RawWebSocket ws : sockets) {
+            ws.timeout(300);
+            try {
+                closes.add(ws.readUntilClosed());
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // within the budget
+            }
+        }
+        return closes;
     }
 
     private static String emptyObjects(int count) {

@@ -41,11 +41,11 @@ public final class ByteBudget {
 
     /**
      * A part of this budget for one group of its users (a namespace's connections): its takes come from this budget
-     * too, and it holds at most {@code capacity} of it, so that one group cannot take the whole from the others. Its
+     * too, and it holds at most one {@code of}-th of it, so that one group cannot take the whole from the others. Its
      * refusals count here too.
      */
-    public ByteBudget part(long capacity) {
-        return new ByteBudget(Math.min(capacity, this.capacity), freePerMessage, this);
+    public ByteBudget part(int of) {
+        return new ByteBudget(Math.max(1, capacity / of), freePerMessage, this);
     }
 
     /** A sixteenth of the heap, between 4 and 64 MiB (2,048 messages of 32 KiB, the Socket.IO layer's limit before CONNECT). */
