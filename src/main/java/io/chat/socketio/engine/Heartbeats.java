@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The heartbeats of an engine's sessions, on one timer task for all of them instead of one per session (a scheduled
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * object.
  */
 final class Heartbeats {
+    private static final System.Logger LOGGER = System.getLogger(Heartbeats.class.getName());
     static final byte NONE = 0;
     static final byte WAITING_PING = 1;
     static final byte WAITING_PONG = 2;
@@ -78,37 +80,53 @@ final class Heartbeats {
             if (round == wakeRound) {
                 wake = null;
             }
-            long now = System.nanoTime();
-            EngineSession head;
-            while ((head = waitingPing.head) != null && now - (head.heartbeatBase + intervalNanos) >= 0) {
-                waitingPing.remove(head);
-                if (head.heartbeatClosed()) {
-                    head.heartbeatState = NONE;
-                    continue;
+            try {
+                dueAt(System.nanoTime(), ping, timedOut);
+            } finally {
+                // whatever failed above (an Error), the timer wakes again: the pongs that restart it answer pings
+                if (waitingPing.head != null) {
+                    wakeBy(waitingPing.head.heartbeatBase + intervalNanos);
                 }
-                // the timeout counts from when the ping was due, so a late timer does not stretch it
-                head.heartbeatState = WAITING_PONG;
-                waitingPong.add(head);
-                ping.add(head);
-            }
-            while ((head = waitingPong.head) != null
-                    && now - (head.heartbeatBase + intervalNanos + timeoutNanos) >= 0) {
-                waitingPong.remove(head);
-                head.heartbeatState = NONE;
-                timedOut.add(head);
-            }
-            if (waitingPing.head != null) {
-                wakeBy(waitingPing.head.heartbeatBase + intervalNanos);
-            }
-            if (waitingPong.head != null) {
-                wakeBy(waitingPong.head.heartbeatBase + intervalNanos + timeoutNanos);
+                if (waitingPong.head != null) {
+                    wakeBy(waitingPong.head.heartbeatBase + intervalNanos + timeoutNanos);
+                }
             }
         }
         for (EngineSession session : ping) {
-            session.pingDue();
+            act(session, EngineSession::pingDue);
         }
         for (EngineSession session : timedOut) {
-            session.pingTimedOut();
+            act(session, EngineSession::pingTimedOut);
+        }
+    }
+
+    /** Moves the sessions whose ping or timeout is due at {@code now} to the lists given; under the lock. */
+    private void dueAt(long now, List<EngineSession> ping, List<EngineSession> timedOut) {
+        EngineSession head;
+        while ((head = waitingPing.head) != null && now - (head.heartbeatBase + intervalNanos) >= 0) {
+            waitingPing.remove(head);
+            if (head.heartbeatClosed()) {
+                head.heartbeatState = NONE;
+                continue;
+            }
+            // the timeout counts from when the ping was due, so a late timer does not stretch it
+            head.heartbeatState = WAITING_PONG;
+            waitingPong.add(head);
+            ping.add(head);
+        }
+        while ((head = waitingPong.head) != null && now - (head.heartbeatBase + intervalNanos + timeoutNanos) >= 0) {
+            waitingPong.remove(head);
+            head.heartbeatState = NONE;
+            timedOut.add(head);
+        }
+    }
+
+    /** One session's failure (its transport refusing the ping, say) leaves the others' heartbeats due at this wake. */
+    private static void act(EngineSession session, Consumer<EngineSession> action) {
+        try {
+            action.accept(session);
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "a heartbeat action failed", e);
         }
     }
 
