@@ -10,6 +10,7 @@ enum Alone implements Peers {
     INSTANCE;
 
     private static final CompletableFuture<Boolean> YES = CompletableFuture.completedFuture(true);
+    private static final CompletableFuture<Boolean> NO = CompletableFuture.completedFuture(false);
 
     @Override
     public CompletableFuture<Boolean> online(String user) {
@@ -34,6 +35,11 @@ enum Alone implements Peers {
     @Override
     public CompletableFuture<List<String>> members(String room, List<String> here) {
         return CompletableFuture.completedFuture(here);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> isSocketElsewhere(String room) {
+        return NO;
     }
 
     @Override

@@ -33,6 +33,13 @@ public interface Peers {
     /** The users in {@code room} on every node, each once, by name; {@code here} is this node's. */
     CompletableFuture<List<String>> members(String room, List<String> here);
 
+    /**
+     * Whether a socket of another node (or of another Socket.IO server on the same Redis) has the id {@code room}:
+     * every socket is alone in the room named by its id, which no event may name. False on a single node (this node's
+     * sockets are looked up where the event is), and when the cluster cannot be asked.
+     */
+    CompletableFuture<Boolean> isSocketElsewhere(String room);
+
     /** Room → distinct users on every node, for rooms with anyone in them; {@code here} is this node's. */
     CompletableFuture<Map<String, Integer>> roomSizes(Map<String, Integer> here);
 

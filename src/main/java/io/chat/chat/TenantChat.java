@@ -65,6 +65,9 @@ final class TenantChat {
      */
     static final int MAX_REFUSALS = 1_000;
 
+    private static final String ROOM_NOT_ALLOWED = "room not allowed";
+    private static final int SOCKET_ID_LENGTH = 20;
+
     static final Duration REFUSAL_WINDOW = Duration.ofSeconds(10);
     /**
      * How long a revocation waits for the writes its sockets had started before it drops them anyway: far longer than
@@ -474,7 +477,11 @@ final class TenantChat {
         String room = Payloads.room(payload);
         OptionalLong since = Payloads.seq(payload, "since");
         refuseSocketRoom(room);
-        whenMember(socket, room, "room:join", ack, () -> joinRoom(socket, room, since, ack));
+        unlessSocketElsewhere(
+                socket,
+                room,
+                ack,
+                () -> whenMember(socket, room, "room:join", ack, () -> joinRoom(socket, room, since, ack)));
     }
 
     private void joinRoom(Socket socket, String room, OptionalLong since, Ack ack) {
@@ -785,8 +792,50 @@ final class TenantChat {
      */
     private void refuseSocketRoom(String room) {
         if (namespace.socket(room).isPresent()) {
-            throw new Acks.Refusal(FORBIDDEN, "room not allowed");
+            throw new Acks.Refusal(FORBIDDEN, ROOM_NOT_ALLOWED);
         }
+    }
+
+    /**
+     * Runs {@code then} unless {@code room} is the id of a socket on another node: a join is the only way into a room, so
+     * the other events that name one need no more than {@link #refuseSocketRoom} (a review: a user on another node
+     * joined a socket's own room, learnt from its members whose socket it was, and sent to it). Only a name shaped as a
+     * socket id (ours, and the official server's) costs the cluster's answer; when the cluster cannot answer, this
+     * node's own check stands.
+     */
+    private void unlessSocketElsewhere(Socket socket, String room, Ack ack, Runnable then) {
+        if (!shapedAsSocketId(room)) {
+            then.run();
+            return;
+        }
+        peers.isSocketElsewhere(room).whenComplete((elsewhere, error) -> {
+            try {
+                if (Boolean.TRUE.equals(elsewhere)) {
+                    throw new Acks.Refusal(FORBIDDEN, ROOM_NOT_ALLOWED);
+                }
+                if (socket.connected()) {
+                    then.run();
+                }
+            } catch (Acks.Refusal refusal) {
+                Acks.fail(ack, refusal.code(), refusal.getMessage());
+            } catch (RuntimeException e) {
+                failed("room:join", e, ack);
+            }
+        });
+    }
+
+    /** 20 characters of base64url: 15 random bytes, as this server and socket.io's base64id make a socket's id. */
+    static boolean shapedAsSocketId(String room) {
+        if (room.length() != SOCKET_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < room.length(); i++) {
+            char c = room.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

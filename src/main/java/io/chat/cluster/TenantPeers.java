@@ -154,6 +154,13 @@ final class TenantPeers implements Peers {
     }
 
     @Override
+    public CompletableFuture<Boolean> isSocketElsewhere(String room) {
+        // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its node
+        return clusterSockets.get(BroadcastOptions.rooms(Set.of(room))).thenApply(sockets -> sockets.stream()
+                .anyMatch(socket -> socket.id().equals(room)));
+    }
+
+    @Override
     public CompletableFuture<Map<String, Integer>> roomSizes(Map<String, Integer> here) {
         return clusterSockets.get(BroadcastOptions.ALL).thenApply(sockets -> {
             if (sockets.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.chat.platform;
 
+import static io.chat.platform.ChatAssertions.assertError;
 import static io.chat.platform.ChatAssertions.assertOk;
 import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,6 +98,26 @@ class ClusterMembershipTest {
         assertEquals(
                 List.of("general"),
                 names(assertOk(bob.call("rooms:mine", json())).get("rooms")));
+    }
+
+    @Test
+    void noUserJoinsTheRoomOfASocketOnAnotherNode() {
+        // every socket is alone in the room of its id; joined from another node, its members named the socket's user,
+        // and what was sent there reached the socket (a review)
+        String tenant = cluster.tenant(null, "alice", "eve");
+        ChatClient alice = following(cluster.a, tenant, cluster.a.login(tenant, "alice"));
+        ChatClient eve = following(cluster.b, tenant, cluster.b.login(tenant, "eve"));
+        String aliceSocket = alice.socket().id();
+
+        JsonNode join = eve.call("room:join", json("room", aliceSocket));
+        assertError(join, "forbidden");
+        assertEquals("room not allowed", join.get("error").get("message").asText());
+        assertError(eve.call("message:send", json("room", aliceSocket, "text", "hello")), "forbidden");
+        // a name of the same shape that no socket has is a room like any other
+        assertOk(eve.join("abcdefghij0123456789"));
+        alice.sync();
+        assertTrue(alice.received("room:joined").isEmpty());
+        assertTrue(alice.received("message").isEmpty());
     }
 
     @Test
