@@ -15,6 +15,7 @@ import {
 import { logout as apiLogout } from "../api.js";
 import { longTime, shortTime } from "../time.js";
 import { Connection } from "./connection.js";
+import { waitForGap } from "./gap-wait.js";
 import { buildLayout } from "./layout.js";
 import { renderDirectory, renderPeople, renderRoomList } from "./lists.js";
 import { ReadTracker } from "./read-position.js";
@@ -340,7 +341,7 @@ export class ChatApp {
     if (!room) return;
     const { added, gap } = room.state.applyLive(message);
     this.shown(room, added ? [added] : []);
-    if (gap) this.catchUp(room.state);
+    if (gap) waitForGap(room.state, (state) => this.catchUp(state));
   }
 
   /** The server stored my edit or deletion: applied as a live one (the other sockets got it so). */
@@ -887,7 +888,7 @@ export class ChatApp {
     const added = room.state.acknowledged(message);
     room.pane.acknowledged(entry.clientId, message, added);
     this.renderReceipt(entry.room);
-    if (room.state.hasGap()) this.catchUp(room.state);
+    if (room.state.hasGap()) waitForGap(room.state, (state) => this.catchUp(state));
   }
 
   // --- rendering ------------------------------------------------------------------------------------------
