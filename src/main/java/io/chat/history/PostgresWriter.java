@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +59,12 @@ final class PostgresWriter {
     static final int HOLD_BELOW = 100;
     /** A batch running longer than this makes the stores unhealthy. */
     private static final Duration STUCK = Duration.ofSeconds(10);
+    /**
+     * After the database was found unreachable, batches fail at once for this long, without asking the pool: each ask
+     * waits out the pool's connection timeout (2 s), and a batch queued behind another waited two of them (a review:
+     * failure acks of 2-4 s, median 3 s, all through an outage). Then one batch asks again.
+     */
+    static final Duration UNREACHABLE_WAIT = Duration.ofSeconds(1);
 
     sealed interface Op permits Append, Task, Barrier, Stop {}
 
@@ -81,9 +88,20 @@ final class PostgresWriter {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile long batchStartedNanos; // 0 while idle
 
+    private final long unreachableWaitNanos;
+    /** Until when batches fail without asking the pool (System.nanoTime()); only the writer thread touches it. */
+    private long unreachableUntil;
+
+    private boolean unreachable;
+
     PostgresWriter(DataSource pool, CommitObserver observer) {
+        this(pool, observer, UNREACHABLE_WAIT);
+    }
+
+    PostgresWriter(DataSource pool, CommitObserver observer, Duration unreachableWait) {
         this.pool = pool;
         this.observer = observer;
+        this.unreachableWaitNanos = unreachableWait.toNanos();
         this.queue = new WriteQueue<>("postgres store", MAX_PENDING, Stop.INSTANCE);
         // Daemon: acknowledged writes are committed already; stopping mid-way loses only unacknowledged ones.
         this.thread =
@@ -165,7 +183,10 @@ final class PostgresWriter {
 
     private void write(List<Op> batch) {
         List<Op> writes = batch.stream().filter(op -> !(op instanceof Barrier)).toList();
-        if (!writes.isEmpty()) {
+        if (!writes.isEmpty() && unreachable && System.nanoTime() - unreachableUntil < 0) {
+            StoreException failure = new StoreException("postgres store: the database was unreachable just now");
+            writes.forEach(op -> fail(op, failure));
+        } else if (!writes.isEmpty()) {
             long start = System.nanoTime();
             batchStartedNanos = start == 0 ? 1 : start;
             try {
@@ -195,10 +216,15 @@ final class PostgresWriter {
         while (!pending.isEmpty()) {
             try {
                 pending = commit(pending, start);
+                unreachable = false;
                 if (pending.isEmpty()) {
                     return;
                 }
             } catch (SQLException | RuntimeException e) {
+                if (unreachable(e)) {
+                    unreachable = true;
+                    unreachableUntil = System.nanoTime() + unreachableWaitNanos;
+                }
                 if (pending.size() > 1 && failedForItsData(e)) {
                     // the state, not the message: a constraint's message quotes the values that broke it
                     LOG.log(
@@ -336,6 +362,18 @@ final class PostgresWriter {
     }
 
     /** Data exceptions (22), constraint violations (23) and transaction rollbacks such as deadlocks (40). */
+    /** No connection to be had (the pool's wait ran out), or the connection failed (SQLState class 08). */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLException sql
+                            && String.valueOf(sql.getSQLState()).startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean failedForItsData(Throwable e) {
         return e instanceof SQLException sql
                 && sql.getSQLState() != null
