@@ -341,7 +341,7 @@ export class ChatApp {
     if (!room) return;
     const { added, gap } = room.state.applyLive(message);
     this.shown(room, added ? [added] : []);
-    if (gap) waitForGap(room.state, (state) => this.catchUp(state));
+    if (gap) waitForGap(room.state, (state) => this.catchUpIfHeld(state));
   }
 
   /** The server stored my edit or deletion: applied as a live one (the other sockets got it so). */
@@ -493,6 +493,11 @@ export class ChatApp {
     if (!room) return;
     room.pane.removeOutbox(entry.clientId);
     if (room.state.refusal !== null && !this.outbox.forRoom(entry.room).length) this.removeRoom(entry.room);
+  }
+
+  /** A catch-up that waited: none for a room left (or left and joined again) meanwhile. */
+  catchUpIfHeld(state) {
+    if (this.rooms.get(state.name)?.state === state) this.catchUp(state);
   }
 
   /** Fetches exactly what is missing after the cursor, page by page (`room:join` with `since`). */
@@ -771,6 +776,8 @@ export class ChatApp {
     if (!room) return;
     this.rooms.delete(name);
     clearTimeout(room.state.rejoinTimer);
+    clearTimeout(room.state.gapWait);
+    room.state.gapWait = null;
     this.outbox.dropRoom(name);
     room.pane.el.remove();
     this.saveRooms();
@@ -888,7 +895,7 @@ export class ChatApp {
     const added = room.state.acknowledged(message);
     room.pane.acknowledged(entry.clientId, message, added);
     this.renderReceipt(entry.room);
-    if (room.state.hasGap()) waitForGap(room.state, (state) => this.catchUp(state));
+    if (room.state.hasGap()) waitForGap(room.state, (state) => this.catchUpIfHeld(state));
   }
 
   // --- rendering ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
@@ -59,12 +60,8 @@ final class PostgresWriter {
     static final int HOLD_BELOW = 100;
     /** A batch running longer than this makes the stores unhealthy. */
     private static final Duration STUCK = Duration.ofSeconds(10);
-    /**
-     * After the database was found unreachable, batches fail at once for this long, without asking the pool: each ask
-     * waits out the pool's connection timeout (2 s), and a batch queued behind another waited two of them (a review:
-     * failure acks of 2-4 s, median 3 s, all through an outage). Then one batch asks again.
-     */
-    static final Duration UNREACHABLE_WAIT = Duration.ofSeconds(1);
+    /** How long the probe of an unreachable database waits between two asks that failed at once. */
+    static final Duration PROBE_PAUSE = Duration.ofMillis(250);
 
     sealed interface Op permits Append, Task, Barrier, Stop {}
 
@@ -88,20 +85,19 @@ final class PostgresWriter {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile long batchStartedNanos; // 0 while idle
 
-    private final long unreachableWaitNanos;
-    /** Until when batches fail without asking the pool (System.nanoTime()); only the writer thread touches it. */
-    private long unreachableUntil;
+    /**
+     * Set when a batch found the database unreachable (no connection within the pool's connection timeout, 2 s, or
+     * SQLState class 08), until {@link #probe} gets a connection: meanwhile writes fail at once, without asking the
+     * pool. With PostgreSQL frozen or refusing logins, each batch waited out the 2 s and one queued behind it waited for
+     * both (a review: failure acks of 2-4 s, median 3 s, all through an outage).
+     */
+    private volatile boolean unreachable;
 
-    private boolean unreachable;
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     PostgresWriter(DataSource pool, CommitObserver observer) {
-        this(pool, observer, UNREACHABLE_WAIT);
-    }
-
-    PostgresWriter(DataSource pool, CommitObserver observer, Duration unreachableWait) {
         this.pool = pool;
         this.observer = observer;
-        this.unreachableWaitNanos = unreachableWait.toNanos();
         this.queue = new WriteQueue<>("postgres store", MAX_PENDING, Stop.INSTANCE);
         // Daemon: acknowledged writes are committed already; stopping mid-way loses only unacknowledged ones.
         this.thread =
@@ -183,8 +179,8 @@ final class PostgresWriter {
 
     private void write(List<Op> batch) {
         List<Op> writes = batch.stream().filter(op -> !(op instanceof Barrier)).toList();
-        if (!writes.isEmpty() && unreachable && System.nanoTime() - unreachableUntil < 0) {
-            StoreException failure = new StoreException("postgres store: the database was unreachable just now");
+        if (!writes.isEmpty() && unreachable) {
+            StoreException failure = new StoreException("postgres store: the database is unreachable");
             writes.forEach(op -> fail(op, failure));
         } else if (!writes.isEmpty()) {
             long start = System.nanoTime();
@@ -216,14 +212,13 @@ final class PostgresWriter {
         while (!pending.isEmpty()) {
             try {
                 pending = commit(pending, start);
-                unreachable = false;
                 if (pending.isEmpty()) {
                     return;
                 }
             } catch (SQLException | RuntimeException e) {
                 if (unreachable(e)) {
                     unreachable = true;
-                    unreachableUntil = System.nanoTime() + unreachableWaitNanos;
+                    probe();
                 }
                 if (pending.size() > 1 && failedForItsData(e)) {
                     // the state, not the message: a constraint's message quotes the values that broke it
@@ -362,6 +357,35 @@ final class PostgresWriter {
     }
 
     /** Data exceptions (22), constraint violations (23) and transaction rollbacks such as deadlocks (40). */
+    /**
+     * Asks the pool for a connection, in turn, until one comes (then writes ask it again) or the writer stops; one probe
+     * at a time, on a thread of its own, so that no write waits for it.
+     */
+    private void probe() {
+        if (!probing.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("store-probe-postgres").start(() -> {
+            try {
+                while (unreachable && !queue.isStopping()) {
+                    try (Connection connection = pool.getConnection()) {
+                        unreachable = false;
+                    } catch (SQLException | RuntimeException e) {
+                        Thread.sleep(PROBE_PAUSE);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                probing.set(false);
+            }
+            // found unreachable again between the connection and the line above: that failure's probe was this one
+            if (unreachable && !queue.isStopping()) {
+                probe();
+            }
+        });
+    }
+
     /** No connection to be had (the pool's wait ran out), or the connection failed (SQLState class 08). */
     private static boolean unreachable(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {

@@ -3,13 +3,14 @@ package io.chat.history;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,18 +19,29 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * A database found unreachable is not asked again for a moment: each ask waits out the pool's connection timeout, and
- * the writes queued behind a failing batch waited for another (a review: failure acks of 2-4 s through an outage).
+ * A database found unreachable is not asked by the writes that follow, only by a probe of its own until it answers:
+ * each ask waits out the pool's connection timeout, and the writes queued behind a failing batch waited for another (a
+ * review: failure acks of 2-4 s through an outage).
  */
 class PostgresWriterUnreachableTest {
-    /** A pool with no connection to give while {@code down}; counts the asks. */
+    /**
+     * A pool with no connection to give while {@code down}: its first ask fails at once (the pool's wait ran out), the
+     * next ones wait until {@code answer} opens, as the pool's wait for a frozen database does. Counts the asks.
+     */
     private static final class Pool implements DataSource {
         volatile boolean down = true;
         final AtomicInteger asks = new AtomicInteger();
+        final CountDownLatch answer = new CountDownLatch(1);
 
         @Override
         public Connection getConnection() throws SQLTransientConnectionException {
-            asks.incrementAndGet();
+            if (asks.incrementAndGet() > 1 && down) {
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (down) {
                 throw new SQLTransientConnectionException("Connection is not available, request timed out");
             }
@@ -101,21 +113,30 @@ class PostgresWriterUnreachableTest {
     }
 
     @Test
-    void writesFailAtOnceForAMomentAfterTheDatabaseWasUnreachableThenItIsAskedAgain() throws Exception {
+    void writesFailAtOnceWhileAProbeWaitsForTheUnreachableDatabaseAndSucceedOnceItAnswers() throws Exception {
         Pool pool = new Pool();
-        PostgresWriter writer = new PostgresWriter(pool, CommitObserver.NONE, Duration.ofMillis(300));
+        PostgresWriter writer = new PostgresWriter(pool, CommitObserver.NONE);
         writer.start();
         try {
             assertInstanceOf(StoreException.class, failure(task(writer)));
-            assertEquals(1, pool.asks.get());
-
-            assertInstanceOf(StoreException.class, failure(task(writer)));
-            assertEquals(1, pool.asks.get(), "failed without asking the pool again");
+            long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pool.asks.get() < 2) {
+                assertTrue(System.nanoTime() < probeDeadline, "no probe asked the pool");
+                Thread.sleep(5);
+            }
+            // the probe now waits in the pool: a write that asked too would wait with it
+            for (int i = 0; i < 3; i++) {
+                assertInstanceOf(StoreException.class, failure(task(writer)));
+            }
+            assertEquals(2, pool.asks.get(), "the first write's ask and the probe's");
 
             pool.down = false;
-            Thread.sleep(400);
-            assertEquals("done", task(writer).get(10, TimeUnit.SECONDS));
-            assertEquals(2, pool.asks.get());
+            pool.answer.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (task(writer).handle((done, error) -> done).get(10, TimeUnit.SECONDS) == null) {
+                assertTrue(System.nanoTime() < deadline, "writes never succeeded once the database answered");
+                Thread.sleep(20);
+            }
             assertEquals("done", task(writer).get(10, TimeUnit.SECONDS));
         } finally {
             writer.stop().get(10, TimeUnit.SECONDS);

@@ -92,12 +92,11 @@ final class Heartbeats {
                 }
             }
         }
-        for (EngineSession session : ping) {
-            act(session, EngineSession::pingDue);
-        }
-        for (EngineSession session : timedOut) {
-            act(session, EngineSession::pingTimedOut);
-        }
+        // one session's failure (its transport refusing the ping, say) leaves the others due at this wake
+        Failures failures = new Failures();
+        ping.forEach(session -> failures.run(session, EngineSession::pingDue));
+        timedOut.forEach(session -> failures.run(session, EngineSession::pingTimedOut));
+        failures.log();
     }
 
     /** Moves the sessions whose ping or timeout is due at {@code now} to the lists given; under the lock. */
@@ -121,12 +120,28 @@ final class Heartbeats {
         }
     }
 
-    /** One session's failure (its transport refusing the ping, say) leaves the others' heartbeats due at this wake. */
-    private static void act(EngineSession session, Consumer<EngineSession> action) {
-        try {
-            action.accept(session);
-        } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "a heartbeat action failed", e);
+    /** What failed at one wake: one warning for all of it, with the first failure (not one per session). */
+    private static final class Failures {
+        private int count;
+        private RuntimeException first;
+
+        void run(EngineSession session, Consumer<EngineSession> action) {
+            try {
+                action.accept(session);
+            } catch (RuntimeException e) {
+                if (count++ == 0) {
+                    first = e;
+                }
+            }
+        }
+
+        void log() {
+            if (count > 0) {
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "heartbeat actions failed at one wake: " + count + " (the first below)",
+                        first);
+            }
         }
     }
 
