@@ -68,6 +68,14 @@ final class SocketWork {
 
     private long refusalWindow;
     private boolean countingStopped;
+    /**
+     * Completes once every join of this socket that waits for the cluster's answer is done (a room named like a socket
+     * id: TenantChat's check on every node); a leave of the socket waits for it, so that it is not done before a join
+     * sent earlier (a review: the leave overtook the join, and the user stayed in the room).
+     */
+    private volatile CompletableFuture<Void> joinsChecked = DONE;
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** Tracks a read until it completes; returns it. */
     <T> CompletableFuture<T> read(CompletableFuture<T> read) {
@@ -206,5 +214,16 @@ final class SocketWork {
             refusals = 0;
         }
         return ++refusals > most;
+    }
+
+    /** A join of this socket waits for the cluster until {@code checked} completes. */
+    synchronized void joinChecking(CompletableFuture<Void> checked) {
+        CompletableFuture<Void> before = joinsChecked;
+        joinsChecked = before.isDone() ? checked : CompletableFuture.allOf(before, checked);
+    }
+
+    /** Completes once the joins this socket sent so far that wait for the cluster are done. */
+    CompletableFuture<Void> joinsChecked() {
+        return joinsChecked;
     }
 }

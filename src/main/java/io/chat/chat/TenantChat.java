@@ -554,13 +554,16 @@ final class TenantChat {
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
         refuseSocketRoom(room);
-        // a conversation's leave hides it: its members stay stored, and dm:open or room:join brings it back
-        socketRooms.exit(socket, room);
-        if (Memberships.follows(socket)) {
-            memberships.forget(socket, room, ack); // acks once the store has forgotten it
-        } else {
-            ack.send(Acks.ok());
-        }
+        // after the joins sent before it that wait for the cluster: a leave sent after a join is not done before it
+        whenJoinsChecked(socket, "room:leave", ack, () -> {
+            // a conversation's leave hides it: its members stay stored, and dm:open or room:join brings it back
+            socketRooms.exit(socket, room);
+            if (Memberships.follows(socket)) {
+                memberships.forget(socket, room, ack); // acks once the store has forgotten it
+            } else {
+                ack.send(Acks.ok());
+            }
+        });
     }
 
     /**
@@ -574,6 +577,11 @@ final class TenantChat {
             synchronized (work(socket)) {
                 if (socket.inRoom(room)) {
                     return true;
+                }
+                if (namespace.socket(room).isPresent()) {
+                    // a remembered room restored, or followed from another node, that is a socket's own here: a join
+                    // let through while the cluster could not say (Redis down) is not followed into it
+                    return false;
                 }
                 if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
                     return false;
@@ -808,20 +816,44 @@ final class TenantChat {
             then.run();
             return;
         }
+        CompletableFuture<Void> checked = new CompletableFuture<>();
+        work(socket).joinChecking(checked);
         peers.isSocketElsewhere(room).whenComplete((elsewhere, error) -> {
             try {
                 if (Boolean.TRUE.equals(elsewhere)) {
-                    throw new Acks.Refusal(FORBIDDEN, ROOM_NOT_ALLOWED);
+                    Acks.fail(ack, FORBIDDEN, ROOM_NOT_ALLOWED);
+                    refused(socket);
+                } else {
+                    runConnected(socket, "room:join", ack, then);
                 }
-                if (socket.connected()) {
-                    then.run();
-                }
-            } catch (Acks.Refusal refusal) {
-                Acks.fail(ack, refusal.code(), refusal.getMessage());
-            } catch (RuntimeException e) {
-                failed("room:join", e, ack);
+            } finally {
+                checked.complete(null); // the socket is in the room by now, or will not be
             }
         });
+    }
+
+    /** Runs {@code then} once the socket's joins that wait for the cluster ({@link #unlessSocketElsewhere}) are done. */
+    private void whenJoinsChecked(Socket socket, String event, Ack ack, Runnable then) {
+        CompletableFuture<Void> joins = work(socket).joinsChecked();
+        if (joins.isDone()) {
+            then.run();
+        } else {
+            joins.whenComplete((done, error) -> runConnected(socket, event, ack, then));
+        }
+    }
+
+    /** Runs {@code then} in a later stage of an event, with the refusals and failures it throws acked as the event's. */
+    private void runConnected(Socket socket, String event, Ack ack, Runnable then) {
+        try {
+            if (socket.connected()) {
+                then.run();
+            }
+        } catch (Acks.Refusal refusal) {
+            Acks.fail(ack, refusal.code(), refusal.getMessage());
+            refused(socket);
+        } catch (RuntimeException e) {
+            failed(event, e, ack);
+        }
     }
 
     /** 20 characters of base64url: 15 random bytes, as this server and socket.io's base64id make a socket's id. */

@@ -11,6 +11,7 @@ import io.socket.client.IO;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +119,23 @@ class ClusterMembershipTest {
         alice.sync();
         assertTrue(alice.received("room:joined").isEmpty());
         assertTrue(alice.received("message").isEmpty());
+    }
+
+    @Test
+    void aLeaveSentRightAfterAJoinOfARoomNamedLikeASocketIsDoneAfterIt() {
+        // such a join waits for every node's answer; a leave sent at once could be done first, and the user stayed in
+        // the room (a review: 1 of 50)
+        String tenant = cluster.tenant(null, "alice");
+        ChatClient alice = following(cluster.a, tenant, cluster.a.login(tenant, "alice"));
+        for (int i = 0; i < 10; i++) {
+            String room = "engineering-front" + String.format("%03d", i);
+            CompletableFuture<JsonNode> join = alice.request("room:join", json("room", room));
+            CompletableFuture<JsonNode> leave = alice.request("room:leave", json("room", room));
+            assertOk(ChatClient.await(join, "join"));
+            assertOk(ChatClient.await(leave, "leave"));
+            assertEquals(
+                    List.of(), names(assertOk(alice.call("rooms:mine", json())).get("rooms")), room);
+        }
     }
 
     @Test
