@@ -155,9 +155,26 @@ final class TenantPeers implements Peers {
 
     @Override
     public CompletableFuture<Boolean> isSocketElsewhere(String room) {
-        // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its node
-        return clusterSockets.get(BroadcastOptions.rooms(Set.of(room))).thenApply(sockets -> sockets.stream()
-                .anyMatch(socket -> socket.id().equals(room)));
+        // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its server,
+        // whoever's it is (a Node socket.io server's sockets carry no user of ours, so Member would drop them)
+        CompletableFuture<List<SocketSnapshot>> fetched;
+        try {
+            fetched = adapter.fetchAllSockets(BroadcastOptions.rooms(Set.of(room)));
+        } catch (RuntimeException e) {
+            fetched = CompletableFuture.failedFuture(e);
+        }
+        return fetched.thenApply(sockets ->
+                        sockets.stream().anyMatch(socket -> socket.id().equals(room)))
+                .exceptionally(error -> {
+                    Throwable cause =
+                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof ClusterTimeoutException timeout) {
+                        return timeout.partial().stream()
+                                .anyMatch(json -> json.path("id").asText().equals(room));
+                    }
+                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-socket-check outcome=failed");
+                    return false;
+                });
     }
 
     @Override

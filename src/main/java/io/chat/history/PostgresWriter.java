@@ -356,7 +356,6 @@ final class PostgresWriter {
         }
     }
 
-    /** Data exceptions (22), constraint violations (23) and transaction rollbacks such as deadlocks (40). */
     /**
      * Asks the pool for a connection, in turn, until one comes (then writes ask it again) or the writer stops; one probe
      * at a time, on a thread of its own, so that no write waits for it.
@@ -398,6 +397,7 @@ final class PostgresWriter {
         return false;
     }
 
+    /** Data exceptions (22), constraint violations (23) and transaction rollbacks such as deadlocks (40). */
     private static boolean failedForItsData(Throwable e) {
         return e instanceof SQLException sql
                 && sql.getSQLState() != null
