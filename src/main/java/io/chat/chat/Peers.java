@@ -36,7 +36,9 @@ public interface Peers {
     /**
      * Whether a socket of another node (or of another Socket.IO server on the same Redis) has the id {@code room}:
      * every socket is alone in the room named by its id, which no event may name. False on a single node (this node's
-     * sockets are looked up where the event is), and when the cluster cannot be asked.
+     * sockets are looked up where the event is). Fails when the cluster cannot tell (unreachable, or a server silent
+     * past the request timeout without the id among the answers): a membership let through then would stay after the
+     * cluster is back, and receive that socket's private events.
      */
     CompletableFuture<Boolean> isSocketElsewhere(String room);
 

@@ -808,8 +808,9 @@ final class TenantChat {
      * Runs {@code then} unless {@code room} is the id of a socket on another node: a join is the only way into a room, so
      * the other events that name one need no more than {@link #refuseSocketRoom} (a review: a user on another node
      * joined a socket's own room, learnt from its members whose socket it was, and sent to it). Only a name shaped as a
-     * socket id (ours, and the official server's) costs the cluster's answer; when the cluster cannot answer, this
-     * node's own check stands.
+     * socket id (ours, and the official server's) costs the cluster's answer; when the cluster cannot answer, the join
+     * is refused {@code unavailable} (a review: let through while Redis was down, the membership stayed once it was
+     * back).
      */
     private void unlessSocketElsewhere(Socket socket, String room, Ack ack, Runnable then) {
         if (!shapedAsSocketId(room)) {
@@ -820,7 +821,9 @@ final class TenantChat {
         work(socket).joinChecking(checked);
         peers.isSocketElsewhere(room).whenComplete((elsewhere, error) -> {
             try {
-                if (Boolean.TRUE.equals(elsewhere)) {
+                if (error != null) {
+                    Acks.fail(ack, UNAVAILABLE, "room check unavailable");
+                } else if (elsewhere) {
                     Acks.fail(ack, FORBIDDEN, ROOM_NOT_ALLOWED);
                     refused(socket);
                 } else {

@@ -165,15 +165,17 @@ final class TenantPeers implements Peers {
         }
         return fetched.thenApply(sockets ->
                         sockets.stream().anyMatch(socket -> socket.id().equals(room)))
-                .exceptionally(error -> {
+                .exceptionallyCompose(error -> {
                     Throwable cause =
                             error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (cause instanceof ClusterTimeoutException timeout) {
-                        return timeout.partial().stream()
-                                .anyMatch(json -> json.path("id").asText().equals(room));
+                    if (cause instanceof ClusterTimeoutException timeout
+                            && timeout.partial().stream()
+                                    .anyMatch(json -> json.path("id").asText().equals(room))) {
+                        return CompletableFuture.completedFuture(true);
                     }
+                    // the server that did not answer may hold that socket: unknown, which the join refuses
                     LOGGER.log(System.Logger.Level.WARNING, "event=cluster-socket-check outcome=failed");
-                    return false;
+                    return CompletableFuture.failedFuture(cause);
                 });
     }
 
