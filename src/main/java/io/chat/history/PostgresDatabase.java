@@ -67,9 +67,9 @@ public final class PostgresDatabase implements AutoCloseable {
     private PostgresDatabase(HikariDataSource pool, Executor readExecutor, CommitObserver observer) {
         this.pool = pool;
         this.readExecutor = readExecutor;
-        this.writer = new PostgresWriter(pool, observer);
-        this.searchIndexCleaner = new PostgresSearchIndexCleaner(pool);
         this.health = new HealthProbe("postgres", this::answers, () -> {}, HEALTH_REUSE);
+        this.writer = new PostgresWriter(pool, observer, () -> health.check().copy());
+        this.searchIndexCleaner = new PostgresSearchIndexCleaner(pool);
         this.tenantRecords = new PostgresTenantRecords(pool);
     }
 

@@ -12,8 +12,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -41,7 +45,9 @@ import javax.sql.DataSource;
  * committed: a resend with the same clientId then finds the stored message.
  *
  * <p>A connection is borrowed from the pool per batch, so a database that went away and came back is used again
- * without anything being reopened. Nobody interrupts this thread (callers only queue work).
+ * without anything being reopened. Nobody interrupts this thread (callers only queue work). A batch that runs past
+ * {@link #STALL} has the database asked whether it answers (see {@link #watch}); if it does not, the batch's connection
+ * is cut, and the batch and the writes behind it fail at once rather than wait out the socket's timeout.
  */
 final class PostgresWriter {
     private static final System.Logger LOG = System.getLogger(PostgresWriter.class.getName());
@@ -62,6 +68,12 @@ final class PostgresWriter {
     private static final Duration STUCK = Duration.ofSeconds(10);
     /** How long the probe of an unreachable database waits between two asks that failed at once. */
     static final Duration PROBE_PAUSE = Duration.ofMillis(250);
+    /** A batch running longer than this has the database asked whether it answers. */
+    static final Duration STALL = Duration.ofSeconds(1);
+    /** How long that question may take before the database counts as not answering. */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(2);
+    /** How often the watch looks at the batch under way. */
+    private static final Duration WATCH_PERIOD = Duration.ofMillis(250);
 
     sealed interface Op permits Append, Task, Barrier, Stop {}
 
@@ -80,10 +92,12 @@ final class PostgresWriter {
 
     private final DataSource pool;
     private final CommitObserver observer;
+    private final Supplier<CompletableFuture<Boolean>> answers;
     private final WriteQueue<Op> queue;
     private final Thread thread;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile long batchStartedNanos; // 0 while idle
+    private volatile Connection inFlight; // the batch's connection, null between transactions
 
     /**
      * Set when a batch found the database unreachable (no connection within the pool's connection timeout, 2 s, or
@@ -95,9 +109,11 @@ final class PostgresWriter {
 
     private final AtomicBoolean probing = new AtomicBoolean();
 
-    PostgresWriter(DataSource pool, CommitObserver observer) {
+    /** {@code answers}: whether the database answers a query now (true), asked of a batch that stalls. */
+    PostgresWriter(DataSource pool, CommitObserver observer, Supplier<CompletableFuture<Boolean>> answers) {
         this.pool = pool;
         this.observer = observer;
+        this.answers = answers;
         this.queue = new WriteQueue<>("postgres store", MAX_PENDING, Stop.INSTANCE);
         // Daemon: acknowledged writes are committed already; stopping mid-way loses only unacknowledged ones.
         this.thread =
@@ -106,6 +122,7 @@ final class PostgresWriter {
 
     void start() {
         thread.start();
+        Thread.ofVirtual().name("store-watch-postgres").start(this::watch);
     }
 
     /** Queues {@code op}, whose future is {@code result}; a refused op fails its future at once. */
@@ -262,12 +279,15 @@ final class PostgresWriter {
         List<Runnable> completions = new ArrayList<>(writes.size());
         List<Op> rest;
         try (Connection connection = pool.getConnection()) {
+            inFlight = connection;
             try {
                 rest = apply(connection, writes, completions);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
+            } finally {
+                inFlight = null;
             }
         }
         if (rest.size() < writes.size()) {
@@ -353,6 +373,54 @@ final class PostgresWriter {
         try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('chat.tenant', ?, true)")) {
             statement.setString(1, Objects.requireNonNull(tenant));
             statement.execute();
+        }
+    }
+
+    /**
+     * Asks whether the database answers while a batch runs past {@link #STALL} (an answer is reused for up to a second)
+     * and cuts the batch's connection if it does not answer within {@link #ANSWER_WAIT}: a database frozen or cut off mid-batch (no reset
+     * comes back) held the writer until the socket's timeout (10 s), and every write queued behind with it (a review:
+     * failure acks up to 7 s, some past the client's 8 s). A slow database that answers is left to finish; a commit cut
+     * off may have been committed, which a resend with the same clientId finds.
+     */
+    private void watch() {
+        try {
+            while (!stopped.isDone()) {
+                Thread.sleep(WATCH_PERIOD);
+                long started = batchStartedNanos;
+                if (started == 0 || System.nanoTime() - started < STALL.toNanos()) {
+                    continue;
+                }
+                Connection stalled = inFlight;
+                if (stalled != null && !answered() && batchStartedNanos == started && inFlight == stalled) {
+                    LOG.log(
+                            Level.WARNING,
+                            "postgres store: a batch ran past " + STALL.toMillis()
+                                    + " ms and the database did not answer; cutting its connection");
+                    unreachable = true;
+                    probe();
+                    cut(stalled);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean answered() throws InterruptedException {
+        try {
+            return Boolean.TRUE.equals(answers.get().get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Closes the connection's socket under the statement that waits on it, which then fails (SQLState 08). */
+    private static void cut(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "postgres store: could not cut a stalled connection", e);
         }
     }
 

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ class PostgresWriterUnreachableTest {
      * A pool with no connection to give while {@code down}: its first ask fails at once (the pool's wait ran out), the
      * next ones wait until {@code answer} opens, as the pool's wait for a frozen database does. Counts the asks.
      */
-    private static final class Pool implements DataSource {
+    private static class Pool implements DataSource {
         volatile boolean down = true;
         final AtomicInteger asks = new AtomicInteger();
         final CountDownLatch answer = new CountDownLatch(1);
@@ -102,6 +104,94 @@ class PostgresWriterUnreachableTest {
         }));
     }
 
+    /**
+     * A pool that has a connection until one is cut: its {@code abort} (the socket closed under the statement) is
+     * counted and fails the work that waits on it.
+     */
+    private static final class LivePool extends Pool {
+        final CountDownLatch aborted = new CountDownLatch(1);
+
+        LivePool() {
+            down = false;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLTransientConnectionException {
+            if (aborted.getCount() == 0) { // the database that did not answer still does not
+                throw new SQLTransientConnectionException("Connection is not available, request timed out");
+            }
+            Connection quiet = nothing(Connection.class);
+            return (Connection) Proxy.newProxyInstance(
+                    Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("abort")) {
+                            aborted.countDown();
+                            return null;
+                        }
+                        return method.invoke(quiet, args);
+                    });
+        }
+    }
+
+    /** A task that waits, as one on a frozen database does, until its connection is cut or {@code released}. */
+    private static CompletableFuture<String> stalledTask(
+            PostgresWriter writer, LivePool pool, CountDownLatch released) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        return writer.submit(
+                new PostgresWriter.Task<>(
+                        "t",
+                        connection -> {
+                            while (released.getCount() > 0) {
+                                if (pool.aborted.getCount() == 0) {
+                                    throw new SQLException(
+                                            "An I/O error occurred while sending to the backend", "08006");
+                                }
+                                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                            }
+                            return "done";
+                        },
+                        result),
+                result);
+    }
+
+    @Test
+    void aBatchStalledOnADatabaseThatDoesNotAnswerHasItsConnectionCutAndTheWritesBehindItFailAtOnce() throws Exception {
+        LivePool pool = new LivePool();
+        PostgresWriter writer =
+                new PostgresWriter(pool, CommitObserver.NONE, () -> CompletableFuture.completedFuture(false));
+        writer.start();
+        try {
+            long start = System.nanoTime();
+            CompletableFuture<String> stalled = stalledTask(writer, pool, new CountDownLatch(1));
+            Thread.sleep(100); // the stalled task is the batch under way; the next one queues behind it
+            CompletableFuture<String> behind = task(writer);
+            assertInstanceOf(StoreException.class, failure(stalled));
+            assertInstanceOf(StoreException.class, failure(behind));
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(took < 5_000, "failed after " + took + " ms, not within the stall and the question's wait");
+            assertEquals(0, pool.aborted.getCount(), "the stalled batch's connection was cut");
+        } finally {
+            writer.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSlowBatchOnADatabaseThatAnswersIsLeftToFinish() throws Exception {
+        LivePool pool = new LivePool();
+        PostgresWriter writer =
+                new PostgresWriter(pool, CommitObserver.NONE, () -> CompletableFuture.completedFuture(true));
+        writer.start();
+        try {
+            CountDownLatch released = new CountDownLatch(1);
+            CompletableFuture<String> slow = stalledTask(writer, pool, released);
+            Thread.sleep(PostgresWriter.STALL.toMillis() * 3);
+            released.countDown();
+            assertEquals("done", slow.get(10, TimeUnit.SECONDS));
+            assertEquals(1, pool.aborted.getCount(), "no connection was cut");
+        } finally {
+            writer.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static CompletableFuture<String> task(PostgresWriter writer) {
         CompletableFuture<String> result = new CompletableFuture<>();
         return writer.submit(new PostgresWriter.Task<>("t", connection -> "done", result), result);
@@ -115,7 +205,8 @@ class PostgresWriterUnreachableTest {
     @Test
     void writesFailAtOnceWhileAProbeWaitsForTheUnreachableDatabaseAndSucceedOnceItAnswers() throws Exception {
         Pool pool = new Pool();
-        PostgresWriter writer = new PostgresWriter(pool, CommitObserver.NONE);
+        PostgresWriter writer =
+                new PostgresWriter(pool, CommitObserver.NONE, () -> CompletableFuture.completedFuture(true));
         writer.start();
         try {
             assertInstanceOf(StoreException.class, failure(task(writer)));
