@@ -46,8 +46,8 @@ import javax.sql.DataSource;
  *
  * <p>A connection is borrowed from the pool per batch, so a database that went away and came back is used again
  * without anything being reopened. Nobody interrupts this thread (callers only queue work). A batch that runs past
- * {@link #STALL} has the database asked whether it answers (see {@link #watch}); if it does not, the batch's connection
- * is cut, and the batch and the writes behind it fail at once rather than wait out the socket's timeout.
+ * {@link #STALL} has the database asked whether it answers (see {@link #watch}); if it does not, the writes waiting
+ * behind it fail at once rather than wait out the socket's timeout, and so does the batch unless its COMMIT was sent.
  */
 final class PostgresWriter {
     private static final System.Logger LOG = System.getLogger(PostgresWriter.class.getName());
@@ -97,7 +97,12 @@ final class PostgresWriter {
     private final Thread thread;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile long batchStartedNanos; // 0 while idle
-    private volatile Connection inFlight; // the batch's connection, null between transactions
+    /** Orders the watch's cut against the batch's COMMIT: a cut happens before COMMIT is sent, or not at all. */
+    private final Object cutLock = new Object();
+
+    private Connection inFlight; // guarded by cutLock: the batch's connection, null between transactions
+    private boolean committing; // guarded by cutLock: COMMIT sent (or about to be) on inFlight
+    private boolean cut; // guarded by cutLock: inFlight was cut by the watch
 
     /**
      * Set when a batch found the database unreachable (no connection within the pool's connection timeout, 2 s, or
@@ -131,6 +136,11 @@ final class PostgresWriter {
             // A write made from a callback running on this thread could only be waited for forever.
             result.completeExceptionally(
                     new IllegalStateException("store called from its own writer thread; use an *Async stage"));
+            return result;
+        }
+        if (unreachable && isWrite(op)) {
+            // the writer may be held by a COMMIT the database has not answered (see watch): not queued behind it
+            result.completeExceptionally(unreachableFailure());
             return result;
         }
         StoreException refused = queue.offer(op);
@@ -197,7 +207,7 @@ final class PostgresWriter {
     private void write(List<Op> batch) {
         List<Op> writes = batch.stream().filter(op -> !(op instanceof Barrier)).toList();
         if (!writes.isEmpty() && unreachable) {
-            StoreException failure = new StoreException("postgres store: the database is unreachable");
+            StoreException failure = unreachableFailure();
             writes.forEach(op -> fail(op, failure));
         } else if (!writes.isEmpty()) {
             long start = System.nanoTime();
@@ -227,6 +237,11 @@ final class PostgresWriter {
         Op loser = null;
         int losses = 0;
         while (!pending.isEmpty()) {
+            if (unreachable) { // found so meanwhile (a batch written write by write, a race run again)
+                StoreException failure = unreachableFailure();
+                pending.forEach(op -> fail(op, failure));
+                return;
+            }
             try {
                 pending = commit(pending, start);
                 if (pending.isEmpty()) {
@@ -279,15 +294,27 @@ final class PostgresWriter {
         List<Runnable> completions = new ArrayList<>(writes.size());
         List<Op> rest;
         try (Connection connection = pool.getConnection()) {
-            inFlight = connection;
+            synchronized (cutLock) {
+                inFlight = connection;
+                committing = false;
+                cut = false;
+            }
             try {
                 rest = apply(connection, writes, completions);
+                synchronized (cutLock) {
+                    if (cut) { // the statements were answered as the watch cut: nothing was committed
+                        throw new SQLException("postgres store: connection cut by the watch", "08006");
+                    }
+                    committing = true;
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             } finally {
-                inFlight = null;
+                synchronized (cutLock) { // before the connection goes back to the pool: never cut after
+                    inFlight = null;
+                }
             }
         }
         if (rest.size() < writes.size()) {
@@ -377,34 +404,62 @@ final class PostgresWriter {
     }
 
     /**
-     * Asks whether the database answers while a batch runs past {@link #STALL} (an answer is reused for up to a second)
-     * and cuts the batch's connection if it does not answer within {@link #ANSWER_WAIT}: a database frozen or cut off mid-batch (no reset
-     * comes back) held the writer until the socket's timeout (10 s), and every write queued behind with it (a review:
-     * failure acks up to 7 s, some past the client's 8 s). A slow database that answers is left to finish; a commit cut
-     * off may have been committed, which a resend with the same clientId finds.
+     * Asks whether the database answers while a batch runs past {@link #STALL} (an answer is reused for up to a second).
+     * If it does not within {@link #ANSWER_WAIT}, the writes waiting behind the batch fail at once, and new ones until a
+     * probe gets a connection; and the batch's connection is cut unless its COMMIT was sent. A database frozen or cut
+     * off mid-batch (no reset comes back) held the writer until the socket's timeout (10 s), and every write queued
+     * behind with it (a review: failure acks up to 7 s, some past the client's 8 s). A batch cut before its COMMIT
+     * fails knowing that nothing was stored; one whose COMMIT was sent waits for the database's answer (it may have
+     * committed: cut, it would be acked failed though stored, which a later review found), up to the socket timeout.
+     * A slow database that answers is left alone.
      */
     private void watch() {
-        try {
-            while (!stopped.isDone()) {
+        long reported = 0; // the batch the log has a line about
+        while (!stopped.isDone()) {
+            try {
                 Thread.sleep(WATCH_PERIOD);
                 long started = batchStartedNanos;
-                if (started == 0 || System.nanoTime() - started < STALL.toNanos()) {
-                    continue;
+                if (started != 0 && System.nanoTime() - started >= STALL.toNanos() && !answered()) {
+                    stalled(started, started != reported);
+                    reported = started;
                 }
-                Connection stalled = inFlight;
-                if (stalled != null && !answered() && batchStartedNanos == started && inFlight == stalled) {
-                    LOG.log(
-                            Level.WARNING,
-                            "postgres store: a batch ran past " + STALL.toMillis()
-                                    + " ms and the database did not answer; cutting its connection");
-                    unreachable = true;
-                    probe();
-                    cut(stalled);
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "postgres store: the writer's watch failed; it goes on", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The database did not answer while the batch started at {@code started} ran (asked again every {@link
+     * #WATCH_PERIOD} while it runs: writes that came meanwhile fail too).
+     */
+    private void stalled(long started, boolean log) {
+        boolean cutNow;
+        synchronized (cutLock) {
+            if (inFlight == null || batchStartedNanos != started) {
+                return; // that batch ended meanwhile
+            }
+            cutNow = !committing && !cut;
+            if (cutNow) {
+                cut = true;
+                cut(inFlight);
+            }
+        }
+        unreachable = true;
+        probe();
+        StoreException failure = unreachableFailure();
+        int failed = queue.removeWaiting(PostgresWriter::isWrite, op -> fail(op, failure));
+        if (!log) {
+            return;
+        }
+        LOG.log(
+                Level.WARNING,
+                "postgres store: a batch ran past " + STALL.toMillis() + " ms and the database did not answer; "
+                        + (cutNow ? "its connection cut" : "its COMMIT waits for an answer") + ", " + failed
+                        + " waiting writes failed");
     }
 
     private boolean answered() throws InterruptedException {
@@ -422,6 +477,14 @@ final class PostgresWriter {
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "postgres store: could not cut a stalled connection", e);
         }
+    }
+
+    private static boolean isWrite(Op op) {
+        return op instanceof Append || op instanceof Task<?>;
+    }
+
+    private static StoreException unreachableFailure() {
+        return new StoreException("postgres store: the database is unreachable");
     }
 
     /**

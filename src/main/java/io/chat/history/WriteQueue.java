@@ -1,12 +1,14 @@
 package io.chat.history;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The queue in front of a store's writer thread: callers add writes (never blocking on I/O, ignoring their
@@ -140,6 +142,17 @@ final class WriteQueue<O> {
             batch.removeLast();
         }
         return stop;
+    }
+
+    /**
+     * Takes the queued ops that {@code which} selects out of the queue, in order, and hands each to {@code failer} (while
+     * the writer is held); the others keep their places. Returns how many.
+     */
+    int removeWaiting(Predicate<O> which, Consumer<O> failer) {
+        List<O> removed = new ArrayList<>();
+        queue.removeIf(op -> op != stopMarker && which.test(op) && removed.add(op));
+        removed.forEach(failer);
+        return removed.size();
     }
 
     /** Hands every write still queued to {@code failer} (after the writer stopped). */

@@ -105,70 +105,138 @@ class PostgresWriterUnreachableTest {
     }
 
     /**
-     * A pool that has a connection until one is cut: its {@code abort} (the socket closed under the statement) is
-     * counted and fails the work that waits on it.
+     * A database that freezes in the middle of a batch (in its statements, or in its COMMIT) until {@link #thaw}: while
+     * frozen it gives no new connection and does not answer the health question. A connection's {@code abort} (its
+     * socket closed under the statement) is counted and fails the statement that waits; a COMMIT that waits is not
+     * failed by it, as the watch never cuts one.
      */
-    private static final class LivePool extends Pool {
+    private static final class FreezingPool extends Pool {
         final CountDownLatch aborted = new CountDownLatch(1);
+        final AtomicInteger commits = new AtomicInteger();
+        volatile boolean frozen;
+        volatile boolean freezeAtCommit;
 
-        LivePool() {
+        FreezingPool() {
             down = false;
+        }
+
+        CompletableFuture<Boolean> answers() {
+            return CompletableFuture.completedFuture(!frozen);
+        }
+
+        void thaw() {
+            frozen = false;
         }
 
         @Override
         public Connection getConnection() throws SQLTransientConnectionException {
-            if (aborted.getCount() == 0) { // the database that did not answer still does not
+            if (frozen) {
                 throw new SQLTransientConnectionException("Connection is not available, request timed out");
             }
             Connection quiet = nothing(Connection.class);
             return (Connection) Proxy.newProxyInstance(
                     Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("abort")) {
-                            aborted.countDown();
-                            return null;
+                        switch (method.getName()) {
+                            case "abort" -> {
+                                aborted.countDown();
+                                return null;
+                            }
+                            case "commit" -> {
+                                if (freezeAtCommit) {
+                                    freezeAtCommit = false;
+                                    frozen = true;
+                                    awaitThaw(false);
+                                }
+                                commits.incrementAndGet();
+                                return null;
+                            }
+                            default -> {
+                                return method.invoke(quiet, args);
+                            }
                         }
-                        return method.invoke(quiet, args);
                     });
+        }
+
+        /** Waits while frozen; with {@code cuttable}, fails as a statement does once its connection is cut. */
+        void awaitThaw(boolean cuttable) throws SQLException {
+            while (frozen) {
+                if (cuttable && aborted.getCount() == 0) {
+                    throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
         }
     }
 
-    /** A task that waits, as one on a frozen database does, until its connection is cut or {@code released}. */
-    private static CompletableFuture<String> stalledTask(
-            PostgresWriter writer, LivePool pool, CountDownLatch released) {
+    /** A task whose statement finds the database frozen (from the moment it runs until it thaws). */
+    private static CompletableFuture<String> taskFreezingTheDatabase(PostgresWriter writer, FreezingPool database) {
         CompletableFuture<String> result = new CompletableFuture<>();
         return writer.submit(
                 new PostgresWriter.Task<>(
                         "t",
                         connection -> {
-                            while (released.getCount() > 0) {
-                                if (pool.aborted.getCount() == 0) {
-                                    throw new SQLException(
-                                            "An I/O error occurred while sending to the backend", "08006");
-                                }
-                                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                            }
+                            database.frozen = true;
+                            database.awaitThaw(true);
                             return "done";
                         },
                         result),
                 result);
     }
 
-    @Test
-    void aBatchStalledOnADatabaseThatDoesNotAnswerHasItsConnectionCutAndTheWritesBehindItFailAtOnce() throws Exception {
-        LivePool pool = new LivePool();
-        PostgresWriter writer =
-                new PostgresWriter(pool, CommitObserver.NONE, () -> CompletableFuture.completedFuture(false));
+    private static PostgresWriter started(FreezingPool database) {
+        PostgresWriter writer = new PostgresWriter(database, CommitObserver.NONE, database::answers);
         writer.start();
+        return writer;
+    }
+
+    @Test
+    void aBatchStalledInItsStatementsOnADatabaseThatDoesNotAnswerIsCutAndFailsWithTheWritesBehindIt() throws Exception {
+        FreezingPool database = new FreezingPool();
+        PostgresWriter writer = started(database);
         try {
             long start = System.nanoTime();
-            CompletableFuture<String> stalled = stalledTask(writer, pool, new CountDownLatch(1));
-            Thread.sleep(100); // the stalled task is the batch under way; the next one queues behind it
-            CompletableFuture<String> behind = task(writer);
+            CompletableFuture<String> stalled = taskFreezingTheDatabase(writer, database);
+            while (!database.frozen) {
+                Thread.sleep(5);
+            }
+            CompletableFuture<String> behind = task(writer); // queued behind the stalled batch
             assertInstanceOf(StoreException.class, failure(stalled));
             assertInstanceOf(StoreException.class, failure(behind));
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(took < 5_000, "failed after " + took + " ms, not within the stall and the question's wait");
-            assertEquals(0, pool.aborted.getCount(), "the stalled batch's connection was cut");
+            assertEquals(0, database.aborted.getCount(), "the stalled batch's connection was cut");
+            assertEquals(0, database.commits.get(), "nothing was committed");
+            assertInstanceOf(StoreException.class, failure(task(writer)), "a write while it is still frozen");
+
+            database.thaw();
+            awaitSuccess(writer);
+        } finally {
+            writer.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBatchStalledInItsCommitIsNotCutAndCompletesOnceTheDatabaseAnswersWhileTheWritesBehindItFail()
+            throws Exception {
+        // cut, a COMMIT the database had received was acked failed though stored once it thawed (a review)
+        FreezingPool database = new FreezingPool();
+        PostgresWriter writer = started(database);
+        try {
+            database.freezeAtCommit = true;
+            CompletableFuture<String> committing = task(writer);
+            while (!database.frozen) {
+                Thread.sleep(5);
+            }
+            CompletableFuture<String> queued = task(writer); // queued behind it before the watch found the stall
+            assertInstanceOf(StoreException.class, failure(queued));
+            assertInstanceOf(StoreException.class, failure(task(writer)), "a write once the stall was found");
+            assertTrue(!committing.isDone(), "the batch in its COMMIT waits for the database");
+            assertEquals(1, database.aborted.getCount(), "no connection was cut");
+
+            database.thaw();
+            assertEquals("done", committing.get(10, TimeUnit.SECONDS));
+            assertEquals(1, database.commits.get());
+            awaitSuccess(writer);
         } finally {
             writer.stop().get(10, TimeUnit.SECONDS);
         }
@@ -176,19 +244,32 @@ class PostgresWriterUnreachableTest {
 
     @Test
     void aSlowBatchOnADatabaseThatAnswersIsLeftToFinish() throws Exception {
-        LivePool pool = new LivePool();
-        PostgresWriter writer =
-                new PostgresWriter(pool, CommitObserver.NONE, () -> CompletableFuture.completedFuture(true));
-        writer.start();
+        FreezingPool database = new FreezingPool();
+        PostgresWriter writer = started(database);
         try {
-            CountDownLatch released = new CountDownLatch(1);
-            CompletableFuture<String> slow = stalledTask(writer, pool, released);
-            Thread.sleep(PostgresWriter.STALL.toMillis() * 3);
-            released.countDown();
+            CompletableFuture<String> result = new CompletableFuture<>();
+            CompletableFuture<String> slow = writer.submit(
+                    new PostgresWriter.Task<>(
+                            "t",
+                            connection -> {
+                                LockSupport.parkNanos(PostgresWriter.STALL.toNanos() * 3);
+                                return "done";
+                            },
+                            result),
+                    result);
             assertEquals("done", slow.get(10, TimeUnit.SECONDS));
-            assertEquals(1, pool.aborted.getCount(), "no connection was cut");
+            assertEquals(1, database.aborted.getCount(), "no connection was cut");
         } finally {
             writer.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Writes succeed again (once the probe found the database answering). */
+    private static void awaitSuccess(PostgresWriter writer) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (task(writer).handle((done, error) -> done).get(10, TimeUnit.SECONDS) == null) {
+            assertTrue(System.nanoTime() < deadline, "writes never succeeded once the database answered");
+            Thread.sleep(20);
         }
     }
 
