@@ -129,6 +129,11 @@ final class ClusterScripts {
             """;
 
     /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
+    /** ARGV: prefix. How many nodes are in the set: live ones, and dead ones not reaped yet. */
+    static final String NODES = """
+            return redis.call('ZCARD', ARGV[1] .. 'nodes')
+            """;
+
     static final String LEAVE = """
             redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])
             return 0

@@ -191,13 +191,23 @@ public final class RedisAdapter implements Adapter {
      * ClusterTimeoutException} when a server does not answer in time.
      */
     public CompletableFuture<List<SocketSnapshot>> fetchAllSockets(BroadcastOptions options) {
+        return fetchAllSockets(options, 0);
+    }
+
+    /**
+     * {@link #fetchAllSockets(BroadcastOptions)}, waiting for at least {@code atLeast} servers (this one included)
+     * whatever Redis counts: the subscribers it counts are the servers connected to it now, and one that is cut off
+     * from Redis, or reconnecting, is not among them, so a question that must hear from every server of a set known
+     * otherwise times out rather than take the ones that answered for all.
+     */
+    public CompletableFuture<List<SocketSnapshot>> fetchAllSockets(BroadcastOptions options, int atLeast) {
         List<JsonNode> own = new ArrayList<>();
         for (Socket socket : local.fetchSockets(options)) {
             own.add(snapshot(socket));
         }
         ObjectNode request = Requester.request(cluster.uid(), Requester.newId(), RequestType.REMOTE_FETCH);
         request.set("opts", WireOptions.selection(options));
-        return ask(request, "sockets", own)
+        return ask(request, "sockets", own, atLeast)
                 .thenApply(
                         list -> list.stream().map(RedisAdapter::socketSnapshot).toList());
     }
@@ -207,16 +217,17 @@ public final class RedisAdapter implements Adapter {
         List<JsonNode> own = new ArrayList<>();
         local.rooms().keySet().forEach(room -> own.add(Messages.NODES.textNode(room)));
         ObjectNode request = Requester.request(cluster.uid(), Requester.newId(), RequestType.ALL_ROOMS);
-        return ask(request, "rooms", own).thenApply(list -> {
+        return ask(request, "rooms", own, 0).thenApply(list -> {
             Set<String> rooms = new HashSet<>();
             list.forEach(room -> rooms.add(room.asText()));
             return rooms;
         });
     }
 
-    private CompletableFuture<List<JsonNode>> ask(ObjectNode request, String field, List<JsonNode> own) {
+    private CompletableFuture<List<JsonNode>> ask(ObjectNode request, String field, List<JsonNode> own, int atLeast) {
         CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
-        Requester.onSuccess(serverCount(), result, servers -> {
+        Requester.onSuccess(serverCount(), result, counted -> {
+            int servers = Math.max(counted, atLeast);
             if (servers <= 1) {
                 result.complete(own);
                 return;

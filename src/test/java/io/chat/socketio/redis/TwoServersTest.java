@@ -138,6 +138,23 @@ class TwoServersTest {
     }
 
     @Test
+    void aFetchThatMustHearFromMoreServersThanRedisCountsTimesOutWithTheAnswersThatCame() throws Exception {
+        // Redis counts the servers subscribed now; a server known to be in the cluster but cut off from Redis is not
+        // among them, and a fetch that must hear from every one of them waits for it (the socket-room check)
+        try (Client onB = Client.connect(b.url(), "/acme")) {
+            onB.join("watch");
+            var fetch = a.adapter("/acme").fetchAllSockets(BroadcastOptions.rooms(Set.of("watch")), 3);
+            var error = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> fetch.get(Client.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            var timeout = assertInstanceOf(ClusterTimeoutException.class, error.getCause());
+            assertEquals(
+                    List.of(onB.id()),
+                    timeout.partial().stream().map(s -> s.path("id").asText()).toList());
+        }
+    }
+
+    @Test
     void aServerThatDoesNotAnswerInTimeFailsTheRequestWithWhatArrived() throws Exception {
         b.adapter("/globex").onServerSideEmit("slow", (args, ack) -> {
             // never answers
