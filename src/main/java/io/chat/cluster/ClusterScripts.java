@@ -128,12 +128,12 @@ final class ClusterScripts {
             return 0
             """;
 
-    /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
     /** ARGV: prefix. How many nodes are in the set: live ones, and dead ones not reaped yet. */
     static final String NODES = """
             return redis.call('ZCARD', ARGV[1] .. 'nodes')
             """;
 
+    /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
     static final String LEAVE = """
             redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])
             return 0
