@@ -173,8 +173,7 @@ final class TenantPeers implements Peers {
         return fetched.thenApply(sockets ->
                         sockets.stream().anyMatch(socket -> socket.id().equals(room)))
                 .exceptionallyCompose(error -> {
-                    Throwable cause =
-                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    Throwable cause = cause(error);
                     if (cause instanceof ClusterTimeoutException timeout
                             && timeout.partial().stream()
                                     .anyMatch(json -> json.path("id").asText().equals(room))) {
@@ -225,8 +224,7 @@ final class TenantPeers implements Peers {
                         .flatMap(Optional::stream)
                         .toList())
                 .exceptionally(error -> {
-                    Throwable cause =
-                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    Throwable cause = cause(error);
                     if (cause instanceof ClusterTimeoutException timeout) {
                         LOGGER.log(System.Logger.Level.DEBUG, "event=cluster-fetch outcome=partial");
                         List<Member> partial = new ArrayList<>();
@@ -430,5 +428,10 @@ final class TenantPeers implements Peers {
             field.append(ClusterPeers.SEPARATOR).append(name);
         }
         return field.toString();
+    }
+
+    /** What failed a stage: the cause a {@link CompletionException} wraps. */
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }

@@ -100,9 +100,15 @@ final class PostgresWriter {
     /** Orders the watch's cut against the batch's COMMIT: a cut happens before COMMIT is sent, or not at all. */
     private final Object cutLock = new Object();
 
+    /** Where the transaction on {@link #inFlight} is. */
+    private enum Stage {
+        APPLYING,
+        COMMITTING,
+        CUT
+    }
+
     private Connection inFlight; // guarded by cutLock: the batch's connection, null between transactions
-    private boolean committing; // guarded by cutLock: COMMIT sent (or about to be) on inFlight
-    private boolean cut; // guarded by cutLock: inFlight was cut by the watch
+    private Stage stage; // guarded by cutLock: inFlight's
 
     /**
      * Set when a batch found the database unreachable (no connection within the pool's connection timeout, 2 s, or
@@ -206,10 +212,7 @@ final class PostgresWriter {
 
     private void write(List<Op> batch) {
         List<Op> writes = batch.stream().filter(op -> !(op instanceof Barrier)).toList();
-        if (!writes.isEmpty() && unreachable) {
-            StoreException failure = unreachableFailure();
-            writes.forEach(op -> fail(op, failure));
-        } else if (!writes.isEmpty()) {
+        if (!writes.isEmpty()) { // inOrder fails them at once while the database is unreachable
             long start = System.nanoTime();
             batchStartedNanos = start == 0 ? 1 : start;
             try {
@@ -237,7 +240,7 @@ final class PostgresWriter {
         Op loser = null;
         int losses = 0;
         while (!pending.isEmpty()) {
-            if (unreachable) { // found so meanwhile (a batch written write by write, a race run again)
+            if (unreachable) { // before the batch, or found so meanwhile (write by write, a race run again)
                 StoreException failure = unreachableFailure();
                 pending.forEach(op -> fail(op, failure));
                 return;
@@ -296,16 +299,15 @@ final class PostgresWriter {
         try (Connection connection = pool.getConnection()) {
             synchronized (cutLock) {
                 inFlight = connection;
-                committing = false;
-                cut = false;
+                stage = Stage.APPLYING;
             }
             try {
                 rest = apply(connection, writes, completions);
                 synchronized (cutLock) {
-                    if (cut) { // the statements were answered as the watch cut: nothing was committed
+                    if (stage == Stage.CUT) { // the statements were answered as the watch cut: nothing committed
                         throw new SQLException("postgres store: connection cut by the watch", "08006");
                     }
-                    committing = true;
+                    stage = Stage.COMMITTING;
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -442,9 +444,9 @@ final class PostgresWriter {
             if (inFlight == null || batchStartedNanos != started) {
                 return; // that batch ended meanwhile
             }
-            cutNow = !committing && !cut;
+            cutNow = stage == Stage.APPLYING;
             if (cutNow) {
-                cut = true;
+                stage = Stage.CUT;
                 cut(inFlight);
             }
         }
