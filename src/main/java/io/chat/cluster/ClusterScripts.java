@@ -128,9 +128,9 @@ final class ClusterScripts {
             return 0
             """;
 
-    /** ARGV: prefix. How many nodes are in the set: live ones, and dead ones not reaped yet. */
+    /** ARGV: prefix. The nodes in the set: live ones, and dead ones not reaped yet. */
     static final String NODES = """
-            return redis.call('ZCARD', ARGV[1] .. 'nodes')
+            return redis.call('ZRANGE', ARGV[1] .. 'nodes', 0, -1)
             """;
 
     /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */

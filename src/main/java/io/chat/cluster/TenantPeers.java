@@ -157,16 +157,17 @@ final class TenantPeers implements Peers {
     public CompletableFuture<Boolean> isSocketElsewhere(String room) {
         // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its server,
         // whoever's it is (a Node socket.io server's sockets carry no user of ours, so Member would drop them). Every
-        // node in the cluster's set must answer: Redis counts only the servers subscribed now (a review: a node cut off
-        // from Redis, or this node's own subscriber reconnecting, left it out and the check passed on fewer answers)
+        // node in the cluster's set must answer, by name: Redis counts only the servers subscribed now (a review: a
+        // node cut off from Redis, or this node's own subscriber reconnecting, left it out and the check passed on
+        // fewer answers), and a count of answers alone let a Node server's answer stand for a silent node of ours
         CompletableFuture<List<SocketSnapshot>> fetched;
         try {
             RedisCluster redis = cluster.redis();
             fetched = !redis.connected()
                     ? CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"))
-                    : redis.evalInteger(ClusterScripts.NODES, ClusterPeers.PREFIX)
-                            .thenCompose(nodes -> adapter.fetchAllSockets(
-                                    BroadcastOptions.rooms(Set.of(room)), Math.toIntExact(nodes)));
+                    : redis.evalStrings(ClusterScripts.NODES, ClusterPeers.PREFIX)
+                            .thenCompose(nodes ->
+                                    adapter.fetchAllSockets(BroadcastOptions.rooms(Set.of(room)), Set.copyOf(nodes)));
         } catch (RuntimeException e) {
             fetched = CompletableFuture.failedFuture(e);
         }
