@@ -17,7 +17,8 @@ import java.util.Optional;
  * Helidon has no setting for it, so the field is replaced through reflection, on the connection's own thread before
  * its first WebSocket read (the reads happen on that thread too). A Helidon that renames the field, or a JDK that
  * refuses to change a final field, leaves the buffer as it was, logged once; {@code SocketReadBufferTest} fails on
- * such an upgrade so that it is noticed.
+ * such an upgrade so that it is noticed. The jar's manifest enables final field mutation for it (JEP 500: JDK 26 warns
+ * without it; a later release will refuse without it).
  */
 final class SocketReadBuffer {
     private static final System.Logger LOGGER = System.getLogger(SocketReadBuffer.class.getName());
