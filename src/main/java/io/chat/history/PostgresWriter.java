@@ -490,8 +490,9 @@ final class PostgresWriter {
     }
 
     /**
-     * Asks the pool for a connection, in turn, until one comes (then writes ask it again) or the writer stops; one probe
-     * at a time, on a thread of its own, so that no write waits for it.
+     * Asks the pool for a connection that answers, in turn, until one comes (then writes ask it again) or the writer
+     * stops; one probe at a time, on a thread of its own, so that no write waits for it. A connection alone is no proof:
+     * HikariCP hands out one used in the last 500 ms unchecked, which a database frozen since does not answer on.
      */
     private void probe() {
         if (!probing.compareAndSet(false, true)) {
@@ -501,7 +502,11 @@ final class PostgresWriter {
             try {
                 while (unreachable && !queue.isStopping()) {
                     try (Connection connection = pool.getConnection()) {
-                        unreachable = false;
+                        if (connection.isValid((int) ANSWER_WAIT.toSeconds())) {
+                            unreachable = false;
+                        } else {
+                            Thread.sleep(PROBE_PAUSE);
+                        }
                     } catch (SQLException | RuntimeException e) {
                         Thread.sleep(PROBE_PAUSE);
                     }

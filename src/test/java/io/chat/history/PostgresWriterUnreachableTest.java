@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class PostgresWriterUnreachableTest {
             if (down) {
                 throw new SQLTransientConnectionException("Connection is not available, request timed out");
             }
-            return nothing(Connection.class);
+            return answering(nothing(Connection.class), () -> !down);
         }
 
         @Override
@@ -104,6 +105,15 @@ class PostgresWriterUnreachableTest {
         }));
     }
 
+    /** {@code connection}, whose {@code isValid} tells whether the database answers now. */
+    private static Connection answering(Connection connection, BooleanSupplier answers) {
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) ->
+                        method.getName().equals("isValid") ? answers.getAsBoolean() : method.invoke(connection, args));
+    }
+
     /**
      * A database that freezes in the middle of a batch (in its statements, or in its COMMIT) until {@link #thaw}: while
      * frozen it gives no new connection and does not answer the health question. A connection's {@code abort} (its
@@ -115,6 +125,8 @@ class PostgresWriterUnreachableTest {
         final AtomicInteger commits = new AtomicInteger();
         volatile boolean frozen;
         volatile boolean freezeAtCommit;
+        /** As HikariCP hands out a connection used in the last 500 ms without asking the database. */
+        volatile boolean handsOutWhileFrozen;
 
         FreezingPool() {
             down = false;
@@ -130,10 +142,10 @@ class PostgresWriterUnreachableTest {
 
         @Override
         public Connection getConnection() throws SQLTransientConnectionException {
-            if (frozen) {
+            if (frozen && !handsOutWhileFrozen) {
                 throw new SQLTransientConnectionException("Connection is not available, request timed out");
             }
-            Connection quiet = nothing(Connection.class);
+            Connection quiet = answering(nothing(Connection.class), () -> !frozen);
             return (Connection) Proxy.newProxyInstance(
                     Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                         switch (method.getName()) {
@@ -208,6 +220,27 @@ class PostgresWriterUnreachableTest {
             assertEquals(0, database.commits.get(), "nothing was committed");
             assertInstanceOf(StoreException.class, failure(task(writer)), "a write while it is still frozen");
 
+            database.thaw();
+            awaitSuccess(writer);
+        } finally {
+            writer.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theProbeTakesNoConnectionFromAFrozenDatabaseForAnAnswer() throws Exception {
+        // a review: the probe took any connection the pool gave for the database's return, and writes queued again
+        // behind the next stall
+        FreezingPool database = new FreezingPool();
+        database.handsOutWhileFrozen = true;
+        PostgresWriter writer = started(database);
+        try {
+            CompletableFuture<String> stalled = taskFreezingTheDatabase(writer, database);
+            assertInstanceOf(StoreException.class, failure(stalled));
+            for (int i = 0; i < 10; i++) {
+                assertInstanceOf(StoreException.class, failure(task(writer)), "a write while it is still frozen");
+                Thread.sleep(PostgresWriter.PROBE_PAUSE.toMillis() / 2);
+            }
             database.thaw();
             awaitSuccess(writer);
         } finally {
