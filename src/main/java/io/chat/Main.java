@@ -108,6 +108,8 @@ public final class Main {
         if (arguments.port().isPresent()) {
             settings = settings.toBuilder().port(arguments.port().getAsInt()).build();
         }
+        FreePorts.require("0.0.0.0", settings.port(), "public");
+        FreePorts.require("127.0.0.1", settings.adminPort(), "admin");
         Running running = startPlatform(settings, System.out::println);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
         LOGGER.log(

@@ -1,5 +1,6 @@
 package io.chat.tenant;
 
+import io.chat.history.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,6 +74,7 @@ public final class DemoTenant {
         try {
             if (!unfinished) {
                 Files.writeString(pending, "tenant demo is being made: the next start finishes it\n");
+                OwnerOnly.restrictFile(pending); // as every file of the folder, though it holds no secret
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + pending, e);
