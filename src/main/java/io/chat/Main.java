@@ -43,6 +43,7 @@ import io.helidon.webserver.staticcontent.StaticContentService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -112,10 +113,26 @@ public final class Main {
         FreePorts.require("127.0.0.1", settings.adminPort(), "admin");
         Running running = startPlatform(settings, System.out::println);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
+        markStarted(System.getProperty("chat.classCache.started"));
         LOGGER.log(
                 System.Logger.Level.INFO,
                 "event=start outcome=ok url=http://localhost:" + running.port() + " admin=http://127.0.0.1:"
                         + running.adminPort() + " tenants=" + settings.tenantsDir());
+    }
+
+    /**
+     * Tells scripts/run that this run started (its class cache, made at exit, holds the serving server's classes); a
+     * cache made by a run whose start failed is not kept.
+     */
+    private static void markStarted(String file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(file), "");
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "event=class-cache-mark outcome=failed");
+        }
     }
 
     /**
