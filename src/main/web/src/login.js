@@ -61,7 +61,7 @@ export function showLogin(root, { tenant = "", message = "", error = false } = {
     const username = userInput.value.trim().toLowerCase();
     const password = passwordInput.value;
     if (!isTenant(t)) {
-      say("Enter the workspace's short name: 3 to 32 characters, a-z, 0-9 and “-”.");
+      say("Enter the workspace's short name: 3 to 32 characters, a-z, 0-9 and “-”, starting with a letter and not ending with “-”.");
       tenantInput.focus();
       return;
     }

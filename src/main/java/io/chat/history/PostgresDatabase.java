@@ -244,8 +244,38 @@ public final class PostgresDatabase implements AutoCloseable {
                     .load()
                     .migrate();
         } catch (RuntimeException e) {
-            throw new StoreException("cannot migrate the postgres schema: " + e.getMessage(), e);
+            SQLException refused = null;
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql && isLoginFailure(sql.getSQLState())) {
+                    refused = sql;
+                }
+            }
+            // Flyway's own message masks the whole URL, host and port too, and adds a framed block of lines
+            throw new StoreException(
+                    refused != null
+                            ? "cannot connect to PostgreSQL (CHAT_POSTGRES_URL) at " + server(url) + " as " + user
+                                    + ": " + firstLine(refused.getMessage())
+                            : "cannot migrate the postgres schema: " + firstLine(e.getMessage()),
+                    e);
         }
+    }
+
+    /** Connection failures (08), authentication (28), no such database (3D000). */
+    private static boolean isLoginFailure(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("28") || sqlState.equals("3D000"));
+    }
+
+    /** Host, port and database of a JDBC URL, without its parameters (which may hold a password). */
+    static String server(String url) {
+        String rest = url.substring("jdbc:postgresql:".length());
+        int parameters = rest.indexOf('?');
+        return (parameters < 0 ? rest : rest.substring(0, parameters)).replaceFirst("^//", "");
+    }
+
+    private static String firstLine(String message) {
+        String text = String.valueOf(message).strip();
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end).strip();
     }
 
     private static HikariConfig poolConfig(String url, String user, String password, int poolSize) {

@@ -237,13 +237,23 @@ class ClusterFaultsTest {
         }
         postgres.stop();
         try {
-            assertRefusedToStart("cannot migrate the postgres schema");
+            assertRefusedToStart("cannot connect to PostgreSQL (CHAT_POSTGRES_URL) at 127.0.0.1:");
         } finally {
             postgres.startAgain();
         }
+        Settings.Cluster wrongPassword = new Settings.Cluster(
+                cluster.postgresUrl(), cluster.postgresUser(), "not-" + cluster.postgresPassword(), cluster.redisUrl());
+        String refused =
+                assertRefusedToStart(wrongPassword, "cannot connect to PostgreSQL (CHAT_POSTGRES_URL) at 127.0.0.1:");
+        assertTrue(refused.contains("password authentication failed"), refused);
+        assertFalse(refused.contains("\n"), "one line: " + refused);
     }
 
     private static void assertRefusedToStart(String expected) throws Exception {
+        assertRefusedToStart(cluster, expected);
+    }
+
+    private static String assertRefusedToStart(Settings.Cluster cluster, String expected) throws Exception {
         Settings settings = node(cluster);
         long started = System.nanoTime();
         RuntimeException refused = assertThrows(
@@ -252,6 +262,7 @@ class ClusterFaultsTest {
                 "faults: a node refused to start after " + millisSince(started) + " ms: " + refused.getMessage());
         assertTrue(refused.getMessage().startsWith(expected), refused.getMessage());
         assertFalse(refused.getMessage().contains(postgres.ownerPassword()), "no secret in the message");
+        return refused.getMessage();
     }
 
     /** The room's whole history over REST; fails unless its seqs are 1, 2, 3, ... with no gap or repeat. */
