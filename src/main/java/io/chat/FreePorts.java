@@ -13,8 +13,17 @@ import java.net.ServerSocket;
 final class FreePorts {
     private FreePorts() {}
 
-    /** Fails with a short message naming the port when {@code host:port} cannot be listened on now; 0 always passes. */
-    static void require(String host, int port, String what) {
+    /** Fails with a short message when the public port (all addresses) or the admin port (loopback) cannot be had. */
+    static void require(int publicPort, int adminPort) {
+        if (publicPort != 0 && publicPort == adminPort) {
+            throw new IllegalStateException("the public and admin ports are both " + publicPort
+                    + ": CHAT_ADMIN_PORT must be another port than CHAT_PORT");
+        }
+        require("0.0.0.0", publicPort, "public", "CHAT_PORT or --port");
+        require("127.0.0.1", adminPort, "admin", "CHAT_ADMIN_PORT");
+    }
+
+    private static void require(String host, int port, String what, String setting) {
         if (port == 0) {
             return;
         }
@@ -22,8 +31,13 @@ final class FreePorts {
             socket.setReuseAddress(true); // as the server binds: a port left in TIME_WAIT by a stopped one is free
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new IllegalStateException("the " + what + " port " + port + " is in use (is another server running?"
-                    + (what.equals("admin") ? " CHAT_ADMIN_PORT" : " CHAT_PORT or --port") + " chooses another)");
+            String reason = String.valueOf(e.getMessage());
+            throw new IllegalStateException(
+                    reason.startsWith("Address already in use")
+                            ? "the " + what + " port " + port + " is in use (is another server running? " + setting
+                                    + " chooses another)"
+                            : "cannot listen on the " + what + " port " + port + " (" + reason + "; " + setting
+                                    + " chooses another)");
         }
     }
 }

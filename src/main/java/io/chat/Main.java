@@ -109,8 +109,7 @@ public final class Main {
         if (arguments.port().isPresent()) {
             settings = settings.toBuilder().port(arguments.port().getAsInt()).build();
         }
-        FreePorts.require("0.0.0.0", settings.port(), "public");
-        FreePorts.require("127.0.0.1", settings.adminPort(), "admin");
+        FreePorts.require(settings.port(), settings.adminPort());
         Running running = startPlatform(settings, System.out::println);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(running::stop));
         markStarted(System.getProperty("chat.classCache.started"));

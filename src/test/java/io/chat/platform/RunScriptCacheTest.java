@@ -131,6 +131,26 @@ class RunScriptCacheTest {
     }
 
     @Test
+    void aCacheOfAnotherJdkIsMadeAgain() throws Exception {
+        run("ok");
+        Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"25.0.2\"\n");
+        assertTrue(run("ok").contains("-XX:AOTCacheOutput=" + cache), "the JVM refuses it and would not remake it");
+    }
+
+    @Test
+    void withoutAWritableLockTheServerStartsWithTheCacheThereOrNone() throws Exception {
+        // a review: the lock's file could not be opened (target/ not writable) and the script stopped there
+        run("ok");
+        Path lock = root.resolve("target/.class-cache.lock"); // left by the first run: a folder cannot be opened as it
+        Files.delete(lock);
+        Files.createDirectory(lock);
+        String using = run("ok");
+        assertTrue(using.contains("-XX:AOTCache=" + cache) && !using.contains("AOTCacheOutput"), using);
+        Files.delete(cache);
+        assertFalse(run("ok").contains("AOTCache"), "none to use, none made");
+    }
+
+    @Test
     void aCacheOlderThanTheJarIsMadeAgain() throws Exception {
         run("ok");
         Files.setLastModifiedTime(
