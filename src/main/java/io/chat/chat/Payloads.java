@@ -4,6 +4,7 @@ import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
 import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.socketio.SocketIds;
 import io.chat.tenant.Limits;
 import io.chat.tenant.Names;
 import java.util.List;
@@ -23,9 +24,15 @@ final class Payloads {
         return args.getFirst();
     }
 
+    /**
+     * A room's or conversation's name, or a name shaped as a socket's id: no room, but refused {@code forbidden} by the
+     * event once its whole payload is validated (validation comes before permission).
+     */
     static String room(JsonNode payload) {
         JsonNode room = payload.get("room");
-        if (room == null || !room.isTextual() || !Names.isRoomOrConversation(room.asText())) {
+        if (room == null
+                || !room.isTextual()
+                || !Names.isRoomOrConversation(room.asText()) && !SocketIds.isShaped(room.asText())) {
             throw new Acks.Refusal(BAD_REQUEST, "invalid room");
         }
         return room.asText();

@@ -21,6 +21,7 @@ import io.chat.socketio.DisconnectReason;
 import io.chat.socketio.EventHandler;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
+import io.chat.socketio.SocketIds;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
@@ -578,11 +579,6 @@ final class TenantChat {
                 if (socket.inRoom(room)) {
                     return true;
                 }
-                if (namespace.socket(room).isPresent()) {
-                    // a remembered room restored, or followed from another node, that is a socket's own here: a join
-                    // let through while the cluster could not say (Redis down) is not followed into it
-                    return false;
-                }
                 if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
                     return false;
                 }
@@ -795,22 +791,24 @@ final class TenantChat {
 
     /**
      * A socket's id is no room name: every socket is in a room named by its id, where its own events go (Socket.IO's
-     * {@code io.to(socketId)}), so joining one would receive another socket's private events. Checked after the
-     * payload is validated (validation comes before permission).
+     * {@code io.to(socketId)}), so joining one would receive another socket's private events. This server's ids have a
+     * form no room name has ({@link SocketIds}): refused by their form, whether such a socket is here, on another node,
+     * or nowhere, with no node to ask (a review: a node cut off from Redis long enough to leave the cluster's set kept
+     * its sockets, and a join of one's id passed the cluster's check). Checked after the payload is validated
+     * (validation comes before permission).
      */
     private void refuseSocketRoom(String room) {
-        if (namespace.socket(room).isPresent()) {
+        if (SocketIds.isShaped(room)) {
             throw new Acks.Refusal(FORBIDDEN, ROOM_NOT_ALLOWED);
         }
     }
 
     /**
-     * Runs {@code then} unless {@code room} is the id of a socket on another node: a join is the only way into a room, so
-     * the other events that name one need no more than {@link #refuseSocketRoom} (a review: a user on another node
-     * joined a socket's own room, learnt from its members whose socket it was, and sent to it). Only a name shaped as a
-     * socket id (ours, and the official server's) costs the cluster's answer; when the cluster cannot answer, the join
-     * is refused {@code unavailable} (a review: let through while Redis was down, the membership stayed once it was
-     * back).
+     * Runs {@code then} unless {@code room} is the id of a socket of another Socket.IO server on the same Redis (a Node
+     * server with the official adapter, whose ids are shaped like room names): a join is the only way into a room, so
+     * the other events that name one need no more than {@link #refuseSocketRoom}. Only a name shaped as the official
+     * server's socket id costs the cluster's answer; when the cluster cannot answer, the join is refused {@code
+     * unavailable} (a review: let through while Redis was down, the membership stayed once it was back).
      */
     private void unlessSocketElsewhere(Socket socket, String room, Ack ack, Runnable then) {
         if (!shapedAsSocketId(room)) {
@@ -859,7 +857,7 @@ final class TenantChat {
         }
     }
 
-    /** 20 characters of base64url: 15 random bytes, as this server and socket.io's base64id make a socket's id. */
+    /** 20 characters of base64url: 15 random bytes, as socket.io's base64id makes a socket's id (ours add a ~). */
     static boolean shapedAsSocketId(String room) {
         if (room.length() != SOCKET_ID_LENGTH) {
             return false;

@@ -128,11 +128,6 @@ final class ClusterScripts {
             return 0
             """;
 
-    /** ARGV: prefix. The nodes in the set: live ones, and dead ones not reaped yet. */
-    static final String NODES = """
-            return redis.call('ZRANGE', ARGV[1] .. 'nodes', 0, -1)
-            """;
-
     /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
     static final String LEAVE = """
             redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])

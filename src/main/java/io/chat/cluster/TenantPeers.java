@@ -156,18 +156,15 @@ final class TenantPeers implements Peers {
     @Override
     public CompletableFuture<Boolean> isSocketElsewhere(String room) {
         // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its server,
-        // whoever's it is (a Node socket.io server's sockets carry no user of ours, so Member would drop them). Every
-        // node in the cluster's set must answer, by name: Redis counts only the servers subscribed now (a review: a
-        // node cut off from Redis, or this node's own subscriber reconnecting, left it out and the check passed on
-        // fewer answers), and a count of answers alone let a Node server's answer stand for a silent node of ours
+        // whoever's it is (a Node socket.io server's sockets carry no user of ours, so Member would drop them); asked
+        // of
+        // the servers Redis counts, as the official adapter asks. Our own nodes' socket ids are never room names
+        // (SocketIds), so a node of ours cut off from Redis, which Redis does not count, holds none of these
         CompletableFuture<List<SocketSnapshot>> fetched;
         try {
-            RedisCluster redis = cluster.redis();
-            fetched = !redis.connected()
+            fetched = !cluster.redis().connected()
                     ? CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"))
-                    : redis.evalStrings(ClusterScripts.NODES, ClusterPeers.PREFIX)
-                            .thenCompose(nodes ->
-                                    adapter.fetchAllSockets(BroadcastOptions.rooms(Set.of(room)), Set.copyOf(nodes)));
+                    : adapter.fetchAllSockets(BroadcastOptions.rooms(Set.of(room)));
         } catch (RuntimeException e) {
             fetched = CompletableFuture.failedFuture(e);
         }

@@ -182,7 +182,7 @@ public final class Namespace {
      * @return the socket, or empty when refused (the client has been told why)
      */
     Optional<Socket> connect(Client client, Handshake handshake) {
-        Socket socket = new Socket(SocketIoServer.newId(), this, client, handshake);
+        Socket socket = new Socket(SocketIds.next(), this, client, handshake);
         try {
             for (Middleware check : middleware) {
                 check.check(socket);

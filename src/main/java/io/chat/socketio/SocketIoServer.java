@@ -3,8 +3,6 @@ package io.chat.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chat.socketio.engine.ByteBudget;
 import io.chat.socketio.engine.EngineServer;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +20,6 @@ import java.util.function.Function;
  * running. There is no parent-namespace fan-out: an emit reaches one namespace only.
  */
 public final class SocketIoServer {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SocketIoConfig config;
     private final EngineServer engine;
@@ -155,11 +152,5 @@ public final class SocketIoServer {
     /** Connections closed because the binary packets of all waited for more attachments than the server holds. */
     public long attachmentBudgetRefusals() {
         return attachmentBytes.refusals();
-    }
-
-    static String newId() {
-        byte[] bytes = new byte[15];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -4,9 +4,12 @@ import static io.chat.platform.ChatAssertions.assertError;
 import static io.chat.platform.ChatAssertions.assertOk;
 import static io.chat.platform.ChatClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chat.socketio.SocketIds;
+import io.chat.tenant.Names;
 import io.socket.client.IO;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +117,16 @@ class ClusterMembershipTest {
         assertError(join, "forbidden");
         assertEquals("room not allowed", join.get("error").get("message").asText());
         assertError(eve.call("message:send", json("room", aliceSocket, "text", "hello")), "forbidden");
-        // a name of the same shape that no socket has is a room like any other
+        // refused by its form, with no node asked: a node cut off from Redis long enough to leave the cluster's set
+        // kept
+        // its sockets, and a join of one's id passed the cluster's check (a review)
+        assertTrue(SocketIds.isShaped(aliceSocket), aliceSocket);
+        assertFalse(Names.isRoomOrConversation(aliceSocket), "no room name is a socket id of ours");
+        JsonNode nobodys = eve.call("room:join", json("room", "abcdefghij0123456789" + SocketIds.MARK));
+        assertError(nobodys, "forbidden");
+        assertEquals("room not allowed", nobodys.get("error").get("message").asText());
+        // a name shaped as the official server's ids (another Socket.IO server on the Redis) is asked of the servers,
+        // and one that no socket has is a room like any other
         assertOk(eve.join("abcdefghij0123456789"));
         alice.sync();
         assertTrue(alice.received("room:joined").isEmpty());

@@ -57,7 +57,8 @@ final class TwoNodes implements AutoCloseable {
         }
     }
 
-    private static Settings node(Settings.Cluster cluster) throws Exception {
+    /** A node's settings: a tenants folder of its own, the tests' admin, {@code cluster}. */
+    static Settings node(Settings.Cluster cluster) throws Exception {
         return Settings.forTests(
                         Files.createTempDirectory("cluster-node"),
                         PlatformServer.ADMIN_USER,

@@ -191,25 +191,13 @@ public final class RedisAdapter implements Adapter {
      * ClusterTimeoutException} when a server does not answer in time.
      */
     public CompletableFuture<List<SocketSnapshot>> fetchAllSockets(BroadcastOptions options) {
-        return fetchAllSockets(options, Set.of());
-    }
-
-    /**
-     * {@link #fetchAllSockets(BroadcastOptions)}, waiting also for an answer from each server of {@code servers} (by
-     * uid; this one's own is taken as answered) whatever Redis counts: the subscribers it counts are the servers
-     * connected to it now, and one that is cut off from Redis, or reconnecting, is not among them; nor would a count
-     * tell which servers answered, when other servers (a Node socket.io server on the same Redis) answer too. So a
-     * question that must hear from every server of a set known otherwise times out rather than take the ones that
-     * answered for all.
-     */
-    public CompletableFuture<List<SocketSnapshot>> fetchAllSockets(BroadcastOptions options, Set<String> servers) {
         List<JsonNode> own = new ArrayList<>();
         for (Socket socket : local.fetchSockets(options)) {
             own.add(snapshot(socket));
         }
         ObjectNode request = Requester.request(cluster.uid(), Requester.newId(), RequestType.REMOTE_FETCH);
         request.set("opts", WireOptions.selection(options));
-        return ask(request, "sockets", own, servers)
+        return ask(request, "sockets", own)
                 .thenApply(
                         list -> list.stream().map(RedisAdapter::socketSnapshot).toList());
     }
@@ -219,27 +207,23 @@ public final class RedisAdapter implements Adapter {
         List<JsonNode> own = new ArrayList<>();
         local.rooms().keySet().forEach(room -> own.add(Messages.NODES.textNode(room)));
         ObjectNode request = Requester.request(cluster.uid(), Requester.newId(), RequestType.ALL_ROOMS);
-        return ask(request, "rooms", own, Set.of()).thenApply(list -> {
+        return ask(request, "rooms", own).thenApply(list -> {
             Set<String> rooms = new HashSet<>();
             list.forEach(room -> rooms.add(room.asText()));
             return rooms;
         });
     }
 
-    private CompletableFuture<List<JsonNode>> ask(
-            ObjectNode request, String field, List<JsonNode> own, Set<String> awaited) {
+    private CompletableFuture<List<JsonNode>> ask(ObjectNode request, String field, List<JsonNode> own) {
         CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
-        Set<String> others = new HashSet<>(awaited);
-        others.remove(cluster.uid());
-        Requester.onSuccess(serverCount(), result, counted -> {
-            int servers = Math.max(counted, others.size() + 1);
+        Requester.onSuccess(serverCount(), result, servers -> {
             if (servers <= 1) {
                 result.complete(own);
                 return;
             }
             String requestId = request.get("requestId").asText();
             requester
-                    .collect(requestId, servers, others, field, own, timeout())
+                    .collect(requestId, servers, field, own, timeout())
                     .whenComplete((list, error) -> settle(result, list, error));
             cluster.publish(channels.request(), () -> Messages.json(request));
         });
@@ -403,10 +387,6 @@ public final class RedisAdapter implements Adapter {
 
     Optional<ServerSideEmitHandler> serverSideHandler(String event) {
         return Optional.ofNullable(serverSideHandlers.get(event));
-    }
-
-    String uid() {
-        return cluster.uid();
     }
 
     boolean ownsRequest(String requestId) {

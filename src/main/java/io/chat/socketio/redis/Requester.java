@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,12 +63,11 @@ final class Requester {
 
     /**
      * Waits for {@code servers - 1} answers carrying an array named {@code field}, gathering its elements after
-     * {@code local} (this server's own), and for an answer from each server of {@code awaited} (by the {@code uid} our
-     * servers put in their answers; a Node server's answers carry none and count only towards {@code servers}).
+     * {@code local} (this server's own).
      */
     CompletableFuture<List<JsonNode>> collect(
-            String requestId, int servers, Set<String> awaited, String field, List<JsonNode> local, Duration timeout) {
-        return register(new Collect(requestId, servers, awaited, field, local), timeout);
+            String requestId, int servers, String field, List<JsonNode> local, Duration timeout) {
+        return register(new Collect(requestId, servers, field, local), timeout);
     }
 
     /** Waits for {@code expected} answers of a server-side emit; each one's {@code data}. */
@@ -134,14 +131,12 @@ final class Requester {
 
     private final class Collect extends Pending {
         private final int servers;
-        private final Set<String> awaited;
         private final String field;
         private int answered = 1;
 
-        Collect(String requestId, int servers, Set<String> awaited, String field, List<JsonNode> local) {
+        Collect(String requestId, int servers, String field, List<JsonNode> local) {
             super(requestId);
             this.servers = servers;
-            this.awaited = new HashSet<>(awaited);
             this.field = field;
             results.addAll(local);
         }
@@ -149,20 +144,18 @@ final class Requester {
         @Override
         synchronized void answer(JsonNode response) {
             answered++;
-            awaited.remove(response.path("uid").asText());
             JsonNode items = response.get(field);
             if (items != null && items.isArray()) {
                 items.forEach(results::add);
             }
-            if (answered >= servers && awaited.isEmpty()) {
+            if (answered >= servers) {
                 complete();
             }
         }
 
         @Override
         String progress() {
-            return answered + " of " + servers + " servers answered"
-                    + (awaited.isEmpty() ? "" : ", " + awaited.size() + " awaited by uid silent");
+            return answered + " of " + servers + " servers answered";
         }
     }
 

@@ -57,8 +57,6 @@ final class Responder {
             case REMOTE_FETCH -> {
                 if (!adapter.ownsRequest(requestId)) {
                     ObjectNode response = response(requestId);
-                    // beside the official answer: which server answers, for a fetch that must hear from given ones
-                    response.put("uid", adapter.uid());
                     ArrayNode sockets = response.putArray("sockets");
                     for (Socket socket : adapter.local().fetchSockets(WireOptions.read(request.get("opts")))) {
                         sockets.add(adapter.snapshot(socket));
