@@ -79,10 +79,11 @@ final class MessageSearch {
     void search(Socket socket, List<JsonNode> args, Ack ack) {
         JsonNode payload = Payloads.object(args);
         String text = query(payload);
-        Optional<String> room = optional(payload, "room", Names::isRoomOrConversation);
+        Optional<String> room = optional(payload, "room", Payloads::namesRoom);
         Optional<String> from = optional(payload, "from", userName);
         Optional<SearchCursor> before = cursor(payload.get("before"));
         int limit = Payloads.limit(payload, DEFAULT_LIMIT, MAX_LIMIT);
+        room.ifPresent(Payloads::refuseSocketId);
         String searcher = user.apply(socket);
         if (!searching.add(searcher)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");

@@ -1,6 +1,7 @@
 package io.chat.chat;
 
 import static io.chat.chat.Acks.ErrorCode.BAD_REQUEST;
+import static io.chat.chat.Acks.ErrorCode.FORBIDDEN;
 import static io.chat.chat.Acks.ErrorCode.TOO_LARGE;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,18 +25,36 @@ final class Payloads {
         return args.getFirst();
     }
 
+    static final String ROOM_NOT_ALLOWED = "room not allowed";
+
     /**
      * A room's or conversation's name, or a name shaped as a socket's id: no room, but refused {@code forbidden} by the
-     * event once its whole payload is validated (validation comes before permission).
+     * event once its whole payload is validated ({@link #refuseSocketId}; validation comes before permission).
      */
     static String room(JsonNode payload) {
         JsonNode room = payload.get("room");
-        if (room == null
-                || !room.isTextual()
-                || !Names.isRoomOrConversation(room.asText()) && !SocketIds.isShaped(room.asText())) {
+        if (room == null || !room.isTextual() || !namesRoom(room.asText())) {
             throw new Acks.Refusal(BAD_REQUEST, "invalid room");
         }
         return room.asText();
+    }
+
+    /** Whether an event may give {@code name} as a room: a room's or conversation's name, or a socket's id. */
+    static boolean namesRoom(String name) {
+        return Names.isRoomOrConversation(name) || SocketIds.isShaped(name);
+    }
+
+    /**
+     * A socket's id is no room name: every socket is in a room named by its id, where its own events go (Socket.IO's
+     * {@code io.to(socketId)}), so joining one would receive another socket's private events. This server's ids have a
+     * form no room name has ({@link SocketIds}): refused by their form, whether such a socket is here, on another node,
+     * or nowhere, with no node to ask (a review: a node cut off from Redis long enough to leave the cluster's set kept
+     * its sockets, and a join of one's id passed the cluster's check). Called once the payload is validated.
+     */
+    static void refuseSocketId(String room) {
+        if (SocketIds.isShaped(room)) {
+            throw new Acks.Refusal(FORBIDDEN, ROOM_NOT_ALLOWED);
+        }
     }
 
     static String text(JsonNode payload) {

@@ -21,7 +21,6 @@ import io.chat.socketio.DisconnectReason;
 import io.chat.socketio.EventHandler;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.Socket;
-import io.chat.socketio.SocketIds;
 import io.chat.tenant.Names;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.auth.AuthenticatedUser;
@@ -66,7 +65,6 @@ final class TenantChat {
      */
     static final int MAX_REFUSALS = 1_000;
 
-    private static final String ROOM_NOT_ALLOWED = "room not allowed";
     private static final int SOCKET_ID_LENGTH = 20;
 
     static final Duration REFUSAL_WINDOW = Duration.ofSeconds(10);
@@ -117,8 +115,8 @@ final class TenantChat {
         this.tenantBucket = Bucket.tokens(
                 tenant.limits().tenantMessagesPerSecond(), tenant.limits().tenantMessageBurst(), System.nanoTime());
         this.peers = peersFactory.of(tenant, namespace, new Departures());
-        this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers, this::refuseSocketRoom);
-        this.readPositions = new ReadPositions(tenant, namespace, peers, this::refuseSocketRoom);
+        this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers, Payloads::refuseSocketId);
+        this.readPositions = new ReadPositions(tenant, namespace, peers, Payloads::refuseSocketId);
         this.conversations = new Conversations(tenant, clock, memberships, socketRooms, this::tryNewConversation);
     }
 
@@ -477,7 +475,7 @@ final class TenantChat {
         JsonNode payload = Payloads.object(args);
         String room = Payloads.room(payload);
         OptionalLong since = Payloads.seq(payload, "since");
-        refuseSocketRoom(room);
+        Payloads.refuseSocketId(room);
         unlessSocketElsewhere(
                 socket,
                 room,
@@ -554,7 +552,7 @@ final class TenantChat {
 
     private void leave(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
-        refuseSocketRoom(room);
+        Payloads.refuseSocketId(room);
         // after the joins sent before it that wait for the cluster: a leave sent after a join is not done before it
         whenJoinsChecked(socket, "room:leave", ack, () -> {
             // a conversation's leave hides it: its members stay stored, and dm:open or room:join brings it back
@@ -578,6 +576,11 @@ final class TenantChat {
             synchronized (work(socket)) {
                 if (socket.inRoom(room)) {
                     return true;
+                }
+                if (!Names.isRoomOrConversation(room)) {
+                    // a name from the store, or from another server on the Redis (chat:membership), that is no room's:
+                    // a socket's id above all
+                    return false;
                 }
                 if (socket.rooms().size() - 1 >= tenant.limits().roomsPerSocket()) {
                     return false;
@@ -653,7 +656,7 @@ final class TenantChat {
      * Shared by {@code message:send} and the changes ({@link MessageChanges}).
      */
     private void admitMessage(Socket socket, String room, String event, Ack ack, Supplier<CompletableFuture<?>> then) {
-        refuseSocketRoom(room);
+        Payloads.refuseSocketId(room);
         String user = user(socket).username();
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
@@ -690,7 +693,7 @@ final class TenantChat {
         String room = Payloads.room(payload);
         OptionalLong before = Payloads.seq(payload, "before");
         int limit = Payloads.limit(payload, FETCH_DEFAULT, FETCH_MAX);
-        refuseSocketRoom(room);
+        Payloads.refuseSocketId(room);
         whenMember(socket, room, "history:fetch", ack, () -> work(socket)
                 .read(tenant.store().before(room, before, limit))
                 .whenComplete((page, error) -> {
@@ -704,7 +707,7 @@ final class TenantChat {
 
     private void presenceList(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
-        refuseSocketRoom(room);
+        Payloads.refuseSocketId(room);
         whenMember(socket, room, "presence:list", ack, () -> peers.members(room, presence.members(room))
                 .thenAccept(members -> {
                     ObjectNode body = Acks.ok();
@@ -715,7 +718,7 @@ final class TenantChat {
 
     private void typing(Socket socket, List<JsonNode> args, Ack ack) {
         String room = Payloads.room(Payloads.object(args));
-        refuseSocketRoom(room);
+        Payloads.refuseSocketId(room);
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }
@@ -790,23 +793,9 @@ final class TenantChat {
     }
 
     /**
-     * A socket's id is no room name: every socket is in a room named by its id, where its own events go (Socket.IO's
-     * {@code io.to(socketId)}), so joining one would receive another socket's private events. This server's ids have a
-     * form no room name has ({@link SocketIds}): refused by their form, whether such a socket is here, on another node,
-     * or nowhere, with no node to ask (a review: a node cut off from Redis long enough to leave the cluster's set kept
-     * its sockets, and a join of one's id passed the cluster's check). Checked after the payload is validated
-     * (validation comes before permission).
-     */
-    private void refuseSocketRoom(String room) {
-        if (SocketIds.isShaped(room)) {
-            throw new Acks.Refusal(FORBIDDEN, ROOM_NOT_ALLOWED);
-        }
-    }
-
-    /**
      * Runs {@code then} unless {@code room} is the id of a socket of another Socket.IO server on the same Redis (a Node
      * server with the official adapter, whose ids are shaped like room names): a join is the only way into a room, so
-     * the other events that name one need no more than {@link #refuseSocketRoom}. Only a name shaped as the official
+     * the other events that name one need no more than {@link Payloads#refuseSocketId}. Only a name shaped as the official
      * server's socket id costs the cluster's answer; when the cluster cannot answer, the join is refused {@code
      * unavailable} (a review: let through while Redis was down, the membership stayed once it was back).
      */
@@ -822,7 +811,7 @@ final class TenantChat {
                 if (error != null) {
                     Acks.fail(ack, UNAVAILABLE, "room check unavailable");
                 } else if (elsewhere) {
-                    Acks.fail(ack, FORBIDDEN, ROOM_NOT_ALLOWED);
+                    Acks.fail(ack, FORBIDDEN, Payloads.ROOM_NOT_ALLOWED);
                     refused(socket);
                 } else {
                     runConnected(socket, "room:join", ack, then);

@@ -156,9 +156,8 @@ final class TenantPeers implements Peers {
     @Override
     public CompletableFuture<Boolean> isSocketElsewhere(String room) {
         // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its server,
-        // whoever's it is (a Node socket.io server's sockets carry no user of ours, so Member would drop them); asked
-        // of
-        // the servers Redis counts, as the official adapter asks. Our own nodes' socket ids are never room names
+        // whoever's it is (a Node socket.io server's sockets carry no user of ours, so Member would drop them), asked
+        // of the servers Redis counts, as the official adapter asks. Our own nodes' socket ids are never room names
         // (SocketIds), so a node of ours cut off from Redis, which Redis does not count, holds none of these
         CompletableFuture<List<SocketSnapshot>> fetched;
         try {

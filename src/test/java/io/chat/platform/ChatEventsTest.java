@@ -550,6 +550,7 @@ class ChatEventsTest {
             assertError(mallory.call("typing", json("room", room)), "forbidden");
             assertError(mallory.call("history:fetch", json("room", room)), "forbidden");
             assertError(mallory.call("presence:list", json("room", room)), "forbidden");
+            assertError(mallory.call("search", json("q", "socket", "room", room)), "forbidden");
         }
         alice.sync();
         assertEquals(

@@ -168,9 +168,8 @@ class ClusterFaultsTest {
                     "a join of the other node's socket id while Redis is down");
             assertEquals("forbidden", bobs.path("error").path("code").asText(), bobs.toString());
             // a name shaped as the official server's ids may be a socket of another Socket.IO server on the Redis,
-            // which
-            // cannot be asked: let through, the membership would stay once Redis is back (a review); any other name is
-            // joined as ever
+            // which cannot be asked: refused (let through, the membership stayed once Redis was back: a review); any
+            // other name is joined as ever
             JsonNode socketShaped = within(
                     PROMPT,
                     alice.request("room:join", ChatClient.json("room", "Official0Shaped1Id_-")),

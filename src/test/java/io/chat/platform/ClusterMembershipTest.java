@@ -117,9 +117,8 @@ class ClusterMembershipTest {
         assertError(join, "forbidden");
         assertEquals("room not allowed", join.get("error").get("message").asText());
         assertError(eve.call("message:send", json("room", aliceSocket, "text", "hello")), "forbidden");
-        // refused by its form, with no node asked: a node cut off from Redis long enough to leave the cluster's set
-        // kept
-        // its sockets, and a join of one's id passed the cluster's check (a review)
+        // refused by its form, with no node asked (a review: a node cut off from Redis long enough to leave the
+        // cluster's set kept its sockets, and a join of one's id passed the cluster's check)
         assertTrue(SocketIds.isShaped(aliceSocket), aliceSocket);
         assertFalse(Names.isRoomOrConversation(aliceSocket), "no room name is a socket id of ours");
         JsonNode nobodys = eve.call("room:join", json("room", "abcdefghij0123456789" + SocketIds.MARK));
