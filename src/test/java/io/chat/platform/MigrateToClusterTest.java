@@ -59,8 +59,10 @@ class MigrateToClusterTest {
     static void buildASingleNodeFolder() throws Exception {
         postgres = PostgresServer.shared();
         tenantsDir = Files.createTempDirectory("migrate-tenants");
-        acme = TestTenants.newId("mig");
-        globex = TestTenants.newId("mig");
+        // the migration takes tenants in name order: acme's before globex's whatever the shared counter reached (mig-99
+        // and mig-100 swapped them once other tests made more tenants)
+        acme = TestTenants.newId("mig-a");
+        globex = TestTenants.newId("mig-b");
         try (PlatformServer single = PlatformServer.start(tenantsDir)) {
             TestTenants.passwordTenant(single, acme, LIMITS, "alice", "bob");
             TestTenants.passwordTenant(single, globex, LIMITS, "carol");
