@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * The rooms a user joined, remembered by the tenant's store until the user leaves them, so that every socket of the
@@ -63,9 +62,6 @@ final class Memberships {
     private final ConcurrentHashMap<String, CompletableFuture<List<ReadPosition>>> positionsUnderWay =
             new ConcurrentHashMap<>();
 
-    /** Refuses a room name no event may use (a socket's own room). */
-    private final Consumer<String> roomCheck;
-
     private final Tenant tenant;
     private final Namespace namespace;
     private final Clock clock;
@@ -73,8 +69,7 @@ final class Memberships {
     /** The other nodes' sockets of the user follow through them (nothing on a single node). */
     private final Peers peers;
 
-    Memberships(Tenant tenant, Namespace namespace, Clock clock, Rooms rooms, Peers peers, Consumer<String> roomCheck) {
-        this.roomCheck = roomCheck;
+    Memberships(Tenant tenant, Namespace namespace, Clock clock, Rooms rooms, Peers peers) {
         this.tenant = tenant;
         this.namespace = namespace;
         this.clock = clock;
@@ -247,7 +242,7 @@ final class Memberships {
         JsonNode payload = Payloads.object(args);
         String room = Payloads.room(payload);
         String text = RoomPayloads.topic(payload);
-        roomCheck.accept(room);
+        Payloads.refuseSocketId(room);
         if (Names.isConversation(room)) {
             throw new Acks.Refusal(FORBIDDEN, "conversations have no topic");
         }

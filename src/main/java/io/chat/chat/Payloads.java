@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 
 /** Reads and validates event payloads; every failure is a short fixed {@link Acks.Refusal}. */
 final class Payloads {
+    static final String ROOM_NOT_ALLOWED = "room not allowed";
     private static final int MAX_CLIENT_ID = 128;
 
     private Payloads() {}
@@ -24,8 +25,6 @@ final class Payloads {
         }
         return args.getFirst();
     }
-
-    static final String ROOM_NOT_ALLOWED = "room not allowed";
 
     /**
      * A room's or conversation's name, or a name shaped as a socket's id: no room, but refused {@code forbidden} by the

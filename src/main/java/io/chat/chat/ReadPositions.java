@@ -16,7 +16,6 @@ import io.chat.tenant.Tenant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * How far each user has read each room, synced across their sockets and devices: {@code room:read} moves the user's
@@ -37,14 +36,11 @@ final class ReadPositions {
     private final Tenant tenant;
     private final Namespace namespace;
     private final Peers peers;
-    /** Refuses a room name that no event may name (a socket's own room): the chat's rule. */
-    private final Consumer<String> roomCheck;
 
-    ReadPositions(Tenant tenant, Namespace namespace, Peers peers, Consumer<String> roomCheck) {
+    ReadPositions(Tenant tenant, Namespace namespace, Peers peers) {
         this.tenant = tenant;
         this.namespace = namespace;
         this.peers = peers;
-        this.roomCheck = roomCheck;
     }
 
     /** {@code room:read} {@code {"room","seq"}}: acks {@code {"ok":true,"room","seq":<position now>}} once durable. */
@@ -52,7 +48,7 @@ final class ReadPositions {
         JsonNode payload = Payloads.object(args);
         String room = Payloads.room(payload);
         long seq = Payloads.target(payload);
-        roomCheck.accept(room);
+        Payloads.refuseSocketId(room);
         if (!socket.inRoom(room)) {
             throw new Acks.Refusal(FORBIDDEN, "join the room first");
         }

@@ -115,8 +115,8 @@ final class TenantChat {
         this.tenantBucket = Bucket.tokens(
                 tenant.limits().tenantMessagesPerSecond(), tenant.limits().tenantMessageBurst(), System.nanoTime());
         this.peers = peersFactory.of(tenant, namespace, new Departures());
-        this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers, Payloads::refuseSocketId);
-        this.readPositions = new ReadPositions(tenant, namespace, peers, Payloads::refuseSocketId);
+        this.memberships = new Memberships(tenant, namespace, clock, socketRooms, peers);
+        this.readPositions = new ReadPositions(tenant, namespace, peers);
         this.conversations = new Conversations(tenant, clock, memberships, socketRooms, this::tryNewConversation);
     }
 

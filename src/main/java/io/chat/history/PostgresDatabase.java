@@ -266,7 +266,7 @@ public final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Host, port and database of a JDBC URL, without its parameters (which may hold a password). */
-    static String server(String url) {
+    private static String server(String url) {
         String rest = url.substring("jdbc:postgresql:".length());
         int parameters = rest.indexOf('?');
         return (parameters < 0 ? rest : rest.substring(0, parameters)).replaceFirst("^//", "");
