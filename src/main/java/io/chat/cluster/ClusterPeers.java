@@ -34,6 +34,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     private static final long FAILED_MARK_MILLIS = 60_000;
 
     private final RedisCluster redis;
+    private final BucketLeases leases;
     private final Duration deadAfter;
     private final ConcurrentHashMap<String, TenantPeers> byNamespace = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor beats;
@@ -50,6 +51,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
 
     ClusterPeers(RedisCluster redis, Duration beatEvery, Duration deadAfter) {
         this.redis = Objects.requireNonNull(redis, "redis");
+        this.leases = new BucketLeases(redis);
         this.deadAfter = deadAfter;
         this.beats = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("cluster-beat").daemon().factory());
@@ -138,6 +140,11 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
         return redis;
     }
 
+    /** This node's takes from the tenants' message and event buckets in Redis. */
+    BucketLeases leases() {
+        return leases;
+    }
+
     String node() {
         return redis.uid();
     }
@@ -147,6 +154,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     }
 
     private void beat() {
+        leases.forgetIdle(); // while Redis is down too: the takes meanwhile still made leases
         try {
             List<String> answer = redis.evalStrings(
                             ClusterScripts.BEAT, PREFIX, node(), Long.toString(deadAfter.toMillis()))

@@ -134,34 +134,70 @@ final class ClusterScripts {
             return 0
             """;
 
-    /** take(key, rate, burst): a token bucket in Redis, refilled by Redis's clock (the start of the scripts below). */
+    /**
+     * take(key, rate, burst, want, valid): takes up to {@code want} tokens from a token bucket in Redis, refilled by
+     * Redis's clock (the start of the scripts below), and answers how many it took (none when it holds less than one).
+     * With {@code valid} (µs), the tokens are a lease a node may spend for that long: what was granted in the current
+     * period of that length (field o) and the one before (p; s is the period's number) counts as still held by the
+     * nodes, and the bucket refills only up to its burst less that, so it and the leases never exceed the burst. A
+     * bucket is read once per script however often taken from, and written back, with an expiry once it would be full
+     * again (as a new one is), by store(), which every script using take() calls before it answers.
+     */
     private static final String BUCKETS = """
             local now = redis.call('TIME')
             now = tonumber(now[1]) * 1000000 + tonumber(now[2])
-            local function take(key, rate, burst)
-              local bucket = redis.call('HMGET', key, 't', 'at')
-              local tokens = tonumber(bucket[1]) or burst
-              local at = tonumber(bucket[2]) or now
-              tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000000)
-              local taken = tokens >= 1
-              if taken then tokens = tokens - 1 end
-              redis.call('HSET', key, 't', tostring(tokens), 'at', string.format('%.0f', now))
-              redis.call('PEXPIRE', key, math.ceil((burst - tokens) * 1000 / rate) + 1000)
+            local buckets, read = {}, {}
+            local function take(key, rate, burst, want, valid)
+              local bucket = buckets[key]
+              if not bucket then
+                local stored = redis.call('HMGET', key, 't', 'at', 'o', 'p', 's')
+                local tokens = tonumber(stored[1]) or burst
+                local at = tonumber(stored[2]) or now
+                bucket = {rate = rate, burst = burst}
+                local held = 0
+                if valid then
+                  bucket.period = math.floor(now / valid)
+                  local last = tonumber(stored[5]) or bucket.period
+                  bucket.o, bucket.p = tonumber(stored[3]) or 0, tonumber(stored[4]) or 0
+                  if last == bucket.period - 1 then
+                    bucket.p, bucket.o = bucket.o, 0
+                  elseif last ~= bucket.period then
+                    bucket.p, bucket.o = 0, 0
+                  end
+                  held = bucket.o + bucket.p
+                end
+                local most = math.min(burst, math.max(tokens, burst - held))
+                bucket.tokens = math.min(most, tokens + math.max(0, now - at) * rate / 1000000)
+                buckets[key] = bucket
+                read[#read + 1] = key
+              end
+              local taken = math.max(0, math.min(want, math.floor(bucket.tokens)))
+              bucket.tokens = bucket.tokens - taken
+              if bucket.period then bucket.o = bucket.o + taken end
               return taken
+            end
+            local function store()
+              for _, key in ipairs(read) do
+                local bucket = buckets[key]
+                redis.call('HSET', key, 't', tostring(bucket.tokens), 'at', string.format('%.0f', now))
+                if bucket.period then
+                  redis.call('HSET', key, 'o', bucket.o, 'p', bucket.p, 's', string.format('%.0f', bucket.period))
+                end
+                redis.call('PEXPIRE', key, math.ceil((bucket.burst - bucket.tokens) * 1000 / bucket.rate) + 1000)
+              end
             end
             """;
 
     /**
-     * ARGV: prefix, user bucket's key, its rate per second, its burst, tenant bucket's key, its rate, its burst. Token
-     * buckets in Redis, refilled by Redis's clock: takes one token from the user's, then (if there was one) from the
-     * tenant's, as a single node does with its own buckets. Answers 0 when both gave one, 1 (user's empty), 2
-     * (tenant's empty). A bucket expires once it would be full again, as a new one is. Without the last three
-     * arguments only the user's bucket is taken from.
+     * ARGV: prefix, a bucket's key, its rate per second, its burst, the tokens wanted (at least 1), the µs a node may
+     * spend them for. A token bucket in Redis, refilled by Redis's clock: takes as many of the tokens wanted as it
+     * holds and answers how many (0: empty), for a node to spend ({@link BucketLeases}).
      */
-    static final String TAKE = BUCKETS + """
-            if not take(ARGV[1] .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])) then return 1 end
-            if ARGV[5] and not take(ARGV[1] .. ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])) then return 2 end
-            return 0
+    static final String LEASE = BUCKETS + """
+            local taken = take(ARGV[1] .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), math.max(1, tonumber(ARGV[5])),
+                               math.max(1, tonumber(ARGV[6])))
+            store()
+            return taken
             """;
 
     /**
@@ -172,11 +208,16 @@ final class ClusterScripts {
      * when taken, 1 when refused.
      */
     static final String LOGIN_TAKE = BUCKETS + """
-            if take(ARGV[1] .. ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6])) then return 0 end
-            if redis.call('EXISTS', ARGV[1] .. ARGV[4]) == 1 then return 1 end
-            if not take(ARGV[1] .. ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])) then return 1 end
-            redis.call('HSET', ARGV[1] .. ARGV[4], 'at', '1')
-            redis.call('PEXPIRE', ARGV[1] .. ARGV[4], ARGV[7])
-            return 0
+            local function attempt()
+              if take(ARGV[1] .. ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[6]), 1) == 1 then return 0 end
+              if redis.call('EXISTS', ARGV[1] .. ARGV[4]) == 1 then return 1 end
+              if take(ARGV[1] .. ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6]), 1) == 0 then return 1 end
+              redis.call('HSET', ARGV[1] .. ARGV[4], 'at', '1')
+              redis.call('PEXPIRE', ARGV[1] .. ARGV[4], ARGV[7])
+              return 0
+            end
+            local answer = attempt()
+            store()
+            return answer
             """;
 }

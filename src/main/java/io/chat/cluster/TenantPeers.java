@@ -3,6 +3,7 @@ package io.chat.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chat.chat.ChatService;
 import io.chat.chat.Peers;
+import io.chat.cluster.BucketLeases.Bucket;
 import io.chat.socketio.BroadcastOptions;
 import io.chat.socketio.Namespace;
 import io.chat.socketio.redis.ClusterTimeoutException;
@@ -301,12 +302,8 @@ final class TenantPeers implements Peers {
         Limits limits = tenant.limits();
         return take(
                 "cluster-rate",
-                field(USER_MESSAGES, user),
-                Integer.toString(limits.messagesPerSecond()),
-                Integer.toString(limits.messageBurst()),
-                field(TENANT_MESSAGES),
-                Integer.toString(limits.tenantMessagesPerSecond()),
-                Integer.toString(limits.tenantMessageBurst()));
+                new Bucket(field(USER_MESSAGES, user), limits.messagesPerSecond(), limits.messageBurst()),
+                new Bucket(field(TENANT_MESSAGES), limits.tenantMessagesPerSecond(), limits.tenantMessageBurst()));
     }
 
     @Override
@@ -314,24 +311,16 @@ final class TenantPeers implements Peers {
         Limits limits = tenant.limits();
         return take(
                 "cluster-event-rate",
-                field(USER_EVENTS, user),
-                Integer.toString(limits.eventsPerSecond()),
-                Integer.toString(limits.eventBurst()));
+                new Bucket(field(USER_EVENTS, user), limits.eventsPerSecond(), limits.eventBurst()));
     }
 
-    /** Takes a token from the buckets {@link ClusterScripts#TAKE} is given (key, rate, burst, ...). */
-    private CompletableFuture<Boolean> take(String event, String... buckets) {
-        String[] arguments = new String[buckets.length + 1];
-        arguments[0] = ClusterPeers.PREFIX;
-        System.arraycopy(buckets, 0, arguments, 1, buckets.length);
-        return cluster.redis()
-                .evalInteger(ClusterScripts.TAKE, arguments)
-                .thenApply(answer -> answer == 0)
-                .exceptionally(error -> {
-                    // Redis unreachable: this node's own buckets, which gave a token, are the limit meanwhile
-                    LOGGER.log(System.Logger.Level.WARNING, "event=" + event + " outcome=failed");
-                    return true;
-                });
+    /** Takes a token from each bucket in turn: true when each gave one. */
+    private CompletableFuture<Boolean> take(String event, Bucket... buckets) {
+        return cluster.leases().take(buckets).exceptionally(error -> {
+            // Redis unreachable: this node's own buckets, which gave a token, are the limit meanwhile
+            LOGGER.log(System.Logger.Level.WARNING, "event=" + event + " outcome=failed");
+            return true;
+        });
     }
 
     /** A field a killed node held that no node holds now. */

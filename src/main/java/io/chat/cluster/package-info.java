@@ -22,8 +22,10 @@
  * <p>Limits. A CONNECT reserves a place in the cluster's socket counts (per tenant, per user) in the same hashes,
  * after this node's own quota gave one (the CONNECT waits for Redis anyway, for the token). {@code message:send}
  * takes from this node's buckets first (a flood is refused without a round trip: this node's takes are a part of the
- * cluster's), then from a token bucket in Redis (one Lua call, answered asynchronously: the send continues on the
- * answer, no thread waits); so does every other event, from the user's event bucket. When Redis cannot be reached,
+ * cluster's), then from a token bucket in Redis (a Lua call, answered asynchronously: the send continues on the
+ * answer, no thread waits; a node takes a few tokens at a time, as many as it took in the last 200 ms, and spends them
+ * within 400 ms at most, Redis counting them as held meanwhile, {@code BucketLeases}); so does every other event, from
+ * the user's event bucket. When Redis cannot be reached,
  * every one of these falls back on this node's own figures.
  *
  * <p>Drift. A count changed while Redis could not be reached, or every count after Redis restarted empty (or after

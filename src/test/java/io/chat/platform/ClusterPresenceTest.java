@@ -144,6 +144,20 @@ class ClusterPresenceTest {
     }
 
     @Test
+    void theMessageRateOfATenantCountsTheUsersOfEveryNode() {
+        // the tenant's bucket is the second each message takes from: two users, one on each node, share it
+        int burst = 3;
+        String tenant =
+                nodes.tenant("{\"tenantMessagesPerSecond\":1,\"tenantMessageBurst\":" + burst + "}", "alice", "bob");
+        ChatClient onA = nodes.connect(nodes.a, tenant, "alice");
+        ChatClient onB = nodes.connect(nodes.b, tenant, "bob");
+        onA.join("lobby");
+        onB.join("lobby");
+        assertOneBucketForBothNodes(
+                "message:send", burst, onA, onB, i -> json("room", "lobby", "text", "message " + i));
+    }
+
+    @Test
     void theEventRateOfAUserCountsTheSocketsOfEveryNode() {
         int burst = 4;
         String tenant = nodes.tenant("{\"eventsPerSecond\":1,\"eventBurst\":" + burst + "}", "alice");
