@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  * burst in it, and a lease holds at most what the bucket refills in half of it (more only for takes already waiting to
  * spend it): a user sending now and then asks for one at a time, as before, and what a lease leaves unspent when its
  * user stops is small. What Redis counts as held after a burst may keep the bucket from refilling for two periods at
- * most, a quarter of its burst. While one request for a
- * bucket is under way, the takes of that bucket wait for its answer rather than asking again; those it left without a
- * token are asked for together in the next.
+ * most, a quarter of its burst. A bucket whose period would be under {@link #LEAST_VALID_NANOS} (a burst small for its
+ * rate) is taken from one token a take, nothing held. While one request for a bucket is under way, the takes of that
+ * bucket wait for its answer rather than asking again, and spend it even when it came later than the lease's time;
+ * those it left without a token are asked for together in the next. A lease ends when the tenant's limits change.
  */
 final class BucketLeases {
     /** The longest a lease may be spent for. */
@@ -46,10 +47,21 @@ final class BucketLeases {
         this.redis = redis;
     }
 
+    /**
+     * The shortest a lease may be spent for: a bucket that refills an eighth of its burst sooner is taken from one token
+     * a take, none held (leases that short would end before Redis's answer, and what Redis counts as held would keep
+     * such a bucket far below its rate).
+     */
+    static final long LEAST_VALID_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     /** How long a lease of the bucket may be spent: at most {@link #MOST_VALID_NANOS}, and an eighth of a refill. */
     static long validNanos(Bucket bucket) {
-        long eighth = TimeUnit.SECONDS.toNanos(1) * bucket.burst() / (8L * bucket.rate());
-        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(MOST_VALID_NANOS, eighth));
+        return Math.min(MOST_VALID_NANOS, TimeUnit.SECONDS.toNanos(1) * bucket.burst() / (8L * bucket.rate()));
+    }
+
+    /** Whether the bucket is taken from by leases, or one token a take ({@link #LEAST_VALID_NANOS}). */
+    static boolean leased(Bucket bucket) {
+        return validNanos(bucket) >= LEAST_VALID_NANOS;
     }
 
     /** The most a lease of the bucket holds: what it refills in half of {@link #validNanos}, at least 1. */
@@ -75,6 +87,17 @@ final class BucketLeases {
 
     /** {@code counted}: false when this take was counted already (it asks again after others spent a grant). */
     private CompletableFuture<Boolean> take(Bucket bucket, boolean counted) {
+        if (!leased(bucket)) {
+            requests.increment();
+            return redis.evalInteger(
+                            ClusterScripts.LEASE,
+                            ClusterPeers.PREFIX,
+                            bucket.key(),
+                            Integer.toString(bucket.rate()),
+                            Integer.toString(bucket.burst()),
+                            "1")
+                    .thenApply(count -> count == 1);
+        }
         long valid = validNanos(bucket);
         Lease lease;
         int want;
@@ -90,7 +113,7 @@ final class BucketLeases {
                 if (counted) {
                     lease.count(asked);
                 }
-                if (lease.spend(asked)) {
+                if (lease.spend(bucket, asked)) {
                     return TAKEN;
                 }
                 if (lease.asking != null) {
@@ -120,7 +143,9 @@ final class BucketLeases {
                         int takers = asking.waiting + 1;
                         asking.waiting = 0;
                         if (error == null) {
-                            asking.backlog = (int) Math.max(0, takers - count);
+                            // the takes refused with an empty bucket wait no longer: none is backlog
+                            asking.backlog = count == 0 ? 0 : (int) Math.max(0, takers - count);
+                            asking.grantedFor = bucket;
                             // from the ask, not the answer: Redis counts it as held from its grant, which came later
                             asking.tokens = count.intValue();
                             asking.validUntil = from + valid;
@@ -144,7 +169,9 @@ final class BucketLeases {
             return REFUSED;
         }
         synchronized (lease) {
-            if (lease.spend(System.nanoTime())) {
+            // the takes that waited for this answer spend it even when it came late, as they would a token each
+            if (lease.tokens > 0 && bucket.equals(lease.grantedFor)) {
+                lease.tokens--;
                 return TAKEN;
             }
         }
@@ -175,6 +202,8 @@ final class BucketLeases {
         long validUntil;
         /** The answer of the request under way, if any. */
         CompletableFuture<Long> asking;
+        /** The bucket as it was when the tokens were granted: a change of the tenant's limits ends the lease. */
+        Bucket grantedFor;
         /** Out of the map: a take that found it there takes it again from the map. */
         boolean forgotten;
         /** Takes waiting for the request under way. */
@@ -208,8 +237,8 @@ final class BucketLeases {
             return want;
         }
 
-        boolean spend(long now) {
-            if (tokens > 0 && now - validUntil < 0) {
+        boolean spend(Bucket bucket, long now) {
+            if (tokens > 0 && now - validUntil < 0 && bucket.equals(grantedFor)) {
                 tokens--;
                 return true;
             }

@@ -139,7 +139,8 @@ final class ClusterScripts {
      * Redis's clock (the start of the scripts below), and answers how many it took (none when it holds less than one).
      * With {@code valid} (µs), the tokens are a lease a node may spend for that long: what was granted in the current
      * period of that length (field o) and the one before (p; s is the period's number) counts as still held by the
-     * nodes, and the bucket refills only up to its burst less that, so it and the leases never exceed the burst. A
+     * nodes, and the bucket refills only up to its burst less that, so it and the leases never exceed the burst (a
+     * change of the period's length, v, when a tenant's limits change, keeps what was held counted for two more). A
      * bucket is read once per script however often taken from, and written back, with an expiry once it would be full
      * again (as a new one is), by store(), which every script using take() calls before it answers.
      */
@@ -150,16 +151,20 @@ final class ClusterScripts {
             local function take(key, rate, burst, want, valid)
               local bucket = buckets[key]
               if not bucket then
-                local stored = redis.call('HMGET', key, 't', 'at', 'o', 'p', 's')
+                local stored = redis.call('HMGET', key, 't', 'at', 'o', 'p', 's', 'v')
                 local tokens = tonumber(stored[1]) or burst
                 local at = tonumber(stored[2]) or now
                 bucket = {rate = rate, burst = burst}
                 local held = 0
                 if valid then
+                  bucket.valid = valid
                   bucket.period = math.floor(now / valid)
                   local last = tonumber(stored[5]) or bucket.period
                   bucket.o, bucket.p = tonumber(stored[3]) or 0, tonumber(stored[4]) or 0
-                  if last == bucket.period - 1 then
+                  if tonumber(stored[6]) and tonumber(stored[6]) ~= valid then
+                    -- the limits changed: what the nodes held stays counted, for this period and the next
+                    bucket.o, bucket.p = bucket.o + bucket.p, 0
+                  elseif last == bucket.period - 1 then
                     bucket.p, bucket.o = bucket.o, 0
                   elseif last ~= bucket.period then
                     bucket.p, bucket.o = 0, 0
@@ -181,7 +186,8 @@ final class ClusterScripts {
                 local bucket = buckets[key]
                 redis.call('HSET', key, 't', tostring(bucket.tokens), 'at', string.format('%.0f', now))
                 if bucket.period then
-                  redis.call('HSET', key, 'o', bucket.o, 'p', bucket.p, 's', string.format('%.0f', bucket.period))
+                  redis.call('HSET', key, 'o', bucket.o, 'p', bucket.p, 's', string.format('%.0f', bucket.period),
+                             'v', bucket.valid)
                 end
                 redis.call('PEXPIRE', key, math.ceil((bucket.burst - bucket.tokens) * 1000 / bucket.rate) + 1000)
               end
@@ -190,12 +196,14 @@ final class ClusterScripts {
 
     /**
      * ARGV: prefix, a bucket's key, its rate per second, its burst, the tokens wanted (at least 1), the µs a node may
-     * spend them for. A token bucket in Redis, refilled by Redis's clock: takes as many of the tokens wanted as it
-     * holds and answers how many (0: empty), for a node to spend ({@link BucketLeases}).
+     * spend them for (none: spent at once, nothing counted as held). A token bucket in Redis, refilled by Redis's
+     * clock: takes as many of the tokens wanted as it holds and answers how many (0: empty), for a node to spend
+     * ({@link BucketLeases}).
      */
     static final String LEASE = BUCKETS + """
+            local valid = ARGV[6] and math.max(1, tonumber(ARGV[6]))
             local taken = take(ARGV[1] .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), math.max(1, tonumber(ARGV[5])),
-                               math.max(1, tonumber(ARGV[6])))
+                               valid)
             store()
             return taken
             """;

@@ -1,6 +1,7 @@
 package io.chat.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.cluster.BucketLeases.Bucket;
@@ -76,8 +77,10 @@ class BucketLeasesTest {
         Thread.sleep(50);
         assertEquals(6, lease(key, 1_000, 10, 10, 10_000_000), "the bucket less the 4 a node may hold");
         // with leases of 1 ms, those granted two periods ago are spent or dropped: the whole burst again
+        String shortLeases = newKey();
+        assertEquals(4, lease(shortLeases, 1_000, 10, 4, 1_000));
         Thread.sleep(50);
-        assertEquals(10, lease(key, 1_000, 10, 20, 1_000));
+        assertEquals(10, lease(shortLeases, 1_000, 10, 20, 1_000));
     }
 
     private static long lease(String key, int rate, int burst, int want, long validMicros) throws Exception {
@@ -120,6 +123,39 @@ class BucketLeasesTest {
             assertTrue(take.get(30, TimeUnit.SECONDS));
         }
         assertTrue(leases.requests() < 100, leases.requests() + " requests for 10,000 takes");
+    }
+
+    @Test
+    void aBucketRefilledFasterThanLeasesCanLastIsTakenFromOneTokenATakeAtItsRate() throws Exception {
+        // 100,000 a second and a burst of 10: a lease could last 12.5 µs; counting leases as held would keep it at a
+        // burst per two leases' time, so it is taken from one token a take, nothing held, as a plain bucket
+        Bucket bucket = new Bucket(newKey(), 100_000, 10);
+        assertFalse(BucketLeases.leased(bucket));
+        BucketLeases leases = new BucketLeases(nodeA);
+        long start = System.nanoTime();
+        int accepted = 0;
+        for (int round = 0; round < 20; round++) {
+            List<CompletableFuture<Boolean>> takes = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                takes.add(leases.take(bucket));
+            }
+            for (CompletableFuture<Boolean> take : takes) {
+                accepted += take.get(10, TimeUnit.SECONDS) ? 1 : 0;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // every call lasts longer than the bucket takes to refill: nearly every take is given one
+        assertTrue(accepted >= 1_000, accepted + " of 2,000 taken in " + seconds + " s");
+    }
+
+    @Test
+    void aChangeOfTheLimitsKeepsWhatTheNodesHoldCounted() throws Exception {
+        String key = newKey();
+        assertEquals(4, lease(key, 1_000, 10, 4, 10_000_000));
+        assertEquals(6, lease(key, 1_000, 10, 10, 10_000_000));
+        Thread.sleep(50);
+        // new limits, a new lease time: the 10 granted may still be spent, so nothing more yet
+        assertEquals(0, lease(key, 1_000, 10, 10, 9_000_000));
     }
 
     @Test
