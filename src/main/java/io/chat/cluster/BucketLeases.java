@@ -1,6 +1,8 @@
 package io.chat.cluster;
 
 import io.chat.socketio.redis.RedisCluster;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -88,15 +90,7 @@ final class BucketLeases {
     /** {@code counted}: false when this take was counted already (it asks again after others spent a grant). */
     private CompletableFuture<Boolean> take(Bucket bucket, boolean counted) {
         if (!leased(bucket)) {
-            requests.increment();
-            return redis.evalInteger(
-                            ClusterScripts.LEASE,
-                            ClusterPeers.PREFIX,
-                            bucket.key(),
-                            Integer.toString(bucket.rate()),
-                            Integer.toString(bucket.burst()),
-                            "1")
-                    .thenApply(count -> count == 1);
+            return ask(bucket, 1).thenApply(count -> count == 1);
         }
         long valid = validNanos(bucket);
         Lease lease;
@@ -126,38 +120,42 @@ final class BucketLeases {
                 break;
             }
         }
-        requests.increment();
         Lease asking = lease;
         long from = asked;
-        redis.evalInteger(
-                        ClusterScripts.LEASE,
-                        ClusterPeers.PREFIX,
-                        bucket.key(),
-                        Integer.toString(bucket.rate()),
-                        Integer.toString(bucket.burst()),
-                        Integer.toString(want),
-                        Long.toString(TimeUnit.NANOSECONDS.toMicros(valid)))
-                .whenComplete((count, error) -> {
-                    synchronized (asking) {
-                        asking.asking = null;
-                        int takers = asking.waiting + 1;
-                        asking.waiting = 0;
-                        if (error == null) {
-                            // the takes refused with an empty bucket wait no longer: none is backlog
-                            asking.backlog = count == 0 ? 0 : (int) Math.max(0, takers - count);
-                            asking.grantedFor = bucket;
-                            // from the ask, not the answer: Redis counts it as held from its grant, which came later
-                            asking.tokens = count.intValue();
-                            asking.validUntil = from + valid;
-                        }
-                    }
-                    if (error == null) {
-                        granted.complete(count);
-                    } else {
-                        granted.completeExceptionally(error);
-                    }
-                });
+        ask(bucket, want, Long.toString(TimeUnit.NANOSECONDS.toMicros(valid))).whenComplete((count, error) -> {
+            synchronized (asking) {
+                asking.asking = null;
+                int takers = asking.waiting + 1;
+                asking.waiting = 0;
+                if (error == null) {
+                    // the takes refused with an empty bucket wait no longer: none is backlog
+                    asking.backlog = count == 0 ? 0 : (int) Math.max(0, takers - count);
+                    asking.grantedFor = bucket;
+                    // from the ask, not the answer: Redis counts it as held from its grant, which came later
+                    asking.tokens = count.intValue();
+                    asking.validUntil = from + valid;
+                }
+            }
+            if (error == null) {
+                granted.complete(count);
+            } else {
+                granted.completeExceptionally(error);
+            }
+        });
         return granted.thenCompose(count -> afterGrant(asking, bucket, count));
+    }
+
+    /** Asks Redis for {@code want} tokens of the bucket ({@link ClusterScripts#LEASE}; its lease time, if leased). */
+    private CompletableFuture<Long> ask(Bucket bucket, int want, String... validMicros) {
+        requests.increment();
+        List<String> arguments = new ArrayList<>(List.of(
+                ClusterPeers.PREFIX,
+                bucket.key(),
+                Integer.toString(bucket.rate()),
+                Integer.toString(bucket.burst()),
+                Integer.toString(want)));
+        arguments.addAll(List.of(validMicros));
+        return redis.evalInteger(ClusterScripts.LEASE, arguments.toArray(String[]::new));
     }
 
     /**
