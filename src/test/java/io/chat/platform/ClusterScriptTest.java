@@ -48,7 +48,9 @@ import org.junit.jupiter.api.Test;
  * disconnected, every long-polling request of a session reaches the node that made it (HAProxy's log), and the
  * sessions are spread over both nodes. With the state shared, {@code kill -9} of one node while four more users
  * chat: its users reconnect through HAProxy to the other node and catch up, and no acknowledged message is lost or
- * duplicated ({@link #killOneNodeUnderLoad}). Then SIGTERM: the script stops and leaves no process behind.
+ * duplicated ({@link #killOneNodeUnderLoad}). {@code scripts/cluster start|stop} on the running cluster starts the
+ * killed node again, stops and starts Redis (then users on both nodes chat) and PostgreSQL
+ * ({@link #partsStoppedAndStartedOnRequest}). Then SIGTERM: the script stops and leaves no process behind.
  *
  * <p>Waiting for the cluster wiring (the nodes sharing tenants through PostgreSQL and messages through Redis, landing
  * separately): today each node has its own tenants folder, so the tenant is provisioned on each node's own admin
@@ -139,6 +141,8 @@ class ClusterScriptTest {
             startedProcesses.addAll(processesOf(script, dir));
             if (sharedState) {
                 killOneNodeUnderLoad(url, dir);
+                partsStoppedAndStartedOnRequest(url, dir, nodes);
+                startedProcesses.addAll(processesOf(script, dir));
             }
 
             script.destroy(); // SIGTERM
@@ -412,12 +416,9 @@ class ClusterScriptTest {
         try (ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
             long startAt = System.currentTimeMillis() + WARM_UP_MS;
             Plan plan = new Plan(url, TENANT, "lobby", startAt, startAt + HOLD_MS, SEND_EVERY_MS, 4_000);
-            List<CompletableFuture<Summary>> runs = new ArrayList<>();
-            for (String user : USERS) {
-                String token = Jwts.hs256(SECRET, Jwts.claims(ISSUER, user));
-                runs.add(SoakClients.node(plan, user, token, runners));
-            }
-            List<Summary> clients = runs.stream().map(CompletableFuture::join).toList();
+            List<Summary> clients = users(plan, USERS, runners).stream()
+                    .map(CompletableFuture::join)
+                    .toList();
             System.out.println("[" + LABEL + "] " + HOLD_MS / 1000 + " s through HAProxy:\n"
                     + clients.stream().map(Summary::describe).collect(Collectors.joining("\n")));
             return clients;
@@ -432,17 +433,13 @@ class ClusterScriptTest {
      * kill lost may be there too (it was stored) or not.
      */
     private static void killOneNodeUnderLoad(String url, Path dir) throws Exception {
-        long victimPid = Long.parseLong(
-                Files.readAllLines(dir.resolve("run/nodes")).getFirst().split("\t")[3]);
+        long victimPid = firstNodePid(dir);
         List<Summary> clients;
         long killedAt;
         try (ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
             long startAt = System.currentTimeMillis() + WARM_UP_MS;
             Plan plan = new Plan(url, TENANT, "failover", startAt, startAt + 16_000, 500, 8_000);
-            List<CompletableFuture<Summary>> runs = new ArrayList<>();
-            for (String user : List.of("dave", "erin", "frank", "grace")) {
-                runs.add(SoakClients.node(plan, user, Jwts.hs256(SECRET, Jwts.claims(ISSUER, user)), runners));
-            }
+            List<CompletableFuture<Summary>> runs = users(plan, List.of("dave", "erin", "frank", "grace"), runners);
             Thread.sleep(Math.max(0, startAt + 5_000 - System.currentTimeMillis()));
             ProcessHandle victim = ProcessHandle.of(victimPid).orElseGet(() -> fail("node-1 is not running"));
             victim.destroyForcibly(); // SIGKILL
@@ -471,6 +468,16 @@ class ClusterScriptTest {
             }
         }
         assertTrue(victims > 0, "no user was on node-1, the kill tested nothing: " + clients);
+        problems.addAll(deliveryProblems(clients));
+        assertEquals(List.of(), problems, "after kill -9 of node-1");
+    }
+
+    /**
+     * What users chatting in one room got: every acknowledged message of every other user, once, in order, with
+     * gap-free seqs and no failed join (a message whose ack was lost may be there too).
+     */
+    private static List<String> deliveryProblems(List<Summary> clients) {
+        List<String> problems = new ArrayList<>();
         for (Summary receiver : clients) {
             if (receiver.joinFailures() > 0 || receiver.duplicates() > 0) {
                 problems.add(receiver.name() + ": " + receiver.joinFailures() + " failed joins, "
@@ -499,7 +506,151 @@ class ClusterScriptTest {
                 }
             }
         }
-        assertEquals(List.of(), problems, "after kill -9 of node-1");
+        return problems;
+    }
+
+    /**
+     * {@code scripts/cluster stop|start PART} against the running cluster, as a user tries the faults: node-1 (killed
+     * above) started again and back in HAProxy; Redis stopped (the nodes report it lost) and started again, then
+     * users on both nodes chat through HAProxy and get every acknowledged message (cross-node delivery resumed);
+     * PostgreSQL stopped (every node's {@code /health} 503) and started again (200, by themselves). Requests that
+     * cannot be carried out are refused with a reason.
+     */
+    private void partsStoppedAndStartedOnRequest(String url, Path dir, List<Node> nodes) throws Exception {
+        Control started = control(dir, "start", "node-1");
+        assertEquals(0, started.status(), started.output());
+        assertTrue(started.output().contains("node-1 is up"), started.output());
+        long newPid = firstNodePid(dir);
+        assertTrue(ProcessHandle.of(newPid).map(ProcessHandle::isAlive).orElse(false), "run/nodes has its new pid");
+        assertEquals(200, health(nodes.getFirst()), "node-1 started again");
+        Control again = control(dir, "start", "node-1");
+        assertEquals(1, again.status(), again.output());
+        assertTrue(again.output().contains("running already"), again.output());
+        assertEquals(2, control(dir, "stop", "haproxy").status(), "a part the script does not offer");
+        Control noSuchNode = control(dir, "stop", "node-9");
+        assertEquals(1, noSuchNode.status(), noSuchNode.output());
+        assertTrue(noSuchNode.output().contains("node-1 to node-2"), noSuchNode.output());
+
+        Control redisStopped = control(dir, "stop", "redis");
+        assertEquals(0, redisStopped.status(), redisStopped.output());
+        for (Node node : nodes) {
+            awaitMetric(node, "chat_cluster_redis_connected", "0");
+        }
+        Control redisStarted = control(dir, "start", "redis");
+        assertEquals(0, redisStarted.status(), redisStarted.output());
+        for (Node node : nodes) {
+            awaitMetric(node, "chat_cluster_redis_connected", "1");
+        }
+        List<Summary> clients;
+        try (ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
+            long startAt = System.currentTimeMillis() + WARM_UP_MS;
+            Plan plan = new Plan(url, TENANT, "after-redis", startAt, startAt + 8_000, 1_000, 4_000);
+            clients = users(plan, List.of("heidi", "ivan", "judy", "mallory"), runners).stream()
+                    .map(CompletableFuture::join)
+                    .toList();
+        }
+        System.out.println("[" + LABEL + "] after Redis was stopped and started again:\n"
+                + clients.stream().map(Summary::describe).collect(Collectors.joining("\n")));
+        awaitTunnelsLogged(clients, dir);
+        Map<String, Set<String>> nodesOfUsers = new TreeMap<>();
+        String log = haproxyLog(dir);
+        for (Summary client : clients) {
+            assertTrue(client.sent().size() >= 4, client.name() + " sent " + client.sent());
+            for (String sid : client.sids()) {
+                Matcher line = SID_REQUEST.matcher(log);
+                while (line.find()) {
+                    if (line.group(3).equals(sid)) {
+                        nodesOfUsers
+                                .computeIfAbsent(client.name(), k -> new TreeSet<>())
+                                .add(line.group(1));
+                    }
+                }
+            }
+        }
+        System.out.println("[" + LABEL + "] their nodes: " + nodesOfUsers);
+        assertEquals(List.of(), deliveryProblems(clients), "after Redis was started again, users on " + nodesOfUsers);
+        assertTrue(
+                nodesOfUsers.values().stream().flatMap(Set::stream).distinct().count() > 1,
+                "the users were on both nodes (else cross-node delivery was not tried): " + nodesOfUsers);
+
+        Control postgresStopped = control(dir, "stop", "postgres");
+        assertEquals(0, postgresStopped.status(), postgresStopped.output());
+        for (Node node : nodes) {
+            awaitHealth(node, 503);
+        }
+        Control postgresStarted = control(dir, "start", "postgres");
+        assertEquals(0, postgresStarted.status(), postgresStarted.output());
+        for (Node node : nodes) {
+            awaitHealth(node, 200);
+        }
+    }
+
+    private record Control(int status, String output) {}
+
+    /** Node socket.io-client users with default options, a JWT each, following {@code plan} through HAProxy. */
+    private static List<CompletableFuture<Summary>> users(Plan plan, List<String> names, ExecutorService runners) {
+        return names.stream()
+                .map(user -> SoakClients.node(plan, user, Jwts.hs256(SECRET, Jwts.claims(ISSUER, user)), runners))
+                .toList();
+    }
+
+    /** node-1's pid as the script lists it now. */
+    private static long firstNodePid(Path dir) throws IOException {
+        return Long.parseLong(
+                Files.readAllLines(dir.resolve("run/nodes")).getFirst().split("\t")[3]);
+    }
+
+    /** {@code scripts/cluster <verb> <part>} on the cluster's folder: its exit status, stdout and stderr. */
+    private static Control control(Path dir, String verb, String part) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of("scripts/cluster").toAbsolutePath().toString(), verb, part)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("CHAT_CLUSTER_DIR", dir.toString());
+        long started = System.nanoTime();
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "scripts/cluster " + verb + " " + part + " ended");
+        System.out.printf(
+                "[%s] scripts/cluster %s %s: status %d after %.1f s: %s%n",
+                LABEL, verb, part, process.exitValue(), (System.nanoTime() - started) / 1e9, output);
+        return new Control(process.exitValue(), output);
+    }
+
+    private int health(Node node) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.publicPort() + "/health"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private void awaitHealth(Node node, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int last;
+        while ((last = health(node)) != status) {
+            assertTrue(System.nanoTime() < deadline, node.name() + "'s /health stayed " + last + ", not " + status);
+            Thread.sleep(200);
+        }
+    }
+
+    /** The node's admin {@code /metrics} line {@code name value}, within 30 s. */
+    private void awaitMetric(Node node, String name, String value) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Pattern line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$");
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = admin("http://127.0.0.1:" + node.adminPort(), "GET", "/metrics", null)
+                    .body();
+            Matcher found = line.matcher(last);
+            if (found.find() && Double.parseDouble(found.group(1)) == Double.parseDouble(value)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        fail(node.name() + "'s " + name + " did not become " + value + ": "
+                + last.lines().filter(l -> l.startsWith(name)).toList());
     }
 
     private static void assertClientsKeptTheirNode(
