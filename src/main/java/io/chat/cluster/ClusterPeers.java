@@ -35,6 +35,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
 
     private final RedisCluster redis;
     private final BucketLeases leases;
+    private final FailureWarnings warnings = new FailureWarnings(LOGGER);
     private final Duration deadAfter;
     private final ConcurrentHashMap<String, TenantPeers> byNamespace = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor beats;
@@ -87,10 +88,8 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
             return false;
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            LOGGER.log(
-                    System.Logger.Level.WARNING,
-                    "event=cluster-login-limit outcome=failed error="
-                            + cause.getClass().getSimpleName());
+            warnings.failed("event=cluster-login-limit outcome=failed error="
+                    + cause.getClass().getSimpleName());
             return true;
         }
     }
@@ -104,7 +103,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
                         Long.toString(FAILED_MARK_MILLIS))
                 .exceptionally(error -> {
                     // the address then gets the second allowance on the other nodes: each node's own mark still holds
-                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-login-mark outcome=failed");
+                    warnings.failed("event=cluster-login-mark outcome=failed");
                     return 0L;
                 });
     }
@@ -145,6 +144,11 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
         return leases;
     }
 
+    /** The warnings of failed Redis calls, a line per kind a period at most. */
+    FailureWarnings warnings() {
+        return warnings;
+    }
+
     String node() {
         return redis.uid();
     }
@@ -154,6 +158,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     }
 
     private void beat() {
+        warnings.flush();
         leases.forgetIdle(); // while Redis is down too: the takes meanwhile still made leases
         try {
             List<String> answer = redis.evalStrings(
@@ -179,7 +184,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // Redis is down: the next beat tries again, and counts lost meanwhile are put right once it is back
-            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-beat outcome=failed");
+            warnings.failed("event=cluster-beat outcome=failed");
             driftSuspected = beaten;
         }
     }

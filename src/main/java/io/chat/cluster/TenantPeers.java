@@ -140,7 +140,7 @@ final class TenantPeers implements Peers {
         return cluster.redis()
                 .evalInteger(ClusterScripts.COUNT, ClusterPeers.PREFIX, cluster.node(), field, Integer.toString(delta))
                 .exceptionally(error -> {
-                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-presence outcome=failed");
+                    cluster.warnings().failed("event=cluster-presence outcome=failed");
                     return delta > 0 ? 1L : 0L;
                 });
     }
@@ -178,7 +178,7 @@ final class TenantPeers implements Peers {
                         return CompletableFuture.completedFuture(true);
                     }
                     // the server that did not answer may hold that socket: unknown, which the join refuses
-                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-socket-check outcome=failed");
+                    cluster.warnings().failed("event=cluster-socket-check outcome=failed");
                     return CompletableFuture.failedFuture(cause);
                 });
     }
@@ -229,7 +229,7 @@ final class TenantPeers implements Peers {
                         timeout.partial().forEach(json -> member(json).ifPresent(partial::add));
                         return partial;
                     }
-                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-fetch outcome=failed");
+                    cluster.warnings().failed("event=cluster-fetch outcome=failed");
                     return List.of();
                 });
     }
@@ -275,7 +275,7 @@ final class TenantPeers implements Peers {
             return Optional.of("unavailable");
         } catch (Exception e) {
             // Redis unreachable: this node's own quota, which gave a place, is the limit meanwhile
-            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-quota outcome=failed");
+            cluster.warnings().failed("event=cluster-quota outcome=failed");
             return Optional.empty();
         }
     }
@@ -292,7 +292,7 @@ final class TenantPeers implements Peers {
                         field(SOCKETS),
                         field(USER_SOCKETS, user))
                 .exceptionally(error -> {
-                    LOGGER.log(System.Logger.Level.WARNING, "event=cluster-quota-release outcome=failed");
+                    cluster.warnings().failed("event=cluster-quota-release outcome=failed");
                     return 0L;
                 });
     }
@@ -318,7 +318,7 @@ final class TenantPeers implements Peers {
     private CompletableFuture<Boolean> take(String event, Bucket... buckets) {
         return cluster.leases().take(buckets).exceptionally(error -> {
             // Redis unreachable: this node's own buckets, which gave a token, are the limit meanwhile
-            LOGGER.log(System.Logger.Level.WARNING, "event=" + event + " outcome=failed");
+            cluster.warnings().failed("event=" + event + " outcome=failed");
             return true;
         });
     }
@@ -385,7 +385,7 @@ final class TenantPeers implements Peers {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOGGER.log(System.Logger.Level.WARNING, "event=cluster-reconcile outcome=failed");
+            cluster.warnings().failed("event=cluster-reconcile outcome=failed");
             return false;
         }
     }
