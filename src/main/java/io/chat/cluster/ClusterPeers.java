@@ -202,6 +202,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     @Override
     public void close() {
         beats.shutdownNow();
+        warnings.flushAll();
         try {
             redis.evalInteger(ClusterScripts.LEAVE, PREFIX, node()).get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

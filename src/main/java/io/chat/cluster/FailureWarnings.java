@@ -8,9 +8,10 @@ import java.util.function.LongSupplier;
  * Warnings of the cluster's Redis calls that failed, at most one line per kind a {@link #PERIOD}. While Redis is down
  * every message, event, connection and login of every node fails its call, and a warning each filled the log at the
  * node's message rate (at 1,000 messages a second, 60,000 lines a minute). The first failure of a kind is logged at
- * once; those after it within the period are counted, and the count is logged when the next one comes after the
- * period, or by {@link #flush} (the beat's, every 2 s) once the period is over: {@code event=cluster-rate
- * outcome=failed repeated=1234}. A kind quiet for a whole period is logged at once again.
+ * once; those after it within the period are counted, and the count is logged with the next one after the period,
+ * or by {@link #flush} (the beat's, every 2 s) once the period is over, or at {@link #flushAll} (the node's close):
+ * {@code event=cluster-rate outcome=failed count=1234}, the failures that line stands for (a line without a count
+ * stands for one), so the counts add up to every failure. A kind quiet for a whole period is logged at once again.
  *
  * <p>A kind is one of the fixed lines of this package (an event and, for some, an exception's class name), never a
  * client's string; there are a few dozen at most, and past {@link #MAX_KINDS} a line is logged as it comes.
@@ -52,42 +53,51 @@ final class FailureWarnings {
             kind = kinds.computeIfAbsent(line, k -> new Kind());
         }
         long now = nanoTime.getAsLong();
-        long repeated;
+        long count;
         synchronized (kind) {
             if (!kind.quiet && now - kind.loggedAt < periodNanos) {
                 kind.since++;
                 return;
             }
-            repeated = kind.since;
+            count = kind.since + 1;
             kind.quiet = false;
             kind.loggedAt = now;
             kind.since = 0;
         }
-        log(line, repeated);
+        log(line, count);
     }
 
     /** Logs the failures counted by kinds whose period is over; a kind with none since its last line turns quiet. */
     void flush() {
+        flush(false);
+    }
+
+    /** Logs every failure counted and not logged yet, period or not: the node is closing. */
+    void flushAll() {
+        flush(true);
+    }
+
+    private void flush(boolean all) {
         long now = nanoTime.getAsLong();
         kinds.forEach((line, kind) -> {
-            long repeated;
+            long count;
             synchronized (kind) {
-                if (kind.quiet || now - kind.loggedAt < periodNanos) {
+                if (kind.quiet || (!all && now - kind.loggedAt < periodNanos)) {
                     return;
                 }
-                repeated = kind.since;
-                if (repeated == 0) {
+                count = kind.since;
+                if (count == 0) {
                     kind.quiet = true;
                     return;
                 }
                 kind.loggedAt = now;
                 kind.since = 0;
             }
-            log(line, repeated);
+            log(line, count);
         });
     }
 
-    private void log(String line, long repeated) {
-        logger.log(System.Logger.Level.WARNING, repeated == 0 ? line : line + " repeated=" + repeated);
+    private void log(String line, long count) {
+        logger.log(System.Logger.Level.WARNING, count == 1 ? line : line + " count=" + count);
     }
 }

@@ -32,7 +32,7 @@ class FailureWarningsTest {
 
         now.addAndGet(50);
         warnings.flush();
-        assertEquals(List.of(RATE, PRESENCE, RATE + " repeated=999"), lines, "the beat tells the count");
+        assertEquals(List.of(RATE, PRESENCE, RATE + " count=999"), lines, "the beat tells the count");
 
         now.addAndGet(100);
         warnings.failed(RATE);
@@ -41,7 +41,17 @@ class FailureWarningsTest {
         warnings.failed(RATE);
         now.addAndGet(100);
         warnings.failed(RATE);
-        assertEquals(RATE + " repeated=2", lines.getLast(), "the next failure after the period tells the count");
+        assertEquals(RATE + " count=3", lines.getLast(), "the next failure after the period: itself and those before");
+        warnings.failed(RATE);
+        warnings.flushAll();
+        assertEquals(RATE, lines.getLast(), "at close, whatever is counted, period or not (one: no count)");
+        assertEquals(
+                1_000 + 1 + 3 + 1,
+                lines.stream()
+                        .filter(line -> line.startsWith(RATE))
+                        .mapToLong(line -> line.contains("count=") ? Long.parseLong(line.split("count=")[1]) : 1)
+                        .sum(),
+                "the counts add up to every failure");
     }
 
     @Test
