@@ -511,7 +511,8 @@ class ClusterScriptTest {
 
     /**
      * {@code scripts/cluster stop|start PART} against the running cluster, as a user tries the faults: node-1 (killed
-     * above) started again and back in HAProxy; Redis stopped (the nodes report it lost) and started again, then
+     * above) started again and back in HAProxy; Redis stopped (the nodes report it lost; node-1 stopped and refused a
+     * start meanwhile, a node needing Redis to start) and started again (node-1 too), then
      * users on both nodes chat through HAProxy and get every acknowledged message (cross-node delivery resumed);
      * PostgreSQL stopped (every node's {@code /health} 503) and started again (200, by themselves). Requests that
      * cannot be carried out are refused with a reason.
@@ -536,8 +537,17 @@ class ClusterScriptTest {
         for (Node node : nodes) {
             awaitMetric(node, "chat_cluster_redis_connected", "0");
         }
+        Control nodeStopped = control(dir, "stop", "node-1");
+        assertEquals(0, nodeStopped.status(), nodeStopped.output());
+        assertEquals(
+                "0", Files.readAllLines(dir.resolve("run/nodes")).getFirst().split("\t")[3], "no pid");
+        Control withoutRedis = control(dir, "start", "node-1");
+        assertEquals(1, withoutRedis.status(), withoutRedis.output());
+        assertTrue(withoutRedis.output().contains("Redis is not running"), withoutRedis.output());
         Control redisStarted = control(dir, "start", "redis");
         assertEquals(0, redisStarted.status(), redisStarted.output());
+        Control nodeBack = control(dir, "start", "node-1");
+        assertEquals(0, nodeBack.status(), nodeBack.output());
         for (Node node : nodes) {
             awaitMetric(node, "chat_cluster_redis_connected", "1");
         }
