@@ -34,6 +34,12 @@ final class BucketLeases {
     static final long WINDOW_NANOS = MOST_VALID_NANOS / 2;
     /** The most tokens one request asks for. */
     static final int MOST_AT_ONCE = 1_000;
+    /**
+     * The shortest a lease may be spent for: a bucket that refills an eighth of its burst sooner is taken from one token
+     * a take, none held (leases that short would end before Redis's answer, and what Redis counts as held would keep
+     * such a bucket far below its rate).
+     */
+    static final long LEAST_VALID_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static final CompletableFuture<Boolean> TAKEN = CompletableFuture.completedFuture(true);
     private static final CompletableFuture<Boolean> REFUSED = CompletableFuture.completedFuture(false);
@@ -49,13 +55,6 @@ final class BucketLeases {
         this.redis = redis;
     }
 
-    /**
-     * The shortest a lease may be spent for: a bucket that refills an eighth of its burst sooner is taken from one token
-     * a take, none held (leases that short would end before Redis's answer, and what Redis counts as held would keep
-     * such a bucket far below its rate).
-     */
-    static final long LEAST_VALID_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
     /** How long a lease of the bucket may be spent: at most {@link #MOST_VALID_NANOS}, and an eighth of a refill. */
     static long validNanos(Bucket bucket) {
         return Math.min(MOST_VALID_NANOS, TimeUnit.SECONDS.toNanos(1) * bucket.burst() / (8L * bucket.rate()));
@@ -63,7 +62,11 @@ final class BucketLeases {
 
     /** Whether the bucket is taken from by leases, or one token a take ({@link #LEAST_VALID_NANOS}). */
     static boolean leased(Bucket bucket) {
-        return validNanos(bucket) >= LEAST_VALID_NANOS;
+        return leased(validNanos(bucket));
+    }
+
+    private static boolean leased(long validNanos) {
+        return validNanos >= LEAST_VALID_NANOS;
     }
 
     /** The most a lease of the bucket holds: what it refills in half of {@link #validNanos}, at least 1. */
@@ -89,10 +92,10 @@ final class BucketLeases {
 
     /** {@code counted}: false when this take was counted already (it asks again after others spent a grant). */
     private CompletableFuture<Boolean> take(Bucket bucket, boolean counted) {
-        if (!leased(bucket)) {
+        long valid = validNanos(bucket);
+        if (!leased(valid)) {
             return ask(bucket, 1).thenApply(count -> count == 1);
         }
-        long valid = validNanos(bucket);
         Lease lease;
         int want;
         long asked;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chat.Settings;
+import io.chat.testing.MetricsText;
 import io.chat.testing.PostgresServer;
 import io.chat.testing.RedisServer;
 import java.net.http.HttpResponse;
@@ -298,11 +299,7 @@ class ClusterFaultsTest {
     private static double clusterConnected(PlatformServer node) {
         HttpResponse<String> response = node.admin("GET", "/metrics", null);
         assertEquals(200, response.statusCode());
-        return response.body()
-                .lines()
-                .filter(line -> line.startsWith("chat_cluster_redis_connected "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
-                .findFirst()
+        return MetricsText.value(response.body(), "chat_cluster_redis_connected")
                 .orElseThrow(() -> new AssertionError("no chat_cluster_redis_connected in " + response.body()));
     }
 

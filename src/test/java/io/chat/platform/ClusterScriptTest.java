@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.chat.socketio.engine.EngineConfig;
+import io.chat.testing.MetricsText;
 import io.chat.testing.SoakClients;
 import io.chat.testing.SoakClients.Plan;
 import io.chat.testing.SoakClients.Summary;
@@ -535,7 +536,7 @@ class ClusterScriptTest {
         Control redisStopped = control(dir, "stop", "redis");
         assertEquals(0, redisStopped.status(), redisStopped.output());
         for (Node node : nodes) {
-            awaitMetric(node, "chat_cluster_redis_connected", "0");
+            awaitMetric(node, "chat_cluster_redis_connected", 0);
         }
         Control nodeStopped = control(dir, "stop", "node-1");
         assertEquals(0, nodeStopped.status(), nodeStopped.output());
@@ -549,7 +550,7 @@ class ClusterScriptTest {
         Control nodeBack = control(dir, "start", "node-1");
         assertEquals(0, nodeBack.status(), nodeBack.output());
         for (Node node : nodes) {
-            awaitMetric(node, "chat_cluster_redis_connected", "1");
+            awaitMetric(node, "chat_cluster_redis_connected", 1);
         }
         List<Summary> clients;
         try (ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -645,16 +646,14 @@ class ClusterScriptTest {
         }
     }
 
-    /** The node's admin {@code /metrics} line {@code name value}, within 30 s. */
-    private void awaitMetric(Node node, String name, String value) throws Exception {
+    /** The node's admin {@code /metrics} sample {@code name} becomes {@code value} within 30 s. */
+    private void awaitMetric(Node node, String name, double value) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Pattern line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$");
         String last = "";
         while (System.nanoTime() < deadline) {
             last = admin("http://127.0.0.1:" + node.adminPort(), "GET", "/metrics", null)
                     .body();
-            Matcher found = line.matcher(last);
-            if (found.find() && Double.parseDouble(found.group(1)) == Double.parseDouble(value)) {
+            if (MetricsText.value(last, name).orElse(Double.NaN) == value) {
                 return;
             }
             Thread.sleep(200);
