@@ -36,9 +36,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One server's membership in a Socket.IO cluster on Redis: a random uid, one connection that publishes and one that
- * subscribes (exactly one, because the other servers count servers by the subscribers of a request channel), the
- * namespaces' adapters, and one thread that handles what arrives, in Redis's order.
+ * One server's membership in a Socket.IO cluster on Redis: a random uid, one connection that subscribes (exactly one,
+ * because the other servers count servers by the subscribers of a request channel), one that publishes broadcasts
+ * (pipelined by {@link Publisher}) and one for the rest (requests, scripts, {@code PUBSUB}), the namespaces'
+ * adapters, and one thread that handles what arrives, in Redis's order.
  *
  * <p>What arrives is bounded before it is queued: a message larger than {@code maxInboundBytes.message}, or one that
  * would make the waiting ones hold more than {@code maxInboundBytes.waiting} bytes or {@code maxInboundMessages}
@@ -50,7 +51,7 @@ import java.util.function.Supplier;
  * per room that has a socket of this server ({@code key#nsp#room#}, socket id rooms included). The channels of a
  * server are thus bounded by 4 per namespace plus the rooms of its sockets.
  *
- * <p>Lettuce reconnects both connections by itself (10 ms, doubling up to {@code reconnectDelayMax}) and subscribes
+ * <p>Lettuce reconnects the connections by itself (10 ms, doubling up to {@code reconnectDelayMax}) and subscribes
  * the channels again. While Redis is down, local delivery goes on, publishes fail at once and are
  * counted, and cluster requests fail or time out.
  */
@@ -62,7 +63,8 @@ public final class RedisCluster implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient publishingClient;
     private final RedisClient subscribingClient;
-    private final StatefulRedisConnection<byte[], byte[]> publishing;
+    private final StatefulRedisConnection<byte[], byte[]> commands;
+    private final StatefulRedisConnection<byte[], byte[]> broadcasting;
     private final StatefulRedisPubSubConnection<byte[], byte[]> subscribing;
     private final Publisher publisher;
     private final ThreadPoolExecutor inbox;
@@ -115,20 +117,33 @@ public final class RedisCluster implements AutoCloseable {
                     receivedDropped.increment();
                     waitingBytes.addAndGet(-((Inbound) task).size());
                 });
-        StatefulRedisConnection<byte[], byte[]> pub = null;
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
-            pub = publishingClient.connect(ByteArrayCodec.INSTANCE);
-            this.publishing = pub;
-            this.subscribing = subscribingClient.connectPubSub(ByteArrayCodec.INSTANCE);
+            this.commands = opened(opened, publishingClient.connect(ByteArrayCodec.INSTANCE));
+            this.broadcasting = opened(opened, publishingClient.connect(ByteArrayCodec.INSTANCE));
+            this.subscribing = opened(opened, subscribingClient.connectPubSub(ByteArrayCodec.INSTANCE));
         } catch (RuntimeException e) {
-            if (pub != null) {
-                pub.close();
+            for (AutoCloseable connection : opened) {
+                closeQuietly(connection);
             }
             shutdownResources();
             throw e;
         }
-        this.publisher = new Publisher(publishing, config.maxPendingPublishes());
+        this.publisher = new Publisher(broadcasting, config.maxPendingPublishes());
         subscribing.addListener(new Listener());
+    }
+
+    private static <C extends AutoCloseable> C opened(List<AutoCloseable> opened, C connection) {
+        opened.add(connection);
+        return connection;
+    }
+
+    private static void closeQuietly(AutoCloseable connection) {
+        try {
+            connection.close();
+        } catch (Exception e) {
+            LOGGER.log(System.Logger.Level.DEBUG, "closing a Redis connection failed", e);
+        }
     }
 
     private static ClientOptions options(
@@ -174,9 +189,9 @@ public final class RedisCluster implements AutoCloseable {
                 receivedMalformed.sum());
     }
 
-    /** Whether both connections are up now. */
+    /** Whether every connection is up now. */
     public boolean connected() {
-        return publishing.isOpen() && subscribing.isOpen();
+        return commands.isOpen() && broadcasting.isOpen() && subscribing.isOpen();
     }
 
     RedisAdapterConfig config() {
@@ -195,8 +210,7 @@ public final class RedisCluster implements AutoCloseable {
     /** {@code PUBSUB NUMSUB} of the channel: how many servers (subscribed connections) listen to it. */
     CompletableFuture<Integer> subscribers(String channel) {
         try {
-            return publishing
-                    .async()
+            return commands.async()
                     .pubsubNumsub(channel.getBytes(StandardCharsets.UTF_8))
                     .toCompletableFuture()
                     .thenApply(counts ->
@@ -235,15 +249,13 @@ public final class RedisCluster implements AutoCloseable {
         byte[][] keys = new byte[0][];
         try {
             String sha = scriptShas.computeIfAbsent(script, RedisCluster::sha1);
-            return publishing
-                    .async()
+            return commands.async()
                     .<Object>evalsha(sha, type, keys, values)
                     .toCompletableFuture()
                     .handle((answer, error) -> error == null
                             ? CompletableFuture.completedFuture(answer)
                             : isNoScript(error)
-                                    ? publishing
-                                            .async()
+                                    ? commands.async()
                                             .<Object>eval(bytes(script), type, keys, values)
                                             .toCompletableFuture()
                                     : CompletableFuture.<Object>failedFuture(error))
@@ -332,7 +344,7 @@ public final class RedisCluster implements AutoCloseable {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Leaves the cluster: every namespace's pending request fails, both connections close. */
+    /** Leaves the cluster: every namespace's pending request fails, the connections close. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -346,12 +358,9 @@ public final class RedisCluster implements AutoCloseable {
         inbox.shutdownNow();
         timers.shutdownNow();
         publisher.close();
-        try {
-            subscribing.close();
-            publishing.close();
-        } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.DEBUG, "closing the Redis connections failed", e);
-        }
+        closeQuietly(subscribing);
+        closeQuietly(broadcasting);
+        closeQuietly(commands);
         shutdownResources();
     }
 

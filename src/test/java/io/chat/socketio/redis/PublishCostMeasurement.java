@@ -122,7 +122,7 @@ class PublishCostMeasurement {
                 .strip();
     }
 
-    private static String info(RedisServer redis, String section, String field) throws Exception {
+    static String info(RedisServer redis, String section, String field) throws Exception {
         return cli(redis, "INFO", section)
                 .lines()
                 .filter(line -> line.startsWith(field + ":"))
@@ -145,7 +145,7 @@ class PublishCostMeasurement {
     }
 
     /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
