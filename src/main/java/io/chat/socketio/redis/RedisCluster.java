@@ -37,9 +37,9 @@ import java.util.function.Supplier;
 
 /**
  * One server's membership in a Socket.IO cluster on Redis: a random uid, one connection that subscribes (exactly one,
- * because the other servers count servers by the subscribers of a request channel), one that publishes broadcasts
- * (pipelined by {@link Publisher}) and one for the rest (requests, scripts, {@code PUBSUB}), the namespaces'
- * adapters, and one thread that handles what arrives, in Redis's order.
+ * because the other servers count servers by the subscribers of a request channel), one for every PUBLISH
+ * (broadcasts, requests and answers, pipelined by {@link Publisher}) and one for scripts and {@code PUBSUB}, the
+ * namespaces' adapters, and one thread that handles what arrives, in Redis's order.
  *
  * <p>What arrives is bounded before it is queued: a message larger than {@code maxInboundBytes.message}, or one that
  * would make the waiting ones hold more than {@code maxInboundBytes.waiting} bytes or {@code maxInboundMessages}
