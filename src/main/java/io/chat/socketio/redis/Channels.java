@@ -27,6 +27,11 @@ record Channels(String broadcast, String request, String response, String specif
         return broadcast + room + "#";
     }
 
+    /** Whether {@code channel} carries broadcasts (as {@link #roomOf} would say, without taking the room out). */
+    boolean isBroadcast(String channel) {
+        return channel.startsWith(broadcast) && (channel.length() == broadcast.length() || channel.endsWith("#"));
+    }
+
     /** The room a broadcast channel names ("" for the namespace's own channel), or null when it is not one of ours. */
     String roomOf(String channel) {
         if (!channel.startsWith(broadcast)) {

@@ -331,12 +331,19 @@ public final class RedisAdapter implements Adapter {
 
     // ---- what arrives from Redis (on the cluster's inbox thread)
 
+    /** Whether {@code payload} is a broadcast of this server's own (delivered here already), by its first bytes. */
+    boolean isOwnBroadcast(String channel, byte[] payload) {
+        return channels.isBroadcast(channel)
+                && Arrays.equals(
+                        payload, 0, Math.min(payload.length, ownPrefix.length), ownPrefix, 0, ownPrefix.length);
+    }
+
     void onBroadcast(String channel, byte[] payload) {
         String room = channels.roomOf(channel);
         if (room == null || (!room.isEmpty() && !local.rooms().containsKey(room))) {
             return; // nobody here is in that room: not even decoded
         }
-        if (Arrays.equals(payload, 0, Math.min(payload.length, ownPrefix.length), ownPrefix, 0, ownPrefix.length)) {
+        if (isOwnBroadcast(channel, payload)) {
             return; // our own broadcast, delivered here already
         }
         JsonNode message = MsgPack.decode(payload);

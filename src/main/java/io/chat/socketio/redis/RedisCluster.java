@@ -421,10 +421,16 @@ public final class RedisCluster implements AutoCloseable {
     private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
         @Override
         public void message(byte[] channel, byte[] message) {
-            handle(message.length, () -> {
-                String name = new String(channel, StandardCharsets.UTF_8);
-                Optional.ofNullable(byChannel.get(name)).ifPresent(adapter -> adapter.onMessage(name, message));
-            });
+            String name = new String(channel, StandardCharsets.UTF_8);
+            RedisAdapter adapter = byChannel.get(name);
+            if (adapter != null && adapter.isOwnBroadcast(name, message)) {
+                // Redis sends every broadcast back to its sender, as to any server following the room: dropped
+                // here, the inbox thread is not woken for it (one per message this server publishes)
+                received.increment();
+                return;
+            }
+            handle(message.length, () -> Optional.ofNullable(byChannel.get(name))
+                    .ifPresent(receiver -> receiver.onMessage(name, message)));
         }
     }
 }
