@@ -64,11 +64,16 @@ final class Publisher implements AutoCloseable {
             connection.flushCommands();
             unanswered.acquire();
         }
-        commands.publish(outgoing.channel().getBytes(StandardCharsets.UTF_8), bytes)
-                .whenComplete((receivers, error) -> {
-                    unanswered.release();
-                    (error == null ? published : failed).increment();
-                });
+        try {
+            commands.publish(outgoing.channel().getBytes(StandardCharsets.UTF_8), bytes)
+                    .whenComplete((receivers, error) -> {
+                        unanswered.release();
+                        (error == null ? published : failed).increment();
+                    });
+        } catch (RuntimeException e) {
+            unanswered.release(); // not sent: no answer will release it
+            throw e;
+        }
     }
 
     private void run() {
