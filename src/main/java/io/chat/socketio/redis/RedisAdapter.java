@@ -338,13 +338,11 @@ public final class RedisAdapter implements Adapter {
                         payload, 0, Math.min(payload.length, ownPrefix.length), ownPrefix, 0, ownPrefix.length);
     }
 
+    /** Our own broadcasts were dropped before the inbox ({@link #isOwnBroadcast}); the uid check below is the rest. */
     void onBroadcast(String channel, byte[] payload) {
         String room = channels.roomOf(channel);
         if (room == null || (!room.isEmpty() && !local.rooms().containsKey(room))) {
             return; // nobody here is in that room: not even decoded
-        }
-        if (isOwnBroadcast(channel, payload)) {
-            return; // our own broadcast, delivered here already
         }
         JsonNode message = MsgPack.decode(payload);
         if (!message.isArray()
