@@ -80,7 +80,8 @@ public final class Main {
             }
             run(arguments);
         } catch (RuntimeException | IOException e) {
-            System.err.println("error: " + e.getMessage());
+            // a message that quotes a URL (a driver's, a parser's) prints it without the credentials in it
+            System.err.println("error: " + Settings.Cluster.redacted(String.valueOf(e.getMessage())));
             System.exit(1);
         }
     }

@@ -3,6 +3,8 @@ package io.chat;
 import io.chat.history.Durability;
 import io.chat.http.TrustedProxies;
 import io.helidon.config.Config;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -118,6 +120,14 @@ public record Settings(
             }
             if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
                 throw new IllegalArgumentException("CHAT_REDIS_URL must be a redis:// or rediss:// URL");
+            }
+            try {
+                new URI(redisUrl);
+            } catch (URISyntaxException e) {
+                // not the parser's message, which quotes the URL, password and all
+                throw new IllegalArgumentException(
+                        "CHAT_REDIS_URL is not a valid URL (percent-encode reserved characters and spaces in its user"
+                                + " name and password)");
             }
             if (appUser.isBlank() != appPassword.isEmpty()) {
                 throw new IllegalArgumentException(

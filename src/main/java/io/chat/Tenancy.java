@@ -87,8 +87,11 @@ record Tenancy(
                     .withRequestsTimeout(CLUSTER_REQUESTS_TIMEOUT));
         } catch (RuntimeException e) {
             postgres.close();
-            // not the URL: it may hold a password
-            throw new IllegalStateException("cannot connect to Redis (CHAT_REDIS_URL): " + e.getMessage(), e);
+            // not the URL, which may hold a password, and not one quoted in Lettuce's message either
+            throw new IllegalStateException(
+                    "cannot connect to Redis (CHAT_REDIS_URL): "
+                            + Settings.Cluster.redacted(String.valueOf(e.getMessage())),
+                    e);
         }
         io.adapter(redis.adapterFactory());
         metrics.clusterLink(redis::connected, () -> {

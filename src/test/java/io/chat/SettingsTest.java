@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chat.history.Durability;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +90,17 @@ class SettingsTest {
         assertTrue(printed.contains("redis=redis://***@127.0.0.1:6379/0"), printed);
         assertTrue(
                 printed.contains("postgres=jdbc:postgresql://127.0.0.1:5432/chat?ssl=true&password=***&x=1"), printed);
+        for (String unencoded : List.of("redis://chat:s3cret pass@127.0.0.1:6379", "redis://chat:s3cret%zz@h:6379")) {
+            IllegalArgumentException invalid = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> from(Map.of(
+                            "CHAT_POSTGRES_URL", "jdbc:postgresql://x/db",
+                            "CHAT_POSTGRES_USER", "u",
+                            "CHAT_POSTGRES_PASSWORD", "p",
+                            "CHAT_REDIS_URL", unencoded)));
+            assertFalse(invalid.getMessage().contains("s3cret"), invalid.getMessage());
+            assertTrue(invalid.getMessage().startsWith("CHAT_REDIS_URL is not a valid URL"), invalid.getMessage());
+        }
         assertEquals("redis://***@h", Settings.Cluster.redacted("redis://:secret@h"));
         assertEquals("rediss://***@h:6380", Settings.Cluster.redacted("rediss://u:p@ss@h:6380"));
         assertEquals("redis://127.0.0.1:6379", Settings.Cluster.redacted("redis://127.0.0.1:6379"));
