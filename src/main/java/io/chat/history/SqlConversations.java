@@ -197,6 +197,9 @@ final class SqlConversations implements ConversationStore {
                 while (rows.next()) {
                     members.add(rows.getString(1));
                 }
+                // in Java's order, as the members an open names are sorted: a database's collation (ICU, en_US) puts
+                // '_', '.' and '-' elsewhere, and the stored list would never equal the one asked for
+                members.sort(null);
                 return members;
             }
         }

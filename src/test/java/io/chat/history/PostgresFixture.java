@@ -29,8 +29,14 @@ final class PostgresFixture {
 
     /** A new database named after {@code database} on the shared server (started if need be). */
     static PostgresFixture start(String database) throws Exception {
+        return start(database, "");
+    }
+
+    /** As {@link #start(String)}, the database created with {@code options} ({@link PostgresServer#createDatabase}). */
+    static PostgresFixture start(String database, String options) throws Exception {
         PostgresServer server = PostgresServer.shared();
-        return new PostgresFixture(server, server.createDatabase(database + "_" + DATABASES.incrementAndGet()));
+        return new PostgresFixture(
+                server, server.createDatabase(database + "_" + DATABASES.incrementAndGet(), options));
     }
 
     /** A connection as the pool's: the owner's login working as chat_app, not auto-commit. */

@@ -210,6 +210,17 @@ abstract class RoomStoreContract extends StoreContract {
     private static final String GROUP = "@bbbbbbbbbbbbbbbbbbbbbbbbbb";
 
     @Test
+    void reopenedWhateverOrderTheDatabaseSortsNamesIn() {
+        TenantStore store = open("acme");
+        // Java's order (and C's): a-c < a.b < a_z; a language's collation puts a_z first
+        List<String> members = List.of("a_z", "a.b", "a-c");
+        assertEquals(Opened.OPENED, await(store.openConversation(DM, members, "a_z", T0, 100)));
+        assertEquals(Opened.REOPENED, await(store.openConversation(DM, members.reversed(), "a-c", T0, 100)));
+        assertEquals(List.of("a-c", "a.b", "a_z"), await(store.conversationMembers(DM)));
+        store.close();
+    }
+
+    @Test
     void openedForEveryMemberOnceAndAcrossAReopen() {
         TenantStore store = open("acme");
         assertEquals(Opened.OPENED, await(store.openConversation(DM, List.of("bob", "alice"), "bob", T0, 100)));

@@ -224,12 +224,20 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Creates a database owned by the owner; returns its JDBC URL. */
     public String createDatabase(String name) throws SQLException {
+        return createDatabase(name, "");
+    }
+
+    /**
+     * As {@link #createDatabase(String)}, with the rest of the {@code CREATE DATABASE} statement (a test's own text,
+     * such as a collation other than the server's C).
+     */
+    public String createDatabase(String name, String options) throws SQLException {
         if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("not a plain database name: " + name);
         }
         try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), OWNER, password);
                 Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
+            statement.execute("CREATE DATABASE " + name + (options.isEmpty() ? "" : " " + options));
         }
         return jdbcUrl(name);
     }
