@@ -21,6 +21,8 @@ final class Messages {
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MsgPack.MAX_DEPTH)
+                    // a value and its closing token: as many values as MessagePack's decoder takes
+                    .maxTokenCount(2L * MsgPack.MAX_VALUES)
                     .build())
             // one shared, bounded pool of parse/write buffers: Jackson's default keeps ~16 KB of them in a ThreadLocal
             // of every thread that ever used the mapper, and each connection reads on a virtual thread of its own

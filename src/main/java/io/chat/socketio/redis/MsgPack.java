@@ -31,6 +31,13 @@ import org.msgpack.core.buffer.ArrayBufferInput;
 final class MsgPack {
     /** Deeper than this is refused: nothing of the protocol nests past a few levels of user data. */
     static final int MAX_DEPTH = 64;
+    /**
+     * More values than this in one message are refused: a value of one byte (an empty map, {@code 0x80}) becomes a
+     * tree node of ~94 bytes, so 8 MiB of them held 753 MB of heap (a review). A million is ~94 MB at worst, on the
+     * one inbox thread, and more than any answer within the inbound byte bound holds: a fetchSockets answer of
+     * 1,260 sockets in 100 rooms each, 8 MiB, is ~130,000 values.
+     */
+    static final int MAX_VALUES = 1_000_000;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final DateTimeFormatter JS_DATE = DateTimeFormatter.ofPattern(
@@ -105,7 +112,8 @@ final class MsgPack {
     /**
      * The JSON tree of {@code bytes}; malformed input is refused ({@link MalformedException}) before anything is
      * allocated for it: a length or count prefix larger than the bytes left (each element takes at least one) is
-     * refused as it is read, so a few crafted bytes never make it allocate more than about their own size.
+     * refused as it is read, so a few crafted bytes never make it allocate more than about their own size; past
+     * {@link #MAX_VALUES} values it is refused too, so that many bytes of tiny values cannot hold a heap of nodes.
      */
     static JsonNode decode(byte[] bytes) {
         try (MessageUnpacker in = MessagePack.newDefaultUnpacker(new ArrayBufferInput(bytes))) {
@@ -122,8 +130,21 @@ final class MsgPack {
         }
     }
 
-    /** The unpacker of a message of {@code size} bytes. */
-    private record Bounded(MessageUnpacker in, long size) {
+    /** The unpacker of a message of {@code size} bytes, and the values read from it so far. */
+    private static final class Bounded {
+        private final MessageUnpacker in;
+        private final long size;
+        private int values;
+
+        Bounded(MessageUnpacker in, long size) {
+            this.in = in;
+            this.size = size;
+        }
+
+        MessageUnpacker in() {
+            return in;
+        }
+
         /** {@code length}, when at most the bytes left can hold it. */
         int within(long length) {
             if (length < 0 || length > size - in.getTotalReadBytes()) {
@@ -131,12 +152,20 @@ final class MsgPack {
             }
             return (int) length;
         }
+
+        /** One more value, refused past {@link #MAX_VALUES}. */
+        void counted() {
+            if (++values > MAX_VALUES) {
+                throw new MalformedException("too many values");
+            }
+        }
     }
 
     private static JsonNode read(Bounded bounded, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new MalformedException("nested too deep");
         }
+        bounded.counted();
         MessageUnpacker in = bounded.in();
         MessageFormat format = in.getNextFormat();
         return switch (format.getValueType()) {

@@ -104,6 +104,30 @@ class MsgPackTest {
      * A length or count prefix larger than the bytes that follow is refused before anything is allocated for it: a
      * few bytes published on a channel made the decoder allocate what their prefix claimed (256 MiB here, up to 2 GiB).
      */
+    /** A million empty maps (a byte each) held 96 MB of heap as tree nodes: past {@link MsgPack#MAX_VALUES}, refused. */
+    @Test
+    void manyTinyValuesAreRefusedPastTheLimit() {
+        assertEquals(
+                MsgPack.MAX_VALUES - 1,
+                MsgPack.decode(emptyMaps(MsgPack.MAX_VALUES - 1)).size());
+        MsgPack.MalformedException refused =
+                assertThrows(MsgPack.MalformedException.class, () -> MsgPack.decode(emptyMaps(MsgPack.MAX_VALUES)));
+        assertEquals("too many values", refused.getMessage());
+        StringBuilder json = new StringBuilder("{\"a\":[");
+        json.append("{},".repeat(MsgPack.MAX_VALUES)).append("{}]}");
+        assertThrows(
+                MsgPack.MalformedException.class,
+                () -> Messages.decode(json.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    /** An array 32 of {@code count} empty maps: {@code count + 1} values. */
+    private static byte[] emptyMaps(int count) {
+        byte[] bytes = new byte[5 + count];
+        java.nio.ByteBuffer.wrap(bytes).put((byte) 0xdd).putInt(count);
+        java.util.Arrays.fill(bytes, 5, bytes.length, (byte) 0x80);
+        return bytes;
+    }
+
     @Test
     void aLengthPastTheMessagesEndIsRefusedWithoutAllocatingIt() {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
