@@ -39,10 +39,20 @@ final class Publisher implements AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final Thread thread;
+    private final int maxMessageBytes;
+    /** When an oversized message was last logged (nanoTime): at most one line a minute. */
+    private long oversizedLogged = System.nanoTime() - OVERSIZED_LOG_NANOS;
 
-    /** {@code connection} is the publisher's alone: it stops flushing each command (see above). */
-    Publisher(StatefulRedisConnection<byte[], byte[]> connection, int maxPending) {
+    private static final long OVERSIZED_LOG_NANOS = 60_000_000_000L;
+
+    /**
+     * {@code connection} is the publisher's alone: it stops flushing each command (see above). A message larger than
+     * {@code maxMessageBytes} is not published (counted as dropped): no node accepts one (the same bound inbound), and
+     * one past Redis's output limit for subscribers (32 MB by default) made Redis cut every node's subscription.
+     */
+    Publisher(StatefulRedisConnection<byte[], byte[]> connection, int maxPending, int maxMessageBytes) {
         this.connection = connection;
+        this.maxMessageBytes = maxMessageBytes;
         connection.setAutoFlushCommands(false);
         this.queue = new ArrayBlockingQueue<>(maxPending);
         this.unanswered = new Semaphore(maxPending);
@@ -59,6 +69,17 @@ final class Publisher implements AutoCloseable {
 
     private void send(RedisAsyncCommands<byte[], byte[]> commands, Outgoing outgoing) throws InterruptedException {
         byte[] bytes = outgoing.message().get();
+        if (bytes.length > maxMessageBytes) {
+            dropped.increment();
+            long now = System.nanoTime();
+            if (now - oversizedLogged >= OVERSIZED_LOG_NANOS) {
+                oversizedLogged = now;
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "event=redis_publish outcome=dropped bytes=" + bytes.length + " limit=" + maxMessageBytes);
+            }
+            return;
+        }
         if (!unanswered.tryAcquire()) {
             // what waits unflushed is what would release a permit: send it before waiting
             connection.flushCommands();

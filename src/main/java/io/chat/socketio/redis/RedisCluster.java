@@ -129,7 +129,10 @@ public final class RedisCluster implements AutoCloseable {
             shutdownResources();
             throw e;
         }
-        this.publisher = new Publisher(broadcasting, config.maxPendingPublishes());
+        this.publisher = new Publisher(
+                broadcasting,
+                config.maxPendingPublishes(),
+                config.maxInboundBytes().message());
         subscribing.addListener(new Listener());
     }
 

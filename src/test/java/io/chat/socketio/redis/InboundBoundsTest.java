@@ -60,6 +60,31 @@ class InboundBoundsTest {
         }
     }
 
+    /**
+     * What no node would take is not published either: a broadcast past the bound stays off Redis (counted as
+     * dropped). A fetchSockets answer of 40 MB, past Redis's 32 MB output limit for subscribers, made Redis cut every
+     * node's subscription, and with it every tenant's cross-node traffic (a review).
+     */
+    @Test
+    void aMessageNoNodeWouldTakeIsNotPublished() throws Exception {
+        try (RedisServer redis = RedisServer.start("InboundBoundsTest-out");
+                ClusterNode bounded = ClusterNode.start(
+                        RedisAdapterConfig.defaults(redis.uri())
+                                .withMaxInboundBytes(new RedisAdapterConfig.InboundBytes(BOUND, 16 * BOUND)),
+                        ns -> {});
+                ClusterNode other = ClusterNode.start(redis.uri());
+                Client client = Client.connect(other.url(), "/acme", "everyone-message")) {
+            bounded.io().of("/acme").emit("everyone-message", "x".repeat(2 * BOUND));
+            bounded.io().of("/acme").emit("everyone-message", "small");
+
+            assertEquals("small", client.next("everyone-message").get(0), "the oversized broadcast is not delivered");
+            ClusterStats sent = bounded.cluster().stats();
+            assertEquals(1, sent.publishesDropped(), sent.toString());
+            assertEquals(0, other.cluster().stats().receivedOversized(), "it never reached Redis");
+            assertEquals(null, client.poll("everyone-message", 200), "nothing else delivered");
+        }
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
