@@ -38,11 +38,11 @@ public final class PasswordHasher {
      * Slow hashes running at once in the whole JVM: one processor is always left to everything else. Requests run on
      * virtual threads, and a hash holds its carrier thread for its whole ~110 ms: a login flood would otherwise
      * occupy every carrier and starve everything else (other logins, chat traffic, heartbeats). Extra hashes wait
-     * their turn in order.
+     * their turn in order, a flooded lane's behind the others' ({@link HashSlots}).
      */
     private static final int GLOBAL_PERMITS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
-    private static final Semaphore HASHING = new Semaphore(GLOBAL_PERMITS, true);
+    private static final HashSlots HASHING = new HashSlots(GLOBAL_PERMITS);
     /**
      * Hashes of one lane (a tenant, the admin) queued for or holding {@link #HASHING} at once: at most half of it.
      * A lane's other hashes wait in the lane, so a flood on one tenant never queues more than this many hashes ahead
@@ -55,6 +55,36 @@ public final class PasswordHasher {
     private final String dummyHash;
     /** This hasher's lane; null for the hasher that lanes are made from, whose hashes only take a global permit. */
     private final Semaphore lane;
+    /** The lane's recent failed verifications (none for the hasher lanes are made from): see {@link HashSlots}. */
+    private final Failures failures;
+
+    /**
+     * Failed verifications (a wrong password, no such user), decaying by half every {@link #HALF_LIFE_NANOS}: from
+     * {@link #SUSPECT} on, the lane is a flood's. A tenant's users mistyping now and then stay below; a stranger
+     * guessing, a hash every few seconds even when many tenants share the processors, stays above.
+     */
+    static final class Failures {
+        static final double SUSPECT = 1.5;
+        private static final long HALF_LIFE_NANOS = 10_000_000_000L;
+        private double score;
+        private long at = System.nanoTime();
+
+        synchronized void failed() {
+            decay();
+            score++;
+        }
+
+        synchronized boolean suspect() {
+            decay();
+            return score >= SUSPECT;
+        }
+
+        private void decay() {
+            long now = System.nanoTime();
+            score *= Math.pow(0.5, (double) (now - at) / HALF_LIFE_NANOS);
+            at = now;
+        }
+    }
 
     /** A hasher at {@link #DEFAULT_ITERATIONS}. */
     public PasswordHasher() {
@@ -68,6 +98,7 @@ public final class PasswordHasher {
         }
         this.iterations = iterations;
         this.lane = null;
+        this.failures = null;
         // Random bytes in a hash's place: burnTime derives at the same cost, and no password matches them either,
         // without the slow hash at construction (it was a third of a cold start's CPU to /health, by JFR).
         this.dummyHash = SCHEME
@@ -83,6 +114,7 @@ public final class PasswordHasher {
         this.iterations = shared.iterations;
         this.dummyHash = shared.dummyHash;
         this.lane = new Semaphore(LANE_PERMITS, true);
+        this.failures = new Failures();
     }
 
     /**
@@ -116,7 +148,11 @@ public final class PasswordHasher {
         }
         Encoded e = parsed.get();
         byte[] actual = derive(password, e.salt(), e.iterations(), e.hash().length * 8);
-        return MessageDigest.isEqual(actual, e.hash());
+        boolean matches = MessageDigest.isEqual(actual, e.hash());
+        if (!matches) {
+            failed();
+        }
+        return matches;
     }
 
     /**
@@ -127,7 +163,19 @@ public final class PasswordHasher {
         Encoded e = Encoded.parse(dummyHash).orElseThrow();
         byte[] actual = derive(password, e.salt(), e.iterations(), e.hash().length * 8);
         MessageDigest.isEqual(actual, e.hash());
+        failed();
         return false;
+    }
+
+    private void failed() {
+        if (failures != null) {
+            failures.failed();
+        }
+    }
+
+    /** Whether this lane's recent verifications failed again and again: its hashes wait behind other lanes'. */
+    boolean suspect() {
+        return failures != null && failures.suspect();
     }
 
     /** Whether a stored hash was made with other settings than this hasher's and should be replaced at next login. */
@@ -151,7 +199,7 @@ public final class PasswordHasher {
         if (lane != null) {
             lane.acquireUninterruptibly();
         }
-        HASHING.acquireUninterruptibly();
+        HASHING.acquire(suspect());
         try {
             return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
         } catch (GeneralSecurityException e) {

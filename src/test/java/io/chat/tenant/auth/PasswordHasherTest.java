@@ -28,6 +28,21 @@ class PasswordHasherTest {
         assertFalse(hasher.verify("".toCharArray(), encoded));
     }
 
+    /** A lane whose verifications keep failing (a flood of guesses) turns suspect; one mistyped password does not. */
+    @Test
+    void aLaneOfFailuresIsSuspectAndOneTypoIsNot() {
+        PasswordHasher lane = hasher.lane();
+        String encoded = lane.hash("correct horse".toCharArray());
+        assertFalse(lane.verify("correct horsf".toCharArray(), encoded));
+        assertTrue(lane.verify("correct horse".toCharArray(), encoded));
+        assertFalse(lane.suspect(), "one typo");
+        lane.burnTime("guess".toCharArray()); // no such user
+        lane.burnTime("guess-again".toCharArray());
+        assertTrue(lane.suspect(), "failures again and again");
+        assertFalse(hasher.lane().suspect(), "another lane");
+        assertFalse(hasher.suspect(), "the hasher lanes are made from keeps no count");
+    }
+
     @Test
     void saltMakesEveryHashDifferent() {
         assertNotEquals(hasher.hash("same password".toCharArray()), hasher.hash("same password".toCharArray()));
