@@ -269,7 +269,11 @@ public final class PublicApi implements HttpService {
         }
         // a tenant whose reads are queued to their bound fails at once: Main maps that to 503 for every route
         MessagePage page = tenant.store().before(room, before, limit).join();
-        // the read may have waited in the tenant's queue: a logout that answered meanwhile wins (docs/CONTRACT.md)
+        // the read may have waited in the tenant's queue: a suspension or a logout that answered meanwhile wins
+        // (docs/CONTRACT.md), each with its own answer: 403 keeps the client's session for when the tenant resumes
+        if (tenant.suspended()) {
+            throw ApiError.forbidden("tenant suspended");
+        }
         if (!tenant.notRevoked(Tenant.tokenKey(token.get()))) {
             throw ApiError.unauthorized("invalid or missing token");
         }
