@@ -94,6 +94,8 @@ class MigrateToClusterTest {
                                 .asText());
                 send(alice, UNICODE_ROOM, "ünïcödé ✓ 𝄞 日本語", "client-2");
                 send(carol, "lobby", "globex's own lobby", "client-1");
+                // after bob's read position (below): unread, and a mention of him, in the cluster too
+                send(alice, "lobby", "@bob, the move keeps this mention", null);
                 for (int i = 1; i <= BIG_ROOM; i++) {
                     send(alice, "big", "message " + i, i % 3 == 0 ? "big-" + i : null);
                 }
@@ -151,13 +153,13 @@ class MigrateToClusterTest {
         assertEquals(2, acmeCounts.get("users").asLong());
         assertEquals(2, acmeCounts.get("sessions").asLong(), "alice's login and bob's");
         assertEquals(3, acmeCounts.get("rooms").asLong());
-        assertEquals(BIG_ROOM + 5, acmeCounts.get("messages").asLong());
+        assertEquals(BIG_ROOM + 6, acmeCounts.get("messages").asLong());
         JsonNode total = report.get("total");
         assertEquals(2, total.get("tenants").asLong());
         assertEquals(3, total.get("users").asLong());
         assertEquals(3, total.get("sessions").asLong());
         assertEquals(4, total.get("rooms").asLong());
-        assertEquals(BIG_ROOM + 6, total.get("messages").asLong());
+        assertEquals(BIG_ROOM + 7, total.get("messages").asLong());
 
         try (RedisServer redis = RedisServer.start("migrate");
                 PlatformServer node = PlatformServer.start(clusterNode(database, redis))) {
@@ -183,6 +185,8 @@ class MigrateToClusterTest {
                 assertEquals("moved too", rooms.get(1).get("topic").get("text").asText());
                 assertEquals("lobby", rooms.get(2).get("name").asText());
                 assertEquals(1, rooms.get(2).get("lastRead").asLong(), "bob's read position moved too");
+                assertEquals(1, rooms.get(2).get("unread").asLong(), rooms.toString());
+                assertEquals(1, rooms.get(2).get("mentions").asLong(), "alice's mention of bob: " + rooms);
                 ChatAssertions.assertOk(bob.call("history:fetch", ChatClient.json("room", conversation)));
             }
 
@@ -208,9 +212,9 @@ class MigrateToClusterTest {
         Result first = runScript(database);
         assertEquals(0, first.status(), first.err());
         JsonNode report = PlatformServer.json(first.out());
-        assertEquals(BIG_ROOM + 6, report.get("total").get("messages").asLong(), first.out());
+        assertEquals(BIG_ROOM + 7, report.get("total").get("messages").asLong(), first.out());
         Map<String, Long> rows = rowCounts(database);
-        assertEquals(BIG_ROOM + 6, rows.get("messages"));
+        assertEquals(BIG_ROOM + 7, rows.get("messages"));
 
         Result again = runScript(database);
         assertEquals(1, again.status(), again.err());
@@ -264,7 +268,7 @@ class MigrateToClusterTest {
                 Map.of("tenants", 0L, "users", 0L, "sessions", 0L, "messages", 0L, "room_counters", 0L),
                 globexRows,
                 "all of globex or nothing: nothing");
-        assertEquals(BIG_ROOM + 5, rowsOf(database, acme).get("messages"), "acme, before it, is in");
+        assertEquals(BIG_ROOM + 6, rowsOf(database, acme).get("messages"), "acme, before it, is in");
 
         try (Connection connection = postgres.ownerConnection(database);
                 Statement statement = connection.createStatement()) {
