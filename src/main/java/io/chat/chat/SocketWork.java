@@ -77,6 +77,13 @@ final class SocketWork {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
+    /** The order its events run in when some wait for the cluster. */
+    private final EventOrder order = new EventOrder();
+
+    EventOrder order() {
+        return order;
+    }
+
     /** Tracks a read until it completes; returns it. */
     <T> CompletableFuture<T> read(CompletableFuture<T> read) {
         reads.add(read);

@@ -256,7 +256,7 @@ final class TenantChat {
             if (!tryEvent(user)) {
                 throw new Acks.Refusal(RATE_LIMITED, "slow down");
             }
-            afterClusterToken(event, peers.takeEvent(user), ack, () -> {
+            afterClusterToken(socket, event, peers.takeEvent(user), ack, () -> {
                 if (socket.connected() && !work(socket).writesStopped()) {
                     handler.handle(socket, args, ack);
                 }
@@ -265,21 +265,23 @@ final class TenantChat {
     }
 
     /**
-     * Runs {@code work} once the cluster gave a token: at once, on this thread, when it answered at once (a single
-     * node, as always); else on the thread its answer arrives on, acking refusals and failures as {@link #on} does.
+     * Runs {@code work} once the cluster gave a token, after the socket's earlier events ({@link EventOrder}): at once,
+     * on this thread, when nothing waits (a single node, as always); else once its turn comes, acking refusals and
+     * failures as {@link #on} does.
      */
-    private void afterClusterToken(String event, CompletableFuture<Boolean> token, Ack ack, Runnable work) {
-        Boolean taken = token.getNow(null);
-        if (taken != null) {
-            if (!taken) {
+    private void afterClusterToken(
+            Socket socket, String event, CompletableFuture<Boolean> token, Ack ack, Runnable work) {
+        EventOrder order = work(socket).order();
+        if (order.ready(token)) {
+            if (!token.join()) { // never failed: the cluster's refusal to answer counts as a token
                 throw new Acks.Refusal(RATE_LIMITED, "slow down");
             }
             work.run();
             return;
         }
-        token.whenComplete((ok, error) -> {
+        order.later(token, () -> {
             try {
-                if (!Boolean.TRUE.equals(ok)) {
+                if (!Boolean.TRUE.equals(token.getNow(false))) {
                     throw new Acks.Refusal(RATE_LIMITED, "slow down");
                 }
                 work.run();
@@ -658,8 +660,10 @@ final class TenantChat {
     private void admitMessage(Socket socket, String room, String event, Ack ack, Supplier<CompletableFuture<?>> then) {
         Payloads.refuseSocketId(room);
         String user = user(socket).username();
-        if (!socket.inRoom(room)) {
-            throw new Acks.Refusal(FORBIDDEN, "join the room first");
+        // refused before the buckets when it can be told now; with an earlier event still to run (a join waiting for
+        // the cluster), once that ran
+        if (!work(socket).order().behindOthers()) {
+            refuseOutsider(socket, room);
         }
         long now = System.nanoTime();
         Bucket bucket = buckets.of(user, now).messages();
@@ -667,8 +671,16 @@ final class TenantChat {
         if (!bucket.tryTake(now) || !tenantBucket.tryTake(now)) {
             throw new Acks.Refusal(RATE_LIMITED, "slow down");
         }
-        afterClusterToken(
-                event, peers.takeMessage(user), ack, () -> work(socket).write(then));
+        afterClusterToken(socket, event, peers.takeMessage(user), ack, () -> {
+            refuseOutsider(socket, room);
+            work(socket).write(then);
+        });
+    }
+
+    private static void refuseOutsider(Socket socket, String room) {
+        if (!socket.inRoom(room)) {
+            throw new Acks.Refusal(FORBIDDEN, "join the room first");
+        }
     }
 
     private CompletableFuture<?> store(
