@@ -44,12 +44,8 @@ final class ChangeSql {
             "INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_KEYED = "INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind,"
             + " target, " + ClientKeys.COLUMN + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** The latest text, and the names it mentions ({@link Mentions#names}), which unread mentions are counted by. */
-    private static final String EDIT =
-            "UPDATE messages SET text = ?, mentioned = ?, edited_ts = ? WHERE room = ? AND seq = ?";
-
-    private static final String DELETE =
-            "UPDATE messages SET text = ?, mentioned = ?, deleted = TRUE WHERE room = ? AND seq = ?";
+    private static final String EDIT = "UPDATE messages SET text = ?, edited_ts = ? WHERE room = ? AND seq = ?";
+    private static final String DELETE = "UPDATE messages SET text = ?, deleted = TRUE WHERE room = ? AND seq = ?";
 
     /** How each store keeps an entry's columns. */
     enum Dialect {
@@ -177,10 +173,8 @@ final class ChangeSql {
         }
         boolean edit = entry.kind() == EntryKind.EDIT;
         try (PreparedStatement update = connection.prepareStatement(edit ? EDIT : DELETE)) {
-            String text = edit ? entry.text() : "";
-            setText(update, 1, text);
-            update.setString(2, Mentions.names(text, AccountStore.MAX_USER));
-            int at = 3;
+            setText(update, 1, edit ? entry.text() : "");
+            int at = 2;
             if (edit) {
                 update.setLong(at++, entry.ts().toEpochMilli());
             }

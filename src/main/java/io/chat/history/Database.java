@@ -63,12 +63,6 @@ final class Database {
             "ALTER TABLE messages ADD COLUMN IF NOT EXISTS target BIGINT",
             "ALTER TABLE messages ADD COLUMN IF NOT EXISTS edited_ts BIGINT",
             "ALTER TABLE messages ADD COLUMN IF NOT EXISTS deleted BOOLEAN DEFAULT FALSE NOT NULL",
-            // The names a message's latest text mentions (Mentions.names), which unread mentions are counted by
-            // (SqlReadPositions); null in rows written before it, whose texts are read instead.
-            "ALTER TABLE messages ADD COLUMN IF NOT EXISTS mentioned VARCHAR(%d)".formatted(Mentions.MAX_NAMES),
-            // Every column an unread count or a mention count reads: those walks read this index alone, never a row
-            // and its text (H2 reads whole rows). Built at the first open of a store made before it.
-            "CREATE INDEX IF NOT EXISTS messages_unread ON messages (room, seq, kind, deleted, sender, mentioned)",
             // Reactions (ReactionSql): one row per (message, emoji, user); toggled by entries of kind 3.
             """
             CREATE TABLE IF NOT EXISTS reactions (

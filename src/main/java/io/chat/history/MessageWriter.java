@@ -60,7 +60,7 @@ final class MessageWriter implements AutoCloseable {
     MessageWriter(Connection connection) throws SQLException {
         this.connection = connection;
         insert = connection.prepareStatement("INSERT INTO messages (room, seq, id, sender, text, ts, client_id, "
-                + ClientKeys.COLUMN + ", mentioned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + ClientKeys.COLUMN + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         // ORDER BY room DESC, seq DESC walks the primary key backwards: see MessageQueries.
         lastSeq = connection.prepareStatement(
                 "SELECT seq FROM messages WHERE room = ? ORDER BY room DESC, seq DESC LIMIT 1");
@@ -187,7 +187,6 @@ final class MessageWriter implements AutoCloseable {
         insert.setLong(6, message.ts().toEpochMilli());
         insert.setString(7, clientId.orElse(null));
         ClientKeys.set(insert, 8, hash);
-        insert.setString(9, Mentions.names(message.text(), AccountStore.MAX_USER));
         insert.executeUpdate();
     }
 

@@ -16,8 +16,7 @@ import java.util.UUID;
 
 /**
  * A batch's appends, of any number of tenants, inside the writer's open transaction, in one call of the database
- * function {@code chat_append_grouped} (migration V6, where the steps are explained; V15 adds the names each message
- * mentions): for each tenant in tenant order
+ * function {@code chat_append_grouped} (migration V6, where the steps are explained): for each tenant in tenant order
  * it locks the rooms' counter rows in room order and holds them to commit (gap-free seqs in commit order across
  * nodes, no deadlock between nodes), then, in a new snapshot, finds the clientIds already stored, numbers and inserts
  * the new messages and moves the counters, each tenant under its own statements (row security applies per
@@ -31,7 +30,7 @@ import java.util.UUID;
  */
 final class PostgresAppends {
     private static final String APPEND =
-            "SELECT r_ord, r_seq, r_id, r_text, r_ts FROM chat_append_grouped(?, ?, ?, ?, ?, ?, ?::uuid[], ?, ?)";
+            "SELECT r_ord, r_seq, r_id, r_text, r_ts FROM chat_append_grouped(?, ?, ?, ?, ?, ?, ?::uuid[], ?)";
 
     /** An append of the batch: what to store, for which tenant. */
     record Request(String tenant, String room, String from, String text, Optional<String> clientId) {}
@@ -78,7 +77,6 @@ final class PostgresAppends {
         byte[][] texts = new byte[m][];
         String[] clientIds = new String[m];
         String[] ids = new String[m];
-        String[] mentioned = new String[m];
         for (int j = 0; j < m; j++) {
             Request request = requests.get(sent.get(j));
             if (tenants.isEmpty() || !tenants.getLast().equals(request.tenant())) {
@@ -92,7 +90,6 @@ final class PostgresAppends {
             texts[j] = request.text().getBytes(StandardCharsets.UTF_8);
             clientIds[j] = request.clientId().orElse(null);
             ids[j] = UUID.randomUUID().toString();
-            mentioned[j] = Mentions.names(request.text(), AccountStore.MAX_USER);
         }
         long ts = System.currentTimeMillis();
         AppendResult[] results = new AppendResult[n];
@@ -105,7 +102,6 @@ final class PostgresAppends {
             statement.setArray(6, connection.createArrayOf("text", clientIds));
             statement.setArray(7, connection.createArrayOf("text", ids));
             statement.setLong(8, ts);
-            statement.setArray(9, connection.createArrayOf("text", mentioned));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     int j = (int) rows.getLong(1) - 1;

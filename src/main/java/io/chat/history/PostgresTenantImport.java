@@ -24,9 +24,9 @@ final class PostgresTenantImport {
             INSERT INTO sessions (token_hash, username, expires_at)
             SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])""";
     private static final String MESSAGES = """
-            INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind, target, edited_ts, deleted, mentioned)
+            INSERT INTO messages (room, seq, id, sender, text, ts, client_id, kind, target, edited_ts, deleted)
             SELECT * FROM unnest(?::text[], ?::bigint[], ?::uuid[], ?::text[], ?::bytea[], ?::bigint[], ?::text[],
-                                 ?::smallint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[])""";
+                                 ?::smallint[], ?::bigint[], ?::bigint[], ?::boolean[])""";
     private static final String MEMBERSHIPS = """
             INSERT INTO memberships (username, room, joined_at)
             SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])""";
@@ -81,8 +81,7 @@ final class PostgresTenantImport {
 
     /**
      * The messages as they are: seq, id, timestamp and clientId unchanged. Text goes to UTF-8 bytes, as the cluster
-     * store keeps it (an unpaired UTF-16 surrogate becomes '?', as on any append to that store), with the names it
-     * mentions beside it.
+     * store keeps it (an unpaired UTF-16 surrogate becomes '?', as on any append to that store).
      */
     void messages(List<H2TenantExport.Row> rows) throws SQLException {
         UUID[] ids = new UUID[rows.size()];
@@ -121,13 +120,7 @@ final class PostgresTenantImport {
                         .toArray(Long[]::new)),
                 connection.createArrayOf(
                         "boolean",
-                        rows.stream().map(H2TenantExport.Row::deleted).toArray(Boolean[]::new)),
-                // a message's names, from its latest text, as the cluster's writer keeps them (V15)
-                text(rows.stream()
-                        .map(r -> r.kind() == EntryKind.MESSAGE.code
-                                ? Mentions.names(r.text(), AccountStore.MAX_USER)
-                                : null)
-                        .toArray(String[]::new)));
+                        rows.stream().map(H2TenantExport.Row::deleted).toArray(Boolean[]::new)));
     }
 
     /** Reactions as they are. */

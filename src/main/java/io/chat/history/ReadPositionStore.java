@@ -46,9 +46,7 @@ public interface ReadPositionStore {
      * room never marked has position 0. Unread: the messages (not edits, deletions or reactions, not deleted, not the
      * user's own) with seqs up to {@link #UNREAD_WINDOW} past the position, at most {@link #MAX_UNREAD}. Mentions: those
      * of them whose latest text mentions the user ({@link Mentions}: by name or {@code @room}), at most
-     * {@link #MAX_UNREAD}; counting them compares the names kept beside each unread message of the window
-     * ({@link Mentions#names}, at most {@link Mentions#MAX_NAMES} characters), not its text (but for messages stored
-     * before names were kept, whose texts holding an {@code @} are read).
+     * {@link #MAX_UNREAD}; counting them reads the texts of the window's unread messages holding an {@code @}.
      */
     CompletableFuture<List<ReadPosition>> readPositions(String user);
 }

@@ -70,25 +70,13 @@ final class SqlReadPositions implements ReadPositionStore {
                 FETCH FIRST %d ROWS ONLY) t""".formatted(MAX_UNREAD);
 
     /**
-     * The window's unread messages that mention the user (parameters: {@code window}'s, then the user's name as a
-     * {@code LIKE} pattern, {@link #listedAs}), the same walk as the unread count's, in the database: each row's names
-     * are beside its text ({@link Mentions#names}, written with it), and only they are compared, so the walk reads no
-     * text (on H2 it reads index {@code messages_unread} alone). Rows written before the names were kept (null) come
-     * back too, as {@code true}: for those {@link #UNNAMED_MENTIONS} reads the texts.
+     * The window's unread messages that may mention someone (an {@code @} in their latest text), the same walk as the
+     * unread count's. {@code LIKE} on the text works on both stores' columns (H2's VARCHAR, PostgreSQL's UTF-8 bytea),
+     * so only those texts leave the database; {@link Mentions} decides.
      */
-    static final String MENTIONS = """
-            SELECT mentioned IS NULL FROM messages
-            WHERE room = ? AND seq > ? AND seq <= ? AND kind = 0 AND NOT deleted AND sender <> ?
-            AND (mentioned IS NULL OR mentioned LIKE ? ESCAPE '!' OR mentioned LIKE '%% %s %%')""".formatted(Mentions.ROOM);
-
-    /**
-     * The texts with an {@code @} of the window's unread messages written before names were kept (parameters:
-     * {@code window}'s): {@link Mentions} decides. {@code LIKE} on the text works on both stores' columns (H2's
-     * VARCHAR, PostgreSQL's UTF-8 bytea), so only those texts leave the database.
-     */
-    static final String UNNAMED_MENTIONS = """
+    static final String MENTION_CANDIDATES = """
             SELECT text FROM messages WHERE room = ? AND seq > ? AND seq <= ?
-            AND kind = 0 AND NOT deleted AND sender <> ? AND mentioned IS NULL AND text LIKE '%@%'""";
+            AND kind = 0 AND NOT deleted AND sender <> ? AND text LIKE '%@%'""";
 
     private record Key(String user, String room, boolean storedUsersOnly) {}
 
@@ -212,12 +200,12 @@ final class SqlReadPositions implements ReadPositionStore {
                 }
             }
             try (PreparedStatement count = connection.prepareStatement(UNREAD_COUNT);
-                    PreparedStatement mentions = connection.prepareStatement(MENTIONS)) {
+                    PreparedStatement mentions = connection.prepareStatement(MENTION_CANDIDATES)) {
                 List<ReadPosition> counted = new ArrayList<>(positions.size());
                 for (ReadPosition position : positions) {
                     int unread = (int) count(count, position, user);
-                    // no unread message, no mention among them
-                    int mentioned = unread == 0 ? 0 : mentions(connection, mentions, position, user);
+                    // no unread message, no mention among them: the texts are read only when there is something to find
+                    int mentioned = unread == 0 ? 0 : mentions(mentions, position, user);
                     counted.add(new ReadPosition(position.room(), position.lastRead(), unread, mentioned));
                 }
                 return counted;
@@ -233,41 +221,17 @@ final class SqlReadPositions implements ReadPositionStore {
         }
     }
 
-    private static int mentions(Connection connection, PreparedStatement mentions, ReadPosition position, String user)
-            throws SQLException {
-        window(mentions, position, user);
-        mentions.setString(5, listedAs(user));
+    private static int mentions(PreparedStatement candidates, ReadPosition position, String user) throws SQLException {
+        window(candidates, position, user);
         int mentioned = 0;
-        boolean unnamed = false;
-        try (ResultSet rows = mentions.executeQuery()) {
+        try (ResultSet rows = candidates.executeQuery()) {
             while (mentioned < MAX_UNREAD && rows.next()) {
-                if (rows.getBoolean(1)) {
-                    unnamed = true;
-                } else {
+                if (Mentions.mentions(MessageQueries.text(rows, 1), user)) {
                     mentioned++;
                 }
             }
         }
-        if (unnamed && mentioned < MAX_UNREAD) {
-            try (PreparedStatement texts = connection.prepareStatement(UNNAMED_MENTIONS)) {
-                window(texts, position, user);
-                try (ResultSet rows = texts.executeQuery()) {
-                    while (mentioned < MAX_UNREAD && rows.next()) {
-                        if (Mentions.mentions(MessageQueries.text(rows, 1), user)) {
-                            mentioned++;
-                        }
-                    }
-                }
-            }
-        }
         return mentioned;
-    }
-
-    /** {@code user}'s name in a row's names, as a {@code LIKE} pattern; null when no text can name them. */
-    static String listedAs(String user) {
-        return Mentions.listed(user, AccountStore.MAX_USER)
-                .map(name -> "%" + name.replace("_", "!_") + "%")
-                .orElse(null);
     }
 
     /** The unread window's parameters: room, after the position, at most {@link #UNREAD_WINDOW} past it, not user's. */

@@ -149,37 +149,6 @@ abstract class ReadPositionContract extends StoreContract {
     }
 
     @Test
-    void rowsWrittenBeforeNamesWereKeptAreCountedByTheirText() {
-        TenantStore store = open("acme");
-        await(store.remember("alice", "general", T0, 100));
-        send(store, "general", "bob", "hi @alice");
-        send(store, "general", "bob", "@alicex, no");
-        long edited = send(store, "general", "bob", "@room");
-        send(store, "general", "bob", "nobody");
-        forgetNames(store);
-        assertEquals(new ReadPosition("general", 0, 4, 2), position(store, "alice", "general"));
-        await(store.change("general", "bob", new Change.Edit(edited, "@bob"), Optional.empty()));
-        send(store, "general", "bob", "@Alice again");
-        assertEquals(new ReadPosition("general", 0, 5, 2), position(store, "alice", "general"), "an edit names anew");
-    }
-
-    /** Empties the names beside every message, as in a store written before they were kept. */
-    private static void forgetNames(TenantStore store) {
-        SqlWork<Integer> forget = connection -> {
-            try (var update = connection.prepareStatement("UPDATE messages SET mentioned = NULL")) {
-                return update.executeUpdate();
-            }
-        };
-        int updated = await(
-                switch (store) {
-                    case H2TenantStore h2 -> h2.write(forget);
-                    case PostgresTenantStore postgres -> postgres.write(forget);
-                    default -> throw new AssertionError("which store is " + store);
-                });
-        assertTrue(updated >= 4, "rows updated: " + updated);
-    }
-
-    @Test
     void marksAreCoalescedIntoFewWrites() {
         TenantStore store = open("acme");
         await(store.remember("alice", "general", T0, 100));
