@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
  * event passes before it gets here.
  */
 final class EventOrder {
+    private static final System.Logger LOGGER = System.getLogger(EventOrder.class.getName());
     private static final Executor LATER =
             runnable -> Thread.ofVirtual().name("chat-event-after-wait").start(runnable);
 
@@ -57,21 +58,38 @@ final class EventOrder {
 
     private void drainIfIdle() {
         synchronized (this) {
-            if (draining || waiting.isEmpty() || !waiting.peek().awaited().isDone()) {
+            if (draining
+                    || waiting == null
+                    || waiting.isEmpty()
+                    || !waiting.peek().awaited().isDone()) {
                 return;
             }
             draining = true;
         }
-        LATER.execute(this::drain);
+        try {
+            LATER.execute(this::drain);
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                draining = false; // no thread started: the next completion tries again
+            }
+            throw e;
+        }
     }
 
-    /** Runs the queue's steps from its head while their waits are over; the next completion starts it again. */
+    /**
+     * Runs the queue's steps from its head while their waits are over; the next completion starts it again. A step
+     * acks its own failures; whatever escapes one (an Error too: a queue left draining would hold back the socket's
+     * every later event for the life of its connection) is logged by its type and the next step runs.
+     */
     private void drain() {
         while (true) {
             Step next;
             synchronized (this) {
                 next = waiting.peek();
                 if (next == null || !next.awaited().isDone()) {
+                    if (next == null) {
+                        waiting = null; // a burst's queue is not kept for the life of the socket
+                    }
                     draining = false;
                     return;
                 }
@@ -79,8 +97,10 @@ final class EventOrder {
             }
             try {
                 next.work().run();
-            } catch (RuntimeException e) {
-                // the step acks its own failures; one that escapes must not stop the socket's later events
+            } catch (RuntimeException | Error e) {
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "event=socket-event outcome=error type=" + e.getClass().getSimpleName());
             }
         }
     }

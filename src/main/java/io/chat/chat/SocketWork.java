@@ -77,11 +77,31 @@ final class SocketWork {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    /** The order its events run in when some wait for the cluster. */
-    private final EventOrder order = new EventOrder();
+    /**
+     * The order its events run in once one waited for the cluster; made then (most sockets never wait: every socket of
+     * the platform has this field). Written by the socket's event dispatch only, one event at a time.
+     */
+    private volatile EventOrder order;
 
+    /** The socket's event order, made now if it has none. */
     EventOrder order() {
-        return order;
+        EventOrder existing = order;
+        if (existing == null) {
+            existing = order = new EventOrder();
+        }
+        return existing;
+    }
+
+    /** Whether an earlier event of the socket waits its turn (none ever did: false). */
+    boolean eventsBehind() {
+        EventOrder existing = order;
+        return existing != null && existing.behindOthers();
+    }
+
+    /** Whether an event whose token is {@code token} may run now, on the dispatching thread. */
+    boolean eventReady(CompletableFuture<?> token) {
+        EventOrder existing = order;
+        return existing == null ? token.isDone() : existing.ready(token);
     }
 
     /** Tracks a read until it completes; returns it. */

@@ -257,9 +257,13 @@ final class TenantChat {
                 throw new Acks.Refusal(RATE_LIMITED, "slow down");
             }
             afterClusterToken(socket, event, peers.takeEvent(user), ack, () -> {
-                if (socket.connected() && !work(socket).writesStopped()) {
-                    handler.handle(socket, args, ack);
+                if (!socket.connected()) {
+                    return;
                 }
+                if (work(socket).writesStopped()) {
+                    throw SocketWork.signedOut(); // revoked while it waited: refused, as at its arrival
+                }
+                handler.handle(socket, args, ack);
             });
         });
     }
@@ -271,15 +275,14 @@ final class TenantChat {
      */
     private void afterClusterToken(
             Socket socket, String event, CompletableFuture<Boolean> token, Ack ack, Runnable work) {
-        EventOrder order = work(socket).order();
-        if (order.ready(token)) {
+        if (work(socket).eventReady(token)) {
             if (!token.join()) { // never failed: the cluster's refusal to answer counts as a token
                 throw new Acks.Refusal(RATE_LIMITED, "slow down");
             }
             work.run();
             return;
         }
-        order.later(token, () -> {
+        work(socket).order().later(token, () -> {
             try {
                 if (!Boolean.TRUE.equals(token.getNow(false))) {
                     throw new Acks.Refusal(RATE_LIMITED, "slow down");
@@ -662,7 +665,7 @@ final class TenantChat {
         String user = user(socket).username();
         // refused before the buckets when it can be told now; with an earlier event still to run (a join waiting for
         // the cluster), once that ran
-        if (!work(socket).order().behindOthers()) {
+        if (!work(socket).eventsBehind()) {
             refuseOutsider(socket, room);
         }
         long now = System.nanoTime();

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** A socket's events run in the order they came, whatever order their waits end in. */
@@ -47,7 +51,7 @@ class EventOrderTest {
     }
 
     @Test
-    void aStepThatThrowsDoesNotHoldBackTheNext() throws Exception {
+    void aStepThatThrowsEvenAnErrorDoesNotHoldBackTheNext() throws Exception {
         EventOrder order = new EventOrder();
         CompletableFuture<Boolean> first = new CompletableFuture<>();
         CountDownLatch second = new CountDownLatch(1);
@@ -55,10 +59,58 @@ class EventOrderTest {
             throw new IllegalStateException("a step's own failure");
         });
         assertTrue(order.behindOthers());
+        order.later(DONE, () -> {
+            throw new StackOverflowError("an Error, which left the queue draining for good (a review)");
+        });
         order.later(DONE, second::countDown);
         first.completeExceptionally(new IllegalStateException("the wait failed"));
         assertTrue(second.await(10, TimeUnit.SECONDS));
         awaitIdle(order);
+    }
+
+    /**
+     * Many rounds of events, some ready at once, the others' waits ended by four threads in random order, some while
+     * events are still coming: each runs exactly once, in the order it came, and the queue ends idle.
+     */
+    @Test
+    void waitsEndedByManyThreadsNeverLoseOrRepeatAnEvent() throws Exception {
+        ExecutorService completers = Executors.newFixedThreadPool(4);
+        Random random = new Random(20261207);
+        try {
+            for (int round = 0; round < 500; round++) {
+                EventOrder order = new EventOrder();
+                int n = 1 + random.nextInt(30);
+                List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
+                CountDownLatch all = new CountDownLatch(n);
+                List<CompletableFuture<Boolean>> waits = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    CompletableFuture<Boolean> wait = random.nextInt(3) == 0 ? DONE : new CompletableFuture<>();
+                    int event = i;
+                    Runnable work = () -> {
+                        ran.add(event);
+                        all.countDown();
+                    };
+                    if (order.ready(wait)) {
+                        work.run();
+                    } else {
+                        order.later(wait, work);
+                    }
+                    if (wait != DONE) {
+                        waits.add(wait);
+                        if (random.nextBoolean()) {
+                            completers.execute(() -> wait.complete(true)); // while events still come
+                        }
+                    }
+                }
+                Collections.shuffle(waits, random);
+                waits.forEach(wait -> completers.execute(() -> wait.complete(true)));
+                assertTrue(all.await(10, TimeUnit.SECONDS), "round " + round + " ran " + ran);
+                awaitIdle(order);
+                assertEquals(IntStream.range(0, n).boxed().toList(), ran, "round " + round);
+            }
+        } finally {
+            completers.shutdownNow();
+        }
     }
 
     private static void awaitIdle(EventOrder order) throws InterruptedException {
