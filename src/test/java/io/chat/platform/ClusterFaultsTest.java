@@ -216,8 +216,19 @@ class ClusterFaultsTest {
         });
         System.out.println("faults: redis back, cross-node delivery again after " + millisSince(restarted) + " ms ("
                 + attempt[0] + " sends)");
-        bob.send("lobby", "from B after the outage");
-        alice.awaitEvent("message", m -> m.path("text").asText().equals("from B after the outage"));
+        // and the other way, within the same bound: each node subscribes again on its own (once, with CI beside a
+        // build, A's came past the 10 s a single wait gave it after B's)
+        int[] fromB = {0};
+        awaitWithin(RECOVERY, () -> {
+            String text = "from B after the outage " + fromB[0]++;
+            JsonNode ack = bob.call("message:send", ChatClient.json("room", "lobby", "text", text));
+            if (ack.path("ok").asBoolean()) {
+                acked.add(ack.get("message").get("seq").asLong());
+            }
+            return waitForEvent(alice, text);
+        });
+        System.out.println("faults: redis back, B -> A delivery again after " + millisSince(restarted) + " ms ("
+                + fromB[0] + " sends)");
         assertEquals(1.0, clusterConnected(nodeA));
 
         List<Long> history = assertGapFree(nodeA, tenant, "alice", "lobby");
