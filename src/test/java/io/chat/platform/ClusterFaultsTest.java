@@ -205,30 +205,14 @@ class ClusterFaultsTest {
             redis.start();
         }
         long restarted = System.nanoTime();
-        int[] attempt = {0};
-        awaitWithin(RECOVERY, () -> {
-            String text = "across nodes after the outage " + attempt[0]++;
-            JsonNode ack = alice.call("message:send", ChatClient.json("room", "lobby", "text", text));
-            if (ack.path("ok").asBoolean()) {
-                acked.add(ack.get("message").get("seq").asLong());
-            }
-            return waitForEvent(bob, text);
-        });
+        int sends = awaitDelivery(alice, bob, "across nodes after the outage ", acked);
         System.out.println("faults: redis back, cross-node delivery again after " + millisSince(restarted) + " ms ("
-                + attempt[0] + " sends)");
+                + sends + " sends)");
         // and the other way, within the same bound: each node subscribes again on its own (once, with CI beside a
         // build, A's came past the 10 s a single wait gave it after B's)
-        int[] fromB = {0};
-        awaitWithin(RECOVERY, () -> {
-            String text = "from B after the outage " + fromB[0]++;
-            JsonNode ack = bob.call("message:send", ChatClient.json("room", "lobby", "text", text));
-            if (ack.path("ok").asBoolean()) {
-                acked.add(ack.get("message").get("seq").asLong());
-            }
-            return waitForEvent(alice, text);
-        });
-        System.out.println("faults: redis back, B -> A delivery again after " + millisSince(restarted) + " ms ("
-                + fromB[0] + " sends)");
+        sends = awaitDelivery(bob, alice, "from B after the outage ", acked);
+        System.out.println("faults: redis back, B -> A delivery again after " + millisSince(restarted) + " ms (" + sends
+                + " sends)");
         assertEquals(1.0, clusterConnected(nodeA));
 
         List<Long> history = assertGapFree(nodeA, tenant, "alice", "lobby");
@@ -288,6 +272,23 @@ class ClusterFaultsTest {
         return client.call("message:send", ChatClient.json("room", "lobby", "text", text))
                 .path("ok")
                 .asBoolean();
+    }
+
+    /**
+     * Sends {@code prefix + n} from {@code sender} to the lobby until {@code receiver} gets one, within
+     * {@code RECOVERY}; adds each acked seq to {@code acked}; returns how many were sent.
+     */
+    private static int awaitDelivery(ChatClient sender, ChatClient receiver, String prefix, List<Long> acked) {
+        int[] attempt = {0};
+        awaitWithin(RECOVERY, () -> {
+            String text = prefix + attempt[0]++;
+            JsonNode ack = sender.call("message:send", ChatClient.json("room", "lobby", "text", text));
+            if (ack.path("ok").asBoolean()) {
+                acked.add(ack.get("message").get("seq").asLong());
+            }
+            return waitForEvent(receiver, text);
+        });
+        return attempt[0];
     }
 
     private static boolean waitForEvent(ChatClient client, String text) {
