@@ -34,7 +34,7 @@ final class EventOrder {
      * waits, and neither does it.
      */
     synchronized boolean ready(CompletableFuture<?> wait) {
-        return (waiting == null || waiting.isEmpty()) && !draining && wait.isDone();
+        return !behindOthers() && wait.isDone();
     }
 
     /** Whether an earlier event of the socket is still to run: a check of state it may change must wait for it. */

@@ -166,7 +166,10 @@ final class ChangeSql {
         }
     }
 
-    /** An edit sets the target's text and edit time, a deletion empties its text, marks it and drops its reactions. */
+    /**
+     * An edit sets the target's text and edit time, a deletion empties its text, marks it and drops its reactions; the
+     * target's mentions become those of its new text (a deletion's: none).
+     */
     private void applyToTarget(Connection connection, StoredMessage entry) throws SQLException {
         if (entry.kind() == EntryKind.DELETE) {
             ReactionSql.deleteAll(connection, entry.room(), entry.target());
@@ -182,6 +185,9 @@ final class ChangeSql {
             update.setLong(at, entry.target());
             update.executeUpdate();
         }
+        // edits and deletions are the author's alone: the entry's sender is the message's
+        List<String> names = edit ? Mentions.names(entry.text(), AccountStore.MAX_USER) : List.of();
+        MentionSql.replace(connection, entry.room(), entry.target(), entry.from(), names);
     }
 
     /** The entry stored under the clientId, in its state now. */

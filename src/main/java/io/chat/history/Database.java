@@ -132,7 +132,25 @@ final class Database {
                 PRIMARY KEY (room, username)
             )""".formatted(MAX_ROOM, MAX_USER),
             "CREATE INDEX IF NOT EXISTS conversation_members_user ON conversation_members (username)",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE conversation_members TO " + APP_USER);
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE conversation_members TO " + APP_USER,
+            // Mentions (MentionSql): a row per name each message's latest text mentions, which unread mentions are
+            // counted by; the second index finds a message's rows when it is edited or deleted. Messages stored
+            // before the table get theirs from MentionBackfill, which marks the store done in mention_backfills.
+            """
+            CREATE TABLE IF NOT EXISTS mentions (
+                room VARCHAR(%d) NOT NULL,
+                name VARCHAR(%d) NOT NULL,
+                seq BIGINT NOT NULL,
+                sender VARCHAR(%d) NOT NULL,
+                PRIMARY KEY (room, name, seq)
+            )""".formatted(MAX_ROOM, MAX_USER, MAX_USER),
+            "CREATE INDEX IF NOT EXISTS mentions_message ON mentions (room, seq)",
+            "CREATE TABLE IF NOT EXISTS mention_backfills (done BOOLEAN PRIMARY KEY)",
+            // a store without messages (a new one) has none to walk
+            """
+            INSERT INTO mention_backfills SELECT TRUE WHERE NOT EXISTS (SELECT 1 FROM messages)
+            AND NOT EXISTS (SELECT 1 FROM mention_backfills)""",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE mentions, mention_backfills TO " + APP_USER);
 
     private Database() {}
 

@@ -133,7 +133,9 @@ public final class H2TenantStore
         Writer writer = new Writer(folder, tenantId, observer, durability, files, () -> OPEN.remove(folder));
         writer.start();
         try {
-            return new H2TenantStore(folder, tenantId, readExecutor, writer, files);
+            H2TenantStore store = new H2TenantStore(folder, tenantId, readExecutor, writer, files);
+            MentionBackfill.start(tenantId, store::read, store::write, MentionBackfill.Dialect.H2);
+            return store;
         } catch (RuntimeException e) {
             writer.stop().join();
             throw e;

@@ -68,7 +68,9 @@ final class MessageWriter implements AutoCloseable {
         clientIdTaken = connection.prepareStatement(CLIENT_ID_TAKEN);
     }
 
-    AppendResult append(String room, String from, String text, Optional<String> clientId) throws SQLException {
+    /** {@code names}: those {@code text} mentions ({@link Mentions#names}), worked out before the writer's turn. */
+    AppendResult append(String room, String from, String text, Optional<String> clientId, List<String> names)
+            throws SQLException {
         Optional<ClientKey> key = clientId.map(id -> new ClientKey(from, room, id));
         if (key.isPresent() && batchClientIds.containsKey(key.get())) {
             return new AppendResult(batchClientIds.get(key.get()), true);
@@ -85,7 +87,7 @@ final class MessageWriter implements AutoCloseable {
         long seq = lastSeq(room) + 1;
         StoredMessage message = new StoredMessage(
                 UUID.randomUUID().toString(), room, seq, from, text, Instant.ofEpochMilli(System.currentTimeMillis()));
-        insert(message, clientId, hash);
+        insert(message, clientId, hash, names);
         // Only now: a failed INSERT is undone by H2 on its own and must not advance the room.
         lastSeqByRoom.put(room, seq);
         touchedRooms.add(room);
@@ -133,11 +135,21 @@ final class MessageWriter implements AutoCloseable {
                 insert(
                         row.message(),
                         row.clientId(),
-                        ClientKeys.of(row.message().from(), row.message().room(), row.clientId()));
+                        ClientKeys.of(row.message().from(), row.message().room(), row.clientId()),
+                        List.of());
             } else {
                 changes.insertRow(connection, row.message(), row.clientId());
             }
             restored++;
+        }
+        // a message's row may be in the file without its mentions' rows, as a change's without its effect (below)
+        for (LoggedMessage row : logged) {
+            StoredMessage message = row.message();
+            if (message.kind() == EntryKind.MESSAGE) {
+                List<String> names = Mentions.names(message.text(), AccountStore.MAX_USER);
+                MentionSql.merge(
+                        connection, MentionSql.Dialect.H2, message.room(), message.seq(), message.from(), names);
+            }
         }
         for (LoggedMessage change : LoggedChanges.lastEffects(logged)) {
             changes.reapply(connection, change.message(), change.reactionAdded());
@@ -177,8 +189,9 @@ final class MessageWriter implements AutoCloseable {
         return true;
     }
 
-    /** {@code hash}: the clientId's {@link ClientKeys} key, present when the clientId is. */
-    private void insert(StoredMessage message, Optional<String> clientId, Optional<Long> hash) throws SQLException {
+    /** {@code hash}: the clientId's {@link ClientKeys} key, present when the clientId is; with its mentions' rows. */
+    private void insert(StoredMessage message, Optional<String> clientId, Optional<Long> hash, List<String> names)
+            throws SQLException {
         insert.setString(1, message.room());
         insert.setLong(2, message.seq());
         insert.setString(3, message.id());
@@ -188,6 +201,7 @@ final class MessageWriter implements AutoCloseable {
         insert.setString(7, clientId.orElse(null));
         ClientKeys.set(insert, 8, hash);
         insert.executeUpdate();
+        MentionSql.insert(connection, message.room(), message.seq(), message.from(), names);
     }
 
     /** Whether an entry holds the clientId: one probe of the key's index, no join (most sends carry a new one). */

@@ -31,9 +31,18 @@ import java.util.UUID;
 final class PostgresAppends {
     private static final String APPEND =
             "SELECT r_ord, r_seq, r_id, r_text, r_ts FROM chat_append_grouped(?, ?, ?, ?, ?, ?, ?::uuid[], ?)";
+    private static final String ADD_MENTIONS = "SELECT chat_add_mentions(?, ?, ?, ?, ?, ?)";
 
-    /** An append of the batch: what to store, for which tenant. */
-    record Request(String tenant, String room, String from, String text, Optional<String> clientId) {}
+    /**
+     * An append of the batch: what to store, for which tenant; {@code names}, those the text mentions
+     * ({@link Mentions#names}), worked out on the sender's thread.
+     */
+    record Request(
+            String tenant, String room, String from, String text, Optional<String> clientId, List<String> names) {
+        Request(String tenant, String room, String from, String text, Optional<String> clientId) {
+            this(tenant, room, from, text, clientId, Mentions.names(text, AccountStore.MAX_USER));
+        }
+    }
 
     /** What makes two appends one message: the database's unique key on clientIds. */
     private record ClientKey(String tenant, String room, String from, String clientId) {}
@@ -138,7 +147,53 @@ final class PostgresAppends {
                 throw new SQLException("chat_append_grouped left an append unanswered");
             }
         }
+        addMentions(connection, requests, sent, results);
         return List.of(results);
+    }
+
+    /**
+     * The rows of the names the batch's new messages mention ({@link MentionSql}), in one call of
+     * {@code chat_add_mentions} (V15) for all its tenants, in the same transaction; none when no message names anyone
+     * (most batches). A clientId stored before adds none: its message has its rows.
+     */
+    private static void addMentions(
+            Connection connection, List<Request> requests, List<Integer> sent, AppendResult[] results)
+            throws SQLException {
+        List<String> tenants = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
+        List<String> rooms = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<String> senders = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int index : sent) { // grouped by tenant
+            Request request = requests.get(index);
+            if (results[index].duplicate() || request.names().isEmpty()) {
+                continue;
+            }
+            if (tenants.isEmpty() || !tenants.getLast().equals(request.tenant())) {
+                tenants.add(request.tenant());
+                ends.add(0);
+            }
+            for (String name : request.names()) {
+                rooms.add(request.room());
+                seqs.add(results[index].message().seq());
+                senders.add(request.from());
+                names.add(name);
+            }
+            ends.set(ends.size() - 1, names.size());
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(ADD_MENTIONS)) {
+            statement.setArray(1, connection.createArrayOf("text", tenants.toArray(String[]::new)));
+            statement.setArray(2, connection.createArrayOf("int4", ends.toArray(Integer[]::new)));
+            statement.setArray(3, connection.createArrayOf("text", rooms.toArray(String[]::new)));
+            statement.setArray(4, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+            statement.setArray(5, connection.createArrayOf("text", senders.toArray(String[]::new)));
+            statement.setArray(6, connection.createArrayOf("text", names.toArray(String[]::new)));
+            statement.executeQuery().close();
+        }
     }
 
     /** Messages stored for the tenant set in the transaction: seqs are gap-free from 1, so the counters add up. */

@@ -6,6 +6,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,6 +43,12 @@ final class PostgresTenantImport {
     private static final String REACTIONS = """
             INSERT INTO reactions (room, seq, emoji, username, ts, entry_seq)
             SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])""";
+    private static final String MENTIONS = """
+            INSERT INTO mentions (room, seq, sender, name)
+            SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[])""";
+    /** Its messages come with their mentions' rows (below): nothing for {@link MentionBackfill} to add. */
+    private static final String BACKFILLED = "INSERT INTO mention_backfills DEFAULT VALUES";
+
     private static final String COUNTER = "INSERT INTO room_counters (room, last_seq) VALUES (?, ?)";
 
     private final Connection connection;
@@ -57,6 +64,9 @@ final class PostgresTenantImport {
             insert.setString(1, tenantId);
             insert.setBytes(2, document);
             insert.executeUpdate();
+        }
+        try (PreparedStatement backfilled = connection.prepareStatement(BACKFILLED)) {
+            backfilled.executeUpdate();
         }
     }
 
@@ -121,6 +131,33 @@ final class PostgresTenantImport {
                 connection.createArrayOf(
                         "boolean",
                         rows.stream().map(H2TenantExport.Row::deleted).toArray(Boolean[]::new)));
+        mentions(rows);
+    }
+
+    /** The rows of the names each message's latest text mentions ({@link MentionSql}); a deleted message has none. */
+    private void mentions(List<H2TenantExport.Row> rows) throws SQLException {
+        List<String> rooms = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<String> senders = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (H2TenantExport.Row row : rows) {
+            if (row.kind() != EntryKind.MESSAGE.code || row.deleted()) {
+                continue;
+            }
+            for (String name : Mentions.names(row.text(), AccountStore.MAX_USER)) {
+                rooms.add(row.room());
+                seqs.add(row.seq());
+                senders.add(row.sender());
+                names.add(name);
+            }
+        }
+        insert(
+                MENTIONS,
+                names.size(),
+                text(rooms.toArray(String[]::new)),
+                bigint(seqs.toArray(Long[]::new)),
+                text(senders.toArray(String[]::new)),
+                text(names.toArray(String[]::new)));
     }
 
     /** Reactions as they are. */

@@ -90,6 +90,12 @@ final class PostgresTenantRecords implements TenantRecords {
                     insert.setBytes(2, document);
                     insert.executeUpdate();
                 }
+                // a new tenant has no message stored before the mentions table: nothing for MentionBackfill to walk
+                PostgresWriter.setTenant(connection, id);
+                try (PreparedStatement backfilled =
+                        connection.prepareStatement("INSERT INTO mention_backfills DEFAULT VALUES")) {
+                    backfilled.executeUpdate();
+                }
                 return true;
             });
         } catch (StoreException e) {

@@ -46,7 +46,7 @@ public interface ReadPositionStore {
      * room never marked has position 0. Unread: the messages (not edits, deletions or reactions, not deleted, not the
      * user's own) with seqs up to {@link #UNREAD_WINDOW} past the position, at most {@link #MAX_UNREAD}. Mentions: those
      * of them whose latest text mentions the user ({@link Mentions}: by name or {@code @room}), at most
-     * {@link #MAX_UNREAD}; counting them reads the texts of the window's unread messages holding an {@code @}.
+     * {@link #MAX_UNREAD}; counted by the names kept for each message ({@link MentionSql}), never by reading texts.
      */
     CompletableFuture<List<ReadPosition>> readPositions(String user);
 }

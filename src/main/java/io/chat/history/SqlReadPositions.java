@@ -70,13 +70,16 @@ final class SqlReadPositions implements ReadPositionStore {
                 FETCH FIRST %d ROWS ONLY) t""".formatted(MAX_UNREAD);
 
     /**
-     * The window's unread messages that may mention someone (an {@code @} in their latest text), the same walk as the
-     * unread count's. {@code LIKE} on the text works on both stores' columns (H2's VARCHAR, PostgreSQL's UTF-8 bytea),
-     * so only those texts leave the database; {@link Mentions} decides.
+     * The unread mentions of one room (parameters: room, the user's name ({@link Mentions#nameOf}, or {@code room}
+     * again when no text can name them), then the window's bounds and the user): the rows of {@link MentionSql} naming
+     * the user or {@code room} in the window, a message once. Rows exist only for messages (not edits, deletions or
+     * reactions) that are not deleted, so this reads at most two runs of the (room, name, seq) key, its matches, and no
+     * text; it stops at {@code MAX_UNREAD}.
      */
-    static final String MENTION_CANDIDATES = """
-            SELECT text FROM messages WHERE room = ? AND seq > ? AND seq <= ?
-            AND kind = 0 AND NOT deleted AND sender <> ? AND text LIKE '%@%'""";
+    static final String MENTIONS = """
+            SELECT COUNT(*) FROM (
+                SELECT DISTINCT seq FROM mentions WHERE room = ? AND name IN (?, '%s') AND seq > ? AND seq <= ?
+                AND sender <> ? FETCH FIRST %d ROWS ONLY) t""".formatted(Mentions.ROOM, MAX_UNREAD);
 
     private record Key(String user, String room, boolean storedUsersOnly) {}
 
@@ -200,11 +203,11 @@ final class SqlReadPositions implements ReadPositionStore {
                 }
             }
             try (PreparedStatement count = connection.prepareStatement(UNREAD_COUNT);
-                    PreparedStatement mentions = connection.prepareStatement(MENTION_CANDIDATES)) {
+                    PreparedStatement mentions = connection.prepareStatement(MENTIONS)) {
                 List<ReadPosition> counted = new ArrayList<>(positions.size());
                 for (ReadPosition position : positions) {
                     int unread = (int) count(count, position, user);
-                    // no unread message, no mention among them: the texts are read only when there is something to find
+                    // no unread message, no mention among them
                     int mentioned = unread == 0 ? 0 : mentions(mentions, position, user);
                     counted.add(new ReadPosition(position.room(), position.lastRead(), unread, mentioned));
                 }
@@ -221,17 +224,16 @@ final class SqlReadPositions implements ReadPositionStore {
         }
     }
 
-    private static int mentions(PreparedStatement candidates, ReadPosition position, String user) throws SQLException {
-        window(candidates, position, user);
-        int mentioned = 0;
-        try (ResultSet rows = candidates.executeQuery()) {
-            while (mentioned < MAX_UNREAD && rows.next()) {
-                if (Mentions.mentions(MessageQueries.text(rows, 1), user)) {
-                    mentioned++;
-                }
-            }
+    private static int mentions(PreparedStatement mentions, ReadPosition position, String user) throws SQLException {
+        mentions.setString(1, position.room());
+        mentions.setString(2, Mentions.nameOf(user, AccountStore.MAX_USER).orElse(Mentions.ROOM));
+        mentions.setLong(3, position.lastRead());
+        mentions.setLong(4, position.lastRead() + UNREAD_WINDOW);
+        mentions.setString(5, user);
+        try (ResultSet rows = mentions.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
         }
-        return mentioned;
     }
 
     /** The unread window's parameters: room, after the position, at most {@link #UNREAD_WINDOW} past it, not user's. */

@@ -62,8 +62,14 @@ final class Writer {
 
     sealed interface Op permits Append, ChangeOp, Task, Stop {}
 
+    /** {@code names}: those the text mentions ({@link Mentions#names}), worked out on the sender's thread. */
     record Append(
-            String room, String from, String text, Optional<String> clientId, CompletableFuture<AppendResult> result)
+            String room,
+            String from,
+            String text,
+            Optional<String> clientId,
+            List<String> names,
+            CompletableFuture<AppendResult> result)
             implements Op {}
 
     record ChangeOp(
@@ -165,7 +171,8 @@ final class Writer {
 
     CompletableFuture<AppendResult> append(String room, String from, String text, Optional<String> clientId) {
         CompletableFuture<AppendResult> result = new CompletableFuture<>();
-        return submit(new Append(room, from, text, clientId, result), result);
+        List<String> names = Mentions.names(text, AccountStore.MAX_USER);
+        return submit(new Append(room, from, text, clientId, names, result), result);
     }
 
     CompletableFuture<ChangeResult> change(String room, String from, Change change, Optional<String> clientId) {
@@ -392,7 +399,8 @@ final class Writer {
     /** A failed append is undone by H2 alone (statement-level rollback); the others in the batch stand. */
     private Runnable apply(MessageWriter messages, Append append) {
         try {
-            AppendResult result = messages.append(append.room(), append.from(), append.text(), append.clientId());
+            AppendResult result =
+                    messages.append(append.room(), append.from(), append.text(), append.clientId(), append.names());
             return () -> append.result().complete(result);
         } catch (SQLException e) {
             StoreException failure =

@@ -47,7 +47,7 @@ class ReadPositionBench {
             for (int r = 0; r < rooms; r++) {
                 store.remember("reader", "room-" + r, Instant.now(), 100).join();
             }
-            for (String query : List.of(SqlReadPositions.UNREAD_COUNT, SqlReadPositions.MENTION_CANDIDATES)) {
+            for (String query : List.of(SqlReadPositions.UNREAD_COUNT, SqlReadPositions.MENTIONS)) {
                 System.out.println("[bench] plan: " + plan(store, query));
             }
             for (long position : new long[] {0, perRoom / 2, perRoom - 10}) {
@@ -114,10 +114,14 @@ class ReadPositionBench {
     private static String plan(H2TenantStore store, String query) {
         return store.<String>read(connection -> {
                     try (var explain = connection.prepareStatement("EXPLAIN " + query)) {
-                        explain.setString(1, "room-1");
-                        explain.setLong(2, 0);
-                        explain.setLong(3, 1000);
-                        explain.setString(4, "reader");
+                        int at = 1;
+                        explain.setString(at++, "room-1");
+                        if (query.equals(SqlReadPositions.MENTIONS)) {
+                            explain.setString(at++, "reader");
+                        }
+                        explain.setLong(at++, 0);
+                        explain.setLong(at++, 1000);
+                        explain.setString(at, "reader");
                         try (var rows = explain.executeQuery()) {
                             rows.next();
                             return rows.getString(1).replace('\n', ' ');

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 abstract class ReadPositionContract extends StoreContract {
     private static final Instant T0 = Instant.parse("2026-12-03T08:00:00Z");
 
-    private static long send(TenantStore store, String room, String from, String text) {
+    static long send(TenantStore store, String room, String from, String text) {
         return await(store.append(room, from, text, Optional.empty())).message().seq();
     }
 
-    private static ReadPosition position(TenantStore store, String user, String room) {
+    static ReadPosition position(TenantStore store, String user, String room) {
         return await(store.readPositions(user)).stream()
                 .filter(p -> p.room().equals(room))
                 .findFirst()
@@ -149,6 +149,129 @@ abstract class ReadPositionContract extends StoreContract {
     }
 
     @Test
+    void eachMentionedNameIsARowThatFollowsEditsAndDeletions() {
+        TenantStore store = open("acme");
+        long first = send(store, "general", "bob", "@Alice and @carol. and @room, not bob@x.com");
+        long second = send(store, "general", "bob", "nobody here");
+        long third = send(store, "general", "bob", "@dave @dave");
+        assertEquals(
+                List.of(
+                        "general alice " + first,
+                        "general carol " + first,
+                        "general carol. " + first,
+                        "general dave " + third,
+                        "general room " + first),
+                mentionRows(store));
+        await(store.change("general", "bob", new Change.Edit(second, "now @Eve"), Optional.empty()));
+        await(store.change("general", "bob", new Change.Delete(third), Optional.empty()));
+        await(store.change("general", "bob", new Change.Edit(first, "no names"), Optional.empty()));
+        await(store.change("general", "carol", new Change.React(second, "@frank"), Optional.empty()));
+        assertEquals(List.of("general eve " + second), mentionRows(store), "latest texts only, no reaction");
+    }
+
+    @Test
+    void aMessageKeepsAtMostAHundredNamesWithRoomAlways() {
+        TenantStore store = open("acme");
+        StringBuilder crowd = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            crowd.append("@user").append(i).append(' ');
+        }
+        long seq = send(store, "general", "bob", crowd + "@room");
+        List<String> rows = mentionRows(store);
+        assertEquals(Mentions.MAX_NAMES, rows.size());
+        assertTrue(rows.contains("general room " + seq), "@room, though last");
+        assertTrue(rows.contains("general user98 " + seq) && !rows.contains("general user99 " + seq), "the first 99");
+        await(store.remember("user0", "general", T0, 100));
+        await(store.remember("user120", "general", T0, 100));
+        assertEquals(1, position(store, "user0", "general").mentions());
+        assertEquals(1, position(store, "user120", "general").mentions(), "past the names kept, @room still counts");
+    }
+
+    @Test
+    void messagesStoredBeforeTheTableGetTheirRowsAtTheNextOpen() throws Exception {
+        TenantStore store = open("acme");
+        await(store.remember("alice", "general", T0, 100));
+        await(store.remember("alice", "busy", T0, 100));
+        send(store, "general", "bob", "@alice, hi");
+        send(store, "general", "bob", "plain");
+        long gone = send(store, "general", "bob", "@alice, gone");
+        long edited = send(store, "general", "bob", "@alice by mistake");
+        send(store, "general", "bob", "@room");
+        await(store.change("general", "bob", new Change.Delete(gone), Optional.empty()));
+        await(store.change("general", "bob", new Change.Edit(edited, "nobody"), Optional.empty()));
+        // more than a batch, so that the walk takes its cursor across batches and rooms
+        List<CompletableFuture<AppendResult>> many = new ArrayList<>();
+        for (int i = 0; i < MentionBackfill.BATCH + 50; i++) {
+            many.add(store.append("busy", "carol", i % 10 == 0 ? "@Alice " + i : "@bob " + i, Optional.empty()));
+        }
+        many.forEach(StoreContract::await);
+        List<String> rows = mentionRows(store);
+        awaitBackfilled(store);
+        // as in a store written before the table: no rows, not marked
+        write(store, "DELETE FROM mentions");
+        write(store, "DELETE FROM mention_backfills");
+        assertEquals(0, position(store, "alice", "general").mentions(), "the count reads the rows alone");
+        store.close();
+
+        TenantStore reopened = open("acme");
+        awaitBackfilled(reopened);
+        assertEquals(rows, mentionRows(reopened), "the same rows as written with the messages");
+        assertEquals(new ReadPosition("general", 0, 4, 2), position(reopened, "alice", "general"));
+        assertEquals(
+                ReadPositionStore.MAX_UNREAD,
+                position(reopened, "alice", "busy").mentions());
+    }
+
+    @Test
+    void aNewStoreIsMarkedWalkedAlready() {
+        assertEquals(List.of("1"), query(open("acme"), "SELECT COUNT(*) FROM mention_backfills"), "nothing to walk");
+    }
+
+    /** Waits until the store is marked as having every message's rows ({@link MentionBackfill}). */
+    private static void awaitBackfilled(TenantStore store) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (query(store, "SELECT COUNT(*) FROM mention_backfills").equals(List.of("0"))) {
+            assertTrue(System.nanoTime() < deadline, "the store was never marked done");
+            Thread.sleep(20);
+        }
+    }
+
+    /** Every row of the store's mentions table, as "room name seq", in key order. */
+    static List<String> mentionRows(TenantStore store) {
+        return query(store, "SELECT room || ' ' || name || ' ' || seq FROM mentions ORDER BY room, name, seq");
+    }
+
+    /** A query's first column, on the store's writer (so after every write acknowledged before it). */
+    static List<String> query(TenantStore store, String sql) {
+        return await(writer(store, connection -> {
+            List<String> values = new ArrayList<>();
+            try (var select = connection.prepareStatement(sql);
+                    var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        }));
+    }
+
+    static int write(TenantStore store, String sql) {
+        return await(writer(store, connection -> {
+            try (var update = connection.prepareStatement(sql)) {
+                return update.executeUpdate();
+            }
+        }));
+    }
+
+    private static <T> CompletableFuture<T> writer(TenantStore store, SqlWork<T> work) {
+        return switch (store) {
+            case H2TenantStore h2 -> h2.write(work);
+            case PostgresTenantStore postgres -> postgres.write(work);
+            default -> throw new AssertionError("which store is " + store);
+        };
+    }
+
+    @Test
     void marksAreCoalescedIntoFewWrites() {
         TenantStore store = open("acme");
         await(store.remember("alice", "general", T0, 100));
@@ -225,5 +348,23 @@ abstract class ReadPositionContract extends StoreContract {
         assertEquals(new ReadPosition("general", 0, 1, 0), position(globex, "alice", "general"));
         assertEquals(new ReadPosition("general", 2, 0, 0), position(acme, "alice", "general"));
         assertFalse(await(globex.markRead("alice", "general", 2)).seq() > 1, "clamped to globex's own last seq");
+
+        // mentions of both tenants sent at once (one writer batch, on PostgreSQL one call for both): each its own
+        List<CompletableFuture<AppendResult>> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sent.add(acme.append("general", "bob", "@alice " + i, Optional.empty()));
+            sent.add(globex.append("general", "bob", i % 2 == 0 ? "@alice " + i : "@carol " + i, Optional.empty()));
+        }
+        sent.forEach(StoreContract::await);
+        assertEquals(20, position(acme, "alice", "general").mentions());
+        assertEquals(10, position(globex, "alice", "general").mentions());
+        assertEquals(20, mentionRows(acme).size());
+        assertEquals(20, mentionRows(globex).size());
+        assertTrue(mentionRows(acme).stream().allMatch(row -> row.startsWith("general alice ")), "none of globex's");
+        assertEquals(
+                10,
+                mentionRows(globex).stream()
+                        .filter(row -> row.startsWith("general carol "))
+                        .count());
     }
 }

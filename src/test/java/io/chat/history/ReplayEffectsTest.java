@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,16 +29,12 @@ class ReplayEffectsTest {
         Database.Connections opened = Database.open(directory, 1, StoreFiles.DISK);
         Connection connection = opened.writer();
         try (MessageWriter writer = new MessageWriter(connection)) {
-            long target = writer.append("room", "ann", "typo", Optional.empty())
-                    .message()
-                    .seq();
-            writer.change("room", "ann", new Change.Edit(target, "fixed"), Optional.empty());
+            long target = append(writer, "typo, @bob").message().seq();
+            writer.change("room", "ann", new Change.Edit(target, "fixed, @Carol"), Optional.empty());
             writer.change("room", "bob", new Change.React(target, "👍"), Optional.empty());
             writer.change("room", "bob", new Change.React(target, "🎉"), Optional.empty());
             writer.change("room", "bob", new Change.React(target, "🎉"), Optional.empty()); // taken back
-            long deleted = writer.append("room", "ann", "secret", Optional.empty())
-                    .message()
-                    .seq();
+            long deleted = append(writer, "secret @room").message().seq();
             writer.change("room", "bob", new Change.React(deleted, "👍"), Optional.empty());
             writer.change("room", "ann", new Change.Delete(deleted), Optional.empty());
             connection.commit();
@@ -51,6 +50,10 @@ class ReplayEffectsTest {
                 statement.executeUpdate("INSERT INTO reactions (room, seq, emoji, username, ts, entry_seq) VALUES "
                         + "('room', " + target + ", '🎉', 'bob', 0, 4), ('room', " + deleted + ", '👍', 'bob', 0, 7)");
                 statement.executeUpdate("UPDATE messages SET text = 'secret', deleted = FALSE WHERE seq = " + deleted);
+                // the message rows without their mentions' (the first's as it was before its edit)
+                statement.executeUpdate("DELETE FROM mentions");
+                statement.executeUpdate(
+                        "INSERT INTO mentions (room, name, seq, sender) VALUES ('room', 'bob', " + target + ", 'ann')");
             }
             connection.commit();
 
@@ -62,7 +65,8 @@ class ReplayEffectsTest {
                         "room",
                         MessageQueries.since(connection, "room", 0, 100).messages());
                 StoredMessage edited = messages.get(0);
-                assertEquals("fixed", edited.text());
+                assertEquals("fixed, @Carol", edited.text());
+                assertEquals(List.of("room carol " + target), mentionRows(connection), "the edit's names alone");
                 assertTrue(edited.editedTs().isPresent());
                 assertEquals(List.of(new StoredMessage.Reaction("👍", List.of("bob"))), edited.reactions());
                 StoredMessage gone = messages.get((int) deleted - 1);
@@ -80,9 +84,7 @@ class ReplayEffectsTest {
         Database.Connections opened = Database.open(directory, 1, StoreFiles.DISK);
         Connection connection = opened.writer();
         try (MessageWriter writer = new MessageWriter(connection)) {
-            long target = writer.append("room", "ann", "popular", Optional.empty())
-                    .message()
-                    .seq();
+            long target = append(writer, "popular").message().seq();
             int reactors = MessageStore.MAX_LISTED_REACTORS + 1;
             for (int i = 0; i < reactors; i++) {
                 writer.change("room", "user-" + i, new Change.React(target, "👍"), Optional.empty());
@@ -145,5 +147,23 @@ class ReplayEffectsTest {
                 1,
                 Optional.empty(),
                 false);
+    }
+
+    /** A message of ann's in "room", with the names it mentions as a store's caller works them out. */
+    private static AppendResult append(MessageWriter writer, String text) throws SQLException {
+        return writer.append("room", "ann", text, Optional.empty(), Mentions.names(text, AccountStore.MAX_USER));
+    }
+
+    /** Every row of the mentions table, as "room name seq", in key order. */
+    static List<String> mentionRows(Connection connection) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement select = connection.createStatement();
+                ResultSet result =
+                        select.executeQuery("SELECT room, name, seq FROM mentions ORDER BY room, name, seq")) {
+            while (result.next()) {
+                rows.add(result.getString(1) + " " + result.getString(2) + " " + result.getLong(3));
+            }
+        }
+        return rows;
     }
 }

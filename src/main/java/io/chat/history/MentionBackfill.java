@@ -1,0 +1,156 @@
+package io.chat.history;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Gives the messages a store held before it had the {@code mentions} table their rows ({@link MentionSql}), once per
+ * store: started when the store opens, it walks the messages in key order, a batch per writer task (so it takes turns
+ * with appends and edits, and an edit meeting it leaves its own rows), then marks the store done in
+ * {@code mention_backfills}. Until then, mentions in messages not walked yet are not counted. Idempotent: a walk cut
+ * short (the store closed, the process killed) starts again at the next open, and rows there already stay.
+ *
+ * <p>On PostgreSQL each batch's messages are locked {@code FOR SHARE} until the writer's commit, so an edit on another
+ * node waits for the batch's rows and then replaces them (its trigger, V15), never the other way round. Several nodes
+ * opening the tenant at once may each walk it: the rows are the same.
+ */
+final class MentionBackfill {
+    private static final Logger LOG = System.getLogger(MentionBackfill.class.getName());
+
+    /** Messages read per writer task: a batch holds the writer for a few milliseconds. */
+    static final int BATCH = 1_000;
+
+    /** Only messages (not edits, deletions, reactions), not deleted, with an {@code @}, after the cursor (room, seq). */
+    private static final String WALK = """
+            SELECT room, seq, sender, text FROM messages
+            WHERE room >= ? AND (room > ? OR seq > ?) AND kind = 0 AND NOT deleted AND text LIKE '%%@%%'
+            ORDER BY room, seq FETCH FIRST %d ROWS ONLY""".formatted(BATCH);
+
+    /**
+     * Marked done, or nothing to walk: a store without messages gets only messages with their rows from now on (but
+     * from a node of the previous version: see {@link MentionSql}'s migration).
+     */
+    private static final String DONE =
+            "SELECT EXISTS (SELECT 1 FROM mention_backfills) OR NOT EXISTS (SELECT 1 FROM messages)";
+
+    /** How each store marks it done, and locks what a batch reads. */
+    enum Dialect {
+        H2("", "MERGE INTO mention_backfills KEY (done) VALUES (TRUE)", MentionSql.Dialect.H2),
+        POSTGRES(
+                " FOR SHARE",
+                "INSERT INTO mention_backfills DEFAULT VALUES ON CONFLICT DO NOTHING",
+                MentionSql.Dialect.POSTGRES);
+
+        private final String lock;
+        private final String markDone;
+        private final MentionSql.Dialect mentions;
+
+        Dialect(String lock, String markDone, MentionSql.Dialect mentions) {
+            this.lock = lock;
+            this.markDone = markDone;
+            this.mentions = mentions;
+        }
+    }
+
+    /** Where one batch ended, and how many messages with an {@code @} it read (0: the walk is over). */
+    private record Cursor(String room, long seq, int read) {}
+
+    private final String tenantId;
+    private final SqlRooms.Runner reads;
+    private final SqlRooms.Runner writes;
+    private final Dialect dialect;
+
+    private MentionBackfill(String tenantId, SqlRooms.Runner reads, SqlRooms.Runner writes, Dialect dialect) {
+        this.tenantId = tenantId;
+        this.reads = reads;
+        this.writes = writes;
+        this.dialect = dialect;
+    }
+
+    /** Starts the walk on a thread of its own, unless the store is marked done; returns that thread. */
+    static Thread start(String tenantId, SqlRooms.Runner reads, SqlRooms.Runner writes, Dialect dialect) {
+        MentionBackfill backfill = new MentionBackfill(tenantId, reads, writes, dialect);
+        return Thread.ofVirtual().name("mention-backfill-" + tenantId).start(backfill::run);
+    }
+
+    private void run() {
+        try {
+            if (done()) {
+                return;
+            }
+            long started = System.nanoTime();
+            LOG.log(Level.INFO, "tenant " + tenantId + ": adding the mentions of messages stored before them");
+            long messages = 0;
+            int batches = 0;
+            Cursor cursor = new Cursor("", 0, BATCH);
+            while (cursor.read() == BATCH) {
+                Cursor from = cursor;
+                cursor = writes.<Cursor>run(connection -> batch(connection, from))
+                        .join();
+                messages += cursor.read();
+                if (++batches % 100 == 0) {
+                    LOG.log(Level.INFO, "tenant " + tenantId + ": mentions added for " + messages + " messages so far");
+                }
+            }
+            writes.<Integer>run(connection -> {
+                        try (PreparedStatement mark = connection.prepareStatement(dialect.markDone)) {
+                            return mark.executeUpdate();
+                        }
+                    })
+                    .join();
+            LOG.log(
+                    Level.INFO,
+                    "tenant " + tenantId + ": mentions added for " + messages + " messages in "
+                            + (System.nanoTime() - started) / 1_000_000 + " ms");
+        } catch (CompletionException | StoreException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            // closed meanwhile, most often; the next open walks again
+            LOG.log(
+                    Level.INFO,
+                    "tenant " + tenantId + ": adding mentions stopped, to go on at the next open: "
+                            + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        }
+    }
+
+    private boolean done() {
+        return reads.<Boolean>run(connection -> {
+                    try (PreparedStatement select = connection.prepareStatement(DONE);
+                            ResultSet rows = select.executeQuery()) {
+                        return rows.next() && rows.getBoolean(1);
+                    }
+                })
+                .join();
+    }
+
+    private Cursor batch(Connection connection, Cursor from) throws SQLException {
+        try (PreparedStatement walk = connection.prepareStatement(WALK + dialect.lock)) {
+            walk.setString(1, from.room());
+            walk.setString(2, from.room());
+            walk.setLong(3, from.seq());
+            String room = from.room();
+            long seq = from.seq();
+            int read = 0;
+            try (ResultSet rows = walk.executeQuery()) {
+                while (rows.next()) {
+                    room = rows.getString(1);
+                    seq = rows.getLong(2);
+                    String text = MessageQueries.text(rows, 4);
+                    MentionSql.merge(
+                            connection,
+                            dialect.mentions,
+                            room,
+                            seq,
+                            rows.getString(3),
+                            Mentions.names(text, AccountStore.MAX_USER));
+                    read++;
+                }
+            }
+            return new Cursor(room, seq, read);
+        }
+    }
+}
