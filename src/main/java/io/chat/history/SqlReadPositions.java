@@ -70,16 +70,19 @@ final class SqlReadPositions implements ReadPositionStore {
                 FETCH FIRST %d ROWS ONLY) t""".formatted(MAX_UNREAD);
 
     /**
-     * The unread mentions of one room (parameters: room, the user's name ({@link Mentions#nameOf}, or {@code room}
-     * again when no text can name them), then the window's bounds and the user): the rows of {@link MentionSql} naming
-     * the user or {@code room} in the window, a message once. Rows exist only for messages (not edits, deletions or
-     * reactions) that are not deleted, so this reads at most two runs of the (room, name, seq) key, its matches, and no
-     * text; it stops at {@code MAX_UNREAD}.
+     * The unread mentions of one room (parameters: {@link #mentionWindow}'s for the user's name, then again for
+     * {@code room}): the rows of {@link MentionSql} naming the user or {@code room} in the window, a message once. Rows
+     * exist only for messages (not edits, deletions or reactions) that are not deleted. Each half is one range of the
+     * (room, name, seq) key, so this reads at most the window's matches of the two names, whatever other names the
+     * room's messages hold, and no text (one {@code name IN (...)} made H2 walk every row of the room); it stops at
+     * {@code MAX_UNREAD}.
      */
     static final String MENTIONS = """
             SELECT COUNT(*) FROM (
-                SELECT DISTINCT seq FROM mentions WHERE room = ? AND name IN (?, '%s') AND seq > ? AND seq <= ?
-                AND sender <> ? FETCH FIRST %d ROWS ONLY) t""".formatted(Mentions.ROOM, MAX_UNREAD);
+                SELECT seq FROM mentions WHERE room = ? AND name = ? AND seq > ? AND seq <= ? AND sender <> ?
+                UNION
+                SELECT seq FROM mentions WHERE room = ? AND name = ? AND seq > ? AND seq <= ? AND sender <> ?
+                FETCH FIRST %d ROWS ONLY) t""".formatted(MAX_UNREAD);
 
     private record Key(String user, String room, boolean storedUsersOnly) {}
 
@@ -225,15 +228,24 @@ final class SqlReadPositions implements ReadPositionStore {
     }
 
     private static int mentions(PreparedStatement mentions, ReadPosition position, String user) throws SQLException {
-        mentions.setString(1, position.room());
-        mentions.setString(2, Mentions.nameOf(user, AccountStore.MAX_USER).orElse(Mentions.ROOM));
-        mentions.setLong(3, position.lastRead());
-        mentions.setLong(4, position.lastRead() + UNREAD_WINDOW);
-        mentions.setString(5, user);
+        // a user no text can name is mentioned by @room alone: the first half asks for it too
+        String name = Mentions.nameOf(user, AccountStore.MAX_USER).orElse(Mentions.ROOM);
+        mentionWindow(mentions, 1, name, position, user);
+        mentionWindow(mentions, 6, Mentions.ROOM, position, user);
         try (ResultSet rows = mentions.executeQuery()) {
             rows.next();
             return rows.getInt(1);
         }
+    }
+
+    /** One half of {@link #MENTIONS}'s parameters, from {@code at}: room, name, the window, not user's. */
+    static void mentionWindow(PreparedStatement statement, int at, String name, ReadPosition position, String user)
+            throws SQLException {
+        statement.setString(at, position.room());
+        statement.setString(at + 1, name);
+        statement.setLong(at + 2, position.lastRead());
+        statement.setLong(at + 3, position.lastRead() + UNREAD_WINDOW);
+        statement.setString(at + 4, user);
     }
 
     /** The unread window's parameters: room, after the position, at most {@link #UNREAD_WINDOW} past it, not user's. */

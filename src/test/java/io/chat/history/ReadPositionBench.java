@@ -2,6 +2,8 @@ package io.chat.history;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * at most {@link ReadPositionStore#UNREAD_WINDOW} entries of the (room, seq) key), with the mentions among them (every
  * message names someone, so every text in the window is read; one in 20 names the reader), and how many writer batches
  * a burst of marks from many users takes. A figure, not a test: {@code -Dtest=ReadPositionBench -Dbench.perRoom=N};
- * {@code -Dbench.pad=N} puts N characters before each message's words (the cost of long texts).
+ * {@code -Dbench.pad=N} puts N characters before each message's words (the cost of long texts);
+ * {@code -Dbench.names=N} makes each message name N other people too (the cost of name-stuffed texts). It also times
+ * the appends, and the walk that gives a store's messages their mentions' rows ({@link MentionBackfill}) at an open.
  */
 class ReadPositionBench {
     @Test
@@ -26,17 +30,23 @@ class ReadPositionBench {
         int perRoom = Integer.getInteger("bench.perRoom", 2_000);
         int users = Integer.getInteger("bench.users", 500);
         String pad = "x".repeat(Integer.getInteger("bench.pad", 0));
+        StringBuilder crowd = new StringBuilder();
+        for (int n = 0; n < Integer.getInteger("bench.names", 0); n++) {
+            crowd.append(" @someone-").append(n);
+        }
         Path dir = Files.createTempDirectory("read-bench");
         ExecutorService reads = Executors.newFixedThreadPool(4);
         AtomicInteger batches = new AtomicInteger();
         try (H2TenantStore store =
                 H2TenantStore.open(dir, "bench", reads, (size, nanos) -> batches.incrementAndGet())) {
+            long appending = System.nanoTime();
             List<CompletableFuture<AppendResult>> inFlight = new ArrayList<>();
             for (int i = 0; i < rooms * perRoom; i++) {
                 inFlight.add(store.append(
                         "room-" + (i % rooms),
                         "user" + (i % 50),
-                        pad + "message " + i + ((i / rooms) % 20 == 0 ? " for @reader" : " for @user" + (i % 7)),
+                        pad + "message " + i + ((i / rooms) % 20 == 0 ? " for @reader" : " for @user" + (i % 7))
+                                + crowd,
                         Optional.empty()));
                 if (inFlight.size() == 5_000) {
                     inFlight.forEach(CompletableFuture::join);
@@ -44,6 +54,12 @@ class ReadPositionBench {
                 }
             }
             inFlight.forEach(CompletableFuture::join);
+            System.out.printf(
+                    "[bench] %d appends: %.0f ms, %d mention rows%n",
+                    rooms * perRoom,
+                    (System.nanoTime() - appending) / 1e6,
+                    store.<Long>write(connection -> count(connection, "mentions"))
+                            .join());
             for (int r = 0; r < rooms; r++) {
                 store.remember("reader", "room-" + r, Instant.now(), 100).join();
             }
@@ -86,8 +102,40 @@ class ReadPositionBench {
             System.out.printf(
                     "[bench] %d marks of %d users: %d writer batches, %.0f ms%n",
                     marks.size(), users, batches.get() - before, (System.nanoTime() - start) / 1e6);
+            // as a store written before the table: its messages without rows, not marked
+            store.<Integer>write(connection -> {
+                        try (var forget = connection.createStatement()) {
+                            return forget.executeUpdate("DELETE FROM mentions")
+                                    + forget.executeUpdate("DELETE FROM mention_backfills");
+                        }
+                    })
+                    .join();
         } finally {
             reads.shutdown();
+        }
+        ExecutorService again = Executors.newFixedThreadPool(4);
+        try (H2TenantStore store = H2TenantStore.open(dir, "bench", again, CommitObserver.NONE)) {
+            long start = System.nanoTime();
+            while (store.<Long>read(connection -> count(connection, "mention_backfills"))
+                            .join()
+                    == 0) {
+                Thread.sleep(50);
+            }
+            System.out.printf(
+                    "[bench] backfill at the next open: %.0f ms for %d mention rows%n",
+                    (System.nanoTime() - start) / 1e6,
+                    store.<Long>read(connection -> count(connection, "mentions"))
+                            .join());
+        } finally {
+            again.shutdown();
+        }
+    }
+
+    private static long count(Connection connection, String table) throws SQLException {
+        try (var select = connection.createStatement();
+                var rows = select.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 
@@ -114,14 +162,16 @@ class ReadPositionBench {
     private static String plan(H2TenantStore store, String query) {
         return store.<String>read(connection -> {
                     try (var explain = connection.prepareStatement("EXPLAIN " + query)) {
-                        int at = 1;
-                        explain.setString(at++, "room-1");
                         if (query.equals(SqlReadPositions.MENTIONS)) {
-                            explain.setString(at++, "reader");
+                            ReadPosition position = new ReadPosition("room-1", 0, 0, 0);
+                            SqlReadPositions.mentionWindow(explain, 1, "reader", position, "reader");
+                            SqlReadPositions.mentionWindow(explain, 6, Mentions.ROOM, position, "reader");
+                        } else {
+                            explain.setString(1, "room-1");
+                            explain.setLong(2, 0);
+                            explain.setLong(3, 1000);
+                            explain.setString(4, "reader");
                         }
-                        explain.setLong(at++, 0);
-                        explain.setLong(at++, 1000);
-                        explain.setString(at, "reader");
                         try (var rows = explain.executeQuery()) {
                             rows.next();
                             return rows.getString(1).replace('\n', ' ');
