@@ -1,5 +1,5 @@
 -- Mentions (io.chat.history.MentionSql): a row per name each message's latest text mentions (Mentions.names: ASCII
--- lower case, at most 100 names a message), which a user's unread mentions are counted by (SqlReadPositions): the
+-- lower case, at most 20 names a message), which a user's unread mentions are counted by (SqlReadPositions): the
 -- count reads at most its matches, never a text. Row security and the tenant's cascade as every tenant table (V8).
 -- The second index finds a message's rows when it is edited or deleted.
 CREATE TABLE mentions (

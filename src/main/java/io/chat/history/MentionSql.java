@@ -3,6 +3,7 @@ package io.chat.history;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -15,8 +16,8 @@ import java.util.List;
 final class MentionSql {
     /** How each store adds a row that may be there already (the backfill meets messages whose rows were written). */
     enum Dialect {
-        H2("MERGE INTO mentions (room, name, seq, sender) KEY (room, name, seq) VALUES (?, ?, ?, ?)"),
-        POSTGRES("INSERT INTO mentions (room, name, seq, sender) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+        H2("MERGE INTO mentions (room, name, seq, sender) KEY (room, name, seq) VALUES %s"),
+        POSTGRES("INSERT INTO mentions (room, name, seq, sender) VALUES %s ON CONFLICT DO NOTHING");
 
         private final String merge;
 
@@ -25,7 +26,9 @@ final class MentionSql {
         }
     }
 
-    private static final String INSERT = "INSERT INTO mentions (room, name, seq, sender) VALUES (?, ?, ?, ?)";
+    /** {@code %s}: the rows' placeholders. */
+    private static final String INSERT = "INSERT INTO mentions (room, name, seq, sender) VALUES %s";
+
     private static final String DELETE = "DELETE FROM mentions WHERE room = ? AND seq = ?";
 
     private MentionSql() {}
@@ -56,21 +59,23 @@ final class MentionSql {
         insert(connection, room, seq, sender, names);
     }
 
+    /** One statement for all the message's rows: H2 runs a JDBC batch row by row, twice as slow here. */
     private static void write(
             Connection connection, String sql, String room, long seq, String sender, List<String> names)
             throws SQLException {
         if (names.isEmpty()) {
             return; // most messages
         }
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+        String rows = String.join(", ", Collections.nCopies(names.size(), "(?, ?, ?, ?)"));
+        try (PreparedStatement insert = connection.prepareStatement(sql.formatted(rows))) {
+            int at = 1;
             for (String name : names) {
-                insert.setString(1, room);
-                insert.setString(2, name);
-                insert.setLong(3, seq);
-                insert.setString(4, sender);
-                insert.addBatch();
+                insert.setString(at++, room);
+                insert.setString(at++, name);
+                insert.setLong(at++, seq);
+                insert.setString(at++, sender);
             }
-            insert.executeBatch();
+            insert.executeUpdate();
         }
     }
 }
