@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -200,8 +201,20 @@ final class MessageWriter implements AutoCloseable {
         insert.setLong(6, message.ts().toEpochMilli());
         insert.setString(7, clientId.orElse(null));
         ClientKeys.set(insert, 8, hash);
-        insert.executeUpdate();
-        MentionSql.insert(connection, message.room(), message.seq(), message.from(), names);
+        if (names.isEmpty()) {
+            insert.executeUpdate(); // one statement: a failure undoes it alone
+            return;
+        }
+        // two statements: a savepoint undoes the message's row too if its mentions' fail
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            insert.executeUpdate();
+            MentionSql.insert(connection, message.room(), message.seq(), message.from(), names);
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            connection.rollback(savepoint);
+            throw e;
+        }
     }
 
     /** Whether an entry holds the clientId: one probe of the key's index, no join (most sends carry a new one). */

@@ -73,16 +73,18 @@ final class SqlReadPositions implements ReadPositionStore {
      * The unread mentions of one room (parameters: {@link #mentionWindow}'s for the user's name, then again for
      * {@code room}): the rows of {@link MentionSql} naming the user or {@code room} in the window, a message once. Rows
      * exist only for messages (not edits, deletions or reactions) that are not deleted. Each half is one range of the
-     * (room, name, seq) key, so this reads at most the window's matches of the two names, whatever other names the
-     * room's messages hold, and no text (one {@code name IN (...)} made H2 walk every row of the room); it stops at
-     * {@code MAX_UNREAD}.
+     * (room, name, seq) key that stops at {@code MAX_UNREAD} matches (the union of two such parts has that many exactly
+     * when the whole union does), so a room costs at most twice that many key entries, whatever other names its
+     * messages hold (one {@code name IN (...)} made H2 walk every row of the room), and no text.
      */
     static final String MENTIONS = """
             SELECT COUNT(*) FROM (
-                SELECT seq FROM mentions WHERE room = ? AND name = ? AND seq > ? AND seq <= ? AND sender <> ?
+                (SELECT seq FROM mentions WHERE room = ? AND name = ? AND seq > ? AND seq <= ? AND sender <> ?
+                FETCH FIRST %1$d ROWS ONLY)
                 UNION
-                SELECT seq FROM mentions WHERE room = ? AND name = ? AND seq > ? AND seq <= ? AND sender <> ?
-                FETCH FIRST %d ROWS ONLY) t""".formatted(MAX_UNREAD);
+                (SELECT seq FROM mentions WHERE room = ? AND name = ? AND seq > ? AND seq <= ? AND sender <> ?
+                FETCH FIRST %1$d ROWS ONLY)
+                FETCH FIRST %1$d ROWS ONLY) t""".formatted(MAX_UNREAD);
 
     private record Key(String user, String room, boolean storedUsersOnly) {}
 

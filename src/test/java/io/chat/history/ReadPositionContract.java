@@ -199,9 +199,10 @@ abstract class ReadPositionContract extends StoreContract {
         send(store, "general", "bob", "@room");
         await(store.change("general", "bob", new Change.Delete(gone), Optional.empty()));
         await(store.change("general", "bob", new Change.Edit(edited, "nobody"), Optional.empty()));
-        // more than a batch, so that the walk takes its cursor across batches and rooms
+        // several batches, so that the walk takes its cursor across batches and rooms; 105 mentions of alice in busy
+        assertTrue(1_050 > 5 * MentionBackfill.BATCH);
         List<CompletableFuture<AppendResult>> many = new ArrayList<>();
-        for (int i = 0; i < MentionBackfill.BATCH + 50; i++) {
+        for (int i = 0; i < 1_050; i++) {
             many.add(store.append("busy", "carol", i % 10 == 0 ? "@Alice " + i : "@bob " + i, Optional.empty()));
         }
         many.forEach(StoreContract::await);
