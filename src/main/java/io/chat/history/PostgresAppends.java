@@ -152,47 +152,71 @@ final class PostgresAppends {
     }
 
     /**
-     * The rows of the names the batch's new messages mention ({@link MentionSql}), in one call of
-     * {@code chat_add_mentions} (V15) for all its tenants, in the same transaction; none when no message names anyone
-     * (most batches). A clientId stored before adds none: its message has its rows.
+     * The rows of the names the batch's new messages mention ({@link MentionSql}), in the same transaction; none when
+     * no message names anyone (most batches). A clientId stored before adds none: its message has its rows.
      */
     private static void addMentions(
             Connection connection, List<Request> requests, List<Integer> sent, AppendResult[] results)
             throws SQLException {
-        List<String> tenants = new ArrayList<>();
-        List<Integer> ends = new ArrayList<>();
-        List<String> rooms = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<String> senders = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        MentionRows rows = new MentionRows();
         for (int index : sent) { // grouped by tenant
             Request request = requests.get(index);
-            if (results[index].duplicate() || request.names().isEmpty()) {
-                continue;
+            if (!results[index].duplicate()) {
+                rows.add(
+                        request.tenant(),
+                        request.room(),
+                        results[index].message().seq(),
+                        request.from(),
+                        request.names());
             }
-            if (tenants.isEmpty() || !tenants.getLast().equals(request.tenant())) {
-                tenants.add(request.tenant());
+        }
+        rows.insert(connection);
+    }
+
+    /**
+     * Mention rows of messages of any number of tenants, inserted by one call of {@code chat_add_mentions} (V15), each
+     * tenant's under its own setting. Added grouped by tenant (each tenant's messages one after another).
+     */
+    static final class MentionRows {
+        private final List<String> tenants = new ArrayList<>();
+        private final List<Integer> ends = new ArrayList<>();
+        private final List<String> rooms = new ArrayList<>();
+        private final List<Long> seqs = new ArrayList<>();
+        private final List<String> senders = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+
+        /** The rows of one message: a row per name it mentions ({@link Mentions#names}). */
+        void add(String tenant, String room, long seq, String sender, List<String> mentioned) {
+            if (mentioned.isEmpty()) {
+                return;
+            }
+            if (tenants.isEmpty() || !tenants.getLast().equals(tenant)) {
+                tenants.add(tenant);
                 ends.add(0);
             }
-            for (String name : request.names()) {
-                rooms.add(request.room());
-                seqs.add(results[index].message().seq());
-                senders.add(request.from());
+            for (String name : mentioned) {
+                rooms.add(room);
+                seqs.add(seq);
+                senders.add(sender);
                 names.add(name);
             }
             ends.set(ends.size() - 1, names.size());
         }
-        if (names.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(ADD_MENTIONS)) {
-            statement.setArray(1, connection.createArrayOf("text", tenants.toArray(String[]::new)));
-            statement.setArray(2, connection.createArrayOf("int4", ends.toArray(Integer[]::new)));
-            statement.setArray(3, connection.createArrayOf("text", rooms.toArray(String[]::new)));
-            statement.setArray(4, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
-            statement.setArray(5, connection.createArrayOf("text", senders.toArray(String[]::new)));
-            statement.setArray(6, connection.createArrayOf("text", names.toArray(String[]::new)));
-            statement.executeQuery().close();
+
+        /** Inserts what was added; nothing to do when no message mentioned anyone. */
+        void insert(Connection connection) throws SQLException {
+            if (names.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement statement = connection.prepareStatement(ADD_MENTIONS)) {
+                statement.setArray(1, connection.createArrayOf("text", tenants.toArray(String[]::new)));
+                statement.setArray(2, connection.createArrayOf("int4", ends.toArray(Integer[]::new)));
+                statement.setArray(3, connection.createArrayOf("text", rooms.toArray(String[]::new)));
+                statement.setArray(4, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+                statement.setArray(5, connection.createArrayOf("text", senders.toArray(String[]::new)));
+                statement.setArray(6, connection.createArrayOf("text", names.toArray(String[]::new)));
+                statement.executeQuery().close();
+            }
         }
     }
 

@@ -6,7 +6,6 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,19 +42,18 @@ final class PostgresTenantImport {
     private static final String REACTIONS = """
             INSERT INTO reactions (room, seq, emoji, username, ts, entry_seq)
             SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])""";
-    private static final String MENTIONS = """
-            INSERT INTO mentions (room, seq, sender, name)
-            SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[])""";
     /** Its messages come with their mentions' rows (below): nothing for {@link MentionBackfill} to add. */
     private static final String BACKFILLED = "INSERT INTO mention_backfills DEFAULT VALUES";
 
     private static final String COUNTER = "INSERT INTO room_counters (room, last_seq) VALUES (?, ?)";
 
     private final Connection connection;
+    private final String tenantId;
 
     /** Starts {@code tenantId}'s rows in the connection's transaction (which the caller commits or rolls back). */
     PostgresTenantImport(Connection connection, String tenantId) throws SQLException {
         this.connection = connection;
+        this.tenantId = tenantId;
         PostgresWriter.setTenant(connection, tenantId);
     }
 
@@ -134,30 +132,20 @@ final class PostgresTenantImport {
         mentions(rows);
     }
 
-    /** The rows of the names each message's latest text mentions ({@link MentionSql}); a deleted message has none. */
+    /**
+     * The rows of the names each message's latest text mentions ({@link MentionSql}), as the cluster's appends write
+     * them; a deleted message has none.
+     */
     private void mentions(List<H2TenantExport.Row> rows) throws SQLException {
-        List<String> rooms = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<String> senders = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        PostgresAppends.MentionRows mentions = new PostgresAppends.MentionRows();
         for (H2TenantExport.Row row : rows) {
-            if (row.kind() != EntryKind.MESSAGE.code || row.deleted()) {
-                continue;
-            }
-            for (String name : Mentions.names(row.text(), AccountStore.MAX_USER)) {
-                rooms.add(row.room());
-                seqs.add(row.seq());
-                senders.add(row.sender());
-                names.add(name);
+            if (row.kind() == EntryKind.MESSAGE.code && !row.deleted()) {
+                List<String> names = Mentions.names(row.text(), AccountStore.MAX_USER);
+                mentions.add(tenantId, row.room(), row.seq(), row.sender(), names);
             }
         }
-        insert(
-                MENTIONS,
-                names.size(),
-                text(rooms.toArray(String[]::new)),
-                bigint(seqs.toArray(Long[]::new)),
-                text(senders.toArray(String[]::new)),
-                text(names.toArray(String[]::new)));
+        mentions.insert(connection);
+        // chat_add_mentions leaves the transaction's tenant as it found it: this tenant's
     }
 
     /** Reactions as they are. */

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.history.RoomStore.Remembered;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -239,7 +243,20 @@ abstract class ReadPositionContract extends StoreContract {
 
     /** Every row of the store's mentions table, as "room name seq", in key order. */
     static List<String> mentionRows(TenantStore store) {
-        return query(store, "SELECT room || ' ' || name || ' ' || seq FROM mentions ORDER BY room, name, seq");
+        return await(writer(store, ReadPositionContract::mentionRows));
+    }
+
+    /** Every row of the mentions table the connection sees, as "room name seq", in key order. */
+    static List<String> mentionRows(Connection connection) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement select = connection.createStatement();
+                ResultSet result =
+                        select.executeQuery("SELECT room, name, seq FROM mentions ORDER BY room, name, seq")) {
+            while (result.next()) {
+                rows.add(result.getString(1) + " " + result.getString(2) + " " + result.getLong(3));
+            }
+        }
+        return rows;
     }
 
     /** A query's first column, on the store's writer (so after every write acknowledged before it). */

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -66,7 +64,10 @@ class ReplayEffectsTest {
                         MessageQueries.since(connection, "room", 0, 100).messages());
                 StoredMessage edited = messages.get(0);
                 assertEquals("fixed, @Carol", edited.text());
-                assertEquals(List.of("room carol " + target), mentionRows(connection), "the edit's names alone");
+                assertEquals(
+                        List.of("room carol " + target),
+                        ReadPositionContract.mentionRows(connection),
+                        "the edit's names alone");
                 assertTrue(edited.editedTs().isPresent());
                 assertEquals(List.of(new StoredMessage.Reaction("👍", List.of("bob"))), edited.reactions());
                 StoredMessage gone = messages.get((int) deleted - 1);
@@ -152,18 +153,5 @@ class ReplayEffectsTest {
     /** A message of ann's in "room", with the names it mentions as a store's caller works them out. */
     private static AppendResult append(MessageWriter writer, String text) throws SQLException {
         return writer.append("room", "ann", text, Optional.empty(), Mentions.names(text, AccountStore.MAX_USER));
-    }
-
-    /** Every row of the mentions table, as "room name seq", in key order. */
-    static List<String> mentionRows(Connection connection) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement select = connection.createStatement();
-                ResultSet result =
-                        select.executeQuery("SELECT room, name, seq FROM mentions ORDER BY room, name, seq")) {
-            while (result.next()) {
-                rows.add(result.getString(1) + " " + result.getString(2) + " " + result.getLong(3));
-            }
-        }
-        return rows;
     }
 }
