@@ -2,10 +2,12 @@ package io.chat.chat;
 
 import io.chat.socketio.Namespace;
 import io.chat.tenant.Tenant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,8 +44,18 @@ public interface Peers {
      */
     CompletableFuture<Boolean> isSocketElsewhere(String room);
 
-    /** Room → distinct users on every node, for rooms with anyone in them; {@code here} is this node's. */
-    CompletableFuture<Map<String, Integer>> roomSizes(Map<String, Integer> here);
+    /**
+     * The rooms with anyone in them on every node, with their distinct users: all of them, or the {@code max} busiest
+     * (ties: the first names); {@code here} is this node's, the answer when the cluster cannot be asked.
+     */
+    CompletableFuture<Listing> busiestRooms(int max, Listing here);
+
+    /** Rooms with their users, by name; {@code truncated} when rooms with users were left out. */
+    record Listing(Map<String, Integer> rooms, boolean truncated) {
+        public Listing {
+            rooms = Collections.unmodifiableMap(new TreeMap<>(rooms));
+        }
+    }
 
     /**
      * Reserves a place for one more socket of {@code user} in the cluster, after this node's own quota gave one:

@@ -68,21 +68,18 @@ final class Presence {
         return sizes;
     }
 
-    /** Rooms with their sizes, by name; {@code truncated} when rooms with users were left out. */
-    record Listing(Map<String, Integer> rooms, boolean truncated) {}
-
     /**
      * Every room with anyone in it, or, when there are more than {@code max}, the {@code max} with the most users
      * (ties: the first names), listed by name like the rest.
      */
-    Listing busiestRooms(int max) {
+    Peers.Listing busiestRooms(int max) {
         return busiest(roomSizes(), max);
     }
 
     /** The rooms of {@code all} (room → users) a listing names: all of them, or the {@code max} busiest. */
-    static Listing busiest(Map<String, Integer> all, int max) {
+    private static Peers.Listing busiest(Map<String, Integer> all, int max) {
         if (all.size() <= max) {
-            return new Listing(new TreeMap<>(all), false);
+            return new Peers.Listing(all, false);
         }
         Map<String, Integer> kept = new TreeMap<>();
         all.entrySet().stream()
@@ -91,7 +88,7 @@ final class Presence {
                         .thenComparing(Map.Entry.comparingByKey()))
                 .limit(max)
                 .forEach(room -> kept.put(room.getKey(), room.getValue()));
-        return new Listing(kept, true);
+        return new Peers.Listing(kept, true);
     }
 
     /** @return true when this is the user's first socket in the namespace */

@@ -624,8 +624,8 @@ final class TenantChat {
         if (!args.isEmpty() && !args.getFirst().isObject() && !args.getFirst().isNull()) {
             throw new Acks.Refusal(BAD_REQUEST, "payload must be an object");
         }
-        peers.roomSizes(presence.roomSizes()).thenAccept(sizes -> {
-            Presence.Listing listing = Presence.busiest(sizes, ROOMS_LIST_MAX);
+        Peers.Listing here = presence.busiestRooms(ROOMS_LIST_MAX);
+        peers.busiestRooms(ROOMS_LIST_MAX, here).thenAccept(listing -> {
             ObjectNode body = Acks.ok();
             ArrayNode rooms = body.putArray("rooms");
             for (Map.Entry<String, Integer> entry : listing.rooms().entrySet()) {

@@ -24,19 +24,51 @@ final class ClusterScripts {
               local left = redis.call('HINCRBY', held .. ARGV[2], field, delta)
               if left <= 0 then redis.call('HDEL', held .. ARGV[2], field) end
             end
+            local listed = redis.call('ZSCORE', ARGV[1] .. 'nodes', ARGV[2])
+            local function total(field)
+              local all = sum(field)
+              if not listed then all = all + (tonumber(redis.call('HGET', held .. ARGV[2], field)) or 0) end
+              return all
+            end
+            """;
+
+    /**
+     * The room lists, kept beside the counts they follow: {@code index(field, total)} after a room field's total
+     * changed ({@code <namespace>\0r\0<room>\0<user>}, the cluster's count of the nodes with the user in the room; any
+     * other field is left alone) puts the user in the room's hash of members ({@code <prefix>members\0<namespace>\0<room>},
+     * user → 1) while the total is above 0, and the room in the namespace's sorted set ({@code <prefix>rooms\0<namespace>})
+     * scored by minus its members, so that the lowest scores are the busiest rooms and equal ones come by name. Every
+     * script that changes a room field's total calls it, in the same atomic step, so the lists are what the counts say.
+     */
+    private static final String INDEX = """
+            local function index(field, total)
+              local first = string.find(field, '\\0', 1, true)
+              if not first or string.sub(field, first + 1, first + 2) ~= 'r\\0' then return end
+              local second = string.find(field, '\\0', first + 3, true)
+              if not second then return end
+              local namespace = string.sub(field, 1, first - 1)
+              local room = string.sub(field, first + 3, second - 1)
+              local members = ARGV[1] .. 'members\\0' .. namespace .. '\\0' .. room
+              if total > 0 then
+                redis.call('HSET', members, string.sub(field, second + 1), '1')
+              else
+                redis.call('HDEL', members, string.sub(field, second + 1))
+              end
+              local size = redis.call('HLEN', members)
+              local rooms = ARGV[1] .. 'rooms\\0' .. namespace
+              if size > 0 then redis.call('ZADD', rooms, -size, room) else redis.call('ZREM', rooms, room) end
+            end
             """;
 
     /**
      * ARGV: prefix, node, field, delta. Adds {@code delta} to this node's count of the field; answers the cluster's
      * total afterwards (this node's count included even when it is not, or no longer, in the set of nodes).
      */
-    static final String COUNT = SUM + """
+    static final String COUNT = SUM + INDEX + """
             add(ARGV[3], tonumber(ARGV[4]))
-            local total = sum(ARGV[3])
-            if not redis.call('ZSCORE', ARGV[1] .. 'nodes', ARGV[2]) then
-              total = total + (tonumber(redis.call('HGET', held .. ARGV[2], ARGV[3])) or 0)
-            end
-            return total
+            local after = total(ARGV[3])
+            index(ARGV[3], after)
+            return after
             """;
 
     /**
@@ -67,7 +99,7 @@ final class ClusterScripts {
      * again within a beat of Redis coming back. The first element of the answer is {@code absent} when this node was
      * not in the set (its first beat, or it was reaped), else {@code known}.
      */
-    static final String BEAT = """
+    static final String BEAT = INDEX + """
             local now = redis.call('TIME')
             now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
             local nodes = ARGV[1] .. 'nodes'
@@ -88,7 +120,10 @@ final class ClusterScripts {
                 for _, node in ipairs(live) do
                   total = total + (tonumber(redis.call('HGET', held .. node, field)) or 0)
                 end
-                if total == 0 then table.insert(gone, field) end
+                if total == 0 then
+                  table.insert(gone, field)
+                  index(field, 0)
+                end
               end
             end
             return gone
@@ -98,16 +133,37 @@ final class ClusterScripts {
      * ARGV: prefix, node, k, then k pairs (field, count), then fields. Sets this node's count of each pair's field, and
      * removes the fields after the pairs: this node's copy in the cluster made what it holds by its own counts.
      */
-    static final String RECONCILE = """
-            local held = ARGV[1] .. 'held:' .. ARGV[2]
+    static final String RECONCILE = SUM + INDEX + """
             local k = tonumber(ARGV[3])
             for i = 0, k - 1 do
-              redis.call('HSET', held, ARGV[4 + 2 * i], ARGV[5 + 2 * i])
+              redis.call('HSET', held .. ARGV[2], ARGV[4 + 2 * i], ARGV[5 + 2 * i])
+              index(ARGV[4 + 2 * i], total(ARGV[4 + 2 * i]))
             end
             for i = 4 + 2 * k, #ARGV do
-              redis.call('HDEL', held, ARGV[i])
+              redis.call('HDEL', held .. ARGV[2], ARGV[i])
+              index(ARGV[i], total(ARGV[i]))
             end
             return 0
+            """;
+
+    /** ARGV: prefix, namespace, room. The users in the room on any node ({@link #INDEX}). */
+    static final String MEMBERS = """
+            return redis.call('HKEYS', ARGV[1] .. 'members\\0' .. ARGV[2] .. '\\0' .. ARGV[3])
+            """;
+
+    /**
+     * ARGV: prefix, namespace, most. The namespace's busiest rooms, at most that many ({@link #INDEX}): how many rooms
+     * have users, then each room with its users, the busiest first, equal ones by name.
+     */
+    static final String ROOMS = """
+            local rooms = ARGV[1] .. 'rooms\\0' .. ARGV[2]
+            local answer = {tostring(redis.call('ZCARD', rooms))}
+            local busiest = redis.call('ZRANGE', rooms, 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
+            for i = 1, #busiest, 2 do
+              answer[#answer + 1] = busiest[i]
+              answer[#answer + 1] = tostring(-tonumber(busiest[i + 1]))
+            end
+            return answer
             """;
 
     /** ARGV: prefix, keys. Removes the keys (a user's login attempts, once they signed in). */

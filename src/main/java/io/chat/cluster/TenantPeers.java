@@ -1,7 +1,5 @@
 package io.chat.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.chat.chat.ChatService;
 import io.chat.chat.Peers;
 import io.chat.cluster.BucketLeases.Bucket;
 import io.chat.socketio.BroadcastOptions;
@@ -27,9 +25,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One tenant's presence, sockets and message rate across the cluster. Online users, room members and sockets are
- * counted per node in Redis ({@link ClusterScripts}); the lists ({@code presence:list}, {@code rooms:list}) are
- * socket.io's way, every node's sockets fetched through the Redis adapter with the user in their public data,
- * answering with what came when a node is slow; callers asking for the same room meanwhile share one fetch.
+ * counted per node in Redis ({@link ClusterScripts}), and the lists ({@code presence:list}, a join's members, {@code
+ * rooms:list}) read from what those counts keep beside them in the same scripts: a room's users, the tenant's rooms by
+ * their users. An answer is as long as the list, whatever the sockets behind it (fetching every node's sockets with
+ * their rooms, socket.io's way, cost a tenant's every socket per {@code rooms:list} and came back partial past a few
+ * thousand of them). Callers asking for the same list while it is being read share the next read.
  */
 final class TenantPeers implements Peers {
     private static final System.Logger LOGGER = System.getLogger(TenantPeers.class.getName());
@@ -65,9 +65,10 @@ final class TenantPeers implements Peers {
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     /** The fields the last reconciliation set (only the reconciling thread reads and writes it). */
     private Set<String> reconciled = Set.of();
-    /** The cluster's sockets of a room, or of the tenant ({@link BroadcastOptions#ALL}), one fetch at a time each. */
-    private final SharedFetches<BroadcastOptions, List<Member>> clusterSockets =
-            new SharedFetches<>(this::fetchSockets);
+    /** The users of a room on every node, one read at a time per room. */
+    private final SharedFetches<String, List<String>> roomMembers = new SharedFetches<>(this::readMembers);
+    /** The tenant's busiest rooms, one read at a time per cap. */
+    private final SharedFetches<Integer, Listing> busiestRooms = new SharedFetches<>(this::readBusiest);
 
     TenantPeers(ClusterPeers cluster, Tenant tenant, Namespace namespace, Departures departures) {
         this.cluster = cluster;
@@ -147,17 +148,25 @@ final class TenantPeers implements Peers {
 
     @Override
     public CompletableFuture<List<String>> members(String room, List<String> here) {
-        return clusterSockets.get(BroadcastOptions.rooms(Set.of(room))).thenApply(sockets -> {
-            Set<String> users = new TreeSet<>(here);
-            sockets.forEach(socket -> users.add(socket.user()));
+        return roomMembers.get(room).handle((everywhere, error) -> {
+            Set<String> users = new TreeSet<>(here); // in Redis already, unless a count of this node's was lost
+            if (error == null) {
+                users.addAll(everywhere);
+            } else {
+                cluster.warnings().failed("event=cluster-members outcome=failed");
+            }
             return List.copyOf(users);
         });
+    }
+
+    private CompletableFuture<List<String>> readMembers(String room) {
+        return cluster.redis().evalStrings(ClusterScripts.MEMBERS, ClusterPeers.PREFIX, namespace.name(), room);
     }
 
     @Override
     public CompletableFuture<Boolean> isSocketElsewhere(String room) {
         // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its server,
-        // whoever's it is (a Node socket.io server's sockets carry no user of ours, so Member would drop them), asked
+        // whoever's it is (a Node socket.io server's sockets among them), asked
         // of the servers Redis counts, as the official adapter asks. Our own nodes' socket ids are never room names
         // (SocketIds), so a node of ours cut off from Redis, which Redis does not count, holds none of these
         CompletableFuture<List<SocketSnapshot>> fetched;
@@ -184,71 +193,24 @@ final class TenantPeers implements Peers {
     }
 
     @Override
-    public CompletableFuture<Map<String, Integer>> roomSizes(Map<String, Integer> here) {
-        return clusterSockets.get(BroadcastOptions.ALL).thenApply(sockets -> {
-            if (sockets.isEmpty()) {
-                return here; // the cluster did not answer (or no socket at all)
-            }
-            Map<String, Set<String>> members = new HashMap<>();
-            for (Member socket : sockets) {
-                for (String room : socket.rooms()) {
-                    if (!room.equals(socket.id())) {
-                        members.computeIfAbsent(room, r -> new HashSet<>()).add(socket.user());
-                    }
-                }
-            }
-            Map<String, Integer> sizes = new HashMap<>();
-            members.forEach((room, users) -> sizes.put(room, users.size()));
-            return sizes;
+    public CompletableFuture<Listing> busiestRooms(int max, Listing here) {
+        return busiestRooms.get(max).exceptionally(error -> {
+            cluster.warnings().failed("event=cluster-rooms outcome=failed");
+            return here;
         });
     }
 
-    /** A socket of any node: its id, rooms and user. */
-    private record Member(String id, Set<String> rooms, String user) {}
-
-    /**
-     * The sockets {@code options} select on every node, with what came from the nodes that answered in time; empty
-     * when the cluster cannot be asked (the caller falls back on this node's own figures).
-     */
-    private CompletableFuture<List<Member>> fetchSockets(BroadcastOptions options) {
-        CompletableFuture<List<SocketSnapshot>> fetched;
-        try {
-            fetched = adapter.fetchAllSockets(options);
-        } catch (RuntimeException e) {
-            fetched = CompletableFuture.failedFuture(e);
-        }
-        return fetched.thenApply(snapshots -> snapshots.stream()
-                        .map(TenantPeers::member)
-                        .flatMap(Optional::stream)
-                        .toList())
-                .exceptionally(error -> {
-                    Throwable cause = cause(error);
-                    if (cause instanceof ClusterTimeoutException timeout) {
-                        LOGGER.log(System.Logger.Level.DEBUG, "event=cluster-fetch outcome=partial");
-                        List<Member> partial = new ArrayList<>();
-                        timeout.partial().forEach(json -> member(json).ifPresent(partial::add));
-                        return partial;
+    /** {@link ClusterScripts#ROOMS}' answer: how many rooms have users, then each room and its users. */
+    private CompletableFuture<Listing> readBusiest(int max) {
+        return cluster.redis()
+                .evalStrings(ClusterScripts.ROOMS, ClusterPeers.PREFIX, namespace.name(), Integer.toString(max))
+                .thenApply(answer -> {
+                    Map<String, Integer> rooms = new HashMap<>();
+                    for (int i = 1; i + 1 < answer.size(); i += 2) {
+                        rooms.put(answer.get(i), Integer.parseInt(answer.get(i + 1)));
                     }
-                    cluster.warnings().failed("event=cluster-fetch outcome=failed");
-                    return List.of();
+                    return new Listing(rooms, Integer.parseInt(answer.getFirst()) > rooms.size());
                 });
-    }
-
-    private static Optional<Member> member(SocketSnapshot socket) {
-        JsonNode user = socket.data().path(ChatService.USER_FIELD);
-        return user.isTextual()
-                ? Optional.of(new Member(socket.id(), socket.rooms(), user.asText()))
-                : Optional.empty();
-    }
-
-    private static Optional<Member> member(JsonNode socket) {
-        JsonNode user = socket.path("data").path(ChatService.USER_FIELD);
-        if (!user.isTextual()) {
-            return Optional.empty();
-        }
-        Set<String> rooms = new HashSet<>();
-        socket.path("rooms").forEach(room -> rooms.add(room.asText()));
-        return Optional.of(new Member(socket.path("id").asText(), rooms, user.asText()));
     }
 
     @Override

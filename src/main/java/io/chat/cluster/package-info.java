@@ -16,8 +16,9 @@
  * the sum over the live nodes. Nodes beat every 2 s in a sorted set; a node silent for 10 s is dead, and the first
  * node to beat after that removes its hash in the same script and announces {@code user:offline} / {@code room:left}
  * for what no live node holds: a killed node's users go offline within 12 s. The lists ({@code presence:list},
- * {@code rooms:list}, {@code room:join}'s members) are socket.io's way: {@code fetchAllSockets} with the user in each
- * socket's public data, waiting 1 s at most and answering with the nodes that answered.
+ * {@code rooms:list}, {@code room:join}'s members) are kept by the same scripts, in the same step, from the same sums
+ * (a hash of users per room, a sorted set of a tenant's rooms by their users), so an answer costs what it lists:
+ * fetching every node's sockets with their rooms, socket.io's way, cost a tenant's every socket per list.
  *
  * <p>Limits. A CONNECT reserves a place in the cluster's socket counts (per tenant, per user) in the same hashes,
  * after this node's own quota gave one (the CONNECT waits for Redis anyway, for the token). {@code message:send}

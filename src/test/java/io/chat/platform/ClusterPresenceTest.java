@@ -275,6 +275,31 @@ class ClusterPresenceTest {
     }
 
     @Test
+    void theListsNameEveryNodesUsersAgainOnceRedisRestartedEmpty() throws Exception {
+        String tenant = nodes.tenant(null, "alice", "bob");
+        ChatClient alice = nodes.connect(nodes.a, tenant, "alice");
+        ChatClient bob = nodes.connect(nodes.b, tenant, "bob");
+        alice.join("lobby");
+        bob.join("lobby");
+        nodes.restartRedis(); // the lists Redis kept are gone with it; each node puts its own back
+        long restarted = System.nanoTime();
+        TwoNodes.awaitWithin(Duration.ofSeconds(30), () -> {
+            try {
+                return ChatClient.strings(alice.call("presence:list", json("room", "lobby"))
+                                        .get("users"))
+                                .equals(List.of("alice", "bob"))
+                        && alice.call("rooms:list", json())
+                                .equals(json("ok", true, "rooms", List.of(json("name", "lobby", "members", 2))));
+            } catch (AssertionError notYet) {
+                return false; // Redis not back yet: the call timed out
+            }
+        });
+        System.out.println("cluster: the lists whole again "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms after Redis restarted empty");
+        assertTrue(bob.connected(), "no socket was dropped");
+    }
+
+    @Test
     void theUsersOfAKilledNodeGoOfflineOnTheOthers() throws Exception {
         String tenant = nodes.tenant(null, "alice", "bob");
         ChildPlatform third = nodes.startChild();
