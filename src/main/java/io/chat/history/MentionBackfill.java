@@ -65,20 +65,18 @@ final class MentionBackfill {
     private record Cursor(String room, long seq, int read, int named) {}
 
     private final String tenantId;
-    private final SqlRooms.Runner reads;
     private final SqlRooms.Runner writes;
     private final Dialect dialect;
 
-    private MentionBackfill(String tenantId, SqlRooms.Runner reads, SqlRooms.Runner writes, Dialect dialect) {
+    private MentionBackfill(String tenantId, SqlRooms.Runner writes, Dialect dialect) {
         this.tenantId = tenantId;
-        this.reads = reads;
         this.writes = writes;
         this.dialect = dialect;
     }
 
     /** Starts the walk on a thread of its own, unless the store is marked done; returns that thread. */
-    static Thread start(String tenantId, SqlRooms.Runner reads, SqlRooms.Runner writes, Dialect dialect) {
-        MentionBackfill backfill = new MentionBackfill(tenantId, reads, writes, dialect);
+    static Thread start(String tenantId, SqlRooms.Runner writes, Dialect dialect) {
+        MentionBackfill backfill = new MentionBackfill(tenantId, writes, dialect);
         return Thread.ofVirtual().name("mention-backfill-" + tenantId).start(backfill::run);
     }
 
@@ -124,8 +122,12 @@ final class MentionBackfill {
         }
     }
 
+    /**
+     * On the writer, as the walk: through the reads' queue it took a place of the tenant's bounded reads at every open
+     * (a test filling that queue right after an open found one place gone).
+     */
     private boolean done() {
-        return reads.<Boolean>run(connection -> {
+        return writes.<Boolean>run(connection -> {
                     try (PreparedStatement select = connection.prepareStatement(DONE);
                             ResultSet rows = select.executeQuery()) {
                         return rows.next() && rows.getBoolean(1);
