@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * the cluster, who is in a room on every node, and whether the cluster's sockets and rate leave room for one more. On
  * a single node {@link #ALONE} answers with this node's own figures, at once, so the chat behaves as it always did.
  *
- * <p>Futures never fail: when the cluster cannot be asked, they answer with this node's own view.
+ * <p>Futures never fail: when the cluster cannot be asked, they answer with this node's own view. In a cluster they
+ * complete off the Redis client's I/O thread (whose stall would stall every tenant's calls), the presence answers
+ * ({@link #online}, {@link #offline}, {@link #entered}, {@link #exited}) in the order their counts changed.
  */
 public interface Peers {
     /** This node's first socket of {@code user} connected: true when no other node has one. */

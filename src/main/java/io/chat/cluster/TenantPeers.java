@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +66,12 @@ final class TenantPeers implements Peers {
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     /** The fields the last reconciliation set (only the reconciling thread reads and writes it). */
     private Set<String> reconciled = Set.of();
+    /** Where a list's answer is written (to one socket, of up to a room's users): off Redis's I/O thread. */
+    private static final Executor LISTS_ANSWERED =
+            runnable -> Thread.ofVirtual().name("chat-list-answered").start(runnable);
+
+    /** Where what follows a count's answer runs (a presence event to the tenant): off Redis's I/O thread, in order. */
+    private final InOrder countsAnswered;
     /** The users of a room on every node, one read at a time per room. */
     private final SharedFetches<String, List<String>> roomMembers = new SharedFetches<>(this::readMembers);
     /** The tenant's busiest rooms, one read at a time per cap. */
@@ -76,6 +83,7 @@ final class TenantPeers implements Peers {
         this.namespace = namespace;
         this.adapter = RedisCluster.of(namespace);
         this.departures = departures;
+        this.countsAnswered = new InOrder("chat-presence-" + namespace.name());
         adapter.onServerSideEmit(MEMBERSHIP, (args, ack) -> {
             if (args.size() == 3
                     && args.get(0).isTextual()
@@ -143,20 +151,26 @@ final class TenantPeers implements Peers {
                 .exceptionally(error -> {
                     cluster.warnings().failed("event=cluster-presence outcome=failed");
                     return delta > 0 ? 1L : 0L;
-                });
+                })
+                .thenApplyAsync(total -> total, countsAnswered);
     }
 
     @Override
     public CompletableFuture<List<String>> members(String room, List<String> here) {
-        return roomMembers.get(room).handle((everywhere, error) -> {
-            Set<String> users = new TreeSet<>(here); // in Redis already, unless a count of this node's was lost
-            if (error == null) {
-                users.addAll(everywhere);
-            } else {
-                cluster.warnings().failed("event=cluster-members outcome=failed");
-            }
-            return List.copyOf(users);
-        });
+        return roomMembers
+                .get(room)
+                .handleAsync(
+                        (everywhere, error) -> {
+                            Set<String> users =
+                                    new TreeSet<>(here); // in Redis already, unless a count of this node's was lost
+                            if (error == null) {
+                                users.addAll(everywhere);
+                            } else {
+                                cluster.warnings().failed("event=cluster-members outcome=failed");
+                            }
+                            return List.copyOf(users);
+                        },
+                        LISTS_ANSWERED);
     }
 
     private CompletableFuture<List<String>> readMembers(String room) {
@@ -194,10 +208,17 @@ final class TenantPeers implements Peers {
 
     @Override
     public CompletableFuture<Listing> busiestRooms(int max, Listing here) {
-        return busiestRooms.get(max).exceptionally(error -> {
-            cluster.warnings().failed("event=cluster-rooms outcome=failed");
-            return here;
-        });
+        return busiestRooms
+                .get(max)
+                .handleAsync(
+                        (listing, error) -> {
+                            if (error == null) {
+                                return listing;
+                            }
+                            cluster.warnings().failed("event=cluster-rooms outcome=failed");
+                            return here;
+                        },
+                        LISTS_ANSWERED);
     }
 
     /** {@link ClusterScripts#ROOMS}' answer: how many rooms have users, then each room and its users. */
