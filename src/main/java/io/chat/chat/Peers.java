@@ -57,6 +57,24 @@ public interface Peers {
         public Listing {
             rooms = Collections.unmodifiableMap(new TreeMap<>(rooms));
         }
+
+        /**
+         * The rooms of {@code all} (room → users) a listing names: all of them, or, when there are more than {@code
+         * max}, the {@code max} with the most users (ties: the first names).
+         */
+        public static Listing busiest(Map<String, Integer> all, int max) {
+            if (all.size() <= max) {
+                return new Listing(all, false);
+            }
+            Map<String, Integer> kept = new TreeMap<>();
+            all.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue()
+                            .reversed()
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .limit(max)
+                    .forEach(room -> kept.put(room.getKey(), room.getValue()));
+            return new Listing(kept, true);
+        }
     }
 
     /**

@@ -73,22 +73,7 @@ final class Presence {
      * (ties: the first names), listed by name like the rest.
      */
     Peers.Listing busiestRooms(int max) {
-        return busiest(roomSizes(), max);
-    }
-
-    /** The rooms of {@code all} (room → users) a listing names: all of them, or the {@code max} busiest. */
-    private static Peers.Listing busiest(Map<String, Integer> all, int max) {
-        if (all.size() <= max) {
-            return new Peers.Listing(all, false);
-        }
-        Map<String, Integer> kept = new TreeMap<>();
-        all.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue()
-                        .reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(max)
-                .forEach(room -> kept.put(room.getKey(), room.getValue()));
-        return new Peers.Listing(kept, true);
+        return Peers.Listing.busiest(roomSizes(), max);
     }
 
     /** @return true when this is the user's first socket in the namespace */

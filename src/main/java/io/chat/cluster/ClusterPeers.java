@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * This node's part in the cluster's presence, socket quotas and message rates, kept in Redis (see package-info): it
@@ -22,6 +23,11 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     static final Duration DEAD_AFTER = Duration.ofSeconds(10);
     /** Beats between two reconciliations of this node's copy in Redis when nothing suggested a drift. */
     static final int RECONCILE_EVERY_BEATS = 30;
+    /**
+     * Users of a tenant's room lists checked against the counts at each reconciliation: a list of 10,000 users is
+     * looked at whole within 10 of them (10 minutes), each call a few milliseconds of Redis at most.
+     */
+    static final int SWEEP_BUDGET = 1_000;
     /** The prefix of this feature's Redis keys. */
     static final String PREFIX = "chat:cluster:";
     /** Separates the parts of a hash field: no name (namespace, room, user) holds it. */
@@ -45,6 +51,8 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     private boolean driftSuspected;
 
     private int beatsSinceReconcile;
+    /** A count failed to reach Redis since the last beat: the cluster's copy is off (any thread sets it). */
+    private final AtomicBoolean countsLost = new AtomicBoolean();
 
     public ClusterPeers(RedisCluster redis) {
         this(redis, BEAT_EVERY, DEAD_AFTER);
@@ -153,6 +161,11 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
         return redis.uid();
     }
 
+    /** A count of a tenant's failed to reach Redis: every tenant's copy is put right at the next beat. */
+    void countLost() {
+        countsLost.set(true);
+    }
+
     void closed(TenantPeers peers) {
         byNamespace.remove(peers.namespaceName(), peers);
     }
@@ -173,11 +186,13 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
             }
             beaten = true;
             answer.subList(1, answer.size()).forEach(this::departed);
-            if (driftSuspected || ++beatsSinceReconcile >= RECONCILE_EVERY_BEATS) {
+            boolean lost = countsLost.getAndSet(false);
+            if (driftSuspected || lost || ++beatsSinceReconcile >= RECONCILE_EVERY_BEATS) {
                 beatsSinceReconcile = 0;
                 driftSuspected = false;
                 for (TenantPeers peers : byNamespace.values()) {
                     driftSuspected |= !peers.reconcile();
+                    sweep(peers);
                 }
             }
         } catch (InterruptedException e) {
@@ -186,6 +201,20 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
             // Redis is down: the next beat tries again, and counts lost meanwhile are put right once it is back
             warnings.failed("event=cluster-beat outcome=failed");
             driftSuspected = beaten;
+        }
+    }
+
+    /** Part of the tenant's room lists checked against the counts ({@link TenantPeers#sweep}). */
+    private void sweep(TenantPeers peers) {
+        try {
+            int dropped = peers.sweep(SWEEP_BUDGET);
+            if (dropped > 0) {
+                LOGGER.log(System.Logger.Level.INFO, "event=cluster-sweep outcome=dropped count=" + dropped);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            warnings.failed("event=cluster-sweep outcome=failed");
         }
     }
 

@@ -9,16 +9,26 @@ package io.chat.cluster;
 final class ClusterScripts {
     private ClusterScripts() {}
 
-    /** Sums ARGV[n]'s field over the live nodes' hashes: {@code sum(field)}. */
-    private static final String SUM = """
+    /** {@code across(field, nodes)}: the sum of a field over those nodes' hashes. */
+    private static final String ACROSS = """
+            local function across(field, nodes)
+              local total = 0
+              for _, node in ipairs(nodes) do
+                total = total + (tonumber(redis.call('HGET', ARGV[1] .. 'held:' .. node, field)) or 0)
+              end
+              return total
+            end
+            """;
+
+    /**
+     * With ARGV[2] the calling node: {@code sum(field)} over the nodes in the set, {@code add(field, delta)} to the
+     * caller's count, {@code total(field)}: the sum with the caller's own count when it is not in the set.
+     */
+    private static final String SUM = ACROSS + """
             local held = ARGV[1] .. 'held:'
             local live = redis.call('ZRANGE', ARGV[1] .. 'nodes', 0, -1)
             local function sum(field)
-              local total = 0
-              for _, node in ipairs(live) do
-                total = total + (tonumber(redis.call('HGET', held .. node, field)) or 0)
-              end
-              return total
+              return across(field, live)
             end
             local function add(field, delta)
               local left = redis.call('HINCRBY', held .. ARGV[2], field, delta)
@@ -33,30 +43,41 @@ final class ClusterScripts {
             """;
 
     /**
-     * The room lists, kept beside the counts they follow: {@code index(field, total)} after a room field's total
-     * changed ({@code <namespace>\0r\0<room>\0<user>}, the cluster's count of the nodes with the user in the room; any
-     * other field is left alone) puts the user in the room's hash of members ({@code <prefix>members\0<namespace>\0<room>},
-     * user → 1) while the total is above 0, and the room in the namespace's sorted set ({@code <prefix>rooms\0<namespace>})
-     * scored by minus its members, so that the lowest scores are the busiest rooms and equal ones come by name. Every
-     * script that changes a room field's total calls it, in the same atomic step, so the lists are what the counts say.
+     * The room lists, kept beside the counts they follow: {@code index(field, total)}, for a room field
+     * ({@code <namespace>\0r\0<room>\0<user>}; any other field is left alone) and its sum over the nodes in the set,
+     * puts the user in the room's hash of members ({@code <prefix>members\0<namespace>\0<room>}, user → 1) while that
+     * sum is above 0, and the room in the namespace's sorted set ({@code <prefix>rooms\0<namespace>}) scored by minus
+     * its members, so that the lowest scores are the busiest rooms and equal ones come by name. The nodes in the set
+     * only: a node out of it (taken for dead while it still ran, or Redis restarted empty) is added by its next beat,
+     * and one that never comes back leaves nothing behind. Every script that changes a room field's sum over the set
+     * calls it in the same atomic step, so the lists are what the counts say; {@link #SWEEP_ROOM} takes out what no
+     * count backs (left by a build that kept no lists).
      */
     private static final String INDEX = """
-            local function index(field, total)
+            local function place(field)
               local first = string.find(field, '\\0', 1, true)
-              if not first or string.sub(field, first + 1, first + 2) ~= 'r\\0' then return end
+              if not first or string.sub(field, first + 1, first + 2) ~= 'r\\0' then return nil end
               local second = string.find(field, '\\0', first + 3, true)
-              if not second then return end
+              if not second then return nil end
               local namespace = string.sub(field, 1, first - 1)
               local room = string.sub(field, first + 3, second - 1)
-              local members = ARGV[1] .. 'members\\0' .. namespace .. '\\0' .. room
-              if total > 0 then
-                redis.call('HSET', members, string.sub(field, second + 1), '1')
-              else
-                redis.call('HDEL', members, string.sub(field, second + 1))
-              end
+              return ARGV[1] .. 'members\\0' .. namespace .. '\\0' .. room, namespace, room, string.sub(field, second + 1)
+            end
+            local function rescore(members, namespace, room)
               local size = redis.call('HLEN', members)
               local rooms = ARGV[1] .. 'rooms\\0' .. namespace
               if size > 0 then redis.call('ZADD', rooms, -size, room) else redis.call('ZREM', rooms, room) end
+            end
+            local function index(field, total)
+              local members, namespace, room, user = place(field)
+              if not members then return end
+              local changed
+              if total > 0 then
+                changed = redis.call('HSET', members, user, '1')
+              else
+                changed = redis.call('HDEL', members, user)
+              end
+              if changed == 1 then rescore(members, namespace, room) end -- else its users and score are unchanged
             end
             """;
 
@@ -66,9 +87,8 @@ final class ClusterScripts {
      */
     static final String COUNT = SUM + INDEX + """
             add(ARGV[3], tonumber(ARGV[4]))
-            local after = total(ARGV[3])
-            index(ARGV[3], after)
-            return after
+            index(ARGV[3], sum(ARGV[3]))
+            return total(ARGV[3])
             """;
 
     /**
@@ -97,9 +117,10 @@ final class ClusterScripts {
      * script is atomic): the users and room members that went with it. A node whose own last beat is as old reaps
      * nobody this time: Redis was unreachable for every node (an outage), not only for the silent ones, which beat
      * again within a beat of Redis coming back. The first element of the answer is {@code absent} when this node was
-     * not in the set (its first beat, or it was reaped), else {@code known}.
+     * not in the set (its first beat, or it was reaped), else {@code known}; then what it counted meanwhile is in
+     * the lists again ({@link #INDEX}).
      */
-    static final String BEAT = INDEX + """
+    static final String BEAT = ACROSS + INDEX + """
             local now = redis.call('TIME')
             now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
             local nodes = ARGV[1] .. 'nodes'
@@ -107,6 +128,12 @@ final class ClusterScripts {
             local before = redis.call('ZSCORE', nodes, ARGV[2])
             redis.call('ZADD', nodes, now, ARGV[2])
             local gone = {before and 'known' or 'absent'}
+            if not before then
+              local live = redis.call('ZRANGE', nodes, 0, -1)
+              for _, field in ipairs(redis.call('HKEYS', held .. ARGV[2])) do
+                index(field, across(field, live))
+              end
+            end
             if before and now - tonumber(before) > tonumber(ARGV[3]) then
               return gone -- this node could not beat either: Redis was out for all, nobody is reaped for it
             end
@@ -115,33 +142,33 @@ final class ClusterScripts {
               local fields = redis.call('HKEYS', held .. dead)
               redis.call('DEL', held .. dead)
               local live = redis.call('ZRANGE', nodes, 0, -1)
+              local emptied = {} -- each room a user left, scored once when all are out
               for _, field in ipairs(fields) do
-                local total = 0
-                for _, node in ipairs(live) do
-                  total = total + (tonumber(redis.call('HGET', held .. node, field)) or 0)
-                end
-                if total == 0 then
+                if across(field, live) == 0 then
                   table.insert(gone, field)
-                  index(field, 0)
+                  local members, namespace, room, user = place(field)
+                  if members and redis.call('HDEL', members, user) == 1 then emptied[members] = {namespace, room} end
                 end
               end
+              for members, where in pairs(emptied) do rescore(members, where[1], where[2]) end
             end
             return gone
             """;
 
     /**
      * ARGV: prefix, node, k, then k pairs (field, count), then fields. Sets this node's count of each pair's field, and
-     * removes the fields after the pairs: this node's copy in the cluster made what it holds by its own counts.
+     * removes the fields after the pairs: this node's copy in the cluster made what it holds by its own counts. Only a
+     * field it adds or removes can change the lists: a count changed otherwise kept them in step already.
      */
     static final String RECONCILE = SUM + INDEX + """
             local k = tonumber(ARGV[3])
             for i = 0, k - 1 do
-              redis.call('HSET', held .. ARGV[2], ARGV[4 + 2 * i], ARGV[5 + 2 * i])
-              index(ARGV[4 + 2 * i], total(ARGV[4 + 2 * i]))
+              if redis.call('HSET', held .. ARGV[2], ARGV[4 + 2 * i], ARGV[5 + 2 * i]) == 1 then
+                index(ARGV[4 + 2 * i], sum(ARGV[4 + 2 * i]))
+              end
             end
             for i = 4 + 2 * k, #ARGV do
-              redis.call('HDEL', held .. ARGV[2], ARGV[i])
-              index(ARGV[i], total(ARGV[i]))
+              if redis.call('HDEL', held .. ARGV[2], ARGV[i]) == 1 then index(ARGV[i], sum(ARGV[i])) end
             end
             return 0
             """;
@@ -164,6 +191,38 @@ final class ClusterScripts {
               answer[#answer + 1] = tostring(-tonumber(busiest[i + 1]))
             end
             return answer
+            """;
+
+    /**
+     * ARGV: prefix, namespace, cursor. The next few rooms of the namespace's sorted set ({@code ZSCAN}): the cursor to
+     * go on from ({@code 0}: the end), then room names.
+     */
+    static final String ROOM_NAMES = """
+            local found = redis.call('ZSCAN', ARGV[1] .. 'rooms\\0' .. ARGV[2], ARGV[3], 'COUNT', 100)
+            local answer = {found[1]}
+            for i = 1, #found[2], 2 do answer[#answer + 1] = found[2][i] end
+            return answer
+            """;
+
+    /**
+     * ARGV: prefix, namespace, room, cursor, how many. The next users of the room's list ({@code HSCAN}, about that
+     * many), each taken out when no node in the set counts them there (a list a build without them left behind, or a
+     * bug's): the cursor to go on from ({@code 0}: the room is done), the users looked at, the users taken out.
+     */
+    static final String SWEEP_ROOM = ACROSS + INDEX + """
+            local found = redis.call('HSCAN', ARGV[1] .. 'members\\0' .. ARGV[2] .. '\\0' .. ARGV[3], ARGV[4],
+                                     'COUNT', tonumber(ARGV[5]))
+            local live = redis.call('ZRANGE', ARGV[1] .. 'nodes', 0, -1)
+            local looked, dropped = 0, 0
+            for i = 1, #found[2], 2 do
+              local field = ARGV[2] .. '\\0r\\0' .. ARGV[3] .. '\\0' .. found[2][i]
+              looked = looked + 1
+              if across(field, live) <= 0 then
+                index(field, 0)
+                dropped = dropped + 1
+              end
+            end
+            return {found[1], tostring(looked), tostring(dropped)}
             """;
 
     /** ARGV: prefix, keys. Removes the keys (a user's login attempts, once they signed in). */

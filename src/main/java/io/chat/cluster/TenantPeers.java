@@ -66,6 +66,9 @@ final class TenantPeers implements Peers {
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     /** The fields the last reconciliation set (only the reconciling thread reads and writes it). */
     private Set<String> reconciled = Set.of();
+    /** The tenant's room lists checked against the counts, a part at each reconciliation. */
+    private final ListSweep sweep;
+
     /** Where a list's answer is written (to one socket, of up to a room's users): off Redis's I/O thread. */
     private static final Executor LISTS_ANSWERED =
             runnable -> Thread.ofVirtual().name("chat-list-answered").start(runnable);
@@ -84,6 +87,7 @@ final class TenantPeers implements Peers {
         this.adapter = RedisCluster.of(namespace);
         this.departures = departures;
         this.countsAnswered = new InOrder("chat-presence-" + namespace.name());
+        this.sweep = new ListSweep(cluster.redis(), ClusterPeers.PREFIX, namespace.name());
         adapter.onServerSideEmit(MEMBERSHIP, (args, ack) -> {
             if (args.size() == 3
                     && args.get(0).isTextual()
@@ -150,6 +154,7 @@ final class TenantPeers implements Peers {
                 .evalInteger(ClusterScripts.COUNT, ClusterPeers.PREFIX, cluster.node(), field, Integer.toString(delta))
                 .exceptionally(error -> {
                     cluster.warnings().failed("event=cluster-presence outcome=failed");
+                    cluster.countLost(); // the cluster's copy is off by it: put right at the next beat
                     return delta > 0 ? 1L : 0L;
                 })
                 .thenApplyAsync(total -> total, countsAnswered);
@@ -210,15 +215,22 @@ final class TenantPeers implements Peers {
     public CompletableFuture<Listing> busiestRooms(int max, Listing here) {
         return busiestRooms
                 .get(max)
-                .handleAsync(
-                        (listing, error) -> {
-                            if (error == null) {
-                                return listing;
-                            }
-                            cluster.warnings().failed("event=cluster-rooms outcome=failed");
-                            return here;
-                        },
-                        LISTS_ANSWERED);
+                .handleAsync((everywhere, error) -> merged(everywhere, error, here, max), LISTS_ANSWERED);
+    }
+
+    /**
+     * The cluster's busiest rooms with this node's own, which a count lost (or Redis restarted empty) may have left
+     * out meanwhile; this node's alone when the cluster could not be asked.
+     */
+    private Listing merged(Listing everywhere, Throwable error, Listing here, int max) {
+        if (error != null) {
+            cluster.warnings().failed("event=cluster-rooms outcome=failed");
+            return here;
+        }
+        Map<String, Integer> rooms = new HashMap<>(everywhere.rooms());
+        here.rooms().forEach((room, users) -> rooms.merge(room, users, Math::max));
+        Listing merged = Listing.busiest(rooms, max);
+        return everywhere.truncated() && !merged.truncated() ? new Listing(merged.rooms(), true) : merged;
     }
 
     /** {@link ClusterScripts#ROOMS}' answer: how many rooms have users, then each room and its users. */
@@ -319,7 +331,7 @@ final class TenantPeers implements Peers {
      * Makes this node's copy in Redis what it holds by its own counts: its users online and in rooms, its sockets. A
      * count lost while Redis was unreachable, or everything after Redis restarted empty or this node was taken for
      * dead, is put right without a socket dropped (closing them made every client of every node reconnect after a
-     * Redis restart). No event is sent: presence:list asks every node anyway. Sockets coming and going meanwhile may
+     * Redis restart). No event is sent: the lists follow the counts put right. Sockets coming and going meanwhile may
      * leave it a count off until the next reconciliation. Waits for Redis; false when it could not be reached.
      */
     boolean reconcile() {
@@ -371,6 +383,11 @@ final class TenantPeers implements Peers {
             cluster.warnings().failed("event=cluster-reconcile outcome=failed");
             return false;
         }
+    }
+
+    /** Part of the tenant's room lists checked against the counts ({@link ListSweep}); beat thread only. */
+    int sweep(int budget) throws Exception {
+        return sweep.next(budget);
     }
 
     private void reconcile(List<String> arguments) throws Exception {

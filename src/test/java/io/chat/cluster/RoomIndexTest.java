@@ -1,6 +1,7 @@
 package io.chat.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.socketio.redis.RedisAdapterConfig;
 import io.chat.socketio.redis.RedisCluster;
@@ -164,39 +165,138 @@ class RoomIndexTest {
         assertEquals(Map.of("lobby", 1), busiest(prefix, 10).rooms());
     }
 
+    @Test
+    void aNodeTakenForDeadThatCountsAndDiesLeavesNoGhost() throws Exception {
+        String prefix = newPrefix();
+        beat(prefix, "a", 10_000);
+        beat(prefix, "x", 10_000);
+        eval(ClusterScripts.LEAVE, prefix, "x");
+        beat(prefix, "a", 10_000); // x reaped while it still runs (a pause, a partition)
+        assertEquals(1, count(prefix, "x", roomField("lobby", "alice"), 1), "x's own count answers");
+        // x is killed before it beats again: no node in the set counts alice anywhere
+        beat(prefix, "a", 10_000);
+        assertEquals(Set.of(), members(prefix, "lobby"));
+        assertEquals(0, busiest(prefix, 10).total());
+    }
+
+    @Test
+    void aNodeBackInTheSetBringsWhatItCountedMeanwhile() throws Exception {
+        String prefix = newPrefix();
+        for (String node : List.of("a", "b", "x")) {
+            beat(prefix, node, 10_000);
+        }
+        eval(ClusterScripts.LEAVE, prefix, "x");
+        beat(prefix, "a", 10_000);
+        count(prefix, "x", roomField("lobby", "alice"), 1);
+        count(prefix, "b", roomField("lobby", "alice"), 1);
+        count(prefix, "b", roomField("lobby", "alice"), -1);
+        assertEquals(List.of("absent"), strings(ClusterScripts.BEAT, prefix, "x", "10000"));
+        assertEquals(Set.of("alice"), members(prefix, "lobby"), "x, in the set again, counts alice");
+    }
+
+    /** The COUNT of a build that kept no lists: a rolling upgrade's old nodes. */
+    private static final String OLD_COUNT = """
+            local held = ARGV[1] .. 'held:'
+            local left = redis.call('HINCRBY', held .. ARGV[2], ARGV[3], tonumber(ARGV[4]))
+            if left <= 0 then redis.call('HDEL', held .. ARGV[2], ARGV[3]) end
+            return 0
+            """;
+
+    @Test
+    void theSweepTakesOutWhatNoCountBacksAndLeavesTheRest() throws Exception {
+        String prefix = newPrefix();
+        beat(prefix, "new", 10_000);
+        beat(prefix, "old", 10_000);
+        // 700 users: more than a small hash holds (Redis answers a small one whole, whatever the count asked)
+        for (int user = 0; user < 700; user++) {
+            count(prefix, "new", roomField("lobby", "user" + user), 1);
+        }
+        count(prefix, "new", roomField("side", "alice"), 1);
+        count(prefix, "old", roomField("side", "alice"), 1);
+        count(prefix, "new", roomField("side", "alice"), -1);
+        eval(OLD_COUNT, prefix, "old", roomField("side", "alice"), "-1"); // an old node's leave: alice stays listed
+        Set<String> backed = new TreeSet<>();
+        for (int user = 0; user < 700; user++) {
+            if (user % 3 == 0) {
+                eval(OLD_COUNT, prefix, "new", roomField("lobby", "user" + user), "-1"); // counted out, still listed
+            } else {
+                backed.add("user" + user);
+            }
+        }
+        assertEquals(Set.of("alice"), members(prefix, "side"), "the ghost the old build left");
+        ListSweep sweep = new ListSweep(connection, prefix, NAMESPACE);
+        int dropped = 0;
+        int calls = 0;
+        while (calls < 50
+                && !(members(prefix, "lobby").equals(backed)
+                        && members(prefix, "side").isEmpty())) {
+            dropped += sweep.next(100); // a part at a time: a pass takes several calls
+            calls++;
+        }
+        assertTrue(calls > 2, "a budget of 100 swept 700 users in " + calls + " call(s)");
+        assertEquals(235, dropped);
+        assertEquals(backed, members(prefix, "lobby"));
+        assertEquals(Set.of(), members(prefix, "side"));
+        assertEquals(Map.of("lobby", backed.size()), busiest(prefix, 10).rooms());
+        assertEquals(0, sweep.next(1_000) + sweep.next(1_000), "a list the counts back loses nobody");
+    }
+
     /**
-     * Random changes by three nodes (sockets in and out, nodes leaving and reaped, coming back and reconciling): after
-     * each, the lists are exactly what the counts of the nodes in the set say.
+     * Random changes by three nodes (sockets in and out; nodes taken for dead while they run and counting meanwhile,
+     * then back and reconciling; nodes killed; Redis emptied): after each, the lists are exactly what the counts of
+     * the nodes in the set say, as Redis holds them, and a sweep finds nothing to take out.
      */
     @Test
     void theListsFollowTheCountsThroughRandomChanges() throws Exception {
+        for (int seed = 0; seed < 8; seed++) {
+            randomChanges(seed, 250);
+        }
+    }
+
+    private void randomChanges(long seed, int steps) throws Exception {
         String prefix = newPrefix();
         List<String> nodes = List.of("a", "b", "c");
         List<String> rooms = List.of("lobby", "side", "dev");
         List<String> users = List.of("alice", "bob", "carol", "dave");
-        Random random = new Random(7);
-        // what each node holds, as the chat counts it: node → field → count (0 or 1 for a room field)
+        Random random = new Random(seed);
+        // what each running node holds by its own counts (0 or 1 for a room field), as the chat counts it
         Map<String, Map<String, Integer>> held = new HashMap<>();
+        Set<String> running = new TreeSet<>(nodes);
         for (String node : nodes) {
             beat(prefix, node, 10_000);
             held.put(node, new HashMap<>());
         }
-        Set<String> listed = new TreeSet<>(nodes);
-        for (int step = 0; step < 600; step++) {
+        ListSweep sweep = new ListSweep(connection, prefix, NAMESPACE);
+        for (int step = 0; step < steps; step++) {
             String node = nodes.get(random.nextInt(nodes.size()));
-            int what = random.nextInt(20);
-            if (what == 0 && listed.size() > 1 && listed.contains(node)) {
-                eval(ClusterScripts.LEAVE, prefix, node); // it stopped: another's beat reaps it
-                String other =
-                        listed.stream().filter(n -> !n.equals(node)).findFirst().orElseThrow();
-                beat(prefix, other, 10_000);
-                listed.remove(node);
+            int what = random.nextInt(40);
+            String context = "seed " + seed + " step " + step;
+            if (!running.contains(node)) {
+                if (what < 4) { // started again, holding nothing
+                    running.add(node);
+                    beat(prefix, node, 10_000);
+                }
+            } else if (what == 0) { // taken for dead while it runs: reaped by another's beat
+                eval(ClusterScripts.LEAVE, prefix, node);
+                beat(prefix, other(nodes, node), 10_000);
+            } else if (what == 1) { // killed: what it held goes with it once reaped
+                eval(ClusterScripts.LEAVE, prefix, node);
+                beat(prefix, other(nodes, node), 10_000);
+                running.remove(node);
                 held.get(node).clear();
-            } else if (what == 1 && !listed.contains(node)) {
-                beat(prefix, node, 10_000); // back, and it puts its copy right
-                listed.add(node);
-                reconcile(prefix, node, held.get(node));
-            } else if (listed.contains(node)) {
+            } else if (what == 2) { // its beat, and the reconciliation a beat after an absence runs
+                if (strings(ClusterScripts.BEAT, prefix, node, "10000")
+                        .getFirst()
+                        .equals("absent")) {
+                    reconcile(prefix, node, held.get(node));
+                }
+            } else if (what == 3 && random.nextInt(4) == 0) { // Redis restarted empty; every node beats back
+                eval(EMPTY, prefix);
+                for (String back : running) {
+                    beat(prefix, back, 10_000);
+                    reconcile(prefix, back, held.get(back));
+                }
+            } else {
                 String field =
                         roomField(rooms.get(random.nextInt(rooms.size())), users.get(random.nextInt(users.size())));
                 int delta = held.get(node).containsKey(field) ? -1 : 1;
@@ -205,8 +305,8 @@ class RoomIndexTest {
                 held.get(node).values().removeIf(count -> count == 0);
             }
             Map<String, Set<String>> expected = new TreeMap<>();
-            for (String node2 : listed) {
-                for (String field : held.get(node2).keySet()) {
+            for (String listed : strings(LISTED, prefix)) {
+                for (String field : strings(FIELDS, prefix + "held:" + listed)) {
                     String[] parts = field.split(SEP, -1);
                     expected.computeIfAbsent(parts[2], r -> new TreeSet<>()).add(parts[3]);
                 }
@@ -218,12 +318,40 @@ class RoomIndexTest {
                     actual.put(room, members);
                 }
             }
-            assertEquals(expected, actual, "step " + step);
+            assertEquals(expected, actual, context);
             Map<String, Integer> sizes = new TreeMap<>();
             expected.forEach((room, members) -> sizes.put(room, members.size()));
-            assertEquals(sizes, new TreeMap<>(busiest(prefix, 10).rooms()), "step " + step);
+            assertEquals(sizes, new TreeMap<>(busiest(prefix, 10).rooms()), context);
+            if (step % 25 == 0) {
+                assertEquals(0, sweep.next(1_000), context + ": the sweep found a user no count backs");
+            }
         }
     }
+
+    private static String other(List<String> nodes, String node) {
+        return nodes.stream().filter(n -> !n.equals(node)).findFirst().orElseThrow();
+    }
+
+    /** ARGV: prefix. The nodes in the set. */
+    private static final String LISTED = """
+            return redis.call('ZRANGE', ARGV[1] .. 'nodes', 0, -1)
+            """;
+
+    /** ARGV: a hash's key. Its fields. */
+    private static final String FIELDS = """
+            return redis.call('HKEYS', ARGV[1])
+            """;
+
+    /** ARGV: prefix. Every key under it gone, as when Redis restarts empty. */
+    private static final String EMPTY = """
+            local cursor = '0'
+            repeat
+              local found = redis.call('SCAN', cursor, 'MATCH', ARGV[1] .. '*', 'COUNT', 1000)
+              cursor = found[1]
+              for _, key in ipairs(found[2]) do redis.call('DEL', key) end
+            until cursor == '0'
+            return 0
+            """;
 
     private static void reconcile(String prefix, String node, Map<String, Integer> counts) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(prefix, node, Integer.toString(counts.size())));

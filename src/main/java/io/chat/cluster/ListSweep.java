@@ -1,0 +1,72 @@
+package io.chat.cluster;
+
+import io.chat.socketio.redis.RedisCluster;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Walks one tenant's room lists in Redis a part at a time and takes out the users no node in the set counts in the
+ * room ({@link ClusterScripts#SWEEP_ROOM}). Every change of the counts keeps the lists in step ({@link
+ * ClusterScripts#INDEX}); this brings back a list that was not: one a build that kept no lists left behind during a
+ * rolling upgrade (its nodes' leaves took nobody out), or a bug's. A pass over every list takes as many calls of
+ * {@link #next} as it needs; the next pass starts where it ended. One thread at a time.
+ */
+final class ListSweep {
+    /** Users one script call looks at, at most: each a read of every node's count, inside Redis. */
+    private static final int PER_CALL = 200;
+    /** How long a call waits for Redis. */
+    private static final long WAIT_MILLIS = 2_000;
+
+    private final RedisCluster redis;
+    private final String prefix;
+    private final String namespace;
+    /** Rooms of the current page still to look at, the first one from {@link #usersCursor}. */
+    private final ArrayDeque<String> rooms = new ArrayDeque<>();
+
+    private String roomsCursor = "0";
+    private String usersCursor = "0";
+
+    ListSweep(RedisCluster redis, String prefix, String namespace) {
+        this.redis = redis;
+        this.prefix = prefix;
+        this.namespace = namespace;
+    }
+
+    /** Looks at about {@code budget} users (or ends a pass first); answers the users taken out. */
+    int next(int budget) throws Exception {
+        int left = budget;
+        int dropped = 0;
+        boolean paged = false;
+        while (left > 0) {
+            if (rooms.isEmpty()) {
+                if (paged && roomsCursor.equals("0")) {
+                    return dropped; // a whole pass within this call: the next call starts the next one
+                }
+                List<String> page = call(ClusterScripts.ROOM_NAMES, roomsCursor);
+                paged = true;
+                roomsCursor = page.getFirst();
+                rooms.addAll(page.subList(1, page.size()));
+                left--;
+                continue;
+            }
+            List<String> answer = call(
+                    ClusterScripts.SWEEP_ROOM, rooms.peek(), usersCursor, Integer.toString(Math.min(left, PER_CALL)));
+            usersCursor = answer.get(0);
+            left -= Math.max(1, Integer.parseInt(answer.get(1)));
+            dropped += Integer.parseInt(answer.get(2));
+            if (usersCursor.equals("0")) {
+                rooms.poll();
+            }
+        }
+        return dropped;
+    }
+
+    private List<String> call(String script, String... arguments) throws Exception {
+        String[] all = new String[arguments.length + 2];
+        all[0] = prefix;
+        all[1] = namespace;
+        System.arraycopy(arguments, 0, all, 2, arguments.length);
+        return redis.evalStrings(script, all).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+}
