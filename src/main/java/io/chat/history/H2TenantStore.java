@@ -134,7 +134,7 @@ public final class H2TenantStore
         writer.start();
         try {
             H2TenantStore store = new H2TenantStore(folder, tenantId, readExecutor, writer, files);
-            MentionBackfill.start(tenantId, store::write, MentionBackfill.Dialect.H2);
+            MentionBackfill.startUnlessDone(tenantId, store::read, store::write, MentionBackfill.Dialect.H2);
             return store;
         } catch (RuntimeException e) {
             writer.stop().join();

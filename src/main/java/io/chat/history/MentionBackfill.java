@@ -74,17 +74,26 @@ final class MentionBackfill {
         this.dialect = dialect;
     }
 
-    /** Starts the walk on a thread of its own, unless the store is marked done; returns that thread. */
-    static Thread start(String tenantId, SqlRooms.Runner writes, Dialect dialect) {
+    /**
+     * Unless the store is marked done, starts the walk on a thread of its own. Whether it is done is read here, at the
+     * store's open, before anyone else uses it: read later, on the walk's thread, it took a place of the tenant's
+     * bounded reads (or, on the writer, counted as a write) while the store was already in use.
+     */
+    static void startUnlessDone(String tenantId, SqlRooms.Runner reads, SqlRooms.Runner writes, Dialect dialect) {
+        try {
+            if (done(reads)) {
+                return;
+            }
+        } catch (CompletionException | StoreException e) {
+            LOG.log(Level.INFO, "tenant " + tenantId + ": mentions not checked, to be at the next open");
+            return;
+        }
         MentionBackfill backfill = new MentionBackfill(tenantId, writes, dialect);
-        return Thread.ofVirtual().name("mention-backfill-" + tenantId).start(backfill::run);
+        Thread.ofVirtual().name("mention-backfill-" + tenantId).start(backfill::run);
     }
 
     private void run() {
         try {
-            if (done()) {
-                return;
-            }
             long started = System.nanoTime();
             LOG.log(Level.INFO, "tenant " + tenantId + ": adding the mentions of messages stored before them");
             long messages = 0;
@@ -122,12 +131,8 @@ final class MentionBackfill {
         }
     }
 
-    /**
-     * On the writer, as the walk: through the reads' queue it took a place of the tenant's bounded reads at every open
-     * (a test filling that queue right after an open found one place gone).
-     */
-    private boolean done() {
-        return writes.<Boolean>run(connection -> {
+    private static boolean done(SqlRooms.Runner reads) {
+        return reads.<Boolean>run(connection -> {
                     try (PreparedStatement select = connection.prepareStatement(DONE);
                             ResultSet rows = select.executeQuery()) {
                         return rows.next() && rows.getBoolean(1);

@@ -92,7 +92,7 @@ final class PostgresTenantStore
                     ? se
                     : new StoreException("cannot open tenant store " + tenantId, e.getCause());
         }
-        MentionBackfill.start(tenantId, store::write, MentionBackfill.Dialect.POSTGRES);
+        MentionBackfill.startUnlessDone(tenantId, store::read, store::write, MentionBackfill.Dialect.POSTGRES);
         return store;
     }
 
