@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What the other nodes of a cluster hold of one tenant: its users online and in rooms, its sockets, its users' message
@@ -17,11 +18,19 @@ import java.util.concurrent.CompletableFuture;
  * the cluster, who is in a room on every node, and whether the cluster's sockets and rate leave room for one more. On
  * a single node {@link #ALONE} answers with this node's own figures, at once, so the chat behaves as it always did.
  *
- * <p>Futures never fail: when the cluster cannot be asked, they answer with this node's own view. In a cluster they
- * complete off the Redis client's I/O thread (whose stall would stall every tenant's calls), the presence answers
- * ({@link #online}, {@link #offline}, {@link #entered}, {@link #exited}) in the order their counts changed.
+ * <p>Futures never fail: when the cluster cannot be asked, they answer with this node's own view. What follows the
+ * presence answers ({@link #online}, {@link #offline}, {@link #entered}, {@link #exited}) runs on {@link
+ * #presenceEvents}.
  */
 public interface Peers {
+    /**
+     * Where what follows a presence answer runs (a {@code user:online} to the tenant, a {@code room:left} to a room): in
+     * the order the answers came. At once, on the caller's thread, on a single node.
+     */
+    default Executor presenceEvents() {
+        return Runnable::run;
+    }
+
     /** This node's first socket of {@code user} connected: true when no other node has one. */
     CompletableFuture<Boolean> online(String user);
 

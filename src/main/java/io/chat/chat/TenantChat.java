@@ -908,12 +908,15 @@ final class TenantChat {
     }
 
     /** Runs {@code then} once {@code answer} is true: at once on a single node, when the cluster answers otherwise. */
-    private static void whenTrue(CompletableFuture<Boolean> answer, Runnable then) {
-        answer.thenAccept(yes -> {
-            if (yes) {
-                then.run();
-            }
-        });
+    /** Runs {@code then} when the cluster's answer is yes, in the order the answers came ({@link Peers#presenceEvents}). */
+    private void whenTrue(CompletableFuture<Boolean> answer, Runnable then) {
+        answer.thenAcceptAsync(
+                yes -> {
+                    if (yes) {
+                        then.run();
+                    }
+                },
+                peers.presenceEvents());
     }
 
     private static ChatUser user(Socket socket) {

@@ -5,6 +5,8 @@ import io.chat.socketio.Namespace;
 import io.chat.socketio.redis.RedisCluster;
 import io.chat.tenant.Tenant;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +26,12 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     /** Beats between two reconciliations of this node's copy in Redis when nothing suggested a drift. */
     static final int RECONCILE_EVERY_BEATS = 30;
     /**
-     * Users of a tenant's room lists checked against the counts at each reconciliation: a list of 10,000 users is
-     * looked at whole within 10 of them (10 minutes), each call a few milliseconds of Redis at most.
+     * Users of a tenant's room lists checked against the counts at each round of sweeps (a minute): a list of 10,000
+     * users is looked at whole within 10 rounds, each script call a few milliseconds of Redis at most.
      */
     static final int SWEEP_BUDGET = 1_000;
+    /** The longest a round of sweeps (one a reconciliation's period) goes on. */
+    static final Duration SWEEP_ROUND = Duration.ofSeconds(2);
     /** The prefix of this feature's Redis keys. */
     static final String PREFIX = "chat:cluster:";
     /** Separates the parts of a hash field: no name (namespace, room, user) holds it. */
@@ -45,12 +49,18 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     private final Duration deadAfter;
     private final ConcurrentHashMap<String, TenantPeers> byNamespace = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor beats;
+    /** The room lists' sweeps, on a thread of their own: however many tenants, they never hold a beat back. */
+    private final ScheduledThreadPoolExecutor sweeps;
+    /** Where the last round of sweeps stopped: the next starts with the tenant after it (sweep thread only). */
+    private String lastSwept = "";
     /** Whether a beat reached Redis already (only the beat thread reads and writes it, after the constructor's). */
     private volatile boolean beaten;
     /** Whether this node's copy in Redis may have drifted: a beat failed, or a reconciliation (beat thread only). */
     private boolean driftSuspected;
 
     private int beatsSinceReconcile;
+    /** {@link RedisCluster#scriptsSentWhole} at the last beat (beat thread only). */
+    private long scriptsSentWholeSeen;
     /** A count failed to reach Redis since the last beat: the cluster's copy is off (any thread sets it). */
     private final AtomicBoolean countsLost = new AtomicBoolean();
 
@@ -68,6 +78,10 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
         beat(); // in the set of nodes before the first socket is counted
         long every = beatEvery.toMillis();
         beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        this.sweeps = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("cluster-sweep").daemon().factory());
+        long sweepEvery = every * RECONCILE_EVERY_BEATS;
+        sweeps.scheduleWithFixedDelay(this::sweepRound, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -186,13 +200,15 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
             }
             beaten = true;
             answer.subList(1, answer.size()).forEach(this::departed);
-            boolean lost = countsLost.getAndSet(false);
+            // a count lost, or counts that may have run out of order (sent whole again after Redis lost its scripts)
+            long sentWhole = redis.scriptsSentWhole();
+            boolean lost = countsLost.getAndSet(false) | sentWhole != scriptsSentWholeSeen;
+            scriptsSentWholeSeen = sentWhole;
             if (driftSuspected || lost || ++beatsSinceReconcile >= RECONCILE_EVERY_BEATS) {
                 beatsSinceReconcile = 0;
                 driftSuspected = false;
                 for (TenantPeers peers : byNamespace.values()) {
                     driftSuspected |= !peers.reconcile();
-                    sweep(peers);
                 }
             }
         } catch (InterruptedException e) {
@@ -204,17 +220,36 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
         }
     }
 
-    /** Part of the tenant's room lists checked against the counts ({@link TenantPeers#sweep}). */
-    private void sweep(TenantPeers peers) {
+    /**
+     * Part of every tenant's room lists checked against the counts ({@link TenantPeers#sweep}), tenant after tenant
+     * from where the last round stopped, for {@link #SWEEP_ROUND} at most: a round never runs into the next, and with
+     * many tenants each gets its turn over several rounds. Nothing while Redis is unreachable.
+     */
+    private void sweepRound() {
+        long deadline = System.nanoTime() + SWEEP_ROUND.toNanos();
+        List<String> namespaces = new ArrayList<>(byNamespace.keySet());
+        Collections.sort(namespaces);
+        int start = 0;
+        while (start < namespaces.size() && namespaces.get(start).compareTo(lastSwept) <= 0) {
+            start++;
+        }
+        int dropped = 0;
         try {
-            int dropped = peers.sweep(SWEEP_BUDGET);
-            if (dropped > 0) {
-                LOGGER.log(System.Logger.Level.INFO, "event=cluster-sweep outcome=dropped count=" + dropped);
+            for (int i = 0; i < namespaces.size() && System.nanoTime() < deadline && redis.connected(); i++) {
+                String namespace = namespaces.get((start + i) % namespaces.size());
+                TenantPeers peers = byNamespace.get(namespace);
+                if (peers != null) {
+                    dropped += peers.sweep(SWEEP_BUDGET);
+                }
+                lastSwept = namespace;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             warnings.failed("event=cluster-sweep outcome=failed");
+        }
+        if (dropped > 0) {
+            LOGGER.log(System.Logger.Level.INFO, "event=cluster-sweep outcome=dropped count=" + dropped);
         }
     }
 
@@ -231,6 +266,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     @Override
     public void close() {
         beats.shutdownNow();
+        sweeps.shutdownNow();
         warnings.flushAll();
         try {
             redis.evalInteger(ClusterScripts.LEAVE, PREFIX, node()).get(2, TimeUnit.SECONDS);

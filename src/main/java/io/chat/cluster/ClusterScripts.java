@@ -50,7 +50,7 @@ final class ClusterScripts {
      * its members, so that the lowest scores are the busiest rooms and equal ones come by name. The nodes in the set
      * only: a node out of it (taken for dead while it still ran, or Redis restarted empty) is added by its next beat,
      * and one that never comes back leaves nothing behind. Every script that changes a room field's sum over the set
-     * calls it in the same atomic step, so the lists are what the counts say; {@link #SWEEP_ROOM} takes out what no
+     * calls it in the same atomic step, so the lists are what the counts say; {@link #SWEEP_ROOMS} takes out what no
      * count backs (left by a build that kept no lists).
      */
     private static final String INDEX = """
@@ -129,10 +129,13 @@ final class ClusterScripts {
             redis.call('ZADD', nodes, now, ARGV[2])
             local gone = {before and 'known' or 'absent'}
             if not before then
-              local live = redis.call('ZRANGE', nodes, 0, -1)
+              -- back in the set: its own count puts each of its users in the lists; each room scored once
+              local added = {}
               for _, field in ipairs(redis.call('HKEYS', held .. ARGV[2])) do
-                index(field, across(field, live))
+                local members, namespace, room, user = place(field)
+                if members and redis.call('HSET', members, user, '1') == 1 then added[members] = {namespace, room} end
               end
+              for members, where in pairs(added) do rescore(members, where[1], where[2]) end
             end
             if before and now - tonumber(before) > tonumber(ARGV[3]) then
               return gone -- this node could not beat either: Redis was out for all, nobody is reaped for it
@@ -205,24 +208,35 @@ final class ClusterScripts {
             """;
 
     /**
-     * ARGV: prefix, namespace, room, cursor, how many. The next users of the room's list ({@code HSCAN}, about that
-     * many), each taken out when no node in the set counts them there (a list a build without them left behind, or a
-     * bug's): the cursor to go on from ({@code 0}: the room is done), the users looked at, the users taken out.
+     * ARGV: prefix, namespace, users cursor, how many, then rooms. Looks at about that many users of the rooms' lists in
+     * turn (the first from the cursor, {@code HSCAN}; Redis answers a small hash whole), taking out each user no node in
+     * the set counts there (a list a build without them left behind, or a bug's): the rooms finished, the users cursor
+     * in the room it stopped in ({@code 0}: none), the users looked at, the users taken out.
      */
-    static final String SWEEP_ROOM = ACROSS + INDEX + """
-            local found = redis.call('HSCAN', ARGV[1] .. 'members\\0' .. ARGV[2] .. '\\0' .. ARGV[3], ARGV[4],
-                                     'COUNT', tonumber(ARGV[5]))
+    static final String SWEEP_ROOMS = ACROSS + INDEX + """
             local live = redis.call('ZRANGE', ARGV[1] .. 'nodes', 0, -1)
-            local looked, dropped = 0, 0
-            for i = 1, #found[2], 2 do
-              local field = ARGV[2] .. '\\0r\\0' .. ARGV[3] .. '\\0' .. found[2][i]
-              looked = looked + 1
-              if across(field, live) <= 0 then
-                index(field, 0)
-                dropped = dropped + 1
-              end
+            local cursor, budget = ARGV[3], tonumber(ARGV[4])
+            local looked, dropped, finished = 0, 0, 0
+            for r = 5, #ARGV do
+              local room = ARGV[r]
+              repeat
+                local found = redis.call('HSCAN', ARGV[1] .. 'members\\0' .. ARGV[2] .. '\\0' .. room, cursor, 'COUNT',
+                                         math.max(1, budget - looked))
+                cursor = found[1]
+                for i = 1, #found[2], 2 do
+                  local field = ARGV[2] .. '\\0r\\0' .. room .. '\\0' .. found[2][i]
+                  looked = looked + 1
+                  if across(field, live) <= 0 then
+                    index(field, 0)
+                    dropped = dropped + 1
+                  end
+                end
+              until cursor == '0' or looked >= budget
+              if cursor ~= '0' then break end
+              finished = finished + 1
+              if looked >= budget then break end
             end
-            return {found[1], tostring(looked), tostring(dropped)}
+            return {tostring(finished), cursor, tostring(looked), tostring(dropped)}
             """;
 
     /** ARGV: prefix, keys. Removes the keys (a user's login attempts, once they signed in). */

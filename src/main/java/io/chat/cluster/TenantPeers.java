@@ -65,7 +65,7 @@ final class TenantPeers implements Peers {
     /** The fields this node changed in Redis since its last reconciliation: any may have drifted. */
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     /** The fields the last reconciliation set (only the reconciling thread reads and writes it). */
-    private Set<String> reconciled = Set.of();
+    private volatile Set<String> reconciled = Set.of();
     /** The tenant's room lists checked against the counts, a part at each reconciliation. */
     private final ListSweep sweep;
 
@@ -73,7 +73,7 @@ final class TenantPeers implements Peers {
     private static final Executor LISTS_ANSWERED =
             runnable -> Thread.ofVirtual().name("chat-list-answered").start(runnable);
 
-    /** Where what follows a count's answer runs (a presence event to the tenant): off Redis's I/O thread, in order. */
+    /** Where what follows a presence answer runs ({@link #presenceEvents}). */
     private final InOrder countsAnswered;
     /** The users of a room on every node, one read at a time per room. */
     private final SharedFetches<String, List<String>> roomMembers = new SharedFetches<>(this::readMembers);
@@ -124,6 +124,15 @@ final class TenantPeers implements Peers {
         return namespace.name();
     }
 
+    /**
+     * Off Redis's I/O thread (which carries every tenant's calls), one at a time, in the order the counts answered: the
+     * counts of one node reach Redis in the order they were made, on one connection.
+     */
+    @Override
+    public Executor presenceEvents() {
+        return countsAnswered;
+    }
+
     @Override
     public CompletableFuture<Boolean> online(String user) {
         return count(field(ONLINE, user), 1).thenApply(total -> total == 1);
@@ -156,8 +165,7 @@ final class TenantPeers implements Peers {
                     cluster.warnings().failed("event=cluster-presence outcome=failed");
                     cluster.countLost(); // the cluster's copy is off by it: put right at the next beat
                     return delta > 0 ? 1L : 0L;
-                })
-                .thenApplyAsync(total -> total, countsAnswered);
+                });
     }
 
     @Override
@@ -230,7 +238,8 @@ final class TenantPeers implements Peers {
         Map<String, Integer> rooms = new HashMap<>(everywhere.rooms());
         here.rooms().forEach((room, users) -> rooms.merge(room, users, Math::max));
         Listing merged = Listing.busiest(rooms, max);
-        return everywhere.truncated() && !merged.truncated() ? new Listing(merged.rooms(), true) : merged;
+        boolean truncated = everywhere.truncated() || here.truncated() || merged.truncated();
+        return new Listing(merged.rooms(), truncated);
     }
 
     /** {@link ClusterScripts#ROOMS}' answer: how many rooms have users, then each room and its users. */

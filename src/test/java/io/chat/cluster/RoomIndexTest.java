@@ -241,6 +241,27 @@ class RoomIndexTest {
         assertEquals(0, sweep.next(1_000) + sweep.next(1_000), "a list the counts back loses nobody");
     }
 
+    @Test
+    void aSweepOfManySmallRoomsTakesFewCalls() throws Exception {
+        String prefix = newPrefix();
+        beat(prefix, "new", 10_000);
+        for (int room = 0; room < 1_000; room++) { // a thousand conversations, half of them left by an old node's leave
+            count(prefix, "new", roomField("dm" + room, "alice"), 1);
+            if (room % 2 == 0) {
+                eval(OLD_COUNT, prefix, "new", roomField("dm" + room, "alice"), "-1");
+            }
+        }
+        ListSweep sweep = new ListSweep(connection, prefix, NAMESPACE);
+        int dropped = sweep.next(1_000);
+        // about 1,000 users looked at: 10 pages of 100 rooms and 10 calls of 100 rooms each, not one call a room
+        assertTrue(sweep.calls() <= 25, "1,000 rooms of one user took " + sweep.calls() + " calls");
+        for (int i = 0; i < 3; i++) {
+            dropped += sweep.next(1_000);
+        }
+        assertEquals(500, dropped);
+        assertEquals(500, busiest(prefix, 2_000).total());
+    }
+
     /**
      * Random changes by three nodes (sockets in and out; nodes taken for dead while they run and counting meanwhile,
      * then back and reconciling; nodes killed; Redis emptied): after each, the lists are exactly what the counts of

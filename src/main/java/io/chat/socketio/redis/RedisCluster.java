@@ -58,6 +58,9 @@ import java.util.function.Supplier;
 public final class RedisCluster implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(RedisCluster.class.getName());
 
+    /** {@link #scriptsSentWhole}. */
+    private final AtomicLong scriptsSentWhole = new AtomicLong();
+
     private final RedisAdapterConfig config;
     private final String uid = Requester.newId();
     private final ClientResources resources;
@@ -232,6 +235,14 @@ public final class RedisCluster implements AutoCloseable {
         return eval(script, ScriptOutputType.INTEGER, args).thenApply(Long.class::cast);
     }
 
+    /**
+     * How many script calls were sent whole again because Redis no longer knew the script (restarted, flushed): a call
+     * made meanwhile by its SHA-1 may have run before such a one, made earlier.
+     */
+    public long scriptsSentWhole() {
+        return scriptsSentWhole.get();
+    }
+
     /** As {@link #evalInteger}, for a script answering an array of strings. */
     public CompletableFuture<List<String>> evalStrings(String script, String... args) {
         return eval(script, ScriptOutputType.MULTI, args).thenApply(answer -> ((List<?>) answer)
@@ -255,13 +266,18 @@ public final class RedisCluster implements AutoCloseable {
             return commands.async()
                     .<Object>evalsha(sha, type, keys, values)
                     .toCompletableFuture()
-                    .handle((answer, error) -> error == null
-                            ? CompletableFuture.completedFuture(answer)
-                            : isNoScript(error)
-                                    ? commands.async()
-                                            .<Object>eval(bytes(script), type, keys, values)
-                                            .toCompletableFuture()
-                                    : CompletableFuture.<Object>failedFuture(error))
+                    .handle((answer, error) -> {
+                        if (error == null) {
+                            return CompletableFuture.completedFuture(answer);
+                        }
+                        if (!isNoScript(error)) {
+                            return CompletableFuture.<Object>failedFuture(error);
+                        }
+                        scriptsSentWhole.incrementAndGet();
+                        return commands.async()
+                                .<Object>eval(bytes(script), type, keys, values)
+                                .toCompletableFuture();
+                    })
                     .thenCompose(answer -> answer);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
