@@ -64,12 +64,12 @@ final class TenantPeers implements Peers {
     private final Departures departures;
     /** The fields this node changed in Redis since its last reconciliation: any may have drifted. */
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
-    /** The fields the last reconciliation set (only the reconciling thread reads and writes it). */
+    /** The fields the last reconciliation set (written by the beat thread only; the sweep's thread reads it). */
     private volatile Set<String> reconciled = Set.of();
-    /** The tenant's room lists checked against the counts, a part at each reconciliation. */
+    /** The tenant's room lists checked against the counts, a part at each round of sweeps (the sweep's thread). */
     private final ListSweep sweep;
 
-    /** Where a list's answer is written (to one socket, of up to a room's users): off Redis's I/O thread. */
+    /** Where a rooms:list answer is written (to one socket, of up to 1,000 rooms): off Redis's I/O thread. */
     private static final Executor LISTS_ANSWERED =
             runnable -> Thread.ofVirtual().name("chat-list-answered").start(runnable);
 
@@ -168,14 +168,18 @@ final class TenantPeers implements Peers {
                 });
     }
 
+    /**
+     * On the presence events' executor, after the room:joined of a join's count: a joiner's answer, and so its first
+     * message, never reaches the room before the room:joined that names it.
+     */
     @Override
     public CompletableFuture<List<String>> members(String room, List<String> here) {
         return roomMembers
                 .get(room)
                 .handleAsync(
                         (everywhere, error) -> {
-                            Set<String> users =
-                                    new TreeSet<>(here); // in Redis already, unless a count of this node's was lost
+                            // this node's users are in Redis already, unless a count of theirs was lost
+                            Set<String> users = new TreeSet<>(here);
                             if (error == null) {
                                 users.addAll(everywhere);
                             } else {
@@ -183,7 +187,7 @@ final class TenantPeers implements Peers {
                             }
                             return List.copyOf(users);
                         },
-                        LISTS_ANSWERED);
+                        countsAnswered);
     }
 
     private CompletableFuture<List<String>> readMembers(String room) {
@@ -193,8 +197,8 @@ final class TenantPeers implements Peers {
     @Override
     public CompletableFuture<Boolean> isSocketElsewhere(String room) {
         // the room of a socket's id holds that socket alone: the fetch of the room's sockets finds it on its server,
-        // whoever's it is (a Node socket.io server's sockets among them), asked
-        // of the servers Redis counts, as the official adapter asks. Our own nodes' socket ids are never room names
+        // whoever's it is (a Node socket.io server's sockets among them), asked of the servers Redis counts, as the
+        // official adapter asks. Our own nodes' socket ids are never room names
         // (SocketIds), so a node of ours cut off from Redis, which Redis does not count, holds none of these
         CompletableFuture<List<SocketSnapshot>> fetched;
         try {
@@ -397,7 +401,7 @@ final class TenantPeers implements Peers {
     /**
      * Part of the tenant's room lists checked against the counts ({@link ListSweep}), while this node holds some of the
      * tenant: the tenants open here without a user here cost Redis no call a minute (a tenant with nobody on any node
-     * keeps a wrong list until someone comes back). Beat thread only.
+     * keeps a wrong list until someone comes back). The sweep thread only.
      */
     int sweep(int budget) throws Exception {
         return reconciled.isEmpty() ? 0 : sweep.next(budget);
