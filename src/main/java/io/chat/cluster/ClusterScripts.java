@@ -34,10 +34,11 @@ final class ClusterScripts {
               local left = redis.call('HINCRBY', held .. ARGV[2], field, delta)
               if left <= 0 then redis.call('HDEL', held .. ARGV[2], field) end
             end
-            local listed = redis.call('ZSCORE', ARGV[1] .. 'nodes', ARGV[2])
             local function total(field)
               local all = sum(field)
-              if not listed then all = all + (tonumber(redis.call('HGET', held .. ARGV[2], field)) or 0) end
+              if not redis.call('ZSCORE', ARGV[1] .. 'nodes', ARGV[2]) then
+                all = all + (tonumber(redis.call('HGET', held .. ARGV[2], field)) or 0)
+              end
               return all
             end
             """;
@@ -112,13 +113,18 @@ final class ClusterScripts {
             """;
 
     /**
-     * ARGV: prefix, node, ms after which a node that did not beat is dead. This node beats; every dead node is removed
-     * with its hash, and the fields it held that no live node holds are answered (each by exactly one caller, since the
-     * script is atomic): the users and room members that went with it. A node whose own last beat is as old reaps
-     * nobody this time: Redis was unreachable for every node (an outage), not only for the silent ones, which beat
-     * again within a beat of Redis coming back. The first element of the answer is {@code absent} when this node was
-     * not in the set (its first beat, or it was reaped), else {@code known}; then what it counted meanwhile is in
-     * the lists again ({@link #INDEX}).
+     * ARGV: prefix, node, ms after which a node that did not beat is dead, most fields reaped per call. This node
+     * beats; each dead node is marked (score 0) and its fields are taken out, at most that many per call over all of
+     * them, so that a node that held 100,000 never holds Redis for long: answered are the fields no node in the set
+     * holds any more (each by exactly one caller, since the script is atomic), the users and room members that went
+     * with it. A dead node stays in the set until its hash is empty, so what it still holds counts until its turn
+     * comes, as before its reap began; the caller calls again while fields are left. A node whose own last beat is as
+     * old reaps nobody this time: Redis was unreachable for every node (an outage), not only for the silent ones,
+     * which beat again within a beat of Redis coming back. The answer: {@code absent} when this node was not in the
+     * set (its first beat, or it was reaped) or was marked dead (a reap of it began, or it left), else
+     * {@code known}; then how many fields dead nodes still hold; then the fields gone. A node that was out of the set
+     * puts what it counted meanwhile in the lists again ({@link #INDEX}); one marked dead stayed in the set, so its
+     * fields are listed already, and the caller puts its whole copy back by a reconciliation.
      */
     static final String BEAT = ACROSS + INDEX + """
             local now = redis.call('TIME')
@@ -126,8 +132,8 @@ final class ClusterScripts {
             local nodes = ARGV[1] .. 'nodes'
             local held = ARGV[1] .. 'held:'
             local before = redis.call('ZSCORE', nodes, ARGV[2])
+            local known = before and tonumber(before) > 0
             redis.call('ZADD', nodes, now, ARGV[2])
-            local gone = {before and 'known' or 'absent'}
             if not before then
               -- back in the set: its own count puts each of its users in the lists; each room scored once
               local added = {}
@@ -137,24 +143,33 @@ final class ClusterScripts {
               end
               for members, where in pairs(added) do rescore(members, where[1], where[2]) end
             end
-            if before and now - tonumber(before) > tonumber(ARGV[3]) then
+            local gone = {known and 'known' or 'absent', '0'}
+            if known and now - tonumber(before) > tonumber(ARGV[3]) then
               return gone -- this node could not beat either: Redis was out for all, nobody is reaped for it
             end
+            local budget, left = tonumber(ARGV[4]), 0
             for _, dead in ipairs(redis.call('ZRANGEBYSCORE', nodes, '-inf', now - tonumber(ARGV[3]))) do
-              redis.call('ZREM', nodes, dead)
-              local fields = redis.call('HKEYS', held .. dead)
-              redis.call('DEL', held .. dead)
-              local live = redis.call('ZRANGE', nodes, 0, -1)
-              local emptied = {} -- each room a user left, scored once when all are out
-              for _, field in ipairs(fields) do
-                if across(field, live) == 0 then
-                  table.insert(gone, field)
-                  local members, namespace, room, user = place(field)
-                  if members and redis.call('HDEL', members, user) == 1 then emptied[members] = {namespace, room} end
+              redis.call('ZADD', nodes, 0, dead)
+              local key = held .. dead
+              if budget > 0 then
+                local fields = redis.call('HRANDFIELD', key, budget)
+                budget = budget - #fields
+                local live = redis.call('ZRANGE', nodes, 0, -1) -- the dead one too: the rest of its fields count
+                local emptied = {} -- each room a user left, scored once when all are out
+                for _, field in ipairs(fields) do
+                  redis.call('HDEL', key, field)
+                  if across(field, live) == 0 then
+                    table.insert(gone, field)
+                    local members, namespace, room, user = place(field)
+                    if members and redis.call('HDEL', members, user) == 1 then emptied[members] = {namespace, room} end
+                  end
                 end
+                for members, where in pairs(emptied) do rescore(members, where[1], where[2]) end
               end
-              for members, where in pairs(emptied) do rescore(members, where[1], where[2]) end
+              local rest = redis.call('HLEN', key)
+              if rest == 0 then redis.call('ZREM', nodes, dead) else left = left + rest end
             end
+            gone[2] = tostring(left)
             return gone
             """;
 
@@ -257,9 +272,17 @@ final class ClusterScripts {
             return 0
             """;
 
-    /** ARGV: prefix, node. This node leaves: marked dead, so that the next beat of another node clears what it held. */
+    /**
+     * ARGV: prefix, node. This node leaves: marked dead, so that the beats of the others clear what it held. Out of the
+     * set (reaped while it ran), what it counted since counts nowhere: that goes at once (put in the set, it would
+     * count there unlisted until its reap).
+     */
     static final String LEAVE = """
-            redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])
+            if redis.call('ZSCORE', ARGV[1] .. 'nodes', ARGV[2]) then
+              redis.call('ZADD', ARGV[1] .. 'nodes', 0, ARGV[2])
+            else
+              redis.call('DEL', ARGV[1] .. 'held:' .. ARGV[2])
+            end
             return 0
             """;
 

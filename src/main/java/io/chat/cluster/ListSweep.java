@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Walks one tenant's room lists in Redis a part at a time and takes out the users no node in the set counts in the
@@ -81,10 +82,8 @@ final class ListSweep {
 
     private List<String> call(String script, String... arguments) throws Exception {
         calls++;
-        String[] all = new String[arguments.length + 2];
-        all[0] = prefix;
-        all[1] = namespace;
-        System.arraycopy(arguments, 0, all, 2, arguments.length);
+        String[] all = Stream.concat(Stream.of(prefix, namespace), Stream.of(arguments))
+                .toArray(String[]::new);
         return redis.evalStrings(script, all).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

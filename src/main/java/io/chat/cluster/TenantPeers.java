@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One tenant's presence, sockets and message rate across the cluster. Online users, room members and sockets are
@@ -280,10 +281,12 @@ final class TenantPeers implements Peers {
             return answer == 2 ? Optional.of("too many connections") : Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            cluster.countLost(); // the script may have run all the same: the copy is put right at the next beat
             return Optional.of("unavailable");
         } catch (Exception e) {
             // Redis unreachable: this node's own quota, which gave a place, is the limit meanwhile
             cluster.warnings().failed("event=cluster-quota outcome=failed");
+            cluster.countLost();
             return Optional.empty();
         }
     }
@@ -301,6 +304,7 @@ final class TenantPeers implements Peers {
                         field(USER_SOCKETS, user))
                 .exceptionally(error -> {
                     cluster.warnings().failed("event=cluster-quota-release outcome=failed");
+                    cluster.countLost();
                     return 0L;
                 });
     }
@@ -408,12 +412,8 @@ final class TenantPeers implements Peers {
     }
 
     private void reconcile(List<String> arguments) throws Exception {
-        String[] all = new String[arguments.size() + 2];
-        all[0] = ClusterPeers.PREFIX;
-        all[1] = cluster.node();
-        for (int i = 0; i < arguments.size(); i++) {
-            all[i + 2] = arguments.get(i);
-        }
+        String[] all = Stream.concat(Stream.of(ClusterPeers.PREFIX, cluster.node()), arguments.stream())
+                .toArray(String[]::new);
         cluster.redis().evalInteger(ClusterScripts.RECONCILE, all).get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 

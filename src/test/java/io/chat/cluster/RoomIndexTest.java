@@ -1,12 +1,14 @@
 package io.chat.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chat.socketio.redis.RedisAdapterConfig;
 import io.chat.socketio.redis.RedisCluster;
 import io.chat.testing.RedisServer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +70,7 @@ class RoomIndexTest {
     }
 
     private static void beat(String prefix, String node, long deadAfterMillis) throws Exception {
-        strings(ClusterScripts.BEAT, prefix, node, Long.toString(deadAfterMillis));
+        strings(ClusterScripts.BEAT, prefix, node, Long.toString(deadAfterMillis), "1000");
     }
 
     private static Set<String> members(String prefix, String room) throws Exception {
@@ -165,13 +167,19 @@ class RoomIndexTest {
         assertEquals(Map.of("lobby", 1), busiest(prefix, 10).rooms());
     }
 
-    @Test
-    void aNodeTakenForDeadThatCountsAndDiesLeavesNoGhost() throws Exception {
+    /** A prefix where nodes a and x beat, then x was reaped while it still ran (a pause, a partition). */
+    private static String xReapedWhileItRuns() throws Exception {
         String prefix = newPrefix();
         beat(prefix, "a", 10_000);
         beat(prefix, "x", 10_000);
         eval(ClusterScripts.LEAVE, prefix, "x");
-        beat(prefix, "a", 10_000); // x reaped while it still runs (a pause, a partition)
+        beat(prefix, "a", 10_000);
+        return prefix;
+    }
+
+    @Test
+    void aNodeTakenForDeadThatCountsAndDiesLeavesNoGhost() throws Exception {
+        String prefix = xReapedWhileItRuns();
         assertEquals(1, count(prefix, "x", roomField("lobby", "alice"), 1), "x's own count answers");
         // x is killed before it beats again: no node in the set counts alice anywhere
         beat(prefix, "a", 10_000);
@@ -190,8 +198,75 @@ class RoomIndexTest {
         count(prefix, "x", roomField("lobby", "alice"), 1);
         count(prefix, "b", roomField("lobby", "alice"), 1);
         count(prefix, "b", roomField("lobby", "alice"), -1);
-        assertEquals(List.of("absent"), strings(ClusterScripts.BEAT, prefix, "x", "10000"));
+        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "x", "10000", "1000"));
         assertEquals(Set.of("alice"), members(prefix, "lobby"), "x, in the set again, counts alice");
+    }
+
+    @Test
+    void aDeadNodesFieldsAreReapedAPartPerCallAndCountUntilTheirTurn() throws Exception {
+        String prefix = newPrefix();
+        for (String node : List.of("a", "b", "x")) {
+            beat(prefix, node, 10_000);
+        }
+        for (int i = 0; i < 250; i++) {
+            count(prefix, "x", roomField("lobby", "u" + i), 1);
+        }
+        for (int i = 0; i < 50; i++) {
+            count(prefix, "b", roomField("lobby", "u" + i), 1);
+        }
+        eval(ClusterScripts.LEAVE, prefix, "x");
+        List<String> gone = new ArrayList<>();
+        List<String> answer = strings(ClusterScripts.BEAT, prefix, "a", "10000", "100");
+        assertEquals(List.of("known", "150"), answer.subList(0, 2));
+        gone.addAll(answer.subList(2, answer.size()));
+        assertEquals(250 - gone.size(), members(prefix, "lobby").size(), "x's fields not reaped yet still count");
+        // one of them joins on b before its turn comes: it never goes
+        String staying = strings(FIELDS, prefix + "held:x").stream()
+                .filter(field -> field.matches(".*u([5-9][0-9]|[12][0-9][0-9])$")) // none of b's
+                .findFirst()
+                .orElseThrow();
+        count(prefix, "b", staying, 1);
+        for (String caller : List.of("b", "a")) { // each call reaps its own part: no field answered twice
+            answer = strings(ClusterScripts.BEAT, prefix, caller, "10000", "100");
+            gone.addAll(answer.subList(2, answer.size()));
+        }
+        assertEquals("0", answer.get(1));
+        assertEquals(199, gone.size());
+        assertEquals(199, new TreeSet<>(gone).size());
+        assertFalse(gone.contains(staying));
+        assertEquals(51, members(prefix, "lobby").size());
+        assertEquals(Set.of("a", "b"), Set.copyOf(strings(LISTED, prefix)), "x out of the set once its hash is empty");
+    }
+
+    @Test
+    void aNodeReapedWhileItRanLeavesNothingWhenItLeaves() throws Exception {
+        String prefix = xReapedWhileItRuns();
+        count(prefix, "x", roomField("lobby", "alice"), 1); // out of the set: counted nowhere, listed nowhere
+        eval(ClusterScripts.LEAVE, prefix, "x"); // it stops before its next beat
+        assertEquals(List.of("a"), strings(LISTED, prefix));
+        assertEquals(List.of(), strings(FIELDS, prefix + "held:x"));
+        assertEquals(List.of("known", "0"), strings(ClusterScripts.BEAT, prefix, "a", "10000", "10"));
+        assertEquals(Set.of(), members(prefix, "lobby"));
+    }
+
+    @Test
+    void aNodeWhoseReapBeganIsAbsentAtItsBeatAndItsCopyPutsTheListsRight() throws Exception {
+        String prefix = newPrefix();
+        beat(prefix, "a", 10_000);
+        beat(prefix, "x", 10_000);
+        Map<String, Integer> copy = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            count(prefix, "x", roomField("lobby", "u" + i), 1);
+            copy.put(roomField("lobby", "u" + i), 1);
+        }
+        eval(ClusterScripts.LEAVE, prefix, "x"); // taken for dead while it runs
+        assertEquals(
+                10, strings(ClusterScripts.BEAT, prefix, "a", "10000", "10").size() - 2);
+        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "x", "10000", "10"));
+        assertEquals(20, members(prefix, "lobby").size(), "what x still held stayed listed");
+        reconcile(prefix, "x", copy);
+        assertEquals(30, members(prefix, "lobby").size());
+        assertEquals(List.of("known", "0"), strings(ClusterScripts.BEAT, prefix, "a", "10000", "10"));
     }
 
     /** The COUNT of a build that kept no lists: a rolling upgrade's old nodes. */
@@ -293,22 +368,21 @@ class RoomIndexTest {
             int what = random.nextInt(40);
             String context = "seed " + seed + " step " + step;
             if (!running.contains(node)) {
-                if (what < 4) { // started again, holding nothing
+                if (what < 4) { // started again, holding nothing (the rest of its reap done first: a new id)
+                    while (!partBeat(prefix, other(nodes, running, node)).get(1).equals("0")) {}
                     running.add(node);
-                    beat(prefix, node, 10_000);
+                    partBeat(prefix, node);
                 }
-            } else if (what == 0) { // taken for dead while it runs: reaped by another's beat
-                eval(ClusterScripts.LEAVE, prefix, node);
-                beat(prefix, other(nodes, node), 10_000);
+            } else if (what == 0) { // taken for dead while it runs: reaped by others' beats, a part at a time
+                eval(TAKEN_FOR_DEAD, prefix, node);
+                partBeat(prefix, other(nodes, running, node));
             } else if (what == 1) { // killed: what it held goes with it once reaped
                 eval(ClusterScripts.LEAVE, prefix, node);
-                beat(prefix, other(nodes, node), 10_000);
+                partBeat(prefix, other(nodes, running, node));
                 running.remove(node);
                 held.get(node).clear();
             } else if (what == 2) { // its beat, and the reconciliation a beat after an absence runs
-                if (strings(ClusterScripts.BEAT, prefix, node, "10000")
-                        .getFirst()
-                        .equals("absent")) {
+                if (partBeat(prefix, node).getFirst().equals("absent")) {
                     reconcile(prefix, node, held.get(node));
                 }
             } else if (what == 3 && random.nextInt(4) == 0) { // Redis restarted empty; every node beats back
@@ -349,9 +423,24 @@ class RoomIndexTest {
         }
     }
 
-    private static String other(List<String> nodes, String node) {
-        return nodes.stream().filter(n -> !n.equals(node)).findFirst().orElseThrow();
+    /** A beat that reaps at most two fields of dead nodes: the fuzz meets reaps in progress. */
+    private static List<String> partBeat(String prefix, String node) throws Exception {
+        return strings(ClusterScripts.BEAT, prefix, node, "10000", "2");
     }
+
+    /** A running node other than this one, else any other. */
+    private static String other(List<String> nodes, Set<String> running, String node) {
+        return nodes.stream()
+                .filter(n -> !n.equals(node))
+                .min(Comparator.comparing(n -> !running.contains(n)))
+                .orElseThrow();
+    }
+
+    /** ARGV: prefix, node. Its last beat as old as can be, if it is in the set: its reap begins at the next beat. */
+    private static final String TAKEN_FOR_DEAD = """
+            redis.call('ZADD', ARGV[1] .. 'nodes', 'XX', 0, ARGV[2])
+            return 0
+            """;
 
     /** ARGV: prefix. The nodes in the set. */
     private static final String LISTED = """
