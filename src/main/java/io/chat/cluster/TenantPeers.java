@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -65,6 +66,12 @@ final class TenantPeers implements Peers {
     private final Departures departures;
     /** The fields this node changed in Redis since its last reconciliation: any may have drifted. */
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    /**
+     * Held while a count is sent, and while a reconciliation reads this node's counts and sends them: one connection
+     * carries both, so Redis runs a count made after the reading after the reconciliation, never before it (where the
+     * reconciliation would put back what the count had just taken out: a user who left listed until the next one).
+     */
+    private final ReentrantLock sending = new ReentrantLock();
     /** The fields the last reconciliation set (written by the beat thread only; the sweep's thread reads it). */
     private volatile Set<String> reconciled = Set.of();
     /** The tenant's room lists checked against the counts, a part at each round of sweeps (the sweep's thread). */
@@ -159,14 +166,25 @@ final class TenantPeers implements Peers {
      * total is taken as this node's own (1 after its first, 0 after its last), as a single node would answer.
      */
     private CompletableFuture<Long> count(String field, int delta) {
-        touched.add(field);
-        return cluster.redis()
-                .evalInteger(ClusterScripts.COUNT, ClusterPeers.PREFIX, cluster.node(), field, Integer.toString(delta))
+        return send(List.of(field), ClusterScripts.COUNT, field, Integer.toString(delta))
                 .exceptionally(error -> {
                     cluster.warnings().failed("event=cluster-presence outcome=failed");
                     cluster.countLost(); // the cluster's copy is off by it: put right at the next beat
                     return delta > 0 ? 1L : 0L;
                 });
+    }
+
+    /** Sends a script that changes this node's counts of {@code fields}, in order with the reconciliations. */
+    private CompletableFuture<Long> send(List<String> fields, String script, String... arguments) {
+        String[] all = Stream.concat(Stream.of(ClusterPeers.PREFIX, cluster.node()), Stream.of(arguments))
+                .toArray(String[]::new);
+        sending.lock();
+        try {
+            touched.addAll(fields);
+            return cluster.redis().evalInteger(script, all);
+        } finally {
+            sending.unlock();
+        }
     }
 
     /**
@@ -262,16 +280,13 @@ final class TenantPeers implements Peers {
 
     @Override
     public Optional<String> reserveSocket(String user, int maxTotal, int maxPerUser) {
-        touched.add(field(SOCKETS));
-        touched.add(field(USER_SOCKETS, user));
         try {
-            long answer = cluster.redis()
-                    .evalInteger(
+            List<String> fields = List.of(field(SOCKETS), field(USER_SOCKETS, user));
+            long answer = send(
+                            fields,
                             ClusterScripts.RESERVE,
-                            ClusterPeers.PREFIX,
-                            cluster.node(),
-                            field(SOCKETS),
-                            field(USER_SOCKETS, user),
+                            fields.get(0),
+                            fields.get(1),
                             Integer.toString(maxTotal),
                             Integer.toString(maxPerUser))
                     .get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -293,20 +308,12 @@ final class TenantPeers implements Peers {
 
     @Override
     public void releaseSocket(String user) {
-        touched.add(field(SOCKETS));
-        touched.add(field(USER_SOCKETS, user));
-        cluster.redis()
-                .evalInteger(
-                        ClusterScripts.RELEASE,
-                        ClusterPeers.PREFIX,
-                        cluster.node(),
-                        field(SOCKETS),
-                        field(USER_SOCKETS, user))
-                .exceptionally(error -> {
-                    cluster.warnings().failed("event=cluster-quota-release outcome=failed");
-                    cluster.countLost();
-                    return 0L;
-                });
+        List<String> fields = List.of(field(SOCKETS), field(USER_SOCKETS, user));
+        send(fields, ClusterScripts.RELEASE, fields.get(0), fields.get(1)).exceptionally(error -> {
+            cluster.warnings().failed("event=cluster-quota-release outcome=failed");
+            cluster.countLost();
+            return 0L;
+        });
     }
 
     @Override
@@ -348,28 +355,34 @@ final class TenantPeers implements Peers {
      * Makes this node's copy in Redis what it holds by its own counts: its users online and in rooms, its sockets. A
      * count lost while Redis was unreachable, or everything after Redis restarted empty or this node was taken for
      * dead, is put right without a socket dropped (closing them made every client of every node reconnect after a
-     * Redis restart). No event is sent: the lists follow the counts put right. Sockets coming and going meanwhile may
-     * leave it a count off until the next reconciliation. Waits for Redis; false when it could not be reached.
+     * Redis restart). No event is sent: the lists follow the counts put right. Presence never drifts by it: its
+     * counts are sent in order with it ({@link #sending}) and set, not added ({@link ClusterScripts#COUNT}); a socket
+     * coming or going meanwhile may leave the sockets' count one off until the next reconciliation. Waits for Redis;
+     * false when it could not be reached.
      */
     boolean reconcile() {
-        Set<String> changed = new HashSet<>(touched);
-        touched.removeAll(changed);
-        Held held = departures.held();
+        Set<String> changed;
+        Set<String> gone;
         Map<String, String> counts = new HashMap<>();
-        held.online().forEach(user -> counts.put(field(ONLINE, user), "1"));
-        held.rooms().forEach((room, users) -> users.forEach(user -> counts.put(field(ROOM, room, user), "1")));
-        int sockets = 0;
-        for (Map.Entry<String, Integer> user : held.sockets().entrySet()) {
-            counts.put(field(USER_SOCKETS, user.getKey()), Integer.toString(user.getValue()));
-            sockets += user.getValue();
-        }
-        if (sockets > 0) {
-            counts.put(field(SOCKETS), Integer.toString(sockets));
-        }
-        Set<String> gone = new HashSet<>(reconciled);
-        gone.addAll(changed);
-        gone.removeAll(counts.keySet());
+        List<CompletableFuture<Long>> sent = new ArrayList<>();
+        sending.lock(); // a count made after this reading reaches Redis after what it sends
         try {
+            changed = new HashSet<>(touched);
+            touched.removeAll(changed);
+            Held held = departures.held();
+            held.online().forEach(user -> counts.put(field(ONLINE, user), "1"));
+            held.rooms().forEach((room, users) -> users.forEach(user -> counts.put(field(ROOM, room, user), "1")));
+            int sockets = 0;
+            for (Map.Entry<String, Integer> user : held.sockets().entrySet()) {
+                counts.put(field(USER_SOCKETS, user.getKey()), Integer.toString(user.getValue()));
+                sockets += user.getValue();
+            }
+            if (sockets > 0) {
+                counts.put(field(SOCKETS), Integer.toString(sockets));
+            }
+            gone = new HashSet<>(reconciled);
+            gone.addAll(changed);
+            gone.removeAll(counts.keySet());
             List<Map.Entry<String, String>> pairs = new ArrayList<>(counts.entrySet());
             for (int from = 0; from < pairs.size(); from += RECONCILE_CHUNK) {
                 List<String> arguments = new ArrayList<>();
@@ -380,14 +393,21 @@ final class TenantPeers implements Peers {
                     arguments.add(pair.getKey());
                     arguments.add(pair.getValue());
                 });
-                reconcile(arguments);
+                sent.add(reconcile(arguments));
             }
             List<String> removed = new ArrayList<>(gone);
             for (int from = 0; from < removed.size(); from += RECONCILE_CHUNK) {
                 List<String> arguments = new ArrayList<>();
                 arguments.add("0");
                 arguments.addAll(removed.subList(from, Math.min(removed.size(), from + RECONCILE_CHUNK)));
-                reconcile(arguments);
+                sent.add(reconcile(arguments));
+            }
+        } finally {
+            sending.unlock();
+        }
+        try {
+            for (CompletableFuture<Long> chunk : sent) {
+                chunk.get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
             reconciled = counts.keySet();
             return true;
@@ -411,10 +431,11 @@ final class TenantPeers implements Peers {
         return reconciled.isEmpty() ? 0 : sweep.next(budget);
     }
 
-    private void reconcile(List<String> arguments) throws Exception {
+    /** Sends a chunk of a reconciliation (its pairs, or its removals); {@link #sending} is held. */
+    private CompletableFuture<Long> reconcile(List<String> arguments) {
         String[] all = Stream.concat(Stream.of(ClusterPeers.PREFIX, cluster.node()), arguments.stream())
                 .toArray(String[]::new);
-        cluster.redis().evalInteger(ClusterScripts.RECONCILE, all).get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        return cluster.redis().evalInteger(ClusterScripts.RECONCILE, all);
     }
 
     @Override
