@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,13 +36,18 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     /** The longest a round of sweeps (one a reconciliation's period) goes on. */
     static final Duration SWEEP_ROUND = Duration.ofSeconds(2);
     /**
-     * A dead node's fields taken out per BEAT call ({@link ClusterScripts#BEAT}), ~10 ms of Redis here; up to
-     * {@link #REAP_CALLS_PER_BEAT} calls a beat, the rest at the next. A node of 100,000 room fields: 100 calls of at
-     * most 15 ms, ~1 s of Redis in all (one call of 0.54 s before: every node's Redis calls waited that long).
+     * The work of a BEAT call that reaps ({@link ClusterScripts#BEAT}): 1,000 of a dead node's fields with 2 nodes in
+     * the set, ~10 ms of Redis here, fewer with more nodes (each field is summed over them); up to
+     * {@link #REAP_CALLS_PER_BEAT} calls and {@link #REAP_TIME_PER_BEAT} a beat, the rest at the next. A node of
+     * 100,000 room fields: 100 calls of at most 15 ms, ~1 s of Redis in all (one call of 0.54 s before: every node's
+     * Redis calls waited that long).
      */
-    static final int REAPED_PER_CALL = 1_000;
+    static final int REAP_WORK_PER_CALL = 10_000;
 
     static final int REAP_CALLS_PER_BEAT = 100;
+    static final Duration REAP_TIME_PER_BEAT = Duration.ofSeconds(1);
+    /** How long closing waits for a beat under way (a reaping call's answer, its departures told). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     /** The prefix of this feature's Redis keys. */
     static final String PREFIX = "chat:cluster:";
     /** Separates the parts of a hash field: no name (namespace, room, user) holds it. */
@@ -61,6 +69,8 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     private final ScheduledThreadPoolExecutor sweeps;
     /** Where the last round of sweeps stopped: the next starts with the tenant after it (sweep thread only). */
     private String lastSwept = "";
+    /** Set by {@link #close}: a beat makes no more reaping calls. */
+    private volatile boolean closing;
     /** Whether a beat reached Redis already (only the beat thread reads and writes it, after the constructor's). */
     private volatile boolean beaten;
     /** Whether this node's copy in Redis may have drifted: a beat failed, or a reconciliation (beat thread only). */
@@ -83,6 +93,7 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
         this.beats = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("cluster-beat").daemon().factory());
         beats.setRemoveOnCancelPolicy(true);
+        requireRedis62(redis);
         beat(); // in the set of nodes before the first socket is counted
         long every = beatEvery.toMillis();
         beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
@@ -90,6 +101,26 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
                 1, Thread.ofPlatform().name("cluster-sweep").daemon().factory());
         long sweepEvery = every * RECONCILE_EVERY_BEATS;
         sweeps.scheduleWithFixedDelay(this::sweepRound, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * An older Redis is refused at the start, not found out at the first reap of a dead node (whose every beat would
+     * then fail). Unreachable now: nothing to tell yet.
+     */
+    private static void requireRedis62(RedisCluster redis) {
+        try {
+            redis.evalStrings(ClusterScripts.VERSION_PROBE, PREFIX).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (String.valueOf(e.getCause().getMessage())
+                    .toLowerCase(Locale.ROOT)
+                    .contains("unknown redis command")) {
+                throw new IllegalStateException("the cluster needs Redis 6.2 or later (HRANDFIELD)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            LOGGER.log(System.Logger.Level.DEBUG, "event=cluster-redis-version outcome=unanswered");
+        }
     }
 
     /**
@@ -199,18 +230,20 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
             boolean absent = false;
             long left;
             int calls = 0;
+            long until = System.nanoTime() + REAP_TIME_PER_BEAT.toNanos();
             do { // a dead node's fields a part per call: Redis serves the other nodes between two
                 List<String> answer = redis.evalStrings(
                                 ClusterScripts.BEAT,
                                 PREFIX,
                                 node(),
                                 Long.toString(deadAfter.toMillis()),
-                                Integer.toString(REAPED_PER_CALL))
+                                Integer.toString(REAP_WORK_PER_CALL))
                         .get(deadAfter.toMillis(), TimeUnit.MILLISECONDS);
                 absent |= answer.getFirst().equals("absent");
                 left = Long.parseLong(answer.get(1));
                 answer.subList(2, answer.size()).forEach(this::departed);
-            } while (left > 0 && ++calls < REAP_CALLS_PER_BEAT);
+                // a call sent is answered whole (its users are out of the lists already): closing waits for it
+            } while (left > 0 && ++calls < REAP_CALLS_PER_BEAT && System.nanoTime() < until && !closing);
             if (absent && beaten) {
                 // Redis restarted empty, or this node was cut off alone for longer than DEAD_AFTER and another node
                 // reaped it, or began to (and told its users offline): what it holds is gone from the cluster
@@ -283,8 +316,17 @@ public final class ClusterPeers implements Peers.Factory, AutoCloseable {
     /** Stops beating and marks this node dead, so that another node clears what it held at its next beat. */
     @Override
     public void close() {
-        beats.shutdownNow();
+        closing = true;
+        beats.shutdown(); // a beat under way ends after the call it made (its departures told), never mid-call
         sweeps.shutdownNow();
+        try {
+            if (!beats.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                beats.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            beats.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         warnings.flushAll();
         try {
             redis.evalInteger(ClusterScripts.LEAVE, PREFIX, node()).get(2, TimeUnit.SECONDS);

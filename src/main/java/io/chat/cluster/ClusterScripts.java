@@ -120,14 +120,16 @@ final class ClusterScripts {
             """;
 
     /**
-     * ARGV: prefix, node, ms after which a node that did not beat is dead, most fields reaped per call. This node
-     * beats; each dead node is marked (score 0) and its fields are taken out, at most that many per call over all of
-     * them, so that a node that held 100,000 never holds Redis for long: answered are the fields no node in the set
+     * ARGV: prefix, node, ms after which a node that did not beat is dead, work of a call (fields reaped times 8 + the
+     * nodes in the set: 10,000 is 1,000 fields with 2 nodes, 555 with 10). This node beats; each dead node is marked
+     * (score 0) and its fields are taken out, that many per call over all of them, so that a node that held 100,000
+     * never holds Redis for long: answered are the fields no node in the set
      * holds any more (each by exactly one caller, since the script is atomic), the users and room members that went
      * with it. A dead node stays in the set until its hash is empty, so what it still holds counts until its turn
      * comes, as before its reap began; the caller calls again while fields are left. A node whose own last beat is as
      * old reaps nobody this time: Redis was unreachable for every node (an outage), not only for the silent ones,
-     * which beat again within a beat of Redis coming back. The answer: {@code absent} when this node was not in the
+     * which beat again within a beat of Redis coming back; nor does a node that was not in the set or was marked dead
+     * (it may be the first to beat after an outage). The answer: {@code absent} when this node was not in the
      * set (its first beat, or it was reaped) or was marked dead (a reap of it began, or it left), else
      * {@code known}; then how many fields dead nodes still hold; then the fields gone. A node that was out of the set
      * puts what it counted meanwhile in the lists again ({@link #INDEX}); one marked dead stayed in the set, so its
@@ -151,10 +153,13 @@ final class ClusterScripts {
               for members, where in pairs(added) do rescore(members, where[1], where[2]) end
             end
             local gone = {known and 'known' or 'absent', '0'}
-            if known and now - tonumber(before) > tonumber(ARGV[3]) then
-              return gone -- this node could not beat either: Redis was out for all, nobody is reaped for it
+            if not known or now - tonumber(before) > tonumber(ARGV[3]) then
+              -- only a node that beat within the time reaps: after an outage every beat is as old, and a node new,
+              -- restarted or being reaped may be the first to beat again
+              return gone
             end
-            local budget, left = tonumber(ARGV[4]), 0
+            -- the work of a call is about its fields times the nodes each field is summed over
+            local budget, left = math.max(1, math.floor(tonumber(ARGV[4]) / (8 + redis.call('ZCARD', nodes)))), 0
             for _, dead in ipairs(redis.call('ZRANGEBYSCORE', nodes, '-inf', now - tonumber(ARGV[3]))) do
               redis.call('ZADD', nodes, 0, dead)
               local key = held .. dead
@@ -196,6 +201,11 @@ final class ClusterScripts {
               if redis.call('HDEL', held .. ARGV[2], ARGV[i]) == 1 then index(ARGV[i], sum(ARGV[i])) end
             end
             return 0
+            """;
+
+    /** ARGV: prefix. Fails on a Redis older than 6.2, which has no {@code HRANDFIELD} ({@link #BEAT} reaps with it). */
+    static final String VERSION_PROBE = """
+            return redis.call('HRANDFIELD', ARGV[1] .. 'version-probe', 1)
             """;
 
     /** ARGV: prefix, namespace, room. The users in the room on any node ({@link #INDEX}). */

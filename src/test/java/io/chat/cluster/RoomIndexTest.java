@@ -49,6 +49,9 @@ class RoomIndexTest {
     }
 
     /** A prefix of its own for each test: its keys meet no other test's. */
+    /** The work of a BEAT call that reaps 100 fields with 3 nodes in the set: 100 x (8 + 3). */
+    private static final String HUNDRED_FIELDS_OF_3 = "1100";
+
     private static String newPrefix() {
         return ClusterPeers.PREFIX + "index" + ++prefixes + ":";
     }
@@ -70,7 +73,7 @@ class RoomIndexTest {
     }
 
     private static void beat(String prefix, String node, long deadAfterMillis) throws Exception {
-        strings(ClusterScripts.BEAT, prefix, node, Long.toString(deadAfterMillis), "1000");
+        strings(ClusterScripts.BEAT, prefix, node, Long.toString(deadAfterMillis), "10000");
     }
 
     private static Set<String> members(String prefix, String room) throws Exception {
@@ -198,7 +201,7 @@ class RoomIndexTest {
         count(prefix, "x", roomField("lobby", "alice"), 1);
         count(prefix, "b", roomField("lobby", "alice"), 1);
         count(prefix, "b", roomField("lobby", "alice"), -1);
-        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "x", "10000", "1000"));
+        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "x", "10000", "10000"));
         assertEquals(Set.of("alice"), members(prefix, "lobby"), "x, in the set again, counts alice");
     }
 
@@ -216,7 +219,7 @@ class RoomIndexTest {
         }
         eval(ClusterScripts.LEAVE, prefix, "x");
         List<String> gone = new ArrayList<>();
-        List<String> answer = strings(ClusterScripts.BEAT, prefix, "a", "10000", "100");
+        List<String> answer = strings(ClusterScripts.BEAT, prefix, "a", "10000", HUNDRED_FIELDS_OF_3);
         assertEquals(List.of("known", "150"), answer.subList(0, 2));
         gone.addAll(answer.subList(2, answer.size()));
         assertEquals(250 - gone.size(), members(prefix, "lobby").size(), "x's fields not reaped yet still count");
@@ -227,7 +230,7 @@ class RoomIndexTest {
                 .orElseThrow();
         count(prefix, "b", staying, 1);
         for (String caller : List.of("b", "a")) { // each call reaps its own part: no field answered twice
-            answer = strings(ClusterScripts.BEAT, prefix, caller, "10000", "100");
+            answer = strings(ClusterScripts.BEAT, prefix, caller, "10000", HUNDRED_FIELDS_OF_3);
             gone.addAll(answer.subList(2, answer.size()));
         }
         assertEquals("0", answer.get(1));
@@ -239,13 +242,30 @@ class RoomIndexTest {
     }
 
     @Test
+    void afterAnOutageOnlyANodeThatBeatInTimeReaps() throws Exception {
+        String prefix = newPrefix();
+        for (String node : List.of("a", "b", "x")) {
+            beat(prefix, node, 10_000);
+        }
+        count(prefix, "a", roomField("lobby", "alice"), 1);
+        count(prefix, "b", roomField("lobby", "bob"), 1);
+        count(prefix, "x", roomField("lobby", "xena"), 1);
+        eval(ClusterScripts.LEAVE, prefix, "x"); // x's reap began
+        Thread.sleep(30); // Redis out for longer than nodes live without a beat (30 ms, for the test)
+        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "x", "20", "10000"), "x first");
+        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "n", "20", "10000"), "a new node");
+        assertEquals(List.of("known", "0"), strings(ClusterScripts.BEAT, prefix, "a", "20", "10000"), "a, as old");
+        assertEquals(Set.of("alice", "bob", "xena"), members(prefix, "lobby"), "nobody reaped");
+    }
+
+    @Test
     void aNodeReapedWhileItRanLeavesNothingWhenItLeaves() throws Exception {
         String prefix = xReapedWhileItRuns();
         count(prefix, "x", roomField("lobby", "alice"), 1); // out of the set: counted nowhere, listed nowhere
         eval(ClusterScripts.LEAVE, prefix, "x"); // it stops before its next beat
         assertEquals(List.of("a"), strings(LISTED, prefix));
         assertEquals(List.of(), strings(FIELDS, prefix + "held:x"));
-        assertEquals(List.of("known", "0"), strings(ClusterScripts.BEAT, prefix, "a", "10000", "10"));
+        assertEquals(List.of("known", "0"), strings(ClusterScripts.BEAT, prefix, "a", "10000", "10000"));
         assertEquals(Set.of(), members(prefix, "lobby"));
     }
 
@@ -260,13 +280,14 @@ class RoomIndexTest {
             copy.put(roomField("lobby", "u" + i), 1);
         }
         eval(ClusterScripts.LEAVE, prefix, "x"); // taken for dead while it runs
+        // 10 fields with 2 nodes in the set: a work of 10 x (8 + 2)
         assertEquals(
-                10, strings(ClusterScripts.BEAT, prefix, "a", "10000", "10").size() - 2);
-        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "x", "10000", "10"));
+                10, strings(ClusterScripts.BEAT, prefix, "a", "10000", "100").size() - 2);
+        assertEquals(List.of("absent", "0"), strings(ClusterScripts.BEAT, prefix, "x", "10000", "100"));
         assertEquals(20, members(prefix, "lobby").size(), "what x still held stayed listed");
         reconcile(prefix, "x", copy);
         assertEquals(30, members(prefix, "lobby").size());
-        assertEquals(List.of("known", "0"), strings(ClusterScripts.BEAT, prefix, "a", "10000", "10"));
+        assertEquals(List.of("known", "0"), strings(ClusterScripts.BEAT, prefix, "a", "10000", "100"));
     }
 
     /** The COUNT of a build that kept no lists: a rolling upgrade's old nodes. */
@@ -425,7 +446,7 @@ class RoomIndexTest {
 
     /** A beat that reaps at most two fields of dead nodes: the fuzz meets reaps in progress. */
     private static List<String> partBeat(String prefix, String node) throws Exception {
-        return strings(ClusterScripts.BEAT, prefix, node, "10000", "2");
+        return strings(ClusterScripts.BEAT, prefix, node, "10000", "22"); // 2 fields of 3 nodes
     }
 
     /** A running node other than this one, else any other. */
