@@ -42,8 +42,10 @@ class ReapBench {
                 RedisCluster c = RedisCluster.connect(RedisAdapterConfig.defaults(redis.uri()))) {
             for (int n : new int[] {20_000, 100_000}) {
                 String prefix = "chat:cluster:p" + n + ":";
-                c.evalStrings(ClusterScripts.BEAT, prefix, "a", "10000", "10000").get(10, TimeUnit.SECONDS);
-                c.evalStrings(ClusterScripts.BEAT, prefix, "x", "10000", "10000").get(10, TimeUnit.SECONDS);
+                c.evalStrings(ClusterScripts.BEAT, prefix, "a", "10000", "10000")
+                        .get(10, TimeUnit.SECONDS);
+                c.evalStrings(ClusterScripts.BEAT, prefix, "x", "10000", "10000")
+                        .get(10, TimeUnit.SECONDS);
                 c.evalInteger(FILL, prefix, "x", Integer.toString(n)).get(60, TimeUnit.SECONDS);
                 c.evalInteger(ClusterScripts.LEAVE, prefix, "x").get(10, TimeUnit.SECONDS);
                 redis.command("CONFIG SET slowlog-log-slower-than 500");

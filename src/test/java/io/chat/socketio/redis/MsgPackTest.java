@@ -100,6 +100,21 @@ class MsgPackTest {
         assertThrows(MsgPack.MalformedException.class, () -> decode("c0c0"), "trailing bytes");
     }
 
+    @Test
+    void messagesLargerThanThePackersBufferRoundTrip() {
+        ArrayNode message = NODES.arrayNode().add("uid");
+        ArrayNode data = message.addObject().put("type", 2).put("nsp", "/acme").putArray("data");
+        data.add("message")
+                .add("é😀".repeat(3_000))
+                .add("x".repeat(511))
+                .add("y".repeat(512))
+                .add(new byte[2_000]);
+        for (int i = 0; i < 300; i++) {
+            data.addObject().put("n", i).put("text", "word " + i);
+        }
+        assertEquals(message.toString(), MsgPack.decode(MsgPack.encode(message)).toString());
+    }
+
     /**
      * A length or count prefix larger than the bytes that follow is refused before anything is allocated for it: a
      * few bytes published on a channel made the decoder allocate what their prefix claimed (256 MiB here, up to 2 GiB).
