@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,10 @@ final class TenantChat {
     private static final System.Logger LOGGER = System.getLogger(TenantChat.class.getName());
     // pages' counts; their bytes are bounded too, in the one place every answer of entries goes through (MessagePages)
     private static final int JOIN_HISTORY = 50;
+    /** Where a join goes on once the cluster said its socket-id-shaped room is no other node's socket's. */
+    private static final Executor JOIN_CHECKED =
+            runnable -> Thread.ofVirtual().name("chat-join-checked").start(runnable);
+
     private static final int SINCE_PAGE = 500;
     private static final int FETCH_DEFAULT = 50;
     private static final int FETCH_MAX = 100;
@@ -823,20 +828,24 @@ final class TenantChat {
         }
         CompletableFuture<Void> checked = new CompletableFuture<>();
         work(socket).joinChecking(checked);
-        peers.isSocketElsewhere(room).whenComplete((elsewhere, error) -> {
-            try {
-                if (error != null) {
-                    Acks.fail(ack, UNAVAILABLE, "room check unavailable");
-                } else if (elsewhere) {
-                    Acks.fail(ack, FORBIDDEN, Payloads.ROOM_NOT_ALLOWED);
-                    refused(socket);
-                } else {
-                    runConnected(socket, "room:join", ack, then);
-                }
-            } finally {
-                checked.complete(null); // the socket is in the room by now, or will not be
-            }
-        });
+        // answered on Redis's I/O thread: the join (and its count) goes on elsewhere, never holding that thread
+        peers.isSocketElsewhere(room)
+                .whenCompleteAsync(
+                        (elsewhere, error) -> {
+                            try {
+                                if (error != null) {
+                                    Acks.fail(ack, UNAVAILABLE, "room check unavailable");
+                                } else if (elsewhere) {
+                                    Acks.fail(ack, FORBIDDEN, Payloads.ROOM_NOT_ALLOWED);
+                                    refused(socket);
+                                } else {
+                                    runConnected(socket, "room:join", ack, then);
+                                }
+                            } finally {
+                                checked.complete(null); // the socket is in the room by now, or will not be
+                            }
+                        },
+                        JOIN_CHECKED);
     }
 
     /** Runs {@code then} once the socket's joins that wait for the cluster ({@link #unlessSocketElsewhere}) are done. */

@@ -83,18 +83,12 @@ final class ClusterScripts {
             """;
 
     /**
-     * ARGV: prefix, node, field, delta: 1 when this node now holds the field (a user online, a user in a room), -1 when
-     * it no longer does. Sets this node's count of the field to 1 or 0, not adds: a reconciliation that read this
-     * node's counts after the change and reached Redis before it set it already (added, the count would be 2, and the
-     * user never leave). Answers the cluster's total afterwards (this node's count included even when it is not, or no
-     * longer, in the set of nodes).
+     * ARGV: prefix, node, field, delta. Adds {@code delta} to this node's count of the field (added, not set: a tab's
+     * leave and another's arrival, counted here in one order and sent in the other, still add up); answers the
+     * cluster's total afterwards (this node's count included even when it is not, or no longer, in the set of nodes).
      */
     static final String COUNT = SUM + INDEX + """
-            if tonumber(ARGV[4]) > 0 then
-              redis.call('HSET', held .. ARGV[2], ARGV[3], '1')
-            else
-              redis.call('HDEL', held .. ARGV[2], ARGV[3])
-            end
+            add(ARGV[3], tonumber(ARGV[4]))
             index(ARGV[3], sum(ARGV[3]))
             return total(ARGV[3])
             """;

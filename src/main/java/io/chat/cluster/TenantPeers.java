@@ -10,7 +10,9 @@ import io.chat.socketio.redis.RedisCluster;
 import io.chat.socketio.redis.SocketSnapshot;
 import io.chat.tenant.Limits;
 import io.chat.tenant.Tenant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +57,8 @@ final class TenantPeers implements Peers {
 
     /** Fields set or removed by one call of {@link ClusterScripts#RECONCILE}: bounds how long it holds Redis. */
     private static final int RECONCILE_CHUNK = 500;
+    /** A reconciliation's chunks sent and not answered yet, at most: other calls of the node get in between. */
+    private static final int RECONCILE_IN_FLIGHT = 8;
 
     /** How long a CONNECT waits for the cluster's socket quota before it counts on this node's only. */
     private static final long RESERVE_WAIT_MILLIS = 2_000;
@@ -355,16 +359,16 @@ final class TenantPeers implements Peers {
      * Makes this node's copy in Redis what it holds by its own counts: its users online and in rooms, its sockets. A
      * count lost while Redis was unreachable, or everything after Redis restarted empty or this node was taken for
      * dead, is put right without a socket dropped (closing them made every client of every node reconnect after a
-     * Redis restart). No event is sent: the lists follow the counts put right. Presence never drifts by it: its
-     * counts are sent in order with it ({@link #sending}) and set, not added ({@link ClusterScripts#COUNT}); a socket
-     * coming or going meanwhile may leave the sockets' count one off until the next reconciliation. Waits for Redis;
-     * false when it could not be reached.
+     * Redis restart). No event is sent: the lists follow the counts put right. A count made after its reading reaches
+     * Redis after it ({@link #sending}); one the chat made just before its reading and sends just after it is counted
+     * twice until the next reconciliation (rare: it needs a reading within that instant). Waits for Redis; false when
+     * it could not be reached.
      */
     boolean reconcile() {
-        Set<String> changed;
-        Set<String> gone;
+        Set<String> changed = Set.of();
+        Set<String> gone = Set.of();
         Map<String, String> counts = new HashMap<>();
-        List<CompletableFuture<Long>> sent = new ArrayList<>();
+        Deque<CompletableFuture<Long>> sent = new ArrayDeque<>();
         sending.lock(); // a count made after this reading reaches Redis after what it sends
         try {
             changed = new HashSet<>(touched);
@@ -393,21 +397,18 @@ final class TenantPeers implements Peers {
                     arguments.add(pair.getKey());
                     arguments.add(pair.getValue());
                 });
-                sent.add(reconcile(arguments));
+                reconcile(arguments, sent);
             }
             List<String> removed = new ArrayList<>(gone);
             for (int from = 0; from < removed.size(); from += RECONCILE_CHUNK) {
                 List<String> arguments = new ArrayList<>();
                 arguments.add("0");
                 arguments.addAll(removed.subList(from, Math.min(removed.size(), from + RECONCILE_CHUNK)));
-                sent.add(reconcile(arguments));
+                reconcile(arguments, sent);
             }
-        } finally {
             sending.unlock();
-        }
-        try {
-            for (CompletableFuture<Long> chunk : sent) {
-                chunk.get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            while (!sent.isEmpty()) {
+                sent.poll().get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
             reconciled = counts.keySet();
             return true;
@@ -419,6 +420,10 @@ final class TenantPeers implements Peers {
             }
             cluster.warnings().failed("event=cluster-reconcile outcome=failed");
             return false;
+        } finally {
+            if (sending.isHeldByCurrentThread()) {
+                sending.unlock();
+            }
         }
     }
 
@@ -431,11 +436,18 @@ final class TenantPeers implements Peers {
         return reconciled.isEmpty() ? 0 : sweep.next(budget);
     }
 
-    /** Sends a chunk of a reconciliation (its pairs, or its removals); {@link #sending} is held. */
-    private CompletableFuture<Long> reconcile(List<String> arguments) {
+    /**
+     * Sends a chunk of a reconciliation (its pairs, or its removals), {@link #sending} held, after waiting for the
+     * oldest of those in flight when {@link #RECONCILE_IN_FLIGHT} are: a big tenant's chunks, all sent at once, held
+     * every other call of the node (one connection) behind them.
+     */
+    private void reconcile(List<String> arguments, Deque<CompletableFuture<Long>> sent) throws Exception {
+        if (sent.size() >= RECONCILE_IN_FLIGHT) {
+            sent.poll().get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
         String[] all = Stream.concat(Stream.of(ClusterPeers.PREFIX, cluster.node()), arguments.stream())
                 .toArray(String[]::new);
-        return cluster.redis().evalInteger(ClusterScripts.RECONCILE, all);
+        sent.add(cluster.redis().evalInteger(ClusterScripts.RECONCILE, all));
     }
 
     @Override

@@ -349,8 +349,9 @@ class RoomIndexTest {
         }
         ListSweep sweep = new ListSweep(connection, prefix, NAMESPACE);
         int dropped = sweep.next(1_000);
-        // about 1,000 users looked at: 10 pages of 100 rooms and 10 calls of 100 rooms each, not one call a room
-        assertTrue(sweep.calls() <= 25, "1,000 rooms of one user took " + sweep.calls() + " calls");
+        // about 1,000 users looked at: ~10 pages of ~100 rooms (ZSCAN's COUNT is a hint: 26 calls were seen once) and
+        // 10 calls of 100 rooms each, not one call a room
+        assertTrue(sweep.calls() <= 40, "1,000 rooms of one user took " + sweep.calls() + " calls");
         for (int i = 0; i < 3; i++) {
             dropped += sweep.next(1_000);
         }
