@@ -117,9 +117,8 @@ final class ClusterScripts {
      * ARGV: prefix, node, ms after which a node that did not beat is dead, work of a call (fields reaped times 8 + the
      * nodes in the set: 10,000 is 1,000 fields with 2 nodes, 555 with 10). This node beats; each dead node is marked
      * (score 0) and its fields are taken out, that many per call over all of them, so that a node that held 100,000
-     * never holds Redis for long: answered are the fields no node in the set
-     * holds any more (each by exactly one caller, since the script is atomic), the users and room members that went
-     * with it. A dead node stays in the set until its hash is empty, so what it still holds counts until its turn
+     * never holds Redis for long: answered are the fields no node in the set holds any more (each by exactly one
+     * caller, since the script is atomic), the users and room members that went with it. A dead node stays in the set until its hash is empty, so what it still holds counts until its turn
      * comes, as before its reap began; the caller calls again while fields are left. A node whose own last beat is as
      * old reaps nobody this time: Redis was unreachable for every node (an outage), not only for the silent ones,
      * which beat again within a beat of Redis coming back; nor does a node that was not in the set or was marked dead

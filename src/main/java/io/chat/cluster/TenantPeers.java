@@ -180,8 +180,7 @@ final class TenantPeers implements Peers {
 
     /** Sends a script that changes this node's counts of {@code fields}, in order with the reconciliations. */
     private CompletableFuture<Long> send(List<String> fields, String script, String... arguments) {
-        String[] all = Stream.concat(Stream.of(ClusterPeers.PREFIX, cluster.node()), Stream.of(arguments))
-                .toArray(String[]::new);
+        String[] all = nodeArguments(Stream.of(arguments));
         sending.lock();
         try {
             touched.addAll(fields);
@@ -445,14 +444,19 @@ final class TenantPeers implements Peers {
         if (sent.size() >= RECONCILE_IN_FLIGHT) {
             sent.poll().get(RESERVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         }
-        String[] all = Stream.concat(Stream.of(ClusterPeers.PREFIX, cluster.node()), arguments.stream())
-                .toArray(String[]::new);
+        String[] all = nodeArguments(arguments.stream());
         sent.add(cluster.redis().evalInteger(ClusterScripts.RECONCILE, all));
     }
 
     @Override
     public void close() {
         cluster.closed(this);
+    }
+
+    /** A script's ARGV for this node's counts: the prefix, this node, then {@code rest}. */
+    private String[] nodeArguments(Stream<String> rest) {
+        return Stream.concat(Stream.of(ClusterPeers.PREFIX, cluster.node()), rest)
+                .toArray(String[]::new);
     }
 
     /** A hash field or key suffix of this tenant: its namespace, a kind, and names. */

@@ -16,7 +16,8 @@
  * the sum over the live nodes. Nodes beat every 2 s in a sorted set; a node silent for 10 s is dead, and the nodes
  * that beat after that take its hash apart, 1,000 fields per script call (a big node's reap never holds Redis for
  * long; what is not yet taken out still counts), and announce {@code user:offline} / {@code room:left} for what no
- * live node holds: a killed node's users go offline within 12 s (a node of 100,000 fields: ~1 s more). The lists ({@code presence:list},
+ * live node holds: a killed node's users go offline within 12 s (a node of 100,000 fields: ~1 s more). The lists
+ * ({@code presence:list},
  * {@code rooms:list}, {@code room:join}'s members) are kept by the same scripts, in the same step, from the same sums
  * (a hash of users per room, a sorted set of a tenant's rooms by their users), so an answer costs what it lists:
  * fetching every node's sockets with their rooms, socket.io's way, cost a tenant's every socket per list.
@@ -33,7 +34,8 @@
  * <p>Drift. A count changed while Redis could not be reached, or every count after Redis restarted empty (or after
  * this node was taken for dead), would leave the cluster's figures wrong for good; so a node sets its hash to what it
  * holds by its own counts ({@code TenantPeers.reconcile}) at the first beat after a failed one, when it finds itself
- * missing from the set of nodes or its reap begun, and every minute anyway. The socket cap held again 3 s after Redis restarted empty
+ * missing from the set of nodes or its reap begun, and every minute anyway. The socket cap held again 3 s after
+ * Redis restarted empty
  * ({@code ClusterPresenceTest}; never before).
  */
 package io.chat.cluster;
