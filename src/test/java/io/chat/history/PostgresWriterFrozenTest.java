@@ -118,8 +118,17 @@ class PostgresWriterFrozenTest {
         ProcessHandle postmaster =
                 ProcessHandle.of(backend[0]).orElseThrow().parent().orElseThrow();
         frozen.add(postmaster.pid());
-        postmaster.children().forEach(child -> frozen.add(child.pid()));
-        signal("-STOP", frozen);
+        signal("-STOP", frozen); // forks no more: its children, listed until no new one shows, are all there are
+        List<Long> more;
+        do {
+            more = postmaster
+                    .children()
+                    .map(ProcessHandle::pid)
+                    .filter(pid -> !frozen.contains(pid))
+                    .toList();
+            frozen.addAll(more);
+            signal("-STOP", more); // a backend forked just before the postmaster stopped answered the store's probe
+        } while (!more.isEmpty());
         return System.nanoTime();
     }
 
