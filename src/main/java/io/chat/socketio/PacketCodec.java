@@ -182,9 +182,10 @@ final class PacketCodec {
         try {
             return encodeInto(out, wireType, namespace, ackId, wire, attachments);
         } finally {
-            if (lent != null) {
-                lent.clear();
+            if (lent != null && lent.clear()) {
                 SCRATCH.giveBack(lent);
+            } else if (lent != null) {
+                SCRATCH.forget(); // grown by a big packet: dropped, and another made when one is needed
             }
         }
     }
@@ -231,18 +232,17 @@ final class PacketCodec {
      */
     private static final class Scratch extends ByteArrayOutputStream {
         private static final int INITIAL_BYTES = 1024;
-        /** A larger buffer (a big packet's) is dropped at {@link #clear()}, not kept by the lender for good. */
+        /** A stream grown larger (by a big packet) is not kept by the lender for good. */
         private static final int KEPT_BYTES = 16 * 1024;
 
         Scratch() {
             super(INITIAL_BYTES);
         }
 
-        void clear() {
-            if (buf.length > KEPT_BYTES) {
-                buf = new byte[INITIAL_BYTES];
-            }
+        /** Empties the stream for its next packet; false when it grew too large to keep. */
+        boolean clear() {
             count = 0;
+            return buf.length <= KEPT_BYTES;
         }
     }
 

@@ -28,7 +28,7 @@ public final class Lender<T> {
     /** An object that is the caller's until it gives it back, or null when all are lent. */
     public T borrow() {
         for (int i = 0; i < idle.length(); i++) {
-            // a plain read first: a failed swap on a slot that is empty would still take its cache line
+            // a read first: a swap on an empty slot would write it for nothing
             if (idle.get(i) != null) {
                 T object = idle.getAndSet(i, null);
                 if (object != null) {
@@ -36,10 +36,23 @@ public final class Lender<T> {
                 }
             }
         }
-        if (made.get() < idle.length() && made.incrementAndGet() <= idle.length()) {
-            return maker.get();
+        if (made.get() < idle.length()) {
+            if (made.incrementAndGet() <= idle.length()) {
+                try {
+                    return maker.get();
+                } catch (RuntimeException | Error e) {
+                    made.decrementAndGet(); // not made: another may be, later
+                    throw e;
+                }
+            }
+            made.decrementAndGet(); // lost the race for the last one
         }
         return null;
+    }
+
+    /** Instead of {@link #giveBack}: the caller keeps or drops what it borrowed, and another may be made for it. */
+    public void forget() {
+        made.decrementAndGet();
     }
 
     /** Gives back an object {@link #borrow()} lent; the caller does not touch it after. */

@@ -1,7 +1,6 @@
 package io.chat.socketio.engine;
 
 import io.chat.socketio.engine.WebSocketFrameReader.Frame;
-import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.ConnectionContext;
@@ -293,7 +292,7 @@ final class WebSocketConnection
                     continue;
                 }
                 try {
-                    ctx.dataWriter().writeNow(batch.joined());
+                    FrameWrites.write(batch.frames, batch.bytes, ctx.dataWriter()::writeNow);
                 } finally {
                     batch.sent();
                 }
@@ -348,27 +347,14 @@ final class WebSocketConnection
         return batch;
     }
 
-    /**
-     * The frames of one write, joined into one array: Helidon would copy a list of buffers into one array anyway
-     * (a slower copy, through a composite buffer), and a batch of one frame is written as it is. Several frames are
-     * joined into a lent array (a busy socket's batches, ~10% of a saturated node's allocation in W5's durable row by
-     * JFR's allocation samples, when each made its own), given back once the socket's write has returned: Helidon's
-     * writeNow writes to the socket before it returns and keeps no reference to the bytes.
-     */
+    /** The frames of one write ({@link FrameWrites} writes them), and the session bytes they hold until written. */
     private static final class Frames {
-        /** Room for a full batch and the probe reply, pong or close beside it. */
-        private static final int JOIN_BYTES = (int) MAX_BATCH_BYTES + 1024;
-        /** Two carriers write at once on two cores; the rest cover writers held in a slow socket's write. */
-        private static final Lender<byte[]> JOINS = new Lender<>(8, () -> new byte[JOIN_BYTES]);
-
         private final List<byte[]> frames = new ArrayList<>();
         private int bytes;
         /** The session whose queued bytes this batch holds until it is written, and how many. */
         private EngineSession heldFor;
 
         private long held;
-        /** The array this batch was joined into, lent by {@link #JOINS} until the write is over; else null. */
-        private byte[] lent;
 
         void heldFor(EngineSession session) {
             heldFor = session;
@@ -380,12 +366,8 @@ final class WebSocketConnection
             held += packet.size();
         }
 
-        /** The write is over: the session's bytes are not held any more, and a lent array goes back. */
+        /** The write is over: the session's bytes are not held any more. */
         void sent() {
-            if (lent != null) {
-                JOINS.giveBack(lent);
-                lent = null;
-            }
             if (heldFor != null) {
                 heldFor.sent(held);
             }
@@ -404,25 +386,6 @@ final class WebSocketConnection
 
         boolean isEmpty() {
             return frames.isEmpty();
-        }
-
-        /** The bytes to write; valid until {@link #sent()}. */
-        BufferData joined() {
-            if (frames.size() == 1) {
-                return BufferData.create(frames.getFirst());
-            }
-            byte[] joined = bytes <= JOIN_BYTES ? JOINS.borrow() : null;
-            if (joined != null) {
-                lent = joined;
-            } else {
-                joined = new byte[bytes];
-            }
-            int at = 0;
-            for (byte[] frame : frames) {
-                System.arraycopy(frame, 0, joined, at, frame.length);
-                at += frame.length;
-            }
-            return BufferData.create(joined, 0, bytes);
         }
     }
 

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -28,18 +31,41 @@ class LenderTest {
         assertSame(first, lender.borrow(), "the one given back is lent again");
         lender.giveBack(first);
         lender.giveBack(second);
-        lender.borrow();
-        lender.borrow();
+        Set<int[]> again = new HashSet<>(List.of(lender.borrow(), lender.borrow()));
+        assertEquals(Set.of(first, second), again, "both lent again, each once");
         assertNull(lender.borrow());
         assertEquals(2, made.get(), "never more made than its count");
     }
 
     @Test
+    void aForgottenOrUnmadeObjectCanBeMadeAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        Lender<Object> lender = new Lender<>(1, () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("the first one fails");
+            }
+            return new Object();
+        });
+        assertThrows(OutOfMemoryError.class, lender::borrow);
+        Object made = lender.borrow();
+        assertNotNull(made, "a failed making does not use up the count");
+        assertNull(lender.borrow());
+        lender.forget(); // the borrower dropped it
+        Object another = lender.borrow();
+        assertNotNull(another);
+        assertNotSame(made, another);
+        assertNull(lender.borrow());
+    }
+
+    /** A counter per lent object: two threads inside the same one at once would both see it above one. */
+    private record Counted(AtomicInteger holders) {}
+
+    @Test
     void manyThreadsNeverHoldTheSameObjectAtOnce() throws Exception {
-        Lender<Object> lender = new Lender<>(4, Object::new);
-        ConcurrentHashMap<Object, Boolean> held = new ConcurrentHashMap<>();
+        Lender<Counted> lender = new Lender<>(4, () -> new Counted(new AtomicInteger()));
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger lent = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
@@ -50,15 +76,21 @@ class LenderTest {
                     return;
                 }
                 for (int i = 0; i < 20_000; i++) {
-                    Object object = lender.borrow();
+                    Counted object = lender.borrow();
                     if (object == null) {
+                        refused.incrementAndGet();
                         continue;
                     }
                     lent.incrementAndGet();
-                    if (held.putIfAbsent(object, true) != null) {
+                    if (object.holders().incrementAndGet() != 1) {
                         overlaps.incrementAndGet();
                     }
-                    held.remove(object);
+                    for (int spin = 0; spin < 50; spin++) {
+                        Thread.onSpinWait(); // hold it a while, as a write does
+                    }
+                    if (object.holders().decrementAndGet() != 0) {
+                        overlaps.incrementAndGet();
+                    }
                     lender.giveBack(object);
                 }
             }));
@@ -68,11 +100,14 @@ class LenderTest {
             thread.join();
         }
         assertEquals(0, overlaps.get(), "an object lent to two threads at once");
-        assertEquals(true, lent.get() > 0);
-        // every object is back: all four can be borrowed again, and no fifth
+        assertTrue(lent.get() > 0, "lent " + lent + ", refused " + refused);
+        // every object is back: four can be borrowed again, each a different one, and no fifth
+        Set<Counted> all = new HashSet<>();
         for (int i = 0; i < 4; i++) {
-            assertNotNull(lender.borrow());
+            all.add(lender.borrow());
         }
+        assertEquals(4, all.size());
+        assertTrue(all.stream().allMatch(java.util.Objects::nonNull));
         assertNull(lender.borrow());
     }
 }
