@@ -32,11 +32,9 @@ final class FrameWrites {
             writeNow.accept(BufferData.create(frames.getFirst()));
             return;
         }
-        byte[] join = joins.borrow();
-        if (join == null) {
-            writeNow.accept(BufferData.create(joinedCopy(frames, bytes)));
-            return;
-        }
+        byte[] lent = joins.borrow();
+        // all lent: an array of the batch's size, which the loop below fills whole and writes once
+        byte[] join = lent != null ? lent : new byte[bytes];
         try {
             int at = 0;
             for (byte[] frame : frames) {
@@ -56,17 +54,9 @@ final class FrameWrites {
                 writeNow.accept(BufferData.create(join, 0, at));
             }
         } finally {
-            joins.giveBack(join);
+            if (lent != null) {
+                joins.giveBack(lent);
+            }
         }
-    }
-
-    private static byte[] joinedCopy(List<byte[]> frames, int bytes) {
-        byte[] joined = new byte[bytes];
-        int at = 0;
-        for (byte[] frame : frames) {
-            System.arraycopy(frame, 0, joined, at, frame.length);
-            at += frame.length;
-        }
-        return joined;
     }
 }
