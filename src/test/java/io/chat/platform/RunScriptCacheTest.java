@@ -82,12 +82,17 @@ class RunScriptCacheTest {
         env.put("PATH", root.resolve("bin") + ":/usr/bin:/bin");
         env.put("FAKE_ROOT", root.toString());
         env.put("FAKE_START", startOutcome);
+        env.remove("JDK_JAVA_OPTIONS");
         env.putAll(more);
         return builder.start();
     }
 
     private String run(String startOutcome) throws Exception {
-        Process process = start(startOutcome, Map.of());
+        return run(startOutcome, Map.of());
+    }
+
+    private String run(String startOutcome, Map<String, String> more) throws Exception {
+        Process process = start(startOutcome, more);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "scripts/run finished");
         List<String> runs = Files.readAllLines(root.resolve("java-args"));
         return runs.get(runs.size() - 1);
@@ -148,6 +153,16 @@ class RunScriptCacheTest {
         assertTrue(using.contains("-XX:AOTCache=" + cache) && !using.contains("AOTCacheOutput"), using);
         Files.delete(cache);
         assertFalse(run("ok").contains("AOTCache"), "none to use, none made");
+    }
+
+    @Test
+    void aCacheMadeUnderOtherJvmOptionsIsMadeAgain() throws Exception {
+        // one made under G1 or SerialGC is refused under ZGC (compressed oops differ), and the JVM would not remake it
+        run("ok");
+        Map<String, String> zgc = Map.of("JDK_JAVA_OPTIONS", "-Xmx1g -XX:+UseZGC");
+        assertTrue(run("ok", zgc).contains("-XX:AOTCacheOutput=" + cache), "other options: made again");
+        assertTrue(run("ok", zgc).contains("-XX:AOTCache=" + cache), "the same options: used");
+        assertTrue(run("ok").contains("-XX:AOTCacheOutput=" + cache), "back to none: made again");
     }
 
     @Test
