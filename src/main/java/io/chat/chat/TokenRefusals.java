@@ -73,7 +73,9 @@ final class TokenRefusals {
 
     /** The refusals of {@code tenant}'s session tokens from {@code address}'s network. */
     Bucket of(String tenant, String address, long nowNanos) {
-        String key = tenant + ' ' + network.apply(address);
+        // not '+': a concatenation's first run spins its class, and the training run that made the class cache
+        // (README, cold start) may never have refused a token, leaving that to a restart's first CONNECT (seen there)
+        String key = String.join(" ", tenant, network.apply(address));
         return byKey.of(key.length() <= MAX_KEY_LENGTH ? key : key.substring(0, MAX_KEY_LENGTH), nowNanos);
     }
 }

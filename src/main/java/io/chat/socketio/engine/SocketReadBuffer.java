@@ -2,6 +2,8 @@ package io.chat.socketio.engine;
 
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PlainSocket;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
 import java.util.Optional;
 
@@ -29,7 +31,12 @@ final class SocketReadBuffer {
     /** The most a frame's payload gets while it is read (a bigger frame takes several reads). */
     static final int BUSY_BYTES = 8192;
 
-    private static final Optional<Field> FIELD = find();
+    /**
+     * The field's setter as a method handle, not {@link Field#set}: the first {@code Field.set} of a run makes its
+     * accessor then, two method-handle forms spun on the first WebSocket's thread (a cold start's first CONNECT, seen
+     * in its class loads), where this handle's forms are the JDK's pre-generated ones.
+     */
+    private static final Optional<MethodHandle> SETTER = find();
 
     private SocketReadBuffer() {}
 
@@ -43,25 +50,27 @@ final class SocketReadBuffer {
      * field at each read). True when it did.
      */
     static boolean set(HelidonSocket socket, int bytes) {
-        if (FIELD.isEmpty() || !(socket instanceof PlainSocket plain)) {
+        if (SETTER.isEmpty() || !(socket instanceof PlainSocket plain)) {
             return false;
         }
         try {
-            FIELD.get().set(plain, new byte[bytes]);
+            SETTER.get().invokeExact(plain, new byte[bytes]);
             return true;
-        } catch (IllegalAccessException | RuntimeException e) {
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) { // invokeExact declares Throwable; the field write throws none but errors
             return false;
         }
     }
 
-    private static Optional<Field> find() {
+    private static Optional<MethodHandle> find() {
         try {
             Field field = PlainSocket.class.getDeclaredField("readBuffer");
             if (field.getType() != byte[].class) {
                 throw new NoSuchFieldException("readBuffer is not a byte[]");
             }
             field.setAccessible(true);
-            return Optional.of(field);
+            return Optional.of(MethodHandles.lookup().unreflectSetter(field));
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOGGER.log(
                     System.Logger.Level.INFO,
