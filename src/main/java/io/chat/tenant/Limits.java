@@ -43,34 +43,52 @@ public record Limits(
 
     /** The limit of that name (one of {@link #NAMES}). */
     public int value(String name) {
-        try {
-            return (int) Limits.class
-                    .getRecordComponents()[NAMES.indexOf(name)]
-                    .getAccessor()
-                    .invoke(this);
-        } catch (ReflectiveOperationException | IndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("no limit " + name, e);
+        int index = NAMES.indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException("no limit " + name);
         }
+        return values()[index];
     }
 
     /** These limits with some replaced, by name; throws IllegalArgumentException for a bad name or value. */
     public Limits with(Map<String, Integer> changes) {
-        Object[] values = new Object[NAMES.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = changes.getOrDefault(NAMES.get(i), value(NAMES.get(i)));
-        }
         if (!NAMES.containsAll(changes.keySet())) {
             throw new IllegalArgumentException("unknown limit");
         }
-        try {
-            Class<?>[] types = new Class<?>[values.length];
-            Arrays.fill(types, int.class);
-            return Limits.class.getDeclaredConstructor(types).newInstance(values);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause() instanceof IllegalArgumentException bad ? bad : new IllegalStateException(e);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+        int[] values = values();
+        for (int i = 0; i < values.length; i++) {
+            Integer changed = changes.get(NAMES.get(i));
+            if (changed != null) {
+                values[i] = changed;
+            }
         }
+        return of(values);
+    }
+
+    /*
+     * The components in their declared order, the order of NAMES, and back; written out rather than reached through
+     * reflection, whose first call of each accessor spun method-handle classes while a start read tenant.json (five
+     * seen in a cold start's class loads). LimitsByNameTest checks the order against the record's components.
+     */
+    private int[] values() {
+        return new int[] {
+            messagesPerSecond,
+            messageBurst,
+            roomsPerSocket,
+            socketsPerTenant,
+            loginFailuresPerMinute,
+            tenantMessagesPerSecond,
+            tenantMessageBurst,
+            eventsPerSecond,
+            eventBurst,
+            socketsPerUser
+        };
+    }
+
+    private static Limits of(int[] values) {
+        return new Limits(
+                values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8],
+                values[9]);
     }
 
     public static final int MAX_TEXT_LENGTH = 4000;
