@@ -21,6 +21,9 @@ final class SioConn {
     private final Socket socket;
     private final FrameReader in;
     private final OutputStream out;
+    /** How long each step of {@link #connect} took: TCP, the upgrade's 101, Engine.IO OPEN, the CONNECT's reply. */
+    private final long[] connectPhaseNanos = new long[4];
+
     volatile boolean open = true;
 
     private SioConn(Socket socket, int bufferSize) throws IOException {
@@ -46,33 +49,48 @@ final class SioConn {
                 socket.bind(new InetSocketAddress(source, 0));
             }
             socket.setTcpNoDelay(true);
+            long started = System.nanoTime();
             socket.connect(new InetSocketAddress(host, port), 10_000);
+            long connected = System.nanoTime();
             socket.setSoTimeout(15_000);
             SioConn conn = new SioConn(socket, bufferSize);
             conn.out.write(RawWebSocket.upgradeRequest(host, port, path + "?EIO=4&transport=websocket", null));
             conn.readHttpResponse();
+            long upgraded = System.nanoTime();
             String open = conn.nextText();
+            long opened = System.nanoTime();
             if (open == null || !open.startsWith("0{")) {
                 throw new IOException("no Engine.IO OPEN: " + open);
             }
             String prefix = nsp.equals("/") ? "40" : "40" + nsp + ",";
             conn.send(prefix + (auth == null ? "" : auth));
-            String connected = conn.nextText();
+            String reply = conn.nextText();
             // a cluster's node may pass on a broadcast (another node's user:online) between adding the socket and
             // writing the CONNECT answer; socket.io-client buffers such events until connected: skip them
             String event = nsp.equals("/") ? "42[" : "42" + nsp + ",";
-            while (connected != null && connected.startsWith(event)) {
-                connected = conn.nextText();
+            while (reply != null && reply.startsWith(event)) {
+                reply = conn.nextText();
             }
-            if (connected == null || !connected.startsWith(prefix.equals("40") ? "40" : prefix)) {
-                throw new IOException("CONNECT refused: " + connected);
+            if (reply == null || !reply.startsWith(prefix.equals("40") ? "40" : prefix)) {
+                throw new IOException("CONNECT refused: " + reply);
             }
+            long[] phases = {connected - started, upgraded - connected, opened - upgraded, System.nanoTime() - opened};
+            System.arraycopy(phases, 0, conn.connectPhaseNanos, 0, phases.length);
             socket.setSoTimeout(0);
             return conn;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
+    }
+
+    /** Milliseconds of {@link #connect}'s steps: TCP, the upgrade (to the 101), Engine.IO OPEN, the CONNECT's reply. */
+    double[] connectPhasesMs() {
+        double[] ms = new double[connectPhaseNanos.length];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = connectPhaseNanos[i] / 1e6;
+        }
+        return ms;
     }
 
     private void readHttpResponse() throws IOException {
