@@ -15,8 +15,17 @@ export const isChat = (value) => isRoom(value) || isConversation(value);
 /** The tenant named by the page's URL: `/t/acme`, or `?tenant=acme`; null when none or invalid. */
 export function tenantFromLocation(location = window.location) {
   const path = /^\/t\/([^/]+)\/?$/.exec(location.pathname);
-  const candidate = path ? decodeURIComponent(path[1]) : new URLSearchParams(location.search).get("tenant");
+  const candidate = path ? decoded(path[1]) : new URLSearchParams(location.search).get("tenant");
   return candidate && isTenant(candidate) ? candidate : null;
+}
+
+/** A path segment decoded; null when it is not valid percent-encoding (`/t/%FF` left the page "Loading…"). */
+function decoded(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 /** The user a JWT names (`sub`, else `preferred_username`), for display only: the server checks the token. */

@@ -14,7 +14,7 @@ import {
 } from "../storage.js";
 import { logout as apiLogout } from "../api.js";
 import { longTime, shortTime } from "../time.js";
-import { Connection } from "./connection.js";
+import { Connection, RequestError } from "./connection.js";
 import { waitForGap } from "./gap-wait.js";
 import { buildLayout } from "./layout.js";
 import { renderDirectory, renderPeople, renderRoomList } from "./lists.js";
@@ -437,6 +437,8 @@ export class ChatApp {
       if (state.hasGap()) this.catchUp(state);
     } catch (error) {
       if (this.rooms.get(state.name) !== room) return;
+      // a fault of this page (showing what came back), not the server's answer: the room stays
+      if (!(error instanceof RequestError)) return pageFault(`#${state.name}`, error);
       // no answer, rate_limited, unavailable: asked again after a pause; offline: joined on the next connection
       if (TRANSIENT.has(error.code)) this.syncLater(state);
       else if (!error.transport) this.refused(state, error);
@@ -527,6 +529,8 @@ export class ChatApp {
         // A refused `room:join` did not join the room: my messages to it wait (they would be refused `forbidden`).
         if (this.rooms.get(state.name) !== room) {
           // left meanwhile
+        } else if (!(error instanceof RequestError)) {
+          pageFault(`#${state.name}`, error);
         } else if (TRANSIENT.has(error.code)) {
           this.syncLater(state);
         } else if (!error.transport && state.joinedOn === this.connection.epoch) {
@@ -1055,4 +1059,12 @@ function describe(error) {
     default:
       return error.message || "Something went wrong.";
   }
+}
+
+/**
+ * A fault of this page's own code while it showed a server's answer (a bug, never the user's doing): logged, and the
+ * room it concerned is kept, neither left nor called refused.
+ */
+function pageFault(where, error) {
+  console.error(`the page failed while showing ${where}`, error);
 }

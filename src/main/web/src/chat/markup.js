@@ -18,6 +18,13 @@ const LINK = /^https?:\/\//i;
  */
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 
+/**
+ * White space, controls and invisible format characters in a link's text: markdown-it shows an address decoded, so
+ * "https://evil.example/%0A%0A...https://accounts.google.com" showed the second address forty lines below the first,
+ * the whole of it one link to the first. Such a link shows its address as it is opened (percent-encoded).
+ */
+const HIDDEN = /[\s\p{Cc}\p{Cf}]/u;
+
 /** An address whose host has a punycode (internationalized) label. */
 const PUNYCODE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:[^/?#.]*\.)*xn--/i;
 
@@ -66,17 +73,22 @@ function inline(tokens) {
       }
       case "link_open": {
         const href = token.attrGet("href") ?? "";
-        const node = LINK.test(href) ? { tag: "a", href, children: [] } : { tag: null, children: [] };
+        const node = { tag: LINK.test(href) ? "a" : null, href, children: [] };
         top().children.push(node);
         stack.push(node);
         break;
       }
       case "link_close":
-        if (stack.length > 1 && spoofs(top())) Object.assign(top(), { tag: null, children: [top().href] });
-        // an internationalized host shows as it is opened (punycode): markdown-it shows it decoded, and a look-alike
-        // ("https://еріс.com", Cyrillic) would read as another site
-        else if (stack.length > 1 && top().tag === "a" && PUNYCODE.test(top().href)) top().children = [top().href];
-        if (stack.length > 1) stack.pop();
+        if (stack.length > 1) {
+          const link = top();
+          // a refused link ({tag: null}: "mailto:...", "ftp://...") is text, shown decoded as markdown-it found it
+          // unless that would hide something, as a link's would
+          if (spoofs(link)) Object.assign(link, { tag: null, children: [link.href] });
+          // an internationalized host shows as it is opened (punycode): markdown-it shows it decoded, and a
+          // look-alike ("https://еріс.com", Cyrillic) would read as another site
+          else if ((link.tag === "a" && PUNYCODE.test(link.href)) || hides(link)) link.children = [link.href];
+          stack.pop();
+        }
         break;
       case "strong_close":
       case "em_close":
@@ -102,6 +114,11 @@ function spoofs(link) {
     // a malformed escape: the raw address is checked as it is
   }
   return BIDI.test(href) || link.children.some((child) => typeof child === "string" && BIDI.test(child));
+}
+
+/** A link whose shown text holds white space or an invisible character: it may show one address and open another. */
+function hides(link) {
+  return link.children.some((child) => typeof child === "string" && HIDDEN.test(child));
 }
 
 /** A link that was refused ({tag: null}) leaves its text in place. */
@@ -134,7 +151,15 @@ export function renderMarkup(h, text, { me = null } = {}) {
       ? h("a", { href: node.href, target: "_blank", rel: "noopener noreferrer nofollow", dir: "ltr" },
         ...node.children.map((child) => build(child, false)))
       : h(node.tag, null, ...node.children.map((child) => build(child, plain && node.tag !== "code")));
-  return parseMarkup(text).map((node) => build(node, true));
+  let nodes;
+  try {
+    nodes = parseMarkup(text);
+  } catch (error) {
+    // a message this parser cannot take shows as its text: one message never stops a room from showing
+    console.error("markup failed; the message is shown as text", error);
+    nodes = [String(text ?? "")];
+  }
+  return nodes.map((node) => build(node, true));
 }
 
 /** A string with its mentions of me and of the room in spans; text nodes only (the span's text is the mention). */

@@ -13,7 +13,8 @@ import java.util.List;
  * What browsers may keep of public responses. The web client's files ({@code app.js} has no content hash in its
  * name) are revalidated on every use ({@code no-cache}, answered 304 through their {@code ETag}): without the header a
  * browser may reuse a cached copy by heuristic for a tenth of the file's age, and run an old {@code app.js} against
- * a newer server. The API's answers (tokens, history) and the admin listener's are never stored ({@code no-store}).
+ * a newer server. The API's answers (tokens, history), Socket.IO's long-polling answers (messages) and the admin
+ * listener's are never stored ({@code no-store}).
  */
 public final class CachePolicy implements Filter {
     private static final List<Header> REVALIDATE = List.of(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache"));
@@ -25,7 +26,7 @@ public final class CachePolicy implements Filter {
         this.publicListener = publicListener;
     }
 
-    /** The public listener's: {@code no-store} under {@code /api}, {@code no-cache} elsewhere. */
+    /** The public listener's: {@code no-store} under {@code /api} and {@code /socket.io}, {@code no-cache} elsewhere. */
     public static CachePolicy publicListener() {
         return new CachePolicy(true);
     }
@@ -38,8 +39,12 @@ public final class CachePolicy implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        boolean api = path.equals("/api") || path.startsWith("/api/");
-        FilteredHeaders.put(req, res, publicListener && !api ? REVALIDATE : NEVER_STORE);
+        boolean neverStored = under(path, "/api") || under(path, "/socket.io");
+        FilteredHeaders.put(req, res, publicListener && !neverStored ? REVALIDATE : NEVER_STORE);
         chain.proceed();
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 }

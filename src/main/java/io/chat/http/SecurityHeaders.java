@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * Headers on every public response: no site may frame the web client (clickjacking), browsers must not guess
  * content types, and no page leaks its address (a tenant name) in a Referer. The policy is the one the web
- * client's page also declares; {@code frame-ancestors} only works as a header.
+ * client's page also declares; {@code frame-ancestors} only works as a header. A page of another site that opened
+ * the client keeps no handle on its window (it could send it to a look-alike sign-in page later), and the client
+ * asks for no camera, microphone, location or payment, so no script it could ever run may either.
  */
 public final class SecurityHeaders implements Filter {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -25,11 +27,16 @@ public final class SecurityHeaders implements Filter {
     private static final HeaderName FRAME_OPTIONS = HeaderNames.create("X-Frame-Options");
     private static final HeaderName CONTENT_TYPE_OPTIONS = HeaderNames.create("X-Content-Type-Options");
     private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
+    private static final HeaderName OPENER_POLICY = HeaderNames.create("Cross-Origin-Opener-Policy");
+    private static final HeaderName PERMISSIONS_POLICY = HeaderNames.create("Permissions-Policy");
+    static final String PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
     private static final List<Header> HEADERS = List.of(
             HeaderValues.create(CSP, CONTENT_SECURITY_POLICY),
             HeaderValues.create(FRAME_OPTIONS, "DENY"),
             HeaderValues.create(CONTENT_TYPE_OPTIONS, "nosniff"),
-            HeaderValues.create(REFERRER_POLICY, "no-referrer"));
+            HeaderValues.create(REFERRER_POLICY, "no-referrer"),
+            HeaderValues.create(OPENER_POLICY, "same-origin"),
+            HeaderValues.create(PERMISSIONS_POLICY, PERMISSIONS));
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {

@@ -39,6 +39,9 @@ class ResponseHeadersTest {
         assertEquals("DENY", headers.firstValue("X-Frame-Options").orElse(""), what);
         assertEquals("nosniff", headers.firstValue("X-Content-Type-Options").orElse(""), what);
         assertEquals("no-referrer", headers.firstValue("Referrer-Policy").orElse(""), what);
+        assertEquals(
+                "same-origin", headers.firstValue("Cross-Origin-Opener-Policy").orElse(""), what);
+        assertTrue(headers.firstValue("Permissions-Policy").orElse("").contains("camera=()"), what);
     }
 
     @Test
@@ -92,6 +95,10 @@ class ResponseHeadersTest {
         HttpResponse<String> history = server.call("GET", "/api/tenants/framed/rooms/general/messages", null, token);
         assertEquals(200, history.statusCode(), history.body());
         assertEquals("no-store", history.headers().firstValue("Cache-Control").orElse(""), "nor a history");
+        // long-polling answers carry messages (a hostile review: no-cache let a browser keep them on disk)
+        HttpResponse<String> polling = get("/socket.io/?EIO=4&transport=polling");
+        assertEquals(200, polling.statusCode(), polling.body());
+        assertEquals("no-store", polling.headers().firstValue("Cache-Control").orElse(""), "nor a polling answer");
         HttpResponse<String> admin = server.admin("GET", "/admin/tenants", null);
         assertEquals(200, admin.statusCode(), admin.body());
         assertEquals("no-store", admin.headers().firstValue("Cache-Control").orElse(""), "nor the admin API's");
