@@ -2,8 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  assertNoProblems, env, eventually, joinRoom, messageTexts, newPage, pane, send, sharedBrowser, signIn,
-  TEST_TIMEOUT, uniqueRoom,
+  aliceAndBobInRoom, assertNoProblems, env, eventually, messageTexts, pane, send, sharedBrowser, TEST_TIMEOUT,
 } from "./helpers.mjs";
 
 const browser = sharedBrowser();
@@ -15,13 +14,7 @@ async function chips(page, room) {
 }
 
 test("bob reacts to alice's message, alice adds hers, bob takes his back", { timeout: TEST_TIMEOUT }, async () => {
-  const room = uniqueRoom("react");
-  const alice = await newPage(browser());
-  const bob = await newPage(browser());
-  await signIn(alice, env.tenantA, env.alice);
-  await joinRoom(alice, room);
-  await signIn(bob, env.tenantA, env.bob);
-  await joinRoom(bob, room);
+  const { room, alice, bob } = await aliceAndBobInRoom(browser(), "react");
   await send(alice, room, "Release at 5?");
   await eventually(async () => assert.deepEqual(await messageTexts(bob, room), ["Release at 5?"]));
 

@@ -3,21 +3,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  apiClient, assertNoProblems, env, eventually, joinRoom, messageTexts, newPage, pane, send, sharedBrowser, signIn,
-  TEST_TIMEOUT, uniqueRoom,
+  aliceAndBobInRoom, apiClient, assertNoProblems, env, eventually, messageTexts, newPage, pane, send, sharedBrowser,
+  signIn, TEST_TIMEOUT,
 } from "./helpers.mjs";
 
 const browser = sharedBrowser();
 
 test("markup renders as elements for the reader, links are safe, messages are grouped by sender and day",
   { timeout: TEST_TIMEOUT }, async () => {
-    const room = uniqueRoom("markup");
-    const alice = await newPage(browser());
-    const bob = await newPage(browser());
-    await signIn(alice, env.tenantA, env.alice);
-    await joinRoom(alice, room);
-    await signIn(bob, env.tenantA, env.bob);
-    await joinRoom(bob, room);
+    const { room, alice, bob } = await aliceAndBobInRoom(browser(), "markup");
 
     await send(alice, room, "**ship it** with `npm ci` see https://example.com/docs");
     await send(alice, room, "<b>not bold</b> [x](javascript:alert(1))");
@@ -49,13 +43,7 @@ test("markup renders as elements for the reader, links are safe, messages are gr
 // 90,000 px tall.
 test("no message breaks a room for its members or stands taller than a screenful", { timeout: TEST_TIMEOUT },
   async () => {
-    const room = uniqueRoom("poison");
-    const alice = await newPage(browser());
-    const bob = await newPage(browser());
-    await signIn(alice, env.tenantA, env.alice);
-    await joinRoom(alice, room);
-    await signIn(bob, env.tenantA, env.bob);
-    await joinRoom(bob, room);
+    const { room, alice, bob } = await aliceAndBobInRoom(browser(), "poison");
 
     await send(alice, room, "ftp://x.y/%E2%80%AE");
     await eventually(async () => assert.equal((await messageTexts(bob, room)).length, 1));

@@ -101,6 +101,18 @@ export async function newPage(browser, { width = 1200, height = 800, ...options 
   return page;
 }
 
+/** alice and bob signed in to the first tenant on pages of their own, both in a new room (named from `prefix`). */
+export async function aliceAndBobInRoom(browser, prefix) {
+  const room = uniqueRoom(prefix);
+  const alice = await newPage(browser);
+  const bob = await newPage(browser);
+  await signIn(alice, env.tenantA, env.alice);
+  await joinRoom(alice, room);
+  await signIn(bob, env.tenantA, env.bob);
+  await joinRoom(bob, room);
+  return { room, alice, bob };
+}
+
 /** Opens the client at /t/{tenant} and signs in with username and password; waits for "Connected". */
 export async function signIn(page, tenant, { user, password }) {
   await page.goto(`${env.server}/t/${tenant}`);
