@@ -170,12 +170,14 @@ final class Database {
      * The admin URL opens the database and sets how it is written. H2 stores committed changes on its own
      * thread every WRITE_DELAY ms; acknowledged messages are made durable before that by {@link MessageLog},
      * and everything else by a CHECKPOINT after its commit (see Writer). DB_CLOSE_ON_EXIT=FALSE: the
-     * application closes stores itself, in order, when it stops. Built from the directory only, never from
-     * request data.
+     * application closes stores itself, in order, when it stops. TRACE_LEVEL_FILE=0: H2 writes no
+     * {@code chat.trace.db} of its own (errors reach the caller, who logs them without a client's data); a second
+     * server refused the folder's lock left one, readable by all, with H2's stack trace in the tenant's folder. Built
+     * from the directory only, never from request data.
      */
     static String adminUrl(Path directory, StoreFiles files) {
         return "jdbc:h2:" + files.h2Scheme() + ":" + base(directory) + ";WRITE_DELAY=" + WRITE_DELAY_MS
-                + ";DB_CLOSE_ON_EXIT=FALSE";
+                + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     }
 
     /**

@@ -2,9 +2,11 @@ package io.chat.history;
 
 import static io.chat.history.StoreContract.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +49,9 @@ class DurabilityTest {
                             StoreLockedException.class,
                             () -> H2TenantStore.open(directory, "crash", reads, CommitObserver.NONE));
                     assertTrue(locked.getMessage().contains("another process"), locked.getMessage());
+                    // H2 wrote its stack trace there, readable by all (a new user's walkthrough)
+                    assertFalse(
+                            Files.exists(directory.resolve("chat.trace.db")), "a refused open leaves no H2 trace file");
                 });
         assertTrue(acked.size() > 100, "too few acknowledged appends: " + acked.size());
 
