@@ -15,7 +15,8 @@ test("markup renders as elements for the reader, links are safe, messages are gr
 
     await send(alice, room, "**ship it** with `npm ci` see https://example.com/docs");
     await send(alice, room, "<b>not bold</b> [x](javascript:alert(1))");
-    await eventually(async () => assert.equal((await messageTexts(bob, room)).length, 2));
+    await send(alice, room, `**${env.bob.user}**\nnvm, found them`);
+    await eventually(async () => assert.equal((await messageTexts(bob, room)).length, 3));
 
     const messages = pane(bob, room).locator(".message-list:not(.outbox) .msg");
     const first = messages.nth(0).locator(".msg-text");
@@ -34,6 +35,9 @@ test("markup renders as elements for the reader, links are safe, messages are gr
     assert.equal(await messages.nth(0).locator(".day-divider").textContent(), "Today");
     assert.equal(await messages.nth(1).locator(".day-divider").isVisible(), false);
     assert.equal(await messages.nth(1).evaluate((li) => li.classList.contains("continued")), true);
+    // one that opens with bold shows its sender again: grouped, "**bob**" on its first line read as bob writing
+    assert.equal(await messages.nth(2).evaluate((li) => li.classList.contains("continued")), false);
+    assert.equal(await messages.nth(2).locator(".msg-from").isVisible(), true);
     assertNoProblems(alice, bob);
   });
 

@@ -140,7 +140,8 @@ export class RoomPane {
 
   /**
    * A message starting a new local day gets the day's separator; one following the same sender's within a few
-   * minutes on the same day is shown as part of their group.
+   * minutes on the same day is shown as part of their group, unless its text opens with bold: grouped, its sender's
+   * name is hidden, and "**alice**" on its first line read as a new message from alice (a hostile review).
    */
   placeInFlow(li) {
     const previous = sibling(li, "previousElementSibling");
@@ -150,7 +151,9 @@ export class RoomPane {
     divider.hidden = !newDay;
     setText(divider.firstElementChild, newDay ? dayLabel(ts) : "");
     const gap = previous ? between(previous.dataset.ts, ts) : NaN;
-    li.classList.toggle("continued", !newDay && previous.dataset.from === from && gap >= 0 && gap < GROUP_MS);
+    const opensWithBold = li.querySelector(".msg-text")?.firstChild?.nodeName === "STRONG";
+    li.classList.toggle("continued",
+      !newDay && previous.dataset.from === from && gap >= 0 && gap < GROUP_MS && !opensWithBold);
   }
 
   /** Shows the "New messages" line above the first message of others after `seq`, or none (null). */
