@@ -87,6 +87,20 @@ admin_call() {
   rm -f "$out"
 }
 
+# read_password FILE USER: sets $password from the first line of FILE, or, when FILE is empty, from standard input
+# (prompting with USER's name on a terminal, not echoed), so a password never appears on a command line.
+read_password() {
+  if [ -n "$1" ]; then
+    [ -r "$1" ] || die "cannot read $1"
+    password=$(head -n 1 "$1")
+  else
+    [ -t 0 ] && printf 'password for %s: ' "$2" >&2
+    IFS= read -r -s password || true
+    [ -t 0 ] && echo >&2
+  fi
+  [ -n "$password" ] || die "no password given (one line on standard input, or --password-file FILE)"
+}
+
 usage_from_header() {
   awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"
 }

@@ -136,6 +136,8 @@ test("a JWT workspace: paste a token; a bad token is refused clearly", { timeout
   await page.getByRole("button", { name: "Sign in" }).click();
   await expectConnected(page);
   assert.equal(await page.locator(".me-name").textContent(), "zoe");
+  assert.equal(await page.getByRole("button", { name: "Change password" }).count(), 0,
+    "its identity provider owns the password");
   await page.getByLabel("Message #general").fill("hello from a token");
   await page.getByLabel("Message #general").press("Enter");
   await eventually(async () => assert.equal(

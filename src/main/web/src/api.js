@@ -91,3 +91,39 @@ export async function logout(tenant, token) {
     // offline: the token expires by itself
   }
 }
+
+/**
+ * PUT /api/tenants/{t}/password: the signed-in user sets a new password, giving the current one. Resolves once
+ * changed (their other sessions have ended, this one stays); else throws ApiError with a message for people
+ * (status 401: this session has ended).
+ */
+export async function changePassword(tenant, token, currentPassword, newPassword) {
+  let response;
+  try {
+    response = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/password`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ currentPassword, newPassword }),
+    });
+  } catch {
+    throw new ApiError(0, "network", "Cannot reach the server. Check your connection and try again.");
+  }
+  if (response.status === 204) return;
+  const { code, message } = await errorOf(response);
+  switch (response.status) {
+    case 401:
+      throw new ApiError(401, code, "Your session has ended. Please sign in again.");
+    case 403:
+      throw new ApiError(403, code, message === "tenant suspended"
+        ? `The workspace “${tenant}” is suspended. Try again once it is back.`
+        : "That is not your current password.");
+    case 429: {
+      const seconds = Math.max(1, Number.parseInt(response.headers.get("Retry-After") ?? "60", 10) || 60);
+      throw new ApiError(429, code, `Too many wrong passwords. Try again in ${seconds} s.`, seconds);
+    }
+    case 400:
+      throw new ApiError(400, code, "The new password needs 8 to 1024 characters.");
+    default:
+      throw new ApiError(response.status, code, `The password was not changed (HTTP ${response.status}). Try again later.`);
+  }
+}

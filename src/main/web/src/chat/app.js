@@ -30,6 +30,7 @@ import { SearchPanel } from "./search.js";
 import { MentionComplete } from "./mention-complete.js";
 import { Notifier } from "./notifications.js";
 import { QuickSwitcher } from "./switcher.js";
+import { PasswordDialog } from "./password.js";
 import { conversationLabel, renderReceipt, UserPicker } from "./direct.js";
 import { People } from "./people.js";
 
@@ -106,8 +107,13 @@ export class ChatApp {
       me: this.me,
       people: this.people,
     });
+    // a token from an identity provider has no password here to change
+    this.password = session.kind === "password"
+      ? new PasswordDialog({ tenant: this.tenant, token: session.token, me: this.me,
+        sessionEnded: (message) => this.signOut(message) })
+      : null;
     this.ui = buildLayout({ tenant: this.tenant, me: this.me, people: this.people, topic: this.topic, search: this.search,
-      notifier: this.notifier, switcher: this.switcher, picker: this.picker });
+      notifier: this.notifier, switcher: this.switcher, picker: this.picker, password: this.password });
     this.connection = new Connection(this.tenant, session.token, {
       state: (state, detail) => this.showConnection(state, detail),
       connected: () => this.onConnected(),

@@ -2,7 +2,7 @@
 // sidebar, the room in view with its composer, and the people in it. Returns references to its parts.
 import { h } from "../dom.js";
 
-export function buildLayout({ tenant, me, people, topic, search, notifier, switcher, picker }) {
+export function buildLayout({ tenant, me, people, topic, search, notifier, switcher, picker, password }) {
   const ref = {};
   ref.roomsToggle = h("button", { type: "button", class: "drawer-toggle", "aria-controls": "sidebar",
     "aria-expanded": "false", text: "Rooms" });
@@ -50,6 +50,7 @@ export function buildLayout({ tenant, me, people, topic, search, notifier, switc
     switcher ? h("button", { type: "button", class: "link-button switcher-open", text: "Go to a room (Ctrl+K)",
       onclick: () => switcher.show() }) : null,
     notifier?.control,
+    password?.button,
     ref.joinForm,
     h("div", { class: "section-title" }, h("h2", { text: "Browse rooms" }), ref.refreshRooms),
     ref.directory);
@@ -75,6 +76,6 @@ export function buildLayout({ tenant, me, people, topic, search, notifier, switc
     ref.closePeople, ref.peopleTitle, ref.people);
 
   ref.root = h("div", { class: "chat" }, header, ref.announcements,
-    h("div", { class: "layout" }, ref.sidebar, main, ref.peoplePanel), switcher?.el);
+    h("div", { class: "layout" }, ref.sidebar, main, ref.peoplePanel), switcher?.el, password?.el);
   return ref;
 }

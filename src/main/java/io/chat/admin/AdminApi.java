@@ -48,6 +48,7 @@ public final class AdminApi implements HttpService {
                 .post("/tenants/{id}/resume", (req, res) -> setSuspended(req, res, false))
                 .post("/tenants/{id}/users", this::addUser)
                 .delete("/tenants/{id}/users/{username}", this::deleteUser)
+                .put("/tenants/{id}/users/{username}/password", this::resetPassword)
                 .post("/tenants/{id}/announcements", this::announce);
     }
 
@@ -132,6 +133,26 @@ public final class AdminApi implements HttpService {
             throw ApiError.notFound("unknown user");
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-delete outcome=ok");
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void resetPassword(ServerRequest req, ServerResponse res) {
+        Tenant tenant = tenant(req);
+        JsonNode body = JsonHttp.readBody(req);
+        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
+            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
+        }
+        String username = req.path().pathParameters().get("username");
+        if (!Names.isUsername(username)) {
+            throw ApiError.notFound("unknown user");
+        }
+        String password = JsonHttp.text(body, "password")
+                .filter(Names::isPassword)
+                .orElseThrow(() -> ApiError.badRequest("password needs 8 to 1024 characters"));
+        if (!registry.resetPassword(tenant, username, password)) {
+            throw ApiError.notFound("unknown user");
+        }
+        LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=password-reset outcome=ok");
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -193,7 +193,7 @@ public final class Metrics implements CommitObserver, TenantRegistry.TenantListe
     public void resumed(Tenant tenant) {}
 
     @Override
-    public void userDeleted(Tenant tenant, String username) {}
+    public void sessionsEnded(Tenant tenant, String username, String keptTokenKey) {}
 
     public void handle(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);

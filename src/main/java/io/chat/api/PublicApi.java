@@ -14,6 +14,7 @@ import io.chat.http.TrustedProxies;
 import io.chat.json.Json;
 import io.chat.tenant.LoginResult;
 import io.chat.tenant.Names;
+import io.chat.tenant.PasswordChangeResult;
 import io.chat.tenant.Tenant;
 import io.chat.tenant.TenantRegistry;
 import io.chat.tenant.auth.AuthenticatedUser;
@@ -27,7 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
-/** The public REST API under {@code /api}: login, logout, room history. */
+/** The public REST API under {@code /api}: login, logout, password change, room history. */
 public final class PublicApi implements HttpService {
     private static final System.Logger LOGGER = System.getLogger(PublicApi.class.getName());
     private static final int HISTORY_DEFAULT = 50;
@@ -38,6 +39,8 @@ public final class PublicApi implements HttpService {
      * unfinished logins hold 94 KB of heap each (a hostile review ran a 512 MiB heap out with 6,000 of them).
      */
     static final int MAX_LOGIN_BODY_BYTES = 8 * 1024;
+    /** A password change's body: two passwords as a login's one. */
+    static final int MAX_PASSWORD_CHANGE_BODY_BYTES = 2 * MAX_LOGIN_BODY_BYTES;
     /**
      * Logins per client address: 2 in progress at once (clients behind one proxy share an address; two hashes at a
      * time is plenty for people typing passwords), up to 32 more waiting their turn for at most 10 s, then 429.
@@ -67,6 +70,7 @@ public final class PublicApi implements HttpService {
         rules.post("/tenants/{tenant}/sessions", this::login)
                 .post("/tenants/{tenant}/sessions/resume", this::resume)
                 .delete("/tenants/{tenant}/sessions/current", this::logout)
+                .put("/tenants/{tenant}/password", this::changePassword)
                 .get("/tenants/{tenant}/rooms/{room}/messages", this::history);
     }
 
@@ -221,6 +225,58 @@ public final class PublicApi implements HttpService {
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=logout outcome=ok");
         res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /**
+     * A signed-in user sets a new password, giving the current one: their other sessions end (and their sockets go),
+     * the one asking stays. Wrong current passwords count as failed logins, in the same limits and slots.
+     */
+    private void changePassword(ServerRequest req, ServerResponse res) {
+        Tenant tenant = tenant(req);
+        JsonNode body = JsonHttp.readBody(
+                req, MAX_PASSWORD_CHANGE_BODY_BYTES, () -> ApiError.badRequest("invalid password change"));
+        if (tenant.suspended()) {
+            throw ApiError.forbidden("tenant suspended");
+        }
+        Optional<String> token = JsonHttp.bearer(req);
+        AuthenticatedUser user = token.flatMap(t -> checkToken(req, tenant, t, () -> tenant.authenticate(t)))
+                .orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
+        Optional<String> current = JsonHttp.text(body, "currentPassword")
+                .filter(p -> !p.isEmpty() && p.length() <= Names.MAX_PASSWORD_LENGTH);
+        if (current.isEmpty()) {
+            throw ApiError.badRequest("currentPassword is required");
+        }
+        String next = JsonHttp.text(body, "newPassword")
+                .filter(Names::isPassword)
+                .orElseThrow(() -> ApiError.badRequest("newPassword needs 8 to 1024 characters"));
+        String network = ClientAddress.network(proxies.clientOf(req));
+        String username = user.username();
+        PasswordChangeResult result;
+        try (LoginSlots.Slot held =
+                loginSlots.acquire(network).orElseThrow(() -> ApiError.rateLimited("too many login attempts", 1))) {
+            int perMinute = tenant.limits().loginFailuresPerMinute();
+            result = chat.takeLoginAttempt(tenant, username, network)
+                    ? registry.changePassword(tenant, username, token.get(), current.get(), next, network)
+                    : new PasswordChangeResult.RateLimited((60 + perMinute - 1) / perMinute);
+        }
+        switch (result) {
+            case PasswordChangeResult.Changed changed -> {
+                chat.loginSucceeded(tenant, username, network);
+                LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=password-change outcome=ok");
+                res.status(Status.NO_CONTENT_204).send();
+            }
+            case PasswordChangeResult.WrongPassword wrong -> {
+                chat.loginFailed(tenant, username, network);
+                LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=password-change outcome=denied");
+                // not 401: the session is good, only the password given is not
+                throw ApiError.forbidden("current password is wrong");
+            }
+            case PasswordChangeResult.RateLimited limited ->
+                throw ApiError.rateLimited("too many failed logins", limited.retryAfterSeconds());
+            case PasswordChangeResult.SessionEnded ended -> throw ApiError.unauthorized("invalid or missing token");
+            case PasswordChangeResult.NotPasswordTenant jwt ->
+                throw ApiError.badRequest("this tenant signs in with its own tokens");
+        }
     }
 
     private void history(ServerRequest req, ServerResponse res) {

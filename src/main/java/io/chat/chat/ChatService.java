@@ -131,8 +131,9 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
      * TenantChat#REVOKED_WRITES_WAIT}): none is stored on their behalf after this. So for the two below.
      */
     @Override
-    public void userDeleted(Tenant tenant, String username) {
-        chat(tenant).ifPresent(chat -> chat.disconnectUser(username).join());
+    public void sessionsEnded(Tenant tenant, String username, String keptTokenKey) {
+        chat(tenant)
+                .ifPresent(chat -> chat.disconnectUser(username, keptTokenKey).join());
     }
 
     @Override

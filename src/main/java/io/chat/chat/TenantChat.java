@@ -764,8 +764,10 @@ final class TenantChat {
         return disconnectWhen(socket -> user(socket).tokenKey().equals(tokenKey));
     }
 
-    CompletableFuture<Void> disconnectUser(String username) {
-        return disconnectWhen(socket -> user(socket).username().equals(username));
+    /** The user's sockets but those of the session {@code keptTokenKey} (none when empty). */
+    CompletableFuture<Void> disconnectUser(String username, String keptTokenKey) {
+        return disconnectWhen(socket -> user(socket).username().equals(username)
+                && !user(socket).tokenKey().equals(keptTokenKey));
     }
 
     CompletableFuture<Void> disconnectAll() {

@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps this node in step with the others. Outgoing: a change of the shared tenant catalog ({@link #tenantsChanged},
- * which the catalog calls once the change is stored), a deleted user and a revoked session (as a tenant listener)
- * are sent to the other nodes. Incoming: a catalog change makes the registry {@linkplain TenantRegistry#sync sync};
- * a deleted user or revoked session disconnects this node's sockets of it. Incoming events are applied to the chat
- * directly, never through the registry's listener, so nothing is sent back.
+ * which the catalog calls once the change is stored), a user's ended sessions (the user deleted, their password reset
+ * or changed) and a revoked session (as a tenant listener) are sent to the other nodes. Incoming: a catalog change
+ * makes the registry {@linkplain TenantRegistry#sync sync}; ended sessions disconnect this node's sockets of them.
+ * Incoming events are applied to the chat directly, never through the registry's listener, so nothing is sent back.
  *
  * <p>A notice lost while Redis is down is made up for: the registry also syncs every {@link #SYNC_EVERY}; sessions
  * are never cached by a node of a cluster, so a revoked one is refused by every node at once; and a socket that was
@@ -36,7 +36,7 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
     private static final String INVALID_NAMESPACE = "Invalid namespace";
 
     static final String TENANTS_CHANGED = "chat:tenants-changed";
-    static final String USER_DELETED = "chat:user-deleted";
+    static final String SESSIONS_ENDED = "chat:sessions-ended";
     static final String TOKEN_REVOKED = "chat:token-revoked";
     static final Duration SYNC_EVERY = Duration.ofSeconds(5);
 
@@ -68,8 +68,12 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
     public void start(TenantRegistry tenants) {
         this.registry = Objects.requireNonNull(tenants, "tenants");
         control.onServerSideEmit(TENANTS_CHANGED, (args, ack) -> sync());
-        control.onServerSideEmit(USER_DELETED, (args, ack) -> onTenant(args, chat::userDeleted));
-        control.onServerSideEmit(TOKEN_REVOKED, (args, ack) -> onTenant(args, chat::tokenRevoked));
+        control.onServerSideEmit(
+                SESSIONS_ENDED,
+                (args, ack) -> onTenant(args, 2, (tenant, values) -> chat.sessionsEnded(tenant, values[0], values[1])));
+        control.onServerSideEmit(
+                TOKEN_REVOKED,
+                (args, ack) -> onTenant(args, 1, (tenant, values) -> chat.tokenRevoked(tenant, values[0])));
         long every = SYNC_EVERY.toMillis();
         syncs.scheduleWithFixedDelay(this::periodicSync, every, every, TimeUnit.MILLISECONDS);
     }
@@ -80,8 +84,8 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
     }
 
     @Override
-    public void userDeleted(Tenant tenant, String username) {
-        control.serverSideEmit(USER_DELETED, tenant.id().value(), username);
+    public void sessionsEnded(Tenant tenant, String username, String keptTokenKey) {
+        control.serverSideEmit(SESSIONS_ENDED, tenant.id().value(), username, keptTokenKey);
     }
 
     @Override
@@ -137,20 +141,20 @@ public final class ClusterLink implements TenantRegistry.TenantListener, AutoClo
         }
     }
 
-    /** Applies a notice naming a tenant of this node and one string (a user name or a token key). */
-    private void onTenant(List<JsonNode> args, TenantAction action) {
-        if (args.size() != 2 || !args.get(0).isTextual() || !args.get(1).isTextual()) {
+    /** Applies a notice naming a tenant of this node and {@code values} strings (user names, token keys). */
+    private void onTenant(List<JsonNode> args, int values, TenantAction action) {
+        if (args.size() != 1 + values || !args.stream().allMatch(JsonNode::isTextual)) {
             return;
         }
         TenantRegistry tenants = registry;
         if (tenants != null) {
-            tenants.find(args.get(0).asText())
-                    .ifPresent(tenant -> action.apply(tenant, args.get(1).asText()));
+            String[] texts = args.stream().skip(1).map(JsonNode::asText).toArray(String[]::new);
+            tenants.find(args.get(0).asText()).ifPresent(tenant -> action.apply(tenant, texts));
         }
     }
 
     @FunctionalInterface
     private interface TenantAction {
-        void apply(Tenant tenant, String value);
+        void apply(Tenant tenant, String[] values);
     }
 }

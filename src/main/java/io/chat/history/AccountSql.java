@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Users and sessions, in SQL that H2 and PostgreSQL both run (on PostgreSQL the tenant column takes its default,
@@ -21,8 +20,6 @@ import java.util.Set;
  */
 final class AccountSql {
     private static final String UNIQUE_VIOLATION = "23505";
-    /** H2 says 23506 for a missing parent row, PostgreSQL 23503 (foreign key violation). */
-    private static final Set<String> MISSING_PARENT = Set.of("23506", "23503");
 
     private static final String USER_COLUMNS = "username, display_name, password_hash, created_at";
 
@@ -200,18 +197,88 @@ final class AccountSql {
         }
     }
 
-    static Void saveSession(Connection connection, SessionRecord session) throws SQLException {
+    /**
+     * How a login's session locks its user's row while it checks the hash: on PostgreSQL shared with other logins (and
+     * with the foreign key's own lock), but not with a password change's {@link #LOCK_USER_EXCLUSIVELY}; on H2, whose
+     * one writer runs every change in turn, not at all.
+     */
+    static final String H2_SESSION_LOCK = "";
+
+    static final String POSTGRES_SESSION_LOCK = " FOR KEY SHARE";
+
+    /**
+     * Saves the session if its user's password hash is still {@code verifiedHash}, the one the login checked: a
+     * password changed (or the user deleted) while the login was hashing ends every session, and this one must not be
+     * saved after that. Locked as {@code lock} says, the check waits for a change under way and then reads what it
+     * committed (PostgreSQL reads the row's latest version for a locking read), and a change that comes after waits for
+     * this transaction and then deletes the session with the others. False when not saved.
+     */
+    static Boolean saveSession(Connection connection, SessionRecord session, String verifiedHash, String lock)
+            throws SQLException {
+        try (PreparedStatement check =
+                connection.prepareStatement("SELECT password_hash FROM users WHERE username = ?" + lock)) {
+            check.setString(1, session.username());
+            try (ResultSet rows = check.executeQuery()) {
+                if (!rows.next() || !verifiedHash.equals(rows.getString(1))) {
+                    return false;
+                }
+            }
+        }
         try (PreparedStatement statement = connection.prepareStatement(SAVE_SESSION)) {
             statement.setString(1, session.tokenHash());
             statement.setString(2, session.username());
             statement.setLong(3, session.expiresAt().toEpochMilli());
             statement.executeUpdate();
-            return null;
-        } catch (SQLException e) {
-            if (MISSING_PARENT.contains(e.getSQLState())) {
-                throw new NoSuchUserException(session.username());
+            return true;
+        }
+    }
+
+    /**
+     * Sets a user's password hash and ends their sessions (but {@code keptSession}'s), the user's row locked first
+     * against logins saving a session ({@link #saveSession}) and other changes.
+     */
+    static PasswordChange.Outcome changePassword(Connection connection, PasswordChange change) throws SQLException {
+        String stored;
+        try (PreparedStatement lock =
+                connection.prepareStatement("SELECT password_hash FROM users WHERE username = ? FOR UPDATE")) {
+            lock.setString(1, change.username());
+            try (ResultSet rows = lock.executeQuery()) {
+                if (!rows.next()) {
+                    return PasswordChange.Outcome.NO_SUCH_USER;
+                }
+                stored = rows.getString(1);
             }
-            throw e;
+        }
+        if (change.replacing().isPresent() && !change.replacing().get().equals(stored)) {
+            return PasswordChange.Outcome.STALE;
+        }
+        if (change.keptSession().isPresent()
+                && !sessionOf(connection, change.keptSession().get(), change.username())) {
+            return PasswordChange.Outcome.STALE;
+        }
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE users SET password_hash = ? WHERE username = ?")) {
+            update.setString(1, change.newHash());
+            update.setString(2, change.username());
+            update.executeUpdate();
+        }
+        try (PreparedStatement sessions =
+                connection.prepareStatement("DELETE FROM sessions WHERE username = ? AND token_hash <> ?")) {
+            sessions.setString(1, change.username());
+            sessions.setString(2, change.keptSession().orElse(""));
+            sessions.executeUpdate();
+        }
+        return PasswordChange.Outcome.CHANGED;
+    }
+
+    private static boolean sessionOf(Connection connection, String tokenHash, String username) throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT 1 FROM sessions WHERE token_hash = ? AND username = ?")) {
+            statement.setString(1, tokenHash);
+            statement.setString(2, username);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
         }
     }
 

@@ -31,6 +31,13 @@ public interface AccountStore {
      */
     CompletableFuture<Boolean> deleteUser(String username);
 
+    /**
+     * Sets a user's password hash and ends every session of theirs but {@code change.keptSession()}, if the change's
+     * conditions hold ({@link PasswordChange}). A login that checked the old hash saves no session after this
+     * ({@link SessionStore#saveSession}).
+     */
+    CompletableFuture<PasswordChange.Outcome> changePassword(PasswordChange change);
+
     /** All users, by name. */
     CompletableFuture<List<UserRecord>> users();
 

@@ -34,6 +34,14 @@ final class Arguments {
         clientId.ifPresent(id -> check("clientId", id, MessageStore.MAX_CLIENT_ID));
     }
 
+    static void checkPasswordChange(PasswordChange change) {
+        Objects.requireNonNull(change, "change");
+        check("username", change.username(), AccountStore.MAX_USER);
+        check("newHash", change.newHash(), AccountStore.MAX_PASSWORD_HASH);
+        change.replacing().ifPresent(hash -> check("replacing", hash, AccountStore.MAX_PASSWORD_HASH));
+        change.keptSession().ifPresent(hash -> check("keptSession", hash, SessionStore.MAX_TOKEN_HASH));
+    }
+
     static void checkLimit(int limit) {
         if (limit < 1 || limit > MessageStore.MAX_PAGE) {
             throw new IllegalArgumentException("limit must be 1.." + MessageStore.MAX_PAGE + ", not " + limit);

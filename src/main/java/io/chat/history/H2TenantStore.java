@@ -3,6 +3,7 @@ package io.chat.history;
 import static io.chat.history.Arguments.check;
 import static io.chat.history.Arguments.checkChange;
 import static io.chat.history.Arguments.checkLimit;
+import static io.chat.history.Arguments.checkPasswordChange;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -243,22 +244,26 @@ public final class H2TenantStore
         return writer.task(connection -> AccountSql.deleteUser(connection, username));
     }
 
+    @Override
+    public CompletableFuture<PasswordChange.Outcome> changePassword(PasswordChange change) {
+        checkPasswordChange(change);
+        return writer.task(connection -> AccountSql.changePassword(connection, change));
+    }
+
     /** All users, by name. */
     @Override
     public CompletableFuture<List<UserRecord>> users() {
         return read(AccountSql::users);
     }
 
-    /**
-     * Stores a session, replacing one with the same token hash. Completes exceptionally with
-     * {@link NoSuchUserException} if the user does not exist (was deleted meanwhile).
-     */
     @Override
-    public CompletableFuture<Void> saveSession(SessionRecord session) {
+    public CompletableFuture<Boolean> saveSession(SessionRecord session, String verifiedHash) {
         Objects.requireNonNull(session, "session");
         check("tokenHash", session.tokenHash(), Database.MAX_TOKEN_HASH);
         check("username", session.username(), Database.MAX_USER);
-        return writer.task(connection -> AccountSql.saveSession(connection, session));
+        check("verifiedHash", verifiedHash, Database.MAX_PASSWORD_HASH);
+        return writer.task(
+                connection -> AccountSql.saveSession(connection, session, verifiedHash, AccountSql.H2_SESSION_LOCK));
     }
 
     /** The session, expired or not: checking expiry is the caller's job. */

@@ -3,6 +3,7 @@ package io.chat.history;
 import static io.chat.history.Arguments.check;
 import static io.chat.history.Arguments.checkChange;
 import static io.chat.history.Arguments.checkLimit;
+import static io.chat.history.Arguments.checkPasswordChange;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -172,16 +173,24 @@ final class PostgresTenantStore
     }
 
     @Override
+    public CompletableFuture<PasswordChange.Outcome> changePassword(PasswordChange change) {
+        checkPasswordChange(change);
+        return write(connection -> AccountSql.changePassword(connection, change));
+    }
+
+    @Override
     public CompletableFuture<List<UserRecord>> users() {
         return read(AccountSql::users);
     }
 
     @Override
-    public CompletableFuture<Void> saveSession(SessionRecord session) {
+    public CompletableFuture<Boolean> saveSession(SessionRecord session, String verifiedHash) {
         Objects.requireNonNull(session, "session");
         check("tokenHash", session.tokenHash(), SessionStore.MAX_TOKEN_HASH);
         check("username", session.username(), AccountStore.MAX_USER);
-        return write(connection -> AccountSql.saveSession(connection, session));
+        check("verifiedHash", verifiedHash, AccountStore.MAX_PASSWORD_HASH);
+        return write(connection ->
+                AccountSql.saveSession(connection, session, verifiedHash, AccountSql.POSTGRES_SESSION_LOCK));
     }
 
     @Override

@@ -14,10 +14,11 @@ public interface SessionStore {
     int MAX_TOKEN_HASH = 255;
 
     /**
-     * Stores a session, replacing one with the same token hash. Completes exceptionally with
-     * {@link NoSuchUserException} if the user does not exist (was deleted meanwhile).
+     * Stores a session, replacing one with the same token hash, if its user exists and their password hash is still
+     * {@code verifiedHash} (the one a login checked the password against); completes with false, storing nothing, when
+     * the user was deleted or their password changed meanwhile ({@link AccountStore#changePassword}).
      */
-    CompletableFuture<Void> saveSession(SessionRecord session);
+    CompletableFuture<Boolean> saveSession(SessionRecord session, String verifiedHash);
 
     /** The session, expired or not: checking expiry is the caller's job. */
     CompletableFuture<Optional<SessionRecord>> session(String tokenHash);

@@ -1,6 +1,7 @@
 package io.chat.tenant;
 
 import io.chat.history.DuplicateUserException;
+import io.chat.history.PasswordChange;
 import io.chat.history.SessionRecord;
 import io.chat.history.TenantStore;
 import io.chat.history.UserRecord;
@@ -143,9 +144,12 @@ public final class Tenant {
         String token = SessionTokens.newToken();
         Instant expiresAt = now.plus(SESSION_TTL).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         SessionRecord session = new SessionRecord(SessionTokens.hash(token), username, expiresAt);
-        // the user may be deleted while this session is saved: then it must not be cached after the purge
+        // the user may be deleted, or their password changed, while this session is saved: then it must not be cached
+        // after the purge, nor saved after it (the store checks the hash this login verified)
         long seen = revocations;
-        store.saveSession(session).join();
+        if (!store.saveSession(session, user.get().passwordHash()).join()) {
+            return new LoginResult.BadCredentials();
+        }
         cacheUnlessRevokedSince(seen, session);
         return new LoginResult.Success(token, username, expiresAt);
     }
@@ -176,6 +180,61 @@ public final class Tenant {
             }
             throw e;
         }
+    }
+
+    /**
+     * An administrator's reset: sets a password user's password and ends every session of theirs; false when there is
+     * no such user. No session of theirs works after, nor does a login that checked the old password save one.
+     */
+    public boolean resetPassword(String username, String password) {
+        String hash = hasher.hash(password.toCharArray());
+        PasswordChange.Outcome outcome =
+                store.changePassword(PasswordChange.reset(username, hash)).join();
+        forget(() -> sessions.values().removeIf(s -> s.username().equals(username)));
+        return outcome == PasswordChange.Outcome.CHANGED;
+    }
+
+    /**
+     * A signed-in user changes their password, giving the current one; every session of theirs ends but the one asking
+     * ({@code tokenKey}). Wrong current passwords count as failed logins do, in the same limits, so a stolen session
+     * cannot be used to guess the password faster than a login could.
+     */
+    public PasswordChangeResult changePassword(
+            String username, String tokenKey, String current, String next, String network) {
+        if (!(definition.auth() instanceof AuthConfig.Password)) {
+            return new PasswordChangeResult.NotPasswordTenant();
+        }
+        long nanos = Bucket.epochNanos(clock.instant());
+        OptionalLong refused = loginAttempts.take(username, network, nanos);
+        if (refused.isPresent()) {
+            counters.failedLogin();
+            return new PasswordChangeResult.RateLimited(refused.getAsLong());
+        }
+        Optional<UserRecord> user = store.user(username).join();
+        if (user.isEmpty()) {
+            return new PasswordChangeResult.SessionEnded();
+        }
+        if (!hasher.verify(current.toCharArray(), user.get().passwordHash())) {
+            loginAttempts.failed(username, network, nanos);
+            counters.failedLogin();
+            return new PasswordChangeResult.WrongPassword();
+        }
+        loginAttempts.succeeded(username, network);
+        String hash = hasher.hash(next.toCharArray());
+        PasswordChange.Outcome outcome = store.changePassword(new PasswordChange(
+                        username, hash, Optional.of(user.get().passwordHash()), Optional.of(tokenKey)))
+                .join();
+        forget(() -> sessions.values()
+                .removeIf(s -> s.username().equals(username) && !s.tokenHash().equals(tokenKey)));
+        return switch (outcome) {
+            case CHANGED -> new PasswordChangeResult.Changed();
+            // another change won the race; if it was a reset, this session went with it
+            case STALE ->
+                notRevoked(tokenKey)
+                        ? new PasswordChangeResult.WrongPassword()
+                        : new PasswordChangeResult.SessionEnded();
+            case NO_SUCH_USER -> new PasswordChangeResult.SessionEnded();
+        };
     }
 
     /** Deletes a user and their sessions; false when there was no such user. No session of theirs works after. */

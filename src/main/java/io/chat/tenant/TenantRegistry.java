@@ -37,8 +37,11 @@ public final class TenantRegistry implements AutoCloseable {
 
         void deleting(Tenant tenant);
 
-        /** A user lost access: their sockets must go. */
-        void userDeleted(Tenant tenant, String username);
+        /**
+         * Every session of a user ended (the user deleted, their password reset or changed) but the one whose token
+         * key is {@code keptTokenKey} (none when empty): the user's other sockets must go.
+         */
+        void sessionsEnded(Tenant tenant, String username, String keptTokenKey);
 
         /** A session token was revoked (logout): the sockets that connected with it must go. */
         default void tokenRevoked(Tenant tenant, String tokenKey) {}
@@ -68,8 +71,8 @@ public final class TenantRegistry implements AutoCloseable {
                 }
 
                 @Override
-                public void userDeleted(Tenant tenant, String username) {
-                    each.forEach(l -> l.userDeleted(tenant, username));
+                public void sessionsEnded(Tenant tenant, String username, String keptTokenKey) {
+                    each.forEach(l -> l.sessionsEnded(tenant, username, keptTokenKey));
                 }
 
                 @Override
@@ -275,9 +278,35 @@ public final class TenantRegistry implements AutoCloseable {
     public boolean deleteUser(Tenant tenant, String username) {
         boolean deleted = tenant.deleteUser(username);
         if (deleted) {
-            listener.userDeleted(tenant, username);
+            listener.sessionsEnded(tenant, username, "");
         }
         return deleted;
+    }
+
+    /**
+     * An administrator's reset of a password user's password: every session of theirs ends and their sockets are
+     * disconnected. False when there is no such user.
+     */
+    public boolean resetPassword(Tenant tenant, String username, String password) {
+        boolean changed = tenant.resetPassword(username, password);
+        if (changed) {
+            listener.sessionsEnded(tenant, username, "");
+        }
+        return changed;
+    }
+
+    /**
+     * A signed-in user changes their own password ({@link Tenant#changePassword}); once changed, their sockets of
+     * other sessions are disconnected.
+     */
+    public PasswordChangeResult changePassword(
+            Tenant tenant, String username, String token, String current, String next, String network) {
+        String tokenKey = Tenant.tokenKey(token);
+        PasswordChangeResult result = tenant.changePassword(username, tokenKey, current, next, network);
+        if (result instanceof PasswordChangeResult.Changed) {
+            listener.sessionsEnded(tenant, username, tokenKey);
+        }
+        return result;
     }
 
     /**

@@ -138,7 +138,9 @@ final class ChatFixture implements AutoCloseable {
         }
         String token = SessionTokens.newToken();
         tenant.store()
-                .saveSession(new SessionRecord(SessionTokens.hash(token), username, expiresAt))
+                .saveSession(
+                        new SessionRecord(SessionTokens.hash(token), username, expiresAt),
+                        tenant.store().user(username).join().orElseThrow().passwordHash())
                 .join();
         return token;
     }

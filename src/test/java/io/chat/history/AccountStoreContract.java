@@ -83,7 +83,7 @@ abstract class AccountStoreContract extends StoreContract {
         SessionRecord edge = new SessionRecord("hash-edge", "alice", now);
         SessionRecord other = new SessionRecord("hash-alice", "alice", now.plusSeconds(60));
         for (SessionRecord s : List.of(live, old, edge, other)) {
-            await(store.saveSession(s));
+            assertTrue(await(store.saveSession(s, hashOf(s.username()))));
         }
         assertEquals(Optional.of(live), await(store.session("hash-live")));
         assertEquals(
@@ -91,7 +91,7 @@ abstract class AccountStoreContract extends StoreContract {
                 await(store.session("hash-old")),
                 "expired sessions are found: expiry is the caller's");
         assertEquals(Optional.empty(), await(store.session("hash-none")));
-        assertInstanceOf(NoSuchUserException.class, failure(store.saveSession(new SessionRecord("h", "ghost", now))));
+        assertFalse(await(store.saveSession(new SessionRecord("h", "ghost", now), "pbkdf2$hash-b")));
         assertEquals(Optional.empty(), await(store.session("h")));
 
         assertEquals(2, await(store.deleteExpiredSessions(now)));
@@ -122,14 +122,14 @@ abstract class AccountStoreContract extends StoreContract {
         await(store.createUser(BOB));
         await(store.createUser(ALICE));
         Instant now = Instant.parse("2025-06-01T00:00:00.123Z");
-        await(store.saveSession(new SessionRecord("t".repeat(SessionStore.MAX_TOKEN_HASH), "bob", now)));
+        await(store.saveSession(new SessionRecord("t".repeat(SessionStore.MAX_TOKEN_HASH), "bob", now), hashOf("bob")));
         SessionRecord moved = new SessionRecord("t".repeat(SessionStore.MAX_TOKEN_HASH), "alice", now.plusSeconds(5));
-        await(store.saveSession(moved));
+        await(store.saveSession(moved, hashOf("alice")));
         assertEquals(Optional.of(moved), await(store.session(moved.tokenHash())));
         assertThrows(IllegalArgumentException.class, () -> store.session(moved.tokenHash() + "t"));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> store.saveSession(new SessionRecord(moved.tokenHash() + "t", "bob", now)));
+                () -> store.saveSession(new SessionRecord(moved.tokenHash() + "t", "bob", now), hashOf("bob")));
         store.close();
 
         TenantStore reopened = open("acme");
@@ -137,5 +137,79 @@ abstract class AccountStoreContract extends StoreContract {
         assertEquals(0, await(reopened.deleteExpiredSessions(now)));
         assertEquals(1, await(reopened.deleteExpiredSessions(now.plusSeconds(5))));
         assertEquals(Optional.empty(), await(reopened.session(moved.tokenHash())));
+    }
+
+    private static String hashOf(String username) {
+        return (username.equals("bob") ? BOB : ALICE).passwordHash();
+    }
+
+    @Test
+    void aResetSetsTheHashAndEndsEverySessionOfTheUserOnly() {
+        TenantStore store = open("acme");
+        await(store.createUser(BOB));
+        await(store.createUser(ALICE));
+        Instant later = Instant.parse("2030-01-01T00:00:00Z");
+        for (String token : List.of("bob-1", "bob-2")) {
+            assertTrue(await(store.saveSession(new SessionRecord(token, "bob", later), hashOf("bob"))));
+        }
+        assertTrue(await(store.saveSession(new SessionRecord("alice-1", "alice", later), hashOf("alice"))));
+
+        assertEquals(
+                PasswordChange.Outcome.CHANGED,
+                await(store.changePassword(PasswordChange.reset("bob", "pbkdf2$new-b"))));
+        assertEquals("pbkdf2$new-b", await(store.user("bob")).orElseThrow().passwordHash());
+        assertEquals(Optional.empty(), await(store.session("bob-1")));
+        assertEquals(Optional.empty(), await(store.session("bob-2")));
+        assertTrue(await(store.session("alice-1")).isPresent(), "another user's session stays");
+        assertEquals(BOB.displayName(), await(store.user("bob")).orElseThrow().displayName());
+        assertEquals(BOB.createdAt(), await(store.user("bob")).orElseThrow().createdAt());
+        assertEquals(
+                PasswordChange.Outcome.NO_SUCH_USER,
+                await(store.changePassword(PasswordChange.reset("ghost", "pbkdf2$x"))));
+
+        // a login that checked the old hash saves nothing once it changed; one that checked the new one does
+        assertFalse(await(store.saveSession(new SessionRecord("bob-late", "bob", later), hashOf("bob"))));
+        assertEquals(Optional.empty(), await(store.session("bob-late")));
+        assertTrue(await(store.saveSession(new SessionRecord("bob-3", "bob", later), "pbkdf2$new-b")));
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertEquals("pbkdf2$new-b", await(reopened.user("bob")).orElseThrow().passwordHash());
+        assertTrue(await(reopened.session("bob-3")).isPresent());
+    }
+
+    @Test
+    void aChangeByTheUserKeepsTheAskingSessionAndNeedsTheHashItReplaces() {
+        TenantStore store = open("acme");
+        await(store.createUser(BOB));
+        Instant later = Instant.parse("2030-01-01T00:00:00Z");
+        for (String token : List.of("asking", "laptop", "phone")) {
+            assertTrue(await(store.saveSession(new SessionRecord(token, "bob", later), hashOf("bob"))));
+        }
+        PasswordChange stale =
+                new PasswordChange("bob", "pbkdf2$x", Optional.of("pbkdf2$not-it"), Optional.of("asking"));
+        assertEquals(PasswordChange.Outcome.STALE, await(store.changePassword(stale)));
+        assertEquals(hashOf("bob"), await(store.user("bob")).orElseThrow().passwordHash(), "nothing changed");
+        assertTrue(await(store.session("laptop")).isPresent());
+
+        PasswordChange ended = new PasswordChange("bob", "pbkdf2$x", Optional.of(hashOf("bob")), Optional.of("gone"));
+        assertEquals(PasswordChange.Outcome.STALE, await(store.changePassword(ended)), "the asking session ended");
+        assertTrue(await(store.session("phone")).isPresent());
+
+        PasswordChange change =
+                new PasswordChange("bob", "pbkdf2$new-b", Optional.of(hashOf("bob")), Optional.of("asking"));
+        assertEquals(PasswordChange.Outcome.CHANGED, await(store.changePassword(change)));
+        assertEquals("pbkdf2$new-b", await(store.user("bob")).orElseThrow().passwordHash());
+        assertTrue(await(store.session("asking")).isPresent(), "the session asking stays");
+        assertEquals(Optional.empty(), await(store.session("laptop")));
+        assertEquals(Optional.empty(), await(store.session("phone")));
+        assertEquals(
+                PasswordChange.Outcome.STALE,
+                await(store.changePassword(change)),
+                "the same change again: the hash it replaces is gone");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.changePassword(
+                        PasswordChange.reset("bob", "h".repeat(AccountStore.MAX_PASSWORD_HASH + 1))));
     }
 }

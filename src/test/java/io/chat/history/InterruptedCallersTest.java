@@ -241,7 +241,7 @@ class InterruptedCallersTest {
             } else if (op == 8) {
                 String token = "token-" + worker + "-" + i;
                 future = store.saveSession(
-                                new SessionRecord(token, "owner", Instant.now().plusSeconds(60)))
+                                new SessionRecord(token, "owner", Instant.now().plusSeconds(60)), "hash")
                         .thenComposeAsync(ignored -> store.session(token))
                         .thenComposeAsync(ignored -> store.deleteSession(token));
             } else if (op == 10) {

@@ -188,7 +188,7 @@ class PostgresClusterTest {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         for (TenantStore store : List.of(a, b)) {
             await(store.createUser(new UserRecord("bob", Optional.empty(), "hash", now)));
-            await(store.saveSession(new SessionRecord("token", "bob", now.plusSeconds(60))));
+            assertTrue(await(store.saveSession(new SessionRecord("token", "bob", now.plusSeconds(60)), "hash")));
             MessageStoreContract.append(store, "general", "bob", "hello");
         }
         MessageStoreContract.append(b, "general", "bob", "second");

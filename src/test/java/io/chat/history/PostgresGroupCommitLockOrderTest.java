@@ -81,7 +81,11 @@ class PostgresGroupCommitLockOrderTest {
         try (Connection otherNode = postgres.otherNode(node.tenantId(TENANT))) {
             SqlConversations otherWriter = onlyOn(otherNode);
             // the other node's batch, first write: bob signs in
-            AccountSql.saveSession(otherNode, new SessionRecord("token-of-bob", "bob", T0.plusSeconds(86_400)));
+            AccountSql.saveSession(
+                    otherNode,
+                    new SessionRecord("token-of-bob", "bob", T0.plusSeconds(86_400)),
+                    "hash",
+                    AccountSql.POSTGRES_SESSION_LOCK);
 
             List<CompletableFuture<Opened>> batch = inOneBatch(
                     store,

@@ -174,6 +174,47 @@ class ClusterModeTest {
                 () -> nodeB.admin("GET", "/admin/tenants/" + tenant, null).statusCode() == 404);
     }
 
+    /**
+     * A password reset through node A ends the user's sessions on node B too (B's sockets dropped, B refuses the old
+     * token and password); a change by the user through A keeps the asking session's socket on B and drops the other.
+     */
+    @Test
+    void aPasswordResetOrChangeThroughOneNodeEndsTheSessionsOnTheOther() {
+        String tenant = TestTenants.newId("cl");
+        nodeA.passwordTenant(tenant, "gina", "hal");
+        TwoNodes.awaitServed(nodeB, tenant, ACROSS_NODES);
+        String ginaToken = nodeB.login(tenant, "gina");
+        ChatClient gina = connectWith(nodeB, tenant, ginaToken);
+        ChatClient hal = connect(nodeB, tenant, "hal");
+
+        TestTenants.expect(
+                204,
+                nodeA.admin(
+                        "PUT",
+                        "/admin/tenants/" + tenant + "/users/gina/password",
+                        "{\"password\":\"gina-new-secret\"}"));
+        awaitWithin(ACROSS_NODES, gina::isDisconnected);
+        assertEquals("unauthorized", ChatClient.connectError(nodeB.url(), "/" + tenant, ginaToken));
+        assertEquals(
+                401,
+                nodeB.call("POST", "/api/tenants/" + tenant + "/sessions", credentials("gina"), null)
+                        .statusCode());
+        assertTrue(hal.connected(), "only that user's sockets go");
+
+        String asking = nodeA.login(tenant, "hal");
+        ChatClient halAsking = connectWith(nodeB, tenant, asking);
+        TestTenants.expect(
+                204,
+                nodeA.call(
+                        "PUT",
+                        "/api/tenants/" + tenant + "/password",
+                        "{\"currentPassword\":\"" + PlatformServer.password("hal")
+                                + "\",\"newPassword\":\"hal-new-secret\"}",
+                        asking));
+        awaitWithin(ACROSS_NODES, hal::isDisconnected);
+        assertTrue(halAsking.connected(), "the session that asked keeps its socket on the other node");
+    }
+
     @Test
     void theNodesOwnNamespaceTakesNoClient() {
         String tenant = TestTenants.newId("cl");

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -150,6 +151,21 @@ class JwtTenantTest {
                             .size(),
                     "a name is valid, and the tenant stores no users");
         }
+    }
+
+    /** Its identity provider owns the passwords: neither a reset nor a change has one to set. */
+    @Test
+    void aJwtTenantHasNoPasswordToResetOrChange() {
+        String body = "{\"password\":\"long-enough-secret\"}";
+        HttpResponse<String> reset = server.admin("PUT", "/admin/tenants/" + hsTenant + "/users/alice/password", body);
+        assertEquals(400, reset.statusCode(), reset.body());
+        HttpResponse<String> change = server.call(
+                "PUT",
+                "/api/tenants/" + hsTenant + "/password",
+                "{\"currentPassword\":\"anything-at-all\",\"newPassword\":\"long-enough-secret\"}",
+                Jwts.hs256(SECRET, claims("alice")));
+        assertEquals(400, change.statusCode(), change.body());
+        assertTrue(change.body().contains("this tenant signs in with its own tokens"), change.body());
     }
 
     @Test

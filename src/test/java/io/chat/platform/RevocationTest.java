@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.socket.client.IO;
 import io.socket.client.Manager;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Logout, user deletion, suspension and tenant deletion disconnect exactly the affected namespace sockets. */
+/**
+ * Logout, user deletion, a password reset or change, suspension and tenant deletion disconnect exactly the affected
+ * namespace sockets; a reset ({@code PUT /admin/tenants/{id}/users/{u}/password}) and a user's own change ({@code PUT
+ * /api/tenants/{t}/password}) also settle which password signs in, and what a stranger, a wrong guess and a flood get.
+ */
 @PlatformTest
 class RevocationTest {
     /** The contract: affected sockets are disconnected within 2 seconds. */
@@ -54,6 +59,31 @@ class RevocationTest {
 
     private static void logout(String tenant, String token) {
         TestTenants.expect(204, server.call("DELETE", "/api/tenants/" + tenant + "/sessions/current", null, token));
+    }
+
+    private static HttpResponse<String> login(String tenant, String user, String password) {
+        return server.call(
+                "POST",
+                "/api/tenants/" + tenant + "/sessions",
+                json("username", user, "password", password).toString(),
+                null);
+    }
+
+    private static HttpResponse<String> reset(String tenant, String user, String body) {
+        return server.admin("PUT", "/admin/tenants/" + tenant + "/users/" + user + "/password", body);
+    }
+
+    private static HttpResponse<String> change(String tenant, String token, String current, String next) {
+        return server.call(
+                "PUT",
+                "/api/tenants/" + tenant + "/password",
+                json("currentPassword", current, "newPassword", next).toString(),
+                token);
+    }
+
+    private static int history(String tenant, String token) {
+        return server.call("GET", TestTenants.historyPath(tenant, "general", null, null), null, token)
+                .statusCode();
     }
 
     /** Waits for the server's DISCONNECT and asserts it came within 2 s of {@code since} (System.nanoTime). */
@@ -238,5 +268,143 @@ class RevocationTest {
         assertEquals("Invalid namespace", ChatClient.connectError(server.url(), "/" + tenant, token));
         assertTrue(unaffected.connected());
         unaffected.sync();
+    }
+
+    @Test
+    void anAdministratorsResetEndsEverySessionOfTheUserAndOnlyTheirs() {
+        String tenant = tenant("alice", "bob");
+        String aliceToken = server.login(tenant, "alice");
+        ChatClient alice1 = connect(tenant, aliceToken);
+        ChatClient alice2 = connect(tenant, server.login(tenant, "alice"));
+        String bobToken = server.login(tenant, "bob");
+        ChatClient bob = connect(tenant, bobToken);
+        assertOk(bob.join("general"));
+
+        long start = System.nanoTime();
+        TestTenants.expect(
+                204, reset(tenant, "alice", json("password", "a-new-secret").toString()));
+        assertDisconnectedWithin2s(alice1, start);
+        assertDisconnectedWithin2s(alice2, start);
+        assertEquals("unauthorized", ChatClient.connectError(server.url(), "/" + tenant, aliceToken));
+        assertEquals(401, history(tenant, aliceToken));
+        assertEquals(
+                401, login(tenant, "alice", PlatformServer.password("alice")).statusCode());
+        String again = PlatformServer.json(
+                        login(tenant, "alice", "a-new-secret").body())
+                .get("token")
+                .asText();
+        assertOk(connect(tenant, again).join("general"));
+
+        assertTrue(bob.connected(), "another user keeps their socket");
+        assertEquals(200, history(tenant, bobToken));
+        bob.sync();
+    }
+
+    @Test
+    void aResetAnswersClearlyForWhatItCannotDo() {
+        String tenant = tenant("alice");
+        String body = json("password", "a-new-secret").toString();
+        assertEquals(404, reset(tenant, "nobody", body).statusCode());
+        assertEquals(404, reset(tenant, "Not%20A%20Name", body).statusCode());
+        assertEquals(404, reset("no-such-tenant", "alice", body).statusCode());
+        HttpResponse<String> shortOne =
+                reset(tenant, "alice", json("password", "short").toString());
+        assertEquals(400, shortOne.statusCode());
+        assertTrue(shortOne.body().contains("password needs 8 to 1024 characters"), shortOne.body());
+        assertEquals(400, reset(tenant, "alice", "{}").statusCode());
+        assertEquals(
+                401,
+                server.send(HttpRequest.newBuilder(URI.create(
+                                        server.adminUrl() + "/admin/tenants/" + tenant + "/users/alice/password"))
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                .build())
+                        .statusCode(),
+                "no admin credentials");
+        assertEquals(
+                404,
+                server.call("PUT", "/admin/tenants/" + tenant + "/users/alice/password", body, null)
+                        .statusCode(),
+                "never on the public port");
+        assertEquals(
+                201, login(tenant, "alice", PlatformServer.password("alice")).statusCode(), "nothing changed");
+    }
+
+    @Test
+    void aUserChangingTheirPasswordKeepsTheirSessionAndEndsTheOthers() {
+        String tenant = tenant("alice", "bob");
+        String asking = server.login(tenant, "alice");
+        String laptop = server.login(tenant, "alice");
+        ChatClient here = connect(tenant, asking);
+        ChatClient there = connect(tenant, laptop);
+        ChatClient bob = connect(tenant, server.login(tenant, "bob"));
+        assertOk(here.join("general"));
+        assertOk(bob.join("general"));
+
+        long start = System.nanoTime();
+        TestTenants.expect(204, change(tenant, asking, PlatformServer.password("alice"), "alice-new-secret"));
+        assertDisconnectedWithin2s(there, start);
+        assertEquals(401, history(tenant, laptop));
+        assertEquals("unauthorized", ChatClient.connectError(server.url(), "/" + tenant, laptop));
+
+        assertTrue(here.connected(), "the session asking keeps its socket");
+        assertEquals(here.send("general", "still here"), bob.awaitEvent("message"));
+        assertFalse(here.disconnected().isDone());
+        assertEquals(200, history(tenant, asking));
+        assertEquals(
+                401, login(tenant, "alice", PlatformServer.password("alice")).statusCode());
+        assertEquals(201, login(tenant, "alice", "alice-new-secret").statusCode());
+        assertTrue(bob.connected());
+    }
+
+    @Test
+    void aWrongCurrentPasswordAStrangerAndAFloodChangeNothing() {
+        String tenant = tenant("alice");
+        String token = server.login(tenant, "alice");
+        assertEquals(
+                401,
+                change(tenant, null, PlatformServer.password("alice"), "stranger-secret")
+                        .statusCode());
+        assertEquals(
+                401,
+                change(tenant, "not-a-token", PlatformServer.password("alice"), "stranger-secret")
+                        .statusCode());
+        HttpResponse<String> shortOne = change(tenant, token, PlatformServer.password("alice"), "short");
+        assertEquals(400, shortOne.statusCode());
+        assertTrue(shortOne.body().contains("newPassword needs 8 to 1024 characters"), shortOne.body());
+        assertEquals(
+                400,
+                server.call("PUT", "/api/tenants/" + tenant + "/password", "{\"newPassword\":\"long-enough\"}", token)
+                        .statusCode());
+        assertEquals(
+                400,
+                server.call("PUT", "/api/tenants/" + tenant + "/password", null, token)
+                        .statusCode(),
+                "no body");
+        assertEquals(
+                415,
+                server.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/tenants/" + tenant + "/password"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "text/plain")
+                                .PUT(HttpRequest.BodyPublishers.ofString("currentPassword=x"))
+                                .build())
+                        .statusCode(),
+                "not JSON: no page on another site can send it");
+
+        HttpResponse<String> wrong = change(tenant, token, "not-her-password", "guessed-secret");
+        assertEquals(403, wrong.statusCode(), "the session is good, the password given is not");
+        assertTrue(wrong.body().contains("current password is wrong"), wrong.body());
+        // a stolen session guesses no faster than a login: the user's failures run out (10 a minute by default)
+        int limited = 0;
+        for (int i = 0; i < 12 && limited == 0; i++) {
+            int status = change(tenant, token, "guess-" + i, "guessed-secret").statusCode();
+            if (status == 429) {
+                limited++;
+            } else {
+                assertEquals(403, status);
+            }
+        }
+        assertEquals(1, limited, "429 once the user's failed attempts are used up");
+        assertEquals(200, history(tenant, token), "the session stays");
     }
 }

@@ -25,6 +25,8 @@ class ScriptsTest {
     private static final List<String> ALL = List.of(
             "provision-tenant",
             "add-user",
+            "set-password",
+            "delete-user",
             "list-tenants",
             "suspend-tenant",
             "resume-tenant",
@@ -169,7 +171,28 @@ class ScriptsTest {
             Files.delete(passwordFile);
         }
         String aliceToken = server.login("scripted", "alice");
-        server.login("scripted", "bob");
+        String bobToken = server.login("scripted", "bob");
+        failure(run("add-user", "", "scripted", "carol"), "no password given");
+
+        // a forgotten password: the new one from standard input, every session of the user ended
+        success(run("set-password", "bob-new-password\n", "scripted", "bob"));
+        assertEquals(
+                401,
+                server.call("GET", TestTenants.historyPath("scripted", "general", null, null), null, bobToken)
+                        .statusCode());
+        assertEquals(
+                201,
+                server.call(
+                                "POST",
+                                "/api/tenants/scripted/sessions",
+                                "{\"username\":\"bob\",\"password\":\"bob-new-password\"}",
+                                null)
+                        .statusCode());
+        failure(run("set-password", "short\n", "scripted", "bob"), "HTTP 400", "8 to 1024");
+        failure(run("set-password", "long-enough-password\n", "scripted", "nobody"), "HTTP 404", "unknown user");
+        failure(run("delete-user", null, "scripted", "bob"), "--yes");
+        success(run("delete-user", null, "scripted", "bob", "--yes"));
+        failure(run("delete-user", null, "scripted", "bob", "--yes"), "HTTP 404");
 
         JsonNode list = success(run("list-tenants", null));
         assertTrue(list.isArray(), list.toString());

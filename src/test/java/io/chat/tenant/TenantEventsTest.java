@@ -47,8 +47,8 @@ class TenantEventsTest {
             public void deleting(Tenant tenant) {}
 
             @Override
-            public void userDeleted(Tenant tenant, String username) {
-                events.add("userDeleted " + tenant.id() + " " + username);
+            public void sessionsEnded(Tenant tenant, String username, String keptTokenKey) {
+                events.add("sessionsEnded " + tenant.id() + " " + username + " " + keptTokenKey);
             }
 
             @Override
@@ -89,6 +89,6 @@ class TenantEventsTest {
         assertEquals(1, events.size(), "no event for what revoked nothing");
 
         assertTrue(registry.deleteUser(acme, "alice"));
-        assertEquals("userDeleted acme alice", events.get(1));
+        assertEquals("sessionsEnded acme alice ", events.get(1));
     }
 }

@@ -146,8 +146,8 @@ class TenantSyncTest {
             }
 
             @Override
-            public void userDeleted(Tenant tenant, String username) {
-                events.add("userDeleted " + tenant.id() + " " + username);
+            public void sessionsEnded(Tenant tenant, String username, String keptTokenKey) {
+                events.add("sessionsEnded " + tenant.id() + " " + username + " " + keptTokenKey);
             }
         };
         return new TenantRegistry(catalog, new PasswordHasher(), Clock.systemUTC(), recorder);

@@ -1,0 +1,19 @@
+package io.chat.tenant;
+
+/** What a signed-in user's change of their own password came to ({@link Tenant#changePassword}). */
+public sealed interface PasswordChangeResult {
+    /** Changed: every other session of the user has ended. */
+    record Changed() implements PasswordChangeResult {}
+
+    /** The current password given was not the user's (or it changed meanwhile): nothing changed. */
+    record WrongPassword() implements PasswordChangeResult {}
+
+    /** The user's failed attempts (logins and changes count alike) are used up for now. */
+    record RateLimited(long retryAfterSeconds) implements PasswordChangeResult {}
+
+    /** The session asking ended meanwhile (logged out, the user deleted or their password reset). */
+    record SessionEnded() implements PasswordChangeResult {}
+
+    /** The tenant authenticates with JWTs from its own identity provider: it holds no passwords. */
+    record NotPasswordTenant() implements PasswordChangeResult {}
+}
