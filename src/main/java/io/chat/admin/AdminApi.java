@@ -119,6 +119,8 @@ public final class AdminApi implements HttpService {
             tenant.createUser(username, password, displayName);
         } catch (Tenant.UserExists e) {
             throw ApiError.conflict("user exists");
+        } catch (Tenant.NameTaken e) {
+            throw ApiError.conflict("another user goes by this name");
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-create outcome=ok");
         ObjectNode user = Json.mapper().createObjectNode().put("username", username);

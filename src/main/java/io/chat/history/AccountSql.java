@@ -36,6 +36,9 @@ final class AccountSql {
     private AccountSql() {}
 
     static Void createUser(Connection connection, UserRecord user) throws SQLException {
+        if (passesForAnother(connection, user)) {
+            throw new NameTakenException();
+        }
         try (PreparedStatement statement =
                 connection.prepareStatement("INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?)")) {
             statement.setString(1, user.username());
@@ -54,6 +57,24 @@ final class AccountSql {
                 throw new DuplicateUserException(user.username());
             }
             throw e;
+        }
+    }
+
+    /**
+     * Whether the new user's display name is another user's user name, or its user name another user's display name,
+     * in lower case (user names are lower case ASCII): "alice" shown for dave. Checked, not locked: two users created
+     * at the same moment on two nodes are not compared with each other (an administrator's act, one at a time).
+     */
+    private static boolean passesForAnother(Connection connection, UserRecord user) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM users WHERE (username = ? AND username <> ?) OR LOWER(display_name) = ?")) {
+            statement.setString(
+                    1, user.displayName().map(d -> d.toLowerCase(Locale.ROOT)).orElse(""));
+            statement.setString(2, user.username());
+            statement.setString(3, user.username());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
         }
     }
 

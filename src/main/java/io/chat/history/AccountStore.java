@@ -16,7 +16,8 @@ public interface AccountStore {
     int MAX_PASSWORD_HASH = 1_000;
 
     /**
-     * Completes exceptionally with {@link DuplicateUserException} if the user exists. A user made with a deleted user's
+     * Completes exceptionally with {@link DuplicateUserException} if the user exists, with {@link NameTakenException}
+     * if its display name is another user's user name or its user name another user's display name (in lower case). A user made with a deleted user's
      * name is another person: the entries of that name at or before {@code createdAt} are not theirs to change, nor
      * its reactions theirs (see {@link MessageStore#change}); the store completes only once its own clock, which times
      * the entries it writes, has passed that millisecond (createdAt read from the same clock just before).

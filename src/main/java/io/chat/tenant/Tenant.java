@@ -1,6 +1,7 @@
 package io.chat.tenant;
 
 import io.chat.history.DuplicateUserException;
+import io.chat.history.NameTakenException;
 import io.chat.history.PasswordChange;
 import io.chat.history.SessionRecord;
 import io.chat.history.TenantStore;
@@ -169,7 +170,10 @@ public final class Tenant {
         return cached || stored;
     }
 
-    /** Creates a password user; throws {@link UserExists} when the name is taken. */
+    /**
+     * Creates a password user; throws {@link UserExists} when the name is taken, {@link NameTaken} when one of its names
+     * is another user's other name (see {@link io.chat.history.NameTakenException}).
+     */
     public void createUser(String username, String password, Optional<String> displayName) {
         UserRecord user = new UserRecord(username, displayName, hasher.hash(password.toCharArray()), clock.instant());
         try {
@@ -177,6 +181,9 @@ public final class Tenant {
         } catch (CompletionException e) {
             if (e.getCause() instanceof DuplicateUserException) {
                 throw new UserExists();
+            }
+            if (e.getCause() instanceof NameTakenException) {
+                throw new NameTaken();
             }
             throw e;
         }
@@ -317,6 +324,13 @@ public final class Tenant {
         }
         // expiry is the authenticator's one check; an expired session stays cached until a sweep or its logout
         return Optional.of(new AuthenticatedUser(session.username(), session.expiresAt()));
+    }
+
+    /** A display name that is another user's user name, or a user name that is another user's display name. */
+    public static final class NameTaken extends RuntimeException {
+        NameTaken() {
+            super("name taken", null, false, false);
+        }
     }
 
     /** The user name is taken. */

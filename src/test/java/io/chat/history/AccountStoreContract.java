@@ -212,4 +212,25 @@ abstract class AccountStoreContract extends StoreContract {
                 () -> store.changePassword(
                         PasswordChange.reset("bob", "h".repeat(AccountStore.MAX_PASSWORD_HASH + 1))));
     }
+
+    /** "alice" shown for dave would pass for alice: refused both ways, in lower case; a name of one's own is fine. */
+    @Test
+    void aNewUserMayNotGoByAnotherUsersName() {
+        TenantStore store = open("acme");
+        await(store.createUser(BOB)); // shown as "Bob B. 😀"
+        await(store.createUser(ALICE));
+        assertInstanceOf(
+                NameTakenException.class,
+                failure(store.createUser(new UserRecord("dave", Optional.of("ALICE"), "h", CREATED))),
+                "a display name that is another user's user name");
+        assertInstanceOf(
+                NameTakenException.class,
+                failure(store.createUser(new UserRecord("bob b. 😀", Optional.empty(), "h", CREATED))),
+                "a user name that is another user's display name");
+        await(store.createUser(new UserRecord("carol", Optional.of("Carol"), "h", CREATED)));
+        await(store.createUser(new UserRecord("erin", Optional.of("Bob B. 😀"), "h", CREATED))); // two people alike
+        assertEquals(
+                List.of("alice", "bob", "carol", "erin"),
+                await(store.users()).stream().map(UserRecord::username).toList());
+    }
 }

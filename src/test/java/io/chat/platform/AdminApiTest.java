@@ -446,6 +446,14 @@ class AdminApiTest {
                                 null)
                         .statusCode(),
                 "the first password stays");
+        // one person passing for another: "carol" shown for mallory, or a user called what carol is shown as
+        for (String body : List.of(
+                "{\"username\":\"mallory\",\"password\":\"long-enough\",\"displayName\":\"CAROL\"}",
+                "{\"username\":\"carol2\",\"password\":\"long-enough\",\"displayName\":\"carol\"}")) {
+            HttpResponse<String> refused = server.admin("POST", "/admin/tenants/people/users", body);
+            assertEquals("conflict", assertError(409, refused), body);
+            assertTrue(refused.body().contains("another user goes by this name"), refused.body());
+        }
         for (String body : List.of(
                 "{\"username\":\"Carol2\",\"password\":\"long-enough\"}",
                 "{\"username\":\"has space\",\"password\":\"long-enough\"}",

@@ -198,6 +198,7 @@ class ScriptsTest {
         assertTrue(list.isArray(), list.toString());
         assertTrue(list.toString().contains("\"scripted\""), list.toString());
         JsonNode one = success(run("list-tenants", null, "scripted"));
+        failure(run("list-tenants", null, "scripted", "other"), "one tenant at a time");
         assertEquals("scripted", one.get("id").asText());
         assertTrue(one.has("sockets") && one.has("messages"), one.toString());
 
