@@ -16,7 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -406,5 +411,65 @@ class RevocationTest {
         }
         assertEquals(1, limited, "429 once the user's failed attempts are used up");
         assertEquals(200, history(tenant, token), "the session stays");
+    }
+
+    /**
+     * Logins with the old password run flat out while an administrator resets it: a login that checked the old password
+     * before the reset and saved its session after it would outlive the reset. Once the reset returned, no session
+     * any of them got may work, and no login with the old password may succeed.
+     */
+    @Test
+    void noSessionSignedInWithTheOldPasswordOutlivesAReset() throws Exception {
+        String tenant = tenant();
+        List<String> failures = new ArrayList<>();
+        for (int round = 0; round < 6; round++) {
+            String user = "racer" + round;
+            TestTenants.addUser(server, tenant, user);
+            ConcurrentLinkedQueue<String> tokens = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Long> lateSuccesses = new ConcurrentLinkedQueue<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong resetReturned = new AtomicLong(Long.MAX_VALUE);
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> racers = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    racers.add(pool.submit(() -> {
+                        while (running.get()) {
+                            long started = System.nanoTime();
+                            HttpResponse<String> answer = login(tenant, user, PlatformServer.password(user));
+                            if (answer.statusCode() == 201) {
+                                tokens.add(PlatformServer.json(answer.body())
+                                        .get("token")
+                                        .asText());
+                                if (started > resetReturned.get()) {
+                                    lateSuccesses.add(started);
+                                }
+                            }
+                        }
+                    }));
+                }
+                Thread.sleep(150 + 40L * round); // a different moment of the logins' hashing each round
+                TestTenants.expect(
+                        204,
+                        reset(
+                                tenant,
+                                user,
+                                json("password", "reset-" + round + "-secret").toString()));
+                resetReturned.set(System.nanoTime());
+                Thread.sleep(150);
+                running.set(false);
+                for (Future<?> racer : racers) {
+                    racer.get(30, TimeUnit.SECONDS);
+                }
+            }
+            for (String token : tokens) {
+                if (history(tenant, token) != 401) {
+                    failures.add("round " + round + ": a session of the old password works after the reset");
+                }
+            }
+            if (!lateSuccesses.isEmpty()) {
+                failures.add("round " + round + ": the old password signed in after the reset returned");
+            }
+        }
+        assertEquals(List.of(), failures);
     }
 }
