@@ -22,14 +22,18 @@ need_credentials() {
   [ -n "${CHAT_ADMIN_PASSWORD:-}" ] || die "set CHAT_ADMIN_PASSWORD: the admin password"
 }
 
-# A JSON string literal of $1.
+# A JSON string literal of $1: every control character escaped (JSON allows none raw).
 json_str() {
-  local s=$1
+  local s=$1 c code
   s=${s//\\/\\\\}
   s=${s//\"/\\\"}
   s=${s//$'\n'/\\n}
   s=${s//$'\r'/\\r}
   s=${s//$'\t'/\\t}
+  for ((code = 1; code < 32; code++)); do
+    printf -v c "\\$(printf '%03o' "$code")"
+    if [[ "$s" == *"$c"* ]]; then s=${s//"$c"/$(printf '\\u%04x' "$code")}; fi
+  done
   printf '"%s"' "$s"
 }
 
@@ -98,7 +102,11 @@ read_password() {
     IFS= read -r -s password || true
     [ -t 0 ] && echo >&2
   fi
+  password=${password%$'\r'} # a file written on Windows: its line ends in CR LF, and the CR is no part of it
   [ -n "$password" ] || die "no password given (one line on standard input, or --password-file FILE)"
+  if command -v iconv >/dev/null 2>&1 && ! printf '%s' "$password" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then
+    die "the password is not UTF-8 text"
+  fi
 }
 
 usage_from_header() {

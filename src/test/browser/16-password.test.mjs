@@ -1,4 +1,5 @@
-// "Change password": alice, signed in on a laptop and a phone, changes her password on the laptop. A wrong current
+// "Change password": alice, signed in on a laptop and a phone, changes her password on the laptop (on the phone,
+// Escape closes the dialog and not the drawer it was opened from). A wrong current
 // password and two new ones that differ are refused in the dialog; once changed, the phone is signed out (its session
 // ended) and the laptop stays connected and chats; the old password no longer signs in, the new one does. axe with the
 // dialog open.
@@ -20,6 +21,16 @@ test("a user changes their password: other sessions end, this one stays", { time
     await signIn(laptop, tenant, env.alice);
     await signIn(phone, tenant, env.alice);
 
+    // at phone width the sidebar is a drawer: Escape closes the dialog opened from it, not the drawer too
+    await phone.getByRole("button", { name: "Rooms", exact: true }).click();
+    await phone.getByRole("button", { name: "Change password" }).click();
+    const phoneDialog = phone.getByRole("dialog", { name: "Change your password" });
+    await eventually(async () => assert.ok(await phoneDialog.isVisible()));
+    await phone.keyboard.press("Escape");
+    await eventually(async () => assert.equal(await phoneDialog.isVisible(), false));
+    assert.equal(await phone.getByRole("button", { name: "Rooms", exact: true }).getAttribute("aria-expanded"), "true");
+    assert.ok(await phone.getByRole("button", { name: "Change password" }).isVisible(), "focus returns to it");
+
     await laptop.getByRole("button", { name: "Change password" }).click();
     const dialog = laptop.getByRole("dialog", { name: "Change your password" });
     await eventually(async () => assert.ok(await dialog.isVisible()));
@@ -40,7 +51,7 @@ test("a user changes their password: other sessions end, this one stays", { time
     await dialog.getByLabel("New password again").fill(NEW_PASSWORD);
     await dialog.getByRole("button", { name: "Change password" }).click();
     await eventually(async () => assert.equal(await status.textContent(),
-      "Password changed. Your other sessions have been signed out."));
+      "Password changed. Your other sessions have been signed out; this one stays."));
     assert.equal(await dialog.getByLabel("Current password").inputValue(), "", "nothing typed stays in the page");
     await laptop.keyboard.press("Escape");
     await eventually(async () => assert.equal(await dialog.isVisible(), false));

@@ -117,6 +117,9 @@ export async function changePassword(tenant, token, currentPassword, newPassword
       throw new ApiError(403, code, message === "tenant suspended"
         ? `The workspace “${tenant}” is suspended. Try again once it is back.`
         : "That is not your current password.");
+    case 409:
+      throw new ApiError(409, code,
+        "Your password was changed from another window a moment ago: the password it set is the one now.");
     case 429: {
       const seconds = Math.max(1, Number.parseInt(response.headers.get("Retry-After") ?? "60", 10) || 60);
       throw new ApiError(429, code, `Too many wrong passwords. Try again in ${seconds} s.`, seconds);

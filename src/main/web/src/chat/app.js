@@ -227,7 +227,8 @@ export class ChatApp {
       });
     }
     ui.root.addEventListener("keydown", (event) => {
-      if (event.key !== "Escape") return;
+      // a dialog's Escape closes the dialog only (the drawer stays, with the button that opened the dialog)
+      if (event.key !== "Escape" || event.target.closest?.("dialog")) return;
       const open = [[ui.roomsToggle, ui.sidebar], [ui.peopleToggle, ui.peoplePanel]]
         .find(([toggle]) => toggle.getAttribute("aria-expanded") === "true");
       if (!open) return;

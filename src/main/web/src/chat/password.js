@@ -45,16 +45,18 @@ export class PasswordDialog {
   show() {
     if (this.el.open) return;
     this.returnFocus = document.activeElement;
-    this.form.reset();
-    setText(this.status, "");
-    this.status.classList.remove("error");
-    this.submit.disabled = false;
+    // a change still under way, or one that ended while the dialog was closed, keeps saying how it went
+    if (!this.pending && !this.unseen) {
+      this.form.reset();
+      this.say("");
+    }
+    this.unseen = false;
     this.el.showModal();
     this.current.focus();
   }
 
   closed() {
-    // nothing typed stays in the page
+    // nothing typed stays in the page (a change under way has its values already)
     this.form.reset();
     if (this.returnFocus?.isConnected) this.returnFocus.focus();
     this.returnFocus = null;
@@ -63,6 +65,7 @@ export class PasswordDialog {
   say(text, error = false) {
     setText(this.status, text);
     this.status.classList.toggle("error", error);
+    if (text && !this.el.open) this.unseen = true;
   }
 
   async onSubmit(event) {
@@ -74,10 +77,12 @@ export class PasswordDialog {
     if (next.length < MIN || next.length > MAX) return this.refuse("The new password needs 8 to 1024 characters.", this.next);
     if (next !== this.again.value) return this.refuse("The two new passwords differ.", this.again);
     this.submit.disabled = true;
+    this.pending = true;
     this.say("Changing…");
     try {
       await changePassword(this.tenant, this.token, current, next);
     } catch (error) {
+      this.pending = false;
       this.submit.disabled = false;
       if (error.status === 401) {
         this.el.close();
@@ -86,9 +91,10 @@ export class PasswordDialog {
       }
       return this.refuse(error.message, error.status === 403 ? this.current : null);
     }
+    this.pending = false;
     this.form.reset();
     this.submit.disabled = false;
-    this.say("Password changed. Your other sessions have been signed out.");
+    this.say("Password changed. Your other sessions have been signed out; this one stays.");
   }
 
   refuse(text, field) {

@@ -233,14 +233,19 @@ public final class PublicApi implements HttpService {
      */
     private void changePassword(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
-        JsonNode body = JsonHttp.readBody(
-                req, MAX_PASSWORD_CHANGE_BODY_BYTES, () -> ApiError.badRequest("invalid password change"));
         if (tenant.suspended()) {
             throw ApiError.forbidden("tenant suspended");
         }
+        // before any count or slot is taken: its identity provider holds its users' passwords
+        if (!tenant.storesTokens()) {
+            throw ApiError.badRequest("this tenant signs in with its own tokens");
+        }
+        // the token first (a header): a stranger's body is never read, so strangers' unfinished bodies hold no heap
         Optional<String> token = JsonHttp.bearer(req);
         AuthenticatedUser user = token.flatMap(t -> checkToken(req, tenant, t, () -> tenant.authenticate(t)))
                 .orElseThrow(() -> ApiError.unauthorized("invalid or missing token"));
+        JsonNode body = JsonHttp.readBody(
+                req, MAX_PASSWORD_CHANGE_BODY_BYTES, () -> ApiError.badRequest("invalid password change"));
         Optional<String> current = JsonHttp.text(body, "currentPassword")
                 .filter(p -> !p.isEmpty() && p.length() <= Names.MAX_PASSWORD_LENGTH);
         if (current.isEmpty()) {
@@ -273,6 +278,10 @@ public final class PublicApi implements HttpService {
             }
             case PasswordChangeResult.RateLimited limited ->
                 throw ApiError.rateLimited("too many failed logins", limited.retryAfterSeconds());
+            case PasswordChangeResult.ChangedMeanwhile meanwhile -> {
+                chat.loginSucceeded(tenant, username, network); // the password given was right: no failure counted
+                throw ApiError.conflict("password changed meanwhile");
+            }
             case PasswordChangeResult.SessionEnded ended -> throw ApiError.unauthorized("invalid or missing token");
             case PasswordChangeResult.NotPasswordTenant jwt ->
                 throw ApiError.badRequest("this tenant signs in with its own tokens");

@@ -238,7 +238,7 @@ public final class Tenant {
             // another change won the race; if it was a reset, this session went with it
             case STALE ->
                 notRevoked(tokenKey)
-                        ? new PasswordChangeResult.WrongPassword()
+                        ? new PasswordChangeResult.ChangedMeanwhile()
                         : new PasswordChangeResult.SessionEnded();
             case NO_SUCH_USER -> new PasswordChangeResult.SessionEnded();
         };

@@ -166,6 +166,17 @@ class JwtTenantTest {
                 Jwts.hs256(SECRET, claims("alice")));
         assertEquals(400, change.statusCode(), change.body());
         assertTrue(change.body().contains("this tenant signs in with its own tokens"), change.body());
+        for (int i = 0; i < 12; i++) {
+            assertEquals(
+                    400,
+                    server.call(
+                                    "PUT",
+                                    "/api/tenants/" + hsTenant + "/password",
+                                    "{}",
+                                    Jwts.hs256(SECRET, claims("alice")))
+                            .statusCode(),
+                    "taking no login attempt: never 429");
+        }
     }
 
     @Test

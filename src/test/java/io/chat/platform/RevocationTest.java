@@ -396,6 +396,11 @@ class RevocationTest {
                         .statusCode(),
                 "not JSON: no page on another site can send it");
 
+        // the token is judged before the body is read: a stranger's body is never held
+        assertEquals(
+                401,
+                server.call("PUT", "/api/tenants/" + tenant + "/password", "{not json", "stranger")
+                        .statusCode());
         HttpResponse<String> wrong = change(tenant, token, "not-her-password", "guessed-secret");
         assertEquals(403, wrong.statusCode(), "the session is good, the password given is not");
         assertTrue(wrong.body().contains("current password is wrong"), wrong.body());
@@ -471,5 +476,42 @@ class RevocationTest {
             }
         }
         assertEquals(List.of(), failures);
+    }
+
+    /**
+     * Two changes from one session at once (a double submit, two tabs), both with the right current password: one
+     * changes it, the other is told it changed meanwhile (409), not that the password it gave is wrong, and counts as
+     * no failed attempt.
+     */
+    @Test
+    void twoChangesAtOnceOneWinsTheOtherIsToldItChangedMeanwhile() throws Exception {
+        String tenant = tenant("alice");
+        String token = server.login(tenant, "alice");
+        String current = PlatformServer.password("alice");
+        List<Integer> losers = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            String next = "alice-round-" + round;
+            String given = current;
+            List<Integer> statuses;
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Integer>> both = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    both.add(
+                            pool.submit(() -> change(tenant, token, given, next).statusCode()));
+                }
+                statuses = new ArrayList<>();
+                for (Future<Integer> each : both) {
+                    statuses.add(each.get(30, TimeUnit.SECONDS));
+                }
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 204).count(), "one changes it: " + statuses);
+            int loser = statuses.stream().filter(s -> s != 204).findFirst().orElseThrow();
+            assertTrue(loser == 409 || loser == 403, "409, or 403 when it read the new password: " + statuses);
+            losers.add(loser);
+            current = next;
+            assertEquals(200, history(tenant, token), "the session asking stays");
+        }
+        assertTrue(losers.contains(409), "hashed at the same time at least once: " + losers);
+        assertEquals(201, login(tenant, "alice", current).statusCode());
     }
 }

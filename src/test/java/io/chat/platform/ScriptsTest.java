@@ -189,6 +189,31 @@ class ScriptsTest {
                                 null)
                         .statusCode());
         failure(run("set-password", "short\n", "scripted", "bob"), "HTTP 400", "8 to 1024");
+        // a file written on Windows (its CR is no part of the password), and control characters sent as JSON allows
+        Path crlf = Files.createTempFile("password", ".txt");
+        try {
+            Files.writeString(crlf, "crlf-password\r\n");
+            success(run("set-password", null, "scripted", "bob", "--password-file", crlf.toString()));
+        } finally {
+            Files.delete(crlf);
+        }
+        assertEquals(
+                201,
+                server.call(
+                                "POST",
+                                "/api/tenants/scripted/sessions",
+                                "{\"username\":\"bob\",\"password\":\"crlf-password\"}",
+                                null)
+                        .statusCode());
+        success(run("set-password", "esc\u001b-and\f-feed\n", "scripted", "bob"));
+        assertEquals(
+                201,
+                server.call(
+                                "POST",
+                                "/api/tenants/scripted/sessions",
+                                "{\"username\":\"bob\",\"password\":\"esc\\u001b-and\\f-feed\"}",
+                                null)
+                        .statusCode());
         failure(run("set-password", "long-enough-password\n", "scripted", "nobody"), "HTTP 404", "unknown user");
         failure(run("delete-user", null, "scripted", "bob"), "--yes");
         success(run("delete-user", null, "scripted", "bob", "--yes"));
