@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chat.chat.ChatService;
+import io.chat.history.AccountStore;
+import io.chat.history.UserRecord;
 import io.chat.http.ApiError;
 import io.chat.http.JsonHttp;
 import io.chat.http.TenantRequests;
@@ -28,6 +30,9 @@ import java.util.Optional;
 public final class AdminApi implements HttpService {
     private static final System.Logger LOGGER = System.getLogger(AdminApi.class.getName());
 
+    private static final int USERS_PAGE = 100;
+    private static final int MAX_USERS_PAGE = 1_000;
+
     private final TenantRegistry registry;
     private final ChatService chat;
     private final Clock clock;
@@ -47,6 +52,7 @@ public final class AdminApi implements HttpService {
                 .post("/tenants/{id}/suspend", (req, res) -> setSuspended(req, res, true))
                 .post("/tenants/{id}/resume", (req, res) -> setSuspended(req, res, false))
                 .post("/tenants/{id}/users", this::addUser)
+                .get("/tenants/{id}/users", this::listUsers)
                 .delete("/tenants/{id}/users/{username}", this::deleteUser)
                 .put("/tenants/{id}/users/{username}/password", this::resetPassword)
                 .post("/tenants/{id}/announcements", this::announce);
@@ -126,6 +132,38 @@ public final class AdminApi implements HttpService {
         ObjectNode user = Json.mapper().createObjectNode().put("username", username);
         displayName.ifPresent(d -> user.put("displayName", d));
         JsonHttp.send(res, Status.CREATED_201, user);
+    }
+
+    /** A page of a password tenant's users, by name: {@code ?after=<username>&limit=<1..1000>} (default 100). */
+    private void listUsers(ServerRequest req, ServerResponse res) {
+        Tenant tenant = tenant(req);
+        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
+            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
+        }
+        String after = req.query().first("after").orElse("");
+        if (!after.isEmpty() && !Names.isUsername(after)) {
+            throw ApiError.badRequest("after is a username");
+        }
+        int limit;
+        try {
+            limit = req.query().first("limit").map(Integer::parseInt).orElse(USERS_PAGE);
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > MAX_USERS_PAGE) {
+            throw ApiError.badRequest("limit is 1 to 1000");
+        }
+        AccountStore.UserPage page = tenant.store().users(after, "", limit).join();
+        ArrayNode users = Json.mapper().createArrayNode();
+        for (UserRecord user : page.users()) {
+            ObjectNode each = users.addObject().put("username", user.username());
+            user.displayName().ifPresent(d -> each.put("displayName", d));
+            each.put("createdAt", user.createdAt().toString());
+        }
+        ObjectNode answer = Json.mapper().createObjectNode();
+        answer.set("users", users);
+        answer.put("hasMore", page.hasMore());
+        JsonHttp.send(res, Status.OK_200, answer);
     }
 
     private void deleteUser(ServerRequest req, ServerResponse res) {

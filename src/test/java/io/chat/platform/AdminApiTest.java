@@ -411,7 +411,9 @@ class AdminApiTest {
             {"POST", "/admin/tenants/unknown-one/users", "{\"username\":\"alice\",\"password\":\"alice-password\"}"},
             {"DELETE", "/admin/tenants/unknown-one/users/alice", null},
             {"POST", "/admin/tenants/unknown-one/announcements", "{\"text\":\"hi\"}"},
-            {"DELETE", "/admin/tenants/known/users/nobody", null}
+            {"DELETE", "/admin/tenants/known/users/nobody", null},
+            {"GET", "/admin/tenants/unknown-one/users", null},
+            {"PUT", "/admin/tenants/unknown-one/users/alice/password", "{\"password\":\"long-enough\"}"}
         }) {
             assertEquals("not_found", assertError(404, server.admin(call[0], call[1], call[2])), call[1]);
         }
@@ -419,6 +421,40 @@ class AdminApiTest {
     }
 
     // --- users ---------------------------------------------------------------------------------------------
+
+    /** The tenant's users a page at a time, by name, with their display names and creation times; never a hash. */
+    @Test
+    void usersAreListedAPageAtATime() {
+        server.passwordTenant("listed", "carol", "alice", "bob");
+        JsonNode all = PlatformServer.json(expectOk(server.admin("GET", "/admin/tenants/listed/users", null))
+                .body());
+        assertEquals(List.of("alice", "bob", "carol"), usernames(all));
+        assertFalse(all.get("hasMore").asBoolean());
+        assertTrue(all.get("users").get(0).has("createdAt"));
+        assertFalse(all.toString().contains("pbkdf2") || all.toString().contains("password"), all.toString());
+        JsonNode first = PlatformServer.json(expectOk(server.admin("GET", "/admin/tenants/listed/users?limit=2", null))
+                .body());
+        assertEquals(List.of("alice", "bob"), usernames(first));
+        assertTrue(first.get("hasMore").asBoolean());
+        JsonNode rest = PlatformServer.json(expectOk(server.admin("GET", "/admin/tenants/listed/users?after=bob", null))
+                .body());
+        assertEquals(List.of("carol"), usernames(rest));
+        for (String query : List.of("?limit=0", "?limit=1001", "?limit=x", "?after=Not%20A%20Name")) {
+            assertEquals(
+                    "bad_request", assertError(400, server.admin("GET", "/admin/tenants/listed/users" + query, null)));
+        }
+    }
+
+    private static HttpResponse<String> expectOk(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return response;
+    }
+
+    private static List<String> usernames(JsonNode page) {
+        List<String> names = new java.util.ArrayList<>();
+        page.get("users").forEach(u -> names.add(u.get("username").asText()));
+        return names;
+    }
 
     @Test
     void usersAre201Then409AndInvalidOnesAre400() {

@@ -27,6 +27,7 @@ class ScriptsTest {
             "add-user",
             "set-password",
             "delete-user",
+            "list-users",
             "list-tenants",
             "suspend-tenant",
             "resume-tenant",
@@ -173,6 +174,19 @@ class ScriptsTest {
         String aliceToken = server.login("scripted", "alice");
         String bobToken = server.login("scripted", "bob");
         failure(run("add-user", "", "scripted", "carol"), "no password given");
+        JsonNode listed = success(run("list-users", null, "scripted"));
+        assertEquals(2, listed.get("users").size(), listed.toString());
+        assertEquals("alice", listed.get("users").get(0).get("username").asText());
+        assertEquals("Bob B", listed.get("users").get(1).get("displayName").asText());
+        JsonNode afterAlice = success(run("list-users", null, "scripted", "--after", "alice"));
+        assertEquals("bob", afterAlice.get("users").get(0).get("username").asText());
+        assertEquals(
+                1,
+                success(run("list-users", null, "scripted", "--limit", "1"))
+                        .get("users")
+                        .size());
+        failure(run("list-users", null, "scripted", "--limit", "0"), "positive number");
+        failure(run("list-users", null, "no-such-tenant"), "HTTP 404");
 
         // a forgotten password: the new one from standard input, every session of the user ended
         success(run("set-password", "bob-new-password\n", "scripted", "bob"));
