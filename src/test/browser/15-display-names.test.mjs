@@ -1,11 +1,13 @@
 // Display names: bob and carol have them (carol's right-to-left), alice has none. alice sees them on bob's messages
 // (the user name in the title), in the people list, as the name of a conversation and its "Seen by" line, in typing,
 // and in a search result of the conversation (named by its people, not by its id); a word of a display name finds
-// its person in the mention list; a draft stays with its room. axe with the names shown.
+// its person in the mention list; a draft stays with its room; the admin renames bob and alice's open page follows. axe
+// with the names shown.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  apiClient, assertAccessible, assertNoProblems, env, eventually, newPage, newTenant, sharedBrowser, signIn, TEST_TIMEOUT,
+  admin, apiClient, assertAccessible, assertNoProblems, env, eventually, newPage, newTenant, sharedBrowser, signIn,
+  TEST_TIMEOUT,
 } from "./helpers.mjs";
 
 const browser = sharedBrowser();
@@ -74,6 +76,13 @@ test("display names instead of user names, wherever a person is shown", { timeou
     await eventually(async () => assert.equal(
       await alice.getByRole("checkbox", { name: `${BOB} (${env.bob.user})` }).count(), 1));
     await alice.getByRole("button", { name: "Cancel" }).click();
+
+    // the admin renames bob: alice's open page follows at once (messages, people, the conversation's name)
+    const RENAMED = "Robert Brown";
+    await admin("PATCH", `/admin/tenants/${tenant}/users/${env.bob.user}`, { displayName: RENAMED });
+    await eventually(async () => assert.deepEqual(await from.allTextContents(), [CAROL, RENAMED]));
+    await eventually(async () => assert.equal(
+      await alice.locator(`.dm-list .room-item[data-dm="${RENAMED}"]`).count(), 1, "the conversation's name"));
     await assertAccessible(alice, "display names shown");
     assertNoProblems(alice, bob);
   } finally {

@@ -318,6 +318,9 @@ export class ChatApp {
         return this.renderPeople();
       case "announcement":
         return this.showAnnouncement(payload);
+      case "user:updated": // the admin renamed someone: every place showing them follows
+        if (typeof payload.user === "string") this.people.learn([{ username: payload.user, displayName: payload.displayName }]);
+        return;
       case "room:remembered": // I joined it in another tab or on another device, or someone opened a DM with me
         if (isChat(payload.room) && !this.rooms.has(payload.room)) this.adopt(payload.room);
         this.setMembers(payload.room, payload.members);

@@ -55,6 +55,7 @@ public final class AdminApi implements HttpService {
                 .get("/tenants/{id}/users", this::listUsers)
                 .delete("/tenants/{id}/users/{username}", this::deleteUser)
                 .put("/tenants/{id}/users/{username}/password", this::resetPassword)
+                .patch("/tenants/{id}/users/{username}", this::updateUser)
                 .post("/tenants/{id}/announcements", this::announce);
     }
 
@@ -174,6 +175,42 @@ public final class AdminApi implements HttpService {
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-delete outcome=ok");
         res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /**
+     * Renames a user for people: {@code {"displayName":"..."}} sets it, {@code null} removes it. The tenant's sockets
+     * are told ({@code user:updated}), so open clients show the new name at once.
+     */
+    private void updateUser(ServerRequest req, ServerResponse res) {
+        Tenant tenant = tenant(req);
+        JsonNode body = JsonHttp.readBody(req);
+        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
+            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
+        }
+        String username = req.path().pathParameters().get("username");
+        if (!Names.isUsername(username)) {
+            throw ApiError.notFound("unknown user");
+        }
+        JsonNode field = body.get("displayName");
+        if (!body.isObject() || field == null || !(field.isNull() || field.isTextual())) {
+            throw ApiError.badRequest("displayName is a text or null");
+        }
+        Optional<String> displayName = field.isNull() ? Optional.empty() : Optional.of(field.asText());
+        if (displayName.isPresent() && !Names.isDisplayName(displayName.get(), 100)) {
+            throw ApiError.badRequest("displayName is 1-100 printable characters");
+        }
+        try {
+            if (!tenant.setDisplayName(username, displayName)) {
+                throw ApiError.notFound("unknown user");
+            }
+        } catch (Tenant.NameTaken e) {
+            throw ApiError.conflict("another user goes by this name");
+        }
+        chat.userUpdated(tenant, username, displayName);
+        LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-update outcome=ok");
+        ObjectNode user = Json.mapper().createObjectNode().put("username", username);
+        displayName.ifPresent(d -> user.put("displayName", d));
+        JsonHttp.send(res, Status.OK_200, user);
     }
 
     private void resetPassword(ServerRequest req, ServerResponse res) {

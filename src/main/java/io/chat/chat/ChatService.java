@@ -150,6 +150,11 @@ public final class ChatService implements TenantRegistry.TenantListener, AutoClo
         return chat(tenant).map(chat -> chat.tryEvent(username)).orElse(true);
     }
 
+    /** Tells the tenant's sockets (every node's) that a user's display name changed: {@code user:updated}. */
+    public void userUpdated(Tenant tenant, String username, Optional<String> displayName) {
+        chat(tenant).ifPresent(chat -> chat.userUpdated(username, displayName));
+    }
+
     public void announce(Tenant tenant, String text) {
         chat(tenant).ifPresent(chat -> chat.announce(text, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }

@@ -810,6 +810,13 @@ final class TenantChat {
         }
     }
 
+    void userUpdated(String username, Optional<String> displayName) {
+        ObjectNode event = Json.mapper().createObjectNode().put("user", username);
+        displayName.ifPresent(name -> event.put("displayName", name));
+        int delivered = namespace.emit("user:updated", event);
+        tenant.counters().delivered(delivered);
+    }
+
     void announce(String text, Instant ts) {
         ObjectNode event = Json.mapper().createObjectNode().put("text", text).put("ts", ts.toString());
         int delivered = namespace.emit("announcement", event);

@@ -61,6 +61,30 @@ final class AccountSql {
     }
 
     /**
+     * Sets (or with an empty one, removes) a user's display name; false when there is no such user. Throws {@link
+     * NameTakenException} when the name is another user's user name, in lower case.
+     */
+    static Boolean setDisplayName(Connection connection, String username, Optional<String> displayName)
+            throws SQLException {
+        if (displayName.isPresent()) {
+            String lower = displayName.get().toLowerCase(Locale.ROOT);
+            if (!lower.equals(username) && user(connection, lower).isPresent()) {
+                throw new NameTakenException();
+            }
+        }
+        try (PreparedStatement statement =
+                connection.prepareStatement("UPDATE users SET display_name = ? WHERE username = ?")) {
+            if (displayName.isPresent()) {
+                statement.setString(1, displayName.get());
+            } else {
+                statement.setNull(1, Types.VARCHAR);
+            }
+            statement.setString(2, username);
+            return statement.executeUpdate() > 0;
+        }
+    }
+
+    /**
      * Whether the new user's display name is another user's user name, or its user name another user's display name,
      * in lower case (user names are lower case ASCII): "alice" shown for dave. Checked, not locked: two users created
      * at the same moment on two nodes are not compared with each other (an administrator's act, one at a time).

@@ -39,6 +39,12 @@ public interface AccountStore {
      */
     CompletableFuture<PasswordChange.Outcome> changePassword(PasswordChange change);
 
+    /**
+     * Sets a user's display name, or removes it (empty); false if there is no such user. Completes exceptionally with
+     * {@link NameTakenException} if the name is another user's user name (in lower case).
+     */
+    CompletableFuture<Boolean> setDisplayName(String username, Optional<String> displayName);
+
     /** All users, by name. */
     CompletableFuture<List<UserRecord>> users();
 

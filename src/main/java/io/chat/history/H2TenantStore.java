@@ -245,6 +245,14 @@ public final class H2TenantStore
     }
 
     @Override
+    public CompletableFuture<Boolean> setDisplayName(String username, Optional<String> displayName) {
+        check("username", username, Database.MAX_USER);
+        Objects.requireNonNull(displayName, "displayName");
+        displayName.ifPresent(name -> check("displayName", name, Database.MAX_DISPLAY_NAME));
+        return writer.task(connection -> AccountSql.setDisplayName(connection, username, displayName));
+    }
+
+    @Override
     public CompletableFuture<PasswordChange.Outcome> changePassword(PasswordChange change) {
         checkPasswordChange(change);
         return writer.task(connection -> AccountSql.changePassword(connection, change));

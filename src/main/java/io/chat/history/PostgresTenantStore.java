@@ -173,6 +173,14 @@ final class PostgresTenantStore
     }
 
     @Override
+    public CompletableFuture<Boolean> setDisplayName(String username, Optional<String> displayName) {
+        check("username", username, AccountStore.MAX_USER);
+        Objects.requireNonNull(displayName, "displayName");
+        displayName.ifPresent(name -> check("displayName", name, AccountStore.MAX_DISPLAY_NAME));
+        return write(connection -> AccountSql.setDisplayName(connection, username, displayName));
+    }
+
+    @Override
     public CompletableFuture<PasswordChange.Outcome> changePassword(PasswordChange change) {
         checkPasswordChange(change);
         return write(connection -> AccountSql.changePassword(connection, change));

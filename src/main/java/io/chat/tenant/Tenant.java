@@ -244,6 +244,21 @@ public final class Tenant {
         };
     }
 
+    /**
+     * Sets a password user's display name, or removes it (empty); false when there is no such user. Throws {@link
+     * NameTaken} when the name is another user's user name.
+     */
+    public boolean setDisplayName(String username, Optional<String> displayName) {
+        try {
+            return store.setDisplayName(username, displayName).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof NameTakenException) {
+                throw new NameTaken();
+            }
+            throw e;
+        }
+    }
+
     /** Deletes a user and their sessions; false when there was no such user. No session of theirs works after. */
     public boolean deleteUser(String username) {
         boolean deleted = store.deleteUser(username).join();

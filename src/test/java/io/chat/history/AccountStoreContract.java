@@ -233,4 +233,29 @@ abstract class AccountStoreContract extends StoreContract {
                 List.of("alice", "bob", "carol", "erin"),
                 await(store.users()).stream().map(UserRecord::username).toList());
     }
+
+    @Test
+    void aDisplayNameIsSetAndRemovedButNeverAnotherUsersName() {
+        TenantStore store = open("acme");
+        await(store.createUser(BOB));
+        await(store.createUser(ALICE));
+        assertTrue(await(store.setDisplayName("alice", Optional.of("Alice A."))));
+        assertEquals(
+                Optional.of("Alice A."),
+                await(store.user("alice")).orElseThrow().displayName());
+        assertTrue(await(store.setDisplayName("bob", Optional.empty())));
+        assertEquals(Optional.empty(), await(store.user("bob")).orElseThrow().displayName());
+        assertTrue(await(store.setDisplayName("bob", Optional.of("BOB"))), "one's own user name is fine");
+        assertInstanceOf(
+                NameTakenException.class, failure(store.setDisplayName("bob", Optional.of("Alice"))), "another's");
+        assertEquals(Optional.of("BOB"), await(store.user("bob")).orElseThrow().displayName(), "unchanged");
+        assertFalse(await(store.setDisplayName("ghost", Optional.of("Ghost"))));
+        assertEquals(BOB.passwordHash(), await(store.user("bob")).orElseThrow().passwordHash());
+        store.close();
+
+        TenantStore reopened = open("acme");
+        assertEquals(
+                Optional.of("Alice A."),
+                await(reopened.user("alice")).orElseThrow().displayName());
+    }
 }

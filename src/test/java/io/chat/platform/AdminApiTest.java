@@ -445,6 +445,46 @@ class AdminApiTest {
         }
     }
 
+    /** An admin renames a user for people; every open socket of the tenant is told, and the name answers users:get. */
+    @Test
+    void aUsersDisplayNameIsChangedAndTheTenantsSocketsAreTold() {
+        server.passwordTenant("renamed", "alice", "bob");
+        try (ChatClient bob = ChatClient.connect(server.url(), "/renamed", server.login("renamed", "bob"))) {
+            HttpResponse<String> set =
+                    server.admin("PATCH", "/admin/tenants/renamed/users/alice", "{\"displayName\":\"Alice Ames\"}");
+            assertEquals(200, set.statusCode(), set.body());
+            assertEquals(json("{\"username\":\"alice\",\"displayName\":\"Alice Ames\"}"), json(set.body()));
+            assertEquals(json("{\"user\":\"alice\",\"displayName\":\"Alice Ames\"}"), bob.awaitEvent("user:updated"));
+            assertEquals(
+                    "Alice Ames",
+                    assertOk(bob.call("users:get", ChatClient.json("users", List.of("alice"))))
+                            .get("users")
+                            .get(0)
+                            .get("displayName")
+                            .asText());
+            assertEquals(
+                    200,
+                    server.admin("PATCH", "/admin/tenants/renamed/users/alice", "{\"displayName\":null}")
+                            .statusCode());
+            assertEquals(json("{\"user\":\"alice\"}"), bob.awaitEvent("user:updated", e -> !e.has("displayName")));
+        }
+        assertEquals(
+                "conflict",
+                assertError(
+                        409, server.admin("PATCH", "/admin/tenants/renamed/users/alice", "{\"displayName\":\"Bob\"}")));
+        assertEquals(
+                "not_found",
+                assertError(
+                        404, server.admin("PATCH", "/admin/tenants/renamed/users/nobody", "{\"displayName\":\"X\"}")));
+        for (String body :
+                List.of("{}", "{\"displayName\":3}", "{\"displayName\":\"\"}", "{\"displayName\":\" x\"}", "[]")) {
+            assertEquals(
+                    "bad_request",
+                    assertError(400, server.admin("PATCH", "/admin/tenants/renamed/users/alice", body)),
+                    body);
+        }
+    }
+
     private static HttpResponse<String> expectOk(HttpResponse<String> response) {
         assertEquals(200, response.statusCode(), response.body());
         return response;

@@ -28,6 +28,7 @@ class ScriptsTest {
             "set-password",
             "delete-user",
             "list-users",
+            "set-display-name",
             "list-tenants",
             "suspend-tenant",
             "resume-tenant",
@@ -187,6 +188,15 @@ class ScriptsTest {
                         .size());
         failure(run("list-users", null, "scripted", "--limit", "0"), "positive number");
         failure(run("list-users", null, "no-such-tenant"), "HTTP 404");
+        JsonNode renamed = success(run("set-display-name", null, "scripted", "alice", "Alice \"Al\" Ames"));
+        assertEquals("Alice \"Al\" Ames", renamed.get("displayName").asText());
+        assertFalse(success(run("set-display-name", null, "scripted", "alice", "--clear"))
+                .has("displayName"));
+        failure(
+                run("set-display-name", null, "scripted", "alice", "BOB"),
+                "HTTP 409",
+                "another user goes by this name");
+        failure(run("set-display-name", null, "scripted", "alice"));
 
         // a forgotten password: the new one from standard input, every session of the user ended
         success(run("set-password", "bob-new-password\n", "scripted", "bob"));
