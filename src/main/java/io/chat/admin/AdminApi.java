@@ -107,11 +107,8 @@ public final class AdminApi implements HttpService {
     }
 
     private void addUser(ServerRequest req, ServerResponse res) {
-        Tenant tenant = tenant(req);
+        Tenant tenant = passwordTenant(req);
         JsonNode body = JsonHttp.readBody(req);
-        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
-            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
-        }
         String username = JsonHttp.text(body, "username")
                 .filter(Names::isUsername)
                 .orElseThrow(() -> ApiError.badRequest("username is 1-32 characters of a-z, 0-9, '.', '_', '-'"));
@@ -130,17 +127,12 @@ public final class AdminApi implements HttpService {
             throw ApiError.conflict("another user goes by this name");
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-create outcome=ok");
-        ObjectNode user = Json.mapper().createObjectNode().put("username", username);
-        displayName.ifPresent(d -> user.put("displayName", d));
-        JsonHttp.send(res, Status.CREATED_201, user);
+        JsonHttp.send(res, Status.CREATED_201, userView(username, displayName));
     }
 
     /** A page of a password tenant's users, by name: {@code ?after=<username>&limit=<1..1000>} (default 100). */
     private void listUsers(ServerRequest req, ServerResponse res) {
-        Tenant tenant = tenant(req);
-        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
-            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
-        }
+        Tenant tenant = passwordTenant(req);
         String after = req.query().first("after").orElse("");
         if (!after.isEmpty() && !Names.isUsername(after)) {
             throw ApiError.badRequest("after is a username");
@@ -169,8 +161,7 @@ public final class AdminApi implements HttpService {
 
     private void deleteUser(ServerRequest req, ServerResponse res) {
         Tenant tenant = tenant(req);
-        String username = req.path().pathParameters().get("username");
-        if (!Names.isUsername(username) || !registry.deleteUser(tenant, username)) {
+        if (!registry.deleteUser(tenant, pathUser(req))) {
             throw ApiError.notFound("unknown user");
         }
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-delete outcome=ok");
@@ -182,15 +173,9 @@ public final class AdminApi implements HttpService {
      * are told ({@code user:updated}), so open clients show the new name at once.
      */
     private void updateUser(ServerRequest req, ServerResponse res) {
-        Tenant tenant = tenant(req);
+        Tenant tenant = passwordTenant(req);
+        String username = pathUser(req);
         JsonNode body = JsonHttp.readBody(req);
-        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
-            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
-        }
-        String username = req.path().pathParameters().get("username");
-        if (!Names.isUsername(username)) {
-            throw ApiError.notFound("unknown user");
-        }
         JsonNode field = body.get("displayName");
         if (!body.isObject() || field == null || !(field.isNull() || field.isTextual())) {
             throw ApiError.badRequest("displayName is a text or null");
@@ -208,21 +193,13 @@ public final class AdminApi implements HttpService {
         }
         chat.userUpdated(tenant, username, displayName);
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=user-update outcome=ok");
-        ObjectNode user = Json.mapper().createObjectNode().put("username", username);
-        displayName.ifPresent(d -> user.put("displayName", d));
-        JsonHttp.send(res, Status.OK_200, user);
+        JsonHttp.send(res, Status.OK_200, userView(username, displayName));
     }
 
     private void resetPassword(ServerRequest req, ServerResponse res) {
-        Tenant tenant = tenant(req);
+        Tenant tenant = passwordTenant(req);
+        String username = pathUser(req);
         JsonNode body = JsonHttp.readBody(req);
-        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
-            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
-        }
-        String username = req.path().pathParameters().get("username");
-        if (!Names.isUsername(username)) {
-            throw ApiError.notFound("unknown user");
-        }
         String password = JsonHttp.text(body, "password")
                 .filter(Names::isPassword)
                 .orElseThrow(() -> ApiError.badRequest("password needs 8 to 1024 characters"));
@@ -246,6 +223,30 @@ public final class AdminApi implements HttpService {
 
     private Tenant tenant(ServerRequest req) {
         return TenantRequests.latestTenant(registry, req, "id");
+    }
+
+    /** The request's tenant, which must keep its own users (a password tenant): 400 for a JWT tenant. */
+    private Tenant passwordTenant(ServerRequest req) {
+        Tenant tenant = tenant(req);
+        if (!(tenant.definition().auth() instanceof AuthConfig.Password)) {
+            throw ApiError.badRequest("this tenant uses jwt: users come from its tokens");
+        }
+        return tenant;
+    }
+
+    /** The user name in the path: 404 for one no user can have. */
+    private static String pathUser(ServerRequest req) {
+        String username = req.path().pathParameters().get("username");
+        if (!Names.isUsername(username)) {
+            throw ApiError.notFound("unknown user");
+        }
+        return username;
+    }
+
+    private static ObjectNode userView(String username, Optional<String> displayName) {
+        ObjectNode user = Json.mapper().createObjectNode().put("username", username);
+        displayName.ifPresent(d -> user.put("displayName", d));
+        return user;
     }
 
     private ObjectNode view(Tenant tenant) {
