@@ -100,9 +100,17 @@ read_password() {
   else
     [ -t 0 ] && printf 'password for %s: ' "$2" >&2
     IFS= read -r -s password || true
-    [ -t 0 ] && echo >&2
+    if [ -t 0 ]; then
+      # typed unseen: a typo would set a password nobody knows
+      local again
+      printf '\nthe same again: ' >&2
+      IFS= read -r -s again || true
+      echo >&2
+      [ "$password" = "$again" ] || die "the two passwords differ: nothing changed"
+    fi
   fi
   password=${password%$'\r'} # a file written on Windows: its line ends in CR LF, and the CR is no part of it
+  password=${password#$'\xef\xbb\xbf'} # and may begin with a byte order mark (Notepad, PowerShell 5.1)
   [ -n "$password" ] || die "no password given (one line on standard input, or --password-file FILE)"
   if command -v iconv >/dev/null 2>&1 && ! printf '%s' "$password" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then
     die "the password is not UTF-8 text"

@@ -268,7 +268,7 @@ export class ChatApp {
     if (kind === "unauthorized") {
       this.signOut(this.session.kind === "token" && !this.connection.everConnected
         ? `That token was not accepted by the workspace “${this.tenant}”.`
-        : "Your session has ended (it expired or was signed out). Please sign in again.");
+        : "Your session has ended (it expired, was signed out, or your password was changed). Please sign in again.");
     } else if (kind === "unknown-tenant") {
       this.signOut(`There is no workspace called “${this.tenant}”. Check its name.`);
     }

@@ -76,6 +76,7 @@ export class PasswordDialog {
     if (!current) return this.refuse("Enter your current password.", this.current);
     if (next.length < MIN || next.length > MAX) return this.refuse("The new password needs 8 to 1024 characters.", this.next);
     if (next !== this.again.value) return this.refuse("The two new passwords differ.", this.again);
+    if (next === current) return this.refuse("That is your current password: choose another.", this.next);
     this.submit.disabled = true;
     this.pending = true;
     this.say("Changing…");

@@ -206,6 +206,8 @@ public final class AdminApi implements HttpService {
         if (!registry.resetPassword(tenant, username, password)) {
             throw ApiError.notFound("unknown user");
         }
+        // and the cluster's count of the user's failed logins starts again, as after a login
+        chat.loginSucceeded(tenant, username, "");
         LOGGER.log(System.Logger.Level.INFO, "tenant=" + tenant.id() + " event=password-reset outcome=ok");
         res.status(Status.NO_CONTENT_204).send();
     }

@@ -59,6 +59,14 @@ public final class AdminCredentials {
             return new AdminCredentials(user.get(), hashedOnFirstUse(hasher, password.get()), hasher);
         }
         Path file = tenantsDir.resolve(FILE_NAME);
+        if (user.isPresent() != password.isPresent()) {
+            // a walkthrough: CHAT_ADMIN_PASSWORD alone was set to recover the admin, and silently did nothing
+            System.getLogger(AdminCredentials.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "event=admin-credentials outcome=ignored reason=\"CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD"
+                                    + " are used together, and only one is set: the stored or generated admin is used\"");
+        }
         try {
             if (Files.isRegularFile(file)) {
                 OwnerOnly.restrictFile(file); // written before this rule, or copied in: a password hash

@@ -87,6 +87,12 @@ final class LoginAttempts {
         failedFrom.remove(pair(user, network));
     }
 
+    /** An administrator set the user's password: their count starts again (a locked-out user asked for it). */
+    void forgive(String user) {
+        byUser.remove(user);
+        fromUnfailedAddresses.remove(user);
+    }
+
     private boolean failedHere(String user, String network, long nowNanos) {
         Bucket failed = failedFrom.peek(pair(user, network));
         return failed != null && !failed.full(nowNanos);

@@ -198,6 +198,10 @@ public final class Tenant {
         PasswordChange.Outcome outcome =
                 store.changePassword(PasswordChange.reset(username, hash)).join();
         forget(() -> sessions.values().removeIf(s -> s.username().equals(username)));
+        if (outcome == PasswordChange.Outcome.CHANGED) {
+            // the usual reason for a reset is a user who tried until locked out: the new password works at once
+            loginAttempts.forgive(username);
+        }
         return outcome == PasswordChange.Outcome.CHANGED;
     }
 

@@ -305,6 +305,20 @@ class RevocationTest {
         bob.sync();
     }
 
+    /** A user who tried until locked out, then asked the admin: the new password signs in at once. */
+    @Test
+    void aResetLiftsTheUsersLockout() {
+        String tenant = tenant("alice");
+        int status = 0;
+        for (int i = 0; i < 15 && status != 429; i++) {
+            status = login(tenant, "alice", "wrong-guess-" + i).statusCode();
+        }
+        assertEquals(429, status, "locked out");
+        TestTenants.expect(
+                204, reset(tenant, "alice", json("password", "a-new-secret").toString()));
+        assertEquals(201, login(tenant, "alice", "a-new-secret").statusCode());
+    }
+
     @Test
     void aResetAnswersClearlyForWhatItCannotDo() {
         String tenant = tenant("alice");

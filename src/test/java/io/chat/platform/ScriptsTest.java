@@ -216,7 +216,7 @@ class ScriptsTest {
         // a file written on Windows (its CR is no part of the password), and control characters sent as JSON allows
         Path crlf = Files.createTempFile("password", ".txt");
         try {
-            Files.writeString(crlf, "crlf-password\r\n");
+            Files.writeString(crlf, "\uFEFFcrlf-password\r\n"); // Notepad's: a byte order mark, CR LF
             success(run("set-password", null, "scripted", "bob", "--password-file", crlf.toString()));
         } finally {
             Files.delete(crlf);
