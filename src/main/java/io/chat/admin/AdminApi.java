@@ -149,9 +149,8 @@ public final class AdminApi implements HttpService {
         AccountStore.UserPage page = tenant.store().users(after, "", limit).join();
         ArrayNode users = Json.mapper().createArrayNode();
         for (UserRecord user : page.users()) {
-            ObjectNode each = users.addObject().put("username", user.username());
-            user.displayName().ifPresent(d -> each.put("displayName", d));
-            each.put("createdAt", user.createdAt().toString());
+            users.add(userView(user.username(), user.displayName())
+                    .put("createdAt", user.createdAt().toString()));
         }
         ObjectNode answer = Json.mapper().createObjectNode();
         answer.set("users", users);

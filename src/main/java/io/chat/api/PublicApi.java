@@ -26,6 +26,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /** The public REST API under {@code /api}: login, logout, password change, room history. */
@@ -123,20 +124,13 @@ public final class PublicApi implements HttpService {
         if (tenant.suspended()) {
             throw ApiError.forbidden("tenant suspended");
         }
-        LoginResult result;
         String network = ClientAddress.network(proxies.clientOf(req));
-        try (LoginSlots.Slot held = loginSlots.acquire(network).orElseThrow(() -> {
-            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
-            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
-            return ApiError.rateLimited("too many login attempts", 1);
-        })) {
-            // the cluster's count of the user's attempts first; refused, it answers as the tenant's own count does,
-            // with the seconds one attempt takes to come back
-            int perMinute = tenant.limits().loginFailuresPerMinute();
-            result = chat.takeLoginAttempt(tenant, username.get(), network)
-                    ? tenant.login(username.get(), password.get(), network)
-                    : new LoginResult.RateLimited((60 + perMinute - 1) / perMinute);
-        }
+        LoginResult result = passwordAttempt(
+                tenant,
+                username.get(),
+                network,
+                () -> tenant.login(username.get(), password.get(), network),
+                LoginResult.RateLimited::new);
         if (result instanceof LoginResult.Success) {
             chat.loginSucceeded(tenant, username.get(), network);
         } else if (result instanceof LoginResult.BadCredentials) {
@@ -256,14 +250,12 @@ public final class PublicApi implements HttpService {
                 .orElseThrow(() -> ApiError.badRequest("newPassword needs 8 to 1024 characters"));
         String network = ClientAddress.network(proxies.clientOf(req));
         String username = user.username();
-        PasswordChangeResult result;
-        try (LoginSlots.Slot held =
-                loginSlots.acquire(network).orElseThrow(() -> ApiError.rateLimited("too many login attempts", 1))) {
-            int perMinute = tenant.limits().loginFailuresPerMinute();
-            result = chat.takeLoginAttempt(tenant, username, network)
-                    ? registry.changePassword(tenant, username, token.get(), current.get(), next, network)
-                    : new PasswordChangeResult.RateLimited((60 + perMinute - 1) / perMinute);
-        }
+        PasswordChangeResult result = passwordAttempt(
+                tenant,
+                username,
+                network,
+                () -> registry.changePassword(tenant, username, token.get(), current.get(), next, network),
+                PasswordChangeResult.RateLimited::new);
         switch (result) {
             case PasswordChangeResult.Changed changed -> {
                 chat.loginSucceeded(tenant, username, network);
@@ -283,8 +275,25 @@ public final class PublicApi implements HttpService {
                 throw ApiError.conflict("password changed meanwhile");
             }
             case PasswordChangeResult.SessionEnded ended -> throw ApiError.unauthorized("invalid or missing token");
-            case PasswordChangeResult.NotPasswordTenant jwt ->
-                throw ApiError.badRequest("this tenant signs in with its own tokens");
+        }
+    }
+
+    /**
+     * Checks a password of {@code username} (a login, a change) within the address's login slots (429 when they are
+     * taken) and the cluster's count of the user's attempts: refused there, {@code refused} answers as the tenant's
+     * own count does, with the seconds one attempt takes to come back.
+     */
+    private <T> T passwordAttempt(
+            Tenant tenant, String username, String network, Supplier<T> attempt, LongFunction<T> refused) {
+        try (LoginSlots.Slot held = loginSlots.acquire(network).orElseThrow(() -> {
+            // DEBUG: at INFO, a flood would make the server write a log line for every refusal it answers
+            LOGGER.log(System.Logger.Level.DEBUG, "tenant=" + tenant.id() + " event=login outcome=busy");
+            return ApiError.rateLimited("too many login attempts", 1);
+        })) {
+            int perMinute = tenant.limits().loginFailuresPerMinute();
+            return chat.takeLoginAttempt(tenant, username, network)
+                    ? attempt.get()
+                    : refused.apply((60 + perMinute - 1) / perMinute);
         }
     }
 

@@ -19,7 +19,4 @@ public sealed interface PasswordChangeResult {
 
     /** The session asking ended meanwhile (logged out, the user deleted or their password reset). */
     record SessionEnded() implements PasswordChangeResult {}
-
-    /** The tenant authenticates with JWTs from its own identity provider: it holds no passwords. */
-    record NotPasswordTenant() implements PasswordChangeResult {}
 }

@@ -208,12 +208,13 @@ public final class Tenant {
     /**
      * A signed-in user changes their password, giving the current one; every session of theirs ends but the one asking
      * ({@code tokenKey}). Wrong current passwords count as failed logins do, in the same limits, so a stolen session
-     * cannot be used to guess the password faster than a login could.
+     * cannot be used to guess the password faster than a login could. Only for a password tenant (the caller checks:
+     * a JWT tenant's identity provider holds its passwords).
      */
     public PasswordChangeResult changePassword(
             String username, String tokenKey, String current, String next, String network) {
         if (!(definition.auth() instanceof AuthConfig.Password)) {
-            return new PasswordChangeResult.NotPasswordTenant();
+            throw new IllegalStateException("not a password tenant");
         }
         long nanos = Bucket.epochNanos(clock.instant());
         OptionalLong refused = loginAttempts.take(username, network, nanos);
